@@ -1,0 +1,32 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+JOBS ?= $(shell nproc)
+
+.PHONY: all build run test test-unit bootstrap clean format
+
+all: build
+
+bootstrap:
+	@scripts/bootstrap
+
+build: bootstrap
+	@cmake --preset default >/dev/null
+	@cmake --build --preset default -j $(JOBS)
+
+# Builds, fills var/ with demo data the first time, and serves on 127.0.0.1:8080.
+run: build
+	@scripts/run-demo
+
+# Every test: unit, storage and API on SQLite, and the same suites on a real
+# PostgreSQL that this target installs and starts.
+test: build
+	@LIANTIAO_TEST_PG="$$(scripts/test-postgres)" ctest --preset default -j $(JOBS)
+
+# Without PostgreSQL (quicker while developing).
+test-unit: build
+	@ctest --preset default -j $(JOBS)
+
+format:
+	@find src tests bench -name '*.cc' -o -name '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf build build-debug

@@ -1,0 +1,1 @@
+// Keeps lt_testing a valid library while tests/testing/ has no other source.
