@@ -1,0 +1,19 @@
+#pragma once
+
+#include <string_view>
+
+namespace liantiao::domain {
+
+// GB 32100-2015 unified social credit code (统一社会信用代码): 18 characters from
+// 0-9 and A-Z without I, O, Z, S, V; a registration-authority code, an entity type,
+// a 6-digit GB/T 2260 division, a 9-character organisation code (with its own GB
+// 11714 check character) and a weighted mod-31 check character.
+struct CreditCodeCheck {
+  bool well_formed = false;   // length, alphabet, division digits
+  bool checksum_ok = false;   // the final (mod-31) check character matches
+  bool ok() const { return well_formed && checksum_ok; }
+};
+
+CreditCodeCheck CheckCreditCode(std::string_view code);
+
+}  // namespace liantiao::domain

@@ -1,0 +1,70 @@
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "core/time.h"
+
+namespace liantiao::domain {
+
+// One year of the State Council's schedule: statutory holidays, and the weekend
+// days that are worked in lieu (调休上班日).
+struct CalendarYear {
+  int year = 0;
+  std::set<CivilDay> holidays;
+  std::set<CivilDay> workdays;  // adjusted working weekend days
+  bool official = true;         // from the published schedule (vs. an admin's own entry)
+  std::string source;           // e.g. "chinese-days@1.2.3" or "admin import 2026-11-24"
+};
+
+// The working-day calendar: a value, built from stored years. A year with no data is
+// counted Monday–Friday and every deadline touching it is provisional.
+class WorkCalendar {
+ public:
+  void SetYear(CalendarYear year);  // replaces that year
+  bool HasYear(int year) const;
+  const CalendarYear* Year(int year) const;  // nullptr if none
+  std::vector<int> Years() const;
+  bool IsWorkingDay(CivilDay day) const;
+
+ private:
+  std::map<int, CalendarYear> years_;
+};
+
+struct DueDay {
+  CivilDay day;
+  bool provisional = false;  // some day counted lies in a year without data
+};
+
+// "N working days after T": the day of `start` is not counted; the deadline is the
+// end (24:00) of the Nth working day after it. n >= 1.
+DueDay AddWorkingDays(CivilDay start, int n, const WorkCalendar& calendar);
+
+// A deadline as the process counts it, from an instant.
+struct DeadlineDue {
+  Instant due_at;  // EndOfDay(day): 23:59:59 Shanghai
+  CivilDay day;
+  bool provisional = false;
+};
+DeadlineDue ComputeDeadline(Instant started_at, int working_days, const WorkCalendar& calendar);
+
+// Overdue once `now` is past the last second of the due day.
+bool IsOverdue(Instant due_at, Instant now);
+// Working days in (due day, day of now]: 0 while not overdue.
+int OverdueWorkingDays(Instant due_at, Instant now, const WorkCalendar& calendar);
+// Working days in (day of `from`, day of `to`]; used for "days left" and review times.
+int WorkingDaysBetween(CivilDay from, CivilDay to, const WorkCalendar& calendar);
+
+// Parsers for admin imports. JSON: {"year": 2027, "holidays": ["2027-01-01", ...],
+// "workdays": [...]} or a list of such objects. `.ics`: the chinese-days feed
+// (VEVENTs whose SUMMARY marks 休 / 班, DTSTART[/DTEND] dates).
+Result<std::vector<CalendarYear>> ParseCalendarJson(std::string_view text);
+Result<std::vector<CalendarYear>> ParseCalendarIcs(std::string_view text);
+// The calendar data shipped with liantiao (data/calendar/official.json, embedded).
+Result<std::vector<CalendarYear>> ShippedCalendar();
+
+}  // namespace liantiao::domain

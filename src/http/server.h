@@ -1,0 +1,116 @@
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/result.h"
+#include "services/principal.h"
+
+namespace liantiao::http {
+
+enum class Method { kGet, kPost, kPut, kDelete };
+
+struct UploadedFile {
+  std::string field;         // form field name
+  std::string filename;      // as the client named it
+  std::string content_type;  // as the client declared it (not trusted)
+  std::string data;
+};
+
+struct Request {
+  Method method = Method::kGet;
+  std::string path;                           // without the query string
+  std::map<std::string, std::string> params;  // path parameters (":id" -> "42")
+  std::map<std::string, std::string> query;   // decoded query parameters
+  std::map<std::string, std::string> headers; // lower-case names
+  std::string body;
+  std::map<std::string, std::string> form;    // multipart text fields
+  std::vector<UploadedFile> files;            // multipart files
+  std::string remote_ip;
+  // Set by the auth step for routes that need a login.
+  std::optional<services::Principal> principal;
+  std::string session_token;                  // the token that authenticated the call
+
+  // Parses the body as a JSON object; kMalformedJson otherwise.
+  Result<nlohmann::json> Json() const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json; charset=utf-8";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  static Response JsonBody(const nlohmann::json& value, int status = 200);
+  // {"error": {"code", "message", "details"}} with the status of the error's category.
+  static Response FromError(const Error& error);
+};
+
+// The one place an error category becomes an HTTP status.
+int StatusOf(ErrorCategory category);
+
+using Handler = std::function<Result<Response>(Request&)>;
+
+enum class Access {
+  kPublic,         // no login needed
+  kAuthenticated,  // a valid session (cookie + CSRF on unsafe methods) or Bearer token
+};
+
+// What the auth step learns from a token: the caller and the session's CSRF token.
+struct SessionInfo {
+  services::Principal principal;
+  std::string csrf_token;
+};
+using Authenticator = std::function<Result<SessionInfo>(const std::string& token)>;
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  unsigned short port = 8080;          // 0: any free port (tests)
+  std::size_t threads = 4;
+  std::size_t max_json_body = 1 << 20;            // 1 MiB → 413 beyond
+  std::size_t max_upload_body = 25u << 20;        // multipart requests
+  std::string static_dir;                         // web/dist; empty: no static files
+  std::string session_cookie = "lt_session";
+};
+
+// The routes of the API. Patterns are express-style: "/api/v1/applications/:id".
+class Router {
+ public:
+  void Add(Method method, std::string pattern, Access access, Handler handler);
+  struct Route {
+    Method method;
+    std::string pattern;
+    Access access;
+    Handler handler;
+  };
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+};
+
+// The HTTP server (RESTinio). Unknown /api/ paths answer 404 JSON; other GETs serve
+// static_dir with index.html as the single-page-app fallback.
+class Server {
+ public:
+  Server(ServerOptions options, Router router, Authenticator authenticator);
+  ~Server();
+  // Binds and starts serving on background threads; returns the bound port.
+  Result<unsigned short> Start();
+  // Blocks until Stop() is called or SIGINT/SIGTERM arrives.
+  void Wait();
+  void Stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace liantiao::http

@@ -1,0 +1,87 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <soci/soci.h>
+
+#include "core/result.h"
+
+namespace liantiao::storage {
+
+enum class Dialect { kSqlite, kPostgres };
+
+// The database is a URL, never a compile-time choice:
+//   sqlite:var/liantiao.db, sqlite:///abs/path.db, sqlite::memory: (tests)
+//   postgresql://user:pass@host:port/dbname (libpq URI, passed through)
+struct DbUrl {
+  Dialect dialect;
+  std::string soci_backend;  // "sqlite3" or "postgresql"
+  std::string connect;       // SOCI connect string for that backend
+  std::string display;       // the URL with any password masked, for logs
+};
+Result<DbUrl> ParseDbUrl(std::string_view url);
+
+// A pool of SOCI sessions on one database. Repository code is the same for both
+// dialects; the few differences (id columns, BEGIN IMMEDIATE) live here.
+class Database {
+ public:
+  static Result<std::unique_ptr<Database>> Open(const DbUrl& url, std::size_t pool_size);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  Dialect dialect() const { return dialect_; }
+
+  // Runs `fn` in one transaction (BEGIN IMMEDIATE on SQLite so writers queue instead
+  // of failing on upgrade): commits when it returns ok, rolls back on an error or an
+  // exception. soci/driver exceptions become kDatabaseError (message logged, not
+  // returned). A unique-constraint violation becomes kAlreadyExists.
+  template <typename T>
+  Result<T> Transact(const std::function<Result<T>(soci::session&)>& fn);
+  // Read-only work without an explicit write lock.
+  template <typename T>
+  Result<T> Read(const std::function<Result<T>(soci::session&)>& fn);
+
+  // Applies the embedded migrations (db/migrations/*.sql) not yet applied, in order,
+  // each in its own transaction, recorded in schema_migrations. Safe to run from two
+  // processes at once.
+  Status Migrate();
+
+ private:
+  Database(Dialect dialect, std::size_t pool_size);
+  Status RunInTransaction(bool write, const std::function<Status(soci::session&)>& fn);
+
+  Dialect dialect_;
+  std::size_t pool_size_;
+  std::unique_ptr<soci::connection_pool> pool_;
+};
+
+template <typename T>
+Result<T> Database::Transact(const std::function<Result<T>(soci::session&)>& fn) {
+  std::optional<Result<T>> out;
+  Status st = RunInTransaction(true, [&](soci::session& s) -> Status {
+    out.emplace(fn(s));
+    if (!out->ok()) return out->error();
+    return OkStatus();
+  });
+  if (!st.ok()) return st.take_error();
+  return std::move(*out);
+}
+
+template <typename T>
+Result<T> Database::Read(const std::function<Result<T>(soci::session&)>& fn) {
+  std::optional<Result<T>> out;
+  Status st = RunInTransaction(false, [&](soci::session& s) -> Status {
+    out.emplace(fn(s));
+    if (!out->ok()) return out->error();
+    return OkStatus();
+  });
+  if (!st.ok()) return st.take_error();
+  return std::move(*out);
+}
+
+}  // namespace liantiao::storage
