@@ -1,1 +1,0 @@
-// Keeps lt_testing a valid library while tests/testing/ has no other source.
