@@ -3,6 +3,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -24,6 +25,13 @@ struct DbUrl {
   std::string display;       // the URL with any password masked, for logs
 };
 Result<DbUrl> ParseDbUrl(std::string_view url);
+
+// One plain session outside any pool and transaction, set up like the pool's (SQLite
+// pragmas, PG time zone). For work that cannot run in a transaction block, such as
+// CREATE DATABASE in test support.
+Result<std::unique_ptr<soci::session>> OpenSession(const DbUrl& url);
+
+struct Migration;  // storage/migrations.h
 
 // A pool of SOCI sessions on one database. Repository code is the same for both
 // dialects; the few differences (id columns, BEGIN IMMEDIATE) live here.
@@ -50,6 +58,8 @@ class Database {
   // each in its own transaction, recorded in schema_migrations. Safe to run from two
   // processes at once.
   Status Migrate();
+  // Applies the given migrations instead of the embedded ones (tests).
+  Status Migrate(std::span<const Migration> migrations);
 
  private:
   Database(Dialect dialect, std::size_t pool_size);

@@ -1,0 +1,389 @@
+#include "storage/database.h"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <mutex>
+#include <random>
+#include <regex>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+#include <spdlog/spdlog.h>
+
+#include "storage/migrations.h"
+
+namespace liantiao::storage {
+namespace {
+
+// One retry budget for both dialects: PG serialization failures/deadlocks and SQLite
+// SQLITE_BUSY both mean "another transaction won, run yours again".
+constexpr int kMaxRetries = 3;
+// Serialises migrators across processes on PostgreSQL (any constant, fixed forever).
+constexpr long long kMigrationLockKey = 7325410001;
+constexpr std::string_view kSupportedUrls =
+    "sqlite:相对路径、sqlite:///绝对路径、sqlite::memory:、postgresql://用户:密码@主机:端口/库名";
+
+// The backends are linked in, so registering them by name keeps session.open(backend,
+// connect) from searching the file system for a shared library.
+void RegisterBackends() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    soci::register_factory_sqlite3();
+    soci::register_factory_postgresql();
+  });
+}
+
+// Masks the password of a URL ("user:secret@" and "password=secret") for logs and
+// messages: a URL is configuration, and configuration ends up in tickets.
+std::string MaskPassword(std::string_view url) {
+  std::string out(url);
+  const std::size_t scheme_end = out.find("://");
+  if (scheme_end != std::string::npos) {
+    const std::size_t auth_begin = scheme_end + 3;
+    std::size_t auth_end = out.find_first_of("/?#", auth_begin);
+    if (auth_end == std::string::npos) auth_end = out.size();
+    const std::size_t at = out.rfind('@', auth_end);
+    if (at != std::string::npos && at >= auth_begin) {
+      const std::size_t colon = out.find(':', auth_begin);
+      if (colon != std::string::npos && colon < at) {
+        out.replace(colon + 1, at - colon - 1, "***");
+      }
+    }
+  }
+  static const std::regex kPasswordParam(R"((password=)[^&\s]*)", std::regex::icase);
+  return std::regex_replace(out, kPasswordParam, "$1***");
+}
+
+Error BadUrl(const std::string& display, std::string_view why) {
+  return MakeError(ErrorCode::kConfigError,
+                   fmt::format("数据库地址无效（{}）：{}。支持的写法：{}", why, display, kSupportedUrls),
+                   {{"url", display}});
+}
+
+bool IsSqliteMemory(const DbUrl& url) {
+  return url.dialect == Dialect::kSqlite && url.connect == ":memory:";
+}
+
+// SQLite creates the file but not its directory; a fresh checkout has no var/.
+Status PrepareLocation(const DbUrl& url) {
+  if (url.dialect != Dialect::kSqlite || IsSqliteMemory(url)) return OkStatus();
+  const std::filesystem::path parent = std::filesystem::path(url.connect).parent_path();
+  if (parent.empty()) return OkStatus();
+  std::error_code ec;
+  std::filesystem::create_directories(parent, ec);
+  if (ec) {
+    spdlog::error("cannot create database directory {}: {}", parent.string(), ec.message());
+    return MakeError(ErrorCode::kDatabaseError,
+                     fmt::format("无法创建数据库目录：{}", parent.string()));
+  }
+  return OkStatus();
+}
+
+// Per-connection settings; they are not persistent (except journal_mode), so every
+// session of the pool and every reconnect needs them.
+void ConfigureSession(soci::session& s, Dialect dialect) {
+  if (dialect == Dialect::kPostgres) {
+    s << "SET TIME ZONE 'UTC'";
+    return;
+  }
+  // busy_timeout first: switching to WAL itself needs a lock another process may hold.
+  s << "PRAGMA busy_timeout=10000";
+  std::string mode;
+  s << "PRAGMA journal_mode=WAL", soci::into(mode);
+  if (mode != "wal" && mode != "memory") {
+    spdlog::warn("sqlite journal_mode is {} instead of wal", mode);
+  }
+  s << "PRAGMA foreign_keys=ON";
+  s << "PRAGMA synchronous=NORMAL";
+}
+
+Status OpenInto(soci::session& s, const DbUrl& url) {
+  try {
+    s.open(url.soci_backend, url.connect);
+    ConfigureSession(s, url.dialect);
+  } catch (const std::exception& e) {
+    spdlog::error("cannot open database {}: {}", url.display, e.what());
+    return MakeError(ErrorCode::kDatabaseError, fmt::format("无法连接数据库：{}", url.display),
+                     {{"url", url.display}});
+  }
+  return OkStatus();
+}
+
+enum class Failure { kUnique, kRetry, kOther };
+
+Failure Classify(const std::exception& e) {
+  if (const auto* pg = dynamic_cast<const soci::postgresql_soci_error*>(&e)) {
+    const std::string state = pg->sqlstate();
+    if (state == "23505") return Failure::kUnique;
+    if (state == "40001" || state == "40P01") return Failure::kRetry;
+  }
+  if (const auto* lite = dynamic_cast<const soci::sqlite3_soci_error*>(&e)) {
+    // The primary code: SQLITE_BUSY_SNAPSHOT and friends are extended BUSY codes.
+    if ((lite->result() & 0xff) == SQLITE_BUSY) return Failure::kRetry;
+  }
+  // Messages as a fallback: not every SOCI code path throws the backend's type.
+  const std::string_view what = e.what();
+  if (what.find("UNIQUE constraint failed") != std::string_view::npos ||
+      what.find("duplicate key value") != std::string_view::npos) {
+    return Failure::kUnique;
+  }
+  if (what.find("database is locked") != std::string_view::npos) return Failure::kRetry;
+  return Failure::kOther;
+}
+
+// Backoff with jitter so that two losers of the same race do not collide again.
+void SleepBeforeRetry(int attempt) {
+  thread_local std::mt19937 rng{std::random_device{}()};
+  std::uniform_int_distribution<int> jitter(0, 20);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20 * (1 << attempt) + jitter(rng)));
+}
+
+std::string ReplaceAll(std::string text, std::string_view from, std::string_view to) {
+  for (std::size_t pos = text.find(from); pos != std::string::npos;
+       pos = text.find(from, pos + to.size())) {
+    text.replace(pos, from.size(), to);
+  }
+  return text;
+}
+
+std::string_view Trim(std::string_view s) {
+  const std::size_t b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return {};
+  const std::size_t e = s.find_last_not_of(" \t\r\n");
+  return s.substr(b, e - b + 1);
+}
+
+}  // namespace
+
+Result<DbUrl> ParseDbUrl(std::string_view url) {
+  const std::string display = MaskPassword(url);
+  if (url.starts_with("sqlite:")) {
+    std::string_view rest = url.substr(7);
+    std::string path;
+    if (rest == ":memory:") {
+      path = ":memory:";
+    } else if (rest.starts_with("//")) {
+      // sqlite:///abs/path.db; a host (sqlite://host/…) means nothing for a file.
+      if (!rest.starts_with("///")) return BadUrl(display, "SQLite 地址不能包含主机名");
+      path = std::string(rest.substr(2));
+    } else {
+      path = std::string(rest);
+    }
+    if (Trim(path).empty() || path == "/") return BadUrl(display, "缺少数据库文件路径");
+    // SOCI reads a connect string containing '=' as key=value pairs.
+    if (path.find('=') != std::string::npos) return BadUrl(display, "文件路径不能包含“=”");
+    return DbUrl{Dialect::kSqlite, "sqlite3", path, display};
+  }
+  for (std::string_view scheme : {"postgresql://", "postgres://"}) {
+    if (url.starts_with(scheme)) {
+      if (url.size() == scheme.size()) return BadUrl(display, "缺少主机或库名");
+      // libpq parses URIs itself (both schemes), so the URL is the connect string.
+      return DbUrl{Dialect::kPostgres, "postgresql", std::string(url), display};
+    }
+  }
+  return BadUrl(display, "不支持的数据库类型");
+}
+
+Result<std::unique_ptr<soci::session>> OpenSession(const DbUrl& url) {
+  RegisterBackends();
+  LT_RETURN_IF_ERROR(PrepareLocation(url));
+  auto session = std::make_unique<soci::session>();
+  LT_RETURN_IF_ERROR(OpenInto(*session, url));
+  return Result<std::unique_ptr<soci::session>>(std::move(session));
+}
+
+Database::Database(Dialect dialect, std::size_t pool_size)
+    : dialect_(dialect), pool_size_(pool_size) {}
+
+Database::~Database() = default;
+
+Result<std::unique_ptr<Database>> Database::Open(const DbUrl& url, std::size_t pool_size) {
+  RegisterBackends();
+  if (pool_size == 0) pool_size = 1;
+  // Every connection to ":memory:" is a database of its own; one connection keeps
+  // one database (callers must then not nest transactions, as with any pool).
+  if (IsSqliteMemory(url)) pool_size = 1;
+  LT_RETURN_IF_ERROR(PrepareLocation(url));
+  std::unique_ptr<Database> db(new Database(url.dialect, pool_size));
+  db->pool_ = std::make_unique<soci::connection_pool>(pool_size);
+  for (std::size_t i = 0; i < pool_size; ++i) {
+    LT_RETURN_IF_ERROR(OpenInto(db->pool_->at(i), url));
+  }
+  spdlog::info("database {} open with {} connection(s)", url.display, pool_size);
+  return Result<std::unique_ptr<Database>>(std::move(db));
+}
+
+Status Database::RunInTransaction(bool write, const std::function<Status(soci::session&)>& fn) {
+  // SQLite: BEGIN IMMEDIATE takes the write lock up front, so writers queue on
+  // busy_timeout instead of failing when a read lock cannot be upgraded.
+  const char* begin = (dialect_ == Dialect::kSqlite && write) ? "BEGIN IMMEDIATE" : "BEGIN";
+  for (int attempt = 0;; ++attempt) {
+    soci::session s(*pool_);  // leases a connection; the destructor gives it back
+    bool begun = false;
+    try {
+      s << begin;
+      begun = true;
+      Status st = fn(s);
+      if (!st.ok()) {
+        s << "ROLLBACK";
+        return st;
+      }
+      s << "COMMIT";
+      return OkStatus();
+    } catch (const std::exception& e) {
+      // A failed COMMIT may leave the transaction open on SQLite; the connection must
+      // go back to the pool clean.
+      if (begun) {
+        try {
+          s << "ROLLBACK";
+        } catch (const std::exception& rollback_error) {
+          // Usually "no transaction is active": the statement already ended it.
+          spdlog::debug("rollback after failure: {}", rollback_error.what());
+        }
+      }
+      if (!s.is_connected()) {
+        try {
+          s.reconnect();
+          ConfigureSession(s, dialect_);
+        } catch (const std::exception& reconnect_error) {
+          spdlog::error("database reconnect failed: {}", reconnect_error.what());
+        }
+      }
+      const Failure failure = Classify(e);
+      if (failure == Failure::kUnique) {
+        spdlog::debug("unique constraint violated: {}", e.what());
+        return MakeError(ErrorCode::kAlreadyExists);
+      }
+      if (failure == Failure::kRetry && attempt < kMaxRetries) {
+        spdlog::warn("transaction conflict, retrying ({}/{}): {}", attempt + 1, kMaxRetries,
+                     e.what());
+        SleepBeforeRetry(attempt);
+        continue;
+      }
+      spdlog::error("database transaction failed: {}", e.what());
+      return MakeError(ErrorCode::kDatabaseError);
+    } catch (...) {
+      // Not ours to translate; still never return a connection mid-transaction.
+      if (begun) {
+        try {
+          s << "ROLLBACK";
+        } catch (const std::exception&) {
+        }
+      }
+      throw;
+    }
+  }
+}
+
+Status Database::Migrate() { return Migrate(EmbeddedMigrations()); }
+
+Status Database::Migrate(std::span<const Migration> migrations) {
+  std::vector<const Migration*> ordered;
+  for (const Migration& m : migrations) ordered.push_back(&m);
+  std::sort(ordered.begin(), ordered.end(),
+            [](const Migration* a, const Migration* b) { return a->name < b->name; });
+
+  const bool pg = dialect_ == Dialect::kPostgres;
+  // PG: a transaction-scoped advisory lock makes concurrent migrators take turns
+  // (CREATE TABLE IF NOT EXISTS itself races there). SQLite: BEGIN IMMEDIATE does.
+  auto lock = [pg](soci::session& s) {
+    if (pg) {
+      int one = 0;
+      s << fmt::format("SELECT 1 FROM pg_advisory_xact_lock({})", kMigrationLockKey),
+          soci::into(one);
+    }
+  };
+
+  Status table = RunInTransaction(true, [&](soci::session& s) -> Status {
+    lock(s);
+    s << "CREATE TABLE IF NOT EXISTS schema_migrations ("
+         "name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)";
+    return OkStatus();
+  });
+  if (!table.ok()) {
+    return MakeError(ErrorCode::kDatabaseError, "无法创建数据库迁移记录表 schema_migrations");
+  }
+
+  for (const Migration* m : ordered) {
+    const std::string name(m->name);
+    bool applied = false;
+    Status st = RunInTransaction(true, [&](soci::session& s) -> Status {
+      applied = false;  // the transaction may be retried
+      lock(s);
+      int count = 0;
+      s << "SELECT COUNT(*) FROM schema_migrations WHERE name = :name", soci::use(name),
+          soci::into(count);
+      if (count > 0) return OkStatus();
+      for (const std::string& statement : SplitStatements(ApplyDialect(m->sql, dialect_))) {
+        try {
+          s << statement;
+        } catch (const std::exception& e) {
+          // Logged here because only here is the failing statement known; returning
+          // an error (not rethrowing) also keeps a seed row's unique violation from
+          // being reported as kAlreadyExists.
+          spdlog::error("migration {} failed at statement:\n{}\n{}", name, statement, e.what());
+          return MakeError(ErrorCode::kDatabaseError);
+        }
+      }
+      // Bookkeeping time, not a business instant: the wall clock is right here.
+      const long long now = std::chrono::duration_cast<std::chrono::seconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count();
+      s << "INSERT INTO schema_migrations (name, applied_at) VALUES (:name, :at)",
+          soci::use(name), soci::use(now);
+      applied = true;
+      return OkStatus();
+    });
+    if (!st.ok()) {
+      return MakeError(ErrorCode::kDatabaseError, fmt::format("数据库迁移 {} 失败，已回滚", name),
+                       {{"migration", name}});
+    }
+    if (applied) spdlog::info("applied migration {}", name);
+  }
+  return OkStatus();
+}
+
+std::string ApplyDialect(std::string_view sql, Dialect dialect) {
+  const bool pg = dialect == Dialect::kPostgres;
+  std::string out(sql);
+  out = ReplaceAll(std::move(out), "{{ID}}",
+                   pg ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT");
+  out = ReplaceAll(std::move(out), "{{BIGINT}}", pg ? "BIGINT" : "INTEGER");
+  out = ReplaceAll(std::move(out), "{{BLOB}}", pg ? "BYTEA" : "BLOB");
+  return out;
+}
+
+std::vector<std::string> SplitStatements(std::string_view sql) {
+  std::vector<std::string> out;
+  std::string current;
+  auto flush = [&] {
+    if (!Trim(current).empty()) out.emplace_back(Trim(current));
+    current.clear();
+  };
+  while (!sql.empty()) {
+    const std::size_t nl = sql.find('\n');
+    std::string_view line = sql.substr(0, nl);
+    sql = nl == std::string_view::npos ? std::string_view{} : sql.substr(nl + 1);
+    const std::string_view trimmed = Trim(line);
+    if (trimmed.starts_with("--")) continue;
+    if (trimmed.ends_with(';')) {
+      const std::string_view body = line.substr(0, line.find_last_of(';'));
+      current.append(body);
+      flush();
+    } else {
+      current.append(line);
+      current.push_back('\n');
+    }
+  }
+  flush();  // a last statement without ';'
+  return out;
+}
+
+}  // namespace liantiao::storage
