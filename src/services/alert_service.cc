@@ -1,0 +1,179 @@
+#include "services/alert_service.h"
+
+#include "services/auth_service.h"
+#include "services/history.h"
+#include "services/notifications.h"
+#include "services/scope.h"
+#include "storage/row.h"
+
+namespace liantiao::services {
+
+using domain::Role;
+using storage::GetInt;
+using storage::GetOptInt;
+using storage::GetText;
+
+std::string AlertKindOf(std::string_view deadline_kind) {
+  if (deadline_kind == "complaint_verification") return "complaint_overdue";
+  return std::string(deadline_kind) + "_overdue";
+}
+
+namespace {
+
+const char* AlertTitle(const std::string& kind) {
+  if (kind == "review_overdue") return "审核逾期预警：请核实并反馈情况";
+  if (kind == "joint_test_overdue") return "联调逾期预警：请核实情况";
+  if (kind == "rectification_overdue") return "整改逾期预警";
+  return "投诉核实逾期预警";
+}
+
+json AlertJson(const soci::row& r) {
+  auto answered = GetOptInt(r, 9);
+  auto urged = GetOptInt(r, 11);
+  return {{"id", GetInt(r, 0)},
+          {"kind", GetText(r, 1)},
+          {"application_id", GetInt(r, 2)},
+          {"complaint_id", GetOptInt(r, 3) ? json(*GetOptInt(r, 3)) : json(nullptr)},
+          {"city_code", GetText(r, 4)},
+          {"due_at", FormatInstant(FromUnix(GetInt(r, 5)))},
+          {"raised_at", FormatInstant(FromUnix(GetInt(r, 6)))},
+          {"status", GetText(r, 7)},
+          {"feedback", GetText(r, 8)},
+          {"answered_at", answered ? json(FormatInstant(FromUnix(*answered))) : json(nullptr)},
+          {"urge_count", GetInt(r, 10)},
+          {"last_urged_at", urged ? json(FormatInstant(FromUnix(*urged))) : json(nullptr)},
+          {"urge_note", GetText(r, 12)},
+          {"city_name", GetText(r, 13)}};
+}
+
+constexpr const char* kAlertColumns =
+    "a.id, a.kind, a.application_id, a.complaint_id, a.city_code, a.due_at, a.raised_at, a.status, "
+    "a.feedback, a.answered_at, a.urge_count, a.last_urged_at, a.urge_note, c.name";
+
+}  // namespace
+
+Result<json> AlertService::List(const Principal& p, std::optional<std::string> status) {
+  if (p.role == Role::kVendor) return MakeError(ErrorCode::kForbidden, "预警仅向主管部门展示");
+  if (status && !domain::ParseAlertState(*status)) {
+    return MakeError(ErrorCode::kInvalidField, "状态值无效", {{"field", "status"}});
+  }
+  return deps_.db.Read<json>([&](soci::session& sql) -> Result<json> {
+    ScopePredicate scope = ScopeSql(p, "a");
+    std::string q = std::string("SELECT ") + kAlertColumns +
+                    " FROM alerts a JOIN cities c ON c.code = a.city_code WHERE 1 = 1" + scope.sql;
+    if (p.role == Role::kTechSupport) q += " AND a.kind = 'rectification_overdue'";
+    if (status) q += " AND a.status = :status";
+    q += " ORDER BY a.due_at, a.id LIMIT 1000";
+    soci::row r;
+    soci::statement st = (sql.prepare << q);
+    if (scope.binds_city) st.exchange(soci::use(scope.city_code));
+    if (status) st.exchange(soci::use(*status));
+    st.exchange(soci::into(r));
+    st.define_and_bind();
+    st.execute(false);
+    json out = json::array();
+    while (st.fetch()) out.push_back(AlertJson(r));
+    return out;
+  });
+}
+
+Result<json> AlertService::Act(const Principal& p, long long id, domain::AlertAction action,
+                               const std::string& text) {
+  const Instant now = deps_.clock.Now();
+  return deps_.db.Transact<json>([&](soci::session& sql) -> Result<json> {
+    sql << "UPDATE alerts SET urge_count = urge_count WHERE id = :id", soci::use(id);
+    std::string q = std::string("SELECT ") + kAlertColumns +
+                    " FROM alerts a JOIN cities c ON c.code = a.city_code WHERE a.id = :id";
+    soci::rowset<soci::row> rows = (sql.prepare << q, soci::use(id));
+    std::optional<json> alert;
+    for (const soci::row& r : rows) alert = AlertJson(r);
+    if (!alert) return MakeError(ErrorCode::kNotFound, "预警不存在");
+    const std::string city = (*alert)["city_code"];
+    long long app_id = (*alert)["application_id"];
+    if (p.role == Role::kVendor || !InScope(p, city, -1)) return MakeError(ErrorCode::kNotFound, "预警不存在");
+    auto state = domain::ParseAlertState((*alert)["status"].get<std::string>());
+    if (!state) return MakeError(ErrorCode::kInternal, "预警状态数据无效");
+    LT_ASSIGN_OR_RETURN(domain::AlertState next, domain::ApplyAlertAction(*state, action, p.role));
+    const long long at = ToUnix(now);
+    std::string next_word{domain::ToString(next)};
+    if (action == domain::AlertAction::kRespond) {
+      sql << "UPDATE alerts SET status = :s, feedback = :f, answered_at = :at, answered_by = :u WHERE id = :id",
+          soci::use(next_word), soci::use(text), soci::use(at), soci::use(p.user_id), soci::use(id);
+      Notify(sql, Audience{Role::kProvince, std::nullopt, std::nullopt},
+             Notice{"alert_answered", "城市已反馈预警核实情况", text, app_id, std::nullopt, id}, now);
+    } else {
+      sql << "UPDATE alerts SET urge_count = urge_count + 1, last_urged_at = :at, urge_note = :n WHERE id = :id",
+          soci::use(at), soci::use(text), soci::use(id);
+      Notify(sql, Audience{Role::kCityReviewer, city, std::nullopt},
+             Notice{"alert_urged", "省级主管部门督办：请尽快处理逾期事项", text, app_id, std::nullopt, id}, now);
+    }
+    LT_RETURN_IF_ERROR(AppendHistory(
+        sql, HistoryEntry{.entity = "alert", .entity_id = id, .application_id = app_id, .city_code = city,
+                          .actor = Actor::Of(p), .action = std::string(domain::ToString(action)),
+                          .before = (*alert)["status"].get<std::string>(), .after = next_word,
+                          .reason = text, .at = now}));
+    soci::rowset<soci::row> again = (sql.prepare << q, soci::use(id));
+    for (const soci::row& r : again) return AlertJson(r);
+    return MakeError(ErrorCode::kInternal);
+  });
+}
+
+Result<json> AlertService::Respond(const Principal& p, long long id, const std::string& feedback) {
+  LT_RETURN_IF_ERROR(RequireText(feedback, "feedback", 8000));
+  return Act(p, id, domain::AlertAction::kRespond, feedback);
+}
+
+Result<json> AlertService::Urge(const Principal& p, long long id, const std::string& note) {
+  if (note.size() > 2000) return MakeError(ErrorCode::kInvalidField, "督办意见过长", {{"field", "note"}});
+  return Act(p, id, domain::AlertAction::kUrge, note);
+}
+
+Result<SweepResult> AlertService::Sweep(Instant now) {
+  const long long at = ToUnix(now);
+  return deps_.db.Transact<SweepResult>([&](soci::session& sql) -> Result<SweepResult> {
+    // One statement raises them all; ON CONFLICT makes a concurrent sweeper's rows
+    // a no-op, and RETURNING tells which rows this sweep raised.
+    struct Raised {
+      long long id, application_id;
+      std::optional<long long> complaint_id;
+      std::string kind, city;
+    };
+    std::vector<Raised> raised;
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "INSERT INTO alerts (deadline_id, kind, application_id, complaint_id, city_code, "
+                        "due_at, raised_at, status) SELECT d.id, CASE d.kind WHEN 'complaint_verification' "
+                        "THEN 'complaint_overdue' ELSE d.kind || '_overdue' END, d.application_id, "
+                        "d.complaint_id, d.city_code, d.due_at, :now, 'open' FROM deadlines d "
+                        "WHERE d.done_at IS NULL AND d.alert_raised = 0 AND d.due_at < :now2 "
+                        "ON CONFLICT (deadline_id) DO NOTHING "
+                        "RETURNING id, application_id, complaint_id, kind, city_code",
+         soci::use(at), soci::use(at));
+    for (const soci::row& r : rows) {
+      raised.push_back({GetInt(r, 0), GetInt(r, 1), GetOptInt(r, 2), GetText(r, 3), GetText(r, 4)});
+    }
+    sql << "UPDATE deadlines SET alert_raised = 1 WHERE alert_raised = 0 AND done_at IS NULL "
+           "AND due_at < :now AND id IN (SELECT deadline_id FROM alerts)",
+        soci::use(at);
+    for (const Raised& a : raised) {
+      LT_RETURN_IF_ERROR(AppendHistory(
+          sql, HistoryEntry{.entity = "alert", .entity_id = a.id, .application_id = a.application_id,
+                            .city_code = a.city, .actor = Actor::System(), .action = "raise",
+                            .before = "", .after = "open", .reason = a.kind, .at = now}));
+      Notice n{"alert_raised", AlertTitle(a.kind), "申请编号 " + std::to_string(a.application_id),
+               a.application_id, a.complaint_id, a.id};
+      Notify(sql, Audience{Role::kCityReviewer, a.city, std::nullopt}, n, now);
+      if (a.kind == "rectification_overdue") {
+        Notify(sql, Audience{Role::kTechSupport, a.city, std::nullopt}, n, now);
+      }
+    }
+    if (!raised.empty()) {
+      Notify(sql, Audience{Role::kProvince, std::nullopt, std::nullopt},
+             Notice{"alerts_raised", "平台自动预警：新增逾期事项 " + std::to_string(raised.size()) + " 项", "",
+                    std::nullopt, std::nullopt, std::nullopt},
+             now);
+    }
+    return SweepResult{static_cast<long long>(raised.size())};
+  });
+}
+
+}  // namespace liantiao::services

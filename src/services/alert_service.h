@@ -1,0 +1,34 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "services/deps.h"
+
+namespace liantiao::services {
+
+struct SweepResult {
+  long long raised = 0;
+};
+
+class AlertService {
+ public:
+  explicit AlertService(Deps& deps) : deps_(deps) {}
+
+  Result<json> List(const Principal& p, std::optional<std::string> status);
+  Result<json> Respond(const Principal& p, long long id, const std::string& feedback);
+  Result<json> Urge(const Principal& p, long long id, const std::string& note);
+
+  // Raises one alert for every open deadline past due that has none. Idempotent:
+  // the unique deadline_id of alerts makes a rerun or a second process a no-op.
+  Result<SweepResult> Sweep(Instant now);
+
+ private:
+  Result<json> Act(const Principal& p, long long id, domain::AlertAction action, const std::string& text);
+  Deps& deps_;
+};
+
+// "review" → "review_overdue" and so on.
+std::string AlertKindOf(std::string_view deadline_kind);
+
+}  // namespace liantiao::services

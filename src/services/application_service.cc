@@ -1,0 +1,717 @@
+#include "services/application_service.h"
+
+#include <algorithm>
+#include <set>
+
+#include "services/auth_service.h"
+#include "services/deadlines.h"
+#include "services/history.h"
+#include "services/notifications.h"
+#include "services/scope.h"
+#include "storage/row.h"
+
+namespace liantiao::services {
+
+using domain::AppAction;
+using domain::AppState;
+using domain::DeadlineKind;
+using domain::Role;
+using storage::GetInt;
+using storage::GetOptInt;
+using storage::GetOptText;
+using storage::GetText;
+
+namespace {
+
+const std::set<std::string>& ProductKinds() {
+  static const std::set<std::string> kinds{"face_gate", "attendance_terminal", "software", "other"};
+  return kinds;
+}
+
+const std::set<std::string>& MaterialKinds() {
+  // The materials the procedure asks for; "other" for anything else.
+  static const std::set<std::string> kinds{"business_license", "product_description",
+                                           "interface_statement", "test_report",
+                                           "connection_proof", "authorization_letter", "other"};
+  return kinds;
+}
+
+Status RequireRole(const Principal& p, std::initializer_list<Role> roles) {
+  if (std::find(roles.begin(), roles.end(), p.role) == roles.end()) {
+    return MakeError(ErrorCode::kForbidden);
+  }
+  return OkStatus();
+}
+
+std::string CityName(soci::session& sql, const std::string& code) {
+  std::string name;
+  soci::indicator ind = soci::i_null;
+  sql << "SELECT name FROM cities WHERE code = :c", soci::use(code), soci::into(name, ind);
+  return sql.got_data() ? name : "";
+}
+
+json Opt(const std::optional<long long>& v) { return v ? json(*v) : json(nullptr); }
+json Opt(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
+json OptTime(const std::optional<long long>& v) {
+  return v ? json(FormatInstant(FromUnix(*v))) : json(nullptr);
+}
+
+std::string KeyStatus(const soci::row& r, std::size_t revoked_col, std::size_t expires_col,
+                      Instant now) {
+  if (GetOptInt(r, revoked_col)) return "revoked";
+  if (FromUnix(GetInt(r, expires_col)) < now) return "expired";
+  return "active";
+}
+
+}  // namespace
+
+Result<AppRow> LoadApplication(soci::session& sql, long long id) {
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT id, vendor_id, city_code, state FROM applications WHERE id = :id",
+       soci::use(id));
+  for (const soci::row& r : rows) {
+    auto state = domain::ParseAppState(GetText(r, 3));
+    if (!state) return MakeError(ErrorCode::kInternal, "申请状态数据无效");
+    return AppRow{GetInt(r, 0), GetInt(r, 1), GetText(r, 2), *state};
+  }
+  return MakeError(ErrorCode::kNotFound, "申请不存在", {{"id", id}});
+}
+
+Result<AppRow> LockApplication(soci::session& sql, long long id) {
+  sql << "UPDATE applications SET updated_at = updated_at WHERE id = :id", soci::use(id);
+  return LoadApplication(sql, id);
+}
+
+// ---------------------------------------------------------------- products
+
+Result<json> ApplicationService::CreateProduct(const Principal& p, const NewProduct& in) {
+  LT_RETURN_IF_ERROR(RequireRole(p, {Role::kVendor}));
+  LT_RETURN_IF_ERROR(RequireText(in.name, "name", 200));
+  LT_RETURN_IF_ERROR(RequireText(in.model, "model", 100));
+  LT_RETURN_IF_ERROR(RequireText(in.version, "version", 50));
+  if (!ProductKinds().count(in.kind)) {
+    return MakeError(ErrorCode::kInvalidField, "产品类型无效",
+                     {{"field", "kind"}, {"allowed", ProductKinds()}});
+  }
+  const Instant now = deps_.clock.Now();
+  return deps_.db.Transact<json>([&](soci::session& sql) -> Result<json> {
+    long long id = 0, at = ToUnix(now), vendor = *p.vendor_id;
+    sql << "INSERT INTO products (vendor_id, name, model, kind, version, created_at) VALUES "
+           "(:v, :n, :m, :k, :ver, :at) RETURNING id",
+        soci::use(vendor), soci::use(in.name), soci::use(in.model), soci::use(in.kind),
+        soci::use(in.version), soci::use(at), soci::into(id);
+    LT_RETURN_IF_ERROR(AppendHistory(
+        sql, HistoryEntry{.entity = "product", .entity_id = id, .vendor_id = vendor,
+                          .actor = Actor::Of(p), .action = "product_add", .before = "",
+                          .after = "registered", .reason = in.name, .at = now}));
+    return json{{"id", id}, {"name", in.name}, {"model", in.model}, {"kind", in.kind},
+                {"version", in.version}};
+  });
+}
+
+Result<json> ApplicationService::ListProducts(const Principal& p) {
+  LT_RETURN_IF_ERROR(RequireRole(p, {Role::kVendor}));
+  return deps_.db.Read<json>([&](soci::session& sql) -> Result<json> {
+    json out = json::array();
+    long long vendor = *p.vendor_id;
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT id, name, model, kind, version FROM products WHERE vendor_id = :v ORDER BY id",
+         soci::use(vendor));
+    for (const soci::row& r : rows) {
+      out.push_back({{"id", GetInt(r, 0)}, {"name", GetText(r, 1)}, {"model", GetText(r, 2)},
+                     {"kind", GetText(r, 3)}, {"version", GetText(r, 4)}});
+    }
+    return out;
+  });
+}
+
+// ---------------------------------------------------------------- applications
+
+Result<json> ApplicationService::Create(const Principal& p, const NewApplication& in) {
+  LT_RETURN_IF_ERROR(RequireRole(p, {Role::kVendor}));
+  if (in.path != "first" && in.path != "connected_elsewhere") {
+    return MakeError(ErrorCode::kInvalidField, "path 须为 first 或 connected_elsewhere",
+                     {{"field", "path"}});
+  }
+  if (in.product_ids.empty()) {
+    return MakeError(ErrorCode::kMissingField, "至少选择一个产品", {{"field", "product_ids"}});
+  }
+  if (in.description.size() > 4000) {
+    return MakeError(ErrorCode::kInvalidField, "说明过长", {{"field", "description"}});
+  }
+  const bool elsewhere = in.path == "connected_elsewhere";
+  if (elsewhere && !in.connected_city_code) {
+    return MakeError(ErrorCode::kMissingField, "已在其他城市对接的，须填写已对接城市",
+                     {{"field", "connected_city_code"}});
+  }
+  if (!elsewhere && in.connected_city_code) {
+    return MakeError(ErrorCode::kInvalidField, "首次对接不应填写已对接城市",
+                     {{"field", "connected_city_code"}});
+  }
+  if (elsewhere && *in.connected_city_code == in.city_code) {
+    return MakeError(ErrorCode::kInvalidField, "已对接城市不能与申请城市相同",
+                     {{"field", "connected_city_code"}});
+  }
+  const Instant now = deps_.clock.Now();
+  const long long vendor = *p.vendor_id;
+  auto created = deps_.db.Transact<long long>([&](soci::session& sql) -> Result<long long> {
+    for (const std::string* code : {&in.city_code, elsewhere ? &*in.connected_city_code : nullptr}) {
+      if (!code) continue;
+      if (CityName(sql, *code).empty()) {
+        return MakeError(ErrorCode::kUnknownCity, "", {{"city_code", *code}});
+      }
+    }
+    std::set<long long> products(in.product_ids.begin(), in.product_ids.end());
+    for (long long pid : products) {
+      long long owner = 0;
+      soci::indicator ind = soci::i_null;
+      sql << "SELECT vendor_id FROM products WHERE id = :p", soci::use(pid), soci::into(owner, ind);
+      if (!sql.got_data() || owner != vendor) {
+        return MakeError(ErrorCode::kUnknownProduct, "", {{"product_id", pid}});
+      }
+    }
+    // Path 2: city B's success on this platform is the proof, linked.
+    storage::OptionalInt linked;
+    if (elsewhere) {
+      soci::rowset<soci::row> rows =
+          (sql.prepare << "SELECT id FROM applications WHERE vendor_id = :v AND city_code = :c "
+                          "AND state = 'succeeded' ORDER BY decided_at DESC",
+           soci::use(vendor), soci::use(*in.connected_city_code));
+      for (const soci::row& r : rows) {
+        linked = storage::OptionalInt(GetInt(r, 0));
+        break;
+      }
+    }
+    storage::OptionalText connected(in.connected_city_code);
+    long long id = 0, at = ToUnix(now);
+    std::string state{domain::ToString(AppState::kDraft)};
+    sql << "INSERT INTO applications (vendor_id, city_code, path, connected_city_code, "
+           "connected_application_id, description, state, created_at, updated_at) VALUES "
+           "(:v, :c, :p, :cc, :ca, :d, :s, :at, :at2) RETURNING id",
+        soci::use(vendor), soci::use(in.city_code), soci::use(in.path),
+        soci::use(connected.value, connected.ind), soci::use(linked.value, linked.ind),
+        soci::use(in.description), soci::use(state), soci::use(at), soci::use(at), soci::into(id);
+    for (long long pid : products) {
+      sql << "INSERT INTO application_products (application_id, product_id) VALUES (:a, :p)",
+          soci::use(id), soci::use(pid);
+    }
+    LT_RETURN_IF_ERROR(AppendHistory(
+        sql, HistoryEntry{.entity = "application", .entity_id = id, .application_id = id,
+                          .city_code = in.city_code, .vendor_id = vendor, .actor = Actor::Of(p),
+                          .action = "create", .before = "", .after = state,
+                          .reason = in.path, .at = now}));
+    return id;
+  });
+  if (!created.ok()) return created.take_error();
+  return Get(p, *created);
+}
+
+Result<json> ApplicationService::List(const Principal& p, const ApplicationQuery& q) {
+  if (q.state && !domain::ParseAppState(*q.state)) {
+    return MakeError(ErrorCode::kInvalidField, "状态值无效", {{"field", "state"}});
+  }
+  const Instant now = deps_.clock.Now();
+  auto calendar = deps_.calendar.Get();
+  return deps_.db.Read<json>([&](soci::session& sql) -> Result<json> {
+    ScopePredicate scope = ScopeSql(p, "a");
+    std::string where = "WHERE 1 = 1" + scope.sql;
+    if (q.state) where += " AND a.state = :state";
+    if (q.city_code) where += " AND a.city_code = :city";
+    // The inbox order: the soonest open deadline first, then the newest.
+    std::string query =
+        "SELECT a.id, a.vendor_id, v.name, a.city_code, c.name, a.path, a.state, a.late, "
+        "a.created_at, a.updated_at, a.submitted_at, d.kind, d.started_at, d.due_at, d.done_at, "
+        "d.provisional, d.working_days FROM applications a "
+        "JOIN vendors v ON v.id = a.vendor_id JOIN cities c ON c.code = a.city_code "
+        "LEFT JOIN deadlines d ON d.id = (SELECT MIN(d2.id) FROM deadlines d2 WHERE "
+        "d2.application_id = a.id AND d2.done_at IS NULL AND d2.complaint_id IS NULL) " +
+        where + " ORDER BY CASE WHEN d.due_at IS NULL THEN 1 ELSE 0 END, d.due_at, a.id DESC "
+        "LIMIT :limit OFFSET :offset";
+    std::string count_query = "SELECT COUNT(*) FROM applications a " + where;
+    soci::statement count_st = (sql.prepare << count_query);
+    soci::statement st = (sql.prepare << query);
+    long long total = 0;
+    auto bind = [&](soci::statement& s) {
+      if (scope.binds_vendor) s.exchange(soci::use(scope.vendor_id));
+      if (scope.binds_city) s.exchange(soci::use(scope.city_code));
+      if (q.state) s.exchange(soci::use(*q.state));
+      if (q.city_code) s.exchange(soci::use(*q.city_code));
+    };
+    bind(count_st);
+    count_st.exchange(soci::into(total));
+    count_st.define_and_bind();
+    count_st.execute(true);
+    json items = json::array();
+    soci::row r;
+    int limit = std::clamp(q.limit, 1, 200), offset = std::max(q.offset, 0);
+    bind(st);
+    st.exchange(soci::use(limit));
+    st.exchange(soci::use(offset));
+    st.exchange(soci::into(r));
+    st.define_and_bind();
+    st.execute(false);
+    while (st.fetch()) {
+      json item = {{"id", GetInt(r, 0)},
+                   {"vendor", {{"id", GetInt(r, 1)}, {"name", GetText(r, 2)}}},
+                   {"city_code", GetText(r, 3)},
+                   {"city_name", GetText(r, 4)},
+                   {"path", GetText(r, 5)},
+                   {"state", GetText(r, 6)},
+                   {"late", GetInt(r, 7) != 0},
+                   {"created_at", FormatInstant(FromUnix(GetInt(r, 8)))},
+                   {"updated_at", FormatInstant(FromUnix(GetInt(r, 9)))},
+                   {"submitted_at", OptTime(GetOptInt(r, 10))}};
+      if (auto s = domain::ParseAppState(GetText(r, 6))) item["state_name"] = domain::ChineseName(*s);
+      item["next_deadline"] = GetOptText(r, 11) ? DeadlineJson(r, 11, now, *calendar) : json(nullptr);
+      items.push_back(std::move(item));
+    }
+    return json{{"items", items}, {"total", total}, {"limit", limit}, {"offset", offset}};
+  });
+}
+
+Result<json> ApplicationService::Get(const Principal& p, long long id) {
+  const Instant now = deps_.clock.Now();
+  auto calendar = deps_.calendar.Get();
+  return deps_.db.Read<json>([&](soci::session& sql) -> Result<json> {
+    LT_ASSIGN_OR_RETURN(AppRow app, LoadApplication(sql, id));
+    LT_RETURN_IF_ERROR(RequireInScope(p, app.city_code, app.vendor_id, "申请"));
+    json j;
+    {
+      soci::rowset<soci::row> rows =
+          (sql.prepare << "SELECT a.path, a.connected_city_code, a.connected_application_id, "
+                          "a.description, a.late, a.round, a.created_at, a.updated_at, "
+                          "a.submitted_at, a.decided_at, v.name, v.credit_code, c.name, c.profile, "
+                          "c.test_env FROM applications a JOIN vendors v ON v.id = a.vendor_id "
+                          "JOIN cities c ON c.code = a.city_code WHERE a.id = :id",
+           soci::use(id));
+      for (const soci::row& r : rows) {
+        j = {{"id", id},
+             {"state", domain::ToString(app.state)},
+             {"state_name", domain::ChineseName(app.state)},
+             {"path", GetText(r, 0)},
+             {"connected_city_code", Opt(GetOptText(r, 1))},
+             {"connected_application_id", Opt(GetOptInt(r, 2))},
+             {"description", GetText(r, 3)},
+             {"late", GetInt(r, 4) != 0},
+             {"round", GetInt(r, 5)},
+             {"created_at", FormatInstant(FromUnix(GetInt(r, 6)))},
+             {"updated_at", FormatInstant(FromUnix(GetInt(r, 7)))},
+             {"submitted_at", OptTime(GetOptInt(r, 8))},
+             {"decided_at", OptTime(GetOptInt(r, 9))},
+             {"vendor", {{"id", app.vendor_id}, {"name", GetText(r, 10)}, {"credit_code", GetText(r, 11)}}},
+             {"city", {{"code", app.city_code}, {"name", GetText(r, 12)}, {"profile", GetText(r, 13)},
+                       {"test_env", GetText(r, 14)}}},
+             {"city_code", app.city_code}};
+      }
+    }
+    if (auto linked = j["connected_application_id"]; !linked.is_null()) {
+      // City B's success record, shown as the proof (no upload needed).
+      long long lid = linked.get<long long>();
+      soci::rowset<soci::row> rows =
+          (sql.prepare << "SELECT a.state, a.decided_at, c.name FROM applications a JOIN cities c "
+                          "ON c.code = a.city_code WHERE a.id = :id",
+           soci::use(lid));
+      for (const soci::row& r : rows) {
+        j["connected_application"] = {{"id", lid}, {"state", GetText(r, 0)},
+                                      {"decided_at", OptTime(GetOptInt(r, 1))},
+                                      {"city_name", GetText(r, 2)}};
+      }
+    }
+    j["products"] = json::array();
+    {
+      soci::rowset<soci::row> rows =
+          (sql.prepare << "SELECT p.id, p.name, p.model, p.kind, p.version FROM products p JOIN "
+                          "application_products ap ON ap.product_id = p.id WHERE ap.application_id = :id "
+                          "ORDER BY p.id",
+           soci::use(id));
+      for (const soci::row& r : rows) {
+        j["products"].push_back({{"id", GetInt(r, 0)}, {"name", GetText(r, 1)}, {"model", GetText(r, 2)},
+                                 {"kind", GetText(r, 3)}, {"version", GetText(r, 4)}});
+      }
+    }
+    j["deadlines"] = DeadlinesJson(sql, id, now, *calendar);
+    j["materials"] = json::array();
+    {
+      soci::rowset<soci::row> rows =
+          (sql.prepare << "SELECT id, kind, filename, content_type, size, sha256, round, uploaded_at "
+                          "FROM materials WHERE application_id = :id ORDER BY id",
+           soci::use(id));
+      for (const soci::row& r : rows) {
+        j["materials"].push_back({{"id", GetInt(r, 0)}, {"kind", GetText(r, 1)},
+                                  {"filename", GetText(r, 2)}, {"content_type", GetText(r, 3)},
+                                  {"size", GetInt(r, 4)}, {"sha256", GetText(r, 5)},
+                                  {"round", GetInt(r, 6)},
+                                  {"uploaded_at", FormatInstant(FromUnix(GetInt(r, 7)))}});
+      }
+    }
+    j["reviews"] = json::array();
+    {
+      soci::rowset<soci::row> rows =
+          (sql.prepare << "SELECT r.id, r.action, r.note, r.problems, r.late, r.created_at, u.display_name "
+                          "FROM reviews r JOIN users u ON u.id = r.reviewer_id WHERE r.application_id = :id "
+                          "ORDER BY r.id",
+           soci::use(id));
+      for (const soci::row& r : rows) {
+        j["reviews"].push_back({{"id", GetInt(r, 0)}, {"action", GetText(r, 1)}, {"note", GetText(r, 2)},
+                                {"problems", json::parse(GetText(r, 3))}, {"late", GetInt(r, 4) != 0},
+                                {"created_at", FormatInstant(FromUnix(GetInt(r, 5)))},
+                                {"reviewer", GetText(r, 6)}});
+      }
+    }
+    j["test_key"] = nullptr;
+    j["test_keys"] = json::array();
+    {
+      soci::rowset<soci::row> rows =
+          (sql.prepare << "SELECT app_key, profile, issued_at, expires_at, claimed_at, revoked_at, "
+                          "revoked_reason FROM test_keys WHERE application_id = :id ORDER BY id",
+           soci::use(id));
+      for (const soci::row& r : rows) {
+        json k = {{"app_id", GetText(r, 0)}, {"profile", GetText(r, 1)},
+                  {"issued_at", FormatInstant(FromUnix(GetInt(r, 2)))},
+                  {"expires_at", FormatInstant(FromUnix(GetInt(r, 3)))},
+                  {"claimed", GetOptInt(r, 4).has_value()}, {"claimed_at", OptTime(GetOptInt(r, 4))},
+                  {"revoked_at", OptTime(GetOptInt(r, 5))}, {"revoked_reason", GetText(r, 6)},
+                  {"status", KeyStatus(r, 5, 3, now)}};
+        j["test_keys"].push_back(k);
+        if (k["status"] != "revoked") j["test_key"] = k;
+      }
+    }
+    j["alerts"] = json::array();
+    {
+      soci::rowset<soci::row> rows =
+          (sql.prepare << "SELECT id, kind, due_at, raised_at, status, feedback, urge_count FROM alerts "
+                          "WHERE application_id = :id ORDER BY id",
+           soci::use(id));
+      for (const soci::row& r : rows) {
+        j["alerts"].push_back({{"id", GetInt(r, 0)}, {"kind", GetText(r, 1)},
+                               {"due_at", FormatInstant(FromUnix(GetInt(r, 2)))},
+                               {"raised_at", FormatInstant(FromUnix(GetInt(r, 3)))},
+                               {"status", GetText(r, 4)}, {"feedback", GetText(r, 5)},
+                               {"urge_count", GetInt(r, 6)}});
+      }
+    }
+    j["complaints"] = json::array();
+    {
+      soci::rowset<soci::row> rows =
+          (sql.prepare << "SELECT id, conduct, state, created_at FROM complaints WHERE application_id = :id "
+                          "ORDER BY id",
+           soci::use(id));
+      for (const soci::row& r : rows) {
+        json c = {{"id", GetInt(r, 0)}, {"conduct", GetText(r, 1)}, {"state", GetText(r, 2)},
+                  {"created_at", FormatInstant(FromUnix(GetInt(r, 3)))}};
+        if (auto s = domain::ParseComplaintState(GetText(r, 2))) c["state_name"] = domain::ChineseName(*s);
+        j["complaints"].push_back(std::move(c));
+      }
+    }
+    j["history"] = ApplicationHistory(sql, id);
+    return j;
+  });
+}
+
+Result<json> ApplicationService::UploadMaterial(const Principal& p, long long id,
+                                                const std::string& kind,
+                                                const std::string& filename,
+                                                const std::string& data) {
+  LT_RETURN_IF_ERROR(RequireRole(p, {Role::kVendor}));
+  if (!MaterialKinds().count(kind)) {
+    return MakeError(ErrorCode::kInvalidField, "材料类型无效", {{"field", "kind"}, {"allowed", MaterialKinds()}});
+  }
+  LT_RETURN_IF_ERROR(RequireText(filename, "filename", 255));
+  // Check the application before writing the file, so a refused upload stores nothing.
+  auto pre = deps_.db.Read<AppRow>([&](soci::session& sql) { return LoadApplication(sql, id); });
+  if (!pre.ok()) return pre.take_error();
+  LT_RETURN_IF_ERROR(RequireInScope(p, pre->city_code, pre->vendor_id, "申请"));
+  auto editable = [](AppState s) { return s == AppState::kDraft || s == AppState::kReturned; };
+  if (!editable(pre->state)) {
+    return MakeError(ErrorCode::kInvalidTransition, "仅草稿或退回修改状态可上传材料",
+                     {{"state", domain::ToString(pre->state)}});
+  }
+  LT_ASSIGN_OR_RETURN(StoredFile stored, deps_.files.Store(data));
+  const Instant now = deps_.clock.Now();
+  return deps_.db.Transact<json>([&](soci::session& sql) -> Result<json> {
+    LT_ASSIGN_OR_RETURN(AppRow app, LockApplication(sql, id));
+    if (!editable(app.state)) {
+      return MakeError(ErrorCode::kInvalidTransition, "仅草稿或退回修改状态可上传材料",
+                       {{"state", domain::ToString(app.state)}});
+    }
+    long long round = 0, mid = 0, at = ToUnix(now);
+    sql << "SELECT round FROM applications WHERE id = :id", soci::use(id), soci::into(round);
+    sql << "INSERT INTO materials (application_id, kind, filename, content_type, size, sha256, round, "
+           "uploaded_by, uploaded_at) VALUES (:a, :k, :f, :t, :s, :h, :r, :u, :at) RETURNING id",
+        soci::use(id), soci::use(kind), soci::use(filename), soci::use(stored.content_type),
+        soci::use(stored.size), soci::use(stored.sha256), soci::use(round), soci::use(p.user_id),
+        soci::use(at), soci::into(mid);
+    std::string st{domain::ToString(app.state)};
+    LT_RETURN_IF_ERROR(AppendHistory(
+        sql, HistoryEntry{.entity = "application", .entity_id = id, .application_id = id,
+                          .city_code = app.city_code, .vendor_id = app.vendor_id,
+                          .actor = Actor::Of(p), .action = "material_upload", .before = st,
+                          .after = st, .reason = kind + ": " + filename + " (" + stored.sha256 + ")",
+                          .at = now}));
+    return json{{"id", mid}, {"kind", kind}, {"filename", filename}, {"size", stored.size},
+                {"sha256", stored.sha256}, {"content_type", stored.content_type}};
+  });
+}
+
+Result<FileDownload> ApplicationService::DownloadMaterial(const Principal& p, long long id,
+                                                          long long material_id) {
+  auto meta = deps_.db.Read<FileDownload>([&](soci::session& sql) -> Result<FileDownload> {
+    LT_ASSIGN_OR_RETURN(AppRow app, LoadApplication(sql, id));
+    LT_RETURN_IF_ERROR(RequireInScope(p, app.city_code, app.vendor_id, "申请"));
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT filename, content_type, sha256 FROM materials WHERE id = :m AND "
+                        "application_id = :a",
+         soci::use(material_id), soci::use(id));
+    for (const soci::row& r : rows) return FileDownload{GetText(r, 0), GetText(r, 1), GetText(r, 2)};
+    return MakeError(ErrorCode::kNotFound, "材料不存在");
+  });
+  if (!meta.ok()) return meta.take_error();
+  LT_ASSIGN_OR_RETURN(std::string bytes, deps_.files.Read(meta->data));
+  meta->data = std::move(bytes);
+  return meta;
+}
+
+// ---------------------------------------------------------------- transitions
+
+namespace {
+
+Result<int> ValidateProblems(soci::session& sql, long long app_id, AppAction action,
+                             const json& problems) {
+  if (!problems.is_array()) {
+    return MakeError(ErrorCode::kInvalidField, "problems 须为数组", {{"field", "problems"}});
+  }
+  int i = 0;
+  for (const json& pr : problems) {
+    const std::string at = "problems[" + std::to_string(i) + "]";
+    if (!pr.is_object() || !pr.contains("text") || !pr["text"].is_string() ||
+        pr["text"].get<std::string>().empty()) {
+      return MakeError(ErrorCode::kInvalidField, "每个问题都须写明具体内容（text）", {{"field", at + ".text"}});
+    }
+    if (action == AppAction::kDelay) {
+      if (!pr.contains("clause") || !pr["clause"].is_string() || pr["clause"].get<std::string>().empty()) {
+        return MakeError(ErrorCode::kInvalidField, "联调延期的每个问题须注明所违反的接口标准条款或测试用例",
+                         {{"field", at + ".clause"}});
+      }
+    }
+    if (action == AppAction::kReturn && pr.contains("material_id") && !pr["material_id"].is_null()) {
+      if (!pr["material_id"].is_number_integer()) {
+        return MakeError(ErrorCode::kInvalidField, "material_id 须为整数", {{"field", at + ".material_id"}});
+      }
+      long long mid = pr["material_id"].get<long long>();
+      int n = 0;
+      sql << "SELECT COUNT(*) FROM materials WHERE id = :m AND application_id = :a", soci::use(mid),
+          soci::use(app_id), soci::into(n);
+      if (n == 0) {
+        return MakeError(ErrorCode::kInvalidField, "问题所指的材料不属于本申请", {{"field", at + ".material_id"}});
+      }
+    }
+    ++i;
+  }
+  return i;
+}
+
+struct ActionNotice {
+  Audience audience;
+  std::string kind, title;
+};
+
+std::optional<ActionNotice> NoticeFor(AppAction action, const AppRow& app) {
+  Audience vendor{Role::kVendor, std::nullopt, app.vendor_id};
+  Audience reviewers{Role::kCityReviewer, app.city_code, std::nullopt};
+  switch (action) {
+    case AppAction::kSubmit: return ActionNotice{reviewers, "review_due", "有新的联调申请待审核"};
+    case AppAction::kResubmit: return ActionNotice{reviewers, "review_due", "申请已修改并重新提交，待审核"};
+    case AppAction::kWithdraw: return ActionNotice{reviewers, "application_withdrawn", "企业已撤回联调申请"};
+    case AppAction::kApprove: return ActionNotice{vendor, "key_issued", "审核通过，测试密钥已发放，请在 5 个工作日内完成联调"};
+    case AppAction::kReturn: return ActionNotice{vendor, "returned", "申请被退回修改，请按问题清单修改后重新提交"};
+    case AppAction::kSucceed: return ActionNotice{vendor, "succeeded", "联调成功"};
+    case AppAction::kDelay: return ActionNotice{vendor, "delayed", "联调延期，请查看问题清单"};
+    case AppAction::kReissueKey: return ActionNotice{vendor, "key_issued", "整改完成，新的测试密钥已发放，联调期限重新计算"};
+  }
+  return std::nullopt;
+}
+
+Status IssueKey(soci::session& sql, Deps& deps, const AppRow& app, Instant now) {
+  long long at = ToUnix(now);
+  sql << "UPDATE test_keys SET revoked_at = :n, revoked_reason = 'superseded' WHERE application_id = :a "
+         "AND revoked_at IS NULL",
+      soci::use(at), soci::use(app.id);
+  auto window = FindOpenDeadline(sql, app.id, DeadlineKind::kJointTest);
+  if (!window) return MakeError(ErrorCode::kInternal, "联调期限缺失");
+  long long expires = ToUnix(window->due_at) + deps.config.key_grace_days * 86400LL;
+  std::string profile;
+  sql << "SELECT profile FROM cities WHERE code = :c", soci::use(app.city_code), soci::into(profile);
+  const std::string app_key = "lt" + crypto::HexEncode(crypto::RandomBytes(10));
+  const std::string sealed = deps.secrets.Seal(crypto::HexEncode(crypto::RandomBytes(16)));
+  sql << "INSERT INTO test_keys (application_id, app_key, secret_sealed, city_code, profile, issued_at, "
+         "expires_at) VALUES (:a, :k, :s, :c, :p, :i, :e)",
+      soci::use(app.id), soci::use(app_key), soci::use(sealed), soci::use(app.city_code),
+      soci::use(profile), soci::use(at), soci::use(expires);
+  return OkStatus();
+}
+
+}  // namespace
+
+Result<domain::AppTransition> ApplyApplicationAction(soci::session& sql, Deps& deps,
+                                                     const Actor& actor, const AppRow& app,
+                                                     AppAction action, const ActionInput& input,
+                                                     Instant now) {
+  int problem_count = 0;
+  if (action == AppAction::kReturn || action == AppAction::kDelay) {
+    LT_ASSIGN_OR_RETURN(problem_count, ValidateProblems(sql, app.id, action, input.problems));
+  }
+  domain::AppGuardInput guard{now, std::nullopt, problem_count};
+  if (auto window = FindOpenDeadline(sql, app.id, DeadlineKind::kJointTest)) {
+    guard.joint_test_due = window->due_at;
+  }
+  LT_ASSIGN_OR_RETURN(domain::AppTransition t, domain::ApplyAppAction(app.state, action, actor.role, guard));
+  auto calendar = deps.calendar.Get();
+  const long long at = ToUnix(now);
+  std::string to{domain::ToString(t.to)};
+  int late = t.late ? 1 : 0;
+  sql << "UPDATE applications SET state = :s, updated_at = :at, late = CASE WHEN :late = 1 THEN 1 ELSE late END "
+         "WHERE id = :id",
+      soci::use(to), soci::use(at), soci::use(late), soci::use(app.id);
+  if (action == AppAction::kSubmit || action == AppAction::kResubmit) {
+    sql << "UPDATE applications SET submitted_at = :at, round = round + 1 WHERE id = :id", soci::use(at),
+        soci::use(app.id);
+  }
+  if (domain::IsFinal(t.to)) {
+    sql << "UPDATE applications SET decided_at = :at WHERE id = :id", soci::use(at), soci::use(app.id);
+  }
+  CloseDeadlines(sql, app.id, t.close_deadlines, now);
+  for (DeadlineKind kind : t.start_deadlines) {
+    const int days = kind == DeadlineKind::kReview ? domain::kReviewWorkingDays : domain::kJointTestWorkingDays;
+    StartDeadline(sql, *calendar, kind, app.id, std::nullopt, app.city_code, days, now);
+  }
+  if (t.issue_key) LT_RETURN_IF_ERROR(IssueKey(sql, deps, app, now));
+  if (t.revoke_key) {
+    sql << "UPDATE test_keys SET revoked_at = :n, revoked_reason = :r WHERE application_id = :a "
+           "AND revoked_at IS NULL",
+        soci::use(at), soci::use(to), soci::use(app.id);
+  }
+  const bool review = action == AppAction::kApprove || action == AppAction::kReturn ||
+                      action == AppAction::kSucceed || action == AppAction::kDelay;
+  if (review && actor.user_id) {
+    std::string word{domain::ToString(action)}, problems = input.problems.dump();
+    sql << "INSERT INTO reviews (application_id, reviewer_id, action, note, problems, late, created_at) "
+           "VALUES (:a, :u, :w, :n, :p, :l, :at)",
+        soci::use(app.id), soci::use(*actor.user_id), soci::use(word), soci::use(input.note),
+        soci::use(problems), soci::use(late), soci::use(at);
+  }
+  std::string reason = input.note;
+  if (problem_count > 0) reason += (reason.empty() ? "" : "；") + input.problems.dump();
+  if (t.late) reason += (reason.empty() ? "" : "；") + std::string("逾期后记录");
+  LT_RETURN_IF_ERROR(AppendHistory(
+      sql, HistoryEntry{.entity = "application", .entity_id = app.id, .application_id = app.id,
+                        .city_code = app.city_code, .vendor_id = app.vendor_id, .actor = actor,
+                        .action = std::string(domain::ToString(action)),
+                        .before = std::string(domain::ToString(app.state)), .after = to,
+                        .reason = reason, .at = now}));
+  if (auto notice = NoticeFor(action, app)) {
+    Notify(sql, notice->audience,
+           Notice{notice->kind, notice->title, "申请编号 " + std::to_string(app.id), app.id,
+                  std::nullopt, std::nullopt},
+           now);
+  }
+  if (domain::IsFinal(t.to)) {
+    // A complaint about this application ends with it.
+    std::vector<std::pair<long long, domain::ComplaintState>> open;
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT id, state FROM complaints WHERE application_id = :a", soci::use(app.id));
+    for (const soci::row& r : rows) {
+      if (auto s = domain::ParseComplaintState(GetText(r, 1))) open.emplace_back(GetInt(r, 0), *s);
+    }
+    for (auto [cid, state] : open) {
+      auto next = domain::ApplyComplaintAction(state, domain::ComplaintAction::kClose, Role::kSystem);
+      if (!next.ok()) continue;  // submitted or already final: stays as it is
+      std::string word{domain::ToString(*next)};
+      sql << "UPDATE complaints SET state = :s, updated_at = :at WHERE id = :id", soci::use(word),
+          soci::use(at), soci::use(cid);
+      CloseDeadlines(sql, app.id, {DeadlineKind::kRectification}, now, cid);
+      LT_RETURN_IF_ERROR(AppendHistory(
+          sql, HistoryEntry{.entity = "complaint", .entity_id = cid, .application_id = app.id,
+                            .city_code = app.city_code, .vendor_id = app.vendor_id,
+                            .actor = Actor::System(), .action = "close",
+                            .before = std::string(domain::ToString(state)), .after = word,
+                            .reason = "申请已" + std::string(domain::ChineseName(t.to)), .at = now}));
+    }
+  }
+  return t;
+}
+
+Result<json> ApplicationService::Act(const Principal& p, long long id, AppAction action,
+                                     const ActionInput& input) {
+  const Instant now = deps_.clock.Now();
+  auto done = deps_.db.Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
+    LT_ASSIGN_OR_RETURN(AppRow app, LockApplication(sql, id));
+    LT_RETURN_IF_ERROR(RequireInScope(p, app.city_code, app.vendor_id, "申请"));
+    if (action == AppAction::kReissueKey) {
+      // Only the rectification of a founded complaint re-issues a key.
+      return MakeError(ErrorCode::kForbidden, "测试密钥须通过投诉整改流程重新发放");
+    }
+    auto t = ApplyApplicationAction(sql, deps_, Actor::Of(p), app, action, input, now);
+    if (!t.ok()) return t.take_error();
+    return Ok{};
+  });
+  if (!done.ok()) return done.take_error();
+  return Get(p, id);
+}
+
+// ---------------------------------------------------------------- test keys
+
+Result<KeyClaim> ApplicationService::RevealKey(const Principal& p, long long id, bool rotate) {
+  LT_RETURN_IF_ERROR(RequireRole(p, {Role::kVendor}));
+  const Instant now = deps_.clock.Now();
+  return deps_.db.Transact<KeyClaim>([&](soci::session& sql) -> Result<KeyClaim> {
+    LT_ASSIGN_OR_RETURN(AppRow app, LockApplication(sql, id));
+    LT_RETURN_IF_ERROR(RequireInScope(p, app.city_code, app.vendor_id, "申请"));
+    if (app.state != AppState::kJointTesting) {
+      return MakeError(ErrorCode::kInvalidTransition, "仅联调中的申请有可用的测试密钥",
+                       {{"state", domain::ToString(app.state)}});
+    }
+    const long long at = ToUnix(now);
+    if (rotate) {
+      auto window = FindOpenDeadline(sql, app.id, DeadlineKind::kJointTest);
+      if (!window) return MakeError(ErrorCode::kInternal, "联调期限缺失");
+      LT_RETURN_IF_ERROR(IssueKey(sql, deps_, app, now));
+    }
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT id, app_key, secret_sealed, profile, expires_at, claimed_at FROM test_keys "
+                        "WHERE application_id = :a AND revoked_at IS NULL ORDER BY id DESC",
+         soci::use(id));
+    for (const soci::row& r : rows) {
+      if (GetOptInt(r, 5)) {
+        return MakeError(ErrorCode::kAlreadyClaimed);
+      }
+      if (FromUnix(GetInt(r, 4)) < now) {
+        return MakeError(ErrorCode::kInvalidTransition, "测试密钥已过期", {{"app_id", GetText(r, 1)}});
+      }
+      LT_ASSIGN_OR_RETURN(std::string secret, deps_.secrets.Open(GetText(r, 2)));
+      long long key_id = GetInt(r, 0);
+      sql << "UPDATE test_keys SET claimed_at = :n WHERE id = :id", soci::use(at), soci::use(key_id);
+      const std::string app_key = GetText(r, 1);
+      std::string state{domain::ToString(app.state)};
+      LT_RETURN_IF_ERROR(AppendHistory(
+          sql, HistoryEntry{.entity = "application", .entity_id = id, .application_id = id,
+                            .city_code = app.city_code, .vendor_id = app.vendor_id,
+                            .actor = Actor::Of(p), .action = rotate ? "key_rotate" : "key_claim",
+                            .before = state, .after = state, .reason = "app_id " + app_key, .at = now}));
+      return KeyClaim{json{{"app_id", app_key},
+                           {"secret", secret},
+                           {"profile", GetText(r, 3)},
+                           {"endpoint", deps_.config.sandbox_base_url + "/" + app.city_code + "/open.api"},
+                           {"expires_at", FormatInstant(FromUnix(GetInt(r, 4)))}}};
+    }
+    return MakeError(ErrorCode::kNotFound, "没有可领取的测试密钥");
+  });
+}
+
+Result<KeyClaim> ApplicationService::ClaimKey(const Principal& p, long long id) {
+  return RevealKey(p, id, false);
+}
+Result<KeyClaim> ApplicationService::RotateKey(const Principal& p, long long id) {
+  return RevealKey(p, id, true);
+}
+
+}  // namespace liantiao::services

@@ -1,0 +1,323 @@
+#include "services/auth_service.h"
+
+#include <regex>
+
+#include <spdlog/spdlog.h>
+
+#include "domain/credit_code.h"
+#include "services/history.h"
+#include "storage/row.h"
+
+namespace liantiao::services {
+
+using storage::GetInt;
+using storage::GetOptInt;
+using storage::GetOptText;
+using storage::GetText;
+
+Status RequireText(const std::string& value, const char* field, std::size_t max_len) {
+  if (value.empty()) {
+    return MakeError(ErrorCode::kMissingField, std::string("缺少必填字段：") + field,
+                     {{"field", field}});
+  }
+  if (value.size() > max_len) {
+    return MakeError(ErrorCode::kInvalidField, std::string("字段过长：") + field,
+                     {{"field", field}, {"max_length", max_len}});
+  }
+  return OkStatus();
+}
+
+json UserJson(long long id, const std::string& username, const std::string& display_name,
+              domain::Role role, const std::optional<std::string>& city,
+              const std::optional<long long>& vendor) {
+  return {{"id", id},
+          {"username", username},
+          {"display_name", display_name},
+          {"role", domain::ToString(role)},
+          {"city_code", city ? json(*city) : json(nullptr)},
+          {"vendor_id", vendor ? json(*vendor) : json(nullptr)}};
+}
+
+namespace {
+
+struct UserRow {
+  long long id;
+  std::string username, password_hash, display_name;
+  domain::Role role;
+  std::optional<std::string> city;
+  std::optional<long long> vendor;
+  bool active;
+};
+
+std::optional<UserRow> LoadUser(soci::session& sql, const std::string& where, const std::string& key) {
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT id, username, password_hash, display_name, role, city_code, vendor_id, "
+                      "active FROM users WHERE " + where,
+       soci::use(key));
+  for (const soci::row& r : rows) {
+    auto role = domain::ParseRole(GetText(r, 4));
+    if (!role) return std::nullopt;
+    return UserRow{GetInt(r, 0), GetText(r, 1), GetText(r, 2), GetText(r, 3), *role,
+                   GetOptText(r, 5), GetOptInt(r, 6), GetInt(r, 7) != 0};
+  }
+  return std::nullopt;
+}
+
+Principal PrincipalOf(const UserRow& u) {
+  return Principal{u.id, u.username, u.role, u.city, u.vendor};
+}
+
+const std::regex& UsernamePattern() {
+  static const std::regex re("^[A-Za-z0-9_.@-]{3,64}$");
+  return re;
+}
+
+}  // namespace
+
+Result<LoginResult> AuthService::Login(const std::string& username, const std::string& password) {
+  const Instant now = deps_.clock.Now();
+  const long long window_start = ToUnix(now) - deps_.config.login_window_minutes * 60LL;
+  // Read the user and the recent failures first; hashing happens outside any transaction.
+  struct Found {
+    std::optional<UserRow> user;
+    long long failures;
+  };
+  auto found = deps_.db.Read<Found>([&](soci::session& sql) -> Result<Found> {
+    long long failures = 0;
+    sql << "SELECT COUNT(*) FROM login_failures WHERE username = :u AND at > :w", soci::use(username),
+        soci::use(window_start), soci::into(failures);
+    return Found{LoadUser(sql, "username = :u", username), failures};
+  });
+  if (!found.ok()) return found.take_error();
+  if (found->failures >= deps_.config.login_max_failures) {
+    return MakeError(ErrorCode::kTooManyAttempts, "",
+                     {{"retry_after_minutes", deps_.config.login_window_minutes}});
+  }
+  const bool ok = found->user && found->user->active &&
+                  crypto::VerifyPassword(password, found->user->password_hash);
+  if (!ok) {
+    long long at = ToUnix(now);
+    auto st = deps_.db.Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
+      sql << "INSERT INTO login_failures (username, at) VALUES (:u, :at)", soci::use(username),
+          soci::use(at);
+      return Ok{};
+    });
+    if (!st.ok()) return st.take_error();
+    return MakeError(ErrorCode::kBadCredentials);
+  }
+  const UserRow& u = *found->user;
+  LoginResult out{crypto::RandomToken(32), crypto::RandomToken(24),
+                  UserJson(u.id, u.username, u.display_name, u.role, u.city, u.vendor)};
+  const std::string token_hash = crypto::Sha256Hex(out.token);
+  const long long created = ToUnix(now);
+  const long long expires = created + deps_.config.session_ttl_hours * 3600LL;
+  auto st = deps_.db.Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
+    sql << "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES "
+           "(:h, :u, :c, :cr, :ex)",
+        soci::use(token_hash), soci::use(u.id), soci::use(out.csrf_token), soci::use(created),
+        soci::use(expires);
+    sql << "DELETE FROM login_failures WHERE username = :u", soci::use(username);
+    sql << "DELETE FROM sessions WHERE expires_at < :n", soci::use(created);
+    return Ok{};
+  });
+  if (!st.ok()) return st.take_error();
+  return out;
+}
+
+Status AuthService::Logout(const std::string& token) {
+  const std::string token_hash = crypto::Sha256Hex(token);
+  return deps_.db.Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
+    sql << "DELETE FROM sessions WHERE token_hash = :h", soci::use(token_hash);
+    return Ok{};
+  });
+}
+
+Result<SessionView> AuthService::Authenticate(const std::string& token) {
+  const std::string token_hash = crypto::Sha256Hex(token);
+  const long long now = ToUnix(deps_.clock.Now());
+  return deps_.db.Read<SessionView>([&](soci::session& sql) -> Result<SessionView> {
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT s.user_id, s.csrf_token, s.expires_at FROM sessions s "
+                        "WHERE s.token_hash = :h",
+         soci::use(token_hash));
+    for (const soci::row& r : rows) {
+      if (GetInt(r, 2) < now) break;
+      auto user = LoadUser(sql, "id = CAST(:id AS BIGINT)", std::to_string(GetInt(r, 0)));
+      if (!user || !user->active) break;
+      return SessionView{PrincipalOf(*user), GetText(r, 1)};
+    }
+    return MakeError(ErrorCode::kUnauthenticated, "登录已失效，请重新登录");
+  });
+}
+
+Result<json> AuthService::Me(const Principal& p) {
+  return deps_.db.Read<json>([&](soci::session& sql) -> Result<json> {
+    auto user = LoadUser(sql, "id = CAST(:id AS BIGINT)", std::to_string(p.user_id));
+    if (!user) return MakeError(ErrorCode::kNotFound, "用户不存在");
+    json j = UserJson(user->id, user->username, user->display_name, user->role, user->city,
+                      user->vendor);
+    if (user->vendor) {
+      soci::rowset<soci::row> rows =
+          (sql.prepare << "SELECT name, credit_code, credit_code_checksum_ok FROM vendors WHERE id = :v",
+           soci::use(*user->vendor));
+      for (const soci::row& r : rows) {
+        j["vendor"] = {{"id", *user->vendor}, {"name", GetText(r, 0)}, {"credit_code", GetText(r, 1)},
+                       {"credit_code_checksum_ok", GetInt(r, 2) != 0}};
+      }
+    }
+    return j;
+  });
+}
+
+namespace {
+
+Status ValidateNewUser(const NewUser& u) {
+  if (!std::regex_match(u.username, UsernamePattern())) {
+    return MakeError(ErrorCode::kInvalidField, "用户名须为 3–64 位字母、数字或 _ . @ -",
+                     {{"field", "username"}});
+  }
+  if (u.password.size() < 8 || u.password.size() > 128) {
+    return MakeError(ErrorCode::kInvalidField, "密码长度须为 8–128 位", {{"field", "password"}});
+  }
+  const bool city_role = u.role == domain::Role::kCityReviewer || u.role == domain::Role::kTechSupport;
+  if (city_role != u.city_code.has_value()) {
+    return MakeError(ErrorCode::kInvalidField,
+                     city_role ? "该角色必须指定所属城市" : "该角色不能指定城市", {{"field", "city_code"}});
+  }
+  const bool vendor_role = u.role == domain::Role::kVendor;
+  if (vendor_role != u.vendor_id.has_value()) {
+    return MakeError(ErrorCode::kInvalidField,
+                     vendor_role ? "企业用户必须指定所属企业" : "该角色不能指定企业", {{"field", "vendor_id"}});
+  }
+  if (u.role == domain::Role::kSystem) {
+    return MakeError(ErrorCode::kInvalidField, "不能创建系统角色用户", {{"field", "role"}});
+  }
+  return OkStatus();
+}
+
+Result<long long> InsertUser(soci::session& sql, const NewUser& u, const std::string& hash,
+                             Instant now) {
+  std::string role{domain::ToString(u.role)};
+  storage::OptionalText city(u.city_code);
+  storage::OptionalInt vendor(u.vendor_id);
+  if (u.city_code) {
+    int n = 0;
+    sql << "SELECT COUNT(*) FROM cities WHERE code = :c", soci::use(*u.city_code), soci::into(n);
+    if (n == 0) return MakeError(ErrorCode::kUnknownCity, "", {{"city_code", *u.city_code}});
+  }
+  if (u.vendor_id) {
+    int n = 0;
+    sql << "SELECT COUNT(*) FROM vendors WHERE id = :v", soci::use(*u.vendor_id), soci::into(n);
+    if (n == 0) return MakeError(ErrorCode::kInvalidField, "企业不存在", {{"field", "vendor_id"}});
+  }
+  int taken = 0;
+  sql << "SELECT COUNT(*) FROM users WHERE username = :u", soci::use(u.username), soci::into(taken);
+  if (taken) return MakeError(ErrorCode::kAlreadyExists, "用户名已被使用", {{"field", "username"}});
+  long long id = 0, at = ToUnix(now);
+  const std::string display = u.display_name.empty() ? u.username : u.display_name;
+  sql << "INSERT INTO users (username, password_hash, role, city_code, vendor_id, display_name, "
+         "created_at) VALUES (:u, :h, :r, :c, :v, :d, :at) RETURNING id",
+      soci::use(u.username), soci::use(hash), soci::use(role), soci::use(city.value, city.ind),
+      soci::use(vendor.value, vendor.ind), soci::use(display), soci::use(at), soci::into(id);
+  return id;
+}
+
+}  // namespace
+
+Result<long long> AuthService::AddUser(const NewUser& u, const Actor& actor) {
+  LT_RETURN_IF_ERROR(ValidateNewUser(u));
+  LT_ASSIGN_OR_RETURN(std::string hash, crypto::HashPassword(u.password, deps_.config.password_cost));
+  const Instant now = deps_.clock.Now();
+  return deps_.db.Transact<long long>([&](soci::session& sql) -> Result<long long> {
+    LT_ASSIGN_OR_RETURN(long long id, InsertUser(sql, u, hash, now));
+    LT_RETURN_IF_ERROR(AppendHistory(
+        sql, HistoryEntry{.entity = "user", .entity_id = id, .city_code = u.city_code,
+                          .vendor_id = u.vendor_id, .actor = actor, .action = "user_add",
+                          .before = "", .after = std::string(domain::ToString(u.role)),
+                          .reason = u.username, .at = now}));
+    return id;
+  });
+}
+
+Result<json> AuthService::ListUsers(const Principal& p) {
+  if (p.role != domain::Role::kAdmin) return MakeError(ErrorCode::kForbidden);
+  return deps_.db.Read<json>([&](soci::session& sql) -> Result<json> {
+    json out = json::array();
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT id, username, display_name, role, city_code, vendor_id FROM users ORDER BY id");
+    for (const soci::row& r : rows) {
+      auto role = domain::ParseRole(GetText(r, 3)).value_or(domain::Role::kVendor);
+      out.push_back(UserJson(GetInt(r, 0), GetText(r, 1), GetText(r, 2), role, GetOptText(r, 4),
+                             GetOptInt(r, 5)));
+    }
+    return out;
+  });
+}
+
+Result<json> AuthService::RegisterVendor(const VendorRegistration& reg, bool allow_pilot_codes) {
+  LT_RETURN_IF_ERROR(RequireText(reg.name, "enterprise.name", 200));
+  LT_RETURN_IF_ERROR(RequireText(reg.credit_code, "enterprise.credit_code", 18));
+  LT_RETURN_IF_ERROR(RequireText(reg.legal_rep, "enterprise.legal_rep", 100));
+  LT_RETURN_IF_ERROR(RequireText(reg.address, "enterprise.address", 300));
+  LT_RETURN_IF_ERROR(RequireText(reg.contact_name, "enterprise.contact_name", 100));
+  LT_RETURN_IF_ERROR(RequireText(reg.contact_phone, "enterprise.contact_phone", 30));
+  LT_RETURN_IF_ERROR(RequireText(reg.contact_email, "enterprise.contact_email", 200));
+  static const std::regex phone("^[0-9+() -]{7,30}$");
+  static const std::regex email("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
+  if (!std::regex_match(reg.contact_phone, phone)) {
+    return MakeError(ErrorCode::kInvalidField, "联系电话格式无效", {{"field", "enterprise.contact_phone"}});
+  }
+  if (!std::regex_match(reg.contact_email, email)) {
+    return MakeError(ErrorCode::kInvalidField, "电子邮箱格式无效", {{"field", "enterprise.contact_email"}});
+  }
+  const domain::CreditCodeCheck check = domain::CheckCreditCode(reg.credit_code);
+  if (!check.well_formed || (!check.checksum_ok && !allow_pilot_codes)) {
+    return MakeError(ErrorCode::kInvalidCreditCode,
+                     check.well_formed ? "统一社会信用代码校验位不正确" : "统一社会信用代码格式不正确（应为 18 位）",
+                     {{"field", "enterprise.credit_code"}, {"well_formed", check.well_formed},
+                      {"checksum_ok", check.checksum_ok}});
+  }
+  NewUser user{domain::Role::kVendor, reg.username, reg.password, reg.contact_name, std::nullopt, 0};
+  LT_RETURN_IF_ERROR(ValidateNewUser(user));
+  LT_ASSIGN_OR_RETURN(std::string hash, crypto::HashPassword(reg.password, deps_.config.password_cost));
+  const Instant now = deps_.clock.Now();
+  return deps_.db.Transact<json>([&](soci::session& sql) -> Result<json> {
+    int taken = 0;
+    sql << "SELECT COUNT(*) FROM vendors WHERE credit_code = :c", soci::use(reg.credit_code),
+        soci::into(taken);
+    if (taken) {
+      return MakeError(ErrorCode::kAlreadyExists, "该统一社会信用代码已注册",
+                       {{"field", "enterprise.credit_code"}});
+    }
+    long long vendor_id = 0, at = ToUnix(now);
+    int checksum_ok = check.checksum_ok ? 1 : 0;
+    sql << "INSERT INTO vendors (name, credit_code, credit_code_checksum_ok, legal_rep, address, "
+           "contact_name, contact_phone, contact_email, created_at) VALUES (:n, :c, :ok, :l, :a, "
+           ":cn, :cp, :ce, :at) RETURNING id",
+        soci::use(reg.name), soci::use(reg.credit_code), soci::use(checksum_ok),
+        soci::use(reg.legal_rep), soci::use(reg.address), soci::use(reg.contact_name),
+        soci::use(reg.contact_phone), soci::use(reg.contact_email), soci::use(at),
+        soci::into(vendor_id);
+    NewUser u = user;
+    u.vendor_id = vendor_id;
+    LT_ASSIGN_OR_RETURN(long long user_id, InsertUser(sql, u, hash, now));
+    Actor actor{user_id, reg.username, domain::Role::kVendor};
+    LT_RETURN_IF_ERROR(AppendHistory(
+        sql, HistoryEntry{.entity = "vendor", .entity_id = vendor_id, .vendor_id = vendor_id,
+                          .actor = actor, .action = "vendor_register", .before = "",
+                          .after = "registered",
+                          .reason = check.checksum_ok ? "" : "统一社会信用代码未通过校验位检查（试点代码，仅警告）",
+                          .at = now}));
+    json out = {{"enterprise",
+                 {{"id", vendor_id}, {"name", reg.name}, {"credit_code", reg.credit_code},
+                  {"credit_code_checksum_ok", check.checksum_ok}, {"legal_rep", reg.legal_rep},
+                  {"address", reg.address}, {"contact_name", reg.contact_name},
+                  {"contact_phone", reg.contact_phone}, {"contact_email", reg.contact_email}}},
+                {"user", UserJson(user_id, reg.username, reg.contact_name, domain::Role::kVendor,
+                                  std::nullopt, vendor_id)}};
+    if (!check.checksum_ok) out["warnings"] = json::array({"统一社会信用代码未通过校验位检查，已按试点代码登记"});
+    return out;
+  });
+}
+
+}  // namespace liantiao::services

@@ -1,0 +1,66 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "services/deps.h"
+
+namespace liantiao::services {
+
+struct LoginResult {
+  std::string token;       // shown once; only its hash is stored
+  std::string csrf_token;
+  json user;
+};
+
+struct SessionView {
+  Principal principal;
+  std::string csrf_token;
+};
+
+struct NewUser {
+  domain::Role role;
+  std::string username;
+  std::string password;
+  std::string display_name;
+  std::optional<std::string> city_code;
+  std::optional<long long> vendor_id;
+};
+
+struct VendorRegistration {
+  std::string name, credit_code, legal_rep, address, contact_name, contact_phone, contact_email;
+  std::string username, password;
+};
+
+class AuthService {
+ public:
+  explicit AuthService(Deps& deps) : deps_(deps) {}
+
+  // Throttled per username: after config.login_max_failures failures within the
+  // window, even a right password is refused until the window passes.
+  Result<LoginResult> Login(const std::string& username, const std::string& password);
+  Status Logout(const std::string& token);
+  Result<SessionView> Authenticate(const std::string& token);
+  Result<json> Me(const Principal& p);
+
+  // Creates a user (the CLI, the demo and admins). Checks the role's scope fields.
+  Result<long long> AddUser(const NewUser& user, const Actor& actor);
+  Result<json> ListUsers(const Principal& p);
+
+  // Public self-registration of a vendor enterprise and its first user. A credit code
+  // that is well formed but fails the checksum is accepted only when
+  // `allow_pilot_codes` is set (warn-only mode), and is flagged.
+  Result<json> RegisterVendor(const VendorRegistration& reg, bool allow_pilot_codes);
+
+ private:
+  Deps& deps_;
+};
+
+json UserJson(long long id, const std::string& username, const std::string& display_name,
+              domain::Role role, const std::optional<std::string>& city,
+              const std::optional<long long>& vendor);
+
+// Validation shared by the services: non-empty, length-limited text fields.
+Status RequireText(const std::string& value, const char* field, std::size_t max_len = 500);
+
+}  // namespace liantiao::services

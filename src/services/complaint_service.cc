@@ -1,0 +1,340 @@
+#include "services/complaint_service.h"
+
+#include <set>
+
+#include "services/auth_service.h"
+#include "services/deadlines.h"
+#include "services/history.h"
+#include "services/notifications.h"
+#include "services/scope.h"
+#include "storage/row.h"
+
+namespace liantiao::services {
+
+using domain::ComplaintAction;
+using domain::ComplaintState;
+using domain::DeadlineKind;
+using domain::Role;
+using storage::GetInt;
+using storage::GetOptInt;
+using storage::GetText;
+
+namespace {
+
+const std::set<std::string>& Conducts() {
+  static const std::set<std::string> c{"key_unusable", "interface_not_provided", "technical_barrier",
+                                       "designation_or_fees", "other"};
+  return c;
+}
+
+struct ComplaintRow {
+  long long id, application_id, vendor_id;
+  std::string city_code;
+  ComplaintState state;
+};
+
+Result<ComplaintRow> LoadComplaint(soci::session& sql, long long id, bool lock) {
+  if (lock) sql << "UPDATE complaints SET updated_at = updated_at WHERE id = :id", soci::use(id);
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT id, application_id, vendor_id, city_code, state FROM complaints WHERE id = :id",
+       soci::use(id));
+  for (const soci::row& r : rows) {
+    auto s = domain::ParseComplaintState(GetText(r, 4));
+    if (!s) return MakeError(ErrorCode::kInternal, "投诉状态数据无效");
+    return ComplaintRow{GetInt(r, 0), GetInt(r, 1), GetInt(r, 2), GetText(r, 3), *s};
+  }
+  return MakeError(ErrorCode::kNotFound, "投诉不存在", {{"id", id}});
+}
+
+Status Transition(soci::session& sql, const ComplaintRow& c, ComplaintAction action,
+                  const Actor& actor, const std::string& reason, Instant now, ComplaintState& out) {
+  LT_ASSIGN_OR_RETURN(out, domain::ApplyComplaintAction(c.state, action, actor.role));
+  std::string word{domain::ToString(out)};
+  long long at = ToUnix(now);
+  sql << "UPDATE complaints SET state = :s, updated_at = :at WHERE id = :id", soci::use(word),
+      soci::use(at), soci::use(c.id);
+  return AppendHistory(
+      sql, HistoryEntry{.entity = "complaint", .entity_id = c.id, .application_id = c.application_id,
+                        .city_code = c.city_code, .vendor_id = c.vendor_id, .actor = actor,
+                        .action = std::string(domain::ToString(action)),
+                        .before = std::string(domain::ToString(c.state)), .after = word,
+                        .reason = reason, .at = now});
+}
+
+// The platform's own evidence: the history of the application's test keys. Sandbox
+// refusals join this list once the test environment records them.
+void AttachPlatformEvidence(soci::session& sql, long long complaint_id, long long app_id, Instant now) {
+  json keys = json::array();
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT app_key, issued_at, expires_at, claimed_at, revoked_at, revoked_reason "
+                      "FROM test_keys WHERE application_id = :a ORDER BY id",
+       soci::use(app_id));
+  for (const soci::row& r : rows) {
+    auto t = [&](std::size_t i) {
+      auto v = GetOptInt(r, i);
+      return v ? json(FormatInstant(FromUnix(*v))) : json(nullptr);
+    };
+    keys.push_back({{"app_id", GetText(r, 0)}, {"issued_at", t(1)}, {"expires_at", t(2)},
+                    {"claimed_at", t(3)}, {"revoked_at", t(4)}, {"revoked_reason", GetText(r, 5)}});
+  }
+  const std::string body = keys.dump();
+  const std::string sha = crypto::Sha256Hex(body);
+  long long size = static_cast<long long>(body.size()), at = ToUnix(now);
+  sql << "INSERT INTO complaint_evidence (complaint_id, source, filename, content_type, size, sha256, "
+         "description, created_at) VALUES (:c, 'platform', 'test-key-history.json', 'application/json', "
+         ":s, :h, :d, :at)",
+      soci::use(complaint_id), soci::use(size), soci::use(sha), soci::use(body), soci::use(at);
+}
+
+}  // namespace
+
+Result<json> ComplaintService::File(const Principal& p, const NewComplaint& in) {
+  if (p.role != Role::kVendor) return MakeError(ErrorCode::kForbidden);
+  if (!in.declaration) {
+    return MakeError(ErrorCode::kMissingField, "须声明所填内容真实", {{"field", "declaration"}});
+  }
+  if (!Conducts().count(in.conduct)) {
+    return MakeError(ErrorCode::kInvalidField, "投诉行为类型无效", {{"field", "conduct"}, {"allowed", Conducts()}});
+  }
+  LT_RETURN_IF_ERROR(RequireText(in.respondent, "respondent", 200));
+  LT_RETURN_IF_ERROR(RequireText(in.facts, "facts", 8000));
+  LT_ASSIGN_OR_RETURN(Instant occurred, ParseInstant(in.occurred_at));
+  const Instant now = deps_.clock.Now();
+  if (occurred > now) {
+    return MakeError(ErrorCode::kInvalidField, "发生时间不能晚于当前时间", {{"field", "occurred_at"}});
+  }
+  auto calendar = deps_.calendar.Get();
+  auto id = deps_.db.Transact<long long>([&](soci::session& sql) -> Result<long long> {
+    LT_ASSIGN_OR_RETURN(AppRow app, LockApplication(sql, in.application_id));
+    LT_RETURN_IF_ERROR(RequireInScope(p, app.city_code, app.vendor_id, "申请"));
+    if (!domain::CanFileComplaint(app.state)) {
+      return MakeError(ErrorCode::kInvalidTransition, "仅联调中的申请可以投诉",
+                       {{"state", domain::ToString(app.state)}});
+    }
+    std::string complainant = in.complainant, contact = in.contact;
+    if (complainant.empty() || contact.empty()) {
+      std::string name, phone;
+      sql << "SELECT contact_name, contact_phone FROM vendors WHERE id = :v", soci::use(app.vendor_id),
+          soci::into(name), soci::into(phone);
+      if (complainant.empty()) complainant = name;
+      if (contact.empty()) contact = phone;
+    }
+    long long cid = 0, at = ToUnix(now), occ = ToUnix(occurred);
+    std::string state{domain::ToString(ComplaintState::kSubmitted)};
+    sql << "INSERT INTO complaints (application_id, vendor_id, city_code, complainant, contact, respondent, "
+           "conduct, facts, occurred_at, state, created_at, updated_at) VALUES (:a, :v, :c, :cp, :ct, :r, "
+           ":cd, :f, :o, :s, :at, :at2) RETURNING id",
+        soci::use(app.id), soci::use(app.vendor_id), soci::use(app.city_code), soci::use(complainant),
+        soci::use(contact), soci::use(in.respondent), soci::use(in.conduct), soci::use(in.facts),
+        soci::use(occ), soci::use(state), soci::use(at), soci::use(at), soci::into(cid);
+    int days = domain::kDefaultComplaintVerificationDays;
+    sql << "SELECT complaint_verification_days FROM cities WHERE code = :c", soci::use(app.city_code),
+        soci::into(days);
+    StartDeadline(sql, *calendar, DeadlineKind::kComplaintVerification, app.id, cid, app.city_code, days, now);
+    AttachPlatformEvidence(sql, cid, app.id, now);
+    LT_RETURN_IF_ERROR(AppendHistory(
+        sql, HistoryEntry{.entity = "complaint", .entity_id = cid, .application_id = app.id,
+                          .city_code = app.city_code, .vendor_id = app.vendor_id, .actor = Actor::Of(p),
+                          .action = "file", .before = "", .after = state,
+                          .reason = in.conduct, .at = now}));
+    Notify(sql, Audience{Role::kCityReviewer, app.city_code, std::nullopt},
+           Notice{"complaint_filed", "收到企业投诉，请在期限内核实", "投诉编号 " + std::to_string(cid),
+                  app.id, cid, std::nullopt},
+           now);
+    return cid;
+  });
+  if (!id.ok()) return id.take_error();
+  return Get(p, *id);
+}
+
+Result<json> ComplaintService::AddEvidence(const Principal& p, long long id, const std::string& filename,
+                                           const std::string& data, const std::string& description) {
+  if (p.role != Role::kVendor) return MakeError(ErrorCode::kForbidden);
+  LT_RETURN_IF_ERROR(RequireText(filename, "filename", 255));
+  auto pre = deps_.db.Read<ComplaintRow>([&](soci::session& sql) { return LoadComplaint(sql, id, false); });
+  if (!pre.ok()) return pre.take_error();
+  LT_RETURN_IF_ERROR(RequireInScope(p, pre->city_code, pre->vendor_id, "投诉"));
+  LT_ASSIGN_OR_RETURN(StoredFile stored, deps_.files.Store(data));
+  const Instant now = deps_.clock.Now();
+  return deps_.db.Transact<json>([&](soci::session& sql) -> Result<json> {
+    LT_ASSIGN_OR_RETURN(ComplaintRow c, LoadComplaint(sql, id, true));
+    if (domain::IsFinal(c.state)) {
+      return MakeError(ErrorCode::kInvalidTransition, "投诉已办结，不能再补充证据");
+    }
+    long long eid = 0, at = ToUnix(now);
+    sql << "INSERT INTO complaint_evidence (complaint_id, source, filename, content_type, size, sha256, "
+           "description, created_at) VALUES (:c, 'vendor', :f, :t, :s, :h, :d, :at) RETURNING id",
+        soci::use(id), soci::use(filename), soci::use(stored.content_type), soci::use(stored.size),
+        soci::use(stored.sha256), soci::use(description), soci::use(at), soci::into(eid);
+    std::string st{domain::ToString(c.state)};
+    LT_RETURN_IF_ERROR(AppendHistory(
+        sql, HistoryEntry{.entity = "complaint", .entity_id = id, .application_id = c.application_id,
+                          .city_code = c.city_code, .vendor_id = c.vendor_id, .actor = Actor::Of(p),
+                          .action = "evidence_add", .before = st, .after = st,
+                          .reason = filename + " (" + stored.sha256 + ")", .at = now}));
+    return json{{"id", eid}, {"filename", filename}, {"size", stored.size}, {"sha256", stored.sha256},
+                {"content_type", stored.content_type}, {"source", "vendor"}};
+  });
+}
+
+Result<json> ComplaintService::List(const Principal& p, std::optional<std::string> state) {
+  if (state && !domain::ParseComplaintState(*state)) {
+    return MakeError(ErrorCode::kInvalidField, "状态值无效", {{"field", "state"}});
+  }
+  return deps_.db.Read<json>([&](soci::session& sql) -> Result<json> {
+    ScopePredicate scope = ScopeSql(p, "c");
+    std::string q =
+        "SELECT c.id, c.application_id, c.city_code, c.conduct, c.state, c.created_at, v.name, c.respondent "
+        "FROM complaints c JOIN vendors v ON v.id = c.vendor_id WHERE 1 = 1" + scope.sql;
+    if (state) q += " AND c.state = :state";
+    q += " ORDER BY c.id DESC LIMIT 500";
+    soci::row r;
+    soci::statement st = (sql.prepare << q);
+    if (scope.binds_vendor) st.exchange(soci::use(scope.vendor_id));
+    if (scope.binds_city) st.exchange(soci::use(scope.city_code));
+    if (state) st.exchange(soci::use(*state));
+    st.exchange(soci::into(r));
+    st.define_and_bind();
+    st.execute(false);
+    json out = json::array();
+    while (st.fetch()) {
+      json c = {{"id", GetInt(r, 0)}, {"application_id", GetInt(r, 1)}, {"city_code", GetText(r, 2)},
+                {"conduct", GetText(r, 3)}, {"state", GetText(r, 4)},
+                {"created_at", FormatInstant(FromUnix(GetInt(r, 5)))}, {"vendor_name", GetText(r, 6)},
+                {"respondent", GetText(r, 7)}};
+      if (auto s = domain::ParseComplaintState(GetText(r, 4))) c["state_name"] = domain::ChineseName(*s);
+      out.push_back(std::move(c));
+    }
+    return out;
+  });
+}
+
+Result<json> ComplaintService::Get(const Principal& p, long long id) {
+  const Instant now = deps_.clock.Now();
+  auto calendar = deps_.calendar.Get();
+  return deps_.db.Read<json>([&](soci::session& sql) -> Result<json> {
+    LT_ASSIGN_OR_RETURN(ComplaintRow c, LoadComplaint(sql, id, false));
+    LT_RETURN_IF_ERROR(RequireInScope(p, c.city_code, c.vendor_id, "投诉"));
+    json j;
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT complainant, contact, respondent, conduct, facts, occurred_at, findings, "
+                        "rectification_report, created_at, updated_at FROM complaints WHERE id = :id",
+         soci::use(id));
+    for (const soci::row& r : rows) {
+      j = {{"id", id}, {"application_id", c.application_id}, {"vendor_id", c.vendor_id},
+           {"city_code", c.city_code}, {"state", domain::ToString(c.state)},
+           {"state_name", domain::ChineseName(c.state)}, {"complainant", GetText(r, 0)},
+           {"contact", GetText(r, 1)}, {"respondent", GetText(r, 2)}, {"conduct", GetText(r, 3)},
+           {"facts", GetText(r, 4)}, {"occurred_at", FormatInstant(FromUnix(GetInt(r, 5)))},
+           {"findings", GetText(r, 6)}, {"rectification_report", GetText(r, 7)},
+           {"created_at", FormatInstant(FromUnix(GetInt(r, 8)))},
+           {"updated_at", FormatInstant(FromUnix(GetInt(r, 9)))}, {"declaration", true}};
+    }
+    j["evidence"] = json::array();
+    soci::rowset<soci::row> ev =
+        (sql.prepare << "SELECT id, source, filename, content_type, size, sha256, description, created_at "
+                        "FROM complaint_evidence WHERE complaint_id = :id ORDER BY id",
+         soci::use(id));
+    for (const soci::row& r : ev) {
+      json e = {{"id", GetInt(r, 0)}, {"source", GetText(r, 1)}, {"filename", GetText(r, 2)},
+                {"content_type", GetText(r, 3)}, {"size", GetInt(r, 4)}, {"sha256", GetText(r, 5)},
+                {"created_at", FormatInstant(FromUnix(GetInt(r, 7)))}};
+      // The platform's evidence is data it holds itself: shown inline.
+      if (GetText(r, 1) == "platform") {
+        e["content"] = json::parse(GetText(r, 6), nullptr, false);
+      } else {
+        e["description"] = GetText(r, 6);
+      }
+      j["evidence"].push_back(std::move(e));
+    }
+    j["deadlines"] = DeadlinesJson(sql, c.application_id, now, *calendar, id);
+    return j;
+  });
+}
+
+Result<FileDownload> ComplaintService::DownloadEvidence(const Principal& p, long long id, long long evidence_id) {
+  auto meta = deps_.db.Read<FileDownload>([&](soci::session& sql) -> Result<FileDownload> {
+    LT_ASSIGN_OR_RETURN(ComplaintRow c, LoadComplaint(sql, id, false));
+    LT_RETURN_IF_ERROR(RequireInScope(p, c.city_code, c.vendor_id, "投诉"));
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT filename, content_type, sha256, source, description FROM complaint_evidence "
+                        "WHERE id = :e AND complaint_id = :c",
+         soci::use(evidence_id), soci::use(id));
+    for (const soci::row& r : rows) {
+      if (GetText(r, 3) == "platform") return FileDownload{GetText(r, 0), GetText(r, 1), "inline:" + GetText(r, 4)};
+      return FileDownload{GetText(r, 0), GetText(r, 1), GetText(r, 2)};
+    }
+    return MakeError(ErrorCode::kNotFound, "证据不存在");
+  });
+  if (!meta.ok()) return meta.take_error();
+  if (meta->data.rfind("inline:", 0) == 0) {
+    meta->data = meta->data.substr(7);
+    return meta;
+  }
+  LT_ASSIGN_OR_RETURN(std::string bytes, deps_.files.Read(meta->data));
+  meta->data = std::move(bytes);
+  return meta;
+}
+
+Result<json> ComplaintService::Verify(const Principal& p, long long id, const Verification& v) {
+  LT_RETURN_IF_ERROR(RequireText(v.findings, "findings", 8000));
+  const int days = v.rectification_due_days.value_or(domain::kDefaultRectificationDays);
+  if (days < 1 || days > 60) {
+    return MakeError(ErrorCode::kInvalidField, "整改期限须为 1–60 个工作日", {{"field", "rectification_due_days"}});
+  }
+  const Instant now = deps_.clock.Now();
+  auto calendar = deps_.calendar.Get();
+  auto done = deps_.db.Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
+    LT_ASSIGN_OR_RETURN(ComplaintRow c, LoadComplaint(sql, id, true));
+    LT_RETURN_IF_ERROR(RequireInScope(p, c.city_code, c.vendor_id, "投诉"));
+    const Actor actor = Actor::Of(p);
+    ComplaintState next;
+    LT_RETURN_IF_ERROR(Transition(sql, c, v.founded ? ComplaintAction::kVerifyFounded
+                                                    : ComplaintAction::kVerifyUnfounded,
+                                  actor, v.findings, now, next));
+    sql << "UPDATE complaints SET findings = :f WHERE id = :id", soci::use(v.findings), soci::use(id);
+    CloseDeadlines(sql, c.application_id, {DeadlineKind::kComplaintVerification}, now, id);
+    Audience vendor{Role::kVendor, std::nullopt, c.vendor_id};
+    if (!v.founded) {
+      Notify(sql, vendor, Notice{"complaint_unfounded", "投诉经核实不属实", v.findings, c.application_id, id, std::nullopt}, now);
+      return Ok{};
+    }
+    c.state = next;
+    LT_RETURN_IF_ERROR(Transition(sql, c, ComplaintAction::kOrderRectification, Actor::System(),
+                                  "整改期限 " + std::to_string(days) + " 个工作日", now, next));
+    StartDeadline(sql, *calendar, DeadlineKind::kRectification, c.application_id, id, c.city_code, days, now);
+    Notify(sql, Audience{Role::kTechSupport, c.city_code, std::nullopt},
+           Notice{"rectification_ordered", "投诉属实，请按期完成整改", v.findings, c.application_id, id, std::nullopt},
+           now);
+    Notify(sql, vendor, Notice{"complaint_founded", "投诉经核实属实，已责令整改", v.findings, c.application_id, id, std::nullopt}, now);
+    return Ok{};
+  });
+  if (!done.ok()) return done.take_error();
+  return Get(p, id);
+}
+
+Result<json> ComplaintService::ReportRectified(const Principal& p, long long id, const std::string& report) {
+  LT_RETURN_IF_ERROR(RequireText(report, "report", 8000));
+  const Instant now = deps_.clock.Now();
+  auto done = deps_.db.Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
+    LT_ASSIGN_OR_RETURN(ComplaintRow c, LoadComplaint(sql, id, true));
+    LT_RETURN_IF_ERROR(RequireInScope(p, c.city_code, c.vendor_id, "投诉"));
+    LT_ASSIGN_OR_RETURN(AppRow app, LockApplication(sql, c.application_id));
+    ComplaintState next;
+    LT_RETURN_IF_ERROR(Transition(sql, c, ComplaintAction::kReportRectified, Actor::Of(p), report, now, next));
+    sql << "UPDATE complaints SET rectification_report = :r WHERE id = :id", soci::use(report), soci::use(id);
+    CloseDeadlines(sql, c.application_id, {DeadlineKind::kRectification}, now, id);
+    // New key (old revoked) and a fresh joint-test window, through the table.
+    auto t = ApplyApplicationAction(sql, deps_, Actor::Of(p), app, domain::AppAction::kReissueKey,
+                                    ActionInput{json::array(), "整改完成：" + report}, now);
+    if (!t.ok()) return t.take_error();
+    Notify(sql, Audience{Role::kCityReviewer, c.city_code, std::nullopt},
+           Notice{"rectified", "技术支持单位已完成整改，联调期限重新计算", report, c.application_id, id, std::nullopt},
+           now);
+    return Ok{};
+  });
+  if (!done.ok()) return done.take_error();
+  return Get(p, id);
+}
+
+}  // namespace liantiao::services

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include <soci/soci.h>
+
+#include "services/deps.h"
+
+namespace liantiao::services {
+
+// Starts a deadline of `working_days` from `now` and returns its id.
+long long StartDeadline(soci::session& sql, const domain::WorkCalendar& calendar,
+                        domain::DeadlineKind kind, long long application_id,
+                        std::optional<long long> complaint_id, const std::string& city_code,
+                        int working_days, Instant now);
+
+// Marks the open deadlines of these kinds done (for a complaint's, pass its id).
+void CloseDeadlines(soci::session& sql, long long application_id,
+                    const std::vector<domain::DeadlineKind>& kinds, Instant now,
+                    std::optional<long long> complaint_id = std::nullopt);
+
+// The open deadline of a kind, if any.
+struct OpenDeadline {
+  long long id;
+  Instant due_at;
+};
+std::optional<OpenDeadline> FindOpenDeadline(soci::session& sql, long long application_id,
+                                             domain::DeadlineKind kind,
+                                             std::optional<long long> complaint_id = std::nullopt);
+
+// Deadline objects of api.md for an application (and its complaints when asked).
+json DeadlinesJson(soci::session& sql, long long application_id, Instant now,
+                   const domain::WorkCalendar& calendar,
+                   std::optional<long long> complaint_id = std::nullopt);
+json DeadlineJson(const soci::row& row, std::size_t first_column, Instant now,
+                  const domain::WorkCalendar& calendar);
+// The columns DeadlineJson reads, in order, for SELECTs that embed it.
+inline constexpr const char* kDeadlineColumns =
+    "d.kind, d.started_at, d.due_at, d.done_at, d.provisional, d.working_days";
+
+// Recomputes every open deadline from its start and length (after a calendar change).
+// Returns how many changed.
+long long RecomputeOpenDeadlines(soci::session& sql, const domain::WorkCalendar& calendar);
+
+}  // namespace liantiao::services

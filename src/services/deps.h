@@ -1,0 +1,74 @@
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+#include <soci/soci.h>
+
+#include "core/time.h"
+#include "crypto/crypto.h"
+#include "domain/workdays.h"
+#include "domain/workflow.h"
+#include "services/file_store.h"
+#include "services/principal.h"
+#include "storage/database.h"
+
+namespace liantiao::services {
+
+using nlohmann::json;
+
+struct Config {
+  crypto::PasswordCost password_cost = crypto::PasswordCost::Interactive();
+  std::string files_dir = "var/files";          // material and evidence files, never served
+  std::size_t max_file_bytes = 20u << 20;       // one uploaded file
+  int key_grace_days = 2;                       // calendar days a key outlives its window
+  int session_ttl_hours = 12;
+  int login_max_failures = 5;                   // per username within the window
+  int login_window_minutes = 15;
+  std::string sandbox_base_url = "http://127.0.0.1:8080/sandbox";
+  std::string default_profile = "gd-v1.3";
+};
+
+// The working-day calendar as stored, cached in memory and replaced whole when an
+// admin loads a year (readers keep the snapshot they took).
+class CalendarCache {
+ public:
+  std::shared_ptr<const domain::WorkCalendar> Get() const {
+    std::lock_guard lock(mu_);
+    return calendar_;
+  }
+  void Set(domain::WorkCalendar calendar) {
+    auto next = std::make_shared<const domain::WorkCalendar>(std::move(calendar));
+    std::lock_guard lock(mu_);
+    calendar_ = std::move(next);
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::shared_ptr<const domain::WorkCalendar> calendar_ = std::make_shared<domain::WorkCalendar>();
+};
+
+// What every use case needs. Built once in app/.
+struct Deps {
+  storage::Database& db;
+  const Clock& clock;
+  const crypto::SecretBox& secrets;
+  Config config;
+  FileStore files{config.files_dir, config.max_file_bytes};
+  CalendarCache calendar;
+};
+
+// An actor as the history and notifications record it; the platform itself is the
+// system actor (sweeps, automatic steps).
+struct Actor {
+  std::optional<long long> user_id;
+  std::string name;
+  domain::Role role;
+  static Actor Of(const Principal& p) { return Actor{p.user_id, p.username, p.role}; }
+  static Actor System() { return Actor{std::nullopt, "platform", domain::Role::kSystem}; }
+};
+
+}  // namespace liantiao::services

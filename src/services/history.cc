@@ -1,0 +1,140 @@
+#include "services/history.h"
+
+#include "crypto/crypto.h"
+#include "storage/row.h"
+
+namespace liantiao::services {
+
+using storage::GetInt;
+using storage::GetOptInt;
+using storage::GetOptText;
+using storage::GetText;
+
+std::string CanonicalEntry(long long seq, const HistoryEntry& e) {
+  // JSON with a fixed key order (nlohmann's ordered_json keeps insertion order).
+  nlohmann::ordered_json j;
+  j["seq"] = seq;
+  j["entity"] = e.entity;
+  j["entity_id"] = e.entity_id;
+  j["application_id"] = e.application_id ? json(*e.application_id) : json(nullptr);
+  j["city_code"] = e.city_code ? json(*e.city_code) : json(nullptr);
+  j["vendor_id"] = e.vendor_id ? json(*e.vendor_id) : json(nullptr);
+  j["actor_id"] = e.actor.user_id ? json(*e.actor.user_id) : json(nullptr);
+  j["actor_name"] = e.actor.name;
+  j["role"] = domain::ToString(e.actor.role);
+  j["action"] = e.action;
+  j["before"] = e.before;
+  j["after"] = e.after;
+  j["reason"] = e.reason;
+  j["at"] = ToUnix(e.at);
+  return j.dump();
+}
+
+Status AppendHistory(soci::session& sql, const HistoryEntry& e) {
+  sql << "UPDATE history_head SET last_seq = last_seq + 1 WHERE id = 1";
+  long long seq = 0;
+  std::string prev;
+  sql << "SELECT last_seq, last_hash FROM history_head WHERE id = 1", soci::into(seq), soci::into(prev);
+  const std::string hash = crypto::ChainHash(prev, CanonicalEntry(seq, e));
+  storage::OptionalInt app(e.application_id), vendor(e.vendor_id), actor(e.actor.user_id);
+  storage::OptionalText city(e.city_code);
+  std::string role{domain::ToString(e.actor.role)};
+  long long at = ToUnix(e.at);
+  sql << "INSERT INTO history (seq, entity, entity_id, application_id, city_code, vendor_id, actor_id, "
+         "actor_name, role, action, before_state, after_state, reason, at, prev_hash, hash) VALUES "
+         "(:seq, :entity, :eid, :app, :city, :vendor, :actor, :name, :role, :action, :before, :after, "
+         ":reason, :at, :prev, :hash)",
+      soci::use(seq), soci::use(e.entity), soci::use(e.entity_id), soci::use(app.value, app.ind),
+      soci::use(city.value, city.ind), soci::use(vendor.value, vendor.ind),
+      soci::use(actor.value, actor.ind), soci::use(e.actor.name), soci::use(role),
+      soci::use(e.action), soci::use(e.before), soci::use(e.after), soci::use(e.reason),
+      soci::use(at), soci::use(prev), soci::use(hash);
+  sql << "UPDATE history_head SET last_hash = :h WHERE id = 1", soci::use(hash);
+  return OkStatus();
+}
+
+Result<HistoryVerification> VerifyHistory(storage::Database& db) {
+  return db.Read<HistoryVerification>([](soci::session& sql) -> Result<HistoryVerification> {
+    HistoryVerification v;
+    std::string expected_prev{crypto::kGenesisHash};
+    long long expected_seq = 1;
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT seq, entity, entity_id, application_id, city_code, vendor_id, "
+                        "actor_id, actor_name, role, action, before_state, after_state, reason, at, "
+                        "prev_hash, hash FROM history ORDER BY seq");
+    for (const soci::row& r : rows) {
+      HistoryEntry e;
+      long long seq = GetInt(r, 0);
+      e.entity = GetText(r, 1);
+      e.entity_id = GetInt(r, 2);
+      e.application_id = GetOptInt(r, 3);
+      e.city_code = GetOptText(r, 4);
+      e.vendor_id = GetOptInt(r, 5);
+      e.actor.user_id = GetOptInt(r, 6);
+      e.actor.name = GetText(r, 7);
+      auto role = domain::ParseRole(GetText(r, 8));
+      e.actor.role = role.value_or(domain::Role::kSystem);
+      e.action = GetText(r, 9);
+      e.before = GetText(r, 10);
+      e.after = GetText(r, 11);
+      e.reason = GetText(r, 12);
+      e.at = FromUnix(GetInt(r, 13));
+      const std::string prev = GetText(r, 14);
+      const std::string hash = GetText(r, 15);
+      ++v.entries;
+      auto broken = [&](std::string why) {
+        v.ok = false;
+        v.first_broken_seq = seq;
+        v.problem = std::move(why);
+      };
+      if (seq != expected_seq) {
+        broken("序号不连续：缺少第 " + std::to_string(expected_seq) + " 条");
+      } else if (!role) {
+        broken("角色无效");
+      } else if (prev != expected_prev) {
+        broken("前序哈希与上一条记录不符");
+      } else if (hash != crypto::ChainHash(prev, CanonicalEntry(seq, e))) {
+        broken("记录内容与其哈希不符（已被篡改）");
+      }
+      if (!v.ok) break;
+      expected_prev = hash;
+      ++expected_seq;
+    }
+    if (v.ok) {
+      std::string head_hash;
+      long long head_seq = 0;
+      sql << "SELECT last_seq, last_hash FROM history_head WHERE id = 1", soci::into(head_seq),
+          soci::into(head_hash);
+      if (head_seq != expected_seq - 1 || head_hash != expected_prev) {
+        v.ok = false;
+        v.first_broken_seq = expected_seq;
+        v.problem = "链尾记录缺失（最后的记录被删除）";
+      }
+    }
+    return v;
+  });
+}
+
+json ApplicationHistory(soci::session& sql, long long application_id) {
+  json out = json::array();
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT seq, entity, entity_id, actor_name, role, action, before_state, "
+                      "after_state, reason, at, hash FROM history WHERE application_id = :a ORDER BY seq",
+       soci::use(application_id));
+  for (const soci::row& r : rows) {
+    out.push_back({{"seq", GetInt(r, 0)},
+                   {"entity", GetText(r, 1)},
+                   {"entity_id", GetInt(r, 2)},
+                   {"actor", GetText(r, 3)},
+                   {"role", GetText(r, 4)},
+                   {"action", GetText(r, 5)},
+                   {"before", GetText(r, 6)},
+                   {"after", GetText(r, 7)},
+                   {"reason", GetText(r, 8)},
+                   {"at", FormatInstant(FromUnix(GetInt(r, 9)))},
+                   {"hash", GetText(r, 10)}});
+  }
+  return out;
+}
+
+}  // namespace liantiao::services

@@ -1,0 +1,69 @@
+#include "services/platform.h"
+
+#include "core/embedded.h"
+#include "services/history.h"
+#include "storage/row.h"
+
+namespace liantiao::services {
+
+using storage::GetInt;
+using storage::GetText;
+
+Status Platform::Seed() {
+  const json cities = json::parse(embedded::kGuangdongCities);
+  auto st = deps.db.Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
+    for (const json& c : cities["cities"]) {
+      std::string code = c["code"], name = c["name"], profile = deps.config.default_profile;
+      sql << "INSERT INTO cities (code, name, profile) VALUES (:c, :n, :p) ON CONFLICT (code) DO NOTHING",
+          soci::use(code), soci::use(name), soci::use(profile);
+    }
+    return Ok{};
+  });
+  if (!st.ok()) return st;
+  return calendar.SeedAndLoad();
+}
+
+Result<json> Platform::Cities() {
+  return deps.db.Read<json>([](soci::session& sql) -> Result<json> {
+    json out = json::array();
+    soci::rowset<soci::row> rows = (sql.prepare << "SELECT code, name, profile, test_env, "
+                                                   "complaint_verification_days FROM cities ORDER BY code");
+    for (const soci::row& r : rows) {
+      out.push_back({{"code", GetText(r, 0)}, {"name", GetText(r, 1)}, {"profile", GetText(r, 2)},
+                     {"test_env", GetText(r, 3)}, {"complaint_verification_days", GetInt(r, 4)}});
+    }
+    return out;
+  });
+}
+
+Status Platform::SetCityProfile(const Principal& p, const std::string& code, const std::string& profile,
+                                const std::string& test_env, std::optional<int> complaint_days) {
+  if (p.role != domain::Role::kAdmin) return MakeError(ErrorCode::kForbidden);
+  if (profile.empty() || profile.size() > 64) {
+    return MakeError(ErrorCode::kInvalidField, "接口标准版本无效", {{"field", "profile"}});
+  }
+  if (test_env != "sandbox" && test_env.rfind("http://", 0) != 0 && test_env.rfind("https://", 0) != 0) {
+    return MakeError(ErrorCode::kInvalidField, "测试环境须为 sandbox 或 http(s) 地址", {{"field", "test_env"}});
+  }
+  if (complaint_days && (*complaint_days < 1 || *complaint_days > 60)) {
+    return MakeError(ErrorCode::kInvalidField, "投诉核实期限须为 1–60 个工作日",
+                     {{"field", "complaint_verification_days"}});
+  }
+  const Instant now = deps.clock.Now();
+  return deps.db.Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
+    int n = 0;
+    sql << "SELECT COUNT(*) FROM cities WHERE code = :c", soci::use(code), soci::into(n);
+    if (n == 0) return MakeError(ErrorCode::kNotFound, "城市不存在");
+    int days = complaint_days.value_or(0), set_days = complaint_days ? 1 : 0;
+    sql << "UPDATE cities SET profile = :p, test_env = :t, complaint_verification_days = "
+           "CASE WHEN :s = 1 THEN :d ELSE complaint_verification_days END WHERE code = :c",
+        soci::use(profile), soci::use(test_env), soci::use(set_days), soci::use(days), soci::use(code);
+    LT_RETURN_IF_ERROR(AppendHistory(
+        sql, HistoryEntry{.entity = "city", .entity_id = std::stoll(code), .city_code = code,
+                          .actor = Actor::Of(p), .action = "city_configure", .before = "",
+                          .after = profile + " " + test_env, .reason = "", .at = now}));
+    return Ok{};
+  });
+}
+
+}  // namespace liantiao::services

@@ -1,0 +1,35 @@
+#pragma once
+
+#include "services/alert_service.h"
+#include "services/application_service.h"
+#include "services/auth_service.h"
+#include "services/calendar_service.h"
+#include "services/complaint_service.h"
+#include "services/deps.h"
+#include "services/notifications.h"
+#include "services/stats_service.h"
+
+namespace liantiao::services {
+
+// Every use case, over one set of dependencies. Built once in app/.
+struct Platform {
+  explicit Platform(Deps& d)
+      : deps(d), auth(d), calendar(d), applications(d), complaints(d), alerts(d), notifications(d), stats(d) {}
+
+  // Reference data after the first start: the 21 cities and the shipped calendar.
+  Status Seed();
+  Result<json> Cities();
+  Status SetCityProfile(const Principal& p, const std::string& code, const std::string& profile,
+                        const std::string& test_env, std::optional<int> complaint_days);
+
+  Deps& deps;
+  AuthService auth;
+  CalendarService calendar;
+  ApplicationService applications;
+  ComplaintService complaints;
+  AlertService alerts;
+  NotificationService notifications;
+  StatsService stats;
+};
+
+}  // namespace liantiao::services

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <soci/soci.h>
+
+#include "core/result.h"
+#include "services/principal.h"
+
+namespace liantiao::services {
+
+// Tenant scope, decided here and nowhere else: a vendor sees its own enterprise's
+// records, city roles their own city's, province and admin everything. A record
+// outside the caller's scope is reported as not found, never as forbidden, so its
+// existence does not leak.
+bool InScope(const Principal& p, const std::string& city_code, long long vendor_id);
+Status RequireInScope(const Principal& p, const std::string& city_code, long long vendor_id,
+                      const char* what = "记录");
+
+// The same rule as a SQL predicate over `<alias>.city_code` / `<alias>.vendor_id`, for
+// list queries: " AND c.city_code = :scope_city" etc., with the value to bind.
+struct ScopePredicate {
+  std::string sql;  // empty when everything is visible
+  std::string city_code;
+  long long vendor_id = 0;
+  bool binds_city = false;
+  bool binds_vendor = false;
+};
+ScopePredicate ScopeSql(const Principal& p, const std::string& alias);
+
+}  // namespace liantiao::services

@@ -1,0 +1,132 @@
+#include "services/stats_service.h"
+
+#include <algorithm>
+#include <map>
+
+#include "services/scope.h"
+#include "storage/row.h"
+
+namespace liantiao::services {
+
+using domain::Role;
+using storage::GetInt;
+using storage::GetOptInt;
+using storage::GetText;
+
+namespace {
+
+struct CityFigures {
+  std::string name;
+  long long received = 0, reviews_done = 0, reviews_on_time = 0;
+  std::vector<int> review_days;
+  long long succeeded = 0, succeeded_on_time = 0, delayed = 0;
+  long long complaints_filed = 0, complaints_founded = 0;
+  long long alerts_raised = 0, alerts_answered = 0, alerts_open = 0;
+  double answer_hours_total = 0;
+};
+
+json Pct(long long part, long long whole) {
+  if (whole == 0) return nullptr;
+  return std::round(1000.0 * static_cast<double>(part) / static_cast<double>(whole)) / 10.0;
+}
+
+}  // namespace
+
+Result<json> StatsService::CityStats(const Principal& p, std::optional<std::string> from_text,
+                                     std::optional<std::string> to_text) {
+  if (p.role == Role::kVendor || p.role == Role::kTechSupport) return MakeError(ErrorCode::kForbidden);
+  const Instant now = deps_.clock.Now();
+  Instant from = FromUnix(0), to = now + std::chrono::seconds{1};
+  if (from_text) { LT_ASSIGN_OR_RETURN(from, ParseInstant(*from_text)); }
+  if (to_text) { LT_ASSIGN_OR_RETURN(to, ParseInstant(*to_text)); }
+  if (to <= from) return MakeError(ErrorCode::kInvalidField, "统计区间无效：结束须晚于开始", {{"field", "to"}});
+  auto calendar = deps_.calendar.Get();
+  const long long f = ToUnix(from), t = ToUnix(to);
+  return deps_.db.Read<json>([&](soci::session& sql) -> Result<json> {
+    std::map<std::string, CityFigures> cities;
+    {
+      soci::rowset<soci::row> rows = (sql.prepare << "SELECT code, name FROM cities ORDER BY code");
+      for (const soci::row& r : rows) {
+        const std::string code = GetText(r, 0);
+        if (InScope(p, code, -1)) cities[code].name = GetText(r, 1);
+      }
+    }
+    auto each = [&](const std::string& q, auto&& fn) {
+      soci::rowset<soci::row> rows = (sql.prepare << q, soci::use(f), soci::use(t));
+      for (const soci::row& r : rows) {
+        auto it = cities.find(GetText(r, 0));
+        if (it != cities.end()) fn(it->second, r);
+      }
+    };
+    // Received: first submissions in the period.
+    each("SELECT city_code FROM history WHERE entity = 'application' AND action = 'submit' "
+         "AND at >= :f AND at < :t",
+         [](CityFigures& c, const soci::row&) { ++c.received; });
+    each("SELECT city_code, started_at, due_at, done_at FROM deadlines WHERE kind = 'review' "
+         "AND done_at IS NOT NULL AND done_at >= :f AND done_at < :t",
+         [&](CityFigures& c, const soci::row& r) {
+           ++c.reviews_done;
+           const long long due = GetInt(r, 2), done = GetInt(r, 3);
+           if (done <= due) ++c.reviews_on_time;
+           c.review_days.push_back(domain::WorkingDaysBetween(ShanghaiDay(FromUnix(GetInt(r, 1))),
+                                                              ShanghaiDay(FromUnix(done)), *calendar));
+         });
+    each("SELECT city_code, state, late FROM applications WHERE state IN ('succeeded', 'delayed') "
+         "AND decided_at >= :f AND decided_at < :t",
+         [](CityFigures& c, const soci::row& r) {
+           if (GetText(r, 1) == "succeeded") {
+             ++c.succeeded;
+             if (GetInt(r, 2) == 0) ++c.succeeded_on_time;
+           } else {
+             ++c.delayed;
+           }
+         });
+    each("SELECT city_code FROM complaints WHERE created_at >= :f AND created_at < :t",
+         [](CityFigures& c, const soci::row&) { ++c.complaints_filed; });
+    each("SELECT city_code FROM history WHERE entity = 'complaint' AND action = 'verify_founded' "
+         "AND at >= :f AND at < :t",
+         [](CityFigures& c, const soci::row&) { ++c.complaints_founded; });
+    each("SELECT city_code, raised_at, answered_at, status FROM alerts WHERE raised_at >= :f AND raised_at < :t",
+         [](CityFigures& c, const soci::row& r) {
+           ++c.alerts_raised;
+           if (auto answered = GetOptInt(r, 2)) {
+             ++c.alerts_answered;
+             c.answer_hours_total += static_cast<double>(*answered - GetInt(r, 1)) / 3600.0;
+           } else {
+             ++c.alerts_open;
+           }
+         });
+    json out = json::array();
+    for (auto& [code, c] : cities) {
+      json median = nullptr;
+      if (!c.review_days.empty()) {
+        std::sort(c.review_days.begin(), c.review_days.end());
+        const std::size_t n = c.review_days.size();
+        median = n % 2 ? static_cast<double>(c.review_days[n / 2])
+                       : (c.review_days[n / 2 - 1] + c.review_days[n / 2]) / 2.0;
+      }
+      out.push_back({{"city_code", code},
+                     {"city_name", c.name},
+                     {"applications_received", c.received},
+                     {"reviews_done", c.reviews_done},
+                     {"reviews_on_time", c.reviews_on_time},
+                     {"reviews_on_time_pct", Pct(c.reviews_on_time, c.reviews_done)},
+                     {"median_review_working_days", median},
+                     {"joint_tests_succeeded", c.succeeded},
+                     {"joint_tests_succeeded_on_time", c.succeeded_on_time},
+                     {"joint_tests_on_time_pct", Pct(c.succeeded_on_time, c.succeeded)},
+                     {"joint_tests_delayed", c.delayed},
+                     {"complaints_filed", c.complaints_filed},
+                     {"complaints_founded", c.complaints_founded},
+                     {"alerts_raised", c.alerts_raised},
+                     {"alerts_answered", c.alerts_answered},
+                     {"alerts_open", c.alerts_open},
+                     {"mean_hours_to_answer",
+                      c.alerts_answered ? json(std::round(10 * c.answer_hours_total / c.alerts_answered) / 10)
+                                        : json(nullptr)}});
+    }
+    return json{{"from", FormatInstant(from)}, {"to", FormatInstant(to)}, {"cities", out}};
+  });
+}
+
+}  // namespace liantiao::services
