@@ -1,6 +1,7 @@
 #include "storage/database.h"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <mutex>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <libpq-fe.h>
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 #include <spdlog/spdlog.h>
@@ -67,6 +69,40 @@ Error BadUrl(const std::string& display, std::string_view why) {
                    {{"url", display}});
 }
 
+// SOCI 4.0.3's PostgreSQL backend re-tokenises its connect string as key=value pairs
+// before libpq sees it, which mangles a URI (".../db" arrives as ".../db="). So libpq
+// itself parses the URI and SOCI gets keyword form, quoted the way both parsers agree
+// on: SOCI strips key="…" to key=…, and libpq then honours backslash escapes in it.
+Result<std::string> PgKeywordConnect(const std::string& uri, const std::string& display) {
+  char* parse_error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(uri.c_str(), &parse_error);
+  if (options == nullptr) {
+    std::string why = parse_error != nullptr ? parse_error : "out of memory";
+    PQfreemem(parse_error);
+    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+    spdlog::error("invalid PostgreSQL URL {}: {}", display, why);
+    return BadUrl(display, "PostgreSQL 地址格式错误");
+  }
+  std::string out;
+  bool representable = true;
+  for (const PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+    if (o->val == nullptr || *o->val == '\0') continue;
+    std::string value;
+    for (const char* c = o->val; *c != '\0'; ++c) {
+      if (*c == '"') representable = false;  // ends SOCI's quoted value; no escape exists
+      if (*c == '\\' || *c == '\'' || std::isspace(static_cast<unsigned char>(*c))) {
+        value.push_back('\\');
+      }
+      value.push_back(*c);
+    }
+    if (!out.empty()) out.push_back(' ');
+    out += fmt::format("{}=\"{}\"", o->keyword, value);
+  }
+  PQconninfoFree(options);
+  if (!representable) return BadUrl(display, "连接参数不能包含双引号");
+  return out;
+}
+
 bool IsSqliteMemory(const DbUrl& url) {
   return url.dialect == Dialect::kSqlite && url.connect == ":memory:";
 }
@@ -91,6 +127,8 @@ Status PrepareLocation(const DbUrl& url) {
 void ConfigureSession(soci::session& s, Dialect dialect) {
   if (dialect == Dialect::kPostgres) {
     s << "SET TIME ZONE 'UTC'";
+    // libpq prints NOTICEs to stderr ("… already exists, skipping"): noise, not news.
+    s << "SET client_min_messages = WARNING";
     return;
   }
   // busy_timeout first: switching to WAL itself needs a lock another process may hold.
@@ -184,8 +222,9 @@ Result<DbUrl> ParseDbUrl(std::string_view url) {
   for (std::string_view scheme : {"postgresql://", "postgres://"}) {
     if (url.starts_with(scheme)) {
       if (url.size() == scheme.size()) return BadUrl(display, "缺少主机或库名");
-      // libpq parses URIs itself (both schemes), so the URL is the connect string.
-      return DbUrl{Dialect::kPostgres, "postgresql", std::string(url), display};
+      auto connect = PgKeywordConnect(std::string(url), display);
+      if (!connect.ok()) return connect.take_error();
+      return DbUrl{Dialect::kPostgres, "postgresql", std::move(*connect), display};
     }
   }
   return BadUrl(display, "不支持的数据库类型");

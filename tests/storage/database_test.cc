@@ -1,0 +1,412 @@
+#include "storage/database.h"
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "storage/migrations.h"
+#include "testing/test_database.h"
+
+namespace liantiao::storage {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+// ---- URLs -------------------------------------------------------------------
+
+TEST(ParseDbUrlTest, SqliteRelativePath) {
+  auto url = ParseDbUrl("sqlite:var/liantiao.db");
+  ASSERT_TRUE(url.ok());
+  EXPECT_EQ(url->dialect, Dialect::kSqlite);
+  EXPECT_EQ(url->soci_backend, "sqlite3");
+  EXPECT_EQ(url->connect, "var/liantiao.db");
+  EXPECT_EQ(url->display, "sqlite:var/liantiao.db");
+}
+
+TEST(ParseDbUrlTest, SqliteAbsolutePath) {
+  auto url = ParseDbUrl("sqlite:///srv/data/liantiao.db");
+  ASSERT_TRUE(url.ok());
+  EXPECT_EQ(url->connect, "/srv/data/liantiao.db");
+}
+
+TEST(ParseDbUrlTest, SqliteMemory) {
+  auto url = ParseDbUrl("sqlite::memory:");
+  ASSERT_TRUE(url.ok());
+  EXPECT_EQ(url->connect, ":memory:");
+}
+
+TEST(ParseDbUrlTest, PostgresUrlIsPassedThroughAndMasked) {
+  for (std::string scheme : {"postgresql", "postgres"}) {
+    const std::string raw = scheme + "://lt:s3cret@db.example:5432/liantiao?sslmode=require";
+    auto url = ParseDbUrl(raw);
+    ASSERT_TRUE(url.ok()) << raw;
+    EXPECT_EQ(url->dialect, Dialect::kPostgres);
+    EXPECT_EQ(url->soci_backend, "postgresql");
+    // Keyword form: SOCI would mangle a URI (see PgKeywordConnect).
+    EXPECT_EQ(url->connect,
+              "user=\"lt\" password=\"s3cret\" dbname=\"liantiao\" host=\"db.example\" "
+              "port=\"5432\" sslmode=\"require\"");
+    EXPECT_EQ(url->display, scheme + "://lt:***@db.example:5432/liantiao?sslmode=require");
+  }
+}
+
+TEST(ParseDbUrlTest, PostgresValuesAreEscapedForLibpq) {
+  // %20 and %27 decode to a space and a quote, which need libpq's backslash escapes.
+  auto url = ParseDbUrl("postgresql://lt:a%20b%27c@localhost/x");
+  ASSERT_TRUE(url.ok());
+  EXPECT_THAT(url->connect, HasSubstr(R"(password="a\ b\'c")"));
+  EXPECT_FALSE(ParseDbUrl("postgresql://lt:a%22b@localhost/x").ok());  // a double quote
+  EXPECT_FALSE(ParseDbUrl("postgresql://h:notaport/x?bogus_option=1").ok());
+}
+
+TEST(ParseDbUrlTest, PasswordParameterIsMasked) {
+  auto url = ParseDbUrl("postgresql://db/liantiao?user=lt&password=s3cret&sslmode=require");
+  ASSERT_TRUE(url.ok());
+  EXPECT_THAT(url->display, Not(HasSubstr("s3cret")));
+  EXPECT_THAT(url->display, HasSubstr("password=***&sslmode=require"));
+}
+
+TEST(ParseDbUrlTest, RejectsUnknownAndMalformedUrls) {
+  for (const char* bad : {"", "mysql://root:pw@localhost/x", "sqlite:", "sqlite://host/x.db",
+                          "postgresql://", "var/liantiao.db", "sqlite:a=b.db"}) {
+    auto url = ParseDbUrl(bad);
+    ASSERT_FALSE(url.ok()) << bad;
+    EXPECT_EQ(url.error().code, ErrorCode::kConfigError) << bad;
+  }
+}
+
+TEST(ParseDbUrlTest, ErrorNamesTheUrlWithoutItsPassword) {
+  auto url = ParseDbUrl("mysql://root:hunter2@localhost/liantiao");
+  ASSERT_FALSE(url.ok());
+  EXPECT_THAT(url.error().message, HasSubstr("mysql://root:***@localhost/liantiao"));
+  EXPECT_THAT(url.error().message, Not(HasSubstr("hunter2")));
+  EXPECT_THAT(url.error().details.dump(), Not(HasSubstr("hunter2")));
+}
+
+// ---- Migration text ---------------------------------------------------------
+
+TEST(MigrationTextTest, DialectTokens) {
+  const std::string sql = "CREATE TABLE t (id {{ID}}, at {{BIGINT}}, data {{BLOB}}, n {{BIGINT}})";
+  EXPECT_EQ(ApplyDialect(sql, Dialect::kSqlite),
+            "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER, data BLOB, "
+            "n INTEGER)");
+  EXPECT_EQ(ApplyDialect(sql, Dialect::kPostgres),
+            "CREATE TABLE t (id BIGSERIAL PRIMARY KEY, at BIGINT, data BYTEA, n BIGINT)");
+}
+
+TEST(MigrationTextTest, SplitsOnSemicolonAtEndOfLineAndDropsComments) {
+  const std::string sql =
+      "-- header; with a semicolon;\n"
+      "CREATE TABLE a (\n"
+      "  x TEXT DEFAULT 'a;b'  -- not the end\n"
+      ");  \n"
+      "\n"
+      "  -- indented comment;\n"
+      "INSERT INTO a (x) VALUES ('1');\n"
+      "SELECT 1";
+  EXPECT_THAT(SplitStatements(sql),
+              ElementsAre("CREATE TABLE a (\n  x TEXT DEFAULT 'a;b'  -- not the end\n)",
+                          "INSERT INTO a (x) VALUES ('1')", "SELECT 1"));
+  EXPECT_TRUE(SplitStatements("-- only a comment\n\n").empty());
+}
+
+// ---- Opening ----------------------------------------------------------------
+
+TEST(DatabaseOpenTest, CreatesTheParentDirectoryOfASqliteFile) {
+  auto tdb = testing::TestDatabase::Create("sqlite");
+  const auto dir = std::filesystem::path(ParseDbUrl(tdb.url())->connect).parent_path();
+  const auto file = dir / "nested" / "deeper" / "x.db";
+  auto url = ParseDbUrl("sqlite://" + file.string());
+  ASSERT_TRUE(url.ok());
+  auto db = Database::Open(*url, 2);
+  ASSERT_TRUE(db.ok()) << db.error().message;
+  EXPECT_TRUE(std::filesystem::exists(file));
+}
+
+TEST(DatabaseOpenTest, SqliteConnectionsUseWalAndForeignKeys) {
+  auto tdb = testing::TestDatabase::Create("sqlite");
+  auto db = Database::Open(*ParseDbUrl(tdb.url()), 2);
+  ASSERT_TRUE(db.ok());
+  auto pragmas = (*db)->Read<std::string>([](soci::session& s) -> Result<std::string> {
+    std::string mode;
+    int fk = 0;
+    int busy = 0;
+    s << "PRAGMA journal_mode", soci::into(mode);
+    s << "PRAGMA foreign_keys", soci::into(fk);
+    s << "PRAGMA busy_timeout", soci::into(busy);
+    return mode + "/" + std::to_string(fk) + "/" + std::to_string(busy);
+  });
+  ASSERT_TRUE(pragmas.ok());
+  EXPECT_EQ(*pragmas, "wal/1/10000");
+}
+
+TEST(DatabaseOpenTest, MemoryDatabaseWorks) {
+  auto db = Database::Open(*ParseDbUrl("sqlite::memory:"), 4);
+  ASSERT_TRUE(db.ok());
+  const Migration m[] = {{"0001_t", "CREATE TABLE t (id {{ID}}, v TEXT);"}};
+  ASSERT_TRUE((*db)->Migrate(m).ok());
+  EXPECT_TRUE((*db)
+                  ->Transact<Ok>([](soci::session& s) -> Status {
+                    s << "INSERT INTO t (v) VALUES ('x')";
+                    return OkStatus();
+                  })
+                  .ok());
+}
+
+TEST(DatabaseOpenTest, UnreachablePostgresIsADatabaseError) {
+  // Port 1 on loopback: refused at once, no server needed.
+  auto db = Database::Open(*ParseDbUrl("postgresql://u:secret@127.0.0.1:1/x?connect_timeout=2"), 1);
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.error().code, ErrorCode::kDatabaseError);
+  EXPECT_THAT(db.error().message, Not(HasSubstr("secret")));
+}
+
+// ---- Both dialects ----------------------------------------------------------
+
+class DatabaseTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    tdb_.emplace(testing::TestDatabase::Create(GetParam()));
+    ASSERT_FALSE(tdb_->url().empty());
+    auto url = ParseDbUrl(tdb_->url());
+    ASSERT_TRUE(url.ok()) << url.error().message;
+    auto db = Database::Open(*url, 4);
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    db_ = std::move(*db);
+    ASSERT_TRUE(db_->Migrate(kSchema).ok());
+  }
+
+  long long Count(const std::string& sql) {
+    auto n = db_->Read<long long>([&](soci::session& s) -> Result<long long> {
+      long long count = 0;
+      s << sql, soci::into(count);
+      return count;
+    });
+    EXPECT_TRUE(n.ok());
+    return n.ok() ? *n : -1;
+  }
+
+  Result<long long> InsertItem(const std::string& name) {
+    return db_->Transact<long long>([&](soci::session& s) -> Result<long long> {
+      long long id = 0;
+      s << "INSERT INTO items (name) VALUES (:name) RETURNING id", soci::use(name),
+          soci::into(id);
+      return id;
+    });
+  }
+
+  static constexpr Migration kSchema[] = {
+      {"0001_items",
+       "-- test schema\n"
+       "CREATE TABLE items (\n"
+       "  id {{ID}},\n"
+       "  name TEXT NOT NULL UNIQUE,\n"
+       "  at {{BIGINT}},\n"
+       "  data {{BLOB}}\n"
+       ");\n"
+       "CREATE TABLE counters (name TEXT PRIMARY KEY, n {{BIGINT}} NOT NULL);\n"
+       "INSERT INTO counters (name, n) VALUES ('c', 0);\n"},
+  };
+
+  std::optional<testing::TestDatabase> tdb_;  // outlives db_ (declared first)
+  std::unique_ptr<Database> db_;
+};
+
+TEST_P(DatabaseTest, MigrateTwiceAppliesOnce) {
+  ASSERT_TRUE(db_->Migrate(kSchema).ok());  // SetUp ran it once already
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM counters"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM schema_migrations"), 1);
+}
+
+TEST_P(DatabaseTest, MigrationsApplyInNameOrder) {
+  // Given out of order: 0003 needs 0002's table.
+  const Migration later[] = {
+      {"0003_fill", "INSERT INTO extra (v) VALUES ('x');"},
+      {"0002_extra", "CREATE TABLE extra (id {{ID}}, v TEXT);"},
+  };
+  ASSERT_TRUE(db_->Migrate(later).ok());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM extra"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM schema_migrations"), 3);
+}
+
+TEST_P(DatabaseTest, FailedMigrationRollsBackCompletely) {
+  const Migration broken[] = {
+      {"0002_ok", "CREATE TABLE fine (v TEXT);"},
+      {"0003_broken",
+       "CREATE TABLE half (v TEXT);\n"
+       "INSERT INTO half (v) VALUES ('a');\n"
+       "INSERT INTO no_such_table (v) VALUES ('a');\n"},
+  };
+  Status st = db_->Migrate(broken);
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code, ErrorCode::kDatabaseError);
+  EXPECT_THAT(st.error().message, HasSubstr("0003_broken"));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM schema_migrations"), 2);  // 0001 and 0002 only
+
+  // Nothing of 0003 is left: a fixed version creates the same table again.
+  const Migration fixed[] = {{"0003_broken", "CREATE TABLE half (v TEXT);"}};
+  ASSERT_TRUE(db_->Migrate(fixed).ok());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM half"), 0);
+}
+
+TEST_P(DatabaseTest, TransactCommits) {
+  auto id = InsertItem("a");
+  ASSERT_TRUE(id.ok());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM items WHERE name = 'a'"), 1);
+}
+
+TEST_P(DatabaseTest, TransactRollsBackOnErrorResult) {
+  auto r = db_->Transact<Ok>([](soci::session& s) -> Status {
+    s << "INSERT INTO items (name) VALUES ('a')";
+    return MakeError(ErrorCode::kInvalidField);
+  });
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kInvalidField);  // passed through unchanged
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM items"), 0);
+}
+
+TEST_P(DatabaseTest, TransactRollsBackOnException) {
+  auto r = db_->Transact<Ok>([](soci::session& s) -> Status {
+    s << "INSERT INTO items (name) VALUES ('a')";
+    throw std::runtime_error("boom");
+  });
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kDatabaseError);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM items"), 0);
+}
+
+TEST_P(DatabaseTest, SqlErrorIsADatabaseErrorAndTheConnectionStaysUsable) {
+  for (int i = 0; i < 8; ++i) {  // more than the pool: every connection gets one
+    auto r = db_->Transact<Ok>([](soci::session& s) -> Status {
+      s << "INSERT INTO items (name) VALUES ('a')";
+      s << "INSERT INTO no_such_table (v) VALUES (1)";
+      return OkStatus();
+    });
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, ErrorCode::kDatabaseError);
+  }
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM items"), 0);
+  EXPECT_TRUE(InsertItem("b").ok());
+}
+
+TEST_P(DatabaseTest, UniqueViolationIsAlreadyExists) {
+  ASSERT_TRUE(InsertItem("dup").ok());
+  auto again = InsertItem("dup");
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, ErrorCode::kAlreadyExists);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM items"), 1);
+}
+
+TEST_P(DatabaseTest, ReturningIdAndIdColumnsAutoincrement) {
+  auto a = InsertItem("a");
+  auto b = InsertItem("b");
+  ASSERT_TRUE(a.ok());
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(*a, 1);
+  EXPECT_EQ(*b, 2);
+  // Ids are never reused, not even the highest after a delete (AUTOINCREMENT/sequence).
+  ASSERT_TRUE(db_->Transact<Ok>([](soci::session& s) -> Status {
+                   s << "DELETE FROM items WHERE name = 'b'";
+                   return OkStatus();
+                 })
+                  .ok());
+  auto c = InsertItem("c");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(*c, 3);
+}
+
+TEST_P(DatabaseTest, BigintRoundTripsAsLongLong) {
+  const long long big = 4'102'444'800'123LL;  // beyond 32 bits
+  auto r = db_->Transact<long long>([&](soci::session& s) -> Result<long long> {
+    s << "INSERT INTO items (name, at) VALUES ('t', :at)", soci::use(big);
+    long long out = 0;
+    s << "SELECT at FROM items WHERE name = 't'", soci::into(out);
+    return out;
+  });
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(*r, big);
+}
+
+TEST_P(DatabaseTest, ConcurrentWriteTransactionsAllSucceed) {
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 25;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        // Read-modify-write inside one transaction: lost updates would show in the sum.
+        auto r = db_->Transact<Ok>([&](soci::session& s) -> Status {
+          long long n = 0;
+          s << "SELECT n FROM counters WHERE name = 'c'", soci::into(n);
+          const long long next = n + 1;
+          s << "UPDATE counters SET n = :n WHERE name = 'c' AND n = :old", soci::use(next),
+              soci::use(n);
+          const std::string name = "t" + std::to_string(t) + "_" + std::to_string(i);
+          s << "INSERT INTO items (name) VALUES (:name)", soci::use(name);
+          return OkStatus();
+        });
+        if (!r.ok()) ++failures;
+        // Readers alongside the writers.
+        auto read = db_->Read<long long>([](soci::session& s) -> Result<long long> {
+          long long n = 0;
+          s << "SELECT COUNT(*) FROM items", soci::into(n);
+          return n;
+        });
+        if (!read.ok()) ++failures;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM items"), kThreads * kPerThread);
+  if (db_->dialect() == Dialect::kSqlite) {
+    // SQLite serialises writers (BEGIN IMMEDIATE), so no update was lost.
+    EXPECT_EQ(Count("SELECT n FROM counters WHERE name = 'c'"), kThreads * kPerThread);
+  }
+}
+
+TEST_P(DatabaseTest, TwoDatabasesMigratingAtOnceApplyOnce) {
+  // Two pools on one database stand in for two processes starting together.
+  auto other = Database::Open(*ParseDbUrl(tdb_->url()), 2);
+  ASSERT_TRUE(other.ok());
+  const Migration more[] = {
+      {"0002_seed", "CREATE TABLE seed (v TEXT);\nINSERT INTO seed (v) VALUES ('once');"},
+  };
+  Status a = OkStatus();
+  Status b = OkStatus();
+  std::thread t1([&] { a = db_->Migrate(more); });
+  std::thread t2([&] { b = (*other)->Migrate(more); });
+  t1.join();
+  t2.join();
+  EXPECT_TRUE(a.ok());
+  EXPECT_TRUE(b.ok());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM seed"), 1);
+}
+
+TEST_P(DatabaseTest, EmbeddedMigrationsApply) {
+  // db/migrations/*.sql as compiled in; on a database of their own, twice.
+  auto tdb = testing::TestDatabase::Create(GetParam());
+  auto db = Database::Open(*ParseDbUrl(tdb.url()), 2);
+  ASSERT_TRUE(db.ok());
+  Status first = (*db)->Migrate();
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  ASSERT_TRUE((*db)->Migrate().ok());
+}
+
+INSTANTIATE_TEST_SUITE_P(Dialects, DatabaseTest,
+                         ::testing::ValuesIn(liantiao::testing::TestDatabaseKinds()),
+                         [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
+
+}  // namespace
+}  // namespace liantiao::storage
