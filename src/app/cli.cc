@@ -1,20 +1,208 @@
 #include "app/cli.h"
 
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "app/config.h"
+#include "app/demo.h"
+#include "app/runtime.h"
+#include "domain/workdays.h"
+#include "http/routes.h"
+#include "http/server.h"
+#include "jobs/sweeper.h"
+#include "services/history.h"
 
 namespace liantiao::app {
 
+namespace {
+
+int Fail(const std::string& line) {
+  std::cerr << "liantiao: " << line << "\n";
+  return 1;
+}
+int Fail(const Error& e) { return Fail(e.message + " (" + std::string(e.CodeWord()) + ")"); }
+
+struct CommonOptions {
+  std::optional<std::string> config_file;
+  std::optional<std::string> db;
+};
+
+Result<AppConfig> Configure(const CommonOptions& o) {
+  LT_ASSIGN_OR_RETURN(AppConfig c, LoadConfig(o.config_file));
+  if (o.db) c.db_url = *o.db;
+  return c;
+}
+
+int Serve(const CommonOptions& common, const std::optional<std::string>& listen, bool test_clock) {
+  auto config = Configure(common);
+  if (!config.ok()) return Fail(config.error());
+  if (listen) {
+    if (auto st = ApplyListen(*config, *listen); !st.ok()) return Fail(st.error());
+  }
+  SystemClock system_clock;
+  // The test clock starts at the real time and moves only by PUT /test/clock.
+  ManualClock manual_clock{system_clock.Now()};
+  const Clock& clock = test_clock ? static_cast<const Clock&>(manual_clock) : system_clock;
+  auto rt = Runtime::Open(*config, clock);
+  if (!rt.ok()) return Fail(rt.error());
+  http::RouteOptions route_options;
+  route_options.test_clock = test_clock ? &manual_clock : nullptr;
+  route_options.allow_pilot_credit_codes = config->allow_pilot_credit_codes;
+  http::ServerOptions server_options;
+  server_options.host = config->host;
+  server_options.port = config->port;
+  server_options.threads = config->threads;
+  server_options.max_upload_body = config->services.max_file_bytes + (1u << 20);
+  if (std::filesystem::exists(config->static_dir)) server_options.static_dir = config->static_dir;
+  http::Server server(server_options, http::BuildRouter((*rt)->platform(), route_options),
+                      http::MakeAuthenticator((*rt)->platform()));
+  auto port = server.Start();
+  if (!port.ok()) return Fail(port.error());
+  // Tests read this line to learn the port when they ask for port 0.
+  std::cout << "liantiao: listening on http://" << config->host << ":" << *port << std::endl;
+  jobs::Sweeper sweeper((*rt)->platform(), clock, config->sweep_interval);
+  // Under the test clock the sweep runs only on demand (POST /test/sweep), so tests
+  // decide when deadlines are judged.
+  if (!test_clock) sweeper.Start();
+  server.Wait();
+  sweeper.Stop();
+  server.Stop();
+  return 0;
+}
+
+int UserAdd(const CommonOptions& common, const std::string& role_word, const std::optional<std::string>& city,
+            const std::optional<long long>& vendor, const std::string& username, const std::string& display) {
+  auto role = domain::ParseRole(role_word);
+  if (!role || *role == domain::Role::kSystem) return Fail("unknown role: " + role_word);
+  std::string password;
+  std::getline(std::cin, password);
+  if (!password.empty() && password.back() == '\r') password.pop_back();
+  auto config = Configure(common);
+  if (!config.ok()) return Fail(config.error());
+  SystemClock clock;
+  auto rt = Runtime::Open(*config, clock);
+  if (!rt.ok()) return Fail(rt.error());
+  services::NewUser u{*role, username, password, display, city, vendor};
+  services::Actor cli{std::nullopt, "cli", domain::Role::kAdmin};
+  auto id = (*rt)->platform().auth.AddUser(u, cli);
+  if (!id.ok()) return Fail(id.error());
+  std::cout << "user " << username << " (" << role_word << ") created with id " << *id << "\n";
+  return 0;
+}
+
+int CalendarImport(const CommonOptions& common, const std::string& file) {
+  std::ifstream f(file, std::ios::binary);
+  if (!f) return Fail("cannot read " + file);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  const std::string text = ss.str();
+  const bool ics = file.size() > 4 && file.substr(file.size() - 4) == ".ics";
+  auto years = ics ? domain::ParseCalendarIcs(text) : domain::ParseCalendarJson(text);
+  if (!years.ok()) return Fail(years.error());
+  for (auto& y : *years) y.source = "import " + std::filesystem::path(file).filename().string();
+  auto config = Configure(common);
+  if (!config.ok()) return Fail(config.error());
+  SystemClock clock;
+  auto rt = Runtime::Open(*config, clock);
+  if (!rt.ok()) return Fail(rt.error());
+  services::Principal admin{0, "cli", domain::Role::kAdmin, std::nullopt, std::nullopt};
+  auto r = (*rt)->platform().calendar.PutYears(admin, *years);
+  if (!r.ok()) return Fail(r.error());
+  std::cout << "imported years " << (*r)["years"].dump() << "; deadlines recomputed: "
+            << (*r)["deadlines_recomputed"] << "\n";
+  return 0;
+}
+
+int HistoryVerify(const CommonOptions& common) {
+  auto config = Configure(common);
+  if (!config.ok()) return Fail(config.error());
+  SystemClock clock;
+  auto rt = Runtime::Open(*config, clock);
+  if (!rt.ok()) return Fail(rt.error());
+  auto v = services::VerifyHistory((*rt)->db());
+  if (!v.ok()) return Fail(v.error());
+  if (!v->ok) {
+    return Fail("history chain broken at entry " + std::to_string(v->first_broken_seq.value_or(0)) + ": " +
+                v->problem);
+  }
+  std::cout << "history ok: " << v->entries << " entries, chain intact\n";
+  return 0;
+}
+
+}  // namespace
+
 int RunCli(int argc, char** argv) {
-  CLI::App cli{"liantiao: joint-debugging onboarding platform"};
+  CLI::App cli{"liantiao: joint-debugging onboarding platform for real-name devices (联调对接平台)"};
   cli.require_subcommand(1);
+  CommonOptions common;
+  auto add_common = [&](CLI::App* sub) {
+    sub->add_option("--config", common.config_file, "JSON config file");
+    sub->add_option("--db", common.db, "database URL: sqlite:PATH or postgresql://…");
+  };
+
+  std::optional<std::string> listen;
+  bool test_clock = false;
+  auto* serve = cli.add_subcommand("serve", "run the HTTP server and the deadline sweep");
+  add_common(serve);
+  serve->add_option("--listen", listen, "host:port (port 0: any free port)");
+  serve->add_flag("--test-clock", test_clock, "enable PUT /test/clock and POST /test/sweep (tests only)");
+
+  auto* demo = cli.add_subcommand("demo", "fill a database with demo data and print the logins");
+  add_common(demo);
+
+  auto* user = cli.add_subcommand("user", "manage users");
+  user->require_subcommand(1);
+  auto* user_add = user->add_subcommand("add", "add a user; the password is read from stdin");
+  add_common(user_add);
+  std::string role, username, display;
+  std::optional<std::string> city;
+  std::optional<long long> vendor;
+  bool password_stdin = false;
+  user_add->add_option("--role", role, "vendor, city_reviewer, tech_support, province or admin")->required();
+  user_add->add_option("--city", city, "city code (city_reviewer, tech_support)");
+  user_add->add_option("--vendor", vendor, "vendor id (vendor)");
+  user_add->add_option("--username", username)->required();
+  user_add->add_option("--display-name", display);
+  user_add->add_flag("--password-stdin", password_stdin, "read the password from stdin")->required();
+
+  auto* calendar = cli.add_subcommand("calendar", "working-day calendar");
+  calendar->require_subcommand(1);
+  auto* import = calendar->add_subcommand("import", "import years from a JSON or .ics file");
+  add_common(import);
+  std::string file;
+  import->add_option("FILE", file)->required();
+
+  auto* history = cli.add_subcommand("history", "the tamper-evident history");
+  history->require_subcommand(1);
+  auto* verify = history->add_subcommand("verify", "check the hash chain; names the first broken entry");
+  add_common(verify);
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return cli.exit(e) == 0 ? 0 : 2;
+    const int code = cli.exit(e);
+    return code == 0 ? 0 : 2;
   }
-  return 0;
+  try {
+    if (*serve) return Serve(common, listen, test_clock);
+    if (*demo) {
+      auto config = Configure(common);
+      if (!config.ok()) return Fail(config.error());
+      auto r = RunDemo(*config, std::cout);
+      return r.ok() ? 0 : Fail(r.error());
+    }
+    if (*user_add) return UserAdd(common, role, city, vendor, username, display);
+    if (*import) return CalendarImport(common, file);
+    if (*verify) return HistoryVerify(common);
+  } catch (const std::exception& e) {
+    return Fail(std::string("unexpected failure: ") + e.what());
+  }
+  return 2;
 }
 
 }  // namespace liantiao::app

@@ -1,0 +1,149 @@
+#include "app/config.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <sys/stat.h>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "crypto/crypto.h"
+
+namespace liantiao::app {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+Error ConfigError(const std::string& key, const std::string& why) {
+  return MakeError(ErrorCode::kConfigError, "配置项 " + key + " 无效：" + why, {{"key", key}});
+}
+
+std::optional<std::string> Env(const char* name) {
+  const char* v = std::getenv(name);
+  if (!v || !*v) return std::nullopt;
+  return std::string(v);
+}
+
+Result<long long> ToNumber(const std::string& key, const std::string& text, long long lo, long long hi) {
+  try {
+    std::size_t used = 0;
+    long long v = std::stoll(text, &used);
+    if (used != text.size() || v < lo || v > hi) throw std::out_of_range(key);
+    return v;
+  } catch (const std::exception&) {
+    return ConfigError(key, "应为 " + std::to_string(lo) + "–" + std::to_string(hi) + " 之间的整数");
+  }
+}
+
+Status Apply(AppConfig& c, const std::string& key, const std::string& value) {
+  if (key == "db") {
+    c.db_url = value;
+  } else if (key == "listen") {
+    return ApplyListen(c, value);
+  } else if (key == "threads") {
+    LT_ASSIGN_OR_RETURN(long long n, ToNumber(key, value, 1, 64));
+    c.threads = static_cast<std::size_t>(n);
+  } else if (key == "sweep_interval_seconds") {
+    LT_ASSIGN_OR_RETURN(long long n, ToNumber(key, value, 1, 86400));
+    c.sweep_interval = std::chrono::seconds{n};
+  } else if (key == "static_dir") {
+    c.static_dir = value;
+  } else if (key == "files_dir") {
+    c.services.files_dir = value;
+  } else if (key == "master_key_file") {
+    c.master_key_file = value;
+  } else if (key == "master_key") {
+    c.master_key_hex = value;
+  } else if (key == "sandbox_base_url") {
+    c.services.sandbox_base_url = value;
+  } else if (key == "allow_pilot_credit_codes") {
+    if (value != "true" && value != "false") return ConfigError(key, "应为 true 或 false");
+    c.allow_pilot_credit_codes = value == "true";
+  } else if (key == "password_cost") {
+    if (value == "interactive") {
+      c.services.password_cost = crypto::PasswordCost::Interactive();
+    } else if (value == "min") {
+      c.services.password_cost = crypto::PasswordCost::Minimum();
+    } else {
+      return ConfigError(key, "应为 interactive 或 min（仅供测试）");
+    }
+  } else if (key == "max_file_bytes") {
+    LT_ASSIGN_OR_RETURN(long long n, ToNumber(key, value, 1024, 1LL << 30));
+    c.services.max_file_bytes = static_cast<std::size_t>(n);
+  } else {
+    return ConfigError(key, "未知的配置项");
+  }
+  return OkStatus();
+}
+
+constexpr const char* kKeys[] = {"db", "listen", "threads", "sweep_interval_seconds", "static_dir",
+                                 "files_dir", "master_key_file", "master_key", "sandbox_base_url",
+                                 "allow_pilot_credit_codes", "password_cost", "max_file_bytes"};
+
+}  // namespace
+
+Status ApplyListen(AppConfig& c, const std::string& listen) {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) return ConfigError("listen", "应为 host:port");
+  LT_ASSIGN_OR_RETURN(long long port, ToNumber("listen", listen.substr(colon + 1), 0, 65535));
+  c.listen = listen;
+  c.host = listen.substr(0, colon);
+  c.port = static_cast<unsigned short>(port);
+  return OkStatus();
+}
+
+Result<AppConfig> LoadConfig(const std::optional<std::string>& config_file) {
+  AppConfig c;
+  if (config_file) {
+    std::ifstream f(*config_file);
+    if (!f) return ConfigError("--config", "文件无法读取：" + *config_file);
+    json j = json::parse(f, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return ConfigError("--config", "不是 JSON 对象");
+    for (auto& [key, v] : j.items()) {
+      std::string text = v.is_string() ? v.get<std::string>() : v.dump();
+      LT_RETURN_IF_ERROR(Apply(c, key, text));
+    }
+  }
+  for (const char* key : kKeys) {
+    std::string env = "LIANTIAO_";
+    for (const char* p = key; *p; ++p) env += static_cast<char>(std::toupper(static_cast<unsigned char>(*p)));
+    if (auto v = Env(env.c_str())) LT_RETURN_IF_ERROR(Apply(c, key, *v));
+  }
+  return c;
+}
+
+Result<std::string> LoadMasterKey(const AppConfig& c) {
+  if (c.master_key_hex) {
+    auto key = crypto::HexDecode(*c.master_key_hex);
+    if (!key.ok() || key->size() != 32) return ConfigError("master_key", "应为 64 位十六进制字符");
+    return *key;
+  }
+  const fs::path path = c.master_key_file;
+  if (!fs::exists(path)) {
+    std::error_code ec;
+    if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
+    const std::string hex = crypto::HexEncode(crypto::RandomBytes(32));
+    {
+      std::ofstream f(path);
+      f << hex << "\n";
+      if (!f) return ConfigError("master_key_file", "无法创建密钥文件 " + path.string());
+    }
+    ::chmod(path.c_str(), 0600);
+    spdlog::warn("created a new master key in {}; keep it with the database", path.string());
+  }
+  std::ifstream f(path);
+  std::string hex;
+  f >> hex;
+  auto key = crypto::HexDecode(hex);
+  if (!key.ok() || key->size() != 32) {
+    return ConfigError("master_key_file", path.string() + " 应含 64 位十六进制字符");
+  }
+  return *key;
+}
+
+}  // namespace liantiao::app

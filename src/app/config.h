@@ -1,0 +1,38 @@
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "core/result.h"
+#include "services/deps.h"
+
+namespace liantiao::app {
+
+// Typed configuration: defaults, then an optional JSON file (--config), then
+// LIANTIAO_* environment variables, then command-line flags. A bad value stops
+// start-up with a message naming the key.
+struct AppConfig {
+  std::string db_url = "sqlite:var/liantiao.db";
+  std::string listen = "127.0.0.1:8080";
+  std::string host = "127.0.0.1";
+  unsigned short port = 8080;
+  bool test_clock = false;
+  std::size_t threads = 4;
+  std::chrono::seconds sweep_interval{60};
+  std::string static_dir = "web/dist";
+  std::string master_key_file = "var/master.key";
+  std::optional<std::string> master_key_hex;  // LIANTIAO_MASTER_KEY: 64 hex digits
+  bool allow_pilot_credit_codes = false;
+  services::Config services;
+};
+
+// Applies the config file (if given) and the environment on top of the defaults.
+Result<AppConfig> LoadConfig(const std::optional<std::string>& config_file);
+// Splits "host:port" into the config; port 0 means any free port.
+Status ApplyListen(AppConfig& config, const std::string& listen);
+// The 32-byte key test-key secrets are sealed with: LIANTIAO_MASTER_KEY, or the key
+// file (created with mode 0600 on first start when missing).
+Result<std::string> LoadMasterKey(const AppConfig& config);
+
+}  // namespace liantiao::app

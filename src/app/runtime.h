@@ -1,0 +1,41 @@
+#pragma once
+
+#include <memory>
+
+#include "app/config.h"
+#include "core/time.h"
+#include "crypto/crypto.h"
+#include "services/platform.h"
+#include "storage/database.h"
+
+namespace liantiao::app {
+
+// The composition root: config → database (migrated, seeded) → services. The only
+// place that picks implementations (the real clock or the test clock, SQLite or
+// PostgreSQL by URL).
+class Runtime {
+ public:
+  // `clock` outlives the runtime.
+  static Result<std::unique_ptr<Runtime>> Open(const AppConfig& config, const Clock& clock);
+
+  storage::Database& db() { return *db_; }
+  services::Platform& platform() { return *platform_; }
+  const AppConfig& config() const { return config_; }
+
+ private:
+  Runtime(AppConfig config, std::unique_ptr<storage::Database> db, crypto::SecretBox box, const Clock& clock);
+
+  AppConfig config_;
+  std::unique_ptr<storage::Database> db_;
+  crypto::SecretBox box_;
+  services::Deps deps_;
+  std::unique_ptr<services::Platform> platform_;
+};
+
+// The wall clock, built only here.
+class SystemClock final : public Clock {
+ public:
+  Instant Now() const override;
+};
+
+}  // namespace liantiao::app

@@ -1,0 +1,462 @@
+#include "http/routes.h"
+
+#include <algorithm>
+#include <charconv>
+#include <initializer_list>
+
+#include "domain/workdays.h"
+#include "services/history.h"
+
+namespace liantiao::http {
+
+using domain::Role;
+using nlohmann::json;
+
+namespace {
+
+// ------------------------------------------------------------ parsing helpers
+
+Result<long long> IdParam(const Request& req, const char* name = "id") {
+  auto it = req.params.find(name);
+  long long v = 0;
+  if (it != req.params.end()) {
+    const std::string& s = it->second;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec == std::errc() && p == s.data() + s.size() && v > 0) return v;
+  }
+  // A malformed id names nothing: not found, like any id outside the caller's scope.
+  return MakeError(ErrorCode::kNotFound);
+}
+
+Error FieldError(const std::string& field, const char* expected) {
+  return MakeError(ErrorCode::kInvalidField, "字段 " + field + " 类型错误，应为" + expected,
+                   {{"field", field}});
+}
+
+Result<std::string> Str(const json& j, const std::string& field, bool required = true) {
+  if (!j.contains(field) || j[field].is_null()) {
+    if (required) {
+      return MakeError(ErrorCode::kMissingField, "缺少必填字段：" + field, {{"field", field}});
+    }
+    return std::string();
+  }
+  if (!j[field].is_string()) return FieldError(field, "字符串");
+  return j[field].get<std::string>();
+}
+
+Result<std::optional<std::string>> OptStr(const json& j, const std::string& field) {
+  if (!j.contains(field) || j[field].is_null()) return std::optional<std::string>();
+  if (!j[field].is_string()) return FieldError(field, "字符串");
+  return std::optional<std::string>(j[field].get<std::string>());
+}
+
+Result<std::optional<long long>> OptInt(const json& j, const std::string& field) {
+  if (!j.contains(field) || j[field].is_null()) return std::optional<long long>();
+  if (!j[field].is_number_integer()) return FieldError(field, "整数");
+  return std::optional<long long>(j[field].get<long long>());
+}
+
+Result<bool> Bool(const json& j, const std::string& field) {
+  if (!j.contains(field)) {
+    return MakeError(ErrorCode::kMissingField, "缺少必填字段：" + field, {{"field", field}});
+  }
+  if (!j[field].is_boolean()) return FieldError(field, "布尔值");
+  return j[field].get<bool>();
+}
+
+Result<json> Object(const json& j, const std::string& field) {
+  if (!j.contains(field)) {
+    return MakeError(ErrorCode::kMissingField, "缺少必填字段：" + field, {{"field", field}});
+  }
+  if (!j[field].is_object()) return FieldError(field, "对象");
+  return j[field];
+}
+
+std::optional<std::string> Query(const Request& req, const char* name) {
+  auto it = req.query.find(name);
+  if (it == req.query.end() || it->second.empty()) return std::nullopt;
+  return it->second;
+}
+
+Result<int> QueryInt(const Request& req, const char* name, int fallback) {
+  auto v = Query(req, name);
+  if (!v) return fallback;
+  int out = 0;
+  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
+  if (ec != std::errc() || p != v->data() + v->size()) {
+    return MakeError(ErrorCode::kInvalidField, std::string("查询参数 ") + name + " 须为整数",
+                     {{"field", name}});
+  }
+  return out;
+}
+
+Response Ok(const json& body, int status = 200) { return Response::JsonBody(body, status); }
+
+Response Download(const services::FileDownload& f) {
+  Response r;
+  r.content_type = f.content_type;
+  r.body = f.data;
+  // RFC 6266 with RFC 5987 encoding so Chinese file names survive.
+  std::string encoded;
+  for (unsigned char c : f.filename) {
+    if (std::isalnum(c) || c == '.' || c == '-' || c == '_') {
+      encoded += static_cast<char>(c);
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      encoded += buf;
+    }
+  }
+  r.headers.emplace_back("Content-Disposition", "attachment; filename*=UTF-8''" + encoded);
+  return r;
+}
+
+// ------------------------------------------------------------ route table helpers
+
+struct Table {
+  Router router;
+  void Add(Method m, const std::string& path, std::initializer_list<Role> roles, Handler h) {
+    std::vector<Role> allowed(roles);
+    const Access access = allowed.empty() ? Access::kPublic : Access::kAuthenticated;
+    router.Add(m, "/api/v1" + path, access,
+               [allowed = std::move(allowed), h = std::move(h)](Request& req) -> Result<Response> {
+                 if (!allowed.empty()) {
+                   if (!req.principal) return MakeError(ErrorCode::kUnauthenticated);
+                   if (std::find(allowed.begin(), allowed.end(), req.principal->role) == allowed.end()) {
+                     return MakeError(ErrorCode::kForbidden);
+                   }
+                 }
+                 return h(req);
+               });
+  }
+};
+
+constexpr std::initializer_list<Role> kAnyone = {};
+const std::initializer_list<Role> kLoggedIn = {Role::kVendor, Role::kCityReviewer, Role::kTechSupport,
+                                               Role::kProvince, Role::kAdmin};
+
+template <typename T>
+Result<Response> Render(Result<T> r, int status = 200) {
+  if (!r.ok()) return r.take_error();
+  return Ok(*r, status);
+}
+
+}  // namespace
+
+Authenticator MakeAuthenticator(services::Platform& platform) {
+  return [&platform](const std::string& token) -> Result<SessionInfo> {
+    auto s = platform.auth.Authenticate(token);
+    if (!s.ok()) return s.take_error();
+    return SessionInfo{s->principal, s->csrf_token};
+  };
+}
+
+Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
+  Table t;
+  const auto& kLogged = kLoggedIn;
+  const std::initializer_list<Role> kVendor = {Role::kVendor};
+  const std::initializer_list<Role> kReviewer = {Role::kCityReviewer};
+  const std::initializer_list<Role> kAdmin = {Role::kAdmin};
+
+  // ---- health and session
+  t.Add(Method::kGet, "/health", kAnyone, [](Request&) -> Result<Response> {
+    return Ok({{"status", "ok"}});
+  });
+  t.Add(Method::kPost, "/session", kAnyone, [&pf, opt](Request& req) -> Result<Response> {
+    LT_ASSIGN_OR_RETURN(json body, req.Json());
+    LT_ASSIGN_OR_RETURN(std::string username, Str(body, "username"));
+    LT_ASSIGN_OR_RETURN(std::string password, Str(body, "password"));
+    LT_ASSIGN_OR_RETURN(auto login, pf.auth.Login(username, password));
+    Response r = Ok({{"token", login.token}, {"csrf_token", login.csrf_token}, {"user", login.user}});
+    std::string cookie = opt.session_cookie + "=" + login.token +
+                         "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+                         std::to_string(pf.deps.config.session_ttl_hours * 3600);
+    if (opt.secure_cookie) cookie += "; Secure";
+    r.headers.emplace_back("Set-Cookie", cookie);
+    return r;
+  });
+  t.Add(Method::kDelete, "/session", kLogged, [&pf, opt](Request& req) -> Result<Response> {
+    LT_RETURN_IF_ERROR(pf.auth.Logout(req.session_token));
+    Response r = Ok({{"ok", true}});
+    r.headers.emplace_back("Set-Cookie", opt.session_cookie + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    return r;
+  });
+  t.Add(Method::kGet, "/me", kLogged, [&pf](Request& req) { return Render(pf.auth.Me(*req.principal)); });
+
+  // ---- vendors, users, cities
+  t.Add(Method::kPost, "/vendors/register", kAnyone, [&pf, opt](Request& req) -> Result<Response> {
+    LT_ASSIGN_OR_RETURN(json body, req.Json());
+    LT_ASSIGN_OR_RETURN(json e, Object(body, "enterprise"));
+    services::VendorRegistration reg;
+    LT_ASSIGN_OR_RETURN(reg.name, Str(e, "name"));
+    LT_ASSIGN_OR_RETURN(reg.credit_code, Str(e, "credit_code"));
+    LT_ASSIGN_OR_RETURN(reg.legal_rep, Str(e, "legal_rep"));
+    LT_ASSIGN_OR_RETURN(reg.address, Str(e, "address"));
+    LT_ASSIGN_OR_RETURN(reg.contact_name, Str(e, "contact_name"));
+    LT_ASSIGN_OR_RETURN(reg.contact_phone, Str(e, "contact_phone"));
+    LT_ASSIGN_OR_RETURN(reg.contact_email, Str(e, "contact_email"));
+    LT_ASSIGN_OR_RETURN(reg.username, Str(body, "username"));
+    LT_ASSIGN_OR_RETURN(reg.password, Str(body, "password"));
+    return Render(pf.auth.RegisterVendor(reg, opt.allow_pilot_credit_codes), 201);
+  });
+  t.Add(Method::kGet, "/users", kAdmin, [&pf](Request& req) { return Render(pf.auth.ListUsers(*req.principal)); });
+  t.Add(Method::kPost, "/users", kAdmin, [&pf](Request& req) -> Result<Response> {
+    LT_ASSIGN_OR_RETURN(json body, req.Json());
+    services::NewUser u;
+    LT_ASSIGN_OR_RETURN(std::string role, Str(body, "role"));
+    auto parsed = domain::ParseRole(role);
+    if (!parsed || *parsed == Role::kSystem) {
+      return MakeError(ErrorCode::kInvalidField, "角色无效", {{"field", "role"}});
+    }
+    u.role = *parsed;
+    LT_ASSIGN_OR_RETURN(u.username, Str(body, "username"));
+    LT_ASSIGN_OR_RETURN(u.password, Str(body, "password"));
+    LT_ASSIGN_OR_RETURN(u.display_name, Str(body, "display_name", false));
+    LT_ASSIGN_OR_RETURN(u.city_code, OptStr(body, "city_code"));
+    LT_ASSIGN_OR_RETURN(u.vendor_id, OptInt(body, "vendor_id"));
+    LT_ASSIGN_OR_RETURN(long long id, pf.auth.AddUser(u, services::Actor::Of(*req.principal)));
+    return Ok({{"id", id}, {"username", u.username}, {"role", role}}, 201);
+  });
+  t.Add(Method::kGet, "/cities", kLogged, [&pf](Request&) { return Render(pf.Cities()); });
+  t.Add(Method::kPut, "/cities/:code", kAdmin, [&pf](Request& req) -> Result<Response> {
+    LT_ASSIGN_OR_RETURN(json body, req.Json());
+    LT_ASSIGN_OR_RETURN(std::string profile, Str(body, "profile"));
+    LT_ASSIGN_OR_RETURN(std::string test_env, Str(body, "test_env"));
+    LT_ASSIGN_OR_RETURN(auto days, OptInt(body, "complaint_verification_days"));
+    std::optional<int> d;
+    if (days) d = static_cast<int>(std::clamp<long long>(*days, -1, 1000));
+    LT_RETURN_IF_ERROR(pf.SetCityProfile(*req.principal, req.params["code"], profile, test_env, d));
+    return Render(pf.Cities());
+  });
+
+  // ---- products and applications
+  t.Add(Method::kGet, "/products", kVendor, [&pf](Request& req) { return Render(pf.applications.ListProducts(*req.principal)); });
+  t.Add(Method::kPost, "/products", kVendor, [&pf](Request& req) -> Result<Response> {
+    LT_ASSIGN_OR_RETURN(json body, req.Json());
+    services::NewProduct p;
+    LT_ASSIGN_OR_RETURN(p.name, Str(body, "name"));
+    LT_ASSIGN_OR_RETURN(p.model, Str(body, "model"));
+    LT_ASSIGN_OR_RETURN(p.kind, Str(body, "kind"));
+    LT_ASSIGN_OR_RETURN(p.version, Str(body, "version"));
+    return Render(pf.applications.CreateProduct(*req.principal, p), 201);
+  });
+  t.Add(Method::kPost, "/applications", kVendor, [&pf](Request& req) -> Result<Response> {
+    LT_ASSIGN_OR_RETURN(json body, req.Json());
+    services::NewApplication a;
+    LT_ASSIGN_OR_RETURN(a.city_code, Str(body, "city_code"));
+    LT_ASSIGN_OR_RETURN(a.path, Str(body, "path"));
+    LT_ASSIGN_OR_RETURN(a.connected_city_code, OptStr(body, "connected_city_code"));
+    LT_ASSIGN_OR_RETURN(a.description, Str(body, "description", false));
+    if (!body.contains("product_ids")) {
+      return MakeError(ErrorCode::kMissingField, "缺少必填字段：product_ids", {{"field", "product_ids"}});
+    }
+    if (!body["product_ids"].is_array()) return FieldError("product_ids", "整数数组");
+    for (const json& id : body["product_ids"]) {
+      if (!id.is_number_integer()) return FieldError("product_ids", "整数数组");
+      a.product_ids.push_back(id.get<long long>());
+    }
+    return Render(pf.applications.Create(*req.principal, a), 201);
+  });
+  t.Add(Method::kGet, "/applications", kLogged, [&pf](Request& req) -> Result<Response> {
+    services::ApplicationQuery q;
+    q.state = Query(req, "state");
+    q.city_code = Query(req, "city_code");
+    LT_ASSIGN_OR_RETURN(q.limit, QueryInt(req, "limit", 50));
+    LT_ASSIGN_OR_RETURN(q.offset, QueryInt(req, "offset", 0));
+    return Render(pf.applications.List(*req.principal, q));
+  });
+  t.Add(Method::kGet, "/applications/:id", kLogged, [&pf](Request& req) -> Result<Response> {
+    LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
+    return Render(pf.applications.Get(*req.principal, id));
+  });
+  t.Add(Method::kPost, "/applications/:id/materials", kVendor, [&pf](Request& req) -> Result<Response> {
+    LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
+    auto kind = req.form.find("kind");
+    if (kind == req.form.end()) {
+      return MakeError(ErrorCode::kMissingField, "缺少必填字段：kind", {{"field", "kind"}});
+    }
+    const UploadedFile* file = nullptr;
+    for (const auto& f : req.files) {
+      if (f.field == "file") file = &f;
+    }
+    if (!file) return MakeError(ErrorCode::kMissingField, "缺少上传文件：file", {{"field", "file"}});
+    return Render(pf.applications.UploadMaterial(*req.principal, id, kind->second, file->filename, file->data), 201);
+  });
+  t.Add(Method::kGet, "/applications/:id/materials/:mid", kLogged, [&pf](Request& req) -> Result<Response> {
+    LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
+    LT_ASSIGN_OR_RETURN(long long mid, IdParam(req, "mid"));
+    LT_ASSIGN_OR_RETURN(auto file, pf.applications.DownloadMaterial(*req.principal, id, mid));
+    return Download(file);
+  });
+  t.Add(Method::kPost, "/applications/:id/actions/:action", kLogged, [&pf](Request& req) -> Result<Response> {
+    LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
+    auto action = domain::ParseAppAction(req.params["action"]);
+    if (!action || *action == domain::AppAction::kReissueKey) {
+      return MakeError(ErrorCode::kNotFound, "未知的操作", {{"action", req.params["action"]}});
+    }
+    services::ActionInput in;
+    if (!req.body.empty()) {
+      LT_ASSIGN_OR_RETURN(json body, req.Json());
+      if (body.contains("problems")) in.problems = body["problems"];
+      LT_ASSIGN_OR_RETURN(in.note, Str(body, "note", false));
+    }
+    return Render(pf.applications.Act(*req.principal, id, *action, in));
+  });
+  t.Add(Method::kPost, "/applications/:id/test-key/claim", kVendor, [&pf](Request& req) -> Result<Response> {
+    LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
+    LT_ASSIGN_OR_RETURN(auto claim, pf.applications.ClaimKey(*req.principal, id));
+    return Ok(claim.body);
+  });
+  t.Add(Method::kPost, "/applications/:id/test-key/rotate", kVendor, [&pf](Request& req) -> Result<Response> {
+    LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
+    LT_ASSIGN_OR_RETURN(auto claim, pf.applications.RotateKey(*req.principal, id));
+    return Ok(claim.body);
+  });
+
+  // ---- alerts
+  t.Add(Method::kGet, "/alerts", kLogged, [&pf](Request& req) {
+    return Render(pf.alerts.List(*req.principal, Query(req, "status")));
+  });
+  t.Add(Method::kPost, "/alerts/:id/respond", kReviewer, [&pf](Request& req) -> Result<Response> {
+    LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
+    LT_ASSIGN_OR_RETURN(json body, req.Json());
+    LT_ASSIGN_OR_RETURN(std::string feedback, Str(body, "feedback"));
+    return Render(pf.alerts.Respond(*req.principal, id, feedback));
+  });
+  t.Add(Method::kPost, "/alerts/:id/urge", {Role::kProvince}, [&pf](Request& req) -> Result<Response> {
+    LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
+    std::string note;
+    if (!req.body.empty()) {
+      LT_ASSIGN_OR_RETURN(json body, req.Json());
+      LT_ASSIGN_OR_RETURN(note, Str(body, "note", false));
+    }
+    return Render(pf.alerts.Urge(*req.principal, id, note));
+  });
+
+  // ---- complaints
+  t.Add(Method::kPost, "/complaints", kVendor, [&pf](Request& req) -> Result<Response> {
+    LT_ASSIGN_OR_RETURN(json body, req.Json());
+    services::NewComplaint c;
+    LT_ASSIGN_OR_RETURN(auto app, OptInt(body, "application_id"));
+    if (!app) return MakeError(ErrorCode::kMissingField, "缺少必填字段：application_id", {{"field", "application_id"}});
+    c.application_id = *app;
+    LT_ASSIGN_OR_RETURN(c.complainant, Str(body, "complainant", false));
+    LT_ASSIGN_OR_RETURN(c.contact, Str(body, "contact", false));
+    LT_ASSIGN_OR_RETURN(c.respondent, Str(body, "respondent"));
+    LT_ASSIGN_OR_RETURN(c.conduct, Str(body, "conduct"));
+    LT_ASSIGN_OR_RETURN(c.facts, Str(body, "facts"));
+    LT_ASSIGN_OR_RETURN(c.occurred_at, Str(body, "occurred_at"));
+    LT_ASSIGN_OR_RETURN(c.declaration, Bool(body, "declaration"));
+    return Render(pf.complaints.File(*req.principal, c), 201);
+  });
+  t.Add(Method::kPost, "/complaints/:id/evidence", kVendor, [&pf](Request& req) -> Result<Response> {
+    LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
+    const UploadedFile* file = nullptr;
+    for (const auto& f : req.files) {
+      if (f.field == "file") file = &f;
+    }
+    if (!file) return MakeError(ErrorCode::kMissingField, "缺少上传文件：file", {{"field", "file"}});
+    auto desc = req.form.find("description");
+    return Render(pf.complaints.AddEvidence(*req.principal, id, file->filename, file->data,
+                                            desc == req.form.end() ? "" : desc->second), 201);
+  });
+  t.Add(Method::kGet, "/complaints", kLogged, [&pf](Request& req) {
+    return Render(pf.complaints.List(*req.principal, Query(req, "state")));
+  });
+  t.Add(Method::kGet, "/complaints/:id", kLogged, [&pf](Request& req) -> Result<Response> {
+    LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
+    return Render(pf.complaints.Get(*req.principal, id));
+  });
+  t.Add(Method::kGet, "/complaints/:id/evidence/:eid", kLogged, [&pf](Request& req) -> Result<Response> {
+    LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
+    LT_ASSIGN_OR_RETURN(long long eid, IdParam(req, "eid"));
+    LT_ASSIGN_OR_RETURN(auto file, pf.complaints.DownloadEvidence(*req.principal, id, eid));
+    return Download(file);
+  });
+  t.Add(Method::kPost, "/complaints/:id/actions/verify", kReviewer, [&pf](Request& req) -> Result<Response> {
+    LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
+    LT_ASSIGN_OR_RETURN(json body, req.Json());
+    services::Verification v;
+    LT_ASSIGN_OR_RETURN(v.founded, Bool(body, "founded"));
+    LT_ASSIGN_OR_RETURN(v.findings, Str(body, "findings"));
+    LT_ASSIGN_OR_RETURN(auto days, OptInt(body, "rectification_due_days"));
+    if (days) v.rectification_due_days = static_cast<int>(std::clamp<long long>(*days, -1, 1000));
+    return Render(pf.complaints.Verify(*req.principal, id, v));
+  });
+  t.Add(Method::kPost, "/complaints/:id/actions/rectified", {Role::kTechSupport}, [&pf](Request& req) -> Result<Response> {
+    LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
+    LT_ASSIGN_OR_RETURN(json body, req.Json());
+    LT_ASSIGN_OR_RETURN(std::string report, Str(body, "report"));
+    return Render(pf.complaints.ReportRectified(*req.principal, id, report));
+  });
+
+  // ---- calendar
+  t.Add(Method::kGet, "/calendar/deadline", kLogged, [&pf](Request& req) -> Result<Response> {
+    auto from = Query(req, "from");
+    if (!from) return MakeError(ErrorCode::kMissingField, "缺少查询参数：from", {{"field", "from"}});
+    LT_ASSIGN_OR_RETURN(int days, QueryInt(req, "days", 0));
+    return Render(pf.calendar.Deadline(*from, days));
+  });
+  t.Add(Method::kGet, "/calendar/:year", kLogged, [&pf](Request& req) -> Result<Response> {
+    LT_ASSIGN_OR_RETURN(long long year, IdParam(req, "year"));
+    return Render(pf.calendar.GetYear(static_cast<int>(std::min(year, 100000LL))));
+  });
+  t.Add(Method::kPut, "/calendar/:year", kAdmin, [&pf](Request& req) -> Result<Response> {
+    LT_ASSIGN_OR_RETURN(long long year, IdParam(req, "year"));
+    LT_ASSIGN_OR_RETURN(json body, req.Json());
+    // The path names the year; the body gives the same shape GET answers.
+    json year_data = {{"year", year},
+                      {"holidays", body.value("holidays", json::array())},
+                      {"workdays", body.value("workdays", json::array())}};
+    LT_ASSIGN_OR_RETURN(auto years, domain::ParseCalendarJson(year_data.dump()));
+    for (auto& y : years) y.source = "admin import";
+    auto put = pf.calendar.PutYears(*req.principal, years);
+    if (!put.ok()) return put.take_error();
+    return Render(pf.calendar.GetYear(static_cast<int>(year)));
+  });
+
+  // ---- statistics, notifications, history
+  t.Add(Method::kGet, "/stats", {Role::kCityReviewer, Role::kProvince, Role::kAdmin}, [&pf](Request& req) {
+    return Render(pf.stats.CityStats(*req.principal, Query(req, "from"), Query(req, "to")));
+  });
+  t.Add(Method::kGet, "/notifications", kLogged, [&pf](Request& req) {
+    return Render(pf.notifications.List(*req.principal, Query(req, "unread").value_or("") == "true"));
+  });
+  t.Add(Method::kPost, "/notifications/:id/read", kLogged, [&pf](Request& req) -> Result<Response> {
+    LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
+    LT_RETURN_IF_ERROR(pf.notifications.MarkRead(*req.principal, id));
+    return Ok({{"ok", true}});
+  });
+  t.Add(Method::kPost, "/notifications/read-all", kLogged, [&pf](Request& req) -> Result<Response> {
+    LT_RETURN_IF_ERROR(pf.notifications.MarkAllRead(*req.principal));
+    return Ok({{"ok", true}});
+  });
+  t.Add(Method::kGet, "/history/verify", kAdmin, [&pf](Request&) -> Result<Response> {
+    LT_ASSIGN_OR_RETURN(auto v, services::VerifyHistory(pf.deps.db));
+    return Ok({{"ok", v.ok}, {"entries", v.entries},
+               {"first_broken_seq", v.first_broken_seq ? json(*v.first_broken_seq) : json(nullptr)},
+               {"problem", v.problem}});
+  });
+
+  // ---- test clock (only with `serve --test-clock`)
+  if (opt.test_clock) {
+    ManualClock* clock = opt.test_clock;
+    t.Add(Method::kPut, "/test/clock", kAdmin, [clock](Request& req) -> Result<Response> {
+      LT_ASSIGN_OR_RETURN(json body, req.Json());
+      LT_ASSIGN_OR_RETURN(std::string now, Str(body, "now"));
+      LT_ASSIGN_OR_RETURN(Instant at, ParseInstant(now));
+      clock->Set(at);
+      return Ok({{"now", FormatInstant(at)}});
+    });
+    t.Add(Method::kGet, "/test/clock", kAdmin, [clock](Request&) -> Result<Response> {
+      return Ok({{"now", FormatInstant(clock->Now())}});
+    });
+    t.Add(Method::kPost, "/test/sweep", kAdmin, [&pf, clock](Request&) -> Result<Response> {
+      LT_ASSIGN_OR_RETURN(auto r, pf.alerts.Sweep(clock->Now()));
+      return Ok({{"raised", r.raised}});
+    });
+  }
+  return std::move(t.router);
+}
+
+}  // namespace liantiao::http
