@@ -1,0 +1,422 @@
+// The process of process.md through the services, on SQLite and (with
+// LIANTIAO_TEST_PG) PostgreSQL, with a manual clock.
+#include <gtest/gtest.h>
+
+#include "services/history.h"
+#include "storage/row.h"
+#include "testing/app/test_platform.h"
+
+namespace liantiao {
+namespace {
+
+using domain::AppAction;
+using domain::Role;
+using services::ActionInput;
+using services::json;
+using services::Principal;
+using testing::TestPlatform;
+
+Instant At(const char* iso) {
+  auto t = ParseInstant(iso);
+  EXPECT_TRUE(t.ok()) << iso;
+  return *t;
+}
+
+template <typename T>
+T Must(Result<T> r) {
+  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : std::string(r.error().CodeWord()) + ": " + r.error().message);
+  if (!r.ok()) throw std::runtime_error("unexpected error");
+  return std::move(r).value();
+}
+
+std::string CodeOf(const auto& r) { return r.ok() ? "ok" : std::string(r.error().CodeWord()); }
+
+const std::string kGz = "440100", kSz = "440300";
+const std::string kPdf = "%PDF-1.4\nliantiao test\n";
+
+class ProcessTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    tp_ = TestPlatform::Create(GetParam(), At("2026-09-30T10:00:00+08:00"), /*serve_http=*/false);
+    ASSERT_NE(tp_, nullptr);
+    vendor_ = tp_->AddVendor("vendor1");
+    other_vendor_ = tp_->AddVendor("vendor2");
+    reviewer_ = tp_->AddUser(Role::kCityReviewer, "rev_gz", kGz);
+    reviewer_sz_ = tp_->AddUser(Role::kCityReviewer, "rev_sz", kSz);
+    support_ = tp_->AddUser(Role::kTechSupport, "sup_gz", kGz);
+    province_ = tp_->AddUser(Role::kProvince, "prov");
+    admin_ = tp_->AddUser(Role::kAdmin, "adm");
+    product_ = Must(pf().applications.CreateProduct(vendor_, {"闸机", "G1", "face_gate", "1.0"}))["id"];
+  }
+
+  services::Platform& pf() { return tp_->platform(); }
+
+  long long NewApp(const std::string& city = kGz, const Principal* v = nullptr, long long product = 0) {
+    const Principal& who = v ? *v : vendor_;
+    json app = Must(pf().applications.Create(who, {city, {product ? product : product_}, "first", std::nullopt, "d"}));
+    const long long id = app["id"];
+    Must(pf().applications.UploadMaterial(who, id, "business_license", "license.pdf", kPdf));
+    return id;
+  }
+
+  json Act(const Principal& p, long long id, AppAction a, ActionInput in = {}) {
+    return Must(pf().applications.Act(p, id, a, in));
+  }
+
+  json OpenDeadline(const json& app, const std::string& kind) {
+    for (const json& d : app["deadlines"]) {
+      if (d["kind"] == kind && d["done_at"].is_null()) return d;
+    }
+    return nullptr;
+  }
+
+  std::unique_ptr<TestPlatform> tp_;
+  Principal vendor_, other_vendor_, reviewer_, reviewer_sz_, support_, province_, admin_;
+  long long product_ = 0;
+};
+
+TEST_P(ProcessTest, FirstPathWithReturnResubmitApproveAndSuccess) {
+  const long long id = NewApp();
+  json app = Act(vendor_, id, AppAction::kSubmit);
+  EXPECT_EQ(app["state"], "under_review");
+  // The example of process.md: submitted 2026-09-30 10:00 → due 2026-10-10 24:00.
+  json review = OpenDeadline(app, "review");
+  ASSERT_FALSE(review.is_null());
+  EXPECT_EQ(review["due_at"], "2026-10-10T23:59:59+08:00");
+  EXPECT_EQ(review["provisional"], false);
+
+  tp_->clock().Set(At("2026-10-09T09:00:00+08:00"));
+  EXPECT_EQ(CodeOf(pf().applications.Act(reviewer_, id, AppAction::kReturn, {})), "problems_required");
+  ActionInput ret;
+  ret.problems = json::array({{{"material_id", app["materials"][0]["id"]}, {"text", "营业执照未盖章"}}});
+  app = Act(reviewer_, id, AppAction::kReturn, ret);
+  EXPECT_EQ(app["state"], "returned");
+  EXPECT_EQ(app["reviews"].back()["problems"][0]["text"], "营业执照未盖章");
+
+  tp_->clock().Set(At("2026-10-12T09:00:00+08:00"));
+  Must(pf().applications.UploadMaterial(vendor_, id, "business_license", "license2.pdf", kPdf + "v2"));
+  app = Act(vendor_, id, AppAction::kResubmit);
+  EXPECT_EQ(app["state"], "under_review");
+  EXPECT_EQ(OpenDeadline(app, "review")["due_at"], "2026-10-15T23:59:59+08:00");
+
+  app = Act(reviewer_, id, AppAction::kApprove);
+  EXPECT_EQ(app["state"], "joint_testing");
+  json window = OpenDeadline(app, "joint_test");
+  EXPECT_EQ(window["due_at"], "2026-10-19T23:59:59+08:00");
+  ASSERT_TRUE(app["test_key"].is_object());
+  EXPECT_EQ(app["test_key"]["claimed"], false);
+  EXPECT_FALSE(app["test_key"].contains("secret"));
+
+  json claim = Must(pf().applications.ClaimKey(vendor_, id)).body;
+  EXPECT_EQ(claim["app_id"], app["test_key"]["app_id"]);
+  EXPECT_EQ(claim["secret"].get<std::string>().size(), 32u);
+  EXPECT_EQ(claim["profile"], "gd-v1.3");
+  EXPECT_EQ(CodeOf(pf().applications.ClaimKey(vendor_, id)), "already_claimed");
+  json rotated = Must(pf().applications.RotateKey(vendor_, id)).body;
+  EXPECT_NE(rotated["app_id"], claim["app_id"]);
+  EXPECT_NE(rotated["secret"], claim["secret"]);
+  app = Must(pf().applications.Get(vendor_, id));
+  EXPECT_EQ(app["test_keys"][0]["status"], "revoked");
+  EXPECT_EQ(app["test_key"]["app_id"], rotated["app_id"]);
+
+  // Inside the window a delay is refused; a success is on time.
+  EXPECT_EQ(CodeOf(pf().applications.Act(reviewer_, id, AppAction::kDelay, {})), "window_not_expired");
+  app = Act(reviewer_, id, AppAction::kSucceed, {json::array(), "通过"});
+  EXPECT_EQ(app["state"], "succeeded");
+  EXPECT_EQ(app["late"], false);
+  EXPECT_EQ(app["test_key"], nullptr);
+  EXPECT_EQ(CodeOf(pf().applications.Act(vendor_, id, AppAction::kWithdraw, {})), "invalid_transition");
+  EXPECT_EQ(Must(services::VerifyHistory(tp_->db())).ok, true);
+}
+
+TEST_P(ProcessTest, DelayOnlyAfterTheWindowAndWithProblems) {
+  const long long id = NewApp();
+  Act(vendor_, id, AppAction::kSubmit);
+  json app = Act(reviewer_, id, AppAction::kApprove);
+  const Instant due = *ParseInstant(OpenDeadline(app, "joint_test")["due_at"].get<std::string>());
+  tp_->clock().Set(due);
+  ActionInput problems;
+  problems.problems = json::array({{{"clause", "V1.3 4.2"}, {"text", "签名错误"}}});
+  EXPECT_EQ(CodeOf(pf().applications.Act(reviewer_, id, AppAction::kDelay, problems)), "window_not_expired");
+  tp_->clock().Set(due + std::chrono::seconds{1});
+  EXPECT_EQ(CodeOf(pf().applications.Act(reviewer_, id, AppAction::kDelay, {})), "problems_required");
+  ActionInput no_clause;
+  no_clause.problems = json::array({{{"text", "签名错误"}}});
+  EXPECT_EQ(CodeOf(pf().applications.Act(reviewer_, id, AppAction::kDelay, no_clause)), "invalid_field");
+  app = Act(reviewer_, id, AppAction::kDelay, problems);
+  EXPECT_EQ(app["state"], "delayed");
+}
+
+TEST_P(ProcessTest, LateSuccessIsRecordedAsLate) {
+  const long long id = NewApp();
+  Act(vendor_, id, AppAction::kSubmit);
+  json app = Act(reviewer_, id, AppAction::kApprove);
+  const Instant due = *ParseInstant(OpenDeadline(app, "joint_test")["due_at"].get<std::string>());
+  tp_->clock().Set(due + std::chrono::hours{30});
+  app = Act(reviewer_, id, AppAction::kSucceed);
+  EXPECT_EQ(app["state"], "succeeded");
+  EXPECT_EQ(app["late"], true);
+  EXPECT_EQ(app["reviews"].back()["late"], true);
+}
+
+TEST_P(ProcessTest, SweepRaisesEachOverdueDeadlineOnceAtTheBoundarySecond) {
+  const long long id = NewApp();
+  json app = Act(vendor_, id, AppAction::kSubmit);
+  const Instant due = *ParseInstant(OpenDeadline(app, "review")["due_at"].get<std::string>());
+  EXPECT_EQ(Must(pf().alerts.Sweep(due)).raised, 0);
+  EXPECT_EQ(Must(pf().alerts.Sweep(due + std::chrono::seconds{1})).raised, 1);
+  EXPECT_EQ(Must(pf().alerts.Sweep(due + std::chrono::hours{48})).raised, 0);
+  tp_->clock().Set(due + std::chrono::hours{48});
+  json alerts = Must(pf().alerts.List(reviewer_, "open"));
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0]["kind"], "review_overdue");
+  EXPECT_EQ(alerts[0]["application_id"], id);
+  // Visible to the province, not to another city, not to vendors.
+  EXPECT_EQ(Must(pf().alerts.List(province_, std::nullopt)).size(), 1u);
+  EXPECT_EQ(Must(pf().alerts.List(reviewer_sz_, std::nullopt)).size(), 0u);
+  EXPECT_EQ(CodeOf(pf().alerts.List(vendor_, std::nullopt)), "forbidden");
+  const long long alert_id = alerts[0]["id"];
+  json urged = Must(pf().alerts.Urge(province_, alert_id, "请尽快审核"));
+  EXPECT_EQ(urged["urge_count"], 1);
+  EXPECT_EQ(urged["status"], "open");
+  EXPECT_EQ(CodeOf(pf().alerts.Respond(reviewer_sz_, alert_id, "x")), "not_found");
+  EXPECT_EQ(CodeOf(pf().alerts.Respond(reviewer_, alert_id, "")), "missing_field");
+  json answered = Must(pf().alerts.Respond(reviewer_, alert_id, "材料较多，已安排明日审核"));
+  EXPECT_EQ(answered["status"], "answered");
+  EXPECT_EQ(CodeOf(pf().alerts.Respond(reviewer_, alert_id, "again")), "invalid_transition");
+  // The review itself stays due: the deadline is open and shows overdue working days.
+  app = Must(pf().applications.Get(reviewer_, id));
+  EXPECT_EQ(OpenDeadline(app, "review")["overdue"], true);
+  EXPECT_GE(OpenDeadline(app, "review")["overdue_working_days"].get<int>(), 1);
+}
+
+TEST_P(ProcessTest, EveryAlertKind) {
+  // review_overdue and joint_test_overdue
+  const long long a = NewApp();
+  Act(vendor_, a, AppAction::kSubmit);
+  const long long b = NewApp();
+  Act(vendor_, b, AppAction::kSubmit);
+  Act(reviewer_, b, AppAction::kApprove);
+  const long long c = NewApp();
+  Act(vendor_, c, AppAction::kSubmit);
+  Act(reviewer_, c, AppAction::kApprove);
+  // complaint_overdue (5 working days to verify) on c; rectification_overdue on b.
+  services::NewComplaint nc{c, "", "", "广州市实名制系统", "key_unusable", "密钥不可用", "2026-09-30T10:00:00+08:00", true};
+  Must(pf().complaints.File(vendor_, nc));
+  nc.application_id = b;
+  json cb = Must(pf().complaints.File(vendor_, nc));
+  Must(pf().complaints.Verify(reviewer_, cb["id"], {true, "属实", 1}));
+  EXPECT_EQ(Must(pf().alerts.Sweep(At("2026-12-31T00:00:00+08:00"))).raised, 5);
+  std::set<std::string> kinds;
+  for (const json& al : Must(pf().alerts.List(province_, std::nullopt))) kinds.insert(al["kind"]);
+  EXPECT_EQ(kinds, (std::set<std::string>{"review_overdue", "joint_test_overdue", "complaint_overdue",
+                                          "rectification_overdue"}));
+  // Tech support sees the rectification alert of its city only.
+  json support_alerts = Must(pf().alerts.List(support_, std::nullopt));
+  ASSERT_EQ(support_alerts.size(), 1u);
+  EXPECT_EQ(support_alerts[0]["kind"], "rectification_overdue");
+}
+
+TEST_P(ProcessTest, FoundedComplaintLeadsToRectificationNewKeyAndFreshWindow) {
+  const long long id = NewApp();
+  Act(vendor_, id, AppAction::kSubmit);
+  json app = Act(reviewer_, id, AppAction::kApprove);
+  const std::string first_key = app["test_key"]["app_id"];
+  const std::string first_due = OpenDeadline(app, "joint_test")["due_at"];
+  tp_->clock().Set(At("2026-10-09T11:00:00+08:00"));
+  services::NewComplaint nc{id, "", "", "广州市实名制系统技术支持单位", "key_unusable", "返回 -3",
+                            "2026-10-09T10:00:00+08:00", true};
+  EXPECT_EQ(CodeOf(pf().complaints.File(other_vendor_, nc)), "not_found");
+  nc.declaration = false;
+  EXPECT_EQ(CodeOf(pf().complaints.File(vendor_, nc)), "missing_field");
+  nc.declaration = true;
+  json c = Must(pf().complaints.File(vendor_, nc));
+  EXPECT_EQ(c["state"], "submitted");
+  EXPECT_EQ(c["complainant"], "联系人");  // defaults to the vendor's contact
+  ASSERT_FALSE(c["evidence"].empty());
+  EXPECT_EQ(c["evidence"][0]["source"], "platform");  // key history attached automatically
+  const long long cid = c["id"];
+  Must(pf().complaints.AddEvidence(vendor_, cid, "screenshot.png", "\x89PNG\r\n\x1a\nxx", "截图"));
+  EXPECT_EQ(CodeOf(pf().complaints.AddEvidence(vendor_, cid, "a.exe", "MZ....", "")), "unsupported_file_type");
+
+  EXPECT_EQ(CodeOf(pf().complaints.ReportRectified(support_, cid, "done")), "invalid_transition");
+  c = Must(pf().complaints.Verify(reviewer_, cid, {true, "测试环境未登记密钥", 3}));
+  EXPECT_EQ(c["state"], "rectifying");
+  EXPECT_EQ(CodeOf(pf().complaints.Verify(reviewer_, cid, {false, "again", std::nullopt})), "invalid_transition");
+
+  tp_->clock().Set(At("2026-10-12T15:00:00+08:00"));
+  EXPECT_EQ(CodeOf(pf().complaints.ReportRectified(reviewer_, cid, "done")), "forbidden");
+  c = Must(pf().complaints.ReportRectified(support_, cid, "已重新登记密钥并恢复接口"));
+  EXPECT_EQ(c["state"], "rectified");
+  app = Must(pf().applications.Get(vendor_, id));
+  EXPECT_EQ(app["state"], "joint_testing");
+  EXPECT_NE(app["test_key"]["app_id"], first_key);
+  EXPECT_EQ(app["test_keys"][0]["status"], "revoked");
+  // A fresh 5-working-day window from the re-issue: 10-13 … 10-19.
+  EXPECT_EQ(OpenDeadline(app, "joint_test")["due_at"], "2026-10-19T23:59:59+08:00");
+  EXPECT_NE(first_due, "2026-10-19T23:59:59+08:00");
+
+  app = Act(reviewer_, id, AppAction::kSucceed);
+  c = Must(pf().complaints.Get(vendor_, cid));
+  EXPECT_EQ(c["state"], "closed");
+  EXPECT_EQ(Must(services::VerifyHistory(tp_->db())).ok, true);
+}
+
+TEST_P(ProcessTest, UnfoundedComplaintIsFinal) {
+  const long long id = NewApp();
+  Act(vendor_, id, AppAction::kSubmit);
+  services::NewComplaint nc{id, "", "", "x", "technical_barrier", "f", "2026-09-30T09:00:00+08:00", true};
+  EXPECT_EQ(CodeOf(pf().complaints.File(vendor_, nc)), "invalid_transition");  // not yet joint testing
+  Act(reviewer_, id, AppAction::kApprove);
+  json c = Must(pf().complaints.File(vendor_, nc));
+  c = Must(pf().complaints.Verify(reviewer_, c["id"], {false, "经核查服务正常", std::nullopt}));
+  EXPECT_EQ(c["state"], "unfounded");
+  EXPECT_EQ(c["findings"], "经核查服务正常");
+  Act(reviewer_, id, AppAction::kSucceed);
+  EXPECT_EQ(Must(pf().complaints.Get(vendor_, c["id"]))["state"], "unfounded");
+}
+
+TEST_P(ProcessTest, SecondPathLinksCityBSuccess) {
+  const long long first = NewApp(kSz);
+  Act(vendor_, first, AppAction::kSubmit);
+  Act(reviewer_sz_, first, AppAction::kApprove);
+  Act(reviewer_sz_, first, AppAction::kSucceed);
+  json app = Must(pf().applications.Create(vendor_, {kGz, {product_}, "connected_elsewhere", kSz, "已在深圳联调成功"}));
+  EXPECT_EQ(app["connected_application_id"], first);
+  EXPECT_EQ(app["connected_application"]["state"], "succeeded");
+  EXPECT_EQ(CodeOf(pf().applications.Create(vendor_, {kGz, {product_}, "connected_elsewhere", std::nullopt, ""})),
+            "missing_field");
+  EXPECT_EQ(CodeOf(pf().applications.Create(vendor_, {kGz, {product_}, "connected_elsewhere", kGz, ""})),
+            "invalid_field");
+  // Without a success on this platform the path is allowed but nothing is linked.
+  json other = Must(pf().applications.Create(vendor_, {kGz, {product_}, "connected_elsewhere", "440400", ""}));
+  EXPECT_TRUE(other["connected_application_id"].is_null());
+}
+
+TEST_P(ProcessTest, ScopeHidesForeignRecordsAsNotFound) {
+  const long long id = NewApp();
+  EXPECT_EQ(CodeOf(pf().applications.Get(other_vendor_, id)), "not_found");
+  EXPECT_EQ(CodeOf(pf().applications.Get(reviewer_sz_, id)), "not_found");
+  EXPECT_EQ(CodeOf(pf().applications.Get(province_, id)), "ok");
+  EXPECT_EQ(CodeOf(pf().applications.Act(other_vendor_, id, AppAction::kSubmit, {})), "not_found");
+  EXPECT_EQ(CodeOf(pf().applications.Act(reviewer_sz_, id, AppAction::kApprove, {})), "not_found");
+  EXPECT_EQ(CodeOf(pf().applications.Act(province_, id, AppAction::kSubmit, {})), "forbidden");
+  EXPECT_EQ(CodeOf(pf().applications.Act(reviewer_, id, AppAction::kApprove, {})), "invalid_transition");
+  EXPECT_EQ(CodeOf(pf().applications.Act(reviewer_, id, AppAction::kSubmit, {})), "forbidden");
+  json mine = Must(pf().applications.List(vendor_, {}));
+  EXPECT_EQ(mine["total"], 1);
+  EXPECT_EQ(Must(pf().applications.List(other_vendor_, {}))["total"], 0);
+  EXPECT_EQ(Must(pf().applications.List(reviewer_sz_, {}))["total"], 0);
+  EXPECT_EQ(Must(pf().applications.List(reviewer_, {}))["total"], 1);
+  // Another vendor's product cannot be named.
+  json foreign = Must(pf().applications.CreateProduct(other_vendor_, {"p", "m", "software", "1"}));
+  EXPECT_EQ(CodeOf(pf().applications.Create(vendor_, {kGz, {foreign["id"].get<long long>()}, "first", std::nullopt, ""})),
+            "unknown_product");
+}
+
+TEST_P(ProcessTest, RefusedActionsChangeNothing) {
+  const long long id = NewApp();
+  json before = Must(pf().applications.Get(vendor_, id));
+  EXPECT_FALSE(pf().applications.Act(reviewer_, id, AppAction::kApprove, {}).ok());
+  EXPECT_FALSE(pf().applications.UploadMaterial(vendor_, id, "nonsense", "a.pdf", kPdf).ok());
+  EXPECT_FALSE(pf().applications.UploadMaterial(vendor_, id, "other", "a.txt", "plain text").ok());
+  json after = Must(pf().applications.Get(vendor_, id));
+  EXPECT_EQ(before["state"], after["state"]);
+  EXPECT_EQ(before["materials"], after["materials"]);
+  EXPECT_EQ(before["history"], after["history"]);
+}
+
+TEST_P(ProcessTest, CalendarImportRecomputesProvisionalDeadlines) {
+  tp_->clock().Set(At("2026-12-29T10:00:00+08:00"));
+  const long long id = NewApp();
+  json app = Act(vendor_, id, AppAction::kSubmit);
+  Act(reviewer_, id, AppAction::kApprove);
+  app = Must(pf().applications.Get(vendor_, id));
+  json window = OpenDeadline(app, "joint_test");
+  // 12-30, 12-31, then 2027 (no data: Mon–Fri): 01-01 (Fri), 01-04, 01-05.
+  EXPECT_EQ(window["provisional"], true);
+  EXPECT_EQ(window["due_at"], "2027-01-05T23:59:59+08:00");
+  domain::CalendarYear y2027;
+  y2027.year = 2027;
+  y2027.holidays = {2027y / 1 / 1};
+  y2027.source = "test";
+  json put = Must(pf().calendar.PutYears(admin_, {y2027}));
+  EXPECT_GE(put["deadlines_recomputed"].get<int>(), 1);
+  app = Must(pf().applications.Get(vendor_, id));
+  window = OpenDeadline(app, "joint_test");
+  EXPECT_EQ(window["provisional"], false);
+  EXPECT_EQ(window["due_at"], "2027-01-06T23:59:59+08:00");
+  EXPECT_EQ(CodeOf(pf().calendar.PutYears(reviewer_, {y2027})), "forbidden");
+}
+
+TEST_P(ProcessTest, HistoryVerifyNamesTheFirstTamperedEntry) {
+  const long long id = NewApp();
+  Act(vendor_, id, AppAction::kSubmit);
+  Act(reviewer_, id, AppAction::kApprove);
+  auto v = Must(services::VerifyHistory(tp_->db()));
+  ASSERT_TRUE(v.ok);
+  ASSERT_GE(v.entries, 5);
+  const long long victim = v.entries - 2;
+  Must(tp_->db().Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
+    sql << "UPDATE history SET reason = 'rewritten' WHERE seq = :s", soci::use(victim);
+    return Ok{};
+  }));
+  v = Must(services::VerifyHistory(tp_->db()));
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.first_broken_seq, victim);
+}
+
+TEST_P(ProcessTest, LoginIsThrottledAndSessionsAreShared) {
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(CodeOf(pf().auth.Login("vendor1", "wrong")), "bad_credentials");
+  EXPECT_EQ(CodeOf(pf().auth.Login("vendor1", testing::kTestPassword)), "too_many_attempts");
+  tp_->clock().Set(tp_->clock().Now() + std::chrono::minutes{16});
+  auto login = Must(pf().auth.Login("vendor1", testing::kTestPassword));
+  // A second server on the same database accepts the session.
+  auto twin = tp_->Twin(false);
+  ASSERT_NE(twin, nullptr);
+  twin->clock().Set(tp_->clock().Now());
+  auto s = Must(twin->platform().auth.Authenticate(login.token));
+  EXPECT_EQ(s.principal.username, "vendor1");
+  Must(pf().auth.Logout(login.token));
+  EXPECT_EQ(CodeOf(twin->platform().auth.Authenticate(login.token)), "unauthenticated");
+}
+
+TEST_P(ProcessTest, TwoSweepersRaiseOneAlertPerDeadline) {
+  for (int i = 0; i < 5; ++i) {
+    const long long id = NewApp();
+    Act(vendor_, id, AppAction::kSubmit);
+  }
+  auto twin = tp_->Twin(false);
+  ASSERT_NE(twin, nullptr);
+  const Instant later = At("2026-11-30T00:00:00+08:00");
+  long long total = 0;
+  std::thread other([&] { total += Must(twin->platform().alerts.Sweep(later)).raised; });
+  long long mine = Must(pf().alerts.Sweep(later)).raised;
+  other.join();
+  EXPECT_EQ(mine + total, 5);
+  EXPECT_EQ(Must(pf().alerts.List(province_, std::nullopt)).size(), 5u);
+}
+
+TEST_P(ProcessTest, StatisticsPerCity) {
+  const long long a = NewApp();
+  Act(vendor_, a, AppAction::kSubmit);
+  Act(reviewer_, a, AppAction::kApprove);
+  Act(reviewer_, a, AppAction::kSucceed);
+  json stats = Must(pf().stats.CityStats(province_, std::nullopt, std::nullopt));
+  EXPECT_EQ(stats["cities"].size(), 21u);
+  json gz;
+  for (const json& c : stats["cities"]) if (c["city_code"] == kGz) gz = c;
+  EXPECT_EQ(gz["applications_received"], 1);
+  EXPECT_EQ(gz["reviews_done"], 1);
+  EXPECT_EQ(gz["reviews_on_time_pct"], 100.0);
+  EXPECT_EQ(gz["joint_tests_succeeded"], 1);
+  json own = Must(pf().stats.CityStats(reviewer_, std::nullopt, std::nullopt));
+  EXPECT_EQ(own["cities"].size(), 1u);
+  EXPECT_EQ(CodeOf(pf().stats.CityStats(vendor_, std::nullopt, std::nullopt)), "forbidden");
+}
+
+INSTANTIATE_TEST_SUITE_P(Databases, ProcessTest, ::testing::ValuesIn(testing::TestDatabaseKinds()),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace liantiao

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "app/runtime.h"
+#include "core/time.h"
+#include "http/routes.h"
+#include "http/server.h"
+#include "testing/test_database.h"
+
+namespace liantiao::testing {
+
+inline constexpr const char* kTestPassword = "Passw0rd!test";
+
+// The whole platform in-process for one test: a fresh database of the given kind
+// (migrated and seeded), a ManualClock, and optionally the HTTP server on 127.0.0.1
+// with an ephemeral port and the test-clock routes. Files go to a temp directory.
+class TestPlatform {
+ public:
+  static std::unique_ptr<TestPlatform> Create(const std::string& kind, Instant start, bool serve_http = true);
+  // A second platform on the same database (another "server process"), with its own
+  // pool, clock and HTTP server.
+  std::unique_ptr<TestPlatform> Twin(bool serve_http = true) const;
+  ~TestPlatform();
+
+  services::Platform& platform() { return runtime_->platform(); }
+  storage::Database& db() { return runtime_->db(); }
+  ManualClock& clock() { return clock_; }
+  unsigned short port() const { return port_; }
+  const std::string& db_url() const { return config_.db_url; }
+  const app::AppConfig& config() const { return config_; }
+
+  // Users straight through the service (password kTestPassword).
+  services::Principal AddUser(domain::Role role, const std::string& username,
+                              std::optional<std::string> city = std::nullopt,
+                              std::optional<long long> vendor = std::nullopt);
+  // A vendor enterprise with a valid credit code and its first user.
+  services::Principal AddVendor(const std::string& username);
+
+ private:
+  TestPlatform(std::shared_ptr<TestDatabase> database, std::string files_dir, Instant start);
+  bool Init(bool serve_http);
+
+  std::shared_ptr<TestDatabase> database_;
+  std::string files_dir_;
+  ManualClock clock_;
+  app::AppConfig config_;
+  std::unique_ptr<app::Runtime> runtime_;
+  std::unique_ptr<http::Server> server_;
+  unsigned short port_ = 0;
+};
+
+// A valid GB 32100 credit code derived from n (distinct n → distinct codes).
+std::string ValidCreditCode(int n);
+
+}  // namespace liantiao::testing
