@@ -41,7 +41,7 @@ struct DueDay {
 };
 
 // "N working days after T": the day of `start` is not counted; the deadline is the
-// end (24:00) of the Nth working day after it. n >= 1.
+// end (24:00) of the Nth working day after it. n >= 1 (n <= 0 yields `start` itself).
 DueDay AddWorkingDays(CivilDay start, int n, const WorkCalendar& calendar);
 
 // A deadline as the process counts it, from an instant.
