@@ -1,0 +1,36 @@
+#include "domain/credit_code.h"
+
+#include <array>
+
+namespace liantiao::domain {
+
+namespace {
+
+// GB 32100-2015: 31 characters (no I, O, Z, S, V), each worth its index.
+constexpr std::string_view kAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+constexpr std::array<int, 17> kWeights = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
+
+int ValueOf(char c) {
+  const auto pos = kAlphabet.find(c);
+  return pos == std::string_view::npos ? -1 : static_cast<int>(pos);
+}
+
+}  // namespace
+
+CreditCodeCheck CheckCreditCode(std::string_view code) {
+  CreditCodeCheck out;
+  if (code.size() != 18) return out;
+  int sum = 0;
+  for (std::size_t i = 0; i < code.size(); ++i) {
+    const int v = ValueOf(code[i]);
+    if (v < 0) return out;
+    // Positions 3–8 are the GB/T 2260 division code: digits only.
+    if (i >= 2 && i < 8 && v > 9) return out;
+    if (i < 17) sum += v * kWeights[i];
+  }
+  out.well_formed = true;
+  out.checksum_ok = kAlphabet[(31 - sum % 31) % 31] == code[17];
+  return out;
+}
+
+}  // namespace liantiao::domain

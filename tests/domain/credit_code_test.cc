@@ -1,0 +1,32 @@
+#include "domain/credit_code.h"
+
+#include <gtest/gtest.h>
+
+namespace liantiao::domain {
+namespace {
+
+TEST(CreditCode, AcceptsValidCodes) {
+  // 91350100M000100Y43 is the example published with GB 32100; the others were
+  // computed independently of this implementation.
+  for (const char* code : {"91350100M000100Y43", "91440101MA59ABCD1D", "91440300MA5FXY712F"}) {
+    EXPECT_TRUE(CheckCreditCode(code).ok()) << code;
+  }
+}
+
+TEST(CreditCode, WrongCheckCharacterIsWellFormedButFails) {
+  auto c = CheckCreditCode("91350100M000100Y44");
+  EXPECT_TRUE(c.well_formed);
+  EXPECT_FALSE(c.checksum_ok);
+  EXPECT_FALSE(c.ok());
+}
+
+TEST(CreditCode, RejectsMalformed) {
+  for (const char* code : {"", "91350100M000100Y4", "91350100M000100Y433", "91350100M000100I43",
+                           "91350100M000100O43", "9135A100M000100Y43", "91350100m000100y43",
+                           "91350100M000100S43", "91350100M000100V43", "91350100M000100Z43"}) {
+    EXPECT_FALSE(CheckCreditCode(code).well_formed) << code;
+  }
+}
+
+}  // namespace
+}  // namespace liantiao::domain
