@@ -338,7 +338,7 @@ TEST_P(ProcessTest, CalendarImportRecomputesProvisionalDeadlines) {
   EXPECT_EQ(window["due_at"], "2027-01-05T23:59:59+08:00");
   domain::CalendarYear y2027;
   y2027.year = 2027;
-  y2027.holidays = {2027y / 1 / 1};
+  y2027.holidays = {*ParseDay("2027-01-01")};
   y2027.source = "test";
   json put = Must(pf().calendar.PutYears(admin_, {y2027}));
   EXPECT_GE(put["deadlines_recomputed"].get<int>(), 1);
@@ -416,7 +416,7 @@ TEST_P(ProcessTest, StatisticsPerCity) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Databases, ProcessTest, ::testing::ValuesIn(testing::TestDatabaseKinds()),
-                         [](const auto& info) { return info.param; });
+                         [](const auto& param_info) { return param_info.param; });
 
 }  // namespace
 }  // namespace liantiao

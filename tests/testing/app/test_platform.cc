@@ -18,7 +18,7 @@ std::atomic<int> counter{0};
 std::string ValidCreditCode(int n) {
   static constexpr std::string_view kAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
   static constexpr int kWeights[17] = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
-  char body[18];
+  char body[32];
   std::snprintf(body, sizeof body, "91440101MA%07d", n % 10000000);
   int sum = 0;
   for (int i = 0; i < 17; ++i) sum += static_cast<int>(kAlphabet.find(body[i])) * kWeights[i];

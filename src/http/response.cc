@@ -1,0 +1,47 @@
+#include <algorithm>
+
+#include "http/server.h"
+
+namespace liantiao::http {
+
+int StatusOf(ErrorCategory category) {
+  switch (category) {
+    case ErrorCategory::kInvalidInput: return 400;
+    case ErrorCategory::kUnauthenticated: return 401;
+    case ErrorCategory::kForbidden: return 403;
+    case ErrorCategory::kNotFound: return 404;
+    case ErrorCategory::kConflict: return 409;
+    case ErrorCategory::kTooLarge: return 413;
+    case ErrorCategory::kUnprocessable: return 422;
+    case ErrorCategory::kRateLimited: return 429;
+    case ErrorCategory::kInternal: return 500;
+  }
+  return 500;
+}
+
+Result<nlohmann::json> Request::Json() const {
+  nlohmann::json j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return MakeError(ErrorCode::kMalformedJson);
+  if (!j.is_object()) return MakeError(ErrorCode::kMalformedJson, "请求体须为 JSON 对象");
+  return j;
+}
+
+Response Response::JsonBody(const nlohmann::json& value, int status) {
+  Response r;
+  r.status = status;
+  // Invalid UTF-8 from stored data is replaced rather than failing the whole answer.
+  r.body = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return r;
+}
+
+Response Response::FromError(const Error& error) {
+  nlohmann::json details = error.details.is_null() ? nlohmann::json::object() : error.details;
+  return JsonBody({{"error", {{"code", error.CodeWord()}, {"message", error.message}, {"details", details}}}},
+                  StatusOf(error.Category()));
+}
+
+void Router::Add(Method method, std::string pattern, Access access, Handler handler) {
+  routes_.push_back(Route{method, std::move(pattern), access, std::move(handler)});
+}
+
+}  // namespace liantiao::http

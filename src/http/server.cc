@@ -1,0 +1,403 @@
+// The only translation unit that includes RESTinio (it costs ~20 s to compile).
+#include "http/server.h"
+
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <restinio/all.hpp>
+#include <restinio/helpers/http_field_parsers/content-disposition.hpp>
+#include <restinio/helpers/multipart_body.hpp>
+#include <spdlog/spdlog.h>
+
+#include "crypto/crypto.h"
+
+namespace liantiao::http {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string_view MethodWord(Method m) {
+  switch (m) {
+    case Method::kGet: return "GET";
+    case Method::kPost: return "POST";
+    case Method::kPut: return "PUT";
+    case Method::kDelete: return "DELETE";
+  }
+  return "GET";
+}
+
+std::optional<Method> MethodOf(const restinio::http_method_id_t& m) {
+  if (m == restinio::http_method_get()) return Method::kGet;
+  if (m == restinio::http_method_head()) return Method::kGet;
+  if (m == restinio::http_method_post()) return Method::kPost;
+  if (m == restinio::http_method_put()) return Method::kPut;
+  if (m == restinio::http_method_delete()) return Method::kDelete;
+  return std::nullopt;
+}
+
+std::vector<std::string_view> Segments(std::string_view path) {
+  std::vector<std::string_view> out;
+  std::size_t i = 0;
+  while (i < path.size()) {
+    while (i < path.size() && path[i] == '/') ++i;
+    std::size_t j = i;
+    while (j < path.size() && path[j] != '/') ++j;
+    if (j > i) out.push_back(path.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+std::string PercentDecode(std::string_view s, bool plus_is_space) {
+  std::string out;
+  out.reserve(s.size());
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size()) {
+      const int hi = hex(s[i + 1]), lo = hex(s[i + 2]);
+      if (hi >= 0 && lo >= 0) {
+        out += static_cast<char>(hi << 4 | lo);
+        i += 2;
+        continue;
+      }
+    }
+    out += (plus_is_space && s[i] == '+') ? ' ' : s[i];
+  }
+  return out;
+}
+
+std::map<std::string, std::string> ParseQuery(std::string_view q) {
+  std::map<std::string, std::string> out;
+  std::size_t i = 0;
+  while (i <= q.size()) {
+    std::size_t amp = q.find('&', i);
+    if (amp == std::string_view::npos) amp = q.size();
+    std::string_view pair = q.substr(i, amp - i);
+    if (!pair.empty()) {
+      const std::size_t eq = pair.find('=');
+      std::string key = PercentDecode(pair.substr(0, eq), true);
+      std::string value = eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1), true);
+      out.emplace(std::move(key), std::move(value));
+    }
+    i = amp + 1;
+  }
+  return out;
+}
+
+std::string ContentTypeOf(const fs::path& p) {
+  static const std::map<std::string, std::string> types = {
+      {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
+      {".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
+      {".svg", "image/svg+xml"}, {".png", "image/png"}, {".ico", "image/x-icon"},
+      {".json", "application/json; charset=utf-8"}, {".woff2", "font/woff2"}, {".woff", "font/woff"},
+      {".map", "application/json; charset=utf-8"}, {".txt", "text/plain; charset=utf-8"},
+      {".jpg", "image/jpeg"}, {".webp", "image/webp"}};
+  auto it = types.find(p.extension().string());
+  return it == types.end() ? "application/octet-stream" : it->second;
+}
+
+std::optional<std::string> ReadFile(const fs::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  if (!f) return std::nullopt;
+  std::ostringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+std::string ReasonOf(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 409: return "Conflict";
+    case 413: return "Payload Too Large";
+    case 422: return "Unprocessable Entity";
+    case 429: return "Too Many Requests";
+    default: return status >= 500 ? "Internal Server Error" : "OK";
+  }
+}
+
+std::optional<std::string> CookieValue(const std::string& header, const std::string& name) {
+  std::size_t i = 0;
+  while (i < header.size()) {
+    while (i < header.size() && (header[i] == ' ' || header[i] == ';')) ++i;
+    std::size_t end = header.find(';', i);
+    if (end == std::string::npos) end = header.size();
+    std::string_view pair(header.data() + i, end - i);
+    const std::size_t eq = pair.find('=');
+    if (eq != std::string_view::npos && pair.substr(0, eq) == name) return std::string(pair.substr(eq + 1));
+    i = end + 1;
+  }
+  return std::nullopt;
+}
+
+bool IsMultipart(const std::map<std::string, std::string>& headers) {
+  auto it = headers.find("content-type");
+  return it != headers.end() && it->second.rfind("multipart/form-data", 0) == 0;
+}
+
+}  // namespace
+
+struct Server::Impl {
+  ServerOptions options;
+  Router router;
+  Authenticator authenticator;
+  // Compiled patterns: segments with ":" marking parameters.
+  std::vector<std::vector<std::string>> patterns;
+  restinio::running_server_handle_t<restinio::default_traits_t> running;
+  std::atomic<bool> stopped{false};
+  std::atomic<unsigned short> port{0};
+
+  Response Handle(Request& req) {
+    const bool api = req.path == "/api" || req.path.rfind("/api/", 0) == 0;
+    if (!api) return Static(req);
+    const auto path_segments = Segments(req.path);
+    for (std::size_t r = 0; r < router.routes().size(); ++r) {
+      const Router::Route& route = router.routes()[r];
+      if (route.method != req.method) continue;
+      const auto& pattern = patterns[r];
+      if (pattern.size() != path_segments.size()) continue;
+      std::map<std::string, std::string> params;
+      bool match = true;
+      for (std::size_t i = 0; i < pattern.size() && match; ++i) {
+        if (!pattern[i].empty() && pattern[i][0] == ':') {
+          params[pattern[i].substr(1)] = PercentDecode(path_segments[i], false);
+        } else {
+          match = pattern[i] == path_segments[i];
+        }
+      }
+      if (!match) continue;
+      req.params = std::move(params);
+      return Dispatch(route, req);
+    }
+    return Response::FromError(MakeError(ErrorCode::kNotFound, "接口不存在", {{"path", req.path}}));
+  }
+
+  Response Dispatch(const Router::Route& route, Request& req) {
+    if (!IsMultipart(req.headers) && req.body.size() > options.max_json_body) {
+      return Response::FromError(MakeError(ErrorCode::kPayloadTooLarge, "", {{"max_bytes", options.max_json_body}}));
+    }
+    if (route.access == Access::kAuthenticated) {
+      if (auto err = Authenticate(req)) return Response::FromError(*err);
+    }
+    try {
+      Result<Response> r = route.handler(req);
+      return r.ok() ? std::move(r).value() : Response::FromError(r.error());
+    } catch (const std::exception& e) {
+      spdlog::error("{} {}: unhandled exception: {}", MethodWord(req.method), req.path, e.what());
+      return Response::FromError(MakeError(ErrorCode::kInternal));
+    }
+  }
+
+  std::optional<Error> Authenticate(Request& req) {
+    std::string token;
+    bool from_cookie = false;
+    if (auto it = req.headers.find("authorization"); it != req.headers.end()) {
+      static constexpr std::string_view kBearer = "Bearer ";
+      if (it->second.size() > kBearer.size() && it->second.compare(0, kBearer.size(), kBearer) == 0) {
+        token = it->second.substr(kBearer.size());
+      }
+    }
+    if (token.empty()) {
+      if (auto it = req.headers.find("cookie"); it != req.headers.end()) {
+        if (auto v = CookieValue(it->second, options.session_cookie)) {
+          token = *v;
+          from_cookie = true;
+        }
+      }
+    }
+    if (token.empty()) return MakeError(ErrorCode::kUnauthenticated);
+    auto session = authenticator(token);
+    if (!session.ok()) return session.take_error();
+    if (from_cookie && req.method != Method::kGet) {
+      auto it = req.headers.find("x-csrf-token");
+      if (it == req.headers.end() || !crypto::ConstantTimeEquals(it->second, session->csrf_token)) {
+        return MakeError(ErrorCode::kCsrfMismatch);
+      }
+    }
+    req.principal = session->principal;
+    req.session_token = token;
+    return std::nullopt;
+  }
+
+  Response Static(const Request& req) {
+    auto not_found = [&] {
+      return Response::FromError(MakeError(ErrorCode::kNotFound, "页面不存在", {{"path", req.path}}));
+    };
+    if (options.static_dir.empty() || req.method != Method::kGet) return not_found();
+    const fs::path root = fs::weakly_canonical(options.static_dir);
+    const std::string decoded = PercentDecode(req.path, false);
+    if (decoded.find("..") != std::string::npos || decoded.find('\0') != std::string::npos) return not_found();
+    fs::path target = fs::weakly_canonical(root / fs::path(decoded).relative_path());
+    const std::string root_text = root.string() + "/";
+    const bool inside = target.string().rfind(root_text, 0) == 0;
+    std::error_code ec;
+    if (!inside || !fs::is_regular_file(target, ec)) {
+      // Single-page app: deep links get index.html, the router in the page takes over.
+      target = root / "index.html";
+    }
+    auto data = ReadFile(target);
+    if (!data) return not_found();
+    Response r;
+    r.content_type = ContentTypeOf(target);
+    r.body = std::move(*data);
+    const bool asset = decoded.rfind("/assets/", 0) == 0 && inside;
+    r.headers.emplace_back("Cache-Control", asset ? "public, max-age=31536000, immutable" : "no-cache");
+    return r;
+  }
+};
+
+Server::Server(ServerOptions options, Router router, Authenticator authenticator) : impl_(std::make_unique<Impl>()) {
+  impl_->options = std::move(options);
+  impl_->router = std::move(router);
+  impl_->authenticator = std::move(authenticator);
+  for (const auto& route : impl_->router.routes()) {
+    std::vector<std::string> segs;
+    for (auto s : Segments(route.pattern)) segs.emplace_back(s);
+    impl_->patterns.push_back(std::move(segs));
+  }
+}
+
+Server::~Server() { Stop(); }
+
+Result<unsigned short> Server::Start() {
+  Impl* impl = impl_.get();
+  auto handler = [impl](restinio::request_handle_t rh) -> restinio::request_handling_status_t {
+    const auto started = std::chrono::steady_clock::now();
+    Request req;
+    const auto method = MethodOf(rh->header().method());
+    Response resp;
+    if (!method) {
+      resp = Response::FromError(MakeError(ErrorCode::kNotFound, "不支持的请求方法"));
+    } else {
+      req.method = *method;
+      req.path = std::string(rh->header().path());
+      req.query = ParseQuery(rh->header().query());
+      rh->header().for_each_field([&](const restinio::http_header_field_t& f) {
+        std::string name(f.name());
+        std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+        req.headers[name] = std::string(f.value());
+      });
+      req.body = rh->body();
+      req.remote_ip = rh->remote_endpoint().address().to_string();
+      bool bad_multipart = false;
+      if (IsMultipart(req.headers)) {
+        if (req.body.size() > impl->options.max_upload_body) {
+          resp = Response::FromError(
+              MakeError(ErrorCode::kPayloadTooLarge, "", {{"max_bytes", impl->options.max_upload_body}}));
+          bad_multipart = true;
+        } else {
+          namespace hfp = restinio::http_field_parsers;
+          auto parsed = restinio::multipart_body::enumerate_parts(
+              *rh,
+              [&](restinio::multipart_body::parsed_part_t part) {
+                auto disposition = part.fields.opt_value_of(restinio::http_field::content_disposition);
+                if (!disposition) return restinio::multipart_body::handling_result_t::continue_enumeration;
+                auto value = hfp::content_disposition_value_t::try_parse(*disposition);
+                if (!value) return restinio::multipart_body::handling_result_t::continue_enumeration;
+                auto name = hfp::find_first(value->parameters, "name");
+                auto filename = hfp::find_first(value->parameters, "filename");
+                if (!name) return restinio::multipart_body::handling_result_t::continue_enumeration;
+                if (filename) {
+                  auto type = part.fields.opt_value_of(restinio::http_field::content_type);
+                  req.files.push_back(UploadedFile{std::string(*name), std::string(*filename),
+                                                   type ? std::string(*type) : "",
+                                                   std::string(part.body.data(), part.body.size())});
+                } else {
+                  req.form[std::string(*name)] = std::string(part.body.data(), part.body.size());
+                }
+                return restinio::multipart_body::handling_result_t::continue_enumeration;
+              },
+              "multipart", "form-data");
+          if (!parsed) {
+            resp = Response::FromError(MakeError(ErrorCode::kInvalidField, "multipart/form-data 请求体格式无效"));
+            bad_multipart = true;
+          }
+        }
+      }
+      if (!bad_multipart) {
+        try {
+          resp = impl->Handle(req);
+        } catch (const std::exception& e) {
+          spdlog::error("{} {}: {}", MethodWord(req.method), req.path, e.what());
+          resp = Response::FromError(MakeError(ErrorCode::kInternal));
+        }
+      }
+    }
+    auto out = rh->create_response(restinio::http_status_line_t{
+        restinio::http_status_code_t{static_cast<std::uint16_t>(resp.status)}, ReasonOf(resp.status)});
+    out.append_header(restinio::http_field::content_type, resp.content_type);
+    out.append_header("X-Content-Type-Options", "nosniff");
+    out.append_header("X-Frame-Options", "DENY");
+    out.append_header("Referrer-Policy", "same-origin");
+    if (resp.content_type.rfind("application/json", 0) == 0) out.append_header("Cache-Control", "no-store");
+    for (const auto& [name, value] : resp.headers) out.append_header(name, value);
+    out.set_body(std::move(resp.body));
+    out.done();
+    const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    spdlog::debug("{} {} {} {:.1f}ms", MethodWord(req.method), req.path, resp.status, ms);
+    return restinio::request_accepted();
+  };
+
+  const std::uint64_t hard_cap = std::max(impl->options.max_upload_body, impl->options.max_json_body) * 2;
+  try {
+    impl->running = restinio::run_async(
+        restinio::own_io_context(),
+        restinio::server_settings_t<restinio::default_traits_t>{}
+            .address(impl->options.host)
+            .port(impl->options.port)
+            .request_handler(std::move(handler))
+            .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}.max_body_size(hard_cap))
+            .acceptor_post_bind_hook([impl](asio::ip::tcp::acceptor& acceptor) {
+              impl->port = acceptor.local_endpoint().port();
+            })
+            .read_next_http_message_timelimit(std::chrono::seconds{60})
+            .handle_request_timeout(std::chrono::seconds{120}),
+        impl->options.threads);
+  } catch (const std::exception& e) {
+    spdlog::error("cannot listen on {}:{}: {}", impl->options.host, impl->options.port, e.what());
+    return MakeError(ErrorCode::kConfigError,
+                     "无法监听 " + impl->options.host + ":" + std::to_string(impl->options.port) + "：" + e.what());
+  }
+  return impl->port.load();
+}
+
+void Server::Wait() {
+  // Block SIGINT/SIGTERM here and wait for them, waking up now and then to see
+  // whether Stop() was called from elsewhere.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  timespec tick{0, 200 * 1000 * 1000};
+  while (!impl_->stopped.load()) {
+    if (sigtimedwait(&set, nullptr, &tick) > 0) break;
+  }
+}
+
+void Server::Stop() {
+  if (!impl_ || impl_->stopped.exchange(true)) return;
+  if (impl_->running) {
+    impl_->running->stop();
+    impl_->running->wait();
+    impl_->running.reset();
+  }
+}
+
+}  // namespace liantiao::http
