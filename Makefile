@@ -10,7 +10,7 @@ bootstrap:
 
 build: bootstrap
 	@cmake --preset default >/dev/null
-	@cmake --build --preset default -j $(JOBS)
+	@cmake --build --preset default -j $(JOBS) -- --no-print-directory
 
 # Builds, fills var/ with demo data the first time, and serves on 127.0.0.1:8080.
 run: build

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include <gtest/gtest.h>
+#include <spdlog/spdlog.h>
 
 #include "crypto/crypto.h"
 
@@ -37,6 +38,8 @@ TestPlatform::~TestPlatform() {
 }
 
 bool TestPlatform::Init(bool serve_http) {
+  // Keep test output to what fails; the access log and migrations are noise here.
+  spdlog::set_level(spdlog::level::warn);
   config_.db_url = database_->url();
   config_.threads = 4;
   config_.services.password_cost = crypto::PasswordCost::Minimum();
