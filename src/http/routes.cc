@@ -199,6 +199,18 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
     LT_ASSIGN_OR_RETURN(reg.password, Str(body, "password"));
     return Render(pf.auth.RegisterVendor(reg, opt.allow_pilot_credit_codes), 201);
   });
+  t.Add(Method::kGet, "/vendors/me", kVendor, [&pf](Request& req) { return Render(pf.auth.GetVendor(*req.principal)); });
+  t.Add(Method::kPut, "/vendors/me", kVendor, [&pf](Request& req) -> Result<Response> {
+    LT_ASSIGN_OR_RETURN(json body, req.Json());
+    services::VendorProfile v;
+    LT_ASSIGN_OR_RETURN(v.name, Str(body, "name"));
+    LT_ASSIGN_OR_RETURN(v.legal_rep, Str(body, "legal_rep"));
+    LT_ASSIGN_OR_RETURN(v.address, Str(body, "address"));
+    LT_ASSIGN_OR_RETURN(v.contact_name, Str(body, "contact_name"));
+    LT_ASSIGN_OR_RETURN(v.contact_phone, Str(body, "contact_phone"));
+    LT_ASSIGN_OR_RETURN(v.contact_email, Str(body, "contact_email"));
+    return Render(pf.auth.UpdateVendor(*req.principal, v));
+  });
   t.Add(Method::kGet, "/users", kAdmin, [&pf](Request& req) { return Render(pf.auth.ListUsers(*req.principal)); });
   t.Add(Method::kPost, "/users", kAdmin, [&pf](Request& req) -> Result<Response> {
     LT_ASSIGN_OR_RETURN(json body, req.Json());

@@ -254,22 +254,69 @@ Result<json> AuthService::ListUsers(const Principal& p) {
   });
 }
 
-Result<json> AuthService::RegisterVendor(const VendorRegistration& reg, bool allow_pilot_codes) {
-  LT_RETURN_IF_ERROR(RequireText(reg.name, "enterprise.name", 200));
-  LT_RETURN_IF_ERROR(RequireText(reg.credit_code, "enterprise.credit_code", 18));
-  LT_RETURN_IF_ERROR(RequireText(reg.legal_rep, "enterprise.legal_rep", 100));
-  LT_RETURN_IF_ERROR(RequireText(reg.address, "enterprise.address", 300));
-  LT_RETURN_IF_ERROR(RequireText(reg.contact_name, "enterprise.contact_name", 100));
-  LT_RETURN_IF_ERROR(RequireText(reg.contact_phone, "enterprise.contact_phone", 30));
-  LT_RETURN_IF_ERROR(RequireText(reg.contact_email, "enterprise.contact_email", 200));
+namespace {
+
+Status ValidateProfile(const VendorProfile& v) {
+  LT_RETURN_IF_ERROR(RequireText(v.name, "enterprise.name", 200));
+  LT_RETURN_IF_ERROR(RequireText(v.legal_rep, "enterprise.legal_rep", 100));
+  LT_RETURN_IF_ERROR(RequireText(v.address, "enterprise.address", 300));
+  LT_RETURN_IF_ERROR(RequireText(v.contact_name, "enterprise.contact_name", 100));
+  LT_RETURN_IF_ERROR(RequireText(v.contact_phone, "enterprise.contact_phone", 30));
+  LT_RETURN_IF_ERROR(RequireText(v.contact_email, "enterprise.contact_email", 200));
   static const std::regex phone("^[0-9+() -]{7,30}$");
   static const std::regex email("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
-  if (!std::regex_match(reg.contact_phone, phone)) {
+  if (!std::regex_match(v.contact_phone, phone)) {
     return MakeError(ErrorCode::kInvalidField, "联系电话格式无效", {{"field", "enterprise.contact_phone"}});
   }
-  if (!std::regex_match(reg.contact_email, email)) {
+  if (!std::regex_match(v.contact_email, email)) {
     return MakeError(ErrorCode::kInvalidField, "电子邮箱格式无效", {{"field", "enterprise.contact_email"}});
   }
+  return OkStatus();
+}
+
+Result<json> LoadVendorJson(soci::session& sql, long long id) {
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT name, credit_code, credit_code_checksum_ok, legal_rep, address, contact_name, "
+                      "contact_phone, contact_email FROM vendors WHERE id = :id",
+       soci::use(id));
+  for (const soci::row& r : rows) {
+    return json{{"id", id}, {"name", GetText(r, 0)}, {"credit_code", GetText(r, 1)},
+                {"credit_code_checksum_ok", GetInt(r, 2) != 0}, {"legal_rep", GetText(r, 3)},
+                {"address", GetText(r, 4)}, {"contact_name", GetText(r, 5)},
+                {"contact_phone", GetText(r, 6)}, {"contact_email", GetText(r, 7)}};
+  }
+  return MakeError(ErrorCode::kNotFound, "企业不存在");
+}
+
+}  // namespace
+
+Result<json> AuthService::GetVendor(const Principal& p) {
+  if (p.role != domain::Role::kVendor || !p.vendor_id) return MakeError(ErrorCode::kForbidden);
+  return deps_.db.Read<json>([&](soci::session& sql) { return LoadVendorJson(sql, *p.vendor_id); });
+}
+
+Result<json> AuthService::UpdateVendor(const Principal& p, const VendorProfile& v) {
+  if (p.role != domain::Role::kVendor || !p.vendor_id) return MakeError(ErrorCode::kForbidden);
+  LT_RETURN_IF_ERROR(ValidateProfile(v));
+  const Instant now = deps_.clock.Now();
+  const long long id = *p.vendor_id;
+  return deps_.db.Transact<json>([&](soci::session& sql) -> Result<json> {
+    sql << "UPDATE vendors SET name = :n, legal_rep = :l, address = :a, contact_name = :cn, "
+           "contact_phone = :cp, contact_email = :ce WHERE id = :id",
+        soci::use(v.name), soci::use(v.legal_rep), soci::use(v.address), soci::use(v.contact_name),
+        soci::use(v.contact_phone), soci::use(v.contact_email), soci::use(id);
+    LT_RETURN_IF_ERROR(AppendHistory(
+        sql, HistoryEntry{.entity = "vendor", .entity_id = id, .vendor_id = id, .actor = Actor::Of(p),
+                          .action = "vendor_update", .before = "registered", .after = "registered",
+                          .reason = v.name, .at = now}));
+    return LoadVendorJson(sql, id);
+  });
+}
+
+Result<json> AuthService::RegisterVendor(const VendorRegistration& reg, bool allow_pilot_codes) {
+  LT_RETURN_IF_ERROR(RequireText(reg.credit_code, "enterprise.credit_code", 18));
+  LT_RETURN_IF_ERROR(ValidateProfile(VendorProfile{reg.name, reg.legal_rep, reg.address, reg.contact_name,
+                                                   reg.contact_phone, reg.contact_email}));
   const domain::CreditCodeCheck check = domain::CheckCreditCode(reg.credit_code);
   if (!check.well_formed || (!check.checksum_ok && !allow_pilot_codes)) {
     return MakeError(ErrorCode::kInvalidCreditCode,

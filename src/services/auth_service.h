@@ -27,6 +27,12 @@ struct NewUser {
   std::optional<long long> vendor_id;
 };
 
+// The enterprise information a vendor keeps up to date (the credit code is fixed at
+// registration).
+struct VendorProfile {
+  std::string name, legal_rep, address, contact_name, contact_phone, contact_email;
+};
+
 struct VendorRegistration {
   std::string name, credit_code, legal_rep, address, contact_name, contact_phone, contact_email;
   std::string username, password;
@@ -51,6 +57,8 @@ class AuthService {
   // that is well formed but fails the checksum is accepted only when
   // `allow_pilot_codes` is set (warn-only mode), and is flagged.
   Result<json> RegisterVendor(const VendorRegistration& reg, bool allow_pilot_codes);
+  Result<json> GetVendor(const Principal& p);
+  Result<json> UpdateVendor(const Principal& p, const VendorProfile& profile);
 
  private:
   Deps& deps_;

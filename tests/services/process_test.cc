@@ -415,6 +415,22 @@ TEST_P(ProcessTest, StatisticsPerCity) {
   EXPECT_EQ(CodeOf(pf().stats.CityStats(vendor_, std::nullopt, std::nullopt)), "forbidden");
 }
 
+TEST_P(ProcessTest, VendorKeepsItsEnterpriseInformation) {
+  json v = Must(pf().auth.GetVendor(vendor_));
+  EXPECT_EQ(v["id"], *vendor_.vendor_id);
+  const std::string code = v["credit_code"];
+  services::VendorProfile profile{"新名称科技有限公司", "王芳", "深圳市南山区", "赵强", "0755-26660000",
+                                  "ops@example.cn"};
+  json updated = Must(pf().auth.UpdateVendor(vendor_, profile));
+  EXPECT_EQ(updated["name"], "新名称科技有限公司");
+  EXPECT_EQ(updated["credit_code"], code);  // fixed at registration
+  EXPECT_EQ(Must(pf().auth.GetVendor(other_vendor_))["id"], *other_vendor_.vendor_id);
+  EXPECT_EQ(CodeOf(pf().auth.GetVendor(reviewer_)), "forbidden");
+  profile.contact_phone = "call me";
+  EXPECT_EQ(CodeOf(pf().auth.UpdateVendor(vendor_, profile)), "invalid_field");
+  EXPECT_EQ(Must(pf().auth.GetVendor(vendor_))["contact_phone"], "0755-26660000");
+}
+
 INSTANTIATE_TEST_SUITE_P(Databases, ProcessTest, ::testing::ValuesIn(testing::TestDatabaseKinds()),
                          [](const auto& param_info) { return param_info.param; });
 
