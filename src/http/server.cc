@@ -3,10 +3,12 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 
 #include <restinio/all.hpp>
@@ -161,6 +163,8 @@ struct Server::Impl {
   std::vector<std::vector<std::string>> patterns;
   restinio::running_server_handle_t<restinio::default_traits_t> running;
   std::atomic<bool> stopped{false};
+  std::mutex wait_mutex;
+  restinio::asio_ns::io_context* waiter = nullptr;  // the io_context a Wait() runs, if any
   std::atomic<unsigned short> port{0};
 
   Response Handle(Request& req) {
@@ -200,6 +204,9 @@ struct Server::Impl {
       return r.ok() ? std::move(r).value() : Response::FromError(r.error());
     } catch (const std::exception& e) {
       spdlog::error("{} {}: unhandled exception: {}", MethodWord(req.method), req.path, e.what());
+      return Response::FromError(MakeError(ErrorCode::kInternal));
+    } catch (...) {
+      spdlog::error("{} {}: unhandled non-standard exception", MethodWord(req.method), req.path);
       return Response::FromError(MakeError(ErrorCode::kInternal));
     }
   }
@@ -243,11 +250,16 @@ struct Server::Impl {
     const fs::path root = fs::weakly_canonical(options.static_dir);
     const std::string decoded = PercentDecode(req.path, false);
     if (decoded.find("..") != std::string::npos || decoded.find('\0') != std::string::npos) return not_found();
-    fs::path target = fs::weakly_canonical(root / fs::path(decoded).relative_path());
-    const std::string root_text = root.string() + "/";
-    const bool inside = target.string().rfind(root_text, 0) == 0;
     std::error_code ec;
-    if (!inside || !fs::is_regular_file(target, ec)) {
+    fs::path target = fs::weakly_canonical(root / fs::path(decoded).relative_path(), ec);
+    const std::string root_text = root.string() + "/";
+    // Resolving follows symlinks, so the prefix check also catches links out of the root.
+    const bool found = !ec && target.string().rfind(root_text, 0) == 0 && fs::is_regular_file(target, ec);
+    const bool asset = decoded.rfind("/assets/", 0) == 0;
+    if (!found) {
+      // A missing hashed asset is a stale page, not a deep link: index.html in its place
+      // would be cached as JavaScript for a year.
+      if (asset) return not_found();
       // Single-page app: deep links get index.html, the router in the page takes over.
       target = root / "index.html";
     }
@@ -256,7 +268,8 @@ struct Server::Impl {
     Response r;
     r.content_type = ContentTypeOf(target);
     r.body = std::move(*data);
-    const bool asset = decoded.rfind("/assets/", 0) == 0 && inside;
+    // Asset names carry a content hash, so they never change; index.html must be
+    // revalidated to pick up a new build.
     r.headers.emplace_back("Cache-Control", asset ? "public, max-age=31536000, immutable" : "no-cache");
     return r;
   }
@@ -336,6 +349,9 @@ Result<unsigned short> Server::Start() {
         } catch (const std::exception& e) {
           spdlog::error("{} {}: {}", MethodWord(req.method), req.path, e.what());
           resp = Response::FromError(MakeError(ErrorCode::kInternal));
+        } catch (...) {
+          spdlog::error("{} {}: unhandled non-standard exception", MethodWord(req.method), req.path);
+          resp = Response::FromError(MakeError(ErrorCode::kInternal));
         }
       }
     }
@@ -350,7 +366,7 @@ Result<unsigned short> Server::Start() {
     out.set_body(std::move(resp.body));
     out.done();
     const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-    spdlog::debug("{} {} {} {:.1f}ms", MethodWord(req.method), req.path, resp.status, ms);
+    spdlog::info("{} {} {} {:.1f}ms", MethodWord(req.method), req.path, resp.status, ms);
     return restinio::request_accepted();
   };
 
@@ -378,21 +394,32 @@ Result<unsigned short> Server::Start() {
 }
 
 void Server::Wait() {
-  // Block SIGINT/SIGTERM here and wait for them, waking up now and then to see
-  // whether Stop() was called from elsewhere.
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  timespec tick{0, 200 * 1000 * 1000};
-  while (!impl_->stopped.load()) {
-    if (sigtimedwait(&set, nullptr, &tick) > 0) break;
+  // asio installs a process-wide handler, so the signal is caught whichever thread it
+  // lands on (a sigwait here would need every thread, workers included, to block it).
+  restinio::asio_ns::io_context waiter;
+  restinio::asio_ns::signal_set signals(waiter, SIGINT, SIGTERM);
+  signals.async_wait([&waiter](const restinio::asio_ns::error_code& ec, int signal_number) {
+    if (!ec) spdlog::info("signal {}: stopping", signal_number);
+    waiter.stop();
+  });
+  {
+    std::lock_guard lock(impl_->wait_mutex);
+    if (impl_->stopped.load()) return;
+    impl_->waiter = &waiter;
   }
+  waiter.run();
+  std::lock_guard lock(impl_->wait_mutex);
+  impl_->waiter = nullptr;
 }
 
 void Server::Stop() {
-  if (!impl_ || impl_->stopped.exchange(true)) return;
+  if (!impl_) return;
+  {
+    // Under the lock so that a Wait() either sees the flag or is registered to be woken.
+    std::lock_guard lock(impl_->wait_mutex);
+    if (impl_->stopped.exchange(true)) return;
+    if (impl_->waiter != nullptr) impl_->waiter->stop();
+  }
   if (impl_->running) {
     impl_->running->stop();
     impl_->running->wait();

@@ -1,0 +1,375 @@
+// The HTTP server on its own: a toy router and a fake authenticator on an ephemeral
+// port, exercised through the test client over real sockets.
+#include "http/server.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <spdlog/spdlog.h>
+
+#include "testing/http_client.h"
+
+namespace liantiao::http {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::HttpClient;
+using testing::HttpResponse;
+using testing::MultipartFile;
+
+constexpr const char* kGoodToken = "good-token";
+constexpr const char* kCsrf = "csrf-123";
+constexpr std::size_t kMaxJson = 1024;
+constexpr std::size_t kMaxUpload = 64 * 1024;
+
+void WriteFile(const fs::path& p, const std::string& data) {
+  fs::create_directories(p.parent_path());
+  std::ofstream(p, std::ios::binary) << data;
+}
+
+Result<SessionInfo> FakeAuthenticator(const std::string& token) {
+  if (token != kGoodToken) return MakeError(ErrorCode::kUnauthenticated, "会话已失效");
+  SessionInfo s;
+  s.principal.user_id = 7;
+  s.principal.username = "alice";
+  s.csrf_token = kCsrf;
+  return s;
+}
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    spdlog::set_level(spdlog::level::warn);
+    // <tmp>/lt_http_<pid>_<n>/{dist,secret.txt}: the secret sits next to the root,
+    // where a traversal would find it.
+    static int n = 0;
+    base_ = fs::temp_directory_path() / ("lt_http_" + std::to_string(::getpid()) + "_" + std::to_string(n++));
+    WriteFile(base_ / "dist" / "index.html", "<!doctype html><title>index</title>");
+    WriteFile(base_ / "dist" / "assets" / "app-1a2b.js", "console.log(1);");
+    WriteFile(base_ / "dist" / "logo.svg", "<svg/>");
+    WriteFile(base_ / "secret.txt", "TOP-SECRET");
+
+    ServerOptions options;
+    options.port = 0;
+    options.threads = 2;
+    options.max_json_body = kMaxJson;
+    options.max_upload_body = kMaxUpload;
+    options.static_dir = (base_ / "dist").string();
+    server_ = std::make_unique<Server>(options, BuildRouter(), FakeAuthenticator);
+    auto port = server_->Start();
+    ASSERT_TRUE(port.ok()) << port.error().message;
+    ASSERT_NE(*port, 0);
+    port_ = *port;
+  }
+
+  void TearDown() override {
+    if (server_) server_->Stop();
+    std::error_code ec;
+    fs::remove_all(base_, ec);
+  }
+
+  Router BuildRouter() {
+    Router r;
+    r.Add(Method::kGet, "/api/v1/things/:id/items/:item", Access::kPublic, [](Request& req) -> Result<Response> {
+      return Response::JsonBody({{"params", req.params}, {"query", req.query}, {"path", req.path}});
+    });
+    r.Add(Method::kGet, "/api/v1/things", Access::kPublic,
+          [](Request&) -> Result<Response> { return Response::JsonBody({{"list", true}}); });
+    r.Add(Method::kGet, "/api/v1/errors/:n", Access::kPublic, [](Request& req) -> Result<Response> {
+      return MakeError(static_cast<ErrorCode>(std::stoi(req.params["n"])), "", {{"n", req.params["n"]}});
+    });
+    r.Add(Method::kGet, "/api/v1/throw", Access::kPublic,
+          [](Request&) -> Result<Response> { throw std::runtime_error("boom"); });
+    r.Add(Method::kPost, "/api/v1/echo", Access::kPublic, [](Request& req) -> Result<Response> {
+      LT_ASSIGN_OR_RETURN(auto body, req.Json());
+      return Response::JsonBody({{"echo", body}}, 201);
+    });
+    r.Add(Method::kPost, "/api/v1/upload", Access::kPublic, [this](Request& req) -> Result<Response> {
+      std::lock_guard lock(mu_);
+      last_ = req;
+      return Response::JsonBody({{"files", req.files.size()}});
+    });
+    r.Add(Method::kPost, "/api/v1/login", Access::kPublic, [](Request&) -> Result<Response> {
+      Response resp = Response::JsonBody({{"csrf_token", kCsrf}});
+      resp.headers.emplace_back("Set-Cookie", std::string("lt_session=") + kGoodToken + "; Path=/; HttpOnly");
+      return resp;
+    });
+    auto me = [](Request& req) -> Result<Response> {
+      return Response::JsonBody({{"user", req.principal ? req.principal->username : ""},
+                                 {"user_id", req.principal ? req.principal->user_id : 0},
+                                 {"token", req.session_token}});
+    };
+    r.Add(Method::kGet, "/api/v1/me", Access::kAuthenticated, me);
+    r.Add(Method::kPost, "/api/v1/me", Access::kAuthenticated, me);
+    r.Add(Method::kDelete, "/api/v1/me", Access::kAuthenticated, me);
+    return r;
+  }
+
+  HttpClient Client() const { return HttpClient(port_); }
+
+  fs::path base_;
+  std::unique_ptr<Server> server_;
+  unsigned short port_ = 0;
+  std::mutex mu_;
+  Request last_;
+};
+
+void ExpectErrorJson(const HttpResponse& r, int status, const std::string& code) {
+  EXPECT_EQ(r.status, status) << r.body;
+  EXPECT_EQ(r.header("content-type"), "application/json; charset=utf-8");
+  const auto j = r.json();
+  ASSERT_TRUE(j.is_object()) << r.body;
+  ASSERT_TRUE(j.contains("error")) << r.body;
+  EXPECT_EQ(j["error"]["code"], code);
+  EXPECT_TRUE(j["error"]["message"].is_string());
+  EXPECT_FALSE(j["error"]["message"].get<std::string>().empty());
+  EXPECT_TRUE(j["error"]["details"].is_object());
+}
+
+TEST_F(ServerTest, RoutesByPatternWithParams) {
+  auto r = Client().Get("/api/v1/things/42/items/hello%20world");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto j = r.json();
+  EXPECT_EQ(j["params"]["id"], "42");
+  EXPECT_EQ(j["params"]["item"], "hello world");
+  EXPECT_EQ(j["path"], "/api/v1/things/42/items/hello%20world");
+  EXPECT_EQ(Client().Get("/api/v1/things").json()["list"], true);
+}
+
+TEST_F(ServerTest, DecodesQuery) {
+  auto r = Client().Get("/api/v1/things/1/items/x?q=a+b%20c&city=%E5%B9%BF%E5%B7%9E&empty=&flag");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto q = r.json()["query"];
+  EXPECT_EQ(q["q"], "a b c");
+  EXPECT_EQ(q["city"], "广州");
+  EXPECT_EQ(q["empty"], "");
+  EXPECT_EQ(q["flag"], "");
+  EXPECT_EQ(r.json()["path"], "/api/v1/things/1/items/x");
+}
+
+TEST_F(ServerTest, UnknownApiPathIsNotFoundJson) {
+  ExpectErrorJson(Client().Get("/api/v1/nothing-here"), 404, "not_found");
+  ExpectErrorJson(Client().Get("/api/v1/things/1/items"), 404, "not_found");
+  // Same path, wrong method.
+  ExpectErrorJson(Client().Delete("/api/v1/things"), 404, "not_found");
+  ExpectErrorJson(Client().Get("/api"), 404, "not_found");
+}
+
+TEST_F(ServerTest, EveryErrorCodeMapsToItsCategoryStatus) {
+  const std::map<ErrorCategory, int> expected = {
+      {ErrorCategory::kInvalidInput, 400}, {ErrorCategory::kUnauthenticated, 401},
+      {ErrorCategory::kForbidden, 403},    {ErrorCategory::kNotFound, 404},
+      {ErrorCategory::kConflict, 409},     {ErrorCategory::kTooLarge, 413},
+      {ErrorCategory::kUnprocessable, 422}, {ErrorCategory::kRateLimited, 429},
+      {ErrorCategory::kInternal, 500}};
+  std::set<ErrorCategory> seen;
+  for (int n = 0; n <= static_cast<int>(ErrorCode::kInternal); ++n) {
+    const auto code = static_cast<ErrorCode>(n);
+    SCOPED_TRACE(std::string(CodeWordOf(code)));
+    const auto r = Client().Get("/api/v1/errors/" + std::to_string(n));
+    ExpectErrorJson(r, expected.at(CategoryOf(code)), std::string(CodeWordOf(code)));
+    EXPECT_EQ(r.json()["error"]["message"], std::string(DefaultMessageOf(code)));
+    EXPECT_EQ(r.json()["error"]["details"]["n"], std::to_string(n));
+    EXPECT_EQ(StatusOf(CategoryOf(code)), expected.at(CategoryOf(code)));
+    seen.insert(CategoryOf(code));
+  }
+  EXPECT_EQ(seen.size(), expected.size()) << "a category has no code to test it with";
+}
+
+TEST_F(ServerTest, HandlerExceptionIs500Json) {
+  ExpectErrorJson(Client().Get("/api/v1/throw"), 500, "internal");
+  // The server is still there.
+  EXPECT_EQ(Client().Get("/api/v1/things").status, 200);
+}
+
+TEST_F(ServerTest, JsonBodyRoundTripAndMalformedJson) {
+  auto r = Client().Post("/api/v1/echo", {{"name", "张三"}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.json()["echo"]["name"], "张三");
+  ExpectErrorJson(Client().Send("POST", "/api/v1/echo", "{nope", "application/json"), 400, "malformed_json");
+  ExpectErrorJson(Client().Send("POST", "/api/v1/echo", "[1]", "application/json"), 400, "malformed_json");
+}
+
+TEST_F(ServerTest, BodyOverLimitIs413) {
+  const std::string big(kMaxJson + 10, 'x');
+  auto r = Client().Post("/api/v1/echo", {{"pad", big}});
+  ExpectErrorJson(r, 413, "payload_too_large");
+  EXPECT_EQ(r.json()["error"]["details"]["max_bytes"], kMaxJson);
+
+  MultipartFile file{"file", "big.bin", "application/octet-stream", std::string(kMaxUpload + 100, 'y')};
+  ExpectErrorJson(Client().PostMultipart("/api/v1/upload", {}, {file}), 413, "payload_too_large");
+}
+
+TEST_F(ServerTest, HugeBodyIsRefusedWithoutHanging) {
+  // Far beyond every limit: RESTinio refuses it from the Content-Length alone and
+  // closes the connection (no status), or the server answers 413; either way the
+  // client gets its answer and the server keeps serving.
+  const std::string huge(4u << 20, 'z');
+  auto r = Client().Send("POST", "/api/v1/echo", huge, "application/json");
+  EXPECT_TRUE(r.status == 0 || r.status == 413) << r.status;
+  EXPECT_EQ(Client().Get("/api/v1/things").status, 200);
+}
+
+TEST_F(ServerTest, ParsesMultipartFieldsAndBinaryFiles) {
+  std::string bytes;
+  for (int i = 0; i < 512; ++i) bytes += static_cast<char>(i % 256);
+  bytes += std::string(3, '\0') + "\r\n--not-a-boundary\r\n" + std::string(2, '\0');
+  MultipartFile file{"attachment", "报告.pdf", "application/pdf", bytes};
+  MultipartFile second{"other", "empty.txt", "text/plain", ""};
+  auto r = Client().PostMultipart("/api/v1/upload", {{"title", "联调报告"}, {"note", "a b"}}, {file, second});
+  ASSERT_EQ(r.status, 200) << r.body;
+  std::lock_guard lock(mu_);
+  EXPECT_EQ(last_.form["title"], "联调报告");
+  EXPECT_EQ(last_.form["note"], "a b");
+  ASSERT_EQ(last_.files.size(), 2u);
+  EXPECT_EQ(last_.files[0].field, "attachment");
+  EXPECT_EQ(last_.files[0].filename, "报告.pdf");
+  EXPECT_EQ(last_.files[0].content_type, "application/pdf");
+  EXPECT_EQ(last_.files[0].data.size(), bytes.size());
+  EXPECT_TRUE(last_.files[0].data == bytes) << "file bytes differ";
+  EXPECT_EQ(last_.files[1].filename, "empty.txt");
+  EXPECT_EQ(last_.files[1].data, "");
+  EXPECT_EQ(last_.headers.count("content-type"), 1u);  // lower-cased names
+  EXPECT_FALSE(last_.remote_ip.empty());
+}
+
+TEST_F(ServerTest, MalformedMultipartIsRejected) {
+  auto r = Client().Send("POST", "/api/v1/upload", "this is not multipart",
+                         "multipart/form-data; boundary=abc");
+  ExpectErrorJson(r, 422, "invalid_field");
+  ExpectErrorJson(Client().Send("POST", "/api/v1/upload", "--x\r\n\r\n", "multipart/form-data"), 422,
+                  "invalid_field");
+}
+
+TEST_F(ServerTest, BearerTokenAuthenticatesWithoutCsrf) {
+  const HttpClient::Headers bearer = {{"Authorization", std::string("Bearer ") + kGoodToken}};
+  auto r = Client().Get("/api/v1/me", bearer);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["user"], "alice");
+  EXPECT_EQ(r.json()["user_id"], 7);
+  EXPECT_EQ(r.json()["token"], kGoodToken);
+  EXPECT_EQ(Client().Post("/api/v1/me", {}, bearer).status, 200);
+  EXPECT_EQ(Client().Delete("/api/v1/me", bearer).status, 200);
+}
+
+TEST_F(ServerTest, MissingOrBadTokenIs401) {
+  ExpectErrorJson(Client().Get("/api/v1/me"), 401, "unauthenticated");
+  ExpectErrorJson(Client().Get("/api/v1/me", {{"Authorization", "Bearer wrong"}}), 401, "unauthenticated");
+  ExpectErrorJson(Client().Get("/api/v1/me", {{"Cookie", "lt_session=wrong"}}), 401, "unauthenticated");
+  ExpectErrorJson(Client().Get("/api/v1/me", {{"Cookie", "other=good-token"}}), 401, "unauthenticated");
+}
+
+TEST_F(ServerTest, CookieAuthNeedsCsrfOnUnsafeMethods) {
+  const std::string cookie = std::string("theme=dark; lt_session=") + kGoodToken;
+  EXPECT_EQ(Client().Get("/api/v1/me", {{"Cookie", cookie}}).status, 200);
+  ExpectErrorJson(Client().Post("/api/v1/me", {}, {{"Cookie", cookie}}), 403, "csrf_mismatch");
+  ExpectErrorJson(Client().Delete("/api/v1/me", {{"Cookie", cookie}}), 403, "csrf_mismatch");
+  ExpectErrorJson(Client().Post("/api/v1/me", {}, {{"Cookie", cookie}, {"X-CSRF-Token", "csrf-12"}}), 403,
+                  "csrf_mismatch");
+  auto ok = Client().Post("/api/v1/me", {}, {{"Cookie", cookie}, {"X-CSRF-Token", kCsrf}});
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(ok.json()["token"], kGoodToken);
+}
+
+TEST_F(ServerTest, ClientKeepsCookiesLikeABrowser) {
+  HttpClient browser = Client();
+  browser.EnableCookies();
+  auto login = browser.Post("/api/v1/login");
+  ASSERT_EQ(login.status, 200);
+  EXPECT_EQ(browser.Cookie("lt_session"), kGoodToken);
+  EXPECT_EQ(browser.Get("/api/v1/me").status, 200);
+  EXPECT_EQ(browser.Post("/api/v1/me").status, 403);
+  browser.SetDefaultHeader("X-CSRF-Token", login.json()["csrf_token"].get<std::string>());
+  EXPECT_EQ(browser.Post("/api/v1/me").status, 200);
+}
+
+TEST_F(ServerTest, SecurityHeadersOnEveryResponse) {
+  for (const auto& path : {"/api/v1/things", "/api/v1/nothing", "/", "/assets/app-1a2b.js"}) {
+    SCOPED_TRACE(path);
+    auto r = Client().Get(path);
+    EXPECT_EQ(r.header("x-content-type-options"), "nosniff");
+    EXPECT_EQ(r.header("x-frame-options"), "DENY");
+    EXPECT_EQ(r.header("referrer-policy"), "same-origin");
+  }
+  EXPECT_EQ(Client().Get("/api/v1/things").header("cache-control"), "no-store");
+}
+
+TEST_F(ServerTest, ServesStaticFilesWithTypesAndCaching) {
+  auto index = Client().Get("/");
+  ASSERT_EQ(index.status, 200);
+  EXPECT_EQ(index.body, "<!doctype html><title>index</title>");
+  EXPECT_EQ(index.header("content-type"), "text/html; charset=utf-8");
+  EXPECT_EQ(index.header("cache-control"), "no-cache");
+
+  auto js = Client().Get("/assets/app-1a2b.js");
+  ASSERT_EQ(js.status, 200);
+  EXPECT_EQ(js.body, "console.log(1);");
+  EXPECT_EQ(js.header("content-type"), "text/javascript; charset=utf-8");
+  EXPECT_NE(js.header("cache-control").find("max-age="), std::string::npos);
+
+  auto svg = Client().Get("/logo.svg");
+  EXPECT_EQ(svg.header("content-type"), "image/svg+xml");
+  EXPECT_EQ(svg.body, "<svg/>");
+
+  // A stale hashed asset is a 404, not index.html under a year-long cache.
+  EXPECT_EQ(Client().Get("/assets/gone-9z.js").status, 404);
+}
+
+TEST_F(ServerTest, DeepLinksFallBackToIndex) {
+  for (const auto& path : {"/applications/12", "/applications/12?tab=history", "/login"}) {
+    SCOPED_TRACE(path);
+    auto r = Client().Get(path);
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.body, "<!doctype html><title>index</title>");
+    EXPECT_EQ(r.header("cache-control"), "no-cache");
+  }
+}
+
+TEST_F(ServerTest, PathTraversalIsNotServed) {
+  for (const auto& path : {"/../secret.txt", "/../etc/passwd", "/%2e%2e/secret.txt", "/assets/../../secret.txt",
+                           "/..%2fsecret.txt"}) {
+    SCOPED_TRACE(path);
+    auto r = Client().Get(path);
+    EXPECT_EQ(r.body.find("TOP-SECRET"), std::string::npos);
+    EXPECT_EQ(r.body.find("root:"), std::string::npos);
+    EXPECT_NE(r.status, 200);
+  }
+}
+
+TEST(ServerNoStaticTest, NonApiPathIs404JsonWithoutStaticDir) {
+  Server server(ServerOptions{.port = 0, .threads = 1}, Router{}, FakeAuthenticator);
+  auto port = server.Start();
+  ASSERT_TRUE(port.ok());
+  ExpectErrorJson(HttpClient(*port).Get("/"), 404, "not_found");
+  ExpectErrorJson(HttpClient(*port).Get("/applications/1"), 404, "not_found");
+}
+
+TEST(ServerLifecycleTest, StopWakesWaitAndBusyPortFails) {
+  Server server(ServerOptions{.port = 0, .threads = 1}, Router{}, FakeAuthenticator);
+  auto port = server.Start();
+  ASSERT_TRUE(port.ok());
+
+  Server clash(ServerOptions{.port = *port, .threads = 1}, Router{}, FakeAuthenticator);
+  auto second = clash.Start();
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error().code, ErrorCode::kConfigError);
+
+  std::thread waiter([&] { server.Wait(); });
+  server.Stop();
+  waiter.join();
+  server.Wait();  // already stopped: returns at once
+  EXPECT_EQ(HttpClient(*port).Get("/api/v1/x").status, 0);
+}
+
+}  // namespace
+}  // namespace liantiao::http
