@@ -34,8 +34,9 @@ class DemoBuilder {
 
   Result<Principal> Vendor(const std::string& name, const std::string& code, const std::string& username,
                            const std::string& contact) {
-    services::VendorRegistration r{name, code, "张伟", "广东省广州市天河区科韵路 16 号", contact,
-                                   "020-38880000", username + "@example.cn", username, kDemoPassword};
+    services::VendorRegistration r{
+        {name, "张伟", "广东省广州市天河区科韵路 16 号", contact, "020-38880000", username + "@example.cn"},
+        code, username, kDemoPassword};
     LT_ASSIGN_OR_RETURN(json v, pf_.auth.RegisterVendor(r, false));
     logins_.push_back({username, name});
     return Principal{v["user"]["id"].get<long long>(), username, Role::kVendor, std::nullopt,

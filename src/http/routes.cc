@@ -64,6 +64,17 @@ Result<bool> Bool(const json& j, const std::string& field) {
   return j[field].get<bool>();
 }
 
+Result<services::VendorProfile> ParseProfile(const json& e) {
+  services::VendorProfile v;
+  LT_ASSIGN_OR_RETURN(v.name, Str(e, "name"));
+  LT_ASSIGN_OR_RETURN(v.legal_rep, Str(e, "legal_rep"));
+  LT_ASSIGN_OR_RETURN(v.address, Str(e, "address"));
+  LT_ASSIGN_OR_RETURN(v.contact_name, Str(e, "contact_name"));
+  LT_ASSIGN_OR_RETURN(v.contact_phone, Str(e, "contact_phone"));
+  LT_ASSIGN_OR_RETURN(v.contact_email, Str(e, "contact_email"));
+  return v;
+}
+
 Result<json> Object(const json& j, const std::string& field) {
   if (!j.contains(field)) {
     return MakeError(ErrorCode::kMissingField, "缺少必填字段：" + field, {{"field", field}});
@@ -188,13 +199,8 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
     LT_ASSIGN_OR_RETURN(json body, req.Json());
     LT_ASSIGN_OR_RETURN(json e, Object(body, "enterprise"));
     services::VendorRegistration reg;
-    LT_ASSIGN_OR_RETURN(reg.name, Str(e, "name"));
+    LT_ASSIGN_OR_RETURN(reg.enterprise, ParseProfile(e));
     LT_ASSIGN_OR_RETURN(reg.credit_code, Str(e, "credit_code"));
-    LT_ASSIGN_OR_RETURN(reg.legal_rep, Str(e, "legal_rep"));
-    LT_ASSIGN_OR_RETURN(reg.address, Str(e, "address"));
-    LT_ASSIGN_OR_RETURN(reg.contact_name, Str(e, "contact_name"));
-    LT_ASSIGN_OR_RETURN(reg.contact_phone, Str(e, "contact_phone"));
-    LT_ASSIGN_OR_RETURN(reg.contact_email, Str(e, "contact_email"));
     LT_ASSIGN_OR_RETURN(reg.username, Str(body, "username"));
     LT_ASSIGN_OR_RETURN(reg.password, Str(body, "password"));
     return Render(pf.auth.RegisterVendor(reg, opt.allow_pilot_credit_codes), 201);
@@ -202,14 +208,8 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
   t.Add(Method::kGet, "/vendors/me", kVendor, [&pf](Request& req) { return Render(pf.auth.GetVendor(*req.principal)); });
   t.Add(Method::kPut, "/vendors/me", kVendor, [&pf](Request& req) -> Result<Response> {
     LT_ASSIGN_OR_RETURN(json body, req.Json());
-    services::VendorProfile v;
-    LT_ASSIGN_OR_RETURN(v.name, Str(body, "name"));
-    LT_ASSIGN_OR_RETURN(v.legal_rep, Str(body, "legal_rep"));
-    LT_ASSIGN_OR_RETURN(v.address, Str(body, "address"));
-    LT_ASSIGN_OR_RETURN(v.contact_name, Str(body, "contact_name"));
-    LT_ASSIGN_OR_RETURN(v.contact_phone, Str(body, "contact_phone"));
-    LT_ASSIGN_OR_RETURN(v.contact_email, Str(body, "contact_email"));
-    return Render(pf.auth.UpdateVendor(*req.principal, v));
+    LT_ASSIGN_OR_RETURN(auto profile, ParseProfile(body));
+    return Render(pf.auth.UpdateVendor(*req.principal, profile));
   });
   t.Add(Method::kGet, "/users", kAdmin, [&pf](Request& req) { return Render(pf.auth.ListUsers(*req.principal)); });
   t.Add(Method::kPost, "/users", kAdmin, [&pf](Request& req) -> Result<Response> {

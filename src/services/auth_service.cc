@@ -315,8 +315,8 @@ Result<json> AuthService::UpdateVendor(const Principal& p, const VendorProfile& 
 
 Result<json> AuthService::RegisterVendor(const VendorRegistration& reg, bool allow_pilot_codes) {
   LT_RETURN_IF_ERROR(RequireText(reg.credit_code, "enterprise.credit_code", 18));
-  LT_RETURN_IF_ERROR(ValidateProfile(VendorProfile{reg.name, reg.legal_rep, reg.address, reg.contact_name,
-                                                   reg.contact_phone, reg.contact_email}));
+  LT_RETURN_IF_ERROR(ValidateProfile(reg.enterprise));
+  const VendorProfile& e = reg.enterprise;
   const domain::CreditCodeCheck check = domain::CheckCreditCode(reg.credit_code);
   if (!check.well_formed || (!check.checksum_ok && !allow_pilot_codes)) {
     return MakeError(ErrorCode::kInvalidCreditCode,
@@ -324,7 +324,7 @@ Result<json> AuthService::RegisterVendor(const VendorRegistration& reg, bool all
                      {{"field", "enterprise.credit_code"}, {"well_formed", check.well_formed},
                       {"checksum_ok", check.checksum_ok}});
   }
-  NewUser user{domain::Role::kVendor, reg.username, reg.password, reg.contact_name, std::nullopt, 0};
+  NewUser user{domain::Role::kVendor, reg.username, reg.password, e.contact_name, std::nullopt, 0};
   LT_RETURN_IF_ERROR(ValidateNewUser(user));
   LT_ASSIGN_OR_RETURN(std::string hash, crypto::HashPassword(reg.password, deps_.config.password_cost));
   const Instant now = deps_.clock.Now();
@@ -341,9 +341,9 @@ Result<json> AuthService::RegisterVendor(const VendorRegistration& reg, bool all
     sql << "INSERT INTO vendors (name, credit_code, credit_code_checksum_ok, legal_rep, address, "
            "contact_name, contact_phone, contact_email, created_at) VALUES (:n, :c, :ok, :l, :a, "
            ":cn, :cp, :ce, :at) RETURNING id",
-        soci::use(reg.name), soci::use(reg.credit_code), soci::use(checksum_ok),
-        soci::use(reg.legal_rep), soci::use(reg.address), soci::use(reg.contact_name),
-        soci::use(reg.contact_phone), soci::use(reg.contact_email), soci::use(at),
+        soci::use(e.name), soci::use(reg.credit_code), soci::use(checksum_ok), soci::use(e.legal_rep),
+        soci::use(e.address), soci::use(e.contact_name), soci::use(e.contact_phone),
+        soci::use(e.contact_email), soci::use(at),
         soci::into(vendor_id);
     NewUser u = user;
     u.vendor_id = vendor_id;
@@ -355,12 +355,9 @@ Result<json> AuthService::RegisterVendor(const VendorRegistration& reg, bool all
                           .after = "registered",
                           .reason = check.checksum_ok ? "" : "统一社会信用代码未通过校验位检查（试点代码，仅警告）",
                           .at = now}));
-    json out = {{"enterprise",
-                 {{"id", vendor_id}, {"name", reg.name}, {"credit_code", reg.credit_code},
-                  {"credit_code_checksum_ok", check.checksum_ok}, {"legal_rep", reg.legal_rep},
-                  {"address", reg.address}, {"contact_name", reg.contact_name},
-                  {"contact_phone", reg.contact_phone}, {"contact_email", reg.contact_email}}},
-                {"user", UserJson(user_id, reg.username, reg.contact_name, domain::Role::kVendor,
+    LT_ASSIGN_OR_RETURN(json enterprise, LoadVendorJson(sql, vendor_id));
+    json out = {{"enterprise", enterprise},
+                {"user", UserJson(user_id, reg.username, e.contact_name, domain::Role::kVendor,
                                   std::nullopt, vendor_id)}};
     if (!check.checksum_ok) out["warnings"] = json::array({"统一社会信用代码未通过校验位检查，已按试点代码登记"});
     return out;

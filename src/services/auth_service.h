@@ -34,7 +34,8 @@ struct VendorProfile {
 };
 
 struct VendorRegistration {
-  std::string name, credit_code, legal_rep, address, contact_name, contact_phone, contact_email;
+  VendorProfile enterprise;
+  std::string credit_code;
   std::string username, password;
 };
 

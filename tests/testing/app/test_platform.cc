@@ -98,8 +98,9 @@ services::Principal TestPlatform::AddUser(domain::Role role, const std::string& 
 
 services::Principal TestPlatform::AddVendor(const std::string& username) {
   static std::atomic<int> n{1};
-  services::VendorRegistration r{username + " 科技有限公司", ValidCreditCode(n++), "法人", "广州市天河区",
-                                 "联系人", "020-12345678", username + "@example.cn", username, kTestPassword};
+  services::VendorRegistration r{
+      {username + " 科技有限公司", "法人", "广州市天河区", "联系人", "020-12345678", username + "@example.cn"},
+      ValidCreditCode(n++), username, kTestPassword};
   auto v = platform().auth.RegisterVendor(r, false);
   EXPECT_TRUE(v.ok()) << (v.ok() ? "" : v.error().message);
   if (!v.ok()) return {};
