@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "app/config.h"
@@ -137,6 +138,9 @@ int HistoryVerify(const CommonOptions& common) {
 }  // namespace
 
 int RunCli(int argc, char** argv) {
+  // Logs go to stderr so that stdout carries only what a command answers (the demo
+  // logins, the listening address).
+  spdlog::set_default_logger(spdlog::stderr_color_mt("liantiao"));
   CLI::App cli{"liantiao: joint-debugging onboarding platform for real-name devices (联调对接平台)"};
   cli.require_subcommand(1);
   CommonOptions common;
