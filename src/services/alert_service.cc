@@ -154,24 +154,27 @@ Result<SweepResult> AlertService::Sweep(Instant now) {
     sql << "UPDATE deadlines SET alert_raised = 1 WHERE alert_raised = 0 AND done_at IS NULL "
            "AND due_at < :now AND id IN (SELECT deadline_id FROM alerts)",
         soci::use(at);
+    std::vector<HistoryEntry> entries;
+    std::vector<std::pair<Audience, Notice>> notices;
+    entries.reserve(raised.size());
     for (const Raised& a : raised) {
-      LT_RETURN_IF_ERROR(AppendHistory(
-          sql, HistoryEntry{.entity = "alert", .entity_id = a.id, .application_id = a.application_id,
-                            .city_code = a.city, .actor = Actor::System(), .action = "raise",
-                            .before = "", .after = "open", .reason = a.kind, .at = now}));
+      entries.push_back(HistoryEntry{.entity = "alert", .entity_id = a.id, .application_id = a.application_id,
+                                     .city_code = a.city, .actor = Actor::System(), .action = "raise",
+                                     .before = "", .after = "open", .reason = a.kind, .at = now});
       Notice n{"alert_raised", AlertTitle(a.kind), "申请编号 " + std::to_string(a.application_id),
                a.application_id, a.complaint_id, a.id};
-      Notify(sql, Audience{Role::kCityReviewer, a.city, std::nullopt}, n, now);
+      notices.emplace_back(Audience{Role::kCityReviewer, a.city, std::nullopt}, n);
       if (a.kind == "rectification_overdue") {
-        Notify(sql, Audience{Role::kTechSupport, a.city, std::nullopt}, n, now);
+        notices.emplace_back(Audience{Role::kTechSupport, a.city, std::nullopt}, n);
       }
     }
     if (!raised.empty()) {
-      Notify(sql, Audience{Role::kProvince, std::nullopt, std::nullopt},
-             Notice{"alerts_raised", "平台自动预警：新增逾期事项 " + std::to_string(raised.size()) + " 项", "",
-                    std::nullopt, std::nullopt, std::nullopt},
-             now);
+      notices.emplace_back(Audience{Role::kProvince, std::nullopt, std::nullopt},
+                           Notice{"alerts_raised", "平台自动预警：新增逾期事项 " + std::to_string(raised.size()) + " 项",
+                                  "", std::nullopt, std::nullopt, std::nullopt});
     }
+    LT_RETURN_IF_ERROR(AppendHistoryBatch(sql, entries));
+    NotifyMany(sql, notices, now);
     return SweepResult{static_cast<long long>(raised.size())};
   });
 }

@@ -1,6 +1,7 @@
 #include "services/history.h"
 
 #include "crypto/crypto.h"
+#include "storage/bulk.h"
 #include "storage/row.h"
 
 namespace liantiao::services {
@@ -30,26 +31,43 @@ std::string CanonicalEntry(long long seq, const HistoryEntry& e) {
   return j.dump();
 }
 
-Status AppendHistory(soci::session& sql, const HistoryEntry& e) {
-  sql << "UPDATE history_head SET last_seq = last_seq + 1 WHERE id = 1";
-  long long seq = 0;
+Status AppendHistory(soci::session& sql, const HistoryEntry& e) { return AppendHistoryBatch(sql, {e}); }
+
+Status AppendHistoryBatch(soci::session& sql, const std::vector<HistoryEntry>& entries) {
+  if (entries.empty()) return OkStatus();
+  const long long n = static_cast<long long>(entries.size());
+  // Updating the head first takes its row lock, so concurrent appenders queue here
+  // and every chain link is computed from the true predecessor.
+  sql << "UPDATE history_head SET last_seq = last_seq + :n WHERE id = 1", soci::use(n);
+  long long last = 0;
   std::string prev;
-  sql << "SELECT last_seq, last_hash FROM history_head WHERE id = 1", soci::into(seq), soci::into(prev);
-  const std::string hash = crypto::ChainHash(prev, CanonicalEntry(seq, e));
-  storage::OptionalInt app(e.application_id), vendor(e.vendor_id), actor(e.actor.user_id);
-  storage::OptionalText city(e.city_code);
-  std::string role{domain::ToString(e.actor.role)};
-  long long at = ToUnix(e.at);
-  sql << "INSERT INTO history (seq, entity, entity_id, application_id, city_code, vendor_id, actor_id, "
-         "actor_name, role, action, before_state, after_state, reason, at, prev_hash, hash) VALUES "
-         "(:seq, :entity, :eid, :app, :city, :vendor, :actor, :name, :role, :action, :before, :after, "
-         ":reason, :at, :prev, :hash)",
-      soci::use(seq), soci::use(e.entity), soci::use(e.entity_id), soci::use(app.value, app.ind),
-      soci::use(city.value, city.ind), soci::use(vendor.value, vendor.ind),
-      soci::use(actor.value, actor.ind), soci::use(e.actor.name), soci::use(role),
-      soci::use(e.action), soci::use(e.before), soci::use(e.after), soci::use(e.reason),
-      soci::use(at), soci::use(prev), soci::use(hash);
-  sql << "UPDATE history_head SET last_hash = :h WHERE id = 1", soci::use(hash);
+  sql << "SELECT last_seq, last_hash FROM history_head WHERE id = 1", soci::into(last), soci::into(prev);
+  auto opt = [](const auto& v) -> std::optional<std::string> {
+    if (!v) return std::nullopt;
+    if constexpr (std::is_same_v<std::decay_t<decltype(*v)>, std::string>) {
+      return *v;
+    } else {
+      return std::to_string(*v);
+    }
+  };
+  std::vector<storage::BulkRow> rows;
+  rows.reserve(entries.size());
+  long long seq = last - n;
+  for (const HistoryEntry& e : entries) {
+    ++seq;
+    const std::string hash = crypto::ChainHash(prev, CanonicalEntry(seq, e));
+    rows.push_back({std::to_string(seq), e.entity, std::to_string(e.entity_id), opt(e.application_id),
+                    opt(e.city_code), opt(e.vendor_id), opt(e.actor.user_id), e.actor.name,
+                    std::string(domain::ToString(e.actor.role)), e.action, e.before, e.after, e.reason,
+                    std::to_string(ToUnix(e.at)), prev, hash});
+    prev = hash;
+  }
+  storage::BulkInsert(sql, "history",
+                      {"seq", "entity", "entity_id", "application_id", "city_code", "vendor_id", "actor_id",
+                       "actor_name", "role", "action", "before_state", "after_state", "reason", "at",
+                       "prev_hash", "hash"},
+                      rows);
+  sql << "UPDATE history_head SET last_hash = :h WHERE id = 1", soci::use(prev);
   return OkStatus();
 }
 

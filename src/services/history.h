@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <soci/soci.h>
 
@@ -27,6 +28,8 @@ struct HistoryEntry {
 // Appends one entry to the hash chain inside the caller's transaction. The head row
 // is updated first, which serialises appenders across processes.
 Status AppendHistory(soci::session& sql, const HistoryEntry& entry);
+// The same for many entries at once (the sweep): one head update and multi-row inserts.
+Status AppendHistoryBatch(soci::session& sql, const std::vector<HistoryEntry>& entries);
 
 // The text an entry's hash covers: every stored field in a fixed order.
 std::string CanonicalEntry(long long seq, const HistoryEntry& entry);

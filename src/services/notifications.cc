@@ -1,5 +1,8 @@
 #include "services/notifications.h"
 
+#include <map>
+
+#include "storage/bulk.h"
 #include "storage/row.h"
 
 namespace liantiao::services {
@@ -9,21 +12,48 @@ using storage::GetOptInt;
 using storage::GetText;
 
 void Notify(soci::session& sql, const Audience& a, const Notice& n, Instant now) {
-  std::string role{domain::ToString(a.role)};
-  std::string city = a.city_code.value_or("");
-  long long vendor = a.vendor_id.value_or(0);
-  int by_city = a.city_code ? 1 : 0, by_vendor = a.vendor_id ? 1 : 0;
-  storage::OptionalInt app(n.application_id), complaint(n.complaint_id), alert(n.alert_id);
-  long long at = ToUnix(now);
-  // One INSERT … SELECT fans the notice out to the audience.
-  sql << "INSERT INTO notifications (user_id, kind, title, body, application_id, complaint_id, "
-         "alert_id, created_at) SELECT u.id, :kind, :title, :body, :app, :complaint, :alert, :at "
-         "FROM users u WHERE u.active = 1 AND u.role = :role "
-         "AND (:by_city = 0 OR u.city_code = :city) AND (:by_vendor = 0 OR u.vendor_id = :vendor)",
-      soci::use(n.kind), soci::use(n.title), soci::use(n.body), soci::use(app.value, app.ind),
-      soci::use(complaint.value, complaint.ind), soci::use(alert.value, alert.ind), soci::use(at),
-      soci::use(role), soci::use(by_city), soci::use(city), soci::use(by_vendor),
-      soci::use(vendor);
+  NotifyMany(sql, {{a, n}}, now);
+}
+
+void NotifyMany(soci::session& sql, const std::vector<std::pair<Audience, Notice>>& notices, Instant now) {
+  std::map<std::string, std::vector<long long>> audiences;
+  auto key_of = [](const Audience& a) {
+    return std::string(domain::ToString(a.role)) + "|" + a.city_code.value_or("") + "|" +
+           (a.vendor_id ? std::to_string(*a.vendor_id) : "");
+  };
+  std::vector<storage::BulkRow> rows;
+  const std::string at = std::to_string(ToUnix(now));
+  auto opt = [](const std::optional<long long>& v) {
+    return v ? std::optional<std::string>(std::to_string(*v)) : std::nullopt;
+  };
+  for (const auto& [a, n] : notices) {
+    const std::string key = key_of(a);
+    auto it = audiences.find(key);
+    if (it == audiences.end()) {
+      std::vector<long long> ids;
+      std::string role{domain::ToString(a.role)};
+      std::string q = "SELECT id FROM users WHERE active = 1 AND role = :r";
+      if (a.city_code) q += " AND city_code = :c";
+      if (a.vendor_id) q += " AND vendor_id = :v";
+      soci::row r;
+      soci::statement st = (sql.prepare << q);
+      st.exchange(soci::use(role));
+      if (a.city_code) st.exchange(soci::use(*a.city_code));
+      if (a.vendor_id) st.exchange(soci::use(*a.vendor_id));
+      st.exchange(soci::into(r));
+      st.define_and_bind();
+      st.execute(false);
+      while (st.fetch()) ids.push_back(GetInt(r, 0));
+      it = audiences.emplace(key, std::move(ids)).first;
+    }
+    for (long long user : it->second) {
+      rows.push_back({std::to_string(user), n.kind, n.title, n.body, opt(n.application_id), opt(n.complaint_id),
+                      opt(n.alert_id), at});
+    }
+  }
+  storage::BulkInsert(sql, "notifications",
+                      {"user_id", "kind", "title", "body", "application_id", "complaint_id", "alert_id", "created_at"},
+                      rows);
 }
 
 Result<json> NotificationService::List(const Principal& p, bool unread_only) {

@@ -2,6 +2,8 @@
 
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <soci/soci.h>
 
@@ -27,6 +29,9 @@ struct Notice {
 
 // Queues the notice for every user in the audience, inside the caller's transaction.
 void Notify(soci::session& sql, const Audience& audience, const Notice& notice, Instant now);
+// The same for many notices (the sweep): each distinct audience is resolved once and
+// the rows go in with multi-row inserts.
+void NotifyMany(soci::session& sql, const std::vector<std::pair<Audience, Notice>>& notices, Instant now);
 
 class NotificationService {
  public:
