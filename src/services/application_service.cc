@@ -565,6 +565,14 @@ Result<domain::AppTransition> ApplyApplicationAction(soci::session& sql, Deps& d
     guard.joint_test_due = window->due_at;
   }
   LT_ASSIGN_OR_RETURN(domain::AppTransition t, domain::ApplyAppAction(app.state, action, actor.role, guard));
+  if (action == AppAction::kSubmit || action == AppAction::kResubmit) {
+    // The reviewer's 3 working days are for materials: nothing to review, nothing to submit.
+    long long materials = 0;
+    sql << "SELECT COUNT(*) FROM materials WHERE application_id = :a", soci::use(app.id), soci::into(materials);
+    if (materials == 0) {
+      return MakeError(ErrorCode::kMissingField, "请先上传申请材料再提交", {{"field", "materials"}});
+    }
+  }
   auto calendar = deps.calendar.Get();
   const long long at = ToUnix(now);
   std::string to{domain::ToString(t.to)};

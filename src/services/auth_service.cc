@@ -93,8 +93,12 @@ Result<LoginResult> AuthService::Login(const std::string& username, const std::s
     return MakeError(ErrorCode::kTooManyAttempts, "",
                      {{"retry_after_minutes", deps_.config.login_window_minutes}});
   }
-  const bool ok = found->user && found->user->active &&
-                  crypto::VerifyPassword(password, found->user->password_hash);
+  // An unknown user name costs the same hash as a wrong password, so the answer's
+  // timing does not tell which user names exist.
+  static const std::string dummy_hash =
+      crypto::HashPassword(crypto::RandomToken(16), deps_.config.password_cost).value();
+  const bool ok = found->user ? found->user->active && crypto::VerifyPassword(password, found->user->password_hash)
+                              : (crypto::VerifyPassword(password, dummy_hash), false);
   if (!ok) {
     long long at = ToUnix(now);
     auto st = deps_.db.Transact<Ok>([&](soci::session& sql) -> Result<Ok> {

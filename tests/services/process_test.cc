@@ -314,6 +314,15 @@ TEST_P(ProcessTest, ScopeHidesForeignRecordsAsNotFound) {
             "unknown_product");
 }
 
+TEST_P(ProcessTest, SubmitNeedsMaterials) {
+  json app = Must(pf().applications.Create(vendor_, {kGz, {product_}, "first", std::nullopt, ""}));
+  const long long id = app["id"];
+  EXPECT_EQ(CodeOf(pf().applications.Act(vendor_, id, AppAction::kSubmit, {})), "missing_field");
+  EXPECT_EQ(Must(pf().applications.Get(vendor_, id))["state"], "draft");
+  Must(pf().applications.UploadMaterial(vendor_, id, "other", "a.pdf", kPdf));
+  EXPECT_EQ(Act(vendor_, id, AppAction::kSubmit)["state"], "under_review");
+}
+
 TEST_P(ProcessTest, RefusedActionsChangeNothing) {
   const long long id = NewApp();
   json before = Must(pf().applications.Get(vendor_, id));
