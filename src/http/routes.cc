@@ -431,6 +431,15 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
   t.Add(Method::kGet, "/stats", {Role::kCityReviewer, Role::kProvince, Role::kAdmin}, [&pf](Request& req) {
     return Render(pf.stats.CityStats(*req.principal, Query(req, "from"), Query(req, "to")));
   });
+  t.Add(Method::kGet, "/stats/export", {Role::kCityReviewer, Role::kProvince, Role::kAdmin},
+        [&pf](Request& req) -> Result<Response> {
+          LT_ASSIGN_OR_RETURN(std::string csv, pf.stats.CityStatsCsv(*req.principal, Query(req, "from"), Query(req, "to")));
+          Response r;
+          r.content_type = "text/csv; charset=utf-8";
+          r.body = std::move(csv);
+          r.headers.emplace_back("Content-Disposition", "attachment; filename*=UTF-8''liantiao-stats.csv");
+          return r;
+        });
   t.Add(Method::kGet, "/notifications", kLogged, [&pf](Request& req) {
     return Render(pf.notifications.List(*req.principal, Query(req, "unread").value_or("") == "true"));
   });

@@ -129,4 +129,44 @@ Result<json> StatsService::CityStats(const Principal& p, std::optional<std::stri
   });
 }
 
+Result<std::string> StatsService::CityStatsCsv(const Principal& p, std::optional<std::string> from,
+                                               std::optional<std::string> to) {
+  LT_ASSIGN_OR_RETURN(json stats, CityStats(p, std::move(from), std::move(to)));
+  static const std::pair<const char*, const char*> kColumns[] = {
+      {"city_code", "城市代码"},
+      {"city_name", "城市"},
+      {"applications_received", "收到申请"},
+      {"reviews_done", "完成审核"},
+      {"reviews_on_time_pct", "按时审核率(%)"},
+      {"median_review_working_days", "审核用时中位数(工作日)"},
+      {"joint_tests_succeeded", "联调成功"},
+      {"joint_tests_on_time_pct", "按期联调成功率(%)"},
+      {"joint_tests_delayed", "联调延期"},
+      {"complaints_filed", "投诉数"},
+      {"complaints_founded", "投诉属实数"},
+      {"alerts_raised", "预警数"},
+      {"alerts_answered", "已反馈预警"},
+      {"alerts_open", "未反馈预警"},
+      {"mean_hours_to_answer", "平均反馈用时(小时)"},
+  };
+  std::string csv = "\xEF\xBB\xBF";
+  for (std::size_t i = 0; i < std::size(kColumns); ++i) csv += (i ? "," : "") + std::string(kColumns[i].second);
+  csv += "\r\n";
+  for (const json& city : stats["cities"]) {
+    for (std::size_t i = 0; i < std::size(kColumns); ++i) {
+      const json& v = city[kColumns[i].first];
+      std::string cell = v.is_null() ? "" : v.is_string() ? v.get<std::string>() : v.dump();
+      // Names come from reference data, but quote anyway so a comma can never shift columns.
+      if (cell.find_first_of(",\"\r\n") != std::string::npos) {
+        std::string quoted = "\"";
+        for (char c : cell) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+        cell = quoted + "\"";
+      }
+      csv += (i ? "," : "") + cell;
+    }
+    csv += "\r\n";
+  }
+  return csv;
+}
+
 }  // namespace liantiao::services

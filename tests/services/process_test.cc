@@ -419,6 +419,10 @@ TEST_P(ProcessTest, StatisticsPerCity) {
   EXPECT_EQ(gz["reviews_done"], 1);
   EXPECT_EQ(gz["reviews_on_time_pct"], 100.0);
   EXPECT_EQ(gz["joint_tests_succeeded"], 1);
+  const std::string csv = Must(pf().stats.CityStatsCsv(province_, std::nullopt, std::nullopt));
+  EXPECT_EQ(csv.rfind("\xEF\xBB\xBF城市代码,城市,收到申请", 0), 0u);
+  EXPECT_NE(csv.find("\r\n440100,广州市,1,1,100.0,"), std::string::npos) << csv;
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 22);
   json own = Must(pf().stats.CityStats(reviewer_, std::nullopt, std::nullopt));
   EXPECT_EQ(own["cities"].size(), 1u);
   EXPECT_EQ(CodeOf(pf().stats.CityStats(vendor_, std::nullopt, std::nullopt)), "forbidden");
