@@ -49,7 +49,7 @@ int Serve(const CommonOptions& common, const std::optional<std::string>& listen,
   // The test clock starts at the real time and moves only by PUT /test/clock.
   ManualClock manual_clock{system_clock.Now()};
   const Clock& clock = test_clock ? static_cast<const Clock&>(manual_clock) : system_clock;
-  auto rt = Runtime::Open(*config, clock);
+  auto rt = Runtime::Open(*config, clock, system_clock);
   if (!rt.ok()) return Fail(rt.error());
   http::RouteOptions route_options;
   route_options.test_clock = test_clock ? &manual_clock : nullptr;
@@ -86,7 +86,7 @@ int UserAdd(const CommonOptions& common, const std::string& role_word, const std
   auto config = Configure(common);
   if (!config.ok()) return Fail(config.error());
   SystemClock clock;
-  auto rt = Runtime::Open(*config, clock);
+  auto rt = Runtime::Open(*config, clock, clock);
   if (!rt.ok()) return Fail(rt.error());
   services::NewUser u{*role, username, password, display, city, vendor};
   services::Actor cli{std::nullopt, "cli", domain::Role::kAdmin};
@@ -109,7 +109,7 @@ int CalendarImport(const CommonOptions& common, const std::string& file) {
   auto config = Configure(common);
   if (!config.ok()) return Fail(config.error());
   SystemClock clock;
-  auto rt = Runtime::Open(*config, clock);
+  auto rt = Runtime::Open(*config, clock, clock);
   if (!rt.ok()) return Fail(rt.error());
   services::Principal admin{0, "cli", domain::Role::kAdmin, std::nullopt, std::nullopt};
   auto r = (*rt)->platform().calendar.PutYears(admin, *years);
@@ -123,7 +123,7 @@ int HistoryVerify(const CommonOptions& common) {
   auto config = Configure(common);
   if (!config.ok()) return Fail(config.error());
   SystemClock clock;
-  auto rt = Runtime::Open(*config, clock);
+  auto rt = Runtime::Open(*config, clock, clock);
   if (!rt.ok()) return Fail(rt.error());
   auto v = services::VerifyHistory((*rt)->db());
   if (!v.ok()) return Fail(v.error());

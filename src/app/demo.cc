@@ -93,7 +93,7 @@ Status RunDemo(const AppConfig& config, std::ostream& out) {
   // Replay the last 30 days, starting at 09:00 Shanghai 30 days ago.
   const Instant base = StartOfDay(AddDays(ShanghaiDay(now), -30)) + std::chrono::hours{9};
   ManualClock clock{base};
-  LT_ASSIGN_OR_RETURN(auto rt, Runtime::Open(config, clock));
+  LT_ASSIGN_OR_RETURN(auto rt, Runtime::Open(config, clock, clock));
   services::Platform& pf = rt->platform();
   auto users = rt->db().Read<long long>([](soci::session& sql) -> Result<long long> {
     long long n = 0;

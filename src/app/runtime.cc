@@ -7,21 +7,22 @@ Instant SystemClock::Now() const {
 }
 
 Runtime::Runtime(AppConfig config, std::unique_ptr<storage::Database> db, crypto::SecretBox box,
-                 const Clock& clock)
+                 const Clock& clock, const Clock& session_clock)
     : config_(std::move(config)),
       db_(std::move(db)),
       box_(std::move(box)),
-      deps_{*db_, clock, box_, config_.services},
+      deps_{*db_, clock, session_clock, box_, config_.services},
       platform_(std::make_unique<services::Platform>(deps_)) {}
 
-Result<std::unique_ptr<Runtime>> Runtime::Open(const AppConfig& config, const Clock& clock) {
+Result<std::unique_ptr<Runtime>> Runtime::Open(const AppConfig& config, const Clock& clock,
+                                              const Clock& session_clock) {
   crypto::InitCrypto();
   LT_ASSIGN_OR_RETURN(std::string key, LoadMasterKey(config));
   LT_ASSIGN_OR_RETURN(crypto::SecretBox box, crypto::SecretBox::FromKey(key));
   LT_ASSIGN_OR_RETURN(storage::DbUrl url, storage::ParseDbUrl(config.db_url));
   LT_ASSIGN_OR_RETURN(auto db, storage::Database::Open(url, config.threads + 2));
   LT_RETURN_IF_ERROR(db->Migrate());
-  std::unique_ptr<Runtime> rt(new Runtime(config, std::move(db), std::move(box), clock));
+  std::unique_ptr<Runtime> rt(new Runtime(config, std::move(db), std::move(box), clock, session_clock));
   LT_RETURN_IF_ERROR(rt->platform().Seed());
   return rt;
 }

@@ -16,14 +16,17 @@ namespace liantiao::app {
 class Runtime {
  public:
   // `clock` outlives the runtime.
-  static Result<std::unique_ptr<Runtime>> Open(const AppConfig& config, const Clock& clock);
+  // `session_clock` dates sessions and login throttling (see services::Deps).
+  static Result<std::unique_ptr<Runtime>> Open(const AppConfig& config, const Clock& clock,
+                                               const Clock& session_clock);
 
   storage::Database& db() { return *db_; }
   services::Platform& platform() { return *platform_; }
   const AppConfig& config() const { return config_; }
 
  private:
-  Runtime(AppConfig config, std::unique_ptr<storage::Database> db, crypto::SecretBox box, const Clock& clock);
+  Runtime(AppConfig config, std::unique_ptr<storage::Database> db, crypto::SecretBox box, const Clock& clock,
+          const Clock& session_clock);
 
   AppConfig config_;
   std::unique_ptr<storage::Database> db_;

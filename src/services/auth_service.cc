@@ -75,7 +75,7 @@ const std::regex& UsernamePattern() {
 }  // namespace
 
 Result<LoginResult> AuthService::Login(const std::string& username, const std::string& password) {
-  const Instant now = deps_.clock.Now();
+  const Instant now = deps_.session_clock.Now();
   const long long window_start = ToUnix(now) - deps_.config.login_window_minutes * 60LL;
   // Read the user and the recent failures first; hashing happens outside any transaction.
   struct Found {
@@ -138,7 +138,7 @@ Status AuthService::Logout(const std::string& token) {
 
 Result<SessionView> AuthService::Authenticate(const std::string& token) {
   const std::string token_hash = crypto::Sha256Hex(token);
-  const long long now = ToUnix(deps_.clock.Now());
+  const long long now = ToUnix(deps_.session_clock.Now());
   return deps_.db.Read<SessionView>([&](soci::session& sql) -> Result<SessionView> {
     soci::rowset<soci::row> rows =
         (sql.prepare << "SELECT s.user_id, s.csrf_token, s.expires_at FROM sessions s "

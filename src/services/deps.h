@@ -54,7 +54,10 @@ class CalendarCache {
 // What every use case needs. Built once in app/.
 struct Deps {
   storage::Database& db;
-  const Clock& clock;
+  const Clock& clock;  // the process's time: deadlines, history, everything the workflow dates
+  // Sessions and login throttling run on real time even under `serve --test-clock`: a
+  // tester who moves the process a week ahead must not be logged out by it.
+  const Clock& session_clock;
   const crypto::SecretBox& secrets;
   Config config;
   FileStore files{config.files_dir, config.max_file_bytes};

@@ -27,7 +27,7 @@ std::string ValidCreditCode(int n) {
 }
 
 TestPlatform::TestPlatform(std::shared_ptr<TestDatabase> database, std::string files_dir, Instant start)
-    : database_(std::move(database)), files_dir_(std::move(files_dir)), clock_(start) {}
+    : database_(std::move(database)), files_dir_(std::move(files_dir)), clock_(start), session_clock_(start) {}
 
 TestPlatform::~TestPlatform() {
   if (server_) server_->Stop();
@@ -46,7 +46,7 @@ bool TestPlatform::Init(bool serve_http) {
   config_.services.files_dir = files_dir_;
   config_.master_key_hex = std::string(64, 'a');
   config_.services.max_file_bytes = 1 << 20;  // 1 MiB keeps oversize tests cheap
-  auto rt = app::Runtime::Open(config_, clock_);
+  auto rt = app::Runtime::Open(config_, clock_, session_clock_);
   if (!rt.ok()) {
     ADD_FAILURE() << "runtime: " << rt.error().message;
     return false;
@@ -84,6 +84,7 @@ std::unique_ptr<TestPlatform> TestPlatform::Create(const std::string& kind, Inst
 
 std::unique_ptr<TestPlatform> TestPlatform::Twin(bool serve_http) const {
   std::unique_ptr<TestPlatform> tp(new TestPlatform(database_, files_dir_, clock_.Now()));
+  tp->session_clock_.Set(session_clock_.Now());
   if (!tp->Init(serve_http)) return nullptr;
   return tp;
 }

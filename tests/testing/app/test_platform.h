@@ -28,6 +28,8 @@ class TestPlatform {
   services::Platform& platform() { return runtime_->platform(); }
   storage::Database& db() { return runtime_->db(); }
   ManualClock& clock() { return clock_; }
+  // Sessions and login throttling: real time in production, moved separately in tests.
+  ManualClock& session_clock() { return session_clock_; }
   unsigned short port() const { return port_; }
   const std::string& db_url() const { return config_.db_url; }
   const app::AppConfig& config() const { return config_; }
@@ -46,6 +48,7 @@ class TestPlatform {
   std::shared_ptr<TestDatabase> database_;
   std::string files_dir_;
   ManualClock clock_;
+  ManualClock session_clock_;
   app::AppConfig config_;
   std::unique_ptr<app::Runtime> runtime_;
   std::unique_ptr<http::Server> server_;
