@@ -45,6 +45,7 @@ int Serve(const CommonOptions& common, const std::optional<std::string>& listen,
   if (listen) {
     if (auto st = ApplyListen(*config, *listen); !st.ok()) return Fail(st.error());
   }
+  spdlog::set_level(spdlog::level::info);
   SystemClock system_clock;
   // The test clock starts at the real time and moves only by PUT /test/clock.
   ManualClock manual_clock{system_clock.Now()};
@@ -141,6 +142,8 @@ int RunCli(int argc, char** argv) {
   // Logs go to stderr so that stdout carries only what a command answers (the demo
   // logins, the listening address).
   spdlog::set_default_logger(spdlog::stderr_color_mt("liantiao"));
+  // One-shot commands print their answer and, on failure, one line; `serve` logs more.
+  spdlog::set_level(spdlog::level::warn);
   CLI::App cli{"liantiao: joint-debugging onboarding platform for real-name devices (联调对接平台)"};
   cli.require_subcommand(1);
   CommonOptions common;

@@ -1,0 +1,147 @@
+// The command line of api.md, run as a subprocess on a fresh database of each kind.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "storage/database.h"
+#include "testing/test_database.h"
+
+namespace liantiao {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CliRun {
+  int exit_code;
+  std::string out, err;
+};
+
+class CliTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    db_ = std::make_unique<testing::TestDatabase>(testing::TestDatabase::Create(GetParam()));
+    ASSERT_FALSE(db_->url().empty());
+    dir_ = fs::temp_directory_path() / ("lt_cli_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  static std::string Quote(const std::string& s) {
+    std::string q = "'";
+    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
+  }
+  static std::string Slurp(const fs::path& p) {
+    std::ifstream f(p);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+  }
+
+  // Runs `liantiao ARGS --db URL` (with_db) and stdin text; captures everything.
+  CliRun Liantiao(const std::string& args, const std::string& stdin_text = "", bool with_db = true,
+               const std::string& env = "") {
+    const fs::path in = dir_ / "stdin", out = dir_ / "stdout", err = dir_ / "stderr";
+    std::ofstream(in) << stdin_text;
+    std::string cmd = "cd " + Quote(dir_.string()) + " && env LIANTIAO_PASSWORD_COST=min LIANTIAO_MASTER_KEY=" +
+                      std::string(64, 'c') + " LIANTIAO_FILES_DIR=" + Quote((dir_ / "files").string()) + " " + env +
+                      " " + LIANTIAO_BINARY + " " + args + (with_db ? " --db " + Quote(db_->url()) : "") + " <" +
+                      Quote(in.string()) + " >" + Quote(out.string()) + " 2>" + Quote(err.string());
+    const int status = std::system(cmd.c_str());
+    return CliRun{WIFEXITED(status) ? WEXITSTATUS(status) : -1, Slurp(out), Slurp(err)};
+  }
+
+  std::unique_ptr<testing::TestDatabase> db_;
+  fs::path dir_;
+};
+
+TEST_P(CliTest, UsageErrorsExitTwo) {
+  EXPECT_EQ(Liantiao("--help", "", false).exit_code, 0);
+  EXPECT_EQ(Liantiao("", "", false).exit_code, 2);
+  EXPECT_EQ(Liantiao("frobnicate", "", false).exit_code, 2);
+  EXPECT_EQ(Liantiao("user add --username x", "", false).exit_code, 2);  // --role and --password-stdin missing
+}
+
+TEST_P(CliTest, UserAddReadsThePasswordFromStdinAndRefusesDuplicates) {
+  CliRun ok = Liantiao("user add --role city_reviewer --city 440100 --username user1 --password-stdin", "Passw0rd!cli\n");
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_NE(ok.out.find("user1"), std::string::npos);
+  CliRun again = Liantiao("user add --role city_reviewer --city 440100 --username user1 --password-stdin", "Passw0rd!cli\n");
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_EQ(std::count(again.err.begin(), again.err.end(), '\n'), 1) << again.err;  // one clear line
+  EXPECT_NE(again.err.find("already_exists"), std::string::npos) << again.err;
+  EXPECT_EQ(Liantiao("user add --role wizard --username u2 --password-stdin", "Passw0rd!cli\n").exit_code, 1);
+  EXPECT_EQ(Liantiao("user add --role city_reviewer --city 999999 --username u3 --password-stdin", "Passw0rd!cli\n")
+                .exit_code,
+            1);
+}
+
+TEST_P(CliTest, CalendarImportJsonAndIcs) {
+  std::ofstream(dir_ / "2027.json") << R"({"year": 2027, "holidays": ["2027-01-01"], "workdays": []})";
+  CliRun ok = Liantiao("calendar import 2027.json");
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_NE(ok.out.find("2027"), std::string::npos);
+  std::ofstream(dir_ / "bad.json") << R"({"year": 2027, "holidays": ["2027-02-30"]})";
+  CliRun bad = Liantiao("calendar import bad.json");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_EQ(std::count(bad.err.begin(), bad.err.end(), '\n'), 1) << bad.err;
+  const fs::path ics = fs::path(LIANTIAO_SOURCE_DIR) / "tests/domain/testdata/chinese-days-2026.ics";
+  CliRun feed = Liantiao("calendar import " + Quote(ics.string()));
+  EXPECT_EQ(feed.exit_code, 0) << feed.err;
+  EXPECT_EQ(Liantiao("calendar import missing.json").exit_code, 1);
+}
+
+TEST_P(CliTest, HistoryVerifyNamesTheFirstBrokenEntry) {
+  ASSERT_EQ(Liantiao("user add --role province --username prov1 --password-stdin", "Passw0rd!cli\n").exit_code, 0);
+  ASSERT_EQ(Liantiao("user add --role province --username prov2 --password-stdin", "Passw0rd!cli\n").exit_code, 0);
+  CliRun ok = Liantiao("history verify");
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_NE(ok.out.find("history ok: 2 entries"), std::string::npos) << ok.out;
+  {
+    auto url = storage::ParseDbUrl(db_->url());
+    ASSERT_TRUE(url.ok());
+    auto db = storage::Database::Open(*url, 1);
+    ASSERT_TRUE(db.ok());
+    auto st = (*db)->Transact<Ok>([](soci::session& sql) -> Result<Ok> {
+      sql << "UPDATE history SET actor_name = 'someone else' WHERE seq = 1";
+      return Ok{};
+    });
+    ASSERT_TRUE(st.ok());
+  }
+  CliRun broken = Liantiao("history verify");
+  EXPECT_EQ(broken.exit_code, 1);
+  EXPECT_NE(broken.err.find("broken at entry 1"), std::string::npos) << broken.err;
+}
+
+TEST_P(CliTest, DemoFillsAnEmptyDatabaseOnlyOnce) {
+  CliRun demo = Liantiao("demo");
+  EXPECT_EQ(demo.exit_code, 0) << demo.err;
+  for (const char* login : {"admin", "province", "huaan", "jietong", "reviewer_440100", "Liantiao@2026"}) {
+    EXPECT_NE(demo.out.find(login), std::string::npos) << login;
+  }
+  EXPECT_EQ(demo.out.find("[info]"), std::string::npos);  // logs go to stderr
+  EXPECT_EQ(Liantiao("history verify").exit_code, 0);
+  CliRun again = Liantiao("demo");
+  EXPECT_EQ(again.exit_code, 1);
+}
+
+TEST_P(CliTest, BadConfigurationStopsStartUpNamingTheKey) {
+  CliRun bad = Liantiao("serve --listen 127.0.0.1:0", "", true, "LIANTIAO_THREADS=lots");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("threads"), std::string::npos) << bad.err;
+  CliRun listen = Liantiao("serve --listen nowhere");
+  EXPECT_EQ(listen.exit_code, 1);
+  EXPECT_NE(listen.err.find("listen"), std::string::npos) << listen.err;
+  CliRun db = Liantiao("history verify --db mysql://x", "", false);
+  EXPECT_EQ(db.exit_code, 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Databases, CliTest, ::testing::ValuesIn(testing::TestDatabaseKinds()),
+                         [](const auto& param_info) { return param_info.param; });
+
+}  // namespace
+}  // namespace liantiao
