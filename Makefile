@@ -1,7 +1,7 @@
 # The two commands a newcomer needs: `make run` and `make test`.
 JOBS ?= $(shell nproc)
 
-.PHONY: all build run test test-unit bootstrap clean format
+.PHONY: all build run test test-unit bench bootstrap clean format
 
 all: build
 
@@ -24,6 +24,9 @@ test: build
 # Without PostgreSQL (quicker while developing).
 test-unit: build
 	@ctest --preset default -j $(JOBS)
+
+bench: build
+	@bench/run
 
 format:
 	@find src tests bench -name '*.cc' -o -name '*.h' | xargs clang-format -i

@@ -276,9 +276,8 @@ int Run(const std::string& kind, int apps) {
   const std::string inbox_sql =
       "SELECT a.id, a.vendor_id, v.name, a.city_code, c.name, a.path, a.state, a.late, a.created_at, a.updated_at, "
       "a.submitted_at, d.kind, d.started_at, d.due_at, d.done_at, d.provisional, d.working_days FROM applications a "
-      "JOIN vendors v ON v.id = a.vendor_id JOIN cities c ON c.code = a.city_code LEFT JOIN deadlines d ON d.id = "
-      "(SELECT MIN(d2.id) FROM deadlines d2 WHERE d2.application_id = a.id AND d2.done_at IS NULL AND "
-      "d2.complaint_id IS NULL) WHERE 1 = 1 AND a.city_code = :c ORDER BY CASE WHEN d.due_at IS NULL THEN 1 ELSE 0 "
+      "JOIN vendors v ON v.id = a.vendor_id JOIN cities c ON c.code = a.city_code LEFT JOIN deadlines d ON "
+      "d.application_id = a.id AND d.done_at IS NULL AND d.complaint_id IS NULL WHERE 1 = 1 AND a.city_code = :c ORDER BY CASE WHEN d.due_at IS NULL THEN 1 ELSE 0 "
       "END, d.due_at, a.id DESC LIMIT 50 OFFSET 0";
   auto direct_inbox = Time(n, [&](int) {
     (void)(*rt)->db().Read<Ok>([&](soci::session& sql) -> Result<Ok> {
@@ -304,14 +303,24 @@ int Run(const std::string& kind, int apps) {
   auto api_stats = Time(5, [&](int) { province.Get("/api/v1/stats"); });
   Row("city statistics, 21 cities", P95(api_stats), P95(direct_stats) + " (service)", api_stats.p95 / direct_stats.p95,
       "≤ 200 ms");
-  // One sweep over every open deadline: all are overdue at this instant.
+  // A routine sweep: 100,000 open deadlines of which those of the first seeded day
+  // (about 2%) have just passed.
+  admin.Put("/api/v1/test/clock", {{"now", "2026-09-25T00:00:01+08:00"}});
+  const auto r0 = Clock_::now();
+  auto routine = admin.Post("/api/v1/test/sweep");
+  const double routine_ms = Ms(Clock_::now() - r0);
+  char routine_text[96];
+  std::snprintf(routine_text, sizeof routine_text, "%.0f ms, %s alerts raised", routine_ms,
+                routine.json()["raised"].dump().c_str());
+  Row("routine sweep over 100,000 open deadlines", routine_text, "–", 0, "≤ 1 s");
+  // The extreme: every remaining open deadline is overdue at once.
   admin.Put("/api/v1/test/clock", {{"now", "2027-03-01T00:00:00+08:00"}});
   const auto t0 = Clock_::now();
   auto sweep = admin.Post("/api/v1/test/sweep");
   const double sweep_ms = Ms(Clock_::now() - t0);
   char sweep_text[96];
   std::snprintf(sweep_text, sizeof sweep_text, "%.0f ms, %s alerts raised", sweep_ms, sweep.json()["raised"].dump().c_str());
-  Row("one sweep over all open deadlines", sweep_text, "–", 0, "≤ 1 s for 100,000");
+  Row("one sweep raising every remaining deadline at once", sweep_text, "–", 0, "≤ 1 s");
   const long hwm = ReadStatusKb(server.pid, "VmHWM"), rss = ReadStatusKb(server.pid, "VmRSS");
   char mem[96];
   std::snprintf(mem, sizeof mem, "VmRSS %.1f MB, peak (VmHWM) %.1f MB", rss / 1024.0, hwm / 1024.0);

@@ -1,5 +1,7 @@
 #include "services/alert_service.h"
 
+#include <limits>
+
 #include "services/auth_service.h"
 #include "services/history.h"
 #include "services/notifications.h"
@@ -130,52 +132,77 @@ Result<json> AlertService::Urge(const Principal& p, long long id, const std::str
 
 Result<SweepResult> AlertService::Sweep(Instant now) {
   const long long at = ToUnix(now);
+  // Batches bound the memory a sweep needs (100,000 overdue deadlines would otherwise
+  // be held at once); all batches share one transaction, so a sweep raises all or none.
+  constexpr long long kBatch = 5000;
   return deps_.db.Transact<SweepResult>([&](soci::session& sql) -> Result<SweepResult> {
-    // One statement raises them all; ON CONFLICT makes a concurrent sweeper's rows
-    // a no-op, and RETURNING tells which rows this sweep raised.
     struct Raised {
       long long id, application_id;
       std::optional<long long> complaint_id;
       std::string kind, city;
     };
-    std::vector<Raised> raised;
-    soci::rowset<soci::row> rows =
-        (sql.prepare << "INSERT INTO alerts (deadline_id, kind, application_id, complaint_id, city_code, "
-                        "due_at, raised_at, status) SELECT d.id, CASE d.kind WHEN 'complaint_verification' "
-                        "THEN 'complaint_overdue' ELSE d.kind || '_overdue' END, d.application_id, "
-                        "d.complaint_id, d.city_code, d.due_at, :now, 'open' FROM deadlines d "
-                        "WHERE d.done_at IS NULL AND d.alert_raised = 0 AND d.due_at < :now2 "
-                        "ON CONFLICT (deadline_id) DO NOTHING "
-                        "RETURNING id, application_id, complaint_id, kind, city_code",
-         soci::use(at), soci::use(at));
-    for (const soci::row& r : rows) {
-      raised.push_back({GetInt(r, 0), GetInt(r, 1), GetOptInt(r, 2), GetText(r, 3), GetText(r, 4)});
-    }
-    sql << "UPDATE deadlines SET alert_raised = 1 WHERE alert_raised = 0 AND done_at IS NULL "
-           "AND due_at < :now AND id IN (SELECT deadline_id FROM alerts)",
-        soci::use(at);
-    std::vector<HistoryEntry> entries;
-    std::vector<std::pair<Audience, Notice>> notices;
-    entries.reserve(raised.size());
-    for (const Raised& a : raised) {
-      entries.push_back(HistoryEntry{.entity = "alert", .entity_id = a.id, .application_id = a.application_id,
-                                     .city_code = a.city, .actor = Actor::System(), .action = "raise",
-                                     .before = "", .after = "open", .reason = a.kind, .at = now});
-      Notice n{"alert_raised", AlertTitle(a.kind), "申请编号 " + std::to_string(a.application_id),
-               a.application_id, a.complaint_id, a.id};
-      notices.emplace_back(Audience{Role::kCityReviewer, a.city, std::nullopt}, n);
-      if (a.kind == "rectification_overdue") {
-        notices.emplace_back(Audience{Role::kTechSupport, a.city, std::nullopt}, n);
+    long long total = 0;
+    for (;;) {
+      // One statement raises a batch; ON CONFLICT makes a concurrent sweeper's rows a
+      // no-op, and RETURNING tells which rows this sweep raised.
+      std::vector<Raised> raised;
+      soci::rowset<soci::row> rows =
+          (sql.prepare << "INSERT INTO alerts (deadline_id, kind, application_id, complaint_id, city_code, "
+                          "due_at, raised_at, status) SELECT d.id, CASE d.kind WHEN 'complaint_verification' "
+                          "THEN 'complaint_overdue' ELSE d.kind || '_overdue' END, d.application_id, "
+                          "d.complaint_id, d.city_code, d.due_at, :now, 'open' FROM deadlines d "
+                          "WHERE d.done_at IS NULL AND d.alert_raised = 0 AND d.due_at < :now2 "
+                          "LIMIT :batch "
+                          "ON CONFLICT (deadline_id) DO NOTHING "
+                          "RETURNING id, application_id, complaint_id, kind, city_code",
+           soci::use(at), soci::use(at), soci::use(kBatch));
+      long long lo = std::numeric_limits<long long>::max(), hi = 0;
+      for (const soci::row& r : rows) {
+        raised.push_back({GetInt(r, 0), GetInt(r, 1), GetOptInt(r, 2), GetText(r, 3), GetText(r, 4)});
+        lo = std::min(lo, raised.back().id);
+        hi = std::max(hi, raised.back().id);
       }
+      if (raised.empty()) {
+        // Rows another sweeper raised first still need their flag, or the next batch
+        // would select them again forever.
+        long long pending = 0;
+        sql << "UPDATE deadlines SET alert_raised = 1 WHERE alert_raised = 0 AND done_at IS NULL "
+               "AND due_at < :now AND id IN (SELECT deadline_id FROM alerts)",
+            soci::use(at);
+        sql << "SELECT COUNT(*) FROM deadlines WHERE alert_raised = 0 AND done_at IS NULL AND due_at < :now",
+            soci::use(at), soci::into(pending);
+        if (pending == 0) break;
+        continue;
+      }
+      // Every alert in [lo, hi] has a deadline that is now raised, whoever raised it.
+      sql << "UPDATE deadlines SET alert_raised = 1 WHERE alert_raised = 0 AND id IN "
+             "(SELECT deadline_id FROM alerts WHERE id BETWEEN :lo AND :hi)",
+          soci::use(lo), soci::use(hi);
+      std::vector<HistoryEntry> entries;
+      std::vector<std::pair<Audience, Notice>> notices;
+      entries.reserve(raised.size());
+      for (const Raised& a : raised) {
+        entries.push_back(HistoryEntry{.entity = "alert", .entity_id = a.id, .application_id = a.application_id,
+                                       .city_code = a.city, .actor = Actor::System(), .action = "raise",
+                                       .before = "", .after = "open", .reason = a.kind, .at = now});
+        Notice n{"alert_raised", AlertTitle(a.kind), "申请编号 " + std::to_string(a.application_id),
+                 a.application_id, a.complaint_id, a.id};
+        notices.emplace_back(Audience{Role::kCityReviewer, a.city, std::nullopt}, n);
+        if (a.kind == "rectification_overdue") {
+          notices.emplace_back(Audience{Role::kTechSupport, a.city, std::nullopt}, n);
+        }
+      }
+      LT_RETURN_IF_ERROR(AppendHistoryBatch(sql, entries));
+      NotifyMany(sql, notices, now);
+      total += static_cast<long long>(raised.size());
     }
-    if (!raised.empty()) {
-      notices.emplace_back(Audience{Role::kProvince, std::nullopt, std::nullopt},
-                           Notice{"alerts_raised", "平台自动预警：新增逾期事项 " + std::to_string(raised.size()) + " 项",
-                                  "", std::nullopt, std::nullopt, std::nullopt});
+    if (total > 0) {
+      Notify(sql, Audience{Role::kProvince, std::nullopt, std::nullopt},
+             Notice{"alerts_raised", "平台自动预警：新增逾期事项 " + std::to_string(total) + " 项", "",
+                    std::nullopt, std::nullopt, std::nullopt},
+             now);
     }
-    LT_RETURN_IF_ERROR(AppendHistoryBatch(sql, entries));
-    NotifyMany(sql, notices, now);
-    return SweepResult{static_cast<long long>(raised.size())};
+    return SweepResult{total};
   });
 }
 

@@ -223,8 +223,10 @@ Result<json> ApplicationService::List(const Principal& p, const ApplicationQuery
         "a.created_at, a.updated_at, a.submitted_at, d.kind, d.started_at, d.due_at, d.done_at, "
         "d.provisional, d.working_days FROM applications a "
         "JOIN vendors v ON v.id = a.vendor_id JOIN cities c ON c.code = a.city_code "
-        "LEFT JOIN deadlines d ON d.id = (SELECT MIN(d2.id) FROM deadlines d2 WHERE "
-        "d2.application_id = a.id AND d2.done_at IS NULL AND d2.complaint_id IS NULL) " +
+        // An application has at most one open deadline of its own (review or joint
+        // test; complaint deadlines are the complaint's), so a plain join finds it
+        // without a correlated subquery per row.
+        "LEFT JOIN deadlines d ON d.application_id = a.id AND d.done_at IS NULL AND d.complaint_id IS NULL " +
         where + " ORDER BY CASE WHEN d.due_at IS NULL THEN 1 ELSE 0 END, d.due_at, a.id DESC "
         "LIMIT :limit OFFSET :offset";
     std::string count_query = "SELECT COUNT(*) FROM applications a " + where;

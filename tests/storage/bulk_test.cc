@@ -27,7 +27,7 @@ TEST_P(BulkTest, InsertsAllRowsAcrossChunksWithTypesAndNulls) {
   // 3 columns → 1333 rows a chunk: 3000 rows take three statements.
   for (int i = 0; i < 3000; ++i) {
     rows.push_back({std::to_string(i), i % 2 ? std::optional<std::string>("名称 " + std::to_string(i)) : std::nullopt,
-                    "it's \"quoted\" ;"});
+                    "it's \"quoted\" ;\ttab\\back\nline\r\\N"});
   }
   auto st = (*db)->Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
     BulkInsert(sql, "t", {"n", "label", "note"}, rows);
@@ -41,7 +41,7 @@ TEST_P(BulkTest, InsertsAllRowsAcrossChunksWithTypesAndNulls) {
     std::string label, note;
     sql << "SELECT label, note FROM t WHERE n = 2999", soci::into(label), soci::into(note);
     EXPECT_EQ(label, "名称 2999");
-    EXPECT_EQ(note, "it's \"quoted\" ;");
+    EXPECT_EQ(note, "it's \"quoted\" ;\ttab\\back\nline\r\\N");
     return std::vector<long long>{count, sum, nulls};
   });
   ASSERT_TRUE(check.ok());
