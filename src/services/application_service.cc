@@ -74,7 +74,9 @@ Result<AppRow> LoadApplication(soci::session& sql, long long id) {
     if (!state) return MakeError(ErrorCode::kInternal, "申请状态数据无效");
     return AppRow{GetInt(r, 0), GetInt(r, 1), GetText(r, 2), *state};
   }
-  return MakeError(ErrorCode::kNotFound, "申请不存在", {{"id", id}});
+  // The same answer as for a record outside the caller's scope, so neither tells the
+  // other apart.
+  return MakeError(ErrorCode::kNotFound, "申请不存在");
 }
 
 Result<AppRow> LockApplication(soci::session& sql, long long id) {

@@ -43,7 +43,7 @@ Result<ComplaintRow> LoadComplaint(soci::session& sql, long long id, bool lock) 
     if (!s) return MakeError(ErrorCode::kInternal, "投诉状态数据无效");
     return ComplaintRow{GetInt(r, 0), GetInt(r, 1), GetInt(r, 2), GetText(r, 3), *s};
   }
-  return MakeError(ErrorCode::kNotFound, "投诉不存在", {{"id", id}});
+  return MakeError(ErrorCode::kNotFound, "投诉不存在");  // as for a foreign complaint
 }
 
 Status Transition(soci::session& sql, const ComplaintRow& c, ComplaintAction action,

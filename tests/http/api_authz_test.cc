@@ -629,6 +629,7 @@ TEST_P(ApiAuthzTest, AForeignRecordLooksLikeAMissingOne) {
     EXPECT_EQ(missing.status, 404) << Name(caller);
     EXPECT_EQ(foreign.json()["error"]["code"], missing.json()["error"]["code"]) << Name(caller);
     EXPECT_EQ(foreign.json()["error"]["message"], missing.json()["error"]["message"]) << Name(caller);
+    EXPECT_EQ(foreign.body, missing.body) << Name(caller);  // not even the details differ
     auto mat = client.Get(prefix + app + "/materials/" + std::to_string(material_));
     EXPECT_EQ(mat.status, 404) << Name(caller);
     EXPECT_EQ(mat.body.find("%PDF"), std::string::npos) << Name(caller);
