@@ -95,6 +95,30 @@ TEST_P(CliTest, CalendarImportJsonAndIcs) {
   EXPECT_EQ(Liantiao("calendar import missing.json").exit_code, 1);
 }
 
+TEST_P(CliTest, IcsImportMergesIntoStoredYears) {
+  // A feed holding only a holiday that spills into 2026-12-31 must not wipe 2026.
+  std::ofstream(dir_ / "spill.ics") << "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY:元旦 休\r\n"
+                                       "DTSTART;VALUE=DATE:20261231\r\nDTEND;VALUE=DATE:20270102\r\n"
+                                       "END:VEVENT\r\nEND:VCALENDAR\r\n";
+  CliRun r = Liantiao("calendar import spill.ics");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // The stored 2026 keeps its holidays (10-01) and adjusted working days (10-10), and
+  // gains the imported 12-31.
+  auto url = storage::ParseDbUrl(db_->url());
+  ASSERT_TRUE(url.ok());
+  auto db = storage::Database::Open(*url, 1);
+  ASSERT_TRUE(db.ok());
+  auto workdays = (*db)->Read<std::string>([](soci::session& sql) -> Result<std::string> {
+    std::string w, h;
+    sql << "SELECT workdays, holidays FROM calendar_years WHERE year = 2026", soci::into(w), soci::into(h);
+    return w + h;
+  });
+  ASSERT_TRUE(workdays.ok());
+  EXPECT_NE(workdays->find("2026-10-10"), std::string::npos);
+  EXPECT_NE(workdays->find("2026-12-31"), std::string::npos);
+  EXPECT_NE(workdays->find("2026-10-01"), std::string::npos);
+}
+
 TEST_P(CliTest, HistoryVerifyNamesTheFirstBrokenEntry) {
   ASSERT_EQ(Liantiao("user add --role province --username prov1 --password-stdin", "Passw0rd!cli\n").exit_code, 0);
   ASSERT_EQ(Liantiao("user add --role province --username prov2 --password-stdin", "Passw0rd!cli\n").exit_code, 0);
