@@ -121,6 +121,13 @@ std::string HttpResponse::header(const std::string& name) const {
   return it == headers.end() ? std::string() : it->second;
 }
 
+std::string HttpResponse::error_code() const {
+  const nlohmann::json j = json();
+  if (!j.is_object() || !j.contains("error") || !j["error"].is_object()) return "";
+  const auto it = j["error"].find("code");
+  return it != j["error"].end() && it->is_string() ? it->get<std::string>() : "";
+}
+
 HttpClient::HttpClient(unsigned short port, std::string host) : host_(std::move(host)), port_(port) {}
 
 std::string HttpClient::Cookie(const std::string& name) const {
@@ -147,6 +154,21 @@ HttpResponse HttpClient::Put(const std::string& path, const nlohmann::json& body
 
 HttpResponse HttpClient::Delete(const std::string& path, const Headers& headers) {
   return Send("DELETE", path, "", "", headers);
+}
+
+HttpResponse HttpClient::PostRaw(const std::string& path, const std::string& body,
+                                 const std::string& content_type, const Headers& headers) {
+  return Send("POST", path, body, content_type, headers);
+}
+
+std::string HttpClient::Login(const std::string& username, const std::string& password) {
+  const HttpResponse r = Post("/api/v1/session", {{"username", username}, {"password", password}});
+  const nlohmann::json j = r.json();
+  if (r.status != 200 && r.status != 201) return "";
+  if (!j.is_object() || !j.contains("token") || !j["token"].is_string()) return "";
+  const std::string token = j["token"].get<std::string>();
+  SetBearer(token);
+  return token;
 }
 
 HttpResponse HttpClient::PostMultipart(const std::string& path, const std::map<std::string, std::string>& fields,

@@ -21,6 +21,8 @@ struct HttpResponse {
   nlohmann::json json() const;
   // The first value of a header (name in any case); empty when absent.
   std::string header(const std::string& name) const;
+  // json()["error"]["code"], or "" when the body is not an error.
+  std::string error_code() const;
 };
 
 // A file part of a multipart/form-data request.
@@ -54,6 +56,17 @@ class HttpClient {
   // which the traversal tests rely on.
   HttpResponse Send(const std::string& method, const std::string& path, const std::string& body,
                     const std::string& content_type, const Headers& headers = {});
+
+  // A raw body with its content type (POST).
+  HttpResponse PostRaw(const std::string& path, const std::string& body, const std::string& content_type,
+                       const Headers& headers = {});
+
+  // "Authorization: Bearer <token>" on every request; an empty token removes it.
+  void SetBearer(const std::string& token) { SetDefaultHeader("Authorization", token.empty() ? "" : "Bearer " + token); }
+  void UseCookies(bool on) { EnableCookies(on); }
+  void SetHeader(const std::string& name, const std::string& value) { SetDefaultHeader(name, value); }
+  // POST /api/v1/session; on success sets the bearer token and returns it, else "".
+  std::string Login(const std::string& username, const std::string& password);
 
   // Remember Set-Cookie values and send them back on later requests.
   void EnableCookies(bool on = true) { keep_cookies_ = on; }
