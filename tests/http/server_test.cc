@@ -198,6 +198,10 @@ TEST_F(ServerTest, JsonBodyRoundTripAndMalformedJson) {
   EXPECT_EQ(r.json()["echo"]["name"], "张三");
   ExpectErrorJson(Client().Send("POST", "/api/v1/echo", "{nope", "application/json"), 400, "malformed_json");
   ExpectErrorJson(Client().Send("POST", "/api/v1/echo", "[1]", "application/json"), 400, "malformed_json");
+  // The client's shorthands: a raw body and the error code of an error body.
+  auto raw = Client().PostRaw("/api/v1/echo", "{bad", "application/json");
+  EXPECT_EQ(raw.error_code(), "malformed_json");
+  EXPECT_EQ(r.error_code(), "");
 }
 
 TEST_F(ServerTest, BodyOverLimitIs413) {
@@ -291,6 +295,14 @@ TEST_F(ServerTest, ClientKeepsCookiesLikeABrowser) {
   EXPECT_EQ(browser.Post("/api/v1/me").status, 403);
   browser.SetDefaultHeader("X-CSRF-Token", login.json()["csrf_token"].get<std::string>());
   EXPECT_EQ(browser.Post("/api/v1/me").status, 200);
+  // Without cookies the same client is anonymous; with a Bearer token it is not.
+  HttpClient plain = Client();
+  plain.UseCookies(false);
+  EXPECT_EQ(plain.Get("/api/v1/me").error_code(), "unauthenticated");
+  plain.SetBearer(kGoodToken);
+  EXPECT_EQ(plain.Post("/api/v1/me").status, 200);
+  plain.SetBearer("");
+  EXPECT_EQ(plain.Get("/api/v1/me").status, 401);
 }
 
 TEST_F(ServerTest, SecurityHeadersOnEveryResponse) {
@@ -336,7 +348,7 @@ TEST_F(ServerTest, DeepLinksFallBackToIndex) {
 }
 
 TEST_F(ServerTest, PathTraversalIsNotServed) {
-  for (const auto& path : {"/../secret.txt", "/../etc/passwd", "/%2e%2e/secret.txt", "/assets/../../secret.txt",
+  for (const auto& path : {"/../secret.txt", "/../etc/passwd", "/%2e%2e/secret.txt", "/%2e%2e/etc/passwd", "/assets/../../secret.txt",
                            "/..%2fsecret.txt"}) {
     SCOPED_TRACE(path);
     auto r = Client().Get(path);
