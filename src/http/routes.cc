@@ -101,6 +101,14 @@ Result<int> QueryInt(const Request& req, const char* name, int fallback) {
   return out;
 }
 
+// The multipart part named "file" that every upload carries.
+Result<const UploadedFile*> FileField(const Request& req) {
+  for (const auto& f : req.files) {
+    if (f.field == "file") return &f;
+  }
+  return MakeError(ErrorCode::kMissingField, "缺少上传文件：file", {{"field", "file"}});
+}
+
 Response Ok(const json& body, int status = 200) { return Response::JsonBody(body, status); }
 
 Response Download(const services::FileDownload& f) {
@@ -287,11 +295,7 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
     if (kind == req.form.end()) {
       return MakeError(ErrorCode::kMissingField, "缺少必填字段：kind", {{"field", "kind"}});
     }
-    const UploadedFile* file = nullptr;
-    for (const auto& f : req.files) {
-      if (f.field == "file") file = &f;
-    }
-    if (!file) return MakeError(ErrorCode::kMissingField, "缺少上传文件：file", {{"field", "file"}});
+    LT_ASSIGN_OR_RETURN(const UploadedFile* file, FileField(req));
     return Render(pf.applications.UploadMaterial(*req.principal, id, kind->second, file->filename, file->data), 201);
   });
   t.Add(Method::kGet, "/applications/:id/materials/:mid", kLogged, [&pf](Request& req) -> Result<Response> {
@@ -363,11 +367,7 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
   });
   t.Add(Method::kPost, "/complaints/:id/evidence", kVendor, [&pf](Request& req) -> Result<Response> {
     LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
-    const UploadedFile* file = nullptr;
-    for (const auto& f : req.files) {
-      if (f.field == "file") file = &f;
-    }
-    if (!file) return MakeError(ErrorCode::kMissingField, "缺少上传文件：file", {{"field", "file"}});
+    LT_ASSIGN_OR_RETURN(const UploadedFile* file, FileField(req));
     auto desc = req.form.find("description");
     return Render(pf.complaints.AddEvidence(*req.principal, id, file->filename, file->data,
                                             desc == req.form.end() ? "" : desc->second), 201);

@@ -253,7 +253,13 @@ Result<json> ComplaintService::Get(const Principal& p, long long id) {
 }
 
 Result<FileDownload> ComplaintService::DownloadEvidence(const Principal& p, long long id, long long evidence_id) {
-  auto meta = deps_.db.Read<FileDownload>([&](soci::session& sql) -> Result<FileDownload> {
+  // The platform's own evidence is stored in the row itself; a vendor's file is in the
+  // file store under its hash.
+  struct Found {
+    FileDownload file;  // data: the content (platform) or the hash (vendor)
+    bool in_store;
+  };
+  auto found = deps_.db.Read<Found>([&](soci::session& sql) -> Result<Found> {
     LT_ASSIGN_OR_RETURN(ComplaintRow c, LoadComplaint(sql, id, false));
     LT_RETURN_IF_ERROR(RequireInScope(p, c.city_code, c.vendor_id, "投诉"));
     soci::rowset<soci::row> rows =
@@ -261,19 +267,16 @@ Result<FileDownload> ComplaintService::DownloadEvidence(const Principal& p, long
                         "WHERE id = :e AND complaint_id = :c",
          soci::use(evidence_id), soci::use(id));
     for (const soci::row& r : rows) {
-      if (GetText(r, 3) == "platform") return FileDownload{GetText(r, 0), GetText(r, 1), "inline:" + GetText(r, 4)};
-      return FileDownload{GetText(r, 0), GetText(r, 1), GetText(r, 2)};
+      const bool platform = GetText(r, 3) == "platform";
+      return Found{FileDownload{GetText(r, 0), GetText(r, 1), GetText(r, platform ? 4 : 2)}, !platform};
     }
     return MakeError(ErrorCode::kNotFound, "证据不存在");
   });
-  if (!meta.ok()) return meta.take_error();
-  if (meta->data.rfind("inline:", 0) == 0) {
-    meta->data = meta->data.substr(7);
-    return meta;
+  if (!found.ok()) return found.take_error();
+  if (found->in_store) {
+    LT_ASSIGN_OR_RETURN(found->file.data, deps_.files.Read(found->file.data));
   }
-  LT_ASSIGN_OR_RETURN(std::string bytes, deps_.files.Read(meta->data));
-  meta->data = std::move(bytes);
-  return meta;
+  return std::move(found->file);
 }
 
 Result<json> ComplaintService::Verify(const Principal& p, long long id, const Verification& v) {

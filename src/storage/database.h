@@ -63,6 +63,8 @@ class Database {
 
  private:
   Database(Dialect dialect, std::size_t pool_size);
+  template <typename T>
+  Result<T> Run(bool write, const std::function<Result<T>(soci::session&)>& fn);
   Status RunInTransaction(bool write, const std::function<Status(soci::session&)>& fn);
 
   Dialect dialect_;
@@ -71,9 +73,9 @@ class Database {
 };
 
 template <typename T>
-Result<T> Database::Transact(const std::function<Result<T>(soci::session&)>& fn) {
+Result<T> Database::Run(bool write, const std::function<Result<T>(soci::session&)>& fn) {
   std::optional<Result<T>> out;
-  Status st = RunInTransaction(true, [&](soci::session& s) -> Status {
+  Status st = RunInTransaction(write, [&](soci::session& s) -> Status {
     out.emplace(fn(s));
     if (!out->ok()) return out->error();
     return OkStatus();
@@ -83,15 +85,13 @@ Result<T> Database::Transact(const std::function<Result<T>(soci::session&)>& fn)
 }
 
 template <typename T>
+Result<T> Database::Transact(const std::function<Result<T>(soci::session&)>& fn) {
+  return Run<T>(true, fn);
+}
+
+template <typename T>
 Result<T> Database::Read(const std::function<Result<T>(soci::session&)>& fn) {
-  std::optional<Result<T>> out;
-  Status st = RunInTransaction(false, [&](soci::session& s) -> Status {
-    out.emplace(fn(s));
-    if (!out->ok()) return out->error();
-    return OkStatus();
-  });
-  if (!st.ok()) return st.take_error();
-  return std::move(*out);
+  return Run<T>(false, fn);
 }
 
 }  // namespace liantiao::storage

@@ -236,7 +236,13 @@ TEST_P(ProcessTest, FoundedComplaintLeadsToRectificationNewKeyAndFreshWindow) {
   ASSERT_FALSE(c["evidence"].empty());
   EXPECT_EQ(c["evidence"][0]["source"], "platform");  // key history attached automatically
   const long long cid = c["id"];
-  Must(pf().complaints.AddEvidence(vendor_, cid, "screenshot.png", "\x89PNG\r\n\x1a\nxx", "截图"));
+  json uploaded = Must(pf().complaints.AddEvidence(vendor_, cid, "screenshot.png", "\x89PNG\r\n\x1a\nxx", "截图"));
+  // The platform's evidence comes from the row, the vendor's file from the store.
+  auto platform_file = Must(pf().complaints.DownloadEvidence(reviewer_, cid, c["evidence"][0]["id"]));
+  EXPECT_EQ(platform_file.content_type, "application/json");
+  EXPECT_EQ(json::parse(platform_file.data)[0]["app_id"], first_key);
+  auto vendor_file = Must(pf().complaints.DownloadEvidence(reviewer_, cid, uploaded["id"]));
+  EXPECT_EQ(vendor_file.data, "\x89PNG\r\n\x1a\nxx");
   EXPECT_EQ(CodeOf(pf().complaints.AddEvidence(vendor_, cid, "a.exe", "MZ....", "")), "unsupported_file_type");
 
   EXPECT_EQ(CodeOf(pf().complaints.ReportRectified(support_, cid, "done")), "invalid_transition");
