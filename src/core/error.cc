@@ -39,6 +39,7 @@ Entry Lookup(ErrorCode code) {
     case ErrorCode::kDatabaseError: return {"database_error", C::kInternal, "数据库错误，请稍后重试"};
     case ErrorCode::kStorageError: return {"storage_error", C::kInternal, "文件存储错误，请稍后重试"};
     case ErrorCode::kConfigError: return {"config_error", C::kInternal, "配置错误"};
+    case ErrorCode::kReportRenderFailed: return {"report_render_failed", C::kInternal, "联调测试报告生成失败"};
     case ErrorCode::kInternal: return {"internal", C::kInternal, "服务器内部错误"};
   }
   assert(false && "unknown ErrorCode");

@@ -47,7 +47,8 @@ enum class ErrorCode {
   kDatabaseError,
   kStorageError,
   kConfigError,
-  kInternal,
+  kReportRenderFailed,
+  kInternal,  // keep last: tests iterate the codes up to it
 };
 
 struct Error {

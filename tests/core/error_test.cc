@@ -30,5 +30,12 @@ TEST(ErrorCatalogue, MakeErrorUsesDefaultMessage) {
   EXPECT_EQ(f.details["id"], 3);
 }
 
+TEST(ErrorCatalogue, ReportRenderFailedIsInternal) {
+  Error e = MakeError(ErrorCode::kReportRenderFailed);
+  EXPECT_EQ(e.CodeWord(), "report_render_failed");
+  EXPECT_EQ(e.Category(), ErrorCategory::kInternal);
+  EXPECT_EQ(e.message, "联调测试报告生成失败");
+}
+
 }  // namespace
 }  // namespace liantiao
