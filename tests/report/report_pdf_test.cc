@@ -1,0 +1,167 @@
+#include "report/report_pdf.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace liantiao::report {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kDigest = "sha256:3f2a9c41d07be5a6c8e2f19b4d7a0c3e5f6b8d9e1a2c4b6d8f0e1a3c5b7d9f2e";
+constexpr const char* kVendor = "广州华安智能科技有限公司";
+constexpr const char* kLastCase = "考勤记录批量上传第六十四项";
+
+json FullReport() {
+  json cases = json::array();
+  const char* statuses[] = {"pass", "fail", "pending"};
+  for (int i = 1; i <= 64; ++i) {
+    cases.push_back({{"id", "case_" + std::to_string(i)},
+                     {"title", i == 64 ? std::string(kLastCase)
+                                       : "班组上传受理并取得异步处理结果（第 " + std::to_string(i) + " 项）"},
+                     {"required", i % 4 != 0},
+                     {"status", statuses[i % 3]},
+                     {"clause", "数据接口标准 Team.Add"},
+                     {"evidence_ids", {100 + i, 200 + i}}});
+  }
+  return {
+      {"title", "联调测试报告"},
+      {"application",
+       {{"id", 12}, {"state", "joint_testing"}, {"path", "first"}, {"city_code", "440100"},
+        {"city_name", "广州市"}, {"submitted_at", "2026-11-02T10:00:00+08:00"}}},
+      {"vendor", {{"name", kVendor}, {"credit_code", "91440101MA5CJQ4N59"}}},
+      {"products", {{{"name", "人脸识别闸机"}, {"model", "HA-F100"}, {"kind", "face_gate"}, {"version", "2.1"}}}},
+      {"profile", {{"name", "gd-v1.3"}, {"title", "广东省建筑工人管理服务信息平台数据接口标准"}, {"version", "1.3"}}},
+      {"key",
+       {{"app_id", "lt4401a9f3"}, {"issued_at", "2026-11-03T09:00:00+08:00"},
+        {"expires_at", "2026-12-03T09:00:00+08:00"}, {"revoked_at", nullptr}}},
+      {"cases", cases},
+      {"failures",
+       {{{"case_id", "payroll"}, {"rule", "worker_registered"}, {"clause", "数据接口标准 Payroll.Add"},
+         {"message", "工资发放记录中的工人未在项目登记"}, {"evidence_id", 130}}}},
+      {"summary",
+       {{"total", 64}, {"required", 48}, {"passed", 21}, {"failed", 22}, {"pending", 21},
+        {"required_passed", 16}, {"all_required_passed", false}, {"requests", 57}}},
+      {"generated_at", "2026-11-24T15:00:00+08:00"},
+      {"evidence_digest", kDigest},
+      {"source", {{"city_code", "440300"}, {"note", "已在深圳市通过联调"}}},
+  };
+}
+
+// Writes the PDF to a temporary file and answers what `pdftotext -layout` reads from it.
+// pdftotext (poppler-utils, installed by scripts/bootstrap) is required: without it the
+// test fails, because a report whose text cannot be checked is not known to be right.
+std::string PdfText(const std::string& pdf) {
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("liantiao-report-" + std::to_string(::getpid()) + "-" +
+                     ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".pdf");
+  {
+    std::ofstream f(path, std::ios::binary);
+    f.write(pdf.data(), static_cast<std::streamsize>(pdf.size()));
+  }
+  const std::string command = "pdftotext -layout '" + path.string() + "' - 2>&1";
+  std::string text;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  EXPECT_NE(pipe, nullptr) << "popen failed";
+  if (pipe != nullptr) {
+    char buf[4096];
+    std::size_t n = 0;
+    while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) text.append(buf, n);
+    const int status = ::pclose(pipe);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        << "pdftotext failed (install poppler-utils: scripts/bootstrap): " << text;
+  }
+  std::filesystem::remove(path);
+  return text;
+}
+
+// pdftotext drops the narrow spaces pango sets between Chinese and digits ("第 1 页" reads
+// back as "第1页"), so text is compared with ASCII spaces removed from both sides.
+std::string Squeezed(std::string s) {
+  std::erase(s, ' ');
+  return s;
+}
+
+bool Contains(const std::string& text, const std::string& want, std::size_t from = 0) {
+  return Squeezed(text).find(Squeezed(want), from) != std::string::npos;
+}
+
+TEST(RenderReportPdf, FullReportSpansPagesWithChineseText) {
+  const auto pdf = RenderReportPdf(FullReport());
+  ASSERT_TRUE(pdf.ok()) << pdf.error().message << " " << pdf.error().details.dump();
+  ASSERT_GE(pdf->size(), 5u);
+  EXPECT_EQ(pdf->substr(0, 5), "%PDF-");
+
+  const std::string text = PdfText(*pdf);
+  for (const char* want : {"联调测试报告", kVendor, "91440101MA5CJQ4N59", "通过", "未通过", "待测",
+                           "未通过的规则", "worker_registered", "第 1 页", "第 2 页", kDigest,
+                           "广州市", "首次对接", "申请编号", "测试密钥有效期", "必测用例 16/48 通过"}) {
+    EXPECT_TRUE(Contains(text, want)) << "missing: " << want << "\n" << text;
+  }
+  // pdftotext ends each page with a form feed: the last case is on the last page, which
+  // is not the first, and every page names the same total.
+  const std::string squeezed = Squeezed(text);
+  ASSERT_FALSE(squeezed.empty());
+  const std::string body = squeezed.back() == '\f' ? squeezed.substr(0, squeezed.size() - 1) : squeezed;
+  const auto last_break = body.rfind('\f');
+  ASSERT_NE(last_break, std::string::npos) << "the report fits on one page: the table did not paginate";
+  EXPECT_TRUE(Contains(body, kLastCase, last_break));
+  const auto pages = std::count(text.begin(), text.end(), '\f');
+  const std::string of_total = "共" + std::to_string(pages) + "页";
+  std::ptrdiff_t seen = 0;
+  for (auto at = squeezed.find(of_total); at != std::string::npos; at = squeezed.find(of_total, at + 1)) ++seen;
+  EXPECT_EQ(seen, pages) << of_total;
+}
+
+TEST(RenderReportPdf, TableHeaderRepeatsOnEveryPage) {
+  const auto pdf = RenderReportPdf(FullReport());
+  ASSERT_TRUE(pdf.ok());
+  const std::string text = PdfText(*pdf);
+  std::size_t start = 0;
+  int page = 0;
+  for (auto ff = text.find('\f'); ff != std::string::npos; ff = text.find('\f', start)) {
+    const std::string p = text.substr(start, ff - start);
+    ++page;
+    // Pages holding case rows carry the header; the last may hold only the failures.
+    if (p.find("case_") != std::string::npos) {
+      EXPECT_NE(p.find("标准条款"), std::string::npos) << "page " << page;
+      EXPECT_NE(p.find("证据编号"), std::string::npos) << "page " << page;
+    }
+    start = ff + 1;
+  }
+  EXPECT_GE(page, 2);
+}
+
+TEST(RenderReportPdf, MissingFieldsShowDash) {
+  const auto pdf = RenderReportPdf(json{{"cases", {json::object()}}, {"failures", {json::object()}}});
+  ASSERT_TRUE(pdf.ok()) << pdf.error().details.dump();
+  const std::string text = PdfText(*pdf);
+  EXPECT_TRUE(Contains(text, "联调测试报告")) << text;  // the default title
+  EXPECT_TRUE(Contains(text, "企业名称 —")) << text;
+  EXPECT_TRUE(Contains(text, "第 1 页 共 1 页")) << text;
+
+  // Wrongly typed parts read as missing too.
+  const auto odd = RenderReportPdf(json{{"application", "x"}, {"cases", 3}, {"summary", {1, 2}}});
+  ASSERT_TRUE(odd.ok()) << odd.error().details.dump();
+  EXPECT_EQ(odd->substr(0, 5), "%PDF-");
+}
+
+TEST(RenderReportPdf, NonObjectIsAnError) {
+  for (const json& bad : {json(nullptr), json::array(), json("联调测试报告"), json(42)}) {
+    const auto pdf = RenderReportPdf(bad);
+    ASSERT_FALSE(pdf.ok()) << bad.dump();
+    EXPECT_EQ(pdf.error().code, ErrorCode::kReportRenderFailed);
+    EXPECT_EQ(pdf.error().Category(), ErrorCategory::kInternal);
+  }
+}
+
+}  // namespace
+}  // namespace liantiao::report
