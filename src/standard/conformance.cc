@@ -1,0 +1,75 @@
+#include "standard/conformance.h"
+
+#include <algorithm>
+
+namespace liantiao::standard {
+
+namespace {
+
+constexpr std::size_t kMaxEvidencePerCondition = 5;
+
+bool Matches(const Condition& c, const RequestFacts& r) {
+  return (c.method.empty() || c.method == r.method) && (c.outcome.empty() || c.outcome == r.outcome) &&
+         (c.tag.empty() || HasTag(r, c.tag));
+}
+
+// A case is "touched" once any request names one of its methods (or, for cases
+// that name none, once there is any traffic at all): before that it is pending.
+bool Touched(const ConformanceCase& c, const std::vector<RequestFacts>& requests) {
+  std::vector<std::string> methods;
+  for (const auto& cond : c.all) {
+    if (!cond.method.empty()) methods.push_back(cond.method);
+  }
+  if (methods.empty()) return !requests.empty();
+  return std::any_of(requests.begin(), requests.end(), [&](const RequestFacts& r) {
+    return std::find(methods.begin(), methods.end(), r.method) != methods.end();
+  });
+}
+
+}  // namespace
+
+bool HasTag(const RequestFacts& r, std::string_view tag) {
+  return std::find(r.tags.begin(), r.tags.end(), tag) != r.tags.end();
+}
+
+std::vector<CaseResult> JudgeCases(const Profile& profile, const std::vector<RequestFacts>& requests,
+                                   const std::set<std::string>& scenarios) {
+  std::vector<CaseResult> out;
+  for (const auto& c : profile.cases) {
+    CaseResult result{&c, "pending", {}};
+    if (!c.scenario.empty() && !scenarios.contains(c.scenario)) {
+      out.push_back(std::move(result));
+      continue;
+    }
+    bool all_met = !c.all.empty();
+    for (const auto& cond : c.all) {
+      std::size_t found = 0;
+      for (const auto& r : requests) {
+        if (!Matches(cond, r)) continue;
+        if (found++ < kMaxEvidencePerCondition) result.evidence_ids.push_back(r.id);
+      }
+      all_met = all_met && found > 0;
+    }
+    bool violated = false;
+    for (const auto& cond : c.none) {
+      for (const auto& r : requests) {
+        if (Matches(cond, r)) {
+          violated = true;
+          result.evidence_ids.push_back(r.id);
+        }
+      }
+    }
+    std::sort(result.evidence_ids.begin(), result.evidence_ids.end());
+    result.evidence_ids.erase(std::unique(result.evidence_ids.begin(), result.evidence_ids.end()),
+                              result.evidence_ids.end());
+    if (all_met && !violated) {
+      result.status = "pass";
+    } else if (violated || Touched(c, requests)) {
+      result.status = "fail";
+    }
+    out.push_back(std::move(result));
+  }
+  return out;
+}
+
+}  // namespace liantiao::standard

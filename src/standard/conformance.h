@@ -1,0 +1,33 @@
+#pragma once
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "standard/profile.h"
+
+namespace liantiao::standard {
+
+// What the conformance suite needs to know about one recorded request.
+struct RequestFacts {
+  long long id = 0;
+  std::string method;
+  std::string outcome;  // accepted, refused, fault
+  std::vector<std::string> tags;
+};
+
+struct CaseResult {
+  const ConformanceCase* spec = nullptr;
+  std::string status;  // pass, fail, pending
+  std::vector<long long> evidence_ids;
+};
+
+// Judges the profile's case catalogue against the requests of one key, oldest first.
+// `scenarios` are the fault scenarios that are or were switched on for the
+// application. Pure: the same requests always give the same checklist.
+std::vector<CaseResult> JudgeCases(const Profile& profile, const std::vector<RequestFacts>& requests,
+                                   const std::set<std::string>& scenarios);
+
+bool HasTag(const RequestFacts& r, std::string_view tag);
+
+}  // namespace liantiao::standard

@@ -1,0 +1,313 @@
+#include "standard/profile.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace liantiao::standard {
+
+namespace {
+
+namespace fs = std::filesystem;
+using Files = std::map<std::string, json>;  // relative path → parsed file
+
+Error ProfileError(const std::string& profile, const std::string& file, const std::string& what) {
+  return MakeError(ErrorCode::kConfigError,
+                   "接口标准配置文件有误：" + profile + "/" + file + "：" + what);
+}
+
+// Objects merge key by key (child wins); anything else is replaced.
+void DeepMerge(json& base, const json& overlay) {
+  if (!base.is_object() || !overlay.is_object()) {
+    base = overlay;
+    return;
+  }
+  for (auto it = overlay.begin(); it != overlay.end(); ++it) {
+    if (base.contains(it.key())) {
+      DeepMerge(base[it.key()], it.value());
+    } else {
+      base[it.key()] = it.value();
+    }
+  }
+}
+
+// Overlays a child's files on its parent's, file by file as docs/profiles.md says.
+Files Overlay(Files parent, const Files& child) {
+  for (const auto& [path, value] : child) {
+    auto it = parent.find(path);
+    if (it == parent.end()) {
+      parent[path] = value;
+    } else if (path == "profile.json") {
+      DeepMerge(it->second, value);
+    } else if (path == "dictionaries.json" && it->second.is_object() && value.is_object()) {
+      for (auto d = value.begin(); d != value.end(); ++d) it->second[d.key()] = d.value();
+    } else if (path == "conformance.json" && value.contains("cases")) {
+      json& cases = it->second["cases"];
+      for (const auto& c : value["cases"]) {
+        auto same = std::find_if(cases.begin(), cases.end(), [&](const json& x) {
+          return x.value("id", "") == c.value("id", "");
+        });
+        if (same != cases.end()) *same = c; else cases.push_back(c);
+      }
+    } else {
+      it->second = value;
+    }
+  }
+  parent.erase("profile.json:extends");
+  return parent;
+}
+
+Result<Files> ParseFiles(const std::string& name, const ProfileFiles& raw) {
+  Files out;
+  for (const auto& [path, text] : raw) {
+    json value = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (value.is_discarded()) return ProfileError(name, path, "不是有效的 JSON");
+    out[path] = std::move(value);
+  }
+  if (!out.contains("profile.json")) return ProfileError(name, "profile.json", "缺少该文件");
+  return out;
+}
+
+Result<Files> Resolve(const std::string& name, const std::map<std::string, Files>& parsed,
+                      std::set<std::string>& visiting) {
+  auto it = parsed.find(name);
+  if (it == parsed.end()) return ProfileError(name, "profile.json", "找不到该接口标准");
+  if (!visiting.insert(name).second) return ProfileError(name, "profile.json", "extends 形成循环");
+  const std::string parent = it->second.at("profile.json").value("extends", "");
+  if (parent.empty()) return it->second;
+  LT_ASSIGN_OR_RETURN(Files base, Resolve(parent, parsed, visiting));
+  Files merged = Overlay(std::move(base), it->second);
+  merged["profile.json"]["extends"] = parent;
+  merged["profile.json"]["name"] = name;
+  return merged;
+}
+
+std::vector<Condition> ParseConditions(const json& list) {
+  std::vector<Condition> out;
+  if (!list.is_array()) return out;
+  for (const auto& c : list) {
+    out.push_back({c.value("method", ""), c.value("outcome", ""), c.value("tag", "")});
+  }
+  return out;
+}
+
+Result<Profile> ParseProfile(const std::string& name, const Files& files) {
+  Profile p;
+  const json& root = files.at("profile.json");
+  try {
+    p.name = name;
+    p.title = root.value("title", name);
+    p.version = root.value("version", "");
+    p.extends = root.value("extends", "");
+    const json t = root.value("transport", json::object());
+    p.style = t.value("style", p.style);
+    if (p.style != "single_endpoint" && p.style != "per_method") {
+      return ProfileError(name, "profile.json", "transport.style 只能是 single_endpoint 或 per_method");
+    }
+    p.endpoint_path = t.value("path", p.endpoint_path);
+    p.max_body_bytes = t.value("max_body_bytes", p.max_body_bytes);
+    p.params = {{"app_id", "appid"}, {"method", "method"}, {"timestamp", "timestamp"},
+                {"nonce", "nonce"},  {"data", "data"},     {"sign", "sign"}};
+    const json params = t.value("params", json::object());
+    for (auto& [role, field] : params.items()) p.params[role] = field;
+    p.required_params = t.value("required", std::vector<std::string>{});
+    const json fixed = t.value("fixed", json::object());
+    for (auto& [k, v] : fixed.items()) p.fixed_params[k] = v;
+
+    const json s = root.value("signature", json::object());
+    p.signature.algorithm = s.value("algorithm", p.signature.algorithm);
+    p.signature.pair_separator = s.value("pair_separator", p.signature.pair_separator);
+    p.signature.kv_separator = s.value("kv_separator", p.signature.kv_separator);
+    p.signature.secret_suffix = s.value("secret_suffix", p.signature.secret_suffix);
+    p.signature.lowercase_input = s.value("lowercase_input", p.signature.lowercase_input);
+    p.signature.upper_output = s.value("output_case", "lower") == "upper";
+
+    const json ts = root.value("timestamp", json::object());
+    p.timestamp_format = ts.value("format", p.timestamp_format);
+    p.max_skew_seconds = ts.value("max_skew_seconds", p.max_skew_seconds);
+    p.nonce_window_seconds = root.value("nonce", json::object()).value("window_seconds", p.nonce_window_seconds);
+
+    const json c = root.value("cipher", json::object());
+    p.cipher.algorithm = c.value("algorithm", p.cipher.algorithm);
+    p.cipher.key = c.value("key", p.cipher.key);
+    p.cipher.iv = c.value("iv", p.cipher.iv);
+    p.cipher.encoding = c.value("encoding", p.cipher.encoding);
+    p.cipher.prefix = c.value("prefix", p.cipher.prefix);
+
+    const json e = root.value("envelope", json::object());
+    p.code_field = e.value("code", p.code_field);
+    p.message_field = e.value("message", p.message_field);
+    p.data_field = e.value("data", p.data_field);
+    p.integer_codes = e.value("code_type", "string") == "integer";
+
+    const json a = root.value("async", json::object());
+    p.serial_field = a.value("serial_field", p.serial_field);
+    p.async_query_method = a.value("query_method", p.async_query_method);
+    const json st = a.value("status", json::object());
+    p.status_pending = st.value("pending", p.status_pending);
+    p.status_failed = st.value("failed", p.status_failed);
+    p.status_succeeded = st.value("succeeded", p.status_succeeded);
+    const bool default_async = root.value("default_mode", "async") == "async";
+    // A profile without asynchronous processing answers every method at once,
+    // whatever the inherited method files say.
+    const bool async_enabled = a.value("enabled", true);
+
+    const json errors = root.value("errors", json::object());
+    for (auto& [key, entry] : errors.items()) {
+      p.errors[key] = {entry.at("code").is_string() ? entry.at("code").get<std::string>()
+                                                   : entry.at("code").dump(),
+                       entry.value("message", ""), entry.value("async", false)};
+    }
+    for (const char* needed : {"success", "malformed_form", "bad_signature", "server_error"}) {
+      if (!p.errors.contains(needed)) {
+        return ProfileError(name, "profile.json", std::string("errors 缺少 ") + needed);
+      }
+    }
+    if (auto d = files.find("dictionaries.json"); d != files.end()) p.dictionaries = d->second;
+
+    for (const auto& [path, value] : files) {
+      if (path.rfind("methods/", 0) == 0) {
+        MethodSpec m;
+        m.name = value.at("method").get<std::string>();
+        m.title = value.value("title", m.name);
+        m.clause = value.value("clause", "");
+        // Unless the method says, writes follow the profile's default and reads are sync.
+        const bool write = !m.name.ends_with(".Query");
+        m.async = async_enabled &&
+                  value.value("mode", write && default_async ? "async" : "sync") == "async";
+        m.serial_prefix = value.value("serial_prefix", "");
+        m.effect = value.value("effect", "");
+        m.rules = value.value("rules", std::vector<std::string>{});
+        m.schema = value.value("schema", json::object());
+        for (const auto& rule : m.rules) {
+          if (!p.errors.contains(rule)) {
+            return ProfileError(name, path, "规则 " + rule + " 在 errors 中没有对应条目");
+          }
+        }
+        p.methods[m.name] = std::move(m);
+      } else if (path.rfind("examples/", 0) == 0) {
+        const auto slash = path.find('/', 9);
+        if (slash == std::string::npos) continue;
+        std::string file = path.substr(slash + 1);
+        if (file.ends_with(".json")) file.resize(file.size() - 5);
+        p.examples.push_back({path.substr(9, slash - 9), file, value});
+      }
+    }
+    if (auto cf = files.find("conformance.json"); cf != files.end()) {
+      const json cases = cf->second.value("cases", json::array());
+      for (const auto& item : cases) {
+        ConformanceCase cc;
+        cc.id = item.at("id").get<std::string>();
+        cc.title = item.value("title", cc.id);
+        cc.clause = item.value("clause", "");
+        cc.scenario = item.value("scenario", "");
+        cc.required = item.value("required", false);
+        cc.all = ParseConditions(item.value("all", json::array()));
+        cc.none = ParseConditions(item.value("none", json::array()));
+        p.cases.push_back(std::move(cc));
+      }
+    }
+  } catch (const json::exception& ex) {
+    return ProfileError(name, "profile.json", ex.what());
+  }
+  return p;
+}
+
+}  // namespace
+
+bool MethodSpec::HasRule(std::string_view rule) const {
+  return std::find(rules.begin(), rules.end(), rule) != rules.end();
+}
+
+const MethodSpec* Profile::FindMethod(std::string_view method) const {
+  auto it = methods.find(std::string(method));
+  return it == methods.end() ? nullptr : &it->second;
+}
+
+const ErrorEntry& Profile::Error(std::string_view key) const {
+  if (auto it = errors.find(std::string(key)); it != errors.end()) return it->second;
+  static const ErrorEntry kParam{"-1", "请求参数错误", false};
+  static const ErrorEntry kServer{"9999", "Internal Error", false};
+  return key == "server_error" ? kServer : kParam;
+}
+
+const std::string& Profile::Param(std::string_view role) const {
+  auto it = params.find(std::string(role));
+  static const std::string kEmpty;
+  return it == params.end() ? kEmpty : it->second;
+}
+
+std::string Profile::DictionaryTitle(std::string_view dict) const {
+  auto it = dictionaries.find(std::string(dict));
+  if (it == dictionaries.end()) return std::string(dict);
+  return it->value("title", std::string(dict));
+}
+
+bool Profile::InDictionary(std::string_view dict, std::string_view code) const {
+  auto it = dictionaries.find(std::string(dict));
+  if (it == dictionaries.end() || !it->contains("codes")) return false;
+  return (*it)["codes"].contains(std::string(code));
+}
+
+Result<ProfileSet> ProfileSet::Build(const std::map<std::string, ProfileFiles>& folders) {
+  std::map<std::string, Files> parsed;
+  for (const auto& [name, raw] : folders) {
+    LT_ASSIGN_OR_RETURN(Files files, ParseFiles(name, raw));
+    parsed[name] = std::move(files);
+  }
+  ProfileSet set;
+  for (const auto& [name, unused] : parsed) {
+    std::set<std::string> visiting;
+    LT_ASSIGN_OR_RETURN(Files merged, Resolve(name, parsed, visiting));
+    LT_ASSIGN_OR_RETURN(Profile profile, ParseProfile(name, merged));
+    set.profiles_[name] = std::make_shared<const Profile>(std::move(profile));
+  }
+  return set;
+}
+
+Result<ProfileSet> ProfileSet::LoadDirectory(const std::string& dir) {
+  std::map<std::string, ProfileFiles> folders;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    return MakeError(ErrorCode::kConfigError, "接口标准目录不存在：" + dir);
+  }
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (!entry.is_directory() || !fs::exists(entry.path() / "profile.json")) continue;
+    ProfileFiles files;
+    for (const auto& f : fs::recursive_directory_iterator(entry.path(), ec)) {
+      if (!f.is_regular_file() || f.path().extension() != ".json") continue;
+      std::ifstream in(f.path(), std::ios::binary);
+      std::stringstream text;
+      text << in.rdbuf();
+      files[fs::relative(f.path(), entry.path()).generic_string()] = text.str();
+    }
+    folders[entry.path().filename().string()] = std::move(files);
+  }
+  if (ec) return MakeError(ErrorCode::kConfigError, "无法读取接口标准目录：" + dir);
+  return Build(folders);
+}
+
+const Profile* ProfileSet::Find(std::string_view name) const {
+  auto it = profiles_.find(name);
+  return it == profiles_.end() ? nullptr : it->second.get();
+}
+
+std::vector<std::string> ProfileSet::Names() const {
+  std::vector<std::string> out;
+  for (const auto& [name, unused] : profiles_) out.push_back(name);
+  return out;
+}
+
+std::string FillMessage(std::string text, const std::map<std::string, std::string>& values) {
+  for (const auto& [key, value] : values) {
+    const std::string token = "{" + key + "}";
+    for (auto pos = text.find(token); pos != std::string::npos; pos = text.find(token, pos + value.size())) {
+      text.replace(pos, token.size(), value);
+    }
+  }
+  return text;
+}
+
+}  // namespace liantiao::standard

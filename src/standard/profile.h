@@ -1,0 +1,128 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/result.h"
+
+// An interface-standard profile (docs/profiles.md): transport, signature, cipher,
+// methods with the JSON Schema of their data, dictionaries, the error catalogue and
+// the conformance cases, all read from data files.
+namespace liantiao::standard {
+
+using json = nlohmann::json;
+
+struct SignatureSpec {
+  std::string algorithm = "sha256";  // sha256, md5, sm3
+  std::string pair_separator = "&";
+  std::string kv_separator = "=";
+  std::string secret_suffix = "&appsecret={secret}";
+  bool lowercase_input = true;
+  bool upper_output = false;
+};
+
+struct CipherSpec {
+  std::string algorithm = "aes-256-cbc";
+  std::string key = "secret";           // secret, secret_prefix_8, secret_prefix_16
+  std::string iv = "secret_prefix_16";  // secret_prefix_16, zero, none
+  std::string encoding = "base64";      // base64, hex
+  std::string prefix;                   // e.g. "des:"
+};
+
+struct ErrorEntry {
+  std::string code;
+  std::string message;  // may hold {path}, {param}, {max_kb}, {types}, {dict}, {value}, {method}
+  bool async = false;   // reported through the asynchronous result
+};
+
+struct MethodSpec {
+  std::string name, title, clause;
+  bool async = false;
+  std::string serial_prefix;
+  std::string effect;
+  std::vector<std::string> rules;
+  json schema;
+  bool HasRule(std::string_view rule) const;
+};
+
+struct Condition {
+  std::string method, outcome, tag;  // empty: any
+};
+
+struct ConformanceCase {
+  std::string id, title, clause, scenario;
+  bool required = false;
+  std::vector<Condition> all, none;
+};
+
+struct Example {
+  std::string method;
+  std::string name;  // file name without .json
+  json body;         // {description, given, data, expect}
+};
+
+struct Profile {
+  std::string name, title, version, extends;
+  // transport
+  std::string style = "single_endpoint";  // or per_method
+  std::string endpoint_path = "open.api";
+  std::size_t max_body_bytes = 1 << 20;
+  std::map<std::string, std::string> params;  // role (app_id, method, …) → field name
+  std::vector<std::string> required_params;
+  std::map<std::string, std::string> fixed_params;
+  SignatureSpec signature;
+  std::string timestamp_format = "%Y%m%d%H%M%S";
+  long long max_skew_seconds = 600;
+  long long nonce_window_seconds = 900;
+  CipherSpec cipher;
+  // envelope
+  std::string code_field = "code", message_field = "message", data_field = "data";
+  bool integer_codes = false;
+  // async
+  std::string serial_field = "requestSerialCode";
+  std::string async_query_method = "AsyncHandleResult.Query";
+  int status_pending = 0, status_failed = 10, status_succeeded = 20;
+  std::map<std::string, ErrorEntry> errors;
+  json dictionaries = json::object();
+  std::map<std::string, MethodSpec> methods;
+  std::vector<ConformanceCase> cases;
+  std::vector<Example> examples;
+
+  const MethodSpec* FindMethod(std::string_view method) const;
+  // The catalogue entry for a failure key; a profile without one falls back to the
+  // generic "-1"/"9999" entry so an answer is always well-formed.
+  const ErrorEntry& Error(std::string_view key) const;
+  // The field name of a common parameter ("app_id" → "appid").
+  const std::string& Param(std::string_view role) const;
+  // The dictionary's Chinese title, or its name.
+  std::string DictionaryTitle(std::string_view name) const;
+  bool InDictionary(std::string_view name, std::string_view code) const;
+};
+
+// The text of every file of one profile folder: relative path → contents.
+using ProfileFiles = std::map<std::string, std::string>;
+
+class ProfileSet {
+ public:
+  // Builds every profile from the folders' files, resolving `extends`. A broken file
+  // fails the whole set with a message naming the profile and file: a city must
+  // never be served by half a standard.
+  static Result<ProfileSet> Build(const std::map<std::string, ProfileFiles>& folders);
+  // Reads spec/profiles-style folders from disk (the only I/O of this layer).
+  static Result<ProfileSet> LoadDirectory(const std::string& dir);
+
+  const Profile* Find(std::string_view name) const;
+  std::vector<std::string> Names() const;
+
+ private:
+  std::map<std::string, std::shared_ptr<const Profile>, std::less<>> profiles_;
+};
+
+// Fills a message template: {name} → value.
+std::string FillMessage(std::string text, const std::map<std::string, std::string>& values);
+
+}  // namespace liantiao::standard

@@ -1,0 +1,162 @@
+#include "standard/wire.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "crypto/crypto.h"
+
+namespace liantiao::standard {
+
+namespace {
+
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+Result<std::string> Unescape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out += ' ';
+    } else if (s[i] == '%') {
+      const int hi = i + 1 < s.size() ? HexDigit(s[i + 1]) : -1;
+      const int lo = i + 2 < s.size() ? HexDigit(s[i + 2]) : -1;
+      if (hi < 0 || lo < 0) return MakeError(ErrorCode::kInvalidField, "表单编码无效");
+      out += static_cast<char>(hi * 16 + lo);
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+void Escape(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '*') {
+      out += static_cast<char>(c);
+    } else if (c == ' ') {
+      out += '+';
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+}
+
+std::string SecretPart(std::string_view secret, std::string_view how) {
+  if (how == "secret_prefix_8") return std::string(secret.substr(0, 8));
+  if (how == "secret_prefix_16") return std::string(secret.substr(0, 16));
+  if (how == "zero") return std::string(16, '\0');
+  if (how == "none") return {};
+  return std::string(secret);
+}
+
+}  // namespace
+
+Result<Form> ParseForm(std::string_view body) {
+  Form form;
+  std::size_t start = 0;
+  while (start <= body.size()) {
+    const std::size_t amp = std::min(body.find('&', start), body.size());
+    const std::string_view pair = body.substr(start, amp - start);
+    start = amp + 1;
+    if (pair.empty()) continue;
+    const std::size_t eq = pair.find('=');
+    LT_ASSIGN_OR_RETURN(std::string name, Unescape(pair.substr(0, eq)));
+    if (name.empty()) return MakeError(ErrorCode::kInvalidField, "表单字段名为空");
+    std::string value;
+    if (eq != std::string_view::npos) {
+      LT_ASSIGN_OR_RETURN(value, Unescape(pair.substr(eq + 1)));
+    }
+    if (!FormValue(form, name)) form.emplace_back(std::move(name), std::move(value));
+  }
+  return form;
+}
+
+std::string EncodeForm(const Form& form) {
+  std::string out;
+  for (const auto& [name, value] : form) {
+    if (!out.empty()) out += '&';
+    Escape(out, name);
+    out += '=';
+    Escape(out, value);
+  }
+  return out;
+}
+
+const std::string* FormValue(const Form& form, std::string_view name) {
+  for (const auto& [k, v] : form) {
+    if (k == name) return &v;
+  }
+  return nullptr;
+}
+
+std::string SigningString(const Profile& profile, const Form& form, std::string_view secret) {
+  std::vector<const std::pair<std::string, std::string>*> fields;
+  const std::string& sign_name = profile.Param("sign");
+  for (const auto& f : form) {
+    if (f.first != sign_name) fields.push_back(&f);
+  }
+  std::sort(fields.begin(), fields.end(), [](auto* a, auto* b) { return a->first < b->first; });
+  const SignatureSpec& s = profile.signature;
+  std::string out;
+  for (const auto* f : fields) {
+    if (!out.empty()) out += s.pair_separator;
+    out += f->first;
+    out += s.kv_separator;
+    out += f->second;
+  }
+  out += FillMessage(s.secret_suffix, {{"secret", std::string(secret)}});
+  if (s.lowercase_input) {
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  }
+  return out;
+}
+
+Result<KeyCodec> KeyCodec::Make(const Profile& profile, std::string secret) {
+  LT_ASSIGN_OR_RETURN(auto digest, crypto::ParseDigestAlgorithm(profile.signature.algorithm));
+  const CipherSpec& c = profile.cipher;
+  if (secret.size() < 16) return MakeError(ErrorCode::kInvalidField, "密钥长度不足");
+  LT_ASSIGN_OR_RETURN(auto cipher, crypto::FieldCipher::Make(c.algorithm, SecretPart(secret, c.key),
+                                                             SecretPart(secret, c.iv)));
+  return KeyCodec(profile, std::move(secret), digest, std::move(cipher));
+}
+
+std::string KeyCodec::Sign(const Form& form) const {
+  std::string hex = crypto::DigestHex(digest_, SigningString(*profile_, form, secret_));
+  if (profile_->signature.upper_output) {
+    std::transform(hex.begin(), hex.end(), hex.begin(),
+                   [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
+  }
+  return hex;
+}
+
+bool KeyCodec::Verify(const Form& form, std::string_view sign) const {
+  return crypto::ConstantTimeEquals(Sign(form), sign);
+}
+
+std::string KeyCodec::EncryptField(std::string_view plaintext) const {
+  const std::string raw = cipher_.Encrypt(plaintext);
+  const CipherSpec& c = profile_->cipher;
+  return c.prefix + (c.encoding == "hex" ? crypto::HexEncode(raw) : crypto::Base64Encode(raw));
+}
+
+Result<std::string> KeyCodec::DecryptField(std::string_view text) const {
+  const CipherSpec& c = profile_->cipher;
+  if (!c.prefix.empty()) {
+    if (text.rfind(c.prefix, 0) != 0) return MakeError(ErrorCode::kInvalidField, "密文缺少前缀");
+    text.remove_prefix(c.prefix.size());
+  }
+  LT_ASSIGN_OR_RETURN(std::string raw, c.encoding == "hex" ? crypto::HexDecode(text) : crypto::Base64Decode(text));
+  return cipher_.Decrypt(raw);
+}
+
+}  // namespace liantiao::standard

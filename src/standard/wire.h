@@ -1,0 +1,52 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/result.h"
+#include "crypto/interface_crypto.h"
+#include "standard/profile.h"
+
+// The request as it travels: a form of string fields, signed and with sensitive
+// fields encrypted as the profile says. Shared by the sandbox (verifying) and the
+// device simulator (signing), so both sides are the same code reading the same data.
+namespace liantiao::standard {
+
+using Form = std::vector<std::pair<std::string, std::string>>;
+
+// application/x-www-form-urlencoded. A bad %-escape or an empty name → kInvalidInput.
+// Repeated names keep the first value (as the reference servers do).
+Result<Form> ParseForm(std::string_view body);
+std::string EncodeForm(const Form& form);
+const std::string* FormValue(const Form& form, std::string_view name);
+
+// The string that is hashed: the fields except the signature, sorted by name in
+// ASCII order, joined as the profile says, the secret suffix appended, optionally
+// lower-cased.
+std::string SigningString(const Profile& profile, const Form& form, std::string_view secret);
+
+// A profile bound to one key's secret: signs, verifies and (de)crypts fields.
+class KeyCodec {
+ public:
+  // Fails when the secret does not fit the profile's cipher (e.g. too short).
+  static Result<KeyCodec> Make(const Profile& profile, std::string secret);
+
+  std::string Sign(const Form& form) const;
+  bool Verify(const Form& form, std::string_view sign) const;
+  std::string EncryptField(std::string_view plaintext) const;
+  // Wrong encoding, prefix or padding → kInvalidField.
+  Result<std::string> DecryptField(std::string_view text) const;
+
+ private:
+  KeyCodec(const Profile& profile, std::string secret, crypto::DigestAlgorithm digest,
+           crypto::FieldCipher cipher)
+      : profile_(&profile), secret_(std::move(secret)), digest_(digest), cipher_(std::move(cipher)) {}
+  const Profile* profile_;
+  std::string secret_;
+  crypto::DigestAlgorithm digest_;
+  crypto::FieldCipher cipher_;
+};
+
+}  // namespace liantiao::standard

@@ -1,0 +1,86 @@
+#include "standard/wire.h"
+
+#include <gtest/gtest.h>
+
+#include "standard/profile.h"
+
+namespace liantiao::standard {
+namespace {
+
+const ProfileSet& Profiles() {
+  static const ProfileSet set = [] {
+    auto r = ProfileSet::LoadDirectory(std::string(LIANTIAO_SOURCE_DIR) + "/spec/profiles");
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+    return std::move(r).value();
+  }();
+  return set;
+}
+
+constexpr char kSecret[] = "0123456789abcdef0123456789abcdef";
+
+// The worked vector of the interface research (§2.4), reproduced independently
+// with openssl and python: the national profile must give exactly these bytes.
+TEST(KeyCodec, NationalProfileReproducesTheWorkedVector) {
+  const Profile* p = Profiles().Find("national-1.0");
+  ASSERT_NE(p, nullptr);
+  auto codec = KeyCodec::Make(*p, kSecret);
+  ASSERT_TRUE(codec.ok());
+  const std::string cipher = codec->EncryptField("11010519491231002X");
+  EXPECT_EQ(cipher, "0whyJ0FnjXE8TQqC953G9I67RW3Um885mYa6LO5bMIo=");
+  EXPECT_EQ(codec->DecryptField(cipher).value(), "11010519491231002X");
+  const std::string data =
+      R"({"projectCode":"44010620190101001","teamSysNo":100156750,"dataList":[{"idCardType":"01","idCardNumber":")" +
+      cipher + R"(","date":"2019-03-13 07:02:04","direction":"01"}]})";
+  Form form{{"appid", "44010620190101001"}, {"method", "WorkerAttendance.Add"}, {"format", "json"},
+            {"version", "1.0"},           {"timestamp", "20190313070204"},     {"nonce", "a1b2c3d4"},
+            {"data", data}};
+  EXPECT_EQ(codec->Sign(form), "8761a1bd5bf832f0525b2ef211e9a8d201f9b2d7c11461950886d1d7f9ee7943");
+  EXPECT_TRUE(codec->Verify(form, "8761a1bd5bf832f0525b2ef211e9a8d201f9b2d7c11461950886d1d7f9ee7943"));
+  form[0].second = "44010620190101002";
+  EXPECT_FALSE(codec->Verify(form, "8761a1bd5bf832f0525b2ef211e9a8d201f9b2d7c11461950886d1d7f9ee7943"));
+}
+
+TEST(KeyCodec, ProvincialProfileSignsLikeTheNationalOne) {
+  auto national = KeyCodec::Make(*Profiles().Find("national-1.0"), kSecret);
+  auto gd = KeyCodec::Make(*Profiles().Find("gd-v1.3"), kSecret);
+  ASSERT_TRUE(national.ok() && gd.ok());
+  Form form{{"appid", "a"}, {"data", "{}"}, {"method", "Team.Add"}};
+  EXPECT_EQ(gd->Sign(form), national->Sign(form));
+  EXPECT_EQ(gd->EncryptField("11010519491231002X"), national->EncryptField("11010519491231002X"));
+}
+
+// Guangzhou family: MD5 of the sorted pairs with the key appended directly, no
+// lower-casing; DES-ECB of the key's first 8 bytes, hex with a des: prefix. The
+// expected values were computed with `md5sum` and `openssl enc -des-ecb`.
+TEST(KeyCodec, GuangzhouProfileUsesMd5AndDesHex) {
+  const Profile* p = Profiles().Find("gz-md5-des");
+  ASSERT_NE(p, nullptr);
+  auto codec = KeyCodec::Make(*p, kSecret);
+  ASSERT_TRUE(codec.ok());
+  EXPECT_EQ(codec->EncryptField("11010519491231002X"),
+            "des:a75af6c38cb84af638b959a5f24c0fecb8c6b742dd6c024c");
+  EXPECT_EQ(codec->DecryptField("des:a75af6c38cb84af638b959a5f24c0fecb8c6b742dd6c024c").value(),
+            "11010519491231002X");
+  EXPECT_FALSE(codec->DecryptField("a75af6c38cb84af638b959a5f24c0fecb8c6b742dd6c024c").ok());
+  EXPECT_EQ(SigningString(*p, {{"timestamp", "2026-11-24 10:00:00"}, {"appKey", "K"}, {"sign", "x"}}, "S3"),
+            "appKey=K&timestamp=2026-11-24 10:00:00S3");
+  EXPECT_EQ(codec->Sign({{"appid", "44010620190101001"}, {"data", R"({"projectCode":"x"})"}}),
+            "86368e77fe3f401be89a49ce4d4ad6f7");
+}
+
+TEST(Form, ParsesAndEncodesRoundTrip) {
+  auto form = ParseForm("a=1&b=%E4%B8%AD+x&c=&a=2&=skip");
+  EXPECT_FALSE(form.ok());  // an empty name is malformed
+  form = ParseForm("a=1&b=%E4%B8%AD+x&c=&a=2");
+  ASSERT_TRUE(form.ok());
+  ASSERT_EQ(form->size(), 3u);
+  EXPECT_EQ(*FormValue(*form, "a"), "1");
+  EXPECT_EQ(*FormValue(*form, "b"), "中 x");
+  EXPECT_EQ(*FormValue(*form, "c"), "");
+  EXPECT_EQ(ParseForm(EncodeForm(*form)).value(), *form);
+  EXPECT_FALSE(ParseForm("a=%G1").ok());
+  EXPECT_FALSE(ParseForm("a=%4").ok());
+}
+
+}  // namespace
+}  // namespace liantiao::standard
