@@ -66,6 +66,11 @@ int Serve(const CommonOptions& common, const std::optional<std::string>& listen,
   auto port = server.Start();
   if (!port.ok()) return Fail(port.error());
   // Tests read this line to learn the port when they ask for port 0.
+  // Set before the port is announced, so no client can have asked for a key yet.
+  if (!config->sandbox_base_url_set) {
+    (*rt)->platform().deps.config.sandbox_base_url =
+        "http://" + config->host + ":" + std::to_string(*port) + "/sandbox";
+  }
   std::cout << "liantiao: listening on http://" << config->host << ":" << *port << std::endl;
   jobs::Sweeper sweeper((*rt)->platform(), clock, config->sweep_interval);
   // Under the test clock the sweep runs only on demand (POST /test/sweep), so tests

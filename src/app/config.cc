@@ -61,6 +61,9 @@ Status Apply(AppConfig& c, const std::string& key, const std::string& value) {
     c.master_key_hex = value;
   } else if (key == "sandbox_base_url") {
     c.services.sandbox_base_url = value;
+    c.sandbox_base_url_set = true;
+  } else if (key == "profiles_dir") {
+    c.profiles_dir = value;
   } else if (key == "allow_pilot_credit_codes") {
     if (value != "true" && value != "false") return ConfigError(key, "应为 true 或 false");
     c.allow_pilot_credit_codes = value == "true";
@@ -82,7 +85,7 @@ Status Apply(AppConfig& c, const std::string& key, const std::string& value) {
 }
 
 constexpr const char* kKeys[] = {"db", "listen", "threads", "sweep_interval_seconds", "static_dir",
-                                 "files_dir", "master_key_file", "master_key", "sandbox_base_url",
+                                 "files_dir", "master_key_file", "master_key", "sandbox_base_url", "profiles_dir",
                                  "allow_pilot_credit_codes", "password_cost", "max_file_bytes"};
 
 }  // namespace

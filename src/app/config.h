@@ -21,6 +21,9 @@ struct AppConfig {
   std::size_t threads = 4;
   std::chrono::seconds sweep_interval{60};
   std::string static_dir = "web/dist";
+  // The interface-standard profiles (docs/profiles.md); read at start-up.
+  std::string profiles_dir = LIANTIAO_DEFAULT_PROFILES_DIR;
+  bool sandbox_base_url_set = false;  // else derived from the listen address
   std::string master_key_file = "var/master.key";
   std::optional<std::string> master_key_hex;  // LIANTIAO_MASTER_KEY: 64 hex digits
   bool allow_pilot_credit_codes = false;

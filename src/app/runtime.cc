@@ -22,7 +22,12 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const AppConfig& config, const Cl
   LT_ASSIGN_OR_RETURN(storage::DbUrl url, storage::ParseDbUrl(config.db_url));
   LT_ASSIGN_OR_RETURN(auto db, storage::Database::Open(url, config.threads + 2));
   LT_RETURN_IF_ERROR(db->Migrate());
+  LT_ASSIGN_OR_RETURN(standard::ProfileSet profiles, standard::ProfileSet::LoadDirectory(config.profiles_dir));
+  if (!profiles.Find(config.services.default_profile)) {
+    return MakeError(ErrorCode::kConfigError, "默认接口标准不存在：" + config.services.default_profile);
+  }
   std::unique_ptr<Runtime> rt(new Runtime(config, std::move(db), std::move(box), clock, session_clock));
+  rt->deps_.profiles = std::make_shared<const standard::ProfileSet>(std::move(profiles));
   LT_RETURN_IF_ERROR(rt->platform().Seed());
   return rt;
 }

@@ -34,3 +34,18 @@ CreditCodeCheck CheckCreditCode(std::string_view code) {
 }
 
 }  // namespace liantiao::domain
+
+namespace liantiao::domain {
+
+std::string CompleteCreditCode(std::string_view first17) {
+  if (first17.size() != 17) return {};
+  int sum = 0;
+  for (std::size_t i = 0; i < 17; ++i) {
+    const int v = ValueOf(first17[i]);
+    if (v < 0) return {};
+    sum += v * kWeights[i];
+  }
+  return std::string(first17) + kAlphabet[(31 - sum % 31) % 31];
+}
+
+}  // namespace liantiao::domain

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace liantiao::domain {
@@ -15,5 +16,9 @@ struct CreditCodeCheck {
 };
 
 CreditCodeCheck CheckCreditCode(std::string_view code);
+
+// The first 17 characters with their check character appended; empty when a
+// character is outside the alphabet. Used to make valid codes for test data.
+std::string CompleteCreditCode(std::string_view first17);
 
 }  // namespace liantiao::domain

@@ -40,8 +40,8 @@ Response Response::FromError(const Error& error) {
                   StatusOf(error.Category()));
 }
 
-void Router::Add(Method method, std::string pattern, Access access, Handler handler) {
-  routes_.push_back(Route{method, std::move(pattern), access, std::move(handler)});
+void Router::Add(Method method, std::string pattern, Access access, Handler handler, std::size_t max_body) {
+  routes_.push_back(Route{method, std::move(pattern), access, std::move(handler), max_body});
 }
 
 }  // namespace liantiao::http

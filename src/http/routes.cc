@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <initializer_list>
 
 #include "domain/workdays.h"
+#include "report/report_pdf.h"
 #include "services/history.h"
 
 namespace liantiao::http {
@@ -317,6 +319,69 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
       LT_ASSIGN_OR_RETURN(in.note, Str(body, "note", false));
     }
     return Render(pf.applications.Act(*req.principal, id, *action, in));
+  });
+  // ---- the hosted test environment (sandbox) and its evidence
+  // The sandbox speaks the city's interface standard, not this API: public (the test
+  // key authenticates each request), form-encoded, answered in the profile's envelope.
+  // Bodies up to 4 MiB reach it so that it can refuse a large one in its own words.
+  t.router.Add(
+      Method::kPost, "/sandbox/:city/:endpoint", Access::kPublic,
+      [&pf](Request& req) -> Result<Response> {
+        const auto started = std::chrono::steady_clock::now();
+        services::SandboxCall call;
+        call.city_code = req.params["city"];
+        call.endpoint = req.params["endpoint"];
+        call.body = std::move(req.body);
+        call.elapsed_us = [started] {
+          return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started)
+              .count();
+        };
+        services::SandboxReply reply = pf.sandbox.Handle(call);
+        Response r;
+        r.body = std::move(reply.body);
+        return r;
+      },
+      4u << 20);
+  t.Add(Method::kGet, "/applications/:id/evidence", kLogged, [&pf](Request& req) -> Result<Response> {
+    LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
+    services::EvidenceQuery q;
+    q.method = Query(req, "method");
+    q.outcome = Query(req, "outcome");
+    if (auto key = Query(req, "key_id")) {
+      LT_ASSIGN_OR_RETURN(int k, QueryInt(req, "key_id", 0));
+      q.key_id = k;
+    }
+    LT_ASSIGN_OR_RETURN(q.limit, QueryInt(req, "limit", 50));
+    LT_ASSIGN_OR_RETURN(q.offset, QueryInt(req, "offset", 0));
+    return Render(pf.sandbox.Evidence(*req.principal, id, q));
+  });
+  t.Add(Method::kGet, "/applications/:id/conformance", kLogged, [&pf](Request& req) -> Result<Response> {
+    LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
+    return Render(pf.sandbox.Conformance(*req.principal, id));
+  });
+  t.Add(Method::kGet, "/applications/:id/report.json", kLogged, [&pf](Request& req) -> Result<Response> {
+    LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
+    return Render(pf.sandbox.Report(*req.principal, id));
+  });
+  t.Add(Method::kGet, "/applications/:id/report.pdf", kLogged, [&pf](Request& req) -> Result<Response> {
+    LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
+    LT_ASSIGN_OR_RETURN(json report, pf.sandbox.Report(*req.principal, id));
+    LT_ASSIGN_OR_RETURN(std::string pdf, report::RenderReportPdf(report));
+    Response r;
+    r.content_type = "application/pdf";
+    r.body = std::move(pdf);
+    r.headers.emplace_back("Content-Disposition",
+                           "attachment; filename=\"report-" + std::to_string(id) + ".pdf\"");
+    return r;
+  });
+  t.Add(Method::kGet, "/applications/:id/faults", kLogged, [&pf](Request& req) -> Result<Response> {
+    LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
+    return Render(pf.sandbox.Faults(*req.principal, id));
+  });
+  t.Add(Method::kPut, "/applications/:id/faults", kReviewer, [&pf](Request& req) -> Result<Response> {
+    LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
+    LT_ASSIGN_OR_RETURN(json body, req.Json());
+    return Render(pf.sandbox.SetFaults(*req.principal, id, body.value("scenarios", json())));
   });
   t.Add(Method::kPost, "/applications/:id/test-key/claim", kVendor, [&pf](Request& req) -> Result<Response> {
     LT_ASSIGN_OR_RETURN(long long id, IdParam(req));

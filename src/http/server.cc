@@ -168,7 +168,8 @@ struct Server::Impl {
   std::atomic<unsigned short> port{0};
 
   Response Handle(Request& req) {
-    const bool api = req.path == "/api" || req.path.rfind("/api/", 0) == 0;
+    // The API and the hosted sandbox are routed; everything else is the web app.
+    const bool api = req.path == "/api" || req.path.rfind("/api/", 0) == 0 || req.path.rfind("/sandbox/", 0) == 0;
     if (!api) return Static(req);
     const auto path_segments = Segments(req.path);
     for (std::size_t r = 0; r < router.routes().size(); ++r) {
@@ -193,8 +194,9 @@ struct Server::Impl {
   }
 
   Response Dispatch(const Router::Route& route, Request& req) {
-    if (!IsMultipart(req.headers) && req.body.size() > options.max_json_body) {
-      return Response::FromError(MakeError(ErrorCode::kPayloadTooLarge, "", {{"max_bytes", options.max_json_body}}));
+    const std::size_t limit = route.max_body ? route.max_body : options.max_json_body;
+    if (!IsMultipart(req.headers) && req.body.size() > limit) {
+      return Response::FromError(MakeError(ErrorCode::kPayloadTooLarge, "", {{"max_bytes", limit}}));
     }
     if (route.access == Access::kAuthenticated) {
       if (auto err = Authenticate(req)) return Response::FromError(*err);

@@ -83,12 +83,15 @@ struct ServerOptions {
 // The routes of the API. Patterns are express-style: "/api/v1/applications/:id".
 class Router {
  public:
-  void Add(Method method, std::string pattern, Access access, Handler handler);
+  // max_body: the largest non-multipart body this route takes (0: the server's JSON
+  // limit). The sandbox answers oversize bodies itself, in its profile's words.
+  void Add(Method method, std::string pattern, Access access, Handler handler, std::size_t max_body = 0);
   struct Route {
     Method method;
     std::string pattern;
     Access access;
     Handler handler;
+    std::size_t max_body = 0;
   };
   const std::vector<Route>& routes() const { return routes_; }
 

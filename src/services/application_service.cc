@@ -7,6 +7,7 @@
 #include "services/deadlines.h"
 #include "services/history.h"
 #include "services/notifications.h"
+#include "services/sandbox_service.h"
 #include "services/scope.h"
 #include "storage/row.h"
 
@@ -689,8 +690,8 @@ Result<KeyClaim> ApplicationService::RevealKey(const Principal& p, long long id,
       LT_RETURN_IF_ERROR(IssueKey(sql, deps_, app, now));
     }
     soci::rowset<soci::row> rows =
-        (sql.prepare << "SELECT id, app_key, secret_sealed, profile, expires_at, claimed_at FROM test_keys "
-                        "WHERE application_id = :a AND revoked_at IS NULL ORDER BY id DESC",
+        (sql.prepare << "SELECT id, app_key, secret_sealed, profile, expires_at, claimed_at, issued_at "
+                        "FROM test_keys WHERE application_id = :a AND revoked_at IS NULL ORDER BY id DESC",
          soci::use(id));
     for (const soci::row& r : rows) {
       if (GetOptInt(r, 5)) {
@@ -709,11 +710,15 @@ Result<KeyClaim> ApplicationService::RevealKey(const Principal& p, long long id,
                             .city_code = app.city_code, .vendor_id = app.vendor_id,
                             .actor = Actor::Of(p), .action = rotate ? "key_rotate" : "key_claim",
                             .before = state, .after = state, .reason = "app_id " + app_key, .at = now}));
+      const std::string profile = GetText(r, 3);
+      std::string test_env = "sandbox";
+      sql << "SELECT test_env FROM cities WHERE code = :c", soci::use(app.city_code), soci::into(test_env);
       return KeyClaim{json{{"app_id", app_key},
                            {"secret", secret},
-                           {"profile", GetText(r, 3)},
-                           {"endpoint", deps_.config.sandbox_base_url + "/" + app.city_code + "/open.api"},
-                           {"expires_at", FormatInstant(FromUnix(GetInt(r, 4)))}}};
+                           {"profile", profile},
+                           {"endpoint", SandboxEndpoint(deps_, app.city_code, profile, test_env)},
+                           {"expires_at", FormatInstant(FromUnix(GetInt(r, 4)))},
+                           {"sandbox", IdentityOfKey(key_id, app.city_code, FromUnix(GetInt(r, 6))).ToJson()}}};
     }
     return MakeError(ErrorCode::kNotFound, "没有可领取的测试密钥");
   });

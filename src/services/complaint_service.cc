@@ -6,6 +6,7 @@
 #include "services/deadlines.h"
 #include "services/history.h"
 #include "services/notifications.h"
+#include "services/sandbox_service.h"
 #include "services/scope.h"
 #include "storage/row.h"
 
@@ -247,6 +248,9 @@ Result<json> ComplaintService::Get(const Principal& p, long long id) {
       }
       j["evidence"].push_back(std::move(e));
     }
+    // The sandbox's refusals of this vendor's keys (and failed probes of a city's own
+    // test environment) are evidence for the complaint without the vendor doing anything.
+    j["key_refusals"] = SandboxService::KeyRefusals(sql, c.application_id);
     j["deadlines"] = DeadlinesJson(sql, c.application_id, now, *calendar, id);
     return j;
   });

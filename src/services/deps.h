@@ -14,6 +14,7 @@
 #include "domain/workflow.h"
 #include "services/file_store.h"
 #include "services/principal.h"
+#include "standard/profile.h"
 #include "storage/database.h"
 
 namespace liantiao::services {
@@ -62,6 +63,8 @@ struct Deps {
   Config config;
   FileStore files{config.files_dir, config.max_file_bytes};
   CalendarCache calendar;
+  // The interface-standard profiles (spec/profiles), loaded at start-up.
+  std::shared_ptr<const standard::ProfileSet> profiles = std::make_shared<standard::ProfileSet>();
 };
 
 // An actor as the history and notifications record it; the platform itself is the

@@ -39,7 +39,7 @@ Result<json> Platform::Cities() {
 Status Platform::SetCityProfile(const Principal& p, const std::string& code, const std::string& profile,
                                 const std::string& test_env, std::optional<int> complaint_days) {
   if (p.role != domain::Role::kAdmin) return MakeError(ErrorCode::kForbidden);
-  if (profile.empty() || profile.size() > 64) {
+  if (profile.empty() || profile.size() > 64 || !deps.profiles->Find(profile)) {
     return MakeError(ErrorCode::kInvalidField, "接口标准版本无效", {{"field", "profile"}});
   }
   if (test_env != "sandbox" && test_env.rfind("http://", 0) != 0 && test_env.rfind("https://", 0) != 0) {

@@ -7,6 +7,7 @@
 #include "services/complaint_service.h"
 #include "services/deps.h"
 #include "services/notifications.h"
+#include "services/sandbox_service.h"
 #include "services/stats_service.h"
 
 namespace liantiao::services {
@@ -14,7 +15,8 @@ namespace liantiao::services {
 // Every use case, over one set of dependencies. Built once in app/.
 struct Platform {
   explicit Platform(Deps& d)
-      : deps(d), auth(d), calendar(d), applications(d), complaints(d), alerts(d), notifications(d), stats(d) {}
+      : deps(d), auth(d), calendar(d), applications(d), complaints(d), alerts(d), notifications(d), stats(d),
+        sandbox(d) {}
 
   // Reference data after the first start: the 21 cities and the shipped calendar.
   Status Seed();
@@ -30,6 +32,7 @@ struct Platform {
   AlertService alerts;
   NotificationService notifications;
   StatsService stats;
+  SandboxService sandbox;
 };
 
 }  // namespace liantiao::services

@@ -121,6 +121,14 @@ std::map<std::string, Row> Table() {
        {.roles = kEveryRole, .scope = ScopeRule::kRecord, .service_roles = reviewer}},
       {"POST /api/v1/applications/:id/test-key/claim", {.roles = vendor, .scope = ScopeRule::kRecord}},
       {"POST /api/v1/applications/:id/test-key/rotate", {.roles = vendor, .scope = ScopeRule::kRecord}},
+      {"GET /api/v1/applications/:id/evidence", {.roles = kEveryRole, .scope = ScopeRule::kRecord}},
+      {"GET /api/v1/applications/:id/conformance", {.roles = kEveryRole, .scope = ScopeRule::kRecord}},
+      {"GET /api/v1/applications/:id/report.json", {.roles = kEveryRole, .scope = ScopeRule::kRecord}},
+      {"GET /api/v1/applications/:id/report.pdf", {.roles = kEveryRole, .scope = ScopeRule::kRecord}},
+      {"GET /api/v1/applications/:id/faults", {.roles = kEveryRole, .scope = ScopeRule::kRecord}},
+      {"PUT /api/v1/applications/:id/faults", {.roles = reviewer, .scope = ScopeRule::kRecord}},
+      // The sandbox: the test key in the form authenticates, not a session.
+      {"POST /sandbox/:city/:endpoint", {.public_route = true}},
       {"GET /api/v1/alerts", {.roles = kEveryRole, .service_roles = authorities}},
       {"POST /api/v1/alerts/:id/respond", {.roles = reviewer, .scope = ScopeRule::kRecord}},
       {"POST /api/v1/alerts/:id/urge", {.roles = province, .scope = ScopeRule::kRecord}},
@@ -322,6 +330,8 @@ class ApiAuthzTest : public ::testing::TestWithParam<std::string> {
                                                  {":eid", std::to_string(evidence_)},
                                                  {":action", "approve"},
                                                  {":code", kGz},
+                                                 {":city", kGz},
+                                                 {":endpoint", "open.api"},
                                                  {":year", "2026"}};
     if (base.ends_with("/applications")) {
       // Materials are accepted only in draft; keys exist only in joint testing.
@@ -381,13 +391,14 @@ class ApiAuthzTest : public ::testing::TestWithParam<std::string> {
     if (pattern.ends_with("/rectified")) return {{"report", "已整改"}};
     if (pattern.ends_with("/calendar/:year")) return {{"holidays", json::array()}, {"workdays", json::array()}};
     if (pattern.ends_with("/test/clock")) return {{"now", "2026-10-20T09:00:00+08:00"}};
+    if (pattern.ends_with("/faults")) return {{"scenarios", {{"delay_async", true}}}};
     return json::object();
   }
 
   HttpResponse Call(Caller caller, http::Method method, const std::string& pattern) {
     HttpClient client = ClientFor(caller);
     const std::string path = Path(pattern);
-    if (pattern.ends_with("/materials") || pattern.ends_with("/evidence")) {
+    if (method == http::Method::kPost && (pattern.ends_with("/materials") || pattern.ends_with("/evidence"))) {
       return client.PostMultipart(path, {{"kind", "other"}, {"description", "截图"}},
                                   {{"file", "证据.pdf", "application/pdf", "%PDF-1.4 authz " + std::to_string(++n_)}});
     }

@@ -68,6 +68,7 @@ bool TestPlatform::Init(bool serve_http) {
     return false;
   }
   port_ = *port;
+  platform().deps.config.sandbox_base_url = "http://127.0.0.1:" + std::to_string(port_) + "/sandbox";
   return true;
 }
 

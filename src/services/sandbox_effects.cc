@@ -1,0 +1,459 @@
+// What an accepted request does to its key's store, method by method. The shape of
+// every method is data (spec/profiles/*/methods); what an Add means — a team gets a
+// teamSysNo, attendance needs an entered worker — is the part of the standard that is
+// behaviour, and lives here, named by the method files' `effect` and `rules`.
+
+#include <set>
+
+#include "services/sandbox_internal.h"
+#include "services/sandbox_service.h"
+#include "storage/row.h"
+
+namespace liantiao::services::sandbox {
+
+namespace {
+
+using storage::GetInt;
+using storage::GetText;
+
+constexpr long long kTeamBase = 100000000;  // teamSysNo = kTeamBase + row id (9–10 digits)
+
+struct Obj {
+  long long id = 0;
+  std::string natural_key, subject, attr, event_day;
+  json body;
+};
+
+// The objects one key's traffic stored. Every statement is scoped by key_id.
+class Store {
+ public:
+  Store(soci::session& sql, long long key_id, Instant now) : sql_(sql), key_(key_id), now_(ToUnix(now)) {}
+
+  // nullopt when an object with this natural key exists already.
+  std::optional<long long> Insert(const std::string& kind, const std::string& natural_key,
+                                  const std::string& subject, const std::string& attr,
+                                  const std::string& event_day, const json& body) {
+    long long id = 0;
+    soci::indicator ind = soci::i_null;
+    const std::string text = body.dump();
+    sql_ << "INSERT INTO sandbox_objects (key_id, kind, natural_key, subject, attr, event_day, body, created_at) "
+            "VALUES (:k, :kind, :nk, :s, :a, :d, :b, :t) ON CONFLICT (key_id, kind, natural_key) DO NOTHING "
+            "RETURNING id",
+        soci::use(key_), soci::use(kind), soci::use(natural_key), soci::use(subject), soci::use(attr),
+        soci::use(event_day), soci::use(text), soci::use(now_), soci::into(id, ind);
+    if (!sql_.got_data() || ind != soci::i_ok) return std::nullopt;
+    return id;
+  }
+
+  std::optional<Obj> Find(const std::string& kind, const std::string& natural_key) {
+    return One("AND natural_key = :v", kind, natural_key);
+  }
+  std::optional<Obj> FindId(const std::string& kind, long long id) {
+    return One("AND id = :v", kind, std::to_string(id), true);
+  }
+  std::vector<Obj> BySubject(const std::string& kind, const std::string& subject) {
+    return Many("SELECT id, natural_key, subject, attr, event_day, body FROM sandbox_objects WHERE key_id = :k "
+                "AND kind = :kind AND subject = :v ORDER BY event_day, id",
+                kind, subject, 0, 1000);
+  }
+  std::pair<std::vector<Obj>, long long> Page(const std::string& kind, int offset, int limit) {
+    long long total = 0;
+    sql_ << "SELECT COUNT(*) FROM sandbox_objects WHERE key_id = :k AND kind = :kind", soci::use(key_),
+        soci::use(kind), soci::into(total);
+    return {Many("SELECT id, natural_key, subject, attr, event_day, body FROM sandbox_objects WHERE key_id = :k "
+                 "AND kind = :kind AND '' = :v ORDER BY id LIMIT :l OFFSET :o",
+                 kind, "", offset, limit),
+            total};
+  }
+
+ private:
+  std::optional<Obj> One(const std::string& where, const std::string& kind, const std::string& value,
+                         bool numeric = false) {
+    const std::string sql = "SELECT id, natural_key, subject, attr, event_day, body FROM sandbox_objects "
+                            "WHERE key_id = :k AND kind = :kind " + where;
+    std::vector<Obj> found;
+    if (numeric) {
+      long long id = std::stoll(value);
+      soci::rowset<soci::row> rows = (sql_.prepare << sql, soci::use(key_), soci::use(kind), soci::use(id));
+      for (const soci::row& r : rows) found.push_back(Read(r));
+    } else {
+      soci::rowset<soci::row> rows = (sql_.prepare << sql, soci::use(key_), soci::use(kind), soci::use(value));
+      for (const soci::row& r : rows) found.push_back(Read(r));
+    }
+    if (found.empty()) return std::nullopt;
+    return found.front();
+  }
+  std::vector<Obj> Many(const std::string& sql, const std::string& kind, const std::string& value, int offset,
+                        int limit) {
+    std::vector<Obj> out;
+    if (sql.find(":l") != std::string::npos) {
+      soci::rowset<soci::row> rows = (sql_.prepare << sql, soci::use(key_), soci::use(kind), soci::use(value),
+                                      soci::use(limit), soci::use(offset));
+      for (const soci::row& r : rows) out.push_back(Read(r));
+    } else {
+      soci::rowset<soci::row> rows = (sql_.prepare << sql, soci::use(key_), soci::use(kind), soci::use(value));
+      for (const soci::row& r : rows) out.push_back(Read(r));
+    }
+    return out;
+  }
+  static Obj Read(const soci::row& r) {
+    Obj o{GetInt(r, 0), GetText(r, 1), GetText(r, 2), GetText(r, 3), GetText(r, 4), json()};
+    o.body = json::parse(GetText(r, 5), nullptr, false);
+    return o;
+  }
+
+  soci::session& sql_;
+  long long key_;
+  long long now_;
+};
+
+std::string Text(const json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_number_integer() || v.is_number_unsigned()) return v.dump();
+  return {};
+}
+
+std::optional<long long> Number(const json& v) {
+  try {
+    if (v.is_number_integer() || v.is_number_unsigned()) return v.get<long long>();
+    if (v.is_string() && !v.get<std::string>().empty()) return std::stoll(v.get<std::string>());
+  } catch (...) {
+  }
+  return std::nullopt;
+}
+
+// Images are kept as their size: the store holds facts, not photographs.
+json WithoutImages(json item) {
+  for (const char* f : {"headImage", "positiveIDCardImage", "negativeIDCardImage", "issueCardPic", "image"}) {
+    if (item.is_object() && item.contains(f) && item[f].is_string()) {
+      item[f] = "<" + std::to_string(item[f].get<std::string>().size()) + " 字符>";
+    }
+  }
+  return item;
+}
+
+Refusal MakeRefusal(std::string rule, std::string path = {}, std::map<std::string, std::string> params = {}) {
+  return Refusal{std::move(rule), std::move(path), std::move(params)};
+}
+
+class Effects {
+ public:
+  Effects(soci::session& sql, Context& ctx)
+      : ctx_(ctx), store_(sql, ctx.key.id, ctx.now), sql_(sql),
+        identity_(IdentityOfKey(ctx.key.id, ctx.key.city_code, ctx.key.issued_at)) {}
+
+  EffectResult Run() {
+    const std::string& e = ctx_.method.effect;
+    if (auto r = CommonRules()) return Refused(*r);
+    if (e == "checksign") return CheckSign();
+    if (e == "async.query") return AsyncQuery();
+    if (e == "project.add") return ProjectAdd();
+    if (e == "subcontractor.add") return SubcontractorAdd();
+    if (e == "team.add") return TeamAdd();
+    if (e == "worker.add") return WorkerAdd();
+    if (e == "entry_exit.add") return EntryExitAdd();
+    if (e == "attendance.add") return AttendanceAdd();
+    if (e == "payroll.add") return PayrollAdd();
+    if (e == "contract.add") return ListAdd("contract", "contractList", "劳动合同");
+    if (e == "training.add") return TrainingAdd();
+    if (e.ends_with(".query")) return Query(e.substr(0, e.size() - 6));
+    return Refused(MakeRefusal("unknown_method", "", {{"method", ctx_.method.name}}));
+  }
+
+ private:
+  static EffectResult Refused(Refusal r) {
+    EffectResult out;
+    out.refusal = std::move(r);
+    return out;
+  }
+  static EffectResult Failed(Refusal r, std::vector<std::string> tags = {}) {
+    EffectResult out;
+    out.async_failure = std::move(r);
+    out.tags = std::move(tags);
+    return out;
+  }
+
+  bool Rule(std::string_view name) const { return ctx_.method.HasRule(name); }
+
+  std::optional<Refusal> CommonRules() {
+    if (Rule("project_mismatch") && ctx_.data.contains("projectCode")) {
+      const std::string code = Text(ctx_.data["projectCode"]);
+      if (code != identity_.project_code && !store_.Find("project", code)) {
+        return MakeRefusal("project_mismatch", "[projectCode]", {{"value", code}});
+      }
+    }
+    if (Rule("corp_in_project") && ctx_.data.contains("corpCode")) {
+      const std::string corp = Text(ctx_.data["corpCode"]);
+      if (corp != identity_.corp_code && !store_.Find("corp", corp)) {
+        return MakeRefusal("corp_in_project", "[corpCode]", {{"value", corp}});
+      }
+    }
+    if (Rule("team_exists") && ctx_.data.contains("teamSysNo")) {
+      auto n = Number(ctx_.data["teamSysNo"]);
+      if (!n || *n <= kTeamBase || !store_.FindId("team", *n - kTeamBase)) {
+        return MakeRefusal("team_exists", "[teamSysNo]", {{"value", Text(ctx_.data["teamSysNo"])}});
+      }
+    }
+    return std::nullopt;
+  }
+
+  EffectResult CheckSign() {
+    EffectResult r;
+    r.answer_data = {{"appid", ctx_.key.app_key}, {"projectCode", identity_.project_code},
+                     {"corpCode", identity_.corp_code}, {"corpName", identity_.corp_name}};
+    return r;
+  }
+
+  EffectResult AsyncQuery() {
+    const std::string serial = Text(ctx_.data.value(ctx_.profile.serial_field, json()));
+    soci::rowset<soci::row> rows =
+        (sql_.prepare << "SELECT method, status, result, pending_polls, polled_pending FROM sandbox_serials "
+                         "WHERE serial = :s AND key_id = :k",
+         soci::use(serial), soci::use(ctx_.key.id));
+    for (const soci::row& row : rows) {
+      EffectResult r;
+      const std::string method = GetText(row, 0);
+      const long long pending = GetInt(row, 3);
+      if (pending > 0) {
+        sql_ << "UPDATE sandbox_serials SET pending_polls = pending_polls - 1, polled_pending = 1 "
+                "WHERE serial = :s",
+            soci::use(serial);
+        r.answer_data = {{"status", ctx_.profile.status_pending}, {"result", ""}};
+        r.tags.push_back("pending:" + method);
+        return r;
+      }
+      const int status = static_cast<int>(GetInt(row, 1));
+      r.answer_data = {{"status", status}, {"result", GetText(row, 2)}};
+      if (status == ctx_.profile.status_succeeded) {
+        r.tags.push_back("fetched:" + method);
+        if (GetInt(row, 4) != 0) r.tags.push_back("fetched_after_pending");
+      }
+      return r;
+    }
+    return Refused(MakeRefusal("serial_unknown", "[" + ctx_.profile.serial_field + "]", {{"value", serial}}));
+  }
+
+  EffectResult ProjectAdd() {
+    EffectResult r;
+    const std::string name = Text(ctx_.data.value("name", json()));
+    auto id = store_.Insert("project", "name:" + name, "", "", "", ctx_.data);
+    if (!id) return Failed(MakeRefusal("duplicate_subcontractor"), {"duplicate"});
+    // The platform assigns project codes: area code + date + sequence.
+    const std::string code = identity_.project_code.substr(0, 14) + std::to_string(1000 + *id % 9000);
+    store_.Insert("project", code, "", "", "", ctx_.data);
+    r.async_result = {{"projectCode", code}};
+    r.answer_data = r.async_result;
+    return r;
+  }
+
+  EffectResult SubcontractorAdd() {
+    const std::string corp = Text(ctx_.data.value("corpCode", json()));
+    if (corp == identity_.corp_code || !store_.Insert("corp", corp, "", "", "", ctx_.data)) {
+      return Failed(MakeRefusal("duplicate_subcontractor", "[corpCode]", {{"value", corp}}), {"duplicate"});
+    }
+    return {};
+  }
+
+  EffectResult TeamAdd() {
+    const std::string key = Text(ctx_.data.value("corpCode", json())) + "|" + Text(ctx_.data.value("teamName", json()));
+    auto id = store_.Insert("team", key, "", Text(ctx_.data.value("corpCode", json())), "", WithoutImages(ctx_.data));
+    if (!id) {
+      auto existing = store_.Find("team", key);
+      const long long no = existing ? kTeamBase + existing->id : 0;
+      return Failed(MakeRefusal("duplicate_team", "[teamName]", {{"value", std::to_string(no)}}), {"duplicate"});
+    }
+    EffectResult r;
+    r.async_result = {{"teamSysNo", kTeamBase + *id}};
+    r.answer_data = r.async_result;
+    return r;
+  }
+
+  EffectResult WorkerAdd() {
+    const json& list = ctx_.data["workerList"];
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::string id = Text(list[i].value("idCardNumber", json()));
+      if (!seen.insert(id).second || store_.Find("worker", id)) {
+        return Failed(MakeRefusal("duplicate_worker", Path("workerList", i, "idCardNumber"), {{"value", id}}),
+                      {"duplicate"});
+      }
+    }
+    const std::string team = Text(ctx_.data.value("teamSysNo", json()));
+    for (const auto& w : list) {
+      json body = WithoutImages(w);
+      body["teamSysNo"] = ctx_.data.value("teamSysNo", json());
+      body["corpCode"] = ctx_.data.value("corpCode", json());
+      store_.Insert("worker", Text(w.value("idCardNumber", json())), Text(w.value("idCardNumber", json())), team,
+                    "", body);
+    }
+    return {};
+  }
+
+  std::optional<Refusal> Registered(const std::string& list_name, std::size_t i, const std::string& id,
+                                    const char* what) {
+    if (!Rule("worker_registered") || store_.Find("worker", id)) return std::nullopt;
+    return MakeRefusal("worker_registered", Path(list_name, i, "idCardNumber"), {{"value", id}, {"what", what}});
+  }
+
+  EffectResult EntryExitAdd() {
+    const json& list = ctx_.data["workerList"];
+    std::map<std::string, std::string> latest;  // within this request
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::string id = Text(list[i].value("idCardNumber", json()));
+      const std::string day = Text(list[i].value("date", json()));
+      if (auto r = Registered("workerList", i, id, "进退场信息")) return Refused(*r);
+      if (Rule("entry_exit_order")) {
+        std::string last = latest[id];
+        for (const auto& e : store_.BySubject("entry_exit", id)) last = std::max(last, e.event_day);
+        if (day < last) return Refused(MakeRefusal("entry_exit_order", Path("workerList", i, "date"), {{"value", day}}));
+      }
+      latest[id] = day;
+    }
+    EffectResult r;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::string id = Text(list[i].value("idCardNumber", json()));
+      const std::string type = Text(list[i].value("type", json()));
+      store_.Insert("entry_exit", id + "|" + Text(list[i].value("date", json())) + "|" + type + "|" +
+                                      std::to_string(i) + "|" + std::to_string(ToUnix(ctx_.now)),
+                    id, type, Text(list[i].value("date", json())), list[i]);
+      r.tags.push_back(type == "1" ? "entry_in" : "entry_out");
+    }
+    Dedupe(r.tags);
+    return r;
+  }
+
+  // Entered on `day`: the latest entry/exit on or before that day is an entry.
+  bool Entered(const std::string& id, const std::string& day) {
+    std::string type;
+    for (const auto& e : store_.BySubject("entry_exit", id)) {
+      if (e.event_day <= day) type = e.attr;
+    }
+    return type == "1";
+  }
+
+  EffectResult AttendanceAdd() {
+    const json& list = ctx_.data["dataList"];
+    std::set<std::string> keys;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::string id = Text(list[i].value("idCardNumber", json()));
+      const std::string when = Text(list[i].value("date", json()));
+      if (auto r = Registered("dataList", i, id, "考勤")) return Refused(*r);
+      if (Rule("worker_entered") && !Entered(id, when.substr(0, 10))) {
+        return Refused(MakeRefusal("worker_entered", Path("dataList", i, "idCardNumber"), {{"value", id}}));
+      }
+      const std::string key = id + "|" + when + "|" + Text(list[i].value("direction", json()));
+      if (Rule("duplicate_attendance") && (!keys.insert(key).second || store_.Find("attendance", key))) {
+        return Failed(MakeRefusal("duplicate_attendance", Path("dataList", i, "date"), {{"value", when}}),
+                      {"duplicate"});
+      }
+    }
+    EffectResult r;
+    for (const auto& a : list) {
+      const std::string id = Text(a.value("idCardNumber", json()));
+      const std::string when = Text(a.value("date", json()));
+      const std::string dir = Text(a.value("direction", json()));
+      store_.Insert("attendance", id + "|" + when + "|" + dir, id, dir, when.substr(0, 10), WithoutImages(a));
+      r.tags.push_back(dir == "01" ? "direction_in" : "direction_out");
+    }
+    Dedupe(r.tags);
+    return r;
+  }
+
+  EffectResult PayrollAdd() {
+    const json& list = ctx_.data["detailList"];
+    const std::string month = Text(ctx_.data.value("payMonth", json()));
+    std::set<std::string> keys;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::string id = Text(list[i].value("idCardNumber", json()));
+      if (auto r = Registered("detailList", i, id, "工资发放信息")) return Refused(*r);
+      const std::string key = id + "|" + month;
+      if (Rule("duplicate_payroll") && (!keys.insert(key).second || store_.Find("payroll_detail", key))) {
+        return Failed(MakeRefusal("duplicate_payroll", Path("detailList", i, "idCardNumber"), {{"value", month}}),
+                      {"duplicate"});
+      }
+    }
+    auto id = store_.Insert("payroll", Text(ctx_.data.value("teamSysNo", json())) + "|" + month + "|" +
+                                           std::to_string(ToUnix(ctx_.now)) + "|" + std::to_string(list.size()),
+                            "", month, "", json{{"payMonth", month}});
+    for (const auto& d : list) {
+      const std::string worker = Text(d.value("idCardNumber", json()));
+      store_.Insert("payroll_detail", worker + "|" + month, worker, month, "", d);
+    }
+    EffectResult r;
+    r.async_result = json::array({{{"payrollCode", "PR" + std::to_string(kTeamBase + id.value_or(0))}}});
+    r.answer_data = {{"payrollCode", "PR" + std::to_string(kTeamBase + id.value_or(0))}};
+    return r;
+  }
+
+  EffectResult ListAdd(const std::string& kind, const std::string& list_name, const char* what) {
+    const json& list = ctx_.data[list_name];
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::string id = Text(list[i].value("idCardNumber", json()));
+      if (auto r = Registered(list_name, i, id, what)) return Refused(*r);
+    }
+    for (const auto& item : list) {
+      const std::string id = Text(item.value("idCardNumber", json()));
+      store_.Insert(kind, id + "|" + Text(item.value("startDate", json())), id, "", "", item);
+    }
+    return {};
+  }
+
+  EffectResult TrainingAdd() {
+    store_.Insert("training",
+                  Text(ctx_.data.value("trainingDate", json())) + "|" + Text(ctx_.data.value("trainingName", json())),
+                  "", "", Text(ctx_.data.value("trainingDate", json())), ctx_.data);
+    return {};
+  }
+
+  EffectResult Query(const std::string& what) {
+    static const std::map<std::string, std::string> kKinds = {
+        {"project", "project"},       {"subcontractor", "corp"},   {"team", "team"},
+        {"worker", "worker"},         {"entry_exit", "entry_exit"}, {"attendance", "attendance"},
+        {"payroll", "payroll_detail"}, {"contract", "contract"},   {"training", "training"}};
+    auto kind = kKinds.find(what);
+    const int index = static_cast<int>(Number(ctx_.data.value("pageIndex", json(0))).value_or(0));
+    const int size = static_cast<int>(Number(ctx_.data.value("pageSize", json(10))).value_or(10));
+    json rows = json::array();
+    long long total = 0;
+    if (what == "project") {
+      rows.push_back({{"projectCode", identity_.project_code}, {"name", "联调测试项目"},
+                      {"contractorCorpCode", identity_.corp_code}, {"contractorCorpName", identity_.corp_name}});
+      total = 1;
+    }
+    if (kind != kKinds.end()) {
+      auto [objs, count] = store_.Page(kind->second, std::max(0, index) * std::max(1, size), std::max(1, size));
+      total += count;
+      for (auto& o : objs) {
+        json row = o.body;
+        if (what == "team") row["teamSysNo"] = kTeamBase + o.id;
+        if (row.is_object() && row.contains("idCardNumber") && row["idCardNumber"].is_string()) {
+          // Personal numbers leave encrypted, as the reference servers answer.
+          row["idCardNumber"] = ctx_.codec.EncryptField(row["idCardNumber"].get<std::string>());
+        }
+        rows.push_back(std::move(row));
+      }
+    }
+    EffectResult r;
+    r.answer_data = {{"pageIndex", index}, {"pageSize", size}, {"totalCount", total}, {"rows", rows}};
+    return r;
+  }
+
+  static std::string Path(const std::string& list, std::size_t i, const std::string& field) {
+    return "[" + list + "][" + std::to_string(i) + "][" + field + "]";
+  }
+  static void Dedupe(std::vector<std::string>& tags) {
+    std::sort(tags.begin(), tags.end());
+    tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
+  }
+
+  Context& ctx_;
+  Store store_;
+  soci::session& sql_;
+  SandboxIdentity identity_;
+};
+
+}  // namespace
+
+EffectResult RunEffect(soci::session& sql, Context& ctx) { return Effects(sql, ctx).Run(); }
+
+}  // namespace liantiao::services::sandbox

@@ -1,0 +1,64 @@
+#pragma once
+
+// Shared between the sandbox's pipeline (sandbox_pipeline.cc), its effects on the
+// per-key store (sandbox_effects.cc) and its views (sandbox_views.cc). Not part of
+// the services interface.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <soci/soci.h>
+
+#include "services/deps.h"
+#include "standard/profile.h"
+#include "standard/validate.h"
+#include "standard/wire.h"
+
+namespace liantiao::services::sandbox {
+
+// Why a request was not accepted: a catalogue key of the profile, the JSON path
+// and the values that fill its message.
+struct Refusal {
+  std::string error;
+  std::string path;
+  std::map<std::string, std::string> params;
+};
+
+struct KeyRow {
+  long long id = 0;
+  long long application_id = 0;
+  std::string city_code, profile, app_key;
+  std::string secret;
+  Instant issued_at, expires_at;
+  bool revoked = false;
+};
+
+// The facts of one authenticated, decoded request that the effects work on.
+struct Context {
+  const standard::Profile& profile;
+  const standard::MethodSpec& method;
+  const KeyRow& key;
+  const standard::KeyCodec& codec;
+  json data;  // decrypted
+  Instant now;
+  std::string today;  // yyyy-MM-dd in Beijing time
+  bool delay_async = false;
+};
+
+// What an effect did. A sync refusal leaves the store unchanged; an asynchronous
+// failure is accepted now and reported through AsyncHandleResult.Query.
+struct EffectResult {
+  std::optional<Refusal> refusal;       // answered at once
+  std::optional<Refusal> async_failure; // accepted; the async result is "failed"
+  json answer_data;                     // `data` of the answer (sync methods, queries)
+  json async_result;                    // `result` of the async answer on success
+  std::vector<std::string> tags;
+};
+
+EffectResult RunEffect(soci::session& sql, Context& ctx);
+
+std::string MaskText(std::string text);  // ID-like numbers in free text
+
+}  // namespace liantiao::services::sandbox

@@ -1,0 +1,505 @@
+#include <algorithm>
+#include <iomanip>
+#include <regex>
+#include <sstream>
+
+#include <spdlog/spdlog.h>
+
+#include "crypto/crypto.h"
+#include "domain/credit_code.h"
+#include "services/sandbox_internal.h"
+#include "services/sandbox_service.h"
+#include "storage/row.h"
+
+namespace liantiao::services {
+
+using sandbox::EffectResult;
+using sandbox::KeyRow;
+using sandbox::Refusal;
+using storage::GetInt;
+using storage::GetOptInt;
+using storage::GetText;
+
+json SandboxIdentity::ToJson() const {
+  return {{"project_code", project_code}, {"corp_code", corp_code}, {"corp_name", corp_name}};
+}
+
+SandboxIdentity IdentityOfKey(long long key_id, const std::string& city_code, Instant issued_at) {
+  const std::string day = FormatDay(ShanghaiDay(issued_at));  // 2026-11-24
+  std::ostringstream seq;
+  seq << std::setw(4) << std::setfill('0') << (key_id % 10000);
+  std::ostringstream org;
+  org << std::setw(7) << std::setfill('0') << (key_id % 10000000);
+  SandboxIdentity id;
+  id.project_code = city_code + day.substr(0, 4) + day.substr(5, 2) + day.substr(8, 2) + seq.str();
+  // 9 = registered by the market regulator, 1 = enterprise; then the division and a
+  // 9-character organisation code "LT…" that no real enterprise has.
+  id.corp_code = domain::CompleteCreditCode("91" + city_code + "LT" + org.str());
+  id.corp_name = "联调测试建设工程有限公司";
+  return id;
+}
+
+std::string SandboxEndpoint(const Deps& deps, const std::string& city_code, const std::string& profile,
+                            const std::string& test_env) {
+  if (test_env != "sandbox" && !test_env.empty()) return test_env;
+  const standard::Profile* p = deps.profiles->Find(profile);
+  const std::string base = deps.config.sandbox_base_url + "/" + city_code + "/";
+  if (p && p->style == "per_method") return base + "{method}";
+  return base + (p ? p->endpoint_path : std::string("open.api"));
+}
+
+namespace sandbox {
+
+std::string MaskText(std::string text) {
+  static const std::regex kIdLike(R"(\d{6}(\d{8})\d{3}[\dXx])");
+  std::string out;
+  std::sregex_iterator it(text.begin(), text.end(), kIdLike), end;
+  std::size_t last = 0;
+  for (; it != end; ++it) {
+    out += text.substr(last, static_cast<std::size_t>(it->position()) - last);
+    out += standard::MaskNumber(it->str());
+    last = static_cast<std::size_t>(it->position() + it->length());
+  }
+  out += text.substr(last);
+  return out;
+}
+
+}  // namespace sandbox
+
+namespace {
+
+// The request as far as the pipeline got, for the answer and the evidence.
+struct Exchange {
+  const standard::Profile* profile = nullptr;
+  std::string city_code;
+  std::optional<KeyRow> key;
+  std::string method;
+  standard::Form form;
+  json data;             // decrypted when it got that far
+  bool data_parsed = false;
+  std::string outcome = "refused";
+  std::optional<Refusal> refusal;
+  std::vector<std::string> tags;
+  std::string serial;
+  std::string digest;
+  json answer_data;
+};
+
+// Parses the request timestamp with the profile's strftime pattern in Beijing time.
+std::optional<Instant> ParseTimestamp(const std::string& text, const std::string& format) {
+  std::tm tm{};
+  std::istringstream in(text);
+  in >> std::get_time(&tm, format.c_str());
+  if (in.fail() || in.peek() != std::char_traits<char>::eof()) return std::nullopt;
+  const std::chrono::year_month_day ymd{std::chrono::year(tm.tm_year + 1900),
+                                        std::chrono::month(static_cast<unsigned>(tm.tm_mon + 1)),
+                                        std::chrono::day(static_cast<unsigned>(tm.tm_mday))};
+  if (!ymd.ok()) return std::nullopt;
+  return Instant(std::chrono::sys_days(ymd).time_since_epoch() + std::chrono::hours(tm.tm_hour) +
+                 std::chrono::minutes(tm.tm_min) + std::chrono::seconds(tm.tm_sec) - kShanghaiOffset);
+}
+
+std::optional<KeyRow> LoadKey(soci::session& sql, const std::string& app_key) {
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT id, application_id, city_code, profile, secret_sealed, issued_at, expires_at, "
+                      "revoked_at FROM test_keys WHERE app_key = :k",
+       soci::use(app_key));
+  for (const soci::row& r : rows) {
+    KeyRow k;
+    k.id = GetInt(r, 0);
+    k.application_id = GetInt(r, 1);
+    k.city_code = GetText(r, 2);
+    k.profile = GetText(r, 3);
+    k.secret = GetText(r, 4);  // sealed until opened
+    k.issued_at = FromUnix(GetInt(r, 5));
+    k.expires_at = FromUnix(GetInt(r, 6));
+    k.revoked = GetOptInt(r, 7).has_value();
+    k.app_key = app_key;
+    return k;
+  }
+  return std::nullopt;
+}
+
+std::string ReplaceImages(const json& schema, json& value) {
+  if (!schema.is_object()) return {};
+  if (schema.contains("x-image") && value.is_string()) {
+    value = "<图片 " + std::to_string(value.get_ref<const std::string&>().size()) + " 字符>";
+  } else if (schema.value("x-encrypted", false) && value.is_string()) {
+    value = standard::MaskNumber(value.get<std::string>());
+  } else if (value.is_object() && schema.contains("properties")) {
+    for (auto it = value.begin(); it != value.end(); ++it) {
+      if (schema["properties"].contains(it.key())) ReplaceImages(schema["properties"][it.key()], it.value());
+    }
+  } else if (value.is_array() && schema.contains("items")) {
+    for (auto& v : value) ReplaceImages(schema["items"], v);
+  }
+  return {};
+}
+
+// The request as it is kept: personal numbers masked, images summarised, the
+// signature shortened. Nothing here lets anyone replay or re-identify.
+std::string MaskedRequest(const Exchange& x) {
+  json out = json::object();
+  const standard::Profile* p = x.profile;
+  for (const auto& [name, value] : x.form) {
+    if (p && name == p->Param("data")) continue;
+    if (name == "appsecret" || name == "secret") {
+      out[name] = "***";
+    } else if (p && name == p->Param("sign")) {
+      out[name] = value.size() > 12 ? value.substr(0, 8) + "…" : value;
+    } else {
+      out[name] = value.size() > 200 ? value.substr(0, 200) + "…" : value;
+    }
+  }
+  if (x.data_parsed && p) {
+    json data = x.data;
+    if (const auto* m = p->FindMethod(x.method)) ReplaceImages(m->schema, data);
+    out["data"] = std::move(data);
+  } else if (p) {
+    const std::string* raw = standard::FormValue(x.form, p->Param("data"));
+    if (raw) out["data"] = sandbox::MaskText(raw->size() > 300 ? raw->substr(0, 300) + "…" : *raw);
+  }
+  return out.dump();
+}
+
+// The profile's envelope.
+json Envelope(const standard::Profile& p, const standard::ErrorEntry& e, const std::string& message,
+              json data) {
+  json out;
+  if (p.integer_codes) {
+    try {
+      out[p.code_field] = std::stoll(e.code);
+    } catch (...) {
+      out[p.code_field] = e.code;
+    }
+  } else {
+    out[p.code_field] = e.code;
+  }
+  out[p.message_field] = message;
+  out[p.data_field] = std::move(data);
+  return out;
+}
+
+std::string SerialCode(const std::string& prefix, Instant now) {
+  const std::string iso = FormatInstant(now);  // 2026-11-24T10:05:00+08:00
+  const std::string hour = iso.substr(0, 4) + iso.substr(5, 2) + iso.substr(8, 2) + iso.substr(11, 2);
+  const std::string rnd = crypto::HexEncode(crypto::RandomBytes(4));
+  return (prefix.empty() ? std::string("request") : prefix) + "-" + hour + "-1-" +
+         std::to_string(std::stoull(rnd, nullptr, 16) % 100000000ULL);
+}
+
+std::string JoinTags(const std::vector<std::string>& tags) {
+  std::string out;
+  for (const auto& t : tags) out += (out.empty() ? "" : " ") + t;
+  return out;
+}
+
+struct FaultState {
+  bool delay_async = false, rate_limit = false, server_error = false, any = false;
+};
+
+FaultState LoadFaults(soci::session& sql, long long application_id) {
+  FaultState f;
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT scenario, enabled, armed FROM sandbox_faults WHERE application_id = :a",
+       soci::use(application_id));
+  for (const soci::row& r : rows) {
+    f.any = true;
+    const std::string s = GetText(r, 0);
+    const bool on = GetInt(r, 1) != 0, armed = GetInt(r, 2) != 0;
+    if (s == "delay_async") f.delay_async = on;
+    if (s == "rate_limit_once") f.rate_limit = on && armed;
+    if (s == "server_error_once") f.server_error = on && armed;
+  }
+  return f;
+}
+
+}  // namespace
+
+SandboxReply SandboxService::Handle(const SandboxCall& call) {
+  const Instant now = deps_.clock.Now();
+  Exchange x;
+  x.city_code = call.city_code;
+
+  // Everything before the write transaction only reads; a refusal is answered and
+  // recorded without touching the key's store.
+  auto refuse = [&](std::string error, std::string path = {}, std::map<std::string, std::string> params = {}) {
+    x.outcome = "refused";
+    x.refusal = Refusal{std::move(error), std::move(path), std::move(params)};
+  };
+
+  // 1. The city and its profile.
+  std::string profile_name, test_env;
+  auto city = deps_.db.Read<Ok>([&](soci::session& sql) -> Result<Ok> {
+    soci::indicator ind = soci::i_ok;
+    sql << "SELECT profile, test_env FROM cities WHERE code = :c", soci::use(call.city_code),
+        soci::into(profile_name, ind), soci::into(test_env);
+    if (!sql.got_data()) profile_name.clear();
+    return Ok{};
+  });
+  x.profile = profile_name.empty() ? nullptr : deps_.profiles->Find(profile_name);
+  if (!city.ok() || x.profile == nullptr || test_env != "sandbox") {
+    // No test environment is hosted here for this city: nothing to answer in a profile.
+    static const standard::Profile kFallback = [] {
+      standard::Profile p;
+      p.errors["unknown_method"] = {"-3", "该城市的测试环境不在本平台", false};
+      return p;
+    }();
+    const auto& e = kFallback.Error("unknown_method");
+    return {Envelope(kFallback, e, e.message, nullptr).dump(), 0, "refused"};
+  }
+  const standard::Profile& p = *x.profile;
+
+  // 2. Parse: size, form, the common parameters.
+  std::optional<standard::KeyCodec> codec;
+  const standard::MethodSpec* method = nullptr;
+  FaultState faults;
+  [&] {
+    if (call.body.size() > p.max_body_bytes) {
+      return refuse("body_too_large", "", {{"max_kb", std::to_string(p.max_body_bytes / 1024)}});
+    }
+    auto form = standard::ParseForm(call.body);
+    if (!form.ok()) return refuse("malformed_form");
+    x.form = std::move(form).value();
+    x.method = p.style == "per_method" && call.endpoint != p.endpoint_path
+                   ? call.endpoint
+                   : (standard::FormValue(x.form, p.Param("method")) ? *standard::FormValue(x.form, p.Param("method"))
+                                                                     : "");
+    for (const auto& name : p.required_params) {
+      const std::string* v = standard::FormValue(x.form, name);
+      if (!v || v->empty()) return refuse("missing_param", "", {{"param", name}});
+    }
+    if (x.method.empty()) return refuse("missing_param", "", {{"param", p.Param("method")}});
+    for (const auto& [name, value] : p.fixed_params) {
+      const std::string* v = standard::FormValue(x.form, name);
+      if (v && *v != value) return refuse("malformed_form", "", {{"param", name}});
+    }
+
+    // 3. The key: known, not revoked, not expired, this city's.
+    const std::string* app_id = standard::FormValue(x.form, p.Param("app_id"));
+    auto key = deps_.db.Read<std::optional<KeyRow>>(
+        [&](soci::session& sql) -> Result<std::optional<KeyRow>> { return LoadKey(sql, app_id ? *app_id : ""); });
+    if (!key.ok()) return refuse("server_error");
+    if (!*key) return refuse("unknown_app");
+    x.key = std::move(**key);
+    auto secret = deps_.secrets.Open(x.key->secret);
+    if (!secret.ok()) return refuse("server_error");
+    x.key->secret = std::move(secret).value();
+    if (x.key->revoked) return refuse("key_revoked");
+    if (now > x.key->expires_at) return refuse("key_expired");
+    if (x.key->city_code != call.city_code) return refuse("wrong_city");
+
+    // 4. Freshness: timestamp within the skew, nonce never seen for this key.
+    const std::string* ts = standard::FormValue(x.form, p.Param("timestamp"));
+    auto when = ts ? ParseTimestamp(*ts, p.timestamp_format) : std::nullopt;
+    if (!when) return refuse("timestamp_format");
+    if (std::chrono::abs(*when - now) > std::chrono::seconds(p.max_skew_seconds)) return refuse("timestamp_skew");
+    const std::string* nonce = standard::FormValue(x.form, p.Param("nonce"));
+    if (nonce && !nonce->empty()) {
+      auto seen = deps_.db.Read<int>([&](soci::session& sql) -> Result<int> {
+        int n = 0;
+        sql << "SELECT COUNT(*) FROM sandbox_nonces WHERE key_id = :k AND nonce = :n", soci::use(x.key->id),
+            soci::use(*nonce), soci::into(n);
+        return n;
+      });
+      if (!seen.ok()) return refuse("server_error");
+      if (*seen > 0) return refuse("nonce_replayed");
+    }
+
+    // 5. Signature over the received raw values.
+    auto c = standard::KeyCodec::Make(p, x.key->secret);
+    if (!c.ok()) return refuse("server_error");
+    codec.emplace(std::move(c).value());
+    const std::string* sign = standard::FormValue(x.form, p.Param("sign"));
+    if (!sign || !codec->Verify(x.form, *sign)) return refuse("bad_signature");
+    x.tags.push_back("signed");
+
+    method = p.FindMethod(x.method);
+    if (!method) return refuse("unknown_method", "", {{"method", x.method}});
+
+    // 6. Fault scenarios switched on by the reviewer fire on an authenticated write.
+    auto f = deps_.db.Read<FaultState>(
+        [&](soci::session& sql) -> Result<FaultState> { return LoadFaults(sql, x.key->application_id); });
+    if (f.ok()) faults = *f;
+
+    // 7. data: JSON object, decrypted fields, schema.
+    const std::string* raw = standard::FormValue(x.form, p.Param("data"));
+    json data = json::parse(raw ? *raw : std::string("{}"), nullptr, false);
+    if (data.is_discarded() || !data.is_object()) return refuse("invalid_json");
+    auto decrypted = standard::TransformEncrypted(
+        method->schema, data, [&](const std::string& v) { return codec->DecryptField(v); });
+    if (decrypted.failed_path) {
+      x.data = std::move(data);
+      return refuse("decrypt_failed", *decrypted.failed_path);
+    }
+    if (decrypted.count > 0) x.tags.push_back("encrypted_field");
+    x.data = std::move(data);
+    x.data_parsed = true;
+    x.digest = crypto::Sha256Hex(x.method + "\n" + x.data.dump());
+    const bool write = !x.method.ends_with(".Query");
+    if (write && (faults.rate_limit || faults.server_error)) {
+      x.outcome = "fault";
+      x.refusal = Refusal{faults.rate_limit ? "rate_limited" : "server_error", "", {}};
+      return;
+    }
+    auto violations = standard::ValidateData(p, method->schema, x.data, standard::CivilNow::At(now));
+    if (!violations.empty()) {
+      return refuse(violations.front().kind, violations.front().path, violations.front().params);
+    }
+    if (x.data.contains("workerList") && x.data["workerList"].is_array()) {
+      for (const auto& w : x.data["workerList"]) {
+        if (w.is_object() && w.contains("headImage")) {
+          x.tags.push_back("head_image");
+          break;
+        }
+      }
+    }
+    x.outcome = "accepted";
+  }();
+
+  // 8. Store, answer and record in one transaction: an answer that says "accepted" is
+  // never given for a request whose evidence is not committed.
+  const auto& success = p.Error("success");
+  json answer;
+  long long evidence_id = 0;
+  auto write = deps_.db.Transact<long long>([&](soci::session& sql) -> Result<long long> {
+    std::vector<std::string> tags = x.tags;
+    std::string outcome = x.outcome;
+    std::optional<Refusal> refusal = x.refusal;
+    std::string serial;
+    json answer_data = nullptr;
+    const long long key_id = x.key ? x.key->id : 0;
+    if (outcome == "fault") {
+      // A one-off fault fires once: disarm it in the same transaction.
+      const std::string scenario = refusal->error == "rate_limited" ? "rate_limit_once" : "server_error_once";
+      sql << "UPDATE sandbox_faults SET armed = 0 WHERE application_id = :a AND scenario = :s",
+          soci::use(x.key->application_id), soci::use(scenario);
+    }
+    if (outcome == "accepted") {
+      const std::string* nonce = standard::FormValue(x.form, p.Param("nonce"));
+      if (nonce && !nonce->empty()) {
+        long long seen_at = ToUnix(now);
+        std::string inserted;
+        soci::indicator ind = soci::i_null;
+        sql << "INSERT INTO sandbox_nonces (key_id, nonce, seen_at) VALUES (:k, :n, :t) "
+               "ON CONFLICT (key_id, nonce) DO NOTHING RETURNING nonce",
+            soci::use(key_id), soci::use(*nonce), soci::use(seen_at), soci::into(inserted, ind);
+        if (!sql.got_data() || ind != soci::i_ok) {
+          outcome = "refused";
+          refusal = Refusal{"nonce_replayed", "", {}};
+        }
+      }
+    }
+    if (outcome == "accepted") {
+      sandbox::Context ctx{p, *method, *x.key, *codec, x.data, now, FormatDay(ShanghaiDay(now)),
+                           faults.delay_async};
+      EffectResult r = sandbox::RunEffect(sql, ctx);
+      tags.insert(tags.end(), r.tags.begin(), r.tags.end());
+      if (r.refusal) {
+        outcome = "refused";
+        refusal = r.refusal;
+      } else {
+        // The same data as a request an injected fault refused: a correct retry.
+        if (faults.any) {
+          int n = 0;
+          sql << "SELECT COUNT(*) FROM sandbox_evidence WHERE key_id = :k AND method = :m AND outcome = 'fault' "
+                 "AND data_digest = :d",
+              soci::use(key_id), soci::use(x.method), soci::use(x.digest), soci::into(n);
+          if (n > 0) tags.push_back("retried_after_fault");
+        }
+        if (method->async) {
+          serial = SerialCode(method->serial_prefix, now);
+          const bool failed = r.async_failure.has_value();
+          std::string client_result = r.async_result.dump();
+          if (failed) {
+            auto params = r.async_failure->params;
+            params["path"] = r.async_failure->path;
+            client_result = standard::FillMessage(p.Error(r.async_failure->error).message, params);
+          }
+          const int status = failed ? p.status_failed : p.status_succeeded;
+          const int pending = faults.delay_async ? 2 : 0;
+          long long created = ToUnix(now);
+          sql << "INSERT INTO sandbox_serials (serial, key_id, method, status, result, pending_polls, created_at) "
+                 "VALUES (:s, :k, :m, :st, :r, :p, :c)",
+              soci::use(serial), soci::use(key_id), soci::use(x.method), soci::use(status),
+              soci::use(client_result), soci::use(pending), soci::use(created);
+          if (failed) tags.push_back("async_failed");
+          answer_data = json{{p.serial_field, serial}};
+        } else if (r.async_failure) {
+          // A profile without asynchronous processing reports the failure at once.
+          outcome = "refused";
+          refusal = r.async_failure;
+        } else {
+          answer_data = r.answer_data;
+        }
+        if (outcome == "accepted") {
+          // A correction: the previous request of this method for this key was refused.
+          soci::rowset<soci::row> prev =
+              (sql.prepare << "SELECT outcome FROM sandbox_evidence WHERE key_id = :k AND method = :m "
+                              "ORDER BY id DESC LIMIT 1",
+               soci::use(key_id), soci::use(x.method));
+          for (const soci::row& row : prev) {
+            if (GetText(row, 0) == "refused") tags.push_back("corrected");
+          }
+        }
+      }
+    }
+    std::string message;
+    if (refusal) {
+      auto params = refusal->params;
+      params["path"] = refusal->path;
+      if (!params.contains("method")) params["method"] = x.method;
+      message = standard::FillMessage(p.Error(refusal->error).message, params);
+      answer = Envelope(p, p.Error(refusal->error), message, nullptr);
+    } else {
+      message = success.message;
+      answer = Envelope(p, success, message, answer_data);
+    }
+    // Evidence: what was asked, what was answered, why.
+    json kept = answer;
+    if (kept[p.data_field].is_object() && kept[p.data_field].contains("rows")) {
+      kept[p.data_field]["rows"] = std::to_string(kept[p.data_field]["rows"].size()) + " 行";
+    }
+    kept[p.message_field] = sandbox::MaskText(message);
+    if (kept[p.data_field].is_object() && kept[p.data_field].contains("result") &&
+        kept[p.data_field]["result"].is_string()) {
+      kept[p.data_field]["result"] = sandbox::MaskText(kept[p.data_field]["result"].get<std::string>());
+    }
+    std::optional<long long> app_id, key_opt;
+    if (x.key) {
+      app_id = x.key->application_id;
+      key_opt = x.key->id;
+    }
+    soci::indicator app_ind = app_id ? soci::i_ok : soci::i_null;
+    soci::indicator key_ind = key_opt ? soci::i_ok : soci::i_null;
+    long long app_v = app_id.value_or(0), key_v = key_opt.value_or(0);
+    long long received = ToUnix(now);
+    long long latency = call.elapsed_us();
+    const std::string code = refusal ? p.Error(refusal->error).code : success.code;
+    const std::string error = refusal ? refusal->error : "";
+    const std::string path = refusal ? refusal->path : "";
+    const std::string masked_message = sandbox::MaskText(message);
+    const std::string tag_text = JoinTags(tags);
+    const std::string request = MaskedRequest(x);
+    const std::string response = kept.dump();
+    long long id = 0;
+    sql << "INSERT INTO sandbox_evidence (application_id, key_id, city_code, received_at, method, outcome, code, "
+           "error, rule_path, message, latency_us, tags, serial, data_digest, request, response) VALUES "
+           "(:a, :k, :c, :t, :m, :o, :code, :e, :p, :msg, :l, :tags, :s, :d, :req, :resp) RETURNING id",
+        soci::use(app_v, app_ind), soci::use(key_v, key_ind), soci::use(call.city_code), soci::use(received),
+        soci::use(x.method), soci::use(outcome), soci::use(code), soci::use(error), soci::use(path),
+        soci::use(masked_message), soci::use(latency), soci::use(tag_text), soci::use(serial),
+        soci::use(x.digest), soci::use(request), soci::use(response), soci::into(id);
+    x.outcome = outcome;
+    return id;
+  });
+  if (!write.ok()) {
+    spdlog::error("sandbox {}: {}", call.city_code, write.error().message);
+    const auto& e = p.Error("server_error");
+    return {Envelope(p, e, e.message, nullptr).dump(), 0, "refused"};
+  }
+  evidence_id = *write;
+  return {answer.dump(), evidence_id, x.outcome};
+}
+
+}  // namespace liantiao::services

@@ -1,0 +1,85 @@
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <soci/soci.h>
+
+#include "services/deps.h"
+#include "standard/conformance.h"
+#include "standard/profile.h"
+
+namespace liantiao::services {
+
+// The test project and contractor provisioned for a key, so that a vendor's device
+// can start at Team.Add. Derived from the key, so nothing needs storing.
+struct SandboxIdentity {
+  std::string project_code;  // city code + issue date + key sequence (18 digits)
+  std::string corp_code;     // a valid GB 32100 credit code
+  std::string corp_name;
+  json ToJson() const;
+};
+SandboxIdentity IdentityOfKey(long long key_id, const std::string& city_code, Instant issued_at);
+
+// Where a key's requests go: the city's own test environment when it has one, else the
+// hosted sandbox (".../sandbox/440100/open.api", or ".../sandbox/440100/{method}" for
+// profiles with one URL per method).
+std::string SandboxEndpoint(const Deps& deps, const std::string& city_code, const std::string& profile,
+                            const std::string& test_env);
+
+// One request to city A's test environment, as the HTTP layer received it.
+struct SandboxCall {
+  std::string city_code;
+  std::string endpoint;  // the last path segment: "open.api" or, per-method style, the method
+  std::string body;
+  // Microseconds since the request arrived; measured by the HTTP layer (latency
+  // evidence), so this layer reads no clock of its own beyond deps.clock.
+  std::function<long long()> elapsed_us = [] { return 0LL; };
+};
+
+// What the sandbox answers: the profile's JSON envelope, always with HTTP 200 as the
+// reference servers do. `evidence_id` is 0 when nothing could be recorded.
+struct SandboxReply {
+  std::string body;
+  long long evidence_id = 0;
+  std::string outcome;  // accepted, refused, fault
+};
+
+struct EvidenceQuery {
+  std::optional<std::string> method;
+  std::optional<std::string> outcome;
+  std::optional<long long> key_id;
+  int limit = 50;
+  int offset = 0;
+};
+
+// The hosted test environment: the request pipeline (parse → key → freshness →
+// signature → decrypt → schema → rules → store → answer → evidence), and the views of
+// its evidence: the evidence log, the conformance checklist, the joint-test report
+// and the reviewer's fault scenarios.
+class SandboxService {
+ public:
+  explicit SandboxService(Deps& deps) : deps_(deps) {}
+
+  SandboxReply Handle(const SandboxCall& call);
+
+  Result<json> Evidence(const Principal& p, long long application_id, const EvidenceQuery& q);
+  Result<json> Conformance(const Principal& p, long long application_id);
+  Result<json> Report(const Principal& p, long long application_id);
+  Result<json> Faults(const Principal& p, long long application_id);
+  Result<json> SetFaults(const Principal& p, long long application_id, const json& switches);
+  // Key refusals and failed probes of an application's keys: complaint evidence.
+  static json KeyRefusals(soci::session& sql, long long application_id);
+
+ private:
+  Deps& deps_;
+};
+
+// The fault scenarios a city reviewer can switch on (docs/sandbox.md).
+inline const std::vector<std::string> kFaultScenarios = {"delay_async", "rate_limit_once",
+                                                        "server_error_once"};
+
+}  // namespace liantiao::services

@@ -1,0 +1,352 @@
+// The views of the sandbox's evidence: the evidence log, the live conformance
+// checklist, the joint-test report and the reviewer's fault switches.
+
+#include <algorithm>
+
+#include "crypto/crypto.h"
+#include "services/application_service.h"
+#include "services/history.h"
+#include "services/sandbox_internal.h"
+#include "services/sandbox_service.h"
+#include "services/scope.h"
+#include "storage/row.h"
+
+namespace liantiao::services {
+
+namespace {
+
+using storage::GetInt;
+using storage::GetOptInt;
+using storage::GetText;
+
+std::vector<std::string> SplitTags(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t end = std::min(text.find(' ', start), text.size());
+    if (end > start) out.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+struct KeyInfo {
+  long long id = 0;
+  std::string app_key, profile, city_code;
+  Instant issued_at, expires_at;
+  std::optional<Instant> revoked_at;
+};
+
+// The application's current key: the newest one (a rotated or rectified key
+// supersedes the old one, and the checklist starts again with it).
+std::optional<KeyInfo> CurrentKey(soci::session& sql, long long application_id) {
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT id, app_key, profile, city_code, issued_at, expires_at, revoked_at FROM test_keys "
+                      "WHERE application_id = :a ORDER BY id DESC LIMIT 1",
+       soci::use(application_id));
+  for (const soci::row& r : rows) {
+    KeyInfo k{GetInt(r, 0), GetText(r, 1), GetText(r, 2), GetText(r, 3), FromUnix(GetInt(r, 4)),
+              FromUnix(GetInt(r, 5)), std::nullopt};
+    if (auto rv = GetOptInt(r, 6)) k.revoked_at = FromUnix(*rv);
+    return k;
+  }
+  return std::nullopt;
+}
+
+std::set<std::string> ScenariosSeen(soci::session& sql, long long application_id) {
+  std::set<std::string> out;
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT scenario FROM sandbox_faults WHERE application_id = :a", soci::use(application_id));
+  for (const soci::row& r : rows) out.insert(GetText(r, 0));
+  return out;
+}
+
+struct Checklist {
+  json cases = json::array();
+  json summary;
+  json failures = json::array();
+  std::string digest;
+  long long requests = 0;
+};
+
+// Judges the profile's catalogue against the current key's evidence.
+Result<Checklist> Judge(soci::session& sql, const Deps& deps, long long application_id,
+                        const std::optional<KeyInfo>& key, const std::string& profile_name) {
+  const standard::Profile* profile = deps.profiles->Find(profile_name);
+  if (!profile) return MakeError(ErrorCode::kConfigError, "接口标准不存在：" + profile_name);
+  std::vector<standard::RequestFacts> facts;
+  std::map<long long, json> refused;  // evidence id → failing rule
+  std::string chain(crypto::kGenesisHash);
+  if (key) {
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT id, method, outcome, tags, error, rule_path, message, code, received_at "
+                        "FROM sandbox_evidence WHERE key_id = :k ORDER BY id",
+         soci::use(key->id));
+    for (const soci::row& r : rows) {
+      standard::RequestFacts f{GetInt(r, 0), GetText(r, 1), GetText(r, 2), SplitTags(GetText(r, 3))};
+      if (f.outcome == "refused") {
+        refused[f.id] = {{"evidence_id", f.id}, {"method", f.method}, {"rule", GetText(r, 4)},
+                         {"path", GetText(r, 5)}, {"message", GetText(r, 6)}, {"code", GetText(r, 7)}};
+      }
+      chain = crypto::ChainHash(chain, std::to_string(f.id) + "|" + f.method + "|" + f.outcome + "|" +
+                                           GetText(r, 7) + "|" + GetText(r, 3) + "|" + std::to_string(GetInt(r, 8)));
+      facts.push_back(std::move(f));
+    }
+  }
+  const std::set<std::string> seen = ScenariosSeen(sql, application_id);
+  const auto results = standard::JudgeCases(*profile, facts, seen);
+  Checklist out;
+  out.requests = static_cast<long long>(facts.size());
+  out.digest = "sha256:" + chain;
+  int passed = 0, failed = 0, pending = 0, required = 0, required_passed = 0;
+  for (const auto& r : results) {
+    const auto& c = *r.spec;
+    // A scenario case applies only once its fault was switched on for the application.
+    const bool applicable = c.scenario.empty() || seen.contains(c.scenario);
+    out.cases.push_back({{"id", c.id},
+                         {"title", c.title},
+                         {"required", c.required},
+                         {"status", r.status},
+                         {"evidence_ids", r.evidence_ids},
+                         {"clause", c.clause},
+                         {"scenario", c.scenario.empty() ? json(nullptr) : json(c.scenario)},
+                         {"applicable", applicable}});
+    passed += r.status == "pass";
+    failed += r.status == "fail";
+    pending += r.status == "pending";
+    if (c.required && applicable) {
+      ++required;
+      required_passed += r.status == "pass";
+    }
+    if (r.status == "fail") {
+      // The failing rules behind a failed case: refusals of the methods it names.
+      std::set<std::string> methods;
+      for (const auto& cond : c.all) methods.insert(cond.method);
+      for (const auto& [id, f] : refused) {
+        if (methods.contains("") || methods.contains(f["method"].get<std::string>())) {
+          json item = f;
+          item["case_id"] = c.id;
+          item["clause"] = c.clause;
+          out.failures.push_back(std::move(item));
+        }
+      }
+    }
+  }
+  out.summary = {{"total", results.size()},     {"required", required},   {"passed", passed},
+                 {"failed", failed},            {"pending", pending},     {"required_passed", required_passed},
+                 {"all_required_passed", required > 0 && required_passed == required},
+                 {"requests", out.requests}};
+  return out;
+}
+
+json KeyJson(const std::optional<KeyInfo>& key) {
+  if (!key) return nullptr;
+  return {{"app_id", key->app_key},
+          {"profile", key->profile},
+          {"issued_at", FormatInstant(key->issued_at)},
+          {"expires_at", FormatInstant(key->expires_at)},
+          {"revoked_at", key->revoked_at ? json(FormatInstant(*key->revoked_at)) : json(nullptr)}};
+}
+
+}  // namespace
+
+json SandboxService::KeyRefusals(soci::session& sql, long long application_id) {
+  json out = json::array();
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT e.id, e.received_at, e.method, e.code, e.error, e.message, e.source, k.app_key "
+                      "FROM sandbox_evidence e LEFT JOIN test_keys k ON k.id = e.key_id "
+                      "WHERE e.application_id = :a AND e.outcome <> 'accepted' AND e.error IN "
+                      "('key_revoked', 'key_expired', 'wrong_city', 'bad_signature', 'server_error', "
+                      "'rate_limited', 'unknown_method', 'probe_failed') ORDER BY e.id DESC LIMIT 200",
+       soci::use(application_id));
+  for (const soci::row& r : rows) {
+    out.push_back({{"evidence_id", GetInt(r, 0)}, {"received_at", FormatInstant(FromUnix(GetInt(r, 1)))},
+                   {"method", GetText(r, 2)},     {"code", GetText(r, 3)},
+                   {"error", GetText(r, 4)},      {"message", GetText(r, 5)},
+                   {"source", GetText(r, 6)},     {"app_id", GetText(r, 7)}});
+  }
+  return out;
+}
+
+Result<json> SandboxService::Evidence(const Principal& p, long long application_id, const EvidenceQuery& q) {
+  if (q.limit < 1 || q.limit > 200 || q.offset < 0) {
+    return MakeError(ErrorCode::kInvalidField, "分页参数无效", {{"field", "limit"}});
+  }
+  if (q.outcome && *q.outcome != "accepted" && *q.outcome != "refused" && *q.outcome != "fault") {
+    return MakeError(ErrorCode::kInvalidField, "outcome 只能是 accepted、refused 或 fault", {{"field", "outcome"}});
+  }
+  return deps_.db.Read<json>([&](soci::session& sql) -> Result<json> {
+    LT_ASSIGN_OR_RETURN(AppRow app, LoadApplication(sql, application_id));
+    LT_RETURN_IF_ERROR(RequireInScope(p, app.city_code, app.vendor_id, "申请"));
+    std::string where = " WHERE e.application_id = :a";
+    const std::string method = q.method.value_or(""), outcome = q.outcome.value_or("");
+    const long long key_id = q.key_id.value_or(0);
+    where += q.method ? " AND e.method = :m" : " AND '' = :m";
+    where += q.outcome ? " AND e.outcome = :o" : " AND '' = :o";
+    where += q.key_id ? " AND e.key_id = :k" : " AND 0 = :k";
+    long long total = 0;
+    sql << "SELECT COUNT(*) FROM sandbox_evidence e" + where, soci::use(application_id), soci::use(method),
+        soci::use(outcome), soci::use(key_id), soci::into(total);
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT e.id, e.received_at, e.method, e.outcome, e.code, e.error, e.rule_path, e.message, "
+                        "e.latency_us, e.tags, e.serial, e.request, e.response, e.source, k.app_key "
+                        "FROM sandbox_evidence e LEFT JOIN test_keys k ON k.id = e.key_id" +
+                            where + " ORDER BY e.id DESC LIMIT :l OFFSET :off",
+         soci::use(application_id), soci::use(method), soci::use(outcome), soci::use(key_id), soci::use(q.limit),
+         soci::use(q.offset));
+    json items = json::array();
+    for (const soci::row& r : rows) {
+      items.push_back({{"id", GetInt(r, 0)},
+                       {"received_at", FormatInstant(FromUnix(GetInt(r, 1)))},
+                       {"method", GetText(r, 2)},
+                       {"outcome", GetText(r, 3)},
+                       {"code", GetText(r, 4)},
+                       {"rule", GetText(r, 5)},
+                       {"path", GetText(r, 6)},
+                       {"message", GetText(r, 7)},
+                       {"latency_ms", static_cast<double>(GetInt(r, 8)) / 1000.0},
+                       {"tags", SplitTags(GetText(r, 9))},
+                       {"serial", GetText(r, 10)},
+                       {"request", json::parse(GetText(r, 11), nullptr, false)},
+                       {"response", json::parse(GetText(r, 12), nullptr, false)},
+                       {"source", GetText(r, 13)},
+                       {"app_id", GetText(r, 14)}});
+    }
+    return json{{"items", items}, {"total", total}, {"limit", q.limit}, {"offset", q.offset}};
+  });
+}
+
+Result<json> SandboxService::Conformance(const Principal& p, long long application_id) {
+  return deps_.db.Read<json>([&](soci::session& sql) -> Result<json> {
+    LT_ASSIGN_OR_RETURN(AppRow app, LoadApplication(sql, application_id));
+    LT_RETURN_IF_ERROR(RequireInScope(p, app.city_code, app.vendor_id, "申请"));
+    auto key = CurrentKey(sql, application_id);
+    std::string profile = key ? key->profile : "";
+    if (profile.empty()) sql << "SELECT profile FROM cities WHERE code = :c", soci::use(app.city_code), soci::into(profile);
+    LT_ASSIGN_OR_RETURN(Checklist c, Judge(sql, deps_, application_id, key, profile));
+    return json{{"application_id", application_id}, {"profile", profile}, {"key", KeyJson(key)},
+                {"cases", c.cases}, {"failures", c.failures}, {"summary", c.summary}};
+  });
+}
+
+Result<json> SandboxService::Report(const Principal& p, long long application_id) {
+  const Instant now = deps_.clock.Now();
+  return deps_.db.Read<json>([&](soci::session& sql) -> Result<json> {
+    LT_ASSIGN_OR_RETURN(AppRow app, LoadApplication(sql, application_id));
+    LT_RETURN_IF_ERROR(RequireInScope(p, app.city_code, app.vendor_id, "申请"));
+    // Path 2: the vendor is connected in city B already; city B's report on the same
+    // profile version is what city A's reviewer is shown.
+    long long source_app = application_id;
+    std::string path, connected;
+    soci::indicator ci = soci::i_null;
+    sql << "SELECT path, connected_city_code FROM applications WHERE id = :a", soci::use(application_id),
+        soci::into(path), soci::into(connected, ci);
+    json source = nullptr;
+    if (path == "connected_elsewhere" && ci == soci::i_ok && !connected.empty()) {
+      soci::rowset<soci::row> rows =
+          (sql.prepare << "SELECT a.id FROM applications a JOIN test_keys k ON k.application_id = a.id "
+                          "WHERE a.vendor_id = :v AND a.city_code = :c ORDER BY a.id DESC LIMIT 1",
+           soci::use(app.vendor_id), soci::use(connected));
+      for (const soci::row& r : rows) source_app = GetInt(r, 0);
+      source = {{"city_code", connected},
+                {"application_id", source_app == application_id ? json(nullptr) : json(source_app)},
+                {"note", source_app == application_id ? "在 " + connected + " 未找到该企业的联调记录"
+                                                      : "已在 " + connected + " 完成联调，以下为该市的联调测试报告"}};
+    }
+    LT_ASSIGN_OR_RETURN(AppRow shown, LoadApplication(sql, source_app));
+    auto key = CurrentKey(sql, source_app);
+    std::string profile_name = key ? key->profile : "";
+    if (profile_name.empty()) {
+      sql << "SELECT profile FROM cities WHERE code = :c", soci::use(shown.city_code), soci::into(profile_name);
+    }
+    LT_ASSIGN_OR_RETURN(Checklist c, Judge(sql, deps_, source_app, key, profile_name));
+    const standard::Profile* profile = deps_.profiles->Find(profile_name);
+    std::string vendor_name, credit_code, city_name, submitted;
+    sql << "SELECT name, credit_code FROM vendors WHERE id = :v", soci::use(app.vendor_id), soci::into(vendor_name),
+        soci::into(credit_code);
+    sql << "SELECT name FROM cities WHERE code = :c", soci::use(shown.city_code), soci::into(city_name);
+    json products = json::array();
+    soci::rowset<soci::row> prows =
+        (sql.prepare << "SELECT p.name, p.model, p.kind, p.version FROM products p JOIN application_products ap "
+                        "ON ap.product_id = p.id WHERE ap.application_id = :a ORDER BY p.id",
+         soci::use(application_id));
+    for (const soci::row& r : prows) {
+      products.push_back({{"name", GetText(r, 0)}, {"model", GetText(r, 1)}, {"kind", GetText(r, 2)},
+                          {"version", GetText(r, 3)}});
+    }
+    return json{{"title", "联调测试报告"},
+                {"application", {{"id", application_id},
+                                 {"state", domain::ToString(app.state)},
+                                 {"path", path},
+                                 {"city_code", shown.city_code},
+                                 {"city_name", city_name}}},
+                {"vendor", {{"name", vendor_name}, {"credit_code", credit_code}}},
+                {"products", products},
+                {"profile", {{"name", profile_name},
+                             {"title", profile ? profile->title : ""},
+                             {"version", profile ? profile->version : ""}}},
+                {"key", KeyJson(key)},
+                {"cases", c.cases},
+                {"failures", c.failures},
+                {"summary", c.summary},
+                {"generated_at", FormatInstant(now)},
+                {"evidence_digest", c.digest},
+                {"source", source}};
+  });
+}
+
+Result<json> SandboxService::Faults(const Principal& p, long long application_id) {
+  return deps_.db.Read<json>([&](soci::session& sql) -> Result<json> {
+    LT_ASSIGN_OR_RETURN(AppRow app, LoadApplication(sql, application_id));
+    LT_RETURN_IF_ERROR(RequireInScope(p, app.city_code, app.vendor_id, "申请"));
+    json out = json::object();
+    for (const auto& s : kFaultScenarios) out[s] = {{"enabled", false}, {"armed", false}};
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT scenario, enabled, armed FROM sandbox_faults WHERE application_id = :a",
+         soci::use(application_id));
+    for (const soci::row& r : rows) {
+      out[GetText(r, 0)] = {{"enabled", GetInt(r, 1) != 0}, {"armed", GetInt(r, 2) != 0}};
+    }
+    return json{{"application_id", application_id}, {"scenarios", out}};
+  });
+}
+
+Result<json> SandboxService::SetFaults(const Principal& p, long long application_id, const json& switches) {
+  if (p.role != domain::Role::kCityReviewer) return MakeError(ErrorCode::kForbidden);
+  if (!switches.is_object() || switches.empty()) {
+    return MakeError(ErrorCode::kInvalidField, "请指定要开关的故障场景", {{"field", "scenarios"}});
+  }
+  for (auto it = switches.begin(); it != switches.end(); ++it) {
+    if (std::find(kFaultScenarios.begin(), kFaultScenarios.end(), it.key()) == kFaultScenarios.end()) {
+      return MakeError(ErrorCode::kInvalidField, "未知的故障场景：" + it.key(), {{"field", it.key()}});
+    }
+    if (!it->is_boolean()) return MakeError(ErrorCode::kInvalidField, "故障场景开关须为 true 或 false", {{"field", it.key()}});
+  }
+  const Instant now = deps_.clock.Now();
+  auto done = deps_.db.Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
+    LT_ASSIGN_OR_RETURN(AppRow app, LockApplication(sql, application_id));
+    LT_RETURN_IF_ERROR(RequireInScope(p, app.city_code, app.vendor_id, "申请"));
+    if (app.state != domain::AppState::kJointTesting) {
+      return MakeError(ErrorCode::kInvalidTransition, "只有联调中的申请可以设置故障场景");
+    }
+    for (auto it = switches.begin(); it != switches.end(); ++it) {
+      const int on = it->get<bool>() ? 1 : 0;
+      long long at = ToUnix(now);
+      const std::string scenario = it.key();
+      sql << "INSERT INTO sandbox_faults (application_id, scenario, enabled, armed, switched_at) "
+             "VALUES (:a, :s, :e, :e2, :t) ON CONFLICT (application_id, scenario) DO UPDATE SET "
+             "enabled = excluded.enabled, armed = excluded.armed, switched_at = excluded.switched_at",
+          soci::use(application_id), soci::use(scenario), soci::use(on), soci::use(on), soci::use(at);
+      LT_RETURN_IF_ERROR(AppendHistory(
+          sql, HistoryEntry{.entity = "application", .entity_id = application_id, .application_id = application_id,
+                            .city_code = app.city_code, .vendor_id = app.vendor_id, .actor = Actor::Of(p),
+                            .action = on ? "fault_on" : "fault_off", .before = "", .after = scenario,
+                            .reason = "", .at = now}));
+    }
+    return Ok{};
+  });
+  if (!done.ok()) return done.take_error();
+  return Faults(p, application_id);
+}
+
+}  // namespace liantiao::services
