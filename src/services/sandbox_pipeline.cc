@@ -83,6 +83,7 @@ struct Exchange {
   std::string serial;
   std::string digest;
   json answer_data;
+  std::string error, error_path;
 };
 
 // Parses the request timestamp with the profile's strftime pattern in Beijing time.
@@ -246,7 +247,7 @@ SandboxReply SandboxService::Handle(const SandboxCall& call) {
       return p;
     }();
     const auto& e = kFallback.Error("unknown_method");
-    return {Envelope(kFallback, e, e.message, nullptr).dump(), 0, "refused"};
+    return {Envelope(kFallback, e, e.message, nullptr).dump(), 0, "refused", "unknown_method"};
   }
   const standard::Profile& p = *x.profile;
 
@@ -368,6 +369,7 @@ SandboxReply SandboxService::Handle(const SandboxCall& call) {
     std::optional<Refusal> refusal = x.refusal;
     std::string serial;
     json answer_data = nullptr;
+    std::optional<Refusal> async_error;  // accepted now, failed in the async result
     const long long key_id = x.key ? x.key->id : 0;
     if (outcome == "fault") {
       // A one-off fault fires once: disarm it in the same transaction.
@@ -423,7 +425,10 @@ SandboxReply SandboxService::Handle(const SandboxCall& call) {
                  "VALUES (:s, :k, :m, :st, :r, :p, :c)",
               soci::use(serial), soci::use(key_id), soci::use(x.method), soci::use(status),
               soci::use(client_result), soci::use(pending), soci::use(created);
-          if (failed) tags.push_back("async_failed");
+          if (failed) {
+            tags.push_back("async_failed");
+            async_error = r.async_failure;
+          }
           answer_data = json{{p.serial_field, serial}};
         } else if (r.async_failure) {
           // A profile without asynchronous processing reports the failure at once.
@@ -476,8 +481,9 @@ SandboxReply SandboxService::Handle(const SandboxCall& call) {
     long long received = ToUnix(now);
     long long latency = call.elapsed_us();
     const std::string code = refusal ? p.Error(refusal->error).code : success.code;
-    const std::string error = refusal ? refusal->error : "";
-    const std::string path = refusal ? refusal->path : "";
+    const std::optional<Refusal>& why = refusal ? refusal : async_error;
+    const std::string error = why ? why->error : "";
+    const std::string path = why ? why->path : "";
     const std::string masked_message = sandbox::MaskText(message);
     const std::string tag_text = JoinTags(tags);
     const std::string request = MaskedRequest(x);
@@ -491,15 +497,17 @@ SandboxReply SandboxService::Handle(const SandboxCall& call) {
         soci::use(masked_message), soci::use(latency), soci::use(tag_text), soci::use(serial),
         soci::use(x.digest), soci::use(request), soci::use(response), soci::into(id);
     x.outcome = outcome;
+    x.error = error;
+    x.error_path = path;
     return id;
   });
   if (!write.ok()) {
     spdlog::error("sandbox {}: {}", call.city_code, write.error().message);
     const auto& e = p.Error("server_error");
-    return {Envelope(p, e, e.message, nullptr).dump(), 0, "refused"};
+    return {Envelope(p, e, e.message, nullptr).dump(), 0, "refused", "server_error"};
   }
   evidence_id = *write;
-  return {answer.dump(), evidence_id, x.outcome};
+  return {answer.dump(), evidence_id, x.outcome, x.error, x.error_path};
 }
 
 }  // namespace liantiao::services

@@ -46,6 +46,8 @@ struct SandboxReply {
   std::string body;
   long long evidence_id = 0;
   std::string outcome;  // accepted, refused, fault
+  std::string error;    // the catalogue key of a refusal or of an asynchronous failure
+  std::string path;     // where in `data` the failure is, "[workerList][0][idCardNumber]"
 };
 
 struct EvidenceQuery {

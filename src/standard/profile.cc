@@ -153,6 +153,7 @@ Result<Profile> ParseProfile(const std::string& name, const Files& files) {
     // A profile without asynchronous processing answers every method at once,
     // whatever the inherited method files say.
     const bool async_enabled = a.value("enabled", true);
+    p.async_enabled = async_enabled;
 
     const json errors = root.value("errors", json::object());
     for (auto& [key, entry] : errors.items()) {

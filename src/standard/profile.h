@@ -86,6 +86,7 @@ struct Profile {
   std::string serial_field = "requestSerialCode";
   std::string async_query_method = "AsyncHandleResult.Query";
   int status_pending = 0, status_failed = 10, status_succeeded = 20;
+  bool async_enabled = true;  // false: every method is answered at once
   std::map<std::string, ErrorEntry> errors;
   json dictionaries = json::object();
   std::map<std::string, MethodSpec> methods;

@@ -208,7 +208,7 @@ class Validator {
 
   void CheckArray(const json& schema, const json& value, const std::string& path) {
     if (schema.contains("minItems") && value.size() < schema["minItems"].get<std::size_t>()) {
-      Add(value.empty() ? "required" : "min_items", path, {});
+      Add("min_items", path, {});
     }
     if (schema.contains("maxItems") && value.size() > schema["maxItems"].get<std::size_t>()) {
       Add("max_items", path, {{"max", schema["maxItems"].dump()}});
