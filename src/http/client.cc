@@ -1,0 +1,215 @@
+#include "http/client.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+#include <asio.hpp>
+
+namespace liantiao::http {
+
+namespace {
+
+Error ClientError(std::string what) { return MakeError(ErrorCode::kInternal, "HTTP 请求失败：" + what); }
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+}  // namespace
+
+Result<Url> ParseUrl(std::string_view url) {
+  constexpr std::string_view kScheme = "http://";
+  if (url.substr(0, kScheme.size()) != kScheme) return ClientError("只支持 http:// 地址");
+  url.remove_prefix(kScheme.size());
+  const auto slash = url.find('/');
+  std::string_view authority = url.substr(0, slash);
+  Url out;
+  out.target = slash == std::string_view::npos ? "/" : std::string(url.substr(slash));
+  const auto colon = authority.rfind(':');
+  out.host = std::string(authority.substr(0, colon));
+  if (colon != std::string_view::npos) {
+    const std::string_view port = authority.substr(colon + 1);
+    unsigned value = 0;
+    auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+    if (ec != std::errc() || p != port.data() + port.size() || value == 0 || value > 65535) {
+      return ClientError("端口无效");
+    }
+    out.port = static_cast<unsigned short>(value);
+  }
+  if (out.host.empty()) return ClientError("缺少主机名");
+  return out;
+}
+
+struct HttpConnection::Impl {
+  std::string host;
+  unsigned short port;
+  std::chrono::milliseconds timeout;
+  asio::io_context io;
+  asio::ip::tcp::socket socket{io};
+  bool connected = false;
+  std::string buffer;  // bytes read past the previous answer
+
+  // Runs the queued asynchronous operations until they finish or the timeout passes.
+  bool RunFor() {
+    io.restart();
+    io.run_for(timeout);
+    if (!io.stopped()) {
+      asio::error_code ignored;
+      socket.close(ignored);
+      io.run();  // let the cancelled handlers finish
+      connected = false;
+      return false;
+    }
+    return true;
+  }
+
+  Result<Ok> Connect() {
+    asio::error_code ec;
+    asio::ip::tcp::resolver resolver(io);
+    auto endpoints = resolver.resolve(host, std::to_string(port), ec);
+    if (ec) return ClientError("无法解析 " + host);
+    asio::error_code connect_ec = asio::error::timed_out;
+    asio::async_connect(socket, endpoints, [&](const asio::error_code& e, const auto&) { connect_ec = e; });
+    if (!RunFor() || connect_ec) return ClientError("无法连接 " + host + ":" + std::to_string(port));
+    socket.set_option(asio::ip::tcp::no_delay(true), ec);
+    connected = true;
+    buffer.clear();
+    return Ok{};
+  }
+
+  // Reads until `done(buffer)` says how many bytes make the message, or fails.
+  template <typename Done>
+  bool ReadUntil(Done done) {
+    std::array<char, 16384> chunk;
+    while (!done()) {
+      asio::error_code read_ec = asio::error::timed_out;
+      std::size_t n = 0;
+      socket.async_read_some(asio::buffer(chunk), [&](const asio::error_code& e, std::size_t got) {
+        read_ec = e;
+        n = got;
+      });
+      if (!RunFor() || read_ec) return false;
+      buffer.append(chunk.data(), n);
+    }
+    return true;
+  }
+
+  Result<ClientResponse> Exchange(const std::string& target, const std::string& content_type,
+                                  const std::string& body) {
+    if (!connected) {
+      auto c = Connect();
+      if (!c.ok()) return c.take_error();
+    }
+    std::string request = "POST " + target + " HTTP/1.1\r\nHost: " + host + ":" + std::to_string(port) +
+                          "\r\nContent-Type: " + content_type + "\r\nContent-Length: " +
+                          std::to_string(body.size()) + "\r\nConnection: keep-alive\r\n\r\n" + body;
+    asio::error_code write_ec = asio::error::timed_out;
+    asio::async_write(socket, asio::buffer(request), [&](const asio::error_code& e, std::size_t) { write_ec = e; });
+    if (!RunFor() || write_ec) return Fail("发送失败");
+
+    std::size_t header_end = std::string::npos;
+    if (!ReadUntil([&] { return (header_end = buffer.find("\r\n\r\n")) != std::string::npos; })) {
+      return Fail("读取响应失败");
+    }
+    const std::string head = buffer.substr(0, header_end);
+    ClientResponse out;
+    if (head.size() < 12 || head.compare(0, 5, "HTTP/") != 0) return Fail("响应格式错误");
+    out.status = std::atoi(head.c_str() + 9);
+    bool chunked = false, close = false;
+    std::size_t length = 0;
+    bool has_length = false;
+    for (std::size_t pos = head.find("\r\n"); pos != std::string::npos;) {
+      const std::size_t next = head.find("\r\n", pos + 2);
+      const std::string line = head.substr(pos + 2, (next == std::string::npos ? head.size() : next) - pos - 2);
+      const auto colon = line.find(':');
+      if (colon != std::string::npos) {
+        const std::string name = Lower(line.substr(0, colon));
+        std::string value = line.substr(colon + 1);
+        value.erase(0, value.find_first_not_of(' '));
+        if (name == "content-length") {
+          length = std::strtoull(value.c_str(), nullptr, 10);
+          has_length = true;
+        } else if (name == "transfer-encoding") {
+          chunked = Lower(value).find("chunked") != std::string::npos;
+        } else if (name == "connection") {
+          close = Lower(value) == "close";
+        } else if (name == "content-type") {
+          out.content_type = value;
+        }
+      }
+      pos = next;
+    }
+    buffer.erase(0, header_end + 4);
+    if (chunked) {
+      // Chunks: size line, data, CRLF … until a zero-size chunk.
+      while (true) {
+        std::size_t eol = std::string::npos;
+        if (!ReadUntil([&] { return (eol = buffer.find("\r\n")) != std::string::npos; })) return Fail("读取响应失败");
+        const std::size_t size = std::strtoull(buffer.substr(0, eol).c_str(), nullptr, 16);
+        if (!ReadUntil([&] { return buffer.size() >= eol + 2 + size + 2; })) return Fail("读取响应失败");
+        out.body.append(buffer, eol + 2, size);
+        buffer.erase(0, eol + 2 + size + 2);
+        if (size == 0) break;
+      }
+    } else if (has_length) {
+      if (!ReadUntil([&] { return buffer.size() >= length; })) return Fail("读取响应失败");
+      out.body = buffer.substr(0, length);
+      buffer.erase(0, length);
+    } else {
+      // No length: the body runs to the end of the connection.
+      std::array<char, 16384> chunk;
+      asio::error_code ec;
+      while (true) {
+        std::size_t n = socket.read_some(asio::buffer(chunk), ec);
+        buffer.append(chunk.data(), n);
+        if (ec) break;
+      }
+      out.body = std::move(buffer);
+      buffer.clear();
+      close = true;
+    }
+    if (close) {
+      asio::error_code ignored;
+      socket.close(ignored);
+      connected = false;
+    }
+    return out;
+  }
+
+  Error Fail(const std::string& what) {
+    asio::error_code ignored;
+    socket.close(ignored);
+    connected = false;
+    return ClientError(what);
+  }
+};
+
+HttpConnection::HttpConnection(std::string host, unsigned short port, std::chrono::milliseconds timeout)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->host = std::move(host);
+  impl_->port = port;
+  impl_->timeout = timeout;
+}
+
+HttpConnection::~HttpConnection() = default;
+
+Result<ClientResponse> HttpConnection::Post(const std::string& target, const std::string& content_type,
+                                            const std::string& body) {
+  const bool reused = impl_->connected;
+  auto r = impl_->Exchange(target, content_type, body);
+  // A kept-alive connection the server had closed meanwhile fails at once: one
+  // attempt on a fresh connection.
+  if (!r.ok() && reused) return impl_->Exchange(target, content_type, body);
+  return r;
+}
+
+Result<ClientResponse> PostOnce(const std::string& url, const std::string& content_type, const std::string& body,
+                                std::chrono::milliseconds timeout) {
+  LT_ASSIGN_OR_RETURN(Url u, ParseUrl(url));
+  HttpConnection c(u.host, u.port, timeout);
+  return c.Post(u.target, content_type, body);
+}
+
+}  // namespace liantiao::http
