@@ -255,8 +255,34 @@ class Validator {
   }
 
   static std::string Short(const json& v) {
-    std::string s = v.is_string() ? v.get<std::string>() : v.dump();
+    std::string s;
+    if (v.is_string()) {
+      s = v.get<std::string>();
+    } else {
+      DumpPrefix(v, s, 40);
+    }
     return s.size() > 40 ? s.substr(0, 40) + "…" : s;
+  }
+
+  // Appends v as json::dump would, but stops once `out` is longer than `max`. json::dump
+  // recurses once per nesting level, so a value nested a few hundred thousand deep (a
+  // 1 MB body of "[[[…") overflowed the stack; here every level adds a character first,
+  // so the recursion is at most max + 1 deep.
+  static void DumpPrefix(const json& v, std::string& out, std::size_t max) {
+    if (!v.is_array() && !v.is_object()) {
+      out += v.dump();
+      return;
+    }
+    out += v.is_array() ? '[' : '{';
+    bool first = true;
+    for (auto it = v.begin(); it != v.end(); ++it) {
+      if (out.size() > max) return;
+      if (!first) out += ',';
+      first = false;
+      if (v.is_object()) out += json(it.key()).dump() + ":";
+      DumpPrefix(it.value(), out, max);
+    }
+    out += v.is_array() ? ']' : '}';
   }
 
   void Add(std::string kind, std::string path, std::map<std::string, std::string> params) {

@@ -1,0 +1,59 @@
+#include "standard/validate.h"
+
+#include <algorithm>
+
+#include <gtest/gtest.h>
+
+namespace liantiao::standard {
+namespace {
+
+const ProfileSet& Profiles() {
+  static const ProfileSet set = [] {
+    auto r = ProfileSet::LoadDirectory(std::string(LIANTIAO_SOURCE_DIR) + "/spec/profiles");
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+    return std::move(r).value();
+  }();
+  return set;
+}
+
+const CivilNow kNow{"2026-10-20", "2026-10-20 10:00:00", "2026-10"};
+
+// Found with fuzz/sandbox_fuzz (on a hand-made input deeper than its 64 KB runs reach): an array nested 400,000 deep where a string is expected
+// (a signed body under the 1 MB limit) overflowed the stack while the type violation
+// quoted the value (json::dump recurses once per level).
+TEST(ValidateData, DeeplyNestedValueOfTheWrongTypeIsAViolationNotACrash) {
+  const Profile* p = Profiles().Find("national-1.0");
+  ASSERT_NE(p, nullptr);
+  const MethodSpec* m = p->FindMethod("Team.Add");
+  ASSERT_NE(m, nullptr);
+  constexpr std::size_t kDepth = 400000;
+  const json data = json::parse(R"({"teamName":)" + std::string(kDepth, '[') + std::string(kDepth, ']') + "}");
+  const auto violations = ValidateData(*p, m->schema, data, kNow);
+  auto it = std::find_if(violations.begin(), violations.end(),
+                         [](const Violation& v) { return v.path == "[teamName]"; });
+  ASSERT_NE(it, violations.end());
+  EXPECT_EQ(it->kind, "type");
+  EXPECT_EQ(it->params.at("value"), std::string(40, '[') + "…");
+}
+
+// The quoted value is the start of its JSON text, as before the fix.
+TEST(ValidateData, WrongTypeQuotesTheValuesJsonTextShortened) {
+  const Profile* p = Profiles().Find("national-1.0");
+  const MethodSpec* m = p->FindMethod("Team.Add");
+  ASSERT_NE(m, nullptr);
+  const json small = {{"teamName", json::array({1, "a", json::object({{"k", nullptr}})})}};
+  const json long_value = {{"teamName", json::object({{"aaaaaaaaaa", json::array({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15})}})}};
+  auto value_of = [&](const json& data) {
+    for (const auto& v : ValidateData(*p, m->schema, data, kNow)) {
+      if (v.path == "[teamName]") return v.params.at("value");
+    }
+    return std::string("(none)");
+  };
+  EXPECT_EQ(value_of(small), R"([1,"a",{"k":null}])");
+  const std::string full = long_value["teamName"].dump();
+  ASSERT_GT(full.size(), 40u);
+  EXPECT_EQ(value_of(long_value), full.substr(0, 40) + "…");
+}
+
+}  // namespace
+}  // namespace liantiao::standard
