@@ -17,9 +17,11 @@ run: build
 	@scripts/run-demo
 
 # Every test: unit, storage and API on SQLite, and the same suites on a real
-# PostgreSQL that this target installs and starts.
+# PostgreSQL that this target installs and starts; then a minute of fuzzing of the
+# sandbox's request parser and validator (scripts/fuzz, its own clang build in build-fuzz).
 test: build
 	@LIANTIAO_TEST_PG="$$(scripts/test-postgres)" ctest --preset default -j $(JOBS)
+	@scripts/fuzz 60
 
 # Without PostgreSQL (quicker while developing).
 test-unit: build
@@ -32,4 +34,4 @@ format:
 	@find src tests bench -name '*.cc' -o -name '*.h' | xargs clang-format -i
 
 clean:
-	rm -rf build build-debug
+	rm -rf build build-debug build-fuzz

@@ -18,9 +18,10 @@ const ProfileSet& Profiles() {
 
 const CivilNow kNow{"2026-10-20", "2026-10-20 10:00:00", "2026-10"};
 
-// Found with fuzz/sandbox_fuzz (on a hand-made input deeper than its 64 KB runs reach): an array nested 400,000 deep where a string is expected
-// (a signed body under the 1 MB limit) overflowed the stack while the type violation
-// quoted the value (json::dump recurses once per level).
+// Reproduced with fuzz/sandbox_fuzz on a hand-made input (deeper than its 64 KB runs
+// reach): an array nested 400,000 deep where a string is expected (a signed body under
+// the 1 MB limit) overflowed the stack while the type violation quoted the value
+// (json::dump recurses once per level).
 TEST(ValidateData, DeeplyNestedValueOfTheWrongTypeIsAViolationNotACrash) {
   const Profile* p = Profiles().Find("national-1.0");
   ASSERT_NE(p, nullptr);
