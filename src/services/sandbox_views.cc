@@ -83,7 +83,7 @@ Result<Checklist> Judge(soci::session& sql, const Deps& deps, long long applicat
                         "FROM sandbox_evidence WHERE key_id = :k ORDER BY id",
          soci::use(key->id));
     for (const soci::row& r : rows) {
-      standard::RequestFacts f{GetInt(r, 0), GetText(r, 1), GetText(r, 2), SplitTags(GetText(r, 3))};
+      standard::RequestFacts f{GetInt(r, 0), GetText(r, 1), GetText(r, 2), SplitTags(GetText(r, 3)), GetText(r, 4)};
       if (f.outcome == "refused") {
         refused[f.id] = {{"evidence_id", f.id}, {"method", f.method}, {"rule", GetText(r, 4)},
                          {"path", GetText(r, 5)}, {"message", GetText(r, 6)}, {"code", GetText(r, 7)}};

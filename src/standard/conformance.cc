@@ -10,7 +10,7 @@ constexpr std::size_t kMaxEvidencePerCondition = 5;
 
 bool Matches(const Condition& c, const RequestFacts& r) {
   return (c.method.empty() || c.method == r.method) && (c.outcome.empty() || c.outcome == r.outcome) &&
-         (c.tag.empty() || HasTag(r, c.tag));
+         (c.tag.empty() || HasTag(r, c.tag)) && (c.error.empty() || c.error == r.error);
 }
 
 // A case is "touched" once any request names one of its methods (or, for cases

@@ -14,6 +14,7 @@ struct RequestFacts {
   std::string method;
   std::string outcome;  // accepted, refused, fault
   std::vector<std::string> tags;
+  std::string error;  // catalogue key of the failure, if any
 };
 
 struct CaseResult {

@@ -88,7 +88,7 @@ std::vector<Condition> ParseConditions(const json& list) {
   std::vector<Condition> out;
   if (!list.is_array()) return out;
   for (const auto& c : list) {
-    out.push_back({c.value("method", ""), c.value("outcome", ""), c.value("tag", "")});
+    out.push_back({c.value("method", ""), c.value("outcome", ""), c.value("tag", ""), c.value("error", "")});
   }
   return out;
 }

@@ -50,7 +50,7 @@ struct MethodSpec {
 };
 
 struct Condition {
-  std::string method, outcome, tag;  // empty: any
+  std::string method, outcome, tag, error;  // empty: any
 };
 
 struct ConformanceCase {

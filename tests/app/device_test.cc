@@ -1,0 +1,203 @@
+// The device simulator against the hosted sandbox over HTTP, for every shipped
+// profile on SQLite and PostgreSQL: the full sequence reaches every required case,
+// deliberate mistakes are refused and corrected, injected faults are retried without
+// duplicates, and the joint-test report comes out as JSON and as a PDF whose text
+// pdftotext can read.
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "app/device.h"
+#include "testing/app/sandbox_driver.h"
+#include "testing/http_client.h"
+#include "testing/test_database.h"
+
+namespace liantiao {
+namespace {
+
+using nlohmann::json;
+using testing::TestPlatform;
+
+class DeviceTest : public ::testing::TestWithParam<std::tuple<std::string, std::string>> {
+ protected:
+  void SetUp() override {
+    const auto& [kind, profile] = GetParam();
+    tp_ = TestPlatform::Create(kind, ParseInstant("2026-10-20T10:00:00+08:00").value());
+    ASSERT_NE(tp_, nullptr);
+    vendor_ = tp_->AddVendor("dev_vendor");
+    reviewer_ = tp_->AddUser(domain::Role::kCityReviewer, "dev_reviewer", "440100");
+    key_ = testing::StartJointTest(*tp_, vendor_, reviewer_, "440100", profile);
+  }
+
+  app::DeviceOptions Options(bool mistakes = false) {
+    app::DeviceOptions o;
+    o.profile = tp_->platform().deps.profiles->Find(key_.profile);
+    o.endpoint = key_.endpoint;
+    o.app_id = key_.app_id;
+    o.secret = key_.secret;
+    o.mistakes = mistakes;
+    o.quiet = true;
+    o.clock = &tp_->clock();
+    // Waiting is moving the test clock: no sleeps.
+    o.wait = [this](std::chrono::milliseconds d) {
+      tp_->clock().Advance(std::chrono::duration_cast<std::chrono::seconds>(d) + std::chrono::seconds(1));
+    };
+    return o;
+  }
+
+  json Checklist() {
+    auto c = tp_->platform().sandbox.Conformance(vendor_, key_.application_id);
+    EXPECT_TRUE(c.ok());
+    return c.ok() ? *c : json();
+  }
+
+  static std::string Status(const json& checklist, const std::string& id) {
+    for (const auto& c : checklist["cases"]) {
+      if (c["id"] == id) return c["status"];
+    }
+    return "missing";
+  }
+
+  std::unique_ptr<TestPlatform> tp_;
+  services::Principal vendor_, reviewer_;
+  testing::SandboxKey key_;
+};
+
+TEST_P(DeviceTest, FullSequenceReachesEveryRequiredCase) {
+  std::ostringstream out;
+  EXPECT_EQ(Status(Checklist(), "team_add_async"), "pending");
+  auto report = app::RunDevice(Options(), out);
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_TRUE(report->ok());
+  EXPECT_GT(report->accepted, 10);
+  json checklist = Checklist();
+  EXPECT_TRUE(checklist["summary"]["all_required_passed"].get<bool>()) << checklist.dump(1);
+  for (const auto& c : checklist["cases"]) {
+    if (c["required"].get<bool>() && c["scenario"].is_null()) {
+      EXPECT_EQ(c["status"], "pass") << c.dump();
+      EXPECT_FALSE(c["evidence_ids"].empty()) << c.dump();
+    }
+    // A fault scenario that was never switched on does not apply.
+    if (!c["scenario"].is_null()) {
+      EXPECT_EQ(c["status"], "pending") << c.dump();
+    }
+  }
+  EXPECT_EQ(Status(checklist, "no_duplicates"), "pass");
+
+  // The evidence: every exchange, personal numbers masked, newest first.
+  auto ev = tp_->platform().sandbox.Evidence(reviewer_, key_.application_id, {});
+  ASSERT_TRUE(ev.ok());
+  EXPECT_EQ((*ev)["total"], report->exchanges.size());
+  const std::string dump = ev->dump();
+  EXPECT_EQ(dump.find(key_.secret), std::string::npos);
+  EXPECT_EQ(dump.find("iVBORw0KGgo"), std::string::npos) << "photos are summarised, not kept";
+  EXPECT_NE(dump.find("440106********"), std::string::npos) << "ID numbers appear masked";
+}
+
+TEST_P(DeviceTest, MistakesAreRefusedThenCorrected) {
+  std::ostringstream out;
+  auto report = app::RunDevice(Options(/*mistakes=*/true), out);
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_TRUE(report->ok());
+  EXPECT_GE(report->refused, 3);
+  json checklist = Checklist();
+  EXPECT_EQ(Status(checklist, "corrected"), "pass");
+  EXPECT_TRUE(checklist["summary"]["all_required_passed"].get<bool>());
+  services::EvidenceQuery q;
+  q.outcome = "refused";
+  auto refused = tp_->platform().sandbox.Evidence(vendor_, key_.application_id, q);
+  ASSERT_TRUE(refused.ok());
+  std::set<std::string> rules;
+  for (const auto& e : (*refused)["items"]) rules.insert(e["rule"]);
+  EXPECT_TRUE(rules.contains("bad_signature"));
+  EXPECT_TRUE(rules.contains("required"));
+  EXPECT_TRUE(rules.contains("id_number"));
+  // The checklist's failures are the delay problem list: none once corrected.
+  EXPECT_TRUE(checklist["failures"].empty()) << checklist["failures"].dump();
+}
+
+TEST_P(DeviceTest, FaultsAreRetriedWithoutDuplicates) {
+  const auto& profile = *tp_->platform().deps.profiles->Find(key_.profile);
+  json scenarios = {{"rate_limit_once", true}, {"server_error_once", true}};
+  if (profile.async_enabled) scenarios["delay_async"] = true;
+  ASSERT_TRUE(tp_->platform().sandbox.SetFaults(reviewer_, key_.application_id, scenarios).ok());
+  EXPECT_EQ(tp_->platform().sandbox.SetFaults(vendor_, key_.application_id, scenarios).error().code,
+            ErrorCode::kForbidden);
+  std::ostringstream out;
+  auto report = app::RunDevice(Options(), out);
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  json checklist = Checklist();
+  EXPECT_EQ(Status(checklist, "retry_rate_limit"), "pass") << checklist.dump(1);
+  EXPECT_EQ(Status(checklist, "retry_server_error"), "pass");
+  if (profile.async_enabled) {
+    EXPECT_EQ(Status(checklist, "async_delay"), "pass");
+  }
+  EXPECT_EQ(Status(checklist, "no_duplicates"), "pass");
+  EXPECT_TRUE(checklist["summary"]["all_required_passed"].get<bool>()) << checklist["summary"].dump();
+  auto faults = tp_->platform().sandbox.Faults(reviewer_, key_.application_id);
+  EXPECT_FALSE((*faults)["scenarios"]["rate_limit_once"]["armed"].get<bool>()) << "one-off faults fire once";
+}
+
+TEST_P(DeviceTest, ReportAsJsonAndPdf) {
+  std::ostringstream out;
+  ASSERT_TRUE(app::RunDevice(Options(), out).ok());
+  testing::HttpClient client(tp_->port());
+  ASSERT_FALSE(client.Login("dev_reviewer", testing::kTestPassword).empty());
+  auto report = client.Get("/api/v1/applications/" + std::to_string(key_.application_id) + "/report.json");
+  ASSERT_EQ(report.status, 200) << report.body;
+  const json r = report.json();
+  EXPECT_EQ(r["title"], "联调测试报告");
+  EXPECT_EQ(r["profile"]["name"], key_.profile);
+  EXPECT_EQ(r["key"]["app_id"], key_.app_id);
+  EXPECT_TRUE(r["summary"]["all_required_passed"].get<bool>());
+  EXPECT_EQ(r["evidence_digest"].get<std::string>().rfind("sha256:", 0), 0u);
+  // The digest covers the evidence: a new request changes it.
+  testing::SandboxDriver driver(*tp_, key_);
+  driver.Send("Project.Query", {{"pageIndex", 0}, {"pageSize", 1}});
+  auto again = client.Get("/api/v1/applications/" + std::to_string(key_.application_id) + "/report.json");
+  EXPECT_NE(again.json()["evidence_digest"], r["evidence_digest"]);
+
+  auto pdf = client.Get("/api/v1/applications/" + std::to_string(key_.application_id) + "/report.pdf");
+  ASSERT_EQ(pdf.status, 200);
+  EXPECT_EQ(pdf.header("content-type"), "application/pdf");
+  ASSERT_EQ(pdf.body.rfind("%PDF-", 0), 0u);
+  const std::string path = ::testing::TempDir() + "/report_" + std::to_string(key_.application_id) + ".pdf";
+  std::ofstream(path, std::ios::binary) << pdf.body;
+  FILE* p = popen(("pdftotext -layout " + path + " - 2>&1").c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string text;
+  char buf[4096];
+  while (std::size_t n = fread(buf, 1, sizeof buf, p)) text.append(buf, n);
+  ASSERT_EQ(pclose(p), 0) << "pdftotext failed (scripts/bootstrap installs poppler-utils): " << text;
+  std::string compact;
+  for (char c : text) {
+    if (c != ' ') compact += c;
+  }
+  EXPECT_NE(compact.find("联调测试报告"), std::string::npos) << text;
+  EXPECT_NE(compact.find("通过"), std::string::npos);
+  EXPECT_NE(compact.find(key_.app_id), std::string::npos);
+  EXPECT_NE(compact.find("班组"), std::string::npos);
+
+  // Another vendor cannot read it.
+  auto other = tp_->AddVendor("dev_other");
+  testing::HttpClient stranger(tp_->port());
+  ASSERT_FALSE(stranger.Login("dev_other", testing::kTestPassword).empty());
+  EXPECT_EQ(stranger.Get("/api/v1/applications/" + std::to_string(key_.application_id) + "/report.pdf").status, 404);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Profiles, DeviceTest,
+    ::testing::Combine(::testing::ValuesIn(testing::TestDatabaseKinds()),
+                       ::testing::Values("national-1.0", "gd-v1.3", "gz-md5-des")),
+    [](const auto& param_info) {
+      std::string name = std::get<0>(param_info.param) + "_" + std::get<1>(param_info.param);
+      for (char& c : name) {
+        if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+      }
+      return name;
+    });
+
+}  // namespace
+}  // namespace liantiao
