@@ -35,7 +35,7 @@ class Store {
                                   const std::string& event_day, const json& body) {
     long long id = 0;
     soci::indicator ind = soci::i_null;
-    const std::string text = body.dump();
+    const std::string text = Dump(body);
     sql_ << "INSERT INTO sandbox_objects (key_id, kind, natural_key, subject, attr, event_day, body, created_at) "
             "VALUES (:k, :kind, :nk, :s, :a, :d, :b, :t) ON CONFLICT (key_id, kind, natural_key) DO NOTHING "
             "RETURNING id",

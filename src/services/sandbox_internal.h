@@ -60,5 +60,9 @@ struct EffectResult {
 EffectResult RunEffect(soci::session& sql, Context& ctx);
 
 std::string MaskText(std::string text);  // ID-like numbers in free text
+std::string Dump(const json& value);     // JSON text; invalid UTF-8 replaced, never thrown
+// The deepest nesting of brackets in a JSON text (outside strings).
+int NestingDepth(std::string_view text);
+inline constexpr int kMaxDataDepth = 32;
 
 }  // namespace liantiao::services::sandbox

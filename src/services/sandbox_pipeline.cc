@@ -50,6 +50,35 @@ std::string SandboxEndpoint(const Deps& deps, const std::string& city_code, cons
 
 namespace sandbox {
 
+std::string Dump(const json& value) {
+  // Decrypted fields may hold bytes that are not UTF-8 (a GBK client): replace them
+  // rather than throw.
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+int NestingDepth(std::string_view text) {
+  int depth = 0, deepest = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      deepest = std::max(deepest, ++depth);
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
 std::string MaskText(std::string text) {
   static const std::regex kIdLike(R"(\d{6}(\d{8})\d{3}[\dXx])");
   std::string out;
@@ -160,7 +189,7 @@ std::string MaskedRequest(const Exchange& x) {
     const std::string* raw = standard::FormValue(x.form, p->Param("data"));
     if (raw) out["data"] = sandbox::MaskText(raw->size() > 300 ? raw->substr(0, 300) + "…" : *raw);
   }
-  return out.dump();
+  return sandbox::Dump(out);
 }
 
 // The profile's envelope.
@@ -325,6 +354,9 @@ SandboxReply SandboxService::Handle(const SandboxCall& call) {
 
     // 7. data: JSON object, decrypted fields, schema.
     const std::string* raw = standard::FormValue(x.form, p.Param("data"));
+    // No payload of the standard nests deeper than a few levels; a deeper one is
+    // refused before anything recurses over it.
+    if (raw && sandbox::NestingDepth(*raw) > sandbox::kMaxDataDepth) return refuse("invalid_json");
     json data = json::parse(raw ? *raw : std::string("{}"), nullptr, false);
     if (data.is_discarded() || !data.is_object()) return refuse("invalid_json");
     auto decrypted = standard::TransformEncrypted(
@@ -336,7 +368,7 @@ SandboxReply SandboxService::Handle(const SandboxCall& call) {
     if (decrypted.count > 0) x.tags.push_back("encrypted_field");
     x.data = std::move(data);
     x.data_parsed = true;
-    x.digest = crypto::Sha256Hex(x.method + "\n" + x.data.dump());
+    x.digest = crypto::Sha256Hex(x.method + "\n" + sandbox::Dump(x.data));
     const bool write = !x.method.ends_with(".Query");
     if (write && (faults.rate_limit || faults.server_error)) {
       x.outcome = "fault";
@@ -412,7 +444,7 @@ SandboxReply SandboxService::Handle(const SandboxCall& call) {
         if (method->async) {
           serial = SerialCode(method->serial_prefix, now);
           const bool failed = r.async_failure.has_value();
-          std::string client_result = r.async_result.dump();
+          std::string client_result = sandbox::Dump(r.async_result);
           if (failed) {
             auto params = r.async_failure->params;
             params["path"] = r.async_failure->path;
@@ -487,7 +519,7 @@ SandboxReply SandboxService::Handle(const SandboxCall& call) {
     const std::string masked_message = sandbox::MaskText(message);
     const std::string tag_text = JoinTags(tags);
     const std::string request = MaskedRequest(x);
-    const std::string response = kept.dump();
+    const std::string response = sandbox::Dump(kept);
     long long id = 0;
     sql << "INSERT INTO sandbox_evidence (application_id, key_id, city_code, received_at, method, outcome, code, "
            "error, rule_path, message, latency_us, tags, serial, data_digest, request, response) VALUES "
@@ -507,7 +539,7 @@ SandboxReply SandboxService::Handle(const SandboxCall& call) {
     return {Envelope(p, e, e.message, nullptr).dump(), 0, "refused", "server_error"};
   }
   evidence_id = *write;
-  return {answer.dump(), evidence_id, x.outcome, x.error, x.error_path};
+  return {sandbox::Dump(answer), evidence_id, x.outcome, x.error, x.error_path};
 }
 
 }  // namespace liantiao::services

@@ -1,0 +1,272 @@
+// The sandbox's refusals, one per step of the pipeline, on SQLite and PostgreSQL:
+// each answered in the profile's words (code and Chinese message), recorded as
+// evidence with the failing rule, and leaving the key's store unchanged.
+#include <gtest/gtest.h>
+
+#include "crypto/crypto.h"
+#include "standard/request.h"
+#include "storage/row.h"
+#include "testing/app/sandbox_driver.h"
+#include "testing/test_database.h"
+
+namespace liantiao {
+namespace {
+
+using nlohmann::json;
+using testing::SandboxDriver;
+using testing::TestPlatform;
+
+class SandboxTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    tp_ = TestPlatform::Create(GetParam(), ParseInstant("2026-10-20T10:00:00+08:00").value(), false);
+    ASSERT_NE(tp_, nullptr);
+    vendor_ = tp_->AddVendor("sb_vendor");
+    reviewer_ = tp_->AddUser(domain::Role::kCityReviewer, "sb_reviewer", "440100");
+    key_ = testing::StartJointTest(*tp_, vendor_, reviewer_, "440100", "gd-v1.3");
+    driver_ = std::make_unique<SandboxDriver>(*tp_, key_);
+  }
+
+  json Team(const std::string& name = "木工班组") {
+    return {{"projectCode", key_.project_code}, {"corpCode", key_.corp_code}, {"corpName", key_.corp_name},
+            {"teamName", name}};
+  }
+
+  SandboxDriver::Reply Refused(const SandboxDriver::Reply& r, const std::string& error, const std::string& code) {
+    EXPECT_EQ(r.outcome, "refused") << r.body.dump();
+    EXPECT_EQ(r.error, error) << r.body.dump();
+    EXPECT_EQ(r.code(), code) << r.body.dump();
+    EXPECT_TRUE(r.body["data"].is_null());
+    const std::string message = r.body.value("message", "");
+    EXPECT_TRUE(std::any_of(message.begin(), message.end(), [](char c) { return c & 0x80; }))
+        << "a Chinese message: " << message;
+    return r;
+  }
+
+  long long Count(const std::string& table) {
+    return tp_->db()
+        .Read<long long>([&](soci::session& sql) -> Result<long long> {
+          long long n = 0;
+          sql << "SELECT COUNT(*) FROM " + table, soci::into(n);
+          return n;
+        })
+        .value();
+  }
+
+  std::unique_ptr<TestPlatform> tp_;
+  services::Principal vendor_, reviewer_;
+  testing::SandboxKey key_;
+  std::unique_ptr<SandboxDriver> driver_;
+};
+
+TEST_P(SandboxTest, AcceptsASignedRequestAndAnswersAsync) {
+  auto r = driver_->Send("Team.Add", Team());
+  EXPECT_EQ(r.outcome, "accepted") << r.body.dump();
+  EXPECT_EQ(r.code(), "0");
+  EXPECT_EQ(r.body["message"], "成功");
+  const std::string serial = r.data()["requestSerialCode"];
+  EXPECT_EQ(serial.rfind("team-add-2026102010-1-", 0), 0u) << serial;
+  auto poll = driver_->Poll(serial);
+  EXPECT_EQ(poll.data()["status"], 20);
+  const json result = json::parse(poll.data()["result"].get<std::string>());
+  EXPECT_GT(result["teamSysNo"].get<long long>(), 100000000);
+}
+
+TEST_P(SandboxTest, BadSignatureIsMinusTwo) {
+  auto form = driver_->Build("Team.Add", Team());
+  form.back().second[0] = form.back().second[0] == 'a' ? 'b' : 'a';
+  Refused(driver_->SendForm("Team.Add", form), "bad_signature", "-2");
+  // Signing with another secret is the same refusal.
+  auto other = standard::KeyCodec::Make(driver_->profile(), std::string(32, 'f')).value();
+  form.pop_back();
+  form.emplace_back("sign", other.Sign(form));
+  Refused(driver_->SendForm("Team.Add", form), "bad_signature", "-2");
+  EXPECT_EQ(Count("sandbox_objects"), 0);
+}
+
+TEST_P(SandboxTest, TimestampOutsideTheSkewOrMalformed) {
+  auto form = driver_->Build("Team.Add", Team());
+  tp_->clock().Advance(std::chrono::minutes(11));
+  Refused(driver_->SendForm("Team.Add", form), "timestamp_skew", "-1");
+  auto early = driver_->Build("Team.Add", Team());
+  tp_->clock().Advance(std::chrono::minutes(-11));
+  Refused(driver_->SendForm("Team.Add", early), "timestamp_skew", "-1");
+  // Within the skew it is fine.
+  auto ok = driver_->Build("Team.Add", Team());
+  tp_->clock().Advance(std::chrono::minutes(9));
+  EXPECT_EQ(driver_->SendForm("Team.Add", ok).outcome, "accepted");
+  standard::Form bad = driver_->Build("Team.Add", Team("另一个班组"));
+  for (auto& [k, v] : bad) {
+    if (k == "timestamp") v = "2026-10-20 10:00:00";
+  }
+  bad.pop_back();
+  bad.emplace_back("sign", driver_->codec().Sign(bad));
+  Refused(driver_->SendForm("Team.Add", bad), "timestamp_format", "-1");
+}
+
+TEST_P(SandboxTest, ReplayedNonceIsRefused) {
+  auto form = driver_->Build("Team.Add", Team());
+  EXPECT_EQ(driver_->SendForm("Team.Add", form).outcome, "accepted");
+  Refused(driver_->SendForm("Team.Add", form), "nonce_replayed", "-1");
+  EXPECT_EQ(Count("sandbox_objects"), 1) << "the replay stored nothing";
+}
+
+TEST_P(SandboxTest, RevokedExpiredAndOtherCitysKeys) {
+  auto& pf = tp_->platform();
+  // Another city on the same family of profile: the key is not its key.
+  Refused(driver_->SendBody("open.api", standard::EncodeForm(driver_->Build("Team.Add", Team())), "440300"),
+          "wrong_city", "-3");
+  // Rotating revokes the key in use.
+  auto rotated = pf.applications.RotateKey(vendor_, key_.application_id);
+  ASSERT_TRUE(rotated.ok());
+  Refused(driver_->Send("Team.Add", Team()), "key_revoked", "-3");
+  testing::SandboxKey fresh = key_;
+  fresh.app_id = rotated->body["app_id"];
+  fresh.secret = rotated->body["secret"];
+  fresh.project_code = rotated->body["sandbox"]["project_code"];
+  fresh.corp_code = rotated->body["sandbox"]["corp_code"];
+  SandboxDriver now(*tp_, fresh);
+  EXPECT_EQ(now.Send("Team.Add", {{"projectCode", fresh.project_code}, {"corpCode", fresh.corp_code},
+                                  {"corpName", fresh.corp_name}, {"teamName", "新班组"}})
+                .outcome,
+            "accepted");
+  // Past its expiry (the joint-test window plus the grace days) the key stops working.
+  tp_->clock().Advance(std::chrono::hours(24 * 30));
+  Refused(now.Send("Team.Query", {{"projectCode", fresh.project_code}, {"pageIndex", 0}, {"pageSize", 10}}),
+          "key_expired", "-3");
+  // An appid nobody issued.
+  testing::SandboxKey unknown = fresh;
+  unknown.app_id = "lt00000000000000000000";
+  Refused(SandboxDriver(*tp_, unknown).Send("Team.Add", Team()), "unknown_app", "-1");
+
+  // The key refusals are evidence on the vendor's complaints, without the vendor
+  // attaching anything.
+  auto complaint = pf.complaints.File(vendor_, {.application_id = key_.application_id,
+                                                  .respondent = "广州市技术支持单位",
+                                                  .conduct = "key_unusable",
+                                                  .facts = "测试密钥无法使用",
+                                                  .occurred_at = "2026-10-20T10:00:00+08:00",
+                                                  .declaration = true});
+  ASSERT_TRUE(complaint.ok()) << complaint.error().message;
+  auto detail = pf.complaints.Get(reviewer_, (*complaint)["id"]);
+  ASSERT_TRUE(detail.ok());
+  std::set<std::string> errors;
+  for (const auto& r : (*detail)["key_refusals"]) errors.insert(r["error"]);
+  EXPECT_TRUE(errors.contains("key_revoked")) << (*detail)["key_refusals"].dump();
+  EXPECT_TRUE(errors.contains("key_expired"));
+  EXPECT_TRUE(errors.contains("wrong_city"));
+}
+
+TEST_P(SandboxTest, MalformedFormsAndData) {
+  Refused(driver_->SendBody("open.api", "appid=%ZZ&method=Team.Add"), "malformed_form", "-1");
+  auto missing = Refused(driver_->SendBody("open.api", "appid=" + key_.app_id + "&method=Team.Add"), "missing_param",
+                         "-1");
+  EXPECT_NE(missing.body["message"].get<std::string>().find("format"), std::string::npos) << missing.body.dump();
+  // data that is not JSON, or a JSON that is not an object, or absurdly deep.
+  for (const std::string& data : {std::string("{not json"), std::string("[1,2]"), std::string(100, '[') + std::string(100, ']')}) {
+    standard::Form form = driver_->Build("Team.Add", Team());
+    for (auto& [k, v] : form) {
+      if (k == "data") v = data;
+    }
+    form.pop_back();
+    form.emplace_back("sign", driver_->codec().Sign(form));
+    Refused(driver_->SendForm("Team.Add", form), "invalid_json", "-1");
+  }
+  // An encrypted field that does not decrypt under the key.
+  json worker = {{"projectCode", key_.project_code}, {"corpCode", key_.corp_code}, {"corpName", key_.corp_name},
+                 {"teamSysNo", 100000001}, {"teamName", "x"},
+                 {"workerList", {{{"idCardType", "01"}, {"idCardNumber", "not-a-ciphertext"}}}}};
+  standard::Form form = driver_->Build("Team.Query", {{"pageIndex", 0}, {"pageSize", 1}});
+  for (auto& [k, v] : form) {
+    if (k == "method") v = "ProjectWorker.Add";
+    if (k == "data") v = worker.dump();
+  }
+  form.pop_back();
+  form.emplace_back("sign", driver_->codec().Sign(form));
+  auto r = Refused(driver_->SendForm("ProjectWorker.Add", form), "decrypt_failed", "-1");
+  EXPECT_EQ(r.path, "[workerList][0][idCardNumber]");
+  // A method the standard does not have.
+  Refused(driver_->Send("Nothing.Add", json::object()), "unknown_method", "-3");
+  EXPECT_EQ(Count("sandbox_objects"), 0);
+}
+
+TEST_P(SandboxTest, OversizedBodyAndImage) {
+  services::SandboxCall call;
+  call.city_code = "440100";
+  call.endpoint = "open.api";
+  call.body = "appid=" + key_.app_id + "&data=" + std::string(1100 * 1024, 'x');
+  auto reply = tp_->platform().sandbox.Handle(call);
+  EXPECT_EQ(reply.error, "body_too_large");
+  EXPECT_NE(reply.body.find("1024KB"), std::string::npos) << reply.body;
+  auto team = driver_->Send("Team.Add", Team());
+  const long long team_no =
+      json::parse(driver_->Poll(team.data()["requestSerialCode"]).data()["result"].get<std::string>())["teamSysNo"];
+  const std::string big = "data:image/jpeg;base64," + crypto::Base64Encode("\xFF\xD8\xFF\xE0" + std::string(52 * 1024, 'j'));
+  json worker = {{"workerName", "张三"}, {"isTeamLeader", 0}, {"idCardType", "01"}, {"idCardNumber", "11010519491231002X"},
+                 {"workType", "020"}, {"workRole", 20}, {"nation", "汉"}, {"address", "广州"}, {"headImage", big},
+                 {"cellPhone", "13800000000"}, {"grantOrg", "广州市公安局"}};
+  auto r = Refused(driver_->Send("ProjectWorker.Add", {{"projectCode", key_.project_code}, {"corpCode", key_.corp_code},
+                                                       {"corpName", key_.corp_name}, {"teamSysNo", team_no},
+                                                       {"teamName", "木工班组"}, {"workerList", {worker}}}),
+                   "image_size", "-1");
+  EXPECT_EQ(r.body["message"], "[workerList][0][headImage]大小超过限制50KB!");
+}
+
+TEST_P(SandboxTest, EvidenceMasksPersonalNumbersAndSecrets) {
+  auto team = driver_->Send("Team.Add", Team());
+  const long long team_no =
+      json::parse(driver_->Poll(team.data()["requestSerialCode"]).data()["result"].get<std::string>())["teamSysNo"];
+  // A payroll for a worker never registered: the message names the ID number.
+  auto r = Refused(driver_->Send("Payroll.Add", {{"projectCode", key_.project_code}, {"corpCode", key_.corp_code},
+                                                 {"corpName", key_.corp_name}, {"teamSysNo", team_no},
+                                                 {"payMonth", "2026-10"},
+                                                 {"detailList", {{{"idCardType", "01"}, {"idCardNumber", "11010519491231002X"},
+                                                                  {"days", 20}, {"workHours", 160},
+                                                                  {"totalPayAmount", 100}, {"actualAmount", 100},
+                                                                  {"isBackPay", 0}, {"balanceDate", "2026-10-20"}}}}}),
+                   "worker_registered", "-1");
+  EXPECT_NE(r.body["message"].get<std::string>().find("11010519491231002X"), std::string::npos)
+      << "the vendor's client is told which worker";
+  auto ev = tp_->platform().sandbox.Evidence(reviewer_, key_.application_id, {});
+  ASSERT_TRUE(ev.ok());
+  const std::string dump = ev->dump();
+  EXPECT_EQ(dump.find("11010519491231002X"), std::string::npos) << "evidence never holds the number";
+  EXPECT_NE(dump.find("110105********002X"), std::string::npos);
+  EXPECT_EQ(dump.find(key_.secret), std::string::npos);
+  const json& last = (*ev)["items"][0];
+  EXPECT_EQ(last["method"], "Payroll.Add");
+  EXPECT_EQ(last["rule"], "worker_registered");
+  EXPECT_EQ(last["outcome"], "refused");
+  EXPECT_GE(last["latency_ms"].get<double>(), 0.0);
+  EXPECT_EQ(last["request"]["sign"].get<std::string>().size(), std::string("12345678…").size());
+  // Filters and paging.
+  services::EvidenceQuery q;
+  q.method = "Team.Add";
+  EXPECT_EQ((*tp_->platform().sandbox.Evidence(vendor_, key_.application_id, q))["total"], 1);
+  q = {};
+  q.limit = 1;
+  q.offset = 1;
+  auto page = tp_->platform().sandbox.Evidence(vendor_, key_.application_id, q);
+  EXPECT_EQ((*page)["items"].size(), 1u);
+  EXPECT_EQ((*page)["total"], 3);
+  q.outcome = "nonsense";
+  EXPECT_FALSE(tp_->platform().sandbox.Evidence(vendor_, key_.application_id, q).ok());
+  // Another vendor sees nothing of it.
+  auto stranger = tp_->AddVendor("sb_stranger");
+  EXPECT_EQ(tp_->platform().sandbox.Evidence(stranger, key_.application_id, {}).error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(SandboxTest, CityWithItsOwnTestEnvironmentIsNotServedHere) {
+  const auto admin = tp_->AddUser(domain::Role::kAdmin, "sb_admin");
+  ASSERT_TRUE(tp_->platform().SetCityProfile(admin, "440100", "gd-v1.3", "http://10.0.0.1/open.api", std::nullopt).ok());
+  auto r = driver_->Send("Team.Add", Team());
+  EXPECT_EQ(r.outcome, "refused");
+  EXPECT_EQ(r.code(), "-3");
+  // An unknown profile is refused when the admin sets it.
+  EXPECT_FALSE(tp_->platform().SetCityProfile(admin, "440100", "no-such-profile", "sandbox", std::nullopt).ok());
+}
+
+INSTANTIATE_TEST_SUITE_P(Databases, SandboxTest, ::testing::ValuesIn(testing::TestDatabaseKinds()));
+
+}  // namespace
+}  // namespace liantiao
