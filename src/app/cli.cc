@@ -15,6 +15,7 @@
 #include "domain/workdays.h"
 #include "http/routes.h"
 #include "http/server.h"
+#include "jobs/prober.h"
 #include "jobs/sweeper.h"
 #include "services/history.h"
 
@@ -76,7 +77,12 @@ int Serve(const CommonOptions& common, const std::optional<std::string>& listen,
   // Under the test clock the sweep runs only on demand (POST /test/sweep), so tests
   // decide when deadlines are judged.
   if (!test_clock) sweeper.Start();
+  // Probes of cities' own test environments; likewise only on demand (POST /test/probe)
+  // under the test clock.
+  jobs::Prober prober((*rt)->platform(), clock, config->probe_interval);
+  if (!test_clock) prober.Start();
   server.Wait();
+  prober.Stop();
   sweeper.Stop();
   server.Stop();
   return 0;
@@ -178,7 +184,8 @@ int RunCli(int argc, char** argv) {
   auto* serve = cli.add_subcommand("serve", "run the HTTP server and the deadline sweep");
   add_common(serve);
   serve->add_option("--listen", listen, "host:port (port 0: any free port)");
-  serve->add_flag("--test-clock", test_clock, "enable PUT /test/clock and POST /test/sweep (tests only)");
+  serve->add_flag("--test-clock", test_clock,
+                  "enable PUT /test/clock, POST /test/sweep and POST /test/probe (tests only)");
 
   auto* demo = cli.add_subcommand("demo", "fill a database with demo data and print the logins");
   add_common(demo);

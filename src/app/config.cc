@@ -51,6 +51,12 @@ Status Apply(AppConfig& c, const std::string& key, const std::string& value) {
   } else if (key == "sweep_interval_seconds") {
     LT_ASSIGN_OR_RETURN(long long n, ToNumber(key, value, 1, 86400));
     c.sweep_interval = std::chrono::seconds{n};
+  } else if (key == "probe_interval_seconds") {
+    LT_ASSIGN_OR_RETURN(long long n, ToNumber(key, value, 10, 86400));
+    c.probe_interval = std::chrono::seconds{n};
+  } else if (key == "key_probe_interval_seconds") {
+    LT_ASSIGN_OR_RETURN(long long n, ToNumber(key, value, 60, 7 * 86400));
+    c.services.probe_interval = std::chrono::seconds{n};
   } else if (key == "static_dir") {
     c.static_dir = value;
   } else if (key == "files_dir") {
@@ -84,9 +90,10 @@ Status Apply(AppConfig& c, const std::string& key, const std::string& value) {
   return OkStatus();
 }
 
-constexpr const char* kKeys[] = {"db", "listen", "threads", "sweep_interval_seconds", "static_dir",
-                                 "files_dir", "master_key_file", "master_key", "sandbox_base_url", "profiles_dir",
-                                 "allow_pilot_credit_codes", "password_cost", "max_file_bytes"};
+constexpr const char* kKeys[] = {"db", "listen", "threads", "sweep_interval_seconds", "probe_interval_seconds",
+                                 "key_probe_interval_seconds", "static_dir", "files_dir", "master_key_file",
+                                 "master_key", "sandbox_base_url", "profiles_dir", "allow_pilot_credit_codes",
+                                 "password_cost", "max_file_bytes"};
 
 }  // namespace
 

@@ -20,6 +20,8 @@ struct AppConfig {
   bool test_clock = false;
   std::size_t threads = 4;
   std::chrono::seconds sweep_interval{60};
+  // How often the prober looks for keys due a probe (each key: services.probe_interval).
+  std::chrono::seconds probe_interval{300};
   std::string static_dir = "web/dist";
   // The interface-standard profiles (docs/profiles.md); read at start-up.
   std::string profiles_dir = LIANTIAO_DEFAULT_PROFILES_DIR;

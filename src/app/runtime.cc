@@ -12,7 +12,9 @@ Runtime::Runtime(AppConfig config, std::unique_ptr<storage::Database> db, crypto
       db_(std::move(db)),
       box_(std::move(box)),
       deps_{*db_, clock, session_clock, box_, config_.services},
-      platform_(std::make_unique<services::Platform>(deps_)) {}
+      platform_(std::make_unique<services::Platform>(deps_)) {
+  deps_.poster = &poster_;
+}
 
 Result<std::unique_ptr<Runtime>> Runtime::Open(const AppConfig& config, const Clock& clock,
                                               const Clock& session_clock) {

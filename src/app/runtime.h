@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "app/config.h"
+#include "app/http_poster.h"
 #include "core/time.h"
 #include "crypto/crypto.h"
 #include "services/platform.h"
@@ -31,6 +32,7 @@ class Runtime {
   AppConfig config_;
   std::unique_ptr<storage::Database> db_;
   crypto::SecretBox box_;
+  HttpPoster poster_;  // probes of cities' own test environments
   services::Deps deps_;
   std::unique_ptr<services::Platform> platform_;
 };

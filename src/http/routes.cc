@@ -541,6 +541,10 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
       LT_ASSIGN_OR_RETURN(auto r, pf.alerts.Sweep(clock->Now()));
       return Ok({{"raised", r.raised}});
     });
+    t.Add(Method::kPost, "/test/probe", kAdmin, [&pf, clock](Request&) -> Result<Response> {
+      LT_ASSIGN_OR_RETURN(json r, pf.probes.ProbeDue(clock->Now()));
+      return Ok(r);
+    });
   }
   return std::move(t.router);
 }

@@ -1,13 +1,16 @@
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 #include <soci/soci.h>
 
+#include "core/result.h"
 #include "core/time.h"
 #include "crypto/crypto.h"
 #include "domain/workdays.h"
@@ -31,6 +34,18 @@ struct Config {
   int login_window_minutes = 15;
   std::string sandbox_base_url = "http://127.0.0.1:8080/sandbox";
   std::string default_profile = "gd-v1.3";
+  // A city's own test environment is probed with an application's key at most this
+  // often (ProbeService).
+  std::chrono::seconds probe_interval{30 * 60};
+};
+
+// One HTTP POST to a city's own test environment: (status, body), or an error when no
+// answer came (connection refused, timeout, malformed answer). The app layer supplies
+// one built on http::PostOnce; services never open sockets themselves.
+struct HttpPoster {
+  virtual ~HttpPoster() = default;
+  virtual Result<std::pair<int, std::string>> Post(const std::string& url, const std::string& content_type,
+                                                   const std::string& body) = 0;
 };
 
 // The working-day calendar as stored, cached in memory and replaced whole when an
@@ -65,6 +80,8 @@ struct Deps {
   CalendarCache calendar;
   // The interface-standard profiles (spec/profiles), loaded at start-up.
   std::shared_ptr<const standard::ProfileSet> profiles = std::make_shared<standard::ProfileSet>();
+  // Probes of cities' own test environments; null: nothing is probed.
+  HttpPoster* poster = nullptr;
 };
 
 // An actor as the history and notifications record it; the platform itself is the

@@ -7,6 +7,7 @@
 #include "services/complaint_service.h"
 #include "services/deps.h"
 #include "services/notifications.h"
+#include "services/probe_service.h"
 #include "services/sandbox_service.h"
 #include "services/stats_service.h"
 
@@ -16,7 +17,7 @@ namespace liantiao::services {
 struct Platform {
   explicit Platform(Deps& d)
       : deps(d), auth(d), calendar(d), applications(d), complaints(d), alerts(d), notifications(d), stats(d),
-        sandbox(d) {}
+        sandbox(d), probes(d) {}
 
   // Reference data after the first start: the 21 cities and the shipped calendar.
   Status Seed();
@@ -33,6 +34,7 @@ struct Platform {
   NotificationService notifications;
   StatsService stats;
   SandboxService sandbox;
+  ProbeService probes;
 };
 
 }  // namespace liantiao::services

@@ -151,6 +151,7 @@ std::map<std::string, Row> Table() {
       {"GET /api/v1/test/clock", {.roles = admin}},
       {"PUT /api/v1/test/clock", {.roles = admin}},
       {"POST /api/v1/test/sweep", {.roles = admin}},
+      {"POST /api/v1/test/probe", {.roles = admin}},
   };
 }
 

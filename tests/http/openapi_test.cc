@@ -256,7 +256,7 @@ TEST_F(OpenApiTest, EveryDocumentedEndpointExists) {
 
 TEST_F(OpenApiTest, TestClockRoutesAreDocumented) {
   for (const Endpoint& e : {Endpoint{"/test/clock", "get"}, Endpoint{"/test/clock", "put"},
-                            Endpoint{"/test/sweep", "post"}}) {
+                            Endpoint{"/test/sweep", "post"}, Endpoint{"/test/probe", "post"}}) {
     EXPECT_TRUE(routes_.count(e)) << "router lacks " << e.second << " " << e.first;
     EXPECT_TRUE(documented_.count(e)) << "not documented: " << e.second << " " << e.first;
   }

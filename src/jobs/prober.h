@@ -1,0 +1,35 @@
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "services/platform.h"
+
+namespace liantiao::jobs {
+
+// Probes of cities' own test environments as a background job: every `interval` it
+// asks ProbeService for the keys due (each key at most once per the configured
+// probe interval) and probes them. Its own thread: a slow city system delays only
+// the next probe, never the deadline sweep.
+class Prober {
+ public:
+  Prober(services::Platform& platform, const Clock& clock, std::chrono::seconds interval);
+  ~Prober();
+  void Start();
+  void Stop();
+  // One tick, as the timer runs it (used by tests and on demand).
+  void RunOnce();
+
+ private:
+  services::Platform& platform_;
+  const Clock& clock_;
+  std::chrono::seconds interval_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace liantiao::jobs

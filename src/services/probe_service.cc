@@ -1,0 +1,239 @@
+#include "services/probe_service.h"
+
+#include <algorithm>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+#include "crypto/crypto.h"
+#include "services/sandbox_internal.h"
+#include "standard/request.h"
+#include "standard/wire.h"
+#include "storage/row.h"
+
+namespace liantiao::services {
+
+using storage::GetInt;
+using storage::GetText;
+
+namespace {
+
+constexpr std::size_t kMaxResponseBytes = 2048;
+constexpr std::size_t kMaxMessageBytes = 500;
+
+// A key due for a probe, as read before any network traffic.
+struct DueKey {
+  long long application_id = 0, key_id = 0;
+  std::string app_key, secret_sealed, profile, city_code, test_env;
+};
+
+// What one probe found, ready to be recorded.
+struct ProbeResult {
+  std::string method, outcome, code, error, message, request, response;
+};
+
+// Text from another system as it may be stored: valid UTF-8 (a GBK answer or a
+// truncated sequence would be refused by PostgreSQL), no NUL, at most `max_bytes`
+// bytes cut at a character boundary with "…" marking the cut.
+std::string SafeText(std::string_view in, std::size_t max_bytes) {
+  static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
+  std::string out;
+  out.reserve(std::min(in.size(), max_bytes) + 4);
+  std::size_t i = 0;
+  while (i < in.size()) {
+    const auto c = static_cast<unsigned char>(in[i]);
+    std::size_t len = 0;
+    unsigned cp = 0;
+    if (c < 0x80) {
+      len = 1;
+      cp = c;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+      cp = c & 0x1Fu;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      cp = c & 0x0Fu;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      cp = c & 0x07u;
+    }
+    bool ok = len > 0 && i + len <= in.size();
+    for (std::size_t j = 1; ok && j < len; ++j) {
+      const auto cc = static_cast<unsigned char>(in[i + j]);
+      if ((cc & 0xC0u) != 0x80u) ok = false;
+      cp = (cp << 6) | (cc & 0x3Fu);
+    }
+    // Overlong forms, surrogates and code points beyond U+10FFFF are not UTF-8.
+    if (ok && len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ok = false;
+    if (ok && len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ok = false;
+    const std::string_view piece = !ok || cp == 0 ? kReplacement : in.substr(i, len);
+    if (out.size() + piece.size() > max_bytes) {
+      out += "…";
+      break;
+    }
+    out += piece;
+    i += ok ? len : 1;
+  }
+  return out;
+}
+
+std::string CodeText(const json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_null()) return "";
+  return v.dump();
+}
+
+std::string StripSlash(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
+// The request as it is kept: no secret, the signature shortened.
+std::string MaskedRequest(const standard::Profile& p, const standard::Form& form) {
+  json out = json::object();
+  for (const auto& [name, value] : form) {
+    if (name == p.Param("sign")) {
+      out[name] = value.size() > 12 ? value.substr(0, 8) + "…" : value;
+    } else if (name == p.Param("data")) {
+      json data = json::parse(value, nullptr, false);
+      out[name] = data.is_discarded() ? json(value) : data;
+    } else {
+      out[name] = value;
+    }
+  }
+  return out.dump();
+}
+
+// Sends one signed request of the profile's probe method and judges the answer.
+ProbeResult Probe(const Deps& deps, const DueKey& k, const standard::Profile& p, Instant now) {
+  ProbeResult r;
+  json data = json::object();
+  if (p.FindMethod("CheckSign.Query")) {
+    r.method = "CheckSign.Query";
+  } else {
+    r.method = p.async_query_method;
+    data[p.serial_field] = "";
+  }
+  r.outcome = "refused";
+  r.error = "probe_failed";
+
+  auto secret = deps.secrets.Open(k.secret_sealed);
+  if (!secret.ok()) {
+    r.message = "测试密钥无法解封，未能探测";
+    return r;
+  }
+  auto codec = standard::KeyCodec::Make(p, std::move(secret).value());
+  if (!codec.ok()) {
+    r.message = "测试密钥与接口标准不符，未能探测：" + codec.error().message;
+    return r;
+  }
+  const std::string nonce = crypto::HexEncode(crypto::RandomBytes(8));
+  const standard::Form form = standard::BuildRequest(p, *codec, k.app_key, r.method, std::move(data), now, nonce);
+  r.request = MaskedRequest(p, form);
+  const std::string url = p.style == "per_method" ? StripSlash(k.test_env) + "/" + r.method : k.test_env;
+
+  auto answer = deps.poster->Post(url, "application/x-www-form-urlencoded; charset=UTF-8", standard::EncodeForm(form));
+  if (!answer.ok()) {
+    r.message = SafeText("测试环境无法连接：" + answer.error().message, kMaxMessageBytes);
+    return r;
+  }
+  const auto& [status, body] = *answer;
+  r.response = SafeText(sandbox::MaskText(body), kMaxResponseBytes);
+  const json envelope = json::parse(body, nullptr, false);
+  const bool is_envelope = !envelope.is_discarded() && envelope.is_object();
+  std::string message;
+  if (is_envelope) {
+    r.code = SafeText(CodeText(envelope.value(p.code_field, json())), 64);
+    const json m = envelope.value(p.message_field, json());
+    message = m.is_string() ? m.get<std::string>() : "";
+  }
+  const bool http_ok = status >= 200 && status < 300;
+  if (http_ok && is_envelope && envelope.contains(p.code_field) && r.code == p.Error("success").code) {
+    r.outcome = "accepted";
+    r.error.clear();
+    r.message = SafeText(sandbox::MaskText(message), kMaxMessageBytes);
+    return r;
+  }
+  if (!http_ok) {
+    r.message = "测试环境应答 HTTP " + std::to_string(status) + (message.empty() ? "" : "：" + message);
+  } else if (!is_envelope) {
+    r.message = "测试环境的应答不是 JSON";
+  } else if (!envelope.contains(p.code_field)) {
+    r.message = "测试环境的应答缺少 " + p.code_field + " 字段";
+  } else {
+    r.message = message.empty() ? "测试环境拒绝了测试密钥（" + r.code + "）" : message;
+  }
+  r.message = SafeText(sandbox::MaskText(r.message), kMaxMessageBytes);
+  return r;
+}
+
+}  // namespace
+
+Result<json> ProbeService::ProbeDue(Instant now) {
+  json summary = {{"probed", 0}, {"working", 0}, {"failed", 0}};
+  if (deps_.poster == nullptr) return summary;
+  const long long now_s = ToUnix(now);
+  const long long since = now_s - deps_.config.probe_interval.count();
+
+  // 1. Which keys are due: read, then let go of the database before any network call.
+  auto load = [&](soci::session& sql) -> Result<std::vector<DueKey>> {
+    std::vector<DueKey> out;
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT a.id, k.id, k.app_key, k.secret_sealed, k.profile, k.city_code, c.test_env "
+                        "FROM applications a "
+                        "JOIN cities c ON c.code = a.city_code "
+                        "JOIN test_keys k ON k.application_id = a.id "
+                        "WHERE a.state = 'joint_testing' AND c.test_env LIKE 'http://%' "
+                        "AND k.id = (SELECT MAX(k2.id) FROM test_keys k2 WHERE k2.application_id = a.id) "
+                        "AND k.revoked_at IS NULL AND k.expires_at >= :now "
+                        "AND NOT EXISTS (SELECT 1 FROM sandbox_evidence e WHERE e.key_id = k.id "
+                        "AND e.source = 'probe' AND e.received_at > :since) "
+                        "ORDER BY k.id",
+         soci::use(now_s), soci::use(since));
+    for (const soci::row& r : rows) {
+      out.push_back(DueKey{GetInt(r, 0), GetInt(r, 1), GetText(r, 2), GetText(r, 3), GetText(r, 4), GetText(r, 5),
+                           GetText(r, 6)});
+    }
+    return out;
+  };
+  LT_ASSIGN_OR_RETURN(std::vector<DueKey> due, deps_.db.Read<std::vector<DueKey>>(load));
+
+  int probed = 0, working = 0, failed = 0;
+  for (const DueKey& k : due) {
+    const standard::Profile* p = deps_.profiles->Find(k.profile);
+    if (p == nullptr) {
+      spdlog::warn("probe: key {} names unknown profile {}", k.key_id, k.profile);
+      continue;
+    }
+    // 2. The network call, outside any transaction.
+    const ProbeResult r = Probe(deps_, k, *p, now);
+    // 3. The record: complaint evidence.
+    auto written = deps_.db.Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
+      sql << "INSERT INTO sandbox_evidence (application_id, key_id, city_code, source, received_at, method, "
+             "outcome, code, error, message, latency_us, request, response) VALUES "
+             "(:a, :k, :c, 'probe', :t, :m, :o, :code, :e, :msg, 0, :req, :resp)",
+          soci::use(k.application_id), soci::use(k.key_id), soci::use(k.city_code), soci::use(now_s),
+          soci::use(r.method), soci::use(r.outcome), soci::use(r.code), soci::use(r.error), soci::use(r.message),
+          soci::use(r.request), soci::use(r.response);
+      return Ok{};
+    });
+    if (!written.ok()) {
+      spdlog::error("probe: evidence of key {} not recorded: {}", k.key_id, written.error().message);
+      continue;
+    }
+    ++probed;
+    if (r.outcome == "accepted") {
+      ++working;
+    } else {
+      ++failed;
+      spdlog::info("probe: key {} of application {} failed at {}: {}", k.app_key, k.application_id, k.test_env,
+                   r.message);
+    }
+  }
+  summary["probed"] = probed;
+  summary["working"] = working;
+  summary["failed"] = failed;
+  return summary;
+}
+
+}  // namespace liantiao::services
