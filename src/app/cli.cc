@@ -11,6 +11,7 @@
 
 #include "app/config.h"
 #include "app/demo.h"
+#include "app/device.h"
 #include "app/runtime.h"
 #include "domain/workdays.h"
 #include "http/routes.h"
@@ -163,6 +164,43 @@ int HistoryVerify(const CommonOptions& common) {
   return 0;
 }
 
+struct DeviceCli {
+  std::string profile, endpoint, app_id, project_code, corp_code, corp_name;
+  std::string profiles_dir = LIANTIAO_DEFAULT_PROFILES_DIR;
+  bool secret_stdin = false, mistakes = false, quiet = false;
+  int workers = 2, poll_ms = 500;
+};
+
+int Device(const DeviceCli& cli) {
+  auto profiles = standard::ProfileSet::LoadDirectory(cli.profiles_dir);
+  if (!profiles.ok()) return Fail(profiles.error());
+  const standard::Profile* profile = profiles->Find(cli.profile);
+  if (!profile) return Fail("unknown profile " + cli.profile + " (in " + cli.profiles_dir + ")");
+  std::string secret;
+  std::getline(std::cin, secret);
+  while (!secret.empty() && (secret.back() == '\r' || secret.back() == ' ')) secret.pop_back();
+  if (secret.empty()) return Fail("no secret on stdin");
+  SystemClock clock;
+  DeviceOptions o;
+  o.profile = profile;
+  o.endpoint = cli.endpoint;
+  o.app_id = cli.app_id;
+  o.secret = secret;
+  o.project_code = cli.project_code;
+  o.corp_code = cli.corp_code;
+  o.corp_name = cli.corp_name;
+  o.mistakes = cli.mistakes;
+  o.workers = cli.workers;
+  o.poll_interval = std::chrono::milliseconds(cli.poll_ms);
+  o.quiet = cli.quiet;
+  o.clock = &clock;
+  auto report = RunDevice(o, std::cout);
+  if (!report.ok()) return Fail(report.error());
+  std::cout << "device: " << report->exchanges.size() << " requests, " << report->accepted << " accepted, "
+            << report->refused << " refused" << (cli.mistakes ? " (deliberate mistakes included)" : "") << "\n";
+  return report->ok() ? 0 : 1;
+}
+
 }  // namespace
 
 int RunCli(int argc, char** argv) {
@@ -217,6 +255,22 @@ int RunCli(int argc, char** argv) {
   auto* verify = history->add_subcommand("verify", "check the hash chain; names the first broken entry");
   add_common(verify);
 
+  auto* device = cli.add_subcommand(
+      "device", "device simulator: sign and send a realistic sequence to a test environment");
+  DeviceCli dev;
+  device->add_option("--profile", dev.profile, "interface standard, e.g. gd-v1.3")->required();
+  device->add_option("--endpoint", dev.endpoint, "the endpoint from the key claim")->required();
+  device->add_option("--app-id", dev.app_id, "the test key's app_id")->required();
+  device->add_flag("--secret-stdin", dev.secret_stdin, "read the key's secret from stdin")->required();
+  device->add_flag("--mistakes", dev.mistakes, "also send deliberate mistakes, then correct them");
+  device->add_option("--project-code", dev.project_code, "test project (default: from CheckSign.Query)");
+  device->add_option("--corp-code", dev.corp_code, "contractor credit code");
+  device->add_option("--corp-name", dev.corp_name, "contractor name");
+  device->add_option("--workers", dev.workers, "workers to register (1-5)")->check(CLI::Range(1, 5));
+  device->add_option("--poll-ms", dev.poll_ms, "wait between async polls")->check(CLI::Range(0, 60000));
+  device->add_option("--profiles-dir", dev.profiles_dir, "the profiles folder (spec/profiles)");
+  device->add_flag("--quiet", dev.quiet, "print only the summary");
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -234,6 +288,7 @@ int RunCli(int argc, char** argv) {
     if (*user_add) return UserAdd(common, role, city, vendor, username, display);
     if (*import) return CalendarImport(common, file);
     if (*verify) return HistoryVerify(common);
+    if (*device) return Device(dev);
   } catch (const std::exception& e) {
     return Fail(std::string("unexpected failure: ") + e.what());
   }

@@ -97,14 +97,17 @@ struct HttpConnection::Impl {
   }
 
   Result<ClientResponse> Exchange(const std::string& target, const std::string& content_type,
-                                  const std::string& body) {
+                                  const std::string& body, const char* method = "POST") {
     if (!connected) {
       auto c = Connect();
       if (!c.ok()) return c.take_error();
     }
-    std::string request = "POST " + target + " HTTP/1.1\r\nHost: " + host + ":" + std::to_string(port) +
-                          "\r\nContent-Type: " + content_type + "\r\nContent-Length: " +
-                          std::to_string(body.size()) + "\r\nConnection: keep-alive\r\n\r\n" + body;
+    std::string request = std::string(method) + " " + target + " HTTP/1.1\r\nHost: " + host + ":" +
+                          std::to_string(port) + "\r\n";
+    if (std::string_view(method) != "GET") {
+      request += "Content-Type: " + content_type + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+    }
+    request += "Connection: keep-alive\r\n\r\n" + body;
     asio::error_code write_ec = asio::error::timed_out;
     asio::async_write(socket, asio::buffer(request), [&](const asio::error_code& e, std::size_t) { write_ec = e; });
     if (!RunFor() || write_ec) return Fail("发送失败");
@@ -202,6 +205,13 @@ Result<ClientResponse> HttpConnection::Post(const std::string& target, const std
   // A kept-alive connection the server had closed meanwhile fails at once: one
   // attempt on a fresh connection.
   if (!r.ok() && reused) return impl_->Exchange(target, content_type, body);
+  return r;
+}
+
+Result<ClientResponse> HttpConnection::Get(const std::string& target) {
+  const bool reused = impl_->connected;
+  auto r = impl_->Exchange(target, "", "", "GET");
+  if (!r.ok() && reused) return impl_->Exchange(target, "", "", "GET");
   return r;
 }
 

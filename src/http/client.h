@@ -37,6 +37,7 @@ class HttpConnection {
   // Connection refused, timeout or a malformed answer → kInternal with the reason.
   Result<ClientResponse> Post(const std::string& target, const std::string& content_type,
                               const std::string& body);
+  Result<ClientResponse> Get(const std::string& target);
 
  private:
   struct Impl;

@@ -263,6 +263,12 @@ Status Database::RunInTransaction(bool write, const std::function<Status(soci::s
   // SQLite: BEGIN IMMEDIATE takes the write lock up front, so writers queue on
   // busy_timeout instead of failing when a read lock cannot be upgraded.
   const char* begin = (dialect_ == Dialect::kSqlite && write) ? "BEGIN IMMEDIATE" : "BEGIN";
+  // SQLite has one writer at a time. Writers of this process queue on a mutex, which
+  // hands over in microseconds; left to busy_timeout they would poll with sleeps of
+  // milliseconds and the sandbox's many small writes would collapse. The mutex is
+  // taken before a connection is leased, so waiters hold no connection.
+  std::unique_lock<std::mutex> writer(sqlite_writer_, std::defer_lock);
+  if (dialect_ == Dialect::kSqlite && write) writer.lock();
   for (int attempt = 0;; ++attempt) {
     soci::session s(*pool_);  // leases a connection; the destructor gives it back
     bool begun = false;

@@ -1,0 +1,307 @@
+// The sandbox pipeline under load: a real `liantiao serve` process, 64 keep-alive
+// connections from the load generator (the device simulator's client) on the same
+// machine, each sending signed, encrypted WorkerAttendance.Add requests for
+// registered, entered workers, every answer recorded durably as evidence. Measured in
+// the same run: the server's no-op endpoint (GET /api/v1/health) over the same
+// connections. Then `kill -9` under load: every request answered as accepted must be
+// in the evidence. Usage: sandbox_bench sqlite|postgresql [seconds] [connections]
+// (postgresql needs LIANTIAO_TEST_PG, as the tests do). Prints Markdown rows.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "app/device.h"
+#include "app/runtime.h"
+#include "crypto/crypto.h"
+#include "http/client.h"
+#include "standard/request.h"
+#include "storage/row.h"
+#include "testing/app/sandbox_driver.h"
+#include "testing/test_database.h"
+
+namespace liantiao {
+namespace {
+
+using Steady = std::chrono::steady_clock;
+using nlohmann::json;
+
+constexpr int kWorkers = 50;
+
+double Ms(Steady::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+struct Server {
+  pid_t pid = 0;
+  unsigned short port = 0;
+};
+
+Server StartServer(const std::string& db_url, const std::string& dir) {
+  int out[2];
+  if (pipe(out) != 0) throw std::runtime_error("pipe");
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(out[1], STDOUT_FILENO);
+    close(out[0]);
+    setenv("LIANTIAO_MASTER_KEY", std::string(64, 'a').c_str(), 1);  // TestPlatform's key
+    setenv("LIANTIAO_FILES_DIR", (dir + "/files").c_str(), 1);
+    setenv("LIANTIAO_STATIC_DIR", (dir + "/none").c_str(), 1);
+    if (!getenv("LIANTIAO_THREADS")) setenv("LIANTIAO_THREADS", "4", 1);
+    execl(LIANTIAO_BINARY, LIANTIAO_BINARY, "serve", "--db", db_url.c_str(), "--listen", "127.0.0.1:0",
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(out[1]);
+  std::string line;
+  char c;
+  while (read(out[0], &c, 1) == 1) {
+    if (c == '\n') {
+      if (line.find("listening on") != std::string::npos) break;
+      line.clear();
+    } else {
+      line += c;
+    }
+  }
+  const auto colon = line.rfind(':');
+  if (colon == std::string::npos) throw std::runtime_error("server did not start: " + line);
+  return Server{pid, static_cast<unsigned short>(std::stoi(line.substr(colon + 1)))};
+}
+
+struct Key {
+  std::string app_id, secret, project_code, corp_code, corp_name, target;
+};
+
+// An application of a vendor in Guangzhou through review to joint testing, its key
+// claimed: straight through the services, on the database the server will use.
+Key PrepareKey(testing::TestPlatform& tp) {
+  const auto vendor = tp.AddVendor("bench_vendor");
+  const auto reviewer = tp.AddUser(domain::Role::kCityReviewer, "bench_reviewer", "440100");
+  const testing::SandboxKey k = testing::StartJointTest(tp, vendor, reviewer, "440100", "gd-v1.3");
+  return {k.app_id, k.secret, k.project_code, k.corp_code, k.corp_name, "/sandbox/440100/open.api"};
+}
+
+struct LoadResult {
+  double seconds = 0;
+  long long requests = 0, accepted = 0, other = 0, failures = 0;
+  std::vector<double> latencies_ms;
+  std::vector<std::string> serials;  // answered as accepted
+  double Rps() const { return requests / seconds; }
+  double P(double q) const {
+    if (latencies_ms.empty()) return 0;
+    std::vector<double> v = latencies_ms;
+    std::sort(v.begin(), v.end());
+    return v[std::min(v.size() - 1, static_cast<std::size_t>(q * v.size()))];
+  }
+};
+
+// Runs `connections` threads, each with one keep-alive connection, for `duration`
+// (or until `stop`), calling `send` for each request.
+template <typename Send>
+LoadResult Load(int connections, std::chrono::seconds duration, Send send, std::atomic<bool>* stop = nullptr) {
+  LoadResult total;
+  std::mutex mu;
+  const auto start = Steady::now(), end = start + duration;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < connections; ++t) {
+    threads.emplace_back([&, t] {
+      LoadResult mine;
+      auto state = send.Open(t);
+      while (Steady::now() < end && !(stop && stop->load())) {
+        const auto t0 = Steady::now();
+        std::string serial;
+        const int outcome = send(state, serial);  // 1 accepted, 0 answered otherwise, -1 failed
+        mine.latencies_ms.push_back(Ms(Steady::now() - t0));
+        ++mine.requests;
+        if (outcome == 1) {
+          ++mine.accepted;
+          if (!serial.empty()) mine.serials.push_back(std::move(serial));
+        } else if (outcome == 0) {
+          ++mine.other;
+        } else {
+          ++mine.failures;
+          if (stop && stop->load()) break;
+        }
+      }
+      std::lock_guard lock(mu);
+      total.requests += mine.requests;
+      total.accepted += mine.accepted;
+      total.other += mine.other;
+      total.failures += mine.failures;
+      total.latencies_ms.insert(total.latencies_ms.end(), mine.latencies_ms.begin(), mine.latencies_ms.end());
+      total.serials.insert(total.serials.end(), mine.serials.begin(), mine.serials.end());
+    });
+  }
+  for (auto& th : threads) th.join();
+  total.seconds = std::chrono::duration<double>(Steady::now() - start).count();
+  return total;
+}
+
+struct NoOp {
+  unsigned short port;
+  std::unique_ptr<http::HttpConnection> Open(int) { return std::make_unique<http::HttpConnection>("127.0.0.1", port); }
+  int operator()(std::unique_ptr<http::HttpConnection>& c, std::string&) {
+    auto r = c->Get("/api/v1/health");
+    return !r.ok() ? -1 : r->status == 200 ? 1 : 0;
+  }
+};
+
+struct Attendance {
+  unsigned short port;
+  const standard::Profile* profile;
+  const standard::KeyCodec* codec;
+  Key key;
+  long long team;
+  std::vector<std::string> ids;
+  Instant base;  // attendance times count up from here, one second per request and worker
+  std::atomic<long long>* counter;
+  const Clock* clock;
+
+  struct State {
+    std::unique_ptr<http::HttpConnection> connection;
+    std::string nonce_prefix;
+    long long n = 0;
+  };
+  State Open(int t) {
+    return {std::make_unique<http::HttpConnection>("127.0.0.1", port), "t" + std::to_string(t) + "-" +
+                                                                          crypto::RandomToken(6) + "-",
+            0};
+  }
+  int operator()(State& s, std::string& serial) {
+    const long long k = counter->fetch_add(1);
+    const std::string iso = FormatInstant(base + std::chrono::seconds(k / kWorkers));
+    json data = {{"projectCode", key.project_code},
+                 {"teamSysNo", team},
+                 {"dataList",
+                  {{{"idCardType", "01"},
+                    {"idCardNumber", ids[static_cast<std::size_t>(k % kWorkers)]},
+                    {"date", iso.substr(0, 10) + " " + iso.substr(11, 8)},
+                    {"direction", "01"},
+                    {"attendType", "001"}}}}};
+    const auto form = standard::BuildRequest(*profile, *codec, key.app_id, "WorkerAttendance.Add", std::move(data),
+                                             clock->Now(), s.nonce_prefix + std::to_string(++s.n));
+    auto r = s.connection->Post(key.target, "application/x-www-form-urlencoded", standard::EncodeForm(form));
+    if (!r.ok()) return -1;
+    const json a = json::parse(r->body, nullptr, false);
+    if (a.is_object() && a.value("code", "") == "0") {
+      serial = a["data"].value("requestSerialCode", "");
+      return 1;
+    }
+    return 0;
+  }
+};
+
+void Print(const std::string& kind, const std::string& what, const LoadResult& r, int connections) {
+  std::printf("| %s | %s | %d | %.0f | %.2f | %.2f | %.2f | %lld / %lld / %lld |\n", kind.c_str(), what.c_str(),
+              connections, r.Rps(), r.P(0.50), r.P(0.99), r.P(0.999), r.accepted, r.other, r.failures);
+  std::fflush(stdout);
+}
+
+int Run(const std::string& kind, int seconds, int connections) {
+  spdlog::set_level(spdlog::level::warn);
+  const std::string dir = "/tmp/lt_sandbox_bench_" + std::to_string(getpid());
+  std::filesystem::create_directories(dir);
+  app::SystemClock clock;
+  // The platform in-process on a fresh database, its clock at the wall clock's now so
+  // that the key is valid for the server, which runs on the wall clock.
+  auto tp = testing::TestPlatform::Create(kind, clock.Now(), /*serve_http=*/false);
+  if (!tp) return 1;
+  Key key = PrepareKey(*tp);
+  Server server = StartServer(tp->db_url(), dir);
+  const standard::Profile* profile = tp->platform().deps.profiles->Find("gd-v1.3");
+  auto codec = standard::KeyCodec::Make(*profile, key.secret).value();
+
+  // Team, 50 workers entered 29 days ago: every attendance record is then valid.
+  app::DeviceOptions o;
+  o.profile = profile;
+  o.endpoint = "http://127.0.0.1:" + std::to_string(server.port) + key.target;
+  o.app_id = key.app_id;
+  o.secret = key.secret;
+  o.clock = &clock;
+  auto device = app::DeviceClient::Make(o).value();
+  auto write = [&](const std::string& method, const json& data) -> json {
+    json a = device->Send(method, data).value();
+    if (!device->Success(a)) throw std::runtime_error(method + ": " + a.dump());
+    const std::string serial = a["data"]["requestSerialCode"];
+    json r = device->Send("AsyncHandleResult.Query", {{"requestSerialCode", serial}}).value();
+    if (r["data"]["status"] != 20) throw std::runtime_error(method + " async: " + r.dump());
+    return json::parse(r["data"]["result"].get<std::string>());
+  };
+  const long long team = write("Team.Add", {{"projectCode", key.project_code}, {"corpCode", key.corp_code},
+                                            {"corpName", key.corp_name}, {"teamName", "压测班组"}})["teamSysNo"];
+  std::vector<std::string> ids;
+  for (int i = 0; i < kWorkers; ++i) ids.push_back(app::FictitiousIdNumber(1000 + static_cast<unsigned>(i) * 7919));
+  const Instant entered = clock.Now() - std::chrono::days(29);
+  json entries = json::array();
+  for (int batch = 0; batch < kWorkers / 5; ++batch) {
+    json list = json::array();
+    for (int i = batch * 5; i < batch * 5 + 5; ++i) {
+      list.push_back({{"workerName", "工人" + std::to_string(i)}, {"isTeamLeader", 0}, {"idCardType", "01"},
+                      {"idCardNumber", ids[i]}, {"workType", "020"}, {"workRole", 20}, {"nation", "汉"},
+                      {"address", "广州"}, {"headImage", app::SamplePhoto()}, {"cellPhone", "13800000000"},
+                      {"grantOrg", "广州市公安局"}});
+      entries.push_back({{"idCardType", "01"}, {"idCardNumber", ids[i]},
+                         {"date", FormatInstant(entered).substr(0, 10)}, {"type", "1"}});
+    }
+    write("ProjectWorker.Add", {{"projectCode", key.project_code}, {"corpCode", key.corp_code},
+                                {"corpName", key.corp_name}, {"teamSysNo", team}, {"teamName", "压测班组"},
+                                {"workerList", list}});
+  }
+  write("WorkerEntryExit.Add", {{"projectCode", key.project_code}, {"corpCode", key.corp_code},
+                                {"corpName", key.corp_name}, {"teamSysNo", team}, {"workerList", entries}});
+
+  std::atomic<long long> counter{0};
+  Attendance attendance{server.port, profile, &codec, key, team, ids, entered + std::chrono::hours(12), &counter, &clock};
+  const auto duration = std::chrono::seconds(seconds);
+  // Warm up, then measure the no-op endpoint and the pipeline back to back.
+  Load(connections, std::chrono::seconds(2), attendance);
+  LoadResult noop = Load(connections, duration, NoOp{server.port});
+  Print(kind, "no-op GET /api/v1/health", noop, connections);
+  LoadResult pipeline = Load(connections, duration, attendance);
+  Print(kind, "WorkerAttendance.Add, full pipeline", pipeline, connections);
+  std::printf("| %s | pipeline / no-op | | %.0f%% | | | | |\n", kind.c_str(), 100.0 * pipeline.Rps() / noop.Rps());
+
+  // kill -9 under load: every answer "accepted" must have its evidence.
+  std::atomic<bool> stop{false};
+  std::thread killer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    kill(server.pid, SIGKILL);
+    stop = true;
+  });
+  LoadResult crash = Load(connections, std::chrono::seconds(30), attendance, &stop);
+  killer.join();
+  waitpid(server.pid, nullptr, 0);
+  std::set<std::string> answered(crash.serials.begin(), crash.serials.end());
+  long long found = 0;
+  (void)tp->db().Read<Ok>([&](soci::session& sql) -> Result<Ok> {
+    soci::rowset<soci::row> rows = (sql.prepare << "SELECT serial FROM sandbox_evidence WHERE serial <> ''");
+    for (const soci::row& r : rows) found += answered.count(storage::GetText(r, 0));
+    return Ok{};
+  });
+  std::printf("| %s | kill -9 under load | %d | answered accepted before the kill: %zu | in the evidence: %lld | "
+              "missing: %lld | | |\n",
+              kind.c_str(), connections, answered.size(), found, static_cast<long long>(answered.size()) - found);
+  std::filesystem::remove_all(dir);
+  return static_cast<long long>(answered.size()) == found ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace liantiao
+
+int main(int argc, char** argv) {
+  signal(SIGPIPE, SIG_IGN);
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: sandbox_bench sqlite|postgresql [seconds] [connections]\n");
+    return 2;
+  }
+  return liantiao::Run(argv[1], argc > 2 ? std::atoi(argv[2]) : 10, argc > 3 ? std::atoi(argv[3]) : 64);
+}
