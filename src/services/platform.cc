@@ -50,7 +50,7 @@ Status Platform::SetCityProfile(const Principal& p, const std::string& code, con
                      {{"field", "complaint_verification_days"}});
   }
   const Instant now = deps.clock.Now();
-  return deps.db.Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
+  auto done = deps.db.Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
     int n = 0;
     sql << "SELECT COUNT(*) FROM cities WHERE code = :c", soci::use(code), soci::into(n);
     if (n == 0) return MakeError(ErrorCode::kNotFound, "城市不存在");
@@ -64,6 +64,8 @@ Status Platform::SetCityProfile(const Principal& p, const std::string& code, con
                           .after = profile + " " + test_env, .reason = "", .at = now}));
     return Ok{};
   });
+  if (done.ok()) sandbox.ForgetCities();
+  return done;
 }
 
 }  // namespace liantiao::services

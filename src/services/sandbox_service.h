@@ -1,6 +1,8 @@
 #pragma once
 
 #include <functional>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -76,8 +78,19 @@ class SandboxService {
   // Key refusals and failed probes of an application's keys: complaint evidence.
   static json KeyRefusals(soci::session& sql, long long application_id);
 
+ // Drops the cached city profiles (after an admin changed a city).
+  void ForgetCities();
+
  private:
+  Result<std::pair<std::string, std::string>> CityProfile(const std::string& city_code);
+
+  struct CachedCity {
+    std::string profile, test_env;
+    Instant until;
+  };
   Deps& deps_;
+  std::mutex cities_mu_;
+  std::map<std::string, CachedCity> cities_;
 };
 
 // The fault scenarios a city reviewer can switch on (docs/sandbox.md).
