@@ -318,7 +318,12 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
       if (body.contains("problems")) in.problems = body["problems"];
       LT_ASSIGN_OR_RETURN(in.note, Str(body, "note", false));
     }
-    return Render(pf.applications.Act(*req.principal, id, *action, in));
+    LT_ASSIGN_OR_RETURN(json app, pf.applications.Act(*req.principal, id, *action, in));
+    // 联调成功 carries the joint-test report it was decided on.
+    if (*action == domain::AppAction::kSucceed) {
+      if (auto report = pf.sandbox.Report(*req.principal, id); report.ok()) app["report"] = *report;
+    }
+    return Ok(app);
   });
   // ---- the hosted test environment (sandbox) and its evidence
   // The sandbox speaks the city's interface standard, not this API: public (the test

@@ -65,6 +65,7 @@ struct Checklist {
   json cases = json::array();
   json summary;
   json failures = json::array();
+  json delay_problems = json::array();  // what a 联调延期 decision is pre-filled with
   std::string digest;
   long long requests = 0;
 };
@@ -117,6 +118,17 @@ Result<Checklist> Judge(soci::session& sql, const Deps& deps, long long applicat
     if (c.required && applicable) {
       ++required;
       required_passed += r.status == "pass";
+    }
+    if (r.status == "fail" && c.required && applicable) {
+      std::string text = "未通过：" + c.title;
+      int shown = 0;
+      for (const auto& [id, f] : refused) {
+        const std::string m = f["method"];
+        bool named = false;
+        for (const auto& cond : c.all) named = named || cond.method.empty() || cond.method == m;
+        if (named && shown++ < 3) text += "；" + f["message"].get<std::string>() + "（证据 " + std::to_string(id) + "）";
+      }
+      out.delay_problems.push_back({{"clause", c.clause}, {"text", text}});
     }
     if (r.status == "fail") {
       // The failing rules behind a failed case: refusals of the methods it names.
@@ -225,7 +237,8 @@ Result<json> SandboxService::Conformance(const Principal& p, long long applicati
     if (profile.empty()) sql << "SELECT profile FROM cities WHERE code = :c", soci::use(app.city_code), soci::into(profile);
     LT_ASSIGN_OR_RETURN(Checklist c, Judge(sql, deps_, application_id, key, profile));
     return json{{"application_id", application_id}, {"profile", profile}, {"key", KeyJson(key)},
-                {"cases", c.cases}, {"failures", c.failures}, {"summary", c.summary}};
+                {"cases", c.cases}, {"failures", c.failures}, {"delay_problems", c.delay_problems},
+                {"summary", c.summary}};
   });
 }
 

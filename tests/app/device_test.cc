@@ -180,6 +180,13 @@ TEST_P(DeviceTest, ReportAsJsonAndPdf) {
   EXPECT_NE(compact.find(key_.app_id), std::string::npos);
   EXPECT_NE(compact.find("班组"), std::string::npos);
 
+  // 联调成功 carries the report it was decided on.
+  auto succeed = client.Post("/api/v1/applications/" + std::to_string(key_.application_id) + "/actions/succeed",
+                             json::object());
+  ASSERT_EQ(succeed.status, 200) << succeed.body;
+  EXPECT_EQ(succeed.json()["state"], "succeeded");
+  EXPECT_TRUE(succeed.json()["report"]["summary"]["all_required_passed"].get<bool>());
+
   // Another vendor cannot read it.
   auto other = tp_->AddVendor("dev_other");
   testing::HttpClient stranger(tp_->port());

@@ -256,6 +256,32 @@ TEST_P(SandboxTest, EvidenceMasksPersonalNumbersAndSecrets) {
   EXPECT_EQ(tp_->platform().sandbox.Evidence(stranger, key_.application_id, {}).error().code, ErrorCode::kNotFound);
 }
 
+TEST_P(SandboxTest, FailingCasesBecomeTheDelayProblemList) {
+  json bad = Team();
+  bad.erase("teamName");
+  Refused(driver_->Send("Team.Add", bad), "required", "-1");
+  auto c = tp_->platform().sandbox.Conformance(reviewer_, key_.application_id);
+  ASSERT_TRUE(c.ok());
+  bool listed = false;
+  for (const auto& p : (*c)["delay_problems"]) {
+    if (p["clause"].get<std::string>().find("Team.Add") != std::string::npos) {
+      listed = true;
+      EXPECT_NE(p["text"].get<std::string>().find("[teamName]不能为空!"), std::string::npos) << p.dump();
+    }
+  }
+  EXPECT_TRUE(listed) << (*c)["delay_problems"].dump();
+  EXPECT_FALSE((*c)["summary"]["all_required_passed"].get<bool>());
+  // Once corrected, the case passes and leaves the list.
+  auto ok = driver_->Send("Team.Add", Team());
+  driver_->Poll(ok.data()["requestSerialCode"]);
+  c = tp_->platform().sandbox.Conformance(reviewer_, key_.application_id);
+  for (const auto& p : (*c)["cases"]) {
+    if (p["id"] == "team_add_async" || p["id"] == "corrected") {
+      EXPECT_EQ(p["status"], "pass") << p.dump();
+    }
+  }
+}
+
 TEST_P(SandboxTest, CityWithItsOwnTestEnvironmentIsNotServedHere) {
   const auto admin = tp_->AddUser(domain::Role::kAdmin, "sb_admin");
   ASSERT_TRUE(tp_->platform().SetCityProfile(admin, "440100", "gd-v1.3", "http://10.0.0.1/open.api", std::nullopt).ok());
