@@ -18,6 +18,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/runtime.h"
+#include "bench_server.h"
 #include "crypto/crypto.h"
 #include "services/history.h"
 #include "storage/bulk.h"
@@ -174,39 +175,10 @@ void Seed(app::Runtime& rt, ManualClock& clock, int apps) {
   }
 }
 
-struct Server {
-  pid_t pid = 0;
-  unsigned short port = 0;
-};
+using bench::Server;
 
 Server StartServer(const std::string& db_url, const std::string& dir) {
-  int out[2];
-  if (pipe(out) != 0) throw std::runtime_error("pipe");
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(out[1], STDOUT_FILENO);
-    close(out[0]);
-    setenv("LIANTIAO_MASTER_KEY", std::string(64, 'b').c_str(), 1);
-    setenv("LIANTIAO_FILES_DIR", (dir + "/files").c_str(), 1);
-    setenv("LIANTIAO_STATIC_DIR", (dir + "/none").c_str(), 1);
-    execl(LIANTIAO_BINARY, LIANTIAO_BINARY, "serve", "--db", db_url.c_str(), "--listen", "127.0.0.1:0",
-          "--test-clock", static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  close(out[1]);
-  std::string line;
-  char c;
-  while (read(out[0], &c, 1) == 1) {
-    if (c == '\n') {
-      if (line.find("listening on") != std::string::npos) break;
-      line.clear();
-    } else {
-      line += c;
-    }
-  }
-  const auto colon = line.rfind(':');
-  if (colon == std::string::npos) throw std::runtime_error("server did not start: " + line);
-  return Server{pid, static_cast<unsigned short>(std::stoi(line.substr(colon + 1)))};
+  return bench::StartServer(db_url, dir, std::string(64, 'b'), true);
 }
 
 long ReadStatusKb(pid_t pid, const std::string& key) {

@@ -24,6 +24,7 @@
 
 #include "app/device.h"
 #include "app/runtime.h"
+#include "bench_server.h"
 #include "crypto/crypto.h"
 #include "http/client.h"
 #include "standard/request.h"
@@ -41,40 +42,10 @@ constexpr int kWorkers = 50;
 
 double Ms(Steady::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
-struct Server {
-  pid_t pid = 0;
-  unsigned short port = 0;
-};
+using bench::Server;
 
 Server StartServer(const std::string& db_url, const std::string& dir) {
-  int out[2];
-  if (pipe(out) != 0) throw std::runtime_error("pipe");
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(out[1], STDOUT_FILENO);
-    close(out[0]);
-    setenv("LIANTIAO_MASTER_KEY", std::string(64, 'a').c_str(), 1);  // TestPlatform's key
-    setenv("LIANTIAO_FILES_DIR", (dir + "/files").c_str(), 1);
-    setenv("LIANTIAO_STATIC_DIR", (dir + "/none").c_str(), 1);
-    if (!getenv("LIANTIAO_THREADS")) setenv("LIANTIAO_THREADS", "4", 1);
-    execl(LIANTIAO_BINARY, LIANTIAO_BINARY, "serve", "--db", db_url.c_str(), "--listen", "127.0.0.1:0",
-          static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  close(out[1]);
-  std::string line;
-  char c;
-  while (read(out[0], &c, 1) == 1) {
-    if (c == '\n') {
-      if (line.find("listening on") != std::string::npos) break;
-      line.clear();
-    } else {
-      line += c;
-    }
-  }
-  const auto colon = line.rfind(':');
-  if (colon == std::string::npos) throw std::runtime_error("server did not start: " + line);
-  return Server{pid, static_cast<unsigned short>(std::stoi(line.substr(colon + 1)))};
+  return bench::StartServer(db_url, dir, std::string(64, 'a'), false);
 }
 
 struct Key {

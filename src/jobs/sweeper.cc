@@ -5,9 +5,7 @@
 namespace liantiao::jobs {
 
 Sweeper::Sweeper(services::Platform& platform, const Clock& clock, std::chrono::seconds interval)
-    : platform_(platform), clock_(clock), interval_(interval) {}
-
-Sweeper::~Sweeper() { Stop(); }
+    : platform_(platform), clock_(clock), timer_(interval, [this] { RunOnce(); }) {}
 
 void Sweeper::RunOnce() {
   if (auto st = platform_.calendar.Reload(); !st.ok()) {
@@ -19,29 +17,6 @@ void Sweeper::RunOnce() {
   } else if (r->raised > 0) {
     spdlog::info("sweep raised {} alert(s)", r->raised);
   }
-}
-
-void Sweeper::Start() {
-  thread_ = std::thread([this] {
-    std::unique_lock lock(mu_);
-    while (!stop_) {
-      lock.unlock();
-      RunOnce();
-      lock.lock();
-      // The wall-clock wait is the timer's only use of real time; the sweep reads the
-      // platform's clock.
-      cv_.wait_for(lock, interval_, [this] { return stop_; });
-    }
-  });
-}
-
-void Sweeper::Stop() {
-  {
-    std::lock_guard lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
 }
 
 }  // namespace liantiao::jobs

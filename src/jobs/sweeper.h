@@ -1,10 +1,8 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
 
+#include "jobs/periodic.h"
 #include "services/platform.h"
 
 namespace liantiao::jobs {
@@ -15,20 +13,15 @@ namespace liantiao::jobs {
 class Sweeper {
  public:
   Sweeper(services::Platform& platform, const Clock& clock, std::chrono::seconds interval);
-  ~Sweeper();
-  void Start();
-  void Stop();
+  void Start() { timer_.Start(); }
+  void Stop() { timer_.Stop(); }
   // One tick, as the timer runs it (used by tests and on demand).
   void RunOnce();
 
  private:
   services::Platform& platform_;
   const Clock& clock_;
-  std::chrono::seconds interval_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread thread_;
+  Periodic timer_;  // last: stopped before the members its ticks use go
 };
 
 }  // namespace liantiao::jobs

@@ -198,13 +198,7 @@ INSTANTIATE_TEST_SUITE_P(
     Profiles, DeviceTest,
     ::testing::Combine(::testing::ValuesIn(testing::TestDatabaseKinds()),
                        ::testing::Values("national-1.0", "gd-v1.3", "gz-md5-des")),
-    [](const auto& param_info) {
-      std::string name = std::get<0>(param_info.param) + "_" + std::get<1>(param_info.param);
-      for (char& c : name) {
-        if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-      }
-      return name;
-    });
+    [](const auto& param_info) { return testing::DatabaseAndProfileName(param_info.param); });
 
 }  // namespace
 }  // namespace liantiao

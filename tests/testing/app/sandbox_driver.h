@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cctype>
 #include <string>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
@@ -10,6 +12,15 @@
 #include "testing/app/test_platform.h"
 
 namespace liantiao::testing {
+
+// "sqlite_gd_v1_3": a test name for a (database kind, profile) parameter.
+inline std::string DatabaseAndProfileName(const std::tuple<std::string, std::string>& param) {
+  std::string name = std::get<0>(param) + "_" + std::get<1>(param);
+  for (char& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  }
+  return name;
+}
 
 // A claimed test key as the key-claim answer gives it.
 struct SandboxKey {
