@@ -248,7 +248,11 @@ class Sequence {
   void Print(const std::string& arrow, const std::string& method, const json& body) {
     if (o_.quiet) return;
     std::string text = body.dump(-1, ' ', false, json::error_handler_t::replace);
-    if (text.size() > 600) text = text.substr(0, 600) + "…";
+    if (text.size() > 600) {
+      std::size_t cut = 600;
+      while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // a whole character
+      text = text.substr(0, cut) + "…";
+    }
     out_ << arrow << " " << method << " " << text << "\n";
   }
 

@@ -290,6 +290,7 @@ Result<json> SandboxService::Report(const Principal& p, long long application_id
     return json{{"title", "联调测试报告"},
                 {"application", {{"id", application_id},
                                  {"state", domain::ToString(app.state)},
+                                 {"state_name", domain::ChineseName(app.state)},
                                  {"path", path},
                                  {"city_code", shown.city_code},
                                  {"city_name", city_name}}},

@@ -96,9 +96,28 @@ TEST_P(DeviceTest, FullSequenceReachesEveryRequiredCase) {
   EXPECT_NE(dump.find("440106********"), std::string::npos) << "ID numbers appear masked";
 }
 
+// Whole UTF-8 characters only: the printed exchanges are cut short, never mid-character.
+bool ValidUtf8(const std::string& s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    for (std::size_t k = 1; k < n; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    }
+    i += n;
+  }
+  return true;
+}
+
 TEST_P(DeviceTest, MistakesAreRefusedThenCorrected) {
   std::ostringstream out;
-  auto report = app::RunDevice(Options(/*mistakes=*/true), out);
+  app::DeviceOptions options = Options(/*mistakes=*/true);
+  options.quiet = false;  // print every exchange, as the command line does
+  auto report = app::RunDevice(options, out);
+  EXPECT_NE(out.str().find("→ Team.Add (deliberate mistake)"), std::string::npos);
+  EXPECT_NE(out.str().find("签名"), std::string::npos);  // the profile's signature refusal
+  EXPECT_TRUE(ValidUtf8(out.str()));
   ASSERT_TRUE(report.ok()) << report.error().message;
   EXPECT_TRUE(report->ok());
   EXPECT_GE(report->refused, 3);
