@@ -5,7 +5,7 @@
 -- environment). Personal numbers and secrets are masked before they get here.
 CREATE TABLE sandbox_evidence (
   id {{ID}},
-  application_id {{BIGINT}} REFERENCES applications(id),  -- NULL: the appid was unknown
+  application_id {{BIGINT}} REFERENCES applications(id),  -- requests naming no issued key are not kept
   key_id {{BIGINT}} REFERENCES test_keys(id),
   city_code TEXT NOT NULL,
   source TEXT NOT NULL DEFAULT 'sandbox',                  -- sandbox | probe

@@ -504,6 +504,13 @@ SandboxReply SandboxService::Handle(const SandboxCall& call) {
       message = success.message;
       answer = Envelope(p, success, message, answer_data);
     }
+    // A request that names no issued key belongs to no application and nobody could see
+    // its evidence; recording it would only let anyone fill the database.
+    if (!x.key) {
+      x.outcome = outcome;
+      x.error = refusal ? refusal->error : "";
+      return 0LL;
+    }
     // Evidence: what was asked, what was answered, why.
     json kept = answer;
     if (kept[p.data_field].is_object() && kept[p.data_field].contains("rows")) {
@@ -514,14 +521,7 @@ SandboxReply SandboxService::Handle(const SandboxCall& call) {
         kept[p.data_field]["result"].is_string()) {
       kept[p.data_field]["result"] = sandbox::MaskText(kept[p.data_field]["result"].get<std::string>());
     }
-    std::optional<long long> app_id, key_opt;
-    if (x.key) {
-      app_id = x.key->application_id;
-      key_opt = x.key->id;
-    }
-    soci::indicator app_ind = app_id ? soci::i_ok : soci::i_null;
-    soci::indicator key_ind = key_opt ? soci::i_ok : soci::i_null;
-    long long app_v = app_id.value_or(0), key_v = key_opt.value_or(0);
+    long long app_v = x.key->application_id, key_v = x.key->id;
     long long received = ToUnix(now);
     long long latency = call.elapsed_us();
     const std::string code = refusal ? p.Error(refusal->error).code : success.code;
@@ -536,7 +536,7 @@ SandboxReply SandboxService::Handle(const SandboxCall& call) {
     sql << "INSERT INTO sandbox_evidence (application_id, key_id, city_code, received_at, method, outcome, code, "
            "error, rule_path, message, latency_us, tags, serial, data_digest, request, response) VALUES "
            "(:a, :k, :c, :t, :m, :o, :code, :e, :p, :msg, :l, :tags, :s, :d, :req, :resp) RETURNING id",
-        soci::use(app_v, app_ind), soci::use(key_v, key_ind), soci::use(call.city_code), soci::use(received),
+        soci::use(app_v), soci::use(key_v), soci::use(call.city_code), soci::use(received),
         soci::use(x.method), soci::use(outcome), soci::use(code), soci::use(error), soci::use(path),
         soci::use(masked_message), soci::use(latency), soci::use(tag_text), soci::use(serial),
         soci::use(x.digest), soci::use(request), soci::use(response), soci::into(id);

@@ -137,7 +137,9 @@ TEST_P(SandboxTest, RevokedExpiredAndOtherCitysKeys) {
   // An appid nobody issued.
   testing::SandboxKey unknown = fresh;
   unknown.app_id = "lt00000000000000000000";
+  const long long evidence_before = Count("sandbox_evidence");
   Refused(SandboxDriver(*tp_, unknown).Send("Team.Add", Team()), "unknown_app", "-1");
+  EXPECT_EQ(Count("sandbox_evidence"), evidence_before) << "no evidence without an issued key: nobody could see it";
 
   // The key refusals are evidence on the vendor's complaints, without the vendor
   // attaching anything.
