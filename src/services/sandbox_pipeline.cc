@@ -1,6 +1,5 @@
 #include <algorithm>
 #include <iomanip>
-#include <regex>
 #include <sstream>
 
 #include <spdlog/spdlog.h>
@@ -79,18 +78,23 @@ int NestingDepth(std::string_view text) {
   return deepest;
 }
 
+// ID-like numbers (17 digits and a check character) in free text, masked. A plain
+// scan: this runs on every answer's message.
 std::string MaskText(std::string text) {
-  static const std::regex kIdLike(R"(\d{6}(\d{8})\d{3}[\dXx])");
-  std::string out;
-  std::sregex_iterator it(text.begin(), text.end(), kIdLike), end;
-  std::size_t last = 0;
-  for (; it != end; ++it) {
-    out += text.substr(last, static_cast<std::size_t>(it->position()) - last);
-    out += standard::MaskNumber(it->str());
-    last = static_cast<std::size_t>(it->position() + it->length());
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  std::size_t run = 0;  // digits immediately before i
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (run >= 17 && (digit(c) || c == 'X' || c == 'x') && (i + 1 == text.size() || !digit(text[i + 1]))) {
+      const std::size_t start = i - 17;
+      const std::string masked = standard::MaskNumber(std::string_view(text).substr(start, 18));
+      text.replace(start, 18, masked);
+      run = 0;
+      continue;
+    }
+    run = digit(c) ? run + 1 : 0;
   }
-  out += text.substr(last);
-  return out;
+  return text;
 }
 
 }  // namespace sandbox
@@ -109,9 +113,7 @@ struct Exchange {
   std::string outcome = "refused";
   std::optional<Refusal> refusal;
   std::vector<std::string> tags;
-  std::string serial;
   std::string digest;
-  json answer_data;
   std::string error, error_path;
 };
 
@@ -150,20 +152,20 @@ std::optional<KeyRow> LoadKey(soci::session& sql, const std::string& app_key) {
   return std::nullopt;
 }
 
-std::string ReplaceImages(const json& schema, json& value) {
-  if (!schema.is_object()) return {};
+// Masks what the evidence must not keep: encrypted fields (personal numbers) and images.
+void MaskForEvidence(const json& schema, json& value) {
+  if (!schema.is_object()) return;
   if (schema.contains("x-image") && value.is_string()) {
     value = "<图片 " + std::to_string(value.get_ref<const std::string&>().size()) + " 字符>";
   } else if (schema.value("x-encrypted", false) && value.is_string()) {
     value = standard::MaskNumber(value.get<std::string>());
   } else if (value.is_object() && schema.contains("properties")) {
     for (auto it = value.begin(); it != value.end(); ++it) {
-      if (schema["properties"].contains(it.key())) ReplaceImages(schema["properties"][it.key()], it.value());
+      if (schema["properties"].contains(it.key())) MaskForEvidence(schema["properties"][it.key()], it.value());
     }
   } else if (value.is_array() && schema.contains("items")) {
-    for (auto& v : value) ReplaceImages(schema["items"], v);
+    for (auto& v : value) MaskForEvidence(schema["items"], v);
   }
-  return {};
 }
 
 // The request as it is kept: personal numbers masked, images summarised, the
@@ -183,7 +185,7 @@ std::string MaskedRequest(const Exchange& x) {
   }
   if (x.data_parsed && p) {
     json data = x.data;
-    if (const auto* m = p->FindMethod(x.method)) ReplaceImages(m->schema, data);
+    if (const auto* m = p->FindMethod(x.method)) MaskForEvidence(m->schema, data);
     out["data"] = std::move(data);
   } else if (p) {
     const std::string* raw = standard::FormValue(x.form, p->Param("data"));
@@ -225,7 +227,7 @@ std::string JoinTags(const std::vector<std::string>& tags) {
 }
 
 struct FaultState {
-  bool delay_async = false, rate_limit = false, server_error = false, any = false;
+  bool delay_async = false, rate_limit = false, server_error = false;
 };
 
 FaultState LoadFaults(soci::session& sql, long long application_id) {
@@ -234,7 +236,6 @@ FaultState LoadFaults(soci::session& sql, long long application_id) {
       (sql.prepare << "SELECT scenario, enabled, armed FROM sandbox_faults WHERE application_id = :a",
        soci::use(application_id));
   for (const soci::row& r : rows) {
-    f.any = true;
     const std::string s = GetText(r, 0);
     const bool on = GetInt(r, 1) != 0, armed = GetInt(r, 2) != 0;
     if (s == "delay_async") f.delay_async = on;
@@ -445,14 +446,6 @@ SandboxReply SandboxService::Handle(const SandboxCall& call) {
         outcome = "refused";
         refusal = r.refusal;
       } else {
-        // The same data as a request an injected fault refused: a correct retry.
-        if (faults.any) {
-          int n = 0;
-          sql << "SELECT COUNT(*) FROM sandbox_evidence WHERE key_id = :k AND method = :m AND outcome = 'fault' "
-                 "AND data_digest = :d",
-              soci::use(key_id), soci::use(x.method), soci::use(x.digest), soci::into(n);
-          if (n > 0) tags.push_back("retried_after_fault");
-        }
         if (method->async) {
           serial = SerialCode(method->serial_prefix, now);
           const bool failed = r.async_failure.has_value();
@@ -481,16 +474,6 @@ SandboxReply SandboxService::Handle(const SandboxCall& call) {
         } else {
           answer_data = r.answer_data;
         }
-        if (outcome == "accepted") {
-          // A correction: the previous request of this method for this key was refused.
-          soci::rowset<soci::row> prev =
-              (sql.prepare << "SELECT outcome FROM sandbox_evidence WHERE key_id = :k AND method = :m "
-                              "ORDER BY id DESC LIMIT 1",
-               soci::use(key_id), soci::use(x.method));
-          for (const soci::row& row : prev) {
-            if (GetText(row, 0) == "refused") tags.push_back("corrected");
-          }
-        }
       }
     }
     std::string message;
@@ -516,7 +499,8 @@ SandboxReply SandboxService::Handle(const SandboxCall& call) {
     if (kept[p.data_field].is_object() && kept[p.data_field].contains("rows")) {
       kept[p.data_field]["rows"] = std::to_string(kept[p.data_field]["rows"].size()) + " 行";
     }
-    kept[p.message_field] = sandbox::MaskText(message);
+    const std::string masked_message = sandbox::MaskText(message);
+    kept[p.message_field] = masked_message;
     if (kept[p.data_field].is_object() && kept[p.data_field].contains("result") &&
         kept[p.data_field]["result"].is_string()) {
       kept[p.data_field]["result"] = sandbox::MaskText(kept[p.data_field]["result"].get<std::string>());
@@ -528,7 +512,6 @@ SandboxReply SandboxService::Handle(const SandboxCall& call) {
     const std::optional<Refusal>& why = refusal ? refusal : async_error;
     const std::string error = why ? why->error : "";
     const std::string path = why ? why->path : "";
-    const std::string masked_message = sandbox::MaskText(message);
     const std::string tag_text = JoinTags(tags);
     const std::string request = MaskedRequest(x);
     const std::string response = sandbox::Dump(kept);

@@ -80,11 +80,13 @@ Result<Checklist> Judge(soci::session& sql, const Deps& deps, long long applicat
   std::string chain(crypto::kGenesisHash);
   if (key) {
     soci::rowset<soci::row> rows =
-        (sql.prepare << "SELECT id, method, outcome, tags, error, rule_path, message, code, received_at "
+        (sql.prepare << "SELECT id, method, outcome, tags, error, rule_path, message, code, received_at, "
+                        "data_digest "
                         "FROM sandbox_evidence WHERE key_id = :k ORDER BY id",
          soci::use(key->id));
     for (const soci::row& r : rows) {
-      standard::RequestFacts f{GetInt(r, 0), GetText(r, 1), GetText(r, 2), SplitTags(GetText(r, 3)), GetText(r, 4)};
+      standard::RequestFacts f{GetInt(r, 0), GetText(r, 1), GetText(r, 2), SplitTags(GetText(r, 3)), GetText(r, 4),
+                               GetText(r, 9)};
       if (f.outcome == "refused") {
         refused[f.id] = {{"evidence_id", f.id}, {"method", f.method}, {"rule", GetText(r, 4)},
                          {"path", GetText(r, 5)}, {"message", GetText(r, 6)}, {"code", GetText(r, 7)}};
@@ -94,6 +96,7 @@ Result<Checklist> Judge(soci::session& sql, const Deps& deps, long long applicat
       facts.push_back(std::move(f));
     }
   }
+  standard::DeriveSequenceTags(facts);
   const std::set<std::string> seen = ScenariosSeen(sql, application_id);
   const auto results = standard::JudgeCases(*profile, facts, seen);
   Checklist out;

@@ -1,6 +1,7 @@
 #include "standard/conformance.h"
 
 #include <algorithm>
+#include <map>
 
 namespace liantiao::standard {
 
@@ -30,6 +31,24 @@ bool Touched(const ConformanceCase& c, const std::vector<RequestFacts>& requests
 
 bool HasTag(const RequestFacts& r, std::string_view tag) {
   return std::find(r.tags.begin(), r.tags.end(), tag) != r.tags.end();
+}
+
+void DeriveSequenceTags(std::vector<RequestFacts>& requests) {
+  std::map<std::string, std::string> last_outcome;  // method → outcome of its latest request
+  std::set<std::string> faulted;                    // digests of requests a fault refused
+  for (auto& r : requests) {
+    if (r.outcome == "accepted") {
+      auto last = last_outcome.find(r.method);
+      if (last != last_outcome.end() && last->second == "refused" && !HasTag(r, "corrected")) {
+        r.tags.push_back("corrected");
+      }
+      if (!r.digest.empty() && faulted.contains(r.digest) && !HasTag(r, "retried_after_fault")) {
+        r.tags.push_back("retried_after_fault");
+      }
+    }
+    if (r.outcome == "fault" && !r.digest.empty()) faulted.insert(r.digest);
+    last_outcome[r.method] = r.outcome;
+  }
 }
 
 std::vector<CaseResult> JudgeCases(const Profile& profile, const std::vector<RequestFacts>& requests,

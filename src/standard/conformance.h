@@ -14,7 +14,8 @@ struct RequestFacts {
   std::string method;
   std::string outcome;  // accepted, refused, fault
   std::vector<std::string> tags;
-  std::string error;  // catalogue key of the failure, if any
+  std::string error;   // catalogue key of the failure, if any
+  std::string digest;  // of the method and decrypted data: equal digests, equal requests
 };
 
 struct CaseResult {
@@ -22,6 +23,11 @@ struct CaseResult {
   std::string status;  // pass, fail, pending
   std::vector<long long> evidence_ids;
 };
+
+// Adds the tags that follow from the order of the requests rather than from one of
+// them: `corrected` (accepted after a refusal of the same method) and
+// `retried_after_fault` (accepted with the data of a request an injected fault refused).
+void DeriveSequenceTags(std::vector<RequestFacts>& requests);
 
 // Judges the profile's case catalogue against the requests of one key, oldest first.
 // `scenarios` are the fault scenarios that are or were switched on for the

@@ -55,7 +55,6 @@ Files Overlay(Files parent, const Files& child) {
       it->second = value;
     }
   }
-  parent.erase("profile.json:extends");
   return parent;
 }
 
