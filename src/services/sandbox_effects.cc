@@ -46,55 +46,41 @@ class Store {
   }
 
   std::optional<Obj> Find(const std::string& kind, const std::string& natural_key) {
-    return One("AND natural_key = :v", kind, natural_key);
+    soci::rowset<soci::row> rows = (sql_.prepare << kSelect << "AND natural_key = :v", soci::use(key_),
+                                    soci::use(kind), soci::use(natural_key));
+    return First(rows);
   }
   std::optional<Obj> FindId(const std::string& kind, long long id) {
-    return One("AND id = :v", kind, std::to_string(id), true);
+    soci::rowset<soci::row> rows =
+        (sql_.prepare << kSelect << "AND id = :v", soci::use(key_), soci::use(kind), soci::use(id));
+    return First(rows);
   }
   std::vector<Obj> BySubject(const std::string& kind, const std::string& subject) {
-    return Many("SELECT id, natural_key, subject, attr, event_day, body FROM sandbox_objects WHERE key_id = :k "
-                "AND kind = :kind AND subject = :v ORDER BY event_day, id",
-                kind, subject, 0, 1000);
+    soci::rowset<soci::row> rows = (sql_.prepare << kSelect << "AND subject = :v ORDER BY event_day, id",
+                                    soci::use(key_), soci::use(kind), soci::use(subject));
+    return All(rows);
   }
   std::pair<std::vector<Obj>, long long> Page(const std::string& kind, int offset, int limit) {
     long long total = 0;
     sql_ << "SELECT COUNT(*) FROM sandbox_objects WHERE key_id = :k AND kind = :kind", soci::use(key_),
         soci::use(kind), soci::into(total);
-    return {Many("SELECT id, natural_key, subject, attr, event_day, body FROM sandbox_objects WHERE key_id = :k "
-                 "AND kind = :kind AND '' = :v ORDER BY id LIMIT :l OFFSET :o",
-                 kind, "", offset, limit),
-            total};
+    soci::rowset<soci::row> rows = (sql_.prepare << kSelect << "ORDER BY id LIMIT :l OFFSET :o", soci::use(key_),
+                                    soci::use(kind), soci::use(limit), soci::use(offset));
+    return {All(rows), total};
   }
 
  private:
-  std::optional<Obj> One(const std::string& where, const std::string& kind, const std::string& value,
-                         bool numeric = false) {
-    const std::string sql = "SELECT id, natural_key, subject, attr, event_day, body FROM sandbox_objects "
-                            "WHERE key_id = :k AND kind = :kind " + where;
-    std::vector<Obj> found;
-    if (numeric) {
-      long long id = std::stoll(value);
-      soci::rowset<soci::row> rows = (sql_.prepare << sql, soci::use(key_), soci::use(kind), soci::use(id));
-      for (const soci::row& r : rows) found.push_back(Read(r));
-    } else {
-      soci::rowset<soci::row> rows = (sql_.prepare << sql, soci::use(key_), soci::use(kind), soci::use(value));
-      for (const soci::row& r : rows) found.push_back(Read(r));
-    }
-    if (found.empty()) return std::nullopt;
-    return found.front();
-  }
-  std::vector<Obj> Many(const std::string& sql, const std::string& kind, const std::string& value, int offset,
-                        int limit) {
+  static constexpr const char* kSelect =
+      "SELECT id, natural_key, subject, attr, event_day, body FROM sandbox_objects WHERE key_id = :k AND kind = :kind ";
+
+  static std::vector<Obj> All(soci::rowset<soci::row>& rows) {
     std::vector<Obj> out;
-    if (sql.find(":l") != std::string::npos) {
-      soci::rowset<soci::row> rows = (sql_.prepare << sql, soci::use(key_), soci::use(kind), soci::use(value),
-                                      soci::use(limit), soci::use(offset));
-      for (const soci::row& r : rows) out.push_back(Read(r));
-    } else {
-      soci::rowset<soci::row> rows = (sql_.prepare << sql, soci::use(key_), soci::use(kind), soci::use(value));
-      for (const soci::row& r : rows) out.push_back(Read(r));
-    }
+    for (const soci::row& r : rows) out.push_back(Read(r));
     return out;
+  }
+  static std::optional<Obj> First(soci::rowset<soci::row>& rows) {
+    for (const soci::row& r : rows) return Read(r);
+    return std::nullopt;
   }
   static Obj Read(const soci::row& r) {
     Obj o{GetInt(r, 0), GetText(r, 1), GetText(r, 2), GetText(r, 3), GetText(r, 4), json()};
