@@ -94,6 +94,10 @@ TEST_P(DeviceTest, FullSequenceReachesEveryRequiredCase) {
   EXPECT_EQ(dump.find(key_.secret), std::string::npos);
   EXPECT_EQ(dump.find("iVBORw0KGgo"), std::string::npos) << "photos are summarised, not kept";
   EXPECT_NE(dump.find("440106********"), std::string::npos) << "ID numbers appear masked";
+  // Latency is measured from the request's arrival at the HTTP layer.
+  double slowest = 0;
+  for (const auto& e : (*ev)["items"]) slowest = std::max(slowest, e["latency_ms"].get<double>());
+  EXPECT_GT(slowest, 0.0);
 }
 
 // Whole UTF-8 characters only: the printed exchanges are cut short, never mid-character.

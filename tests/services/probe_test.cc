@@ -15,6 +15,7 @@
 #include "storage/row.h"
 #include "testing/app/sandbox_driver.h"
 #include "testing/app/test_platform.h"
+#include "testing/must.h"
 
 namespace liantiao {
 namespace {
@@ -25,18 +26,8 @@ using services::Principal;
 using testing::SandboxKey;
 using testing::TestPlatform;
 
-Instant At(const char* iso) {
-  auto t = ParseInstant(iso);
-  EXPECT_TRUE(t.ok()) << iso;
-  return *t;
-}
-
-template <typename T>
-T Must(Result<T> r) {
-  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : std::string(r.error().CodeWord()) + ": " + r.error().message);
-  if (!r.ok()) throw std::runtime_error("unexpected error");
-  return std::move(r).value();
-}
+using testing::At;
+using testing::Must;
 
 const std::string kGz = "440100", kSz = "440300";
 

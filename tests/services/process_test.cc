@@ -5,6 +5,7 @@
 #include "services/history.h"
 #include "storage/row.h"
 #include "testing/app/test_platform.h"
+#include "testing/must.h"
 
 namespace liantiao {
 namespace {
@@ -16,18 +17,8 @@ using services::json;
 using services::Principal;
 using testing::TestPlatform;
 
-Instant At(const char* iso) {
-  auto t = ParseInstant(iso);
-  EXPECT_TRUE(t.ok()) << iso;
-  return *t;
-}
-
-template <typename T>
-T Must(Result<T> r) {
-  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : std::string(r.error().CodeWord()) + ": " + r.error().message);
-  if (!r.ok()) throw std::runtime_error("unexpected error");
-  return std::move(r).value();
-}
+using testing::At;
+using testing::Must;
 
 std::string CodeOf(const auto& r) { return r.ok() ? "ok" : std::string(r.error().CodeWord()); }
 

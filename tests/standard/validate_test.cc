@@ -4,17 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include "standard/shipped_profiles.h"
+
 namespace liantiao::standard {
 namespace {
 
-const ProfileSet& Profiles() {
-  static const ProfileSet set = [] {
-    auto r = ProfileSet::LoadDirectory(std::string(LIANTIAO_SOURCE_DIR) + "/spec/profiles");
-    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
-    return std::move(r).value();
-  }();
-  return set;
-}
+const ProfileSet& Profiles() { return ShippedProfiles(); }
 
 const CivilNow kNow{"2026-10-20", "2026-10-20 10:00:00", "2026-10"};
 

@@ -2,19 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include "standard/shipped_profiles.h"
+
 #include "standard/profile.h"
 
 namespace liantiao::standard {
 namespace {
 
-const ProfileSet& Profiles() {
-  static const ProfileSet set = [] {
-    auto r = ProfileSet::LoadDirectory(std::string(LIANTIAO_SOURCE_DIR) + "/spec/profiles");
-    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
-    return std::move(r).value();
-  }();
-  return set;
-}
+const ProfileSet& Profiles() { return ShippedProfiles(); }
 
 constexpr char kSecret[] = "0123456789abcdef0123456789abcdef";
 
