@@ -11,6 +11,7 @@ bootstrap:
 build: bootstrap
 	@cmake --preset default >/dev/null
 	@cmake --build --preset default -j $(JOBS) -- --no-print-directory
+	@scripts/build-web
 
 # Builds, fills var/ with demo data the first time, and serves on 127.0.0.1:8080.
 run: build
@@ -18,10 +19,12 @@ run: build
 
 # Every test: unit, storage and API on SQLite, and the same suites on a real
 # PostgreSQL that this target installs and starts; then a minute of fuzzing of the
-# sandbox's request parser and validator (scripts/fuzz, its own clang build in build-fuzz).
+# sandbox's request parser and validator (scripts/fuzz, its own clang build in build-fuzz);
+# then the web app's unit tests and its browser flows (scripts/test-web).
 test: build
 	@LIANTIAO_TEST_PG="$$(scripts/test-postgres)" ctest --preset default -j $(JOBS)
 	@scripts/fuzz 60
+	@scripts/test-web
 
 # Without PostgreSQL (quicker while developing).
 test-unit: build
@@ -34,4 +37,4 @@ format:
 	@find src tests bench -name '*.cc' -o -name '*.h' | xargs clang-format -i
 
 clean:
-	rm -rf build build-debug build-fuzz
+	rm -rf build build-debug build-fuzz web/dist web/node_modules

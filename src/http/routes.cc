@@ -202,7 +202,15 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
     r.headers.emplace_back("Set-Cookie", opt.session_cookie + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
     return r;
   });
-  t.Add(Method::kGet, "/me", kLogged, [&pf](Request& req) { return Render(pf.auth.Me(*req.principal)); });
+  // The CSRF token comes back with /me so that a reloaded page, which still has the
+  // HttpOnly cookie but lost the token it was given at login, can act again. Another
+  // site cannot read this answer (same-origin policy), so it gains nothing by it.
+  t.Add(Method::kGet, "/me", kLogged, [&pf](Request& req) -> Result<Response> {
+    LT_ASSIGN_OR_RETURN(auto me, pf.auth.Me(*req.principal));
+    json body = me;
+    body["csrf_token"] = req.csrf_token;
+    return Ok(body);
+  });
 
   // ---- vendors, users, cities
   t.Add(Method::kPost, "/vendors/register", kAnyone, [&pf, opt](Request& req) -> Result<Response> {

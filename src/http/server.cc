@@ -241,6 +241,7 @@ struct Server::Impl {
     }
     req.principal = session->principal;
     req.session_token = token;
+    req.csrf_token = session->csrf_token;
     return std::nullopt;
   }
 

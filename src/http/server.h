@@ -37,6 +37,7 @@ struct Request {
   // Set by the auth step for routes that need a login.
   std::optional<services::Principal> principal;
   std::string session_token;                  // the token that authenticated the call
+  std::string csrf_token;                     // that session's CSRF token
 
   // Parses the body as a JSON object; kMalformedJson otherwise.
   Result<nlohmann::json> Json() const;

@@ -33,8 +33,11 @@ TEST_P(ApiSessionTest, BrowserSessionNeedsCsrfOnUnsafeMethods) {
   EXPECT_FALSE(browser.Cookie("lt_session").empty());
   const std::string csrf = login.json()["csrf_token"];
 
-  // Reads need only the cookie.
-  EXPECT_EQ(browser.Get("/api/v1/me").status, 200);
+  // Reads need only the cookie; /me gives the session's CSRF token back, for a
+  // reloaded page that lost it.
+  auto me = browser.Get("/api/v1/me");
+  EXPECT_EQ(me.status, 200);
+  EXPECT_EQ(me.json()["csrf_token"], csrf);
   // A write without the CSRF token is refused and creates nothing.
   nlohmann::json product = {{"name", "闸机"}, {"model", "G1"}, {"kind", "face_gate"}, {"version", "1"}};
   auto refused = browser.Post("/api/v1/products", product);

@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser } from 'playwright-core'
+import { launchBrowser, login, newPage, screenshot, startServer, type Server } from './harness'
+
+describe('login', () => {
+  let server: Server
+  let browser: Browser
+  beforeAll(async () => {
+    server = await startServer({ demo: true })
+    browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.stop()
+  })
+
+  it('refuses a wrong password with the server message and lands each role on its page', async () => {
+    const page = await newPage(browser, server)
+    await page.goto('/login')
+    await screenshot(page, 'login')
+    await page.getByTestId('login-username').fill('huaan')
+    await page.getByTestId('login-password').fill('wrong-password')
+    await page.getByTestId('login-submit').click()
+    await expect.poll(() => page.locator('.el-alert__title').textContent()).toMatch(/用户名或密码/)
+
+    await login(page, 'huaan')
+    expect(new URL(page.url()).pathname).toBe('/vendor/applications')
+    await expect.poll(() => page.getByTestId('who').textContent()).toContain('广州华安智能科技有限公司')
+
+    const reviewer = await newPage(browser, server)
+    await login(reviewer, 'reviewer_440100')
+    expect(new URL(reviewer.url()).pathname).toBe('/review/inbox')
+  })
+
+  it('sends a deep link through login and back, and survives a reload', async () => {
+    const page = await newPage(browser, server)
+    await page.goto('/alerts')
+    await page.waitForURL(/\/login\?redirect=/)
+    await page.getByTestId('login-username').fill('province')
+    await page.getByTestId('login-password').fill('Liantiao@2026')
+    await page.getByTestId('login-submit').click()
+    await page.waitForURL((u) => u.pathname === '/alerts')
+    await page.reload()
+    await page.waitForURL((u) => u.pathname === '/alerts')
+    expect(await page.getByTestId('who').textContent()).toContain('省')
+  })
+})

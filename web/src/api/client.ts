@@ -1,0 +1,123 @@
+// The one way the app talks to the server: JSON over /api/v1 with the session
+// cookie, the CSRF token on unsafe methods, and every failure turned into an
+// ApiError that carries the server's stable code and its Chinese message.
+import type { components } from './schema'
+
+export type Schemas = components['schemas']
+
+export const API_BASE = '/api/v1'
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message)
+    this.name = 'ApiError'
+  }
+}
+
+let csrfToken = ''
+let onUnauthorized: (() => void) | null = null
+
+export function setCsrfToken(token: string): void {
+  csrfToken = token
+}
+
+// Called when a logged-in call answers 401 (the session ended or expired).
+export function setUnauthorizedHandler(handler: (() => void) | null): void {
+  onUnauthorized = handler
+}
+
+// The server's error body is {"error": {code, message, details}}; anything else
+// (a proxy's HTML page, an empty body) still gets a Chinese message.
+export function errorFromResponse(status: number, text: string): ApiError {
+  try {
+    const body = JSON.parse(text)
+    if (body && typeof body === 'object' && body.error && typeof body.error.code === 'string') {
+      return new ApiError(status, body.error.code, body.error.message || '请求失败', body.error.details || {})
+    }
+  } catch {
+    // not JSON: fall through
+  }
+  return new ApiError(status, 'http_' + status, `服务器返回错误（HTTP ${status}），请稍后重试`)
+}
+
+export const networkError = () => new ApiError(0, 'network', '无法连接服务器，请检查网络后重试')
+
+function headers(method: string, extra: Record<string, string> = {}): Record<string, string> {
+  const h: Record<string, string> = { Accept: 'application/json', ...extra }
+  if (method !== 'GET' && csrfToken) h['X-CSRF-Token'] = csrfToken
+  return h
+}
+
+export function buildQuery(params?: Record<string, string | number | boolean | undefined | null>): string {
+  if (!params) return ''
+  const q = new URLSearchParams()
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined && v !== null && v !== '') q.set(k, String(v))
+  }
+  const s = q.toString()
+  return s ? '?' + s : ''
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let res: Response
+  try {
+    res = await fetch(API_BASE + path, {
+      method,
+      credentials: 'same-origin',
+      headers: headers(method, body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+  } catch {
+    throw networkError()
+  }
+  const text = await res.text()
+  if (!res.ok) {
+    const err = errorFromResponse(res.status, text)
+    if (res.status === 401 && path !== '/session' && onUnauthorized) onUnauthorized()
+    throw err
+  }
+  return (text ? JSON.parse(text) : undefined) as T
+}
+
+// Multipart upload with progress (fetch cannot report upload progress).
+function upload<T>(path: string, form: FormData, onProgress?: (percent: number) => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', API_BASE + path)
+    xhr.withCredentials = true
+    for (const [k, v] of Object.entries(headers('POST'))) xhr.setRequestHeader(k, v)
+    xhr.upload.onprogress = (e) => {
+      if (onProgress && e.lengthComputable) onProgress(Math.round((e.loaded / e.total) * 100))
+    }
+    xhr.onerror = () => reject(networkError())
+    xhr.onload = () => {
+      if (xhr.status >= 200 && xhr.status < 300) {
+        resolve((xhr.responseText ? JSON.parse(xhr.responseText) : undefined) as T)
+      } else {
+        if (xhr.status === 401 && onUnauthorized) onUnauthorized()
+        reject(errorFromResponse(xhr.status, xhr.responseText))
+      }
+    }
+    xhr.send(form)
+  })
+}
+
+// Downloads a file the session may read (report PDF, material, export) by
+// following a link: the cookie goes with it and the browser saves the file.
+export function downloadUrl(path: string): string {
+  return API_BASE + path
+}
+
+export const api = {
+  get: <T>(path: string, params?: Record<string, string | number | boolean | undefined | null>) =>
+    request<T>('GET', path + buildQuery(params)),
+  post: <T>(path: string, body: unknown = {}) => request<T>('POST', path, body),
+  put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
+  del: <T>(path: string) => request<T>('DELETE', path),
+  upload,
+}

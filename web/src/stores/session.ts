@@ -1,0 +1,59 @@
+import { defineStore } from 'pinia'
+import { api, ApiError, setCsrfToken, type Schemas } from '@/api/client'
+
+export type Role = Schemas['User']['role']
+type Me = Schemas['Me']
+
+// Where each role starts: the page that lists what waits for them.
+export const HOME_OF_ROLE: Record<Role, string> = {
+  vendor: '/vendor/applications',
+  city_reviewer: '/review/inbox',
+  tech_support: '/support/rectifications',
+  province: '/province/dashboard',
+  admin: '/admin/users',
+}
+
+export const useSessionStore = defineStore('session', {
+  state: () => ({ me: null as Me | null, checked: false }),
+  getters: {
+    role: (s): Role | null => (s.me ? s.me.role : null),
+    home(): string {
+      return this.role ? HOME_OF_ROLE[this.role] : '/login'
+    },
+  },
+  actions: {
+    // Asks the server who we are (the cookie may still hold a session after a reload).
+    async restore(): Promise<void> {
+      if (this.checked) return
+      try {
+        await this.refresh()
+      } catch (e) {
+        if (!(e instanceof ApiError) || e.status !== 401) throw e
+        this.me = null
+      } finally {
+        this.checked = true
+      }
+    },
+    async refresh(): Promise<void> {
+      const me = await api.get<Me>('/me')
+      setCsrfToken(me.csrf_token)
+      this.me = me
+    },
+    async login(username: string, password: string): Promise<void> {
+      const r = await api.post<Schemas['LoginResult']>('/session', { username, password })
+      setCsrfToken(r.csrf_token)
+      await this.refresh()
+    },
+    async logout(): Promise<void> {
+      try {
+        await api.del('/session')
+      } finally {
+        this.clear()
+      }
+    },
+    clear(): void {
+      this.me = null
+      setCsrfToken('')
+    },
+  },
+})

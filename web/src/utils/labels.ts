@@ -1,0 +1,102 @@
+// Chinese names of the API's stable words. One table per enum, so a view never
+// spells a label of its own.
+export const STATE_LABELS: Record<string, string> = {
+  draft: '草稿',
+  under_review: '待审核',
+  returned: '退回修改',
+  joint_testing: '联调中',
+  succeeded: '联调成功',
+  delayed: '联调延期',
+  withdrawn: '已撤回',
+}
+
+export const STATE_TAG_TYPES: Record<string, 'info' | 'warning' | 'danger' | 'success' | 'primary'> = {
+  draft: 'info',
+  under_review: 'warning',
+  returned: 'danger',
+  joint_testing: 'primary',
+  succeeded: 'success',
+  delayed: 'danger',
+  withdrawn: 'info',
+}
+
+export const ROLE_LABELS: Record<string, string> = {
+  vendor: '软硬件企业',
+  city_reviewer: '市级主管部门',
+  tech_support: '技术支持单位',
+  province: '省级主管部门',
+  admin: '平台管理员',
+}
+
+export const DEADLINE_KIND_LABELS: Record<string, string> = {
+  review: '材料审核',
+  joint_test: '联调测试',
+  rectification: '整改',
+  complaint_verification: '投诉核实',
+}
+
+export const ALERT_KIND_LABELS: Record<string, string> = {
+  review_overdue: '审核超期',
+  joint_test_overdue: '联调超期',
+  rectification_overdue: '整改超期',
+  complaint_overdue: '投诉核实超期',
+}
+
+export const ALERT_STATUS_LABELS: Record<string, string> = { open: '待反馈', answered: '已反馈' }
+
+export const COMPLAINT_STATE_LABELS: Record<string, string> = {
+  submitted: '待核实',
+  unfounded: '投诉不属实',
+  founded: '投诉属实',
+  rectifying: '整改中',
+  rectified: '已整改',
+  closed: '已办结',
+}
+
+export const CONDUCT_LABELS: Record<string, string> = {
+  key_unusable: '测试密钥无法使用',
+  interface_not_provided: '未提供接口或接口不符合标准',
+  technical_barrier: '设置技术壁垒',
+  designation_or_fees: '指定产品或收取费用',
+  other: '其他',
+}
+
+export const MATERIAL_KIND_LABELS: Record<string, string> = {
+  business_license: '营业执照',
+  product_description: '产品说明',
+  interface_statement: '接口对接说明',
+  test_report: '检测报告',
+  connection_proof: '已对接证明',
+  authorization_letter: '授权委托书',
+  other: '其他材料',
+}
+
+export const PRODUCT_KIND_LABELS: Record<string, string> = {
+  face_gate: '人脸识别闸机',
+  attendance_terminal: '考勤终端',
+  software: '劳务管理软件',
+  other: '其他',
+}
+
+export const PATH_LABELS: Record<string, string> = {
+  first: '首次在广东省对接',
+  connected_elsewhere: '已在其他地市对接',
+}
+
+export const ACTION_LABELS: Record<string, string> = {
+  create: '创建申请',
+  submit: '提交材料',
+  resubmit: '重新提交',
+  withdraw: '撤回申请',
+  approve: '审核通过并发放测试密钥',
+  return: '退回修改',
+  succeed: '联调成功',
+  delay: '联调延期',
+}
+
+export const CASE_STATUS_LABELS: Record<string, string> = { pass: '通过', fail: '未通过', pending: '待测试' }
+
+export function label(table: Record<string, string>, key: string | null | undefined): string {
+  if (!key) return '—'
+  return table[key] ?? key
+}

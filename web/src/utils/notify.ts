@@ -1,0 +1,16 @@
+import { ElMessage } from 'element-plus'
+import { ApiError } from '@/api/client'
+
+// Shows an API error's Chinese message (the server's own words) to the person.
+export function errorMessage(e: unknown): string {
+  if (e instanceof ApiError) return e.message
+  return '操作失败，请稍后重试'
+}
+
+export function showError(e: unknown): void {
+  ElMessage.error({ message: errorMessage(e), grouping: true })
+}
+
+export function showSuccess(message: string): void {
+  ElMessage.success(message)
+}
