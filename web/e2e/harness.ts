@@ -13,6 +13,8 @@ export const WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 export const REPO_DIR = resolve(WEB_DIR, '..')
 export const BINARY = process.env.LIANTIAO_BINARY ?? join(REPO_DIR, 'build', 'liantiao')
 export const SCREENSHOT_DIR = join(WEB_DIR, 'e2e', 'artifacts', 'screenshots')
+// E2E_WEB_DIST lets several builds of the app be tested side by side.
+export const WEB_DIST = process.env.E2E_WEB_DIST ?? join(WEB_DIR, 'dist')
 export const DEMO_PASSWORD = 'Liantiao@2026'
 
 export interface Server {
@@ -38,7 +40,7 @@ function env(dir: string): NodeJS.ProcessEnv {
     ...process.env,
     LIANTIAO_MASTER_KEY_FILE: join(dir, 'master.key'),
     LIANTIAO_FILES_DIR: join(dir, 'files'),
-    LIANTIAO_STATIC_DIR: join(WEB_DIR, 'dist'),
+    LIANTIAO_STATIC_DIR: WEB_DIST,
     LIANTIAO_PASSWORD_COST: 'min',
   }
 }
@@ -50,7 +52,7 @@ export interface StartOptions {
 
 export async function startServer(options: StartOptions = {}): Promise<Server> {
   if (!existsSync(BINARY)) throw new Error(`${BINARY} is missing: run make build first`)
-  if (!existsSync(join(WEB_DIR, 'dist', 'index.html'))) throw new Error('web/dist is missing: run npm run build first')
+  if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error(`${WEB_DIST} has no index.html: build the app first`)
   const dir = mkdtempSync(join(tmpdir(), 'liantiao-e2e-'))
   const dbUrl = `sqlite:${join(dir, 'liantiao.db')}`
   if (options.demo) {
