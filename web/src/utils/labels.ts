@@ -100,3 +100,52 @@ export function label(table: Record<string, string>, key: string | null | undefi
   if (!key) return '—'
   return table[key] ?? key
 }
+
+// What each history entry records (HistoryEntry.action), for the timeline.
+export const HISTORY_ACTION_LABELS: Record<string, string> = {
+  ...ACTION_LABELS,
+  material_upload: '上传材料',
+  key_claim: '领取测试密钥',
+  key_rotate: '更换测试密钥',
+  reissue_key: '整改后重新发放测试密钥',
+  file: '提交投诉',
+  evidence_add: '补充投诉证据',
+  verify_founded: '核实：投诉属实',
+  verify_unfounded: '核实：投诉不属实',
+  order_rectification: '下达整改',
+  report_rectified: '报告整改完成',
+  close: '办结',
+  raise: '平台自动预警',
+  respond: '核实并反馈情况',
+  urge: '省级督办',
+  fault_on: '开启故障场景',
+  fault_off: '关闭故障场景',
+  city_configure: '配置地市',
+  calendar_import: '导入工作日历',
+  user_add: '新增用户',
+  vendor_register: '企业注册',
+  vendor_update: '更新企业信息',
+  product_add: '新增产品',
+}
+
+// What a history entry is about (HistoryEntry.entity).
+export const HISTORY_ENTITY_LABELS: Record<string, string> = {
+  application: '申请',
+  complaint: '投诉',
+  alert: '预警',
+  city: '地市',
+  calendar: '工作日历',
+  user: '用户',
+  vendor: '企业',
+  product: '产品',
+}
+
+// Who acted, including the platform itself (role "system").
+export const ACTOR_ROLE_LABELS: Record<string, string> = { ...ROLE_LABELS, system: '平台' }
+
+// The interface standards shipped in spec/profiles (the API does not list them).
+export const PROFILE_LABELS: Record<string, string> = {
+  'gd-v1.3': '广东省数据接口标准 V1.3',
+  'national-1.0': '全国数据接口标准（试行）1.0',
+  'gz-md5-des': '广州市数据接口标准 1.0（MD5 签名 + DES）',
+}
