@@ -149,3 +149,14 @@ export const PROFILE_LABELS: Record<string, string> = {
   'national-1.0': '全国数据接口标准（试行）1.0',
   'gz-md5-des': '广州市数据接口标准 1.0（MD5 签名 + DES）',
 }
+
+// The actions of a complaint's history entries.
+export const COMPLAINT_ACTION_LABELS: Record<string, string> = {
+  file: '发起投诉',
+  evidence_add: '补充证据',
+  verify_founded: '核实：投诉属实',
+  verify_unfounded: '核实：投诉不属实',
+  order_rectification: '下达整改',
+  report_rectified: '报告整改完成',
+  close: '办结',
+}
