@@ -1,0 +1,219 @@
+// The city reviewer's, the tech support's and the province's pages on the demo
+// data: the inbox in deadline order, return and approve, delay after the window
+// with the pre-filled problems, an alert answered and urged, and a complaint
+// verified as founded and its rectification reported done.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { launchBrowser, login, newPage, screenshot, startServer, type ApiClient, type Server } from './harness'
+
+const PDF = '%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'
+
+// A vendor's application in a city, with one material, submitted for review.
+async function submittedApplication(server: Server, vendor: ApiClient, city: string): Promise<number> {
+  const created = await vendor.call('POST', '/applications', { city_code: city, product_ids: [1], path: 'first', description: '联调申请（测试）' })
+  expect(created.status).toBe(201)
+  const id = created.body.id as number
+  const form = new FormData()
+  form.append('kind', 'business_license')
+  form.append('file', new Blob([PDF], { type: 'application/pdf' }), 'business_license.pdf')
+  const up = await fetch(`${server.url}/api/v1/applications/${id}/materials`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${vendor.token}` },
+    body: form,
+  })
+  expect(up.status).toBe(201)
+  const submitted = await vendor.call('POST', `/applications/${id}/actions/submit`, {})
+  expect(submitted.body.state).toBe('under_review')
+  return id
+}
+
+async function confirmBox(page: Page) {
+  await page.locator('.el-message-box__btns .el-button--primary').click()
+}
+
+describe('city reviewer, tech support and province', () => {
+  let server: Server
+  let browser: Browser
+  let reviewer: Page
+  let huaan: ApiClient
+  let reviewerApi: ApiClient
+  let fresh = 0 // the application submitted for this test in 佛山
+
+  beforeAll(async () => {
+    server = await startServer({ demo: true })
+    browser = await launchBrowser()
+    huaan = await server.apiAs('huaan')
+    reviewerApi = await server.apiAs('reviewer_440600')
+    fresh = await submittedApplication(server, huaan, '440600')
+    reviewer = await newPage(browser, server)
+    await login(reviewer, 'reviewer_440600')
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.stop()
+  })
+
+  it('orders the inbox by deadline, the overdue review on top in red, and loads it at once', async () => {
+    const started = Date.now()
+    await reviewer.goto('/review/inbox')
+    const rows = reviewer.locator('[data-testid=inbox-table] .el-table__body tr')
+    await expect.poll(() => rows.count()).toBe(2)
+    const elapsed = Date.now() - started
+    // The demo's 佛山 review (#8) is 3 working days overdue; the fresh one is due later.
+    expect(await rows.nth(0).getAttribute('class')).toContain('row-overdue')
+    expect(await rows.nth(0).textContent()).toContain('#8')
+    expect(await rows.nth(0).locator('.deadline').getAttribute('data-tone')).toBe('overdue')
+    expect(await rows.nth(0).textContent()).toContain('已超期 3 个工作日')
+    expect(await rows.nth(1).textContent()).toContain(`#${fresh}`)
+    expect(await rows.nth(1).textContent()).toContain('剩余')
+    expect(await reviewer.getByTestId('stat-under-review').textContent()).toContain('2')
+    expect(await reviewer.getByTestId('stat-overdue').textContent()).toContain('1')
+    expect(await reviewer.getByTestId('stat-alerts').textContent()).toContain('1')
+    expect(elapsed).toBeLessThan(3000) // ≤ 1 s normally; headroom for a loaded test machine
+    await screenshot(reviewer, 'reviewer-inbox')
+  })
+
+  it('returns an application with a problem of one material', async () => {
+    await reviewer.getByTestId('inbox-row-8').click()
+    await reviewer.waitForURL(/\/applications\/8$/)
+    await reviewer.getByTestId('review-return').click()
+    // An empty problem is refused in the form, nothing sent.
+    await reviewer.getByTestId('return-submit').click()
+    await expect.poll(() => reviewer.getByTestId('return-error').textContent()).toContain('问题说明')
+    // The first material is chosen by default; a general problem is added too.
+    await reviewer.getByTestId('return-text-0').fill('营业执照扫描件不清晰，请重新上传加盖公章的彩色扫描件')
+    await reviewer.getByTestId('return-add').click()
+    await reviewer.getByTestId('return-text-1').fill('申请说明未写明设备型号')
+    await screenshot(reviewer, 'reviewer-review')
+    const answer = reviewer.waitForResponse((r) => r.url().endsWith('/applications/8/actions/return'))
+    await reviewer.getByTestId('return-submit').click()
+    expect((await answer).status()).toBe(200)
+    const app = (await reviewerApi.call('GET', '/applications/8')).body
+    expect(app.state).toBe('returned')
+    const problems = app.reviews.at(-1).problems
+    expect(problems[0].material_id).toBe(app.materials[0].id)
+    expect(problems[1].material_id ?? null).toBeNull()
+  })
+
+  it('approves one, and allows delay only after the window, pre-filled with the failing cases', async () => {
+    await reviewer.goto(`/applications/${fresh}`)
+    await reviewer.getByTestId('review-approve').click()
+    const answer = reviewer.waitForResponse((r) => r.url().endsWith(`/applications/${fresh}/actions/approve`))
+    await confirmBox(reviewer)
+    expect((await answer).status()).toBe(200)
+    await expect.poll(() => reviewer.getByTestId('review-delay').isDisabled()).toBe(true)
+    expect(await reviewer.getByTestId('delay-hint').textContent()).toContain('期限届满后')
+    const app = (await reviewerApi.call('GET', `/applications/${fresh}`)).body
+    expect(app.state).toBe('joint_testing')
+    expect(app.test_key).not.toBeNull()
+
+    // Past the joint-test window: the sweep raises the joint-test alert.
+    await server.setClock('2026-12-15T10:00:00+08:00')
+    await server.sweep()
+    await reviewer.reload()
+    await expect.poll(() => reviewer.getByTestId('review-delay').isDisabled()).toBe(false)
+    await reviewer.getByTestId('review-delay').click()
+    await expect.poll(() => reviewer.getByTestId('delay-clause-0').inputValue()).toContain('数据接口标准')
+    expect(await reviewer.getByTestId('delay-text-0').inputValue()).toMatch(/未通过|未完成测试/)
+    const prefilled = await reviewer.locator('[data-testid^=delay-clause-]').count()
+    expect(prefilled).toBeGreaterThan(1)
+    // The reviewer edits the list: drops the last row, adds an own one.
+    await reviewer.getByTestId(`delay-remove-${prefilled - 1}`).click()
+    await reviewer.getByTestId('delay-add').click()
+    await reviewer.getByTestId(`delay-clause-${prefilled - 1}`).fill('数据接口标准 4.2 错误码')
+    await reviewer.getByTestId(`delay-text-${prefilled - 1}`).fill('收到 -5 后未按规定重试')
+    await screenshot(reviewer, 'reviewer-delay')
+    await reviewer.getByTestId('delay-submit').click()
+    const delayed = reviewer.waitForResponse((r) => r.url().endsWith(`/applications/${fresh}/actions/delay`))
+    await confirmBox(reviewer)
+    expect((await delayed).status()).toBe(200)
+    const after = (await reviewerApi.call('GET', `/applications/${fresh}`)).body
+    expect(after.state).toBe('delayed')
+    const problems = after.reviews.at(-1).problems
+    expect(problems).toHaveLength(prefilled)
+    expect(problems.at(-1)).toMatchObject({ clause: '数据接口标准 4.2 错误码', text: '收到 -5 后未按规定重试' })
+  })
+
+  it('answers an alert the sweep raised', async () => {
+    const alerts = (await reviewerApi.call('GET', '/alerts?status=open')).body as { id: number; kind: string; application_id: number }[]
+    const alert = alerts.find((a) => a.application_id === fresh && a.kind === 'joint_test_overdue')
+    expect(alert).toBeTruthy()
+    await reviewer.goto('/alerts')
+    await reviewer.getByTestId(`alert-respond-${alert!.id}`).click()
+    await reviewer.getByTestId('alert-feedback-input').fill('经核实，企业设备未按标准重试，已于当日作出联调延期结论。')
+    const answer = reviewer.waitForResponse((r) => r.url().endsWith(`/alerts/${alert!.id}/respond`))
+    await reviewer.getByTestId('alert-respond-submit').click()
+    expect((await answer).status()).toBe(200)
+    // Answered alerts leave the open list; the answered view shows the feedback.
+    await reviewer.locator('[data-testid=alerts-status]').getByText('全部').click()
+    await expect.poll(() => reviewer.getByTestId(`alert-feedback-${alert!.id}`).textContent()).toContain('经核实')
+    expect(await reviewer.getByTestId(`alert-status-${alert!.id}`).textContent()).toContain('已反馈')
+    await screenshot(reviewer, 'alerts')
+  })
+
+  it('verifies a complaint as founded, and the support unit reports the rectification done', async () => {
+    // 中山 #7 is in joint testing in the demo; the vendor files over the API.
+    const filed = await huaan.call('POST', '/complaints', {
+      application_id: 7,
+      respondent: '中山市实名制管理系统技术支持单位',
+      conduct: 'key_unusable',
+      facts: '测试密钥调用 Team.Add 一律返回 -3，无法开展联调。',
+      occurred_at: '2026-12-14T09:30:00+08:00',
+      declaration: true,
+    })
+    expect(filed.status).toBe(201)
+    const id = filed.body.id as number
+
+    const city = await newPage(browser, server)
+    await login(city, 'reviewer_442000')
+    await city.goto('/complaints')
+    await city.getByTestId(`complaint-row-${id}`).click()
+    await city.waitForURL(new RegExp(`/complaints/${id}$`))
+    await expect.poll(() => city.getByTestId('complaint-state').textContent()).toContain('待核实')
+    expect(await city.getByTestId('platform-evidence').count()).toBeGreaterThan(0)
+    await city.getByTestId('verify-founded-yes').click()
+    await city.getByTestId('verify-findings').fill('经核实，测试环境未登记该密钥，投诉属实。')
+    await city.getByTestId('verify-submit').click()
+    const verified = city.waitForResponse((r) => r.url().endsWith(`/complaints/${id}/actions/verify`))
+    await confirmBox(city)
+    expect((await verified).status()).toBe(200)
+    await expect.poll(() => city.getByTestId('complaint-state').textContent()).toContain('整改中')
+    await expect.poll(() => city.getByTestId('complaint-deadline-rectification').textContent()).toContain('剩余')
+    await screenshot(city, 'complaint-detail')
+
+    const support = await newPage(browser, server)
+    await login(support, 'support_442000')
+    expect(new URL(support.url()).pathname).toBe('/support/rectifications')
+    await expect.poll(() => support.getByTestId(`rect-row-${id}`).count()).toBe(1)
+    expect(await support.locator('[data-testid=rectifications-table]').textContent()).toContain('剩余')
+    await screenshot(support, 'support-rectifications')
+    await support.getByTestId(`rect-report-${id}`).click()
+    await support.waitForURL(new RegExp(`/complaints/${id}$`))
+    const before = (await huaan.call('GET', '/applications/7')).body.test_key.app_id as string
+    await support.getByTestId('rectify-report').fill('已在测试环境重新登记密钥并恢复接口服务。')
+    await support.getByTestId('rectify-submit').click()
+    const done = support.waitForResponse((r) => r.url().endsWith(`/complaints/${id}/actions/rectified`))
+    await confirmBox(support)
+    expect((await done).status()).toBe(200)
+    await expect.poll(() => support.getByTestId('rectified-result').textContent()).toContain('新的测试密钥')
+    const app = (await huaan.call('GET', '/applications/7')).body
+    expect(app.test_key.app_id).not.toBe(before)
+    expect(await support.getByTestId('rectified-result').textContent()).toContain(app.test_key.app_id)
+    expect(await support.getByTestId('rectified-result').textContent()).toContain('剩余 5 个工作日')
+  })
+
+  it('lets the province urge an open alert', async () => {
+    const province = await newPage(browser, server)
+    await login(province, 'province')
+    await province.goto('/alerts')
+    const open = (await (await server.apiAs('province')).call('GET', '/alerts?status=open')).body as { id: number }[]
+    expect(open.length).toBeGreaterThan(0)
+    const target = open[0].id
+    await province.getByTestId(`alert-urge-${target}`).click()
+    await province.getByTestId('alert-urge-note').fill('请于两个工作日内反馈核实情况')
+    const urged = province.waitForResponse((r) => r.url().endsWith(`/alerts/${target}/urge`))
+    await province.getByTestId('alert-urge-submit').click()
+    expect((await urged).status()).toBe(200)
+    await expect.poll(() => province.getByTestId(`alert-urges-${target}`).textContent()).toContain('督办 1 次')
+  })
+})
