@@ -1,11 +1,21 @@
 import { defineStore } from 'pinia'
 import { api, type Schemas } from '@/api/client'
+import type { Role } from '@/stores/session'
 
-type Notification = Schemas['Notification']
+export type Notification = Schemas['Notification']
+
+// Where a notification leads: its application, else its complaint, else the alert
+// list (alerts have no page of their own; vendors cannot see alerts).
+export function notificationLink(n: Notification, role: Role | null): string | null {
+  if (n.application_id) return `/applications/${n.application_id}`
+  if (n.complaint_id) return `/complaints/${n.complaint_id}`
+  if ((n.alert_id || n.kind.startsWith('alert')) && role && role !== 'vendor') return '/alerts'
+  return null
+}
 
 // The unread count in the header and the notification list share this store.
 export const useNotificationStore = defineStore('notifications', {
-  state: () => ({ unread: 0, items: [] as Notification[] }),
+  state: () => ({ unread: 0, items: [] as Notification[], loaded: false }),
   actions: {
     async refreshUnread(): Promise<void> {
       const list = await api.get<Notification[]>('/notifications', { unread: 'true' })
@@ -14,6 +24,7 @@ export const useNotificationStore = defineStore('notifications', {
     async load(): Promise<void> {
       this.items = await api.get<Notification[]>('/notifications')
       this.unread = this.items.filter((n) => !n.read).length
+      this.loaded = true
     },
     async markRead(id: number): Promise<void> {
       await api.post(`/notifications/${id}/read`)
