@@ -1,0 +1,181 @@
+// A new vendor's whole way through, in the browser against the real server:
+// registration (credit code checked while typing), a product, an application,
+// a material uploaded with progress, submission; the reviewer's return (over the
+// API) seen next to the material, a new upload and resubmission; approval (API);
+// the test key claimed once; the checklist waiting for the device.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { launchBrowser, login, newPage, screenshot, startServer, type Server } from './harness'
+import { creditCodeCheckChar } from '../src/utils/creditCode'
+
+const PASSWORD = 'Liantiao@2026'
+// The machine is shared: give the server and page time, never a fixed sleep.
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000 })
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n')
+
+async function confirmBox(page: Page) {
+  const btn = page.locator('.el-message-box__btns .el-button--primary')
+  await btn.waitFor({ state: 'visible' })
+  await btn.click()
+}
+
+async function chooseOption(page: Page, selectTestId: string, text: string) {
+  await page.getByTestId(selectTestId).click()
+  await page.locator('.el-select-dropdown__item:visible', { hasText: text }).first().click()
+}
+
+describe('vendor', () => {
+  let server: Server
+  let browser: Browser
+  beforeAll(async () => {
+    server = await startServer({ demo: true })
+    browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.stop()
+  })
+
+  it('registers, applies, is returned with a problem per material, resubmits, claims the key once', async () => {
+    const page = await newPage(browser, server)
+
+    // --- registration: the credit code is judged as it is typed ---
+    await page.goto('/register')
+    const status = page.getByTestId('credit-code-status')
+    const code = page.getByTestId('reg-credit-code')
+    await code.pressSequentially('91440101')
+    await poll(() => status.textContent()).toContain('还差 10 位')
+    await code.pressSequentially('MA5O')
+    await poll(() => status.textContent()).toContain('不使用 I、O、Z、S、V')
+    const first17 = '91440101MA5E2E7Q1'
+    const check = creditCodeCheckChar(first17)!
+    const wrong = check === '0' ? '1' : '0'
+    await code.fill(first17 + wrong)
+    await poll(() => status.textContent()).toContain(`第 18 位应为“${check}”`)
+    expect(await status.getAttribute('data-tone')).toBe('error')
+    await code.fill(first17 + check)
+    await poll(() => status.getAttribute('data-tone')).toBe('ok')
+
+    await page.getByTestId('reg-name').fill('广州测试联调科技有限公司')
+    await page.getByTestId('reg-legal-rep').fill('李明')
+    await page.getByTestId('reg-address').fill('广州市天河区珠江新城 1 号')
+    await page.getByTestId('reg-contact-name').fill('王芳')
+    await page.getByTestId('reg-contact-phone').fill('020-12345678')
+    await page.getByTestId('reg-contact-email').fill('wangfang@example.com')
+    await page.getByTestId('reg-username').fill('e2e_vendor')
+    await page.getByTestId('reg-password').fill(PASSWORD)
+    await page.getByTestId('reg-confirm').fill(PASSWORD)
+    await screenshot(page, 'register')
+    await page.getByTestId('register-submit').click()
+    await page.waitForURL((u) => u.pathname === '/vendor/applications')
+    await poll(() => page.getByTestId('who').textContent()).toContain('广州测试联调科技有限公司')
+
+    // --- a product ---
+    await page.goto('/vendor/enterprise')
+    await poll(() => page.getByTestId('enterprise-info').textContent()).toContain(first17 + check)
+    await page.getByTestId('product-add').click()
+    await page.getByTestId('product-name').fill('人脸识别考勤闸机')
+    await page.getByTestId('product-model').fill('GZ-FG100')
+    await chooseOption(page, 'product-kind', '人脸识别闸机')
+    await page.getByTestId('product-version').fill('V1.0.0')
+    await page.getByTestId('product-save').click()
+    await poll(() => page.getByTestId('product-table').textContent()).toContain('GZ-FG100')
+
+    // --- an application to 广州 ---
+    await page.goto('/vendor/applications')
+    await page.getByTestId('application-new').click()
+    await chooseOption(page, 'create-city', '广州市')
+    await chooseOption(page, 'create-products', 'GZ-FG100')
+    await page.keyboard.press('Escape') // close the multi-select's dropdown
+    await page.getByTestId('create-description').fill('人脸识别闸机接入广州市实名制管理系统')
+    await page.getByTestId('create-submit').click()
+    await page.waitForURL(/\/applications\/\d+$/)
+    const appId = Number(new URL(page.url()).pathname.split('/').pop())
+    await poll(() => page.getByTestId('detail-state').getAttribute('data-state')).toBe('draft')
+
+    // --- a material, with progress ---
+    await chooseOption(page, 'material-kind', '营业执照')
+    await page.getByTestId('material-file').setInputFiles({ name: '营业执照.pdf', mimeType: 'application/pdf', buffer: PDF })
+    await page.getByTestId('material-upload').click()
+    await poll(() => page.getByTestId('material-progress').textContent()).toContain('100%')
+    await poll(() => page.getByTestId('materials-table').textContent()).toContain('营业执照.pdf')
+
+    // --- submit ---
+    await page.getByTestId('action-submit').click()
+    await confirmBox(page)
+    await poll(() => page.getByTestId('detail-state').getAttribute('data-state')).toBe('under_review')
+    await poll(() => page.getByTestId('deadline-review').textContent()).toContain('材料审核')
+
+    // --- the reviewer returns it with a problem on that material ---
+    const reviewer = await server.apiAs('reviewer_440100')
+    const detail = await reviewer.call('GET', `/applications/${appId}`)
+    expect(detail.status).toBe(200)
+    const materialId = detail.body.materials[0].id as number
+    const returned = await reviewer.call('POST', `/applications/${appId}/actions/return`, {
+      problems: [{ material_id: materialId, text: '营业执照复印件未加盖企业公章' }],
+    })
+    expect(returned.status).toBe(200)
+
+    await page.reload()
+    await poll(() => page.getByTestId('detail-state').getAttribute('data-state')).toBe('returned')
+    await poll(() => page.getByTestId(`material-problem-${materialId}`).textContent())
+      .toContain('营业执照复印件未加盖企业公章')
+    await screenshot(page, 'vendor-application-detail')
+
+    // --- upload again and resubmit ---
+    await chooseOption(page, 'material-kind', '营业执照')
+    await page
+      .getByTestId('material-file')
+      .setInputFiles({ name: '营业执照（盖章）.pdf', mimeType: 'application/pdf', buffer: PDF })
+    await page.getByTestId('material-upload').click()
+    await poll(() => page.getByTestId('materials-table').textContent()).toContain('营业执照（盖章）.pdf')
+    await page.getByTestId('action-resubmit').click()
+    await confirmBox(page)
+    await poll(() => page.getByTestId('detail-state').getAttribute('data-state')).toBe('under_review')
+
+    // --- approved: the key is claimed once, behind a warning ---
+    expect((await reviewer.call('POST', `/applications/${appId}/actions/approve`)).status).toBe(200)
+    await page.reload()
+    await poll(() => page.getByTestId('detail-state').getAttribute('data-state')).toBe('joint_testing')
+    await poll(() => page.getByTestId('test-key-warning').textContent()).toContain('只显示一次')
+    await page.getByTestId('test-key-claim-btn').click()
+    await poll(() => page.locator('.el-message-box__message').textContent()).toContain('只显示这一次')
+    await confirmBox(page)
+    const secret = page.getByTestId('claim-secret')
+    await poll(async () => ((await secret.textContent()) ?? '').trim().length).toBeGreaterThan(8)
+    expect(await page.getByTestId('claim-endpoint').textContent()).toContain('/440100/')
+    expect(((await page.getByTestId('claim-project_code').textContent()) ?? '').trim()).not.toBe('')
+    await page.getByTestId('copy-secret').click()
+    await screenshot(page, 'vendor-test-key')
+
+    // After a reload the secret is gone for good; the claim button too.
+    await page.reload()
+    await poll(() => page.getByTestId('test-key-claimed').textContent()).toContain('secret 不再显示')
+    expect(await page.getByTestId('claim-secret').count()).toBe(0)
+    expect(await page.getByTestId('test-key-claim-btn').count()).toBe(0)
+    // A second claim over the API is refused: the secret really was shown once.
+    const vendorApi = await server.apiAs('e2e_vendor', PASSWORD)
+    expect((await vendorApi.call('POST', `/applications/${appId}/test-key/claim`)).status).toBe(409)
+
+    // --- the checklist waits for the device ---
+    await poll(() => page.getByTestId('conformance-pending').textContent()).toMatch(/待测试 [1-9]\d*/)
+    expect(await page.getByTestId('conformance-live').count()).toBe(1)
+    expect(await page.getByTestId('joint-endpoint').textContent()).toContain('/440100/')
+
+    // --- the list shows it with its deadline ---
+    await page.goto('/vendor/applications')
+    await poll(() => page.getByTestId(`application-link-${appId}`).count()).toBe(1)
+    expect(await page.getByTestId('application-table').textContent()).toContain('联调中')
+    await screenshot(page, 'vendor-applications')
+  })
+
+  it("shows another vendor's application as not found, never its data", async () => {
+    const page = await newPage(browser, server)
+    await login(page, 'jietong')
+    const huaan = await server.apiAs('huaan')
+    const theirs = (await huaan.call('GET', '/applications')).body.items[0].id as number
+    await page.goto(`/applications/${theirs}`)
+    await poll(() => page.getByTestId('detail-not-found').textContent()).toContain('申请不存在或无权查看')
+    expect(await page.getByTestId('detail-header').count()).toBe(0)
+  })
+})
