@@ -1,0 +1,209 @@
+// The province's and the admin's pages, and the pages everyone uses, on the demo
+// data: statistics with charts and the .xlsx export, users, cities, the
+// working-day calendar and its import, history verification, notifications,
+// 申请查询 and the process page.
+import { readFileSync } from 'node:fs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { launchBrowser, login, newPage, screenshot, startServer, type Server } from './harness'
+
+// The machine is shared and slow: give the page time to show what it loads.
+const eventually = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000, interval: 200 })
+
+// Picks an option of an Element Plus select opened by clicking `testid`.
+async function choose(page: Page, testid: string, option: string | RegExp): Promise<void> {
+  await page.getByTestId(testid).click()
+  await page.locator('.el-select-dropdown__item:visible').filter({ hasText: option }).first().click()
+}
+
+describe('province and admin', () => {
+  let server: Server
+  let browser: Browser
+  beforeAll(async () => {
+    server = await startServer({ demo: true })
+    browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.stop()
+  })
+
+  it('shows the province the statistics with charts and per-city figures, and exports them as .xlsx', async () => {
+    const page = await newPage(browser, server)
+    await login(page, 'province')
+    expect(new URL(page.url()).pathname).toBe('/province/dashboard')
+    await page.getByTestId('chart-rates').locator('canvas').waitFor()
+    await page.getByTestId('chart-problems').locator('canvas').waitFor()
+    await page.getByTestId('chart-trend').locator('canvas').waitFor()
+    const table = page.getByTestId('stats-table')
+    await eventually(() => table.locator('.el-table__body tr').count()).toBe(21)
+    await eventually(() => table.textContent()).toContain('广州市')
+    expect(await table.textContent()).toContain('云浮市')
+    expect(await table.locator('.el-table__footer').textContent()).toContain('合计')
+    // The demo raised two alerts that nobody answered yet.
+    await eventually(() => page.getByTestId('open-alerts').textContent()).toContain('待反馈预警（2）')
+    await screenshot(page, 'province-dashboard')
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('stats-export').click()])
+    expect(download.suggestedFilename()).toMatch(/^联调对接统计_截至\d{8}\.xlsx$/)
+    const file = readFileSync((await download.path())!)
+    expect(file.subarray(0, 2).toString('latin1')).toBe('PK')
+    expect(file.length).toBeGreaterThan(1000)
+  })
+
+  it('lists applications for the province with filters, deadlines and links to the detail', async () => {
+    const page = await newPage(browser, server)
+    await login(page, 'province')
+    await page.goto('/applications?state=joint_testing')
+    const rows = page.getByTestId('applications-table').locator('.el-table__body tr')
+    await eventually(() => rows.count()).toBeGreaterThan(0)
+    for (const text of await rows.allTextContents()) expect(text).toContain('联调中')
+    expect(await page.getByTestId('applications-table').textContent()).toMatch(/联调测试/)
+    await rows.first().click()
+    await page.waitForURL(/\/applications\/\d+$/)
+  })
+
+  it('lets the admin add a user', async () => {
+    const page = await newPage(browser, server)
+    await login(page, 'admin')
+    expect(new URL(page.url()).pathname).toBe('/admin/users')
+    await eventually(() => page.getByTestId('users-table').textContent()).toContain('reviewer_440300')
+    await page.getByTestId('user-add').click()
+    await choose(page, 'user-role', '技术支持单位')
+    await page.getByTestId('user-username').fill('support_sz_2')
+    await page.getByTestId('user-display-name').fill('深圳市第二技术支持单位')
+    await page.getByTestId('user-password').fill('Secret@2026x')
+    await choose(page, 'user-city', '深圳市（440300）')
+    await page.getByTestId('user-submit').click()
+    await eventually(() => page.getByTestId('users-table').textContent()).toContain('support_sz_2')
+    const admin = await server.apiAs('admin')
+    const users = (await admin.call('GET', '/users')).body as { username: string; role: string; city_code: string }[]
+    expect(users.find((u) => u.username === 'support_sz_2')).toMatchObject({ role: 'tech_support', city_code: '440300' })
+    // The new user can log in.
+    await server.apiAs('support_sz_2', 'Secret@2026x')
+    await screenshot(page, 'admin-users')
+  })
+
+  it("lets the admin change a city's interface standard and test environment", async () => {
+    const page = await newPage(browser, server)
+    await login(page, 'admin')
+    await page.goto('/admin/cities')
+    await page.getByTestId('city-edit-440200').click()
+    await choose(page, 'city-profile', 'national-1.0')
+    await page.getByTestId('city-env-url').click()
+    await page.getByTestId('city-url').fill('not a url')
+    await page.getByTestId('city-save').click()
+    await eventually(() => page.getByTestId('city-dialog').textContent()).toContain('请输入以 http:// 或 https:// 开头')
+    await page.getByTestId('city-url').fill('http://127.0.0.1:9/shaoguan-test')
+    await page.getByTestId('city-save').click()
+    await eventually(() => page.getByTestId('city-env-440200').textContent()).toContain('http://127.0.0.1:9/shaoguan-test')
+    expect(await page.getByTestId('city-profile-440200').textContent()).toContain('全国数据接口标准')
+    const admin = await server.apiAs('admin')
+    const cities = (await admin.call('GET', '/cities')).body as { code: string; profile: string; test_env: string }[]
+    expect(cities.find((c) => c.code === '440200')).toMatchObject({
+      profile: 'national-1.0',
+      test_env: 'http://127.0.0.1:9/shaoguan-test',
+    })
+    await screenshot(page, 'admin-cities')
+  })
+
+  it('shows the calendar year view, official and provisional years, and imports an .ics file', async () => {
+    const page = await newPage(browser, server)
+    await login(page, 'admin')
+    await page.goto('/admin/calendar?year=2026')
+    await page.getByTestId('calendar-official').waitFor()
+    const view = page.getByTestId('calendar-year-view')
+    expect(await view.locator('td[data-date="2026-10-01"]').getAttribute('data-kind')).toBe('holiday')
+    expect(await view.locator('td[data-date="2026-10-10"]').getAttribute('data-kind')).toBe('workday')
+    expect(await view.locator('td[data-date="2026-10-11"]').getAttribute('data-kind')).toBe('weekend')
+    expect(await view.locator('td[data-date="2026-10-12"]').getAttribute('data-kind')).toBe('normal')
+    await screenshot(page, 'admin-calendar')
+
+    await page.goto('/admin/calendar?year=2031')
+    await eventually(() => page.getByTestId('calendar-provisional').textContent()).toContain('暂定：未公布')
+
+    const ics = [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'BEGIN:VEVENT',
+      'DTSTART;VALUE=DATE:20310101',
+      'DTEND;VALUE=DATE:20310104',
+      'SUMMARY:元旦(休)',
+      'END:VEVENT',
+      'BEGIN:VEVENT',
+      'DTSTART;VALUE=DATE:20310104',
+      'SUMMARY:元旦(班)',
+      'END:VEVENT',
+      'END:VCALENDAR',
+    ].join('\r\n')
+    await page.getByTestId('calendar-file').setInputFiles({
+      name: 'holidays-2031.ics',
+      mimeType: 'text/calendar',
+      buffer: Buffer.from(ics, 'utf8'),
+    })
+    await eventually(() => page.getByTestId('calendar-import-dialog').textContent()).toContain('节假日 3 天，调休上班 1 天')
+    await page.getByTestId('calendar-import-confirm').click()
+    await eventually(() => page.locator('.el-message-box').textContent()).toContain('重新计算')
+    await page.locator('.el-message-box__btns .el-button--primary').click()
+    await page.getByTestId('calendar-official').waitFor()
+    expect(await view.locator('td[data-date="2031-01-02"]').getAttribute('data-kind')).toBe('holiday')
+    expect(await view.locator('td[data-date="2031-01-04"]').getAttribute('data-kind')).toBe('workday')
+    const admin = await server.apiAs('admin')
+    const stored = (await admin.call('GET', '/calendar/2031')).body
+    expect(stored).toMatchObject({ official: true, holidays: ['2031-01-01', '2031-01-02', '2031-01-03'], workdays: ['2031-01-04'] })
+
+    // A file that is not a calendar is refused in the browser, with a reason.
+    await page.getByTestId('calendar-file').setInputFiles({
+      name: 'bad.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from('{"year": 2032, "holidays": ["2033-01-01"]}'),
+    })
+    await eventually(() => page.locator('.el-message-box').textContent()).toContain('不在 2032 年内')
+  })
+
+  it('verifies the history chain for the admin', async () => {
+    const page = await newPage(browser, server)
+    await login(page, 'admin')
+    await page.goto('/admin/history')
+    const result = page.getByTestId('history-result')
+    await eventually(() => result.getAttribute('data-ok')).toBe('true')
+    expect(await result.textContent()).toMatch(/已校验 \d+ 条记录/)
+  })
+
+  it('lists notifications, unread highlighted, and marks one and then all read', async () => {
+    // Answering an alert notifies the province: one more unread notification.
+    const reviewer = await server.apiAs('reviewer_442000')
+    const alerts = (await reviewer.call('GET', '/alerts?status=open')).body as { id: number }[]
+    expect(alerts.length).toBeGreaterThan(0)
+    expect((await reviewer.call('POST', `/alerts/${alerts[0].id}/respond`, { feedback: '已联系企业，本周内完成联调' })).status).toBe(200)
+
+    const page = await newPage(browser, server)
+    await login(page, 'province')
+    await page.goto('/notifications')
+    const unread = page.locator('[data-testid^="notification-"][data-read="false"]')
+    await eventually(() => unread.count()).toBeGreaterThanOrEqual(2)
+    await screenshot(page, 'notifications')
+    const first = unread.first()
+    const id = (await first.getAttribute('data-testid'))!.replace('notification-', '')
+    await page.getByTestId(`notification-read-${id}`).click()
+    await eventually(() => page.getByTestId(`notification-${id}`).getAttribute('data-read')).toBe('true')
+
+    await page.getByTestId('notifications-read-all').click()
+    await eventually(() => unread.count()).toBe(0)
+    const province = await server.apiAs('province')
+    expect(((await province.call('GET', '/notifications?unread=true')).body as unknown[]).length).toBe(0)
+    await eventually(() => page.locator('[data-testid="notifications-link"] .el-badge__content').isVisible()).toBe(false)
+  })
+
+  it('shows the process page to everyone', async () => {
+    const page = await newPage(browser, server)
+    await login(page, 'huaan')
+    await page.goto('/process')
+    await page.getByTestId('process-diagram').waitFor()
+    expect(await page.getByTestId('process-node-joint_testing').textContent()).toContain('联调中')
+    expect(await page.getByTestId('process-diagram').textContent()).toContain('审核时限 3 个工作日')
+    expect(await page.getByTestId('process-diagram').textContent()).toContain('联调时限 5 个工作日')
+    expect(await page.getByTestId('process-complaints').textContent()).toContain('重新发放密钥')
+    await screenshot(page, 'process')
+  })
+})
