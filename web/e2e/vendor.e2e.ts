@@ -13,6 +13,11 @@ const PASSWORD = 'Liantiao@2026'
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000 })
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n')
 
+// Element Plus tags fade in; a screenshot waits until they are all shown.
+async function settled(page: Page) {
+  await poll(() => page.locator('[class*="-enter-active"], [class*="-leave-active"]').count()).toBe(0)
+}
+
 async function confirmBox(page: Page) {
   const btn = page.locator('.el-message-box__btns .el-button--primary')
   await btn.waitFor({ state: 'visible' })
@@ -62,9 +67,17 @@ describe('vendor', () => {
     await page.getByTestId('reg-contact-name').fill('王芳')
     await page.getByTestId('reg-contact-phone').fill('020-12345678')
     await page.getByTestId('reg-contact-email').fill('wangfang@example.com')
-    await page.getByTestId('reg-username').fill('e2e_vendor')
+    // A taken user name is refused by the server; nothing typed is lost.
+    await page.getByTestId('reg-username').fill('huaan')
     await page.getByTestId('reg-password').fill(PASSWORD)
     await page.getByTestId('reg-confirm').fill(PASSWORD)
+    await page.getByTestId('register-submit').click()
+    await poll(() => page.getByTestId('register-error').count()).toBe(1)
+    expect(new URL(page.url()).pathname).toBe('/register')
+    expect(await page.getByTestId('reg-name').inputValue()).toBe('广州测试联调科技有限公司')
+    expect(await code.inputValue()).toBe(first17 + check)
+    await page.getByTestId('reg-username').fill('e2e_vendor')
+    await settled(page)
     await screenshot(page, 'register')
     await page.getByTestId('register-submit').click()
     await page.waitForURL((u) => u.pathname === '/vendor/applications')
@@ -120,6 +133,7 @@ describe('vendor', () => {
     await poll(() => page.getByTestId('detail-state').getAttribute('data-state')).toBe('returned')
     await poll(() => page.getByTestId(`material-problem-${materialId}`).textContent())
       .toContain('营业执照复印件未加盖企业公章')
+    await settled(page)
     await screenshot(page, 'vendor-application-detail')
 
     // --- upload again and resubmit ---
@@ -146,6 +160,7 @@ describe('vendor', () => {
     expect(await page.getByTestId('claim-endpoint').textContent()).toContain('/440100/')
     expect(((await page.getByTestId('claim-project_code').textContent()) ?? '').trim()).not.toBe('')
     await page.getByTestId('copy-secret').click()
+    await settled(page)
     await screenshot(page, 'vendor-test-key')
 
     // After a reload the secret is gone for good; the claim button too.
@@ -166,6 +181,7 @@ describe('vendor', () => {
     await page.goto('/vendor/applications')
     await poll(() => page.getByTestId(`application-link-${appId}`).count()).toBe(1)
     expect(await page.getByTestId('application-table').textContent()).toContain('联调中')
+    await settled(page)
     await screenshot(page, 'vendor-applications')
   })
 
