@@ -61,6 +61,16 @@ describe('province and admin', () => {
     expect(await page.getByTestId('applications-table').textContent()).toMatch(/联调测试/)
     await rows.first().click()
     await page.waitForURL(/\/applications\/\d+$/)
+    // The detail shows where the application is in the process, and its history.
+    const node = (state: string) => page.getByTestId(`process-node-${state}`)
+    await eventually(() => node('joint_testing').getAttribute('data-status')).toBe('current')
+    expect(await node('under_review').getAttribute('data-status')).toBe('passed')
+    expect(await node('draft').getAttribute('data-status')).toBe('passed')
+    expect(await node('succeeded').getAttribute('data-status')).toBe('pending')
+    const timeline = page.getByTestId('history-timeline')
+    await eventually(() => timeline.textContent()).toContain('审核通过并发放测试密钥')
+    expect(await timeline.textContent()).toContain('待审核 → 联调中')
+    await screenshot(page, 'application-process')
   })
 
   it('lets the admin add a user', async () => {
