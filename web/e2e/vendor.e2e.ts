@@ -175,7 +175,31 @@ describe('vendor', () => {
     // --- the checklist waits for the device ---
     await poll(() => page.getByTestId('conformance-pending').textContent()).toMatch(/待测试 [1-9]\d*/)
     expect(await page.getByTestId('conformance-live').count()).toBe(1)
-    expect(await page.getByTestId('joint-endpoint').textContent()).toContain('/440100/')
+    const endpoint = ((await page.getByTestId('joint-endpoint').textContent()) ?? '').trim()
+    expect(endpoint).toContain('/440100/')
+
+    // The device's first (badly signed) request shows up in the open checklist
+    // without a reload, and in the evidence log.
+    const appKey = ((await page.getByTestId('test-key-app-id').textContent()) ?? '').trim()
+    const sandbox = await fetch(endpoint, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        appid: appKey,
+        method: 'Team.Add',
+        format: 'json',
+        version: '1.0',
+        timestamp: '20200101000000',
+        nonce: 'e2e',
+        data: '{}',
+        sign: 'deadbeef',
+      }).toString(),
+    })
+    expect(sandbox.status).toBe(200)
+    await poll(() => page.getByTestId('conformance-summary').textContent()).toContain('已收到请求 1 次')
+    await page.getByRole('tab', { name: '证据日志' }).click()
+    await poll(() => page.getByTestId('evidence-table').textContent()).toContain('Team.Add')
+    expect(await page.getByTestId('evidence-table').textContent()).toContain('拒绝')
 
     // --- the list shows it with its deadline ---
     await page.goto('/vendor/applications')
