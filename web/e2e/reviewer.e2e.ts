@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { launchBrowser, login, newPage, screenshot, startServer, type ApiClient, type Server } from './harness'
 
+// Generous: the test machine is shared and slow at times.
+const WAIT = { timeout: 15_000 }
 const PDF = '%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'
 
 // A vendor's application in a city, with one material, submitted for review.
@@ -25,6 +27,23 @@ async function submittedApplication(server: Server, vendor: ApiClient, city: str
   const submitted = await vendor.call('POST', `/applications/${id}/actions/submit`, {})
   expect(submitted.body.state).toBe('under_review')
   return id
+}
+
+// Screenshots wait for finite transitions (a tag fading in, a dialog opening) to end.
+async function shot(page: Page, name: string) {
+  await expect
+    .poll(
+      () =>
+        page.evaluate(
+          () =>
+            document
+              .getAnimations()
+              .filter((a) => a.playState === 'running' && a.effect?.getComputedTiming().iterations !== Infinity).length,
+        ),
+      WAIT,
+    )
+    .toBe(0)
+  await screenshot(page, name)
 }
 
 async function confirmBox(page: Page) {
@@ -57,7 +76,7 @@ describe('city reviewer, tech support and province', () => {
     const started = Date.now()
     await reviewer.goto('/review/inbox')
     const rows = reviewer.locator('[data-testid=inbox-table] .el-table__body tr')
-    await expect.poll(() => rows.count()).toBe(2)
+    await expect.poll(() => rows.count(), WAIT).toBe(2)
     const elapsed = Date.now() - started
     // The demo's 佛山 review (#8) is 3 working days overdue; the fresh one is due later.
     expect(await rows.nth(0).getAttribute('class')).toContain('row-overdue')
@@ -68,9 +87,11 @@ describe('city reviewer, tech support and province', () => {
     expect(await rows.nth(1).textContent()).toContain('剩余')
     expect(await reviewer.getByTestId('stat-under-review').textContent()).toContain('2')
     expect(await reviewer.getByTestId('stat-overdue').textContent()).toContain('1')
-    expect(await reviewer.getByTestId('stat-alerts').textContent()).toContain('1')
-    expect(elapsed).toBeLessThan(3000) // ≤ 1 s normally; headroom for a loaded test machine
-    await screenshot(reviewer, 'reviewer-inbox')
+    await expect.poll(() => reviewer.getByTestId('stat-alerts').textContent(), WAIT).toContain('1')
+    // About 0.3 s on an idle machine; the bound leaves room for a shared, busy one.
+    console.log(`inbox shown ${elapsed} ms after navigation`)
+    expect(elapsed).toBeLessThan(5000)
+    await shot(reviewer, 'reviewer-inbox')
   })
 
   it('returns an application with a problem of one material', async () => {
@@ -79,12 +100,12 @@ describe('city reviewer, tech support and province', () => {
     await reviewer.getByTestId('review-return').click()
     // An empty problem is refused in the form, nothing sent.
     await reviewer.getByTestId('return-submit').click()
-    await expect.poll(() => reviewer.getByTestId('return-error').textContent()).toContain('问题说明')
+    await expect.poll(() => reviewer.getByTestId('return-error').textContent(), WAIT).toContain('问题说明')
     // The first material is chosen by default; a general problem is added too.
     await reviewer.getByTestId('return-text-0').fill('营业执照扫描件不清晰，请重新上传加盖公章的彩色扫描件')
     await reviewer.getByTestId('return-add').click()
     await reviewer.getByTestId('return-text-1').fill('申请说明未写明设备型号')
-    await screenshot(reviewer, 'reviewer-review')
+    await shot(reviewer, 'reviewer-review')
     const answer = reviewer.waitForResponse((r) => r.url().endsWith('/applications/8/actions/return'))
     await reviewer.getByTestId('return-submit').click()
     expect((await answer).status()).toBe(200)
@@ -101,7 +122,7 @@ describe('city reviewer, tech support and province', () => {
     const answer = reviewer.waitForResponse((r) => r.url().endsWith(`/applications/${fresh}/actions/approve`))
     await confirmBox(reviewer)
     expect((await answer).status()).toBe(200)
-    await expect.poll(() => reviewer.getByTestId('review-delay').isDisabled()).toBe(true)
+    await expect.poll(() => reviewer.getByTestId('review-delay').isDisabled(), WAIT).toBe(true)
     expect(await reviewer.getByTestId('delay-hint').textContent()).toContain('期限届满后')
     const app = (await reviewerApi.call('GET', `/applications/${fresh}`)).body
     expect(app.state).toBe('joint_testing')
@@ -111,9 +132,9 @@ describe('city reviewer, tech support and province', () => {
     await server.setClock('2026-12-15T10:00:00+08:00')
     await server.sweep()
     await reviewer.reload()
-    await expect.poll(() => reviewer.getByTestId('review-delay').isDisabled()).toBe(false)
+    await expect.poll(() => reviewer.getByTestId('review-delay').isDisabled(), WAIT).toBe(false)
     await reviewer.getByTestId('review-delay').click()
-    await expect.poll(() => reviewer.getByTestId('delay-clause-0').inputValue()).toContain('数据接口标准')
+    await expect.poll(() => reviewer.getByTestId('delay-clause-0').inputValue(), WAIT).toContain('数据接口标准')
     expect(await reviewer.getByTestId('delay-text-0').inputValue()).toMatch(/未通过|未完成测试/)
     const prefilled = await reviewer.locator('[data-testid^=delay-clause-]').count()
     expect(prefilled).toBeGreaterThan(1)
@@ -122,7 +143,7 @@ describe('city reviewer, tech support and province', () => {
     await reviewer.getByTestId('delay-add').click()
     await reviewer.getByTestId(`delay-clause-${prefilled - 1}`).fill('数据接口标准 4.2 错误码')
     await reviewer.getByTestId(`delay-text-${prefilled - 1}`).fill('收到 -5 后未按规定重试')
-    await screenshot(reviewer, 'reviewer-delay')
+    await shot(reviewer, 'reviewer-delay')
     await reviewer.getByTestId('delay-submit').click()
     const delayed = reviewer.waitForResponse((r) => r.url().endsWith(`/applications/${fresh}/actions/delay`))
     await confirmBox(reviewer)
@@ -146,9 +167,9 @@ describe('city reviewer, tech support and province', () => {
     expect((await answer).status()).toBe(200)
     // Answered alerts leave the open list; the answered view shows the feedback.
     await reviewer.locator('[data-testid=alerts-status]').getByText('全部').click()
-    await expect.poll(() => reviewer.getByTestId(`alert-feedback-${alert!.id}`).textContent()).toContain('经核实')
+    await expect.poll(() => reviewer.getByTestId(`alert-feedback-${alert!.id}`).textContent(), WAIT).toContain('经核实')
     expect(await reviewer.getByTestId(`alert-status-${alert!.id}`).textContent()).toContain('已反馈')
-    await screenshot(reviewer, 'alerts')
+    await shot(reviewer, 'alerts')
   })
 
   it('verifies a complaint as founded, and the support unit reports the rectification done', async () => {
@@ -169,7 +190,7 @@ describe('city reviewer, tech support and province', () => {
     await city.goto('/complaints')
     await city.getByTestId(`complaint-row-${id}`).click()
     await city.waitForURL(new RegExp(`/complaints/${id}$`))
-    await expect.poll(() => city.getByTestId('complaint-state').textContent()).toContain('待核实')
+    await expect.poll(() => city.getByTestId('complaint-state').textContent(), WAIT).toContain('待核实')
     expect(await city.getByTestId('platform-evidence').count()).toBeGreaterThan(0)
     await city.getByTestId('verify-founded-yes').click()
     await city.getByTestId('verify-findings').fill('经核实，测试环境未登记该密钥，投诉属实。')
@@ -177,16 +198,16 @@ describe('city reviewer, tech support and province', () => {
     const verified = city.waitForResponse((r) => r.url().endsWith(`/complaints/${id}/actions/verify`))
     await confirmBox(city)
     expect((await verified).status()).toBe(200)
-    await expect.poll(() => city.getByTestId('complaint-state').textContent()).toContain('整改中')
-    await expect.poll(() => city.getByTestId('complaint-deadline-rectification').textContent()).toContain('剩余')
-    await screenshot(city, 'complaint-detail')
+    await expect.poll(() => city.getByTestId('complaint-state').textContent(), WAIT).toContain('整改中')
+    await expect.poll(() => city.getByTestId('complaint-deadline-rectification').textContent(), WAIT).toContain('剩余')
+    await shot(city, 'complaint-detail')
 
     const support = await newPage(browser, server)
     await login(support, 'support_442000')
     expect(new URL(support.url()).pathname).toBe('/support/rectifications')
-    await expect.poll(() => support.getByTestId(`rect-row-${id}`).count()).toBe(1)
+    await expect.poll(() => support.getByTestId(`rect-row-${id}`).count(), WAIT).toBe(1)
     expect(await support.locator('[data-testid=rectifications-table]').textContent()).toContain('剩余')
-    await screenshot(support, 'support-rectifications')
+    await shot(support, 'support-rectifications')
     await support.getByTestId(`rect-report-${id}`).click()
     await support.waitForURL(new RegExp(`/complaints/${id}$`))
     const before = (await huaan.call('GET', '/applications/7')).body.test_key.app_id as string
@@ -195,11 +216,45 @@ describe('city reviewer, tech support and province', () => {
     const done = support.waitForResponse((r) => r.url().endsWith(`/complaints/${id}/actions/rectified`))
     await confirmBox(support)
     expect((await done).status()).toBe(200)
-    await expect.poll(() => support.getByTestId('rectified-result').textContent()).toContain('新的测试密钥')
+    await expect.poll(() => support.getByTestId('rectified-result').textContent(), WAIT).toContain('新的测试密钥')
     const app = (await huaan.call('GET', '/applications/7')).body
     expect(app.test_key.app_id).not.toBe(before)
     expect(await support.getByTestId('rectified-result').textContent()).toContain(app.test_key.app_id)
     expect(await support.getByTestId('rectified-result').textContent()).toContain('剩余 5 个工作日')
+  })
+
+  it("files the vendor's complaint with the report form and an evidence file", async () => {
+    const vendor = await newPage(browser, server)
+    await login(vendor, 'huaan')
+    await vendor.goto('/complaints')
+    await vendor.getByTestId('complaint-new').click()
+    // A refused form sends nothing and says what is missing.
+    await vendor.getByTestId('complaint-submit').click()
+    await expect.poll(() => vendor.locator('[data-testid=complaint-form] .el-form-item__error').count(), WAIT).toBeGreaterThan(3)
+    await vendor.getByTestId('complaint-app').click()
+    await vendor.locator('.el-select-dropdown__item:not(.is-disabled)', { hasText: '#9 ' }).click()
+    expect(await vendor.getByTestId('complaint-respondent').inputValue()).toContain('珠海市')
+    await vendor.getByTestId('complaint-conduct').click()
+    await vendor.locator('.el-select-dropdown__item', { hasText: '设置技术壁垒' }).click()
+    await vendor.getByTestId('complaint-facts').fill('测试环境要求使用指定厂商的中间件方可接入。')
+    const occurred = vendor.locator('[data-testid=complaint-form] .el-date-editor input')
+    await occurred.fill('2026年11月28日 09:30')
+    await occurred.press('Enter')
+    await vendor.locator('[data-testid=complaint-form] input[type=file]').setInputFiles({
+      name: 'screenshot.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from(PDF),
+    })
+    await vendor.getByTestId('complaint-declaration').click()
+    const filed = vendor.waitForResponse((r) => r.url().endsWith('/api/v1/complaints') && r.request().method() === 'POST')
+    await vendor.getByTestId('complaint-submit').click()
+    const answer = await filed
+    expect(answer.status()).toBe(201)
+    const created = await answer.json()
+    expect(created).toMatchObject({ application_id: 9, conduct: 'technical_barrier', occurred_at: '2026-11-28T09:30:00+08:00' })
+    await vendor.waitForURL(new RegExp(`/complaints/${created.id}$`))
+    await expect.poll(() => vendor.getByTestId('vendor-evidence').textContent(), WAIT).toContain('screenshot.pdf')
+    expect(await vendor.getByTestId('complaint-state').textContent()).toContain('待核实')
   })
 
   it('lets the province urge an open alert', async () => {
@@ -214,6 +269,6 @@ describe('city reviewer, tech support and province', () => {
     const urged = province.waitForResponse((r) => r.url().endsWith(`/alerts/${target}/urge`))
     await province.getByTestId('alert-urge-submit').click()
     expect((await urged).status()).toBe(200)
-    await expect.poll(() => province.getByTestId(`alert-urges-${target}`).textContent()).toContain('督办 1 次')
+    await expect.poll(() => province.getByTestId(`alert-urges-${target}`).textContent(), WAIT).toContain('督办 1 次')
   })
 })
