@@ -201,12 +201,42 @@ describe('vendor', () => {
     await poll(() => page.getByTestId('evidence-table').textContent()).toContain('Team.Add')
     expect(await page.getByTestId('evidence-table').textContent()).toContain('拒绝')
 
+    // Rotation: confirmed, a new key shown once, the old one revoked.
+    await page.getByTestId('test-key-rotate').click()
+    await poll(() => page.locator('.el-message-box__message').textContent()).toContain('立即作废')
+    await confirmBox(page)
+    await poll(async () => ((await page.getByTestId('claim-app_id').textContent()) ?? '').trim()).not.toBe('')
+    const rotated = ((await page.getByTestId('claim-app_id').textContent()) ?? '').trim()
+    expect(rotated).not.toBe(appKey)
+    const keys = (await vendorApi.call('GET', `/applications/${appId}`)).body.test_keys as { app_id: string; status: string }[]
+    expect(keys.find((k) => k.app_id === appKey)?.status).toBe('revoked')
+    expect(keys.find((k) => k.app_id === rotated)?.status).toBe('active')
+
     // --- the list shows it with its deadline ---
     await page.goto('/vendor/applications')
     await poll(() => page.getByTestId(`application-link-${appId}`).count()).toBe(1)
     expect(await page.getByTestId('application-table').textContent()).toContain('联调中')
     await settled(page)
     await screenshot(page, 'vendor-applications')
+  })
+
+  it('applies on path 2, linking the success in the other city as proof', async () => {
+    const page = await newPage(browser, server)
+    await login(page, 'huaan')
+    await page.getByTestId('application-new').click()
+    await page.getByTestId('create-path-connected').click()
+    await chooseOption(page, 'create-city', '韶关市')
+    // 广州 is where huaan already succeeded on this platform: offered as such.
+    await chooseOption(page, 'create-connected-city', '广州市（本平台已联调成功）')
+    await chooseOption(page, 'create-products', 'HA-FG300')
+    await page.keyboard.press('Escape')
+    await page.getByTestId('create-submit').click()
+    await page.waitForURL(/\/applications\/\d+$/)
+    await poll(() => page.getByTestId('detail-header').textContent()).toContain('已在其他地市对接')
+    const header = (await page.getByTestId('detail-header').textContent()) ?? ''
+    expect(header).toContain('广州市')
+    expect(header).toMatch(/查看该地市的联调记录 #\d+/)
+    expect(header).toContain('联调成功')
   })
 
   it("shows another vendor's application as not found, never its data", async () => {
