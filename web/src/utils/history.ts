@@ -1,0 +1,51 @@
+// How a history entry reads in Chinese: its state change in the labels of the
+// entity it is about, and its reason with the API's stable words translated.
+import type { Schemas } from '@/api/client'
+import {
+  ALERT_KIND_LABELS,
+  ALERT_STATUS_LABELS,
+  COMPLAINT_STATE_LABELS,
+  CONDUCT_LABELS,
+  MATERIAL_KIND_LABELS,
+  PATH_LABELS,
+  STATE_LABELS,
+  label,
+} from '@/utils/labels'
+
+type Entry = Schemas['HistoryEntry']
+
+function stateTable(entity: string): Record<string, string> {
+  if (entity === 'complaint') return COMPLAINT_STATE_LABELS
+  if (entity === 'alert') return ALERT_STATUS_LABELS
+  return STATE_LABELS
+}
+
+// "草稿 → 待审核", "→ 待核实" for a new record, null when nothing changed.
+export function historyTransition(e: Entry): string | null {
+  if (!e.after || e.before === e.after) return null
+  const t = stateTable(e.entity)
+  return e.before ? `${label(t, e.before)} → ${label(t, e.after)}` : `→ ${label(t, e.after)}`
+}
+
+// Some reasons are stable words (the path chosen, the conduct complained of, the
+// alert's kind, a material's kind before its file name).
+const REASON_WORDS: Record<string, string> = { ...PATH_LABELS, ...CONDUCT_LABELS, ...ALERT_KIND_LABELS }
+
+export function historyReason(e: Entry): string {
+  const r = e.reason
+  if (REASON_WORDS[r]) return REASON_WORDS[r]
+  const m = /^([a-z_]+): ([\s\S]*)$/.exec(r)
+  if (m && MATERIAL_KIND_LABELS[m[1]]) return `${MATERIAL_KIND_LABELS[m[1]]}：${m[2]}`
+  return r
+}
+
+export type Tone = 'primary' | 'success' | 'warning' | 'danger' | 'info'
+
+export function historyTone(e: Entry): Tone {
+  if (e.entity === 'alert') return 'danger'
+  if (e.entity === 'complaint') return 'warning'
+  if (e.after === 'succeeded') return 'success'
+  if (e.after === 'returned' || e.after === 'delayed') return 'danger'
+  if (e.before === e.after) return 'info'
+  return 'primary'
+}

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest'
+import { mount } from '@vue/test-utils'
+import ProcessDiagram from '@/components/ProcessDiagram.vue'
+import { historyReason, historyTone, historyTransition } from '@/utils/history'
+
+const entry = (seq: number, entity: string, action: string, before: string, after: string, reason = '', role = 'vendor') => ({
+  seq,
+  entity,
+  entity_id: 7,
+  actor: role === 'system' ? 'platform' : 'huaan',
+  role,
+  action,
+  before,
+  after,
+  reason,
+  at: '2026-11-14T02:00:00Z',
+  hash: 'abcdef0123456789abcdef',
+})
+
+const history = [
+  entry(1, 'application', 'create', '', 'draft', 'first'),
+  entry(2, 'application', 'material_upload', 'draft', 'draft', 'business_license: license.pdf (abc)'),
+  entry(3, 'application', 'submit', 'draft', 'under_review'),
+  entry(4, 'application', 'approve', 'under_review', 'joint_testing', '', 'city_reviewer'),
+  entry(5, 'complaint', 'file', '', 'submitted', 'technical_barrier'),
+  entry(6, 'alert', 'raise', '', 'open', 'joint_test_overdue', 'system'),
+]
+
+describe('history entries in Chinese', () => {
+  it('names the state change in the labels of what the entry is about', () => {
+    expect(historyTransition(history[2])).toBe('草稿 → 待审核')
+    expect(historyTransition(history[1])).toBeNull()
+    expect(historyTransition(history[4])).toBe('→ 待核实')
+    expect(historyTransition(history[5])).toBe('→ 待反馈')
+  })
+
+  it('translates reasons that are stable words, and leaves people’s words alone', () => {
+    expect(historyReason(history[0])).toBe('首次在广东省对接')
+    expect(historyReason(history[1])).toBe('营业执照：license.pdf (abc)')
+    expect(historyReason(history[4])).toBe('设置技术壁垒')
+    expect(historyReason(history[5])).toBe('联调超期')
+    expect(historyReason(entry(9, 'application', 'return', 'under_review', 'returned', '营业执照已过期'))).toBe('营业执照已过期')
+  })
+
+  it('colours entries by what happened', () => {
+    expect(historyTone(history[3])).toBe('primary')
+    expect(historyTone(history[1])).toBe('info')
+    expect(historyTone(history[4])).toBe('warning')
+    expect(historyTone(history[5])).toBe('danger')
+    expect(historyTone(entry(9, 'application', 'succeed', 'joint_testing', 'succeeded'))).toBe('success')
+  })
+})
+
+describe('ProcessDiagram', () => {
+  it('highlights the current step and marks the passed ones and the complaint steps reached', () => {
+    const w = mount(ProcessDiagram, { props: { state: 'joint_testing', history } })
+    const status = (k: string) => w.get(`[data-testid="process-node-${k}"]`).attributes('data-status')
+    expect(status('joint_testing')).toBe('current')
+    expect(status('draft')).toBe('passed')
+    expect(status('under_review')).toBe('passed')
+    expect(status('returned')).toBe('pending')
+    expect(status('succeeded')).toBe('pending')
+    expect(status('complaint')).toBe('passed')
+    expect(status('verification')).toBe('pending')
+    expect(w.text()).toContain('审核时限 3 个工作日')
+    expect(w.text()).toContain('联调时限 5 个工作日')
+    expect(w.text()).toContain('当前步骤：联调中')
+  })
+
+  it('draws the bare process without a state', () => {
+    const w = mount(ProcessDiagram)
+    expect(w.get('[data-testid="process-node-draft"]').attributes('data-status')).toBe('none')
+    expect(w.text()).not.toContain('当前步骤')
+  })
+})
