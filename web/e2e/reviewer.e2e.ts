@@ -128,6 +128,17 @@ describe('city reviewer, tech support and province', () => {
     expect(app.state).toBe('joint_testing')
     expect(app.test_key).not.toBeNull()
 
+    // A fault scenario switched on from the detail page.
+    const faults = reviewer.waitForResponse((r) => r.url().endsWith(`/applications/${fresh}/faults`) && r.request().method() === 'PUT')
+    await reviewer.getByTestId('fault-rate_limit_once').click()
+    expect((await faults).status()).toBe(200)
+    expect((await reviewerApi.call('GET', `/applications/${fresh}/faults`)).body.scenarios.rate_limit_once.enabled).toBe(true)
+
+    // The joint tests in progress list it with its checklist summary.
+    await reviewer.goto('/review/joint-tests')
+    await expect.poll(() => reviewer.getByTestId(`joint-summary-${fresh}`).textContent(), WAIT).toContain('必测 0/')
+    await reviewer.goto(`/applications/${fresh}`)
+
     // Past the joint-test window: the sweep raises the joint-test alert.
     await server.setClock('2026-12-15T10:00:00+08:00')
     await server.sweep()
@@ -219,8 +230,18 @@ describe('city reviewer, tech support and province', () => {
     await expect.poll(() => support.getByTestId('rectified-result').textContent(), WAIT).toContain('新的测试密钥')
     const app = (await huaan.call('GET', '/applications/7')).body
     expect(app.test_key.app_id).not.toBe(before)
-    expect(await support.getByTestId('rectified-result').textContent()).toContain(app.test_key.app_id)
+    await expect.poll(() => support.getByTestId('rectified-result').textContent(), WAIT).toContain(app.test_key.app_id)
     expect(await support.getByTestId('rectified-result').textContent()).toContain('剩余 5 个工作日')
+
+    // The city records the joint test's success and sees the report it was decided on.
+    await city.goto('/applications/7')
+    await city.getByTestId('review-succeed').click()
+    await city.getByTestId('succeed-note').fill('整改后联调通过')
+    const succeeded = city.waitForResponse((r) => r.url().endsWith('/applications/7/actions/succeed'))
+    await city.getByTestId('succeed-submit').click()
+    expect((await succeeded).status()).toBe(200)
+    await expect.poll(() => city.getByTestId('succeed-report').textContent(), WAIT).toContain('测试用例')
+    expect((await huaan.call('GET', `/complaints/${id}`)).body.state).toBe('closed')
   })
 
   it("files the vendor's complaint with the report form and an evidence file", async () => {
@@ -255,6 +276,21 @@ describe('city reviewer, tech support and province', () => {
     await vendor.waitForURL(new RegExp(`/complaints/${created.id}$`))
     await expect.poll(() => vendor.getByTestId('vendor-evidence').textContent(), WAIT).toContain('screenshot.pdf')
     expect(await vendor.getByTestId('complaint-state').textContent()).toContain('待核实')
+  })
+
+  it('shows a refused decision in Chinese and keeps what was typed', async () => {
+    const city = await newPage(browser, server)
+    await login(city, 'reviewer_440400')
+    await city.goto('/applications/9')
+    await city.getByTestId('review-succeed').click()
+    await city.getByTestId('succeed-note').fill('设备各项用例均已通过')
+    // Meanwhile the vendor withdraws the application.
+    expect((await huaan.call('POST', '/applications/9/actions/withdraw', {})).status).toBe(200)
+    const refused = city.waitForResponse((r) => r.url().endsWith('/applications/9/actions/succeed'))
+    await city.getByTestId('succeed-submit').click()
+    expect((await refused).status()).toBe(409)
+    await expect.poll(() => city.getByTestId('succeed-error').textContent(), WAIT).toMatch(/[\u4e00-\u9fa5]/)
+    expect(await city.getByTestId('succeed-note').inputValue()).toBe('设备各项用例均已通过')
   })
 
   it('lets the province urge an open alert', async () => {

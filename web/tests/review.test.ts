@@ -142,11 +142,11 @@ describe('small helpers', () => {
   })
 
   it("finds the application's open joint-test window, not a complaint's deadline", () => {
-    const done = deadline({ kind: 'joint_test', done_at: '2026-11-20T10:00:00+08:00' })
-    const open = deadline({ kind: 'joint_test', due_at: '2026-12-09T23:59:59+08:00' })
-    const other = deadline({ kind: 'rectification', complaint_id: 2 })
-    expect(openJointDeadline({ deadlines: [done, other, open] })).toBe(open)
-    expect(openJointDeadline({ deadlines: [done] })).toBe(done)
+    const old = deadline({ kind: 'joint_test', started_at: '2026-11-13T10:00:00+08:00', due_at: '2026-11-20T23:59:59+08:00', overdue: true })
+    const fresh = deadline({ kind: 'joint_test', started_at: '2026-12-02T10:00:00+08:00', due_at: '2026-12-09T23:59:59+08:00' })
+    const other = deadline({ kind: 'rectification', started_at: '2026-12-05T10:00:00+08:00', complaint_id: 2 })
+    expect(openJointDeadline({ deadlines: [fresh, other, old] })).toBe(fresh)
+    expect(openJointDeadline({ deadlines: [old] })).toBe(old)
     expect(openJointDeadline({ deadlines: [] })).toBeNull()
   })
 

@@ -140,10 +140,13 @@ export function delayBody(rows: DelayProblemRow[]): { problems: { clause: string
   return { problems: rows.map((r) => ({ clause: r.clause.trim(), text: r.text.trim() })) }
 }
 
-// The application's open joint-test deadline (its own, not a complaint's).
+// The application's current joint-test window (its own, not a complaint's): the
+// latest started one, since a key re-issued after rectification starts a new one.
 export function openJointDeadline(a: Pick<Application, 'deadlines'>): Deadline | null {
-  const ds = (a.deadlines ?? []).filter((d) => d.kind === 'joint_test' && !d.complaint_id)
-  return ds.find((d) => !d.done_at) ?? ds[ds.length - 1] ?? null
+  const ds = (a.deadlines ?? [])
+    .filter((d) => d.kind === 'joint_test' && !d.complaint_id)
+    .sort((x, y) => Date.parse(x.started_at) - Date.parse(y.started_at))
+  return ds[ds.length - 1] ?? null
 }
 
 // A date-time picker's Date as the API's ISO 8601 in Beijing time.
