@@ -86,6 +86,11 @@ describe('vendor', () => {
     // --- a product ---
     await page.goto('/vendor/enterprise')
     await poll(() => page.getByTestId('enterprise-info').textContent()).toContain(first17 + check)
+    await page.getByTestId('enterprise-edit').click()
+    const phone = page.getByTestId('ent-contact-phone')
+    await phone.fill('020-87654321')
+    await page.getByTestId('enterprise-save').click()
+    await poll(() => page.getByTestId('enterprise-info').textContent()).toContain('020-87654321')
     await page.getByTestId('product-add').click()
     await page.getByTestId('product-name').fill('人脸识别考勤闸机')
     await page.getByTestId('product-model').fill('GZ-FG100')
@@ -112,6 +117,14 @@ describe('vendor', () => {
     await page.getByTestId('material-upload').click()
     await poll(() => page.getByTestId('material-progress').textContent()).toContain('100%')
     await poll(() => page.getByTestId('materials-table').textContent()).toContain('营业执照.pdf')
+
+    // The PDF previews in a dialog (fetched with the session, shown inline).
+    const firstMaterial = page.locator('[data-testid^="material-preview-"]').first()
+    await firstMaterial.click()
+    await poll(() => page.locator('.preview-pdf').count()).toBe(1)
+    expect(await page.locator('.preview-pdf').getAttribute('src')).toMatch(/^blob:/)
+    await page.keyboard.press('Escape')
+    await poll(() => page.locator('.preview-pdf').count()).toBe(0)
 
     // --- submit ---
     await page.getByTestId('action-submit').click()
