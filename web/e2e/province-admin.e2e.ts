@@ -51,6 +51,17 @@ describe('province and admin', () => {
     expect(file.length).toBeGreaterThan(1000)
   })
 
+  it("shows a city reviewer only their own city's figures", async () => {
+    const page = await newPage(browser, server)
+    await login(page, 'reviewer_440100')
+    await page.goto('/province/dashboard')
+    await page.getByTestId('chart-rates').locator('canvas').waitFor()
+    const rows = page.getByTestId('stats-table').locator('.el-table__body tr')
+    await eventually(() => rows.count()).toBe(1)
+    expect(await rows.first().textContent()).toContain('广州市')
+    expect(await page.getByTestId('stats-period-text').textContent()).toContain('本市')
+  })
+
   it('lists applications for the province with filters, deadlines and links to the detail', async () => {
     const page = await newPage(browser, server)
     await login(page, 'province')
