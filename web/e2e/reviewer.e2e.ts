@@ -199,6 +199,10 @@ describe('city reviewer, tech support and province', () => {
     const city = await newPage(browser, server)
     await login(city, 'reviewer_442000')
     await city.goto('/complaints')
+    // Complaints to verify come first, with their verification deadline.
+    const first = city.locator('[data-testid=complaints-table] .el-table__body tr').first()
+    await expect.poll(() => first.textContent(), WAIT).toContain('投诉核实')
+    expect(await first.textContent()).toContain(`#${id}`)
     await city.getByTestId(`complaint-row-${id}`).click()
     await city.waitForURL(new RegExp(`/complaints/${id}$`))
     await expect.poll(() => city.getByTestId('complaint-state').textContent(), WAIT).toContain('待核实')

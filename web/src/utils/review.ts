@@ -49,11 +49,11 @@ export interface ReturnProblemRow {
   text: string
 }
 
-// The states a reviewer has something to do in.
-const ACTIONABLE = new Set(['under_review', 'joint_testing'])
-
+// What waits for the reviewer: every review, and each joint test whose window
+// has expired (it needs 联调成功 or 联调延期); a joint test still in its window
+// is the vendor's to finish and is listed under 联调测试.
 export function needsReviewerAction(a: ApplicationSummary): boolean {
-  return ACTIONABLE.has(a.state)
+  return a.state === 'under_review' || jointWindowExpired(a)
 }
 
 // A joint test whose window has passed waits for 联调成功 or 联调延期.
