@@ -280,6 +280,11 @@ describe('city reviewer, tech support and province', () => {
     await vendor.waitForURL(new RegExp(`/complaints/${created.id}$`))
     await expect.poll(() => vendor.getByTestId('vendor-evidence').textContent(), WAIT).toContain('screenshot.pdf')
     expect(await vendor.getByTestId('complaint-state').textContent()).toContain('待核实')
+    // More evidence from the complaint's page, with its progress.
+    const added = vendor.waitForResponse((r) => r.url().endsWith(`/complaints/${created.id}/evidence`))
+    await vendor.locator('.card-head input[type=file]').setInputFiles({ name: 'call-log.pdf', mimeType: 'application/pdf', buffer: Buffer.from(PDF) })
+    expect((await added).status()).toBe(201)
+    await expect.poll(() => vendor.getByTestId('vendor-evidence').textContent(), WAIT).toContain('call-log.pdf')
   })
 
   it('shows a refused decision in Chinese and keeps what was typed', async () => {
