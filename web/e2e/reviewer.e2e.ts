@@ -88,7 +88,8 @@ describe('city reviewer, tech support and province', () => {
     expect(await reviewer.getByTestId('stat-under-review').textContent()).toContain('2')
     expect(await reviewer.getByTestId('stat-overdue').textContent()).toContain('1')
     await expect.poll(() => reviewer.getByTestId('stat-alerts').textContent(), WAIT).toContain('1')
-    // About 0.3 s on an idle machine; the bound leaves room for a shared, busy one.
+    // The goal is ≤ 1 s; on this shared machine, under parallel builds, it measured
+    // 0.8–2.4 s, so the bound only catches a regression such as calls per row.
     console.log(`inbox shown ${elapsed} ms after navigation`)
     expect(elapsed).toBeLessThan(5000)
     await shot(reviewer, 'reviewer-inbox')
