@@ -2,6 +2,7 @@
 // data: statistics with charts and the .xlsx export, users, cities, the
 // working-day calendar and its import, history verification, notifications,
 // 申请查询 and the process page.
+import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
@@ -226,5 +227,20 @@ describe('province and admin', () => {
     expect(await page.getByTestId('process-diagram').textContent()).toContain('联调时限 5 个工作日')
     expect(await page.getByTestId('process-complaints').textContent()).toContain('重新发放密钥')
     await screenshot(page, 'process')
+  })
+
+  // Last: it alters the database under the running server.
+  const hasSqlite = spawnSync('sqlite3', ['-version']).status === 0
+  it.skipIf(!hasSqlite)('shows the first altered history entry when the chain is broken', async () => {
+    const db = server.dbUrl.replace(/^sqlite:/, '')
+    const r = spawnSync('sqlite3', [db, "UPDATE history SET reason = '被改过的理由' WHERE seq = 5"], { encoding: 'utf8' })
+    expect(r.status, r.stderr).toBe(0)
+    const page = await newPage(browser, server)
+    await login(page, 'admin')
+    await page.goto('/admin/history')
+    const result = page.getByTestId('history-result')
+    await eventually(() => result.getAttribute('data-ok')).toBe('false')
+    expect(await result.textContent()).toContain('第 5 条')
+    await screenshot(page, 'admin-history-broken')
   })
 })
