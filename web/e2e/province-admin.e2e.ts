@@ -45,8 +45,15 @@ describe('province and admin', () => {
     await eventually(() => page.getByTestId('open-alerts').textContent()).toContain('待反馈预警（2）')
     await screenshot(page, 'province-dashboard')
 
+    // A period picked: the figures and the export cover it.
+    await page.locator('.el-date-editor').first().click()
+    const reloaded = page.waitForResponse((r) => r.url().includes('/api/v1/stats?from='))
+    await page.locator('.el-picker-panel__shortcut:visible').filter({ hasText: '本年' }).click()
+    await reloaded
+    await eventually(() => page.getByTestId('stats-period-text').textContent()).toMatch(/\d{4}年1月1日 00:00 至/)
+
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('stats-export').click()])
-    expect(download.suggestedFilename()).toMatch(/^联调对接统计_截至\d{8}\.xlsx$/)
+    expect(download.suggestedFilename()).toMatch(/^联调对接统计_\d{4}0101-\d{8}\.xlsx$/)
     const file = readFileSync((await download.path())!)
     expect(file.subarray(0, 2).toString('latin1')).toBe('PK')
     expect(file.length).toBeGreaterThan(1000)
