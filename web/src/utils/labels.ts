@@ -160,3 +160,15 @@ export const COMPLAINT_ACTION_LABELS: Record<string, string> = {
   report_rectified: '报告整改完成',
   close: '办结',
 }
+
+export const KEY_STATUS_LABELS: Record<string, string> = { active: '有效', expired: '已过期', revoked: '已作废' }
+
+// Why a test key was revoked: replaced by a new one, or the application ended.
+export const KEY_REVOKE_REASON_LABELS: Record<string, string> = {
+  superseded: '已被新密钥替代',
+  succeeded: '联调成功后收回',
+  delayed: '联调延期后收回',
+  withdrawn: '申请撤回后收回',
+}
+
+export const EVIDENCE_OUTCOME_LABELS: Record<string, string> = { accepted: '受理', refused: '拒绝', fault: '故障' }
