@@ -54,9 +54,16 @@ describe('province and admin', () => {
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('stats-export').click()])
     expect(download.suggestedFilename()).toMatch(/^联调对接统计_\d{4}0101-\d{8}\.xlsx$/)
-    const file = readFileSync((await download.path())!)
+    const path = (await download.path())!
+    const file = readFileSync(path)
     expect(file.subarray(0, 2).toString('latin1')).toBe('PK')
     expect(file.length).toBeGreaterThan(1000)
+    // Chinese headers and one row per city inside the workbook.
+    const unzipped = spawnSync('unzip', ['-p', path], { encoding: 'utf8' })
+    if (unzipped.status === 0) {
+      expect(unzipped.stdout).toContain('按期审核率（%）')
+      expect(unzipped.stdout).toContain('云浮市')
+    }
   })
 
   it("shows a city reviewer only their own city's figures", async () => {
