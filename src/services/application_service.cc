@@ -368,15 +368,23 @@ Result<json> ApplicationService::Get(const Principal& p, long long id) {
     {
       soci::rowset<soci::row> rows =
           (sql.prepare << "SELECT app_key, profile, issued_at, expires_at, claimed_at, revoked_at, "
-                          "revoked_reason FROM test_keys WHERE application_id = :id ORDER BY id",
+                          "revoked_reason, id FROM test_keys WHERE application_id = :id ORDER BY id",
            soci::use(id));
+      // Where to send and the provisioned test project are not secret: the vendor's
+      // engineers and the reviewer need them for as long as the key lives, not only
+      // in the one answer that shows the secret.
+      const std::string test_env = j["city"].value("test_env", std::string("sandbox"));
       for (const soci::row& r : rows) {
-        json k = {{"app_id", GetText(r, 0)}, {"profile", GetText(r, 1)},
-                  {"issued_at", FormatInstant(FromUnix(GetInt(r, 2)))},
+        const std::string profile = GetText(r, 1);
+        const Instant issued = FromUnix(GetInt(r, 2));
+        json k = {{"app_id", GetText(r, 0)}, {"profile", profile},
+                  {"issued_at", FormatInstant(issued)},
                   {"expires_at", FormatInstant(FromUnix(GetInt(r, 3)))},
                   {"claimed", GetOptInt(r, 4).has_value()}, {"claimed_at", OptTime(GetOptInt(r, 4))},
                   {"revoked_at", OptTime(GetOptInt(r, 5))}, {"revoked_reason", GetText(r, 6)},
-                  {"status", KeyStatus(r, 5, 3, now)}};
+                  {"status", KeyStatus(r, 5, 3, now)},
+                  {"endpoint", SandboxEndpoint(deps_, app.city_code, profile, test_env)},
+                  {"sandbox", IdentityOfKey(GetInt(r, 7), app.city_code, issued).ToJson()}};
         j["test_keys"].push_back(k);
         if (k["status"] != "revoked") j["test_key"] = k;
       }

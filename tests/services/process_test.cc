@@ -109,6 +109,10 @@ TEST_P(ProcessTest, FirstPathWithReturnResubmitApproveAndSuccess) {
   app = Must(pf().applications.Get(vendor_, id));
   EXPECT_EQ(app["test_keys"][0]["status"], "revoked");
   EXPECT_EQ(app["test_key"]["app_id"], rotated["app_id"]);
+  // The key's public record keeps where to send and the test project, without the secret.
+  EXPECT_EQ(app["test_key"]["endpoint"], rotated["endpoint"]);
+  EXPECT_EQ(app["test_key"]["sandbox"], rotated["sandbox"]);
+  EXPECT_FALSE(app["test_key"].contains("secret"));
 
   // Inside the window a delay is refused; a success is on time.
   EXPECT_EQ(CodeOf(pf().applications.Act(reviewer_, id, AppAction::kDelay, {})), "window_not_expired");

@@ -1279,6 +1279,14 @@ export interface components {
         TestKeyPublic: {
             app_id: string;
             profile: string;
+            /** @description Where the device sends its requests (as in KeyClaim). */
+            endpoint: string;
+            /** @description The test project and contractor provisioned for this key (as in KeyClaim). */
+            sandbox: {
+                project_code: string;
+                corp_code: string;
+                corp_name: string;
+            };
             /** Format: date-time */
             issued_at: string;
             /** Format: date-time */
