@@ -201,14 +201,16 @@ async function measureLogin(browser, url) {
 // Installed before any page script: counts /api/ requests in flight (fetch and XHR)
 // and records performance.now() the first time a row is visible with none pending.
 const PROBE = (rowSelector) => {
-  const state = { pending: 0, readyAt: null, rows: 0, firstApiAt: null, lastApiEnd: null }
+  const state = { pending: 0, readyAt: null, rows: 0, firstApiAt: null, lastApiEnd: null, rowVisibleAt: null }
   window.__inboxBench = state
   const check = () => {
-    if (state.readyAt !== null || state.pending > 0) return
+    if (state.readyAt !== null) return
     const rows = document.querySelectorAll(rowSelector)
     for (const row of rows) {
       const r = row.getBoundingClientRect()
       if (r.width > 0 && r.height > 0) {
+        state.rowVisibleAt ??= performance.now()
+        if (state.pending > 0) return
         state.readyAt = performance.now()
         // Rows, not matches: the first alternative of the selector list that matches.
         for (const one of rowSelector.split(',')) {
@@ -282,17 +284,22 @@ async function inboxRun(browser, url, storageState, context) {
       throw new Error(`no inbox row (${ROW_SELECTOR}) at ${page.url()} within 30 s: ${e.message}`)
     })
   const readyAt = await handle.jsonValue()
-  const { rows, firstApiAt, lastApiEnd, dcl } = await page.evaluate(() => ({
+  const { rows, firstApiAt, lastApiEnd, rowVisibleAt, dcl, api } = await page.evaluate((readyAt) => ({
     ...window.__inboxBench,
     dcl: performance.getEntriesByType('navigation')[0]?.domContentLoadedEventEnd ?? null,
-  }))
+    // Each API call made before the page was ready: when it started and how long it took.
+    api: performance
+      .getEntriesByType('resource')
+      .filter((e) => new URL(e.name).pathname.startsWith('/api/') && e.startTime < readyAt)
+      .map((e) => ({ path: new URL(e.name).pathname, start: e.startTime, ms: e.responseEnd - e.startTime })),
+  }), readyAt)
   // Clickable: the row is the top element at its own centre (no loading mask over it).
   const row = page.locator(ROW_SELECTOR).first()
   await row.click({ trial: true, timeout: 5_000 })
   if (!page.url().endsWith('/review/inbox')) throw new Error(`inbox navigation ended on ${page.url()}`)
   await page.close()
   if (own) await context.close()
-  return { ms: readyAt, rows, firstApiAt, lastApiEnd, dcl }
+  return { ms: readyAt, rows, firstApiAt, lastApiEnd, rowVisibleAt, dcl, api }
 }
 
 async function measureInbox(browser, url) {
@@ -340,8 +347,17 @@ function report(login, inbox, loadBefore) {
   const phase = (runs, k) => median(runs.map((r) => r[k] ?? NaN)).toFixed(0)
   for (const [name, runs] of [['cold', inbox.cold], ['warm', inbox.warm]]) {
     lines.push(`  ${name} medians: DOMContentLoaded ${phase(runs, 'dcl')} ms, first API request ${phase(runs, 'firstApiAt')} ms, ` +
-      `last API answer before ready ${phase(runs, 'lastApiEnd')} ms, ready ${phase(runs, 'ms')} ms`)
+      `last API answer before ready ${phase(runs, 'lastApiEnd')} ms, first row visible ${phase(runs, 'rowVisibleAt')} ms, ready ${phase(runs, 'ms')} ms`)
   }
+  const calls = new Map()
+  for (const r of inbox.cold) for (const c of r.api) {
+    const k = c.path.replace(/\/\d+/g, '/{id}')
+    if (!calls.has(k)) calls.set(k, { start: [], ms: [] })
+    calls.get(k).start.push(c.start)
+    calls.get(k).ms.push(c.ms)
+  }
+  lines.push('  API calls before ready (cold, medians): ' +
+    [...calls].map(([k, v]) => `${k} at ${median(v.start).toFixed(0)} ms for ${median(v.ms).toFixed(0)} ms`).join('; '))
   lines.push(`  runs cold: ${c.map((x) => x.toFixed(0)).join(' ')} ms; warm: ${w.map((x) => x.toFixed(0)).join(' ')} ms`)
   console.log(lines.join('\n'))
   console.log(
