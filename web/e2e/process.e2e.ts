@@ -52,7 +52,9 @@ async function choose(page: Page, selectTestId: string, option: string | RegExp)
 }
 // A side-menu entry; on the page already, the person reloads it to see what changed.
 const MENU: Record<string, string> = {
+  我的申请: '/vendor/applications',
   待办审核: '/review/inbox',
+  联调测试: '/review/joint-tests',
   投诉: '/complaints',
   预警: '/alerts',
   整改工单: '/support/rectifications',
@@ -256,7 +258,8 @@ describe('the whole process of process.md', () => {
 
   step('the vendor claims the new key, the device runs with the faults switched on and the checklist fills in live', async () => {
     // The reviewer switches the three fault scenarios on for this application.
-    await reviewer.goto(`/applications/${appId}`)
+    await menu(reviewer, '联调测试')
+    await reviewer.getByTestId(`joint-row-${appId}`).click()
     await reviewer.getByTestId('faults-panel').waitFor()
     for (const fault of ['delay_async', 'rate_limit_once', 'server_error_once']) {
       const saved = reviewer.waitForResponse(
@@ -266,7 +269,8 @@ describe('the whole process of process.md', () => {
       await saved
     }
 
-    await vendor.goto(`/applications/${appId}`)
+    await menu(vendor, '我的申请')
+    await vendor.getByTestId(`application-link-${appId}`).click()
     await detailState(vendor, 'joint_testing')
     await vendor.getByTestId('test-key-claim-btn').click()
     await confirm(vendor, '我已知晓，领取')
@@ -342,7 +346,8 @@ describe('the whole process of process.md', () => {
   })
 
   step('the reviewer records 联调成功 and the vendor downloads the report PDF; the complaint is closed', async () => {
-    await reviewer.goto(`/applications/${appId}`)
+    await menu(reviewer, '联调测试')
+    await reviewer.getByTestId(`joint-row-${appId}`).click()
     await detailState(reviewer, 'joint_testing')
     await reviewer.getByTestId('review-succeed').click()
     await reviewer.getByTestId('succeed-note').fill('必测项全部通过，逾期原因已反馈。')
@@ -352,7 +357,8 @@ describe('the whole process of process.md', () => {
     await reviewer.getByRole('button', { name: '知道了' }).click()
     await detailState(reviewer, 'succeeded')
 
-    await vendor.goto(`/applications/${appId}`)
+    await menu(vendor, '我的申请')
+    await vendor.getByTestId(`application-link-${appId}`).click()
     await detailState(vendor, 'succeeded')
     await screenshot(vendor, 'process-09-vendor-succeeded')
     // The server sends the PDF as an attachment: a download, not a page.
@@ -375,7 +381,7 @@ describe('the whole process of process.md', () => {
     await login(other, 'jietong')
     await other.goto(`/applications/${appId}`)
     await other.getByTestId('detail-not-found').waitFor()
-    const text = await other.locator('main, .el-main, body').first().textContent()
+    const text = await other.locator('body').textContent()
     expect(text).not.toContain('华安')
     expect(text).not.toContain('人脸识别闸机接入')
     expect(await other.getByTestId('detail-header').count()).toBe(0)
