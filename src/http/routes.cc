@@ -8,6 +8,7 @@
 #include "domain/workdays.h"
 #include "report/report_pdf.h"
 #include "services/history.h"
+#include "standard/profile.h"
 
 namespace liantiao::http {
 
@@ -248,6 +249,9 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
     return Ok({{"id", id}, {"username", u.username}, {"role", role}}, 201);
   });
   t.Add(Method::kGet, "/cities", kLogged, [&pf](Request&) { return Render(pf.Cities()); });
+  t.Add(Method::kGet, "/profiles", kLogged, [&pf](Request&) -> Result<Response> {
+    return Ok(standard::DescribeProfiles(*pf.deps.profiles));
+  });
   t.Add(Method::kPut, "/cities/:code", kAdmin, [&pf](Request& req) -> Result<Response> {
     LT_ASSIGN_OR_RETURN(json body, req.Json());
     LT_ASSIGN_OR_RETURN(std::string profile, Str(body, "profile"));

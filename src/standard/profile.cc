@@ -300,6 +300,26 @@ std::vector<std::string> ProfileSet::Names() const {
   return out;
 }
 
+json DescribeProfiles(const ProfileSet& set) {
+  json out = json::array();
+  for (const std::string& name : set.Names()) {
+    const Profile* p = set.Find(name);
+    std::size_t required = 0;
+    for (const ConformanceCase& c : p->cases) required += c.required ? 1 : 0;
+    out.push_back({{"name", p->name},
+                   {"title", p->title},
+                   {"version", p->version},
+                   {"extends", p->extends.empty() ? json(nullptr) : json(p->extends)},
+                   {"style", p->style},
+                   {"signature", p->signature.algorithm},
+                   {"cipher", p->cipher.algorithm},
+                   {"methods", p->methods.size()},
+                   {"cases", p->cases.size()},
+                   {"required_cases", required}});
+  }
+  return out;
+}
+
 std::string FillMessage(std::string text, const std::map<std::string, std::string>& values) {
   for (const auto& [key, value] : values) {
     const std::string token = "{" + key + "}";

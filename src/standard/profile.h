@@ -123,6 +123,11 @@ class ProfileSet {
   std::map<std::string, std::shared_ptr<const Profile>, std::less<>> profiles_;
 };
 
+// What a person choosing a city's standard needs to know of each loaded profile:
+// name, title, version, what it extends, its signature and cipher, and how many
+// methods and conformance cases it has. Sorted by name.
+json DescribeProfiles(const ProfileSet& set);
+
 // Fills a message template: {name} → value.
 std::string FillMessage(std::string text, const std::map<std::string, std::string>& values);
 

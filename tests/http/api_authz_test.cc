@@ -108,6 +108,7 @@ std::map<std::string, Row> Table() {
       {"GET /api/v1/users", {.roles = admin}},
       {"POST /api/v1/users", {.roles = admin}},
       {"GET /api/v1/cities", {.roles = kEveryRole}},
+      {"GET /api/v1/profiles", {.roles = kEveryRole}},
       {"PUT /api/v1/cities/:code", {.roles = admin}},
       {"GET /api/v1/products", {.roles = vendor}},
       {"POST /api/v1/products", {.roles = vendor}},

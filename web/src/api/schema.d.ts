@@ -169,6 +169,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/profiles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The interface-standard profiles loaded from profiles_dir
+         * @description Roles: any logged-in user. What an admin chooses from when setting a city's
+         *     profile (a new profile folder needs no recompilation, only a restart).
+         */
+        get: operations["listProfiles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cities/{code}": {
         parameters: {
             query?: never;
@@ -1878,6 +1899,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["City"][];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+        };
+    };
+    listProfiles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every profile, by name. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        name: string;
+                        title: string;
+                        version: string;
+                        extends: string | null;
+                        /** @description single_endpoint or per_method */
+                        style: string;
+                        /** @description sha256, md5 or sm3 */
+                        signature: string;
+                        cipher: string;
+                        methods: number;
+                        cases: number;
+                        required_cases: number;
+                    }[];
                 };
             };
             401: components["responses"]["Unauthenticated"];

@@ -143,7 +143,8 @@ export const HISTORY_ENTITY_LABELS: Record<string, string> = {
 // Who acted, including the platform itself (role "system").
 export const ACTOR_ROLE_LABELS: Record<string, string> = { ...ROLE_LABELS, system: '平台' }
 
-// The interface standards shipped in spec/profiles (the API does not list them).
+// Short names of the interface standards shipped in spec/profiles; a profile added
+// later is shown with the title and version GET /profiles gives.
 export const PROFILE_LABELS: Record<string, string> = {
   'gd-v1.3': '广东省数据接口标准 V1.3',
   'national-1.0': '全国数据接口标准（试行）1.0',

@@ -1,0 +1,37 @@
+#include "standard/profile.h"
+
+#include <gtest/gtest.h>
+
+#include "standard/shipped_profiles.h"
+
+namespace liantiao::standard {
+namespace {
+
+// What the admin's city page offers: every loaded profile with its family traits,
+// read from the profile files rather than a list in the web app.
+TEST(DescribeProfiles, ListsEveryShippedProfileWithItsFamilyTraits) {
+  const json list = DescribeProfiles(ShippedProfiles());
+  ASSERT_EQ(list.size(), ShippedProfiles().Names().size());
+  ASSERT_GE(list.size(), 3u);
+  std::map<std::string, json> by_name;
+  for (const json& p : list) by_name[p["name"]] = p;
+
+  const json& gd = by_name.at("gd-v1.3");
+  EXPECT_EQ(gd["extends"], "national-1.0");
+  EXPECT_EQ(gd["signature"], "sha256");
+  EXPECT_GT(gd["methods"].get<int>(), 0);
+  EXPECT_GT(gd["required_cases"].get<int>(), 0);
+  EXPECT_LE(gd["required_cases"].get<int>(), gd["cases"].get<int>());
+
+  const json& gz = by_name.at("gz-md5-des");
+  EXPECT_EQ(gz["signature"], "md5");
+  EXPECT_EQ(gz["style"], "per_method");
+  EXPECT_TRUE(by_name.at("national-1.0")["extends"].is_null());
+}
+
+TEST(DescribeProfiles, AnEmptySetIsAnEmptyList) {
+  EXPECT_EQ(DescribeProfiles(ProfileSet()), json::array());
+}
+
+}  // namespace
+}  // namespace liantiao::standard
