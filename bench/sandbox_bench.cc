@@ -167,6 +167,9 @@ struct Attendance {
       serial = a["data"].value("requestSerialCode", "");
       return 1;
     }
+    // Every request is valid, so any other answer is news: the first one is shown.
+    static std::once_flag shown;
+    std::call_once(shown, [&] { std::fprintf(stderr, "first answer other than accepted: %s\n", r->body.c_str()); });
     return 0;
   }
 };
