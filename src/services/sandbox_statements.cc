@@ -74,10 +74,11 @@ Statements::ObjectQuery::ObjectQuery(soci::session& sql, const std::string& cond
 
 Statements::SerialInsert::SerialInsert(soci::session& sql)
     : st((sql.prepare << "INSERT INTO sandbox_serials (serial, key_id, method, status, result, "
-                         "pending_polls, "
-                         "created_at) VALUES (:s, :k, :m, :st, :r, :p, :c)",
+                         "pending_polls, created_at) VALUES (:s, :k, :m, :st, :r, :p, :c) "
+                         "ON CONFLICT (serial) DO NOTHING RETURNING serial",
           soci::use(serial), soci::use(key_id), soci::use(method), soci::use(status),
-          soci::use(result), soci::use(pending_polls), soci::use(created_at))) {}
+          soci::use(result), soci::use(pending_polls), soci::use(created_at),
+          soci::into(inserted, got))) {}
 
 Statements::EvidenceInsert::EvidenceInsert(soci::session& sql)
     : st((sql.prepare << "INSERT INTO sandbox_evidence (application_id, key_id, city_code, "
@@ -192,7 +193,7 @@ std::vector<StoredObject> Statements::ObjectsOfSubject(long long key_id, const s
   return out;
 }
 
-void Statements::InsertSerial(const std::string& serial, long long key_id,
+bool Statements::InsertSerial(const std::string& serial, long long key_id,
                               const std::string& method, int status, const std::string& result,
                               int pending_polls, long long created_at) {
   serial_.serial = serial;
@@ -202,7 +203,8 @@ void Statements::InsertSerial(const std::string& serial, long long key_id,
   serial_.result = result;
   serial_.pending_polls = pending_polls;
   serial_.created_at = created_at;
-  serial_.st.execute(true);
+  serial_.got = soci::i_null;
+  return ExecuteOne(serial_.st) && serial_.got == soci::i_ok;
 }
 
 long long Statements::InsertEvidence(const EvidenceRow& row) {

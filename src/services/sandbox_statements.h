@@ -58,7 +58,8 @@ class Statements {
   // Ordered by event_day, then id.
   std::vector<StoredObject> ObjectsOfSubject(long long key_id, const std::string& kind,
                                              const std::string& subject);
-  void InsertSerial(const std::string& serial, long long key_id, const std::string& method,
+  // False when the serial is taken already.
+  bool InsertSerial(const std::string& serial, long long key_id, const std::string& method,
                     int status, const std::string& result, int pending_polls, long long created_at);
   long long InsertEvidence(const EvidenceRow& row);  // its id
 
@@ -103,7 +104,8 @@ class Statements {
   };
   struct SerialInsert {
     explicit SerialInsert(soci::session& sql);
-    std::string serial, method, result;
+    std::string serial, method, result, inserted;
+    soci::indicator got = soci::i_null;
     long long key_id = 0, created_at = 0;
     int status = 0, pending_polls = 0;
     soci::statement st;
