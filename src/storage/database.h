@@ -58,12 +58,14 @@ class Database {
   template <typename T>
   Result<T> Read(const std::function<Result<T>(soci::session&)>& fn);
 
-  // Several units of work in one transaction (group commit): each runs under its own
-  // SAVEPOINT, so one that returns an error or throws is rolled back alone and gets
-  // that error in its slot of the result, while the others stay. Returns the
-  // per-unit statuses when the transaction committed; when BEGIN or COMMIT fails the
-  // error, and nothing of any unit is kept. Conflicts (SQLITE_BUSY, 40001/40P01), in a
-  // unit or at COMMIT, run the whole batch again, as Transact does.
+  // Several units of work in one transaction (group commit), in order. A unit that
+  // returns an error or throws gets that error (as Transact would give it) in its slot
+  // of the result and nothing of it is kept, while the others are: the transaction is
+  // rolled back and run again without it, so the units before it run twice. Returns
+  // the per-unit statuses when the transaction committed; when BEGIN or COMMIT fails,
+  // that error, and nothing of any unit is kept. Conflicts (SQLITE_BUSY, 40001/40P01),
+  // in a unit or at COMMIT, run the whole batch again, as Transact does. Units must
+  // therefore give the same effect when run again.
   using Unit = std::function<Status(soci::session&)>;
   Result<std::vector<Status>> TransactBatch(std::span<const Unit> units);
 
