@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include <spdlog/spdlog.h>
+
 namespace liantiao::storage {
 
 Status GroupCommit::Run(const Database::Unit& unit) {
@@ -26,7 +28,14 @@ Status GroupCommit::Run(const Database::Unit& unit) {
     units.reserve(batch.size());
     // A pointer each (fits std::function's small buffer): the callers' units stay theirs.
     for (Waiter* w : batch) units.emplace_back([u = w->unit](soci::session& s) { return (*u)(s); });
-    Result<std::vector<Status>> statuses = db_.TransactBatch(units);
+    Result<std::vector<Status>> statuses = MakeError(ErrorCode::kInternal);
+    try {
+      statuses = db_.TransactBatch(units);
+    } catch (...) {
+      // Only something that is not a std::exception gets here (TransactBatch turns those
+      // into statuses), which is a bug of a unit; still, no caller may be left waiting.
+      spdlog::error("group commit: a unit threw something that is not a std::exception");
+    }
 
     lock.lock();
     for (std::size_t i = 0; i < batch.size(); ++i) {

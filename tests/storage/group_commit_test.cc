@@ -155,6 +155,20 @@ TEST_P(GroupCommitTest, ACommitFailureAnswersEveryMemberWithAnError) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM nonces"), 1);
 }
 
+TEST_P(GroupCommitTest, AUnitThrowingANonStandardExceptionFailsItsBatchWithoutHanging) {
+  const auto statuses = RunAsOneBatch({Insert("a"),
+                                       [](soci::session&) -> Status {
+                                         throw 42;  // not a std::exception
+                                       },
+                                       Insert("c")});
+  for (const auto& st : statuses) {
+    ASSERT_FALSE(st.ok());
+    EXPECT_EQ(st.error().code, ErrorCode::kInternal);
+  }
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM nonces"), 0);
+  EXPECT_TRUE(writer_->Run(Insert("d")).ok());
+}
+
 TEST_P(GroupCommitTest, ABatchIsAtMostMaxBatchUnits) {
   writer_.emplace(*db_, 2);
   const auto statuses = RunAsOneBatch({Insert("a"), Insert("b"), Insert("c")});
