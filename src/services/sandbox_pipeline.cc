@@ -368,8 +368,10 @@ SandboxReply SandboxService::Handle(const SandboxCall& call) {
 
   // 8. Store, answer and record in one transaction: an answer that says "accepted" is
   // never given for a request whose evidence is not committed. The transaction is shared
-  // with the requests that wait for the writer at the same time (group commit), each in
-  // a savepoint of its own, in the order they arrived.
+  // with the requests that wait for the writer at the same time (group commit), run one
+  // after another in the order they arrived; this function may therefore run more than
+  // once (storage::GroupCommit), and keeps its effects outside the database to the
+  // variables it sets.
   const auto& success = p.Error("success");
   json answer;
   long long evidence_id = 0;
