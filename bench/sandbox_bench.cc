@@ -25,6 +25,7 @@
 #include "app/device.h"
 #include "app/runtime.h"
 #include "bench_server.h"
+#include "sandbox_workload.h"
 #include "crypto/crypto.h"
 #include "http/client.h"
 #include "standard/request.h"
@@ -37,8 +38,6 @@ namespace {
 
 using Steady = std::chrono::steady_clock;
 using nlohmann::json;
-
-constexpr int kWorkers = 50;
 
 double Ms(Steady::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
@@ -131,9 +130,7 @@ struct Attendance {
   const standard::Profile* profile;
   const standard::KeyCodec* codec;
   Key key;
-  long long team;
-  std::vector<std::string> ids;
-  Instant base;  // attendance times count up from here, one second per request and worker
+  const bench::Workforce* workforce;
   std::atomic<long long>* counter;
   const Clock* clock;
 
@@ -148,16 +145,7 @@ struct Attendance {
             0};
   }
   int operator()(State& s, std::string& serial) {
-    const long long k = counter->fetch_add(1);
-    const std::string iso = FormatInstant(base + std::chrono::seconds(k / kWorkers));
-    json data = {{"projectCode", key.project_code},
-                 {"teamSysNo", team},
-                 {"dataList",
-                  {{{"idCardType", "01"},
-                    {"idCardNumber", ids[static_cast<std::size_t>(k % kWorkers)]},
-                    {"date", iso.substr(0, 10) + " " + iso.substr(11, 8)},
-                    {"direction", "01"},
-                    {"attendType", "001"}}}}};
+    json data = bench::AttendanceData(*workforce, key.project_code, counter->fetch_add(1));
     const auto form = standard::BuildRequest(*profile, *codec, key.app_id, "WorkerAttendance.Add", std::move(data),
                                              clock->Now(), s.nonce_prefix + std::to_string(++s.n));
     auto r = s.connection->Post(key.target, "application/x-www-form-urlencoded", standard::EncodeForm(form));
@@ -167,6 +155,9 @@ struct Attendance {
       serial = a["data"].value("requestSerialCode", "");
       return 1;
     }
+    // Every request is valid, so any other answer is news: the first one is shown.
+    static std::once_flag shown;
+    std::call_once(shown, [&] { std::fprintf(stderr, "first answer other than accepted: %s\n", r->body.c_str()); });
     return 0;
   }
 };
@@ -207,31 +198,11 @@ int Run(const std::string& kind, int seconds, int connections) {
     if (r["data"]["status"] != 20) throw std::runtime_error(method + " async: " + r.dump());
     return json::parse(r["data"]["result"].get<std::string>());
   };
-  const long long team = write("Team.Add", {{"projectCode", key.project_code}, {"corpCode", key.corp_code},
-                                            {"corpName", key.corp_name}, {"teamName", "压测班组"}})["teamSysNo"];
-  std::vector<std::string> ids;
-  for (int i = 0; i < kWorkers; ++i) ids.push_back(app::FictitiousIdNumber(1000 + static_cast<unsigned>(i) * 7919));
-  const Instant entered = clock.Now() - std::chrono::days(29);
-  json entries = json::array();
-  for (int batch = 0; batch < kWorkers / 5; ++batch) {
-    json list = json::array();
-    for (int i = batch * 5; i < batch * 5 + 5; ++i) {
-      list.push_back({{"workerName", "工人" + std::to_string(i)}, {"isTeamLeader", 0}, {"idCardType", "01"},
-                      {"idCardNumber", ids[i]}, {"workType", "020"}, {"workRole", 20}, {"nation", "汉"},
-                      {"address", "广州"}, {"headImage", app::SamplePhoto()}, {"cellPhone", "13800000000"},
-                      {"grantOrg", "广州市公安局"}});
-      entries.push_back({{"idCardType", "01"}, {"idCardNumber", ids[i]},
-                         {"date", FormatInstant(entered).substr(0, 10)}, {"type", "1"}});
-    }
-    write("ProjectWorker.Add", {{"projectCode", key.project_code}, {"corpCode", key.corp_code},
-                                {"corpName", key.corp_name}, {"teamSysNo", team}, {"teamName", "压测班组"},
-                                {"workerList", list}});
-  }
-  write("WorkerEntryExit.Add", {{"projectCode", key.project_code}, {"corpCode", key.corp_code},
-                                {"corpName", key.corp_name}, {"teamSysNo", team}, {"workerList", entries}});
+  const bench::Workforce workforce =
+      bench::PrepareWorkforce(write, key.project_code, key.corp_code, key.corp_name, clock.Now());
 
   std::atomic<long long> counter{0};
-  Attendance attendance{server.port, profile, &codec, key, team, ids, entered + std::chrono::hours(12), &counter, &clock};
+  Attendance attendance{server.port, profile, &codec, key, &workforce, &counter, &clock};
   const auto duration = std::chrono::seconds(seconds);
   // Warm up, then measure the no-op endpoint and the pipeline back to back.
   Load(connections, std::chrono::seconds(2), attendance);

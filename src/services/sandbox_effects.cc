@@ -7,6 +7,7 @@
 
 #include "services/sandbox_internal.h"
 #include "services/sandbox_service.h"
+#include "services/sandbox_statements.h"
 #include "storage/row.h"
 
 namespace liantiao::services::sandbox {
@@ -27,68 +28,56 @@ struct Obj {
 // The objects one key's traffic stored. Every statement is scoped by key_id.
 class Store {
  public:
-  Store(soci::session& sql, long long key_id, Instant now) : sql_(sql), key_(key_id), now_(ToUnix(now)) {}
+  Store(soci::session& sql, Statements& statements, long long key_id, Instant now)
+      : sql_(sql), statements_(statements), key_(key_id), now_(ToUnix(now)) {}
 
   // nullopt when an object with this natural key exists already.
   std::optional<long long> Insert(const std::string& kind, const std::string& natural_key,
                                   const std::string& subject, const std::string& attr,
                                   const std::string& event_day, const json& body) {
-    long long id = 0;
-    soci::indicator ind = soci::i_null;
-    const std::string text = Dump(body);
-    sql_ << "INSERT INTO sandbox_objects (key_id, kind, natural_key, subject, attr, event_day, body, created_at) "
-            "VALUES (:k, :kind, :nk, :s, :a, :d, :b, :t) ON CONFLICT (key_id, kind, natural_key) DO NOTHING "
-            "RETURNING id",
-        soci::use(key_), soci::use(kind), soci::use(natural_key), soci::use(subject), soci::use(attr),
-        soci::use(event_day), soci::use(text), soci::use(now_), soci::into(id, ind);
-    if (!sql_.got_data() || ind != soci::i_ok) return std::nullopt;
-    return id;
+    return statements_.InsertObject(key_, kind, natural_key, subject, attr, event_day, Dump(body), now_);
   }
 
   std::optional<Obj> Find(const std::string& kind, const std::string& natural_key) {
-    soci::rowset<soci::row> rows = (sql_.prepare << kSelect << "AND natural_key = :v", soci::use(key_),
-                                    soci::use(kind), soci::use(natural_key));
-    return First(rows);
+    auto o = statements_.FindObject(key_, kind, natural_key);
+    if (!o) return std::nullopt;
+    return Parsed(std::move(*o));
   }
   std::optional<Obj> FindId(const std::string& kind, long long id) {
-    soci::rowset<soci::row> rows =
-        (sql_.prepare << kSelect << "AND id = :v", soci::use(key_), soci::use(kind), soci::use(id));
-    return First(rows);
+    auto o = statements_.FindObjectById(key_, kind, id);
+    if (!o) return std::nullopt;
+    return Parsed(std::move(*o));
   }
   std::vector<Obj> BySubject(const std::string& kind, const std::string& subject) {
-    soci::rowset<soci::row> rows = (sql_.prepare << kSelect << "AND subject = :v ORDER BY event_day, id",
-                                    soci::use(key_), soci::use(kind), soci::use(subject));
-    return All(rows);
+    std::vector<Obj> out;
+    for (StoredObject& o : statements_.ObjectsOfSubject(key_, kind, subject)) out.push_back(Parsed(std::move(o)));
+    return out;
   }
+  // Queries page through a key's store now and then: not worth a prepared statement.
   std::pair<std::vector<Obj>, long long> Page(const std::string& kind, int offset, int limit) {
     long long total = 0;
     sql_ << "SELECT COUNT(*) FROM sandbox_objects WHERE key_id = :k AND kind = :kind", soci::use(key_),
         soci::use(kind), soci::into(total);
-    soci::rowset<soci::row> rows = (sql_.prepare << kSelect << "ORDER BY id LIMIT :l OFFSET :o", soci::use(key_),
-                                    soci::use(kind), soci::use(limit), soci::use(offset));
-    return {All(rows), total};
+    soci::rowset<soci::row> rows =
+        (sql_.prepare << "SELECT id, natural_key, subject, attr, event_day, body FROM sandbox_objects "
+                         "WHERE key_id = :k AND kind = :kind ORDER BY id LIMIT :l OFFSET :o",
+         soci::use(key_), soci::use(kind), soci::use(limit), soci::use(offset));
+    std::vector<Obj> out;
+    for (const soci::row& r : rows) {
+      out.push_back(Parsed({GetInt(r, 0), GetText(r, 1), GetText(r, 2), GetText(r, 3), GetText(r, 4), GetText(r, 5)}));
+    }
+    return {std::move(out), total};
   }
 
  private:
-  static constexpr const char* kSelect =
-      "SELECT id, natural_key, subject, attr, event_day, body FROM sandbox_objects WHERE key_id = :k AND kind = :kind ";
-
-  static std::vector<Obj> All(soci::rowset<soci::row>& rows) {
-    std::vector<Obj> out;
-    for (const soci::row& r : rows) out.push_back(Read(r));
+  static Obj Parsed(StoredObject o) {
+    Obj out{o.id, std::move(o.natural_key), std::move(o.subject), std::move(o.attr), std::move(o.event_day), json()};
+    out.body = json::parse(o.body, nullptr, false);
     return out;
-  }
-  static std::optional<Obj> First(soci::rowset<soci::row>& rows) {
-    for (const soci::row& r : rows) return Read(r);
-    return std::nullopt;
-  }
-  static Obj Read(const soci::row& r) {
-    Obj o{GetInt(r, 0), GetText(r, 1), GetText(r, 2), GetText(r, 3), GetText(r, 4), json()};
-    o.body = json::parse(GetText(r, 5), nullptr, false);
-    return o;
   }
 
   soci::session& sql_;
+  Statements& statements_;
   long long key_;
   long long now_;
 };
@@ -124,8 +113,8 @@ Refusal MakeRefusal(std::string rule, std::string path = {}, std::map<std::strin
 
 class Effects {
  public:
-  Effects(soci::session& sql, Context& ctx)
-      : ctx_(ctx), store_(sql, ctx.key.id, ctx.now), sql_(sql),
+  Effects(soci::session& sql, Statements& statements, Context& ctx)
+      : ctx_(ctx), store_(sql, statements, ctx.key.id, ctx.now), sql_(sql),
         identity_(IdentityOfKey(ctx.key.id, ctx.key.city_code, ctx.key.issued_at)) {}
 
   EffectResult Run() {
@@ -440,6 +429,8 @@ class Effects {
 
 }  // namespace
 
-EffectResult RunEffect(soci::session& sql, Context& ctx) { return Effects(sql, ctx).Run(); }
+EffectResult RunEffect(soci::session& sql, Statements& statements, Context& ctx) {
+  return Effects(sql, statements, ctx).Run();
+}
 
 }  // namespace liantiao::services::sandbox

@@ -57,7 +57,10 @@ struct EffectResult {
   std::vector<std::string> tags;
 };
 
-EffectResult RunEffect(soci::session& sql, Context& ctx);
+class Statements;  // sandbox_statements.h
+
+// `statements` are those of the connection `sql` (storage::Database::Local).
+EffectResult RunEffect(soci::session& sql, Statements& statements, Context& ctx);
 
 std::string MaskText(std::string text);  // ID-like numbers in free text
 std::string Dump(const json& value);     // JSON text; invalid UTF-8 replaced, never thrown

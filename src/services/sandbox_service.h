@@ -13,6 +13,7 @@
 #include "services/deps.h"
 #include "standard/conformance.h"
 #include "standard/profile.h"
+#include "storage/group_commit.h"
 
 namespace liantiao::services {
 
@@ -66,7 +67,7 @@ struct EvidenceQuery {
 // and the reviewer's fault scenarios.
 class SandboxService {
  public:
-  explicit SandboxService(Deps& deps) : deps_(deps) {}
+  explicit SandboxService(Deps& deps) : deps_(deps), writer_(deps.db) {}
 
   SandboxReply Handle(const SandboxCall& call);
 
@@ -89,6 +90,7 @@ class SandboxService {
     Instant until;
   };
   Deps& deps_;
+  storage::GroupCommit writer_;  // the requests' write transactions (step 8 of Handle)
   std::mutex cities_mu_;
   std::map<std::string, CachedCity> cities_;
 };

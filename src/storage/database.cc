@@ -7,6 +7,7 @@
 #include <mutex>
 #include <random>
 #include <regex>
+#include <stdexcept>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -252,11 +253,41 @@ Result<std::unique_ptr<Database>> Database::Open(const DbUrl& url, std::size_t p
   LT_RETURN_IF_ERROR(PrepareLocation(url));
   std::unique_ptr<Database> db(new Database(url.dialect, pool_size));
   db->pool_ = std::make_unique<soci::connection_pool>(pool_size);
+  db->locals_.resize(pool_size);
   for (std::size_t i = 0; i < pool_size; ++i) {
     LT_RETURN_IF_ERROR(OpenInto(db->pool_->at(i), url));
   }
   spdlog::info("database {} open with {} connection(s)", url.display, pool_size);
   return Result<std::unique_ptr<Database>>(std::move(db));
+}
+
+namespace {
+
+// A pooled connection held for one transaction. The pool's own session itself, not a
+// proxy session: statements kept in Database::Local are prepared on it and must not
+// refer to a session that ends with the transaction.
+class Lease {
+ public:
+  explicit Lease(soci::connection_pool& pool) : pool_(pool), position_(pool.lease()) {}
+  ~Lease() { pool_.give_back(position_); }
+  Lease(const Lease&) = delete;
+  Lease& operator=(const Lease&) = delete;
+  soci::session& session() { return pool_.at(position_); }
+  std::size_t position() const { return position_; }
+
+ private:
+  soci::connection_pool& pool_;
+  std::size_t position_;
+};
+
+}  // namespace
+
+std::size_t Database::PositionOf(const soci::session& s) const {
+  for (std::size_t i = 0; i < pool_size_; ++i) {
+    if (&pool_->at(i) == &s) return i;
+  }
+  // Local() outside Transact/Read: a bug of the caller.
+  throw std::logic_error("Database::Local on a session that is not one of the pool's");
 }
 
 Status Database::RunInTransaction(bool write, const std::function<Status(soci::session&)>& fn) {
@@ -270,7 +301,8 @@ Status Database::RunInTransaction(bool write, const std::function<Status(soci::s
   std::unique_lock<std::mutex> writer(sqlite_writer_, std::defer_lock);
   if (dialect_ == Dialect::kSqlite && write) writer.lock();
   for (int attempt = 0;; ++attempt) {
-    soci::session s(*pool_);  // leases a connection; the destructor gives it back
+    Lease lease(*pool_);
+    soci::session& s = lease.session();
     bool begun = false;
     try {
       s << begin;
@@ -293,6 +325,9 @@ Status Database::RunInTransaction(bool write, const std::function<Status(soci::s
           spdlog::debug("rollback after failure: {}", rollback_error.what());
         }
       }
+      // Statements kept for this connection may be mid-step or belong to a broken
+      // connection; they are prepared again on next use.
+      locals_[lease.position()].clear();
       if (!s.is_connected()) {
         try {
           s.reconnect();
@@ -322,8 +357,52 @@ Status Database::RunInTransaction(bool write, const std::function<Status(soci::s
         } catch (const std::exception&) {
         }
       }
+      locals_[lease.position()].clear();
       throw;
     }
+  }
+}
+
+Result<std::vector<Status>> Database::TransactBatch(std::span<const Unit> units) {
+  // No savepoint per unit: a savepoint costs two more statements per unit (two round
+  // trips on PostgreSQL), and units fail rarely (a refused request is a unit that
+  // succeeds). A unit that fails rolls the transaction back instead, and the batch runs
+  // again without it, so the units before it run twice; units must allow that anyway,
+  // since a conflict runs the whole batch again.
+  std::vector<Status> results(units.size(), OkStatus());
+  std::vector<bool> dropped(units.size(), false);
+  for (;;) {
+    std::optional<std::size_t> failed;
+    Status st = RunInTransaction(true, [&](soci::session& s) -> Status {
+      failed.reset();  // a conflict runs this again from the start
+      for (std::size_t i = 0; i < units.size(); ++i) {
+        if (dropped[i]) continue;
+        Status r = OkStatus();
+        try {
+          r = units[i](s);
+        } catch (const std::exception& e) {
+          const Failure failure = Classify(e);
+          // A conflict is the whole transaction's: RunInTransaction runs it again.
+          if (failure == Failure::kRetry) throw;
+          results[i] = failure == Failure::kUnique ? MakeError(ErrorCode::kAlreadyExists)
+                                                   : MakeError(ErrorCode::kDatabaseError);
+          failed = i;
+          throw;  // RunInTransaction rolls back, logs, and drops the connection's statements
+        }
+        if (!r.ok()) {
+          results[i] = std::move(r);
+          failed = i;
+          return results[i];  // rolls back
+        }
+      }
+      return OkStatus();
+    });
+    if (failed) {
+      dropped[*failed] = true;
+      continue;
+    }
+    if (!st.ok()) return st.take_error();
+    return results;
   }
 }
 

@@ -7,6 +7,9 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <typeindex>
+#include <unordered_map>
+#include <vector>
 
 #include <soci/soci.h>
 
@@ -55,6 +58,24 @@ class Database {
   template <typename T>
   Result<T> Read(const std::function<Result<T>(soci::session&)>& fn);
 
+  // Several units of work in one transaction (group commit), in order. A unit that
+  // returns an error or throws gets that error (as Transact would give it) in its slot
+  // of the result and nothing of it is kept, while the others are: the transaction is
+  // rolled back and run again without it, so the units before it run twice. Returns
+  // the per-unit statuses when the transaction committed; when BEGIN or COMMIT fails,
+  // that error, and nothing of any unit is kept. Conflicts (SQLITE_BUSY, 40001/40P01),
+  // in a unit or at COMMIT, run the whole batch again, as Transact does. Units must
+  // therefore give the same effect when run again.
+  using Unit = std::function<Status(soci::session&)>;
+  Result<std::vector<Status>> TransactBatch(std::span<const Unit> units);
+
+  // State that lives as long as the pooled connection `s` it belongs to, such as
+  // statements prepared once and executed by many transactions: a T constructed from
+  // `s` on first use. Only within Transact/Read/TransactBatch on that `s`; the lease
+  // makes it exclusive, so no lock. Dropped with the connection after any failure.
+  template <typename T>
+  T& Local(soci::session& s);
+
   // Applies the embedded migrations (db/migrations/*.sql) not yet applied, in order,
   // each in its own transaction, recorded in schema_migrations. Safe to run from two
   // processes at once.
@@ -67,12 +88,24 @@ class Database {
   template <typename T>
   Result<T> Run(bool write, const std::function<Result<T>(soci::session&)>& fn);
   Status RunInTransaction(bool write, const std::function<Status(soci::session&)>& fn);
+  std::size_t PositionOf(const soci::session& s) const;
+
+  using Locals = std::unordered_map<std::type_index, std::shared_ptr<void>>;
 
   Dialect dialect_;
   std::size_t pool_size_;
   std::unique_ptr<soci::connection_pool> pool_;
-  std::mutex sqlite_writer_;  // see RunInTransaction
+  std::vector<Locals> locals_;  // by pool position; declared after pool_, destroyed first
+  std::mutex sqlite_writer_;    // see RunInTransaction
 };
+
+template <typename T>
+T& Database::Local(soci::session& s) {
+  Locals& locals = locals_[PositionOf(s)];
+  auto it = locals.find(std::type_index(typeid(T)));
+  if (it == locals.end()) it = locals.emplace(std::type_index(typeid(T)), std::make_shared<T>(s)).first;
+  return *static_cast<T*>(it->second.get());
+}
 
 template <typename T>
 Result<T> Database::Run(bool write, const std::function<Result<T>(soci::session&)>& fn) {

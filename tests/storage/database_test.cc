@@ -215,7 +215,10 @@ class DatabaseTest : public ::testing::TestWithParam<std::string> {
        "  data {{BLOB}}\n"
        ");\n"
        "CREATE TABLE counters (name TEXT PRIMARY KEY, n {{BIGINT}} NOT NULL);\n"
-       "INSERT INTO counters (name, n) VALUES ('c', 0);\n"},
+       "INSERT INTO counters (name, n) VALUES ('c', 0);\n"
+       // A child without its parent fails only at COMMIT: a way to make COMMIT fail.
+       "CREATE TABLE parents (id {{BIGINT}} PRIMARY KEY);\n"
+       "CREATE TABLE children (parent {{BIGINT}} REFERENCES parents(id) DEFERRABLE INITIALLY DEFERRED);\n"},
   };
 
   std::optional<testing::TestDatabase> tdb_;  // outlives db_ (declared first)
@@ -374,6 +377,96 @@ TEST_P(DatabaseTest, ConcurrentWriteTransactionsAllSucceed) {
     // SQLite serialises writers (BEGIN IMMEDIATE), so no update was lost.
     EXPECT_EQ(Count("SELECT n FROM counters WHERE name = 'c'"), kThreads * kPerThread);
   }
+}
+
+Database::Unit Insert(const std::string& name) {
+  return [name](soci::session& s) -> Status {
+    s << "INSERT INTO items (name) VALUES (:name)", soci::use(name);
+    return OkStatus();
+  };
+}
+
+TEST_P(DatabaseTest, BatchUnitsRunInOrderInOneTransaction) {
+  long long seen_by_second = -1;
+  const std::vector<Database::Unit> units = {
+      Insert("a"),
+      [&](soci::session& s) -> Status {
+        s << "SELECT COUNT(*) FROM items WHERE name = 'a'", soci::into(seen_by_second);
+        return OkStatus();
+      },
+  };
+  auto r = db_->TransactBatch(units);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->size(), 2u);
+  EXPECT_TRUE((*r)[0].ok());
+  EXPECT_TRUE((*r)[1].ok());
+  EXPECT_EQ(seen_by_second, 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM items"), 1);
+}
+
+TEST_P(DatabaseTest, BatchUnitThatFailsIsRolledBackAlone) {
+  const std::vector<Database::Unit> units = {
+      Insert("a"),
+      [](soci::session& s) -> Status {  // an error result
+        s << "INSERT INTO items (name) VALUES ('b')";
+        return MakeError(ErrorCode::kInvalidField);
+      },
+      [](soci::session& s) -> Status {  // a failing statement (aborts the transaction on PG)
+        s << "INSERT INTO items (name) VALUES ('c')";
+        s << "INSERT INTO no_such_table (v) VALUES (1)";
+        return OkStatus();
+      },
+      Insert("a"),  // unique violation
+      Insert("d"),
+  };
+  auto r = db_->TransactBatch(units);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE((*r)[0].ok());
+  EXPECT_EQ((*r)[1].error().code, ErrorCode::kInvalidField);
+  EXPECT_EQ((*r)[2].error().code, ErrorCode::kDatabaseError);
+  EXPECT_EQ((*r)[3].error().code, ErrorCode::kAlreadyExists);
+  EXPECT_TRUE((*r)[4].ok());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM items"), 2);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM items WHERE name IN ('a', 'd')"), 2);
+}
+
+TEST_P(DatabaseTest, BatchWhoseCommitFailsKeepsNothing) {
+  const std::vector<Database::Unit> units = {
+      Insert("a"),
+      [](soci::session& s) -> Status {
+        s << "INSERT INTO children (parent) VALUES (42)";
+        return OkStatus();
+      },
+  };
+  auto r = db_->TransactBatch(units);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kDatabaseError);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM items"), 0);
+  EXPECT_TRUE(InsertItem("b").ok()) << "the connection went back clean";
+}
+
+// Counts its constructions: Local's state per connection.
+struct Probe {
+  explicit Probe(soci::session&) { ++made; }
+  static inline int made = 0;
+};
+
+TEST_P(DatabaseTest, LocalStateLivesWithItsConnectionUntilAFailure) {
+  Probe::made = 0;
+  auto use = [&](bool fail) {
+    return db_->Transact<Ok>([&](soci::session& s) -> Status {
+      db_->Local<Probe>(s);
+      if (fail) throw std::runtime_error("boom");
+      return OkStatus();
+    });
+  };
+  // One thread, one transaction at a time: always the pool's first free connection.
+  ASSERT_TRUE(use(false).ok());
+  ASSERT_TRUE(use(false).ok());
+  EXPECT_EQ(Probe::made, 1);
+  EXPECT_FALSE(use(true).ok());
+  ASSERT_TRUE(use(false).ok());
+  EXPECT_EQ(Probe::made, 2) << "made again after the failure dropped it";
 }
 
 TEST_P(DatabaseTest, TwoDatabasesMigratingAtOnceApplyOnce) {

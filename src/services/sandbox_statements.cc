@@ -1,0 +1,217 @@
+#include "services/sandbox_statements.h"
+
+namespace liantiao::services::sandbox {
+
+namespace {
+
+// Steps a statement to its end. SQLite would otherwise keep a statement that returned
+// its one row running until its next execution, holding that connection's read
+// snapshot open across transactions.
+void Finish(soci::statement& st) {
+  while (st.fetch()) {
+  }
+}
+
+// Executes and reads the first row; the rest of the statement is finished.
+bool ExecuteOne(soci::statement& st) {
+  const bool got = st.execute(true);
+  if (got) Finish(st);
+  return got;
+}
+
+}  // namespace
+
+Statements::KeyQuery::KeyQuery(soci::session& sql)
+    : st((sql.prepare << "SELECT id, application_id, city_code, profile, secret_sealed, issued_at, "
+                         "expires_at, "
+                         "revoked_at FROM test_keys WHERE app_key = :k",
+          soci::use(app_key), soci::into(id), soci::into(application_id), soci::into(city_code),
+          soci::into(profile), soci::into(secret), soci::into(issued_at), soci::into(expires_at),
+          soci::into(revoked_at, revoked))) {}
+
+Statements::FaultsQuery::FaultsQuery(soci::session& sql)
+    : st((sql.prepare
+              << "SELECT scenario, enabled, armed FROM sandbox_faults WHERE application_id = :a",
+          soci::use(application_id), soci::into(scenario), soci::into(enabled),
+          soci::into(armed))) {}
+
+Statements::NonceInsert::NonceInsert(soci::session& sql)
+    : st((sql.prepare << "INSERT INTO sandbox_nonces (key_id, nonce, seen_at) VALUES (:k, :n, :t) "
+                         "ON CONFLICT (key_id, nonce) DO NOTHING RETURNING nonce",
+          soci::use(key_id), soci::use(nonce), soci::use(seen_at), soci::into(inserted, got))) {}
+
+Statements::ObjectInsert::ObjectInsert(soci::session& sql)
+    : st((sql.prepare << "INSERT INTO sandbox_objects (key_id, kind, natural_key, subject, attr, "
+                         "event_day, body, "
+                         "created_at) VALUES (:k, :kind, :nk, :s, :a, :d, :b, :t) "
+                         "ON CONFLICT (key_id, kind, natural_key) DO NOTHING RETURNING id",
+          soci::use(key_id), soci::use(kind), soci::use(natural_key), soci::use(subject),
+          soci::use(attr), soci::use(event_day), soci::use(body), soci::use(created_at),
+          soci::into(id, got))) {}
+
+Statements::ObjectQuery::ObjectQuery(soci::session& sql, const std::string& condition, bool by_id)
+    : st(sql) {
+  st.exchange(soci::use(key_id, "k"));
+  st.exchange(soci::use(kind, "kind"));
+  if (by_id) {
+    st.exchange(soci::use(id_value, "v"));
+  } else {
+    st.exchange(soci::use(text_value, "v"));
+  }
+  st.exchange(soci::into(row.id));
+  st.exchange(soci::into(row.natural_key));
+  st.exchange(soci::into(row.subject));
+  st.exchange(soci::into(row.attr));
+  st.exchange(soci::into(row.event_day));
+  st.exchange(soci::into(row.body));
+  st.alloc();
+  st.prepare(
+      "SELECT id, natural_key, subject, attr, event_day, body FROM sandbox_objects "
+      "WHERE key_id = :k AND kind = :kind AND " +
+      condition);
+  st.define_and_bind();
+}
+
+Statements::SerialInsert::SerialInsert(soci::session& sql)
+    : st((sql.prepare << "INSERT INTO sandbox_serials (serial, key_id, method, status, result, "
+                         "pending_polls, created_at) VALUES (:s, :k, :m, :st, :r, :p, :c) "
+                         "ON CONFLICT (serial) DO NOTHING RETURNING serial",
+          soci::use(serial), soci::use(key_id), soci::use(method), soci::use(status),
+          soci::use(result), soci::use(pending_polls), soci::use(created_at),
+          soci::into(inserted, got))) {}
+
+Statements::EvidenceInsert::EvidenceInsert(soci::session& sql)
+    : st((sql.prepare << "INSERT INTO sandbox_evidence (application_id, key_id, city_code, "
+                         "received_at, method, "
+                         "outcome, code, error, rule_path, message, latency_us, tags, serial, "
+                         "data_digest, request, "
+                         "response) VALUES (:a, :k, :c, :t, :m, :o, :code, :e, :p, :msg, :l, "
+                         ":tags, :s, :d, :req, "
+                         ":resp) RETURNING id",
+          soci::use(row.application_id), soci::use(row.key_id), soci::use(row.city_code),
+          soci::use(row.received_at), soci::use(row.method), soci::use(row.outcome),
+          soci::use(row.code), soci::use(row.error), soci::use(row.rule_path),
+          soci::use(row.message), soci::use(row.latency_us), soci::use(row.tags),
+          soci::use(row.serial), soci::use(row.data_digest), soci::use(row.request),
+          soci::use(row.response), soci::into(id))) {}
+
+Statements::Statements(soci::session& sql)
+    : key_(sql),
+      faults_(sql),
+      nonce_(sql),
+      object_insert_(sql),
+      object_by_natural_key_(sql, "natural_key = :v", false),
+      object_by_id_(sql, "id = :v", true),
+      objects_by_subject_(sql, "subject = :v ORDER BY event_day, id", false),
+      serial_(sql),
+      evidence_(sql) {}
+
+std::optional<KeyRow> Statements::Key(const std::string& app_key) {
+  key_.app_key = app_key;
+  if (!ExecuteOne(key_.st)) return std::nullopt;
+  KeyRow k;
+  k.id = key_.id;
+  k.application_id = key_.application_id;
+  k.city_code = key_.city_code;
+  k.profile = key_.profile;
+  k.secret = key_.secret;
+  k.issued_at = FromUnix(key_.issued_at);
+  k.expires_at = FromUnix(key_.expires_at);
+  k.revoked = key_.revoked == soci::i_ok;
+  k.app_key = app_key;
+  return k;
+}
+
+FaultState Statements::Faults(long long application_id) {
+  FaultState f;
+  faults_.application_id = application_id;
+  for (bool more = faults_.st.execute(true); more; more = faults_.st.fetch()) {
+    const bool on = faults_.enabled != 0, armed = faults_.armed != 0;
+    if (faults_.scenario == "delay_async") f.delay_async = on;
+    if (faults_.scenario == "rate_limit_once") f.rate_limit = on && armed;
+    if (faults_.scenario == "server_error_once") f.server_error = on && armed;
+  }
+  return f;
+}
+
+bool Statements::InsertNonce(long long key_id, const std::string& nonce, long long seen_at) {
+  nonce_.key_id = key_id;
+  nonce_.nonce = nonce;
+  nonce_.seen_at = seen_at;
+  nonce_.got = soci::i_null;
+  return ExecuteOne(nonce_.st) && nonce_.got == soci::i_ok;
+}
+
+std::optional<long long> Statements::InsertObject(long long key_id, const std::string& kind,
+                                                  const std::string& natural_key,
+                                                  const std::string& subject,
+                                                  const std::string& attr,
+                                                  const std::string& event_day,
+                                                  const std::string& body, long long created_at) {
+  ObjectInsert& q = object_insert_;
+  q.key_id = key_id;
+  q.kind = kind;
+  q.natural_key = natural_key;
+  q.subject = subject;
+  q.attr = attr;
+  q.event_day = event_day;
+  q.body = body;
+  q.created_at = created_at;
+  q.got = soci::i_null;
+  if (!ExecuteOne(q.st) || q.got != soci::i_ok) return std::nullopt;
+  return q.id;
+}
+
+std::optional<StoredObject> Statements::FindObject(long long key_id, const std::string& kind,
+                                                   const std::string& natural_key) {
+  ObjectQuery& q = object_by_natural_key_;
+  q.key_id = key_id;
+  q.kind = kind;
+  q.text_value = natural_key;
+  if (!ExecuteOne(q.st)) return std::nullopt;
+  return q.row;
+}
+
+std::optional<StoredObject> Statements::FindObjectById(long long key_id, const std::string& kind,
+                                                       long long id) {
+  ObjectQuery& q = object_by_id_;
+  q.key_id = key_id;
+  q.kind = kind;
+  q.id_value = id;
+  if (!ExecuteOne(q.st)) return std::nullopt;
+  return q.row;
+}
+
+std::vector<StoredObject> Statements::ObjectsOfSubject(long long key_id, const std::string& kind,
+                                                       const std::string& subject) {
+  ObjectQuery& q = objects_by_subject_;
+  q.key_id = key_id;
+  q.kind = kind;
+  q.text_value = subject;
+  std::vector<StoredObject> out;
+  for (bool more = q.st.execute(true); more; more = q.st.fetch()) out.push_back(q.row);
+  return out;
+}
+
+bool Statements::InsertSerial(const std::string& serial, long long key_id,
+                              const std::string& method, int status, const std::string& result,
+                              int pending_polls, long long created_at) {
+  serial_.serial = serial;
+  serial_.key_id = key_id;
+  serial_.method = method;
+  serial_.status = status;
+  serial_.result = result;
+  serial_.pending_polls = pending_polls;
+  serial_.created_at = created_at;
+  serial_.got = soci::i_null;
+  return ExecuteOne(serial_.st) && serial_.got == soci::i_ok;
+}
+
+long long Statements::InsertEvidence(const EvidenceRow& row) {
+  evidence_.row = row;
+  evidence_.id = 0;
+  ExecuteOne(evidence_.st);
+  return evidence_.id;
+}
+
+}  // namespace liantiao::services::sandbox

@@ -1,0 +1,129 @@
+#pragma once
+
+// The statements every sandbox request runs, prepared once per pooled connection
+// (storage::Database::Local) and executed again with new values. Through SOCI's
+// one-shot `session << …` SQLite parsed each of them again for every request, a third
+// of a request's time when profiled. Rare statements (queries of the store, the
+// fault switches' updates) stay one-shot where they are used.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <soci/soci.h>
+
+#include "services/sandbox_internal.h"
+
+namespace liantiao::services::sandbox {
+
+struct FaultState {
+  bool delay_async = false, rate_limit = false, server_error = false;
+};
+
+// One object of a key's store (sandbox_objects), its body still JSON text.
+struct StoredObject {
+  long long id = 0;
+  std::string natural_key, subject, attr, event_day, body;
+};
+
+// One row of sandbox_evidence.
+struct EvidenceRow {
+  long long application_id = 0, key_id = 0;
+  std::string city_code;
+  long long received_at = 0;
+  std::string method, outcome, code, error, rule_path, message;
+  long long latency_us = 0;
+  std::string tags, serial, data_digest, request, response;
+};
+
+class Statements {
+ public:
+  explicit Statements(soci::session& sql);
+  Statements(const Statements&) = delete;
+  Statements& operator=(const Statements&) = delete;
+
+  std::optional<KeyRow> Key(const std::string& app_key);  // secret still sealed
+  FaultState Faults(long long application_id);
+  // False when the key used this nonce before.
+  bool InsertNonce(long long key_id, const std::string& nonce, long long seen_at);
+  // nullopt when the key already has an object of this kind and natural key.
+  std::optional<long long> InsertObject(long long key_id, const std::string& kind,
+                                        const std::string& natural_key, const std::string& subject,
+                                        const std::string& attr, const std::string& event_day,
+                                        const std::string& body, long long created_at);
+  std::optional<StoredObject> FindObject(long long key_id, const std::string& kind,
+                                         const std::string& natural_key);
+  std::optional<StoredObject> FindObjectById(long long key_id, const std::string& kind,
+                                             long long id);
+  // Ordered by event_day, then id.
+  std::vector<StoredObject> ObjectsOfSubject(long long key_id, const std::string& kind,
+                                             const std::string& subject);
+  // False when the serial is taken already.
+  bool InsertSerial(const std::string& serial, long long key_id, const std::string& method,
+                    int status, const std::string& result, int pending_polls, long long created_at);
+  long long InsertEvidence(const EvidenceRow& row);  // its id
+
+ private:
+  // The bound variables of each statement, declared before the statement that binds
+  // them by reference; the object is never moved (Database::Local keeps it in place).
+  struct KeyQuery {
+    explicit KeyQuery(soci::session& sql);
+    std::string app_key, city_code, profile, secret;
+    long long id = 0, application_id = 0, issued_at = 0, expires_at = 0, revoked_at = 0;
+    soci::indicator revoked = soci::i_null;
+    soci::statement st;
+  };
+  struct FaultsQuery {
+    explicit FaultsQuery(soci::session& sql);
+    long long application_id = 0, enabled = 0, armed = 0;
+    std::string scenario;
+    soci::statement st;
+  };
+  struct NonceInsert {
+    explicit NonceInsert(soci::session& sql);
+    long long key_id = 0, seen_at = 0;
+    std::string nonce, inserted;
+    soci::indicator got = soci::i_null;
+    soci::statement st;
+  };
+  struct ObjectInsert {
+    explicit ObjectInsert(soci::session& sql);
+    long long key_id = 0, created_at = 0, id = 0;
+    std::string kind, natural_key, subject, attr, event_day, body;
+    soci::indicator got = soci::i_null;
+    soci::statement st;
+  };
+  // SELECT of sandbox_objects by key, kind and one more column, `:v`: the id when
+  // `by_id`, else text.
+  struct ObjectQuery {
+    ObjectQuery(soci::session& sql, const std::string& condition, bool by_id);
+    long long key_id = 0, id_value = 0;
+    std::string kind, text_value;
+    StoredObject row;
+    soci::statement st;
+  };
+  struct SerialInsert {
+    explicit SerialInsert(soci::session& sql);
+    std::string serial, method, result, inserted;
+    soci::indicator got = soci::i_null;
+    long long key_id = 0, created_at = 0;
+    int status = 0, pending_polls = 0;
+    soci::statement st;
+  };
+  struct EvidenceInsert {
+    explicit EvidenceInsert(soci::session& sql);
+    EvidenceRow row;
+    long long id = 0;
+    soci::statement st;
+  };
+
+  KeyQuery key_;
+  FaultsQuery faults_;
+  NonceInsert nonce_;
+  ObjectInsert object_insert_;
+  ObjectQuery object_by_natural_key_, object_by_id_, objects_by_subject_;
+  SerialInsert serial_;
+  EvidenceInsert evidence_;
+};
+
+}  // namespace liantiao::services::sandbox

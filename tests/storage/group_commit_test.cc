@@ -1,0 +1,189 @@
+#include "storage/group_commit.h"
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "storage/migrations.h"
+#include "testing/test_database.h"
+
+namespace liantiao::storage {
+namespace {
+
+class GroupCommitTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    tdb_.emplace(testing::TestDatabase::Create(GetParam()));
+    auto db = Database::Open(*ParseDbUrl(tdb_->url()), 4);
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    db_ = std::move(*db);
+    ASSERT_TRUE(db_->Migrate(kSchema).ok());
+    writer_.emplace(*db_);
+  }
+
+  long long Count(const std::string& sql) {
+    auto n = db_->Read<long long>([&](soci::session& s) -> Result<long long> {
+      long long count = 0;
+      s << sql, soci::into(count);
+      return count;
+    });
+    return n.ok() ? *n : -1;
+  }
+
+  struct Ran {
+    std::string name;
+    std::thread::id thread;
+    std::size_t still_queued;  // callers left waiting while this unit ran
+  };
+
+  // Inserts `name` and records how it ran, in the order units ran.
+  Database::Unit Insert(const std::string& name) {
+    return [this, name](soci::session& s) -> Status {
+      s << "INSERT INTO nonces (nonce) VALUES (:n)", soci::use(name);
+      const std::size_t queued = writer_->Queued();
+      std::lock_guard lock(mu_);
+      ran_.push_back({name, std::this_thread::get_id(), queued});
+      return OkStatus();
+    };
+  }
+
+  // Runs `units` through the writer as one batch, in this order: a first caller holds
+  // the writer until all of them are queued behind it. Returns their statuses.
+  std::vector<Status> RunAsOneBatch(const std::vector<Database::Unit>& units) {
+    std::atomic<bool> holding{false}, release{false};
+    std::thread holder([&] {
+      Status st = writer_->Run([&](soci::session&) -> Status {
+        holding = true;
+        while (!release.load()) std::this_thread::yield();
+        return OkStatus();
+      });
+      EXPECT_TRUE(st.ok());
+    });
+    while (!holding.load()) std::this_thread::yield();
+    std::vector<std::optional<Status>> statuses(units.size());
+    std::vector<std::thread> callers;
+    for (std::size_t i = 0; i < units.size(); ++i) {
+      callers.emplace_back([&, i] { statuses[i] = writer_->Run(units[i]); });
+      while (writer_->Queued() < i + 1) std::this_thread::yield();  // arrival order fixed
+    }
+    release = true;
+    holder.join();
+    for (auto& t : callers) t.join();
+    std::vector<Status> out;
+    for (auto& st : statuses) out.push_back(std::move(*st));
+    return out;
+  }
+
+  static constexpr Migration kSchema[] = {
+      {"0001_nonces",
+       "CREATE TABLE nonces (nonce TEXT PRIMARY KEY);\n"
+       "CREATE TABLE parents (id {{BIGINT}} PRIMARY KEY);\n"
+       "CREATE TABLE children (parent {{BIGINT}} REFERENCES parents(id) DEFERRABLE INITIALLY "
+       "DEFERRED);\n"},
+  };
+
+  std::optional<testing::TestDatabase> tdb_;
+  std::unique_ptr<Database> db_;
+  std::optional<GroupCommit> writer_;
+  std::mutex mu_;
+  std::vector<Ran> ran_;
+};
+
+TEST_P(GroupCommitTest, ALoneCallerCommitsItsUnit) {
+  ASSERT_TRUE(writer_->Run(Insert("a")).ok());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM nonces"), 1);
+  EXPECT_EQ(writer_->Queued(), 0u);
+}
+
+TEST_P(GroupCommitTest, WaitingCallersShareOneTransactionInArrivalOrder) {
+  // The holder's unit ran alone; the three callers that queued behind it form the next batch.
+  const auto statuses = RunAsOneBatch({Insert("a"), Insert("b"), Insert("c")});
+  for (const auto& st : statuses) EXPECT_TRUE(st.ok());
+  ASSERT_EQ(ran_.size(), 3u);
+  EXPECT_EQ(ran_[0].name, "a");
+  EXPECT_EQ(ran_[1].name, "b");
+  EXPECT_EQ(ran_[2].name, "c");
+  // A batch runs on the thread of whichever caller took it, and took every waiting caller.
+  EXPECT_EQ(ran_[1].thread, ran_[0].thread);
+  EXPECT_EQ(ran_[2].thread, ran_[0].thread);
+  EXPECT_EQ(ran_[0].still_queued, 0u);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM nonces"), 3);
+}
+
+TEST_P(GroupCommitTest, OneRefusedUnitDoesNotAffectTheOthers) {
+  const auto statuses = RunAsOneBatch({Insert("a"),
+                                       [](soci::session& s) -> Status {
+                                         s << "INSERT INTO nonces (nonce) VALUES ('refused')";
+                                         return MakeError(ErrorCode::kInvalidField);
+                                       },
+                                       Insert("c")});
+  EXPECT_TRUE(statuses[0].ok());
+  EXPECT_EQ(statuses[1].error().code, ErrorCode::kInvalidField);
+  EXPECT_TRUE(statuses[2].ok());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM nonces"), 2);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM nonces WHERE nonce = 'refused'"), 0);
+}
+
+TEST_P(GroupCommitTest, ADuplicateNonceInOneBatchIsCaught) {
+  const auto statuses = RunAsOneBatch({Insert("n1"), Insert("n1"), Insert("n2")});
+  EXPECT_TRUE(statuses[0].ok());
+  EXPECT_EQ(statuses[1].error().code, ErrorCode::kAlreadyExists);
+  EXPECT_TRUE(statuses[2].ok());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM nonces"), 2);
+}
+
+TEST_P(GroupCommitTest, ACommitFailureAnswersEveryMemberWithAnError) {
+  const auto statuses = RunAsOneBatch({Insert("a"),
+                                       [](soci::session& s) -> Status {
+                                         s << "INSERT INTO children (parent) VALUES (42)";
+                                         return OkStatus();
+                                       },
+                                       Insert("c")});
+  for (const auto& st : statuses) {
+    ASSERT_FALSE(st.ok());
+    EXPECT_EQ(st.error().code, ErrorCode::kDatabaseError);
+  }
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM nonces"), 0);
+  // The writer goes on.
+  EXPECT_TRUE(writer_->Run(Insert("d")).ok());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM nonces"), 1);
+}
+
+TEST_P(GroupCommitTest, AUnitThrowingANonStandardExceptionFailsItsBatchWithoutHanging) {
+  const auto statuses = RunAsOneBatch({Insert("a"),
+                                       [](soci::session&) -> Status {
+                                         throw 42;  // not a std::exception
+                                       },
+                                       Insert("c")});
+  for (const auto& st : statuses) {
+    ASSERT_FALSE(st.ok());
+    EXPECT_EQ(st.error().code, ErrorCode::kInternal);
+  }
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM nonces"), 0);
+  EXPECT_TRUE(writer_->Run(Insert("d")).ok());
+}
+
+TEST_P(GroupCommitTest, ABatchIsAtMostMaxBatchUnits) {
+  writer_.emplace(*db_, 2);
+  const auto statuses = RunAsOneBatch({Insert("a"), Insert("b"), Insert("c")});
+  for (const auto& st : statuses) EXPECT_TRUE(st.ok());
+  ASSERT_EQ(ran_.size(), 3u);
+  EXPECT_EQ(ran_[0].name, "a");
+  EXPECT_EQ(ran_[2].name, "c");
+  EXPECT_EQ(ran_[1].thread, ran_[0].thread);
+  EXPECT_EQ(ran_[0].still_queued, 1u) << "c waited for the next batch";
+  EXPECT_EQ(ran_[2].still_queued, 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Dialects, GroupCommitTest,
+                         ::testing::ValuesIn(liantiao::testing::TestDatabaseKinds()),
+                         [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
+
+}  // namespace
+}  // namespace liantiao::storage
