@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include "app/device.h"
@@ -186,14 +188,19 @@ TEST_P(DeviceTest, ReportAsJsonAndPdf) {
   ASSERT_EQ(pdf.status, 200);
   EXPECT_EQ(pdf.header("content-type"), "application/pdf");
   ASSERT_EQ(pdf.body.rfind("%PDF-", 0), 0u);
-  const std::string path = ::testing::TempDir() + "/report_" + std::to_string(key_.application_id) + ".pdf";
+  // The process id keeps the SQLite and PostgreSQL runs of this test, which ctest may
+  // run at the same time with the same application id, off each other's file.
+  const std::string path = ::testing::TempDir() + "/report_" + std::to_string(key_.application_id) + "_" +
+                           std::to_string(getpid()) + ".pdf";
   std::ofstream(path, std::ios::binary) << pdf.body;
   FILE* p = popen(("pdftotext -layout " + path + " - 2>&1").c_str(), "r");
   ASSERT_NE(p, nullptr);
   std::string text;
   char buf[4096];
   while (std::size_t n = fread(buf, 1, sizeof buf, p)) text.append(buf, n);
-  ASSERT_EQ(pclose(p), 0) << "pdftotext failed (scripts/bootstrap installs poppler-utils): " << text;
+  const int status = pclose(p);
+  std::remove(path.c_str());
+  ASSERT_EQ(status, 0) << "pdftotext failed (scripts/bootstrap installs poppler-utils): " << text;
   std::string compact;
   for (char c : text) {
     if (c != ' ') compact += c;

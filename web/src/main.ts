@@ -13,6 +13,8 @@ import './styles.css'
 const app = createApp(App)
 const pinia = createPinia()
 app.use(pinia)
+// Who is logged in is asked at once, in parallel with the first page's code.
+useSessionStore(pinia).restore().catch(() => undefined)
 const router = createAppRouter()
 app.use(router)
 

@@ -40,6 +40,11 @@ describe('history entries in Chinese', () => {
     expect(historyReason(history[4])).toBe('设置技术壁垒')
     expect(historyReason(history[5])).toBe('联调超期')
     expect(historyReason(entry(9, 'application', 'return', 'under_review', 'returned', '营业执照已过期'))).toBe('营业执照已过期')
+    const problems = JSON.stringify([{ material_id: 34, text: '复印件未盖章' }, { clause: '5.2', text: '签名错误' }])
+    expect(historyReason(entry(10, 'application', 'return', 'under_review', 'returned', problems))).toBe(
+      '1. 复印件未盖章；2. 5.2：签名错误',
+    )
+    expect(historyReason(entry(11, 'application', 'return', 'under_review', 'returned', '[不是 JSON'))).toBe('[不是 JSON')
   })
 
   it('colours entries by what happened', () => {

@@ -6,6 +6,15 @@ export function createAppRouter(): Router {
   const router = createRouter({ history: createWebHistory(), routes })
   router.beforeEach(async (to) => {
     const session = useSessionStore()
+    // The page's code starts loading while the session is checked, instead of after:
+    // the router only fetches lazy components once every guard has passed. A second
+    // import() of the same module is the same promise, so nothing loads twice.
+    for (const record of to.matched) {
+      const load = record.components?.default
+      if (typeof load === 'function' && !('setup' in load) && !('render' in load)) {
+        Promise.resolve((load as () => Promise<unknown>)()).catch(() => undefined)
+      }
+    }
     await session.restore().catch(() => undefined)
     if (to.meta.public) {
       return session.me && to.path === '/login' ? session.home : true

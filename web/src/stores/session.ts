@@ -13,6 +13,8 @@ export const HOME_OF_ROLE: Record<Role, string> = {
   admin: '/admin/users',
 }
 
+let restoring: Promise<void> | null = null
+
 export const useSessionStore = defineStore('session', {
   state: () => ({ me: null as Me | null, checked: false }),
   getters: {
@@ -23,16 +25,19 @@ export const useSessionStore = defineStore('session', {
   },
   actions: {
     // Asks the server who we are (the cookie may still hold a session after a reload).
-    async restore(): Promise<void> {
-      if (this.checked) return
-      try {
-        await this.refresh()
-      } catch (e) {
-        if (!(e instanceof ApiError) || e.status !== 401) throw e
-        this.me = null
-      } finally {
-        this.checked = true
-      }
+    // Called at start-up and by the router's guard: both share the one request.
+    restore(): Promise<void> {
+      if (this.checked) return Promise.resolve()
+      restoring ??= this.refresh()
+        .catch((e) => {
+          if (!(e instanceof ApiError) || e.status !== 401) throw e
+          this.me = null
+        })
+        .finally(() => {
+          this.checked = true
+          restoring = null
+        })
+      return restoring
     },
     async refresh(): Promise<void> {
       const me = await api.get<Me>('/me')

@@ -31,9 +31,26 @@ export function historyTransition(e: Entry): string | null {
 // alert's kind, a material's kind before its file name).
 const REASON_WORDS: Record<string, string> = { ...PATH_LABELS, ...CONDUCT_LABELS, ...ALERT_KIND_LABELS }
 
+// A return or a delay records its problem list as JSON ([{material_id?, clause?, text}]);
+// people read it as numbered sentences.
+function problemList(r: string): string | null {
+  if (!r.startsWith('[')) return null
+  try {
+    const list = JSON.parse(r)
+    if (!Array.isArray(list) || !list.length || !list.every((p) => p && typeof p.text === 'string')) return null
+    return list
+      .map((p: { text: string; clause?: string }, i: number) => `${i + 1}. ${p.clause ? `${p.clause}：` : ''}${p.text}`)
+      .join('；')
+  } catch {
+    return null
+  }
+}
+
 export function historyReason(e: Entry): string {
   const r = e.reason
   if (REASON_WORDS[r]) return REASON_WORDS[r]
+  const problems = problemList(r)
+  if (problems) return problems
   const m = /^([a-z_]+): ([\s\S]*)$/.exec(r)
   if (m && MATERIAL_KIND_LABELS[m[1]]) return `${MATERIAL_KIND_LABELS[m[1]]}：${m[2]}`
   return r
