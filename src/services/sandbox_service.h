@@ -1,11 +1,15 @@
 #pragma once
 
 #include <functional>
+#include <atomic>
+#include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <soci/soci.h>
@@ -16,6 +20,10 @@
 #include "storage/group_commit.h"
 
 namespace liantiao::services {
+
+namespace sandbox {
+struct KnownKey;  // sandbox_pipeline.cc
+}
 
 // The test project and contractor provisioned for a key, so that a vendor's device
 // can start at Team.Add. Derived from the key, so nothing needs storing.
@@ -84,6 +92,10 @@ class SandboxService {
 
  private:
   Result<std::pair<std::string, std::string>> CityProfile(const std::string& city_code);
+  // The key a request names, with its opened secret, its codec for the city's profile
+  // and its application's fault switches; null when no key has that app key.
+  Result<std::shared_ptr<const sandbox::KnownKey>> FindKey(const std::string& app_key,
+                                                           const standard::Profile& profile);
 
   struct CachedCity {
     std::string profile, test_env;
@@ -93,6 +105,12 @@ class SandboxService {
   storage::GroupCommit writer_;  // the requests' write transactions (step 8 of Handle)
   std::mutex cities_mu_;
   std::map<std::string, CachedCity> cities_;
+  // Keys as last read (FindKey). Current while the database's write epoch and the
+  // sandbox's own (a one-off fault that fired) have not moved, for at most a second
+  // (another process may have revoked one).
+  std::mutex keys_mu_;
+  std::unordered_map<std::string, std::shared_ptr<const sandbox::KnownKey>> keys_;
+  std::atomic<std::uint64_t> faults_fired_{0};
 };
 
 // The fault scenarios a city reviewer can switch on (docs/sandbox.md).

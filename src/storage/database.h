@@ -1,5 +1,7 @@
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -47,6 +49,12 @@ class Database {
   Database& operator=(const Database&) = delete;
 
   Dialect dialect() const { return dialect_; }
+
+  // Counts the write transactions run through Transact (not TransactBatch), bumped
+  // after each ends. A cache of rows that only Transact writes (the sandbox's keys)
+  // is current while this number has not moved since it was read: read the epoch,
+  // then the rows, and drop them once the epoch differs.
+  std::uint64_t WriteEpoch() const { return write_epoch_.load(std::memory_order_acquire); }
 
   // Runs `fn` in one transaction (BEGIN IMMEDIATE on SQLite so writers queue instead
   // of failing on upgrade): commits when it returns ok, rolls back on an error or an
@@ -97,6 +105,7 @@ class Database {
   std::unique_ptr<soci::connection_pool> pool_;
   std::vector<Locals> locals_;  // by pool position; declared after pool_, destroyed first
   std::mutex sqlite_writer_;    // see RunInTransaction
+  std::atomic<std::uint64_t> write_epoch_{0};
 };
 
 template <typename T>
@@ -115,6 +124,9 @@ Result<T> Database::Run(bool write, const std::function<Result<T>(soci::session&
     if (!out->ok()) return out->error();
     return OkStatus();
   });
+  // After the transaction ended, committed or not: a reader that took the old epoch
+  // may have read the rows before the commit.
+  if (write) write_epoch_.fetch_add(1, std::memory_order_acq_rel);
   if (!st.ok()) return st.take_error();
   return std::move(*out);
 }
