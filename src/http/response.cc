@@ -41,7 +41,12 @@ Response Response::FromError(const Error& error) {
 }
 
 void Router::Add(Method method, std::string pattern, Access access, Handler handler, std::size_t max_body) {
-  routes_.push_back(Route{method, std::move(pattern), access, std::move(handler), max_body});
+  routes_.push_back(Route{method, std::move(pattern), access, std::move(handler), nullptr, max_body});
+}
+
+void Router::AddAsync(Method method, std::string pattern, Access access, AsyncHandler handler,
+                      std::size_t max_body) {
+  routes_.push_back(Route{method, std::move(pattern), access, nullptr, std::move(handler), max_body});
 }
 
 }  // namespace liantiao::http

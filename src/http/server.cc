@@ -167,10 +167,10 @@ struct Server::Impl {
   restinio::asio_ns::io_context* waiter = nullptr;  // the io_context a Wait() runs, if any
   std::atomic<unsigned short> port{0};
 
-  Response Handle(Request& req) {
+  void Handle(Request& req, const Respond& respond) {
     // The API and the hosted sandbox are routed; everything else is the web app.
     const bool api = req.path == "/api" || req.path.rfind("/api/", 0) == 0 || req.path.rfind("/sandbox/", 0) == 0;
-    if (!api) return Static(req);
+    if (!api) return respond(Static(req));
     const auto path_segments = Segments(req.path);
     for (std::size_t r = 0; r < router.routes().size(); ++r) {
       const Router::Route& route = router.routes()[r];
@@ -188,28 +188,34 @@ struct Server::Impl {
       }
       if (!match) continue;
       req.params = std::move(params);
-      return Dispatch(route, req);
+      return Dispatch(route, req, respond);
     }
-    return Response::FromError(MakeError(ErrorCode::kNotFound, "接口不存在", {{"path", req.path}}));
+    respond(Response::FromError(MakeError(ErrorCode::kNotFound, "接口不存在", {{"path", req.path}})));
   }
 
-  Response Dispatch(const Router::Route& route, Request& req) {
+  void Dispatch(const Router::Route& route, Request& req, const Respond& respond) {
     const std::size_t limit = route.max_body ? route.max_body : options.max_json_body;
     if (!IsMultipart(req.headers) && req.body.size() > limit) {
-      return Response::FromError(MakeError(ErrorCode::kPayloadTooLarge, "", {{"max_bytes", limit}}));
+      return respond(Response::FromError(MakeError(ErrorCode::kPayloadTooLarge, "", {{"max_bytes", limit}})));
     }
     if (route.access == Access::kAuthenticated) {
-      if (auto err = Authenticate(req)) return Response::FromError(*err);
+      if (auto err = Authenticate(req)) return respond(Response::FromError(*err));
     }
+    // An asynchronous handler that throws may or may not have answered already.
+    auto answered = std::make_shared<std::atomic<bool>>(false);
+    const Respond once = [answered, respond](Response r) {
+      if (!answered->exchange(true)) respond(std::move(r));
+    };
     try {
+      if (route.async_handler) return route.async_handler(req, once);
       Result<Response> r = route.handler(req);
-      return r.ok() ? std::move(r).value() : Response::FromError(r.error());
+      once(r.ok() ? std::move(r).value() : Response::FromError(r.error()));
     } catch (const std::exception& e) {
       spdlog::error("{} {}: unhandled exception: {}", MethodWord(req.method), req.path, e.what());
-      return Response::FromError(MakeError(ErrorCode::kInternal));
+      once(Response::FromError(MakeError(ErrorCode::kInternal)));
     } catch (...) {
       spdlog::error("{} {}: unhandled non-standard exception", MethodWord(req.method), req.path);
-      return Response::FromError(MakeError(ErrorCode::kInternal));
+      once(Response::FromError(MakeError(ErrorCode::kInternal)));
     }
   }
 
@@ -297,79 +303,80 @@ Result<unsigned short> Server::Start() {
     const auto started = std::chrono::steady_clock::now();
     Request req;
     const auto method = MethodOf(rh->header().method());
-    Response resp;
+    // Sends `resp` on rh; RESTinio takes a response from any thread.
+    auto send = [rh, started, word = std::string(MethodWord(method.value_or(Method::kGet))),
+                 path = std::string(rh->header().path())](Response resp) {
+      auto out = rh->create_response(restinio::http_status_line_t{
+          restinio::http_status_code_t{static_cast<std::uint16_t>(resp.status)}, ReasonOf(resp.status)});
+      out.append_header(restinio::http_field::content_type, resp.content_type);
+      out.append_header("X-Content-Type-Options", "nosniff");
+      out.append_header("X-Frame-Options", "DENY");
+      out.append_header("Referrer-Policy", "same-origin");
+      if (resp.content_type.rfind("application/json", 0) == 0) out.append_header("Cache-Control", "no-store");
+      for (const auto& [name, value] : resp.headers) out.append_header(name, value);
+      out.set_body(std::move(resp.body));
+      out.done();
+      const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+      spdlog::info("{} {} {} {:.1f}ms", word, path, resp.status, ms);
+    };
     if (!method) {
-      resp = Response::FromError(MakeError(ErrorCode::kNotFound, "不支持的请求方法"));
-    } else {
-      req.method = *method;
-      req.path = std::string(rh->header().path());
-      req.query = ParseQuery(rh->header().query());
-      rh->header().for_each_field([&](const restinio::http_header_field_t& f) {
-        std::string name(f.name());
-        std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-        req.headers[name] = std::string(f.value());
-      });
-      req.body = rh->body();
-      req.remote_ip = rh->remote_endpoint().address().to_string();
-      bool bad_multipart = false;
-      if (IsMultipart(req.headers)) {
-        if (req.body.size() > impl->options.max_upload_body) {
-          resp = Response::FromError(
-              MakeError(ErrorCode::kPayloadTooLarge, "", {{"max_bytes", impl->options.max_upload_body}}));
-          bad_multipart = true;
-        } else {
-          namespace hfp = restinio::http_field_parsers;
-          auto parsed = restinio::multipart_body::enumerate_parts(
-              *rh,
-              [&](restinio::multipart_body::parsed_part_t part) {
-                auto disposition = part.fields.opt_value_of(restinio::http_field::content_disposition);
-                if (!disposition) return restinio::multipart_body::handling_result_t::continue_enumeration;
-                auto value = hfp::content_disposition_value_t::try_parse(*disposition);
-                if (!value) return restinio::multipart_body::handling_result_t::continue_enumeration;
-                auto name = hfp::find_first(value->parameters, "name");
-                auto filename = hfp::find_first(value->parameters, "filename");
-                if (!name) return restinio::multipart_body::handling_result_t::continue_enumeration;
-                if (filename) {
-                  auto type = part.fields.opt_value_of(restinio::http_field::content_type);
-                  req.files.push_back(UploadedFile{std::string(*name), std::string(*filename),
-                                                   type ? std::string(*type) : "",
-                                                   std::string(part.body.data(), part.body.size())});
-                } else {
-                  req.form[std::string(*name)] = std::string(part.body.data(), part.body.size());
-                }
-                return restinio::multipart_body::handling_result_t::continue_enumeration;
-              },
-              "multipart", "form-data");
-          if (!parsed) {
-            resp = Response::FromError(MakeError(ErrorCode::kInvalidField, "multipart/form-data 请求体格式无效"));
-            bad_multipart = true;
-          }
-        }
+      send(Response::FromError(MakeError(ErrorCode::kNotFound, "不支持的请求方法")));
+      return restinio::request_accepted();
+    }
+    req.method = *method;
+    req.path = std::string(rh->header().path());
+    req.query = ParseQuery(rh->header().query());
+    rh->header().for_each_field([&](const restinio::http_header_field_t& f) {
+      std::string name(f.name());
+      std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+      req.headers[name] = std::string(f.value());
+    });
+    req.body = rh->body();
+    req.remote_ip = rh->remote_endpoint().address().to_string();
+    if (IsMultipart(req.headers)) {
+      if (req.body.size() > impl->options.max_upload_body) {
+        send(Response::FromError(
+            MakeError(ErrorCode::kPayloadTooLarge, "", {{"max_bytes", impl->options.max_upload_body}})));
+        return restinio::request_accepted();
       }
-      if (!bad_multipart) {
-        try {
-          resp = impl->Handle(req);
-        } catch (const std::exception& e) {
-          spdlog::error("{} {}: {}", MethodWord(req.method), req.path, e.what());
-          resp = Response::FromError(MakeError(ErrorCode::kInternal));
-        } catch (...) {
-          spdlog::error("{} {}: unhandled non-standard exception", MethodWord(req.method), req.path);
-          resp = Response::FromError(MakeError(ErrorCode::kInternal));
-        }
+      namespace hfp = restinio::http_field_parsers;
+      auto parsed = restinio::multipart_body::enumerate_parts(
+          *rh,
+          [&](restinio::multipart_body::parsed_part_t part) {
+            auto disposition = part.fields.opt_value_of(restinio::http_field::content_disposition);
+            if (!disposition) return restinio::multipart_body::handling_result_t::continue_enumeration;
+            auto value = hfp::content_disposition_value_t::try_parse(*disposition);
+            if (!value) return restinio::multipart_body::handling_result_t::continue_enumeration;
+            auto name = hfp::find_first(value->parameters, "name");
+            auto filename = hfp::find_first(value->parameters, "filename");
+            if (!name) return restinio::multipart_body::handling_result_t::continue_enumeration;
+            if (filename) {
+              auto type = part.fields.opt_value_of(restinio::http_field::content_type);
+              req.files.push_back(UploadedFile{std::string(*name), std::string(*filename),
+                                               type ? std::string(*type) : "",
+                                               std::string(part.body.data(), part.body.size())});
+            } else {
+              req.form[std::string(*name)] = std::string(part.body.data(), part.body.size());
+            }
+            return restinio::multipart_body::handling_result_t::continue_enumeration;
+          },
+          "multipart", "form-data");
+      if (!parsed) {
+        send(Response::FromError(MakeError(ErrorCode::kInvalidField, "multipart/form-data 请求体格式无效")));
+        return restinio::request_accepted();
       }
     }
-    auto out = rh->create_response(restinio::http_status_line_t{
-        restinio::http_status_code_t{static_cast<std::uint16_t>(resp.status)}, ReasonOf(resp.status)});
-    out.append_header(restinio::http_field::content_type, resp.content_type);
-    out.append_header("X-Content-Type-Options", "nosniff");
-    out.append_header("X-Frame-Options", "DENY");
-    out.append_header("Referrer-Policy", "same-origin");
-    if (resp.content_type.rfind("application/json", 0) == 0) out.append_header("Cache-Control", "no-store");
-    for (const auto& [name, value] : resp.headers) out.append_header(name, value);
-    out.set_body(std::move(resp.body));
-    out.done();
-    const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-    spdlog::info("{} {} {} {:.1f}ms", MethodWord(req.method), req.path, resp.status, ms);
+    // Handle answers through `send` exactly once (Dispatch guards the handlers); an
+    // exception here is the router's own, before any handler answered.
+    try {
+      impl->Handle(req, send);
+    } catch (const std::exception& e) {
+      spdlog::error("{} {}: {}", MethodWord(req.method), req.path, e.what());
+      send(Response::FromError(MakeError(ErrorCode::kInternal)));
+    } catch (...) {
+      spdlog::error("{} {}: unhandled non-standard exception", MethodWord(req.method), req.path);
+      send(Response::FromError(MakeError(ErrorCode::kInternal)));
+    }
     return restinio::request_accepted();
   };
 

@@ -58,6 +58,12 @@ struct Response {
 int StatusOf(ErrorCategory category);
 
 using Handler = std::function<Result<Response>(Request&)>;
+// Sends a response; callable from any thread, once.
+using Respond = std::function<void(Response)>;
+// A handler that answers later, by calling `respond` once from any thread (the
+// sandbox answers from the thread that commits its write batch). The server thread is
+// free as soon as the handler returns.
+using AsyncHandler = std::function<void(Request&, Respond respond)>;
 
 enum class Access {
   kPublic,         // no login needed
@@ -87,11 +93,14 @@ class Router {
   // max_body: the largest non-multipart body this route takes (0: the server's JSON
   // limit). The sandbox answers oversize bodies itself, in its profile's words.
   void Add(Method method, std::string pattern, Access access, Handler handler, std::size_t max_body = 0);
+  void AddAsync(Method method, std::string pattern, Access access, AsyncHandler handler,
+                std::size_t max_body = 0);
   struct Route {
     Method method;
     std::string pattern;
     Access access;
-    Handler handler;
+    Handler handler;              // one of the two is set
+    AsyncHandler async_handler;
     std::size_t max_body = 0;
   };
   const std::vector<Route>& routes() const { return routes_; }

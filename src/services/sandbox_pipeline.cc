@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <future>
 #include <iomanip>
 #include <sstream>
 
@@ -207,6 +208,24 @@ std::string JoinTags(const std::vector<std::string>& tags) {
   return out;
 }
 
+// One request from its arrival to its answer, shared by the checks on the HTTP
+// thread, the write unit in the group commit and the answer after the commit.
+struct Pending {
+  SandboxCall call;
+  std::function<void(SandboxReply)> done;
+  Instant now;
+  std::shared_ptr<const standard::ProfileSet> profiles;  // keeps x.profile and method alive
+  Exchange x;
+  std::shared_ptr<const sandbox::KnownKey> known;  // keeps `codec` alive
+  const standard::KeyCodec* codec = nullptr;
+  const standard::MethodSpec* method = nullptr;
+  FaultState faults;
+  std::string masked_request;
+  json answer;
+  long long evidence_id = 0;
+  bool fault_fired = false;
+};
+
 }  // namespace
 
 Result<std::pair<std::string, std::string>> SandboxService::CityProfile(const std::string& city_code) {
@@ -305,9 +324,174 @@ Result<std::shared_ptr<const sandbox::KnownKey>> SandboxService::FindKey(const s
   return std::shared_ptr<const sandbox::KnownKey>(std::move(known));
 }
 
+// Step 8 of HandleAsync: the request's effect on its key's store, its answer and its
+// evidence, as one unit of a group-commit batch. May run more than once (see
+// storage::GroupCommit); its only effects outside the database are on `pending`.
+Status StoreAndRecord(storage::Database& db, Pending& pending, soci::session& sql) {
+  const SandboxCall& call = pending.call;
+  const Instant now = pending.now;
+  Exchange& x = pending.x;
+  const standard::Profile& p = *x.profile;
+  const standard::MethodSpec* method = pending.method;
+  const standard::KeyCodec* codec = pending.codec;
+  const FaultState& faults = pending.faults;
+  const std::string& masked_request = pending.masked_request;
+  const auto& success = p.Error("success");
+  json& answer = pending.answer;
+  long long& evidence_id = pending.evidence_id;
+  bool& fault_fired = pending.fault_fired;
+  auto& statements = db.Local<sandbox::Statements>(sql);
+  std::vector<std::string> tags = x.tags;
+  std::string outcome = x.outcome;
+  std::optional<Refusal> refusal = x.refusal;
+  std::string serial;
+  json answer_data = nullptr;
+  std::optional<Refusal> async_error;  // accepted now, failed in the async result
+  const long long key_id = x.key ? x.key->id : 0;
+  if (outcome == "fault") {
+    // A one-off fault fires once: disarm it in the same transaction.
+    const std::string scenario = refusal->error == "rate_limited" ? "rate_limit_once" : "server_error_once";
+    sql << "UPDATE sandbox_faults SET armed = 0 WHERE application_id = :a AND scenario = :s",
+        soci::use(x.key->application_id), soci::use(scenario);
+    fault_fired = true;
+  }
+  if (outcome == "accepted") {
+    const std::string* nonce = standard::FormValue(x.form, p.Param("nonce"));
+    if (nonce && !nonce->empty()) {
+      if (!statements.InsertNonce(key_id, *nonce, ToUnix(now))) {
+        outcome = "refused";
+        refusal = Refusal{"nonce_replayed", "", {}};
+      }
+    }
+  }
+  if (outcome == "accepted") {
+    sandbox::Context ctx{p, *method, *x.key, *codec, x.data, now, FormatDay(ShanghaiDay(now)),
+                         faults.delay_async};
+    EffectResult r = sandbox::RunEffect(sql, statements, ctx);
+    tags.insert(tags.end(), r.tags.begin(), r.tags.end());
+    if (r.refusal) {
+      outcome = "refused";
+      refusal = r.refusal;
+    } else {
+      if (method->async) {
+        const bool failed = r.async_failure.has_value();
+        std::string client_result = sandbox::Dump(r.async_result);
+        if (failed) {
+          auto params = r.async_failure->params;
+          params["path"] = r.async_failure->path;
+          client_result = standard::FillMessage(p.Error(r.async_failure->error).message, params);
+        }
+        const int status = failed ? p.status_failed : p.status_succeeded;
+        const int pending_polls = faults.delay_async ? 2 : 0;
+        // Eight random digits per method and hour: at thousands of requests an hour two
+        // serials meet now and then (the load benchmark met one in ten thousand), which
+        // failed the whole request. A taken serial is drawn again.
+        constexpr int kSerialDraws = 8;
+        bool stored = false;
+        for (int draw = 0; draw < kSerialDraws && !stored; ++draw) {
+          serial = SerialCode(method->serial_prefix, now);
+          stored = statements.InsertSerial(serial, key_id, x.method, status, client_result, pending_polls, ToUnix(now));
+        }
+        if (!stored) return MakeError(ErrorCode::kDatabaseError);
+        if (failed) {
+          tags.push_back("async_failed");
+          async_error = r.async_failure;
+        }
+        answer_data = json{{p.serial_field, serial}};
+      } else if (r.async_failure) {
+        // A profile without asynchronous processing reports the failure at once.
+        outcome = "refused";
+        refusal = r.async_failure;
+      } else {
+        answer_data = r.answer_data;
+      }
+    }
+  }
+  std::string message;
+  if (refusal) {
+    auto params = refusal->params;
+    params["path"] = refusal->path;
+    if (!params.contains("method")) params["method"] = x.method;
+    message = standard::FillMessage(p.Error(refusal->error).message, params);
+    answer = Envelope(p, p.Error(refusal->error), message, nullptr);
+  } else {
+    message = success.message;
+    answer = Envelope(p, success, message, answer_data);
+  }
+  // A request that names no issued key belongs to no application and nobody could see
+  // its evidence; recording it would only let anyone fill the database.
+  if (!x.key) {
+    x.outcome = outcome;
+    x.error = refusal ? refusal->error : "";
+    evidence_id = 0;
+    return OkStatus();
+  }
+  // Evidence: what was asked, what was answered, why.
+  json kept = answer;
+  if (kept[p.data_field].is_object() && kept[p.data_field].contains("rows")) {
+    kept[p.data_field]["rows"] = std::to_string(kept[p.data_field]["rows"].size()) + " 行";
+  }
+  const std::string masked_message = sandbox::MaskText(message);
+  kept[p.message_field] = masked_message;
+  if (kept[p.data_field].is_object() && kept[p.data_field].contains("result") &&
+      kept[p.data_field]["result"].is_string()) {
+    kept[p.data_field]["result"] = sandbox::MaskText(kept[p.data_field]["result"].get<std::string>());
+  }
+  const std::optional<Refusal>& why = refusal ? refusal : async_error;
+  sandbox::EvidenceRow row;
+  row.application_id = x.key->application_id;
+  row.key_id = x.key->id;
+  row.city_code = call.city_code;
+  row.received_at = ToUnix(now);
+  row.method = x.method;
+  row.outcome = outcome;
+  row.code = refusal ? p.Error(refusal->error).code : success.code;
+  row.error = why ? why->error : "";
+  row.rule_path = why ? why->path : "";
+  row.message = masked_message;
+  row.latency_us = call.elapsed_us();
+  row.tags = JoinTags(tags);
+  row.serial = serial;
+  row.data_digest = x.digest;
+  row.request = masked_request;
+  row.response = sandbox::Dump(kept);
+  evidence_id = statements.InsertEvidence(row);
+  x.outcome = outcome;
+  x.error = row.error;
+  x.error_path = row.rule_path;
+  return OkStatus();
+}
+
+// Step 9: the answer, once the unit's batch committed (or failed).
+void Answer(Pending& pending, const Status& write, std::atomic<std::uint64_t>& faults_fired) {
+  const Exchange& x = pending.x;
+  const standard::Profile& p = *x.profile;
+  // The cached fault switches still say armed: they are read again.
+  if (pending.fault_fired) faults_fired.fetch_add(1, std::memory_order_acq_rel);
+  if (!write.ok()) {
+    spdlog::error("sandbox {}: {}", pending.call.city_code, write.error().message);
+    const auto& e = p.Error("server_error");
+    return pending.done({Envelope(p, e, e.message, nullptr).dump(), 0, "refused", "server_error"});
+  }
+  pending.done({sandbox::Dump(pending.answer), pending.evidence_id, x.outcome, x.error, x.error_path});
+}
+
 SandboxReply SandboxService::Handle(const SandboxCall& call) {
-  const Instant now = deps_.clock.Now();
-  Exchange x;
+  std::promise<SandboxReply> reply;
+  std::future<SandboxReply> answered = reply.get_future();
+  HandleAsync(call, [&reply](SandboxReply r) { reply.set_value(std::move(r)); });
+  return answered.get();
+}
+
+void SandboxService::HandleAsync(SandboxCall incoming, std::function<void(SandboxReply)> done) {
+  auto pending = std::make_shared<Pending>();
+  pending->call = std::move(incoming);
+  pending->done = std::move(done);
+  pending->now = deps_.clock.Now();
+  pending->profiles = deps_.profiles;
+  const SandboxCall& call = pending->call;
+  const Instant now = pending->now;
+  Exchange& x = pending->x;
   x.city_code = call.city_code;
 
   // Everything before the write transaction only reads; a refusal is answered and
@@ -330,15 +514,15 @@ SandboxReply SandboxService::Handle(const SandboxCall& call) {
       return p;
     }();
     const auto& e = kFallback.Error("unknown_method");
-    return {Envelope(kFallback, e, e.message, nullptr).dump(), 0, "refused", "unknown_method"};
+    return pending->done({Envelope(kFallback, e, e.message, nullptr).dump(), 0, "refused", "unknown_method"});
   }
   const standard::Profile& p = *x.profile;
 
   // 2. Parse: size, form, the common parameters.
-  std::shared_ptr<const sandbox::KnownKey> known;  // keeps `codec` alive
-  const standard::KeyCodec* codec = nullptr;
-  const standard::MethodSpec* method = nullptr;
-  FaultState faults;
+  auto& known = pending->known;
+  auto& codec = pending->codec;
+  auto& method = pending->method;
+  auto& faults = pending->faults;
   [&] {
     if (call.body.size() > p.max_body_bytes) {
       return refuse("body_too_large", "", {{"max_kb", std::to_string(p.max_body_bytes / 1024)}});
@@ -433,144 +617,13 @@ SandboxReply SandboxService::Handle(const SandboxCall& call) {
   // with the requests that wait for the writer at the same time (group commit), run one
   // after another in the order they arrived; this function may therefore run more than
   // once (storage::GroupCommit), and keeps its effects outside the database to the
-  // variables it sets.
-  const auto& success = p.Error("success");
-  json answer;
-  long long evidence_id = 0;
+  // variables it sets. This thread returns once the unit is queued; the answer goes out
+  // from the writer's thread after the commit.
   // What the request was does not depend on the transaction: masked here, outside the
   // writer's turn.
-  const std::string masked_request = x.key ? MaskedRequest(x) : std::string();
-  bool fault_fired = false;
-  const Status write = writer_.Run([&](soci::session& sql) -> Status {
-    auto& statements = deps_.db.Local<sandbox::Statements>(sql);
-    std::vector<std::string> tags = x.tags;
-    std::string outcome = x.outcome;
-    std::optional<Refusal> refusal = x.refusal;
-    std::string serial;
-    json answer_data = nullptr;
-    std::optional<Refusal> async_error;  // accepted now, failed in the async result
-    const long long key_id = x.key ? x.key->id : 0;
-    if (outcome == "fault") {
-      // A one-off fault fires once: disarm it in the same transaction.
-      const std::string scenario = refusal->error == "rate_limited" ? "rate_limit_once" : "server_error_once";
-      sql << "UPDATE sandbox_faults SET armed = 0 WHERE application_id = :a AND scenario = :s",
-          soci::use(x.key->application_id), soci::use(scenario);
-      fault_fired = true;
-    }
-    if (outcome == "accepted") {
-      const std::string* nonce = standard::FormValue(x.form, p.Param("nonce"));
-      if (nonce && !nonce->empty()) {
-        if (!statements.InsertNonce(key_id, *nonce, ToUnix(now))) {
-          outcome = "refused";
-          refusal = Refusal{"nonce_replayed", "", {}};
-        }
-      }
-    }
-    if (outcome == "accepted") {
-      sandbox::Context ctx{p, *method, *x.key, *codec, x.data, now, FormatDay(ShanghaiDay(now)),
-                           faults.delay_async};
-      EffectResult r = sandbox::RunEffect(sql, statements, ctx);
-      tags.insert(tags.end(), r.tags.begin(), r.tags.end());
-      if (r.refusal) {
-        outcome = "refused";
-        refusal = r.refusal;
-      } else {
-        if (method->async) {
-          const bool failed = r.async_failure.has_value();
-          std::string client_result = sandbox::Dump(r.async_result);
-          if (failed) {
-            auto params = r.async_failure->params;
-            params["path"] = r.async_failure->path;
-            client_result = standard::FillMessage(p.Error(r.async_failure->error).message, params);
-          }
-          const int status = failed ? p.status_failed : p.status_succeeded;
-          const int pending = faults.delay_async ? 2 : 0;
-          // Eight random digits per method and hour: at thousands of requests an hour two
-          // serials meet now and then (the load benchmark met one in ten thousand), which
-          // failed the whole request. A taken serial is drawn again.
-          constexpr int kSerialDraws = 8;
-          bool stored = false;
-          for (int draw = 0; draw < kSerialDraws && !stored; ++draw) {
-            serial = SerialCode(method->serial_prefix, now);
-            stored = statements.InsertSerial(serial, key_id, x.method, status, client_result, pending, ToUnix(now));
-          }
-          if (!stored) return MakeError(ErrorCode::kDatabaseError);
-          if (failed) {
-            tags.push_back("async_failed");
-            async_error = r.async_failure;
-          }
-          answer_data = json{{p.serial_field, serial}};
-        } else if (r.async_failure) {
-          // A profile without asynchronous processing reports the failure at once.
-          outcome = "refused";
-          refusal = r.async_failure;
-        } else {
-          answer_data = r.answer_data;
-        }
-      }
-    }
-    std::string message;
-    if (refusal) {
-      auto params = refusal->params;
-      params["path"] = refusal->path;
-      if (!params.contains("method")) params["method"] = x.method;
-      message = standard::FillMessage(p.Error(refusal->error).message, params);
-      answer = Envelope(p, p.Error(refusal->error), message, nullptr);
-    } else {
-      message = success.message;
-      answer = Envelope(p, success, message, answer_data);
-    }
-    // A request that names no issued key belongs to no application and nobody could see
-    // its evidence; recording it would only let anyone fill the database.
-    if (!x.key) {
-      x.outcome = outcome;
-      x.error = refusal ? refusal->error : "";
-      evidence_id = 0;
-      return OkStatus();
-    }
-    // Evidence: what was asked, what was answered, why.
-    json kept = answer;
-    if (kept[p.data_field].is_object() && kept[p.data_field].contains("rows")) {
-      kept[p.data_field]["rows"] = std::to_string(kept[p.data_field]["rows"].size()) + " 行";
-    }
-    const std::string masked_message = sandbox::MaskText(message);
-    kept[p.message_field] = masked_message;
-    if (kept[p.data_field].is_object() && kept[p.data_field].contains("result") &&
-        kept[p.data_field]["result"].is_string()) {
-      kept[p.data_field]["result"] = sandbox::MaskText(kept[p.data_field]["result"].get<std::string>());
-    }
-    const std::optional<Refusal>& why = refusal ? refusal : async_error;
-    sandbox::EvidenceRow row;
-    row.application_id = x.key->application_id;
-    row.key_id = x.key->id;
-    row.city_code = call.city_code;
-    row.received_at = ToUnix(now);
-    row.method = x.method;
-    row.outcome = outcome;
-    row.code = refusal ? p.Error(refusal->error).code : success.code;
-    row.error = why ? why->error : "";
-    row.rule_path = why ? why->path : "";
-    row.message = masked_message;
-    row.latency_us = call.elapsed_us();
-    row.tags = JoinTags(tags);
-    row.serial = serial;
-    row.data_digest = x.digest;
-    row.request = masked_request;
-    row.response = sandbox::Dump(kept);
-    evidence_id = statements.InsertEvidence(row);
-    x.outcome = outcome;
-    x.error = row.error;
-    x.error_path = row.rule_path;
-    return OkStatus();
-  });
-  // The cached fault switches still say armed: they are read again.
-  if (fault_fired) faults_fired_.fetch_add(1, std::memory_order_acq_rel);
-  if (!write.ok()) {
-    spdlog::error("sandbox {}: {}", call.city_code, write.error().message);
-    const auto& e = p.Error("server_error");
-    return {Envelope(p, e, e.message, nullptr).dump(), 0, "refused", "server_error"};
-  }
-  return {sandbox::Dump(answer), evidence_id, x.outcome, x.error, x.error_path};
+  if (x.key) pending->masked_request = MaskedRequest(x);
+  writer_.Submit([this, pending](soci::session& sql) { return StoreAndRecord(deps_.db, *pending, sql); },
+                 [this, pending](Status write) { Answer(*pending, write, faults_fired_); });
 }
 
 }  // namespace liantiao::services

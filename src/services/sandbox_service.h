@@ -78,6 +78,10 @@ class SandboxService {
   explicit SandboxService(Deps& deps) : deps_(deps), writer_(deps.db) {}
 
   SandboxReply Handle(const SandboxCall& call);
+  // The same, answering through `done`: on this thread when no test environment is
+  // hosted for the city, else on the group commit's writer thread once the batch
+  // holding the request committed. `done` must be quick and must not block.
+  void HandleAsync(SandboxCall call, std::function<void(SandboxReply)> done);
 
   Result<json> Evidence(const Principal& p, long long application_id, const EvidenceQuery& q);
   Result<json> Conformance(const Principal& p, long long application_id);

@@ -1,51 +1,94 @@
 #include "storage/group_commit.h"
 
+#include <pthread.h>
+
 #include <algorithm>
+#include <iterator>
 #include <utility>
 
 #include <spdlog/spdlog.h>
 
 namespace liantiao::storage {
 
-Status GroupCommit::Run(const Database::Unit& unit) {
-  Waiter me{&unit};
+GroupCommit::GroupCommit(Database& db, std::size_t max_batch)
+    : db_(db), max_batch_(max_batch), writer_([this] { Write(); }) {}
+
+GroupCommit::~GroupCommit() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  queued_.notify_one();
+  writer_.join();
+}
+
+void GroupCommit::Submit(Database::Unit unit, Done done) {
+  {
+    std::lock_guard lock(mu_);
+    queue_.push_back({std::move(unit), std::move(done)});
+  }
+  queued_.notify_one();
+}
+
+void GroupCommit::Write() {
+  pthread_setname_np(pthread_self(), "group-commit");  // shown by top -H and perf
   std::unique_lock lock(mu_);
-  queue_.push_back(&me);
-  while (!me.done) {
-    if (running_) {
-      finished_.wait(lock);
-      continue;
-    }
-    // No batch running: this caller runs the next one, which holds it, since it is
-    // still queued and batches are taken from the front.
-    running_ = true;
+  for (;;) {
+    queued_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty()) return;  // stopping, and everything queued has run
     const std::size_t n = std::min(queue_.size(), max_batch_);
-    std::vector<Waiter*> batch(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    std::vector<Entry> batch(std::make_move_iterator(queue_.begin()),
+                             std::make_move_iterator(queue_.begin() + static_cast<std::ptrdiff_t>(n)));
     queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
     lock.unlock();
-
-    std::vector<Database::Unit> units;
-    units.reserve(batch.size());
-    // A pointer each (fits std::function's small buffer): the callers' units stay theirs.
-    for (Waiter* w : batch) units.emplace_back([u = w->unit](soci::session& s) { return (*u)(s); });
-    Result<std::vector<Status>> statuses = MakeError(ErrorCode::kInternal);
-    try {
-      statuses = db_.TransactBatch(units);
-    } catch (...) {
-      // Only something that is not a std::exception gets here (TransactBatch turns those
-      // into statuses), which is a bug of a unit; still, no caller may be left waiting.
-      spdlog::error("group commit: a unit threw something that is not a std::exception");
-    }
-
+    RunBatch(batch);
     lock.lock();
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      batch[i]->status = statuses.ok() ? std::move((*statuses)[i]) : Status(statuses.error());
-      batch[i]->done = true;
-    }
-    running_ = false;
-    finished_.notify_all();
   }
-  return std::move(me.status);
+}
+
+void GroupCommit::RunBatch(std::vector<Entry>& batch) {
+  std::vector<Database::Unit> units;
+  units.reserve(batch.size());
+  for (Entry& e : batch) units.push_back(std::move(e.unit));
+  Result<std::vector<Status>> statuses = MakeError(ErrorCode::kInternal);
+  try {
+    statuses = db_.TransactBatch(units);
+  } catch (...) {
+    // Only something that is not a std::exception gets here (TransactBatch turns those
+    // into statuses), which is a bug of a unit; still, no caller may be left waiting.
+    spdlog::error("group commit: a unit threw something that is not a std::exception");
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    Status st = statuses.ok() ? std::move((*statuses)[i]) : Status(statuses.error());
+    try {
+      batch[i].done(std::move(st));
+    } catch (const std::exception& e) {
+      // A caller's answer failing must not leave the batch's other callers waiting.
+      spdlog::error("group commit: answering a unit failed: {}", e.what());
+    } catch (...) {
+      spdlog::error("group commit: answering a unit failed");
+    }
+  }
+}
+
+Status GroupCommit::Run(const Database::Unit& unit) {
+  struct Wait {
+    std::mutex mu;
+    std::condition_variable cv;
+    bool done = false;
+    Status status = OkStatus();
+  } wait;
+  // A pointer each (fits std::function's small buffer): the caller's unit stays its own.
+  Submit([u = &unit](soci::session& s) { return (*u)(s); },
+         [&wait](Status st) {
+           std::lock_guard lock(wait.mu);
+           wait.status = std::move(st);
+           wait.done = true;
+           wait.cv.notify_one();
+         });
+  std::unique_lock lock(wait.mu);
+  wait.cv.wait(lock, [&] { return wait.done; });
+  return std::move(wait.status);
 }
 
 std::size_t GroupCommit::Queued() {

@@ -2,19 +2,31 @@
 
 #include <condition_variable>
 #include <cstddef>
+#include <functional>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include "storage/database.h"
 
 namespace liantiao::storage {
 
-// Group commit for many small write transactions that arrive at once. A caller's unit
-// waits in a queue; whichever caller finds no batch running takes the whole queue (up to
-// `max_batch`, in arrival order) and runs it through Database::TransactBatch: one
-// transaction, a failing unit left out. Every caller returns only after the
-// transaction holding its unit committed, with its unit's status, or with the batch's
-// error when BEGIN or COMMIT failed. No thread of its own: the callers take turns.
+// Group commit for many small write transactions that arrive at once. Units wait in a
+// queue; the writer, a thread of its own, takes the queue (up to `max_batch`, in
+// arrival order), runs it through Database::TransactBatch (one transaction, a failing
+// unit left out), tells each unit's caller its status, and takes what queued
+// meanwhile.
+//
+// Submit returns at once; its `done` is called on the writer's thread after the
+// transaction holding the unit committed, with the unit's status, or with the batch's
+// error when BEGIN or COMMIT failed. So an HTTP server can answer from there, a batch
+// holds every request in flight (not one per server thread), and the server's threads
+// do nothing but the work that can run in parallel. `done` must be quick: the next
+// batch waits for it. Run waits for its own unit.
+//
+// The writer is one thread because the database has one writer anyway (SQLite) or
+// gains little from more on two cores; what can run in parallel (parsing, signatures,
+// decryption, validation) runs on the callers' threads before Submit.
 //
 // Units of one batch see each other's writes in order, as consecutive transactions
 // would; a unit must therefore not depend on anything outside the database that a
@@ -22,28 +34,37 @@ namespace liantiao::storage {
 // conflict retries the batch; a unit that fails makes the units before it run again).
 class GroupCommit {
  public:
-  explicit GroupCommit(Database& db, std::size_t max_batch = 64) : db_(db), max_batch_(max_batch) {}
+  using Done = std::function<void(Status)>;
+
+  explicit GroupCommit(Database& db, std::size_t max_batch = 256);
+  // Runs what is queued, then stops the writer.
+  ~GroupCommit();
   GroupCommit(const GroupCommit&) = delete;
   GroupCommit& operator=(const GroupCommit&) = delete;
 
+  void Submit(Database::Unit unit, Done done);
   Status Run(const Database::Unit& unit);
 
-  // Callers waiting for a batch to take them (tests use it to build a batch).
+  // Units waiting for a batch to take them (tests use it to build a batch).
   std::size_t Queued();
+  // The writer's thread (tests check that batches run there).
+  std::thread::id WriterThread() const { return writer_.get_id(); }
 
  private:
-  struct Waiter {
-    const Database::Unit* unit;
-    Status status = OkStatus();
-    bool done = false;
+  struct Entry {
+    Database::Unit unit;
+    Done done;
   };
+  void Write();  // the writer's loop
+  void RunBatch(std::vector<Entry>& batch);
 
   Database& db_;
   const std::size_t max_batch_;
   std::mutex mu_;
-  std::condition_variable finished_;
-  std::vector<Waiter*> queue_;
-  bool running_ = false;
+  std::condition_variable queued_;
+  std::vector<Entry> queue_;
+  bool stopping_ = false;
+  std::thread writer_;  // last: starts once everything it uses exists
 };
 
 }  // namespace liantiao::storage

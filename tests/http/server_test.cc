@@ -73,6 +73,10 @@ class ServerTest : public ::testing::Test {
   }
 
   void TearDown() override {
+    {
+      std::lock_guard lock(mu_);
+      for (auto& t : answerers_) t.join();
+    }
     if (server_) server_->Stop();
     std::error_code ec;
     fs::remove_all(base_, ec);
@@ -112,6 +116,19 @@ class ServerTest : public ::testing::Test {
     r.Add(Method::kGet, "/api/v1/me", Access::kAuthenticated, me);
     r.Add(Method::kPost, "/api/v1/me", Access::kAuthenticated, me);
     r.Add(Method::kDelete, "/api/v1/me", Access::kAuthenticated, me);
+    // Answers from a thread of its own, after the handler returned.
+    r.AddAsync(Method::kPost, "/api/v1/later", Access::kPublic, [this](Request& req, Respond respond) {
+      std::lock_guard lock(mu_);
+      answerers_.emplace_back([body = req.body, respond = std::move(respond)] {
+        respond(Response::JsonBody({{"later", body}, {"thread", std::hash<std::thread::id>()(std::this_thread::get_id())}}));
+      });
+    });
+    r.AddAsync(Method::kGet, "/api/v1/later/throw", Access::kPublic,
+               [](Request&, Respond) { throw std::runtime_error("boom before answering"); });
+    r.AddAsync(Method::kGet, "/api/v1/later/answer-then-throw", Access::kPublic, [](Request&, Respond respond) {
+      respond(Response::JsonBody({{"answered", true}}));
+      throw std::runtime_error("boom after answering");
+    });
     return r;
   }
 
@@ -122,6 +139,7 @@ class ServerTest : public ::testing::Test {
   unsigned short port_ = 0;
   std::mutex mu_;
   Request last_;
+  std::vector<std::thread> answerers_;
 };
 
 void ExpectErrorJson(const HttpResponse& r, int status, const std::string& code) {
@@ -190,6 +208,23 @@ TEST_F(ServerTest, HandlerExceptionIs500Json) {
   ExpectErrorJson(Client().Get("/api/v1/throw"), 500, "internal");
   // The server is still there.
   EXPECT_EQ(Client().Get("/api/v1/things").status, 200);
+}
+
+TEST_F(ServerTest, AsyncHandlersAnswerFromAnotherThreadOnce) {
+  HttpClient client = Client();
+  for (int i = 0; i < 3; ++i) {  // the same keep-alive connection, one answer each
+    auto r = client.Post("/api/v1/later", {{"n", i}});
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(nlohmann::json::parse(r.json()["later"].get<std::string>())["n"], i);
+    EXPECT_EQ(r.header("x-content-type-options"), "nosniff");
+  }
+  // Thrown before answering: the server answers 500 for it; after answering: the
+  // answer stands and nothing more is sent.
+  ExpectErrorJson(client.Get("/api/v1/later/throw"), 500, "internal");
+  auto answered = client.Get("/api/v1/later/answer-then-throw");
+  EXPECT_EQ(answered.status, 200);
+  EXPECT_EQ(answered.json()["answered"], true);
+  EXPECT_EQ(client.Get("/api/v1/things").status, 200);
 }
 
 TEST_F(ServerTest, JsonBodyRoundTripAndMalformedJson) {

@@ -1,6 +1,7 @@
 #include "storage/group_commit.h"
 
 #include <atomic>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -109,7 +110,8 @@ TEST_P(GroupCommitTest, WaitingCallersShareOneTransactionInArrivalOrder) {
   EXPECT_EQ(ran_[0].name, "a");
   EXPECT_EQ(ran_[1].name, "b");
   EXPECT_EQ(ran_[2].name, "c");
-  // A batch runs on the thread of whichever caller took it, and took every waiting caller.
+  // Batches run on the writer's thread, and a batch takes every waiting caller.
+  EXPECT_EQ(ran_[0].thread, writer_->WriterThread());
   EXPECT_EQ(ran_[1].thread, ran_[0].thread);
   EXPECT_EQ(ran_[2].thread, ran_[0].thread);
   EXPECT_EQ(ran_[0].still_queued, 0u);
@@ -167,6 +169,71 @@ TEST_P(GroupCommitTest, AUnitThrowingANonStandardExceptionFailsItsBatchWithoutHa
   }
   EXPECT_EQ(Count("SELECT COUNT(*) FROM nonces"), 0);
   EXPECT_TRUE(writer_->Run(Insert("d")).ok());
+}
+
+TEST_P(GroupCommitTest, SubmitReturnsAtOnceAndTheWriterAnswersAfterTheCommit) {
+  std::atomic<bool> holding{false}, release{false};
+  writer_->Submit(
+      [&](soci::session&) -> Status {
+        holding = true;
+        while (!release.load()) std::this_thread::yield();
+        return OkStatus();
+      },
+      [](Status) {});
+  while (!holding.load()) std::this_thread::yield();
+  // The writer is busy: Submit queues and returns; nothing is answered yet.
+  std::mutex mu;
+  std::condition_variable cv;
+  std::optional<Status> answer;
+  long long committed_when_answered = -1;
+  std::thread::id answered_on;
+  writer_->Submit(Insert("a"), [&](Status st) {
+    // Another connection sees the row: the answer comes after the commit.
+    const long long n = Count("SELECT COUNT(*) FROM nonces");
+    std::lock_guard lock(mu);
+    committed_when_answered = n;
+    answered_on = std::this_thread::get_id();
+    answer = std::move(st);
+    cv.notify_one();
+  });
+  EXPECT_EQ(writer_->Queued(), 1u);
+  {
+    std::lock_guard lock(mu);
+    EXPECT_FALSE(answer.has_value());
+  }
+  release = true;
+  std::unique_lock lock(mu);
+  cv.wait(lock, [&] { return answer.has_value(); });
+  EXPECT_TRUE(answer->ok());
+  EXPECT_EQ(committed_when_answered, 1);
+  EXPECT_EQ(answered_on, writer_->WriterThread());
+}
+
+TEST_P(GroupCommitTest, StoppingRunsWhatIsQueued) {
+  std::atomic<bool> holding{false}, release{false};
+  writer_->Submit(
+      [&](soci::session&) -> Status {
+        holding = true;
+        while (!release.load()) std::this_thread::yield();
+        return OkStatus();
+      },
+      [](Status) {});
+  while (!holding.load()) std::this_thread::yield();
+  std::atomic<int> answered{0};
+  for (std::string name : {"a", "b"}) {
+    // Not Insert(): its unit asks the writer being stopped how many are queued.
+    writer_->Submit(
+        [name](soci::session& s) -> Status {
+          s << "INSERT INTO nonces (nonce) VALUES (:n)", soci::use(name);
+          return OkStatus();
+        },
+        [&](Status st) { answered += st.ok() ? 1 : 0; });
+  }
+  std::thread stopper([&] { writer_.reset(); });
+  release = true;
+  stopper.join();
+  EXPECT_EQ(answered.load(), 2);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM nonces"), 2);
 }
 
 TEST_P(GroupCommitTest, ABatchIsAtMostMaxBatchUnits) {
