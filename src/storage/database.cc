@@ -1,8 +1,11 @@
 #include "storage/database.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <mutex>
 #include <random>
@@ -239,10 +242,101 @@ Result<std::unique_ptr<soci::session>> OpenSession(const DbUrl& url) {
   return Result<std::unique_ptr<soci::session>>(std::move(session));
 }
 
+// Checkpoints a SQLite WAL from a connection and thread of its own. PASSIVE every
+// interval: it copies what no reader still needs and never waits for the writer. Under
+// continuous writes a passive checkpoint never reaches the WAL's end, and SQLite only
+// rewinds the WAL when one did. So once the WAL is past kRewindFrames, a second
+// passive checkpoint runs holding the process's writer mutex (see RunInTransaction):
+// it copies only what was committed during the first, the writer waits for that alone
+// (on the mutex, not in SQLite's busy handler, which sleeps in milliseconds), and the
+// next transaction starts the WAL from its beginning, which bounds the file.
+class Database::Checkpointer {
+ public:
+  Checkpointer(std::unique_ptr<soci::session> session, std::chrono::milliseconds interval, std::mutex& writer)
+      : session_(std::move(session)), interval_(interval), writer_(writer), thread_([this] { Loop(); }) {}
+  ~Checkpointer() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    wake_.notify_one();
+    thread_.join();
+  }
+
+  Result<long long> RunNow() {
+    std::unique_lock lock(mu_);
+    // A run that started before this call may have missed the latest commits: wait
+    // for one that starts after it.
+    const std::uint64_t target = runs_ + (runs_ % 2 == 1 ? 3 : 2);
+    requested_ = true;
+    wake_.notify_one();
+    ran_.wait(lock, [&] { return runs_ >= target || stop_; });
+    if (!last_ok_) return MakeError(ErrorCode::kDatabaseError);
+    return last_frames_;
+  }
+
+ private:
+  static constexpr int kRewindFrames = 16384;  // 64 MB of 4 KB pages
+
+  void Loop() {
+    pthread_setname_np(pthread_self(), "wal-checkpoint");  // shown by top -H and perf
+    std::unique_lock lock(mu_);
+    while (!stop_) {
+      wake_.wait_for(lock, interval_, [this] { return stop_ || requested_; });
+      if (stop_) break;
+      requested_ = false;
+      ++runs_;  // odd: a run is under way
+      lock.unlock();
+      long long checkpointed = 0;
+      bool ok = true;
+      try {
+        int log = 0;
+        checkpointed = Passive(log);
+        if (log > kRewindFrames) {
+          std::lock_guard writer(writer_);
+          checkpointed = Passive(log);
+        }
+      } catch (const std::exception& e) {
+        // Busy or a disk error: the next run tries again; the WAL keeps every commit.
+        spdlog::warn("wal checkpoint failed: {}", e.what());
+        ok = false;
+      }
+      lock.lock();
+      ++runs_;  // even: ended
+      last_ok_ = ok;
+      last_frames_ = checkpointed;
+      ran_.notify_all();
+    }
+  }
+
+  // One passive checkpoint: the WAL's frames now in the database file; `log`, the
+  // frames in the WAL.
+  long long Passive(int& log) {
+    int busy = 0, done = 0;
+    *session_ << "PRAGMA wal_checkpoint(PASSIVE)", soci::into(busy), soci::into(log), soci::into(done);
+    return done;
+  }
+
+  std::unique_ptr<soci::session> session_;
+  const std::chrono::milliseconds interval_;
+  std::mutex& writer_;
+  std::mutex mu_;
+  std::condition_variable wake_, ran_;
+  bool stop_ = false, requested_ = false, last_ok_ = true;
+  std::uint64_t runs_ = 0;  // odd while a run is under way
+  long long last_frames_ = 0;
+  std::thread thread_;  // last: starts once everything it uses exists
+};
+
 Database::Database(Dialect dialect, std::size_t pool_size)
     : dialect_(dialect), pool_size_(pool_size) {}
 
 Database::~Database() = default;
+
+Result<long long> Database::CheckpointNow() {
+  if (!checkpointer_) return MakeError(ErrorCode::kNotFound);
+  return checkpointer_->RunNow();
+}
 
 Result<std::unique_ptr<Database>> Database::Open(const DbUrl& url, std::size_t pool_size) {
   RegisterBackends();
@@ -256,6 +350,12 @@ Result<std::unique_ptr<Database>> Database::Open(const DbUrl& url, std::size_t p
   db->locals_.resize(pool_size);
   for (std::size_t i = 0; i < pool_size; ++i) {
     LT_RETURN_IF_ERROR(OpenInto(db->pool_->at(i), url));
+  }
+  if (url.dialect == Dialect::kSqlite && !IsSqliteMemory(url)) {
+    LT_ASSIGN_OR_RETURN(auto session, OpenSession(url));
+    db->checkpointer_ = std::make_unique<Checkpointer>(std::move(session), std::chrono::milliseconds(100),
+                                                       db->sqlite_writer_);
+    for (std::size_t i = 0; i < pool_size; ++i) db->pool_->at(i) << "PRAGMA wal_autocheckpoint=0";
   }
   spdlog::info("database {} open with {} connection(s)", url.display, pool_size);
   return Result<std::unique_ptr<Database>>(std::move(db));
@@ -332,6 +432,7 @@ Status Database::RunInTransaction(bool write, const std::function<Status(soci::s
         try {
           s.reconnect();
           ConfigureSession(s, dialect_);
+          if (checkpointer_) s << "PRAGMA wal_autocheckpoint=0";
         } catch (const std::exception& reconnect_error) {
           spdlog::error("database reconnect failed: {}", reconnect_error.what());
         }

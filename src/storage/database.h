@@ -84,6 +84,14 @@ class Database {
   template <typename T>
   T& Local(soci::session& s);
 
+  // SQLite files: the WAL is checkpointed by a thread of its own (every 100 ms), not by
+  // whichever transaction crossed SQLite's 1,000-page mark; a checkpoint writes and
+  // syncs the database file, and in the commit path that held the one writer up for
+  // its whole I/O. Runs one checkpoint on that thread and returns the WAL's frames now
+  // in the database file; kNotFound where there is no such thread (PostgreSQL,
+  // :memory:).
+  Result<long long> CheckpointNow();
+
   // Applies the embedded migrations (db/migrations/*.sql) not yet applied, in order,
   // each in its own transaction, recorded in schema_migrations. Safe to run from two
   // processes at once.
@@ -106,6 +114,8 @@ class Database {
   std::vector<Locals> locals_;  // by pool position; declared after pool_, destroyed first
   std::mutex sqlite_writer_;    // see RunInTransaction
   std::atomic<std::uint64_t> write_epoch_{0};
+  class Checkpointer;
+  std::unique_ptr<Checkpointer> checkpointer_;  // last: stopped before the pool closes
 };
 
 template <typename T>

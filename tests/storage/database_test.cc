@@ -150,6 +150,49 @@ TEST(DatabaseOpenTest, SqliteConnectionsUseWalAndForeignKeys) {
   EXPECT_EQ(*pragmas, "wal/1/10000");
 }
 
+TEST(DatabaseOpenTest, SqliteFilesAreCheckpointedOffTheCommitPath) {
+  auto tdb = testing::TestDatabase::Create("sqlite");
+  auto db = Database::Open(*ParseDbUrl(tdb.url()), 2);
+  ASSERT_TRUE(db.ok());
+  // The pool's connections leave checkpoints to the checkpointer's thread.
+  auto interval = (*db)->Read<int>([](soci::session& s) -> Result<int> {
+    int pages = -1;
+    s << "PRAGMA wal_autocheckpoint", soci::into(pages);
+    return pages;
+  });
+  ASSERT_TRUE(interval.ok());
+  EXPECT_EQ(*interval, 0);
+  const Migration m[] = {{"0001_t", "CREATE TABLE t (id {{ID}}, v TEXT);"}};
+  ASSERT_TRUE((*db)->Migrate(m).ok());
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE((*db)
+                    ->Transact<Ok>([](soci::session& s) -> Status {
+                      s << "INSERT INTO t (v) VALUES ('x')";
+                      return OkStatus();
+                    })
+                    .ok());
+  }
+  // Every committed frame reaches the database file through that thread.
+  auto checkpointed = (*db)->CheckpointNow();
+  ASSERT_TRUE(checkpointed.ok());
+  EXPECT_GE(*checkpointed, 20);
+  // And the rows are all there.
+  auto rows = (*db)->Read<long long>([](soci::session& s) -> Result<long long> {
+    long long n = 0;
+    s << "SELECT COUNT(*) FROM t", soci::into(n);
+    return n;
+  });
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(*rows, 20);
+}
+
+TEST(DatabaseOpenTest, OnlySqliteFilesHaveACheckpointer) {
+  auto db = Database::Open(*ParseDbUrl("sqlite::memory:"), 1);
+  ASSERT_TRUE(db.ok());
+  ASSERT_FALSE((*db)->CheckpointNow().ok());
+  EXPECT_EQ((*db)->CheckpointNow().error().code, ErrorCode::kNotFound);
+}
+
 TEST(DatabaseOpenTest, MemoryDatabaseWorks) {
   auto db = Database::Open(*ParseDbUrl("sqlite::memory:"), 4);
   ASSERT_TRUE(db.ok());
