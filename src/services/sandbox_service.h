@@ -75,7 +75,9 @@ struct EvidenceQuery {
 // and the reviewer's fault scenarios.
 class SandboxService {
  public:
-  explicit SandboxService(Deps& deps) : deps_(deps), writer_(deps.db) {}
+  // PostgreSQL: four writers, whose batches wait for round trips side by side.
+  explicit SandboxService(Deps& deps)
+      : deps_(deps), writer_(deps.db, 256, deps.db.dialect() == storage::Dialect::kPostgres ? 4 : 1) {}
 
   SandboxReply Handle(const SandboxCall& call);
   // The same, answering through `done`: on this thread when no test environment is

@@ -10,16 +10,18 @@
 
 namespace liantiao::storage {
 
-GroupCommit::GroupCommit(Database& db, std::size_t max_batch)
-    : db_(db), max_batch_(max_batch), writer_([this] { Write(); }) {}
+GroupCommit::GroupCommit(Database& db, std::size_t max_batch, std::size_t writers)
+    : db_(db), max_batch_(max_batch) {
+  for (std::size_t i = 0; i < std::max<std::size_t>(writers, 1); ++i) writers_.emplace_back([this] { Write(); });
+}
 
 GroupCommit::~GroupCommit() {
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
   }
-  queued_.notify_one();
-  writer_.join();
+  queued_.notify_all();
+  for (std::thread& t : writers_) t.join();
 }
 
 void GroupCommit::Submit(Database::Unit unit, Done done) {

@@ -24,9 +24,12 @@ namespace liantiao::storage {
 // do nothing but the work that can run in parallel. `done` must be quick: the next
 // batch waits for it. Run waits for its own unit.
 //
-// The writer is one thread because the database has one writer anyway (SQLite) or
-// gains little from more on two cores; what can run in parallel (parsing, signatures,
-// decryption, validation) runs on the callers' threads before Submit.
+// What can run in parallel (parsing, signatures, decryption, validation) runs on the
+// callers' threads before Submit. SQLite has one writer, so one writer thread; on
+// PostgreSQL a batch spends most of its time waiting for round trips, and several
+// writers (`writers`) run batches as concurrent transactions. Units of different
+// batches then see each other's writes only once committed, as requests on separate
+// connections would; conflicts between them retry the batch (see TransactBatch).
 //
 // Units of one batch see each other's writes in order, as consecutive transactions
 // would; a unit must therefore not depend on anything outside the database that a
@@ -36,7 +39,7 @@ class GroupCommit {
  public:
   using Done = std::function<void(Status)>;
 
-  explicit GroupCommit(Database& db, std::size_t max_batch = 256);
+  explicit GroupCommit(Database& db, std::size_t max_batch = 256, std::size_t writers = 1);
   // Runs what is queued, then stops the writer.
   ~GroupCommit();
   GroupCommit(const GroupCommit&) = delete;
@@ -47,8 +50,8 @@ class GroupCommit {
 
   // Units waiting for a batch to take them (tests use it to build a batch).
   std::size_t Queued();
-  // The writer's thread (tests check that batches run there).
-  std::thread::id WriterThread() const { return writer_.get_id(); }
+  // The first writer's thread (tests check that batches run there).
+  std::thread::id WriterThread() const { return writers_.front().get_id(); }
 
  private:
   struct Entry {
@@ -64,7 +67,7 @@ class GroupCommit {
   std::condition_variable queued_;
   std::vector<Entry> queue_;
   bool stopping_ = false;
-  std::thread writer_;  // last: starts once everything it uses exists
+  std::vector<std::thread> writers_;  // last: start once everything they use exists
 };
 
 }  // namespace liantiao::storage
