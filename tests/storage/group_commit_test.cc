@@ -54,6 +54,20 @@ class GroupCommitTest : public ::testing::TestWithParam<std::string> {
     };
   }
 
+  // Occupies the writer with a unit that runs until `release` is set; returns once it
+  // runs.
+  void HoldWriter(std::atomic<bool>& release) {
+    std::atomic<bool> holding{false};
+    writer_->Submit(
+        [&holding, &release](soci::session&) -> Status {
+          holding = true;  // the last use of `holding`, which lives until it is seen
+          while (!release.load()) std::this_thread::yield();
+          return OkStatus();
+        },
+        [](Status) {});
+    while (!holding.load()) std::this_thread::yield();
+  }
+
   // Runs `units` through the writer as one batch, in this order: a first caller holds
   // the writer until all of them are queued behind it. Returns their statuses.
   std::vector<Status> RunAsOneBatch(const std::vector<Database::Unit>& units) {
@@ -172,15 +186,8 @@ TEST_P(GroupCommitTest, AUnitThrowingANonStandardExceptionFailsItsBatchWithoutHa
 }
 
 TEST_P(GroupCommitTest, SubmitReturnsAtOnceAndTheWriterAnswersAfterTheCommit) {
-  std::atomic<bool> holding{false}, release{false};
-  writer_->Submit(
-      [&](soci::session&) -> Status {
-        holding = true;
-        while (!release.load()) std::this_thread::yield();
-        return OkStatus();
-      },
-      [](Status) {});
-  while (!holding.load()) std::this_thread::yield();
+  std::atomic<bool> release{false};
+  HoldWriter(release);
   // The writer is busy: Submit queues and returns; nothing is answered yet.
   std::mutex mu;
   std::condition_variable cv;
@@ -210,15 +217,8 @@ TEST_P(GroupCommitTest, SubmitReturnsAtOnceAndTheWriterAnswersAfterTheCommit) {
 }
 
 TEST_P(GroupCommitTest, StoppingRunsWhatIsQueued) {
-  std::atomic<bool> holding{false}, release{false};
-  writer_->Submit(
-      [&](soci::session&) -> Status {
-        holding = true;
-        while (!release.load()) std::this_thread::yield();
-        return OkStatus();
-      },
-      [](Status) {});
-  while (!holding.load()) std::this_thread::yield();
+  std::atomic<bool> release{false};
+  HoldWriter(release);
   std::atomic<int> answered{0};
   for (std::string name : {"a", "b"}) {
     // Not Insert(): its unit asks the writer being stopped how many are queued.
