@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -166,6 +167,14 @@ struct Server::Impl {
   std::mutex wait_mutex;
   restinio::asio_ns::io_context* waiter = nullptr;  // the io_context a Wait() runs, if any
   std::atomic<unsigned short> port{0};
+  // Asynchronous handlers that have not answered yet. Stop() waits for them before it
+  // ends RESTinio: an answer sent after would reach a connection whose io_context is gone.
+  struct Pending {
+    std::mutex mu;
+    std::condition_variable none;
+    long long count = 0;
+  };
+  std::shared_ptr<Pending> pending = std::make_shared<Pending>();
 
   void Handle(Request& req, const Respond& respond) {
     // The API and the hosted sandbox are routed; everything else is the web app.
@@ -203,8 +212,19 @@ struct Server::Impl {
     }
     // An asynchronous handler that throws may or may not have answered already.
     auto answered = std::make_shared<std::atomic<bool>>(false);
-    const Respond once = [answered, respond](Response r) {
-      if (!answered->exchange(true)) respond(std::move(r));
+    std::shared_ptr<Pending> counted;
+    if (route.async_handler) {
+      counted = pending;
+      std::lock_guard lock(counted->mu);
+      ++counted->count;
+    }
+    const Respond once = [answered, respond, counted](Response r) {
+      if (answered->exchange(true)) return;
+      respond(std::move(r));
+      if (counted) {
+        std::lock_guard lock(counted->mu);
+        if (--counted->count == 0) counted->none.notify_all();
+      }
     };
     try {
       if (route.async_handler) return route.async_handler(req, once);
@@ -422,6 +442,8 @@ void Server::Wait() {
   impl_->waiter = nullptr;
 }
 
+bool Server::stopping() const { return impl_ && impl_->stopped.load(); }
+
 void Server::Stop() {
   if (!impl_) return;
   {
@@ -429,6 +451,14 @@ void Server::Stop() {
     std::lock_guard lock(impl_->wait_mutex);
     if (impl_->stopped.exchange(true)) return;
     if (impl_->waiter != nullptr) impl_->waiter->stop();
+  }
+  {
+    // Answers still owed (the sandbox's requests queued for its writer) go out first.
+    Impl::Pending& p = *impl_->pending;
+    std::unique_lock lock(p.mu);
+    if (!p.none.wait_for(lock, std::chrono::seconds(10), [&] { return p.count == 0; })) {
+      spdlog::warn("stopping with {} request(s) unanswered", p.count);
+    }
   }
   if (impl_->running) {
     impl_->running->stop();

@@ -119,7 +119,10 @@ class Server {
   Result<unsigned short> Start();
   // Blocks until Stop() is called or SIGINT/SIGTERM arrives.
   void Wait();
+  // Waits (up to 10 s) for asynchronous handlers still owing an answer, then stops.
   void Stop();
+  // True once Stop() was called.
+  bool stopping() const;
 
  private:
   struct Impl;

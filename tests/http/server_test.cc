@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -123,6 +124,12 @@ class ServerTest : public ::testing::Test {
         respond(Response::JsonBody({{"later", body}, {"thread", std::hash<std::thread::id>()(std::this_thread::get_id())}}));
       });
     });
+    // Keeps its answer until the test gives it (held_).
+    r.AddAsync(Method::kGet, "/api/v1/held", Access::kPublic, [this](Request&, Respond respond) {
+      std::lock_guard lock(mu_);
+      held_ = std::move(respond);
+      held_cv_.notify_all();
+    });
     r.AddAsync(Method::kGet, "/api/v1/later/throw", Access::kPublic,
                [](Request&, Respond) { throw std::runtime_error("boom before answering"); });
     r.AddAsync(Method::kGet, "/api/v1/later/answer-then-throw", Access::kPublic, [](Request&, Respond respond) {
@@ -140,6 +147,8 @@ class ServerTest : public ::testing::Test {
   std::mutex mu_;
   Request last_;
   std::vector<std::thread> answerers_;
+  Respond held_;
+  std::condition_variable held_cv_;
 };
 
 void ExpectErrorJson(const HttpResponse& r, int status, const std::string& code) {
@@ -225,6 +234,27 @@ TEST_F(ServerTest, AsyncHandlersAnswerFromAnotherThreadOnce) {
   EXPECT_EQ(answered.status, 200);
   EXPECT_EQ(answered.json()["answered"], true);
   EXPECT_EQ(client.Get("/api/v1/things").status, 200);
+}
+
+TEST_F(ServerTest, StopDeliversTheAnswersAsynchronousHandlersStillOwe) {
+  HttpResponse got;
+  std::thread client([&] { got = Client().Get("/api/v1/held"); });
+  {
+    std::unique_lock lock(mu_);
+    held_cv_.wait(lock, [&] { return static_cast<bool>(held_); });
+  }
+  std::thread stopper([&] { server_->Stop(); });
+  while (!server_->stopping()) std::this_thread::yield();
+  Respond respond;
+  {
+    std::lock_guard lock(mu_);
+    respond = std::move(held_);
+  }
+  respond(Response::JsonBody({{"held", "answered"}}));
+  stopper.join();
+  client.join();
+  EXPECT_EQ(got.status, 200) << got.body;
+  EXPECT_EQ(got.json()["held"], "answered");
 }
 
 TEST_F(ServerTest, JsonBodyRoundTripAndMalformedJson) {
