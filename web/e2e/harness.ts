@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll } from 'vitest'
 
 export const WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 export const REPO_DIR = resolve(WEB_DIR, '..')
@@ -164,4 +165,20 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(SCREENSHOT_DIR, `${name}.png`)
   await page.screenshot({ path, fullPage: true })
   return path
+}
+
+// The demo server and one browser for the enclosing describe block: started before
+// its tests, closed after them; `use` receives both once they are up.
+export function withDemoServerAndBrowser(use: (server: Server, browser: Browser) => void): void {
+  let server: Server | undefined
+  let browser: Browser | undefined
+  beforeAll(async () => {
+    server = await startServer({ demo: true })
+    browser = await launchBrowser()
+    use(server, browser)
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.stop()
+  })
 }

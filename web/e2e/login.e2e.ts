@@ -1,17 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
-import { launchBrowser, login, newPage, screenshot, startServer, type Server } from './harness'
+import { login, newPage, screenshot, type Server, withDemoServerAndBrowser } from './harness'
 
 describe('login', () => {
   let server: Server
   let browser: Browser
-  beforeAll(async () => {
-    server = await startServer({ demo: true })
-    browser = await launchBrowser()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
+  withDemoServerAndBrowser((s, b) => {
+    server = s
+    browser = b
   })
 
   it('refuses a wrong password with the server message and lands each role on its page', async () => {

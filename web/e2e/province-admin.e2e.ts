@@ -4,9 +4,9 @@
 // 申请查询 and the process page.
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { launchBrowser, login, newPage, screenshot, startServer, type Server } from './harness'
+import { login, newPage, screenshot, type Server, withDemoServerAndBrowser } from './harness'
 
 // The machine is shared and slow: give the page time to show what it loads.
 const eventually = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000, interval: 200 })
@@ -20,13 +20,9 @@ async function choose(page: Page, testid: string, option: string | RegExp): Prom
 describe('province and admin', () => {
   let server: Server
   let browser: Browser
-  beforeAll(async () => {
-    server = await startServer({ demo: true })
-    browser = await launchBrowser()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
+  withDemoServerAndBrowser((s, b) => {
+    server = s
+    browser = b
   })
 
   it('shows the province the statistics with charts and per-city figures, and exports them as .xlsx', async () => {

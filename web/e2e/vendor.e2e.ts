@@ -3,9 +3,9 @@
 // a material uploaded with progress, submission; the reviewer's return (over the
 // API) seen next to the material, a new upload and resubmission; approval (API);
 // the test key claimed once; the checklist waiting for the device.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { launchBrowser, login, newPage, screenshot, startServer, type Server } from './harness'
+import { login, newPage, screenshot, type Server, withDemoServerAndBrowser } from './harness'
 import { creditCodeCheckChar } from '../src/utils/creditCode'
 
 const PASSWORD = 'Liantiao@2026'
@@ -32,13 +32,9 @@ async function chooseOption(page: Page, selectTestId: string, text: string) {
 describe('vendor', () => {
   let server: Server
   let browser: Browser
-  beforeAll(async () => {
-    server = await startServer({ demo: true })
-    browser = await launchBrowser()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
+  withDemoServerAndBrowser((s, b) => {
+    server = s
+    browser = b
   })
 
   it('registers, applies, is returned with a problem per material, resubmits, claims the key once', async () => {
