@@ -180,33 +180,68 @@ class Effects {
     return r;
   }
 
+  // An asynchronous result as stored: sandbox_async, or sandbox_serials for the results
+  // answered before results were numbered.
+  struct AsyncRow {
+    std::string method, result;
+    long long status = 0, pending_polls = 0, polled_pending = 0;
+    bool numbered = false;
+    long long number = 0;
+  };
+
+  // A serial names its row by the number it ends in; the rest of it must be that row's
+  // serial, so a number alone finds nothing. Older serials are found by their text.
+  std::optional<AsyncRow> FindAsync(const std::string& serial) {
+    AsyncRow a;
+    if (auto n = SerialNumber(serial)) {
+      long long created_at = 0;
+      sql_ << "SELECT method, status, result, pending_polls, polled_pending, created_at FROM sandbox_async "
+              "WHERE id = :n AND key_id = :k",
+          soci::use(*n), soci::use(ctx_.key.id), soci::into(a.method), soci::into(a.status), soci::into(a.result),
+          soci::into(a.pending_polls), soci::into(a.polled_pending), soci::into(created_at);
+      if (sql_.got_data()) {
+        const standard::MethodSpec* spec = ctx_.profile.FindMethod(a.method);
+        if (SerialCode(spec ? spec->serial_prefix : "", FromUnix(created_at), *n) == serial) {
+          a.numbered = true;
+          a.number = *n;
+          return a;
+        }
+      }
+    }
+    sql_ << "SELECT method, status, result, pending_polls, polled_pending FROM sandbox_serials "
+            "WHERE serial = :s AND key_id = :k",
+        soci::use(serial), soci::use(ctx_.key.id), soci::into(a.method), soci::into(a.status), soci::into(a.result),
+        soci::into(a.pending_polls), soci::into(a.polled_pending);
+    if (!sql_.got_data()) return std::nullopt;
+    return a;
+  }
+
   EffectResult AsyncQuery() {
     const std::string serial = Text(ctx_.data.value(ctx_.profile.serial_field, json()));
-    soci::rowset<soci::row> rows =
-        (sql_.prepare << "SELECT method, status, result, pending_polls, polled_pending FROM sandbox_serials "
-                         "WHERE serial = :s AND key_id = :k",
-         soci::use(serial), soci::use(ctx_.key.id));
-    for (const soci::row& row : rows) {
-      EffectResult r;
-      const std::string method = GetText(row, 0);
-      const long long pending = GetInt(row, 3);
-      if (pending > 0) {
+    auto a = FindAsync(serial);
+    if (!a) {
+      return Refused(MakeRefusal("serial_unknown", "[" + ctx_.profile.serial_field + "]", {{"value", serial}}));
+    }
+    EffectResult r;
+    if (a->pending_polls > 0) {
+      if (a->numbered) {
+        sql_ << "UPDATE sandbox_async SET pending_polls = pending_polls - 1, polled_pending = 1 WHERE id = :n",
+            soci::use(a->number);
+      } else {
         sql_ << "UPDATE sandbox_serials SET pending_polls = pending_polls - 1, polled_pending = 1 "
                 "WHERE serial = :s",
             soci::use(serial);
-        r.answer_data = {{"status", ctx_.profile.status_pending}, {"result", ""}};
-        r.tags.push_back("pending:" + method);
-        return r;
       }
-      const int status = static_cast<int>(GetInt(row, 1));
-      r.answer_data = {{"status", status}, {"result", GetText(row, 2)}};
-      if (status == ctx_.profile.status_succeeded) {
-        r.tags.push_back("fetched:" + method);
-        if (GetInt(row, 4) != 0) r.tags.push_back("fetched_after_pending");
-      }
+      r.answer_data = {{"status", ctx_.profile.status_pending}, {"result", ""}};
+      r.tags.push_back("pending:" + a->method);
       return r;
     }
-    return Refused(MakeRefusal("serial_unknown", "[" + ctx_.profile.serial_field + "]", {{"value", serial}}));
+    r.answer_data = {{"status", a->status}, {"result", a->result}};
+    if (a->status == ctx_.profile.status_succeeded) {
+      r.tags.push_back("fetched:" + a->method);
+      if (a->polled_pending != 0) r.tags.push_back("fetched_after_pending");
+    }
+    return r;
   }
 
   EffectResult ProjectAdd() {

@@ -62,6 +62,12 @@ class Statements;  // sandbox_statements.h
 // `statements` are those of the connection `sql` (storage::Database::Local).
 EffectResult RunEffect(soci::session& sql, Statements& statements, Context& ctx);
 
+// The requestSerialCode of the asynchronous result numbered `id`, written at `at`:
+// "team-add-2026112410-1-0262" (method prefix, hour in Beijing time, sequence).
+std::string SerialCode(const std::string& prefix, Instant at, long long id);
+// The sequence number a serial ends in; nullopt when it ends in no number.
+std::optional<long long> SerialNumber(std::string_view serial);
+
 std::string MaskText(std::string text);  // ID-like numbers in free text
 std::string Dump(const json& value);     // JSON text; invalid UTF-8 replaced, never thrown
 // The deepest nesting of brackets in a JSON text (outside strings).

@@ -100,6 +100,27 @@ std::string MaskText(std::string text) {
   return text;
 }
 
+std::string SerialCode(const std::string& prefix, Instant at, long long id) {
+  const std::string iso = FormatInstant(at);  // 2026-11-24T10:05:00+08:00
+  const std::string hour = iso.substr(0, 4) + iso.substr(5, 2) + iso.substr(8, 2) + iso.substr(11, 2);
+  std::ostringstream seq;
+  seq << std::setw(4) << std::setfill('0') << id;
+  return (prefix.empty() ? std::string("request") : prefix) + "-" + hour + "-1-" + seq.str();
+}
+
+std::optional<long long> SerialNumber(std::string_view serial) {
+  const std::size_t dash = serial.rfind('-');
+  const std::string_view digits = dash == std::string_view::npos ? serial : serial.substr(dash + 1);
+  // 18 digits at most: no overflow.
+  if (digits.empty() || digits.size() > 18) return std::nullopt;
+  long long n = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + (c - '0');
+  }
+  return n;
+}
+
 }  // namespace sandbox
 
 namespace {
@@ -192,14 +213,6 @@ json Envelope(const standard::Profile& p, const standard::ErrorEntry& e, const s
   out[p.message_field] = message;
   out[p.data_field] = std::move(data);
   return out;
-}
-
-std::string SerialCode(const std::string& prefix, Instant now) {
-  const std::string iso = FormatInstant(now);  // 2026-11-24T10:05:00+08:00
-  const std::string hour = iso.substr(0, 4) + iso.substr(5, 2) + iso.substr(8, 2) + iso.substr(11, 2);
-  const std::string rnd = crypto::HexEncode(crypto::RandomBytes(4));
-  return (prefix.empty() ? std::string("request") : prefix) + "-" + hour + "-1-" +
-         std::to_string(std::stoull(rnd, nullptr, 16) % 100000000ULL);
 }
 
 std::string JoinTags(const std::vector<std::string>& tags) {
@@ -383,16 +396,9 @@ Status StoreAndRecord(storage::Database& db, Pending& pending, soci::session& sq
         }
         const int status = failed ? p.status_failed : p.status_succeeded;
         const int pending_polls = faults.delay_async ? 2 : 0;
-        // Eight random digits per method and hour: at thousands of requests an hour two
-        // serials meet now and then (the load benchmark met one in ten thousand), which
-        // failed the whole request. A taken serial is drawn again.
-        constexpr int kSerialDraws = 8;
-        bool stored = false;
-        for (int draw = 0; draw < kSerialDraws && !stored; ++draw) {
-          serial = SerialCode(method->serial_prefix, now);
-          stored = statements.InsertSerial(serial, key_id, x.method, status, client_result, pending_polls, ToUnix(now));
-        }
-        if (!stored) return MakeError(ErrorCode::kDatabaseError);
+        const long long number =
+            statements.InsertAsync(key_id, x.method, status, client_result, pending_polls, ToUnix(now));
+        serial = sandbox::SerialCode(method->serial_prefix, now, number);
         if (failed) {
           tags.push_back("async_failed");
           async_error = r.async_failure;

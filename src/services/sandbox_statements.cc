@@ -72,13 +72,11 @@ Statements::ObjectQuery::ObjectQuery(soci::session& sql, const std::string& cond
   st.define_and_bind();
 }
 
-Statements::SerialInsert::SerialInsert(soci::session& sql)
-    : st((sql.prepare << "INSERT INTO sandbox_serials (serial, key_id, method, status, result, "
-                         "pending_polls, created_at) VALUES (:s, :k, :m, :st, :r, :p, :c) "
-                         "ON CONFLICT (serial) DO NOTHING RETURNING serial",
-          soci::use(serial), soci::use(key_id), soci::use(method), soci::use(status),
-          soci::use(result), soci::use(pending_polls), soci::use(created_at),
-          soci::into(inserted, got))) {}
+Statements::AsyncInsert::AsyncInsert(soci::session& sql)
+    : st((sql.prepare << "INSERT INTO sandbox_async (key_id, method, status, result, "
+                         "pending_polls, created_at) VALUES (:k, :m, :st, :r, :p, :c) RETURNING id",
+          soci::use(key_id), soci::use(method), soci::use(status), soci::use(result),
+          soci::use(pending_polls), soci::use(created_at), soci::into(id))) {}
 
 Statements::EvidenceInsert::EvidenceInsert(soci::session& sql)
     : st((sql.prepare << "INSERT INTO sandbox_evidence (application_id, key_id, city_code, "
@@ -103,7 +101,7 @@ Statements::Statements(soci::session& sql)
       object_by_natural_key_(sql, "natural_key = :v", false),
       object_by_id_(sql, "id = :v", true),
       objects_by_subject_(sql, "subject = :v ORDER BY event_day, id", false),
-      serial_(sql),
+      async_(sql),
       evidence_(sql) {}
 
 std::optional<KeyRow> Statements::Key(const std::string& app_key) {
@@ -193,18 +191,18 @@ std::vector<StoredObject> Statements::ObjectsOfSubject(long long key_id, const s
   return out;
 }
 
-bool Statements::InsertSerial(const std::string& serial, long long key_id,
-                              const std::string& method, int status, const std::string& result,
-                              int pending_polls, long long created_at) {
-  serial_.serial = serial;
-  serial_.key_id = key_id;
-  serial_.method = method;
-  serial_.status = status;
-  serial_.result = result;
-  serial_.pending_polls = pending_polls;
-  serial_.created_at = created_at;
-  serial_.got = soci::i_null;
-  return ExecuteOne(serial_.st) && serial_.got == soci::i_ok;
+long long Statements::InsertAsync(long long key_id, const std::string& method, int status,
+                                  const std::string& result, int pending_polls,
+                                  long long created_at) {
+  async_.key_id = key_id;
+  async_.method = method;
+  async_.status = status;
+  async_.result = result;
+  async_.pending_polls = pending_polls;
+  async_.created_at = created_at;
+  async_.id = 0;
+  ExecuteOne(async_.st);
+  return async_.id;
 }
 
 long long Statements::InsertEvidence(const EvidenceRow& row) {

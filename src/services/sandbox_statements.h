@@ -58,9 +58,9 @@ class Statements {
   // Ordered by event_day, then id.
   std::vector<StoredObject> ObjectsOfSubject(long long key_id, const std::string& kind,
                                              const std::string& subject);
-  // False when the serial is taken already.
-  bool InsertSerial(const std::string& serial, long long key_id, const std::string& method,
-                    int status, const std::string& result, int pending_polls, long long created_at);
+  // An asynchronous result (sandbox_async); its id, which numbers its serial.
+  long long InsertAsync(long long key_id, const std::string& method, int status,
+                        const std::string& result, int pending_polls, long long created_at);
   long long InsertEvidence(const EvidenceRow& row);  // its id
 
  private:
@@ -102,11 +102,10 @@ class Statements {
     StoredObject row;
     soci::statement st;
   };
-  struct SerialInsert {
-    explicit SerialInsert(soci::session& sql);
-    std::string serial, method, result, inserted;
-    soci::indicator got = soci::i_null;
-    long long key_id = 0, created_at = 0;
+  struct AsyncInsert {
+    explicit AsyncInsert(soci::session& sql);
+    std::string method, result;
+    long long key_id = 0, created_at = 0, id = 0;
     int status = 0, pending_polls = 0;
     soci::statement st;
   };
@@ -122,7 +121,7 @@ class Statements {
   NonceInsert nonce_;
   ObjectInsert object_insert_;
   ObjectQuery object_by_natural_key_, object_by_id_, objects_by_subject_;
-  SerialInsert serial_;
+  AsyncInsert async_;
   EvidenceInsert evidence_;
 };
 

@@ -72,6 +72,40 @@ TEST_P(SandboxTest, AcceptsASignedRequestAndAnswersAsync) {
   EXPECT_GT(result["teamSysNo"].get<long long>(), 100000000);
 }
 
+// A serial names its result by the number it ends in, and only in full, only to its key;
+// results stored before serials were numbered (sandbox_serials) are still answered.
+TEST_P(SandboxTest, SerialsAreAnsweredInFullToTheirKeyOnly) {
+  const std::string serial = driver_->Send("Team.Add", Team()).data()["requestSerialCode"];
+  const std::string number = serial.substr(serial.rfind('-') + 1);
+  EXPECT_EQ(number.size(), 4u) << serial;
+  EXPECT_EQ(driver_->Poll(serial).data()["status"], 20);
+  const std::string other_hour = "team-add-2026102011-1-" + number;
+  Refused(driver_->Send("AsyncHandleResult.Query", {{"requestSerialCode", other_hour}}), "serial_unknown", "-1");
+  Refused(driver_->Send("AsyncHandleResult.Query", {{"requestSerialCode", "worker-add-2026102010-1-" + number}}),
+          "serial_unknown", "-1");
+
+  auto run = [&](const std::string& statement) {
+    ASSERT_TRUE(tp_->db().Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
+      sql << statement;
+      return Ok{};
+    }).ok());
+  };
+  run("UPDATE sandbox_async SET key_id = key_id + 1000");
+  Refused(driver_->Send("AsyncHandleResult.Query", {{"requestSerialCode", serial}}), "serial_unknown", "-1");
+
+  run("INSERT INTO sandbox_serials (serial, key_id, method, status, result, pending_polls, created_at) "
+      "SELECT 'team-add-2026102009-1-73925810', id, 'Team.Add', 20, '{\"teamSysNo\":100000042}', 1, 0 "
+      "FROM test_keys WHERE app_key = '" + key_.app_id + "'");
+  auto legacy = [&] {
+    return driver_->Send("AsyncHandleResult.Query", {{"requestSerialCode", "team-add-2026102009-1-73925810"}});
+  };
+  auto first = legacy();
+  EXPECT_EQ(first.data()["status"], 0) << "its pending poll: " << first.body.dump();
+  auto done = legacy();
+  EXPECT_EQ(done.data()["status"], 20) << done.body.dump();
+  EXPECT_EQ(done.data()["result"], "{\"teamSysNo\":100000042}");
+}
+
 TEST_P(SandboxTest, BadSignatureIsMinusTwo) {
   auto form = driver_->Build("Team.Add", Team());
   form.back().second[0] = form.back().second[0] == 'a' ? 'b' : 'a';
