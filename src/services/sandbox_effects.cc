@@ -30,14 +30,20 @@ struct Obj {
 // The objects one key's traffic stored. Every statement is scoped by key_id.
 class Store {
  public:
-  Store(soci::session& sql, Statements& statements, long long key_id, Instant now)
-      : sql_(sql), statements_(statements), key_(key_id), now_(ToUnix(now)) {}
+  Store(soci::session& sql, Statements& statements, const Context& ctx)
+      : sql_(sql), statements_(statements), key_(ctx.key.id), now_(ToUnix(ctx.now)), known_(ctx.known),
+        observed_(ctx.observed) {}
 
   // nullopt when an object with this natural key exists already.
   std::optional<long long> Insert(const std::string& kind, const std::string& natural_key,
                                   const std::string& subject, const std::string& attr,
                                   const std::string& event_day, const json& body) {
-    return statements_.InsertObject(key_, kind, natural_key, subject, attr, event_day, Dump(body), now_);
+    auto id = statements_.InsertObject(key_, kind, natural_key, subject, attr, event_day, Dump(body), now_);
+    if (id && Remembered(kind)) {
+      Observe(KnownObjects::Fact(key_, kind, natural_key));
+      Observe(KnownObjects::FactById(key_, kind, *id));
+    }
+    return id;
   }
 
   std::optional<Obj> Find(const std::string& kind, const std::string& natural_key) {
@@ -45,10 +51,15 @@ class Store {
     if (!o) return std::nullopt;
     return ToObj(std::move(*o));
   }
-  std::optional<Obj> FindId(const std::string& kind, long long id) {
-    auto o = statements_.FindObjectById(key_, kind, id);
-    if (!o) return std::nullopt;
-    return ToObj(std::move(*o));
+  // Whether the key has this object; for the kinds the rules ask about again and again,
+  // answered from the objects known to exist when it is one of them.
+  bool Exists(const std::string& kind, const std::string& natural_key) {
+    return Known(KnownObjects::Fact(key_, kind, natural_key), kind,
+                 [&] { return statements_.FindObject(key_, kind, natural_key).has_value(); });
+  }
+  bool ExistsId(const std::string& kind, long long id) {
+    return Known(KnownObjects::FactById(key_, kind, id), kind,
+                 [&] { return statements_.FindObjectById(key_, kind, id).has_value(); });
   }
   std::vector<Obj> BySubject(const std::string& kind, const std::string& subject) {
     std::vector<Obj> out;
@@ -77,10 +88,29 @@ class Store {
                std::move(o.body)};
   }
 
+  // Teams, workers, projects and contractors: what the rules look up by key. Attendance
+  // and the like are looked up once, for duplicates, and would only fill the cache.
+  static bool Remembered(std::string_view kind) {
+    return kind == "worker" || kind == "team" || kind == "project" || kind == "corp";
+  }
+  template <typename Query>
+  bool Known(std::string fact, std::string_view kind, Query query) {
+    if (!Remembered(kind)) return query();
+    if (known_ && known_->Contains(fact)) return true;
+    if (!query()) return false;
+    Observe(std::move(fact));
+    return true;
+  }
+  void Observe(std::string fact) {
+    if (observed_) observed_->push_back(std::move(fact));
+  }
+
   soci::session& sql_;
   Statements& statements_;
   long long key_;
   long long now_;
+  const KnownObjects* known_;
+  std::vector<std::string>* observed_;
 };
 
 std::string Text(const json& v) {
@@ -115,7 +145,7 @@ Refusal MakeRefusal(std::string rule, std::string path = {}, std::map<std::strin
 class Effects {
  public:
   Effects(soci::session& sql, Statements& statements, Context& ctx)
-      : ctx_(ctx), store_(sql, statements, ctx.key.id, ctx.now), sql_(sql),
+      : ctx_(ctx), store_(sql, statements, ctx), sql_(sql),
         identity_(IdentityOfKey(ctx.key.id, ctx.key.city_code, ctx.key.issued_at)) {}
 
   EffectResult Run() {
@@ -154,19 +184,19 @@ class Effects {
   std::optional<Refusal> CommonRules() {
     if (Rule("project_mismatch") && ctx_.data.contains("projectCode")) {
       const std::string code = Text(ctx_.data["projectCode"]);
-      if (code != identity_.project_code && !store_.Find("project", code)) {
+      if (code != identity_.project_code && !store_.Exists("project", code)) {
         return MakeRefusal("project_mismatch", "[projectCode]", {{"value", code}});
       }
     }
     if (Rule("corp_in_project") && ctx_.data.contains("corpCode")) {
       const std::string corp = Text(ctx_.data["corpCode"]);
-      if (corp != identity_.corp_code && !store_.Find("corp", corp)) {
+      if (corp != identity_.corp_code && !store_.Exists("corp", corp)) {
         return MakeRefusal("corp_in_project", "[corpCode]", {{"value", corp}});
       }
     }
     if (Rule("team_exists") && ctx_.data.contains("teamSysNo")) {
       auto n = Number(ctx_.data["teamSysNo"]);
-      if (!n || *n <= kTeamBase || !store_.FindId("team", *n - kTeamBase)) {
+      if (!n || *n <= kTeamBase || !store_.ExistsId("team", *n - kTeamBase)) {
         return MakeRefusal("team_exists", "[teamSysNo]", {{"value", Text(ctx_.data["teamSysNo"])}});
       }
     }
@@ -284,7 +314,7 @@ class Effects {
     std::set<std::string> seen;
     for (std::size_t i = 0; i < list.size(); ++i) {
       const std::string id = Text(list[i].value("idCardNumber", json()));
-      if (!seen.insert(id).second || store_.Find("worker", id)) {
+      if (!seen.insert(id).second || store_.Exists("worker", id)) {
         return Failed(MakeRefusal("duplicate_worker", Path("workerList", i, "idCardNumber"), {{"value", id}}),
                       {"duplicate"});
       }
@@ -302,7 +332,7 @@ class Effects {
 
   std::optional<Refusal> Registered(const std::string& list_name, std::size_t i, const std::string& id,
                                     const char* what) {
-    if (!Rule("worker_registered") || store_.Find("worker", id)) return std::nullopt;
+    if (!Rule("worker_registered") || store_.Exists("worker", id)) return std::nullopt;
     return MakeRefusal("worker_registered", Path(list_name, i, "idCardNumber"), {{"value", id}, {"what", what}});
   }
 
@@ -353,7 +383,10 @@ class Effects {
         return Refused(MakeRefusal("worker_entered", Path("dataList", i, "idCardNumber"), {{"value", id}}));
       }
       const std::string key = id + "|" + when + "|" + Text(list[i].value("direction", json()));
-      if (Rule("duplicate_attendance") && (!keys.insert(key).second || store_.Find("attendance", key))) {
+      // A single record is its own check: its insert below finds the duplicate, one
+      // query fewer for what devices send most.
+      if (Rule("duplicate_attendance") &&
+          (!keys.insert(key).second || (list.size() > 1 && store_.Find("attendance", key)))) {
         return Failed(MakeRefusal("duplicate_attendance", Path("dataList", i, "date"), {{"value", when}}),
                       {"duplicate"});
       }
@@ -363,7 +396,13 @@ class Effects {
       const std::string id = Text(a.value("idCardNumber", json()));
       const std::string when = Text(a.value("date", json()));
       const std::string dir = Text(a.value("direction", json()));
-      store_.Insert("attendance", id + "|" + when + "|" + dir, id, dir, when.substr(0, 10), WithoutImages(a));
+      const bool stored =
+          store_.Insert("attendance", id + "|" + when + "|" + dir, id, dir, when.substr(0, 10), WithoutImages(a))
+              .has_value();
+      if (!stored && list.size() == 1 && Rule("duplicate_attendance")) {
+        return Failed(MakeRefusal("duplicate_attendance", Path("dataList", 0, "date"), {{"value", when}}),
+                      {"duplicate"});
+      }
       r.tags.push_back(dir == "01" ? "direction_in" : "direction_out");
     }
     Dedupe(r.tags);
@@ -378,7 +417,7 @@ class Effects {
       const std::string id = Text(list[i].value("idCardNumber", json()));
       if (auto r = Registered("detailList", i, id, "工资发放信息")) return Refused(*r);
       const std::string key = id + "|" + month;
-      if (Rule("duplicate_payroll") && (!keys.insert(key).second || store_.Find("payroll_detail", key))) {
+      if (Rule("duplicate_payroll") && (!keys.insert(key).second || store_.Exists("payroll_detail", key))) {
         return Failed(MakeRefusal("duplicate_payroll", Path("detailList", i, "idCardNumber"), {{"value", month}}),
                       {"duplicate"});
       }
@@ -464,6 +503,28 @@ class Effects {
 };
 
 }  // namespace
+
+std::string KnownObjects::Fact(long long key_id, std::string_view kind, std::string_view natural_key) {
+  std::string fact = std::to_string(key_id);
+  fact.append("|").append(kind).append("|").append(natural_key);
+  return fact;
+}
+
+std::string KnownObjects::FactById(long long key_id, std::string_view kind, long long id) {
+  return Fact(key_id, kind, "#" + std::to_string(id));
+}
+
+bool KnownObjects::Contains(const std::string& fact) const {
+  std::shared_lock lock(mu_);
+  return facts_.contains(fact);
+}
+
+void KnownObjects::Add(const std::vector<std::string>& facts) {
+  if (facts.empty()) return;
+  std::unique_lock lock(mu_);
+  if (facts_.size() + facts.size() > kMaxFacts) facts_.clear();
+  facts_.insert(facts.begin(), facts.end());
+}
 
 EffectResult RunEffect(soci::session& sql, Statements& statements, Context& ctx) {
   return Effects(sql, statements, ctx).Run();

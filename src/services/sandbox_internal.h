@@ -6,7 +6,9 @@
 
 #include <map>
 #include <optional>
+#include <shared_mutex>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include <soci/soci.h>
@@ -35,6 +37,26 @@ struct KeyRow {
   bool revoked = false;
 };
 
+// Objects of the keys' stores known to exist: the rules' "is this worker registered",
+// "does this team exist" answered without a query. Objects are never changed or
+// deleted, so a fact once true stays true, in this process and in any other; a fact is
+// added only after the transaction that read or wrote it committed (SandboxService's
+// answer step), never from inside one that could still roll back.
+class KnownObjects {
+ public:
+  // "key_id|kind|natural_key", or "key_id|kind|#id" for an object by its id.
+  static std::string Fact(long long key_id, std::string_view kind, std::string_view natural_key);
+  static std::string FactById(long long key_id, std::string_view kind, long long id);
+  bool Contains(const std::string& fact) const;
+  void Add(const std::vector<std::string>& facts);
+
+ private:
+  // Bounded by what the keys' traffic stored; still, a cache must not grow without end.
+  static constexpr std::size_t kMaxFacts = 200000;
+  mutable std::shared_mutex mu_;
+  std::unordered_set<std::string> facts_;
+};
+
 // The facts of one authenticated, decoded request that the effects work on.
 struct Context {
   const standard::Profile& profile;
@@ -45,6 +67,9 @@ struct Context {
   Instant now;
   std::string today;  // yyyy-MM-dd in Beijing time
   bool delay_async = false;
+  const KnownObjects* known = nullptr;
+  // Facts the effect found or stored, for `known` once the transaction committed.
+  std::vector<std::string>* observed = nullptr;
 };
 
 // What an effect did. A sync refusal leaves the store unchanged; an asynchronous

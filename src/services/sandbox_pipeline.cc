@@ -237,9 +237,19 @@ struct Pending {
   json answer;
   long long evidence_id = 0;
   bool fault_fired = false;
+  // What the write unit found or stored that KnownObjects keeps, once it committed.
+  std::vector<std::string> observed;
 };
 
 }  // namespace
+
+// PostgreSQL: four writers, whose batches wait for round trips side by side.
+SandboxService::SandboxService(Deps& deps)
+    : deps_(deps),
+      known_objects_(std::make_unique<sandbox::KnownObjects>()),
+      writer_(deps.db, 256, deps.db.dialect() == storage::Dialect::kPostgres ? 4 : 1) {}
+
+SandboxService::~SandboxService() = default;
 
 Result<std::pair<std::string, std::string>> SandboxService::CityProfile(const std::string& city_code) {
   // A city's profile changes when an admin says so; reading it per request would be
@@ -340,7 +350,8 @@ Result<std::shared_ptr<const sandbox::KnownKey>> SandboxService::FindKey(const s
 // Step 8 of HandleAsync: the request's effect on its key's store, its answer and its
 // evidence, as one unit of a group-commit batch. May run more than once (see
 // storage::GroupCommit); its only effects outside the database are on `pending`.
-Status StoreAndRecord(storage::Database& db, Pending& pending, soci::session& sql) {
+Status StoreAndRecord(storage::Database& db, const sandbox::KnownObjects& known, Pending& pending,
+                      soci::session& sql) {
   const SandboxCall& call = pending.call;
   const Instant now = pending.now;
   Exchange& x = pending.x;
@@ -353,6 +364,7 @@ Status StoreAndRecord(storage::Database& db, Pending& pending, soci::session& sq
   json& answer = pending.answer;
   long long& evidence_id = pending.evidence_id;
   bool& fault_fired = pending.fault_fired;
+  pending.observed.clear();  // a batch that runs again starts over
   auto& statements = db.Local<sandbox::Statements>(sql);
   std::vector<std::string> tags = x.tags;
   std::string outcome = x.outcome;
@@ -378,8 +390,8 @@ Status StoreAndRecord(storage::Database& db, Pending& pending, soci::session& sq
     }
   }
   if (outcome == "accepted") {
-    sandbox::Context ctx{p, *method, *x.key, *codec, x.data, now, FormatDay(ShanghaiDay(now)),
-                         faults.delay_async};
+    sandbox::Context ctx{p,   *method, *x.key, *codec, x.data, now, FormatDay(ShanghaiDay(now)), faults.delay_async,
+                         &known, &pending.observed};
     EffectResult r = sandbox::RunEffect(sql, statements, ctx);
     tags.insert(tags.end(), r.tags.begin(), r.tags.end());
     if (r.refusal) {
@@ -469,9 +481,11 @@ Status StoreAndRecord(storage::Database& db, Pending& pending, soci::session& sq
 }
 
 // Step 9: the answer, once the unit's batch committed (or failed).
-void Answer(Pending& pending, const Status& write, std::atomic<std::uint64_t>& faults_fired) {
+void Answer(Pending& pending, const Status& write, std::atomic<std::uint64_t>& faults_fired,
+            sandbox::KnownObjects& known) {
   const Exchange& x = pending.x;
   const standard::Profile& p = *x.profile;
+  if (write.ok()) known.Add(pending.observed);
   // The cached fault switches still say armed: they are read again.
   if (pending.fault_fired) faults_fired.fetch_add(1, std::memory_order_acq_rel);
   if (!write.ok()) {
@@ -628,8 +642,8 @@ void SandboxService::HandleAsync(SandboxCall incoming, std::function<void(Sandbo
   // What the request was does not depend on the transaction: masked here, outside the
   // writer's turn.
   if (x.key) pending->masked_request = MaskedRequest(x);
-  writer_.Submit([this, pending](soci::session& sql) { return StoreAndRecord(deps_.db, *pending, sql); },
-                 [this, pending](Status write) { Answer(*pending, write, faults_fired_); });
+  writer_.Submit([this, pending](soci::session& sql) { return StoreAndRecord(deps_.db, *known_objects_, *pending, sql); },
+                 [this, pending](Status write) { Answer(*pending, write, faults_fired_, *known_objects_); });
 }
 
 }  // namespace liantiao::services

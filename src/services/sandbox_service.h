@@ -22,7 +22,8 @@
 namespace liantiao::services {
 
 namespace sandbox {
-struct KnownKey;  // sandbox_pipeline.cc
+struct KnownKey;      // sandbox_pipeline.cc
+class KnownObjects;   // sandbox_internal.h
 }
 
 // The test project and contractor provisioned for a key, so that a vendor's device
@@ -75,9 +76,8 @@ struct EvidenceQuery {
 // and the reviewer's fault scenarios.
 class SandboxService {
  public:
-  // PostgreSQL: four writers, whose batches wait for round trips side by side.
-  explicit SandboxService(Deps& deps)
-      : deps_(deps), writer_(deps.db, 256, deps.db.dialect() == storage::Dialect::kPostgres ? 4 : 1) {}
+  explicit SandboxService(Deps& deps);
+  ~SandboxService();
 
   SandboxReply Handle(const SandboxCall& call);
   // The same, answering through `done`: on this thread when no test environment is
@@ -108,6 +108,9 @@ class SandboxService {
     Instant until;
   };
   Deps& deps_;
+  // Workers, teams, projects and contractors of the keys' stores known to exist. Before
+  // writer_, whose queued units use it when it stops.
+  std::unique_ptr<sandbox::KnownObjects> known_objects_;
   storage::GroupCommit writer_;  // the requests' write transactions (step 8 of Handle)
   std::mutex cities_mu_;
   std::map<std::string, CachedCity> cities_;

@@ -3,7 +3,9 @@
 // evidence with the failing rule, and leaving the key's store unchanged.
 #include <gtest/gtest.h>
 
+#include "app/device.h"
 #include "crypto/crypto.h"
+#include "services/sandbox_internal.h"
 #include "standard/request.h"
 #include "storage/row.h"
 #include "testing/app/sandbox_driver.h"
@@ -104,6 +106,75 @@ TEST_P(SandboxTest, SerialsAreAnsweredInFullToTheirKeyOnly) {
   auto done = legacy();
   EXPECT_EQ(done.data()["status"], 20) << done.body.dump();
   EXPECT_EQ(done.data()["result"], "{\"teamSysNo\":100000042}");
+}
+
+// Attendance duplicates fail the whole request: a single record's own insert finds its
+// duplicate, a longer list's records are looked up first; nothing of a failed list is
+// kept. The worker's registration, found once, is then known without a query.
+TEST_P(SandboxTest, DuplicateAttendanceFailsTheWholeRequest) {
+  auto result = [&](const SandboxDriver::Reply& r) { return driver_->Poll(r.data()["requestSerialCode"]); };
+  const json team_no = json::parse(result(driver_->Send("Team.Add", Team())).data()["result"].get<std::string>())["teamSysNo"];
+  const std::string id = "11010519491231002X";
+  json worker = {{"workerName", "张三"}, {"isTeamLeader", 0},        {"idCardType", "01"}, {"idCardNumber", id},
+                 {"workType", "020"},  {"workRole", 20},            {"nation", "汉"},      {"address", "广州"},
+                 {"headImage", app::SamplePhoto()}, {"cellPhone", "13800000000"}, {"grantOrg", "广州市公安局"}};
+  const json common = {{"projectCode", key_.project_code}, {"corpCode", key_.corp_code}, {"corpName", key_.corp_name},
+                       {"teamSysNo", team_no}};
+  json add = common;
+  add["teamName"] = "木工班组";
+  add["workerList"] = {worker};
+  ASSERT_EQ(result(driver_->Send("ProjectWorker.Add", add)).data()["status"], 20);
+  json entry = common;
+  entry["workerList"] = {{{"idCardType", "01"}, {"idCardNumber", id}, {"date", "2026-10-19"}, {"type", "1"}}};
+  ASSERT_EQ(result(driver_->Send("WorkerEntryExit.Add", entry)).data()["status"], 20);
+
+  auto record = [&](const std::string& time) {
+    return json{{"idCardType", "01"}, {"idCardNumber", id}, {"date", "2026-10-20 " + time}, {"direction", "01"},
+                {"attendType", "001"}};
+  };
+  auto attend = [&](json list) {
+    return result(driver_->Send("WorkerAttendance.Add", {{"projectCode", key_.project_code},
+                                                         {"teamSysNo", team_no},
+                                                         {"dataList", std::move(list)}}))
+        .data()["status"];
+  };
+  EXPECT_EQ(attend({record("08:00:00")}), 20);
+  EXPECT_EQ(attend({record("08:00:00")}), 10) << "one record, found by its insert";
+  EXPECT_EQ(attend({record("09:00:00"), record("08:00:00")}), 10) << "a list, found by a query";
+  EXPECT_EQ(attend({record("09:30:00"), record("09:30:00")}), 10) << "twice in one request";
+  EXPECT_EQ(tp_->db()
+                .Read<long long>([&](soci::session& sql) -> Result<long long> {
+                  long long n = 0;
+                  sql << "SELECT COUNT(*) FROM sandbox_objects WHERE kind = 'attendance'", soci::into(n);
+                  return n;
+                })
+                .value(),
+            1);
+  EXPECT_EQ(attend({record("09:00:00"), record("09:30:00")}), 20) << "neither failed list kept a record";
+  // The worker is known now; one not registered is still refused.
+  json stranger = record("09:45:00");
+  stranger["idCardNumber"] = "440106198503121237";
+  Refused(driver_->Send("WorkerAttendance.Add", {{"projectCode", key_.project_code},
+                                                 {"teamSysNo", team_no},
+                                                 {"dataList", {stranger}}}),
+          "worker_registered", "-1");
+}
+
+TEST(KnownObjectsTest, FactsAreKeptPerKeyAndBounded) {
+  services::sandbox::KnownObjects known;
+  using K = services::sandbox::KnownObjects;
+  EXPECT_EQ(K::Fact(7, "worker", "11010519491231002X"), "7|worker|11010519491231002X");
+  EXPECT_EQ(K::FactById(7, "team", 3), "7|team|#3");
+  known.Add({K::Fact(7, "worker", "A"), K::FactById(7, "team", 3)});
+  EXPECT_TRUE(known.Contains(K::Fact(7, "worker", "A")));
+  EXPECT_TRUE(known.Contains(K::FactById(7, "team", 3)));
+  EXPECT_FALSE(known.Contains(K::Fact(8, "worker", "A"))) << "another key's store";
+  EXPECT_FALSE(known.Contains(K::Fact(7, "team", "A")));
+  std::vector<std::string> many;
+  for (int i = 0; i < 200000; ++i) many.push_back(K::Fact(9, "worker", std::to_string(i)));
+  known.Add(many);
+  EXPECT_FALSE(known.Contains(K::Fact(7, "worker", "A"))) << "full: started again";
+  EXPECT_TRUE(known.Contains(K::Fact(9, "worker", "199999")));
 }
 
 TEST_P(SandboxTest, BadSignatureIsMinusTwo) {
