@@ -638,7 +638,7 @@ void SandboxService::HandleAsync(SandboxCall incoming, std::function<void(Sandbo
   // after another in the order they arrived; this function may therefore run more than
   // once (storage::GroupCommit), and keeps its effects outside the database to the
   // variables it sets. This thread returns once the unit is queued; the answer goes out
-  // from the writer's thread after the commit.
+  // from the group commit's answering thread after the commit.
   // What the request was does not depend on the transaction: masked here, outside the
   // writer's turn.
   if (x.key) pending->masked_request = MaskedRequest(x);

@@ -81,7 +81,7 @@ class SandboxService {
 
   SandboxReply Handle(const SandboxCall& call);
   // The same, answering through `done`: on this thread when no test environment is
-  // hosted for the city, else on the group commit's writer thread once the batch
+  // hosted for the city, else on the group commit's answering thread once the batch
   // holding the request committed. `done` must be quick and must not block.
   void HandleAsync(SandboxCall call, std::function<void(SandboxReply)> done);
 

@@ -12,6 +12,7 @@ namespace liantiao::storage {
 
 GroupCommit::GroupCommit(Database& db, std::size_t max_batch, std::size_t writers)
     : db_(db), max_batch_(max_batch) {
+  answerer_ = std::thread([this] { Answer(); });
   for (std::size_t i = 0; i < std::max<std::size_t>(writers, 1); ++i) writers_.emplace_back([this] { Write(); });
 }
 
@@ -22,6 +23,12 @@ GroupCommit::~GroupCommit() {
   }
   queued_.notify_all();
   for (std::thread& t : writers_) t.join();
+  {
+    std::lock_guard lock(answers_mu_);
+    answers_stopping_ = true;
+  }
+  answers_ready_.notify_all();
+  answerer_.join();
 }
 
 void GroupCommit::Submit(Database::Unit unit, Done done) {
@@ -60,16 +67,42 @@ void GroupCommit::RunBatch(std::vector<Entry>& batch) {
     // into statuses), which is a bug of a unit; still, no caller may be left waiting.
     spdlog::error("group commit: a unit threw something that is not a std::exception");
   }
+  Answers answers;
+  answers.dones.reserve(batch.size());
+  answers.statuses.reserve(batch.size());
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    Status st = statuses.ok() ? std::move((*statuses)[i]) : Status(statuses.error());
-    try {
-      batch[i].done(std::move(st));
-    } catch (const std::exception& e) {
-      // A caller's answer failing must not leave the batch's other callers waiting.
-      spdlog::error("group commit: answering a unit failed: {}", e.what());
-    } catch (...) {
-      spdlog::error("group commit: answering a unit failed");
+    answers.dones.push_back(std::move(batch[i].done));
+    answers.statuses.push_back(statuses.ok() ? std::move((*statuses)[i]) : Status(statuses.error()));
+  }
+  {
+    std::lock_guard lock(answers_mu_);
+    answers_.push_back(std::move(answers));
+  }
+  answers_ready_.notify_one();
+}
+
+void GroupCommit::Answer() {
+  pthread_setname_np(pthread_self(), "group-answer");
+  std::unique_lock lock(answers_mu_);
+  for (;;) {
+    answers_ready_.wait(lock, [this] { return answers_stopping_ || !answers_.empty(); });
+    if (answers_.empty()) return;  // stopping, and every answer is sent
+    std::vector<Answers> ready = std::move(answers_);
+    answers_.clear();
+    lock.unlock();
+    for (Answers& a : ready) {
+      for (std::size_t i = 0; i < a.dones.size(); ++i) {
+        try {
+          a.dones[i](std::move(a.statuses[i]));
+        } catch (const std::exception& e) {
+          // A caller's answer failing must not leave the batch's other callers waiting.
+          spdlog::error("group commit: answering a unit failed: {}", e.what());
+        } catch (...) {
+          spdlog::error("group commit: answering a unit failed");
+        }
+      }
     }
+    lock.lock();
   }
 }
 

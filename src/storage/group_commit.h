@@ -17,12 +17,14 @@ namespace liantiao::storage {
 // unit left out), tells each unit's caller its status, and takes what queued
 // meanwhile.
 //
-// Submit returns at once; its `done` is called on the writer's thread after the
-// transaction holding the unit committed, with the unit's status, or with the batch's
-// error when BEGIN or COMMIT failed. So an HTTP server can answer from there, a batch
-// holds every request in flight (not one per server thread), and the server's threads
-// do nothing but the work that can run in parallel. `done` must be quick: the next
-// batch waits for it. Run waits for its own unit.
+// Submit returns at once; its `done` is called after the transaction holding the unit
+// committed, with the unit's status, or with the batch's error when BEGIN or COMMIT
+// failed. So an HTTP server can answer from there, a batch holds every request in
+// flight (not one per server thread), and the server's threads do nothing but the work
+// that can run in parallel. The `done`s run on the group commit's answering thread, one
+// batch after another in commit order, so that the writer starts its next batch while
+// the last one's answers go out; `done` must still be quick, since later answers wait
+// for it. Run waits for its own unit.
 //
 // What can run in parallel (parsing, signatures, decryption, validation) runs on the
 // callers' threads before Submit. SQLite has one writer, so one writer thread; on
@@ -40,7 +42,7 @@ class GroupCommit {
   using Done = std::function<void(Status)>;
 
   explicit GroupCommit(Database& db, std::size_t max_batch = 256, std::size_t writers = 1);
-  // Runs what is queued, then stops the writer.
+  // Runs what is queued, sends its answers, then stops the threads.
   ~GroupCommit();
   GroupCommit(const GroupCommit&) = delete;
   GroupCommit& operator=(const GroupCommit&) = delete;
@@ -50,15 +52,22 @@ class GroupCommit {
 
   // Units waiting for a batch to take them (tests use it to build a batch).
   std::size_t Queued();
-  // The first writer's thread (tests check that batches run there).
+  // The first writer's thread (tests check that batches run there) and the answering one.
   std::thread::id WriterThread() const { return writers_.front().get_id(); }
+  std::thread::id AnswerThread() const { return answerer_.get_id(); }
 
  private:
   struct Entry {
     Database::Unit unit;
     Done done;
   };
-  void Write();  // the writer's loop
+  // A committed (or failed) batch's callers and their statuses.
+  struct Answers {
+    std::vector<Done> dones;
+    std::vector<Status> statuses;
+  };
+  void Write();   // a writer's loop
+  void Answer();  // the answering thread's loop
   void RunBatch(std::vector<Entry>& batch);
 
   Database& db_;
@@ -67,7 +76,14 @@ class GroupCommit {
   std::condition_variable queued_;
   std::vector<Entry> queue_;
   bool stopping_ = false;
-  std::vector<std::thread> writers_;  // last: start once everything they use exists
+  std::mutex answers_mu_;
+  std::condition_variable answers_ready_;
+  std::vector<Answers> answers_;
+  bool answers_stopping_ = false;  // set once the writers have stopped
+  // Last: start once everything they use exists; the writers after the answerer, which
+  // is stopped after them.
+  std::thread answerer_;
+  std::vector<std::thread> writers_;
 };
 
 }  // namespace liantiao::storage
