@@ -473,10 +473,10 @@ Status StoreAndRecord(storage::Database& db, const sandbox::KnownObjects& known,
   row.data_digest = x.digest;
   row.request = masked_request;
   row.response = sandbox::Dump(kept);
-  evidence_id = statements.InsertEvidence(row);
   x.outcome = outcome;
   x.error = row.error;
   x.error_path = row.rule_path;
+  evidence_id = statements.InsertEvidence(std::move(row));
   return OkStatus();
 }
 

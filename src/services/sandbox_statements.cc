@@ -205,8 +205,8 @@ long long Statements::InsertAsync(long long key_id, const std::string& method, i
   return async_.id;
 }
 
-long long Statements::InsertEvidence(const EvidenceRow& row) {
-  evidence_.row = row;
+long long Statements::InsertEvidence(EvidenceRow row) {
+  evidence_.row = std::move(row);
   evidence_.id = 0;
   ExecuteOne(evidence_.st);
   return evidence_.id;

@@ -61,7 +61,7 @@ class Statements {
   // An asynchronous result (sandbox_async); its id, which numbers its serial.
   long long InsertAsync(long long key_id, const std::string& method, int status,
                         const std::string& result, int pending_polls, long long created_at);
-  long long InsertEvidence(const EvidenceRow& row);  // its id
+  long long InsertEvidence(EvidenceRow row);  // its id
 
  private:
   // The bound variables of each statement, declared before the statement that binds
