@@ -12,7 +12,7 @@ namespace liantiao::storage {
 
 GroupCommit::GroupCommit(Database& db, std::size_t max_batch, std::size_t writers)
     : db_(db), max_batch_(max_batch) {
-  answerer_ = std::thread([this] { Answer(); });
+  answerer_ = std::thread([this] { SendAnswers(); });
   for (std::size_t i = 0; i < std::max<std::size_t>(writers, 1); ++i) writers_.emplace_back([this] { Write(); });
 }
 
@@ -67,39 +67,32 @@ void GroupCommit::RunBatch(std::vector<Entry>& batch) {
     // into statuses), which is a bug of a unit; still, no caller may be left waiting.
     spdlog::error("group commit: a unit threw something that is not a std::exception");
   }
-  Answers answers;
-  answers.dones.reserve(batch.size());
-  answers.statuses.reserve(batch.size());
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    answers.dones.push_back(std::move(batch[i].done));
-    answers.statuses.push_back(statuses.ok() ? std::move((*statuses)[i]) : Status(statuses.error()));
-  }
   {
     std::lock_guard lock(answers_mu_);
-    answers_.push_back(std::move(answers));
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      answers_.push_back({std::move(batch[i].done), statuses.ok() ? std::move((*statuses)[i]) : Status(statuses.error())});
+    }
   }
   answers_ready_.notify_one();
 }
 
-void GroupCommit::Answer() {
+void GroupCommit::SendAnswers() {
   pthread_setname_np(pthread_self(), "group-answer");
   std::unique_lock lock(answers_mu_);
   for (;;) {
     answers_ready_.wait(lock, [this] { return answers_stopping_ || !answers_.empty(); });
     if (answers_.empty()) return;  // stopping, and every answer is sent
-    std::vector<Answers> ready = std::move(answers_);
-    answers_.clear();
+    std::vector<Answer> ready;
+    ready.swap(answers_);
     lock.unlock();
-    for (Answers& a : ready) {
-      for (std::size_t i = 0; i < a.dones.size(); ++i) {
-        try {
-          a.dones[i](std::move(a.statuses[i]));
-        } catch (const std::exception& e) {
-          // A caller's answer failing must not leave the batch's other callers waiting.
-          spdlog::error("group commit: answering a unit failed: {}", e.what());
-        } catch (...) {
-          spdlog::error("group commit: answering a unit failed");
-        }
+    for (Answer& a : ready) {
+      try {
+        a.done(std::move(a.status));
+      } catch (const std::exception& e) {
+        // A caller's answer failing must not leave the batch's other callers waiting.
+        spdlog::error("group commit: answering a unit failed: {}", e.what());
+      } catch (...) {
+        spdlog::error("group commit: answering a unit failed");
       }
     }
     lock.lock();

@@ -61,13 +61,13 @@ class GroupCommit {
     Database::Unit unit;
     Done done;
   };
-  // A committed (or failed) batch's callers and their statuses.
-  struct Answers {
-    std::vector<Done> dones;
-    std::vector<Status> statuses;
+  // A unit's caller and its status, once its batch committed (or failed).
+  struct Answer {
+    Done done;
+    Status status;
   };
   void Write();   // a writer's loop
-  void Answer();  // the answering thread's loop
+  void SendAnswers();  // the answering thread's loop
   void RunBatch(std::vector<Entry>& batch);
 
   Database& db_;
@@ -78,7 +78,7 @@ class GroupCommit {
   bool stopping_ = false;
   std::mutex answers_mu_;
   std::condition_variable answers_ready_;
-  std::vector<Answers> answers_;
+  std::vector<Answer> answers_;  // in commit order
   bool answers_stopping_ = false;  // set once the writers have stopped
   // Last: start once everything they use exists; the writers after the answerer, which
   // is stopped after them.
