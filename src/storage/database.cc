@@ -144,6 +144,9 @@ void ConfigureSession(soci::session& s, Dialect dialect) {
   }
   s << "PRAGMA foreign_keys=ON";
   s << "PRAGMA synchronous=NORMAL";
+  // A Database on a SQLite file checkpoints its WAL from a thread of its own
+  // (Database::Checkpointer), never inside a commit; :memory: has no WAL.
+  s << "PRAGMA wal_autocheckpoint=0";
 }
 
 Status OpenInto(soci::session& s, const DbUrl& url) {
@@ -355,7 +358,6 @@ Result<std::unique_ptr<Database>> Database::Open(const DbUrl& url, std::size_t p
     LT_ASSIGN_OR_RETURN(auto session, OpenSession(url));
     db->checkpointer_ = std::make_unique<Checkpointer>(std::move(session), std::chrono::milliseconds(100),
                                                        db->sqlite_writer_);
-    for (std::size_t i = 0; i < pool_size; ++i) db->pool_->at(i) << "PRAGMA wal_autocheckpoint=0";
   }
   spdlog::info("database {} open with {} connection(s)", url.display, pool_size);
   return Result<std::unique_ptr<Database>>(std::move(db));
@@ -432,7 +434,6 @@ Status Database::RunInTransaction(bool write, const std::function<Status(soci::s
         try {
           s.reconnect();
           ConfigureSession(s, dialect_);
-          if (checkpointer_) s << "PRAGMA wal_autocheckpoint=0";
         } catch (const std::exception& reconnect_error) {
           spdlog::error("database reconnect failed: {}", reconnect_error.what());
         }
