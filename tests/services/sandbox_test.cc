@@ -45,14 +45,21 @@ class SandboxTest : public ::testing::TestWithParam<std::string> {
     return r;
   }
 
-  long long Count(const std::string& table) {
+  long long Count(const std::string& table, const std::string& where = "") {
     return tp_->db()
         .Read<long long>([&](soci::session& sql) -> Result<long long> {
           long long n = 0;
-          sql << "SELECT COUNT(*) FROM " + table, soci::into(n);
+          sql << "SELECT COUNT(*) FROM " + table + (where.empty() ? "" : " WHERE " + where), soci::into(n);
           return n;
         })
         .value();
+  }
+
+  // The async result of an accepted write, polled once: its `data`.
+  json Polled(const SandboxDriver::Reply& write) { return driver_->Poll(write.data()["requestSerialCode"]).data(); }
+  // Adds Team() and returns its teamSysNo.
+  long long AddTeam() {
+    return json::parse(Polled(driver_->Send("Team.Add", Team()))["result"].get<std::string>())["teamSysNo"];
   }
 
   std::unique_ptr<TestPlatform> tp_;
@@ -112,8 +119,7 @@ TEST_P(SandboxTest, SerialsAreAnsweredInFullToTheirKeyOnly) {
 // duplicate, a longer list's records are looked up first; nothing of a failed list is
 // kept. The worker's registration, found once, is then known without a query.
 TEST_P(SandboxTest, DuplicateAttendanceFailsTheWholeRequest) {
-  auto result = [&](const SandboxDriver::Reply& r) { return driver_->Poll(r.data()["requestSerialCode"]); };
-  const json team_no = json::parse(result(driver_->Send("Team.Add", Team())).data()["result"].get<std::string>())["teamSysNo"];
+  const long long team_no = AddTeam();
   const std::string id = "11010519491231002X";
   json worker = {{"workerName", "张三"}, {"isTeamLeader", 0},        {"idCardType", "01"}, {"idCardNumber", id},
                  {"workType", "020"},  {"workRole", 20},            {"nation", "汉"},      {"address", "广州"},
@@ -123,33 +129,25 @@ TEST_P(SandboxTest, DuplicateAttendanceFailsTheWholeRequest) {
   json add = common;
   add["teamName"] = "木工班组";
   add["workerList"] = {worker};
-  ASSERT_EQ(result(driver_->Send("ProjectWorker.Add", add)).data()["status"], 20);
+  ASSERT_EQ(Polled(driver_->Send("ProjectWorker.Add", add))["status"], 20);
   json entry = common;
   entry["workerList"] = {{{"idCardType", "01"}, {"idCardNumber", id}, {"date", "2026-10-19"}, {"type", "1"}}};
-  ASSERT_EQ(result(driver_->Send("WorkerEntryExit.Add", entry)).data()["status"], 20);
+  ASSERT_EQ(Polled(driver_->Send("WorkerEntryExit.Add", entry))["status"], 20);
 
   auto record = [&](const std::string& time) {
     return json{{"idCardType", "01"}, {"idCardNumber", id}, {"date", "2026-10-20 " + time}, {"direction", "01"},
                 {"attendType", "001"}};
   };
   auto attend = [&](json list) {
-    return result(driver_->Send("WorkerAttendance.Add", {{"projectCode", key_.project_code},
+    return Polled(driver_->Send("WorkerAttendance.Add", {{"projectCode", key_.project_code},
                                                          {"teamSysNo", team_no},
-                                                         {"dataList", std::move(list)}}))
-        .data()["status"];
+                                                         {"dataList", std::move(list)}}))["status"];
   };
   EXPECT_EQ(attend({record("08:00:00")}), 20);
   EXPECT_EQ(attend({record("08:00:00")}), 10) << "one record, found by its insert";
   EXPECT_EQ(attend({record("09:00:00"), record("08:00:00")}), 10) << "a list, found by a query";
   EXPECT_EQ(attend({record("09:30:00"), record("09:30:00")}), 10) << "twice in one request";
-  EXPECT_EQ(tp_->db()
-                .Read<long long>([&](soci::session& sql) -> Result<long long> {
-                  long long n = 0;
-                  sql << "SELECT COUNT(*) FROM sandbox_objects WHERE kind = 'attendance'", soci::into(n);
-                  return n;
-                })
-                .value(),
-            1);
+  EXPECT_EQ(Count("sandbox_objects", "kind = 'attendance'"), 1);
   EXPECT_EQ(attend({record("09:00:00"), record("09:30:00")}), 20) << "neither failed list kept a record";
   // The worker is known now; one not registered is still refused.
   json stranger = record("09:45:00");
@@ -305,9 +303,7 @@ TEST_P(SandboxTest, OversizedBodyAndImage) {
   auto reply = tp_->platform().sandbox.Handle(call);
   EXPECT_EQ(reply.error, "body_too_large");
   EXPECT_NE(reply.body.find("1024KB"), std::string::npos) << reply.body;
-  auto team = driver_->Send("Team.Add", Team());
-  const long long team_no =
-      json::parse(driver_->Poll(team.data()["requestSerialCode"]).data()["result"].get<std::string>())["teamSysNo"];
+  const long long team_no = AddTeam();
   const std::string big = "data:image/jpeg;base64," + crypto::Base64Encode("\xFF\xD8\xFF\xE0" + std::string(52 * 1024, 'j'));
   json worker = {{"workerName", "张三"}, {"isTeamLeader", 0}, {"idCardType", "01"}, {"idCardNumber", "11010519491231002X"},
                  {"workType", "020"}, {"workRole", 20}, {"nation", "汉"}, {"address", "广州"}, {"headImage", big},
@@ -320,9 +316,7 @@ TEST_P(SandboxTest, OversizedBodyAndImage) {
 }
 
 TEST_P(SandboxTest, EvidenceMasksPersonalNumbersAndSecrets) {
-  auto team = driver_->Send("Team.Add", Team());
-  const long long team_no =
-      json::parse(driver_->Poll(team.data()["requestSerialCode"]).data()["result"].get<std::string>())["teamSysNo"];
+  const long long team_no = AddTeam();
   // A payroll for a worker never registered: the message names the ID number.
   auto r = Refused(driver_->Send("Payroll.Add", {{"projectCode", key_.project_code}, {"corpCode", key_.corp_code},
                                                  {"corpName", key_.corp_name}, {"teamSysNo", team_no},
