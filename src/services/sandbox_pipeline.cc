@@ -136,6 +136,9 @@ struct Exchange {
   bool data_parsed = false;
   std::string outcome = "refused";
   std::optional<Refusal> refusal;
+  // One-off faults armed as last read, in the order they fire: the write transaction
+  // fires the first it can still disarm (another request may have fired it since).
+  std::vector<std::string> armed_faults;
   std::vector<std::string> tags;
   std::string digest;
   std::string error, error_path;
@@ -236,7 +239,6 @@ struct Pending {
   std::string masked_request;
   json answer;
   long long evidence_id = 0;
-  bool fault_fired = false;
   // What the write unit found or stored that KnownObjects keeps, once it committed.
   std::vector<std::string> observed;
 };
@@ -363,7 +365,6 @@ Status StoreAndRecord(storage::Database& db, const sandbox::KnownObjects& known,
   const auto& success = p.Error("success");
   json& answer = pending.answer;
   long long& evidence_id = pending.evidence_id;
-  bool& fault_fired = pending.fault_fired;
   pending.observed.clear();  // a batch that runs again starts over
   auto& statements = db.Local<sandbox::Statements>(sql);
   std::vector<std::string> tags = x.tags;
@@ -373,12 +374,14 @@ Status StoreAndRecord(storage::Database& db, const sandbox::KnownObjects& known,
   json answer_data = nullptr;
   std::optional<Refusal> async_error;  // accepted now, failed in the async result
   const long long key_id = x.key ? x.key->id : 0;
-  if (outcome == "fault") {
-    // A one-off fault fires once: disarm it in the same transaction.
-    const std::string scenario = refusal->error == "rate_limited" ? "rate_limit_once" : "server_error_once";
-    sql << "UPDATE sandbox_faults SET armed = 0 WHERE application_id = :a AND scenario = :s",
-        soci::use(x.key->application_id), soci::use(scenario);
-    fault_fired = true;
+  // A one-off fault fires once: only the request whose transaction disarms it fires it.
+  // A request that read it armed before another's disarming committed is served as if
+  // it never was (row lock on PostgreSQL, the one writer on SQLite).
+  for (const std::string& scenario : x.armed_faults) {
+    if (!statements.DisarmFault(x.key->application_id, scenario)) continue;
+    outcome = "fault";
+    refusal = Refusal{scenario == "rate_limit_once" ? "rate_limited" : "server_error", "", {}};
+    break;
   }
   if (outcome == "accepted") {
     const std::string* nonce = standard::FormValue(x.form, p.Param("nonce"));
@@ -486,8 +489,9 @@ void Answer(Pending& pending, const Status& write, std::atomic<std::uint64_t>& f
   const Exchange& x = pending.x;
   const standard::Profile& p = *x.profile;
   if (write.ok()) known.Add(pending.observed);
-  // The cached fault switches still say armed: they are read again.
-  if (pending.fault_fired) faults_fired.fetch_add(1, std::memory_order_acq_rel);
+  // The cached fault switches said armed, and one of them fired, here or before: they
+  // are read again.
+  if (!x.armed_faults.empty()) faults_fired.fetch_add(1, std::memory_order_acq_rel);
   if (!write.ok()) {
     spdlog::error("sandbox {}: {}", pending.call.city_code, write.error().message);
     const auto& e = p.Error("server_error");
@@ -611,11 +615,12 @@ void SandboxService::HandleAsync(SandboxCall incoming, std::function<void(Sandbo
     x.data = std::move(data);
     x.data_parsed = true;
     x.digest = crypto::Sha256Hex(x.method + "\n" + sandbox::Dump(x.data));
-    const bool write = !x.method.ends_with(".Query");
-    if (write && (faults.rate_limit || faults.server_error)) {
-      x.outcome = "fault";
-      x.refusal = Refusal{faults.rate_limit ? "rate_limited" : "server_error", "", {}};
-      return;
+    // A write that got this far takes an armed one-off fault instead of its answer,
+    // whatever the rest of the pipeline finds; whether it still is armed is decided in
+    // the write transaction (StoreAndRecord).
+    if (!x.method.ends_with(".Query")) {
+      if (faults.rate_limit) x.armed_faults.push_back("rate_limit_once");
+      if (faults.server_error) x.armed_faults.push_back("server_error_once");
     }
     auto violations = standard::ValidateData(p, method->schema, x.data, standard::CivilNow::At(now));
     if (!violations.empty()) {

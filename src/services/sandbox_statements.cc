@@ -94,7 +94,8 @@ Statements::EvidenceInsert::EvidenceInsert(soci::session& sql)
           soci::use(row.response), soci::into(id))) {}
 
 Statements::Statements(soci::session& sql)
-    : key_(sql),
+    : sql_(sql),
+      key_(sql),
       faults_(sql),
       nonce_(sql),
       object_insert_(sql),
@@ -130,6 +131,15 @@ FaultState Statements::Faults(long long application_id) {
     if (faults_.scenario == "server_error_once") f.server_error = on && armed;
   }
   return f;
+}
+
+bool Statements::DisarmFault(long long application_id, const std::string& scenario) {
+  // Fires a few times per application at most: not worth a prepared statement.
+  long long disarmed = 0;
+  sql_ << "UPDATE sandbox_faults SET armed = 0 WHERE application_id = :a AND scenario = :s "
+          "AND enabled = 1 AND armed = 1 RETURNING application_id",
+      soci::use(application_id), soci::use(scenario), soci::into(disarmed);
+  return sql_.got_data();
 }
 
 bool Statements::InsertNonce(long long key_id, const std::string& nonce, long long seen_at) {

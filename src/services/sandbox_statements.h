@@ -44,6 +44,9 @@ class Statements {
 
   std::optional<KeyRow> Key(const std::string& app_key);  // secret still sealed
   FaultState Faults(long long application_id);
+  // Disarms a one-off fault scenario that is on and armed; false when it was not (off,
+  // or fired by another request meanwhile).
+  bool DisarmFault(long long application_id, const std::string& scenario);
   // False when the key used this nonce before.
   bool InsertNonce(long long key_id, const std::string& nonce, long long seen_at);
   // nullopt when the key already has an object of this kind and natural key.
@@ -116,6 +119,7 @@ class Statements {
     soci::statement st;
   };
 
+  soci::session& sql_;
   KeyQuery key_;
   FaultsQuery faults_;
   NonceInsert nonce_;

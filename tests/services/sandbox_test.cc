@@ -175,6 +175,36 @@ TEST(KnownObjectsTest, FactsAreKeptPerKeyAndBounded) {
   EXPECT_TRUE(known.Contains(K::Fact(9, "worker", "199999")));
 }
 
+// A one-off fault fires for one request only, even when two processes read it armed:
+// the one whose write transaction disarms it fires it; the other is served as if it
+// never was armed, or takes the next one-off fault still armed.
+TEST_P(SandboxTest, AOneOffFaultFiresOnceAcrossProcesses) {
+  ASSERT_TRUE(tp_->platform()
+                  .sandbox.SetFaults(reviewer_, key_.application_id,
+                                     {{"rate_limit_once", true}, {"server_error_once", true}})
+                  .ok());
+  auto twin = tp_->Twin(false);
+  ASSERT_NE(twin, nullptr);
+  SandboxDriver other(*twin, key_);
+  // The other process reads the key and both faults armed (a poll takes no fault).
+  EXPECT_NE(other.Poll("team-add-2026102010-1-9999").outcome, "fault");
+
+  auto first = driver_->Send("Team.Add", Team("一班"));
+  EXPECT_EQ(first.outcome, "fault");
+  EXPECT_EQ(first.error, "rate_limited");
+  // Still read as armed over there: the rate limit is gone, the server error is not.
+  auto second = other.Send("Team.Add", Team("二班"));
+  EXPECT_EQ(second.outcome, "fault");
+  EXPECT_EQ(second.error, "server_error");
+  auto third = other.Send("Team.Add", Team("三班"));
+  EXPECT_EQ(third.outcome, "accepted") << third.body.dump();
+  auto fourth = driver_->Send("Team.Add", Team("四班"));
+  EXPECT_EQ(fourth.outcome, "accepted") << fourth.body.dump();
+  EXPECT_EQ(Count("sandbox_evidence", "outcome = 'fault'"), 2);
+  EXPECT_EQ(Count("sandbox_evidence", "outcome = 'fault' AND error = 'rate_limited'"), 1);
+  EXPECT_EQ(Count("sandbox_faults", "armed = 1"), 0);
+}
+
 TEST_P(SandboxTest, BadSignatureIsMinusTwo) {
   auto form = driver_->Build("Team.Add", Team());
   form.back().second[0] = form.back().second[0] == 'a' ? 'b' : 'a';
