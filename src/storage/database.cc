@@ -164,6 +164,7 @@ Status OpenInto(soci::session& s, const DbUrl& url) {
 enum class Failure { kUnique, kRetry, kOther };
 
 Failure Classify(const std::exception& e) {
+  if (dynamic_cast<const ConflictRetry*>(&e) != nullptr) return Failure::kRetry;
   if (const auto* pg = dynamic_cast<const soci::postgresql_soci_error*>(&e)) {
     const std::string state = pg->sqlstate();
     if (state == "23505") return Failure::kUnique;

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <optional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <typeindex>
@@ -38,6 +39,14 @@ Result<DbUrl> ParseDbUrl(std::string_view url);
 Result<std::unique_ptr<soci::session>> OpenSession(const DbUrl& url);
 
 struct Migration;  // storage/migrations.h
+
+// Thrown by work inside a transaction that found a concurrent transaction's commit
+// contradicting what it read earlier in the same transaction (READ COMMITTED on
+// PostgreSQL gives each statement a new snapshot): the transaction is rolled back and
+// run again, as a serialization failure would be.
+struct ConflictRetry : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 // A pool of SOCI sessions on one database. Repository code is the same for both
 // dialects; the few differences (id columns, BEGIN IMMEDIATE) live here.

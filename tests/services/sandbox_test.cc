@@ -3,6 +3,9 @@
 // evidence with the failing rule, and leaving the key's store unchanged.
 #include <gtest/gtest.h>
 
+#include <future>
+#include <thread>
+
 #include "app/device.h"
 #include "crypto/crypto.h"
 #include "services/sandbox_internal.h"
@@ -62,6 +65,33 @@ class SandboxTest : public ::testing::TestWithParam<std::string> {
     return json::parse(Polled(driver_->Send("Team.Add", Team()))["result"].get<std::string>())["teamSysNo"];
   }
 
+  // Registers worker `id` in a new team, entered the day before; returns the teamSysNo.
+  long long EnteredWorker(const std::string& id) {
+    const long long team_no = AddTeam();
+    json worker = {{"workerName", "张三"}, {"isTeamLeader", 0}, {"idCardType", "01"}, {"idCardNumber", id},
+                   {"workType", "020"},  {"workRole", 20},     {"nation", "汉"},      {"address", "广州"},
+                   {"headImage", app::SamplePhoto()}, {"cellPhone", "13800000000"}, {"grantOrg", "广州市公安局"}};
+    const json common = {{"projectCode", key_.project_code}, {"corpCode", key_.corp_code},
+                         {"corpName", key_.corp_name}, {"teamSysNo", team_no}};
+    json add = common;
+    add["teamName"] = "木工班组";
+    add["workerList"] = {worker};
+    EXPECT_EQ(Polled(driver_->Send("ProjectWorker.Add", add))["status"], 20);
+    json entry = common;
+    entry["workerList"] = {{{"idCardType", "01"}, {"idCardNumber", id}, {"date", "2026-10-19"}, {"type", "1"}}};
+    EXPECT_EQ(Polled(driver_->Send("WorkerEntryExit.Add", entry))["status"], 20);
+    return team_no;
+  }
+  // An attendance record of worker `id`, entering on the test's day at `time`.
+  static json AttendanceRecord(const std::string& id, const std::string& time) {
+    return json{{"idCardType", "01"}, {"idCardNumber", id}, {"date", "2026-10-20 " + time}, {"direction", "01"},
+                {"attendType", "001"}};
+  }
+  SandboxDriver::Reply Attend(long long team_no, json list) {
+    return driver_->Send("WorkerAttendance.Add",
+                         {{"projectCode", key_.project_code}, {"teamSysNo", team_no}, {"dataList", std::move(list)}});
+  }
+
   std::unique_ptr<TestPlatform> tp_;
   services::Principal vendor_, reviewer_;
   testing::SandboxKey key_;
@@ -119,30 +149,10 @@ TEST_P(SandboxTest, SerialsAreAnsweredInFullToTheirKeyOnly) {
 // duplicate, a longer list's records are looked up first; nothing of a failed list is
 // kept. The worker's registration, found once, is then known without a query.
 TEST_P(SandboxTest, DuplicateAttendanceFailsTheWholeRequest) {
-  const long long team_no = AddTeam();
   const std::string id = "11010519491231002X";
-  json worker = {{"workerName", "张三"}, {"isTeamLeader", 0},        {"idCardType", "01"}, {"idCardNumber", id},
-                 {"workType", "020"},  {"workRole", 20},            {"nation", "汉"},      {"address", "广州"},
-                 {"headImage", app::SamplePhoto()}, {"cellPhone", "13800000000"}, {"grantOrg", "广州市公安局"}};
-  const json common = {{"projectCode", key_.project_code}, {"corpCode", key_.corp_code}, {"corpName", key_.corp_name},
-                       {"teamSysNo", team_no}};
-  json add = common;
-  add["teamName"] = "木工班组";
-  add["workerList"] = {worker};
-  ASSERT_EQ(Polled(driver_->Send("ProjectWorker.Add", add))["status"], 20);
-  json entry = common;
-  entry["workerList"] = {{{"idCardType", "01"}, {"idCardNumber", id}, {"date", "2026-10-19"}, {"type", "1"}}};
-  ASSERT_EQ(Polled(driver_->Send("WorkerEntryExit.Add", entry))["status"], 20);
-
-  auto record = [&](const std::string& time) {
-    return json{{"idCardType", "01"}, {"idCardNumber", id}, {"date", "2026-10-20 " + time}, {"direction", "01"},
-                {"attendType", "001"}};
-  };
-  auto attend = [&](json list) {
-    return Polled(driver_->Send("WorkerAttendance.Add", {{"projectCode", key_.project_code},
-                                                         {"teamSysNo", team_no},
-                                                         {"dataList", std::move(list)}}))["status"];
-  };
+  const long long team_no = EnteredWorker(id);
+  auto record = [&](const std::string& time) { return AttendanceRecord(id, time); };
+  auto attend = [&](json list) { return Polled(Attend(team_no, std::move(list)))["status"]; };
   EXPECT_EQ(attend({record("08:00:00")}), 20);
   EXPECT_EQ(attend({record("08:00:00")}), 10) << "one record, found by its insert";
   EXPECT_EQ(attend({record("09:00:00"), record("08:00:00")}), 10) << "a list, found by a query";
@@ -156,6 +166,59 @@ TEST_P(SandboxTest, DuplicateAttendanceFailsTheWholeRequest) {
                                                  {"teamSysNo", team_no},
                                                  {"dataList", {stranger}}}),
           "worker_registered", "-1");
+}
+
+// PostgreSQL runs several writers. A list is checked record by record, then one of its
+// records is committed by another transaction before this one stores it: the request
+// is not accepted with the rest of the list stored; its batch runs again and finds the
+// duplicate. (SQLite's one writer holds the write lock from the first lookup on.)
+TEST_P(SandboxTest, AListWhoseRecordIsCommittedConcurrentlyFailsWhole) {
+  if (GetParam() != "postgresql") GTEST_SKIP() << "one writer: nothing commits between a lookup and an insert";
+  const std::string id = "11010519491231002X";
+  const long long team_no = EnteredWorker(id);
+  const long long key_id = tp_->db()
+                               .Read<long long>([&](soci::session& sql) -> Result<long long> {
+                                 long long k = 0;
+                                 sql << "SELECT id FROM test_keys WHERE app_key = :a", soci::use(key_.app_id),
+                                     soci::into(k);
+                                 return k;
+                               })
+                               .value();
+  ASSERT_GT(key_id, 0);
+
+  // Another transaction stores the 08:00 record and holds its commit.
+  std::promise<void> inserted, release;
+  std::shared_future<void> released = release.get_future().share();
+  std::thread other([&] {
+    bool told = false;
+    auto st = tp_->db().Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
+      const std::string natural_key = id + "|2026-10-20 08:00:00|01";
+      sql << "INSERT INTO sandbox_objects (key_id, kind, natural_key, subject, body, created_at) "
+             "VALUES (:k, 'attendance', :n, :s, '{}', 0)",
+          soci::use(key_id), soci::use(natural_key), soci::use(id);
+      if (!told) inserted.set_value();
+      told = true;
+      released.wait();
+      return Ok{};
+    });
+    EXPECT_TRUE(st.ok());
+  });
+  inserted.get_future().wait();
+  SandboxDriver::Reply reply;
+  std::thread device([&] {
+    reply = Attend(team_no, {AttendanceRecord(id, "09:00:00"), AttendanceRecord(id, "08:00:00")});
+  });
+  // Until the sandbox's insert of the 08:00 record waits for the other transaction.
+  long long waiting = 0;
+  for (int i = 0; i < 100000 && waiting == 0; ++i) {
+    waiting = Count("pg_stat_activity", "datname = current_database() AND wait_event_type = 'Lock'");
+  }
+  EXPECT_EQ(waiting, 1) << "the sandbox's insert never waited";
+  release.set_value();
+  other.join();
+  device.join();
+  EXPECT_EQ(Polled(reply)["status"], 10) << "failed as a duplicate";
+  EXPECT_EQ(Count("sandbox_objects", "kind = 'attendance'"), 1) << "the 09:00 record is not kept";
 }
 
 TEST(KnownObjectsTest, FactsAreKeptPerKeyAndBounded) {

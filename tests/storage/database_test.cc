@@ -473,6 +473,26 @@ TEST_P(DatabaseTest, BatchUnitThatFailsIsRolledBackAlone) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM items WHERE name IN ('a', 'd')"), 2);
 }
 
+// A unit that throws ConflictRetry runs its whole batch again, as a serialization
+// failure does; nothing of the first run is kept.
+TEST_P(DatabaseTest, ConflictRetryRunsTheBatchAgain) {
+  int runs = 0;
+  const std::vector<Database::Unit> units = {
+      Insert("a"),
+      [&](soci::session& s) -> Status {
+        s << "INSERT INTO items (name) VALUES ('b')";
+        if (++runs == 1) throw ConflictRetry("stored concurrently");
+        return OkStatus();
+      },
+  };
+  auto r = db_->TransactBatch(units);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE((*r)[0].ok());
+  EXPECT_TRUE((*r)[1].ok());
+  EXPECT_EQ(runs, 2);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM items"), 2);
+}
+
 TEST_P(DatabaseTest, BatchWhoseCommitFailsKeepsNothing) {
   const std::vector<Database::Unit> units = {
       Insert("a"),
