@@ -182,11 +182,18 @@ Result<json> ComplaintService::List(const Principal& p, std::optional<std::strin
   if (state && !domain::ParseComplaintState(*state)) {
     return MakeError(ErrorCode::kInvalidField, "状态值无效", {{"field", "state"}});
   }
+  const Instant now = deps_.clock.Now();
+  auto calendar = deps_.calendar.Get();
   return deps_.db.Read<json>([&](soci::session& sql) -> Result<json> {
     ScopePredicate scope = ScopeSql(p, "c");
+    // Each complaint with its latest deadline (verification, then rectification), so
+    // that a list of complaints shows what they wait for without reading each one.
     std::string q =
-        "SELECT c.id, c.application_id, c.city_code, c.conduct, c.state, c.created_at, v.name, c.respondent "
-        "FROM complaints c JOIN vendors v ON v.id = c.vendor_id WHERE 1 = 1" + scope.sql;
+        "SELECT c.id, c.application_id, c.city_code, c.conduct, c.state, c.created_at, v.name, c.respondent, "
+        "c.findings, c.rectification_report, d.id, " + std::string(kDeadlineColumns) +
+        " FROM complaints c JOIN vendors v ON v.id = c.vendor_id "
+        "LEFT JOIN deadlines d ON d.id = (SELECT MAX(d2.id) FROM deadlines d2 "
+        "WHERE d2.application_id = c.application_id AND d2.complaint_id = c.id) WHERE 1 = 1" + scope.sql;
     if (state) q += " AND c.state = :state";
     q += " ORDER BY c.id DESC LIMIT 500";
     soci::row r;
@@ -202,7 +209,12 @@ Result<json> ComplaintService::List(const Principal& p, std::optional<std::strin
       json c = {{"id", GetInt(r, 0)}, {"application_id", GetInt(r, 1)}, {"city_code", GetText(r, 2)},
                 {"conduct", GetText(r, 3)}, {"state", GetText(r, 4)},
                 {"created_at", FormatInstant(FromUnix(GetInt(r, 5)))}, {"vendor_name", GetText(r, 6)},
-                {"respondent", GetText(r, 7)}};
+                {"respondent", GetText(r, 7)}, {"findings", GetText(r, 8)},
+                {"rectification_report", GetText(r, 9)}, {"deadline", nullptr}};
+      if (GetOptInt(r, 10)) {
+        c["deadline"] = DeadlineJson(r, 11, now, *calendar);
+        c["deadline"]["complaint_id"] = c["id"];
+      }
       if (auto s = domain::ParseComplaintState(GetText(r, 4))) c["state_name"] = domain::ChineseName(*s);
       out.push_back(std::move(c));
     }

@@ -228,6 +228,15 @@ TEST_P(ProcessTest, FoundedComplaintLeadsToRectificationNewKeyAndFreshWindow) {
   json c = Must(pf().complaints.File(vendor_, nc));
   EXPECT_EQ(c["state"], "submitted");
   EXPECT_EQ(c["complainant"], "联系人");  // defaults to the vendor's contact
+  // The list shows what each complaint waits for: its latest deadline.
+  auto listed = [&](const services::Principal& who) {
+    for (const json& item : Must(pf().complaints.List(who, std::nullopt))) {
+      if (item["id"] == c["id"]) return item;
+    }
+    return json();
+  };
+  EXPECT_EQ(listed(reviewer_)["deadline"]["kind"], "complaint_verification");
+  EXPECT_EQ(listed(reviewer_)["deadline"], c["deadlines"].back());
   ASSERT_FALSE(c["evidence"].empty());
   EXPECT_EQ(c["evidence"][0]["source"], "platform");  // key history attached automatically
   const long long cid = c["id"];
@@ -243,12 +252,20 @@ TEST_P(ProcessTest, FoundedComplaintLeadsToRectificationNewKeyAndFreshWindow) {
   EXPECT_EQ(CodeOf(pf().complaints.ReportRectified(support_, cid, "done")), "invalid_transition");
   c = Must(pf().complaints.Verify(reviewer_, cid, {true, "测试环境未登记密钥", 3}));
   EXPECT_EQ(c["state"], "rectifying");
+  json item = listed(support_);
+  EXPECT_EQ(item["findings"], "测试环境未登记密钥");
+  EXPECT_EQ(item["deadline"]["kind"], "rectification");
+  EXPECT_TRUE(item["deadline"]["done_at"].is_null());
+  EXPECT_EQ(item["deadline"], c["deadlines"].back());
   EXPECT_EQ(CodeOf(pf().complaints.Verify(reviewer_, cid, {false, "again", std::nullopt})), "invalid_transition");
 
   tp_->clock().Set(At("2026-10-12T15:00:00+08:00"));
   EXPECT_EQ(CodeOf(pf().complaints.ReportRectified(reviewer_, cid, "done")), "forbidden");
   c = Must(pf().complaints.ReportRectified(support_, cid, "已重新登记密钥并恢复接口"));
   EXPECT_EQ(c["state"], "rectified");
+  item = listed(reviewer_);
+  EXPECT_EQ(item["rectification_report"], "已重新登记密钥并恢复接口");
+  EXPECT_EQ(item["deadline"]["done_at"], "2026-10-12T15:00:00+08:00");
   app = Must(pf().applications.Get(vendor_, id));
   EXPECT_EQ(app["state"], "joint_testing");
   EXPECT_NE(app["test_key"]["app_id"], first_key);

@@ -199,11 +199,17 @@ describe('city reviewer, tech support and province', () => {
 
     const city = await newPage(browser, server)
     await login(city, 'reviewer_442000')
+    const details: string[] = []
+    city.on('request', (r) => {
+      if (/\/api\/v1\/complaints\/\d+$/.test(new URL(r.url()).pathname)) details.push(r.url())
+    })
     await city.goto('/complaints')
-    // Complaints to verify come first, with their verification deadline.
+    // Complaints to verify come first, with their verification deadline, from the list
+    // alone (no complaint's detail is read for it).
     const first = city.locator('[data-testid=complaints-table] .el-table__body tr').first()
     await expect.poll(() => first.textContent(), WAIT).toContain('投诉核实')
     expect(await first.textContent()).toContain(`#${id}`)
+    expect(details).toEqual([])
     await city.getByTestId(`complaint-row-${id}`).click()
     await city.waitForURL(new RegExp(`/complaints/${id}$`))
     await expect.poll(() => city.getByTestId('complaint-state').textContent(), WAIT).toContain('待核实')

@@ -1145,7 +1145,7 @@ export interface components {
             working_days_left?: number;
             /**
              * Format: int64
-             * @description In the deadline lists of application and complaint details (null for the application's own).
+             * @description In the deadline lists of application and complaint details and in a complaint summary's deadline (null for the application's own).
              */
             complaint_id?: number | null;
         };
@@ -1381,6 +1381,12 @@ export interface components {
             created_at: string;
             vendor_name: string;
             respondent: string;
+            /** @description The city reviewer's findings; empty until verified. */
+            findings?: string;
+            /** @description The technical support unit's report; empty until rectified. */
+            rectification_report?: string;
+            /** @description The complaint's latest deadline (verification, then rectification), with `complaint_id`; null when it has none. */
+            deadline?: components["schemas"]["Deadline"] | null;
         };
         Complaint: {
             /** Format: int64 */
