@@ -10,8 +10,8 @@
 
 namespace liantiao::storage {
 
-GroupCommit::GroupCommit(Database& db, std::size_t max_batch, std::size_t writers)
-    : db_(db), max_batch_(max_batch) {
+GroupCommit::GroupCommit(Database& db, std::size_t max_batch, std::size_t writers, Sync sync)
+    : db_(db), max_batch_(max_batch), sync_(sync ? std::move(sync) : Sync([&db] { return db.SyncLog(); })) {
   answerer_ = std::thread([this] { SendAnswers(); });
   for (std::size_t i = 0; i < std::max<std::size_t>(writers, 1); ++i) writers_.emplace_back([this] { Write(); });
 }
@@ -85,7 +85,17 @@ void GroupCommit::SendAnswers() {
     std::vector<Answer> ready;
     ready.swap(answers_);
     lock.unlock();
+    // One sync for every batch about to be answered; answers of batches that commit
+    // meanwhile wait for the next one.
+    Status synced = OkStatus();
+    try {
+      synced = sync_();
+    } catch (const std::exception& e) {
+      spdlog::error("group commit: syncing the log failed: {}", e.what());
+      synced = MakeError(ErrorCode::kDatabaseError);
+    }
     for (Answer& a : ready) {
+      if (!synced.ok() && a.status.ok()) a.status = synced;
       try {
         a.done(std::move(a.status));
       } catch (const std::exception& e) {

@@ -24,7 +24,10 @@ namespace liantiao::storage {
 // that can run in parallel. The `done`s run on the group commit's answering thread, one
 // batch after another in commit order, so that the writer starts its next batch while
 // the last one's answers go out; `done` must still be quick, since later answers wait
-// for it. Run waits for its own unit.
+// for it. Before answering, that thread makes every batch it is about to answer durable
+// with one sync of the database's log (Database::SyncLog): the writer does not wait for
+// the disk, and no unit is answered before its commit is on it; a unit whose commit
+// could not be synced gets the sync's error. Run waits for its own unit.
 //
 // What can run in parallel (parsing, signatures, decryption, validation) runs on the
 // callers' threads before Submit. SQLite has one writer, so one writer thread; on
@@ -41,7 +44,10 @@ class GroupCommit {
  public:
   using Done = std::function<void(Status)>;
 
-  explicit GroupCommit(Database& db, std::size_t max_batch = 256, std::size_t writers = 1);
+  // Makes the committed batches durable before their answers go out; Database::SyncLog
+  // unless given (tests).
+  using Sync = std::function<Status()>;
+  explicit GroupCommit(Database& db, std::size_t max_batch = 256, std::size_t writers = 1, Sync sync = nullptr);
   // Runs what is queued, sends its answers, then stops the threads.
   ~GroupCommit();
   GroupCommit(const GroupCommit&) = delete;
@@ -72,6 +78,7 @@ class GroupCommit {
 
   Database& db_;
   const std::size_t max_batch_;
+  const Sync sync_;
   std::mutex mu_;
   std::condition_variable queued_;
   std::vector<Entry> queue_;

@@ -237,6 +237,38 @@ TEST_P(GroupCommitTest, ASlowAnswerDoesNotHoldTheNextBatch) {
   EXPECT_TRUE(b_answered.load());
 }
 
+// Answers go out only after the log was synced, once for the batches answered
+// together; a unit whose commit could not be synced gets the sync's error, a refused
+// unit keeps its own.
+TEST_P(GroupCommitTest, AnswersWaitForTheLogSync) {
+  std::atomic<int> syncs{0};
+  std::atomic<bool> fail{false}, hold{true}, syncing{false};
+  writer_.emplace(*db_, 256, 1, [&]() -> Status {
+    syncing = true;
+    while (hold.load()) std::this_thread::yield();
+    ++syncs;
+    return fail.load() ? MakeError(ErrorCode::kDatabaseError) : OkStatus();
+  });
+  std::atomic<bool> a_answered{false};
+  writer_->Submit(Insert("a"), [&](Status st) {
+    EXPECT_TRUE(st.ok());
+    EXPECT_EQ(syncs.load(), 1) << "answered after the sync";
+    a_answered = true;
+  });
+  while (!syncing.load()) std::this_thread::yield();
+  // Committed, visible to other connections, and still not answered: the sync holds.
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM nonces"), 1);
+  EXPECT_FALSE(a_answered.load());
+  hold = false;
+  while (!a_answered.load()) std::this_thread::yield();
+
+  fail = true;
+  EXPECT_EQ(writer_->Run(Insert("b")).error().code, ErrorCode::kDatabaseError) << "committed, not known durable";
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM nonces"), 2);
+  EXPECT_EQ(writer_->Run([](soci::session&) -> Status { return MakeError(ErrorCode::kInvalidField); }).error().code,
+            ErrorCode::kInvalidField);
+}
+
 TEST_P(GroupCommitTest, StoppingRunsWhatIsQueued) {
   std::atomic<bool> release{false};
   HoldWriter(release);
