@@ -254,15 +254,20 @@ Result<std::unique_ptr<soci::session>> OpenSession(const DbUrl& url) {
 // Checkpoints a SQLite WAL from a connection and thread of its own. PASSIVE every
 // interval: it copies what no reader still needs and never waits for the writer. Under
 // continuous writes a passive checkpoint never reaches the WAL's end, and SQLite only
-// rewinds the WAL when one did. So once the WAL is past kRewindFrames, a second
+// rewinds the WAL when one did. So once the WAL is past `rewind_frames`, a second
 // passive checkpoint runs holding the process's writer mutex (see RunInTransaction):
 // it copies only what was committed during the first, the writer waits for that alone
 // (on the mutex, not in SQLite's busy handler, which sleeps in milliseconds), and the
 // next transaction starts the WAL from its beginning, which bounds the file.
 class Database::Checkpointer {
  public:
-  Checkpointer(std::unique_ptr<soci::session> session, std::chrono::milliseconds interval, std::mutex& writer)
-      : session_(std::move(session)), interval_(interval), writer_(writer), thread_([this] { Loop(); }) {}
+  Checkpointer(std::unique_ptr<soci::session> session, std::chrono::milliseconds interval, WriterTurn& writer,
+               int rewind_frames)
+      : session_(std::move(session)),
+        interval_(interval),
+        writer_(writer),
+        rewind_frames_(rewind_frames),
+        thread_([this] { Loop(); }) {}
   ~Checkpointer() {
     {
       std::lock_guard lock(mu_);
@@ -285,8 +290,6 @@ class Database::Checkpointer {
   }
 
  private:
-  static constexpr int kRewindFrames = 16384;  // 64 MB of 4 KB pages
-
   void Loop() {
     pthread_setname_np(pthread_self(), "wal-checkpoint");  // shown by top -H and perf
     std::unique_lock lock(mu_);
@@ -301,8 +304,9 @@ class Database::Checkpointer {
       try {
         int log = 0;
         checkpointed = Passive(log);
-        if (log > kRewindFrames) {
-          std::lock_guard writer(writer_);
+        if (log > rewind_frames_) {
+          writer_.lock_first();
+          std::lock_guard writer(writer_, std::adopt_lock);
           checkpointed = Passive(log);
         }
       } catch (const std::exception& e) {
@@ -328,7 +332,8 @@ class Database::Checkpointer {
 
   std::unique_ptr<soci::session> session_;
   const std::chrono::milliseconds interval_;
-  std::mutex& writer_;
+  WriterTurn& writer_;
+  const int rewind_frames_;
   std::mutex mu_;
   std::condition_variable wake_, ran_;
   bool stop_ = false, requested_ = false, last_ok_ = true;
@@ -336,6 +341,28 @@ class Database::Checkpointer {
   long long last_frames_ = 0;
   std::thread thread_;  // last: starts once everything it uses exists
 };
+
+void Database::WriterTurn::lock() {
+  std::unique_lock lock(mu_);
+  free_.wait(lock, [this] { return !held_ && first_waiting_ == 0; });
+  held_ = true;
+}
+
+void Database::WriterTurn::lock_first() {
+  std::unique_lock lock(mu_);
+  ++first_waiting_;
+  free_.wait(lock, [this] { return !held_; });
+  --first_waiting_;
+  held_ = true;
+}
+
+void Database::WriterTurn::unlock() {
+  {
+    std::lock_guard lock(mu_);
+    held_ = false;
+  }
+  free_.notify_all();
+}
 
 Database::Database(Dialect dialect, std::size_t pool_size)
     : dialect_(dialect), pool_size_(pool_size) {}
@@ -375,7 +402,7 @@ Result<long long> Database::CheckpointNow() {
   return checkpointer_->RunNow();
 }
 
-Result<std::unique_ptr<Database>> Database::Open(const DbUrl& url, std::size_t pool_size) {
+Result<std::unique_ptr<Database>> Database::Open(const DbUrl& url, std::size_t pool_size, int wal_rewind_frames) {
   RegisterBackends();
   if (pool_size == 0) pool_size = 1;
   // Every connection to ":memory:" is a database of its own; one connection keeps
@@ -392,7 +419,7 @@ Result<std::unique_ptr<Database>> Database::Open(const DbUrl& url, std::size_t p
     db->wal_path_ = std::filesystem::absolute(url.connect).string() + "-wal";
     LT_ASSIGN_OR_RETURN(auto session, OpenSession(url));
     db->checkpointer_ = std::make_unique<Checkpointer>(std::move(session), std::chrono::milliseconds(100),
-                                                       db->sqlite_writer_);
+                                                       db->sqlite_writer_, wal_rewind_frames);
   }
   spdlog::info("database {} open with {} connection(s)", url.display, pool_size);
   return Result<std::unique_ptr<Database>>(std::move(db));
@@ -435,7 +462,7 @@ Status Database::RunInTransaction(bool write, const std::function<Status(soci::s
   // hands over in microseconds; left to busy_timeout they would poll with sleeps of
   // milliseconds and the sandbox's many small writes would collapse. The mutex is
   // taken before a connection is leased, so waiters hold no connection.
-  std::unique_lock<std::mutex> writer(sqlite_writer_, std::defer_lock);
+  std::unique_lock<WriterTurn> writer(sqlite_writer_, std::defer_lock);
   if (dialect_ == Dialect::kSqlite && write) writer.lock();
   for (int attempt = 0;; ++attempt) {
     Lease lease(*pool_);

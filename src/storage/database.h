@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -52,7 +53,11 @@ struct ConflictRetry : std::runtime_error {
 // dialects; the few differences (id columns, BEGIN IMMEDIATE) live here.
 class Database {
  public:
-  static Result<std::unique_ptr<Database>> Open(const DbUrl& url, std::size_t pool_size);
+  // On a SQLite file, the checkpointer rewinds the WAL once it holds more than
+  // `wal_rewind_frames` pages (64 MB of 4 KB pages; tests give less).
+  static constexpr int kWalRewindFrames = 16384;
+  static Result<std::unique_ptr<Database>> Open(const DbUrl& url, std::size_t pool_size,
+                                                int wal_rewind_frames = kWalRewindFrames);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -129,7 +134,23 @@ class Database {
   std::size_t pool_size_;
   std::unique_ptr<soci::connection_pool> pool_;
   std::vector<Locals> locals_;  // by pool position; declared after pool_, destroyed first
-  std::mutex sqlite_writer_;    // see RunInTransaction
+  // The turn of this process's SQLite writers (see RunInTransaction). A mutex that
+  // lets the checkpointer go before waiting writers: a plain one is not fair, and a
+  // writer committing back to back would take it again and again while the
+  // checkpointer waited, the WAL growing meanwhile.
+  class WriterTurn {
+   public:
+    void lock();
+    void unlock();
+    void lock_first();  // before any writer waiting in lock()
+
+   private:
+    std::mutex mu_;
+    std::condition_variable free_;
+    bool held_ = false;
+    int first_waiting_ = 0;
+  };
+  WriterTurn sqlite_writer_;
   std::atomic<std::uint64_t> write_epoch_{0};
   std::string wal_path_;  // SQLite files only
   std::mutex log_sync_mu_;

@@ -186,6 +186,47 @@ TEST(DatabaseOpenTest, SqliteFilesAreCheckpointedOffTheCommitPath) {
   EXPECT_EQ(*rows, 20);
 }
 
+// Under back-to-back commits a passive checkpoint rarely reaches the WAL's end, and
+// SQLite only starts the WAL over when one did. Past its rewind threshold the
+// checkpointer checkpoints again holding the writer, so the WAL starts over and the
+// file stays bounded instead of growing with every commit.
+TEST(DatabaseOpenTest, TheWalStartsOverUnderContinuousWrites) {
+  auto tdb = testing::TestDatabase::Create("sqlite");
+  const DbUrl url = *ParseDbUrl(tdb.url());
+  auto db = Database::Open(url, 2, /*wal_rewind_frames=*/64);
+  ASSERT_TRUE(db.ok());
+  const Migration m[] = {{"0001_t", "CREATE TABLE t (id {{ID}}, v TEXT);"}};
+  ASSERT_TRUE((*db)->Migrate(m).ok());
+  const std::string wal = std::filesystem::absolute(url.connect).string() + "-wal";
+  constexpr int kCommits = 12000;  // a frame or more each
+  std::atomic<int> committed{0};
+  std::thread writer([&] {
+    const std::string v(1000, 'x');
+    const std::vector<Database::Unit> insert = {[&](soci::session& s) -> Status {
+      s << "INSERT INTO t (v) VALUES (:v)", soci::use(v);
+      return OkStatus();
+    }};
+    // TransactBatch: commits without a sync in between, as the group commit's writer does.
+    for (int i = 0; i < kCommits; ++i) {
+      if ((*db)->TransactBatch(insert).ok()) ++committed;
+    }
+  });
+  std::uintmax_t largest = 0;
+  int checkpoints = 0;
+  while (committed.load() < kCommits && checkpoints < 100000) {
+    ASSERT_TRUE((*db)->CheckpointNow().ok());
+    ++checkpoints;
+    std::error_code ec;
+    largest = std::max(largest, std::filesystem::file_size(wal, ec));
+  }
+  writer.join();
+  EXPECT_EQ(committed.load(), kCommits);
+  EXPECT_GT(checkpoints, 10) << "checkpoints ran while the writer wrote";
+  // Some 12,000 frames were written; the WAL holds what is written during one
+  // checkpoint past the threshold (a few hundred frames, about a thousand at worst).
+  EXPECT_LT(largest, 3000u * 4120u) << "frames in the WAL: " << largest / 4120;
+}
+
 TEST(DatabaseOpenTest, OnlySqliteFilesHaveACheckpointer) {
   auto db = Database::Open(*ParseDbUrl("sqlite::memory:"), 1);
   ASSERT_TRUE(db.ok());
