@@ -138,7 +138,7 @@ struct Exchange {
   std::optional<Refusal> refusal;
   // One-off faults armed as last read, in the order they fire: the write transaction
   // fires the first it can still disarm (another request may have fired it since).
-  std::vector<std::string> armed_faults;
+  std::vector<const sandbox::OneOffFault*> armed_faults;
   std::vector<std::string> tags;
   std::string digest;
   std::string error, error_path;
@@ -377,10 +377,10 @@ Status StoreAndRecord(storage::Database& db, const sandbox::KnownObjects& known,
   // A one-off fault fires once: only the request whose transaction disarms it fires it.
   // A request that read it armed before another's disarming committed is served as if
   // it never was (row lock on PostgreSQL, the one writer on SQLite).
-  for (const std::string& scenario : x.armed_faults) {
-    if (!statements.DisarmFault(x.key->application_id, scenario)) continue;
+  for (const sandbox::OneOffFault* fault : x.armed_faults) {
+    if (!statements.DisarmFault(x.key->application_id, fault->scenario)) continue;
     outcome = "fault";
-    refusal = Refusal{scenario == "rate_limit_once" ? "rate_limited" : "server_error", "", {}};
+    refusal = Refusal{fault->error, "", {}};
     break;
   }
   if (outcome == "accepted") {
@@ -618,10 +618,7 @@ void SandboxService::HandleAsync(SandboxCall incoming, std::function<void(Sandbo
     // A write that got this far takes an armed one-off fault instead of its answer,
     // whatever the rest of the pipeline finds; whether it still is armed is decided in
     // the write transaction (StoreAndRecord).
-    if (!x.method.ends_with(".Query")) {
-      if (faults.rate_limit) x.armed_faults.push_back("rate_limit_once");
-      if (faults.server_error) x.armed_faults.push_back("server_error_once");
-    }
+    if (!x.method.ends_with(".Query")) x.armed_faults = faults.armed_once;
     auto violations = standard::ValidateData(p, method->schema, x.data, standard::CivilNow::At(now));
     if (!violations.empty()) {
       return refuse(violations.front().kind, violations.front().path, violations.front().params);

@@ -1,5 +1,7 @@
 #include "services/sandbox_statements.h"
 
+#include <set>
+
 namespace liantiao::services::sandbox {
 
 namespace {
@@ -123,12 +125,15 @@ std::optional<KeyRow> Statements::Key(const std::string& app_key) {
 
 FaultState Statements::Faults(long long application_id) {
   FaultState f;
+  std::set<std::string> armed;
   faults_.application_id = application_id;
   for (bool more = faults_.st.execute(true); more; more = faults_.st.fetch()) {
-    const bool on = faults_.enabled != 0, armed = faults_.armed != 0;
+    const bool on = faults_.enabled != 0;
     if (faults_.scenario == "delay_async") f.delay_async = on;
-    if (faults_.scenario == "rate_limit_once") f.rate_limit = on && armed;
-    if (faults_.scenario == "server_error_once") f.server_error = on && armed;
+    if (on && faults_.armed != 0) armed.insert(faults_.scenario);
+  }
+  for (const OneOffFault& fault : kOneOffFaults) {
+    if (armed.contains(fault.scenario)) f.armed_once.push_back(&fault);
   }
   return f;
 }

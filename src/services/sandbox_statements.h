@@ -16,8 +16,18 @@
 
 namespace liantiao::services::sandbox {
 
+// The one-off fault scenarios, in the order they fire, and the catalogue error each
+// answers with.
+struct OneOffFault {
+  const char* scenario;
+  const char* error;
+};
+inline constexpr OneOffFault kOneOffFaults[] = {{"rate_limit_once", "rate_limited"},
+                                                {"server_error_once", "server_error"}};
+
 struct FaultState {
-  bool delay_async = false, rate_limit = false, server_error = false;
+  bool delay_async = false;
+  std::vector<const OneOffFault*> armed_once;  // on and armed, in kOneOffFaults' order
 };
 
 // One object of a key's store (sandbox_objects), its body still JSON text.
