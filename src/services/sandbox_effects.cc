@@ -39,13 +39,14 @@ class Store {
                                   const std::string& subject, const std::string& attr,
                                   const std::string& event_day, const json& body) {
     auto id = statements_.InsertObject(key_, kind, natural_key, subject, attr, event_day, Dump(body), now_);
-    if (!id && absent_.contains(Absent(kind, natural_key))) {
+    if (!id && absent_.contains(KnownObjects::Fact(key_, kind, natural_key))) {
       // Absent when this transaction looked, there now: another writer's transaction
       // (PostgreSQL runs several) committed it in between. What the rules decided on
       // that lookup no longer holds; the batch runs again and looks again.
       throw storage::ConflictRetry("sandbox object stored concurrently: " + kind);
     }
-    if (id) absent_.erase(Absent(kind, natural_key));  // a second insert of it is this unit's own duplicate
+    // A second insert of it is this unit's own duplicate, not another writer's.
+    if (id && !absent_.empty()) absent_.erase(KnownObjects::Fact(key_, kind, natural_key));
     if (id && Remembered(kind)) {
       Observe(KnownObjects::Fact(key_, kind, natural_key));
       Observe(KnownObjects::FactById(key_, kind, *id));
@@ -56,7 +57,7 @@ class Store {
   std::optional<Obj> Find(const std::string& kind, const std::string& natural_key) {
     auto o = statements_.FindObject(key_, kind, natural_key);
     if (!o) {
-      absent_.insert(Absent(kind, natural_key));
+      absent_.insert(KnownObjects::Fact(key_, kind, natural_key));
       return std::nullopt;
     }
     return ToObj(std::move(*o));
@@ -92,9 +93,6 @@ class Store {
   }
 
  private:
-  static std::string Absent(const std::string& kind, const std::string& natural_key) {
-    return kind + "|" + natural_key;
-  }
   static Obj ToObj(StoredObject o) {
     return Obj{o.id, std::move(o.natural_key), std::move(o.subject), std::move(o.attr), std::move(o.event_day),
                std::move(o.body)};
@@ -123,7 +121,7 @@ class Store {
   long long now_;
   const KnownObjects* known_;
   std::vector<std::string>* observed_;
-  // "kind|natural_key" of the objects this unit looked up and did not find.
+  // The objects this unit looked up and did not find (as KnownObjects::Fact).
   std::set<std::string> absent_;
 };
 
