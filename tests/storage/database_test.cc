@@ -24,6 +24,21 @@ using ::testing::Not;
 
 // ---- URLs -------------------------------------------------------------------
 
+// The WAL file of a SQLite database URL.
+std::string WalPath(const std::string& url) {
+  return std::filesystem::absolute(ParseDbUrl(url)->connect).string() + "-wal";
+}
+
+// How many of this process's descriptors are open on `path` as it is named now.
+int DescriptorsOn(const std::string& path) {
+  int n = 0;
+  for (const auto& fd : std::filesystem::directory_iterator("/proc/self/fd")) {
+    std::error_code ec;
+    if (std::filesystem::read_symlink(fd.path(), ec) == path) ++n;
+  }
+  return n;
+}
+
 TEST(ParseDbUrlTest, SqliteRelativePath) {
   auto url = ParseDbUrl("sqlite:var/liantiao.db");
   ASSERT_TRUE(url.ok());
@@ -197,7 +212,7 @@ TEST(DatabaseOpenTest, TheWalStartsOverUnderContinuousWrites) {
   ASSERT_TRUE(db.ok());
   const Migration m[] = {{"0001_t", "CREATE TABLE t (id {{ID}}, v TEXT);"}};
   ASSERT_TRUE((*db)->Migrate(m).ok());
-  const std::string wal = std::filesystem::absolute(url.connect).string() + "-wal";
+  const std::string wal = WalPath(tdb.url());
   constexpr int kCommits = 12000;  // a frame or more each
   std::atomic<int> committed{0};
   std::thread writer([&] {
@@ -315,7 +330,7 @@ TEST_P(DatabaseTest, SyncLogSyncsTheWalFile) {
   ASSERT_TRUE(InsertItem("a").ok());  // Transact syncs after its commit
   EXPECT_TRUE(db_->SyncLog().ok());
   if (GetParam() != "sqlite") return;
-  const std::string wal = std::filesystem::absolute(ParseDbUrl(tdb_->url())->connect).string() + "-wal";
+  const std::string wal = WalPath(tdb_->url());
   ASSERT_TRUE(std::filesystem::exists(wal));
   // A replaced log file (not something SQLite does while connections are open) is
   // opened again rather than synced through a stale descriptor.
@@ -323,7 +338,9 @@ TEST_P(DatabaseTest, SyncLogSyncsTheWalFile) {
   std::filesystem::rename(wal, moved);
   EXPECT_TRUE(db_->SyncLog().ok()) << "no log file: nothing to sync";
   std::filesystem::copy_file(moved, wal);
+  EXPECT_EQ(DescriptorsOn(wal), 0) << "SQLite's own descriptors follow the moved file";
   EXPECT_TRUE(db_->SyncLog().ok());
+  EXPECT_EQ(DescriptorsOn(wal), 1) << "SyncLog opened the file now at the log's path";
   std::filesystem::remove(wal);
   std::filesystem::rename(moved, wal);
   EXPECT_TRUE(db_->SyncLog().ok());
