@@ -30,6 +30,14 @@ std::vector<std::string> SplitTags(const std::string& text) {
   return out;
 }
 
+// A request or answer kept as evidence: JSON as JSON; anything else (an external test
+// environment's HTML error page) as the text it was; nothing as null.
+json StoredExchange(const std::string& text) {
+  if (text.empty()) return nullptr;
+  json parsed = json::parse(text, nullptr, false);
+  return parsed.is_discarded() ? json(text) : parsed;
+}
+
 struct KeyInfo {
   long long id = 0;
   std::string app_key, profile, city_code;
@@ -222,8 +230,8 @@ Result<json> SandboxService::Evidence(const Principal& p, long long application_
                        {"latency_ms", static_cast<double>(GetInt(r, 8)) / 1000.0},
                        {"tags", SplitTags(GetText(r, 9))},
                        {"serial", GetText(r, 10)},
-                       {"request", json::parse(GetText(r, 11), nullptr, false)},
-                       {"response", json::parse(GetText(r, 12), nullptr, false)},
+                       {"request", StoredExchange(GetText(r, 11))},
+                       {"response", StoredExchange(GetText(r, 12))},
                        {"source", GetText(r, 13)},
                        {"app_id", GetText(r, 14)}});
     }

@@ -247,6 +247,10 @@ TEST_P(ProbeTest, AnUnreachableTestEnvironmentIsAFailedProbe) {
   EXPECT_EQ(rows[0].code, "");
   EXPECT_EQ(rows[0].message.rfind("测试环境无法连接：", 0), 0u) << rows[0].message;
   EXPECT_EQ(rows[0].response, "");
+  // No answer is shown as none.
+  json view = Must(pf().sandbox.Evidence(vendor_, k.application_id, {}));
+  ASSERT_EQ(view["items"].size(), 1u);
+  EXPECT_TRUE(view["items"][0]["response"].is_null()) << view.dump();
 }
 
 TEST_P(ProbeTest, AServerErrorIsAFailedProbe) {
@@ -259,6 +263,11 @@ TEST_P(ProbeTest, AServerErrorIsAFailedProbe) {
   EXPECT_EQ(rows[0].code, "");
   EXPECT_EQ(rows[0].message, "测试环境应答 HTTP 500");
   EXPECT_EQ(rows[0].response, "<html>Internal Server Error</html>");
+  // An answer that is not JSON is shown as the text it was, and the view stays JSON.
+  json view = Must(pf().sandbox.Evidence(vendor_, k.application_id, {}));
+  ASSERT_EQ(view["items"].size(), 1u);
+  EXPECT_EQ(view["items"][0]["response"], "<html>Internal Server Error</html>");
+  EXPECT_FALSE(json::parse(view.dump(), nullptr, false).is_discarded()) << view.dump();
 }
 
 TEST_P(ProbeTest, AKeyIsProbedAtMostOncePerInterval) {
