@@ -87,6 +87,9 @@ class SandboxService {
 
   Result<json> Evidence(const Principal& p, long long application_id, const EvidenceQuery& q);
   Result<json> Conformance(const Principal& p, long long application_id);
+  // The checklist summaries of several applications, read together (a list page);
+  // applications unknown or out of the principal's scope are left out.
+  Result<std::map<long long, json>> ConformanceSummaries(const Principal& p, const std::vector<long long>& ids);
   Result<json> Report(const Principal& p, long long application_id);
   Result<json> Faults(const Principal& p, long long application_id);
   Result<json> SetFaults(const Principal& p, long long application_id, const json& switches);

@@ -239,17 +239,52 @@ Result<json> SandboxService::Evidence(const Principal& p, long long application_
   });
 }
 
+namespace {
+
+// An application's checklist as the conformance view shows it: judged on its current
+// key's profile, else (no key yet) on its city's.
+struct CurrentChecklist {
+  std::optional<KeyInfo> key;
+  std::string profile;
+  Checklist checklist;
+};
+
+Result<CurrentChecklist> JudgeCurrent(soci::session& sql, const Deps& deps, long long application_id,
+                                      const std::string& city_code) {
+  CurrentChecklist out;
+  out.key = CurrentKey(sql, application_id);
+  out.profile = out.key ? out.key->profile : "";
+  if (out.profile.empty()) sql << "SELECT profile FROM cities WHERE code = :c", soci::use(city_code), soci::into(out.profile);
+  LT_ASSIGN_OR_RETURN(out.checklist, Judge(sql, deps, application_id, out.key, out.profile));
+  return out;
+}
+
+}  // namespace
+
 Result<json> SandboxService::Conformance(const Principal& p, long long application_id) {
   return deps_.db.Read<json>([&](soci::session& sql) -> Result<json> {
     LT_ASSIGN_OR_RETURN(AppRow app, LoadApplication(sql, application_id));
     LT_RETURN_IF_ERROR(RequireInScope(p, app.city_code, app.vendor_id, "申请"));
-    auto key = CurrentKey(sql, application_id);
-    std::string profile = key ? key->profile : "";
-    if (profile.empty()) sql << "SELECT profile FROM cities WHERE code = :c", soci::use(app.city_code), soci::into(profile);
-    LT_ASSIGN_OR_RETURN(Checklist c, Judge(sql, deps_, application_id, key, profile));
-    return json{{"application_id", application_id}, {"profile", profile}, {"key", KeyJson(key)},
+    LT_ASSIGN_OR_RETURN(CurrentChecklist current, JudgeCurrent(sql, deps_, application_id, app.city_code));
+    const Checklist& c = current.checklist;
+    return json{{"application_id", application_id}, {"profile", current.profile}, {"key", KeyJson(current.key)},
                 {"cases", c.cases}, {"failures", c.failures}, {"delay_problems", c.delay_problems},
                 {"summary", c.summary}};
+  });
+}
+
+Result<std::map<long long, json>> SandboxService::ConformanceSummaries(const Principal& p,
+                                                                      const std::vector<long long>& ids) {
+  return deps_.db.Read<std::map<long long, json>>([&](soci::session& sql) -> Result<std::map<long long, json>> {
+    std::map<long long, json> out;
+    for (long long id : ids) {
+      auto app = LoadApplication(sql, id);
+      if (!app.ok() && app.error().code != ErrorCode::kNotFound) return app.take_error();
+      if (!app.ok() || !RequireInScope(p, app->city_code, app->vendor_id, "申请").ok()) continue;
+      LT_ASSIGN_OR_RETURN(CurrentChecklist current, JudgeCurrent(sql, deps_, id, app->city_code));
+      out[id] = std::move(current.checklist.summary);
+    }
+    return out;
   });
 }
 

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "core/time.h"
+#include "testing/app/sandbox_driver.h"
 #include "testing/app/test_platform.h"
 #include "testing/http_client.h"
 
@@ -429,6 +430,38 @@ TEST_P(ApiProcessTest, FirstPathReturnResubmitApproveKeyAndSuccess) {
   EXPECT_EQ(verify.json()["ok"], true);
   EXPECT_GE(verify.json()["entries"].get<long long>(), 7);
   EXPECT_TRUE(verify.json()["first_broken_seq"].is_null());
+}
+
+TEST_P(ApiProcessTest, TheListCarriesEachChecklistSummaryOnRequest) {
+  const long long id = NewApp();
+  MustAct("vendor1", id, "submit");
+  MustAct("rev_gz", id, "approve");
+  const std::string path = "/api/v1/applications/" + std::to_string(id);
+  auto claim = C("vendor1").Post(path + "/test-key/claim");
+  ASSERT_EQ(claim.status, 200) << claim.body;
+  const json key = claim.json();
+  const auto text = [&](const char* field) { return key[field].get<std::string>(); };
+  testing::SandboxDriver driver(*tp_, {id, kGz, text("app_id"), text("secret"), text("profile"), text("endpoint")});
+  EXPECT_EQ(driver.Send("Team.Add", json::object()).outcome, "refused");  // judged as evidence
+
+  for (const char* who : {"vendor1", "rev_gz", "prov"}) {
+    auto list = C(who).Get("/api/v1/applications?state=joint_testing&include=conformance");
+    ASSERT_EQ(list.status, 200) << list.body;
+    ASSERT_EQ(list.json()["items"].size(), 1u) << who;
+    const json summary = list.json()["items"][0]["conformance"];
+    EXPECT_EQ(summary, C(who).Get(path + "/conformance").json()["summary"]) << who;
+    EXPECT_EQ(summary["requests"], 1) << who;
+    EXPECT_GT(summary["total"].get<int>(), 0) << who;
+  }
+  // Without the parameter the list is as before; the other city and vendor see nothing.
+  EXPECT_FALSE(C("rev_gz").Get("/api/v1/applications")
+                   .json()["items"][0]
+                   .contains("conformance"));
+  EXPECT_TRUE(C("rev_sz").Get("/api/v1/applications?include=conformance").json()["items"].empty());
+  EXPECT_TRUE(C("vendor2").Get("/api/v1/applications?include=conformance").json()["items"].empty());
+  auto bad = C("rev_gz").Get("/api/v1/applications?include=cases");
+  EXPECT_EQ(bad.status, 422);
+  EXPECT_EQ(bad.error_code(), "invalid_field");
 }
 
 // ------------------------------------------------------------ path 2

@@ -135,9 +135,17 @@ describe('city reviewer, tech support and province', () => {
     expect((await faults).status()).toBe(200)
     expect((await reviewerApi.call('GET', `/applications/${fresh}/faults`)).body.scenarios.rate_limit_once.enabled).toBe(true)
 
-    // The joint tests in progress list it with its checklist summary.
+    // The joint tests in progress list it with its checklist summary, from the list
+    // alone (no application's checklist is read for it).
+    const checklists: string[] = []
+    const onRequest = (r: { url(): string }) => {
+      if (/\/conformance$/.test(new URL(r.url()).pathname)) checklists.push(r.url())
+    }
+    reviewer.on('request', onRequest)
     await reviewer.goto('/review/joint-tests')
     await expect.poll(() => reviewer.getByTestId(`joint-summary-${fresh}`).textContent(), WAIT).toContain('必测 0/')
+    reviewer.off('request', onRequest)
+    expect(checklists).toEqual([])
     await reviewer.goto(`/applications/${fresh}`)
 
     // Past the joint-test window: the sweep raises the joint-test alert.

@@ -1174,6 +1174,19 @@ export interface components {
             submitted_at: string | null;
             /** @description The application's soonest open deadline (without complaint_id), if any. */
             next_deadline: components["schemas"]["Deadline"] | null;
+            /** @description Only with `include=conformance`. */
+            conformance?: components["schemas"]["ConformanceSummary"] | null;
+        };
+        ConformanceSummary: {
+            total: number;
+            required: number;
+            passed: number;
+            failed: number;
+            pending: number;
+            required_passed: number;
+            all_required_passed: boolean;
+            /** @description Requests of the current key judged. */
+            requests: number;
         };
         Application: {
             /** Format: int64 */
@@ -2046,6 +2059,12 @@ export interface operations {
                 /** @description Clamped to 1–200. */
                 limit?: number;
                 offset?: number;
+                /**
+                 * @description `conformance`: each item also carries `conformance`, its checklist summary
+                 *     as `GET /applications/{id}/conformance` answers it (one call for a list
+                 *     page instead of one per application). Any other value: 422 invalid_field.
+                 */
+                include?: "conformance";
             };
             header?: never;
             path?: never;

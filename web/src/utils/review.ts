@@ -19,16 +19,7 @@ export interface ConformanceCase {
   applicable: boolean
 }
 
-export interface ConformanceSummary {
-  all_required_passed: boolean
-  failed: number
-  passed: number
-  pending: number
-  requests: number
-  required: number
-  required_passed: number
-  total: number
-}
+export type ConformanceSummary = Schemas['ConformanceSummary']
 
 export interface Conformance {
   application_id: number
