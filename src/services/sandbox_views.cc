@@ -78,13 +78,20 @@ struct Checklist {
   long long requests = 0;
 };
 
+// A request's failing rule from a row of sandbox_evidence that starts with id, method,
+// outcome, tags, error, rule_path, message, code.
+json RuleOf(const soci::row& r) {
+  return {{"evidence_id", GetInt(r, 0)}, {"method", GetText(r, 1)}, {"rule", GetText(r, 4)},
+          {"path", GetText(r, 5)},       {"message", GetText(r, 6)}, {"code", GetText(r, 7)}};
+}
+
 // Judges the profile's catalogue against the current key's evidence.
 Result<Checklist> Judge(soci::session& sql, const Deps& deps, long long application_id,
                         const std::optional<KeyInfo>& key, const std::string& profile_name) {
   const standard::Profile* profile = deps.profiles->Find(profile_name);
   if (!profile) return MakeError(ErrorCode::kConfigError, "接口标准不存在：" + profile_name);
   std::vector<standard::RequestFacts> facts;
-  std::map<long long, json> refused;  // evidence id → failing rule
+  std::map<long long, json> rules;  // evidence id → its rule and message, for failed cases' reasons
   std::string chain(crypto::kGenesisHash);
   if (key) {
     soci::rowset<soci::row> rows =
@@ -95,10 +102,9 @@ Result<Checklist> Judge(soci::session& sql, const Deps& deps, long long applicat
     for (const soci::row& r : rows) {
       standard::RequestFacts f{GetInt(r, 0), GetText(r, 1), GetText(r, 2), SplitTags(GetText(r, 3)), GetText(r, 4),
                                GetText(r, 9)};
-      if (f.outcome == "refused") {
-        refused[f.id] = {{"evidence_id", f.id}, {"method", f.method}, {"rule", GetText(r, 4)},
-                         {"path", GetText(r, 5)}, {"message", GetText(r, 6)}, {"code", GetText(r, 7)}};
-      }
+      // Accepted requests are reasons only when they broke a `none` condition (a
+      // duplicate): read again below, rather than kept for every request of the key.
+      if (f.outcome != "accepted") rules[f.id] = RuleOf(r);
       chain = crypto::ChainHash(chain, std::to_string(f.id) + "|" + f.method + "|" + f.outcome + "|" +
                                            GetText(r, 7) + "|" + GetText(r, 3) + "|" + std::to_string(GetInt(r, 8)));
       facts.push_back(std::move(f));
@@ -107,6 +113,16 @@ Result<Checklist> Judge(soci::session& sql, const Deps& deps, long long applicat
   standard::DeriveSequenceTags(facts);
   const std::set<std::string> seen = ScenariosSeen(sql, application_id);
   const auto results = standard::JudgeCases(*profile, facts, seen);
+  for (const auto& result : results) {
+    for (long long id : result.reasons) {
+      if (rules.contains(id)) continue;
+      soci::rowset<soci::row> again =
+          (sql.prepare << "SELECT id, method, outcome, tags, error, rule_path, message, code FROM sandbox_evidence "
+                          "WHERE id = :id",
+           soci::use(id));
+      for (const soci::row& r : again) rules[id] = RuleOf(r);
+    }
+  }
   Checklist out;
   out.requests = static_cast<long long>(facts.size());
   out.digest = "sha256:" + chain;
@@ -132,27 +148,17 @@ Result<Checklist> Judge(soci::session& sql, const Deps& deps, long long applicat
     }
     if (r.status == "fail" && c.required && applicable) {
       std::string text = "未通过：" + c.title;
-      int shown = 0;
-      for (const auto& [id, f] : refused) {
-        const std::string m = f["method"];
-        bool named = false;
-        for (const auto& cond : c.all) named = named || cond.method.empty() || cond.method == m;
-        if (named && shown++ < 3) text += "；" + f["message"].get<std::string>() + "（证据 " + std::to_string(id) + "）";
+      for (std::size_t i = 0; i < r.reasons.size() && i < 3; ++i) {
+        text += "；" + rules[r.reasons[i]]["message"].get<std::string>() + "（证据 " + std::to_string(r.reasons[i]) + "）";
       }
       out.delay_problems.push_back({{"clause", c.clause}, {"text", text}});
     }
-    if (r.status == "fail") {
-      // The failing rules behind a failed case: refusals of the methods it names.
-      std::set<std::string> methods;
-      for (const auto& cond : c.all) methods.insert(cond.method);
-      for (const auto& [id, f] : refused) {
-        if (methods.contains("") || methods.contains(f["method"].get<std::string>())) {
-          json item = f;
-          item["case_id"] = c.id;
-          item["clause"] = c.clause;
-          out.failures.push_back(std::move(item));
-        }
-      }
+    // The failing rules behind a failed case (standard::CaseResult::reasons).
+    for (long long id : r.reasons) {
+      json item = rules[id];
+      item["case_id"] = c.id;
+      item["clause"] = c.clause;
+      out.failures.push_back(std::move(item));
     }
   }
   out.summary = {{"total", results.size()},     {"required", required},   {"passed", passed},

@@ -53,6 +53,16 @@ void DeriveSequenceTags(std::vector<RequestFacts>& requests) {
 
 std::vector<CaseResult> JudgeCases(const Profile& profile, const std::vector<RequestFacts>& requests,
                                    const std::set<std::string>& scenarios) {
+  // standing[i]: request i was refused and no request of its method was accepted later.
+  std::vector<bool> standing(requests.size(), false);
+  {
+    std::set<std::string> accepted_later;
+    for (std::size_t i = requests.size(); i-- > 0;) {
+      const RequestFacts& r = requests[i];
+      standing[i] = r.outcome == "refused" && !accepted_later.contains(r.method);
+      if (r.outcome == "accepted") accepted_later.insert(r.method);
+    }
+  }
   std::vector<CaseResult> out;
   for (const auto& c : profile.cases) {
     CaseResult result{&c, "pending", {}};
@@ -61,6 +71,7 @@ std::vector<CaseResult> JudgeCases(const Profile& profile, const std::vector<Req
       continue;
     }
     bool all_met = !c.all.empty();
+    std::vector<const Condition*> unmet;
     for (const auto& cond : c.all) {
       std::size_t found = 0;
       for (const auto& r : requests) {
@@ -68,13 +79,16 @@ std::vector<CaseResult> JudgeCases(const Profile& profile, const std::vector<Req
         if (found++ < kMaxEvidencePerCondition) result.evidence_ids.push_back(r.id);
       }
       all_met = all_met && found > 0;
+      if (found == 0) unmet.push_back(&cond);
     }
     bool violated = false;
+    std::vector<long long> violations;
     for (const auto& cond : c.none) {
       for (const auto& r : requests) {
         if (Matches(cond, r)) {
           violated = true;
           result.evidence_ids.push_back(r.id);
+          violations.push_back(r.id);
         }
       }
     }
@@ -85,6 +99,19 @@ std::vector<CaseResult> JudgeCases(const Profile& profile, const std::vector<Req
       result.status = "pass";
     } else if (violated || Touched(c, requests)) {
       result.status = "fail";
+      if (violated) {
+        std::sort(violations.begin(), violations.end());
+        violations.erase(std::unique(violations.begin(), violations.end()), violations.end());
+        result.reasons = std::move(violations);
+      } else {
+        for (std::size_t i = 0; i < requests.size(); ++i) {
+          const bool named = std::any_of(unmet.begin(), unmet.end(), [&](const Condition* cond) {
+            return cond->method.empty() || cond->method == requests[i].method;
+          });
+          if (standing[i] && named) result.reasons.push_back(requests[i].id);
+        }
+      }
+      if (result.reasons.size() > kMaxEvidencePerCondition) result.reasons.resize(kMaxEvidencePerCondition);
     }
     out.push_back(std::move(result));
   }

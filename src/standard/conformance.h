@@ -22,6 +22,11 @@ struct CaseResult {
   const ConformanceCase* spec = nullptr;
   std::string status;  // pass, fail, pending
   std::vector<long long> evidence_ids;
+  // Of a failed case, the requests that explain it: those that broke a `none`
+  // condition; else the refusals still standing (no accepted request of the same
+  // method came after them) of the methods its unmet conditions name, of any method
+  // when an unmet condition names none. Oldest first, at most a few.
+  std::vector<long long> reasons;
 };
 
 // Adds the tags that follow from the order of the requests rather than from one of

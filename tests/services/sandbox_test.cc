@@ -475,6 +475,38 @@ TEST_P(SandboxTest, FailingCasesBecomeTheDelayProblemList) {
   }
 }
 
+TEST_P(SandboxTest, FailuresNameOnlyTheRefusalsBehindEachCase) {
+  // A bad signature, then corrected: no case's failure any more.
+  auto form = driver_->Build("Team.Add", Team());
+  form.back().second[0] = form.back().second[0] == 'a' ? 'b' : 'a';
+  Refused(driver_->SendForm("Team.Add", form), "bad_signature", "-2");
+  const long long team_no = AddTeam();
+  // A payroll for a worker never registered: the payroll case's failure, and no other's.
+  const auto payroll = Refused(
+      driver_->Send("Payroll.Add", {{"projectCode", key_.project_code}, {"corpCode", key_.corp_code},
+                                    {"corpName", key_.corp_name}, {"teamSysNo", team_no}, {"payMonth", "2026-10"},
+                                    {"detailList", {{{"idCardType", "01"}, {"idCardNumber", "11010519491231002X"},
+                                                     {"days", 20}, {"workHours", 160}, {"totalPayAmount", 100},
+                                                     {"actualAmount", 100}, {"isBackPay", 0},
+                                                     {"balanceDate", "2026-10-20"}}}}}),
+      "worker_registered", "-1");
+  auto c = tp_->platform().sandbox.Conformance(reviewer_, key_.application_id);
+  ASSERT_TRUE(c.ok());
+  ASSERT_FALSE((*c)["failures"].empty());
+  for (const json& f : (*c)["failures"]) {
+    EXPECT_EQ(f["case_id"], "payroll") << f.dump();
+    EXPECT_EQ(f["rule"], "worker_registered") << f.dump();
+    EXPECT_EQ(f["evidence_id"], payroll.evidence_id) << f.dump();
+  }
+  bool listed = false;
+  for (const json& p : (*c)["delay_problems"]) {
+    const std::string text = p["text"];
+    EXPECT_EQ(text.find("签名"), std::string::npos) << text;
+    listed = listed || text.find("（证据 " + std::to_string(payroll.evidence_id) + "）") != std::string::npos;
+  }
+  EXPECT_TRUE(listed) << (*c)["delay_problems"].dump();
+}
+
 TEST_P(SandboxTest, PathTwoShowsCityBsReport) {
   // The vendor joint-tests in Guangzhou (city B here), then applies to Shenzhen as
   // already connected there: Shenzhen's reviewer is shown Guangzhou's report.

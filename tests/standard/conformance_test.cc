@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+#include <string>
+
 #include "standard/shipped_profiles.h"
 
 namespace liantiao::standard {
@@ -65,6 +68,52 @@ TEST(JudgeCases, ScenarioCasesApplyOnlyOnceSwitchedOnAndNoneConditionsFail) {
   r[0].error = "rate_limited";
   r.push_back(Req(3, "Team.Add", "accepted", {"duplicate"}));
   EXPECT_EQ(StatusOf(JudgeCases(p, r, {"rate_limit_once"}), "retry_rate_limit"), "fail");
+}
+
+const CaseResult& ResultOf(const std::vector<CaseResult>& results, std::string_view id) {
+  for (const auto& r : results) {
+    if (r.spec->id == id) return r;
+  }
+  throw std::out_of_range(std::string(id));
+}
+
+TEST(JudgeCases, AFailedCaseIsExplainedByItsOwnStandingRefusalsOnly) {
+  const Profile& p = *ShippedProfiles().Find("national-1.0");
+  std::vector<RequestFacts> r = {
+      Req(1, "Team.Add", "refused", {}, "bad_signature"),             // corrected by 3
+      Req(2, "Payroll.Add", "refused", {"signed"}, "worker_registered"),  // still standing
+      Req(3, "Team.Add", "accepted", {"signed"}),
+      Req(4, "ProjectWorker.Add", "refused", {"signed"}, "required"),
+  };
+  DeriveSequenceTags(r);
+  const auto results = JudgeCases(p, r, {});
+  // Team.Add was accepted but its result never fetched: its corrected refusal is no reason.
+  EXPECT_EQ(ResultOf(results, "team_add_async").status, "fail");
+  EXPECT_TRUE(ResultOf(results, "team_add_async").reasons.empty());
+  EXPECT_EQ(ResultOf(results, "payroll").reasons, (std::vector<long long>{2}));
+  EXPECT_EQ(ResultOf(results, "worker_add").reasons, (std::vector<long long>{4}));
+  // Passed cases and cases that name no method but are met have no reasons.
+  EXPECT_EQ(ResultOf(results, "signature").status, "pass");
+  EXPECT_TRUE(ResultOf(results, "signature").reasons.empty());
+}
+
+TEST(JudgeCases, AViolatedCaseIsExplainedByTheViolatingRequests) {
+  const Profile& p = *ShippedProfiles().Find("national-1.0");
+  std::vector<RequestFacts> r = {Req(1, "Payroll.Add", "refused", {"signed"}, "worker_registered"),
+                                 Req(2, "Team.Add", "accepted", {"signed"}),
+                                 Req(3, "Team.Add", "accepted", {"signed", "duplicate"})};
+  const auto results = JudgeCases(p, r, {});
+  EXPECT_EQ(ResultOf(results, "no_duplicates").status, "fail");
+  EXPECT_EQ(ResultOf(results, "no_duplicates").reasons, (std::vector<long long>{3}));
+}
+
+TEST(JudgeCases, ACaseNamingNoMethodIsExplainedByAnyStandingRefusal) {
+  const Profile& p = *ShippedProfiles().Find("national-1.0");
+  std::vector<RequestFacts> r = {Req(1, "Team.Add", "refused", {}, "bad_signature"),
+                                 Req(2, "Payroll.Add", "refused", {}, "bad_signature")};
+  const auto results = JudgeCases(p, r, {});
+  EXPECT_EQ(ResultOf(results, "signature").status, "fail");
+  EXPECT_EQ(ResultOf(results, "signature").reasons, (std::vector<long long>{1, 2}));
 }
 
 }  // namespace
