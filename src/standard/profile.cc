@@ -121,6 +121,14 @@ Result<Profile> ParseProfile(const std::string& name, const Files& files) {
     p.signature.kv_separator = s.value("kv_separator", p.signature.kv_separator);
     p.signature.secret_suffix = s.value("secret_suffix", p.signature.secret_suffix);
     p.signature.lowercase_input = s.value("lowercase_input", p.signature.lowercase_input);
+    if (const json fields = s.value("fields", json("all_except_sign")); fields.is_array()) {
+      for (const json& f : fields) {
+        if (!f.is_string()) return ProfileError(name, "profile.json", "signature.fields 须为参数名数组");
+        p.signature.fields.push_back(f.get<std::string>());
+      }
+    } else if (fields != "all_except_sign") {
+      return ProfileError(name, "profile.json", "signature.fields 只能是 all_except_sign 或参数名数组");
+    }
     p.signature.upper_output = s.value("output_case", "lower") == "upper";
 
     const json ts = root.value("timestamp", json::object());

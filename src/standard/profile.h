@@ -21,6 +21,9 @@ struct SignatureSpec {
   std::string pair_separator = "&";
   std::string kv_separator = "=";
   std::string secret_suffix = "&appsecret={secret}";
+  // The parameters signed, when present; empty: every parameter but the sign. A listed
+  // set lets a server ignore what a client sends beyond the standard (an `appsecret`).
+  std::vector<std::string> fields;
   bool lowercase_input = true;
   bool upper_output = false;
 };

@@ -3,11 +3,47 @@
 #include <algorithm>
 #include <cctype>
 
+#include <unicode/locid.h>
+#include <unicode/unistr.h>
+#include <unicode/utf8.h>
+
 #include "crypto/crypto.h"
 
 namespace liantiao::standard {
 
 namespace {
+
+bool IsAscii(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+bool IsValidUtf8(std::string_view s) {
+  const auto* bytes = reinterpret_cast<const uint8_t*>(s.data());
+  const auto length = static_cast<int32_t>(s.size());
+  for (int32_t i = 0; i < length;) {
+    UChar32 c;
+    U8_NEXT(bytes, i, length, c);
+    if (c < 0) return false;
+  }
+  return true;
+}
+
+void LowerAscii(std::string& s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+}
+
+// Full Unicode lower-casing in the root locale, which is what Java's
+// String.toLowerCase(Locale.ROOT) gives; a table of our own would fall behind Unicode.
+void LowerUnicode(std::string& s) {
+  if (IsAscii(s) || !IsValidUtf8(s)) {
+    LowerAscii(s);
+    return;
+  }
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
+  u.toLower(icu::Locale::getRoot());
+  s.clear();
+  u.toUTF8String(s);
+}
 
 int HexDigit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -98,11 +134,14 @@ const std::string* FormValue(const Form& form, std::string_view name) {
   return nullptr;
 }
 
-std::string SigningString(const Profile& profile, const Form& form, std::string_view secret) {
+std::string SigningString(const Profile& profile, const Form& form, std::string_view secret, LowerCase lower) {
   std::vector<const std::pair<std::string, std::string>*> fields;
   const std::string& sign_name = profile.Param("sign");
+  const std::vector<std::string>& listed = profile.signature.fields;
   for (const auto& f : form) {
-    if (f.first != sign_name) fields.push_back(&f);
+    if (f.first == sign_name) continue;
+    if (!listed.empty() && std::find(listed.begin(), listed.end(), f.first) == listed.end()) continue;
+    fields.push_back(&f);
   }
   std::sort(fields.begin(), fields.end(), [](auto* a, auto* b) { return a->first < b->first; });
   const SignatureSpec& s = profile.signature;
@@ -115,8 +154,11 @@ std::string SigningString(const Profile& profile, const Form& form, std::string_
   }
   out += FillMessage(s.secret_suffix, {{"secret", std::string(secret)}});
   if (s.lowercase_input) {
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (lower == LowerCase::kUnicode) {
+      LowerUnicode(out);
+    } else {
+      LowerAscii(out);
+    }
   }
   return out;
 }
@@ -130,8 +172,8 @@ Result<KeyCodec> KeyCodec::Make(const Profile& profile, std::string secret) {
   return KeyCodec(profile, std::move(secret), digest, std::move(cipher));
 }
 
-std::string KeyCodec::Sign(const Form& form) const {
-  std::string hex = crypto::DigestHex(digest_, SigningString(*profile_, form, secret_));
+std::string KeyCodec::Sign(const Form& form, LowerCase lower) const {
+  std::string hex = crypto::DigestHex(digest_, SigningString(*profile_, form, secret_, lower));
   if (profile_->signature.upper_output) {
     std::transform(hex.begin(), hex.end(), hex.begin(),
                    [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
@@ -140,7 +182,12 @@ std::string KeyCodec::Sign(const Form& form) const {
 }
 
 bool KeyCodec::Verify(const Form& form, std::string_view sign) const {
-  return crypto::ConstantTimeEquals(Sign(form), sign);
+  if (crypto::ConstantTimeEquals(Sign(form), sign)) return true;
+  // The ASCII-only lower-casing differs only where a signed value has a non-ASCII
+  // letter with a lower case; anywhere else it would hash the same string again.
+  if (!profile_->signature.lowercase_input) return false;
+  const bool all_ascii = std::all_of(form.begin(), form.end(), [](const auto& f) { return IsAscii(f.second); });
+  return !all_ascii && crypto::ConstantTimeEquals(Sign(form, LowerCase::kAscii), sign);
 }
 
 std::string KeyCodec::EncryptField(std::string_view plaintext) const {

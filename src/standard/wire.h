@@ -22,10 +22,16 @@ Result<Form> ParseForm(std::string_view body);
 std::string EncodeForm(const Form& form);
 const std::string* FormValue(const Form& form, std::string_view name);
 
-// The string that is hashed: the fields except the signature, sorted by name in
-// ASCII order, joined as the profile says, the secret suffix appended, optionally
-// lower-cased.
-std::string SigningString(const Profile& profile, const Form& form, std::string_view secret);
+// How a signing string is lower-cased: as Java's String.toLowerCase, JavaScript's
+// and Python's do (every cased letter: ＡＢＣ, Ä, Д), or as PHP's strtolower (ASCII
+// letters only). The reference clients are split between the two.
+enum class LowerCase { kUnicode, kAscii };
+
+// The string that is hashed: the signed fields, sorted by name in ASCII order,
+// joined as the profile says, the secret suffix appended, optionally lower-cased
+// (text that is not valid UTF-8 only in ASCII).
+std::string SigningString(const Profile& profile, const Form& form, std::string_view secret,
+                          LowerCase lower = LowerCase::kUnicode);
 
 // A profile bound to one key's secret: signs, verifies and (de)crypts fields.
 class KeyCodec {
@@ -33,7 +39,8 @@ class KeyCodec {
   // Fails when the secret does not fit the profile's cipher (e.g. too short).
   static Result<KeyCodec> Make(const Profile& profile, std::string secret);
 
-  std::string Sign(const Form& form) const;
+  std::string Sign(const Form& form, LowerCase lower = LowerCase::kUnicode) const;
+  // Either way of lower-casing verifies.
   bool Verify(const Form& form, std::string_view sign) const;
   std::string EncryptField(std::string_view plaintext) const;
   // Wrong encoding, prefix or padding → kInvalidField.

@@ -29,6 +29,27 @@ TEST(DescribeProfiles, ListsEveryShippedProfileWithItsFamilyTraits) {
   EXPECT_TRUE(by_name.at("national-1.0")["extends"].is_null());
 }
 
+// signature.fields is a list of parameter names or all_except_sign; anything else
+// fails the set with a message naming the profile, not a profile signing nothing.
+TEST(ProfileSet, SignedFieldsMustBeAListOfNamesOrAllExceptSign) {
+  const auto with_fields = [](const std::string& fields) {
+    return ProfileSet::Build({{"p", {{"profile.json", R"({"name": "p", "title": "t", "version": "1",
+                                                        "signature": {"fields": )" + fields + "}}"}}}});
+  };
+  for (const char* bad : {R"("some")", R"([1, 2])", "7"}) {
+    auto set = with_fields(bad);
+    ASSERT_FALSE(set.ok()) << bad;
+    EXPECT_NE(set.error().message.find("signature.fields"), std::string::npos) << set.error().message;
+  }
+  for (const char* good : {R"("all_except_sign")", R"(["appid", "data"])"}) {
+    auto set = with_fields(good);
+    if (!set.ok()) {
+      // A minimal profile may lack other parts; only the signature must not be why.
+      EXPECT_EQ(set.error().message.find("signature.fields"), std::string::npos) << set.error().message;
+    }
+  }
+}
+
 TEST(DescribeProfiles, AnEmptySetIsAnEmptyList) {
   EXPECT_EQ(DescribeProfiles(ProfileSet()), json::array());
 }

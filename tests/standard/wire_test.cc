@@ -31,8 +31,35 @@ TEST(KeyCodec, NationalProfileReproducesTheWorkedVector) {
             {"data", data}};
   EXPECT_EQ(codec->Sign(form), "8761a1bd5bf832f0525b2ef211e9a8d201f9b2d7c11461950886d1d7f9ee7943");
   EXPECT_TRUE(codec->Verify(form, "8761a1bd5bf832f0525b2ef211e9a8d201f9b2d7c11461950886d1d7f9ee7943"));
+  // A parameter beyond the standard (some clients also post their appsecret) is not
+  // signed; corpsign, an optional parameter of the standard, is.
+  Form extra = form;
+  extra.emplace_back("appsecret", kSecret);
+  EXPECT_EQ(codec->Sign(extra), "8761a1bd5bf832f0525b2ef211e9a8d201f9b2d7c11461950886d1d7f9ee7943");
+  extra.emplace_back("corpsign", "c2lnbg==");
+  EXPECT_NE(codec->Sign(extra), "8761a1bd5bf832f0525b2ef211e9a8d201f9b2d7c11461950886d1d7f9ee7943");
   form[0].second = "44010620190101002";
   EXPECT_FALSE(codec->Verify(form, "8761a1bd5bf832f0525b2ef211e9a8d201f9b2d7c11461950886d1d7f9ee7943"));
+}
+
+// The national signature lower-cases the whole string as the reference clients do:
+// Java, JavaScript and Python lower every cased letter, PHP's strtolower only ASCII.
+// The sandbox signs the first way and verifies either.
+TEST(KeyCodec, NationalSignatureLowerCasesAsJavaAndAcceptsPhpsAsciiOnlyLowerCase) {
+  const Profile& p = *Profiles().Find("national-1.0");
+  const Form form{{"data", R"({"teamName":"ＡＢＣ班组Äd"})"}, {"appid", "K"}};
+  EXPECT_EQ(SigningString(p, form, "S"), R"(appid=k&data={"teamname":"ａｂｃ班组äd"}&appsecret=s)");
+  EXPECT_EQ(SigningString(p, form, "S", LowerCase::kAscii), R"(appid=k&data={"teamname":"ＡＢＣ班组Äd"}&appsecret=s)");
+  // Text that is not UTF-8 is lower-cased in ASCII only, byte for byte.
+  EXPECT_EQ(SigningString(p, {{"data", "\xff" "AB"}}, "S"), "data=\xff" "ab&appsecret=s");
+
+  auto codec = KeyCodec::Make(p, kSecret);
+  ASSERT_TRUE(codec.ok());
+  const std::string java = codec->Sign(form), php = codec->Sign(form, LowerCase::kAscii);
+  EXPECT_NE(java, php);
+  EXPECT_TRUE(codec->Verify(form, java));
+  EXPECT_TRUE(codec->Verify(form, php));
+  EXPECT_FALSE(codec->Verify(form, std::string(64, '0')));
 }
 
 TEST(KeyCodec, ProvincialProfileSignsLikeTheNationalOne) {
