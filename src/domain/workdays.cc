@@ -49,11 +49,13 @@ bool WorkCalendar::IsWorkingDay(CivilDay day) const {
 
 DueDay AddWorkingDays(CivilDay start, int n, const WorkCalendar& calendar) {
   DueDay due{start, false};
-  // Every day stepped over matters, not only the working ones: an unknown year could
-  // hold a holiday on any of them, so any such day makes the result provisional.
+  // Every day stepped over matters, not only the working ones: a year without the
+  // published schedule (no data, or an admin's own entry) could hold a holiday on any of
+  // them, so any such day makes the result provisional.
   for (int counted = 0; counted < n;) {
     due.day = AddDays(due.day, 1);
-    if (!calendar.HasYear(static_cast<int>(due.day.year()))) due.provisional = true;
+    const CalendarYear* year = calendar.Year(static_cast<int>(due.day.year()));
+    if (year == nullptr || !year->official) due.provisional = true;
     if (calendar.IsWorkingDay(due.day)) ++counted;
   }
   return due;

@@ -17,12 +17,15 @@ struct CalendarYear {
   int year = 0;
   std::set<CivilDay> holidays;
   std::set<CivilDay> workdays;  // adjusted working weekend days
-  bool official = true;         // from the published schedule (vs. an admin's own entry)
+  // From the published schedule. An admin's own entry (false) is counted as entered,
+  // but the deadlines it touches stay provisional until the official data is loaded.
+  bool official = true;
   std::string source;           // e.g. "chinese-days@1.2.3" or "admin import 2026-11-24"
 };
 
 // The working-day calendar: a value, built from stored years. A year with no data is
-// counted Monday–Friday and every deadline touching it is provisional.
+// counted Monday–Friday; every deadline touching a year without official data (none,
+// or an admin's own entry) is provisional.
 class WorkCalendar {
  public:
   void SetYear(CalendarYear year);  // replaces that year
@@ -37,7 +40,7 @@ class WorkCalendar {
 
 struct DueDay {
   CivilDay day;
-  bool provisional = false;  // some day counted lies in a year without data
+  bool provisional = false;  // some day counted lies in a year without official data
 };
 
 // "N working days after T": the day of `start` is not counted; the deadline is the

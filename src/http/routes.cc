@@ -36,11 +36,13 @@ Error FieldError(const std::string& field, const char* expected) {
                    {{"field", field}});
 }
 
+Error MissingField(const std::string& field) {
+  return MakeError(ErrorCode::kMissingField, "缺少必填字段：" + field, {{"field", field}});
+}
+
 Result<std::string> Str(const json& j, const std::string& field, bool required = true) {
   if (!j.contains(field) || j[field].is_null()) {
-    if (required) {
-      return MakeError(ErrorCode::kMissingField, "缺少必填字段：" + field, {{"field", field}});
-    }
+    if (required) return MissingField(field);
     return std::string();
   }
   if (!j[field].is_string()) return FieldError(field, "字符串");
@@ -59,12 +61,17 @@ Result<std::optional<long long>> OptInt(const json& j, const std::string& field)
   return std::optional<long long>(j[field].get<long long>());
 }
 
+// A required member of one JSON type: absent is missing_field, any other type
+// (null included) invalid_field.
+Result<json> Member(const json& j, const std::string& field, json::value_t type, const char* expected) {
+  if (!j.contains(field)) return MissingField(field);
+  if (j[field].type() != type) return FieldError(field, expected);
+  return j[field];
+}
+
 Result<bool> Bool(const json& j, const std::string& field) {
-  if (!j.contains(field)) {
-    return MakeError(ErrorCode::kMissingField, "缺少必填字段：" + field, {{"field", field}});
-  }
-  if (!j[field].is_boolean()) return FieldError(field, "布尔值");
-  return j[field].get<bool>();
+  LT_ASSIGN_OR_RETURN(json v, Member(j, field, json::value_t::boolean, "布尔值"));
+  return v.get<bool>();
 }
 
 Result<services::VendorProfile> ParseProfile(const json& e) {
@@ -79,11 +86,31 @@ Result<services::VendorProfile> ParseProfile(const json& e) {
 }
 
 Result<json> Object(const json& j, const std::string& field) {
-  if (!j.contains(field)) {
-    return MakeError(ErrorCode::kMissingField, "缺少必填字段：" + field, {{"field", field}});
+  return Member(j, field, json::value_t::object, "对象");
+}
+
+// PUT /calendar/{year} takes the shape GET answers. Every member that carries data is
+// required: a missing list would otherwise empty the year, a missing `official` decide
+// it. `year` may be sent back but must be the path's; `source` is the server's to set.
+Result<domain::CalendarYear> CalendarYearBody(const json& body, long long year) {
+  if (body.contains("year")) {
+    const json& sent = body["year"];
+    if (!sent.is_number_integer() || sent.get<long long>() != year) {
+      return MakeError(ErrorCode::kInvalidField, "字段 year 应与路径中的年份 " + std::to_string(year) + " 一致",
+                       {{"field", "year"}, {"value", sent}});
+    }
   }
-  if (!j[field].is_object()) return FieldError(field, "对象");
-  return j[field];
+  json year_data = {{"year", year}};
+  for (const char* field : {"holidays", "workdays"}) {
+    LT_ASSIGN_OR_RETURN(year_data[field], Member(body, field, json::value_t::array, "日期数组"));
+  }
+  LT_ASSIGN_OR_RETURN(bool official, Bool(body, "official"));
+  // The dates themselves (format, year, a day both off and worked) are the calendar's rules.
+  LT_ASSIGN_OR_RETURN(auto years, domain::ParseCalendarJson(year_data.dump()));
+  domain::CalendarYear out = std::move(years.front());
+  out.official = official;
+  out.source = "admin import";
+  return out;
 }
 
 std::optional<std::string> Query(const Request& req, const char* name) {
@@ -517,13 +544,8 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
   t.Add(Method::kPut, "/calendar/:year", kAdmin, [&pf](Request& req) -> Result<Response> {
     LT_ASSIGN_OR_RETURN(long long year, IdParam(req, "year"));
     LT_ASSIGN_OR_RETURN(json body, req.Json());
-    // The path names the year; the body gives the same shape GET answers.
-    json year_data = {{"year", year},
-                      {"holidays", body.value("holidays", json::array())},
-                      {"workdays", body.value("workdays", json::array())}};
-    LT_ASSIGN_OR_RETURN(auto years, domain::ParseCalendarJson(year_data.dump()));
-    for (auto& y : years) y.source = "admin import";
-    auto put = pf.calendar.PutYears(*req.principal, years);
+    LT_ASSIGN_OR_RETURN(domain::CalendarYear stored, CalendarYearBody(body, year));
+    auto put = pf.calendar.PutYears(*req.principal, {std::move(stored)});
     if (!put.ok()) return put.take_error();
     return Render(pf.calendar.GetYear(static_cast<int>(year)));
   });

@@ -149,6 +149,18 @@ TEST(AddWorkingDaysTest, YearWithoutDataIsProvisionalUntilLoaded) {
   EXPECT_GT(official.due_at, provisional.due_at);
 }
 
+TEST(AddWorkingDaysTest, AdminsOwnYearIsCountedButStaysProvisional) {
+  WorkCalendar c = Shipped();
+  c.SetYear(CalendarYear{.year = 2027, .holidays = {D("2027-01-01")}, .official = false, .source = "test"});
+  // The admin's holiday is honoured (01-07, not 01-06), but nothing is published yet.
+  const DeadlineDue due = ComputeDeadline(At("2026-12-30T09:00:00+08:00"), 5, c);
+  EXPECT_EQ(due.day, D("2027-01-07"));
+  EXPECT_TRUE(due.provisional);
+
+  c.SetYear(CalendarYear{.year = 2027, .holidays = {D("2027-01-01")}, .official = true, .source = "test"});
+  EXPECT_FALSE(ComputeDeadline(At("2026-12-30T09:00:00+08:00"), 5, c).provisional);
+}
+
 TEST(AddWorkingDaysTest, ProvisionalEvenWhenOnlyASkippedDayIsUnknown) {
   WorkCalendar c;
   c.SetYear(CalendarYear{.year = 2027});

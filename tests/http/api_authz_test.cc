@@ -391,7 +391,9 @@ class ApiAuthzTest : public ::testing::TestWithParam<std::string> {
     }
     if (pattern.ends_with("/verify")) return {{"founded", false}, {"findings", "经核实不属实"}};
     if (pattern.ends_with("/rectified")) return {{"report", "已整改"}};
-    if (pattern.ends_with("/calendar/:year")) return {{"holidays", json::array()}, {"workdays", json::array()}};
+    if (pattern.ends_with("/calendar/:year")) {
+      return {{"official", true}, {"holidays", json::array()}, {"workdays", json::array()}};
+    }
     if (pattern.ends_with("/test/clock")) return {{"now", "2026-10-20T09:00:00+08:00"}};
     if (pattern.ends_with("/faults")) return {{"scenarios", {{"delay_async", true}}}};
     return json::object();

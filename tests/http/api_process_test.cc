@@ -782,9 +782,10 @@ TEST_P(ApiProcessTest, LoadingAYearRecomputesProvisionalDeadlines) {
   EXPECT_EQ(window["due_at"], "2027-01-05T23:59:59+08:00");
   EXPECT_EQ(window["provisional"], true);
 
-  auto refused = C("rev_gz").Put("/api/v1/calendar/2027", {{"holidays", {"2027-01-01"}}, {"workdays", json::array()}});
+  const json year = {{"official", true}, {"holidays", {"2027-01-01"}}, {"workdays", json::array()}};
+  auto refused = C("rev_gz").Put("/api/v1/calendar/2027", year);
   EXPECT_EQ(refused.status, 403);
-  auto put = C("adm").Put("/api/v1/calendar/2027", {{"holidays", {"2027-01-01"}}, {"workdays", json::array()}});
+  auto put = C("adm").Put("/api/v1/calendar/2027", year);
   ASSERT_EQ(put.status, 200) << put.body;
   EXPECT_EQ(put.json()["year"], 2027);
   EXPECT_EQ(put.json()["holidays"], json::array({"2027-01-01"}));
@@ -799,6 +800,65 @@ TEST_P(ApiProcessTest, LoadingAYearRecomputesProvisionalDeadlines) {
   // The recomputed deadline is the one the sweep honours.
   SetClock("2027-01-06T12:00:00+08:00");
   EXPECT_EQ(Sweep(), 0);
+}
+
+TEST_P(ApiProcessTest, CalendarPutTakesTheShapeGetAnswers) {
+  // What GET answers can be sent back as it is, source and all.
+  const json y2026 = C("adm").Get("/api/v1/calendar/2026").json();
+  auto same = C("adm").Put("/api/v1/calendar/2026", y2026);
+  ASSERT_EQ(same.status, 200) << same.body;
+  EXPECT_EQ(same.json()["official"], true);
+  EXPECT_EQ(same.json()["holidays"], y2026["holidays"]);
+  EXPECT_EQ(same.json()["workdays"], y2026["workdays"]);
+  const json stored = same.json();
+
+  // Refused, naming the field, and nothing stored: the year is not wiped.
+  const std::pair<json, std::pair<std::string, std::string>> refusals[] = {
+      {json::object(), {"missing_field", "holidays"}},
+      {{{"official", true}, {"holidays", json::array()}}, {"missing_field", "workdays"}},
+      {{{"holidays", json::array()}, {"workdays", json::array()}}, {"missing_field", "official"}},
+      {{{"official", "yes"}, {"holidays", json::array()}, {"workdays", json::array()}}, {"invalid_field", "official"}},
+      {{{"official", true}, {"holidays", "2026-10-01"}, {"workdays", json::array()}}, {"invalid_field", "holidays"}},
+      {{{"year", 2027}, {"official", true}, {"holidays", json::array()}, {"workdays", json::array()}},
+       {"invalid_field", "year"}},
+  };
+  for (const auto& [body, expected] : refusals) {
+    auto r = C("adm").Put("/api/v1/calendar/2026", body);
+    EXPECT_EQ(r.status, 422) << body.dump() << " → " << r.body;
+    EXPECT_EQ(r.error_code(), expected.first) << body.dump();
+    EXPECT_EQ(r.json()["error"]["details"]["field"], expected.second) << body.dump();
+  }
+  EXPECT_EQ(C("adm").Get("/api/v1/calendar/2026").json(), stored);
+}
+
+TEST_P(ApiProcessTest, AnAdminsOwnYearKeepsDeadlinesProvisional) {
+  SetClock("2026-12-29T10:00:00+08:00");
+  const long long id = NewApp();
+  MustAct("vendor1", id, "submit");
+  MustAct("rev_gz", id, "approve");
+  // 12-30, 12-31, then 2027 without data (Mon–Fri): 01-01, 01-04, 01-05.
+  EXPECT_EQ(OpenDeadline(GetApp("vendor1", id), "joint_test")["provisional"], true);
+
+  // Not the published schedule: its holiday is counted, the deadline stays provisional.
+  auto own = C("adm").Put("/api/v1/calendar/2027",
+                          {{"year", 2027}, {"official", false}, {"holidays", {"2027-01-01"}}, {"workdays", json::array()}});
+  ASSERT_EQ(own.status, 200) << own.body;
+  EXPECT_EQ(own.json()["official"], false);
+  EXPECT_EQ(C("vendor1").Get("/api/v1/calendar/2027").json()["official"], false);
+  json window = OpenDeadline(GetApp("vendor1", id), "joint_test");
+  EXPECT_EQ(window["due_at"], "2027-01-06T23:59:59+08:00");
+  EXPECT_EQ(window["provisional"], true);
+  auto d = C("adm").Get("/api/v1/calendar/deadline?from=2026-12-29T10:00:00%2B08:00&days=5");
+  EXPECT_EQ(d.json()["due_at"], "2027-01-06T23:59:59+08:00");
+  EXPECT_EQ(d.json()["provisional"], true);
+
+  // The published schedule replaces it and settles the deadline.
+  auto official = C("adm").Put("/api/v1/calendar/2027",
+                               {{"official", true}, {"holidays", {"2027-01-01"}}, {"workdays", json::array()}});
+  ASSERT_EQ(official.status, 200) << official.body;
+  window = OpenDeadline(GetApp("vendor1", id), "joint_test");
+  EXPECT_EQ(window["due_at"], "2027-01-06T23:59:59+08:00");
+  EXPECT_EQ(window["provisional"], false);
 }
 
 TEST_P(ApiProcessTest, StatisticsForProvinceAndCity) {

@@ -764,7 +764,8 @@ export interface paths {
          * N working days after a time (工作日计算)
          * @description Roles: any logged-in user.
          *     The end (23:59:59 Shanghai) of the `days`-th working day after the day of
-         *     `from`; provisional when a counted day lies in a year without calendar data.
+         *     `from`; provisional when a counted day lies in a year without the official
+         *     schedule (no data, or an admin's own entry with `official: false`).
          */
         get: operations["computeDeadline"];
         put?: never;
@@ -792,10 +793,14 @@ export interface paths {
         /**
          * Replace one year of the calendar
          * @description Roles: admin.
-         *     The path names the year; the body gives its holidays and adjusted working
-         *     days (the shape GET answers; `year`, `official` and `source` in the body are
-         *     ignored: the year is stored as an admin import). Open deadlines are
-         *     recomputed. Answers the stored year.
+         *     The body has the shape GET answers and replaces the whole year: `holidays`,
+         *     `workdays` and `official` are required (a missing list is `missing_field`, never
+         *     an empty year); `year` may be sent back but must be the path's year
+         *     (`invalid_field`); `source` is ignored (the year is stored as an admin import).
+         *     `official: true` is the published State Council schedule; `false` is the admin's
+         *     own entry: its days are counted, but deadlines touching the year stay provisional
+         *     until the official schedule is loaded. Open deadlines are recomputed. Answers the
+         *     stored year; a refused body stores nothing.
          */
         put: operations["putCalendarYear"];
         post?: never;
@@ -1137,7 +1142,7 @@ export interface components {
             /** @description Judged at done_at when done, else now. */
             overdue: boolean;
             overdue_working_days: number;
-            /** @description A counted day lies in a year without calendar data. */
+            /** @description A counted day lies in a year without the official schedule (no data, or `official` false). */
             provisional: boolean;
             /** @description The deadline's length in working days. */
             working_days: number;
@@ -2904,8 +2909,14 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    holidays?: string[];
-                    workdays?: string[];
+                    /** @description Optional; when present it must equal the path's year. */
+                    year?: number;
+                    /** @description The published State Council schedule (true) or an admin's own entry (false). */
+                    official: boolean;
+                    /** @description Ignored; the server records the import. */
+                    source?: string;
+                    holidays: string[];
+                    workdays: string[];
                 };
             };
         };
