@@ -55,26 +55,34 @@ constexpr const char* kAlertColumns =
 }  // namespace
 
 Result<json> AlertService::List(const Principal& p, std::optional<std::string> status) {
-  if (p.role == Role::kVendor) return MakeError(ErrorCode::kForbidden, "预警仅向主管部门展示");
   if (status && !domain::ParseAlertState(*status)) {
     return MakeError(ErrorCode::kInvalidField, "状态值无效", {{"field", "status"}});
   }
   return deps_.db.Read<json>([&](soci::session& sql) -> Result<json> {
-    ScopePredicate scope = ScopeSql(p, "a");
-    std::string q = std::string("SELECT ") + kAlertColumns +
-                    " FROM alerts a JOIN cities c ON c.code = a.city_code WHERE 1 = 1" + scope.sql;
+    // Alerts carry their city but not their enterprise: a vendor's are those of its own
+    // applications, the ones GET /applications/{id} shows it.
+    const bool vendor = p.role == Role::kVendor;
+    ScopePredicate scope = ScopeSql(p, vendor ? "ap" : "a");
+    std::string q = std::string("SELECT ") + kAlertColumns + " FROM alerts a JOIN cities c ON c.code = a.city_code" +
+                    (vendor ? " JOIN applications ap ON ap.id = a.application_id" : "") + " WHERE 1 = 1" +
+                    scope.sql;
     if (p.role == Role::kTechSupport) q += " AND a.kind = 'rectification_overdue'";
     if (status) q += " AND a.status = :status";
     q += " ORDER BY a.due_at, a.id LIMIT 1000";
     soci::row r;
     soci::statement st = (sql.prepare << q);
     if (scope.binds_city) st.exchange(soci::use(scope.city_code));
+    if (scope.binds_vendor) st.exchange(soci::use(scope.vendor_id));
     if (status) st.exchange(soci::use(*status));
     st.exchange(soci::into(r));
     st.define_and_bind();
     st.execute(false);
     json out = json::array();
-    while (st.fetch()) out.push_back(AlertJson(r));
+    while (st.fetch()) {
+      out.push_back(AlertJson(r));
+      // The province's urging note is addressed to the city, as in the application view.
+      if (vendor) out.back()["urge_note"] = "";
+    }
     return out;
   });
 }

@@ -566,6 +566,14 @@ TEST_P(ApiProcessTest, ReviewOverdueAlert) {
   EXPECT_EQ(Kinds(Notifications("rev_gz")).count("alert_raised"), 1u);
   EXPECT_EQ(Kinds(Notifications("prov")).count("alerts_raised"), 1u);
   EXPECT_EQ(Kinds(Notifications("vendor1")).count("alert_raised"), 0u);
+  // The vendor lists the alert of its own application; it is not the vendor's to answer.
+  const json own = Alerts("vendor1", "?status=open");
+  ASSERT_EQ(own.size(), 1u);
+  EXPECT_EQ(own[0]["id"], alert["id"]);
+  EXPECT_TRUE(Alerts("vendor2", "?status=open").empty());
+  auto respond = C("vendor1").Post("/api/v1/alerts/" + std::to_string(alert["id"].get<long long>()) + "/respond",
+                                   {{"feedback", "已补充"}});
+  EXPECT_EQ(respond.status, 403) << respond.body;
   // The review stays due and shows how late it is.
   SetClock("2026-10-13T10:00:00+08:00");
   json app = GetApp("rev_gz", id);

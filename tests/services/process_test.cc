@@ -166,10 +166,11 @@ TEST_P(ProcessTest, SweepRaisesEachOverdueDeadlineOnceAtTheBoundarySecond) {
   ASSERT_EQ(alerts.size(), 1u);
   EXPECT_EQ(alerts[0]["kind"], "review_overdue");
   EXPECT_EQ(alerts[0]["application_id"], id);
-  // Visible to the province, not to another city, not to vendors.
+  // Visible to the province and the application's vendor, not to another city or vendor.
   EXPECT_EQ(Must(pf().alerts.List(province_, std::nullopt)).size(), 1u);
   EXPECT_EQ(Must(pf().alerts.List(reviewer_sz_, std::nullopt)).size(), 0u);
-  EXPECT_EQ(CodeOf(pf().alerts.List(vendor_, std::nullopt)), "forbidden");
+  EXPECT_EQ(Must(pf().alerts.List(vendor_, std::nullopt)).size(), 1u);
+  EXPECT_EQ(Must(pf().alerts.List(other_vendor_, std::nullopt)).size(), 0u);
   const long long alert_id = alerts[0]["id"];
   json urged = Must(pf().alerts.Urge(province_, alert_id, "请尽快审核"));
   EXPECT_EQ(urged["urge_count"], 1);
@@ -183,6 +184,41 @@ TEST_P(ProcessTest, SweepRaisesEachOverdueDeadlineOnceAtTheBoundarySecond) {
   app = Must(pf().applications.Get(reviewer_, id));
   EXPECT_EQ(OpenDeadline(app, "review")["overdue"], true);
   EXPECT_GE(OpenDeadline(app, "review")["overdue_working_days"].get<int>(), 1);
+}
+
+TEST_P(ProcessTest, VendorsListTheAlertsOfTheirOwnApplicationsOnly) {
+  const long long other_product =
+      Must(pf().applications.CreateProduct(other_vendor_, {"考勤机", "K1", "attendance_terminal", "1.0"}))["id"];
+  const long long mine = NewApp();
+  Act(vendor_, mine, AppAction::kSubmit);
+  const long long theirs = NewApp(kGz, &other_vendor_, other_product);
+  Act(other_vendor_, theirs, AppAction::kSubmit);
+  EXPECT_EQ(Must(pf().alerts.Sweep(At("2026-10-11T00:00:00+08:00"))).raised, 2);
+  EXPECT_EQ(Must(pf().alerts.List(reviewer_, "open")).size(), 2u);
+
+  json own = Must(pf().alerts.List(vendor_, "open"));
+  ASSERT_EQ(own.size(), 1u);
+  EXPECT_EQ(own[0]["application_id"], mine);
+  EXPECT_EQ(own[0]["kind"], "review_overdue");
+  json other = Must(pf().alerts.List(other_vendor_, std::nullopt));
+  ASSERT_EQ(other.size(), 1u);
+  EXPECT_EQ(other[0]["application_id"], theirs);
+  EXPECT_TRUE(Must(pf().alerts.List(vendor_, "answered")).empty());
+
+  // Answering stays the city's: to a vendor the alert is not something it can act on.
+  const long long alert_id = own[0]["id"];
+  EXPECT_EQ(CodeOf(pf().alerts.Respond(vendor_, alert_id, "已补充材料")), "not_found");
+  // The province's note is for the city; the vendor sees that it was urged.
+  Must(pf().alerts.Urge(province_, alert_id, "请今日内完成审核"));
+  own = Must(pf().alerts.List(vendor_, "open"));
+  ASSERT_EQ(own.size(), 1u);
+  EXPECT_EQ(own[0]["urge_count"], 1);
+  EXPECT_EQ(own[0]["urge_note"], "");
+  Must(pf().alerts.Respond(reviewer_, alert_id, "材料较多，已安排审核"));
+  EXPECT_TRUE(Must(pf().alerts.List(vendor_, "open")).empty());
+  json answered = Must(pf().alerts.List(vendor_, "answered"));
+  ASSERT_EQ(answered.size(), 1u);
+  EXPECT_EQ(answered[0]["feedback"], "材料较多，已安排审核");
 }
 
 TEST_P(ProcessTest, EveryAlertKind) {

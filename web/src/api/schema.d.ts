@@ -559,8 +559,10 @@ export interface paths {
         };
         /**
          * Overdue alerts (预警) in the caller's scope
-         * @description Roles: city_reviewer, tech_support, province, admin (scoped; tech_support sees
-         *     only rectification_overdue). A vendor is 403 forbidden.
+         * @description Roles: any logged-in user, scoped: a vendor sees the alerts of its own
+         *     enterprise's applications (as in GET /applications/{id}, with `urge_note`
+         *     empty: the province's note is for the city), city_reviewer its city's,
+         *     tech_support its city's rectification_overdue only, province and admin all.
          *     Ordered by due time; at most 1000.
          */
         get: operations["listAlerts"];
@@ -1384,6 +1386,7 @@ export interface components {
             urge_count: number;
             /** Format: date-time */
             last_urged_at: string | null;
+            /** @description The province's note with its last urging; empty in a vendor's list. */
             urge_note: string;
         };
         ComplaintSummary: {
