@@ -568,7 +568,9 @@ void SandboxService::HandleAsync(SandboxCall incoming, std::function<void(Sandbo
       if (v && *v != value) return refuse("malformed_form", "", {{"param", name}});
     }
 
-    // 3. The key: known, not revoked, not expired, this city's.
+    // 3. The key: known, not revoked, not expired, this city's and issued for the
+    // profile the city speaks now (a city moved to another standard needs new keys:
+    // the old one's codec and store belong to the old standard).
     const std::string* app_id = standard::FormValue(x.form, p.Param("app_id"));
     auto found = FindKey(app_id ? *app_id : "", p);
     if (!found.ok()) return refuse("server_error");
@@ -579,7 +581,7 @@ void SandboxService::HandleAsync(SandboxCall incoming, std::function<void(Sandbo
     if (!known->secret_opened) return refuse("server_error");
     if (x.key->revoked) return refuse("key_revoked");
     if (now > x.key->expires_at) return refuse("key_expired");
-    if (x.key->city_code != call.city_code) return refuse("wrong_city");
+    if (x.key->city_code != call.city_code || x.key->profile != p.name) return refuse("wrong_city");
 
     // 4. Freshness: timestamp within the skew. The nonce is checked where it is
     // stored, in the write transaction: a replay is refused there atomically.

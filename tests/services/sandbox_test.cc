@@ -355,6 +355,29 @@ TEST_P(SandboxTest, RevokedExpiredAndOtherCitysKeys) {
   EXPECT_TRUE(errors.contains("wrong_city"));
 }
 
+// A key is issued for one profile: once its city speaks another, the key is out of
+// scope there, even when signed and encrypted the new profile's way with its secret.
+TEST_P(SandboxTest, AKeyOfAnotherProfileIsRefusedAfterItsCitySwitches) {
+  const auto admin = tp_->AddUser(domain::Role::kAdmin, "sb_profile_admin");
+  ASSERT_TRUE(tp_->platform().SetCityProfile(admin, "440100", "gz-md5-des", "sandbox", std::nullopt).ok());
+  testing::SandboxKey as_gz = key_;
+  as_gz.profile = "gz-md5-des";
+  SandboxDriver gz(*tp_, as_gz);
+  const long long evidence_before = Count("sandbox_evidence");
+  auto r = gz.Send("Team.Add", Team());
+  EXPECT_EQ(r.outcome, "refused") << r.body.dump();
+  EXPECT_EQ(r.error, "wrong_city");
+  EXPECT_EQ(r.code(), "2004") << "the city's profile words the refusal";
+  EXPECT_EQ(Count("sandbox_objects"), 0);
+  EXPECT_EQ(Count("sandbox_evidence"), evidence_before + 1) << "recorded like any key refusal";
+  auto ev = tp_->platform().sandbox.Evidence(reviewer_, key_.application_id, {});
+  ASSERT_TRUE(ev.ok());
+  EXPECT_EQ((*ev)["items"][0]["rule"], "wrong_city") << ev->dump();
+  // Back on the key's profile, it works again.
+  ASSERT_TRUE(tp_->platform().SetCityProfile(admin, "440100", "gd-v1.3", "sandbox", std::nullopt).ok());
+  EXPECT_EQ(driver_->Send("Team.Add", Team()).outcome, "accepted");
+}
+
 TEST_P(SandboxTest, MalformedFormsAndData) {
   Refused(driver_->SendBody("open.api", "appid=%ZZ&method=Team.Add"), "malformed_form", "-1");
   auto missing = Refused(driver_->SendBody("open.api", "appid=" + key_.app_id + "&method=Team.Add"), "missing_param",
