@@ -3,6 +3,8 @@
 // teamSysNo, attendance needs an entered worker — is the part of the standard that is
 // behaviour, and lives here, named by the method files' `effect` and `rules`.
 
+#include <algorithm>
+#include <limits>
 #include <set>
 
 #include "services/sandbox_internal.h"
@@ -77,7 +79,7 @@ class Store {
     return out;
   }
   // Queries page through a key's store now and then: not worth a prepared statement.
-  std::pair<std::vector<Obj>, long long> Page(const std::string& kind, int offset, int limit) {
+  std::pair<std::vector<Obj>, long long> Page(const std::string& kind, long long offset, long long limit) {
     long long total = 0;
     sql_ << "SELECT COUNT(*) FROM sandbox_objects WHERE key_id = :k AND kind = :kind", soci::use(key_),
         soci::use(kind), soci::into(total);
@@ -148,6 +150,16 @@ json WithoutImages(json item) {
     }
   }
   return item;
+}
+
+// Page numbers are refused beyond the method's schema; these bounds only keep
+// index × size within 64 bits whatever a profile's schema allows.
+constexpr long long kMaxPageSize = 1000;
+constexpr long long kMaxPageIndex = std::numeric_limits<long long>::max() / kMaxPageSize;
+
+long long PageNumber(const json& v, long long fallback, long long low, long long high) {
+  if (v.is_number_unsigned() && v.get<unsigned long long>() > static_cast<unsigned long long>(high)) return high;
+  return std::clamp(Number(v).value_or(fallback), low, high);
 }
 
 Refusal MakeRefusal(std::string rule, std::string path = {}, std::map<std::string, std::string> params = {}) {
@@ -473,8 +485,8 @@ class Effects {
         {"worker", "worker"},         {"entry_exit", "entry_exit"}, {"attendance", "attendance"},
         {"payroll", "payroll_detail"}, {"contract", "contract"},   {"training", "training"}};
     auto kind = kKinds.find(what);
-    const int index = static_cast<int>(Number(ctx_.data.value("pageIndex", json(0))).value_or(0));
-    const int size = static_cast<int>(Number(ctx_.data.value("pageSize", json(10))).value_or(10));
+    const long long index = PageNumber(ctx_.data.value("pageIndex", json()), 0, 0, kMaxPageIndex);
+    const long long size = PageNumber(ctx_.data.value("pageSize", json()), 10, 1, kMaxPageSize);
     json rows = json::array();
     long long total = 0;
     if (what == "project") {
@@ -483,7 +495,7 @@ class Effects {
       total = 1;
     }
     if (kind != kKinds.end()) {
-      auto [objs, count] = store_.Page(kind->second, std::max(0, index) * std::max(1, size), std::max(1, size));
+      auto [objs, count] = store_.Page(kind->second, index * size, size);
       total += count;
       for (auto& o : objs) {
         json row = json::parse(o.body, nullptr, false);

@@ -378,6 +378,30 @@ TEST_P(SandboxTest, AKeyOfAnotherProfileIsRefusedAfterItsCitySwitches) {
   EXPECT_EQ(driver_->Send("Team.Add", Team()).outcome, "accepted");
 }
 
+// Page numbers are bounded by the method's schema: one beyond it is refused, never
+// wrapped into another page or echoed as another number.
+TEST_P(SandboxTest, PageNumbersBeyondTheSchemaAreRefused) {
+  AddTeam();
+  auto page = [&](json index, json size) {
+    return driver_->Send("Team.Query", {{"projectCode", key_.project_code}, {"pageIndex", index}, {"pageSize", size}});
+  };
+  for (const json& index : {json(2147483648LL), json(4294967296LL), json(9223372036854775807LL),
+                            json(18446744073709551615ULL)}) {
+    EXPECT_EQ(Refused(page(index, 10), "maximum", "-1").path, "[pageIndex]") << index;
+  }
+  EXPECT_EQ(Refused(page(0, 4294967297LL), "maximum", "-1").path, "[pageSize]");
+  // The last page the schema allows is answered as asked: empty, with the total.
+  const json& bound = driver_->profile().FindMethod("Team.Query")->schema["properties"]["pageIndex"]["maximum"];
+  ASSERT_TRUE(bound.is_number_integer());
+  auto last = page(bound, 100);
+  ASSERT_EQ(last.outcome, "accepted") << last.body.dump();
+  EXPECT_EQ(last.data()["pageIndex"], bound);
+  EXPECT_EQ(last.data()["pageSize"], 100);
+  EXPECT_EQ(last.data()["totalCount"], 1);
+  EXPECT_TRUE(last.data()["rows"].empty());
+  EXPECT_EQ(page(0, 10).data()["rows"].size(), 1u);
+}
+
 TEST_P(SandboxTest, MalformedFormsAndData) {
   Refused(driver_->SendBody("open.api", "appid=%ZZ&method=Team.Add"), "malformed_form", "-1");
   auto missing = Refused(driver_->SendBody("open.api", "appid=" + key_.app_id + "&method=Team.Add"), "missing_param",
