@@ -83,16 +83,23 @@ class Store {
     long long total = 0;
     sql_ << "SELECT COUNT(*) FROM sandbox_objects WHERE key_id = :k AND kind = :kind", soci::use(key_),
         soci::use(kind), soci::into(total);
+    std::vector<Obj> out;
+    Each(kind, offset, limit, [&](Obj o) { out.push_back(std::move(o)); });
+    return {std::move(out), total};
+  }
+  // The key's objects of a kind in the order stored, from `offset`, at most `limit` of
+  // them, one at a time (a key's attendance can be long).
+  template <typename Visit>
+  void Each(const std::string& kind, long long offset, long long limit, Visit visit) {
     soci::rowset<soci::row> rows =
         (sql_.prepare << "SELECT id, natural_key, subject, attr, event_day, body FROM sandbox_objects "
                          "WHERE key_id = :k AND kind = :kind ORDER BY id LIMIT :l OFFSET :o",
          soci::use(key_), soci::use(kind), soci::use(limit), soci::use(offset));
-    std::vector<Obj> out;
     for (const soci::row& r : rows) {
-      out.push_back(ToObj({GetInt(r, 0), GetText(r, 1), GetText(r, 2), GetText(r, 3), GetText(r, 4), GetText(r, 5)}));
+      visit(ToObj({GetInt(r, 0), GetText(r, 1), GetText(r, 2), GetText(r, 3), GetText(r, 4), GetText(r, 5)}));
     }
-    return {std::move(out), total};
   }
+  static constexpr long long kAll = std::numeric_limits<long long>::max();
 
  private:
   static Obj ToObj(StoredObject o) {
@@ -161,6 +168,39 @@ long long PageNumber(const json& v, long long fallback, long long low, long long
   if (v.is_number_unsigned() && v.get<unsigned long long>() > static_cast<unsigned long long>(high)) return high;
   return std::clamp(Number(v).value_or(fallback), low, high);
 }
+
+// A list item as stored: with the request's fields that place it (its team, its
+// enterprise, its month), which a query filters on and the item itself lacks.
+json WithContext(json item, const json& data, std::initializer_list<const char*> fields) {
+  for (const char* f : fields) {
+    if (item.is_object() && !item.contains(f) && data.contains(f)) item[f] = data[f];
+  }
+  return item;
+}
+
+// The filters of a query (the method file's `filters`) that its request sends.
+class Filters {
+ public:
+  Filters(const standard::MethodSpec& method, const json& data) {
+    for (const standard::QueryFilter& f : method.filters) {
+      // An empty value filters nothing: clients send the fields they do not use as "".
+      if (auto v = data.find(f.param); v != data.end() && !Text(*v).empty()) wanted_.emplace_back(&f, Text(*v));
+    }
+  }
+  bool empty() const { return wanted_.empty(); }
+  bool Match(const json& row) const {
+    for (const auto& [f, value] : wanted_) {
+      auto have = row.is_object() ? row.find(f->field) : row.end();
+      if (have == row.end()) return false;
+      const std::string text = Text(*have);
+      if (f->prefix ? !text.starts_with(value) : text != value) return false;
+    }
+    return true;
+  }
+
+ private:
+  std::vector<std::pair<const standard::QueryFilter*, std::string>> wanted_;
+};
 
 Refusal MakeRefusal(std::string rule, std::string path = {}, std::map<std::string, std::string> params = {}) {
   return Refusal{std::move(rule), std::move(path), std::move(params)};
@@ -301,11 +341,14 @@ class Effects {
   EffectResult ProjectAdd() {
     EffectResult r;
     const std::string name = Text(ctx_.data.value("name", json()));
-    auto id = store_.Insert("project", "name:" + name, "", "", "", ctx_.data);
+    // The name is kept apart from the project, so a query lists each project once.
+    auto id = store_.Insert("project_name", name, "", "", "", json::object());
     if (!id) return Failed(MakeRefusal("duplicate_subcontractor"), {"duplicate"});
     // The platform assigns project codes: area code + date + sequence.
     const std::string code = identity_.project_code.substr(0, 14) + std::to_string(1000 + *id % 9000);
-    store_.Insert("project", code, "", "", "", ctx_.data);
+    json project = ctx_.data;
+    project["projectCode"] = code;
+    store_.Insert("project", code, "", "", "", project);
     r.async_result = {{"projectCode", code}};
     r.answer_data = r.async_result;
     return r;
@@ -380,7 +423,8 @@ class Effects {
       const std::string type = Text(list[i].value("type", json()));
       store_.Insert("entry_exit", id + "|" + Text(list[i].value("date", json())) + "|" + type + "|" +
                                       std::to_string(i) + "|" + std::to_string(ToUnix(ctx_.now)),
-                    id, type, Text(list[i].value("date", json())), list[i]);
+                    id, type, Text(list[i].value("date", json())),
+                    WithContext(list[i], ctx_.data, {"teamSysNo", "corpCode"}));
       r.tags.push_back(type == "1" ? "entry_in" : "entry_out");
     }
     Dedupe(r.tags);
@@ -421,7 +465,8 @@ class Effects {
       const std::string when = Text(a.value("date", json()));
       const std::string dir = Text(a.value("direction", json()));
       const bool stored =
-          store_.Insert("attendance", id + "|" + when + "|" + dir, id, dir, when.substr(0, 10), WithoutImages(a))
+          store_.Insert("attendance", id + "|" + when + "|" + dir, id, dir, when.substr(0, 10),
+                        WithoutImages(WithContext(a, ctx_.data, {"teamSysNo"})))
               .has_value();
       if (!stored && list.size() == 1 && Rule("duplicate_attendance")) {
         return Failed(MakeRefusal("duplicate_attendance", Path("dataList", 0, "date"), {{"value", when}}),
@@ -451,7 +496,8 @@ class Effects {
                             "", month, "", json{{"payMonth", month}});
     for (const auto& d : list) {
       const std::string worker = Text(d.value("idCardNumber", json()));
-      store_.Insert("payroll_detail", worker + "|" + month, worker, month, "", d);
+      store_.Insert("payroll_detail", worker + "|" + month, worker, month, "",
+                    WithContext(d, ctx_.data, {"teamSysNo", "corpCode", "payMonth"}));
     }
     EffectResult r;
     r.async_result = json::array({{{"payrollCode", "PR" + std::to_string(kTeamBase + id.value_or(0))}}});
@@ -487,24 +533,38 @@ class Effects {
     auto kind = kKinds.find(what);
     const long long index = PageNumber(ctx_.data.value("pageIndex", json()), 0, 0, kMaxPageIndex);
     const long long size = PageNumber(ctx_.data.value("pageSize", json()), 10, 1, kMaxPageSize);
+    const long long offset = index * size;  // both bounded: no overflow
+    const Filters filters(ctx_.method, ctx_.data);
     json rows = json::array();
-    long long total = 0;
+    long long total = 0;  // rows that pass the filters, on any page
+    const auto take = [&](json row) {
+      if (!filters.Match(row)) return;
+      if (total >= offset && total - offset < size) rows.push_back(std::move(row));
+      ++total;
+    };
     if (what == "project") {
-      rows.push_back({{"projectCode", identity_.project_code}, {"name", "联调测试项目"},
-                      {"contractorCorpCode", identity_.corp_code}, {"contractorCorpName", identity_.corp_name}});
-      total = 1;
+      take({{"projectCode", identity_.project_code}, {"name", "联调测试项目"},
+            {"contractorCorpCode", identity_.corp_code}, {"contractorCorpName", identity_.corp_name}});
     }
-    if (kind != kKinds.end()) {
-      auto [objs, count] = store_.Page(kind->second, index * size, size);
+    const auto row_of = [&](const Obj& o) {
+      json row = json::parse(o.body, nullptr, false);
+      if (what == "team") row["teamSysNo"] = kTeamBase + o.id;
+      return row;
+    };
+    if (kind != kKinds.end() && filters.empty()) {
+      // Unfiltered, the database pages (after the rows that are not stored).
+      const long long before = total;
+      const long long limit = size - static_cast<long long>(rows.size());
+      auto [objs, count] = store_.Page(kind->second, std::max(0LL, offset - before), limit);
       total += count;
-      for (auto& o : objs) {
-        json row = json::parse(o.body, nullptr, false);
-        if (what == "team") row["teamSysNo"] = kTeamBase + o.id;
-        if (row.is_object() && row.contains("idCardNumber") && row["idCardNumber"].is_string()) {
-          // Personal numbers leave encrypted, as the reference servers answer.
-          row["idCardNumber"] = ctx_.codec.EncryptField(row["idCardNumber"].get<std::string>());
-        }
-        rows.push_back(std::move(row));
+      for (const Obj& o : objs) rows.push_back(row_of(o));
+    } else if (kind != kKinds.end()) {
+      store_.Each(kind->second, 0, Store::kAll, [&](const Obj& o) { take(row_of(o)); });
+    }
+    for (json& row : rows) {
+      if (row.is_object() && row.contains("idCardNumber") && row["idCardNumber"].is_string()) {
+        // Personal numbers leave encrypted, as the reference servers answer.
+        row["idCardNumber"] = ctx_.codec.EncryptField(row["idCardNumber"].get<std::string>());
       }
     }
     EffectResult r;

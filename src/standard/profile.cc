@@ -194,6 +194,22 @@ Result<Profile> ParseProfile(const std::string& name, const Files& files) {
             return ProfileError(name, path, "规则 " + rule + " 在 errors 中没有对应条目");
           }
         }
+        const json properties = m.schema.value("properties", json::object());
+        for (const auto& f : value.value("filters", json::array())) {
+          QueryFilter filter;
+          filter.param = f.at("param").get<std::string>();
+          filter.field = f.value("field", filter.param);
+          const std::string match = f.value("match", "equal");
+          if (match != "equal" && match != "prefix") {
+            return ProfileError(name, path, "过滤条件 " + filter.param + " 的 match 只能是 equal 或 prefix");
+          }
+          filter.prefix = match == "prefix";
+          // A filter on a field the request cannot send would never apply.
+          if (!properties.contains(filter.param)) {
+            return ProfileError(name, path, "过滤条件 " + filter.param + " 不在 schema 的 properties 中");
+          }
+          m.filters.push_back(std::move(filter));
+        }
         p.methods[m.name] = std::move(m);
       } else if (path.rfind("examples/", 0) == 0) {
         const auto slash = path.find('/', 9);

@@ -42,12 +42,21 @@ struct ErrorEntry {
   bool async = false;   // reported through the asynchronous result
 };
 
+// A query's filter (the method file's `filters`): when the request sends `param`, only
+// the stored rows whose `field` equals it are answered; with `prefix`, those whose
+// field starts with it (a day naming the records of that day's date-times).
+struct QueryFilter {
+  std::string param, field;
+  bool prefix = false;
+};
+
 struct MethodSpec {
   std::string name, title, clause;
   bool async = false;
   std::string serial_prefix;
   std::string effect;
   std::vector<std::string> rules;
+  std::vector<QueryFilter> filters;
   json schema;
   bool HasRule(std::string_view rule) const;
 };

@@ -108,6 +108,10 @@ class ExampleRunner {
       if (!o.async.is_null()) {
         EXPECT_EQ(o.async["status"], p.status_succeeded) << o.async.dump();
       }
+      // A query's example may say how many rows its filters leave.
+      if (expect.contains("totalCount")) {
+        EXPECT_EQ(o.reply.data()["totalCount"], expect["totalCount"]) << o.reply.body.dump();
+      }
       return;
     }
     const std::string error = expect["error"];

@@ -61,20 +61,20 @@ class SandboxTest : public ::testing::TestWithParam<std::string> {
   // The async result of an accepted write, polled once: its `data`.
   json Polled(const SandboxDriver::Reply& write) { return driver_->Poll(write.data()["requestSerialCode"]).data(); }
   // Adds Team() and returns its teamSysNo.
-  long long AddTeam() {
-    return json::parse(Polled(driver_->Send("Team.Add", Team()))["result"].get<std::string>())["teamSysNo"];
+  long long AddTeam(const std::string& name = "木工班组") {
+    return json::parse(Polled(driver_->Send("Team.Add", Team(name)))["result"].get<std::string>())["teamSysNo"];
   }
 
   // Registers worker `id` in a new team, entered the day before; returns the teamSysNo.
-  long long EnteredWorker(const std::string& id) {
-    const long long team_no = AddTeam();
+  long long EnteredWorker(const std::string& id, const std::string& team = "木工班组") {
+    const long long team_no = AddTeam(team);
     json worker = {{"workerName", "张三"}, {"isTeamLeader", 0}, {"idCardType", "01"}, {"idCardNumber", id},
                    {"workType", "020"},  {"workRole", 20},     {"nation", "汉"},      {"address", "广州"},
                    {"headImage", app::SamplePhoto()}, {"cellPhone", "13800000000"}, {"grantOrg", "广州市公安局"}};
     const json common = {{"projectCode", key_.project_code}, {"corpCode", key_.corp_code},
                          {"corpName", key_.corp_name}, {"teamSysNo", team_no}};
     json add = common;
-    add["teamName"] = "木工班组";
+    add["teamName"] = team;
     add["workerList"] = {worker};
     EXPECT_EQ(Polled(driver_->Send("ProjectWorker.Add", add))["status"], 20);
     json entry = common;
@@ -90,6 +90,16 @@ class SandboxTest : public ::testing::TestWithParam<std::string> {
   SandboxDriver::Reply Attend(long long team_no, json list) {
     return driver_->Send("WorkerAttendance.Add",
                          {{"projectCode", key_.project_code}, {"teamSysNo", team_no}, {"dataList", std::move(list)}});
+  }
+  // A query's `data`: first page of 10 of the key's project (Project.Query: of every
+  // project), with `filters` added.
+  json Query(const std::string& method, const json& filters = json::object()) {
+    json data = {{"pageIndex", 0}, {"pageSize", 10}};
+    if (method != "Project.Query") data["projectCode"] = key_.project_code;
+    data.update(filters);
+    auto r = driver_->Send(method, data);
+    EXPECT_EQ(r.outcome, "accepted") << method << " " << r.body.dump();
+    return r.data();
   }
 
   std::unique_ptr<TestPlatform> tp_;
@@ -400,6 +410,66 @@ TEST_P(SandboxTest, PageNumbersBeyondTheSchemaAreRefused) {
   EXPECT_EQ(last.data()["totalCount"], 1);
   EXPECT_TRUE(last.data()["rows"].empty());
   EXPECT_EQ(page(0, 10).data()["rows"].size(), 1u);
+}
+
+// A query answers the rows its filters name (the method file's `filters`), an
+// encrypted filter compared as decrypted.
+TEST_P(SandboxTest, QueriesAnswerOnlyTheRowsTheirFiltersName) {
+  const std::string a = "11010519491231002X", b = "440106198503121237";
+  const long long team_a = EnteredWorker(a, "木工班组");
+  const long long team_b = EnteredWorker(b, "钢筋班组");
+  ASSERT_EQ(Attend(team_a, {AttendanceRecord(a, "08:00:00")}).outcome, "accepted");
+  ASSERT_EQ(Attend(team_b, {AttendanceRecord(b, "08:05:00")}).outcome, "accepted");
+  const auto decrypted = [&](const json& row) { return driver_->codec().DecryptField(row["idCardNumber"].get<std::string>()).value(); };
+
+  EXPECT_EQ(Query("WorkerAttendance.Query", {{"date", "2020-01-01"}})["totalCount"], 0);
+  EXPECT_TRUE(Query("WorkerAttendance.Query", {{"date", "2020-01-01"}})["rows"].empty());
+  EXPECT_EQ(Query("WorkerAttendance.Query", {{"date", "2026-10-20"}})["totalCount"], 2);
+  json rows = Query("WorkerAttendance.Query", {{"date", "2026-10-20"}, {"teamSysNo", team_a}})["rows"];
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(decrypted(rows[0]), a);
+  rows = Query("WorkerAttendance.Query", {{"date", "2026-10-20"}, {"idCardNumber", b}})["rows"];
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(decrypted(rows[0]), b);
+  EXPECT_EQ(Query("WorkerAttendance.Query", {{"date", "2026-10-20"}, {"teamSysNo", std::to_string(team_b)}})["totalCount"], 1)
+      << "a number sent as text names the same team";
+
+  EXPECT_EQ(Query("ProjectWorker.Query")["totalCount"], 2);
+  rows = Query("ProjectWorker.Query", {{"teamSysNo", team_b}})["rows"];
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(decrypted(rows[0]), b);
+  EXPECT_EQ(Query("ProjectWorker.Query", {{"idCardType", "03"}})["totalCount"], 0);
+
+  rows = Query("Team.Query", {{"teamSysNo", team_a}})["rows"];
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0]["teamName"], "木工班组");
+  EXPECT_EQ(Query("Team.Query", {{"teamName", "钢筋班组"}})["totalCount"], 1);
+
+  EXPECT_EQ(Query("WorkerEntryExit.Query", {{"idCardNumber", a}})["totalCount"], 1);
+  EXPECT_EQ(Query("WorkerEntryExit.Query", {{"date", "2026-10-19"}})["totalCount"], 2);
+  EXPECT_EQ(Query("WorkerEntryExit.Query", {{"date", "2026-10-18"}})["totalCount"], 0);
+
+  json payroll = {{"projectCode", key_.project_code}, {"corpCode", key_.corp_code}, {"corpName", key_.corp_name},
+                  {"teamSysNo", team_a}, {"payMonth", "2026-10"},
+                  {"detailList", {{{"idCardType", "01"}, {"idCardNumber", a}, {"days", 20}, {"workHours", 160},
+                                   {"totalPayAmount", 100}, {"actualAmount", 100}, {"isBackPay", 0},
+                                   {"balanceDate", "2026-10-20"}}}}};
+  ASSERT_EQ(Polled(driver_->Send("Payroll.Add", payroll))["status"], 20);
+  EXPECT_EQ(Query("Payroll.Query", {{"payMonth", "2026-09"}})["totalCount"], 0);
+  EXPECT_EQ(Query("Payroll.Query", {{"payMonth", "2026-10"}})["totalCount"], 1);
+  EXPECT_EQ(Query("Payroll.Query", {{"teamSysNo", team_b}})["totalCount"], 0);
+
+  // The key's own project, and one it uploaded: each once.
+  json project = {{"contractorCorpCode", key_.corp_code}, {"contractorCorpName", key_.corp_name},
+                  {"name", "示例住宅小区一期工程"}, {"category", "01"}, {"areaCode", "440106"}, {"prjStatus", "003"}};
+  const std::string code =
+      json::parse(Polled(driver_->Send("Project.Add", project))["result"].get<std::string>())["projectCode"];
+  EXPECT_EQ(Query("Project.Query")["totalCount"], 2);
+  rows = Query("Project.Query", {{"projectCode", code}})["rows"];
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0]["name"], "示例住宅小区一期工程");
+  EXPECT_EQ(Query("Project.Query", {{"projectCode", key_.project_code}})["totalCount"], 1);
+  EXPECT_EQ(Query("Project.Query", {{"contractorCorpName", "另一家建设公司"}})["totalCount"], 0);
 }
 
 TEST_P(SandboxTest, MalformedFormsAndData) {

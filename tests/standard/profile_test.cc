@@ -30,11 +30,14 @@ TEST(DescribeProfiles, ListsEveryShippedProfileWithItsFamilyTraits) {
 }
 
 // signature.fields is a list of parameter names or all_except_sign; anything else
-// fails the set with a message naming the profile, not a profile signing nothing.
+// fails the set with a message naming it, not a profile signing nothing.
 TEST(ProfileSet, SignedFieldsMustBeAListOfNamesOrAllExceptSign) {
   const auto with_fields = [](const std::string& fields) {
-    return ProfileSet::Build({{"p", {{"profile.json", R"({"name": "p", "title": "t", "version": "1",
-                                                        "signature": {"fields": )" + fields + "}}"}}}});
+    return ProfileSet::Build(
+        {{"p",
+          {{"profile.json", R"({"name": "p", "errors": {"success": {"code": "0"}, "malformed_form": {"code": "-1"},
+                                 "bad_signature": {"code": "-2"}, "server_error": {"code": "9999"}},
+                                 "signature": {"fields": )" + fields + "}}"}}}});
   };
   for (const char* bad : {R"("some")", R"([1, 2])", "7"}) {
     auto set = with_fields(bad);
@@ -43,11 +46,38 @@ TEST(ProfileSet, SignedFieldsMustBeAListOfNamesOrAllExceptSign) {
   }
   for (const char* good : {R"("all_except_sign")", R"(["appid", "data"])"}) {
     auto set = with_fields(good);
-    if (!set.ok()) {
-      // A minimal profile may lack other parts; only the signature must not be why.
-      EXPECT_EQ(set.error().message.find("signature.fields"), std::string::npos) << set.error().message;
-    }
+    ASSERT_TRUE(set.ok()) << good << ": " << set.error().message;
   }
+  EXPECT_EQ(with_fields(R"(["appid", "data"])")->Find("p")->signature.fields,
+            (std::vector<std::string>{"appid", "data"}));
+}
+
+// What a query filters on is data: the method file's `filters`, each naming a field
+// the request may send.
+TEST(ProfileSet, QueryFiltersAreReadFromTheMethodFiles) {
+  const Profile* gd = ShippedProfiles().Find("gd-v1.3");
+  ASSERT_NE(gd, nullptr);
+  const MethodSpec* attendance = gd->FindMethod("WorkerAttendance.Query");
+  ASSERT_NE(attendance, nullptr);
+  std::map<std::string, QueryFilter> by_param;
+  for (const QueryFilter& f : attendance->filters) by_param[f.param] = f;
+  ASSERT_TRUE(by_param.contains("date"));
+  EXPECT_TRUE(by_param["date"].prefix) << "a day names the records of its date-times";
+  ASSERT_TRUE(by_param.contains("idCardNumber"));
+  EXPECT_FALSE(by_param["idCardNumber"].prefix);
+  EXPECT_EQ(by_param["teamSysNo"].field, "teamSysNo");
+
+  const auto build = [](const std::string& filters) {
+    return ProfileSet::Build(
+        {{"p",
+          {{"profile.json", R"({"name": "p", "errors": {"success": {"code": "0"}, "malformed_form": {"code": "-1"},
+                                 "bad_signature": {"code": "-2"}, "server_error": {"code": "9999"}}})"},
+           {"methods/X.Query.json", R"({"method": "X.Query", "effect": "team.query", "filters": )" + filters +
+                                        R"(, "schema": {"type": "object", "properties": {"teamName": {"type": "string"}}}})"}}}});
+  };
+  EXPECT_TRUE(build(R"([{"param": "teamName"}])").ok());
+  EXPECT_FALSE(build(R"([{"param": "teamSysNo"}])").ok()) << "a filter the request cannot send";
+  EXPECT_FALSE(build(R"([{"param": "teamName", "match": "like"}])").ok());
 }
 
 TEST(DescribeProfiles, AnEmptySetIsAnEmptyList) {
