@@ -561,15 +561,28 @@ class Effects {
     } else if (kind != kKinds.end()) {
       store_.Each(kind->second, 0, Store::kAll, [&](const Obj& o) { take(row_of(o)); });
     }
-    for (json& row : rows) {
-      if (row.is_object() && row.contains("idCardNumber") && row["idCardNumber"].is_string()) {
-        // Personal numbers leave encrypted, as the reference servers answer.
-        row["idCardNumber"] = ctx_.codec.EncryptField(row["idCardNumber"].get<std::string>());
-      }
-    }
+    // Personal and bank numbers leave encrypted, as the reference servers answer:
+    // every field the profile's requests send encrypted.
+    for (json& row : rows) EncryptCipherFields(row);
     EffectResult r;
     r.answer_data = {{"pageIndex", index}, {"pageSize", size}, {"totalCount", total}, {"rows", rows}};
     return r;
+  }
+
+  // Stored decrypted; answered under the key's cipher, at any depth (bankInfos[].bankNumber).
+  void EncryptCipherFields(json& value) const {
+    if (value.is_array()) {
+      for (json& item : value) EncryptCipherFields(item);
+      return;
+    }
+    if (!value.is_object()) return;
+    for (auto it = value.begin(); it != value.end(); ++it) {
+      if (it.value().is_string() && ctx_.profile.cipher_fields.contains(it.key())) {
+        it.value() = ctx_.codec.EncryptField(it.value().get_ref<const std::string&>());
+      } else {
+        EncryptCipherFields(it.value());
+      }
+    }
   }
 
   static std::string Path(const std::string& list, std::size_t i, const std::string& field) {

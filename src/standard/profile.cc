@@ -92,6 +92,18 @@ std::vector<Condition> ParseConditions(const json& list) {
   return out;
 }
 
+// The property names a schema marks x-encrypted, at any depth.
+void CollectCipherFields(const json& schema, std::set<std::string, std::less<>>& out) {
+  if (!schema.is_object()) return;
+  if (auto props = schema.find("properties"); props != schema.end() && props->is_object()) {
+    for (auto it = props->begin(); it != props->end(); ++it) {
+      if (it.value().is_object() && it.value().value("x-encrypted", false)) out.insert(it.key());
+      CollectCipherFields(it.value(), out);
+    }
+  }
+  if (auto items = schema.find("items"); items != schema.end()) CollectCipherFields(*items, out);
+}
+
 Result<Profile> ParseProfile(const std::string& name, const Files& files) {
   Profile p;
   const json& root = files.at("profile.json");
@@ -210,6 +222,7 @@ Result<Profile> ParseProfile(const std::string& name, const Files& files) {
           }
           m.filters.push_back(std::move(filter));
         }
+        CollectCipherFields(m.schema, p.cipher_fields);
         p.methods[m.name] = std::move(m);
       } else if (path.rfind("examples/", 0) == 0) {
         const auto slash = path.find('/', 9);

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -102,6 +103,9 @@ struct Profile {
   std::map<std::string, ErrorEntry> errors;
   json dictionaries = json::object();
   std::map<std::string, MethodSpec> methods;
+  // Every property name some method's schema marks `x-encrypted`: the fields the
+  // standard sends encrypted, in requests and in query answers alike.
+  std::set<std::string, std::less<>> cipher_fields;
   std::vector<ConformanceCase> cases;
   std::vector<Example> examples;
 

@@ -472,6 +472,50 @@ TEST_P(SandboxTest, QueriesAnswerOnlyTheRowsTheirFiltersName) {
   EXPECT_EQ(Query("Project.Query", {{"contractorCorpName", "另一家建设公司"}})["totalCount"], 0);
 }
 
+// Every field the profile sends encrypted is answered encrypted with the key's
+// cipher, not only idCardNumber.
+TEST_P(SandboxTest, QueryAnswersEncryptEveryCipherField) {
+  const std::string id = "11010519491231002X", card = "6222000000000000001", pay_card = "6222000000000000002";
+  json team = Team();
+  team["responsiblePersonName"] = "王五";
+  team["responsiblePersonIDCardType"] = "01";
+  team["responsiblePersonIDNumber"] = id;
+  const long long team_no =
+      json::parse(Polled(driver_->Send("Team.Add", team))["result"].get<std::string>())["teamSysNo"];
+  json worker = {{"workerName", "张三"}, {"isTeamLeader", 0}, {"idCardType", "01"}, {"idCardNumber", id},
+                 {"workType", "020"},  {"workRole", 20},     {"nation", "汉"},      {"address", "广州"},
+                 {"headImage", app::SamplePhoto()}, {"cellPhone", "13800000000"}, {"grantOrg", "广州市公安局"},
+                 {"payRollBankCardNumber", card}, {"payRollBankName", "中国工商银行"}};
+  ASSERT_EQ(Polled(driver_->Send("ProjectWorker.Add", {{"projectCode", key_.project_code}, {"corpCode", key_.corp_code},
+                                                      {"corpName", key_.corp_name}, {"teamSysNo", team_no},
+                                                      {"teamName", "木工班组"}, {"workerList", {worker}}}))["status"],
+            20);
+  json detail = {{"idCardType", "01"}, {"idCardNumber", id}, {"days", 20}, {"workHours", 160},
+                 {"payRollBankCardNumber", card}, {"payBankCardNumber", pay_card}, {"totalPayAmount", 100},
+                 {"actualAmount", 100}, {"isBackPay", 0}, {"balanceDate", "2026-10-20"}};
+  ASSERT_EQ(Polled(driver_->Send("Payroll.Add", {{"projectCode", key_.project_code}, {"corpCode", key_.corp_code},
+                                                {"corpName", key_.corp_name}, {"teamSysNo", team_no},
+                                                {"payMonth", "2026-10"}, {"detailList", {detail}}}))["status"],
+            20);
+  const auto encrypted = [&](const json& row, const std::string& field, const std::string& plain) {
+    ASSERT_TRUE(row.contains(field)) << row.dump();
+    const std::string sent = row[field];
+    EXPECT_EQ(sent.find(plain), std::string::npos) << field << " leaves in clear: " << row.dump();
+    auto opened = driver_->codec().DecryptField(sent);
+    ASSERT_TRUE(opened.ok()) << field;
+    EXPECT_EQ(*opened, plain) << field;
+  };
+  const json team_row = Query("Team.Query")["rows"].at(0);
+  encrypted(team_row, "responsiblePersonIDNumber", id);
+  const json worker_row = Query("ProjectWorker.Query")["rows"].at(0);
+  encrypted(worker_row, "idCardNumber", id);
+  encrypted(worker_row, "payRollBankCardNumber", card);
+  const json payroll_row = Query("Payroll.Query")["rows"].at(0);
+  encrypted(payroll_row, "idCardNumber", id);
+  encrypted(payroll_row, "payRollBankCardNumber", card);
+  encrypted(payroll_row, "payBankCardNumber", pay_card);
+}
+
 TEST_P(SandboxTest, MalformedFormsAndData) {
   Refused(driver_->SendBody("open.api", "appid=%ZZ&method=Team.Add"), "malformed_form", "-1");
   auto missing = Refused(driver_->SendBody("open.api", "appid=" + key_.app_id + "&method=Team.Add"), "missing_param",

@@ -80,6 +80,18 @@ TEST(ProfileSet, QueryFiltersAreReadFromTheMethodFiles) {
   EXPECT_FALSE(build(R"([{"param": "teamName", "match": "like"}])").ok());
 }
 
+// The fields a profile sends encrypted, wherever a method's schema marks them.
+TEST(ProfileSet, CipherFieldsAreEveryEncryptedPropertyOfEveryMethod) {
+  const Profile* gd = ShippedProfiles().Find("gd-v1.3");
+  ASSERT_NE(gd, nullptr);
+  for (const char* field : {"idCardNumber", "responsiblePersonIDNumber", "teamLeaderIDNumber", "pmIDCardNumber",
+                            "payRollBankCardNumber", "payBankCardNumber", "bankNumber"}) {
+    EXPECT_TRUE(gd->cipher_fields.contains(field)) << field;
+  }
+  EXPECT_FALSE(gd->cipher_fields.contains("cellPhone"));
+  EXPECT_FALSE(gd->cipher_fields.contains("workerName"));
+}
+
 TEST(DescribeProfiles, AnEmptySetIsAnEmptyList) {
   EXPECT_EQ(DescribeProfiles(ProfileSet()), json::array());
 }
