@@ -89,9 +89,8 @@ Result<json> Object(const json& j, const std::string& field) {
   return Member(j, field, json::value_t::object, "对象");
 }
 
-// PUT /calendar/{year} takes the shape GET answers. Every member that carries data is
-// required: a missing list would otherwise empty the year, a missing `official` decide
-// it. `year` may be sent back but must be the path's; `source` is the server's to set.
+// PUT /calendar/{year} takes the shape GET answers. Both lists are required: a missing
+// one would otherwise empty the year. `year` may be sent back but must be the path's; `source` is the server's to set.
 Result<domain::CalendarYear> CalendarYearBody(const json& body, long long year) {
   if (body.contains("year")) {
     const json& sent = body["year"];
@@ -104,7 +103,12 @@ Result<domain::CalendarYear> CalendarYearBody(const json& body, long long year) 
   for (const char* field : {"holidays", "workdays"}) {
     LT_ASSIGN_OR_RETURN(year_data[field], Member(body, field, json::value_t::array, "日期数组"));
   }
-  LT_ASSIGN_OR_RETURN(bool official, Bool(body, "official"));
+  // Clients written before `official` was read send the lists only; they loaded the
+  // published schedule, which is what the default keeps.
+  bool official = true;
+  if (body.contains("official")) {
+    LT_ASSIGN_OR_RETURN(official, Bool(body, "official"));
+  }
   // The dates themselves (format, year, a day both off and worked) are the calendar's rules.
   LT_ASSIGN_OR_RETURN(auto years, domain::ParseCalendarJson(year_data.dump()));
   domain::CalendarYear out = std::move(years.front());

@@ -824,7 +824,6 @@ TEST_P(ApiProcessTest, CalendarPutTakesTheShapeGetAnswers) {
   const std::pair<json, std::pair<std::string, std::string>> refusals[] = {
       {json::object(), {"missing_field", "holidays"}},
       {{{"official", true}, {"holidays", json::array()}}, {"missing_field", "workdays"}},
-      {{{"holidays", json::array()}, {"workdays", json::array()}}, {"missing_field", "official"}},
       {{{"official", "yes"}, {"holidays", json::array()}, {"workdays", json::array()}}, {"invalid_field", "official"}},
       {{{"official", true}, {"holidays", "2026-10-01"}, {"workdays", json::array()}}, {"invalid_field", "holidays"}},
       {{{"year", 2027}, {"official", true}, {"holidays", json::array()}, {"workdays", json::array()}},
@@ -860,10 +859,11 @@ TEST_P(ApiProcessTest, AnAdminsOwnYearKeepsDeadlinesProvisional) {
   EXPECT_EQ(d.json()["due_at"], "2027-01-06T23:59:59+08:00");
   EXPECT_EQ(d.json()["provisional"], true);
 
-  // The published schedule replaces it and settles the deadline.
-  auto official = C("adm").Put("/api/v1/calendar/2027",
-                               {{"official", true}, {"holidays", {"2027-01-01"}}, {"workdays", json::array()}});
+  // The published schedule replaces it and settles the deadline (sent as the lists
+  // alone, `official` is true).
+  auto official = C("adm").Put("/api/v1/calendar/2027", {{"holidays", {"2027-01-01"}}, {"workdays", json::array()}});
   ASSERT_EQ(official.status, 200) << official.body;
+  EXPECT_EQ(official.json()["official"], true);
   window = OpenDeadline(GetApp("vendor1", id), "joint_test");
   EXPECT_EQ(window["due_at"], "2027-01-06T23:59:59+08:00");
   EXPECT_EQ(window["provisional"], false);

@@ -203,7 +203,9 @@ export interface paths {
          * @description Roles: admin.
          *     `test_env` is `sandbox` or an http(s) URL; `complaint_verification_days`
          *     (投诉核实期限) is 1–60 working days and kept as it is when omitted.
-         *     Answers the whole city list.
+         *     Keys issued for another profile stop working in the city's sandbox
+         *     (refused as another city's key): a key belongs to the standard it was
+         *     issued for. Answers the whole city list.
          */
         put: operations["putCity"];
         post?: never;
@@ -795,9 +797,10 @@ export interface paths {
         /**
          * Replace one year of the calendar
          * @description Roles: admin.
-         *     The body has the shape GET answers and replaces the whole year: `holidays`,
-         *     `workdays` and `official` are required (a missing list is `missing_field`, never
-         *     an empty year); `year` may be sent back but must be the path's year
+         *     The body has the shape GET answers and replaces the whole year: `holidays` and
+         *     `workdays` are required (a missing list is `missing_field`, never an empty year);
+         *     `official` is optional and `true` when left out; `year` may be sent back but must
+         *     be the path's year
          *     (`invalid_field`); `source` is ignored (the year is stored as an admin import).
          *     `official: true` is the published State Council schedule; `false` is the admin's
          *     own entry: its days are counted, but deadlines touching the year stay provisional
@@ -2916,8 +2919,11 @@ export interface operations {
                 "application/json": {
                     /** @description Optional; when present it must equal the path's year. */
                     year?: number;
-                    /** @description The published State Council schedule (true) or an admin's own entry (false). */
-                    official: boolean;
+                    /**
+                     * @description The published State Council schedule (true, the default) or an admin's own entry (false).
+                     * @default true
+                     */
+                    official?: boolean;
                     /** @description Ignored; the server records the import. */
                     source?: string;
                     holidays: string[];
