@@ -89,10 +89,11 @@ bool TypeMatches(const json& types, const json& v) {
   return false;
 }
 
-// The scalar as the dictionaries and patterns see it: numbers as decimal text.
+// The scalar as the dictionaries and patterns see it: numbers as their JSON text
+// (8000.123 and 1e+20 as written, so a decimal(16,2) pattern refuses them).
 std::optional<std::string> ScalarText(const json& v) {
   if (v.is_string()) return v.get<std::string>();
-  if (v.is_number_integer() || v.is_number_unsigned()) return v.dump();
+  if (v.is_number()) return v.dump();
   return std::nullopt;
 }
 
@@ -138,7 +139,14 @@ class Validator {
         return;
       }
     }
-    if (!value.is_string()) return;
+    if (!value.is_string()) {
+      // A number where the schema also takes text (amounts, hours) is held to the same
+      // pattern as its text would be.
+      if (schema.contains("pattern") && !std::regex_search(*text, CachedRegex(schema["pattern"].get<std::string>()))) {
+        Add("pattern", path, {});
+      }
+      return;
+    }
     const std::string& s = value.get_ref<const std::string&>();
     if (schema.contains("minLength") && Utf8Length(s) < schema["minLength"].get<std::size_t>()) {
       Add(s.empty() ? "required" : "min_length", path, {});

@@ -1,6 +1,8 @@
 #include "standard/validate.h"
 
 #include <algorithm>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -49,6 +51,31 @@ TEST(ValidateData, WrongTypeQuotesTheValuesJsonTextShortened) {
   const std::string full = long_value["teamName"].dump();
   ASSERT_GT(full.size(), 40u);
   EXPECT_EQ(value_of(long_value), full.substr(0, 40) + "…");
+}
+
+// Amounts and hours may come as numbers or as text; either way they are decimals of
+// the standard's precision (research §5.3: decimal(16,2), workHours decimal(5,2)).
+TEST(ValidateData, AmountsAndHoursAreDecimalsWhetherSentAsNumbersOrText) {
+  const Profile* p = Profiles().Find("national-1.0");
+  const MethodSpec* m = p->FindMethod("Payroll.Add");
+  ASSERT_NE(m, nullptr);
+  const json& detail = m->schema["properties"]["detailList"]["items"];
+  auto kinds_at = [&](const std::string& field, const json& value) {
+    std::vector<std::string> kinds;
+    for (const auto& v : ValidateData(*p, detail["properties"][field], value, kNow)) kinds.push_back(v.kind);
+    return kinds;
+  };
+  const std::vector<std::string> none, pattern = {"pattern"};
+  EXPECT_EQ(kinds_at("totalPayAmount", 8000.12), none);
+  EXPECT_EQ(kinds_at("totalPayAmount", "8000.12"), none);
+  EXPECT_EQ(kinds_at("totalPayAmount", 8000), none);
+  EXPECT_EQ(kinds_at("totalPayAmount", 8000.123), pattern);
+  EXPECT_EQ(kinds_at("totalPayAmount", "8000.123"), pattern);
+  EXPECT_EQ(kinds_at("totalPayAmount", 1e20), pattern);
+  EXPECT_EQ(kinds_at("workHours", 160.5), none);
+  EXPECT_EQ(kinds_at("workHours", "160"), none);
+  EXPECT_EQ(kinds_at("workHours", "abc"), pattern);
+  EXPECT_EQ(kinds_at("workHours", "1000"), pattern);
 }
 
 }  // namespace
