@@ -326,9 +326,13 @@ Result<json> SandboxService::Report(const Principal& p, long long application_id
     }
     LT_ASSIGN_OR_RETURN(Checklist c, Judge(sql, deps_, source_app, key, profile_name));
     const standard::Profile* profile = deps_.profiles->Find(profile_name);
-    std::string vendor_name, credit_code, city_name, submitted;
+    std::string vendor_name, credit_code, city_name;
     sql << "SELECT name, credit_code FROM vendors WHERE id = :v", soci::use(app.vendor_id), soci::into(vendor_name),
         soci::into(credit_code);
+    long long submitted_at = 0;
+    soci::indicator submitted = soci::i_null;
+    sql << "SELECT submitted_at FROM applications WHERE id = :a", soci::use(application_id),
+        soci::into(submitted_at, submitted);
     sql << "SELECT name FROM cities WHERE code = :c", soci::use(shown.city_code), soci::into(city_name);
     json products = json::array();
     soci::rowset<soci::row> prows =
@@ -344,6 +348,8 @@ Result<json> SandboxService::Report(const Principal& p, long long application_id
                                  {"state", domain::ToString(app.state)},
                                  {"state_name", domain::ChineseName(app.state)},
                                  {"path", path},
+                                 {"submitted_at", submitted == soci::i_ok ? json(FormatInstant(FromUnix(submitted_at)))
+                                                                          : json(nullptr)},
                                  {"city_code", shown.city_code},
                                  {"city_name", city_name}}},
                 {"vendor", {{"name", vendor_name}, {"credit_code", credit_code}}},

@@ -687,8 +687,13 @@ TEST_P(SandboxTest, PathTwoShowsCityBsReport) {
   EXPECT_EQ((*report)["application"]["city_code"], "440100");
   EXPECT_EQ((*report)["key"]["app_id"], key_.app_id);
   EXPECT_GT((*report)["summary"]["requests"].get<long long>(), 0);
-  // A first-path application has no source.
-  EXPECT_TRUE(pf.sandbox.Report(vendor_, key_.application_id).value()["source"].is_null());
+  // Not submitted yet: no submission time.
+  EXPECT_TRUE((*report)["application"]["submitted_at"].is_null());
+  // A first-path application has no source, and was submitted before its key.
+  const json own = pf.sandbox.Report(vendor_, key_.application_id).value();
+  EXPECT_TRUE(own["source"].is_null());
+  ASSERT_TRUE(own["application"]["submitted_at"].is_string()) << own["application"].dump();
+  EXPECT_LE(own["application"]["submitted_at"].get<std::string>(), own["key"]["issued_at"].get<std::string>());
 }
 
 TEST_P(SandboxTest, CityWithItsOwnTestEnvironmentIsNotServedHere) {
