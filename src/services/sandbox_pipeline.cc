@@ -554,18 +554,27 @@ void SandboxService::HandleAsync(SandboxCall incoming, std::function<void(Sandbo
     auto form = standard::ParseForm(call.body);
     if (!form.ok()) return refuse("malformed_form");
     x.form = std::move(form).value();
+    // A form refused for its parameters still names its key: the refusal is recorded
+    // as that key's evidence, as every later one is, while the answer stays the form's.
+    auto refuse_form = [&](std::string error, std::map<std::string, std::string> params) {
+      const std::string* app_id = standard::FormValue(x.form, p.Param("app_id"));
+      if (app_id && !app_id->empty()) {
+        if (auto found = FindKey(*app_id, p); found.ok() && *found) x.key = (*found)->key;
+      }
+      refuse(std::move(error), "", std::move(params));
+    };
     x.method = p.style == "per_method" && call.endpoint != p.endpoint_path
                    ? call.endpoint
                    : (standard::FormValue(x.form, p.Param("method")) ? *standard::FormValue(x.form, p.Param("method"))
                                                                      : "");
     for (const auto& name : p.required_params) {
       const std::string* v = standard::FormValue(x.form, name);
-      if (!v || v->empty()) return refuse("missing_param", "", {{"param", name}});
+      if (!v || v->empty()) return refuse_form("missing_param", {{"param", name}});
     }
-    if (x.method.empty()) return refuse("missing_param", "", {{"param", p.Param("method")}});
+    if (x.method.empty()) return refuse_form("missing_param", {{"param", p.Param("method")}});
     for (const auto& [name, value] : p.fixed_params) {
       const std::string* v = standard::FormValue(x.form, name);
-      if (v && *v != value) return refuse("malformed_form", "", {{"param", name}});
+      if (v && *v != value) return refuse_form("malformed_form", {{"param", name}});
     }
 
     // 3. The key: known, not revoked, not expired, this city's and issued for the

@@ -521,6 +521,11 @@ TEST_P(SandboxTest, MalformedFormsAndData) {
   auto missing = Refused(driver_->SendBody("open.api", "appid=" + key_.app_id + "&method=Team.Add"), "missing_param",
                          "-1");
   EXPECT_NE(missing.body["message"].get<std::string>().find("format"), std::string::npos) << missing.body.dump();
+  // Recorded as the named key's evidence; a form naming no issued key is not.
+  EXPECT_GT(missing.evidence_id, 0);
+  EXPECT_EQ(Count("sandbox_evidence", "error = 'missing_param'"), 1);
+  EXPECT_EQ(Refused(driver_->SendBody("open.api", "appid=nobody&method=Team.Add"), "missing_param", "-1").evidence_id, 0);
+  EXPECT_EQ(Count("sandbox_evidence", "error = 'missing_param'"), 1);
   // data that is not JSON, or a JSON that is not an object, or absurdly deep.
   for (const std::string& data : {std::string("{not json"), std::string("[1,2]"), std::string(100, '[') + std::string(100, ']')}) {
     standard::Form form = driver_->Build("Team.Add", Team());
