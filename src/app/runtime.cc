@@ -19,11 +19,13 @@ Runtime::Runtime(AppConfig config, std::unique_ptr<storage::Database> db, crypto
 Result<std::unique_ptr<Runtime>> Runtime::Open(const AppConfig& config, const Clock& clock,
                                               const Clock& session_clock) {
   crypto::InitCrypto();
-  LT_ASSIGN_OR_RETURN(std::string key, LoadMasterKey(config));
-  LT_ASSIGN_OR_RETURN(crypto::SecretBox box, crypto::SecretBox::FromKey(key));
+  // The database first: a command that cannot reach it must not leave a new master
+  // key behind.
   LT_ASSIGN_OR_RETURN(storage::DbUrl url, storage::ParseDbUrl(config.db_url));
   LT_ASSIGN_OR_RETURN(auto db, storage::Database::Open(url, config.threads + 2));
   LT_RETURN_IF_ERROR(db->Migrate());
+  LT_ASSIGN_OR_RETURN(std::string key, LoadMasterKey(config));
+  LT_ASSIGN_OR_RETURN(crypto::SecretBox box, crypto::SecretBox::FromKey(key));
   LT_ASSIGN_OR_RETURN(standard::ProfileSet profiles, standard::ProfileSet::LoadDirectory(config.profiles_dir));
   if (!profiles.Find(config.services.default_profile)) {
     return MakeError(ErrorCode::kConfigError, "默认接口标准不存在：" + config.services.default_profile);

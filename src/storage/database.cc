@@ -159,9 +159,16 @@ Status OpenInto(soci::session& s, const DbUrl& url) {
     s.open(url.soci_backend, url.connect);
     ConfigureSession(s, url.dialect);
   } catch (const std::exception& e) {
-    spdlog::error("cannot open database {}: {}", url.display, e.what());
-    return MakeError(ErrorCode::kDatabaseError, fmt::format("无法连接数据库：{}", url.display),
-                     {{"url", url.display}});
+    // The driver's reason spans lines (libpq adds a hint); the error carries it as one,
+    // so a command that fails on it prints one line.
+    std::string reason = e.what();
+    for (char& c : reason) {
+      if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+    }
+    while (reason.find("  ") != std::string::npos) reason.replace(reason.find("  "), 2, " ");
+    while (!reason.empty() && reason.back() == ' ') reason.pop_back();
+    return MakeError(ErrorCode::kDatabaseError, fmt::format("无法连接数据库：{}（{}）", url.display, reason),
+                     {{"url", url.display}, {"reason", reason}});
   }
   return OkStatus();
 }

@@ -164,6 +164,17 @@ TEST_P(CliTest, BadConfigurationStopsStartUpNamingTheKey) {
   EXPECT_EQ(db.exit_code, 1);
 }
 
+// api.md: a failed command exits 1 with one clear line on stderr, even where the
+// driver's reason spans several (libpq's connection refusal and its hint).
+TEST_P(CliTest, AnUnreachableDatabaseIsOneLine) {
+  CliRun r = Liantiao("history verify --db postgresql://u:secret@127.0.0.1:1/db", "", false);
+  EXPECT_EQ(r.exit_code, 1);
+  ASSERT_FALSE(r.err.empty());
+  EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << r.err;
+  EXPECT_EQ(r.err.rfind("liantiao: 无法连接数据库：", 0), 0u) << r.err;
+  EXPECT_EQ(r.err.find("secret"), std::string::npos) << r.err;
+}
+
 INSTANTIATE_TEST_SUITE_P(Databases, CliTest, ::testing::ValuesIn(testing::TestDatabaseKinds()),
                          [](const auto& param_info) { return param_info.param; });
 
