@@ -162,13 +162,17 @@ class Validator {
     }
     if (schema.contains("x-format")) {
       const std::string f = schema["x-format"].get<std::string>();
-      const bool ok = f == "date" ? IsDate(s) : f == "datetime" ? IsDateTime(s) : f == "month" ? IsMonth(s) : true;
+      const bool ok = f == "date"               ? IsDate(s)
+                      : f == "datetime"         ? IsDateTime(s)
+                      : f == "month"            ? IsMonth(s)
+                      : f == "date_or_datetime" ? IsDate(s) || IsDateTime(s)
+                                                : true;
       if (!ok) {
         Add("format_" + f, path, {{"value", s}});
         return;
       }
       if (schema.value("x-not-future", false)) {
-        const std::string& limit = f == "date" ? now_.today : f == "datetime" ? now_.now : now_.month;
+        const std::string& limit = f == "month" ? now_.month : IsDate(s) ? now_.today : now_.now;
         if (s > limit) {
           Add("not_future", path, {{"value", s}});
           return;
@@ -210,6 +214,37 @@ class Validator {
         Check(props[it.key()], it.value(), path + "[" + it.key() + "]", &value);
       } else if (schema.contains("additionalProperties") && schema["additionalProperties"] == false) {
         Add("unknown_field", path + "[" + it.key() + "]", {});
+      }
+    }
+    for (auto it = props.begin(); it != props.end(); ++it) CheckSiblings(it.key(), it.value(), value, path);
+  }
+
+  // Rules between members of one object, named on the member they constrain:
+  // `x-required-when: {"isBackPay": "1"}` (required while a sibling has that value) and
+  // `x-not-before: "startDate"` (a date or date-time not earlier than the sibling's).
+  void CheckSiblings(const std::string& key, const json& spec, const json& object, const std::string& path) {
+    if (!spec.is_object()) return;
+    const auto text_of = [&](const std::string& name) -> std::optional<std::string> {
+      auto it = object.find(name);
+      return it == object.end() ? std::nullopt : ScalarText(*it);
+    };
+    const auto own = text_of(key);
+    if (spec.contains("x-required-when") && spec["x-required-when"].is_object() && (!own || own->empty())) {
+      for (auto& [sibling, expected] : spec["x-required-when"].items()) {
+        const auto actual = text_of(sibling);
+        if (actual && ScalarText(expected) == actual) {
+          Add("required", path + "[" + key + "]", {});
+          return;
+        }
+      }
+    }
+    if (spec.contains("x-not-before") && spec["x-not-before"].is_string() && own && !own->empty()) {
+      const std::string sibling = spec["x-not-before"].get<std::string>();
+      // Compared as text: both members already hold to their own date formats, and a
+      // date sorts before the date-times of its day.
+      const auto earlier = text_of(sibling);
+      if (earlier && !earlier->empty() && *own < earlier->substr(0, own->size())) {
+        Add("date_order", path + "[" + key + "]", {{"other", "[" + sibling + "]"}});
       }
     }
   }

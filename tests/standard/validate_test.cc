@@ -78,5 +78,50 @@ TEST(ValidateData, AmountsAndHoursAreDecimalsWhetherSentAsNumbersOrText) {
   EXPECT_EQ(kinds_at("workHours", "1000"), pattern);
 }
 
+std::vector<std::string> KindsAt(const std::string& method, const json& data, const std::string& path) {
+  const Profile* p = Profiles().Find("national-1.0");
+  std::vector<std::string> kinds;
+  for (const auto& v : ValidateData(*p, p->FindMethod(method)->schema, data, kNow)) {
+    if (v.path == path) kinds.push_back(v.kind);
+  }
+  return kinds;
+}
+
+// Rules between the members of one object, as data: a back-pay month is required
+// for back pay and not in the future; a contract does not end before it starts, nor
+// a sub-contractor leave before it entered (research §2.10.2, §2.10.8).
+TEST(ValidateData, MembersAreCheckedAgainstTheirSiblings) {
+  const std::vector<std::string> none, required = {"required"}, order = {"date_order"};
+  auto payroll = [](const json& detail) { return json{{"detailList", {detail}}}; };
+  const std::string back_pay = "[detailList][0][backPayMonth]";
+  EXPECT_EQ(KindsAt("Payroll.Add", payroll({{"isBackPay", 1}}), back_pay), required);
+  EXPECT_EQ(KindsAt("Payroll.Add", payroll({{"isBackPay", "1"}, {"backPayMonth", nullptr}}), back_pay), required);
+  EXPECT_EQ(KindsAt("Payroll.Add", payroll({{"isBackPay", 0}}), back_pay), none);
+  EXPECT_EQ(KindsAt("Payroll.Add", payroll({{"isBackPay", 1}, {"backPayMonth", "2026-09"}}), back_pay), none);
+  EXPECT_EQ(KindsAt("Payroll.Add", payroll({{"isBackPay", 1}, {"backPayMonth", "2026-11"}}), back_pay),
+            (std::vector<std::string>{"not_future"}));
+
+  auto contract = [](const std::string& start, const std::string& end) {
+    return json{{"contractList", {{{"startDate", start}, {"endDate", end}}}}};
+  };
+  const std::string end = "[contractList][0][endDate]";
+  EXPECT_EQ(KindsAt("WorkerContract.Add", contract("2026-01-01", "2025-12-31"), end), order);
+  EXPECT_EQ(KindsAt("WorkerContract.Add", contract("2026-01-01", "2026-01-01"), end), none);
+  EXPECT_EQ(KindsAt("WorkerContract.Add", contract("2026-01-01", "2027-12-31"), end), none);
+
+  auto sub = [](const std::string& entry, const std::string& exit) {
+    return json{{"entryTime", entry}, {"exitTime", exit}};
+  };
+  EXPECT_EQ(KindsAt("ProjectSubContractor.Add", sub("2026-03-01", "2026-02-28 18:00:00"), "[exitTime]"), order);
+  EXPECT_EQ(KindsAt("ProjectSubContractor.Add", sub("2026-03-01 08:00:00", "2026-03-01"), "[exitTime]"), none);
+  EXPECT_EQ(KindsAt("ProjectSubContractor.Add", sub("2026-03-01", "2026-10-01 18:00:00"), "[exitTime]"), none);
+  // The day alone is a date a working client sends (research §2.10.2).
+  EXPECT_EQ(KindsAt("ProjectSubContractor.Add", sub("2026-03-01", "2026-10-20"), "[entryTime]"), none);
+  EXPECT_EQ(KindsAt("ProjectSubContractor.Add", sub("2026-3-1", "2026-10-20"), "[entryTime]"),
+            (std::vector<std::string>{"format_date_or_datetime"}));
+  EXPECT_EQ(KindsAt("ProjectSubContractor.Add", sub("2026-03-01", "2026-10-21"), "[exitTime]"),
+            (std::vector<std::string>{"not_future"}));
+}
+
 }  // namespace
 }  // namespace liantiao::standard
