@@ -576,6 +576,10 @@ void SandboxService::HandleAsync(SandboxCall incoming, std::function<void(Sandbo
       const std::string* v = standard::FormValue(x.form, name);
       if (v && *v != value) return refuse_form("malformed_form", {{"param", name}});
     }
+    if (const std::string* nonce = standard::FormValue(x.form, p.Param("nonce"));
+        nonce && nonce->size() > p.nonce_max_length) {
+      return refuse_form("malformed_form", {{"param", p.Param("nonce")}});
+    }
 
     // 3. The key: known, not revoked, not expired, this city's and issued for the
     // profile the city speaks now (a city moved to another standard needs new keys:

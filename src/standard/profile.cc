@@ -147,6 +147,7 @@ Result<Profile> ParseProfile(const std::string& name, const Files& files) {
     p.timestamp_format = ts.value("format", p.timestamp_format);
     p.max_skew_seconds = ts.value("max_skew_seconds", p.max_skew_seconds);
     p.nonce_window_seconds = root.value("nonce", json::object()).value("window_seconds", p.nonce_window_seconds);
+    p.nonce_max_length = root.value("nonce", json::object()).value("max_length", p.nonce_max_length);
 
     const json c = root.value("cipher", json::object());
     p.cipher.algorithm = c.value("algorithm", p.cipher.algorithm);

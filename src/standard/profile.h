@@ -91,6 +91,9 @@ struct Profile {
   std::string timestamp_format = "%Y%m%d%H%M%S";
   long long max_skew_seconds = 600;
   long long nonce_window_seconds = 900;
+  // Longer nonces are refused: clients send 6 to 36 characters (research §2.3), and
+  // every nonce is stored for its key.
+  std::size_t nonce_max_length = 64;
   CipherSpec cipher;
   // envelope
   std::string code_field = "code", message_field = "message", data_field = "data";

@@ -524,6 +524,15 @@ TEST_P(SandboxTest, MalformedFormsAndData) {
   // Recorded as the named key's evidence; a form naming no issued key is not.
   EXPECT_GT(missing.evidence_id, 0);
   EXPECT_EQ(Count("sandbox_evidence", "error = 'missing_param'"), 1);
+  // A nonce longer than the profile allows is refused, and not stored.
+  standard::Form long_nonce = driver_->Build("Team.Add", Team());
+  for (auto& [k, v] : long_nonce) {
+    if (k == "nonce") v = std::string(driver_->profile().nonce_max_length + 1, 'n');
+  }
+  long_nonce.pop_back();
+  long_nonce.emplace_back("sign", driver_->codec().Sign(long_nonce));
+  Refused(driver_->SendForm("Team.Add", long_nonce), "malformed_form", "-1");
+  EXPECT_EQ(Count("sandbox_nonces", "LENGTH(nonce) > 64"), 0);
   EXPECT_EQ(Refused(driver_->SendBody("open.api", "appid=nobody&method=Team.Add"), "missing_param", "-1").evidence_id, 0);
   EXPECT_EQ(Count("sandbox_evidence", "error = 'missing_param'"), 1);
   // data that is not JSON, or a JSON that is not an object, or absurdly deep.
