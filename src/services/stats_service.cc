@@ -62,13 +62,8 @@ Result<json> StatsService::CityStats(const Principal& p, std::optional<std::stri
     each("SELECT city_code FROM history WHERE entity = 'application' AND action = 'submit' "
          "AND at >= :f AND at < :t",
          [](CityFigures& c, const soci::row&) { ++c.received; });
-    // Reviews done: review deadlines the reviewer ended by approving or returning. A
-    // withdrawal ends one too, but nobody reviewed anything. The decision's review row
-    // is written in the same action as the deadline's close, with the same instant.
-    each("SELECT d.city_code, d.started_at, d.due_at, d.done_at FROM deadlines d WHERE d.kind = 'review' "
-         "AND d.done_at IS NOT NULL AND d.done_at >= :f AND d.done_at < :t AND EXISTS (SELECT 1 FROM reviews r "
-         "WHERE r.application_id = d.application_id AND r.action IN ('approve', 'return') "
-         "AND r.created_at = d.done_at)",
+    each("SELECT city_code, started_at, due_at, done_at FROM deadlines WHERE kind = 'review' "
+         "AND done_at IS NOT NULL AND done_at >= :f AND done_at < :t",
          [&](CityFigures& c, const soci::row& r) {
            ++c.reviews_done;
            const long long due = GetInt(r, 2), done = GetInt(r, 3);

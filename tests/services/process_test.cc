@@ -485,37 +485,6 @@ TEST_P(ProcessTest, StatisticsPerCity) {
   EXPECT_EQ(CodeOf(pf().stats.CityStats(vendor_, std::nullopt, std::nullopt)), "forbidden");
 }
 
-TEST_P(ProcessTest, StatisticsCountOnlyReviewsTheReviewerDecided) {
-  // a: returned on time, resubmitted, then withdrawn after the new review deadline;
-  // b: approved on time. A withdrawal ends the review deadline but is no review.
-  const long long a = NewApp();
-  json app = Act(vendor_, a, AppAction::kSubmit);
-  const long long b = NewApp();
-  Act(vendor_, b, AppAction::kSubmit);
-  tp_->clock().Set(At("2026-10-09T09:00:00+08:00"));
-  ActionInput ret;
-  ret.problems = json::array({{{"material_id", app["materials"][0]["id"]}, {"text", "营业执照未盖章"}}});
-  Act(reviewer_, a, AppAction::kReturn, ret);
-  Act(reviewer_, b, AppAction::kApprove);
-  tp_->clock().Set(At("2026-10-12T09:00:00+08:00"));
-  Act(vendor_, a, AppAction::kResubmit);  // review due 2026-10-15
-  tp_->clock().Set(At("2026-10-20T09:00:00+08:00"));
-  EXPECT_EQ(Act(vendor_, a, AppAction::kWithdraw)["state"], "withdrawn");
-
-  const json stats = Must(pf().stats.CityStats(province_, std::nullopt, std::nullopt));
-  json gz;
-  for (const json& c : stats["cities"]) {
-    if (c["city_code"] == kGz) gz = c;
-  }
-  ASSERT_TRUE(gz.is_object());
-  EXPECT_EQ(gz["applications_received"], 2);
-  EXPECT_EQ(gz["reviews_done"], 2);
-  EXPECT_EQ(gz["reviews_on_time"], 2);
-  EXPECT_EQ(gz["reviews_on_time_pct"], 100.0);
-  // 09-30 → 10-09: 10-08 and 10-09 are the working days after the National Day holiday.
-  EXPECT_EQ(gz["median_review_working_days"], 2.0);
-}
-
 TEST_P(ProcessTest, VendorKeepsItsEnterpriseInformation) {
   json v = Must(pf().auth.GetVendor(vendor_));
   EXPECT_EQ(v["id"], *vendor_.vendor_id);
