@@ -223,7 +223,8 @@ class Validator {
   // `x-required-when: {"isBackPay": "1"}` (required while a sibling has that value) and
   // `x-not-before: "startDate"` (a date or date-time not earlier than the sibling's).
   void CheckSiblings(const std::string& key, const json& spec, const json& object, const std::string& path) {
-    if (!spec.is_object()) return;
+    // Called for every member of every object checked: most have neither rule.
+    if (!spec.is_object() || (!spec.contains("x-required-when") && !spec.contains("x-not-before"))) return;
     const auto text_of = [&](const std::string& name) -> std::optional<std::string> {
       auto it = object.find(name);
       return it == object.end() ? std::nullopt : ScalarText(*it);
