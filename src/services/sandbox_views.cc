@@ -303,9 +303,10 @@ Result<json> SandboxService::Report(const Principal& p, long long application_id
     // profile version is what city A's reviewer is shown.
     long long source_app = application_id;
     std::string path, connected;
-    soci::indicator ci = soci::i_null;
-    sql << "SELECT path, connected_city_code FROM applications WHERE id = :a", soci::use(application_id),
-        soci::into(path), soci::into(connected, ci);
+    long long submitted_at = 0;
+    soci::indicator ci = soci::i_null, submitted = soci::i_null;
+    sql << "SELECT path, connected_city_code, submitted_at FROM applications WHERE id = :a", soci::use(application_id),
+        soci::into(path), soci::into(connected, ci), soci::into(submitted_at, submitted);
     json source = nullptr;
     if (path == "connected_elsewhere" && ci == soci::i_ok && !connected.empty()) {
       soci::rowset<soci::row> rows =
@@ -319,20 +320,14 @@ Result<json> SandboxService::Report(const Principal& p, long long application_id
                                                       : "已在 " + connected + " 完成联调，以下为该市的联调测试报告"}};
     }
     LT_ASSIGN_OR_RETURN(AppRow shown, LoadApplication(sql, source_app));
-    auto key = CurrentKey(sql, source_app);
-    std::string profile_name = key ? key->profile : "";
-    if (profile_name.empty()) {
-      sql << "SELECT profile FROM cities WHERE code = :c", soci::use(shown.city_code), soci::into(profile_name);
-    }
-    LT_ASSIGN_OR_RETURN(Checklist c, Judge(sql, deps_, source_app, key, profile_name));
+    LT_ASSIGN_OR_RETURN(CurrentChecklist current, JudgeCurrent(sql, deps_, source_app, shown.city_code));
+    const std::optional<KeyInfo>& key = current.key;
+    const std::string& profile_name = current.profile;
+    const Checklist& c = current.checklist;
     const standard::Profile* profile = deps_.profiles->Find(profile_name);
     std::string vendor_name, credit_code, city_name;
     sql << "SELECT name, credit_code FROM vendors WHERE id = :v", soci::use(app.vendor_id), soci::into(vendor_name),
         soci::into(credit_code);
-    long long submitted_at = 0;
-    soci::indicator submitted = soci::i_null;
-    sql << "SELECT submitted_at FROM applications WHERE id = :a", soci::use(application_id),
-        soci::into(submitted_at, submitted);
     sql << "SELECT name FROM cities WHERE code = :c", soci::use(shown.city_code), soci::into(city_name);
     json products = json::array();
     soci::rowset<soci::row> prows =
