@@ -27,19 +27,20 @@ long long StartDeadline(soci::session& sql, const domain::WorkCalendar& calendar
 }
 
 void CloseDeadlines(soci::session& sql, long long application_id,
-                    const std::vector<domain::DeadlineKind>& kinds, Instant now,
+                    const std::vector<domain::DeadlineKind>& kinds, Instant now, std::string_view closed_by,
                     std::optional<long long> complaint_id) {
   long long done = ToUnix(now);
+  const std::string by(closed_by);
   for (domain::DeadlineKind kind : kinds) {
     std::string word{domain::ToString(kind)};
     if (complaint_id) {
-      sql << "UPDATE deadlines SET done_at = :n WHERE application_id = :a AND kind = :k "
+      sql << "UPDATE deadlines SET done_at = :n, closed_by = :b WHERE application_id = :a AND kind = :k "
              "AND complaint_id = :c AND done_at IS NULL",
-          soci::use(done), soci::use(application_id), soci::use(word), soci::use(*complaint_id);
+          soci::use(done), soci::use(by), soci::use(application_id), soci::use(word), soci::use(*complaint_id);
     } else {
-      sql << "UPDATE deadlines SET done_at = :n WHERE application_id = :a AND kind = :k "
+      sql << "UPDATE deadlines SET done_at = :n, closed_by = :b WHERE application_id = :a AND kind = :k "
              "AND done_at IS NULL",
-          soci::use(done), soci::use(application_id), soci::use(word);
+          soci::use(done), soci::use(by), soci::use(application_id), soci::use(word);
     }
   }
 }

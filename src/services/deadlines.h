@@ -1,6 +1,7 @@
 #pragma once
 
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include <soci/soci.h>
@@ -16,8 +17,10 @@ long long StartDeadline(soci::session& sql, const domain::WorkCalendar& calendar
                         int working_days, Instant now);
 
 // Marks the open deadlines of these kinds done (for a complaint's, pass its id).
+// `closed_by` is the action that ended them (an AppAction's or ComplaintAction's word):
+// the statistics tell a decided review from a withdrawn submission by it.
 void CloseDeadlines(soci::session& sql, long long application_id,
-                    const std::vector<domain::DeadlineKind>& kinds, Instant now,
+                    const std::vector<domain::DeadlineKind>& kinds, Instant now, std::string_view closed_by,
                     std::optional<long long> complaint_id = std::nullopt);
 
 // The open deadline of a kind, if any.

@@ -62,8 +62,11 @@ Result<json> StatsService::CityStats(const Principal& p, std::optional<std::stri
     each("SELECT city_code FROM history WHERE entity = 'application' AND action = 'submit' "
          "AND at >= :f AND at < :t",
          [](CityFigures& c, const soci::row&) { ++c.received; });
+    // Reviews done: review deadlines a decision ended. A withdrawal ends one too, but
+    // nobody reviewed anything: it is neither done nor late.
     each("SELECT city_code, started_at, due_at, done_at FROM deadlines WHERE kind = 'review' "
-         "AND done_at IS NOT NULL AND done_at >= :f AND done_at < :t",
+         "AND done_at IS NOT NULL AND done_at >= :f AND done_at < :t "
+         "AND (closed_by IS NULL OR closed_by <> 'withdraw')",
          [&](CityFigures& c, const soci::row& r) {
            ++c.reviews_done;
            const long long due = GetInt(r, 2), done = GetInt(r, 3);

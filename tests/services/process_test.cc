@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "services/history.h"
+#include "storage/migrations.h"
 #include "storage/row.h"
 #include "testing/app/test_platform.h"
 #include "testing/must.h"
@@ -483,6 +484,108 @@ TEST_P(ProcessTest, StatisticsPerCity) {
   json own = Must(pf().stats.CityStats(reviewer_, std::nullopt, std::nullopt));
   EXPECT_EQ(own["cities"].size(), 1u);
   EXPECT_EQ(CodeOf(pf().stats.CityStats(vendor_, std::nullopt, std::nullopt)), "forbidden");
+}
+
+TEST_P(ProcessTest, StatisticsCountOnlyReviewsTheReviewerDecided) {
+  // a: returned on time, resubmitted, then withdrawn after the new review deadline;
+  // b: approved on time. A withdrawal ends the review deadline but is no review.
+  const long long a = NewApp();
+  json app = Act(vendor_, a, AppAction::kSubmit);
+  const long long b = NewApp();
+  Act(vendor_, b, AppAction::kSubmit);
+  tp_->clock().Set(At("2026-10-09T09:00:00+08:00"));
+  ActionInput ret;
+  ret.problems = json::array({{{"material_id", app["materials"][0]["id"]}, {"text", "营业执照未盖章"}}});
+  Act(reviewer_, a, AppAction::kReturn, ret);
+  Act(reviewer_, b, AppAction::kApprove);
+  tp_->clock().Set(At("2026-10-12T09:00:00+08:00"));
+  Act(vendor_, a, AppAction::kResubmit);  // review due 2026-10-15
+  tp_->clock().Set(At("2026-10-20T09:00:00+08:00"));
+  EXPECT_EQ(Act(vendor_, a, AppAction::kWithdraw)["state"], "withdrawn");
+
+  const json stats = Must(pf().stats.CityStats(province_, std::nullopt, std::nullopt));
+  json gz;
+  for (const json& c : stats["cities"]) {
+    if (c["city_code"] == kGz) gz = c;
+  }
+  ASSERT_TRUE(gz.is_object());
+  EXPECT_EQ(gz["applications_received"], 2);
+  EXPECT_EQ(gz["reviews_done"], 2);
+  EXPECT_EQ(gz["reviews_on_time"], 2);
+  EXPECT_EQ(gz["reviews_on_time_pct"], 100.0);
+  // 09-30 → 10-09: 10-08 and 10-09 are the working days after the National Day holiday.
+  EXPECT_EQ(gz["median_review_working_days"], 2.0);
+}
+
+TEST_P(ProcessTest, DeadlinesClosedBeforeTheirCloserWasKeptLearnItFromTheHistory) {
+  // a: returned, resubmitted, withdrawn; b: approved; c: a complaint verified founded,
+  // then rectified.
+  const long long a = NewApp();
+  json app = Act(vendor_, a, AppAction::kSubmit);
+  const long long b = NewApp();
+  Act(vendor_, b, AppAction::kSubmit);
+  tp_->clock().Set(At("2026-10-09T09:00:00+08:00"));
+  ActionInput ret;
+  ret.problems = json::array({{{"material_id", app["materials"][0]["id"]}, {"text", "营业执照未盖章"}}});
+  Act(reviewer_, a, AppAction::kReturn, ret);
+  Act(reviewer_, b, AppAction::kApprove);
+  services::NewComplaint nc{b, "", "", "广州市实名制系统", "key_unusable", "密钥不可用", "2026-10-09T08:30:00+08:00", true};
+  json complaint = Must(pf().complaints.File(vendor_, nc));
+  const long long cid = complaint["id"];
+  tp_->clock().Set(At("2026-10-12T09:00:00+08:00"));
+  Act(vendor_, a, AppAction::kResubmit);
+  Must(pf().complaints.Verify(reviewer_, cid, {true, "属实", std::nullopt}));
+  tp_->clock().Set(At("2026-10-13T09:00:00+08:00"));
+  Must(pf().complaints.ReportRectified(support_, cid, "已重新提供接口与密钥"));
+  tp_->clock().Set(At("2026-10-20T09:00:00+08:00"));
+  Act(vendor_, a, AppAction::kWithdraw);
+
+  auto closers = [&] {
+    std::vector<std::string> out;
+    Must(tp_->db().Read<Ok>([&](soci::session& sql) -> Result<Ok> {
+      soci::rowset<soci::row> rows = (sql.prepare << "SELECT application_id, kind, closed_by FROM deadlines "
+                                                     "WHERE done_at IS NOT NULL ORDER BY id");
+      for (const soci::row& r : rows) {
+        out.push_back((storage::GetInt(r, 0) == a ? "a " : "b ") + storage::GetText(r, 1) + " " +
+                      storage::GetText(r, 2));
+      }
+      return Ok{};
+    }));
+    return out;
+  };
+  const std::vector<std::string> expected = {
+      "a review return",         "b review approve",  "b joint_test reissue_key", "b complaint_verification verify_founded",
+      "a review withdraw", "b rectification report_rectified"};
+  ASSERT_EQ(closers(), expected);
+
+  // The same rows as a database migrated before closed_by was kept, then the
+  // migration's own statements that fill it in.
+  Must(tp_->db().Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
+    sql << "UPDATE deadlines SET closed_by = NULL";
+    return Ok{};
+  }));
+  const storage::Migration* migration = nullptr;
+  for (const storage::Migration& m : storage::EmbeddedMigrations()) {
+    if (m.name == "0004_deadline_closed_by") migration = &m;
+  }
+  ASSERT_NE(migration, nullptr);
+  int fills = 0;
+  Must(tp_->db().Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
+    for (const std::string& statement : storage::SplitStatements(migration->sql)) {
+      if (!statement.starts_with("UPDATE")) continue;
+      sql << storage::ApplyDialect(statement, tp_->db().dialect());
+      ++fills;
+    }
+    return Ok{};
+  }));
+  EXPECT_EQ(fills, 2);
+  EXPECT_EQ(closers(), expected);
+  const json stats = Must(pf().stats.CityStats(province_, std::nullopt, std::nullopt));
+  for (const json& c : stats["cities"]) {
+    if (c["city_code"] == kGz) {
+      EXPECT_EQ(c["reviews_done"], 2);
+    }
+  }
 }
 
 TEST_P(ProcessTest, VendorKeepsItsEnterpriseInformation) {

@@ -1511,7 +1511,9 @@ export interface components {
                 city_code: string;
                 city_name: string;
                 applications_received: number;
+                /** @description Reviews decided in the period (approve or return, each submission's review once). A withdrawal ends the review deadline but is not a review. */
                 reviews_done: number;
+                /** @description Of reviews_done, those decided by their deadline. */
                 reviews_on_time: number;
                 reviews_on_time_pct: number | null;
                 median_review_working_days: number | null;
