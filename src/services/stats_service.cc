@@ -58,10 +58,25 @@ Result<json> StatsService::CityStats(const Principal& p, std::optional<std::stri
         if (it != cities.end()) fn(it->second, r);
       }
     };
-    // Received: first submissions in the period.
-    each("SELECT city_code FROM history WHERE entity = 'application' AND action = 'submit' "
-         "AND at >= :f AND at < :t",
-         [](CityFigures& c, const soci::row&) { ++c.received; });
+    // Counted per city by the database, from index history_action in its order, so
+    // without a sort. "+at" keeps the period a filter on the index entries: SQLite's
+    // planner, given ANALYZE statistics, would otherwise read the range on `at` by
+    // skip-scanning every action and sort the result (4× slower, measured).
+    auto history_count = [](std::string_view entity, std::string_view action) {
+      return "SELECT city_code, COUNT(*) FROM history WHERE action = '" + std::string(action) + "' AND entity = '" +
+             std::string(entity) + "' AND +at >= :f AND +at < :t GROUP BY city_code";
+    };
+    // Received: submissions in the period.
+    each(history_count("application", "submit"),
+         [](CityFigures& c, const soci::row& r) { c.received += GetInt(r, 1); });
+    // The working days between two days, for each pair once: reviews of a city end on
+    // a few days each, and the count walks the calendar day by day.
+    std::map<std::pair<CivilDay, CivilDay>, int> working_days;
+    auto days_between = [&](CivilDay start, CivilDay end) {
+      auto [it, added] = working_days.try_emplace({start, end}, 0);
+      if (added) it->second = domain::WorkingDaysBetween(start, end, *calendar);
+      return it->second;
+    };
     // Reviews done: review deadlines a decision ended. A withdrawal ends one too, but
     // nobody reviewed anything: it is neither done nor late.
     each("SELECT city_code, started_at, due_at, done_at FROM deadlines WHERE kind = 'review' "
@@ -71,8 +86,7 @@ Result<json> StatsService::CityStats(const Principal& p, std::optional<std::stri
            ++c.reviews_done;
            const long long due = GetInt(r, 2), done = GetInt(r, 3);
            if (done <= due) ++c.reviews_on_time;
-           c.review_days.push_back(domain::WorkingDaysBetween(ShanghaiDay(FromUnix(GetInt(r, 1))),
-                                                              ShanghaiDay(FromUnix(done)), *calendar));
+           c.review_days.push_back(days_between(ShanghaiDay(FromUnix(GetInt(r, 1))), ShanghaiDay(FromUnix(done))));
          });
     each("SELECT city_code, state, late FROM applications WHERE state IN ('succeeded', 'delayed') "
          "AND decided_at >= :f AND decided_at < :t",
@@ -84,11 +98,10 @@ Result<json> StatsService::CityStats(const Principal& p, std::optional<std::stri
              ++c.delayed;
            }
          });
-    each("SELECT city_code FROM complaints WHERE created_at >= :f AND created_at < :t",
-         [](CityFigures& c, const soci::row&) { ++c.complaints_filed; });
-    each("SELECT city_code FROM history WHERE entity = 'complaint' AND action = 'verify_founded' "
-         "AND at >= :f AND at < :t",
-         [](CityFigures& c, const soci::row&) { ++c.complaints_founded; });
+    each("SELECT city_code, COUNT(*) FROM complaints WHERE created_at >= :f AND created_at < :t GROUP BY city_code",
+         [](CityFigures& c, const soci::row& r) { c.complaints_filed += GetInt(r, 1); });
+    each(history_count("complaint", "verify_founded"),
+         [](CityFigures& c, const soci::row& r) { c.complaints_founded += GetInt(r, 1); });
     each("SELECT city_code, raised_at, answered_at, status FROM alerts WHERE raised_at >= :f AND raised_at < :t",
          [](CityFigures& c, const soci::row& r) {
            ++c.alerts_raised;
