@@ -517,6 +517,46 @@ TEST_P(ProcessTest, StatisticsCountOnlyReviewsTheReviewerDecided) {
   EXPECT_EQ(gz["median_review_working_days"], 2.0);
 }
 
+TEST_P(ProcessTest, TheListPutsTheSoonestOwnDeadlineFirstOnEveryPage) {
+  // Deadlines due in the opposite order of the ids: a's review, b's review, e's joint
+  // test; then the applications without one, newest first.
+  const long long a = NewApp();
+  Act(vendor_, a, AppAction::kSubmit);
+  const long long c = NewApp();  // a draft: no deadline
+  tp_->clock().Set(At("2026-10-09T09:00:00+08:00"));
+  const long long b = NewApp();
+  Act(vendor_, b, AppAction::kSubmit);
+  const long long e = NewApp();
+  Act(vendor_, e, AppAction::kSubmit);
+  Act(reviewer_, e, AppAction::kApprove);
+  // A complaint's verification deadline is the complaint's, not the application's.
+  services::NewComplaint nc{e, "", "", "广州市实名制系统", "key_unusable", "密钥不可用", "2026-10-09T08:30:00+08:00", true};
+  Must(pf().complaints.File(vendor_, nc));
+  const long long d = NewApp();
+
+  const json all = Must(pf().applications.List(vendor_, {}));
+  ASSERT_EQ(all["total"], 5);
+  std::vector<long long> order;
+  for (const json& item : all["items"]) order.push_back(item["id"]);
+  EXPECT_EQ(order, (std::vector<long long>{a, b, e, d, c}));
+  EXPECT_EQ(all["items"][0]["next_deadline"]["kind"], "review");
+  EXPECT_EQ(all["items"][1]["next_deadline"]["kind"], "review");
+  EXPECT_EQ(all["items"][2]["next_deadline"]["kind"], "joint_test");
+  EXPECT_LT(all["items"][1]["next_deadline"]["due_at"].get<std::string>(),
+            all["items"][2]["next_deadline"]["due_at"].get<std::string>());
+  EXPECT_TRUE(all["items"][3]["next_deadline"].is_null());
+  // Page by page, the same order.
+  for (int offset = 0; offset < 5; ++offset) {
+    services::ApplicationQuery q;
+    q.limit = 1;
+    q.offset = offset;
+    const json page = Must(pf().applications.List(vendor_, q));
+    ASSERT_EQ(page["items"].size(), 1u);
+    EXPECT_EQ(page["items"][0]["id"], order[static_cast<std::size_t>(offset)]) << offset;
+    EXPECT_EQ(page["total"], 5);
+  }
+}
+
 TEST_P(ProcessTest, DeadlinesClosedBeforeTheirCloserWasKeptLearnItFromTheHistory) {
   // a: returned, resubmitted, withdrawn; b: approved; c: a complaint verified founded,
   // then rectified.
