@@ -55,6 +55,27 @@ class ProcessTest : public ::testing::TestWithParam<std::string> {
     return Must(pf().applications.Act(p, id, a, in));
   }
 
+  // Two applications submitted at the fixture's start (2026-09-30 10:00); on 2026-10-09
+  // the first is returned and the second approved, both within their review deadline.
+  std::pair<long long, long long> SubmitTwoThenReturnOneApproveOther() {
+    const long long a = NewApp();
+    json app = Act(vendor_, a, AppAction::kSubmit);
+    const long long b = NewApp();
+    Act(vendor_, b, AppAction::kSubmit);
+    tp_->clock().Set(At("2026-10-09T09:00:00+08:00"));
+    ActionInput ret;
+    ret.problems = json::array({{{"material_id", app["materials"][0]["id"]}, {"text", "营业执照未盖章"}}});
+    Act(reviewer_, a, AppAction::kReturn, ret);
+    Act(reviewer_, b, AppAction::kApprove);
+    return {a, b};
+  }
+
+  // A complaint that the application's test key is unusable, filed by its vendor.
+  json FileKeyComplaint(long long application_id, const std::string& occurred_at) {
+    services::NewComplaint nc{application_id, "", "", "广州市实名制系统", "key_unusable", "密钥不可用", occurred_at, true};
+    return Must(pf().complaints.File(vendor_, nc));
+  }
+
   json OpenDeadline(const json& app, const std::string& kind) {
     for (const json& d : app["deadlines"]) {
       if (d["kind"] == kind && d["done_at"].is_null()) return d;
@@ -489,15 +510,7 @@ TEST_P(ProcessTest, StatisticsPerCity) {
 TEST_P(ProcessTest, StatisticsCountOnlyReviewsTheReviewerDecided) {
   // a: returned on time, resubmitted, then withdrawn after the new review deadline;
   // b: approved on time. A withdrawal ends the review deadline but is no review.
-  const long long a = NewApp();
-  json app = Act(vendor_, a, AppAction::kSubmit);
-  const long long b = NewApp();
-  Act(vendor_, b, AppAction::kSubmit);
-  tp_->clock().Set(At("2026-10-09T09:00:00+08:00"));
-  ActionInput ret;
-  ret.problems = json::array({{{"material_id", app["materials"][0]["id"]}, {"text", "营业执照未盖章"}}});
-  Act(reviewer_, a, AppAction::kReturn, ret);
-  Act(reviewer_, b, AppAction::kApprove);
+  const auto [a, b] = SubmitTwoThenReturnOneApproveOther();
   tp_->clock().Set(At("2026-10-12T09:00:00+08:00"));
   Act(vendor_, a, AppAction::kResubmit);  // review due 2026-10-15
   tp_->clock().Set(At("2026-10-20T09:00:00+08:00"));
@@ -530,8 +543,7 @@ TEST_P(ProcessTest, TheListPutsTheSoonestOwnDeadlineFirstOnEveryPage) {
   Act(vendor_, e, AppAction::kSubmit);
   Act(reviewer_, e, AppAction::kApprove);
   // A complaint's verification deadline is the complaint's, not the application's.
-  services::NewComplaint nc{e, "", "", "广州市实名制系统", "key_unusable", "密钥不可用", "2026-10-09T08:30:00+08:00", true};
-  Must(pf().complaints.File(vendor_, nc));
+  FileKeyComplaint(e, "2026-10-09T08:30:00+08:00");
   const long long d = NewApp();
 
   const json all = Must(pf().applications.List(vendor_, {}));
@@ -558,20 +570,10 @@ TEST_P(ProcessTest, TheListPutsTheSoonestOwnDeadlineFirstOnEveryPage) {
 }
 
 TEST_P(ProcessTest, DeadlinesClosedBeforeTheirCloserWasKeptLearnItFromTheHistory) {
-  // a: returned, resubmitted, withdrawn; b: approved; c: a complaint verified founded,
-  // then rectified.
-  const long long a = NewApp();
-  json app = Act(vendor_, a, AppAction::kSubmit);
-  const long long b = NewApp();
-  Act(vendor_, b, AppAction::kSubmit);
-  tp_->clock().Set(At("2026-10-09T09:00:00+08:00"));
-  ActionInput ret;
-  ret.problems = json::array({{{"material_id", app["materials"][0]["id"]}, {"text", "营业执照未盖章"}}});
-  Act(reviewer_, a, AppAction::kReturn, ret);
-  Act(reviewer_, b, AppAction::kApprove);
-  services::NewComplaint nc{b, "", "", "广州市实名制系统", "key_unusable", "密钥不可用", "2026-10-09T08:30:00+08:00", true};
-  json complaint = Must(pf().complaints.File(vendor_, nc));
-  const long long cid = complaint["id"];
+  // a: returned, resubmitted, withdrawn; b: approved, then a complaint about it
+  // verified founded and rectified.
+  const auto [a, b] = SubmitTwoThenReturnOneApproveOther();
+  const long long cid = FileKeyComplaint(b, "2026-10-09T08:30:00+08:00")["id"];
   tp_->clock().Set(At("2026-10-12T09:00:00+08:00"));
   Act(vendor_, a, AppAction::kResubmit);
   Must(pf().complaints.Verify(reviewer_, cid, {true, "属实", std::nullopt}));
