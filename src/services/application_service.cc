@@ -235,7 +235,7 @@ Result<json> ApplicationService::List(const Principal& p, const ApplicationQuery
         "LIMIT :limit OFFSET :offset) "
         "SELECT a.id, a.vendor_id, v.name, a.city_code, c.name, a.path, a.state, a.late, "
         "a.created_at, a.updated_at, a.submitted_at, d.kind, d.started_at, d.due_at, d.done_at, "
-        "d.provisional, d.working_days FROM page JOIN applications a ON a.id = page.id "
+        "d.provisional, d.working_days, d.closed_by FROM page JOIN applications a ON a.id = page.id "
         "JOIN vendors v ON v.id = a.vendor_id JOIN cities c ON c.code = a.city_code "
         "LEFT JOIN deadlines d ON d.id = page.deadline_id "
         "ORDER BY CASE WHEN page.due IS NULL THEN 1 ELSE 0 END, page.due, page.id DESC";

@@ -77,6 +77,10 @@ json DeadlineJson(const soci::row& r, std::size_t c, Instant now,
             {"overdue_working_days", domain::OverdueWorkingDays(due, judged_at, calendar)},
             {"provisional", GetInt(r, c + 4) != 0},
             {"working_days", GetInt(r, c + 5)}};
+  // What ended it: a decision, or a withdrawal, a new key or the application's end,
+  // which end a deadline without its step being done.
+  const auto closed_by = storage::GetOptText(r, c + 6);
+  j["closed_by"] = closed_by ? json(*closed_by) : json(nullptr);
   if (!done && !overdue) {
     j["working_days_left"] = domain::WorkingDaysBetween(ShanghaiDay(now), ShanghaiDay(due), calendar);
   }
@@ -95,7 +99,7 @@ json DeadlinesJson(soci::session& sql, long long application_id, Instant now,
       : (sql.prepare << q, soci::use(application_id));
   for (const soci::row& r : rows) {
     json j = DeadlineJson(r, 0, now, calendar);
-    auto c = GetOptInt(r, 6);
+    auto c = GetOptInt(r, 7);
     j["complaint_id"] = c ? json(*c) : json(nullptr);
     out.push_back(std::move(j));
   }

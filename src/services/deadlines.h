@@ -40,7 +40,7 @@ json DeadlineJson(const soci::row& row, std::size_t first_column, Instant now,
                   const domain::WorkCalendar& calendar);
 // The columns DeadlineJson reads, in order, for SELECTs that embed it.
 inline constexpr const char* kDeadlineColumns =
-    "d.kind, d.started_at, d.due_at, d.done_at, d.provisional, d.working_days";
+    "d.kind, d.started_at, d.due_at, d.done_at, d.provisional, d.working_days, d.closed_by";
 
 // Recomputes every open deadline from its start and length (after a calendar change).
 // Returns how many changed.

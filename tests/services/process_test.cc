@@ -599,6 +599,13 @@ TEST_P(ProcessTest, DeadlinesClosedBeforeTheirCloserWasKeptLearnItFromTheHistory
       "a review return",         "b review approve",  "b joint_test reissue_key", "b complaint_verification verify_founded",
       "a review withdraw", "b rectification report_rectified"};
   ASSERT_EQ(closers(), expected);
+  // The deadline objects say it too.
+  std::vector<json> shown;
+  const json a_detail = Must(pf().applications.Get(vendor_, a));
+  for (const json& d : a_detail["deadlines"]) shown.push_back(d["closed_by"]);
+  EXPECT_EQ(shown, (std::vector<json>{"return", "withdraw"}));
+  const json b_detail = Must(pf().applications.Get(vendor_, b));
+  EXPECT_EQ(OpenDeadline(b_detail, "joint_test")["closed_by"], nullptr);
 
   // The same rows as a database migrated before closed_by was kept, then the
   // migration's own statements that fill it in.

@@ -254,6 +254,9 @@ describe('the whole process of process.md', () => {
     expect(app.state).toBe('joint_testing')
     expect(app.test_keys.filter((k: { status: string }) => k.status === 'revoked').length).toBeGreaterThanOrEqual(1)
     expect(app.deadlines.filter((d: { kind: string }) => d.kind === 'joint_test')).toHaveLength(2)
+    // The first window was ended by the new key, not done.
+    const ended = app.deadlines.find((d: { kind: string; done_at: string | null }) => d.kind === 'joint_test' && d.done_at)
+    expect(ended.closed_by).toBe('reissue_key')
   })
 
   step('the vendor claims the new key, the device runs with the faults switched on and the checklist fills in live', async () => {

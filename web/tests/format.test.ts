@@ -46,6 +46,18 @@ describe('describeDeadline', () => {
     expect(late.tone).toBe('done_late')
     expect(late.text).toBe('逾期 1 个工作日后完成')
   })
+  it('says a deadline that a withdrawal or a new key ended was neither done nor late', () => {
+    const withdrawn = describeDeadline(
+      deadline({ done_at: '2026-10-13T09:00:00+08:00', overdue: true, overdue_working_days: 1, closed_by: 'withdraw' }),
+    )
+    expect(withdrawn.tone).toBe('ended')
+    expect(withdrawn.text).toBe('申请撤回，期限终止')
+    expect(describeDeadline(deadline({ done_at: '2026-10-09T09:00:00+08:00', closed_by: 'reissue_key' })).text).toBe(
+      '重新发放密钥，期限重新起算',
+    )
+    // A decision is the step done.
+    expect(describeDeadline(deadline({ done_at: '2026-10-09T09:00:00+08:00', closed_by: 'approve' })).text).toBe('已按期完成')
+  })
   it('flags provisional deadlines', () => {
     expect(describeDeadline(deadline({ provisional: true, working_days_left: 3 })).provisional).toBe(true)
   })

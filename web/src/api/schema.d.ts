@@ -1153,6 +1153,8 @@ export interface components {
             working_days: number;
             /** @description Only while open and not overdue. */
             working_days_left?: number;
+            /** @description The action that ended the deadline, null while open: a decision (approve, return, succeed, delay, verify_founded, verify_unfounded, report_rectified), or an end without the step being done (withdraw; reissue_key, a new key starting a new joint-test window; close, the application reached a final state). */
+            closed_by?: string | null;
             /**
              * Format: int64
              * @description In the deadline lists of application and complaint details and in a complaint summary's deadline (null for the application's own).

@@ -55,7 +55,7 @@ export function formatDateWithWeekday(iso: string | null | undefined): string {
 
 export type Deadline = Schemas['Deadline']
 
-export type DeadlineTone = 'done' | 'done_late' | 'overdue' | 'due_soon' | 'open'
+export type DeadlineTone = 'done' | 'done_late' | 'ended' | 'overdue' | 'due_soon' | 'open'
 
 export interface DeadlineView {
   tone: DeadlineTone
@@ -64,11 +64,21 @@ export interface DeadlineView {
   provisional: boolean
 }
 
+// Deadlines that an action other than their step's ended (closed_by).
+const ENDED_BY: Record<string, string> = {
+  withdraw: '申请撤回，期限终止',
+  reissue_key: '重新发放密钥，期限重新起算',
+  close: '申请办结，期限终止',
+}
+
 // The due instant is 23:59:59 of the last working day; people read that as "24:00
 // of that day" (the procedure's own words), so it is shown that way.
 export function describeDeadline(d: Deadline): DeadlineView {
   const due = `${formatDate(d.due_at)} 24:00 前`
   const provisional = !!d.provisional
+  // Ended without its step being done: neither on time nor late.
+  const ended = d.closed_by ? ENDED_BY[d.closed_by] : undefined
+  if (d.done_at && ended) return { tone: 'ended', text: ended, due, provisional }
   if (d.done_at) {
     return d.overdue
       ? { tone: 'done_late', text: `逾期 ${d.overdue_working_days} 个工作日后完成`, due, provisional }
