@@ -78,6 +78,21 @@ Error BadUrl(const std::string& display, std::string_view why) {
                    {{"url", display}});
 }
 
+// A driver's message on one line: line breaks and runs of blanks become one space,
+// none at either end.
+std::string OneLine(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+      out += c;
+    } else if (!out.empty() && out.back() != ' ') {
+      out += ' ';
+    }
+  }
+  if (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
 // SOCI 4.0.3's PostgreSQL backend re-tokenises its connect string as key=value pairs
 // before libpq sees it, which mangles a URI (".../db" arrives as ".../db="). So libpq
 // itself parses the URI and SOCI gets keyword form, quoted the way both parsers agree
@@ -88,7 +103,7 @@ Result<std::string> PgKeywordConnect(const std::string& uri, const std::string& 
   if (options == nullptr) {
     std::string why = parse_error != nullptr ? parse_error : "out of memory";
     PQfreemem(parse_error);
-    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+    why = OneLine(why);
     spdlog::error("invalid PostgreSQL URL {}: {}", display, why);
     return BadUrl(display, "PostgreSQL 地址格式错误");
   }
@@ -161,12 +176,7 @@ Status OpenInto(soci::session& s, const DbUrl& url) {
   } catch (const std::exception& e) {
     // The driver's reason spans lines (libpq adds a hint); the error carries it as one,
     // so a command that fails on it prints one line.
-    std::string reason = e.what();
-    for (char& c : reason) {
-      if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-    }
-    while (reason.find("  ") != std::string::npos) reason.replace(reason.find("  "), 2, " ");
-    while (!reason.empty() && reason.back() == ' ') reason.pop_back();
+    const std::string reason = OneLine(e.what());
     return MakeError(ErrorCode::kDatabaseError, fmt::format("无法连接数据库：{}（{}）", url.display, reason),
                      {{"url", url.display}, {"reason", reason}});
   }
