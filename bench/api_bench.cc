@@ -251,24 +251,14 @@ int Run(const std::string& kind, int apps) {
   std::printf("\n**%s, %d applications** (%d requests each; API = HTTP to `liantiao serve`)\n\n", kind.c_str(), apps, n);
   std::printf("| measure | through the API | directly | API / direct | target |\n|---|---|---|---|---|\n");
   // Inbox: raw SQL of the list query versus GET /applications.
-  // The same text as ApplicationService::List's, for a city reviewer's first page.
-  const std::string inbox_sql =
-      "WITH page AS (SELECT a.id AS id, d.id AS deadline_id, d.due_at AS due FROM applications a "
-      "LEFT JOIN deadlines d ON d.application_id = a.id AND d.city_code = a.city_code AND d.done_at IS NULL "
-      "AND d.complaint_id IS NULL "
-      "WHERE 1 = 1 AND a.city_code = :c ORDER BY CASE WHEN d.due_at IS NULL THEN 1 ELSE 0 END, d.due_at, "
-      "a.id DESC LIMIT 50 OFFSET 0) "
-      "SELECT a.id, a.vendor_id, v.name, a.city_code, c.name, a.path, a.state, a.late, a.created_at, a.updated_at, "
-      "a.submitted_at, d.kind, d.started_at, d.due_at, d.done_at, d.provisional, d.working_days FROM page "
-      "JOIN applications a ON a.id = page.id JOIN vendors v ON v.id = a.vendor_id JOIN cities c ON c.code = "
-      "a.city_code LEFT JOIN deadlines d ON d.id = page.deadline_id "
-      "ORDER BY CASE WHEN page.due IS NULL THEN 1 ELSE 0 END, page.due, page.id DESC";
+  const std::string inbox_sql = services::ApplicationListSql("WHERE 1 = 1 AND a.city_code = :c");
   auto direct_inbox = Time(n, [&](int) {
     (void)(*rt)->db().Read<Ok>([&](soci::session& sql) -> Result<Ok> {
       std::string city = "440100";
       long long count = 0;
       sql << "SELECT COUNT(*) FROM applications a WHERE 1 = 1 AND a.city_code = :c", soci::use(city), soci::into(count);
-      soci::rowset<soci::row> rows = (sql.prepare << inbox_sql, soci::use(city));
+      int limit = 50, offset = 0;
+      soci::rowset<soci::row> rows = (sql.prepare << inbox_sql, soci::use(city), soci::use(limit), soci::use(offset));
       for (const auto& r : rows) (void)r;
       return Ok{};
     });

@@ -209,6 +209,28 @@ Result<json> ApplicationService::Create(const Principal& p, const NewApplication
   return Get(p, *created);
 }
 
+std::string ApplicationListSql(const std::string& where) {
+  // The inbox order: the soonest open deadline first, then the newest. The page is
+  // chosen from index entries alone (applications by city and state, open deadlines
+  // by deadlines_open_own), then only its rows are read and joined.
+  return
+      "WITH page AS (SELECT a.id AS id, d.id AS deadline_id, d.due_at AS due FROM applications a "
+      // An application has at most one open deadline of its own (review or joint
+      // test; complaint deadlines are the complaint's), so a plain join finds it
+      // without a correlated subquery per row. A deadline is in its application's
+      // city; saying so lets the database narrow the deadlines to the city's.
+      "LEFT JOIN deadlines d ON d.application_id = a.id AND d.city_code = a.city_code AND d.done_at IS NULL "
+      "AND d.complaint_id IS NULL " +
+      where + " ORDER BY CASE WHEN d.due_at IS NULL THEN 1 ELSE 0 END, d.due_at, a.id DESC "
+      "LIMIT :limit OFFSET :offset) "
+      "SELECT a.id, a.vendor_id, v.name, a.city_code, c.name, a.path, a.state, a.late, "
+      "a.created_at, a.updated_at, a.submitted_at, d.kind, d.started_at, d.due_at, d.done_at, "
+      "d.provisional, d.working_days, d.closed_by FROM page JOIN applications a ON a.id = page.id "
+      "JOIN vendors v ON v.id = a.vendor_id JOIN cities c ON c.code = a.city_code "
+      "LEFT JOIN deadlines d ON d.id = page.deadline_id "
+      "ORDER BY CASE WHEN page.due IS NULL THEN 1 ELSE 0 END, page.due, page.id DESC";
+}
+
 Result<json> ApplicationService::List(const Principal& p, const ApplicationQuery& q) {
   if (q.state && !domain::ParseAppState(*q.state)) {
     return MakeError(ErrorCode::kInvalidField, "状态值无效", {{"field", "state"}});
@@ -220,25 +242,7 @@ Result<json> ApplicationService::List(const Principal& p, const ApplicationQuery
     std::string where = "WHERE 1 = 1" + scope.sql;
     if (q.state) where += " AND a.state = :state";
     if (q.city_code) where += " AND a.city_code = :city";
-    // The inbox order: the soonest open deadline first, then the newest. The page is
-    // chosen from index entries alone (applications by city and state, open deadlines
-    // by deadlines_open_own), then only its rows are read and joined.
-    std::string query =
-        "WITH page AS (SELECT a.id AS id, d.id AS deadline_id, d.due_at AS due FROM applications a "
-        // An application has at most one open deadline of its own (review or joint
-        // test; complaint deadlines are the complaint's), so a plain join finds it
-        // without a correlated subquery per row. A deadline is in its application's
-        // city; saying so lets the database narrow the deadlines to the city's.
-        "LEFT JOIN deadlines d ON d.application_id = a.id AND d.city_code = a.city_code AND d.done_at IS NULL "
-        "AND d.complaint_id IS NULL " +
-        where + " ORDER BY CASE WHEN d.due_at IS NULL THEN 1 ELSE 0 END, d.due_at, a.id DESC "
-        "LIMIT :limit OFFSET :offset) "
-        "SELECT a.id, a.vendor_id, v.name, a.city_code, c.name, a.path, a.state, a.late, "
-        "a.created_at, a.updated_at, a.submitted_at, d.kind, d.started_at, d.due_at, d.done_at, "
-        "d.provisional, d.working_days, d.closed_by FROM page JOIN applications a ON a.id = page.id "
-        "JOIN vendors v ON v.id = a.vendor_id JOIN cities c ON c.code = a.city_code "
-        "LEFT JOIN deadlines d ON d.id = page.deadline_id "
-        "ORDER BY CASE WHEN page.due IS NULL THEN 1 ELSE 0 END, page.due, page.id DESC";
+    std::string query = ApplicationListSql(where);
     std::string count_query = "SELECT COUNT(*) FROM applications a " + where;
     soci::statement count_st = (sql.prepare << count_query);
     soci::statement st = (sql.prepare << query);

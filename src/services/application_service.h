@@ -44,6 +44,11 @@ struct FileDownload {
   std::string data;
 };
 
+// The list query of ApplicationService::List, one page in the inbox order: `where`
+// filters `applications a` (its own parameters first), then :limit and :offset. Shared
+// with the benchmark that measures it without the service around it.
+std::string ApplicationListSql(const std::string& where);
+
 class ApplicationService {
  public:
   explicit ApplicationService(Deps& deps) : deps_(deps) {}
