@@ -27,7 +27,6 @@ Entry Lookup(ErrorCode code) {
     case ErrorCode::kInvalidTransition: return {"invalid_transition", C::kConflict, "当前状态不允许此操作"};
     case ErrorCode::kAlreadyExists: return {"already_exists", C::kConflict, "记录已存在"};
     case ErrorCode::kAlreadyClaimed: return {"already_claimed", C::kConflict, "测试密钥已领取，如需查看请重新生成"};
-    case ErrorCode::kWindowNotExpired: return {"window_not_expired", C::kConflict, "联调期限尚未届满，暂不能记录联调延期"};
     case ErrorCode::kProblemsRequired: return {"problems_required", C::kUnprocessable, "须逐项列明问题"};
     case ErrorCode::kInvalidCreditCode: return {"invalid_credit_code", C::kUnprocessable, "统一社会信用代码无效"};
     case ErrorCode::kUnknownCity: return {"unknown_city", C::kUnprocessable, "未知的城市代码"};

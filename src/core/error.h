@@ -35,7 +35,6 @@ enum class ErrorCode {
   kInvalidTransition,
   kAlreadyExists,
   kAlreadyClaimed,
-  kWindowNotExpired,
   kProblemsRequired,
   kInvalidCreditCode,
   kUnknownCity,

@@ -174,9 +174,15 @@ Status CheckGuards(AppAction action, const AppGuardInput& input) {
     case AppAction::kDelay:
       // The window comes first: inside it no problem list makes a delay possible.
       if (!AfterWindow(input)) {
-        nlohmann::json details = {{"joint_test_due", nullptr}};
+        // api.md answers a refused transition with 409 invalid_transition; the window is
+        // the reason, said in the message and in details.reason for clients that care.
+        nlohmann::json details = {{"state", "joint_testing"},
+                                  {"action", "delay"},
+                                  {"reason", "window_not_expired"},
+                                  {"joint_test_due", nullptr}};
         if (input.joint_test_due) details["joint_test_due"] = FormatInstant(*input.joint_test_due);
-        return MakeError(ErrorCode::kWindowNotExpired, {}, std::move(details));
+        return MakeError(ErrorCode::kInvalidTransition, "联调期限尚未届满，暂不能记录联调延期",
+                         std::move(details));
       }
       if (input.problem_count <= 0) {
         return MakeError(ErrorCode::kProblemsRequired,

@@ -88,7 +88,8 @@ std::span<const AppRule> AppTransitionTable();
 
 // Checks state × action × role against the table and the guards. Errors:
 // kForbidden when the role may never take the action, kInvalidTransition when the
-// state does not allow it, kWindowNotExpired for delay inside the window,
+// state does not allow it or for delay inside the window (details.reason
+// "window_not_expired"),
 // kProblemsRequired for return/delay without problems.
 Result<AppTransition> ApplyAppAction(AppState state, AppAction action, Role role,
                                      const AppGuardInput& input);

@@ -296,7 +296,8 @@ Result<AppTransition> Delay(AppGuardInput in) {
 TEST(AppGuards, DelayAtTheDueSecondIsStillInsideTheWindow) {
   auto r = Delay({.now = kDue, .joint_test_due = kDue, .problem_count = 1});
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, ErrorCode::kWindowNotExpired);
+  EXPECT_EQ(r.error().code, ErrorCode::kInvalidTransition);
+  EXPECT_EQ(r.error().details["reason"], "window_not_expired");
   EXPECT_EQ(r.error().details["joint_test_due"], "2026-10-10T23:59:59+08:00");
 }
 
@@ -310,13 +311,15 @@ TEST(AppGuards, DelayOneSecondAfterTheWindowIsAllowed) {
 TEST(AppGuards, DelayLongBeforeTheDueIsRefused) {
   auto r = Delay({.now = kDue - 72h, .joint_test_due = kDue, .problem_count = 3});
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, ErrorCode::kWindowNotExpired);
+  EXPECT_EQ(r.error().code, ErrorCode::kInvalidTransition);
+  EXPECT_EQ(r.error().details["reason"], "window_not_expired");
 }
 
 TEST(AppGuards, DelayWithoutAnOpenWindowIsRefused) {
   auto r = Delay({.now = kDue + 1s, .joint_test_due = std::nullopt, .problem_count = 1});
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, ErrorCode::kWindowNotExpired);
+  EXPECT_EQ(r.error().code, ErrorCode::kInvalidTransition);
+  EXPECT_EQ(r.error().details["reason"], "window_not_expired");
   EXPECT_TRUE(r.error().details["joint_test_due"].is_null());
 }
 
@@ -331,7 +334,8 @@ TEST(AppGuards, DelayWithoutProblemsIsRefused) {
 TEST(AppGuards, DelayInsideTheWindowWithoutProblemsReportsTheWindow) {
   auto r = Delay({.now = kDue, .joint_test_due = kDue, .problem_count = 0});
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, ErrorCode::kWindowNotExpired);
+  EXPECT_EQ(r.error().code, ErrorCode::kInvalidTransition);
+  EXPECT_EQ(r.error().details["reason"], "window_not_expired");
 }
 
 TEST(AppGuards, ReturnNeedsProblems) {

@@ -524,7 +524,8 @@ TEST_P(ApiAuthzTest, EveryActionInEveryStateForEveryCaller) {
           if (std::string(action) == "delay") {
             // The joint-test window of a fresh key has not expired.
             EXPECT_EQ(r.status, 409) << where;
-            EXPECT_EQ(r.json()["error"]["code"], "window_not_expired") << where;
+            EXPECT_EQ(r.json()["error"]["code"], "invalid_transition") << where;
+            EXPECT_EQ(r.json()["error"]["details"]["reason"], "window_not_expired") << where;
             EXPECT_EQ(Snapshot(), before) << where;
           } else {
             EXPECT_EQ(r.status, 200) << where;

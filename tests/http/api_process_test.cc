@@ -386,7 +386,8 @@ TEST_P(ApiProcessTest, FirstPathReturnResubmitApproveKeyAndSuccess) {
 
   auto early_delay = Act("rev_gz", id, "delay", {{"problems", {{{"clause", "V1.3 4.2"}, {"text", "签名错误"}}}}});
   EXPECT_EQ(early_delay.status, 409);
-  EXPECT_EQ(early_delay.error_code(), "window_not_expired");
+  EXPECT_EQ(early_delay.error_code(), "invalid_transition");
+  EXPECT_EQ(early_delay.json()["error"]["details"]["reason"], "window_not_expired");
 
   SetClock("2026-10-14T16:00:00+08:00");
   app = MustAct("rev_gz", id, "succeed", {{"note", "联调通过"}});
@@ -521,7 +522,9 @@ TEST_P(ApiProcessTest, DelayRefusedInsideWindowAcceptedAfterWithProblems) {
   SetClock(due);
   auto early = Act("rev_gz", id, "delay", problems);
   EXPECT_EQ(early.status, 409);
-  EXPECT_EQ(early.error_code(), "window_not_expired");
+  EXPECT_EQ(early.error_code(), "invalid_transition");
+  EXPECT_EQ(early.json()["error"]["details"]["reason"], "window_not_expired");
+  EXPECT_EQ(early.json()["error"]["details"]["joint_test_due"], due);
   EXPECT_EQ(GetApp("vendor1", id)["state"], "joint_testing");
 
   SetClock(PlusSeconds(due, 1));

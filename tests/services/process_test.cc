@@ -137,7 +137,7 @@ TEST_P(ProcessTest, FirstPathWithReturnResubmitApproveAndSuccess) {
   EXPECT_FALSE(app["test_key"].contains("secret"));
 
   // Inside the window a delay is refused; a success is on time.
-  EXPECT_EQ(CodeOf(pf().applications.Act(reviewer_, id, AppAction::kDelay, {})), "window_not_expired");
+  EXPECT_EQ(CodeOf(pf().applications.Act(reviewer_, id, AppAction::kDelay, {})), "invalid_transition");
   app = Act(reviewer_, id, AppAction::kSucceed, {json::array(), "通过"});
   EXPECT_EQ(app["state"], "succeeded");
   EXPECT_EQ(app["late"], false);
@@ -154,7 +154,7 @@ TEST_P(ProcessTest, DelayOnlyAfterTheWindowAndWithProblems) {
   tp_->clock().Set(due);
   ActionInput problems;
   problems.problems = json::array({{{"clause", "V1.3 4.2"}, {"text", "签名错误"}}});
-  EXPECT_EQ(CodeOf(pf().applications.Act(reviewer_, id, AppAction::kDelay, problems)), "window_not_expired");
+  EXPECT_EQ(CodeOf(pf().applications.Act(reviewer_, id, AppAction::kDelay, problems)), "invalid_transition");
   tp_->clock().Set(due + std::chrono::seconds{1});
   EXPECT_EQ(CodeOf(pf().applications.Act(reviewer_, id, AppAction::kDelay, {})), "problems_required");
   ActionInput no_clause;

@@ -360,8 +360,9 @@ export interface paths {
          *     failing required cases, to pre-fill it). The answer to `succeed` carries the
          *     joint-test report it was decided on as `report`.
          *     A role that never takes the action is 403 forbidden; a role that may, but not
-         *     from this state, is 409 invalid_transition; delay inside the window is 409
-         *     window_not_expired; a missing problem list is 422 problems_required; an
+         *     from this state, is 409 invalid_transition; so is delay inside the window,
+         *     with details {state, action, reason: window_not_expired, joint_test_due};
+         *     a missing problem list is 422 problems_required; an
          *     unknown action is 404. The body may be empty.
          */
         post: operations["actOnApplication"];
@@ -1022,7 +1023,7 @@ export interface components {
                  * @description Stable machine word.
                  * @enum {string}
                  */
-                code: "malformed_json" | "invalid_field" | "missing_field" | "unauthenticated" | "bad_credentials" | "csrf_mismatch" | "forbidden" | "not_found" | "invalid_transition" | "already_exists" | "already_claimed" | "window_not_expired" | "problems_required" | "invalid_credit_code" | "unknown_city" | "unknown_product" | "payload_too_large" | "unsupported_file_type" | "too_many_attempts" | "invalid_calendar" | "database_error" | "storage_error" | "config_error" | "report_render_failed" | "internal";
+                code: "malformed_json" | "invalid_field" | "missing_field" | "unauthenticated" | "bad_credentials" | "csrf_mismatch" | "forbidden" | "not_found" | "invalid_transition" | "already_exists" | "already_claimed" | "problems_required" | "invalid_credit_code" | "unknown_city" | "unknown_product" | "payload_too_large" | "unsupported_file_type" | "too_many_attempts" | "invalid_calendar" | "database_error" | "storage_error" | "config_error" | "report_render_failed" | "internal";
                 /** @description Chinese, for people. */
                 message: string;
                 /** @description Machine-readable context, e.g. `field`, `state`, `action`, `allowed`. */
@@ -1597,7 +1598,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The current state does not allow it (invalid_transition, already_exists, already_claimed, window_not_expired). */
+        /** @description The current state does not allow it (invalid_transition, already_exists, already_claimed). */
         Conflict: {
             headers: {
                 [name: string]: unknown;
