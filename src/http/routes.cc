@@ -600,7 +600,9 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
       return Ok({{"now", FormatInstant(clock->Now())}});
     });
     t.Add(Method::kPost, "/test/sweep", kAdmin, [&pf, clock](Request&) -> Result<Response> {
-      LT_ASSIGN_OR_RETURN(auto r, pf.alerts.Sweep(clock->Now()));
+      // The same step as the scheduled sweep, calendar reload included, so a year loaded
+      // by `liantiao calendar import` reaches a test-clock server too.
+      LT_ASSIGN_OR_RETURN(auto r, pf.Sweep(clock->Now()));
       return Ok({{"raised", r.raised}});
     });
     t.Add(Method::kPost, "/test/probe", kAdmin, [&pf, clock](Request&) -> Result<Response> {

@@ -8,10 +8,7 @@ Sweeper::Sweeper(services::Platform& platform, const Clock& clock, std::chrono::
     : platform_(platform), clock_(clock), timer_(interval, [this] { RunOnce(); }) {}
 
 void Sweeper::RunOnce() {
-  if (auto st = platform_.calendar.Reload(); !st.ok()) {
-    spdlog::warn("sweep: calendar reload failed: {}", st.error().message);
-  }
-  auto r = platform_.alerts.Sweep(clock_.Now());
+  auto r = platform_.Sweep(clock_.Now());
   if (!r.ok()) {
     spdlog::error("sweep failed: {} ({})", r.error().message, r.error().CodeWord());
   } else if (r->raised > 0) {

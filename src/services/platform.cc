@@ -1,5 +1,7 @@
 #include "services/platform.h"
 
+#include <spdlog/spdlog.h>
+
 #include "core/embedded.h"
 #include "services/history.h"
 #include "storage/row.h"
@@ -21,6 +23,13 @@ Status Platform::Seed() {
   });
   if (!st.ok()) return st;
   return calendar.SeedAndLoad();
+}
+
+Result<SweepResult> Platform::Sweep(Instant now) {
+  if (auto st = calendar.Reload(); !st.ok()) {
+    spdlog::warn("sweep: calendar reload failed: {}", st.error().message);
+  }
+  return alerts.Sweep(now);
 }
 
 Result<json> Platform::Cities() {

@@ -24,6 +24,11 @@ struct Platform {
   Result<json> Cities();
   Status SetCityProfile(const Principal& p, const std::string& code, const std::string& profile,
                         const std::string& test_env, std::optional<int> complaint_days);
+  // One deadline sweep, scheduled or on demand (POST /test/sweep): it first reloads the
+  // calendar, since another process (`liantiao calendar import`, a second server) may
+  // have loaded a year, then raises the alerts due at `now`. A failed reload is logged
+  // and does not stop the sweep: alerts do not depend on the calendar.
+  Result<SweepResult> Sweep(Instant now);
 
   Deps& deps;
   AuthService auth;

@@ -813,6 +813,28 @@ TEST_P(ApiProcessTest, LoadingAYearRecomputesProvisionalDeadlines) {
   EXPECT_EQ(Sweep(), 0);
 }
 
+TEST_P(ApiProcessTest, AYearLoadedByAnotherProcessReachesThisServerAtItsNextSweep) {
+  // `liantiao calendar import` and a second server write the same table; this server's
+  // cached calendar learns of it when it sweeps, scheduled or through /test/sweep.
+  auto twin = tp_->Twin();
+  ASSERT_NE(twin, nullptr);
+  HttpClient twin_admin(twin->port());
+  ASSERT_FALSE(twin_admin.Login("adm", testing::kTestPassword).empty());
+  const json year = {{"official", true}, {"holidays", {"2027-01-01", "2027-01-04"}}, {"workdays", json::array()}};
+  auto put = twin_admin.Put("/api/v1/calendar/2027", year);
+  ASSERT_EQ(put.status, 200) << put.body;
+
+  EXPECT_EQ(Sweep(), 0);
+  auto y = C("adm").Get("/api/v1/calendar/2027");
+  ASSERT_EQ(y.status, 200) << y.body;
+  EXPECT_EQ(y.json()["official"], true);
+  EXPECT_EQ(y.json()["holidays"], json::array({"2027-01-01", "2027-01-04"}));
+  auto d = C("vendor1").Get("/api/v1/calendar/deadline?from=2026-12-30T10:00:00%2B08:00&days=2");
+  // 12-31, then 01-01 and 01-04 are holidays: 01-05.
+  EXPECT_EQ(d.json()["due_at"], "2027-01-05T23:59:59+08:00");
+  EXPECT_EQ(d.json()["provisional"], false);
+}
+
 TEST_P(ApiProcessTest, CalendarPutTakesTheShapeGetAnswers) {
   // What GET answers can be sent back as it is, source and all.
   const json y2026 = C("adm").Get("/api/v1/calendar/2026").json();
