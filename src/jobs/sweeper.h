@@ -7,9 +7,9 @@
 
 namespace liantiao::jobs {
 
-// The deadline sweep as a background job: every `interval` it reloads the calendar
-// (another process may have imported a year) and raises the alerts now due. The sweep
-// itself is idempotent, so several servers may run this job against one database.
+// The deadline sweep as a background job: every `interval` it runs Platform::Sweep
+// (reload the calendar, raise the alerts now due, delete spent sandbox nonces). The
+// sweep is idempotent, so several servers may run this job against one database.
 class Sweeper {
  public:
   Sweeper(services::Platform& platform, const Clock& clock, std::chrono::seconds interval);

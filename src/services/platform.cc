@@ -29,7 +29,11 @@ Result<SweepResult> Platform::Sweep(Instant now) {
   if (auto st = calendar.Reload(); !st.ok()) {
     spdlog::warn("sweep: calendar reload failed: {}", st.error().message);
   }
-  return alerts.Sweep(now);
+  auto swept = alerts.Sweep(now);
+  if (auto purged = sandbox.PurgeSpentNonces(now); !purged.ok()) {
+    spdlog::warn("sweep: purging spent nonces failed: {}", purged.error().message);
+  }
+  return swept;
 }
 
 Result<json> Platform::Cities() {

@@ -281,6 +281,18 @@ void SandboxService::ForgetCities() {
   cities_.clear();
 }
 
+Result<long long> SandboxService::PurgeSpentNonces(Instant now) {
+  const long long at = ToUnix(now);
+  return deps_.db.Transact<long long>([&](soci::session& sql) -> Result<long long> {
+    soci::statement st =
+        (sql.prepare << "DELETE FROM sandbox_nonces WHERE key_id IN (SELECT id FROM test_keys "
+                        "WHERE revoked_at IS NOT NULL OR expires_at < :now)",
+         soci::use(at));
+    st.execute(true);
+    return static_cast<long long>(st.get_affected_rows());
+  });
+}
+
 namespace sandbox {
 
 struct KnownKey {

@@ -317,6 +317,34 @@ TEST_P(SandboxTest, ReplayedNonceIsRefused) {
   EXPECT_EQ(Count("sandbox_objects"), 1) << "the replay stored nothing";
 }
 
+TEST_P(SandboxTest, TheSweepDeletesOnlyTheNoncesOfKeysNoLongerUsable) {
+  auto& pf = tp_->platform();
+  EXPECT_EQ(driver_->Send("Team.Add", Team()).outcome, "accepted");
+  EXPECT_EQ(driver_->Send("Team.Add", Team("钢筋班组")).outcome, "accepted");
+  auto rotated = pf.applications.RotateKey(vendor_, key_.application_id);
+  ASSERT_TRUE(rotated.ok());
+  testing::SandboxKey fresh = key_;
+  fresh.app_id = rotated->body["app_id"];
+  fresh.secret = rotated->body["secret"];
+  fresh.project_code = rotated->body["sandbox"]["project_code"];
+  fresh.corp_code = rotated->body["sandbox"]["corp_code"];
+  SandboxDriver now(*tp_, fresh);
+  const json team = {{"projectCode", fresh.project_code}, {"corpCode", fresh.corp_code},
+                     {"corpName", fresh.corp_name}, {"teamName", "新班组"}};
+  auto form = now.Build("Team.Add", team);
+  EXPECT_EQ(now.SendForm("Team.Add", form).outcome, "accepted");
+  ASSERT_EQ(Count("sandbox_nonces"), 3);
+
+  // The revoked key's two nonces go; the usable key's stays, and still refuses a replay.
+  ASSERT_TRUE(pf.Sweep(tp_->clock().Now()).ok());
+  EXPECT_EQ(Count("sandbox_nonces"), 1);
+  Refused(now.SendForm("Team.Add", form), "nonce_replayed", "-1");
+  // Once the key has expired, its nonces go too.
+  tp_->clock().Advance(std::chrono::hours(24 * 30));
+  ASSERT_TRUE(pf.Sweep(tp_->clock().Now()).ok());
+  EXPECT_EQ(Count("sandbox_nonces"), 0);
+}
+
 TEST_P(SandboxTest, RevokedExpiredAndOtherCitysKeys) {
   auto& pf = tp_->platform();
   // Another city on the same family of profile: the key is not its key.
