@@ -104,6 +104,23 @@ void CollectCipherFields(const json& schema, std::set<std::string, std::less<>>&
   if (auto items = schema.find("items"); items != schema.end()) CollectCipherFields(*items, out);
 }
 
+// The first dictionary a schema names (x-dict, at any depth) that the profile does
+// not define; empty when all are defined. Checked at load, so a misspelt name is a
+// start-up error rather than every value refused.
+std::string UnknownDictionary(const json& schema, const json& dictionaries) {
+  if (!schema.is_object()) return {};
+  if (auto d = schema.find("x-dict"); d != schema.end()) {
+    if (!d->is_string() || !dictionaries.contains(d->get<std::string>())) return d->dump();
+  }
+  if (auto props = schema.find("properties"); props != schema.end() && props->is_object()) {
+    for (const auto& [unused, member] : props->items()) {
+      if (std::string missing = UnknownDictionary(member, dictionaries); !missing.empty()) return missing;
+    }
+  }
+  if (auto items = schema.find("items"); items != schema.end()) return UnknownDictionary(*items, dictionaries);
+  return {};
+}
+
 Result<Profile> ParseProfile(const std::string& name, const Files& files) {
   Profile p;
   const json& root = files.at("profile.json");
@@ -187,6 +204,15 @@ Result<Profile> ParseProfile(const std::string& name, const Files& files) {
       }
     }
     if (auto d = files.find("dictionaries.json"); d != files.end()) p.dictionaries = d->second;
+    for (const auto& [dict, entry] : p.dictionaries.items()) {
+      if (!entry.is_object() || !entry.contains("codes") || !entry["codes"].is_object()) {
+        return ProfileError(name, "dictionaries.json", "字典 " + dict + " 缺少 codes");
+      }
+      const std::string match = entry.value("match", "equal");
+      if (match != "equal" && match != "prefix") {
+        return ProfileError(name, "dictionaries.json", "字典 " + dict + " 的 match 只能是 equal 或 prefix");
+      }
+    }
 
     for (const auto& [path, value] : files) {
       if (path.rfind("methods/", 0) == 0) {
@@ -202,6 +228,9 @@ Result<Profile> ParseProfile(const std::string& name, const Files& files) {
         m.effect = value.value("effect", "");
         m.rules = value.value("rules", std::vector<std::string>{});
         m.schema = value.value("schema", json::object());
+        if (std::string missing = UnknownDictionary(m.schema, p.dictionaries); !missing.empty()) {
+          return ProfileError(name, path, "schema 引用的字典 " + missing + " 在 dictionaries.json 中不存在");
+        }
         for (const auto& rule : m.rules) {
           if (!p.errors.contains(rule)) {
             return ProfileError(name, path, "规则 " + rule + " 在 errors 中没有对应条目");
@@ -286,7 +315,16 @@ std::string Profile::DictionaryTitle(std::string_view dict) const {
 bool Profile::InDictionary(std::string_view dict, std::string_view code) const {
   auto it = dictionaries.find(std::string(dict));
   if (it == dictionaries.end() || !it->contains("codes")) return false;
-  return (*it)["codes"].contains(std::string(code));
+  const json& codes = (*it)["codes"];
+  // A prefix dictionary lists the beginnings a valid code has (行政区划: a province,
+  // or one of a province's prefectures); the value must start with one of them.
+  if (auto m = it->find("match"); m != it->end() && *m == "prefix") {
+    for (std::size_t n = 1; n <= code.size(); ++n) {
+      if (codes.contains(std::string(code.substr(0, n)))) return true;
+    }
+    return false;
+  }
+  return codes.contains(std::string(code));
 }
 
 Result<ProfileSet> ProfileSet::Build(const std::map<std::string, ProfileFiles>& folders) {

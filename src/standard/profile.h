@@ -120,6 +120,8 @@ struct Profile {
   const std::string& Param(std::string_view role) const;
   // The dictionary's Chinese title, or its name.
   std::string DictionaryTitle(std::string_view name) const;
+  // Whether `code` is in the dictionary: one of its codes, or for a dictionary with
+  // "match": "prefix", a value that starts with one of them.
   bool InDictionary(std::string_view name, std::string_view code) const;
 };
 

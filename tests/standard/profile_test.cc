@@ -92,6 +92,47 @@ TEST(ProfileSet, CipherFieldsAreEveryEncryptedPropertyOfEveryMethod) {
   EXPECT_FALSE(gd->cipher_fields.contains("workerName"));
 }
 
+// 行政区划 as a prefix dictionary: a province, or in Guangdong one of the 21
+// prefectures; the county part is not listed.
+TEST(ProfileSet, AreaCodesMustStartWithAKnownDivision) {
+  const Profile* gd = ShippedProfiles().Find("gd-v1.3");
+  ASSERT_NE(gd, nullptr);
+  EXPECT_EQ(gd->DictionaryTitle("areaDivision"), "行政区划");
+  for (const char* good : {"440106", "440300", "441900", "445381", "440000", "110105", "820000"}) {
+    EXPECT_TRUE(gd->InDictionary("areaDivision", good)) << good;
+  }
+  for (const char* bad : {"990106", "441006", "444444", "000000", "44", ""}) {
+    EXPECT_FALSE(gd->InDictionary("areaDivision", bad)) << bad;
+  }
+  // An exact dictionary still wants the whole code.
+  EXPECT_TRUE(gd->InDictionary("currency", "CNY"));
+  EXPECT_FALSE(gd->InDictionary("currency", "CNYX"));
+}
+
+// A schema naming a dictionary the profile lacks, or a dictionary of an unknown kind,
+// fails the set at load with a message naming it, not every value refused later.
+TEST(ProfileSet, DictionariesASchemaNamesMustExist) {
+  const auto build = [](const std::string& dictionaries, const std::string& dict) {
+    return ProfileSet::Build(
+        {{"p",
+          {{"profile.json", R"({"name": "p", "errors": {"success": {"code": "0"}, "malformed_form": {"code": "-1"},
+                                 "bad_signature": {"code": "-2"}, "server_error": {"code": "9999"}}})"},
+           {"dictionaries.json", dictionaries},
+           {"methods/X.Add.json", R"({"method": "X.Add", "effect": "team.add", "schema": {"type": "object",
+                                     "properties": {"list": {"type": "array", "items": {"type": "object",
+                                     "properties": {"kind": {"type": "string", "x-dict": ")" + dict + R"("}}}}}}})"}}}});
+  };
+  const std::string dicts = R"({"kinds": {"title": "类别", "codes": {"1": "一"}}})";
+  EXPECT_TRUE(build(dicts, "kinds").ok());
+  auto missing = build(dicts, "kindz");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().message.find("kindz"), std::string::npos) << missing.error().message;
+  auto bad_match = build(R"({"kinds": {"codes": {"1": "一"}, "match": "like"}})", "kinds");
+  ASSERT_FALSE(bad_match.ok());
+  EXPECT_NE(bad_match.error().message.find("match"), std::string::npos) << bad_match.error().message;
+  EXPECT_FALSE(build(R"({"kinds": {"title": "类别"}})", "kinds").ok()) << "a dictionary without codes";
+}
+
 TEST(DescribeProfiles, AnEmptySetIsAnEmptyList) {
   EXPECT_EQ(DescribeProfiles(ProfileSet()), json::array());
 }
