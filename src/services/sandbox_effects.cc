@@ -546,9 +546,22 @@ class Effects {
       take({{"projectCode", identity_.project_code}, {"name", "联调测试项目"},
             {"contractorCorpCode", identity_.corp_code}, {"contractorCorpName", identity_.corp_name}});
     }
+    // An attendance record is stored with its team, not its enterprise (the device
+    // sends only teamSysNo); its corpCode is its team's, from Team.Add. Read once per
+    // query rather than per record stored, so the write path does no extra lookup.
+    std::map<std::string, std::string> team_corp;
+    if (what == "attendance") {
+      store_.Each("team", 0, Store::kAll,
+                  [&](const Obj& o) { team_corp[std::to_string(kTeamBase + o.id)] = o.attr; });
+    }
     const auto row_of = [&](const Obj& o) {
       json row = json::parse(o.body, nullptr, false);
       if (what == "team") row["teamSysNo"] = kTeamBase + o.id;
+      if (what == "attendance" && row.is_object()) {
+        if (auto corp = team_corp.find(Text(row.value("teamSysNo", json()))); corp != team_corp.end()) {
+          row["corpCode"] = corp->second;
+        }
+      }
       return row;
     };
     if (kind != kKinds.end() && filters.empty()) {

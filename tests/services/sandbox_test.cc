@@ -32,8 +32,11 @@ class SandboxTest : public ::testing::TestWithParam<std::string> {
     driver_ = std::make_unique<SandboxDriver>(*tp_, key_);
   }
 
-  json Team(const std::string& name = "木工班组") {
-    return {{"projectCode", key_.project_code}, {"corpCode", key_.corp_code}, {"corpName", key_.corp_name},
+  // A team of the key's contractor, or of `corp` (code, name) when given.
+  json Team(const std::string& name = "木工班组", const std::pair<std::string, std::string>& corp = {}) {
+    return {{"projectCode", key_.project_code},
+            {"corpCode", corp.first.empty() ? key_.corp_code : corp.first},
+            {"corpName", corp.first.empty() ? key_.corp_name : corp.second},
             {"teamName", name}};
   }
 
@@ -61,18 +64,21 @@ class SandboxTest : public ::testing::TestWithParam<std::string> {
   // The async result of an accepted write, polled once: its `data`.
   json Polled(const SandboxDriver::Reply& write) { return driver_->Poll(write.data()["requestSerialCode"]).data(); }
   // Adds Team() and returns its teamSysNo.
-  long long AddTeam(const std::string& name = "木工班组") {
-    return json::parse(Polled(driver_->Send("Team.Add", Team(name)))["result"].get<std::string>())["teamSysNo"];
+  long long AddTeam(const std::string& name = "木工班组", const std::pair<std::string, std::string>& corp = {}) {
+    return json::parse(Polled(driver_->Send("Team.Add", Team(name, corp)))["result"].get<std::string>())["teamSysNo"];
   }
 
-  // Registers worker `id` in a new team, entered the day before; returns the teamSysNo.
-  long long EnteredWorker(const std::string& id, const std::string& team = "木工班组") {
-    const long long team_no = AddTeam(team);
+  // Registers worker `id` in a new team (of `corp`, default the key's contractor),
+  // entered the day before; returns the teamSysNo.
+  long long EnteredWorker(const std::string& id, const std::string& team = "木工班组",
+                          const std::pair<std::string, std::string>& corp = {}) {
+    const long long team_no = AddTeam(team, corp);
+    const json team_data = Team(team, corp);
     json worker = {{"workerName", "张三"}, {"isTeamLeader", 0}, {"idCardType", "01"}, {"idCardNumber", id},
                    {"workType", "020"},  {"workRole", 20},     {"nation", "汉"},      {"address", "广州"},
                    {"headImage", app::SamplePhoto()}, {"cellPhone", "13800000000"}, {"grantOrg", "广州市公安局"}};
-    const json common = {{"projectCode", key_.project_code}, {"corpCode", key_.corp_code},
-                         {"corpName", key_.corp_name}, {"teamSysNo", team_no}};
+    const json common = {{"projectCode", key_.project_code}, {"corpCode", team_data["corpCode"]},
+                         {"corpName", team_data["corpName"]}, {"teamSysNo", team_no}};
     json add = common;
     add["teamName"] = team;
     add["workerList"] = {worker};
@@ -416,6 +422,34 @@ TEST_P(SandboxTest, AKeyOfAnotherProfileIsRefusedAfterItsCitySwitches) {
   EXPECT_EQ(driver_->Send("Team.Add", Team()).outcome, "accepted");
 }
 
+// Attendance records carry their team only; a query naming an enterprise answers the
+// records of that enterprise's teams, each row saying its corpCode.
+TEST_P(SandboxTest, AttendanceQueriesNameTheEnterpriseThroughTheTeam) {
+  json sub;
+  for (const auto& e : driver_->profile().examples) {
+    if (e.method == "ProjectSubContractor.Add" && e.name == "valid-labour-subcontractor") sub = e.body["data"];
+  }
+  ASSERT_TRUE(sub.is_object());
+  sub["projectCode"] = key_.project_code;
+  ASSERT_EQ(Polled(driver_->Send("ProjectSubContractor.Add", sub))["status"], 20);
+  const std::pair<std::string, std::string> labour{sub["corpCode"], sub["corpName"]};
+
+  const std::string a = "11010519491231002X", b = "440106198503121237";
+  const long long team_a = EnteredWorker(a, "木工班组");
+  const long long team_b = EnteredWorker(b, "钢筋班组", labour);
+  ASSERT_EQ(Attend(team_a, {AttendanceRecord(a, "08:00:00")}).outcome, "accepted");
+  ASSERT_EQ(Attend(team_b, {AttendanceRecord(b, "08:05:00")}).outcome, "accepted");
+
+  json rows = Query("WorkerAttendance.Query", {{"date", "2026-10-20"}, {"corpCode", labour.first}})["rows"];
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(driver_->codec().DecryptField(rows[0]["idCardNumber"].get<std::string>()).value(), b);
+  EXPECT_EQ(rows[0]["corpCode"], labour.first);
+  EXPECT_EQ(rows[0]["teamSysNo"], team_b);
+  EXPECT_EQ(Query("WorkerAttendance.Query", {{"date", "2026-10-20"}, {"corpCode", key_.corp_code}})["totalCount"], 1);
+  EXPECT_EQ(Query("WorkerAttendance.Query", {{"date", "2026-10-20"}, {"corpCode", "913311001484116584"}})["totalCount"], 0);
+  EXPECT_EQ(Query("WorkerAttendance.Query", {{"date", "2026-10-20"}})["totalCount"], 2) << "no corpCode: every record";
+}
+
 // Page numbers are bounded by the method's schema: one beyond it is refused, never
 // wrapped into another page or echoed as another number.
 TEST_P(SandboxTest, PageNumbersBeyondTheSchemaAreRefused) {
@@ -461,6 +495,9 @@ TEST_P(SandboxTest, QueriesAnswerOnlyTheRowsTheirFiltersName) {
   EXPECT_EQ(decrypted(rows[0]), b);
   EXPECT_EQ(Query("WorkerAttendance.Query", {{"date", "2026-10-20"}, {"teamSysNo", std::to_string(team_b)}})["totalCount"], 1)
       << "a number sent as text names the same team";
+
+  EXPECT_EQ(Query("WorkerAttendance.Query", {{"date", "2026-10-20"}, {"corpCode", key_.corp_code}})["totalCount"], 2);
+  EXPECT_EQ(Query("WorkerAttendance.Query", {{"date", "2026-10-20"}, {"corpCode", "91350200MA2YJ1XR9G"}})["totalCount"], 0);
 
   EXPECT_EQ(Query("ProjectWorker.Query")["totalCount"], 2);
   rows = Query("ProjectWorker.Query", {{"teamSysNo", team_b}})["rows"];
