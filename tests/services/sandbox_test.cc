@@ -61,6 +61,19 @@ class SandboxTest : public ::testing::TestWithParam<std::string> {
         .value();
   }
 
+  // Rotates the application's key (revoking key_) and answers the new key's parts.
+  testing::SandboxKey RotateKey() {
+    auto rotated = tp_->platform().applications.RotateKey(vendor_, key_.application_id);
+    EXPECT_TRUE(rotated.ok());
+    testing::SandboxKey fresh = key_;
+    if (!rotated.ok()) return fresh;
+    fresh.app_id = rotated->body["app_id"];
+    fresh.secret = rotated->body["secret"];
+    fresh.project_code = rotated->body["sandbox"]["project_code"];
+    fresh.corp_code = rotated->body["sandbox"]["corp_code"];
+    return fresh;
+  }
+
   // The async result of an accepted write, polled once: its `data`.
   json Polled(const SandboxDriver::Reply& write) { return driver_->Poll(write.data()["requestSerialCode"]).data(); }
   // Adds Team() and returns its teamSysNo.
@@ -327,13 +340,7 @@ TEST_P(SandboxTest, TheSweepDeletesOnlyTheNoncesOfKeysNoLongerUsable) {
   auto& pf = tp_->platform();
   EXPECT_EQ(driver_->Send("Team.Add", Team()).outcome, "accepted");
   EXPECT_EQ(driver_->Send("Team.Add", Team("钢筋班组")).outcome, "accepted");
-  auto rotated = pf.applications.RotateKey(vendor_, key_.application_id);
-  ASSERT_TRUE(rotated.ok());
-  testing::SandboxKey fresh = key_;
-  fresh.app_id = rotated->body["app_id"];
-  fresh.secret = rotated->body["secret"];
-  fresh.project_code = rotated->body["sandbox"]["project_code"];
-  fresh.corp_code = rotated->body["sandbox"]["corp_code"];
+  const testing::SandboxKey fresh = RotateKey();
   SandboxDriver now(*tp_, fresh);
   const json team = {{"projectCode", fresh.project_code}, {"corpCode", fresh.corp_code},
                      {"corpName", fresh.corp_name}, {"teamName", "新班组"}};
@@ -357,14 +364,8 @@ TEST_P(SandboxTest, RevokedExpiredAndOtherCitysKeys) {
   Refused(driver_->SendBody("open.api", standard::EncodeForm(driver_->Build("Team.Add", Team())), "440300"),
           "wrong_city", "-3");
   // Rotating revokes the key in use.
-  auto rotated = pf.applications.RotateKey(vendor_, key_.application_id);
-  ASSERT_TRUE(rotated.ok());
+  const testing::SandboxKey fresh = RotateKey();
   Refused(driver_->Send("Team.Add", Team()), "key_revoked", "-3");
-  testing::SandboxKey fresh = key_;
-  fresh.app_id = rotated->body["app_id"];
-  fresh.secret = rotated->body["secret"];
-  fresh.project_code = rotated->body["sandbox"]["project_code"];
-  fresh.corp_code = rotated->body["sandbox"]["corp_code"];
   SandboxDriver now(*tp_, fresh);
   EXPECT_EQ(now.Send("Team.Add", {{"projectCode", fresh.project_code}, {"corpCode", fresh.corp_code},
                                   {"corpName", fresh.corp_name}, {"teamName", "新班组"}})
