@@ -92,33 +92,37 @@ std::vector<Condition> ParseConditions(const json& list) {
   return out;
 }
 
+// Calls visit(name, node) for every object node of a schema: the schema itself with
+// `name`, each property's schema with its property name, an array's item schema with
+// "" (an item has no name of its own).
+template <typename Visit>
+void EachSchemaNode(const json& schema, const std::string& name, const Visit& visit) {
+  if (!schema.is_object()) return;
+  visit(name, schema);
+  if (auto props = schema.find("properties"); props != schema.end() && props->is_object()) {
+    for (auto it = props->begin(); it != props->end(); ++it) EachSchemaNode(it.value(), it.key(), visit);
+  }
+  if (auto items = schema.find("items"); items != schema.end()) EachSchemaNode(*items, "", visit);
+}
+
 // The property names a schema marks x-encrypted, at any depth.
 void CollectCipherFields(const json& schema, std::set<std::string, std::less<>>& out) {
-  if (!schema.is_object()) return;
-  if (auto props = schema.find("properties"); props != schema.end() && props->is_object()) {
-    for (auto it = props->begin(); it != props->end(); ++it) {
-      if (it.value().is_object() && it.value().value("x-encrypted", false)) out.insert(it.key());
-      CollectCipherFields(it.value(), out);
-    }
-  }
-  if (auto items = schema.find("items"); items != schema.end()) CollectCipherFields(*items, out);
+  EachSchemaNode(schema, "", [&](const std::string& name, const json& node) {
+    if (!name.empty() && node.value("x-encrypted", false)) out.insert(name);
+  });
 }
 
 // The first dictionary a schema names (x-dict, at any depth) that the profile does
 // not define; empty when all are defined. Checked at load, so a misspelt name is a
 // start-up error rather than every value refused.
 std::string UnknownDictionary(const json& schema, const json& dictionaries) {
-  if (!schema.is_object()) return {};
-  if (auto d = schema.find("x-dict"); d != schema.end()) {
-    if (!d->is_string() || !dictionaries.contains(d->get<std::string>())) return d->dump();
-  }
-  if (auto props = schema.find("properties"); props != schema.end() && props->is_object()) {
-    for (const auto& [unused, member] : props->items()) {
-      if (std::string missing = UnknownDictionary(member, dictionaries); !missing.empty()) return missing;
-    }
-  }
-  if (auto items = schema.find("items"); items != schema.end()) return UnknownDictionary(*items, dictionaries);
-  return {};
+  std::string missing;
+  EachSchemaNode(schema, "", [&](const std::string&, const json& node) {
+    auto d = node.find("x-dict");
+    if (!missing.empty() || d == node.end()) return;
+    if (!d->is_string() || !dictionaries.contains(d->get<std::string>())) missing = d->dump();
+  });
+  return missing;
 }
 
 Result<Profile> ParseProfile(const std::string& name, const Files& files) {
