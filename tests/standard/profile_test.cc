@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "standard/shipped_profiles.h"
 
 namespace liantiao::standard {
@@ -104,6 +106,16 @@ TEST(ProfileSet, AreaCodesMustStartWithAKnownDivision) {
   for (const char* bad : {"990106", "441006", "444444", "000000", "44", ""}) {
     EXPECT_FALSE(gd->InDictionary("areaDivision", bad)) << bad;
   }
+  // Guangdong's prefectures are exactly the platform's 21 cities.
+  std::ifstream in(std::string(LIANTIAO_SOURCE_DIR) + "/data/guangdong-cities.json");
+  const json cities = json::parse(in, nullptr, false);
+  ASSERT_TRUE(cities.contains("cities"));
+  std::set<std::string> listed, expected;
+  for (const auto& [code, unused] : gd->dictionaries["areaDivision"]["codes"].items()) {
+    if (code.size() == 4 && code.starts_with("44")) listed.insert(code);
+  }
+  for (const json& c : cities["cities"]) expected.insert(c["code"].get<std::string>().substr(0, 4));
+  EXPECT_EQ(listed, expected);
   // An exact dictionary still wants the whole code.
   EXPECT_TRUE(gd->InDictionary("currency", "CNY"));
   EXPECT_FALSE(gd->InDictionary("currency", "CNYX"));
