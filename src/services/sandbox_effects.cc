@@ -557,7 +557,7 @@ class Effects {
     const auto row_of = [&](const Obj& o) {
       json row = json::parse(o.body, nullptr, false);
       if (what == "team") row["teamSysNo"] = kTeamBase + o.id;
-      if (what == "attendance" && row.is_object()) {
+      if (!team_corp.empty() && row.is_object()) {  // attendance, with teams stored
         if (auto corp = team_corp.find(Text(row.value("teamSysNo", json()))); corp != team_corp.end()) {
           row["corpCode"] = corp->second;
         }
