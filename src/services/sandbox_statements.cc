@@ -103,7 +103,8 @@ Statements::Statements(soci::session& sql)
       object_insert_(sql),
       object_by_natural_key_(sql, "natural_key = :v", false),
       object_by_id_(sql, "id = :v", true),
-      objects_by_subject_(sql, "subject = :v ORDER BY event_day, id", false),
+      // The literal kind lets the planners use the partial index of entries and exits.
+      entry_exits_by_subject_(sql, "kind = 'entry_exit' AND subject = :v ORDER BY event_day, id", false),
       async_(sql),
       evidence_(sql) {}
 
@@ -195,11 +196,10 @@ std::optional<StoredObject> Statements::FindObjectById(long long key_id, const s
   return q.row;
 }
 
-std::vector<StoredObject> Statements::ObjectsOfSubject(long long key_id, const std::string& kind,
-                                                       const std::string& subject) {
-  ObjectQuery& q = objects_by_subject_;
+std::vector<StoredObject> Statements::EntryExitsOf(long long key_id, const std::string& subject) {
+  ObjectQuery& q = entry_exits_by_subject_;
   q.key_id = key_id;
-  q.kind = kind;
+  q.kind = "entry_exit";
   q.text_value = subject;
   std::vector<StoredObject> out;
   for (bool more = q.st.execute(true); more; more = q.st.fetch()) out.push_back(q.row);

@@ -68,9 +68,9 @@ class Statements {
                                          const std::string& natural_key);
   std::optional<StoredObject> FindObjectById(long long key_id, const std::string& kind,
                                              long long id);
-  // Ordered by event_day, then id.
-  std::vector<StoredObject> ObjectsOfSubject(long long key_id, const std::string& kind,
-                                             const std::string& subject);
+  // A worker's entries and exits (kind "entry_exit", subject the ID number), ordered
+  // by event_day, then id.
+  std::vector<StoredObject> EntryExitsOf(long long key_id, const std::string& subject);
   // An asynchronous result (sandbox_async); its id, which numbers its serial.
   long long InsertAsync(long long key_id, const std::string& method, int status,
                         const std::string& result, int pending_polls, long long created_at);
@@ -134,7 +134,7 @@ class Statements {
   FaultsQuery faults_;
   NonceInsert nonce_;
   ObjectInsert object_insert_;
-  ObjectQuery object_by_natural_key_, object_by_id_, objects_by_subject_;
+  ObjectQuery object_by_natural_key_, object_by_id_, entry_exits_by_subject_;
   AsyncInsert async_;
   EvidenceInsert evidence_;
 };

@@ -10,6 +10,7 @@
 #include "crypto/crypto.h"
 #include "services/sandbox_internal.h"
 #include "standard/request.h"
+#include "storage/migrations.h"
 #include "storage/row.h"
 #include "testing/app/sandbox_driver.h"
 #include "testing/test_database.h"
@@ -197,6 +198,55 @@ TEST_P(SandboxTest, DuplicateAttendanceFailsTheWholeRequest) {
           "worker_registered", "-1");
 }
 
+// Attendance keys begin with the time since migration 0007, which turned the keys stored
+// before it ("id|time|direction"): a record stored then is still a duplicate.
+TEST_P(SandboxTest, AttendanceStoredBeforeKeysBeganWithTheTimeIsStillADuplicate) {
+  const std::string id = "11010519491231002X";
+  const long long team_no = EnteredWorker(id);
+  auto attend = [&](json list) { return Polled(Attend(team_no, std::move(list)))["status"]; };
+  ASSERT_EQ(attend({AttendanceRecord(id, "08:00:00")}), 20);
+  auto keys = [&] {
+    return tp_->db()
+        .Read<std::vector<std::string>>([&](soci::session& sql) -> Result<std::vector<std::string>> {
+          std::vector<std::string> out;
+          soci::rowset<std::string> rows =
+              (sql.prepare << "SELECT natural_key FROM sandbox_objects WHERE kind = 'attendance' ORDER BY id");
+          for (const std::string& k : rows) out.push_back(k);
+          return out;
+        })
+        .value();
+  };
+  const std::vector<std::string> now_kept = {"2026-10-20 08:00:00|" + id + "|01"};
+  ASSERT_EQ(keys(), now_kept);
+
+  // The row as stored before the migration, then the migration's own statement.
+  auto run = [&](const std::string& statement) {
+    ASSERT_TRUE(tp_->db().Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
+      sql << storage::ApplyDialect(statement, tp_->db().dialect());
+      return Ok{};
+    }).ok());
+  };
+  run("UPDATE sandbox_objects SET natural_key = subject || '|2026-10-20 08:00:00|' || attr WHERE kind = 'attendance'");
+  ASSERT_EQ(keys(), std::vector<std::string>{id + "|2026-10-20 08:00:00|01"});
+  const storage::Migration* migration = nullptr;
+  for (const storage::Migration& m : storage::EmbeddedMigrations()) {
+    if (m.name == "0007_sandbox_append_keys") migration = &m;
+  }
+  ASSERT_NE(migration, nullptr);
+  int turned = 0;
+  for (const std::string& statement : storage::SplitStatements(migration->sql)) {
+    if (!statement.starts_with("UPDATE")) continue;
+    run(statement);
+    ++turned;
+  }
+  EXPECT_EQ(turned, 1);
+  EXPECT_EQ(keys(), now_kept);
+  EXPECT_EQ(attend({AttendanceRecord(id, "08:00:00")}), 10) << "one record, found by its insert";
+  EXPECT_EQ(attend({AttendanceRecord(id, "09:00:00"), AttendanceRecord(id, "08:00:00")}), 10)
+      << "a list, found by a query";
+  EXPECT_EQ(attend({AttendanceRecord(id, "09:00:00")}), 20);
+}
+
 // PostgreSQL runs several writers. A list is checked record by record, then one of its
 // records is committed by another transaction before this one stores it: the request
 // is not accepted with the rest of the list stored; its batch runs again and finds the
@@ -221,7 +271,7 @@ TEST_P(SandboxTest, AListWhoseRecordIsCommittedConcurrentlyFailsWhole) {
   std::thread other([&] {
     bool told = false;
     auto st = tp_->db().Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
-      const std::string natural_key = id + "|2026-10-20 08:00:00|01";
+      const std::string natural_key = "2026-10-20 08:00:00|" + id + "|01";
       sql << "INSERT INTO sandbox_objects (key_id, kind, natural_key, subject, body, created_at) "
              "VALUES (:k, 'attendance', :n, :s, '{}', 0)",
           soci::use(key_id), soci::use(natural_key), soci::use(id);
