@@ -51,10 +51,11 @@ Statements::ObjectInsert::ObjectInsert(soci::session& sql)
           soci::use(attr), soci::use(event_day), soci::use(body), soci::use(created_at),
           soci::into(id, got))) {}
 
-Statements::ObjectQuery::ObjectQuery(soci::session& sql, const std::string& condition, bool by_id)
+Statements::ObjectQuery::ObjectQuery(soci::session& sql, const std::string& condition, bool by_id,
+                                     const char* fixed_kind)
     : st(sql) {
   st.exchange(soci::use(key_id, "k"));
-  st.exchange(soci::use(kind, "kind"));
+  if (fixed_kind == nullptr) st.exchange(soci::use(kind, "kind"));
   if (by_id) {
     st.exchange(soci::use(id_value, "v"));
   } else {
@@ -69,8 +70,8 @@ Statements::ObjectQuery::ObjectQuery(soci::session& sql, const std::string& cond
   st.alloc();
   st.prepare(
       "SELECT id, natural_key, subject, attr, event_day, body FROM sandbox_objects "
-      "WHERE key_id = :k AND kind = :kind AND " +
-      condition);
+      "WHERE key_id = :k AND kind = " + (fixed_kind ? "'" + std::string(fixed_kind) + "'" : std::string(":kind")) +
+      " AND " + condition);
   st.define_and_bind();
 }
 
@@ -103,8 +104,7 @@ Statements::Statements(soci::session& sql)
       object_insert_(sql),
       object_by_natural_key_(sql, "natural_key = :v", false),
       object_by_id_(sql, "id = :v", true),
-      // The literal kind lets the planners use the partial index of entries and exits.
-      entry_exits_by_subject_(sql, "kind = 'entry_exit' AND subject = :v ORDER BY event_day, id", false),
+      entry_exits_by_subject_(sql, "subject = :v ORDER BY event_day, id", false, "entry_exit"),
       async_(sql),
       evidence_(sql) {}
 
@@ -199,7 +199,6 @@ std::optional<StoredObject> Statements::FindObjectById(long long key_id, const s
 std::vector<StoredObject> Statements::EntryExitsOf(long long key_id, const std::string& subject) {
   ObjectQuery& q = entry_exits_by_subject_;
   q.key_id = key_id;
-  q.kind = "entry_exit";
   q.text_value = subject;
   std::vector<StoredObject> out;
   for (bool more = q.st.execute(true); more; more = q.st.fetch()) out.push_back(q.row);

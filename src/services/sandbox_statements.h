@@ -107,9 +107,12 @@ class Statements {
     soci::statement st;
   };
   // SELECT of sandbox_objects by key, kind and one more column, `:v`: the id when
-  // `by_id`, else text.
+  // `by_id`, else text. The kind is bound (`:kind`) unless `fixed_kind` names it: a
+  // partial index for one kind needs the kind in the text, and SQLite prepares a
+  // statement again whenever a parameter it compared with a partial index's condition
+  // is bound again.
   struct ObjectQuery {
-    ObjectQuery(soci::session& sql, const std::string& condition, bool by_id);
+    ObjectQuery(soci::session& sql, const std::string& condition, bool by_id, const char* fixed_kind = nullptr);
     long long key_id = 0, id_value = 0;
     std::string kind, text_value;
     StoredObject row;
