@@ -207,11 +207,14 @@ class Validator {
         }
       }
     }
-    const json props = schema.value("properties", json::object());
+    // A reference into the profile: json::value would copy the whole subtree per object.
+    static const json kNone = json::object();
+    const auto found = schema.find("properties");
+    const json& props = found != schema.end() && found->is_object() ? *found : kNone;
     for (auto it = value.begin(); it != value.end(); ++it) {
       if (it->is_null()) continue;
-      if (props.contains(it.key())) {
-        Check(props[it.key()], it.value(), path + "[" + it.key() + "]", &value);
+      if (auto prop = props.find(it.key()); prop != props.end()) {
+        Check(*prop, it.value(), path + "[" + it.key() + "]", &value);
       } else if (schema.contains("additionalProperties") && schema["additionalProperties"] == false) {
         Add("unknown_field", path + "[" + it.key() + "]", {});
       }
