@@ -70,8 +70,9 @@ Statements::ObjectQuery::ObjectQuery(soci::session& sql, const std::string& cond
   st.alloc();
   st.prepare(
       "SELECT id, natural_key, subject, attr, event_day, body FROM sandbox_objects "
-      "WHERE key_id = :k AND kind = " + (fixed_kind ? "'" + std::string(fixed_kind) + "'" : std::string(":kind")) +
-      " AND " + condition);
+      "WHERE key_id = :k AND kind = " +
+      (fixed_kind ? "'" + std::string(fixed_kind) + "'" : std::string(":kind")) + " AND " +
+      condition);
   st.define_and_bind();
 }
 

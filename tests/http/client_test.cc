@@ -76,11 +76,13 @@ bool ReadRequest(int fd, std::string* body = nullptr) {
   return true;
 }
 
-void Send(int fd, const std::string& s) { ASSERT_EQ(::send(fd, s.data(), s.size(), MSG_NOSIGNAL), ssize_t(s.size())); }
+void Send(int fd, const std::string& s) {
+  ASSERT_EQ(::send(fd, s.data(), s.size(), MSG_NOSIGNAL), ssize_t(s.size()));
+}
 
 std::string WithLength(const std::string& body) {
-  return "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(body.size()) +
-         "\r\n\r\n" + body;
+  return "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " +
+         std::to_string(body.size()) + "\r\n\r\n" + body;
 }
 
 TEST(HttpClient, KeepsTheConnectionAcrossExchanges) {
@@ -150,7 +152,10 @@ TEST(HttpClient, AKeptConnectionTheServerClosedIsOpenedAgain) {
 
 TEST(HttpClient, RefusedConnectionsFail) {
   unsigned short port = 0;
-  { RawServer closed(0, [](int) {}); port = closed.port(); }  // bound, then released
+  {
+    RawServer closed(0, [](int) {});
+    port = closed.port();
+  }  // bound, then released
   HttpConnection c("127.0.0.1", port);
   auto r = c.Get("/");
   ASSERT_FALSE(r.ok());
