@@ -118,8 +118,7 @@ TEST(HttpClient, ReadsChunksAndBodiesThatRunToTheClose) {
   auto chunked = c.Get("/");
   ASSERT_TRUE(chunked.ok()) << chunked.error().message;
   EXPECT_EQ(chunked->body, "hello world");
-  // The chunked answer kept the connection; the server closes it after its answer, so
-  // the client opens the second one.
+  // Each connection of this server answers once; the second answer on a connection of its own.
   HttpConnection d("127.0.0.1", server.port());
   auto to_close = d.Get("/");
   ASSERT_TRUE(to_close.ok()) << to_close.error().message;

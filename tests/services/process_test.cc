@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include "services/history.h"
-#include "storage/migrations.h"
 #include "storage/row.h"
 #include "testing/app/test_platform.h"
 #include "testing/must.h"
@@ -613,21 +612,7 @@ TEST_P(ProcessTest, DeadlinesClosedBeforeTheirCloserWasKeptLearnItFromTheHistory
     sql << "UPDATE deadlines SET closed_by = NULL";
     return Ok{};
   }));
-  const storage::Migration* migration = nullptr;
-  for (const storage::Migration& m : storage::EmbeddedMigrations()) {
-    if (m.name == "0004_deadline_closed_by") migration = &m;
-  }
-  ASSERT_NE(migration, nullptr);
-  int fills = 0;
-  Must(tp_->db().Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
-    for (const std::string& statement : storage::SplitStatements(migration->sql)) {
-      if (!statement.starts_with("UPDATE")) continue;
-      sql << storage::ApplyDialect(statement, tp_->db().dialect());
-      ++fills;
-    }
-    return Ok{};
-  }));
-  EXPECT_EQ(fills, 2);
+  EXPECT_EQ(testing::RerunMigrationUpdates(tp_->db(), "0004_deadline_closed_by"), 2);
   EXPECT_EQ(closers(), expected);
   const json stats = Must(pf().stats.CityStats(province_, std::nullopt, std::nullopt));
   for (const json& c : stats["cities"]) {

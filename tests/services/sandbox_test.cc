@@ -10,7 +10,6 @@
 #include "crypto/crypto.h"
 #include "services/sandbox_internal.h"
 #include "standard/request.h"
-#include "storage/migrations.h"
 #include "storage/row.h"
 #include "testing/app/sandbox_driver.h"
 #include "testing/test_database.h"
@@ -60,6 +59,17 @@ class SandboxTest : public ::testing::TestWithParam<std::string> {
           return n;
         })
         .value();
+  }
+
+  // Runs one statement in a transaction of its own.
+  void Exec(const std::string& statement) {
+    ASSERT_TRUE(tp_->db()
+                    .Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
+                      sql << statement;
+                      return Ok{};
+                    })
+                    .ok())
+        << statement;
   }
 
   // Rotates the application's key (revoking key_) and answers the new key's parts.
@@ -153,18 +163,12 @@ TEST_P(SandboxTest, SerialsAreAnsweredInFullToTheirKeyOnly) {
   Refused(driver_->Send("AsyncHandleResult.Query", {{"requestSerialCode", "worker-add-2026102010-1-" + number}}),
           "serial_unknown", "-1");
 
-  auto run = [&](const std::string& statement) {
-    ASSERT_TRUE(tp_->db().Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
-      sql << statement;
-      return Ok{};
-    }).ok());
-  };
-  run("UPDATE sandbox_async SET key_id = key_id + 1000");
+  Exec("UPDATE sandbox_async SET key_id = key_id + 1000");
   Refused(driver_->Send("AsyncHandleResult.Query", {{"requestSerialCode", serial}}), "serial_unknown", "-1");
 
-  run("INSERT INTO sandbox_serials (serial, key_id, method, status, result, pending_polls, created_at) "
-      "SELECT 'team-add-2026102009-1-73925810', id, 'Team.Add', 20, '{\"teamSysNo\":100000042}', 1, 0 "
-      "FROM test_keys WHERE app_key = '" + key_.app_id + "'");
+  Exec("INSERT INTO sandbox_serials (serial, key_id, method, status, result, pending_polls, created_at) "
+       "SELECT 'team-add-2026102009-1-73925810', id, 'Team.Add', 20, '{\"teamSysNo\":100000042}', 1, 0 "
+       "FROM test_keys WHERE app_key = '" + key_.app_id + "'");
   auto legacy = [&] {
     return driver_->Send("AsyncHandleResult.Query", {{"requestSerialCode", "team-add-2026102009-1-73925810"}});
   };
@@ -220,33 +224,16 @@ TEST_P(SandboxTest, AttendanceStoredBeforeKeysBeganWithTheTimeIsStillADuplicate)
   ASSERT_EQ(keys(), now_kept);
 
   // The row as stored before the migration, then the migration's own statement.
-  auto run = [&](const std::string& statement) {
-    ASSERT_TRUE(tp_->db().Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
-      sql << storage::ApplyDialect(statement, tp_->db().dialect());
-      return Ok{};
-    }).ok());
-  };
-  run("UPDATE sandbox_objects SET natural_key = subject || '|2026-10-20 08:00:00|' || attr WHERE kind = 'attendance'");
+  Exec("UPDATE sandbox_objects SET natural_key = subject || '|2026-10-20 08:00:00|' || attr "
+       "WHERE kind = 'attendance'");
   ASSERT_EQ(keys(), std::vector<std::string>{id + "|2026-10-20 08:00:00|01"});
   // A record stored since: its key is in the new form already and must stay as it is.
   ASSERT_EQ(attend({AttendanceRecord(id, "07:00:00")}), 20);
-  const std::vector<std::string> both = {"2026-10-20 08:00:00|" + id + "|01", "2026-10-20 07:00:00|" + id + "|01"};
-  const storage::Migration* migration = nullptr;
-  for (const storage::Migration& m : storage::EmbeddedMigrations()) {
-    if (m.name == "0007_sandbox_append_keys") migration = &m;
-  }
-  ASSERT_NE(migration, nullptr);
-  int turned = 0;
-  for (const std::string& statement : storage::SplitStatements(migration->sql)) {
-    if (!statement.starts_with("UPDATE")) continue;
-    run(statement);
-    ++turned;
-  }
-  EXPECT_EQ(turned, 1);
+  const std::vector<std::string> both = {"2026-10-20 08:00:00|" + id + "|01",
+                                         "2026-10-20 07:00:00|" + id + "|01"};
+  EXPECT_EQ(testing::RerunMigrationUpdates(tp_->db(), "0007_sandbox_append_keys"), 1);
   EXPECT_EQ(keys(), both);
-  for (const std::string& statement : storage::SplitStatements(migration->sql)) {
-    if (statement.starts_with("UPDATE")) run(statement);
-  }
+  EXPECT_EQ(testing::RerunMigrationUpdates(tp_->db(), "0007_sandbox_append_keys"), 1);
   EXPECT_EQ(keys(), both) << "run twice, the statement changes nothing more";
   EXPECT_EQ(attend({AttendanceRecord(id, "08:00:00")}), 10) << "one record, found by its insert";
   EXPECT_EQ(attend({AttendanceRecord(id, "09:00:00"), AttendanceRecord(id, "08:00:00")}), 10)

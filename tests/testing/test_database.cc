@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include "storage/database.h"
+#include "storage/migrations.h"
 
 namespace liantiao::testing {
 namespace {
@@ -119,6 +120,29 @@ TestDatabase& TestDatabase::operator=(TestDatabase&& other) noexcept {
 }
 
 TestDatabase::~TestDatabase() { Release(); }
+
+int RerunMigrationUpdates(storage::Database& db, std::string_view name) {
+  const storage::Migration* migration = nullptr;
+  for (const storage::Migration& m : storage::EmbeddedMigrations()) {
+    if (m.name == name) migration = &m;
+  }
+  if (migration == nullptr) {
+    ADD_FAILURE() << "no embedded migration " << name;
+    return 0;
+  }
+  int ran = 0;
+  auto st = db.Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
+    ran = 0;  // a transaction that is retried runs them all again
+    for (const std::string& statement : storage::SplitStatements(migration->sql)) {
+      if (!statement.starts_with("UPDATE")) continue;
+      sql << storage::ApplyDialect(statement, db.dialect());
+      ++ran;
+    }
+    return Ok{};
+  });
+  if (!st.ok()) ADD_FAILURE() << "migration " << name << ": " << st.error().message;
+  return ran;
+}
 
 void TestDatabase::Release() {
   if (!temp_dir_.empty()) {

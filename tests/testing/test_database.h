@@ -1,9 +1,20 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
+namespace liantiao::storage {
+class Database;
+}
+
 namespace liantiao::testing {
+
+// Runs again, in one transaction, the UPDATE statements of the embedded migration
+// `name`: those that fill in or turn rows stored before it. A test makes its rows look
+// as they were before the migration, then checks these statements over them. Returns
+// how many ran; fails the test when there is no such migration or a statement fails.
+int RerunMigrationUpdates(storage::Database& db, std::string_view name);
 
 // The database kinds suites run against: "sqlite" always, plus "postgresql" when
 // LIANTIAO_TEST_PG holds an admin URL (a role with CREATEDB, e.g. the one printed by
