@@ -545,6 +545,11 @@ Status Database::RunInTransaction(bool write, const std::function<Status(soci::s
 }
 
 Result<std::vector<Status>> Database::TransactBatch(std::span<const Unit> units) {
+  std::vector<Unit> fixed(units.begin(), units.end());
+  return TransactBatch(fixed, nullptr);
+}
+
+Result<std::vector<Status>> Database::TransactBatch(std::vector<Unit>& units, const std::function<bool()>& more) {
   // No savepoint per unit: a savepoint costs two more statements per unit (two round
   // trips on PostgreSQL), and units fail rarely (a refused request is a unit that
   // succeeds). A unit that fails rolls the transaction back instead, and the batch runs
@@ -552,16 +557,29 @@ Result<std::vector<Status>> Database::TransactBatch(std::span<const Unit> units)
   // since a conflict runs the whole batch again.
   std::vector<Status> results(units.size(), OkStatus());
   std::vector<bool> dropped(units.size(), false);
+  // Asks `more` until it says no, on the first run only.
+  bool growing = static_cast<bool>(more);
+  const auto grow = [&] {
+    const std::size_t had = units.size();
+    if (!growing || !more() || units.size() == had) {
+      growing = false;
+      return false;
+    }
+    results.resize(units.size(), OkStatus());
+    dropped.resize(units.size(), false);
+    return true;
+  };
   for (;;) {
     std::optional<std::size_t> failed;
     Status st = RunInTransaction(true, [&](soci::session& s) -> Status {
       failed.reset();  // a conflict runs this again from the start
-      for (std::size_t i = 0; i < units.size(); ++i) {
+      for (std::size_t i = 0; i < units.size() || grow(); ++i) {
         if (dropped[i]) continue;
         Status r = OkStatus();
         try {
           r = units[i](s);
         } catch (const std::exception& e) {
+          growing = false;
           const Failure failure = Classify(e);
           // A conflict is the whole transaction's: RunInTransaction runs it again.
           if (failure == Failure::kRetry) throw;
@@ -571,6 +589,7 @@ Result<std::vector<Status>> Database::TransactBatch(std::span<const Unit> units)
           throw;  // RunInTransaction rolls back, logs, and drops the connection's statements
         }
         if (!r.ok()) {
+          growing = false;
           results[i] = std::move(r);
           failed = i;
           return results[i];  // rolls back
@@ -578,6 +597,7 @@ Result<std::vector<Status>> Database::TransactBatch(std::span<const Unit> units)
       }
       return OkStatus();
     });
+    growing = false;
     if (failed) {
       dropped[*failed] = true;
       continue;

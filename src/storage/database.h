@@ -90,6 +90,12 @@ class Database {
   // therefore give the same effect when run again.
   using Unit = std::function<Status(soci::session&)>;
   Result<std::vector<Status>> TransactBatch(std::span<const Unit> units);
+  // The same, for a batch that grows while its transaction is open: once the units in
+  // `units` have run, `more` may append units to it (returning true), which run in the
+  // same transaction; once it returns false, the transaction commits. `more` is asked
+  // only until then, on the batch's first run: a batch run again (a conflict, a failed
+  // unit) runs the units it has. The statuses are those of `units` as it ends.
+  Result<std::vector<Status>> TransactBatch(std::vector<Unit>& units, const std::function<bool()>& more);
 
   // State that lives as long as the pooled connection `s` it belongs to, such as
   // statements prepared once and executed by many transactions: a T constructed from

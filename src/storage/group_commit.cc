@@ -3,6 +3,7 @@
 #include <pthread.h>
 
 #include <algorithm>
+#include <chrono>
 #include <iterator>
 #include <utility>
 
@@ -10,8 +11,9 @@
 
 namespace liantiao::storage {
 
-GroupCommit::GroupCommit(Database& db, std::size_t max_batch, std::size_t writers, Sync sync)
-    : db_(db), max_batch_(max_batch), sync_(sync ? std::move(sync) : Sync([&db] { return db.SyncLog(); })) {
+GroupCommit::GroupCommit(Database& db, std::size_t max_batch, std::size_t writers, Sync sync,
+                         std::chrono::microseconds max_hold)
+    : db_(db), max_batch_(max_batch), max_hold_(max_hold), sync_(sync ? std::move(sync) : Sync([&db] { return db.SyncLog(); })) {
   answerer_ = std::thread([this] { SendAnswers(); });
   for (std::size_t i = 0; i < std::max<std::size_t>(writers, 1); ++i) writers_.emplace_back([this] { Write(); });
 }
@@ -59,9 +61,29 @@ void GroupCommit::RunBatch(std::vector<Entry>& batch) {
   std::vector<Database::Unit> units;
   units.reserve(batch.size());
   for (Entry& e : batch) units.push_back(std::move(e.unit));
+  // While the answering thread syncs the log and answers earlier batches, this batch's
+  // answers could not go out anyway. Committing it then would only split it: each
+  // commit writes the pages it changed to the log, and the pages that every unit
+  // touches (the tables' last pages, their indexes') would be written once per small
+  // batch instead of once. So it grows with what is queued meanwhile, and commits once
+  // that thread is free for it, when it is full, or after `max_hold_`, which bounds how
+  // long other writers wait for the database while the disk is slow.
+  const auto deadline = std::chrono::steady_clock::now() + max_hold_;
+  auto more = [&]() -> bool {
+    std::unique_lock lock(mu_);
+    queued_.wait_until(lock, deadline, [this] { return stopping_ || !queue_.empty() || !answering_; });
+    if (stopping_ || !answering_ || queue_.empty() || units.size() >= max_batch_) return false;
+    const std::size_t n = std::min(queue_.size(), max_batch_ - units.size());
+    for (std::size_t i = 0; i < n; ++i) {
+      units.push_back(std::move(queue_[i].unit));
+      batch.push_back({nullptr, std::move(queue_[i].done)});
+    }
+    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    return true;
+  };
   Result<std::vector<Status>> statuses = MakeError(ErrorCode::kInternal);
   try {
-    statuses = db_.TransactBatch(units);
+    statuses = db_.TransactBatch(units, more);
   } catch (...) {
     // Only something that is not a std::exception gets here (TransactBatch turns those
     // into statuses), which is a bug of a unit; still, no caller may be left waiting.
@@ -72,6 +94,10 @@ void GroupCommit::RunBatch(std::vector<Entry>& batch) {
     for (std::size_t i = 0; i < batch.size(); ++i) {
       answers_.push_back({std::move(batch[i].done), statuses.ok() ? std::move((*statuses)[i]) : Status(statuses.error())});
     }
+  }
+  {
+    std::lock_guard lock(mu_);
+    answering_ = true;  // from now on: the next batch grows until these are sent
   }
   answers_ready_.notify_one();
 }
@@ -105,6 +131,17 @@ void GroupCommit::SendAnswers() {
         spdlog::error("group commit: answering a unit failed");
       }
     }
+    lock.lock();
+    if (answers_.empty()) {
+      // Nothing more to sync: a growing batch may commit now.
+      {
+        std::lock_guard q(mu_);
+        answering_ = false;
+      }
+      queued_.notify_all();
+    }
+    lock.unlock();
+    ready.clear();  // the callers' state, freed while the writer commits
     lock.lock();
   }
 }

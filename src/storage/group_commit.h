@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <functional>
@@ -29,6 +30,13 @@ namespace liantiao::storage {
 // the disk, and no unit is answered before its commit is on it; a unit whose commit
 // could not be synced gets the sync's error. Run waits for its own unit.
 //
+// A batch's answers wait for the answers of the batches before it, sync included. So
+// while those are pending, the writer does not commit the batch it is running: it runs
+// the units queued meanwhile in the same transaction, and commits when the answering
+// thread is free, when the batch holds `max_batch` units, or after `max_hold`. Under
+// load a batch is therefore what arrived during one sync, and the pages every unit
+// changes are written to the log once per sync rather than once per small batch.
+//
 // What can run in parallel (parsing, signatures, decryption, validation) runs on the
 // callers' threads before Submit. SQLite has one writer, so one writer thread; on
 // PostgreSQL a batch spends most of its time waiting for round trips, and several
@@ -47,7 +55,9 @@ class GroupCommit {
   // Makes the committed batches durable before their answers go out; Database::SyncLog
   // unless given (tests).
   using Sync = std::function<Status()>;
-  explicit GroupCommit(Database& db, std::size_t max_batch = 256, std::size_t writers = 1, Sync sync = nullptr);
+  // A batch's transaction stays open for at most `max_hold` waiting for units to join it.
+  explicit GroupCommit(Database& db, std::size_t max_batch = 256, std::size_t writers = 1, Sync sync = nullptr,
+                       std::chrono::microseconds max_hold = std::chrono::milliseconds(5));
   // Runs what is queued, sends its answers, then stops the threads.
   ~GroupCommit();
   GroupCommit(const GroupCommit&) = delete;
@@ -78,11 +88,13 @@ class GroupCommit {
 
   Database& db_;
   const std::size_t max_batch_;
+  const std::chrono::microseconds max_hold_;
   const Sync sync_;
   std::mutex mu_;
   std::condition_variable queued_;
   std::vector<Entry> queue_;
   bool stopping_ = false;
+  bool answering_ = false;  // committed batches wait for the answering thread
   std::mutex answers_mu_;
   std::condition_variable answers_ready_;
   std::vector<Answer> answers_;  // in commit order

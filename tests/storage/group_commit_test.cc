@@ -1,6 +1,7 @@
 #include "storage/group_commit.h"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -218,7 +219,8 @@ TEST_P(GroupCommitTest, SubmitReturnsAtOnceAndTheAnswerComesAfterTheCommit) {
 }
 
 // Answers go out on a thread of their own: the writer commits the next batch while a
-// slow answer of the last one is still being sent.
+// slow answer of the last one is still being sent, once the batch has waited its
+// longest for more units (max_hold).
 TEST_P(GroupCommitTest, ASlowAnswerDoesNotHoldTheNextBatch) {
   std::atomic<bool> answering{false}, release{false};
   writer_->Submit(Insert("a"), [&](Status) {
@@ -267,6 +269,53 @@ TEST_P(GroupCommitTest, AnswersWaitForTheLogSync) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM nonces"), 2);
   EXPECT_EQ(writer_->Run([](soci::session&) -> Status { return MakeError(ErrorCode::kInvalidField); }).error().code,
             ErrorCode::kInvalidField);
+}
+
+// While a batch's answers are pending, the next batch grows with the units that arrive
+// and commits once they are sent: b and c share a transaction although c arrived
+// after b had run.
+TEST_P(GroupCommitTest, ABatchGrowsWhileTheLastOnesAnswersArePending) {
+  std::atomic<bool> hold{true}, syncing{false};
+  writer_.emplace(
+      *db_, 256, 1,
+      [&]() -> Status {
+        syncing = true;
+        while (hold.load()) std::this_thread::yield();
+        return OkStatus();
+      },
+      std::chrono::hours(1));
+  std::atomic<int> answered{0};
+  writer_->Submit(Insert("a"), [&](Status st) { answered += st.ok() ? 1 : 0; });
+  while (!syncing.load()) std::this_thread::yield();  // a committed; its answer waits
+
+  std::atomic<int> b_runs{0};
+  std::atomic<bool> c_ran{false};
+  Status b_status = MakeError(ErrorCode::kInternal), c_status = OkStatus();
+  writer_->Submit(
+      [&](soci::session& s) -> Status {
+        s << "INSERT INTO nonces (nonce) VALUES ('b')";
+        ++b_runs;
+        return OkStatus();
+      },
+      [&](Status st) { b_status = std::move(st); });
+  while (b_runs.load() == 0) std::this_thread::yield();
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM nonces WHERE nonce = 'b'"), 0) << "not committed while a is unanswered";
+  // c is refused: the transaction it ran in rolls back and runs again without it,
+  // which runs b again only if b is in that transaction.
+  writer_->Submit(
+      [&](soci::session&) -> Status {
+        c_ran = true;
+        return MakeError(ErrorCode::kInvalidField);
+      },
+      [&](Status st) { c_status = std::move(st); });
+  while (!c_ran.load()) std::this_thread::yield();
+  hold = false;
+  writer_.reset();  // sends every answer
+  EXPECT_EQ(answered.load(), 1);
+  EXPECT_EQ(b_runs.load(), 2) << "b and c ran in one transaction";
+  EXPECT_TRUE(b_status.ok());
+  EXPECT_EQ(c_status.error().code, ErrorCode::kInvalidField);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM nonces"), 2);
 }
 
 TEST_P(GroupCommitTest, StoppingRunsWhatIsQueued) {
