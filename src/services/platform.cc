@@ -30,8 +30,8 @@ Result<SweepResult> Platform::Sweep(Instant now) {
     spdlog::warn("sweep: calendar reload failed: {}", st.error().message);
   }
   auto swept = alerts.Sweep(now);
-  if (auto purged = sandbox.PurgeSpentNonces(now); !purged.ok()) {
-    spdlog::warn("sweep: purging spent nonces failed: {}", purged.error().message);
+  if (auto purged = sandbox.PurgeOldNonces(now); !purged.ok()) {
+    spdlog::warn("sweep: purging old nonces failed: {}", purged.error().message);
   }
   return swept;
 }

@@ -27,7 +27,7 @@ struct Platform {
   // One deadline sweep, scheduled or on demand (POST /test/sweep): it first reloads the
   // calendar, since another process (`liantiao calendar import`, a second server) may
   // have loaded a year, then raises the alerts due at `now`, then deletes the sandbox
-  // nonces of keys no longer usable. A failed reload or purge is logged and does not
+  // nonces no window reaches. A failed reload or purge is logged and does not
   // stop the sweep: alerts depend on neither.
   Result<SweepResult> Sweep(Instant now);
 

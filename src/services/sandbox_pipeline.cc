@@ -281,15 +281,11 @@ void SandboxService::ForgetCities() {
   cities_.clear();
 }
 
-Result<long long> SandboxService::PurgeSpentNonces(Instant now) {
-  const long long at = ToUnix(now);
+Result<long long> SandboxService::PurgeOldNonces(Instant now) {
+  // Every window ends in this hour and reaches back into the last one at most.
+  const long long before = ToUnix(now) / sandbox::kNonceHour - 1;
   return deps_.db.Transact<long long>([&](soci::session& sql) -> Result<long long> {
-    soci::statement st =
-        // Driven by the nonces (few: only keys in use send requests), each checked
-        // against its key by primary key, rather than by every key ever issued.
-        (sql.prepare << "DELETE FROM sandbox_nonces WHERE EXISTS (SELECT 1 FROM test_keys k "
-                        "WHERE k.id = sandbox_nonces.key_id AND (k.revoked_at IS NOT NULL OR k.expires_at < :now))",
-         soci::use(at));
+    soci::statement st = (sql.prepare << "DELETE FROM sandbox_recent_nonces WHERE hour < :h", soci::use(before));
     st.execute(true);
     return static_cast<long long>(st.get_affected_rows());
   });
@@ -400,7 +396,7 @@ Status StoreAndRecord(storage::Database& db, const sandbox::KnownObjects& known,
   if (outcome == "accepted") {
     const std::string* nonce = standard::FormValue(x.form, p.Param("nonce"));
     if (nonce && !nonce->empty()) {
-      if (!statements.InsertNonce(key_id, *nonce, ToUnix(now))) {
+      if (!statements.InsertNonce(key_id, *nonce, ToUnix(now), p.NonceWindowSeconds())) {
         outcome = "refused";
         refusal = Refusal{"nonce_replayed", "", {}};
       }

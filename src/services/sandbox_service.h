@@ -98,12 +98,10 @@ class SandboxService {
 
   // Drops the cached city profiles (after an admin changed a city).
   void ForgetCities();
-  // Deletes the nonces of keys revoked or expired at `now`: such a key is refused
-  // before its nonce is looked at, so they guard nothing, and without this the table
-  // would keep every nonce of every key ever issued. A usable key keeps all its nonces
-  // (within its life a nonce never repeats). Run with each deadline sweep; answers how
-  // many were deleted.
-  Result<long long> PurgeSpentNonces(Instant now);
+  // Deletes the nonces that arrived before the last hour: no window reaches them (a
+  // nonce may not repeat within its profile's window, at most an hour). Run with each
+  // deadline sweep; answers how many were deleted.
+  Result<long long> PurgeOldNonces(Instant now);
 
  private:
   Result<std::pair<std::string, std::string>> CityProfile(const std::string& city_code);

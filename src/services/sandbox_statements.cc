@@ -38,9 +38,17 @@ Statements::FaultsQuery::FaultsQuery(soci::session& sql)
           soci::into(armed))) {}
 
 Statements::NonceInsert::NonceInsert(soci::session& sql)
-    : st((sql.prepare << "INSERT INTO sandbox_nonces (key_id, nonce, seen_at) VALUES (:k, :n, :t) "
-                         "ON CONFLICT (key_id, nonce) DO NOTHING RETURNING nonce",
-          soci::use(key_id), soci::use(nonce), soci::use(seen_at), soci::into(inserted, got))) {}
+    : st((sql.prepare << "INSERT INTO sandbox_recent_nonces (hour, key_id, nonce, seen_at) "
+                         "VALUES (:h, :k, :n, :t) ON CONFLICT (hour, key_id, nonce) DO UPDATE "
+                         "SET seen_at = excluded.seen_at WHERE sandbox_recent_nonces.seen_at <= :since "
+                         "RETURNING seen_at",
+          soci::use(hour), soci::use(key_id), soci::use(nonce), soci::use(seen_at), soci::use(since),
+          soci::into(returned, got))) {}
+
+Statements::NonceQuery::NonceQuery(soci::session& sql)
+    : st((sql.prepare << "SELECT seen_at FROM sandbox_recent_nonces "
+                         "WHERE hour = :h AND key_id = :k AND nonce = :n AND seen_at > :since",
+          soci::use(hour), soci::use(key_id), soci::use(nonce), soci::use(since), soci::into(seen_at))) {}
 
 Statements::ObjectInsert::ObjectInsert(soci::session& sql)
     : st((sql.prepare << "INSERT INTO sandbox_objects (key_id, kind, natural_key, subject, attr, "
@@ -102,6 +110,7 @@ Statements::Statements(soci::session& sql)
       key_(sql),
       faults_(sql),
       nonce_(sql),
+      earlier_nonce_(sql),
       object_insert_(sql),
       object_by_natural_key_(sql, "natural_key = :v", false),
       object_by_id_(sql, "id = :v", true),
@@ -149,10 +158,23 @@ bool Statements::DisarmFault(long long application_id, const std::string& scenar
   return sql_.got_data();
 }
 
-bool Statements::InsertNonce(long long key_id, const std::string& nonce, long long seen_at) {
+bool Statements::InsertNonce(long long key_id, const std::string& nonce, long long seen_at, long long window) {
+  const long long hour = seen_at / kNonceHour;
+  const long long since = seen_at - window;
+  // The window reaches into the hour before only near the start of this one.
+  if (since / kNonceHour < hour) {
+    NonceQuery& q = earlier_nonce_;
+    q.hour = hour - 1;
+    q.key_id = key_id;
+    q.nonce = nonce;
+    q.since = since;
+    if (ExecuteOne(q.st)) return false;
+  }
+  nonce_.hour = hour;
   nonce_.key_id = key_id;
   nonce_.nonce = nonce;
   nonce_.seen_at = seen_at;
+  nonce_.since = since;
   nonce_.got = soci::i_null;
   return ExecuteOne(nonce_.st) && nonce_.got == soci::i_ok;
 }

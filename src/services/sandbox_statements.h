@@ -25,6 +25,10 @@ struct OneOffFault {
 inline constexpr OneOffFault kOneOffFaults[] = {{"rate_limit_once", "rate_limited"},
                                                 {"server_error_once", "server_error"}};
 
+// The nonces are filed by the hour they arrived in (sandbox_recent_nonces.hour); a
+// profile's nonce window is at most that long, so it reaches back one hour at most.
+inline constexpr long long kNonceHour = standard::kMaxNonceWindowSeconds;
+
 struct FaultState {
   bool delay_async = false;
   std::vector<const OneOffFault*> armed_once;  // on and armed, in kOneOffFaults' order
@@ -57,8 +61,9 @@ class Statements {
   // Disarms a one-off fault scenario that is on and armed; false when it was not (off,
   // or fired by another request meanwhile).
   bool DisarmFault(long long application_id, const std::string& scenario);
-  // False when the key used this nonce before.
-  bool InsertNonce(long long key_id, const std::string& nonce, long long seen_at);
+  // Records that the key used `nonce` at `seen_at`; false, recording nothing, when it
+  // used it within the last `window` seconds (at most kNonceHour).
+  bool InsertNonce(long long key_id, const std::string& nonce, long long seen_at, long long window);
   // nullopt when the key already has an object of this kind and natural key.
   std::optional<long long> InsertObject(long long key_id, const std::string& kind,
                                         const std::string& natural_key, const std::string& subject,
@@ -92,11 +97,19 @@ class Statements {
     std::string scenario;
     soci::statement st;
   };
+  // sandbox_recent_nonces: a nonce's row in its hour, inserted, or taken over when the
+  // one there is older than the window; and one of the hour before, within the window.
   struct NonceInsert {
     explicit NonceInsert(soci::session& sql);
-    long long key_id = 0, seen_at = 0;
-    std::string nonce, inserted;
+    long long hour = 0, key_id = 0, seen_at = 0, since = 0, returned = 0;
+    std::string nonce;
     soci::indicator got = soci::i_null;
+    soci::statement st;
+  };
+  struct NonceQuery {
+    explicit NonceQuery(soci::session& sql);
+    long long hour = 0, key_id = 0, since = 0, seen_at = 0;
+    std::string nonce;
     soci::statement st;
   };
   struct ObjectInsert {
@@ -136,6 +149,7 @@ class Statements {
   KeyQuery key_;
   FaultsQuery faults_;
   NonceInsert nonce_;
+  NonceQuery earlier_nonce_;
   ObjectInsert object_insert_;
   ObjectQuery object_by_natural_key_, object_by_id_, entry_exits_by_subject_;
   AsyncInsert async_;

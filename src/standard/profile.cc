@@ -169,6 +169,11 @@ Result<Profile> ParseProfile(const std::string& name, const Files& files) {
     p.max_skew_seconds = ts.value("max_skew_seconds", p.max_skew_seconds);
     p.nonce_window_seconds = root.value("nonce", json::object()).value("window_seconds", p.nonce_window_seconds);
     p.nonce_max_length = root.value("nonce", json::object()).value("max_length", p.nonce_max_length);
+    if (p.max_skew_seconds < 0 || p.nonce_window_seconds < 0 || p.NonceWindowSeconds() > kMaxNonceWindowSeconds) {
+      return ProfileError(name, "profile.json",
+                          "nonce.window_seconds 与 timestamp.max_skew_seconds 的两倍均须在 0 到 " +
+                              std::to_string(kMaxNonceWindowSeconds) + " 秒之间");
+    }
 
     const json c = root.value("cipher", json::object());
     p.cipher.algorithm = c.value("algorithm", p.cipher.algorithm);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <set>
@@ -78,6 +79,10 @@ struct Example {
   json body;         // {description, given, data, expect}
 };
 
+// The longest nonce window a profile may have: the sandbox keeps the nonces of the last
+// two hours of arrival, filed by hour.
+inline constexpr long long kMaxNonceWindowSeconds = 3600;
+
 struct Profile {
   std::string name, title, version, extends;
   // transport
@@ -91,8 +96,13 @@ struct Profile {
   std::string timestamp_format = "%Y%m%d%H%M%S";
   long long max_skew_seconds = 600;
   long long nonce_window_seconds = 900;
+  // How long a key's nonce may not repeat: the standard's window, widened to twice the
+  // skew, since a request signed at t is accepted from t - skew to t + skew and a
+  // replay must meet the nonce it copies. At most kMaxNonceWindowSeconds (checked on
+  // load).
+  long long NonceWindowSeconds() const { return std::max(nonce_window_seconds, 2 * max_skew_seconds); }
   // Longer nonces are refused: clients send 6 to 36 characters (research §2.3), and
-  // every nonce is stored for its key.
+  // every nonce is stored for its window.
   std::size_t nonce_max_length = 64;
   CipherSpec cipher;
   // envelope

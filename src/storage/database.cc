@@ -682,6 +682,9 @@ std::string ApplyDialect(std::string_view sql, Dialect dialect) {
                    pg ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT");
   out = ReplaceAll(std::move(out), "{{BIGINT}}", pg ? "BIGINT" : "INTEGER");
   out = ReplaceAll(std::move(out), "{{BLOB}}", pg ? "BYTEA" : "BLOB");
+  // A table stored in its primary key's order, without a separate rowid tree (SQLite);
+  // PostgreSQL has no such option and keeps the heap and the key's index.
+  out = ReplaceAll(std::move(out), "{{WITHOUT_ROWID}}", pg ? "" : " WITHOUT ROWID");
   return out;
 }
 

@@ -612,7 +612,7 @@ TEST_P(ProcessTest, DeadlinesClosedBeforeTheirCloserWasKeptLearnItFromTheHistory
     sql << "UPDATE deadlines SET closed_by = NULL";
     return Ok{};
   }));
-  EXPECT_EQ(testing::RerunMigrationUpdates(tp_->db(), "0004_deadline_closed_by"), 2);
+  EXPECT_EQ(testing::RerunMigrationStatements(tp_->db(), "0004_deadline_closed_by"), 2);
   EXPECT_EQ(closers(), expected);
   const json stats = Must(pf().stats.CityStats(province_, std::nullopt, std::nullopt));
   for (const json& c : stats["cities"]) {

@@ -231,9 +231,9 @@ TEST_P(SandboxTest, AttendanceStoredBeforeKeysBeganWithTheTimeIsStillADuplicate)
   ASSERT_EQ(attend({AttendanceRecord(id, "07:00:00")}), 20);
   const std::vector<std::string> both = {"2026-10-20 08:00:00|" + id + "|01",
                                          "2026-10-20 07:00:00|" + id + "|01"};
-  EXPECT_EQ(testing::RerunMigrationUpdates(tp_->db(), "0007_sandbox_append_keys"), 1);
+  EXPECT_EQ(testing::RerunMigrationStatements(tp_->db(), "0007_sandbox_append_keys"), 1);
   EXPECT_EQ(keys(), both);
-  EXPECT_EQ(testing::RerunMigrationUpdates(tp_->db(), "0007_sandbox_append_keys"), 1);
+  EXPECT_EQ(testing::RerunMigrationStatements(tp_->db(), "0007_sandbox_append_keys"), 1);
   EXPECT_EQ(keys(), both) << "run twice, the statement changes nothing more";
   EXPECT_EQ(attend({AttendanceRecord(id, "08:00:00")}), 10) << "one record, found by its insert";
   EXPECT_EQ(attend({AttendanceRecord(id, "09:00:00"), AttendanceRecord(id, "08:00:00")}), 10)
@@ -380,26 +380,83 @@ TEST_P(SandboxTest, ReplayedNonceIsRefused) {
   EXPECT_EQ(Count("sandbox_objects"), 1) << "the replay stored nothing";
 }
 
-TEST_P(SandboxTest, TheSweepDeletesOnlyTheNoncesOfKeysNoLongerUsable) {
-  auto& pf = tp_->platform();
-  EXPECT_EQ(driver_->Send("Team.Add", Team()).outcome, "accepted");
-  EXPECT_EQ(driver_->Send("Team.Add", Team("钢筋班组")).outcome, "accepted");
-  const testing::SandboxKey fresh = RotateKey();
-  SandboxDriver now(*tp_, fresh);
-  const json team = {{"projectCode", fresh.project_code}, {"corpCode", fresh.corp_code},
-                     {"corpName", fresh.corp_name}, {"teamName", "新班组"}};
-  auto form = now.Build("Team.Add", team);
-  EXPECT_EQ(now.SendForm("Team.Add", form).outcome, "accepted");
-  ASSERT_EQ(Count("sandbox_nonces"), 3);
+// Nonces are filed by the hour they arrived in (sandbox_recent_nonces).
+constexpr long long kNonceHour = standard::kMaxNonceWindowSeconds;
 
-  // The revoked key's two nonces go; the usable key's stays, and still refuses a replay.
+// A key's nonce may not come again within the profile's window (twice the skew, when
+// that is longer), wherever the window starts; then it may.
+TEST_P(SandboxTest, ANonceRepeatsOnlyOnceItsWindowHasPassed) {
+  const long long window = driver_->profile().NonceWindowSeconds();
+  ASSERT_GE(window, 2 * driver_->profile().max_skew_seconds);
+  const auto send = [&](const std::string& nonce, const std::string& team) {
+    standard::Form form = driver_->Build("Team.Add", Team(team));
+    for (auto& [k, v] : form) {
+      if (k == "nonce") v = nonce;
+    }
+    form.pop_back();
+    form.emplace_back("sign", driver_->codec().Sign(form));
+    return driver_->SendForm("Team.Add", form);
+  };
+  // Ten seconds before an hour ends: the repeat arrives in the next hour.
+  const long long now = ToUnix(tp_->clock().Now());
+  tp_->clock().Advance(std::chrono::seconds(kNonceHour - now % kNonceHour - 10));
+  EXPECT_EQ(send("123456", "一班").outcome, "accepted");
+  tp_->clock().Advance(std::chrono::seconds(20));
+  Refused(send("123456", "二班"), "nonce_replayed", "-1");
+  tp_->clock().Advance(std::chrono::seconds(window - 21));
+  Refused(send("123456", "三班"), "nonce_replayed", "-1");  // a second before the window ends
+  tp_->clock().Advance(std::chrono::seconds(1));
+  EXPECT_EQ(send("123456", "四班").outcome, "accepted") << "the window has passed";
+  // The window starts again from the nonce's last use, in the same hour.
+  tp_->clock().Advance(std::chrono::seconds(window - 1));
+  Refused(send("123456", "五班"), "nonce_replayed", "-1");
+  // Another key's nonces are its own.
+  const testing::SandboxKey fresh = RotateKey();
+  SandboxDriver other(*tp_, fresh);
+  standard::Form form = other.Build("Team.Add", {{"projectCode", fresh.project_code}, {"corpCode", fresh.corp_code},
+                                                 {"corpName", fresh.corp_name}, {"teamName", "六班"}});
+  for (auto& [k, v] : form) {
+    if (k == "nonce") v = "123456";
+  }
+  form.pop_back();
+  form.emplace_back("sign", other.codec().Sign(form));
+  EXPECT_EQ(other.SendForm("Team.Add", form).outcome, "accepted");
+}
+
+// The sweep deletes the nonces that arrived before the last hour, which no window
+// reaches; those of the last hour still refuse a replay.
+TEST_P(SandboxTest, TheSweepDeletesTheNoncesNoWindowReaches) {
+  auto& pf = tp_->platform();
+  auto form = driver_->Build("Team.Add", Team());
+  EXPECT_EQ(driver_->SendForm("Team.Add", form).outcome, "accepted");
+  ASSERT_EQ(Count("sandbox_recent_nonces"), 1);
   ASSERT_TRUE(pf.Sweep(tp_->clock().Now()).ok());
-  EXPECT_EQ(Count("sandbox_nonces"), 1);
-  Refused(now.SendForm("Team.Add", form), "nonce_replayed", "-1");
-  // Once the key has expired, its nonces go too.
-  tp_->clock().Advance(std::chrono::hours(24 * 30));
+  EXPECT_EQ(Count("sandbox_recent_nonces"), 1);
+  Refused(driver_->SendForm("Team.Add", form), "nonce_replayed", "-1");
+  tp_->clock().Advance(std::chrono::seconds(kNonceHour));
   ASSERT_TRUE(pf.Sweep(tp_->clock().Now()).ok());
-  EXPECT_EQ(Count("sandbox_nonces"), 0);
+  EXPECT_EQ(Count("sandbox_recent_nonces"), 1) << "in the hour before: a window may still reach it";
+  tp_->clock().Advance(std::chrono::seconds(kNonceHour));
+  ASSERT_TRUE(pf.Sweep(tp_->clock().Now()).ok());
+  EXPECT_EQ(Count("sandbox_recent_nonces"), 0);
+}
+
+// Migration 0008 files the nonces kept by key alone under the hour they arrived in:
+// they keep refusing replays.
+TEST_P(SandboxTest, NoncesKeptBeforeTheyWereFiledByHourStillRefuseReplays) {
+  auto form = driver_->Build("Team.Add", Team());
+  std::string nonce;
+  for (const auto& [k, v] : form) {
+    if (k == "nonce") nonce = v;
+  }
+  Exec("CREATE TABLE sandbox_nonces (key_id BIGINT NOT NULL, nonce TEXT NOT NULL, seen_at BIGINT NOT NULL, "
+       "PRIMARY KEY (key_id, nonce))");
+  Exec("INSERT INTO sandbox_nonces (key_id, nonce, seen_at) SELECT id, '" + nonce + "', " +
+       std::to_string(ToUnix(tp_->clock().Now()) - 5) + " FROM test_keys WHERE app_key = '" + key_.app_id + "'");
+  EXPECT_EQ(testing::RerunMigrationStatements(tp_->db(), "0008_sandbox_recent_nonces", "INSERT"), 1);
+  Exec("DROP TABLE sandbox_nonces");
+  Refused(driver_->SendForm("Team.Add", form), "nonce_replayed", "-1");
+  EXPECT_EQ(Count("sandbox_objects"), 0) << "the replay stored nothing";
 }
 
 TEST_P(SandboxTest, RevokedExpiredAndOtherCitysKeys) {
@@ -642,7 +699,7 @@ TEST_P(SandboxTest, MalformedFormsAndData) {
   long_nonce.pop_back();
   long_nonce.emplace_back("sign", driver_->codec().Sign(long_nonce));
   Refused(driver_->SendForm("Team.Add", long_nonce), "malformed_form", "-1");
-  EXPECT_EQ(Count("sandbox_nonces", "LENGTH(nonce) > 64"), 0);
+  EXPECT_EQ(Count("sandbox_recent_nonces", "LENGTH(nonce) > 64"), 0);
   EXPECT_EQ(Refused(driver_->SendBody("open.api", "appid=nobody&method=Team.Add"), "missing_param", "-1").evidence_id, 0);
   EXPECT_EQ(Count("sandbox_evidence", "error = 'missing_param'"), 1);
   // data that is not JSON, or a JSON that is not an object, or absurdly deep.

@@ -54,6 +54,28 @@ TEST(ProfileSet, SignedFieldsMustBeAListOfNamesOrAllExceptSign) {
             (std::vector<std::string>{"appid", "data"}));
 }
 
+// A nonce window (the standard's, or twice the skew when longer) is at most an hour:
+// the sandbox files nonces by the hour they arrived in. A longer one fails the set.
+TEST(ProfileSet, ANonceWindowIsAtMostAnHour) {
+  const auto with = [](const std::string& window, const std::string& skew) {
+    return ProfileSet::Build(
+        {{"p",
+          {{"profile.json", R"({"name": "p", "errors": {"success": {"code": "0"}, "malformed_form": {"code": "-1"},
+                                 "bad_signature": {"code": "-2"}, "server_error": {"code": "9999"}},
+                                 "nonce": {"window_seconds": )" + window + R"(},
+                                 "timestamp": {"max_skew_seconds": )" + skew + "}}"}}}});
+  };
+  auto fits = with("900", "600");
+  ASSERT_TRUE(fits.ok()) << fits.error().message;
+  EXPECT_EQ(fits->Find("p")->NonceWindowSeconds(), 1200) << "twice the skew, longer than the window";
+  EXPECT_EQ(with("3600", "60")->Find("p")->NonceWindowSeconds(), 3600);
+  for (const auto& [window, skew] : {std::pair{"3601", "60"}, std::pair{"900", "1801"}, std::pair{"-1", "60"}}) {
+    auto set = with(window, skew);
+    ASSERT_FALSE(set.ok()) << window << " " << skew;
+    EXPECT_NE(set.error().message.find("nonce.window_seconds"), std::string::npos) << set.error().message;
+  }
+}
+
 // What a query filters on is data: the method file's `filters`, each naming a field
 // the request may send.
 TEST(ProfileSet, QueryFiltersAreReadFromTheMethodFiles) {

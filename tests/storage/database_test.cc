@@ -117,6 +117,9 @@ TEST(MigrationTextTest, DialectTokens) {
             "n INTEGER)");
   EXPECT_EQ(ApplyDialect(sql, Dialect::kPostgres),
             "CREATE TABLE t (id BIGSERIAL PRIMARY KEY, at BIGINT, data BYTEA, n BIGINT)");
+  const std::string keyed = "CREATE TABLE k (a TEXT PRIMARY KEY){{WITHOUT_ROWID}};";
+  EXPECT_EQ(ApplyDialect(keyed, Dialect::kSqlite), "CREATE TABLE k (a TEXT PRIMARY KEY) WITHOUT ROWID;");
+  EXPECT_EQ(ApplyDialect(keyed, Dialect::kPostgres), "CREATE TABLE k (a TEXT PRIMARY KEY);");
 }
 
 TEST(MigrationTextTest, SplitsOnSemicolonAtEndOfLineAndDropsComments) {

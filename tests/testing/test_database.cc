@@ -121,7 +121,7 @@ TestDatabase& TestDatabase::operator=(TestDatabase&& other) noexcept {
 
 TestDatabase::~TestDatabase() { Release(); }
 
-int RerunMigrationUpdates(storage::Database& db, std::string_view name) {
+int RerunMigrationStatements(storage::Database& db, std::string_view name, std::string_view verb) {
   const storage::Migration* migration = nullptr;
   for (const storage::Migration& m : storage::EmbeddedMigrations()) {
     if (m.name == name) migration = &m;
@@ -134,7 +134,7 @@ int RerunMigrationUpdates(storage::Database& db, std::string_view name) {
   auto st = db.Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
     ran = 0;  // a transaction that is retried runs them all again
     for (const std::string& statement : storage::SplitStatements(migration->sql)) {
-      if (!statement.starts_with("UPDATE")) continue;
+      if (!statement.starts_with(verb)) continue;
       sql << storage::ApplyDialect(statement, db.dialect());
       ++ran;
     }

@@ -10,11 +10,12 @@ class Database;
 
 namespace liantiao::testing {
 
-// Runs again, in one transaction, the UPDATE statements of the embedded migration
-// `name`: those that fill in or turn rows stored before it. A test makes its rows look
-// as they were before the migration, then checks these statements over them. Returns
-// how many ran; fails the test when there is no such migration or a statement fails.
-int RerunMigrationUpdates(storage::Database& db, std::string_view name);
+// Runs again, in one transaction, the statements of the embedded migration `name` that
+// begin with `verb`: those that fill in, turn or move rows stored before it (UPDATE,
+// INSERT … SELECT). A test makes its rows look as they were before the migration, then
+// checks these statements over them. Returns how many ran; fails the test when there is
+// no such migration or a statement fails.
+int RerunMigrationStatements(storage::Database& db, std::string_view name, std::string_view verb = "UPDATE");
 
 // The database kinds suites run against: "sqlite" always, plus "postgresql" when
 // LIANTIAO_TEST_PG holds an admin URL (a role with CREATEDB, e.g. the one printed by
