@@ -90,14 +90,16 @@ void GroupCommit::RunBatch(std::vector<Entry>& batch) {
     spdlog::error("group commit: a unit threw something that is not a std::exception");
   }
   {
+    // Before the answers are handed over, so that the answering thread, which clears
+    // it once it has sent them, cannot have cleared it already.
+    std::lock_guard lock(mu_);
+    answering_ = true;  // from now on: the next batch grows until these are sent
+  }
+  {
     std::lock_guard lock(answers_mu_);
     for (std::size_t i = 0; i < batch.size(); ++i) {
       answers_.push_back({std::move(batch[i].done), statuses.ok() ? std::move((*statuses)[i]) : Status(statuses.error())});
     }
-  }
-  {
-    std::lock_guard lock(mu_);
-    answering_ = true;  // from now on: the next batch grows until these are sent
   }
   answers_ready_.notify_one();
 }
