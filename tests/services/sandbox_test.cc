@@ -407,14 +407,19 @@ TEST_P(SandboxTest, ANonceRepeatsOnlyOnceItsWindowHasPassed) {
   Refused(send("123456", "三班"), "nonce_replayed", "-1");  // a second before the window ends
   tp_->clock().Advance(std::chrono::seconds(1));
   EXPECT_EQ(send("123456", "四班").outcome, "accepted") << "the window has passed";
-  // The window starts again from the nonce's last use, in the same hour.
+  // The window starts again from the nonce's last use, in the same hour, and a use
+  // older than the window in the same hour gives way to the new one.
   tp_->clock().Advance(std::chrono::seconds(window - 1));
   Refused(send("123456", "五班"), "nonce_replayed", "-1");
+  tp_->clock().Advance(std::chrono::seconds(1));
+  EXPECT_EQ(send("123456", "六班").outcome, "accepted");
+  tp_->clock().Advance(std::chrono::seconds(1));
+  Refused(send("123456", "七班"), "nonce_replayed", "-1");
   // Another key's nonces are its own.
   const testing::SandboxKey fresh = RotateKey();
   SandboxDriver other(*tp_, fresh);
   standard::Form form = other.Build("Team.Add", {{"projectCode", fresh.project_code}, {"corpCode", fresh.corp_code},
-                                                 {"corpName", fresh.corp_name}, {"teamName", "六班"}});
+                                                 {"corpName", fresh.corp_name}, {"teamName", "八班"}});
   for (auto& [k, v] : form) {
     if (k == "nonce") v = "123456";
   }
