@@ -3,8 +3,9 @@
 // machine, each sending signed, encrypted WorkerAttendance.Add requests for
 // registered, entered workers, every answer recorded durably as evidence. Measured in
 // the same run: the server's no-op endpoint (GET /api/v1/health) over the same
-// connections. Then `kill -9` under load: every request answered as accepted must be
-// in the evidence. Usage: sandbox_bench sqlite|postgresql [seconds] [connections]
+// connections, and the CPU time the server and the load generator spent per pipeline
+// request (from /proc: both share the machine's two cores). Then `kill -9` under load:
+// every request answered as accepted must be in the evidence. Usage: sandbox_bench sqlite|postgresql [seconds] [connections]
 // (postgresql needs LIANTIAO_TEST_PG, as the tests do). Prints Markdown rows.
 #include <signal.h>
 #include <sys/wait.h>
@@ -17,7 +18,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 #include <spdlog/spdlog.h>
@@ -42,6 +45,22 @@ using nlohmann::json;
 double Ms(Steady::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
 using bench::Server;
+
+// CPU time (user + system) a process has used so far, from /proc/<pid>/stat; 0 when it
+// cannot be read.
+double CpuSeconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto close = stat.rfind(')');  // the command name may hold spaces
+  if (close == std::string::npos) return 0;
+  std::istringstream fields(stat.substr(close + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i >= 14) ticks += std::stod(field);  // utime, stime
+  }
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
 
 Server StartServer(const std::string& db_url, const std::string& dir) {
   return bench::StartServer(db_url, dir, std::string(64, 'a'), false);
@@ -208,9 +227,15 @@ int Run(const std::string& kind, int seconds, int connections) {
   Load(connections, std::chrono::seconds(2), attendance);
   LoadResult noop = Load(connections, duration, NoOp{server.port});
   Print(kind, "no-op GET /api/v1/health", noop, connections);
+  const double server_before = CpuSeconds(server.pid), self_before = CpuSeconds(getpid());
   LoadResult pipeline = Load(connections, duration, attendance);
+  const double server_cpu = CpuSeconds(server.pid) - server_before, self_cpu = CpuSeconds(getpid()) - self_before;
   Print(kind, "WorkerAttendance.Add, full pipeline", pipeline, connections);
   std::printf("| %s | pipeline / no-op | | %.0f%% | | | | |\n", kind.c_str(), 100.0 * pipeline.Rps() / noop.Rps());
+  // Both share the machine's cores: what one spends per request, the other cannot.
+  const double requests = static_cast<double>(std::max(pipeline.requests, 1LL));
+  std::printf("| %s | CPU per pipeline request | | server: %.0f µs | load generator: %.0f µs | | | |\n", kind.c_str(),
+              1e6 * server_cpu / requests, 1e6 * self_cpu / requests);
 
   // kill -9 under load: every answer "accepted" must have its evidence.
   std::atomic<bool> stop{false};
