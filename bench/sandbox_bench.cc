@@ -5,8 +5,9 @@
 // the same run: the server's no-op endpoint (GET /api/v1/health) over the same
 // connections, and the CPU time the server and the load generator spent per pipeline
 // request (from /proc: both share the machine's two cores). Then `kill -9` under load:
-// every request answered as accepted must be in the evidence. Usage: sandbox_bench sqlite|postgresql [seconds] [connections]
-// (postgresql needs LIANTIAO_TEST_PG, as the tests do). Prints Markdown rows.
+// every request answered as accepted must be in the evidence.
+// Usage: sandbox_bench sqlite|postgresql [seconds] [connections] (postgresql needs
+// LIANTIAO_TEST_PG, as the tests do). Prints Markdown rows.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>

@@ -72,6 +72,16 @@ class SandboxTest : public ::testing::TestWithParam<std::string> {
         << statement;
   }
 
+  // `form` with its nonce replaced and signed again by `driver`'s key.
+  static standard::Form WithNonce(SandboxDriver& driver, standard::Form form, const std::string& nonce) {
+    for (auto& [k, v] : form) {
+      if (k == "nonce") v = nonce;
+    }
+    form.pop_back();  // the signature, last
+    form.emplace_back("sign", driver.codec().Sign(form));
+    return form;
+  }
+
   // Rotates the application's key (revoking key_) and answers the new key's parts.
   testing::SandboxKey RotateKey() {
     auto rotated = tp_->platform().applications.RotateKey(vendor_, key_.application_id);
@@ -389,13 +399,7 @@ TEST_P(SandboxTest, ANonceRepeatsOnlyOnceItsWindowHasPassed) {
   const long long window = driver_->profile().NonceWindowSeconds();
   ASSERT_GE(window, 2 * driver_->profile().max_skew_seconds);
   const auto send = [&](const std::string& nonce, const std::string& team) {
-    standard::Form form = driver_->Build("Team.Add", Team(team));
-    for (auto& [k, v] : form) {
-      if (k == "nonce") v = nonce;
-    }
-    form.pop_back();
-    form.emplace_back("sign", driver_->codec().Sign(form));
-    return driver_->SendForm("Team.Add", form);
+    return driver_->SendForm("Team.Add", WithNonce(*driver_, driver_->Build("Team.Add", Team(team)), nonce));
   };
   // Ten seconds before an hour ends: the repeat arrives in the next hour.
   const long long now = ToUnix(tp_->clock().Now());
@@ -418,14 +422,10 @@ TEST_P(SandboxTest, ANonceRepeatsOnlyOnceItsWindowHasPassed) {
   // Another key's nonces are its own.
   const testing::SandboxKey fresh = RotateKey();
   SandboxDriver other(*tp_, fresh);
-  standard::Form form = other.Build("Team.Add", {{"projectCode", fresh.project_code}, {"corpCode", fresh.corp_code},
-                                                 {"corpName", fresh.corp_name}, {"teamName", "八班"}});
-  for (auto& [k, v] : form) {
-    if (k == "nonce") v = "123456";
-  }
-  form.pop_back();
-  form.emplace_back("sign", other.codec().Sign(form));
-  EXPECT_EQ(other.SendForm("Team.Add", form).outcome, "accepted");
+  const json team = {{"projectCode", fresh.project_code}, {"corpCode", fresh.corp_code},
+                     {"corpName", fresh.corp_name}, {"teamName", "八班"}};
+  EXPECT_EQ(other.SendForm("Team.Add", WithNonce(other, other.Build("Team.Add", team), "123456")).outcome,
+            "accepted");
 }
 
 // The sweep deletes the nonces that arrived before the last hour, which no window
@@ -697,12 +697,8 @@ TEST_P(SandboxTest, MalformedFormsAndData) {
   EXPECT_GT(missing.evidence_id, 0);
   EXPECT_EQ(Count("sandbox_evidence", "error = 'missing_param'"), 1);
   // A nonce longer than the profile allows is refused, and not stored.
-  standard::Form long_nonce = driver_->Build("Team.Add", Team());
-  for (auto& [k, v] : long_nonce) {
-    if (k == "nonce") v = std::string(driver_->profile().nonce_max_length + 1, 'n');
-  }
-  long_nonce.pop_back();
-  long_nonce.emplace_back("sign", driver_->codec().Sign(long_nonce));
+  const standard::Form long_nonce = WithNonce(*driver_, driver_->Build("Team.Add", Team()),
+                                             std::string(driver_->profile().nonce_max_length + 1, 'n'));
   Refused(driver_->SendForm("Team.Add", long_nonce), "malformed_form", "-1");
   EXPECT_EQ(Count("sandbox_recent_nonces", "LENGTH(nonce) > 64"), 0);
   EXPECT_EQ(Refused(driver_->SendBody("open.api", "appid=nobody&method=Team.Add"), "missing_param", "-1").evidence_id, 0);
