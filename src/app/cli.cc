@@ -5,7 +5,10 @@
 #include <iostream>
 #include <sstream>
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -25,6 +28,7 @@ namespace liantiao::app {
 namespace {
 
 int Fail(const std::string& line) {
+  spdlog::default_logger()->flush();  // what was logged before, then the failure
   std::cerr << "liantiao: " << line << "\n";
   return 1;
 }
@@ -41,6 +45,38 @@ Result<AppConfig> Configure(const CommonOptions& o) {
   return c;
 }
 
+// The server logs a line per request. spdlog's console sinks write and flush each line:
+// a system call per request, on the thread that answers the sandbox's writes. So
+// `serve` logs through a buffer of its own on a duplicate of stderr (64 KiB): written
+// when full, every second, and at once from a warning up, which also writes the lines
+// before it. A crash loses at most the last second of info lines; the sandbox's record
+// of its exchanges is the evidence in the database, not this log.
+class BufferedSink final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  explicit BufferedSink(FILE* out) : out_(out) {}
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    spdlog::memory_buf_t line;
+    formatter_->format(msg, line);
+    std::fwrite(line.data(), 1, line.size(), out_);
+  }
+  void flush_() override { std::fflush(out_); }
+
+ private:
+  FILE* out_;
+};
+
+void BufferServerLog() {
+  FILE* out = nullptr;
+  if (const int fd = dup(STDERR_FILENO); fd >= 0) out = fdopen(fd, "w");
+  if (!out || setvbuf(out, nullptr, _IOFBF, 1 << 16) != 0) return;  // keep logging line by line
+  auto logger = spdlog::default_logger();
+  logger->sinks().assign(1, std::make_shared<BufferedSink>(out));
+  logger->flush_on(spdlog::level::warn);
+  spdlog::flush_every(std::chrono::seconds(1));
+}
+
 int Serve(const CommonOptions& common, const std::optional<std::string>& listen, bool test_clock) {
   auto config = Configure(common);
   if (!config.ok()) return Fail(config.error());
@@ -48,6 +84,7 @@ int Serve(const CommonOptions& common, const std::optional<std::string>& listen,
     if (auto st = ApplyListen(*config, *listen); !st.ok()) return Fail(st.error());
   }
   spdlog::set_level(spdlog::level::info);
+  BufferServerLog();  // before any other thread logs: the sinks are swapped here
   SystemClock system_clock;
   // The test clock starts at the real time and moves only by PUT /test/clock.
   ManualClock manual_clock{system_clock.Now()};
@@ -86,6 +123,7 @@ int Serve(const CommonOptions& common, const std::optional<std::string>& listen,
   prober.Stop();
   sweeper.Stop();
   server.Stop();
+  spdlog::default_logger()->flush();
   return 0;
 }
 

@@ -1,4 +1,9 @@
 // The command line of api.md, run as a subprocess on a fresh database of each kind.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -162,6 +167,30 @@ TEST_P(CliTest, BadConfigurationStopsStartUpNamingTheKey) {
   EXPECT_NE(listen.err.find("listen"), std::string::npos) << listen.err;
   CliRun db = Liantiao("history verify --db mysql://x", "", false);
   EXPECT_EQ(db.exit_code, 1);
+}
+
+// `serve` logs through a buffer: when it stops on a failure, what it logged before
+// (the migrations it applied) is written first, then the one failure line.
+TEST_P(CliTest, AServerThatCannotListenWritesItsLogBeforeItsFailure) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(listen(fd, 1), 0);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  // The database is new: serve applies the migrations, and logs them, before it listens.
+  CliRun r = Liantiao("serve --listen 127.0.0.1:" + std::to_string(ntohs(addr.sin_port)));
+  close(fd);
+  EXPECT_EQ(r.exit_code, 1);
+  const auto failure = r.err.find("liantiao: ");
+  ASSERT_NE(failure, std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find('\n', failure), r.err.size() - 1) << r.err;  // the last line
+  const auto migration = r.err.find("applied migration 0001_init");
+  EXPECT_NE(migration, std::string::npos) << r.err;
+  EXPECT_LT(migration, failure) << r.err;
 }
 
 // api.md: a failed command exits 1 with one clear line on stderr, even where the
