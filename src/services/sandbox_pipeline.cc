@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <future>
 #include <iomanip>
+#include <map>
 #include <sstream>
 
 #include <spdlog/spdlog.h>
@@ -158,46 +159,90 @@ std::optional<Instant> ParseTimestamp(const std::string& text, const std::string
                  std::chrono::minutes(tm.tm_min) + std::chrono::seconds(tm.tm_sec) - kShanghaiOffset);
 }
 
-// Masks what the evidence must not keep: encrypted fields (personal numbers) and images.
-void MaskForEvidence(const json& schema, json& value) {
-  if (!schema.is_object()) return;
-  if (schema.contains("x-image") && value.is_string()) {
-    value = "<图片 " + std::to_string(value.get_ref<const std::string&>().size()) + " 字符>";
-  } else if (schema.value("x-encrypted", false) && value.is_string()) {
-    value = standard::MaskNumber(value.get<std::string>());
-  } else if (value.is_object() && schema.contains("properties")) {
-    for (auto it = value.begin(); it != value.end(); ++it) {
-      if (schema["properties"].contains(it.key())) MaskForEvidence(schema["properties"][it.key()], it.value());
+// Appends `value` as JSON text with what the evidence must not keep masked: encrypted
+// fields (personal numbers) and images (summarised). Walks the method's schema beside
+// the data and dumps the rest as it is: the text a masked copy would dump to, without
+// copying the data.
+void AppendMasked(const json& schema, const json& value, std::string& out) {
+  if (schema.is_object()) {
+    if (value.is_string()) {
+      const auto& text = value.get_ref<const std::string&>();
+      if (schema.contains("x-image")) {
+        out += sandbox::Dump(json("<图片 " + std::to_string(text.size()) + " 字符>"));
+        return;
+      }
+      if (schema.value("x-encrypted", false)) {
+        out += sandbox::Dump(json(standard::MaskNumber(text)));
+        return;
+      }
+    } else if (value.is_object() && schema.contains("properties")) {
+      const json& properties = schema["properties"];
+      out += '{';
+      for (auto it = value.begin(); it != value.end(); ++it) {
+        if (it != value.begin()) out += ',';
+        out += sandbox::Dump(json(it.key()));
+        out += ':';
+        const auto property = properties.find(it.key());
+        if (property != properties.end()) {
+          AppendMasked(*property, it.value(), out);
+        } else {
+          out += sandbox::Dump(it.value());
+        }
+      }
+      out += '}';
+      return;
+    } else if (value.is_array() && schema.contains("items")) {
+      out += '[';
+      for (std::size_t i = 0; i < value.size(); ++i) {
+        if (i > 0) out += ',';
+        AppendMasked(schema["items"], value[i], out);
+      }
+      out += ']';
+      return;
     }
-  } else if (value.is_array() && schema.contains("items")) {
-    for (auto& v : value) MaskForEvidence(schema["items"], v);
   }
+  out += sandbox::Dump(value);
 }
 
 // The request as it is kept: personal numbers masked, images summarised, the
-// signature shortened. Nothing here lets anyone replay or re-identify.
+// signature shortened. Nothing here lets anyone replay or re-identify. A JSON object
+// of the form's fields by name, the data under "data" whatever the profile calls it.
 std::string MaskedRequest(const Exchange& x) {
-  json out = json::object();
   const standard::Profile* p = x.profile;
+  // Name → its value as JSON text; a name sent twice keeps its last value.
+  std::map<std::string, std::string> fields;
   for (const auto& [name, value] : x.form) {
     if (p && name == p->Param("data")) continue;
     if (name == "appsecret" || name == "secret") {
-      out[name] = "***";
+      fields[name] = sandbox::Dump(json("***"));
     } else if (p && name == p->Param("sign")) {
-      out[name] = value.size() > 12 ? value.substr(0, 8) + "…" : value;
+      fields[name] = sandbox::Dump(json(value.size() > 12 ? value.substr(0, 8) + "…" : value));
     } else {
-      out[name] = value.size() > 200 ? value.substr(0, 200) + "…" : value;
+      fields[name] = sandbox::Dump(json(value.size() > 200 ? value.substr(0, 200) + "…" : value));
     }
   }
   if (x.data_parsed && p) {
-    json data = x.data;
-    if (const auto* m = p->FindMethod(x.method)) MaskForEvidence(m->schema, data);
-    out["data"] = std::move(data);
+    std::string& data = fields["data"];
+    if (const auto* m = p->FindMethod(x.method)) {
+      AppendMasked(m->schema, x.data, data);
+    } else {
+      data = sandbox::Dump(x.data);
+    }
   } else if (p) {
     const std::string* raw = standard::FormValue(x.form, p->Param("data"));
-    if (raw) out["data"] = sandbox::MaskText(raw->size() > 300 ? raw->substr(0, 300) + "…" : *raw);
+    if (raw) {
+      fields["data"] = sandbox::Dump(json(sandbox::MaskText(raw->size() > 300 ? raw->substr(0, 300) + "…" : *raw)));
+    }
   }
-  return sandbox::Dump(out);
+  std::string out = "{";
+  for (const auto& [name, text] : fields) {
+    if (out.size() > 1) out += ',';
+    out += sandbox::Dump(json(name));
+    out += ':';
+    out += text;
+  }
+  out += '}';
+  return out;
 }
 
 // The profile's envelope.

@@ -749,6 +749,15 @@ TEST_P(SandboxTest, OversizedBodyAndImage) {
                                                        {"teamName", "木工班组"}, {"workerList", {worker}}}),
                    "image_size", "-1");
   EXPECT_EQ(r.body["message"], "[workerList][0][headImage]大小超过限制50KB!");
+  // The evidence keeps the request with the image summarised and the number masked;
+  // the fields the schema does not name are kept as sent.
+  auto ev = tp_->platform().sandbox.Evidence(reviewer_, key_.application_id, {});
+  ASSERT_TRUE(ev.ok());
+  const json& kept = (*ev)["items"][0]["request"]["data"]["workerList"][0];
+  EXPECT_EQ(kept["headImage"], "<图片 " + std::to_string(big.size()) + " 字符>");
+  EXPECT_EQ(kept["idCardNumber"], "110105********002X");
+  EXPECT_EQ(kept["workerName"], "张三");
+  EXPECT_EQ(kept["workRole"], 20);
 }
 
 TEST_P(SandboxTest, EvidenceMasksPersonalNumbersAndSecrets) {
