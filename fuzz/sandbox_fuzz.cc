@@ -1,5 +1,5 @@
 // libFuzzer target: the sandbox's handling of an untrusted request body
-// (services/sandbox_pipeline.cc steps 2, 5 and 7) without the database.
+// (services/sandbox_pipeline.cc steps 2, 3, 5 and 7) without the database.
 //
 // Input: the first byte picks the profile and the method (selector.h), the rest is the
 // form body. Crashes, sanitizer reports and the properties checked with
@@ -18,6 +18,7 @@
 #include "selector.h"
 #include "standard/conformance.h"
 #include "standard/profile.h"
+#include "standard/request.h"
 #include "standard/validate.h"
 #include "standard/wire.h"
 
@@ -152,6 +153,12 @@ void Run(const Target& t, const standard::MethodSpec& method, std::string_view b
   for (const auto& [name, value] : p.fixed_params) (void)standard::FormValue(form, name);
   if (const std::string* named = standard::FormValue(form, p.Param("method"))) (void)p.FindMethod(*named);
   for (const auto& [name, value] : form) Strings(t.codec, value, now);
+
+  // 3. The timestamp is read as std::get_time reads it (the fast path reads it itself).
+  if (const std::string* ts = standard::FormValue(form, p.Param("timestamp"))) {
+    Check(standard::ParseTimestamp(*ts, p.timestamp_format) ==
+          standard::ParseTimestampWithGetTime(*ts, p.timestamp_format));
+  }
 
   // 5. Signature over the received raw values.
   (void)standard::SigningString(p, form, kSecret);

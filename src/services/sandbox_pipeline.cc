@@ -11,6 +11,7 @@
 #include "services/sandbox_internal.h"
 #include "services/sandbox_service.h"
 #include "services/sandbox_statements.h"
+#include "standard/request.h"
 #include "storage/row.h"
 
 namespace liantiao::services {
@@ -144,20 +145,6 @@ struct Exchange {
   std::string digest;
   std::string error, error_path;
 };
-
-// Parses the request timestamp with the profile's strftime pattern in Beijing time.
-std::optional<Instant> ParseTimestamp(const std::string& text, const std::string& format) {
-  std::tm tm{};
-  std::istringstream in(text);
-  in >> std::get_time(&tm, format.c_str());
-  if (in.fail() || in.peek() != std::char_traits<char>::eof()) return std::nullopt;
-  const std::chrono::year_month_day ymd{std::chrono::year(tm.tm_year + 1900),
-                                        std::chrono::month(static_cast<unsigned>(tm.tm_mon + 1)),
-                                        std::chrono::day(static_cast<unsigned>(tm.tm_mday))};
-  if (!ymd.ok()) return std::nullopt;
-  return Instant(std::chrono::sys_days(ymd).time_since_epoch() + std::chrono::hours(tm.tm_hour) +
-                 std::chrono::minutes(tm.tm_min) + std::chrono::seconds(tm.tm_sec) - kShanghaiOffset);
-}
 
 // Appends `value` as JSON text with what the evidence must not keep masked: encrypted
 // fields (personal numbers) and images (summarised). Walks the method's schema beside
@@ -654,7 +641,7 @@ void SandboxService::HandleAsync(SandboxCall incoming, std::function<void(Sandbo
     // 4. Freshness: timestamp within the skew. The nonce is checked where it is
     // stored, in the write transaction: a replay is refused there atomically.
     const std::string* ts = standard::FormValue(x.form, p.Param("timestamp"));
-    auto when = ts ? ParseTimestamp(*ts, p.timestamp_format) : std::nullopt;
+    auto when = ts ? standard::ParseTimestamp(*ts, p.timestamp_format) : std::nullopt;
     if (!when) return refuse("timestamp_format");
     if (std::chrono::abs(*when - now) > std::chrono::seconds(p.max_skew_seconds)) return refuse("timestamp_skew");
 

@@ -1,6 +1,8 @@
 #include "standard/request.h"
 
 #include <ctime>
+#include <iomanip>
+#include <sstream>
 
 #include "standard/validate.h"
 
@@ -18,6 +20,74 @@ std::string FormatTimestamp(Instant t, const std::string& format) {
   char buf[64];
   const std::size_t n = std::strftime(buf, sizeof buf, format.c_str(), &tm);
   return std::string(buf, n);
+}
+
+namespace {
+
+std::optional<Instant> ToInstant(int year, int month, int day, int hour, int minute, int second) {
+  const std::chrono::year_month_day ymd{std::chrono::year(year), std::chrono::month(static_cast<unsigned>(month)),
+                                        std::chrono::day(static_cast<unsigned>(day))};
+  if (!ymd.ok()) return std::nullopt;
+  return Instant(std::chrono::sys_days(ymd).time_since_epoch() + std::chrono::hours(hour) +
+                 std::chrono::minutes(minute) + std::chrono::seconds(second) - kShanghaiOffset);
+}
+
+}  // namespace
+
+std::optional<Instant> ParseTimestampWithGetTime(std::string_view text, const std::string& format) {
+  // std::get_time reads a text that ends before the pattern does as if the rest were
+  // zero ("2026-10-20 10:00" for %Y-%m-%d %H:%M:%S); a final character in both, that
+  // no directive reads, makes it read the pattern to its end.
+  std::tm tm{};
+  std::istringstream in{std::string(text) + '\x01'};
+  in >> std::get_time(&tm, (format + '\x01').c_str());
+  if (in.fail() || in.peek() != std::char_traits<char>::eof()) return std::nullopt;
+  return ToInstant(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+std::optional<Instant> ParseTimestamp(std::string_view text, const std::string& format) {
+  const auto space = [](char c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
+  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  int fields[6] = {-1, -1, -1, -1, -1, -1};  // year, month, day, hour, minute, second
+  std::size_t at = 0;
+  while (at < text.size() && space(text[at])) ++at;  // as the stream's sentry skips it
+  for (std::size_t i = 0; i < format.size(); ++i) {
+    if (space(format[i])) {  // any run of whitespace, none included
+      while (at < text.size() && space(text[at])) ++at;
+      continue;
+    }
+    if (format[i] != '%') {
+      if (at >= text.size() || lower(text[at]) != lower(format[i])) return std::nullopt;
+      ++at;
+      continue;
+    }
+    if (++i == format.size()) return ParseTimestampWithGetTime(text, format);
+    int field, width, low, high;
+    switch (format[i]) {
+      case 'Y': field = 0, width = 4, low = 0, high = 9999; break;
+      case 'm': field = 1, width = 2, low = 1, high = 12; break;
+      case 'd': field = 2, width = 2, low = 1, high = 31; break;
+      case 'H': field = 3, width = 2, low = 0, high = 23; break;
+      case 'M': field = 4, width = 2, low = 0, high = 59; break;
+      case 'S': field = 5, width = 2, low = 0, high = 60; break;
+      default: return ParseTimestampWithGetTime(text, format);
+    }
+    if (field == 2 && at < text.size() && space(text[at])) ++at;  // a day may be " 1"
+    int value = 0, digits = 0;
+    while (digits < width && at < text.size() && text[at] >= '0' && text[at] <= '9') {
+      value = value * 10 + (text[at++] - '0');
+      ++digits;
+    }
+    if (digits == 0 || value < low || value > high) return std::nullopt;
+    fields[field] = value;
+  }
+  if (at != text.size()) return std::nullopt;
+  // A field the pattern leaves out is what std::get_time leaves of a zeroed std::tm.
+  const int defaults[6] = {1900, 1, 0, 0, 0, 0};
+  for (int f = 0; f < 6; ++f) {
+    if (fields[f] < 0) fields[f] = defaults[f];
+  }
+  return ToInstant(fields[0], fields[1], fields[2], fields[3], fields[4], fields[5]);
 }
 
 Form BuildRequest(const Profile& profile, const KeyCodec& codec, const std::string& app_id,

@@ -374,13 +374,17 @@ TEST_P(SandboxTest, TimestampOutsideTheSkewOrMalformed) {
   auto ok = driver_->Build("Team.Add", Team());
   tp_->clock().Advance(std::chrono::minutes(9));
   EXPECT_EQ(driver_->SendForm("Team.Add", ok).outcome, "accepted");
-  standard::Form bad = driver_->Build("Team.Add", Team("另一个班组"));
-  for (auto& [k, v] : bad) {
-    if (k == "timestamp") v = "2026-10-20 10:00:00";
+  // Another pattern, and the right one cut short (not read as if the seconds were 00).
+  const std::string cut_short = standard::FormatTimestamp(tp_->clock().Now(), "%Y%m%d%H%M%S").substr(0, 12);
+  for (const std::string& text : {std::string("2026-10-20 10:00:00"), cut_short}) {
+    standard::Form bad = driver_->Build("Team.Add", Team("另一个班组"));
+    for (auto& [k, v] : bad) {
+      if (k == "timestamp") v = text;
+    }
+    bad.pop_back();
+    bad.emplace_back("sign", driver_->codec().Sign(bad));
+    Refused(driver_->SendForm("Team.Add", bad), "timestamp_format", "-1");
   }
-  bad.pop_back();
-  bad.emplace_back("sign", driver_->codec().Sign(bad));
-  Refused(driver_->SendForm("Team.Add", bad), "timestamp_format", "-1");
 }
 
 TEST_P(SandboxTest, ReplayedNonceIsRefused) {
