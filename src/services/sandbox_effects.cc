@@ -158,6 +158,15 @@ std::optional<long long> Number(const json& v) {
   return std::nullopt;
 }
 
+// `data[name]`, or null where data has no such member: the request's data is read-only
+// to the effects (a non-const operator[] would add the member).
+const json& Member(const json& data, const std::string& name) {
+  static const json kNull;
+  if (!data.is_object()) return kNull;
+  const auto it = data.find(name);
+  return it == data.end() ? kNull : *it;
+}
+
 // Images are kept as their size: the store holds facts, not photographs.
 json WithoutImages(json item) {
   for (const char* f : {"headImage", "positiveIDCardImage", "negativeIDCardImage", "issueCardPic", "image"}) {
@@ -256,21 +265,21 @@ class Effects {
 
   std::optional<Refusal> CommonRules() {
     if (Rule("project_mismatch") && ctx_.data.contains("projectCode")) {
-      const std::string code = Text(ctx_.data["projectCode"]);
+      const std::string code = Text(Member(ctx_.data, "projectCode"));
       if (code != identity_.project_code && !store_.Exists("project", code)) {
         return MakeRefusal("project_mismatch", "[projectCode]", {{"value", code}});
       }
     }
     if (Rule("corp_in_project") && ctx_.data.contains("corpCode")) {
-      const std::string corp = Text(ctx_.data["corpCode"]);
+      const std::string corp = Text(Member(ctx_.data, "corpCode"));
       if (corp != identity_.corp_code && !store_.Exists("corp", corp)) {
         return MakeRefusal("corp_in_project", "[corpCode]", {{"value", corp}});
       }
     }
     if (Rule("team_exists") && ctx_.data.contains("teamSysNo")) {
-      auto n = Number(ctx_.data["teamSysNo"]);
+      auto n = Number(Member(ctx_.data, "teamSysNo"));
       if (!n || *n <= kTeamBase || !store_.ExistsId("team", *n - kTeamBase)) {
-        return MakeRefusal("team_exists", "[teamSysNo]", {{"value", Text(ctx_.data["teamSysNo"])}});
+        return MakeRefusal("team_exists", "[teamSysNo]", {{"value", Text(Member(ctx_.data, "teamSysNo"))}});
       }
     }
     return std::nullopt;
@@ -386,7 +395,7 @@ class Effects {
   }
 
   EffectResult WorkerAdd() {
-    const json& list = ctx_.data["workerList"];
+    const json& list = Member(ctx_.data, "workerList");
     std::set<std::string> seen;
     for (std::size_t i = 0; i < list.size(); ++i) {
       const std::string id = Text(list[i].value("idCardNumber", json()));
@@ -413,7 +422,7 @@ class Effects {
   }
 
   EffectResult EntryExitAdd() {
-    const json& list = ctx_.data["workerList"];
+    const json& list = Member(ctx_.data, "workerList");
     std::map<std::string, std::string> latest;  // within this request
     for (std::size_t i = 0; i < list.size(); ++i) {
       const std::string id = Text(list[i].value("idCardNumber", json()));
@@ -450,7 +459,7 @@ class Effects {
   }
 
   EffectResult AttendanceAdd() {
-    const json& list = ctx_.data["dataList"];
+    const json& list = Member(ctx_.data, "dataList");
     std::set<std::string> keys;
     for (std::size_t i = 0; i < list.size(); ++i) {
       const std::string id = Text(list[i].value("idCardNumber", json()));
@@ -488,7 +497,7 @@ class Effects {
   }
 
   EffectResult PayrollAdd() {
-    const json& list = ctx_.data["detailList"];
+    const json& list = Member(ctx_.data, "detailList");
     const std::string month = Text(ctx_.data.value("payMonth", json()));
     std::set<std::string> keys;
     for (std::size_t i = 0; i < list.size(); ++i) {
@@ -515,7 +524,7 @@ class Effects {
   }
 
   EffectResult ListAdd(const std::string& kind, const std::string& list_name, const char* what) {
-    const json& list = ctx_.data[list_name];
+    const json& list = Member(ctx_.data, list_name);
     for (std::size_t i = 0; i < list.size(); ++i) {
       const std::string id = Text(list[i].value("idCardNumber", json()));
       if (auto r = Registered(list_name, i, id, what)) return Refused(*r);

@@ -63,7 +63,7 @@ struct Context {
   const standard::MethodSpec& method;
   const KeyRow& key;
   const standard::KeyCodec& codec;
-  json data;  // decrypted
+  const json& data;  // decrypted; the request's own, not a copy
   Instant now;
   std::string today;  // yyyy-MM-dd in Beijing time
   bool delay_async = false;
