@@ -146,49 +146,64 @@ struct Exchange {
   std::string error, error_path;
 };
 
-// Appends `value` as JSON text with what the evidence must not keep masked: encrypted
-// fields (personal numbers) and images (summarised). Walks the method's schema beside
-// the data and dumps the rest as it is: the text a masked copy would dump to, without
+// Writes JSON text into one string. nlohmann's public dump() builds a serializer for
+// every call (a 512-character indent string, localeconv(), a shared output adapter):
+// most of the cost of dumping a short string or a number. The masked request is
+// written a member at a time, so it keeps one serializer for the whole request:
+// nlohmann's detail::serializer, the one dump() itself uses.
+class JsonWriter {
+ public:
+  explicit JsonWriter(std::string& out)
+      : out_(out),
+        // Decrypted fields may hold bytes that are not UTF-8 (a GBK client): replaced,
+        // as sandbox::Dump does.
+        serializer_(nlohmann::detail::output_adapter<char>(out), ' ', json::error_handler_t::replace) {}
+  void Value(const json& value) { serializer_.dump(value, false, false, 0); }
+  void Key(const std::string& name) {
+    Value(json(name));
+    out_ += ':';
+  }
+  void Char(char c) { out_ += c; }
+
+ private:
+  std::string& out_;
+  nlohmann::detail::serializer<json> serializer_;
+};
+
+// Writes `value` with what the evidence must not keep masked: encrypted fields
+// (personal numbers) and images (summarised). Walks the method's schema beside the
+// data and writes the rest as it is: the text a masked copy would dump to, without
 // copying the data.
-void AppendMasked(const json& schema, const json& value, std::string& out) {
+void WriteMasked(const json& schema, const json& value, JsonWriter& out) {
   if (schema.is_object()) {
     if (value.is_string()) {
       const auto& text = value.get_ref<const std::string&>();
-      if (schema.contains("x-image")) {
-        out += sandbox::Dump(json("<图片 " + std::to_string(text.size()) + " 字符>"));
-        return;
-      }
-      if (schema.value("x-encrypted", false)) {
-        out += sandbox::Dump(json(standard::MaskNumber(text)));
-        return;
-      }
+      if (schema.contains("x-image")) return out.Value("<图片 " + std::to_string(text.size()) + " 字符>");
+      if (schema.value("x-encrypted", false)) return out.Value(standard::MaskNumber(text));
     } else if (value.is_object() && schema.contains("properties")) {
       const json& properties = schema["properties"];
-      out += '{';
+      out.Char('{');
       for (auto it = value.begin(); it != value.end(); ++it) {
-        if (it != value.begin()) out += ',';
-        out += sandbox::Dump(json(it.key()));
-        out += ':';
+        if (it != value.begin()) out.Char(',');
+        out.Key(it.key());
         const auto property = properties.find(it.key());
         if (property != properties.end()) {
-          AppendMasked(*property, it.value(), out);
+          WriteMasked(*property, it.value(), out);
         } else {
-          out += sandbox::Dump(it.value());
+          out.Value(it.value());
         }
       }
-      out += '}';
-      return;
+      return out.Char('}');
     } else if (value.is_array() && schema.contains("items")) {
-      out += '[';
+      out.Char('[');
       for (std::size_t i = 0; i < value.size(); ++i) {
-        if (i > 0) out += ',';
-        AppendMasked(schema["items"], value[i], out);
+        if (i > 0) out.Char(',');
+        WriteMasked(schema["items"], value[i], out);
       }
-      out += ']';
-      return;
+      return out.Char(']');
     }
   }
-  out += sandbox::Dump(value);
+  out.Value(value);
 }
 
 // The request as it is kept: personal numbers masked, images summarised, the
@@ -196,40 +211,40 @@ void AppendMasked(const json& schema, const json& value, std::string& out) {
 // of the form's fields by name, the data under "data" whatever the profile calls it.
 std::string MaskedRequest(const Exchange& x) {
   const standard::Profile* p = x.profile;
-  // Name → its value as JSON text; a name sent twice keeps its last value.
-  std::map<std::string, std::string> fields;
+  const standard::MethodSpec* method = x.data_parsed && p ? p->FindMethod(x.method) : nullptr;
+  // Name → value; a name sent twice keeps its last value. The parsed data is written
+  // from x.data where "data" comes in that order.
+  std::map<std::string, json> fields;
   for (const auto& [name, value] : x.form) {
     if (p && name == p->Param("data")) continue;
     if (name == "appsecret" || name == "secret") {
-      fields[name] = sandbox::Dump(json("***"));
+      fields[name] = "***";
     } else if (p && name == p->Param("sign")) {
-      fields[name] = sandbox::Dump(json(value.size() > 12 ? value.substr(0, 8) + "…" : value));
+      fields[name] = value.size() > 12 ? value.substr(0, 8) + "…" : value;
     } else {
-      fields[name] = sandbox::Dump(json(value.size() > 200 ? value.substr(0, 200) + "…" : value));
+      fields[name] = value.size() > 200 ? value.substr(0, 200) + "…" : value;
     }
   }
   if (x.data_parsed && p) {
-    std::string& data = fields["data"];
-    if (const auto* m = p->FindMethod(x.method)) {
-      AppendMasked(m->schema, x.data, data);
-    } else {
-      data = sandbox::Dump(x.data);
-    }
+    fields["data"] = method ? json() : x.data;
   } else if (p) {
     const std::string* raw = standard::FormValue(x.form, p->Param("data"));
-    if (raw) {
-      fields["data"] = sandbox::Dump(json(sandbox::MaskText(raw->size() > 300 ? raw->substr(0, 300) + "…" : *raw)));
+    if (raw) fields["data"] = sandbox::MaskText(raw->size() > 300 ? raw->substr(0, 300) + "…" : *raw);
+  }
+  std::string text;
+  JsonWriter out(text);
+  out.Char('{');
+  for (const auto& [name, value] : fields) {
+    if (text.size() > 1) out.Char(',');
+    out.Key(name);
+    if (method && name == "data") {
+      WriteMasked(method->schema, x.data, out);
+    } else {
+      out.Value(value);
     }
   }
-  std::string out = "{";
-  for (const auto& [name, text] : fields) {
-    if (out.size() > 1) out += ',';
-    out += sandbox::Dump(json(name));
-    out += ':';
-    out += text;
-  }
-  out += '}';
-  return out;
+  out.Char('}');
+  return text;
 }
 
 // The profile's envelope.
