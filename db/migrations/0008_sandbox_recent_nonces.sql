@@ -4,10 +4,11 @@
 -- sooner or later have a fresh request refused as a replay. The standard forbids a
 -- nonce to repeat within a window (the profile's nonce.window_seconds, widened to
 -- twice the timestamp skew so that no request signed for its window can be replayed);
--- that is all the sandbox now keeps, filed by the hour in which it arrived: new rows go
--- to the end of the table, a window looks at its hour and the one before, and the sweep
--- deletes whole hours that no window reaches any more. Every window is at most an hour
--- (the profile loader checks).
+-- that is all the sandbox now keeps, filed by the hour in which it arrived: a window
+-- looks at its hour and the one before, and the sweep deletes whole hours that no window
+-- reaches any more. Every window is at most an hour (the profile loader checks). Within
+-- an hour the rows are in nonce order, so a new nonce still lands on a page of its own
+-- (docs/benchmarks.md counts them).
 CREATE TABLE sandbox_recent_nonces (
   hour {{BIGINT}} NOT NULL,        -- seen_at / 3600
   key_id {{BIGINT}} NOT NULL,
