@@ -209,9 +209,10 @@ void WriteMasked(const json& schema, const json& value, JsonWriter& out) {
 // The request as it is kept: personal numbers masked, images summarised, the
 // signature shortened. Nothing here lets anyone replay or re-identify. A JSON object
 // of the form's fields by name, the data under "data" whatever the profile calls it.
-std::string MaskedRequest(const Exchange& x) {
+// `spec` is the method the pipeline found for the request (null when it found none).
+std::string MaskedRequest(const Exchange& x, const standard::MethodSpec* spec) {
   const standard::Profile* p = x.profile;
-  const standard::MethodSpec* method = x.data_parsed && p ? p->FindMethod(x.method) : nullptr;
+  const standard::MethodSpec* method = x.data_parsed && p ? spec : nullptr;
   // Name → value; a name sent twice keeps its last value. The parsed data is written
   // from x.data where "data" comes in that order.
   std::map<std::string, json> fields;
@@ -715,7 +716,7 @@ void SandboxService::HandleAsync(SandboxCall incoming, std::function<void(Sandbo
   // from the group commit's answering thread after the commit.
   // What the request was does not depend on the transaction: masked here, outside the
   // writer's turn.
-  if (x.key) pending->masked_request = MaskedRequest(x);
+  if (x.key) pending->masked_request = MaskedRequest(x, pending->method);
   writer_.Submit([this, pending](soci::session& sql) { return StoreAndRecord(deps_.db, *known_objects_, *pending, sql); },
                  [this, pending](Status write) { Answer(*pending, write, faults_fired_, *known_objects_); });
 }

@@ -25,11 +25,10 @@ std::string FormatTimestamp(Instant t, const std::string& format) {
 namespace {
 
 std::optional<Instant> ToInstant(int year, int month, int day, int hour, int minute, int second) {
-  const std::chrono::year_month_day ymd{std::chrono::year(year), std::chrono::month(static_cast<unsigned>(month)),
-                                        std::chrono::day(static_cast<unsigned>(day))};
+  const CivilDay ymd{std::chrono::year(year), std::chrono::month(static_cast<unsigned>(month)),
+                     std::chrono::day(static_cast<unsigned>(day))};
   if (!ymd.ok()) return std::nullopt;
-  return Instant(std::chrono::sys_days(ymd).time_since_epoch() + std::chrono::hours(hour) +
-                 std::chrono::minutes(minute) + std::chrono::seconds(second) - kShanghaiOffset);
+  return StartOfDay(ymd) + std::chrono::hours(hour) + std::chrono::minutes(minute) + std::chrono::seconds(second);
 }
 
 }  // namespace
