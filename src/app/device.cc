@@ -188,7 +188,8 @@ class Sequence {
                         {"idCardNumber", Id(i)},
                         {"date", NowText(std::string(direction) == "01" ? in_at : o_.clock->Now())},
                         {"direction", direction},
-                        {"attendType", "001"}});
+                        {"attendType", "001"},
+                        {"image", SamplePhoto()}});  // the gate's face capture
       }
       // An out after its in: the second record is dated no earlier than the first.
       LT_RETURN_IF_ERROR(AsStatus(Write("WorkerAttendance.Add", {{"projectCode", project_},
