@@ -213,13 +213,26 @@ Result<Profile> ParseProfile(const std::string& name, const Files& files) {
       }
     }
     if (auto d = files.find("dictionaries.json"); d != files.end()) p.dictionaries = d->second;
+    // A long, generated dictionary (行政区划) has a file of its own,
+    // dictionaries/<name>.json, so that regenerating it leaves the hand-kept ones alone.
+    std::map<std::string, std::string> dictionary_file;
+    for (const auto& [path, value] : files) {
+      if (!path.starts_with("dictionaries/") || !path.ends_with(".json")) continue;
+      const std::string dict = path.substr(13, path.size() - 13 - 5);
+      if (p.dictionaries.contains(dict)) {
+        return ProfileError(name, path, "字典 " + dict + " 已在 dictionaries.json 中定义");
+      }
+      p.dictionaries[dict] = value;
+      dictionary_file[dict] = path;
+    }
     for (const auto& [dict, entry] : p.dictionaries.items()) {
+      const std::string file = dictionary_file.contains(dict) ? dictionary_file[dict] : "dictionaries.json";
       if (!entry.is_object() || !entry.contains("codes") || !entry["codes"].is_object()) {
-        return ProfileError(name, "dictionaries.json", "字典 " + dict + " 缺少 codes");
+        return ProfileError(name, file, "字典 " + dict + " 缺少 codes");
       }
       const std::string match = entry.value("match", "equal");
       if (match != "equal" && match != "prefix") {
-        return ProfileError(name, "dictionaries.json", "字典 " + dict + " 的 match 只能是 equal 或 prefix");
+        return ProfileError(name, file, "字典 " + dict + " 的 match 只能是 equal 或 prefix");
       }
     }
 

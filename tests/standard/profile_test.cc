@@ -116,16 +116,18 @@ TEST(ProfileSet, CipherFieldsAreEveryEncryptedPropertyOfEveryMethod) {
   EXPECT_FALSE(gd->cipher_fields.contains("workerName"));
 }
 
-// 行政区划 as a prefix dictionary: a province, or in Guangdong one of the 21
-// prefectures; the county part is not listed.
-TEST(ProfileSet, AreaCodesMustStartWithAKnownDivision) {
+// 行政区划: every province, prefecture and county-level code, in a dictionary file of
+// its own generated from the statistics bureau's division codes (tools/update-areas).
+TEST(ProfileSet, AreaCodesMustBeKnownDivisions) {
   const Profile* gd = ShippedProfiles().Find("gd-v1.3");
   ASSERT_NE(gd, nullptr);
   EXPECT_EQ(gd->DictionaryTitle("areaDivision"), "行政区划");
-  for (const char* good : {"440106", "440300", "441900", "445381", "440000", "110105", "820000"}) {
+  for (const char* good : {"440106", "440100", "440300", "441900", "445381", "440000", "110105", "820000"}) {
     EXPECT_TRUE(gd->InDictionary("areaDivision", good)) << good;
   }
-  for (const char* bad : {"990106", "441006", "444444", "000000", "44", ""}) {
+  // 445399 and 440199: counties their prefectures do not have; 441006: no such
+  // prefecture; 990106: no such province.
+  for (const char* bad : {"445399", "440199", "990106", "441006", "444444", "000000", "44", "4401", ""}) {
     EXPECT_FALSE(gd->InDictionary("areaDivision", bad)) << bad;
   }
   // Guangdong's prefectures are exactly the platform's 21 cities.
@@ -133,14 +135,18 @@ TEST(ProfileSet, AreaCodesMustStartWithAKnownDivision) {
   const json cities = json::parse(in, nullptr, false);
   ASSERT_TRUE(cities.contains("cities"));
   std::set<std::string> listed, expected;
+  std::size_t counties = 0;
   for (const auto& [code, unused] : gd->dictionaries["areaDivision"]["codes"].items()) {
-    if (code.size() == 4 && code.starts_with("44")) listed.insert(code);
+    if (!code.starts_with("44") || code == "440000") continue;
+    if (code.ends_with("00")) {
+      listed.insert(code);
+    } else {
+      ++counties;
+    }
   }
-  for (const json& c : cities["cities"]) expected.insert(c["code"].get<std::string>().substr(0, 4));
+  for (const json& c : cities["cities"]) expected.insert(c["code"].get<std::string>());
   EXPECT_EQ(listed, expected);
-  // An exact dictionary still wants the whole code.
-  EXPECT_TRUE(gd->InDictionary("currency", "CNY"));
-  EXPECT_FALSE(gd->InDictionary("currency", "CNYX"));
+  EXPECT_GT(counties, 100u) << "Guangdong's county-level divisions";
 }
 
 // A schema naming a dictionary the profile lacks, or a dictionary of an unknown kind,
@@ -165,6 +171,45 @@ TEST(ProfileSet, DictionariesASchemaNamesMustExist) {
   ASSERT_FALSE(bad_match.ok());
   EXPECT_NE(bad_match.error().message.find("match"), std::string::npos) << bad_match.error().message;
   EXPECT_FALSE(build(R"({"kinds": {"title": "类别"}})", "kinds").ok()) << "a dictionary without codes";
+
+  // A prefix dictionary lists the beginnings a valid value has; an exact one wants the
+  // whole value.
+  auto prefix = build(R"({"kinds": {"codes": {"44": "广东", "1101": "北京市辖区"}, "match": "prefix"},
+                          "exact": {"codes": {"CNY": "人民币"}}})",
+                      "kinds");
+  ASSERT_TRUE(prefix.ok()) << prefix.error().message;
+  const Profile* p = prefix->Find("p");
+  for (const char* good : {"440106", "44", "110105"}) EXPECT_TRUE(p->InDictionary("kinds", good)) << good;
+  for (const char* bad : {"4", "110205", ""}) EXPECT_FALSE(p->InDictionary("kinds", bad)) << bad;
+  EXPECT_TRUE(p->InDictionary("exact", "CNY"));
+  EXPECT_FALSE(p->InDictionary("exact", "CNYX"));
+}
+
+// A dictionary may have a file of its own, dictionaries/<name>.json; one name in both
+// places fails the set, naming the file.
+TEST(ProfileSet, ADictionaryMayHaveAFileOfItsOwn) {
+  const auto build = [](const std::string& dictionaries, const std::string& own) {
+    return ProfileSet::Build(
+        {{"p",
+          {{"profile.json", R"({"name": "p", "errors": {"success": {"code": "0"}, "malformed_form": {"code": "-1"},
+                                 "bad_signature": {"code": "-2"}, "server_error": {"code": "9999"}}})"},
+           {"dictionaries.json", dictionaries},
+           {"dictionaries/kinds.json", own},
+           {"methods/X.Add.json", R"({"method": "X.Add", "effect": "team.add", "schema": {"type": "object",
+                                     "properties": {"kind": {"type": "string", "x-dict": "kinds"}}}})"}}}});
+  };
+  auto set = build(R"({"other": {"codes": {"a": "甲"}}})", R"({"title": "类别", "codes": {"1": "一"}})");
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  EXPECT_TRUE(set->Find("p")->InDictionary("kinds", "1"));
+  EXPECT_TRUE(set->Find("p")->InDictionary("other", "a"));
+  EXPECT_EQ(set->Find("p")->DictionaryTitle("kinds"), "类别");
+
+  auto twice = build(R"({"kinds": {"codes": {"1": "一"}}})", R"({"codes": {"1": "一"}})");
+  ASSERT_FALSE(twice.ok());
+  EXPECT_NE(twice.error().message.find("dictionaries/kinds.json"), std::string::npos) << twice.error().message;
+  auto no_codes = build("{}", R"({"title": "类别"})");
+  ASSERT_FALSE(no_codes.ok());
+  EXPECT_NE(no_codes.error().message.find("dictionaries/kinds.json"), std::string::npos) << no_codes.error().message;
 }
 
 TEST(DescribeProfiles, AnEmptySetIsAnEmptyList) {
