@@ -101,6 +101,7 @@ class Statements {
   // one there is older than the window; and one of the hour before, within the window.
   struct NonceInsert {
     explicit NonceInsert(soci::session& sql);
+    bool returning;  // RETURNING in the text (PostgreSQL); else the connection is asked
     long long hour = 0, key_id = 0, seen_at = 0, since = 0, returned = 0;
     std::string nonce;
     soci::indicator got = soci::i_null;
@@ -114,6 +115,7 @@ class Statements {
   };
   struct ObjectInsert {
     explicit ObjectInsert(soci::session& sql);
+    bool returning;  // RETURNING in the text (PostgreSQL); else the connection is asked
     long long key_id = 0, created_at = 0, id = 0;
     std::string kind, natural_key, subject, attr, event_day, body;
     soci::indicator got = soci::i_null;
@@ -133,6 +135,7 @@ class Statements {
   };
   struct AsyncInsert {
     explicit AsyncInsert(soci::session& sql);
+    bool returning;  // RETURNING in the text (PostgreSQL); else the connection is asked
     std::string method, result;
     long long key_id = 0, created_at = 0, id = 0;
     int status = 0, pending_polls = 0;
@@ -140,6 +143,7 @@ class Statements {
   };
   struct EvidenceInsert {
     explicit EvidenceInsert(soci::session& sql);
+    bool returning;  // RETURNING in the text (PostgreSQL); else the connection is asked
     EvidenceRow row;
     long long id = 0;
     soci::statement st;
