@@ -28,8 +28,12 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
+// A-Z only, as the C locale's tolower, without its call per character: the whole
+// signing string of every request passes through here.
 void LowerAscii(std::string& s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  for (char& c : s) {
+    if (static_cast<unsigned char>(c - 'A') < 26) c = static_cast<char>(c + ('a' - 'A'));
+  }
 }
 
 // Full Unicode lower-casing in the root locale, which is what Java's

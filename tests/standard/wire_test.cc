@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+
 #include "standard/shipped_profiles.h"
 
 #include "standard/profile.h"
@@ -60,6 +62,19 @@ TEST(KeyCodec, NationalSignatureLowerCasesAsJavaAndAcceptsPhpsAsciiOnlyLowerCase
   EXPECT_TRUE(codec->Verify(form, java));
   EXPECT_TRUE(codec->Verify(form, php));
   EXPECT_FALSE(codec->Verify(form, std::string(64, '0')));
+}
+
+// ASCII lower-casing changes A-Z and nothing else, byte for byte, as the C locale's
+// tolower does.
+TEST(KeyCodec, AsciiLowerCaseChangesOnlyTheCapitalLetters) {
+  const Profile& p = *Profiles().Find("national-1.0");
+  std::string every, expected;
+  for (int c = 1; c < 256; ++c) {
+    every += static_cast<char>(c);
+    expected += static_cast<char>(std::tolower(c));
+  }
+  EXPECT_EQ(SigningString(p, {{"data", every}}, "S", LowerCase::kAscii), "data=" + expected + "&appsecret=s");
+  EXPECT_EQ(SigningString(p, {{"data", every}}, "S"), "data=" + expected + "&appsecret=s") << "not UTF-8";
 }
 
 TEST(KeyCodec, ProvincialProfileSignsLikeTheNationalOne) {
