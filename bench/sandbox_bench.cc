@@ -8,7 +8,13 @@
 // every request answered as accepted must be in the evidence.
 // Usage: sandbox_bench sqlite|postgresql [seconds] [connections] (postgresql needs
 // LIANTIAO_TEST_PG, as the tests do). Prints Markdown rows.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,7 +26,9 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
-#include <mutex>
+#include <cstring>
+#include <functional>
+#include <memory>
 #include <sstream>
 #include <thread>
 
@@ -31,7 +39,6 @@
 #include "bench_server.h"
 #include "sandbox_workload.h"
 #include "crypto/crypto.h"
-#include "http/client.h"
 #include "standard/request.h"
 #include "storage/row.h"
 #include "testing/app/sandbox_driver.h"
@@ -94,93 +101,227 @@ struct LoadResult {
   }
 };
 
-// Runs `connections` threads, each with one keep-alive connection, for `duration`
-// (or until `stop`), calling `send` for each request.
-template <typename Send>
-LoadResult Load(int connections, std::chrono::seconds duration, Send send, std::atomic<bool>* stop = nullptr) {
-  LoadResult total;
-  std::mutex mu;
-  const auto start = Steady::now(), end = start + duration;
-  std::vector<std::thread> threads;
-  for (int t = 0; t < connections; ++t) {
-    threads.emplace_back([&, t] {
-      LoadResult mine;
-      auto state = send.Open(t);
-      while (Steady::now() < end && !(stop && stop->load())) {
-        const auto t0 = Steady::now();
+// One thread drives every connection through epoll, as wrk does: a thread per
+// connection blocked in poll(2) cost the load generator a context switch and a poll
+// per request, CPU the server it shares the two cores with then lacked. Each
+// connection keeps one request in flight (no pipelining): it sends the next as soon as
+// the answer to the last one is in, until `duration` ends (or `stop`); then the
+// requests in flight are waited for. `build(c)` gives connection c's next request as
+// HTTP bytes; `judge(status, body, serial)` says 1 accepted (with its serial), 0
+// answered otherwise. A connection that fails (the server gone) counts a failure and
+// connects again, unless `stop` is set.
+class EpollLoad {
+ public:
+  using Build = std::function<std::string(int)>;
+  using Judge = std::function<int(int, std::string_view, std::string&)>;
+
+  EpollLoad(unsigned short port, Build build, Judge judge) : port_(port), build_(std::move(build)), judge_(std::move(judge)) {}
+
+  LoadResult Run(int connections, std::chrono::seconds duration, std::atomic<bool>* stop = nullptr) {
+    LoadResult total;
+    const int ep = ep_ = epoll_create1(EPOLL_CLOEXEC);
+    std::vector<Conn> conns(static_cast<std::size_t>(connections));
+    for (int i = 0; i < connections; ++i) conns[i].index = i;
+    const auto start = Steady::now(), end = start + duration;
+    auto more = [&] { return Steady::now() < end && !(stop && stop->load()); };
+    int busy = 0;
+    for (int i = 0; i < connections; ++i) {
+      if (Open(ep, conns[i], i) && Send(conns[i], i)) ++busy;
+    }
+    std::vector<epoll_event> events(static_cast<std::size_t>(connections));
+    while (busy > 0) {
+      const int n = epoll_wait(ep, events.data(), connections, 1000);
+      for (int e = 0; e < n; ++e) {
+        const int i = static_cast<int>(events[e].data.u32);
+        Conn& c = conns[i];
+        if (events[e].events & EPOLLOUT) Flush(c);
+        int outcome = 2;  // 2: nothing complete yet
         std::string serial;
-        const int outcome = send(state, serial);  // 1 accepted, 0 answered otherwise, -1 failed
-        mine.latencies_ms.push_back(Ms(Steady::now() - t0));
-        ++mine.requests;
+        if (events[e].events & (EPOLLIN | EPOLLERR | EPOLLHUP)) outcome = Receive(c, serial);
+        if (outcome == 2) continue;
+        total.latencies_ms.push_back(Ms(Steady::now() - c.sent_at));
+        ++total.requests;
         if (outcome == 1) {
-          ++mine.accepted;
-          if (!serial.empty()) mine.serials.push_back(std::move(serial));
+          ++total.accepted;
+          if (!serial.empty()) total.serials.push_back(std::move(serial));
         } else if (outcome == 0) {
-          ++mine.other;
+          ++total.other;
         } else {
-          ++mine.failures;
-          if (stop && stop->load()) break;
+          ++total.failures;
+          Close(ep, c);
+          if (!(stop && stop->load()) && more() && Open(ep, c, i) && Send(c, i)) continue;
+          --busy;
+          continue;
+        }
+        if (!more() || !Send(c, i)) {
+          --busy;
+          Close(ep, c);
         }
       }
-      std::lock_guard lock(mu);
-      total.requests += mine.requests;
-      total.accepted += mine.accepted;
-      total.other += mine.other;
-      total.failures += mine.failures;
-      total.latencies_ms.insert(total.latencies_ms.end(), mine.latencies_ms.begin(), mine.latencies_ms.end());
-      total.serials.insert(total.serials.end(), mine.serials.begin(), mine.serials.end());
-    });
+    }
+    for (Conn& c : conns) Close(ep, c);
+    close(ep);
+    total.seconds = std::chrono::duration<double>(Steady::now() - start).count();
+    return total;
   }
-  for (auto& th : threads) th.join();
-  total.seconds = std::chrono::duration<double>(Steady::now() - start).count();
-  return total;
+
+ private:
+  struct Conn {
+    int fd = -1;
+    std::string out, in;
+    std::size_t written = 0;
+    Steady::time_point sent_at;
+    int index = 0;
+  };
+
+  bool Open(int ep, Conn& c, int i) {
+    c.fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port_);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const int one = 1;
+    setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (connect(c.fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+      close(c.fd);
+      c.fd = -1;
+      return false;
+    }
+    fcntl(c.fd, F_SETFL, fcntl(c.fd, F_GETFL) | O_NONBLOCK);
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u32 = static_cast<std::uint32_t>(i);
+    epoll_ctl(ep, EPOLL_CTL_ADD, c.fd, &ev);
+    c.in.clear();
+    return true;
+  }
+
+  void Close(int ep, Conn& c) {
+    if (c.fd < 0) return;
+    epoll_ctl(ep, EPOLL_CTL_DEL, c.fd, nullptr);
+    close(c.fd);
+    c.fd = -1;
+  }
+
+  bool Send(Conn& c, int i) {
+    c.out = build_(i);
+    c.written = 0;
+    c.sent_at = Steady::now();
+    return Write(c);
+  }
+
+  // Writes what it can; the rest waits for EPOLLOUT (not seen with requests this small).
+  bool Write(Conn& c) {
+    while (c.written < c.out.size()) {
+      const ssize_t n = send(c.fd, c.out.data() + c.written, c.out.size() - c.written, MSG_NOSIGNAL);
+      if (n > 0) {
+        c.written += static_cast<std::size_t>(n);
+      } else if (n < 0 && errno == EINTR) {
+        continue;
+      } else {
+        return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && WantWrite(c, true);
+      }
+    }
+    return true;
+  }
+
+  bool WantWrite(Conn& c, bool on) {
+    epoll_event ev{};
+    ev.events = EPOLLIN | (on ? EPOLLOUT : 0u);
+    ev.data.u32 = static_cast<std::uint32_t>(c.index);
+    return epoll_ctl(ep_, EPOLL_CTL_MOD, c.fd, &ev) == 0;
+  }
+
+  void Flush(Conn& c) {
+    if (Write(c) && c.written == c.out.size()) WantWrite(c, false);
+  }
+
+  // Reads what has arrived; 2 while the answer is not complete, else the judge's
+  // outcome, or -1 when the connection failed.
+  int Receive(Conn& c, std::string& serial) {
+    char chunk[16384];
+    for (;;) {
+      const ssize_t n = recv(c.fd, chunk, sizeof chunk, 0);
+      if (n > 0) {
+        c.in.append(chunk, static_cast<std::size_t>(n));
+        if (static_cast<std::size_t>(n) < sizeof chunk) break;
+      } else if (n == 0) {
+        return -1;
+      } else if (errno == EINTR) {
+        continue;
+      } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        break;
+      } else {
+        return -1;
+      }
+    }
+    const std::size_t head_end = c.in.find("\r\n\r\n");
+    if (head_end == std::string::npos) return 2;
+    if (c.in.size() < 12 || c.in.compare(0, 5, "HTTP/") != 0) return -1;
+    const int status = std::atoi(c.in.c_str() + 9);
+    const std::string_view head(c.in.data(), head_end);
+    std::size_t length = 0;
+    for (const char* name : {"\r\nContent-Length:", "\r\ncontent-length:"}) {
+      if (auto at = head.find(name); at != std::string_view::npos) {
+        length = std::strtoull(c.in.c_str() + at + std::strlen(name), nullptr, 10);
+      }
+    }
+    if (c.in.size() < head_end + 4 + length) return 2;
+    const int outcome = judge_(status, std::string_view(c.in).substr(head_end + 4, length), serial);
+    c.in.erase(0, head_end + 4 + length);
+    return outcome;
+  }
+
+  unsigned short port_;
+  Build build_;
+  Judge judge_;
+  int ep_ = -1;
+};
+
+std::string HttpRequest(const char* method, unsigned short port, const std::string& target,
+                        const std::string& content_type = "", const std::string& body = "") {
+  std::string r = std::string(method) + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) + "\r\n";
+  if (!content_type.empty()) {
+    r += "Content-Type: " + content_type + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+  }
+  return r + "Connection: keep-alive\r\n\r\n" + body;
 }
 
-struct NoOp {
-  unsigned short port;
-  std::unique_ptr<http::HttpConnection> Open(int) { return std::make_unique<http::HttpConnection>("127.0.0.1", port); }
-  int operator()(std::unique_ptr<http::HttpConnection>& c, std::string&) {
-    auto r = c->Get("/api/v1/health");
-    return !r.ok() ? -1 : r->status == 200 ? 1 : 0;
-  }
-};
+EpollLoad NoOp(unsigned short port) {
+  const std::string request = HttpRequest("GET", port, "/api/v1/health");
+  return EpollLoad(
+      port, [request](int) { return request; },
+      [](int status, std::string_view, std::string&) { return status == 200 ? 1 : 0; });
+}
 
-struct Attendance {
-  unsigned short port;
-  const standard::Profile* profile;
-  const standard::KeyCodec* codec;
-  Key key;
-  const bench::Workforce* workforce;
-  std::atomic<long long>* counter;
-  const Clock* clock;
-
-  struct State {
-    std::unique_ptr<http::HttpConnection> connection;
-    std::string nonce_prefix;
-    long long n = 0;
-  };
-  State Open(int t) {
-    return {std::make_unique<http::HttpConnection>("127.0.0.1", port), "t" + std::to_string(t) + "-" +
-                                                                          crypto::RandomToken(6) + "-",
-            0};
-  }
-  int operator()(State& s, std::string& serial) {
-    json data = bench::AttendanceData(*workforce, key.project_code, counter->fetch_add(1));
-    const auto form = standard::BuildRequest(*profile, *codec, key.app_id, "WorkerAttendance.Add", std::move(data),
-                                             clock->Now(), s.nonce_prefix + std::to_string(++s.n));
-    auto r = s.connection->Post(key.target, "application/x-www-form-urlencoded", standard::EncodeForm(form));
-    if (!r.ok()) return -1;
-    const json a = json::parse(r->body, nullptr, false);
-    if (a.is_object() && a.value("code", "") == "0") {
-      serial = a["data"].value("requestSerialCode", "");
-      return 1;
-    }
-    // Every request is valid, so any other answer is news: the first one is shown.
-    static std::once_flag shown;
-    std::call_once(shown, [&] { std::fprintf(stderr, "first answer other than accepted: %s\n", r->body.c_str()); });
-    return 0;
-  }
-};
+// Signed, encrypted WorkerAttendance.Add requests, each with a nonce of its own.
+EpollLoad Attendance(unsigned short port, const standard::Profile* profile, const standard::KeyCodec* codec,
+                     const Key& key, const bench::Workforce* workforce, std::atomic<long long>* counter,
+                     const Clock* clock, int connections) {
+  auto prefixes = std::make_shared<std::vector<std::string>>();
+  for (int t = 0; t < connections; ++t) prefixes->push_back("t" + std::to_string(t) + "-" + crypto::RandomToken(6) + "-");
+  auto sent = std::make_shared<std::vector<long long>>(static_cast<std::size_t>(connections), 0);
+  return EpollLoad(
+      port,
+      [=](int i) {
+        json data = bench::AttendanceData(*workforce, key.project_code, counter->fetch_add(1));
+        const auto form = standard::BuildRequest(*profile, *codec, key.app_id, "WorkerAttendance.Add", std::move(data),
+                                                 clock->Now(), (*prefixes)[i] + std::to_string(++(*sent)[i]));
+        return HttpRequest("POST", port, key.target, "application/x-www-form-urlencoded", standard::EncodeForm(form));
+      },
+      [](int, std::string_view body, std::string& serial) {
+        const json a = json::parse(body, nullptr, false);
+        if (a.is_object() && a.value("code", "") == "0") {
+          serial = a["data"].value("requestSerialCode", "");
+          return 1;
+        }
+        // Every request is valid, so any other answer is news: the first one is shown.
+        static bool shown = false;
+        if (!shown) std::fprintf(stderr, "first answer other than accepted: %.*s\n", static_cast<int>(body.size()), body.data());
+        shown = true;
+        return 0;
+      });
+}
 
 void Print(const std::string& kind, const std::string& what, const LoadResult& r, int connections) {
   std::printf("| %s | %s | %d | %.0f | %.2f | %.2f | %.2f | %lld / %lld / %lld |\n", kind.c_str(), what.c_str(),
@@ -222,14 +363,14 @@ int Run(const std::string& kind, int seconds, int connections) {
       bench::PrepareWorkforce(write, key.project_code, key.corp_code, key.corp_name, clock.Now());
 
   std::atomic<long long> counter{0};
-  Attendance attendance{server.port, profile, &codec, key, &workforce, &counter, &clock};
+  EpollLoad attendance = Attendance(server.port, profile, &codec, key, &workforce, &counter, &clock, connections);
   const auto duration = std::chrono::seconds(seconds);
   // Warm up, then measure the no-op endpoint and the pipeline back to back.
-  Load(connections, std::chrono::seconds(2), attendance);
-  LoadResult noop = Load(connections, duration, NoOp{server.port});
+  attendance.Run(connections, std::chrono::seconds(2));
+  LoadResult noop = NoOp(server.port).Run(connections, duration);
   Print(kind, "no-op GET /api/v1/health", noop, connections);
   const double server_before = CpuSeconds(server.pid), self_before = CpuSeconds(getpid());
-  LoadResult pipeline = Load(connections, duration, attendance);
+  LoadResult pipeline = attendance.Run(connections, duration);
   const double server_cpu = CpuSeconds(server.pid) - server_before, self_cpu = CpuSeconds(getpid()) - self_before;
   Print(kind, "WorkerAttendance.Add, full pipeline", pipeline, connections);
   std::printf("| %s | pipeline / no-op | | %.0f%% | | | | |\n", kind.c_str(), 100.0 * pipeline.Rps() / noop.Rps());
@@ -245,7 +386,7 @@ int Run(const std::string& kind, int seconds, int connections) {
     kill(server.pid, SIGKILL);
     stop = true;
   });
-  LoadResult crash = Load(connections, std::chrono::seconds(30), attendance, &stop);
+  LoadResult crash = attendance.Run(connections, std::chrono::seconds(30), &stop);
   killer.join();
   waitpid(server.pid, nullptr, 0);
   std::set<std::string> answered(crash.serials.begin(), crash.serials.end());
