@@ -22,12 +22,12 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <iterator>
-#include <cstring>
-#include <functional>
 #include <memory>
 #include <sstream>
 #include <thread>
@@ -37,8 +37,8 @@
 #include "app/device.h"
 #include "app/runtime.h"
 #include "bench_server.h"
-#include "sandbox_workload.h"
 #include "crypto/crypto.h"
+#include "sandbox_workload.h"
 #include "standard/request.h"
 #include "storage/row.h"
 #include "testing/app/sandbox_driver.h"
@@ -115,9 +115,11 @@ class EpollLoad {
   using Build = std::function<std::string(int)>;
   using Judge = std::function<int(int, std::string_view, std::string&)>;
 
-  EpollLoad(unsigned short port, Build build, Judge judge) : port_(port), build_(std::move(build)), judge_(std::move(judge)) {}
+  EpollLoad(unsigned short port, Build build, Judge judge)
+      : port_(port), build_(std::move(build)), judge_(std::move(judge)) {}
 
-  LoadResult Run(int connections, std::chrono::seconds duration, std::atomic<bool>* stop = nullptr) {
+  LoadResult Run(int connections, std::chrono::seconds duration,
+                 std::atomic<bool>* stop = nullptr) {
     LoadResult total;
     const int ep = ep_ = epoll_create1(EPOLL_CLOEXEC);
     std::vector<Conn> conns(static_cast<std::size_t>(connections));
@@ -213,7 +215,8 @@ class EpollLoad {
   // Writes what it can; the rest waits for EPOLLOUT (not seen with requests this small).
   bool Write(Conn& c) {
     while (c.written < c.out.size()) {
-      const ssize_t n = send(c.fd, c.out.data() + c.written, c.out.size() - c.written, MSG_NOSIGNAL);
+      const ssize_t n =
+          send(c.fd, c.out.data() + c.written, c.out.size() - c.written, MSG_NOSIGNAL);
       if (n > 0) {
         c.written += static_cast<std::size_t>(n);
       } else if (n < 0 && errno == EINTR) {
@@ -280,9 +283,11 @@ class EpollLoad {
 
 std::string HttpRequest(const char* method, unsigned short port, const std::string& target,
                         const std::string& content_type = "", const std::string& body = "") {
-  std::string r = std::string(method) + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) + "\r\n";
+  std::string r = std::string(method) + " " + target +
+                  " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) + "\r\n";
   if (!content_type.empty()) {
-    r += "Content-Type: " + content_type + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+    r += "Content-Type: " + content_type + "\r\nContent-Length: " + std::to_string(body.size()) +
+         "\r\n";
   }
   return r + "Connection: keep-alive\r\n\r\n" + body;
 }
@@ -295,19 +300,23 @@ EpollLoad NoOp(unsigned short port) {
 }
 
 // Signed, encrypted WorkerAttendance.Add requests, each with a nonce of its own.
-EpollLoad Attendance(unsigned short port, const standard::Profile* profile, const standard::KeyCodec* codec,
-                     const Key& key, const bench::Workforce* workforce, std::atomic<long long>* counter,
+EpollLoad Attendance(unsigned short port, const standard::Profile* profile,
+                     const standard::KeyCodec* codec, const Key& key,
+                     const bench::Workforce* workforce, std::atomic<long long>* counter,
                      const Clock* clock, int connections) {
   auto prefixes = std::make_shared<std::vector<std::string>>();
-  for (int t = 0; t < connections; ++t) prefixes->push_back("t" + std::to_string(t) + "-" + crypto::RandomToken(6) + "-");
+  for (int t = 0; t < connections; ++t)
+    prefixes->push_back("t" + std::to_string(t) + "-" + crypto::RandomToken(6) + "-");
   auto sent = std::make_shared<std::vector<long long>>(static_cast<std::size_t>(connections), 0);
   return EpollLoad(
       port,
       [=](int i) {
         json data = bench::AttendanceData(*workforce, key.project_code, counter->fetch_add(1));
-        const auto form = standard::BuildRequest(*profile, *codec, key.app_id, "WorkerAttendance.Add", std::move(data),
-                                                 clock->Now(), (*prefixes)[i] + std::to_string(++(*sent)[i]));
-        return HttpRequest("POST", port, key.target, "application/x-www-form-urlencoded", standard::EncodeForm(form));
+        const auto form = standard::BuildRequest(
+            *profile, *codec, key.app_id, "WorkerAttendance.Add", std::move(data), clock->Now(),
+            (*prefixes)[i] + std::to_string(++(*sent)[i]));
+        return HttpRequest("POST", port, key.target, "application/x-www-form-urlencoded",
+                           standard::EncodeForm(form));
       },
       [](int, std::string_view body, std::string& serial) {
         const json a = json::parse(body, nullptr, false);
@@ -317,15 +326,18 @@ EpollLoad Attendance(unsigned short port, const standard::Profile* profile, cons
         }
         // Every request is valid, so any other answer is news: the first one is shown.
         static bool shown = false;
-        if (!shown) std::fprintf(stderr, "first answer other than accepted: %.*s\n", static_cast<int>(body.size()), body.data());
+        if (!shown)
+          std::fprintf(stderr, "first answer other than accepted: %.*s\n",
+                       static_cast<int>(body.size()), body.data());
         shown = true;
         return 0;
       });
 }
 
 void Print(const std::string& kind, const std::string& what, const LoadResult& r, int connections) {
-  std::printf("| %s | %s | %d | %.0f | %.2f | %.2f | %.2f | %lld / %lld / %lld |\n", kind.c_str(), what.c_str(),
-              connections, r.Rps(), r.P(0.50), r.P(0.99), r.P(0.999), r.accepted, r.other, r.failures);
+  std::printf("| %s | %s | %d | %.0f | %.2f | %.2f | %.2f | %lld / %lld / %lld |\n", kind.c_str(),
+              what.c_str(), connections, r.Rps(), r.P(0.50), r.P(0.99), r.P(0.999), r.accepted,
+              r.other, r.failures);
   std::fflush(stdout);
 }
 
@@ -363,7 +375,8 @@ int Run(const std::string& kind, int seconds, int connections) {
       bench::PrepareWorkforce(write, key.project_code, key.corp_code, key.corp_name, clock.Now());
 
   std::atomic<long long> counter{0};
-  EpollLoad attendance = Attendance(server.port, profile, &codec, key, &workforce, &counter, &clock, connections);
+  EpollLoad attendance =
+      Attendance(server.port, profile, &codec, key, &workforce, &counter, &clock, connections);
   const auto duration = std::chrono::seconds(seconds);
   // Warm up, then measure the no-op endpoint and the pipeline back to back.
   attendance.Run(connections, std::chrono::seconds(2));
@@ -371,13 +384,16 @@ int Run(const std::string& kind, int seconds, int connections) {
   Print(kind, "no-op GET /api/v1/health", noop, connections);
   const double server_before = CpuSeconds(server.pid), self_before = CpuSeconds(getpid());
   LoadResult pipeline = attendance.Run(connections, duration);
-  const double server_cpu = CpuSeconds(server.pid) - server_before, self_cpu = CpuSeconds(getpid()) - self_before;
+  const double server_cpu = CpuSeconds(server.pid) - server_before,
+               self_cpu = CpuSeconds(getpid()) - self_before;
   Print(kind, "WorkerAttendance.Add, full pipeline", pipeline, connections);
-  std::printf("| %s | pipeline / no-op | | %.0f%% | | | | |\n", kind.c_str(), 100.0 * pipeline.Rps() / noop.Rps());
+  std::printf("| %s | pipeline / no-op | | %.0f%% | | | | |\n", kind.c_str(),
+              100.0 * pipeline.Rps() / noop.Rps());
   // Both share the machine's cores: what one spends per request, the other cannot.
   const double requests = static_cast<double>(std::max(pipeline.requests, 1LL));
-  std::printf("| %s | CPU per pipeline request | | server: %.0f µs | load generator: %.0f µs | | | |\n", kind.c_str(),
-              1e6 * server_cpu / requests, 1e6 * self_cpu / requests);
+  std::printf(
+      "| %s | CPU per pipeline request | | server: %.0f µs | load generator: %.0f µs | | | |\n",
+      kind.c_str(), 1e6 * server_cpu / requests, 1e6 * self_cpu / requests);
 
   // kill -9 under load: every answer "accepted" must have its evidence.
   std::atomic<bool> stop{false};
@@ -392,13 +408,17 @@ int Run(const std::string& kind, int seconds, int connections) {
   std::set<std::string> answered(crash.serials.begin(), crash.serials.end());
   long long found = 0;
   (void)tp->db().Read<Ok>([&](soci::session& sql) -> Result<Ok> {
-    soci::rowset<soci::row> rows = (sql.prepare << "SELECT serial FROM sandbox_evidence WHERE serial <> ''");
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT serial FROM sandbox_evidence WHERE serial <> ''");
     for (const soci::row& r : rows) found += answered.count(storage::GetText(r, 0));
     return Ok{};
   });
-  std::printf("| %s | kill -9 under load | %d | answered accepted before the kill: %zu | in the evidence: %lld | "
-              "missing: %lld | | |\n",
-              kind.c_str(), connections, answered.size(), found, static_cast<long long>(answered.size()) - found);
+  std::printf(
+      "| %s | kill -9 under load | %d | answered accepted before the kill: %zu | in the evidence: "
+      "%lld | "
+      "missing: %lld | | |\n",
+      kind.c_str(), connections, answered.size(), found,
+      static_cast<long long>(answered.size()) - found);
   std::filesystem::remove_all(dir);
   return static_cast<long long>(answered.size()) == found ? 0 : 1;
 }
@@ -412,5 +432,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: sandbox_bench sqlite|postgresql [seconds] [connections]\n");
     return 2;
   }
-  return liantiao::Run(argv[1], argc > 2 ? std::atoi(argv[2]) : 10, argc > 3 ? std::atoi(argv[3]) : 64);
+  return liantiao::Run(argv[1], argc > 2 ? std::atoi(argv[2]) : 10,
+                       argc > 3 ? std::atoi(argv[3]) : 64);
 }

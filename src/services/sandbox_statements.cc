@@ -28,9 +28,16 @@ bool ExecuteOne(soci::statement& st) {
 // a round trip.
 bool UsesReturning(soci::session& sql) { return sql.get_backend_name() != "sqlite3"; }
 
-// The text of an INSERT, with `returning` appended where the backend uses it.
-std::string Insert(bool use_returning, const std::string& text, const char* returning) {
-  return use_returning ? text + " RETURNING " + returning : text;
+// Prepares the INSERT `text` on `st` with its bound variables; where the backend uses
+// RETURNING, the text returns `column` into `into`.
+template <typename Into, typename... Uses>
+void PrepareInsert(soci::statement& st, bool returning, const std::string& text, const char* column, Into into,
+                   Uses... uses) {
+  (st.exchange(uses), ...);
+  if (returning) st.exchange(into);
+  st.alloc();
+  st.prepare(returning ? text + " RETURNING " + column : text);
+  st.define_and_bind();
 }
 
 // The id of the row the connection inserted last (SQLite only).
@@ -57,19 +64,12 @@ Statements::FaultsQuery::FaultsQuery(soci::session& sql)
           soci::into(armed))) {}
 
 Statements::NonceInsert::NonceInsert(soci::session& sql) : returning(UsesReturning(sql)), st(sql) {
-  st.exchange(soci::use(hour, "h"));
-  st.exchange(soci::use(key_id, "k"));
-  st.exchange(soci::use(nonce, "n"));
-  st.exchange(soci::use(seen_at, "t"));
-  st.exchange(soci::use(since, "since"));
-  if (returning) st.exchange(soci::into(returned, got));
-  st.alloc();
-  st.prepare(Insert(returning,
-                    "INSERT INTO sandbox_recent_nonces (hour, key_id, nonce, seen_at) "
-                    "VALUES (:h, :k, :n, :t) ON CONFLICT (hour, key_id, nonce) DO UPDATE "
-                    "SET seen_at = excluded.seen_at WHERE sandbox_recent_nonces.seen_at <= :since",
-                    "seen_at"));
-  st.define_and_bind();
+  PrepareInsert(st, returning,
+                "INSERT INTO sandbox_recent_nonces (hour, key_id, nonce, seen_at) VALUES (:h, :k, :n, :t) "
+                "ON CONFLICT (hour, key_id, nonce) DO UPDATE SET seen_at = excluded.seen_at "
+                "WHERE sandbox_recent_nonces.seen_at <= :since",
+                "seen_at", soci::into(returned, got), soci::use(hour, "h"), soci::use(key_id, "k"),
+                soci::use(nonce, "n"), soci::use(seen_at, "t"), soci::use(since, "since"));
 }
 
 Statements::NonceQuery::NonceQuery(soci::session& sql)
@@ -78,22 +78,13 @@ Statements::NonceQuery::NonceQuery(soci::session& sql)
           soci::use(hour), soci::use(key_id), soci::use(nonce), soci::use(since), soci::into(seen_at))) {}
 
 Statements::ObjectInsert::ObjectInsert(soci::session& sql) : returning(UsesReturning(sql)), st(sql) {
-  st.exchange(soci::use(key_id, "k"));
-  st.exchange(soci::use(kind, "kind"));
-  st.exchange(soci::use(natural_key, "nk"));
-  st.exchange(soci::use(subject, "s"));
-  st.exchange(soci::use(attr, "a"));
-  st.exchange(soci::use(event_day, "d"));
-  st.exchange(soci::use(body, "b"));
-  st.exchange(soci::use(created_at, "t"));
-  if (returning) st.exchange(soci::into(id, got));
-  st.alloc();
-  st.prepare(Insert(returning,
-                    "INSERT INTO sandbox_objects (key_id, kind, natural_key, subject, attr, event_day, "
-                    "body, created_at) VALUES (:k, :kind, :nk, :s, :a, :d, :b, :t) "
-                    "ON CONFLICT (key_id, kind, natural_key) DO NOTHING",
-                    "id"));
-  st.define_and_bind();
+  PrepareInsert(st, returning,
+                "INSERT INTO sandbox_objects (key_id, kind, natural_key, subject, attr, event_day, body, "
+                "created_at) VALUES (:k, :kind, :nk, :s, :a, :d, :b, :t) "
+                "ON CONFLICT (key_id, kind, natural_key) DO NOTHING",
+                "id", soci::into(id, got), soci::use(key_id, "k"), soci::use(kind, "kind"),
+                soci::use(natural_key, "nk"), soci::use(subject, "s"), soci::use(attr, "a"),
+                soci::use(event_day, "d"), soci::use(body, "b"), soci::use(created_at, "t"));
 }
 
 Statements::ObjectQuery::ObjectQuery(soci::session& sql, const std::string& condition, bool by_id,
@@ -122,47 +113,25 @@ Statements::ObjectQuery::ObjectQuery(soci::session& sql, const std::string& cond
 }
 
 Statements::AsyncInsert::AsyncInsert(soci::session& sql) : returning(UsesReturning(sql)), st(sql) {
-  st.exchange(soci::use(key_id, "k"));
-  st.exchange(soci::use(method, "m"));
-  st.exchange(soci::use(status, "st"));
-  st.exchange(soci::use(result, "r"));
-  st.exchange(soci::use(pending_polls, "p"));
-  st.exchange(soci::use(created_at, "c"));
-  if (returning) st.exchange(soci::into(id));
-  st.alloc();
-  st.prepare(Insert(returning,
-                    "INSERT INTO sandbox_async (key_id, method, status, result, pending_polls, "
-                    "created_at) VALUES (:k, :m, :st, :r, :p, :c)",
-                    "id"));
-  st.define_and_bind();
+  PrepareInsert(st, returning,
+                "INSERT INTO sandbox_async (key_id, method, status, result, pending_polls, created_at) "
+                "VALUES (:k, :m, :st, :r, :p, :c)",
+                "id", soci::into(id), soci::use(key_id, "k"), soci::use(method, "m"), soci::use(status, "st"),
+                soci::use(result, "r"), soci::use(pending_polls, "p"), soci::use(created_at, "c"));
 }
 
 Statements::EvidenceInsert::EvidenceInsert(soci::session& sql) : returning(UsesReturning(sql)), st(sql) {
-  st.exchange(soci::use(row.application_id, "a"));
-  st.exchange(soci::use(row.key_id, "k"));
-  st.exchange(soci::use(row.city_code, "c"));
-  st.exchange(soci::use(row.received_at, "t"));
-  st.exchange(soci::use(row.method, "m"));
-  st.exchange(soci::use(row.outcome, "o"));
-  st.exchange(soci::use(row.code, "code"));
-  st.exchange(soci::use(row.error, "e"));
-  st.exchange(soci::use(row.rule_path, "p"));
-  st.exchange(soci::use(row.message, "msg"));
-  st.exchange(soci::use(row.latency_us, "l"));
-  st.exchange(soci::use(row.tags, "tags"));
-  st.exchange(soci::use(row.serial, "s"));
-  st.exchange(soci::use(row.data_digest, "d"));
-  st.exchange(soci::use(row.request, "req"));
-  st.exchange(soci::use(row.response, "resp"));
-  if (returning) st.exchange(soci::into(id));
-  st.alloc();
-  st.prepare(Insert(returning,
-                    "INSERT INTO sandbox_evidence (application_id, key_id, city_code, received_at, "
-                    "method, outcome, code, error, rule_path, message, latency_us, tags, serial, "
-                    "data_digest, request, response) VALUES (:a, :k, :c, :t, :m, :o, :code, :e, :p, "
-                    ":msg, :l, :tags, :s, :d, :req, :resp)",
-                    "id"));
-  st.define_and_bind();
+  PrepareInsert(st, returning,
+                "INSERT INTO sandbox_evidence (application_id, key_id, city_code, received_at, method, "
+                "outcome, code, error, rule_path, message, latency_us, tags, serial, data_digest, request, "
+                "response) VALUES (:a, :k, :c, :t, :m, :o, :code, :e, :p, :msg, :l, :tags, :s, :d, :req, "
+                ":resp)",
+                "id", soci::into(id), soci::use(row.application_id, "a"), soci::use(row.key_id, "k"),
+                soci::use(row.city_code, "c"), soci::use(row.received_at, "t"), soci::use(row.method, "m"),
+                soci::use(row.outcome, "o"), soci::use(row.code, "code"), soci::use(row.error, "e"),
+                soci::use(row.rule_path, "p"), soci::use(row.message, "msg"), soci::use(row.latency_us, "l"),
+                soci::use(row.tags, "tags"), soci::use(row.serial, "s"), soci::use(row.data_digest, "d"),
+                soci::use(row.request, "req"), soci::use(row.response, "resp"));
 }
 
 Statements::Statements(soci::session& sql)

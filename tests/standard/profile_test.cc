@@ -9,6 +9,13 @@
 namespace liantiao::standard {
 namespace {
 
+// A profile "p" of the files given and the least profile.json that loads.
+Result<ProfileSet> BuildMinimal(ProfileFiles files) {
+  files["profile.json"] = R"({"name": "p", "errors": {"success": {"code": "0"}, "malformed_form": {"code": "-1"},
+                                "bad_signature": {"code": "-2"}, "server_error": {"code": "9999"}}})";
+  return ProfileSet::Build({{"p", std::move(files)}});
+}
+
 // What the admin's city page offers: every loaded profile with its family traits,
 // read from the profile files rather than a list in the web app.
 TEST(DescribeProfiles, ListsEveryShippedProfileWithItsFamilyTraits) {
@@ -92,12 +99,8 @@ TEST(ProfileSet, QueryFiltersAreReadFromTheMethodFiles) {
   EXPECT_EQ(by_param["teamSysNo"].field, "teamSysNo");
 
   const auto build = [](const std::string& filters) {
-    return ProfileSet::Build(
-        {{"p",
-          {{"profile.json", R"({"name": "p", "errors": {"success": {"code": "0"}, "malformed_form": {"code": "-1"},
-                                 "bad_signature": {"code": "-2"}, "server_error": {"code": "9999"}}})"},
-           {"methods/X.Query.json", R"({"method": "X.Query", "effect": "team.query", "filters": )" + filters +
-                                        R"(, "schema": {"type": "object", "properties": {"teamName": {"type": "string"}}}})"}}}});
+    return BuildMinimal({{"methods/X.Query.json", R"({"method": "X.Query", "effect": "team.query", "filters": )" + filters +
+                                                      R"(, "schema": {"type": "object", "properties": {"teamName": {"type": "string"}}}})"}});
   };
   EXPECT_TRUE(build(R"([{"param": "teamName"}])").ok());
   EXPECT_FALSE(build(R"([{"param": "teamSysNo"}])").ok()) << "a filter the request cannot send";
@@ -153,14 +156,10 @@ TEST(ProfileSet, AreaCodesMustBeKnownDivisions) {
 // fails the set at load with a message naming it, not every value refused later.
 TEST(ProfileSet, DictionariesASchemaNamesMustExist) {
   const auto build = [](const std::string& dictionaries, const std::string& dict) {
-    return ProfileSet::Build(
-        {{"p",
-          {{"profile.json", R"({"name": "p", "errors": {"success": {"code": "0"}, "malformed_form": {"code": "-1"},
-                                 "bad_signature": {"code": "-2"}, "server_error": {"code": "9999"}}})"},
-           {"dictionaries.json", dictionaries},
-           {"methods/X.Add.json", R"({"method": "X.Add", "effect": "team.add", "schema": {"type": "object",
-                                     "properties": {"list": {"type": "array", "items": {"type": "object",
-                                     "properties": {"kind": {"type": "string", "x-dict": ")" + dict + R"("}}}}}}})"}}}});
+    return BuildMinimal({{"dictionaries.json", dictionaries},
+                         {"methods/X.Add.json", R"({"method": "X.Add", "effect": "team.add", "schema": {"type": "object",
+                                                   "properties": {"list": {"type": "array", "items": {"type": "object",
+                                                   "properties": {"kind": {"type": "string", "x-dict": ")" + dict + R"("}}}}}}})"}});
   };
   const std::string dicts = R"({"kinds": {"title": "类别", "codes": {"1": "一"}}})";
   EXPECT_TRUE(build(dicts, "kinds").ok());
@@ -189,14 +188,10 @@ TEST(ProfileSet, DictionariesASchemaNamesMustExist) {
 // places fails the set, naming the file.
 TEST(ProfileSet, ADictionaryMayHaveAFileOfItsOwn) {
   const auto build = [](const std::string& dictionaries, const std::string& own) {
-    return ProfileSet::Build(
-        {{"p",
-          {{"profile.json", R"({"name": "p", "errors": {"success": {"code": "0"}, "malformed_form": {"code": "-1"},
-                                 "bad_signature": {"code": "-2"}, "server_error": {"code": "9999"}}})"},
-           {"dictionaries.json", dictionaries},
-           {"dictionaries/kinds.json", own},
-           {"methods/X.Add.json", R"({"method": "X.Add", "effect": "team.add", "schema": {"type": "object",
-                                     "properties": {"kind": {"type": "string", "x-dict": "kinds"}}}})"}}}});
+    return BuildMinimal({{"dictionaries.json", dictionaries},
+                         {"dictionaries/kinds.json", own},
+                         {"methods/X.Add.json", R"({"method": "X.Add", "effect": "team.add", "schema": {"type": "object",
+                                                   "properties": {"kind": {"type": "string", "x-dict": "kinds"}}}})"}});
   };
   auto set = build(R"({"other": {"codes": {"a": "甲"}}})", R"({"title": "类别", "codes": {"1": "一"}})");
   ASSERT_TRUE(set.ok()) << set.error().message;
