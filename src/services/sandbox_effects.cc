@@ -227,8 +227,7 @@ Refusal MakeRefusal(std::string rule, std::string path = {}, std::map<std::strin
 class Effects {
  public:
   Effects(soci::session& sql, Statements& statements, Context& ctx)
-      : ctx_(ctx), store_(sql, statements, ctx), sql_(sql),
-        identity_(IdentityOfKey(ctx.key.id, ctx.key.city_code, ctx.key.issued_at)) {}
+      : ctx_(ctx), store_(sql, statements, ctx), sql_(sql), identity_(ctx.key.identity) {}
 
   EffectResult Run() {
     const std::string& e = ctx_.method.effect;
@@ -627,7 +626,7 @@ class Effects {
   Context& ctx_;
   Store store_;
   soci::session& sql_;
-  SandboxIdentity identity_;
+  const SandboxIdentity& identity_;
 };
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include <soci/soci.h>
 
 #include "services/deps.h"
+#include "services/sandbox_service.h"
 #include "standard/profile.h"
 #include "standard/validate.h"
 #include "standard/wire.h"
@@ -35,6 +36,9 @@ struct KeyRow {
   std::string secret;
   Instant issued_at, expires_at;
   bool revoked = false;
+  // The test project and contractor the key was provisioned with: worked out once per
+  // key read, not once per request in the write transaction.
+  SandboxIdentity identity;
 };
 
 // Objects of the keys' stores known to exist: the rules' "is this worker registered",

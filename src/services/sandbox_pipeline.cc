@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <future>
+#include <cstdio>
 #include <iomanip>
 #include <map>
 #include <sstream>
@@ -104,10 +105,12 @@ std::string MaskText(std::string text) {
 
 std::string SerialCode(const std::string& prefix, Instant at, long long id) {
   const std::string iso = FormatInstant(at);  // 2026-11-24T10:05:00+08:00
-  const std::string hour = iso.substr(0, 4) + iso.substr(5, 2) + iso.substr(8, 2) + iso.substr(11, 2);
-  std::ostringstream seq;
-  seq << std::setw(4) << std::setfill('0') << id;
-  return (prefix.empty() ? std::string("request") : prefix) + "-" + hour + "-1-" + seq.str();
+  // Written by hand rather than through an ostringstream: every accepted write
+  // request's serial is made inside the write transaction.
+  char tail[48];
+  std::snprintf(tail, sizeof tail, "-%.4s%.2s%.2s%.2s-1-%04lld", iso.c_str(), iso.c_str() + 5, iso.c_str() + 8,
+                iso.c_str() + 11, id);
+  return (prefix.empty() ? std::string("request") : prefix) + tail;
 }
 
 std::optional<long long> SerialNumber(std::string_view serial) {

@@ -160,6 +160,7 @@ std::optional<KeyRow> Statements::Key(const std::string& app_key) {
   k.expires_at = FromUnix(key_.expires_at);
   k.revoked = key_.revoked == soci::i_ok;
   k.app_key = app_key;
+  k.identity = IdentityOfKey(k.id, k.city_code, k.issued_at);
   return k;
 }
 
