@@ -81,11 +81,9 @@ class Store {
     return Known(KnownObjects::FactById(key_, kind, id), kind,
                  [&] { return statements_.FindObjectById(key_, kind, id).has_value(); });
   }
-  // A worker's entries and exits, by day.
-  std::vector<Obj> EntryExits(const std::string& id) {
-    std::vector<Obj> out;
-    for (StoredObject& o : statements_.EntryExitsOf(key_, id)) out.push_back(ToObj(std::move(o)));
-    return out;
+  // A worker's latest entry or exit on or before `day`.
+  std::optional<Statements::EntryExit> LatestEntryExit(const std::string& id, const std::string& day) {
+    return statements_.LatestEntryExit(key_, id, day);
   }
   // Queries page through a key's store now and then: not worth a prepared statement.
   std::pair<std::vector<Obj>, long long> Page(const std::string& kind, long long offset, long long limit) {
@@ -429,7 +427,7 @@ class Effects {
       if (auto r = Registered("workerList", i, id, "进退场信息")) return Refused(*r);
       if (Rule("entry_exit_order")) {
         std::string last = latest[id];
-        for (const auto& e : store_.EntryExits(id)) last = std::max(last, e.event_day);
+        if (auto e = store_.LatestEntryExit(id, "9999-12-31")) last = std::max(last, e->day);
         if (day < last) return Refused(MakeRefusal("entry_exit_order", Path("workerList", i, "date"), {{"value", day}}));
       }
       latest[id] = day;
@@ -450,11 +448,8 @@ class Effects {
 
   // Entered on `day`: the latest entry/exit on or before that day is an entry.
   bool Entered(const std::string& id, const std::string& day) {
-    std::string type;
-    for (const auto& e : store_.EntryExits(id)) {
-      if (e.event_day <= day) type = e.attr;
-    }
-    return type == "1";
+    auto e = store_.LatestEntryExit(id, day);
+    return e && e->type == "1";
   }
 
   EffectResult AttendanceAdd() {

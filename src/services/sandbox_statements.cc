@@ -87,11 +87,9 @@ Statements::ObjectInsert::ObjectInsert(soci::session& sql) : returning(UsesRetur
                 soci::use(event_day, "d"), soci::use(body, "b"), soci::use(created_at, "t"));
 }
 
-Statements::ObjectQuery::ObjectQuery(soci::session& sql, const std::string& condition, bool by_id,
-                                     const char* fixed_kind)
-    : st(sql) {
+Statements::ObjectQuery::ObjectQuery(soci::session& sql, const std::string& condition, bool by_id) : st(sql) {
   st.exchange(soci::use(key_id, "k"));
-  if (fixed_kind == nullptr) st.exchange(soci::use(kind, "kind"));
+  st.exchange(soci::use(kind, "kind"));
   if (by_id) {
     st.exchange(soci::use(id_value, "v"));
   } else {
@@ -104,11 +102,9 @@ Statements::ObjectQuery::ObjectQuery(soci::session& sql, const std::string& cond
   st.exchange(soci::into(row.event_day));
   st.exchange(soci::into(row.body));
   st.alloc();
-  st.prepare(
-      "SELECT id, natural_key, subject, attr, event_day, body FROM sandbox_objects "
-      "WHERE key_id = :k AND kind = " +
-      (fixed_kind ? "'" + std::string(fixed_kind) + "'" : std::string(":kind")) + " AND " +
-      condition);
+  st.prepare("SELECT id, natural_key, subject, attr, event_day, body FROM sandbox_objects "
+             "WHERE key_id = :k AND kind = :kind AND " +
+             condition);
   st.define_and_bind();
 }
 
@@ -134,6 +130,11 @@ Statements::EvidenceInsert::EvidenceInsert(soci::session& sql) : returning(UsesR
                 soci::use(row.request, "req"), soci::use(row.response, "resp"));
 }
 
+Statements::LatestEntryExitQuery::LatestEntryExitQuery(soci::session& sql)
+    : st((sql.prepare << "SELECT event_day, attr FROM sandbox_objects WHERE key_id = :k AND kind = 'entry_exit' "
+                         "AND subject = :s AND event_day <= :d ORDER BY event_day DESC, id DESC LIMIT 1",
+          soci::use(key_id), soci::use(subject), soci::use(day), soci::into(event_day), soci::into(type))) {}
+
 Statements::Statements(soci::session& sql)
     : sql_(sql),
       key_(sql),
@@ -143,7 +144,7 @@ Statements::Statements(soci::session& sql)
       object_insert_(sql),
       object_by_natural_key_(sql, "natural_key = :v", false),
       object_by_id_(sql, "id = :v", true),
-      entry_exits_by_subject_(sql, "subject = :v ORDER BY event_day, id", false, "entry_exit"),
+      latest_entry_exit_(sql),
       async_(sql),
       evidence_(sql) {}
 
@@ -258,13 +259,14 @@ std::optional<StoredObject> Statements::FindObjectById(long long key_id, const s
   return q.row;
 }
 
-std::vector<StoredObject> Statements::EntryExitsOf(long long key_id, const std::string& subject) {
-  ObjectQuery& q = entry_exits_by_subject_;
+std::optional<Statements::EntryExit> Statements::LatestEntryExit(long long key_id, const std::string& subject,
+                                                                 const std::string& day) {
+  LatestEntryExitQuery& q = latest_entry_exit_;
   q.key_id = key_id;
-  q.text_value = subject;
-  std::vector<StoredObject> out;
-  for (bool more = q.st.execute(true); more; more = q.st.fetch()) out.push_back(q.row);
-  return out;
+  q.subject = subject;
+  q.day = day;
+  if (!ExecuteOne(q.st)) return std::nullopt;
+  return EntryExit{q.event_day, q.type};
 }
 
 long long Statements::InsertAsync(long long key_id, const std::string& method, int status,

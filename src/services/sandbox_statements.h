@@ -73,9 +73,13 @@ class Statements {
                                          const std::string& natural_key);
   std::optional<StoredObject> FindObjectById(long long key_id, const std::string& kind,
                                              long long id);
-  // A worker's entries and exits (kind "entry_exit", subject the ID number), ordered
-  // by event_day, then id.
-  std::vector<StoredObject> EntryExitsOf(long long key_id, const std::string& subject);
+  // A worker's latest entry or exit (kind "entry_exit", subject the ID number) dated on
+  // or before `day` (yyyy-MM-dd; the latest of a day is the one stored last): its day
+  // and its type ("1" in, "0" out). nullopt when there is none.
+  struct EntryExit {
+    std::string day, type;
+  };
+  std::optional<EntryExit> LatestEntryExit(long long key_id, const std::string& subject, const std::string& day);
   // An asynchronous result (sandbox_async); its id, which numbers its serial.
   long long InsertAsync(long long key_id, const std::string& method, int status,
                         const std::string& result, int pending_polls, long long created_at);
@@ -122,12 +126,9 @@ class Statements {
     soci::statement st;
   };
   // SELECT of sandbox_objects by key, kind and one more column, `:v`: the id when
-  // `by_id`, else text. The kind is bound (`:kind`) unless `fixed_kind` names it: a
-  // partial index for one kind needs the kind in the text, and SQLite prepares a
-  // statement again whenever a parameter it compared with a partial index's condition
-  // is bound again.
+  // `by_id`, else text.
   struct ObjectQuery {
-    ObjectQuery(soci::session& sql, const std::string& condition, bool by_id, const char* fixed_kind = nullptr);
+    ObjectQuery(soci::session& sql, const std::string& condition, bool by_id);
     long long key_id = 0, id_value = 0;
     std::string kind, text_value;
     StoredObject row;
@@ -155,7 +156,19 @@ class Statements {
   NonceInsert nonce_;
   NonceQuery earlier_nonce_;
   ObjectInsert object_insert_;
-  ObjectQuery object_by_natural_key_, object_by_id_, entry_exits_by_subject_;
+  ObjectQuery object_by_natural_key_, object_by_id_;
+  // The one row the entry/exit rules need, read backwards along the partial index
+  // sandbox_objects_entry_exit (key_id, subject, event_day, id): no bodies copied. The
+  // kind is in the text, not bound: SQLite uses a partial index only for a condition
+  // it can see, and prepares a statement again whenever a parameter it compared with a
+  // partial index's condition is bound again.
+  struct LatestEntryExitQuery {
+    explicit LatestEntryExitQuery(soci::session& sql);
+    long long key_id = 0;
+    std::string subject, day, event_day, type;
+    soci::statement st;
+  };
+  LatestEntryExitQuery latest_entry_exit_;
   AsyncInsert async_;
   EvidenceInsert evidence_;
 };

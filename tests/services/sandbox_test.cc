@@ -189,6 +189,31 @@ TEST_P(SandboxTest, SerialsAreAnsweredInFullToTheirKeyOnly) {
   EXPECT_EQ(done.data()["result"], "{\"teamSysNo\":100000042}");
 }
 
+// Whether a worker is on site on a day follows their latest entry or exit on or before
+// that day, and of two on one day the one stored later; a new entry or exit may not be
+// dated before the latest one.
+TEST_P(SandboxTest, AttendanceFollowsTheLatestEntryOrExit) {
+  const std::string id = "11010519491231002X";
+  const long long team_no = EnteredWorker(id);  // in on 2026-10-19
+  auto move = [&](const std::string& day, const char* type) {
+    return driver_->Send("WorkerEntryExit.Add",
+                         {{"projectCode", key_.project_code}, {"corpCode", key_.corp_code},
+                          {"corpName", key_.corp_name}, {"teamSysNo", team_no},
+                          {"workerList", {{{"idCardType", "01"}, {"idCardNumber", id}, {"date", day}, {"type", type}}}}});
+  };
+  auto attend = [&](const std::string& day, const std::string& time) {
+    json record = AttendanceRecord(id, time);
+    record["date"] = day + " " + time;
+    return Attend(team_no, {record});
+  };
+  ASSERT_EQ(Polled(move("2026-10-20", "0"))["status"], 20);
+  Refused(attend("2026-10-20", "08:00:00"), "worker_entered", "-1");
+  EXPECT_EQ(Polled(attend("2026-10-19", "17:00:00"))["status"], 20) << "the day before, still in";
+  ASSERT_EQ(Polled(move("2026-10-20", "1"))["status"], 20) << "back in the same day";
+  EXPECT_EQ(Polled(attend("2026-10-20", "09:00:00"))["status"], 20) << "the later of the day's two";
+  Refused(move("2026-10-19", "0"), "entry_exit_order", "-1");
+}
+
 // Attendance duplicates fail the whole request: a single record's own insert finds its
 // duplicate, a longer list's records are looked up first; nothing of a failed list is
 // kept. The worker's registration, found once, is then known without a query.
