@@ -216,9 +216,13 @@ Result<Profile> ParseProfile(const std::string& name, const Files& files) {
     // A long, generated dictionary (行政区划) has a file of its own,
     // dictionaries/<name>.json, so that regenerating it leaves the hand-kept ones alone.
     std::map<std::string, std::string> dictionary_file;
+    constexpr std::string_view kDictionaryDir = "dictionaries/", kJson = ".json";
     for (const auto& [path, value] : files) {
-      if (!path.starts_with("dictionaries/") || !path.ends_with(".json")) continue;
-      const std::string dict = path.substr(13, path.size() - 13 - 5);
+      if (!path.starts_with(kDictionaryDir) || !path.ends_with(kJson)) continue;
+      const std::string dict = path.substr(kDictionaryDir.size(), path.size() - kDictionaryDir.size() - kJson.size());
+      if (dict.empty() || dict.find('/') != std::string::npos) {
+        return ProfileError(name, path, "字典文件应为 dictionaries/<字典名>.json");
+      }
       if (p.dictionaries.contains(dict)) {
         return ProfileError(name, path, "字典 " + dict + " 已在 dictionaries.json 中定义");
       }

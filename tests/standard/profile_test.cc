@@ -202,6 +202,9 @@ TEST(ProfileSet, ADictionaryMayHaveAFileOfItsOwn) {
   auto twice = build(R"({"kinds": {"codes": {"1": "一"}}})", R"({"codes": {"1": "一"}})");
   ASSERT_FALSE(twice.ok());
   EXPECT_NE(twice.error().message.find("dictionaries/kinds.json"), std::string::npos) << twice.error().message;
+  auto nested = BuildMinimal({{"dictionaries/a/kinds.json", R"({"codes": {"1": "一"}})"}});
+  ASSERT_FALSE(nested.ok()) << "a dictionary file in a folder of its own";
+  EXPECT_NE(nested.error().message.find("dictionaries/a/kinds.json"), std::string::npos) << nested.error().message;
   auto no_codes = build("{}", R"({"title": "类别"})");
   ASSERT_FALSE(no_codes.ok());
   EXPECT_NE(no_codes.error().message.find("dictionaries/kinds.json"), std::string::npos) << no_codes.error().message;
