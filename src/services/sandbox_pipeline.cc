@@ -289,6 +289,8 @@ struct Pending {
   FaultState faults;
   std::string masked_request;
   json answer;
+  // `answer` as text when the evidence kept it unchanged: written once, for both.
+  std::string answer_text;
   long long evidence_id = 0;
   // What the write unit found or stored that KnownObjects keeps, once it committed.
   std::vector<std::string> observed;
@@ -427,6 +429,7 @@ Status StoreAndRecord(storage::Database& db, const sandbox::KnownObjects& known,
   json& answer = pending.answer;
   long long& evidence_id = pending.evidence_id;
   pending.observed.clear();  // a batch that runs again starts over
+  pending.answer_text.clear();
   auto& statements = db.Local<sandbox::Statements>(sql);
   std::vector<std::string> tags = x.tags;
   std::string outcome = x.outcome;
@@ -508,16 +511,23 @@ Status StoreAndRecord(storage::Database& db, const sandbox::KnownObjects& known,
     evidence_id = 0;
     return OkStatus();
   }
-  // Evidence: what was asked, what was answered, why.
-  json kept = answer;
-  if (kept[p.data_field].is_object() && kept[p.data_field].contains("rows")) {
-    kept[p.data_field]["rows"] = std::to_string(kept[p.data_field]["rows"].size()) + " 行";
-  }
+  // Evidence: what was asked, what was answered, why. A query's rows are summed up, and
+  // personal numbers in the message or an async result masked; an answer with none of
+  // these (every accepted write) is kept as sent, and its text is sent as written here.
   const std::string masked_message = sandbox::MaskText(message);
-  kept[p.message_field] = masked_message;
-  if (kept[p.data_field].is_object() && kept[p.data_field].contains("result") &&
-      kept[p.data_field]["result"].is_string()) {
-    kept[p.data_field]["result"] = sandbox::MaskText(kept[p.data_field]["result"].get<std::string>());
+  const auto answered_data = answer.find(p.data_field);
+  const bool data_object = answered_data != answer.end() && answered_data->is_object();
+  const bool has_rows = data_object && answered_data->contains("rows");
+  const bool has_result = data_object && answered_data->contains("result") && (*answered_data)["result"].is_string();
+  std::string response;
+  if (!has_rows && !has_result && masked_message == message) {
+    response = pending.answer_text = sandbox::Dump(answer);
+  } else {
+    json kept = answer;
+    if (has_rows) kept[p.data_field]["rows"] = std::to_string(kept[p.data_field]["rows"].size()) + " 行";
+    kept[p.message_field] = masked_message;
+    if (has_result) kept[p.data_field]["result"] = sandbox::MaskText(kept[p.data_field]["result"].get<std::string>());
+    response = sandbox::Dump(kept);
   }
   const std::optional<Refusal>& why = refusal ? refusal : async_error;
   sandbox::EvidenceRow row;
@@ -536,7 +546,7 @@ Status StoreAndRecord(storage::Database& db, const sandbox::KnownObjects& known,
   row.serial = serial;
   row.data_digest = x.digest;
   row.request = masked_request;
-  row.response = sandbox::Dump(kept);
+  row.response = std::move(response);
   x.outcome = outcome;
   x.error = row.error;
   x.error_path = row.rule_path;
@@ -558,7 +568,8 @@ void Answer(Pending& pending, const Status& write, std::atomic<std::uint64_t>& f
     const auto& e = p.Error("server_error");
     return pending.done({Envelope(p, e, e.message, nullptr).dump(), 0, "refused", "server_error"});
   }
-  pending.done({sandbox::Dump(pending.answer), pending.evidence_id, x.outcome, x.error, x.error_path});
+  std::string text = pending.answer_text.empty() ? sandbox::Dump(pending.answer) : std::move(pending.answer_text);
+  pending.done({std::move(text), pending.evidence_id, x.outcome, x.error, x.error_path});
 }
 
 SandboxReply SandboxService::Handle(const SandboxCall& call) {

@@ -789,6 +789,23 @@ TEST_P(SandboxTest, OversizedBodyAndImage) {
   EXPECT_EQ(kept["workRole"], 20);
 }
 
+// The evidence keeps an accepted write's answer as it was sent, and a query's answer
+// with its rows counted rather than copied.
+TEST_P(SandboxTest, EvidenceKeepsTheAnswerAsSentAndCountsAQuerysRows) {
+  auto write = driver_->Send("Team.Add", Team());
+  ASSERT_EQ(write.outcome, "accepted") << write.body.dump();
+  auto ev = tp_->platform().sandbox.Evidence(reviewer_, key_.application_id, {});
+  ASSERT_TRUE(ev.ok());
+  EXPECT_EQ((*ev)["items"][0]["response"], write.body);
+
+  EXPECT_EQ(Query("Team.Query")["rows"].size(), 1u);
+  ev = tp_->platform().sandbox.Evidence(reviewer_, key_.application_id, {});
+  ASSERT_TRUE(ev.ok());
+  const json& kept = (*ev)["items"][0]["response"];
+  EXPECT_EQ(kept["data"]["rows"], "1 行") << kept.dump();
+  EXPECT_EQ(kept["code"], write.body["code"]);
+}
+
 TEST_P(SandboxTest, EvidenceMasksPersonalNumbersAndSecrets) {
   const long long team_no = AddTeam();
   // A payroll for a worker never registered: the message names the ID number.
