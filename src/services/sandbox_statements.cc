@@ -21,33 +21,32 @@ bool ExecuteOne(soci::statement& st) {
   return got;
 }
 
-// SQLite answers `RETURNING` through an ephemeral table it opens and closes for every
-// execution (its B-tree and pager set up and torn down: a tenth of the writer thread's
-// time in a profile), and SOCI then fetches the row; the connection already knows the
-// new row's id and how many rows changed. PostgreSQL keeps `RETURNING`, which saves it
-// a round trip.
-bool UsesReturning(soci::session& sql) { return sql.get_backend_name() != "sqlite3"; }
-
-// Prepares the INSERT `text` on `st` with its bound variables; where the backend uses
-// RETURNING, the text returns `column` into `into`.
-template <typename Into, typename... Uses>
-void PrepareInsert(soci::statement& st, bool returning, const std::string& text, const char* column, Into into,
-                   Uses... uses) {
-  (st.exchange(uses), ...);
-  if (returning) st.exchange(into);
-  st.alloc();
-  st.prepare(returning ? text + " RETURNING " + column : text);
-  st.define_and_bind();
-}
-
-// The id of the row the connection inserted last (SQLite only).
-long long LastInsertId(soci::session& sql) {
-  long long id = 0;
-  sql.get_last_insert_id("", id);
-  return id;
-}
-
 }  // namespace
+
+template <typename... Uses>
+Statements::InsertStatement::InsertStatement(soci::session& sql, const std::string& text, const char* returned,
+                                             Uses... uses)
+    : sql_(sql), returning_(sql.get_backend_name() != "sqlite3"), st_(sql) {
+  (st_.exchange(uses), ...);
+  if (returning_) st_.exchange(soci::into(returned_, got_));
+  st_.alloc();
+  st_.prepare(returning_ ? text + " RETURNING " + returned : text);
+  st_.define_and_bind();
+}
+
+Statements::InsertStatement::Outcome Statements::InsertStatement::Run() {
+  Outcome out;
+  if (returning_) {
+    got_ = soci::i_null;
+    out.changed = ExecuteOne(st_) && got_ == soci::i_ok;
+    out.id = out.changed ? returned_ : 0;
+  } else {
+    st_.execute(true);
+    out.changed = st_.get_affected_rows() == 1;
+    if (out.changed) sql_.get_last_insert_id("", out.id);  // sqlite3_last_insert_rowid
+  }
+  return out;
+}
 
 Statements::KeyQuery::KeyQuery(soci::session& sql)
     : st((sql.prepare << "SELECT id, application_id, city_code, profile, secret_sealed, issued_at, "
@@ -63,29 +62,27 @@ Statements::FaultsQuery::FaultsQuery(soci::session& sql)
           soci::use(application_id), soci::into(scenario), soci::into(enabled),
           soci::into(armed))) {}
 
-Statements::NonceInsert::NonceInsert(soci::session& sql) : returning(UsesReturning(sql)), st(sql) {
-  PrepareInsert(st, returning,
-                "INSERT INTO sandbox_recent_nonces (hour, key_id, nonce, seen_at) VALUES (:h, :k, :n, :t) "
-                "ON CONFLICT (hour, key_id, nonce) DO UPDATE SET seen_at = excluded.seen_at "
-                "WHERE sandbox_recent_nonces.seen_at <= :since",
-                "seen_at", soci::into(returned, got), soci::use(hour, "h"), soci::use(key_id, "k"),
-                soci::use(nonce, "n"), soci::use(seen_at, "t"), soci::use(since, "since"));
-}
+Statements::NonceInsert::NonceInsert(soci::session& sql)
+    : st(sql,
+         "INSERT INTO sandbox_recent_nonces (hour, key_id, nonce, seen_at) VALUES (:h, :k, :n, :t) "
+         "ON CONFLICT (hour, key_id, nonce) DO UPDATE SET seen_at = excluded.seen_at "
+         "WHERE sandbox_recent_nonces.seen_at <= :since",
+         "seen_at", soci::use(hour, "h"), soci::use(key_id, "k"),
+         soci::use(nonce, "n"), soci::use(seen_at, "t"), soci::use(since, "since")) {}
 
 Statements::NonceQuery::NonceQuery(soci::session& sql)
     : st((sql.prepare << "SELECT seen_at FROM sandbox_recent_nonces "
                          "WHERE hour = :h AND key_id = :k AND nonce = :n AND seen_at > :since",
           soci::use(hour), soci::use(key_id), soci::use(nonce), soci::use(since), soci::into(seen_at))) {}
 
-Statements::ObjectInsert::ObjectInsert(soci::session& sql) : returning(UsesReturning(sql)), st(sql) {
-  PrepareInsert(st, returning,
-                "INSERT INTO sandbox_objects (key_id, kind, natural_key, subject, attr, event_day, body, "
-                "created_at) VALUES (:k, :kind, :nk, :s, :a, :d, :b, :t) "
-                "ON CONFLICT (key_id, kind, natural_key) DO NOTHING",
-                "id", soci::into(id, got), soci::use(key_id, "k"), soci::use(kind, "kind"),
-                soci::use(natural_key, "nk"), soci::use(subject, "s"), soci::use(attr, "a"),
-                soci::use(event_day, "d"), soci::use(body, "b"), soci::use(created_at, "t"));
-}
+Statements::ObjectInsert::ObjectInsert(soci::session& sql)
+    : st(sql,
+         "INSERT INTO sandbox_objects (key_id, kind, natural_key, subject, attr, event_day, body, "
+         "created_at) VALUES (:k, :kind, :nk, :s, :a, :d, :b, :t) "
+         "ON CONFLICT (key_id, kind, natural_key) DO NOTHING",
+         "id", soci::use(key_id, "k"), soci::use(kind, "kind"),
+         soci::use(natural_key, "nk"), soci::use(subject, "s"), soci::use(attr, "a"),
+         soci::use(event_day, "d"), soci::use(body, "b"), soci::use(created_at, "t")) {}
 
 Statements::ObjectQuery::ObjectQuery(soci::session& sql, const std::string& condition, bool by_id) : st(sql) {
   st.exchange(soci::use(key_id, "k"));
@@ -108,27 +105,25 @@ Statements::ObjectQuery::ObjectQuery(soci::session& sql, const std::string& cond
   st.define_and_bind();
 }
 
-Statements::AsyncInsert::AsyncInsert(soci::session& sql) : returning(UsesReturning(sql)), st(sql) {
-  PrepareInsert(st, returning,
-                "INSERT INTO sandbox_async (key_id, method, status, result, pending_polls, created_at) "
-                "VALUES (:k, :m, :st, :r, :p, :c)",
-                "id", soci::into(id), soci::use(key_id, "k"), soci::use(method, "m"), soci::use(status, "st"),
-                soci::use(result, "r"), soci::use(pending_polls, "p"), soci::use(created_at, "c"));
-}
+Statements::AsyncInsert::AsyncInsert(soci::session& sql)
+    : st(sql,
+         "INSERT INTO sandbox_async (key_id, method, status, result, pending_polls, created_at) "
+         "VALUES (:k, :m, :st, :r, :p, :c)",
+         "id", soci::use(key_id, "k"), soci::use(method, "m"), soci::use(status, "st"),
+         soci::use(result, "r"), soci::use(pending_polls, "p"), soci::use(created_at, "c")) {}
 
-Statements::EvidenceInsert::EvidenceInsert(soci::session& sql) : returning(UsesReturning(sql)), st(sql) {
-  PrepareInsert(st, returning,
-                "INSERT INTO sandbox_evidence (application_id, key_id, city_code, received_at, method, "
-                "outcome, code, error, rule_path, message, latency_us, tags, serial, data_digest, request, "
-                "response) VALUES (:a, :k, :c, :t, :m, :o, :code, :e, :p, :msg, :l, :tags, :s, :d, :req, "
-                ":resp)",
-                "id", soci::into(id), soci::use(row.application_id, "a"), soci::use(row.key_id, "k"),
-                soci::use(row.city_code, "c"), soci::use(row.received_at, "t"), soci::use(row.method, "m"),
-                soci::use(row.outcome, "o"), soci::use(row.code, "code"), soci::use(row.error, "e"),
-                soci::use(row.rule_path, "p"), soci::use(row.message, "msg"), soci::use(row.latency_us, "l"),
-                soci::use(row.tags, "tags"), soci::use(row.serial, "s"), soci::use(row.data_digest, "d"),
-                soci::use(row.request, "req"), soci::use(row.response, "resp"));
-}
+Statements::EvidenceInsert::EvidenceInsert(soci::session& sql)
+    : st(sql,
+         "INSERT INTO sandbox_evidence (application_id, key_id, city_code, received_at, method, "
+         "outcome, code, error, rule_path, message, latency_us, tags, serial, data_digest, request, "
+         "response) VALUES (:a, :k, :c, :t, :m, :o, :code, :e, :p, :msg, :l, :tags, :s, :d, :req, "
+         ":resp)",
+         "id", soci::use(row.application_id, "a"), soci::use(row.key_id, "k"),
+         soci::use(row.city_code, "c"), soci::use(row.received_at, "t"), soci::use(row.method, "m"),
+         soci::use(row.outcome, "o"), soci::use(row.code, "code"), soci::use(row.error, "e"),
+         soci::use(row.rule_path, "p"), soci::use(row.message, "msg"), soci::use(row.latency_us, "l"),
+         soci::use(row.tags, "tags"), soci::use(row.serial, "s"), soci::use(row.data_digest, "d"),
+         soci::use(row.request, "req"), soci::use(row.response, "resp")) {}
 
 Statements::LatestEntryExitQuery::LatestEntryExitQuery(soci::session& sql)
     : st((sql.prepare << "SELECT event_day, attr FROM sandbox_objects WHERE key_id = :k AND kind = 'entry_exit' "
@@ -206,12 +201,7 @@ bool Statements::InsertNonce(long long key_id, const std::string& nonce, long lo
   nonce_.nonce = nonce;
   nonce_.seen_at = seen_at;
   nonce_.since = since;
-  nonce_.got = soci::i_null;
-  if (!nonce_.returning) {
-    nonce_.st.execute(true);
-    return nonce_.st.get_affected_rows() == 1;  // inserted, or taken over from an old use
-  }
-  return ExecuteOne(nonce_.st) && nonce_.got == soci::i_ok;
+  return nonce_.st.Run().changed;  // inserted, or taken over from an old use
 }
 
 std::optional<long long> Statements::InsertObject(long long key_id, const std::string& kind,
@@ -229,14 +219,9 @@ std::optional<long long> Statements::InsertObject(long long key_id, const std::s
   q.event_day = event_day;
   q.body = body;
   q.created_at = created_at;
-  q.got = soci::i_null;
-  if (!q.returning) {
-    q.st.execute(true);
-    if (q.st.get_affected_rows() != 1) return std::nullopt;  // DO NOTHING: already there
-    return LastInsertId(sql_);
-  }
-  if (!ExecuteOne(q.st) || q.got != soci::i_ok) return std::nullopt;
-  return q.id;
+  const auto inserted = q.st.Run();
+  if (!inserted.changed) return std::nullopt;  // DO NOTHING: already there
+  return inserted.id;
 }
 
 std::optional<StoredObject> Statements::FindObject(long long key_id, const std::string& kind,
@@ -278,16 +263,12 @@ long long Statements::InsertAsync(long long key_id, const std::string& method, i
   async_.result = result;
   async_.pending_polls = pending_polls;
   async_.created_at = created_at;
-  async_.id = 0;
-  ExecuteOne(async_.st);
-  return async_.returning ? async_.id : LastInsertId(sql_);
+  return async_.st.Run().id;
 }
 
 long long Statements::InsertEvidence(EvidenceRow row) {
   evidence_.row = std::move(row);
-  evidence_.id = 0;
-  ExecuteOne(evidence_.st);
-  return evidence_.returning ? evidence_.id : LastInsertId(sql_);
+  return evidence_.st.Run().id;
 }
 
 }  // namespace liantiao::services::sandbox

@@ -86,6 +86,31 @@ class Statements {
   long long InsertEvidence(EvidenceRow row);  // its id
 
  private:
+  // An INSERT prepared once and run again with new values: whether it changed a row
+  // (false when its ON CONFLICT did nothing) and the new row's id. PostgreSQL returns
+  // the id through RETURNING, which saves it a round trip; on SQLite, which answers
+  // RETURNING through an ephemeral table opened and closed on every execution (a tenth
+  // of the writer thread in a profile), the connection is asked instead.
+  class InsertStatement {
+   public:
+    // `text` without RETURNING; `returned` is the column PostgreSQL returns (the id, or
+    // any column where the table has none); `uses` bind the statement's variables.
+    template <typename... Uses>
+    InsertStatement(soci::session& sql, const std::string& text, const char* returned, Uses... uses);
+    struct Outcome {
+      bool changed = false;
+      long long id = 0;  // the new row's, when it changed one and the table has ids
+    };
+    Outcome Run();
+
+   private:
+    soci::session& sql_;
+    const bool returning_;
+    long long returned_ = 0;
+    soci::indicator got_ = soci::i_null;
+    soci::statement st_;
+  };
+
   // The bound variables of each statement, declared before the statement that binds
   // them by reference; the object is never moved (Database::Local keeps it in place).
   struct KeyQuery {
@@ -105,11 +130,9 @@ class Statements {
   // one there is older than the window; and one of the hour before, within the window.
   struct NonceInsert {
     explicit NonceInsert(soci::session& sql);
-    bool returning;  // RETURNING in the text (PostgreSQL); else the connection is asked
-    long long hour = 0, key_id = 0, seen_at = 0, since = 0, returned = 0;
+    long long hour = 0, key_id = 0, seen_at = 0, since = 0;
     std::string nonce;
-    soci::indicator got = soci::i_null;
-    soci::statement st;
+    InsertStatement st;
   };
   struct NonceQuery {
     explicit NonceQuery(soci::session& sql);
@@ -119,11 +142,9 @@ class Statements {
   };
   struct ObjectInsert {
     explicit ObjectInsert(soci::session& sql);
-    bool returning;  // RETURNING in the text (PostgreSQL); else the connection is asked
-    long long key_id = 0, created_at = 0, id = 0;
+    long long key_id = 0, created_at = 0;
     std::string kind, natural_key, subject, attr, event_day, body;
-    soci::indicator got = soci::i_null;
-    soci::statement st;
+    InsertStatement st;
   };
   // SELECT of sandbox_objects by key, kind and one more column, `:v`: the id when
   // `by_id`, else text.
@@ -136,18 +157,15 @@ class Statements {
   };
   struct AsyncInsert {
     explicit AsyncInsert(soci::session& sql);
-    bool returning;  // RETURNING in the text (PostgreSQL); else the connection is asked
     std::string method, result;
-    long long key_id = 0, created_at = 0, id = 0;
+    long long key_id = 0, created_at = 0;
     int status = 0, pending_polls = 0;
-    soci::statement st;
+    InsertStatement st;
   };
   struct EvidenceInsert {
     explicit EvidenceInsert(soci::session& sql);
-    bool returning;  // RETURNING in the text (PostgreSQL); else the connection is asked
     EvidenceRow row;
-    long long id = 0;
-    soci::statement st;
+    InsertStatement st;
   };
 
   soci::session& sql_;
