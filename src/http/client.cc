@@ -25,6 +25,47 @@ std::string Lower(std::string s) {
 
 }  // namespace
 
+std::string FormatRequest(std::string_view method, const std::string& host, unsigned short port,
+                          const std::string& target, const std::string& content_type, const std::string& body) {
+  std::string request =
+      std::string(method) + " " + target + " HTTP/1.1\r\nHost: " + host + ":" + std::to_string(port) + "\r\n";
+  if (method != "GET") {
+    request += "Content-Type: " + content_type + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+  }
+  return request + "Connection: keep-alive\r\n\r\n" + body;
+}
+
+Result<std::optional<ResponseHead>> ParseResponseHead(std::string_view buffer) {
+  const std::size_t header_end = buffer.find("\r\n\r\n");
+  if (header_end == std::string_view::npos) return std::optional<ResponseHead>();
+  const std::string head(buffer.substr(0, header_end));
+  if (head.size() < 12 || head.compare(0, 5, "HTTP/") != 0) return ClientError("响应格式错误");
+  ResponseHead out;
+  out.status = std::atoi(head.c_str() + 9);
+  out.size = header_end + 4;
+  for (std::size_t pos = head.find("\r\n"); pos != std::string::npos;) {
+    const std::size_t next = head.find("\r\n", pos + 2);
+    const std::string line = head.substr(pos + 2, (next == std::string::npos ? head.size() : next) - pos - 2);
+    const auto colon = line.find(':');
+    if (colon != std::string::npos) {
+      const std::string name = Lower(line.substr(0, colon));
+      std::string value = line.substr(colon + 1);
+      value.erase(0, value.find_first_not_of(' '));
+      if (name == "content-length") {
+        out.length = std::strtoull(value.c_str(), nullptr, 10);
+      } else if (name == "transfer-encoding") {
+        out.chunked = Lower(value).find("chunked") != std::string::npos;
+      } else if (name == "connection") {
+        out.close = Lower(value) == "close";
+      } else if (name == "content-type") {
+        out.content_type = value;
+      }
+    }
+    pos = next;
+  }
+  return std::optional<ResponseHead>(std::move(out));
+}
+
 Result<Url> ParseUrl(std::string_view url) {
   constexpr std::string_view kScheme = "http://";
   if (url.substr(0, kScheme.size()) != kScheme) return ClientError("只支持 http:// 地址");
@@ -150,48 +191,20 @@ struct HttpConnection::Impl {
       auto c = Connect();
       if (!c.ok()) return c.take_error();
     }
-    std::string request = std::string(method) + " " + target + " HTTP/1.1\r\nHost: " + host + ":" +
-                          std::to_string(port) + "\r\n";
-    if (std::string_view(method) != "GET") {
-      request += "Content-Type: " + content_type + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
-    }
-    request += "Connection: keep-alive\r\n\r\n" + body;
-    if (!WriteAll(request)) return Fail("发送失败");
+    if (!WriteAll(FormatRequest(method, host, port, target, content_type, body))) return Fail("发送失败");
 
-    std::size_t header_end = std::string::npos;
-    if (!ReadUntil([&] { return (header_end = buffer.find("\r\n\r\n")) != std::string::npos; })) {
+    Result<std::optional<ResponseHead>> parsed = std::optional<ResponseHead>();
+    if (!ReadUntil([&] { return !(parsed = ParseResponseHead(buffer)).ok() || parsed->has_value(); })) {
       return Fail("读取响应失败");
     }
-    const std::string head = buffer.substr(0, header_end);
+    if (!parsed.ok()) return Fail("响应格式错误");
+    const ResponseHead head = **parsed;
     ClientResponse out;
-    if (head.size() < 12 || head.compare(0, 5, "HTTP/") != 0) return Fail("响应格式错误");
-    out.status = std::atoi(head.c_str() + 9);
-    bool chunked = false, close = false;
-    std::size_t length = 0;
-    bool has_length = false;
-    for (std::size_t pos = head.find("\r\n"); pos != std::string::npos;) {
-      const std::size_t next = head.find("\r\n", pos + 2);
-      const std::string line = head.substr(pos + 2, (next == std::string::npos ? head.size() : next) - pos - 2);
-      const auto colon = line.find(':');
-      if (colon != std::string::npos) {
-        const std::string name = Lower(line.substr(0, colon));
-        std::string value = line.substr(colon + 1);
-        value.erase(0, value.find_first_not_of(' '));
-        if (name == "content-length") {
-          length = std::strtoull(value.c_str(), nullptr, 10);
-          has_length = true;
-        } else if (name == "transfer-encoding") {
-          chunked = Lower(value).find("chunked") != std::string::npos;
-        } else if (name == "connection") {
-          close = Lower(value) == "close";
-        } else if (name == "content-type") {
-          out.content_type = value;
-        }
-      }
-      pos = next;
-    }
-    buffer.erase(0, header_end + 4);
-    if (chunked) {
+    out.status = head.status;
+    out.content_type = head.content_type;
+    bool close = head.close;
+    buffer.erase(0, head.size);
+    if (head.chunked) {
       // Chunks: size line, data, CRLF … until a zero-size chunk.
       while (true) {
         std::size_t eol = std::string::npos;
@@ -202,7 +215,8 @@ struct HttpConnection::Impl {
         buffer.erase(0, eol + 2 + size + 2);
         if (size == 0) break;
       }
-    } else if (has_length) {
+    } else if (head.length) {
+      const std::size_t length = *head.length;
       if (!ReadUntil([&] { return buffer.size() >= length; })) return Fail("读取响应失败");
       out.body = buffer.substr(0, length);
       buffer.erase(0, length);

@@ -2,7 +2,9 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/result.h"
 
@@ -22,6 +24,26 @@ struct ClientResponse {
   std::string content_type;
   std::string body;
 };
+
+// The bytes of one HTTP/1.1 request on a kept-alive connection; a request other than
+// GET carries `body` with its Content-Type and Content-Length.
+std::string FormatRequest(std::string_view method, const std::string& host, unsigned short port,
+                          const std::string& target, const std::string& content_type = "",
+                          const std::string& body = "");
+
+// The head of an HTTP/1.1 response (header names compared case-insensitively).
+struct ResponseHead {
+  int status = 0;
+  std::string content_type;
+  std::optional<std::size_t> length;  // Content-Length
+  bool chunked = false;               // Transfer-Encoding: chunked
+  bool close = false;                 // Connection: close
+  std::size_t size = 0;               // bytes of the head, its blank line included
+};
+// The head at the start of `buffer`: nullopt while its blank line has not arrived, an
+// error when what arrived is not an HTTP response. HttpConnection reads with it, and so
+// does the sandbox benchmark's load generator, which drives its sockets itself.
+Result<std::optional<ResponseHead>> ParseResponseHead(std::string_view buffer);
 
 // One HTTP/1.1 connection kept alive across requests (the device simulator and the
 // load generator send many requests over one). Not thread-safe: one per thread.

@@ -161,5 +161,42 @@ TEST(HttpClient, RefusedConnectionsFail) {
   EXPECT_NE(r.error().message.find("无法连接"), std::string::npos) << r.error().message;
 }
 
+// The request bytes: a GET carries no body headers, anything else its body's.
+TEST(HttpMessages, FormatRequestWritesTheBodyHeadersExceptForAGet) {
+  EXPECT_EQ(FormatRequest("GET", "127.0.0.1", 8080, "/api/v1/health"),
+            "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nConnection: keep-alive\r\n\r\n");
+  EXPECT_EQ(FormatRequest("POST", "h", 80, "/open.api", "application/x-www-form-urlencoded", "a=1"),
+            "POST /open.api HTTP/1.1\r\nHost: h:80\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            "Content-Length: 3\r\nConnection: keep-alive\r\n\r\na=1");
+}
+
+// A response head is read once its blank line is in, whatever the case of its header
+// names; what is not HTTP is an error.
+TEST(HttpMessages, ParseResponseHeadWaitsForTheBlankLineAndReadsTheFraming) {
+  const std::string head = "HTTP/1.1 201 Created\r\ncontent-length: 12\r\nContent-Type: application/json\r\n"
+                           "CONNECTION: Close\r\n\r\n";
+  for (std::size_t cut : {std::size_t{0}, std::size_t{10}, head.size() - 1}) {
+    auto partial = ParseResponseHead(head.substr(0, cut));
+    ASSERT_TRUE(partial.ok()) << cut;
+    EXPECT_FALSE(partial->has_value()) << cut;
+  }
+  auto full = ParseResponseHead(head + "{\"code\":\"0\"}");
+  ASSERT_TRUE(full.ok());
+  ASSERT_TRUE(full->has_value());
+  const ResponseHead& h = **full;
+  EXPECT_EQ(h.status, 201);
+  EXPECT_EQ(h.length, 12u);
+  EXPECT_EQ(h.content_type, "application/json");
+  EXPECT_TRUE(h.close);
+  EXPECT_FALSE(h.chunked);
+  EXPECT_EQ(h.size, head.size());
+
+  auto chunked = ParseResponseHead("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+  ASSERT_TRUE(chunked.ok() && chunked->has_value());
+  EXPECT_TRUE((*chunked)->chunked);
+  EXPECT_FALSE((*chunked)->length.has_value());
+  EXPECT_FALSE(ParseResponseHead("SSH-2.0-OpenSSH\r\n\r\n").ok());
+}
+
 }  // namespace
 }  // namespace liantiao::http
