@@ -22,7 +22,6 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -38,6 +37,7 @@
 #include "app/runtime.h"
 #include "bench_server.h"
 #include "crypto/crypto.h"
+#include "http/client.h"
 #include "sandbox_workload.h"
 #include "standard/request.h"
 #include "storage/row.h"
@@ -121,21 +121,20 @@ class EpollLoad {
   LoadResult Run(int connections, std::chrono::seconds duration,
                  std::atomic<bool>* stop = nullptr) {
     LoadResult total;
-    const int ep = ep_ = epoll_create1(EPOLL_CLOEXEC);
+    ep_ = epoll_create1(EPOLL_CLOEXEC);
     std::vector<Conn> conns(static_cast<std::size_t>(connections));
     for (int i = 0; i < connections; ++i) conns[i].index = i;
     const auto start = Steady::now(), end = start + duration;
     auto more = [&] { return Steady::now() < end && !(stop && stop->load()); };
     int busy = 0;
-    for (int i = 0; i < connections; ++i) {
-      if (Open(ep, conns[i], i) && Send(conns[i], i)) ++busy;
+    for (Conn& c : conns) {
+      if (Open(c) && Send(c)) ++busy;
     }
     std::vector<epoll_event> events(static_cast<std::size_t>(connections));
     while (busy > 0) {
-      const int n = epoll_wait(ep, events.data(), connections, 1000);
+      const int n = epoll_wait(ep_, events.data(), connections, 1000);
       for (int e = 0; e < n; ++e) {
-        const int i = static_cast<int>(events[e].data.u32);
-        Conn& c = conns[i];
+        Conn& c = conns[events[e].data.u32];
         if (events[e].events & EPOLLOUT) Flush(c);
         int outcome = 2;  // 2: nothing complete yet
         std::string serial;
@@ -150,19 +149,19 @@ class EpollLoad {
           ++total.other;
         } else {
           ++total.failures;
-          Close(ep, c);
-          if (!(stop && stop->load()) && more() && Open(ep, c, i) && Send(c, i)) continue;
+          Close(c);
+          if (more() && Open(c) && Send(c)) continue;
           --busy;
           continue;
         }
-        if (!more() || !Send(c, i)) {
+        if (!more() || !Send(c)) {
           --busy;
-          Close(ep, c);
+          Close(c);
         }
       }
     }
-    for (Conn& c : conns) Close(ep, c);
-    close(ep);
+    for (Conn& c : conns) Close(c);
+    close(ep_);
     total.seconds = std::chrono::duration<double>(Steady::now() - start).count();
     return total;
   }
@@ -176,7 +175,7 @@ class EpollLoad {
     int index = 0;
   };
 
-  bool Open(int ep, Conn& c, int i) {
+  bool Open(Conn& c) {
     c.fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in a{};
     a.sin_family = AF_INET;
@@ -192,21 +191,21 @@ class EpollLoad {
     fcntl(c.fd, F_SETFL, fcntl(c.fd, F_GETFL) | O_NONBLOCK);
     epoll_event ev{};
     ev.events = EPOLLIN;
-    ev.data.u32 = static_cast<std::uint32_t>(i);
-    epoll_ctl(ep, EPOLL_CTL_ADD, c.fd, &ev);
+    ev.data.u32 = static_cast<std::uint32_t>(c.index);
+    epoll_ctl(ep_, EPOLL_CTL_ADD, c.fd, &ev);
     c.in.clear();
     return true;
   }
 
-  void Close(int ep, Conn& c) {
+  void Close(Conn& c) {
     if (c.fd < 0) return;
-    epoll_ctl(ep, EPOLL_CTL_DEL, c.fd, nullptr);
+    epoll_ctl(ep_, EPOLL_CTL_DEL, c.fd, nullptr);
     close(c.fd);
     c.fd = -1;
   }
 
-  bool Send(Conn& c, int i) {
-    c.out = build_(i);
+  bool Send(Conn& c) {
+    c.out = build_(c.index);
     c.written = 0;
     c.sent_at = Steady::now();
     return Write(c);
@@ -258,20 +257,15 @@ class EpollLoad {
         return -1;
       }
     }
-    const std::size_t head_end = c.in.find("\r\n\r\n");
-    if (head_end == std::string::npos) return 2;
-    if (c.in.size() < 12 || c.in.compare(0, 5, "HTTP/") != 0) return -1;
-    const int status = std::atoi(c.in.c_str() + 9);
-    const std::string_view head(c.in.data(), head_end);
-    std::size_t length = 0;
-    for (const char* name : {"\r\nContent-Length:", "\r\ncontent-length:"}) {
-      if (auto at = head.find(name); at != std::string_view::npos) {
-        length = std::strtoull(c.in.c_str() + at + std::strlen(name), nullptr, 10);
-      }
-    }
-    if (c.in.size() < head_end + 4 + length) return 2;
-    const int outcome = judge_(status, std::string_view(c.in).substr(head_end + 4, length), serial);
-    c.in.erase(0, head_end + 4 + length);
+    auto head = http::ParseResponseHead(c.in);
+    if (!head.ok()) return -1;
+    if (!head->has_value()) return 2;
+    // The server frames every answer by its length; anything else is a failure here.
+    const http::ResponseHead& h = **head;
+    if (!h.length || h.chunked) return -1;
+    if (c.in.size() < h.size + *h.length) return 2;
+    const int outcome = judge_(h.status, std::string_view(c.in).substr(h.size, *h.length), serial);
+    c.in.erase(0, h.size + *h.length);
     return outcome;
   }
 
@@ -281,19 +275,8 @@ class EpollLoad {
   int ep_ = -1;
 };
 
-std::string HttpRequest(const char* method, unsigned short port, const std::string& target,
-                        const std::string& content_type = "", const std::string& body = "") {
-  std::string r = std::string(method) + " " + target +
-                  " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) + "\r\n";
-  if (!content_type.empty()) {
-    r += "Content-Type: " + content_type + "\r\nContent-Length: " + std::to_string(body.size()) +
-         "\r\n";
-  }
-  return r + "Connection: keep-alive\r\n\r\n" + body;
-}
-
 EpollLoad NoOp(unsigned short port) {
-  const std::string request = HttpRequest("GET", port, "/api/v1/health");
+  const std::string request = http::FormatRequest("GET", "127.0.0.1", port, "/api/v1/health");
   return EpollLoad(
       port, [request](int) { return request; },
       [](int status, std::string_view, std::string&) { return status == 200 ? 1 : 0; });
@@ -315,8 +298,8 @@ EpollLoad Attendance(unsigned short port, const standard::Profile* profile,
         const auto form = standard::BuildRequest(
             *profile, *codec, key.app_id, "WorkerAttendance.Add", std::move(data), clock->Now(),
             (*prefixes)[i] + std::to_string(++(*sent)[i]));
-        return HttpRequest("POST", port, key.target, "application/x-www-form-urlencoded",
-                           standard::EncodeForm(form));
+        return http::FormatRequest("POST", "127.0.0.1", port, key.target,
+                                   "application/x-www-form-urlencoded", standard::EncodeForm(form));
       },
       [](int, std::string_view body, std::string& serial) {
         const json a = json::parse(body, nullptr, false);
