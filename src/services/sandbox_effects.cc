@@ -427,7 +427,7 @@ class Effects {
       if (auto r = Registered("workerList", i, id, "进退场信息")) return Refused(*r);
       if (Rule("entry_exit_order")) {
         std::string last = latest[id];
-        if (auto e = store_.LatestEntryExit(id, "9999-12-31")) last = std::max(last, e->day);
+        if (auto e = store_.LatestEntryExit(id, kLastDay)) last = std::max(last, e->day);
         if (day < last) return Refused(MakeRefusal("entry_exit_order", Path("workerList", i, "date"), {{"value", day}}));
       }
       latest[id] = day;
@@ -445,6 +445,9 @@ class Effects {
     Dedupe(r.tags);
     return r;
   }
+
+  // A day after every date a record may carry: the latest entry or exit of all.
+  static constexpr const char* kLastDay = "9999-12-31";
 
   // Entered on `day`: the latest entry/exit on or before that day is an entry.
   bool Entered(const std::string& id, const std::string& day) {

@@ -215,9 +215,10 @@ void WriteMasked(const json& schema, const json& value, JsonWriter& out) {
 // `spec` is the method the pipeline found for the request (null when it found none).
 std::string MaskedRequest(const Exchange& x, const standard::MethodSpec* spec) {
   const standard::Profile* p = x.profile;
+  // The data is parsed only once the pipeline found the method: then it is written
+  // masked from x.data, where "data" comes in the fields' order.
   const standard::MethodSpec* method = x.data_parsed && p ? spec : nullptr;
-  // Name → value; a name sent twice keeps its last value. The parsed data is written
-  // from x.data where "data" comes in that order.
+  // Name → value; a name sent twice keeps its last value.
   std::map<std::string, json> fields;
   for (const auto& [name, value] : x.form) {
     if (p && name == p->Param("data")) continue;
@@ -229,8 +230,8 @@ std::string MaskedRequest(const Exchange& x, const standard::MethodSpec* spec) {
       fields[name] = value.size() > 200 ? value.substr(0, 200) + "…" : value;
     }
   }
-  if (x.data_parsed && p) {
-    fields["data"] = method ? json() : x.data;
+  if (method) {
+    fields["data"] = nullptr;  // a place in the order
   } else if (p) {
     const std::string* raw = standard::FormValue(x.form, p->Param("data"));
     if (raw) fields["data"] = sandbox::MaskText(raw->size() > 300 ? raw->substr(0, 300) + "…" : *raw);
