@@ -298,8 +298,17 @@ class AttendanceRequests {
   AttendanceRequests(unsigned short port, const standard::Profile* profile,
                      const standard::KeyCodec* codec, const Key& key,
                      const bench::Workforce* workforce, const Clock* clock)
-      : port_(port), profile_(profile), codec_(codec), key_(key), workforce_(workforce),
-        clock_(clock), prefix_("b-" + crypto::RandomToken(6) + "-") {}
+      : port_(port),
+        profile_(profile),
+        codec_(codec),
+        key_(key),
+        workforce_(workforce),
+        clock_(clock) {
+    // Nonces as 64 devices would draw them: each its own random prefix and counter, so
+    // that they spread over the nonce index as the devices' do, not one run of numbers.
+    for (int d = 0; d < kDevices; ++d)
+      prefixes_.push_back("d" + std::to_string(d) + "-" + crypto::RandomToken(6) + "-");
+  }
 
   std::string Next() {
     if (next_ < prepared_.size()) return std::move(prepared_[next_++]);
@@ -318,9 +327,10 @@ class AttendanceRequests {
  private:
   std::string Build() {
     json data = bench::AttendanceData(*workforce_, key_.project_code, counter_);
-    const auto form = standard::BuildRequest(*profile_, *codec_, key_.app_id,
-                                             "WorkerAttendance.Add", std::move(data),
-                                             clock_->Now(), prefix_ + std::to_string(counter_));
+    const auto form = standard::BuildRequest(
+        *profile_, *codec_, key_.app_id, "WorkerAttendance.Add", std::move(data), clock_->Now(),
+        prefixes_[static_cast<std::size_t>(counter_ % kDevices)] +
+            std::to_string(counter_ / kDevices));
     ++counter_;
     return http::FormatRequest("POST", "127.0.0.1", port_, key_.target,
                                "application/x-www-form-urlencoded", standard::EncodeForm(form));
@@ -332,7 +342,8 @@ class AttendanceRequests {
   const Key& key_;
   const bench::Workforce* workforce_;
   const Clock* clock_;
-  std::string prefix_;
+  static constexpr int kDevices = 64;
+  std::vector<std::string> prefixes_;
   long long counter_ = 0;
   std::vector<std::string> prepared_;
   std::size_t next_ = 0;
@@ -406,11 +417,11 @@ int Run(const std::string& kind, int seconds, int connections, bool prepare) {
   Print(kind, "no-op GET /api/v1/health", noop, connections);
   // More than the pipeline can take in the run (the profile's timestamp skew, 10 minutes
   // on gd-v1.3, leaves them valid): the load generator then only sends and reads.
-  const std::size_t to_prepare = prepare ? static_cast<std::size_t>(seconds) * kPreparedPerSecond : 0;
+  const std::size_t to_prepare =
+      prepare ? static_cast<std::size_t>(seconds) * kPreparedPerSecond : 0;
   const auto prepare_start = Steady::now();
   prepared.Prepare(to_prepare);
-  const double prepare_s =
-      std::chrono::duration<double>(Steady::now() - prepare_start).count();
+  const double prepare_s = std::chrono::duration<double>(Steady::now() - prepare_start).count();
   const double server_before = CpuSeconds(server.pid), self_before = CpuSeconds(getpid());
   LoadResult pipeline = attendance.Run(connections, duration);
   const double server_cpu = CpuSeconds(server.pid) - server_before,
