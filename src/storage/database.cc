@@ -429,6 +429,7 @@ Result<std::unique_ptr<Database>> Database::Open(const DbUrl& url, std::size_t p
   std::unique_ptr<Database> db(new Database(url.dialect, pool_size));
   db->pool_ = std::make_unique<soci::connection_pool>(pool_size);
   db->locals_.resize(pool_size);
+  db->after_.resize(pool_size);
   for (std::size_t i = 0; i < pool_size; ++i) {
     LT_RETURN_IF_ERROR(OpenInto(db->pool_->at(i), url));
   }
@@ -471,6 +472,17 @@ std::size_t Database::PositionOf(const soci::session& s) const {
   throw std::logic_error("Database::Local on a session that is not one of the pool's");
 }
 
+void Database::AfterTransaction(soci::session& s, std::function<void(bool committed)> after) {
+  after_[PositionOf(s)].push_back(std::move(after));
+}
+
+void Database::EndTransaction(std::size_t position, bool committed) {
+  // Taken first: a call may register another one, for the next transaction.
+  std::vector<std::function<void(bool)>> calls;
+  calls.swap(after_[position]);
+  for (const auto& call : calls) call(committed);
+}
+
 Status Database::RunInTransaction(bool write, const std::function<Status(soci::session&)>& fn) {
   // SQLite: BEGIN IMMEDIATE takes the write lock up front, so writers queue on
   // busy_timeout instead of failing when a read lock cannot be upgraded.
@@ -491,9 +503,11 @@ Status Database::RunInTransaction(bool write, const std::function<Status(soci::s
       Status st = fn(s);
       if (!st.ok()) {
         s << "ROLLBACK";
+        EndTransaction(lease.position(), false);
         return st;
       }
       s << "COMMIT";
+      EndTransaction(lease.position(), true);
       return OkStatus();
     } catch (const std::exception& e) {
       // A failed COMMIT may leave the transaction open on SQLite; the connection must
@@ -506,6 +520,7 @@ Status Database::RunInTransaction(bool write, const std::function<Status(soci::s
           spdlog::debug("rollback after failure: {}", rollback_error.what());
         }
       }
+      EndTransaction(lease.position(), false);
       // Statements kept for this connection may be mid-step or belong to a broken
       // connection; they are prepared again on next use.
       locals_[lease.position()].clear();
@@ -538,6 +553,7 @@ Status Database::RunInTransaction(bool write, const std::function<Status(soci::s
         } catch (const std::exception&) {
         }
       }
+      EndTransaction(lease.position(), false);
       locals_[lease.position()].clear();
       throw;
     }

@@ -104,6 +104,14 @@ class Database {
   template <typename T>
   T& Local(soci::session& s);
 
+  // Calls `after` once the transaction that `s` is in has ended, on the thread that ran
+  // it: with true once its COMMIT succeeded, with false when it was rolled back (an
+  // error, an exception, a failed COMMIT; a batch run again rolls back first). For
+  // state kept outside the database that must follow only what committed (the
+  // sandbox's nonce window). Only within Transact/Read/TransactBatch on that `s`; keep
+  // `after` short, the next transaction on the connection waits for it.
+  void AfterTransaction(soci::session& s, std::function<void(bool committed)> after);
+
   // SQLite files: the WAL is checkpointed by a thread of its own (every 100 ms), not by
   // whichever transaction crossed SQLite's 1,000-page mark; a checkpoint writes and
   // syncs the database file, and in the commit path that held the one writer up for
@@ -140,6 +148,9 @@ class Database {
   std::size_t pool_size_;
   std::unique_ptr<soci::connection_pool> pool_;
   std::vector<Locals> locals_;  // by pool position; declared after pool_, destroyed first
+  // AfterTransaction's calls for the transaction open on each pool position.
+  std::vector<std::vector<std::function<void(bool)>>> after_;
+  void EndTransaction(std::size_t position, bool committed);
   // The turn of this process's SQLite writers (see RunInTransaction). A mutex that
   // lets the checkpointer go before waiting writers: a plain one is not fair, and a
   // writer committing back to back would take it again and again while the

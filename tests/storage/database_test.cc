@@ -590,6 +590,52 @@ TEST_P(DatabaseTest, BatchWhoseCommitFailsKeepsNothing) {
   EXPECT_TRUE(InsertItem("b").ok()) << "the connection went back clean";
 }
 
+// AfterTransaction's calls follow what the transaction did: true once committed, false
+// when it rolled back for any reason, and a batch that runs again ends its first run
+// rolled back.
+TEST_P(DatabaseTest, AfterTransactionIsToldWhetherTheTransactionCommitted) {
+  std::vector<bool> ended;
+  auto told = [&](soci::session& s) { db_->AfterTransaction(s, [&](bool committed) { ended.push_back(committed); }); };
+  ASSERT_TRUE(db_->Transact<Ok>([&](soci::session& s) -> Status {
+                   told(s);
+                   return OkStatus();
+                 }).ok());
+  EXPECT_EQ(ended, std::vector<bool>{true});
+  ended.clear();
+  EXPECT_FALSE(db_->Transact<Ok>([&](soci::session& s) -> Status {
+                    told(s);
+                    return MakeError(ErrorCode::kInvalidField);
+                  }).ok());
+  EXPECT_FALSE(db_->Transact<Ok>([&](soci::session& s) -> Status {
+                    told(s);
+                    throw std::runtime_error("boom");
+                  }).ok());
+  EXPECT_FALSE(db_->Transact<Ok>([&](soci::session& s) -> Status {  // the COMMIT fails
+                    told(s);
+                    s << "INSERT INTO children (parent) VALUES (42)";
+                    return OkStatus();
+                  }).ok());
+  EXPECT_EQ(ended, (std::vector<bool>{false, false, false}));
+  ended.clear();
+  // A failing unit: the batch's first run rolls back, the second commits. Each run of
+  // the first unit asks to be told.
+  const std::vector<Database::Unit> units = {
+      [&](soci::session& s) -> Status {
+        told(s);
+        s << "INSERT INTO items (name) VALUES ('a')";
+        return OkStatus();
+      },
+      [](soci::session&) -> Status { return MakeError(ErrorCode::kInvalidField); },
+  };
+  auto r = db_->TransactBatch(units);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(ended, (std::vector<bool>{false, true}));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM items"), 1);
+  // Told once: the next transaction does not call it again.
+  ASSERT_TRUE(InsertItem("b").ok());
+  EXPECT_EQ(ended.size(), 2u);
+}
+
 // Counts its constructions: Local's state per connection.
 struct Probe {
   explicit Probe(soci::session&) { ++made; }
