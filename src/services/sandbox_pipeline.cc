@@ -11,6 +11,7 @@
 #include "domain/credit_code.h"
 #include "services/sandbox_internal.h"
 #include "services/sandbox_service.h"
+#include "services/sandbox_nonce_window.h"
 #include "services/sandbox_statements.h"
 #include "standard/request.h"
 #include "storage/row.h"
@@ -303,6 +304,7 @@ struct Pending {
 SandboxService::SandboxService(Deps& deps)
     : deps_(deps),
       known_objects_(std::make_unique<sandbox::KnownObjects>()),
+      nonces_(deps.db.dialect() == storage::Dialect::kSqlite ? std::make_unique<sandbox::NonceLedger>() : nullptr),
       writer_(deps.db, 256, deps.db.dialect() == storage::Dialect::kPostgres ? 4 : 1) {}
 
 SandboxService::~SandboxService() = default;
@@ -341,7 +343,17 @@ Result<long long> SandboxService::PurgeOldNonces(Instant now) {
   return deps_.db.Transact<long long>([&](soci::session& sql) -> Result<long long> {
     soci::statement st = (sql.prepare << "DELETE FROM sandbox_recent_nonces WHERE hour < :h", soci::use(before));
     st.execute(true);
-    return static_cast<long long>(st.get_affected_rows());
+    // The log's rows come about in the order of their times, so the first row inside
+    // the window is found without an index, reading about what is deleted. Only rows
+    // before it go, all older than the window; one a little out of order stays until
+    // the next sweep. The last row always stays: the next seq is one more than it.
+    const long long since = before * sandbox::kNonceHour;
+    soci::statement log = (sql.prepare << "DELETE FROM sandbox_nonce_log WHERE seq < COALESCE("
+                                          "(SELECT seq FROM sandbox_nonce_log WHERE seen_at >= :t ORDER BY seq LIMIT 1), "
+                                          "(SELECT MAX(seq) FROM sandbox_nonce_log), 0)",
+                           soci::use(since, "t"));
+    log.execute(true);
+    return static_cast<long long>(st.get_affected_rows() + log.get_affected_rows());
   });
 }
 
@@ -416,8 +428,8 @@ Result<std::shared_ptr<const sandbox::KnownKey>> SandboxService::FindKey(const s
 // Step 8 of HandleAsync: the request's effect on its key's store, its answer and its
 // evidence, as one unit of a group-commit batch. May run more than once (see
 // storage::GroupCommit); its only effects outside the database are on `pending`.
-Status StoreAndRecord(storage::Database& db, const sandbox::KnownObjects& known, Pending& pending,
-                      soci::session& sql) {
+Status StoreAndRecord(storage::Database& db, const sandbox::KnownObjects& known, sandbox::NonceLedger* nonces,
+                      Pending& pending, soci::session& sql) {
   const SandboxCall& call = pending.call;
   const Instant now = pending.now;
   Exchange& x = pending.x;
@@ -451,7 +463,9 @@ Status StoreAndRecord(storage::Database& db, const sandbox::KnownObjects& known,
   if (outcome == "accepted") {
     const std::string* nonce = standard::FormValue(x.form, p.Param("nonce"));
     if (nonce && !nonce->empty()) {
-      if (!statements.InsertNonce(key_id, *nonce, ToUnix(now), p.NonceWindowSeconds())) {
+      const long long seen_at = ToUnix(now), window = p.NonceWindowSeconds();
+      if (nonces ? !nonces->Claim(db, sql, statements, key_id, *nonce, seen_at, window)
+                 : !statements.InsertNonce(key_id, *nonce, seen_at, window)) {
         outcome = "refused";
         refusal = Refusal{"nonce_replayed", "", {}};
       }
@@ -732,7 +746,7 @@ void SandboxService::HandleAsync(SandboxCall incoming, std::function<void(Sandbo
   // What the request was does not depend on the transaction: masked here, outside the
   // writer's turn.
   if (x.key) pending->masked_request = MaskedRequest(x, pending->method);
-  writer_.Submit([this, pending](soci::session& sql) { return StoreAndRecord(deps_.db, *known_objects_, *pending, sql); },
+  writer_.Submit([this, pending](soci::session& sql) { return StoreAndRecord(deps_.db, *known_objects_, nonces_.get(), *pending, sql); },
                  [this, pending](Status write) { Answer(*pending, write, faults_fired_, *known_objects_); });
 }
 

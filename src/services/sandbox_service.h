@@ -24,6 +24,7 @@ namespace liantiao::services {
 namespace sandbox {
 struct KnownKey;      // sandbox_pipeline.cc
 class KnownObjects;   // sandbox_internal.h
+class NonceLedger;    // sandbox_nonce_window.h
 }
 
 // The test project and contractor provisioned for a key, so that a vendor's device
@@ -118,6 +119,8 @@ class SandboxService {
   // Workers, teams, projects and contractors of the keys' stores known to exist. Before
   // writer_, whose queued units use it when it stops.
   std::unique_ptr<sandbox::KnownObjects> known_objects_;
+  // The nonces of the last window on SQLite; null on PostgreSQL (sandbox_nonce_window.h).
+  std::unique_ptr<sandbox::NonceLedger> nonces_;
   storage::GroupCommit writer_;  // the requests' write transactions (step 8 of Handle)
   std::mutex cities_mu_;
   std::map<std::string, CachedCity> cities_;

@@ -75,6 +75,15 @@ Statements::NonceQuery::NonceQuery(soci::session& sql)
                          "WHERE hour = :h AND key_id = :k AND nonce = :n AND seen_at > :since",
           soci::use(hour), soci::use(key_id), soci::use(nonce), soci::use(since), soci::into(seen_at))) {}
 
+Statements::NonceLogQuery::NonceLogQuery(soci::session& sql)
+    : st((sql.prepare << "SELECT seq, key_id, nonce, seen_at FROM sandbox_nonce_log WHERE seq > :after ORDER BY seq",
+          soci::use(after), soci::into(row.seq), soci::into(row.key_id), soci::into(row.nonce),
+          soci::into(row.seen_at))) {}
+
+Statements::NonceAppend::NonceAppend(soci::session& sql)
+    : st(sql, "INSERT INTO sandbox_nonce_log (key_id, nonce, seen_at) VALUES (:k, :n, :t)", "seq",
+         soci::use(key_id, "k"), soci::use(nonce, "n"), soci::use(seen_at, "t")) {}
+
 Statements::ObjectInsert::ObjectInsert(soci::session& sql)
     : st(sql,
          "INSERT INTO sandbox_objects (key_id, kind, natural_key, subject, attr, event_day, body, "
@@ -136,6 +145,8 @@ Statements::Statements(soci::session& sql)
       faults_(sql),
       nonce_(sql),
       earlier_nonce_(sql),
+      nonce_log_(sql),
+      nonce_append_(sql),
       object_insert_(sql),
       object_by_natural_key_(sql, "natural_key = :v", false),
       object_by_id_(sql, "id = :v", true),
@@ -202,6 +213,20 @@ bool Statements::InsertNonce(long long key_id, const std::string& nonce, long lo
   nonce_.seen_at = seen_at;
   nonce_.since = since;
   return nonce_.st.Run().changed;  // inserted, or taken over from an old use
+}
+
+std::vector<NonceWindow::Row> Statements::NonceLogAfter(long long seq) {
+  std::vector<NonceWindow::Row> rows;
+  nonce_log_.after = seq;
+  for (bool more = nonce_log_.st.execute(true); more; more = nonce_log_.st.fetch()) rows.push_back(nonce_log_.row);
+  return rows;
+}
+
+long long Statements::AppendNonce(long long key_id, const std::string& nonce, long long seen_at) {
+  nonce_append_.key_id = key_id;
+  nonce_append_.nonce = nonce;
+  nonce_append_.seen_at = seen_at;
+  return nonce_append_.st.Run().id;
 }
 
 std::optional<long long> Statements::InsertObject(long long key_id, const std::string& kind,

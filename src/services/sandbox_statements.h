@@ -13,6 +13,7 @@
 #include <soci/soci.h>
 
 #include "services/sandbox_internal.h"
+#include "services/sandbox_nonce_window.h"
 
 namespace liantiao::services::sandbox {
 
@@ -61,9 +62,14 @@ class Statements {
   // Disarms a one-off fault scenario that is on and armed; false when it was not (off,
   // or fired by another request meanwhile).
   bool DisarmFault(long long application_id, const std::string& scenario);
-  // Records that the key used `nonce` at `seen_at`; false, recording nothing, when it
-  // used it within the last `window` seconds (at most kNonceHour).
+  // PostgreSQL (sandbox_recent_nonces; SQLite goes through NonceLedger): records that
+  // the key used `nonce` at `seen_at`; false, recording nothing, when it used it within
+  // the last `window` seconds (at most kNonceHour).
   bool InsertNonce(long long key_id, const std::string& nonce, long long seen_at, long long window);
+  // sandbox_nonce_log (SQLite; see sandbox_nonce_window.h): the rows after `seq`, in
+  // order, and a new row's seq.
+  std::vector<NonceWindow::Row> NonceLogAfter(long long seq);
+  long long AppendNonce(long long key_id, const std::string& nonce, long long seen_at);
   // nullopt when the key already has an object of this kind and natural key.
   std::optional<long long> InsertObject(long long key_id, const std::string& kind,
                                         const std::string& natural_key, const std::string& subject,
@@ -140,6 +146,18 @@ class Statements {
     std::string nonce;
     soci::statement st;
   };
+  struct NonceLogQuery {
+    explicit NonceLogQuery(soci::session& sql);
+    long long after = 0;
+    NonceWindow::Row row;
+    soci::statement st;
+  };
+  struct NonceAppend {
+    explicit NonceAppend(soci::session& sql);
+    long long key_id = 0, seen_at = 0;
+    std::string nonce;
+    InsertStatement st;
+  };
   struct ObjectInsert {
     explicit ObjectInsert(soci::session& sql);
     long long key_id = 0, created_at = 0;
@@ -173,6 +191,8 @@ class Statements {
   FaultsQuery faults_;
   NonceInsert nonce_;
   NonceQuery earlier_nonce_;
+  NonceLogQuery nonce_log_;
+  NonceAppend nonce_append_;
   ObjectInsert object_insert_;
   ObjectQuery object_by_natural_key_, object_by_id_;
   // The one row the entry/exit rules need, read backwards along the partial index

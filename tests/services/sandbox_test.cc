@@ -51,6 +51,10 @@ class SandboxTest : public ::testing::TestWithParam<std::string> {
     return r;
   }
 
+  // Where the nonces are kept: a log on SQLite, a keyed table on PostgreSQL
+  // (services/sandbox_nonce_window.h).
+  std::string NonceTable() const { return GetParam() == "sqlite" ? "sandbox_nonce_log" : "sandbox_recent_nonces"; }
+
   long long Count(const std::string& table, const std::string& where = "") {
     return tp_->db()
         .Read<long long>([&](soci::session& sql) -> Result<long long> {
@@ -419,7 +423,7 @@ TEST_P(SandboxTest, ReplayedNonceIsRefused) {
   EXPECT_EQ(Count("sandbox_objects"), 1) << "the replay stored nothing";
 }
 
-// Nonces are filed by the hour they arrived in (sandbox_recent_nonces).
+// Nonces are swept by the hour they arrived in.
 constexpr long long kNonceHour = standard::kMaxNonceWindowSeconds;
 
 // A key's nonce may not come again within the profile's window (twice the skew, when
@@ -457,22 +461,58 @@ TEST_P(SandboxTest, ANonceRepeatsOnlyOnceItsWindowHasPassed) {
             "accepted");
 }
 
+// Another server on the same database recorded a nonce: here it is a replay. On SQLite
+// this process keeps the window in memory and must catch up on the log's new rows.
+TEST_P(SandboxTest, ANonceAnotherServerRecordedIsAReplayHere) {
+  // A first request: this process has read the log before the other one writes to it.
+  EXPECT_EQ(driver_->SendForm("Team.Add", driver_->Build("Team.Add", Team("一班"))).outcome, "accepted");
+  const long long seen_at = ToUnix(tp_->clock().Now()) - 5;
+  const std::string key = "(SELECT id FROM test_keys WHERE app_key = '" + key_.app_id + "')";
+  if (GetParam() == "sqlite") {
+    Exec("INSERT INTO sandbox_nonce_log (key_id, nonce, seen_at) VALUES (" + key + ", 'other-server', " +
+         std::to_string(seen_at) + ")");
+  } else {
+    Exec("INSERT INTO sandbox_recent_nonces (hour, key_id, nonce, seen_at) VALUES (" +
+         std::to_string(seen_at / kNonceHour) + ", " + key + ", 'other-server', " + std::to_string(seen_at) + ")");
+  }
+  Refused(driver_->SendForm("Team.Add", WithNonce(*driver_, driver_->Build("Team.Add", Team("二班")), "other-server")),
+          "nonce_replayed", "-1");
+  EXPECT_EQ(Count("sandbox_objects", "kind = 'team'"), 1) << "the replay stored nothing";
+  EXPECT_EQ(driver_->SendForm("Team.Add", WithNonce(*driver_, driver_->Build("Team.Add", Team("三班")), "this-one"))
+                .outcome,
+            "accepted");
+}
+
 // The sweep deletes the nonces that arrived before the last hour, which no window
-// reaches; those of the last hour still refuse a replay.
+// reaches; those of the last hour still refuse a replay. SQLite's log keeps its last
+// row whatever its age (the next row's seq follows it), which refuses nothing.
 TEST_P(SandboxTest, TheSweepDeletesTheNoncesNoWindowReaches) {
   auto& pf = tp_->platform();
-  auto form = driver_->Build("Team.Add", Team());
-  EXPECT_EQ(driver_->SendForm("Team.Add", form).outcome, "accepted");
-  ASSERT_EQ(Count("sandbox_recent_nonces"), 1);
+  const auto send = [&](const std::string& nonce, const std::string& team) {
+    return driver_->SendForm("Team.Add", WithNonce(*driver_, driver_->Build("Team.Add", Team(team)), nonce));
+  };
+  EXPECT_EQ(send("first", "一班").outcome, "accepted");
+  EXPECT_EQ(send("second", "二班").outcome, "accepted");
+  ASSERT_EQ(Count(NonceTable()), 2);
   ASSERT_TRUE(pf.Sweep(tp_->clock().Now()).ok());
-  EXPECT_EQ(Count("sandbox_recent_nonces"), 1);
-  Refused(driver_->SendForm("Team.Add", form), "nonce_replayed", "-1");
+  EXPECT_EQ(Count(NonceTable()), 2);
+  Refused(send("first", "三班"), "nonce_replayed", "-1");
   tp_->clock().Advance(std::chrono::seconds(kNonceHour));
   ASSERT_TRUE(pf.Sweep(tp_->clock().Now()).ok());
-  EXPECT_EQ(Count("sandbox_recent_nonces"), 1) << "in the hour before: a window may still reach it";
+  EXPECT_EQ(Count(NonceTable()), 2) << "in the hour before: a window may still reach them";
   tp_->clock().Advance(std::chrono::seconds(kNonceHour));
   ASSERT_TRUE(pf.Sweep(tp_->clock().Now()).ok());
-  EXPECT_EQ(Count("sandbox_recent_nonces"), 0);
+  const bool log = GetParam() == "sqlite";
+  EXPECT_EQ(Count(NonceTable()), log ? 1 : 0);
+  if (log) {
+    EXPECT_EQ(Count(NonceTable(), "nonce = 'second'"), 1);
+  }
+  EXPECT_EQ(send("second", "四班").outcome, "accepted") << "the row kept refuses nothing";
+  EXPECT_EQ(send("third", "五班").outcome, "accepted");
+  if (log) {
+    EXPECT_EQ(Count(NonceTable(), "nonce = 'third' AND seq > (SELECT MIN(seq) FROM sandbox_nonce_log)"), 1)
+        << "numbered after the row kept";
+  }
 }
 
 // Migration 0008 files the nonces kept by key alone under the hour they arrived in:
@@ -488,6 +528,8 @@ TEST_P(SandboxTest, NoncesKeptBeforeTheyWereFiledByHourStillRefuseReplays) {
   Exec("INSERT INTO sandbox_nonces (key_id, nonce, seen_at) SELECT id, '" + nonce + "', " +
        std::to_string(ToUnix(tp_->clock().Now()) - 5) + " FROM test_keys WHERE app_key = '" + key_.app_id + "'");
   EXPECT_EQ(testing::RerunMigrationStatements(tp_->db(), "0008_sandbox_recent_nonces", "INSERT"), 1);
+  // And 0009 copies them into the log that SQLite now reads.
+  EXPECT_EQ(testing::RerunMigrationStatements(tp_->db(), "0009_sandbox_nonce_log", "INSERT"), 1);
   Exec("DROP TABLE sandbox_nonces");
   Refused(driver_->SendForm("Team.Add", form), "nonce_replayed", "-1");
   EXPECT_EQ(Count("sandbox_objects"), 0) << "the replay stored nothing";
@@ -729,7 +771,7 @@ TEST_P(SandboxTest, MalformedFormsAndData) {
   const standard::Form long_nonce = WithNonce(*driver_, driver_->Build("Team.Add", Team()),
                                              std::string(driver_->profile().nonce_max_length + 1, 'n'));
   Refused(driver_->SendForm("Team.Add", long_nonce), "malformed_form", "-1");
-  EXPECT_EQ(Count("sandbox_recent_nonces", "LENGTH(nonce) > 64"), 0);
+  EXPECT_EQ(Count(NonceTable(), "LENGTH(nonce) > 64"), 0);
   EXPECT_EQ(Refused(driver_->SendBody("open.api", "appid=nobody&method=Team.Add"), "missing_param", "-1").evidence_id, 0);
   EXPECT_EQ(Count("sandbox_evidence", "error = 'missing_param'"), 1);
   // data that is not JSON, or a JSON that is not an object, or absurdly deep.

@@ -1,0 +1,86 @@
+#include "services/sandbox_nonce_window.h"
+
+#include <algorithm>
+
+#include "services/sandbox_statements.h"
+#include "storage/database.h"
+
+namespace liantiao::services::sandbox {
+
+std::string NonceWindow::Key(long long key_id, const std::string& nonce) {
+  // The id holds no '|': the pair reads back one way only.
+  return std::to_string(key_id) + '|' + nonce;
+}
+
+void NonceWindow::Remember(std::string key, Seen seen) {
+  order_.push_back({seen.seen_at, seen.seq, key});
+  seen_[std::move(key)] = seen;
+  last_seq_ = std::max(last_seq_, seen.seq);
+}
+
+void NonceWindow::Begin(const std::vector<Row>& rows, long long forget_before) {
+  if (open_) End(false);  // not ended: nothing of it is known to have committed
+  for (const Row& r : rows) Remember(Key(r.key_id, r.nonce), {r.seen_at, r.seq});
+  // Oldest first, as they came; a later use of the same nonce keeps its entry.
+  while (!order_.empty() && order_.front().seen_at < forget_before) {
+    const Aged& a = order_.front();
+    if (auto it = seen_.find(a.key); it != seen_.end() && it->second.seq == a.seq) seen_.erase(it);
+    order_.pop_front();
+  }
+  open_ = true;
+}
+
+bool NonceWindow::UsedSince(const std::string& key, long long since) const {
+  auto it = seen_.find(key);
+  return it != seen_.end() && it->second.seen_at > since;
+}
+
+void NonceWindow::Claim(std::string key, long long seen_at, long long seq) {
+  Seen& slot = seen_[key];  // {0, 0} when new
+  claims_.push_back({std::move(key), {seen_at, seq}, slot});
+  slot = {seen_at, seq};
+}
+
+void NonceWindow::End(bool committed) {
+  if (committed) {
+    for (Claimed& c : claims_) {
+      last_seq_ = std::max(last_seq_, c.now.seq);
+      order_.push_back({c.now.seen_at, c.now.seq, std::move(c.key)});
+    }
+  } else {
+    // Last first: a nonce claimed twice gets back what it had before the first.
+    for (auto c = claims_.rbegin(); c != claims_.rend(); ++c) {
+      if (c->before.seq == 0) {
+        seen_.erase(c->key);
+      } else {
+        seen_[c->key] = c->before;
+      }
+    }
+  }
+  claims_.clear();
+  open_ = false;
+}
+
+bool NonceLedger::Claim(storage::Database& db, soci::session& sql, Statements& statements,
+                        long long key_id, const std::string& nonce, long long seen_at,
+                        long long window) {
+  std::lock_guard lock(mu_);
+  if (!window_.open()) {
+    window_.Begin(statements.NonceLogAfter(window_.last_seq()), seen_at - kNonceHour);
+    db.AfterTransaction(sql, [this](bool committed) {
+      std::lock_guard end_lock(mu_);
+      window_.End(committed);
+    });
+  }
+  std::string key = NonceWindow::Key(key_id, nonce);
+  if (window_.UsedSince(key, seen_at - window)) return false;
+  window_.Claim(std::move(key), seen_at, statements.AppendNonce(key_id, nonce, seen_at));
+  return true;
+}
+
+std::size_t NonceLedger::size() {
+  std::lock_guard lock(mu_);
+  return window_.size();
+}
+
+}  // namespace liantiao::services::sandbox
