@@ -483,6 +483,26 @@ TEST_P(SandboxTest, ANonceAnotherServerRecordedIsAReplayHere) {
             "accepted");
 }
 
+// Two servers on one database take turns with one key's requests: each refuses the
+// other's nonces, in both directions and again after each has claimed more, while
+// fresh nonces pass on both.
+TEST_P(SandboxTest, TwoServersOnOneDatabaseShareTheNonceWindow) {
+  auto twin = tp_->Twin(false);
+  ASSERT_NE(twin, nullptr);
+  SandboxDriver there(*twin, key_);
+  const auto send = [&](SandboxDriver& d, const std::string& nonce, const std::string& team) {
+    return d.SendForm("Team.Add", WithNonce(d, d.Build("Team.Add", Team(team)), nonce));
+  };
+  for (int round = 0; round < 3; ++round) {
+    const std::string n = std::to_string(round);
+    EXPECT_EQ(send(*driver_, "here-" + n, "此处" + n).outcome, "accepted");
+    Refused(send(there, "here-" + n, "彼处重放" + n), "nonce_replayed", "-1");
+    EXPECT_EQ(send(there, "there-" + n, "彼处" + n).outcome, "accepted");
+    Refused(send(*driver_, "there-" + n, "此处重放" + n), "nonce_replayed", "-1");
+  }
+  EXPECT_EQ(Count("sandbox_objects", "kind = 'team'"), 6) << "no replay stored anything";
+}
+
 // The sweep deletes the nonces that arrived before the last hour, which no window
 // reaches; those of the last hour still refuse a replay. SQLite's log keeps its last
 // row whatever its age (the next row's seq follows it), which refuses nothing.
