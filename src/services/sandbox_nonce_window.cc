@@ -12,10 +12,14 @@ std::string NonceWindow::Key(long long key_id, const std::string& nonce) {
   return std::to_string(key_id) + '|' + nonce;
 }
 
+void NonceWindow::Age(Entry& entry, Seen use) {
+  order_.push_back({use.seen_at, use.seq, &entry});
+  last_seq_ = std::max(last_seq_, use.seq);
+}
+
 void NonceWindow::Remember(std::string key, Seen seen) {
-  order_.push_back({seen.seen_at, seen.seq, key});
-  seen_[std::move(key)] = seen;
-  last_seq_ = std::max(last_seq_, seen.seq);
+  auto [it, inserted] = seen_.insert_or_assign(std::move(key), seen);
+  Age(*it, seen);
 }
 
 void NonceWindow::Begin(const std::vector<Row>& rows, long long forget_before) {
@@ -24,7 +28,7 @@ void NonceWindow::Begin(const std::vector<Row>& rows, long long forget_before) {
   // Oldest first, as they came; a later use of the same nonce keeps its entry.
   while (!order_.empty() && order_.front().seen_at < forget_before) {
     const Aged& a = order_.front();
-    if (auto it = seen_.find(a.key); it != seen_.end() && it->second.seq == a.seq) seen_.erase(it);
+    if (a.entry->second.seq == a.seq) seen_.erase(seen_.find(a.entry->first));
     order_.pop_front();
   }
   open_ = true;
@@ -36,24 +40,22 @@ bool NonceWindow::UsedSince(const std::string& key, long long since) const {
 }
 
 void NonceWindow::Claim(std::string key, long long seen_at, long long seq) {
-  Seen& slot = seen_[key];  // {0, 0} when new
-  claims_.push_back({std::move(key), {seen_at, seq}, slot});
-  slot = {seen_at, seq};
+  auto [it, inserted] = seen_.try_emplace(std::move(key));  // {0, 0} when new
+  claims_.push_back({&*it, {seen_at, seq}, it->second});
+  it->second = {seen_at, seq};
 }
 
 void NonceWindow::End(bool committed) {
   if (committed) {
-    for (Claimed& c : claims_) {
-      last_seq_ = std::max(last_seq_, c.now.seq);
-      order_.push_back({c.now.seen_at, c.now.seq, std::move(c.key)});
-    }
+    // In the order they were appended, so that order_ stays by seq.
+    for (const Claimed& c : claims_) Age(*c.entry, c.now);
   } else {
     // Last first: a nonce claimed twice gets back what it had before the first.
     for (auto c = claims_.rbegin(); c != claims_.rend(); ++c) {
       if (c->before.seq == 0) {
-        seen_.erase(c->key);
+        seen_.erase(seen_.find(c->entry->first));
       } else {
-        seen_[c->key] = c->before;
+        c->entry->second = c->before;
       }
     }
   }

@@ -18,8 +18,9 @@
 // PostgreSQL runs write transactions side by side, so a transaction cannot know what
 // the others are claiming: it keeps the key of sandbox_recent_nonces.
 //
-// Memory: about 100 bytes per nonce used within the longest window (an hour): 100 MB
-// for a million requests in an hour.
+// Memory: about 150 bytes per nonce used within the longest window a profile may have
+// (an hour, kMaxNonceWindowSeconds): the entry with its key, its hash bucket and its
+// place in the order of use. 150 MB for a million requests in an hour.
 
 #include <cstddef>
 #include <deque>
@@ -73,14 +74,19 @@ class NonceWindow {
   struct Seen {
     long long seen_at = 0, seq = 0;
   };
+  using Entry = std::pair<const std::string, Seen>;
   void Remember(std::string key, Seen seen);
+  void Age(Entry& entry, Seen use);
 
   // The latest use of each nonce, the open transaction's claims included.
   std::unordered_map<std::string, Seen> seen_;
-  // The committed uses in the order they came, to forget them once old.
+  // The committed uses in the order they came, to forget them once old: each points at
+  // its nonce's entry (an unordered_map moves no element, even when it rehashes). An
+  // entry is erased only once its latest use is forgotten, after every earlier one, or
+  // when a rollback undoes a claim that made it, which no use here points at yet.
   struct Aged {
     long long seen_at = 0, seq = 0;
-    std::string key;
+    Entry* entry = nullptr;
   };
   std::deque<Aged> order_;
   long long last_seq_ = 0;
@@ -88,7 +94,7 @@ class NonceWindow {
   // The open transaction's claims in order, each with the use it replaced (seq 0: none),
   // to undo them if it rolls back.
   struct Claimed {
-    std::string key;
+    Entry* entry = nullptr;
     Seen now, before;
   };
   std::vector<Claimed> claims_;

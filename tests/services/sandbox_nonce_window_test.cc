@@ -85,6 +85,26 @@ TEST(NonceWindowTest, ARollbackGivesANonceBackItsEarlierUse) {
   EXPECT_EQ(w.size(), 1u);
 }
 
+// A window of 0 lets a nonce come twice in one transaction: both uses are kept in
+// order and forgotten in order, the entry with the later one.
+TEST(NonceWindowTest, ANonceUsedTwiceInOneTransactionIsForgottenOnce) {
+  NonceWindow w;
+  w.Begin({}, 0);
+  w.Claim(NonceWindow::Key(1, "n"), 100, 1);
+  w.Claim(NonceWindow::Key(1, "n"), 200, 2);
+  w.End(true);
+  EXPECT_EQ(w.last_seq(), 2);
+  w.Begin({}, 150);  // forgets the use at 100 only
+  EXPECT_TRUE(w.UsedSince(NonceWindow::Key(1, "n"), 150));
+  w.End(true);
+  w.Begin({}, 250);
+  EXPECT_FALSE(w.UsedSince(NonceWindow::Key(1, "n"), 0));
+  EXPECT_EQ(w.size(), 0u);
+  w.End(true);
+  w.Begin({}, 300);  // nothing left to forget
+  EXPECT_EQ(w.size(), 0u);
+}
+
 TEST(NonceWindowTest, BeginningAgainWithoutAnEndDropsTheClaims) {
   NonceWindow w;
   w.Begin({}, 0);
