@@ -63,13 +63,14 @@ void NonceWindow::End(bool committed) {
   open_ = false;
 }
 
-bool NonceLedger::Claim(storage::Database& db, soci::session& sql, Statements& statements,
-                        long long key_id, const std::string& nonce, long long seen_at,
-                        long long window) {
+bool NonceLedger::Claim(soci::session& sql, Statements& statements, long long key_id,
+                        const std::string& nonce, long long seen_at, long long window) {
+  if (db_.dialect() != storage::Dialect::kSqlite)
+    return statements.InsertNonce(key_id, nonce, seen_at, window);
   std::lock_guard lock(mu_);
   if (!window_.open()) {
     window_.Begin(statements.NonceLogAfter(window_.last_seq()), seen_at - kNonceHour);
-    db.AfterTransaction(sql, [this](bool committed) {
+    db_.AfterTransaction(sql, [this](bool committed) {
       std::lock_guard end_lock(mu_);
       window_.End(committed);
     });
@@ -78,11 +79,6 @@ bool NonceLedger::Claim(storage::Database& db, soci::session& sql, Statements& s
   if (window_.UsedSince(key, seen_at - window)) return false;
   window_.Claim(std::move(key), seen_at, statements.AppendNonce(key_id, nonce, seen_at));
   return true;
-}
-
-std::size_t NonceLedger::size() {
-  std::lock_guard lock(mu_);
-  return window_.size();
 }
 
 }  // namespace liantiao::services::sandbox

@@ -100,19 +100,21 @@ class NonceWindow {
   std::vector<Claimed> claims_;
 };
 
-// The process's window with its turn, and the claim as a write transaction makes it.
+// The replay check of a process's write transactions, on either database: on SQLite
+// the window in memory with its turn, on PostgreSQL the keyed table.
 class NonceLedger {
  public:
-  // In a write transaction on `sql` (SQLite): whether the key may use `nonce` at
-  // `seen_at` (Unix seconds), that is, did not within the last `window` seconds; if
-  // so, it is claimed (appended to the log). The first claim of a transaction catches
-  // up on the log and asks `db` to end the window's transaction with it.
-  bool Claim(storage::Database& db, soci::session& sql, Statements& statements, long long key_id,
-             const std::string& nonce, long long seen_at, long long window);
+  explicit NonceLedger(storage::Database& db) : db_(db) {}
 
-  std::size_t size();
+  // In a write transaction on `sql`: whether the key may use `nonce` at `seen_at` (Unix
+  // seconds), that is, did not within the last `window` seconds; if so, it is claimed.
+  // On SQLite the first claim of a transaction catches up on the log and asks the
+  // database to end the window's transaction with it.
+  bool Claim(soci::session& sql, Statements& statements, long long key_id, const std::string& nonce,
+             long long seen_at, long long window);
 
  private:
+  storage::Database& db_;
   std::mutex mu_;  // SQLite's writers take turns already; this keeps the memory safe
   NonceWindow window_;
 };

@@ -304,7 +304,7 @@ struct Pending {
 SandboxService::SandboxService(Deps& deps)
     : deps_(deps),
       known_objects_(std::make_unique<sandbox::KnownObjects>()),
-      nonces_(deps.db.dialect() == storage::Dialect::kSqlite ? std::make_unique<sandbox::NonceLedger>() : nullptr),
+      nonces_(std::make_unique<sandbox::NonceLedger>(deps.db)),
       writer_(deps.db, 256, deps.db.dialect() == storage::Dialect::kPostgres ? 4 : 1) {}
 
 SandboxService::~SandboxService() = default;
@@ -428,7 +428,7 @@ Result<std::shared_ptr<const sandbox::KnownKey>> SandboxService::FindKey(const s
 // Step 8 of HandleAsync: the request's effect on its key's store, its answer and its
 // evidence, as one unit of a group-commit batch. May run more than once (see
 // storage::GroupCommit); its only effects outside the database are on `pending`.
-Status StoreAndRecord(storage::Database& db, const sandbox::KnownObjects& known, sandbox::NonceLedger* nonces,
+Status StoreAndRecord(storage::Database& db, const sandbox::KnownObjects& known, sandbox::NonceLedger& nonces,
                       Pending& pending, soci::session& sql) {
   const SandboxCall& call = pending.call;
   const Instant now = pending.now;
@@ -463,9 +463,7 @@ Status StoreAndRecord(storage::Database& db, const sandbox::KnownObjects& known,
   if (outcome == "accepted") {
     const std::string* nonce = standard::FormValue(x.form, p.Param("nonce"));
     if (nonce && !nonce->empty()) {
-      const long long seen_at = ToUnix(now), window = p.NonceWindowSeconds();
-      if (nonces ? !nonces->Claim(db, sql, statements, key_id, *nonce, seen_at, window)
-                 : !statements.InsertNonce(key_id, *nonce, seen_at, window)) {
+      if (!nonces.Claim(sql, statements, key_id, *nonce, ToUnix(now), p.NonceWindowSeconds())) {
         outcome = "refused";
         refusal = Refusal{"nonce_replayed", "", {}};
       }
@@ -746,7 +744,7 @@ void SandboxService::HandleAsync(SandboxCall incoming, std::function<void(Sandbo
   // What the request was does not depend on the transaction: masked here, outside the
   // writer's turn.
   if (x.key) pending->masked_request = MaskedRequest(x, pending->method);
-  writer_.Submit([this, pending](soci::session& sql) { return StoreAndRecord(deps_.db, *known_objects_, nonces_.get(), *pending, sql); },
+  writer_.Submit([this, pending](soci::session& sql) { return StoreAndRecord(deps_.db, *known_objects_, *nonces_, *pending, sql); },
                  [this, pending](Status write) { Answer(*pending, write, faults_fired_, *known_objects_); });
 }
 

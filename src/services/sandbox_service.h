@@ -119,7 +119,7 @@ class SandboxService {
   // Workers, teams, projects and contractors of the keys' stores known to exist. Before
   // writer_, whose queued units use it when it stops.
   std::unique_ptr<sandbox::KnownObjects> known_objects_;
-  // The nonces of the last window on SQLite; null on PostgreSQL (sandbox_nonce_window.h).
+  // The replay check of the requests' write transactions (sandbox_nonce_window.h).
   std::unique_ptr<sandbox::NonceLedger> nonces_;
   storage::GroupCommit writer_;  // the requests' write transactions (step 8 of Handle)
   std::mutex cities_mu_;

@@ -62,7 +62,7 @@ class Statements {
   // Disarms a one-off fault scenario that is on and armed; false when it was not (off,
   // or fired by another request meanwhile).
   bool DisarmFault(long long application_id, const std::string& scenario);
-  // PostgreSQL (sandbox_recent_nonces; SQLite goes through NonceLedger): records that
+  // PostgreSQL (sandbox_recent_nonces; NonceLedger chooses): records that
   // the key used `nonce` at `seen_at`; false, recording nothing, when it used it within
   // the last `window` seconds (at most kNonceHour).
   bool InsertNonce(long long key_id, const std::string& nonce, long long seen_at, long long window);
