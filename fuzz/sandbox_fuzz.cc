@@ -170,9 +170,9 @@ void Run(const Target& t, const standard::MethodSpec& method, std::string_view b
   const std::string* raw = standard::FormValue(form, p.Param("data"));
   json data = json::parse(raw ? *raw : std::string("{}"), nullptr, false);
   if (data.is_discarded() || !data.is_object()) return;
-  (void)standard::TransformEncrypted(method.schema, data,
+  (void)standard::TransformEncrypted(*method.data_schema, data,
                                      [&](const std::string& v) { return t.codec.DecryptField(v); });
-  for (const auto& v : standard::ValidateData(p, method.schema, data, now)) {
+  for (const auto& v : standard::ValidateData(*method.data_schema, data, now)) {
     (void)standard::ViolationMessage(p, v);
   }
 }

@@ -178,34 +178,30 @@ class JsonWriter {
 // (personal numbers) and images (summarised). Walks the method's schema beside the
 // data and writes the rest as it is: the text a masked copy would dump to, without
 // copying the data.
-void WriteMasked(const json& schema, const json& value, JsonWriter& out) {
-  if (schema.is_object()) {
-    if (value.is_string()) {
-      const auto& text = value.get_ref<const std::string&>();
-      if (schema.contains("x-image")) return out.Value("<图片 " + std::to_string(text.size()) + " 字符>");
-      if (schema.value("x-encrypted", false)) return out.Value(standard::MaskNumber(text));
-    } else if (value.is_object() && schema.contains("properties")) {
-      const json& properties = schema["properties"];
-      out.Char('{');
-      for (auto it = value.begin(); it != value.end(); ++it) {
-        if (it != value.begin()) out.Char(',');
-        out.Key(it.key());
-        const auto property = properties.find(it.key());
-        if (property != properties.end()) {
-          WriteMasked(*property, it.value(), out);
-        } else {
-          out.Value(it.value());
-        }
+void WriteMasked(const standard::Schema& schema, const json& value, JsonWriter& out) {
+  if (value.is_string()) {
+    const auto& text = value.get_ref<const std::string&>();
+    if (schema.image) return out.Value("<图片 " + std::to_string(text.size()) + " 字符>");
+    if (schema.encrypted) return out.Value(standard::MaskNumber(text));
+  } else if (value.is_object() && schema.has_properties) {
+    out.Char('{');
+    for (auto it = value.begin(); it != value.end(); ++it) {
+      if (it != value.begin()) out.Char(',');
+      out.Key(it.key());
+      if (const standard::Schema* member = schema.Property(it.key())) {
+        WriteMasked(*member, it.value(), out);
+      } else {
+        out.Value(it.value());
       }
-      return out.Char('}');
-    } else if (value.is_array() && schema.contains("items")) {
-      out.Char('[');
-      for (std::size_t i = 0; i < value.size(); ++i) {
-        if (i > 0) out.Char(',');
-        WriteMasked(schema["items"], value[i], out);
-      }
-      return out.Char(']');
     }
+    return out.Char('}');
+  } else if (value.is_array() && schema.items) {
+    out.Char('[');
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      if (i > 0) out.Char(',');
+      WriteMasked(*schema.items, value[i], out);
+    }
+    return out.Char(']');
   }
   out.Value(value);
 }
@@ -244,7 +240,7 @@ std::string MaskedRequest(const Exchange& x, const standard::MethodSpec* spec) {
     if (text.size() > 1) out.Char(',');
     out.Key(name);
     if (method && name == "data") {
-      WriteMasked(method->schema, x.data, out);
+      WriteMasked(*method->data_schema, x.data, out);
     } else {
       out.Value(value);
     }
@@ -706,7 +702,7 @@ void SandboxService::HandleAsync(SandboxCall incoming, std::function<void(Sandbo
     json data = json::parse(raw ? *raw : std::string("{}"), nullptr, false);
     if (data.is_discarded() || !data.is_object()) return refuse("invalid_json");
     auto decrypted = standard::TransformEncrypted(
-        method->schema, data, [&](const std::string& v) { return codec->DecryptField(v); });
+        *method->data_schema, data, [&](const std::string& v) { return codec->DecryptField(v); });
     if (decrypted.failed_path) {
       x.data = std::move(data);
       return refuse("decrypt_failed", *decrypted.failed_path);
@@ -719,7 +715,7 @@ void SandboxService::HandleAsync(SandboxCall incoming, std::function<void(Sandbo
     // whatever the rest of the pipeline finds; whether it still is armed is decided in
     // the write transaction (StoreAndRecord).
     if (!x.method.ends_with(".Query")) x.armed_faults = faults.armed_once;
-    auto violations = standard::ValidateData(p, method->schema, x.data, standard::CivilNow::At(now));
+    auto violations = standard::ValidateData(*method->data_schema, x.data, standard::CivilNow::At(now));
     if (!violations.empty()) {
       return refuse(violations.front().kind, violations.front().path, violations.front().params);
     }

@@ -92,37 +92,13 @@ std::vector<Condition> ParseConditions(const json& list) {
   return out;
 }
 
-// Calls visit(name, node) for every object node of a schema: the schema itself with
-// `name`, each property's schema with its property name, an array's item schema with
-// "" (an item has no name of its own).
-template <typename Visit>
-void EachSchemaNode(const json& schema, const std::string& name, const Visit& visit) {
-  if (!schema.is_object()) return;
-  visit(name, schema);
-  if (auto props = schema.find("properties"); props != schema.end() && props->is_object()) {
-    for (auto it = props->begin(); it != props->end(); ++it) EachSchemaNode(it.value(), it.key(), visit);
-  }
-  if (auto items = schema.find("items"); items != schema.end()) EachSchemaNode(*items, "", visit);
-}
-
 // The property names a schema marks x-encrypted, at any depth.
-void CollectCipherFields(const json& schema, std::set<std::string, std::less<>>& out) {
-  EachSchemaNode(schema, "", [&](const std::string& name, const json& node) {
-    if (!name.empty() && node.value("x-encrypted", false)) out.insert(name);
-  });
-}
-
-// The first dictionary a schema names (x-dict, at any depth) that the profile does
-// not define; empty when all are defined. Checked at load, so a misspelt name is a
-// start-up error rather than every value refused.
-std::string UnknownDictionary(const json& schema, const json& dictionaries) {
-  std::string missing;
-  EachSchemaNode(schema, "", [&](const std::string&, const json& node) {
-    auto d = node.find("x-dict");
-    if (!missing.empty() || d == node.end()) return;
-    if (!d->is_string() || !dictionaries.contains(d->get<std::string>())) missing = d->dump();
-  });
-  return missing;
+void CollectCipherFields(const Schema& schema, std::set<std::string, std::less<>>& out) {
+  for (std::size_t i = 0; i < schema.properties.size(); ++i) {
+    if (schema.properties[i].encrypted) out.insert(schema.property_names[i]);
+    CollectCipherFields(schema.properties[i], out);
+  }
+  if (schema.items) CollectCipherFields(*schema.items, out);
 }
 
 Result<Profile> ParseProfile(const std::string& name, const Files& files) {
@@ -231,13 +207,10 @@ Result<Profile> ParseProfile(const std::string& name, const Files& files) {
     }
     for (const auto& [dict, entry] : p.dictionaries.items()) {
       const std::string file = dictionary_file.contains(dict) ? dictionary_file[dict] : "dictionaries.json";
-      if (!entry.is_object() || !entry.contains("codes") || !entry["codes"].is_object()) {
-        return ProfileError(name, file, "字典 " + dict + " 缺少 codes");
-      }
-      const std::string match = entry.value("match", "equal");
-      if (match != "equal" && match != "prefix") {
-        return ProfileError(name, file, "字典 " + dict + " 的 match 只能是 equal 或 prefix");
-      }
+      std::string problem;
+      auto built = Dictionary::Build(dict, entry, problem);
+      if (!built) return ProfileError(name, file, problem);
+      p.dictionary_index.emplace(dict, std::move(built));
     }
 
     for (const auto& [path, value] : files) {
@@ -253,16 +226,14 @@ Result<Profile> ParseProfile(const std::string& name, const Files& files) {
         m.serial_prefix = value.value("serial_prefix", "");
         m.effect = value.value("effect", "");
         m.rules = value.value("rules", std::vector<std::string>{});
-        m.schema = value.value("schema", json::object());
-        if (std::string missing = UnknownDictionary(m.schema, p.dictionaries); !missing.empty()) {
-          return ProfileError(name, path, "schema 引用的字典 " + missing + " 在 dictionaries.json 中不存在");
-        }
+        auto compiled = Schema::Compile(value.value("schema", json::object()), p.dictionary_index);
+        if (!compiled.ok()) return ProfileError(name, path, compiled.error().message);
+        m.data_schema = std::move(compiled).value();
         for (const auto& rule : m.rules) {
           if (!p.errors.contains(rule)) {
             return ProfileError(name, path, "规则 " + rule + " 在 errors 中没有对应条目");
           }
         }
-        const json properties = m.schema.value("properties", json::object());
         for (const auto& f : value.value("filters", json::array())) {
           QueryFilter filter;
           filter.param = f.at("param").get<std::string>();
@@ -273,12 +244,12 @@ Result<Profile> ParseProfile(const std::string& name, const Files& files) {
           }
           filter.prefix = match == "prefix";
           // A filter on a field the request cannot send would never apply.
-          if (!properties.contains(filter.param)) {
+          if (!m.data_schema->Property(filter.param)) {
             return ProfileError(name, path, "过滤条件 " + filter.param + " 不在 schema 的 properties 中");
           }
           m.filters.push_back(std::move(filter));
         }
-        CollectCipherFields(m.schema, p.cipher_fields);
+        CollectCipherFields(*m.data_schema, p.cipher_fields);
         p.methods[m.name] = std::move(m);
       } else if (path.rfind("examples/", 0) == 0) {
         const auto slash = path.find('/', 9);
@@ -333,24 +304,13 @@ const std::string& Profile::Param(std::string_view role) const {
 }
 
 std::string Profile::DictionaryTitle(std::string_view dict) const {
-  auto it = dictionaries.find(std::string(dict));
-  if (it == dictionaries.end()) return std::string(dict);
-  return it->value("title", std::string(dict));
+  auto it = dictionary_index.find(dict);
+  return it == dictionary_index.end() ? std::string(dict) : it->second->title;
 }
 
 bool Profile::InDictionary(std::string_view dict, std::string_view code) const {
-  auto it = dictionaries.find(std::string(dict));
-  if (it == dictionaries.end() || !it->contains("codes")) return false;
-  const json& codes = (*it)["codes"];
-  // A prefix dictionary lists the beginnings a valid code has (行政区划: a province,
-  // or one of a province's prefectures); the value must start with one of them.
-  if (auto m = it->find("match"); m != it->end() && *m == "prefix") {
-    for (std::size_t n = 1; n <= code.size(); ++n) {
-      if (codes.contains(std::string(code.substr(0, n)))) return true;
-    }
-    return false;
-  }
-  return codes.contains(std::string(code));
+  auto it = dictionary_index.find(dict);
+  return it != dictionary_index.end() && it->second->Contains(code);
 }
 
 Result<ProfileSet> ProfileSet::Build(const std::map<std::string, ProfileFiles>& folders) {

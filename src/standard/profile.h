@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/result.h"
+#include "standard/schema.h"
 
 // An interface-standard profile (docs/profiles.md): transport, signature, cipher,
 // methods with the JSON Schema of their data, dictionaries, the error catalogue and
@@ -59,7 +60,9 @@ struct MethodSpec {
   std::string effect;
   std::vector<std::string> rules;
   std::vector<QueryFilter> filters;
-  json schema;
+  // The JSON Schema of `data`, compiled at load (schema.h): what the validator, the
+  // field cipher and the evidence walk.
+  std::shared_ptr<const Schema> data_schema;
   bool HasRule(std::string_view rule) const;
 };
 
@@ -115,6 +118,7 @@ struct Profile {
   bool async_enabled = true;  // false: every method is answered at once
   std::map<std::string, ErrorEntry> errors;
   json dictionaries = json::object();
+  DictionaryIndex dictionary_index;  // the same, indexed for lookups
   std::map<std::string, MethodSpec> methods;
   // Every property name some method's schema marks `x-encrypted`: the fields the
   // standard sends encrypted, in requests and in query answers alike.

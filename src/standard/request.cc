@@ -92,7 +92,7 @@ std::optional<Instant> ParseTimestamp(std::string_view text, const std::string& 
 Form BuildRequest(const Profile& profile, const KeyCodec& codec, const std::string& app_id,
                   const std::string& method, json data, Instant now, const std::string& nonce) {
   if (const MethodSpec* m = profile.FindMethod(method)) {
-    TransformEncrypted(m->schema, data, [&](const std::string& v) -> Result<std::string> {
+    TransformEncrypted(*m->data_schema, data, [&](const std::string& v) -> Result<std::string> {
       return codec.EncryptField(v);
     });
   }

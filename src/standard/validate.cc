@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <regex>
-#include <unordered_map>
 
 #include "crypto/crypto.h"
 #include "domain/credit_code.h"
@@ -10,23 +9,6 @@
 namespace liantiao::standard {
 
 namespace {
-
-// std::regex compiles slowly; the profiles hold a few dozen patterns, compiled once
-// per thread (std::regex objects are not safe to share while matching).
-const std::regex& CachedRegex(const std::string& pattern) {
-  thread_local std::unordered_map<std::string, std::regex> cache;
-  auto it = cache.find(pattern);
-  if (it == cache.end()) {
-    std::regex re;
-    try {
-      re = std::regex(pattern, std::regex::ECMAScript);
-    } catch (const std::regex_error&) {
-      re = std::regex("$^");  // a broken pattern matches nothing, so it is noticed
-    }
-    it = cache.emplace(pattern, std::move(re)).first;
-  }
-  return it->second;
-}
 
 std::size_t Utf8Length(std::string_view s) {
   std::size_t n = 0;
@@ -67,26 +49,24 @@ bool IsMonth(std::string_view s) {
          Num(s.substr(5, 2)) >= 1 && Num(s.substr(5, 2)) <= 12;
 }
 
-std::string TypeOf(const json& v) {
-  if (v.is_string()) return "string";
-  if (v.is_boolean()) return "boolean";
-  if (v.is_number_integer() || v.is_number_unsigned()) return "integer";
-  if (v.is_number()) return "number";
-  if (v.is_array()) return "array";
-  if (v.is_object()) return "object";
-  return "null";
+std::uint8_t TypeBit(const json& v) {
+  switch (v.type()) {
+    case json::value_t::string: return Schema::kString;
+    case json::value_t::boolean: return Schema::kBoolean;
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned: return Schema::kInteger;
+    case json::value_t::number_float: return Schema::kNumber;
+    case json::value_t::array: return Schema::kArray;
+    case json::value_t::object: return Schema::kObject;
+    default: return Schema::kNull;
+  }
 }
 
-bool TypeMatches(const json& types, const json& v) {
-  const std::string actual = TypeOf(v);
-  auto one = [&](const std::string& t) { return t == actual || (t == "number" && actual == "integer"); };
-  if (types.is_string()) return one(types.get<std::string>());
-  if (types.is_array()) {
-    for (const auto& t : types) {
-      if (t.is_string() && one(t.get<std::string>())) return true;
-    }
-  }
-  return false;
+bool TypeMatches(std::uint8_t types, const json& v) {
+  if (types == 0) return true;
+  const std::uint8_t actual = TypeBit(v);
+  // An integer is also a number.
+  return (types & actual) != 0 || (actual == Schema::kInteger && (types & Schema::kNumber) != 0);
 }
 
 // The scalar as the dictionaries and patterns see it: numbers as their JSON text
@@ -109,196 +89,208 @@ std::string ImageType(std::string_view bytes) {
   return "";
 }
 
+// Where the walk is in the data, kept as a stack and written out ("[dataList][0][date]")
+// only when a violation names it: most requests have none.
+class DataPath {
+ public:
+  void Push(std::string_view key) { parts_.push_back({key, 0}); }
+  void Push(std::size_t index) { parts_.push_back({{}, index}); }
+  void Pop() { parts_.pop_back(); }
+
+  // The path, with `member` appended when it is given.
+  std::string Render(std::string_view member = {}) const {
+    std::string out;
+    for (const auto& part : parts_) {
+      out += '[';
+      if (part.key.data() != nullptr) {
+        out += part.key;
+      } else {
+        out += std::to_string(part.index);
+      }
+      out += ']';
+    }
+    if (member.data() != nullptr) (out += '[').append(member) += ']';
+    return out;
+  }
+
+ private:
+  struct Part {
+    std::string_view key;  // null for an array index
+    std::size_t index;
+  };
+  std::vector<Part> parts_;
+};
+
 class Validator {
  public:
-  Validator(const Profile& profile, const CivilNow& now) : profile_(profile), now_(now) {}
+  explicit Validator(const CivilNow& now) : now_(now) {}
 
-  void Check(const json& schema, const json& value, const std::string& path, const json* parent) {
-    if (!schema.is_object()) return;
-    if (schema.contains("type") && !TypeMatches(schema["type"], value)) {
-      Add("type", path, {{"value", Short(value)}});
+  void Check(const Schema& schema, const json& value, const json* parent) {
+    if (!TypeMatches(schema.types, value)) {
+      Add("type", {{"value", Short(value)}});
       return;
     }
-    if (value.is_object()) CheckObject(schema, value, path);
-    if (value.is_array()) CheckArray(schema, value, path);
-    if (schema.contains("enum") && schema["enum"].is_array()) {
-      const auto& e = schema["enum"];
-      if (std::find(e.begin(), e.end(), value) == e.end()) Add("enum", path, {{"value", Short(value)}});
+    if (value.is_object()) CheckObject(schema, value);
+    if (value.is_array()) CheckArray(schema, value);
+    if (schema.has_enum &&
+        std::find(schema.enum_values.begin(), schema.enum_values.end(), value) == schema.enum_values.end()) {
+      Add("enum", {{"value", Short(value)}});
     }
     if (value.is_number()) {
       const double d = value.get<double>();
-      if (schema.contains("minimum") && d < schema["minimum"].get<double>()) Add("minimum", path, {});
-      if (schema.contains("maximum") && d > schema["maximum"].get<double>()) Add("maximum", path, {});
+      if (schema.minimum && d < *schema.minimum) Add("minimum", {});
+      if (schema.maximum && d > *schema.maximum) Add("maximum", {});
+      if (schema.dict || schema.pattern) CheckNumberText(schema, value.dump());
     }
-    const auto text = ScalarText(value);
-    if (!text) return;
-    if (schema.contains("x-dict")) {
-      const std::string dict = schema["x-dict"].get<std::string>();
-      if (!profile_.InDictionary(dict, *text)) {
-        Add("dict", path, {{"dict", profile_.DictionaryTitle(dict)}, {"value", *text}});
-        return;
-      }
-    }
-    if (!value.is_string()) {
-      // A number where the schema also takes text (amounts, hours) is held to the same
-      // pattern as its text would be.
-      if (schema.contains("pattern") && !std::regex_search(*text, CachedRegex(schema["pattern"].get<std::string>()))) {
-        Add("pattern", path, {});
-      }
-      return;
-    }
-    const std::string& s = value.get_ref<const std::string&>();
-    if (schema.contains("minLength") && Utf8Length(s) < schema["minLength"].get<std::size_t>()) {
-      Add(s.empty() ? "required" : "min_length", path, {});
-      return;
-    }
-    if (schema.contains("maxLength") && Utf8Length(s) > schema["maxLength"].get<std::size_t>()) {
-      Add("max_length", path, {{"max", schema["maxLength"].dump()}});
-      return;
-    }
-    if (schema.contains("pattern") && !std::regex_search(s, CachedRegex(schema["pattern"].get<std::string>()))) {
-      Add("pattern", path, {});
-      return;
-    }
-    if (schema.contains("x-format")) {
-      const std::string f = schema["x-format"].get<std::string>();
-      const bool ok = f == "date"               ? IsDate(s)
-                      : f == "datetime"         ? IsDateTime(s)
-                      : f == "month"            ? IsMonth(s)
-                      : f == "date_or_datetime" ? IsDate(s) || IsDateTime(s)
-                                                : true;
-      if (!ok) {
-        Add("format_" + f, path, {{"value", s}});
-        return;
-      }
-      if (schema.value("x-not-future", false)) {
-        const std::string& limit = f == "month" ? now_.month : IsDate(s) ? now_.today : now_.now;
-        if (s > limit) {
-          Add("not_future", path, {{"value", s}});
-          return;
-        }
-      }
-    }
-    if (schema.contains("x-check")) {
-      const std::string check = schema["x-check"].get<std::string>();
-      if (check == "id_number") {
-        const std::string type_field = schema.value("x-type-field", "idCardType");
-        std::string type = "01";
-        if (parent && parent->contains(type_field)) type = ScalarText((*parent)[type_field]).value_or("01");
-        const bool ok = type == "01" ? IsValidIdNumber(s, now_.today) : !s.empty() && Utf8Length(s) <= 30;
-        if (!ok) Add("id_number", path, {});
-      } else if (check == "credit_code") {
-        if (!domain::CheckCreditCode(s).ok()) Add("credit_code", path, {{"value", s}});
-      }
-    }
-    if (schema.contains("x-image")) CheckImage(schema["x-image"], s, path);
+    if (value.is_string()) CheckText(schema, value.get_ref<const std::string&>(), parent);
   }
 
   std::vector<Violation> Take() { return std::move(violations_); }
 
  private:
-  void CheckObject(const json& schema, const json& value, const std::string& path) {
-    if (schema.contains("required")) {
-      for (const auto& r : schema["required"]) {
-        const std::string key = r.get<std::string>();
-        auto it = value.find(key);
-        if (it == value.end() || it->is_null() || (it->is_string() && it->get_ref<const std::string&>().empty())) {
-          Add("required", path + "[" + key + "]", {});
+  // A number where the schema names a dictionary or a pattern is held to them as its
+  // JSON text (8000.123 and 1e+20 as written, so a decimal(16,2) pattern refuses them).
+  void CheckNumberText(const Schema& schema, const std::string& text) {
+    if (schema.dict && !schema.dict->Contains(text)) {
+      Add("dict", {{"dict", schema.dict->title}, {"value", text}});
+      return;
+    }
+    if (schema.pattern && !std::regex_search(text, *schema.pattern)) Add("pattern", {});
+  }
+
+  void CheckText(const Schema& schema, const std::string& s, const json* parent) {
+    if (schema.dict && !schema.dict->Contains(s)) {
+      Add("dict", {{"dict", schema.dict->title}, {"value", s}});
+      return;
+    }
+    if (schema.min_length && Utf8Length(s) < *schema.min_length) {
+      Add(s.empty() ? "required" : "min_length", {});
+      return;
+    }
+    if (schema.max_length && Utf8Length(s) > *schema.max_length) {
+      Add("max_length", {{"max", std::to_string(*schema.max_length)}});
+      return;
+    }
+    if (schema.pattern && !std::regex_search(s, *schema.pattern)) {
+      Add("pattern", {});
+      return;
+    }
+    if (schema.format != TextFormat::kNone) {
+      const bool ok = schema.format == TextFormat::kDate       ? IsDate(s)
+                      : schema.format == TextFormat::kDateTime ? IsDateTime(s)
+                      : schema.format == TextFormat::kMonth    ? IsMonth(s)
+                                                               : IsDate(s) || IsDateTime(s);
+      if (!ok) {
+        Add("format_" + schema.format_name, {{"value", s}});
+        return;
+      }
+      if (schema.not_future) {
+        const std::string& limit = schema.format == TextFormat::kMonth ? now_.month : IsDate(s) ? now_.today : now_.now;
+        if (s > limit) {
+          Add("not_future", {{"value", s}});
+          return;
         }
       }
     }
-    // A reference into the profile: json::value would copy the whole subtree per object.
-    static const json kNone = json::object();
-    const auto found = schema.find("properties");
-    const json& props = found != schema.end() && found->is_object() ? *found : kNone;
-    for (auto it = value.begin(); it != value.end(); ++it) {
-      if (it->is_null()) continue;
-      if (auto prop = props.find(it.key()); prop != props.end()) {
-        Check(*prop, it.value(), path + "[" + it.key() + "]", &value);
-      } else if (schema.contains("additionalProperties") && schema["additionalProperties"] == false) {
-        Add("unknown_field", path + "[" + it.key() + "]", {});
+    if (schema.check == TextCheck::kIdNumber) {
+      std::string type = "01";
+      if (parent) {
+        if (auto t = parent->find(schema.type_field); t != parent->end()) type = ScalarText(*t).value_or("01");
+      }
+      const bool ok = type == "01" ? IsValidIdNumber(s, now_.today) : !s.empty() && Utf8Length(s) <= 30;
+      if (!ok) Add("id_number", {});
+    } else if (schema.check == TextCheck::kCreditCode) {
+      if (!domain::CheckCreditCode(s).ok()) Add("credit_code", {{"value", s}});
+    }
+    if (schema.image) CheckImage(*schema.image, s);
+  }
+
+  void CheckObject(const Schema& schema, const json& value) {
+    for (const auto& key : schema.required) {
+      auto it = value.find(key);
+      if (it == value.end() || it->is_null() || (it->is_string() && it->get_ref<const std::string&>().empty())) {
+        AddAt(key, "required", {});
       }
     }
-    for (auto it = props.begin(); it != props.end(); ++it) CheckSiblings(it.key(), it.value(), value, path);
+    for (auto it = value.begin(); it != value.end(); ++it) {
+      if (it->is_null()) continue;
+      if (const Schema* member = schema.Property(it.key())) {
+        path_.Push(it.key());
+        Check(*member, it.value(), &value);
+        path_.Pop();
+      } else if (schema.closed) {
+        AddAt(it.key(), "unknown_field", {});
+      }
+    }
+    for (std::size_t i : schema.sibling_rules) {
+      CheckSiblings(schema.property_names[i], schema.properties[i], value);
+    }
   }
 
   // Rules between members of one object, named on the member they constrain:
   // `x-required-when: {"isBackPay": "1"}` (required while a sibling has that value) and
   // `x-not-before: "startDate"` (a date or date-time not earlier than the sibling's).
-  void CheckSiblings(const std::string& key, const json& spec, const json& object, const std::string& path) {
-    // Called for every member of every object checked: most have neither rule.
-    if (!spec.is_object() || (!spec.contains("x-required-when") && !spec.contains("x-not-before"))) return;
+  void CheckSiblings(const std::string& key, const Schema& spec, const json& object) {
     const auto text_of = [&](const std::string& name) -> std::optional<std::string> {
       auto it = object.find(name);
       return it == object.end() ? std::nullopt : ScalarText(*it);
     };
     const auto own = text_of(key);
-    if (spec.contains("x-required-when") && spec["x-required-when"].is_object() && (!own || own->empty())) {
-      for (auto& [sibling, expected] : spec["x-required-when"].items()) {
+    if (!own || own->empty()) {
+      for (const auto& [sibling, expected] : spec.required_when) {
         const auto actual = text_of(sibling);
-        if (actual && ScalarText(expected) == actual) {
-          Add("required", path + "[" + key + "]", {});
+        if (actual && *actual == expected) {
+          AddAt(key, "required", {});
           return;
         }
       }
     }
-    if (spec.contains("x-not-before") && spec["x-not-before"].is_string() && own && !own->empty()) {
-      const std::string sibling = spec["x-not-before"].get<std::string>();
+    if (!spec.not_before.empty() && own && !own->empty()) {
       // Compared as text: both members already hold to their own date formats, and a
       // date sorts before the date-times of its day.
-      const auto earlier = text_of(sibling);
+      const auto earlier = text_of(spec.not_before);
       if (earlier && !earlier->empty() && *own < earlier->substr(0, own->size())) {
-        Add("date_order", path + "[" + key + "]", {{"other", "[" + sibling + "]"}});
+        AddAt(key, "date_order", {{"other", "[" + spec.not_before + "]"}});
       }
     }
   }
 
-  void CheckArray(const json& schema, const json& value, const std::string& path) {
-    if (schema.contains("minItems") && value.size() < schema["minItems"].get<std::size_t>()) {
-      Add("min_items", path, {});
+  void CheckArray(const Schema& schema, const json& value) {
+    if (schema.min_items && value.size() < *schema.min_items) Add("min_items", {});
+    if (schema.max_items && value.size() > *schema.max_items) {
+      Add("max_items", {{"max", std::to_string(*schema.max_items)}});
     }
-    if (schema.contains("maxItems") && value.size() > schema["maxItems"].get<std::size_t>()) {
-      Add("max_items", path, {{"max", schema["maxItems"].dump()}});
-    }
-    if (!schema.contains("items")) return;
+    if (!schema.items) return;
     for (std::size_t i = 0; i < value.size(); ++i) {
-      Check(schema["items"], value[i], path + "[" + std::to_string(i) + "]", &value);
+      path_.Push(i);
+      Check(*schema.items, value[i], &value);
+      path_.Pop();
     }
   }
 
-  void CheckImage(const json& spec, const std::string& s, const std::string& path) {
+  void CheckImage(const ImageRule& rule, const std::string& s) {
     std::string_view payload = s;
     if (payload.rfind("data:", 0) == 0) {
       const auto comma = payload.find(',');
       if (comma == std::string_view::npos || payload.substr(0, comma).find(";base64") == std::string_view::npos) {
-        Add("image_type", path, {{"types", Types(spec)}});
+        Add("image_type", {{"types", rule.types_text}});
         return;
       }
       payload.remove_prefix(comma + 1);
     }
     auto bytes = crypto::Base64Decode(payload);
     if (!bytes.ok()) {
-      Add("image_type", path, {{"types", Types(spec)}});
+      Add("image_type", {{"types", rule.types_text}});
       return;
     }
-    const std::size_t max = spec.value("max_bytes", std::size_t{51200});
-    if (bytes->size() > max) {
-      Add("image_size", path, {{"max_kb", std::to_string(max / 1024)}});
+    if (bytes->size() > rule.max_bytes) {
+      Add("image_size", {{"max_kb", std::to_string(rule.max_bytes / 1024)}});
       return;
     }
     const std::string type = ImageType(*bytes);
-    const auto allowed = spec.value("types", std::vector<std::string>{"jpg", "jpeg", "png"});
-    if (type.empty() || std::find(allowed.begin(), allowed.end(), type) == allowed.end()) {
-      Add("image_type", path, {{"types", Types(spec)}});
+    if (type.empty() || std::find(rule.types.begin(), rule.types.end(), type) == rule.types.end()) {
+      Add("image_type", {{"types", rule.types_text}});
     }
-  }
-
-  static std::string Types(const json& spec) {
-    std::string out;
-    for (const auto& t : spec.value("types", std::vector<std::string>{"jpg", "jpeg", "png"})) {
-      out += (out.empty() ? "" : ",") + t;
-    }
-    return out;
   }
 
   static std::string Short(const json& v) {
@@ -332,37 +324,43 @@ class Validator {
     out += v.is_array() ? ']' : '}';
   }
 
-  void Add(std::string kind, std::string path, std::map<std::string, std::string> params) {
-    violations_.push_back({std::move(kind), std::move(path), std::move(params)});
+  // A violation at the current place, or at its member `member`.
+  void Add(std::string kind, std::map<std::string, std::string> params) { AddAt({}, std::move(kind), std::move(params)); }
+  void AddAt(std::string_view member, std::string kind, std::map<std::string, std::string> params) {
+    violations_.push_back({std::move(kind), path_.Render(member), std::move(params)});
   }
 
-  const Profile& profile_;
   const CivilNow& now_;
+  DataPath path_;
   std::vector<Violation> violations_;
 };
 
-void Transform(const json& schema, json& value, const std::string& path, EncryptedFields& out,
+void Transform(const Schema& schema, json& value, DataPath& path, EncryptedFields& out,
                const std::function<Result<std::string>(const std::string&)>& fn) {
-  if (out.failed_path || !schema.is_object()) return;
-  if (schema.value("x-encrypted", false) && value.is_string()) {
-    auto r = fn(value.get<std::string>());
+  if (out.failed_path) return;
+  if (schema.encrypted && value.is_string()) {
+    auto r = fn(value.get_ref<const std::string&>());
     if (!r.ok()) {
-      out.failed_path = path;
+      out.failed_path = path.Render();
       return;
     }
     value = std::move(r).value();
     ++out.count;
     return;
   }
-  if (value.is_object() && schema.contains("properties")) {
+  if (value.is_object() && schema.has_properties) {
     for (auto it = value.begin(); it != value.end(); ++it) {
-      if (schema["properties"].contains(it.key())) {
-        Transform(schema["properties"][it.key()], it.value(), path + "[" + it.key() + "]", out, fn);
+      if (const Schema* member = schema.Property(it.key())) {
+        path.Push(it.key());
+        Transform(*member, it.value(), path, out, fn);
+        path.Pop();
       }
     }
-  } else if (value.is_array() && schema.contains("items")) {
+  } else if (value.is_array() && schema.items) {
     for (std::size_t i = 0; i < value.size(); ++i) {
-      Transform(schema["items"], value[i], path + "[" + std::to_string(i) + "]", out, fn);
+      path.Push(i);
+      Transform(*schema.items, value[i], path, out, fn);
+      path.Pop();
     }
   }
 }
@@ -374,10 +372,9 @@ CivilNow CivilNow::At(Instant t) {
   return {iso.substr(0, 10), iso.substr(0, 10) + " " + iso.substr(11, 8), iso.substr(0, 7)};
 }
 
-std::vector<Violation> ValidateData(const Profile& profile, const json& schema, const json& data,
-                                    const CivilNow& now) {
-  Validator v(profile, now);
-  v.Check(schema, data, "", nullptr);
+std::vector<Violation> ValidateData(const Schema& schema, const json& data, const CivilNow& now) {
+  Validator v(now);
+  v.Check(schema, data, nullptr);
   return v.Take();
 }
 
@@ -388,10 +385,11 @@ std::string ViolationMessage(const Profile& profile, const Violation& v) {
   return FillMessage(e.message.empty() ? v.path + "参数值不正确" : e.message, params);
 }
 
-EncryptedFields TransformEncrypted(const json& schema, json& data,
+EncryptedFields TransformEncrypted(const Schema& schema, json& data,
                                    const std::function<Result<std::string>(const std::string&)>& transform) {
   EncryptedFields out;
-  Transform(schema, data, "", out, transform);
+  DataPath path;
+  Transform(schema, data, path, out, transform);
   return out;
 }
 

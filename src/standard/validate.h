@@ -11,6 +11,7 @@
 #include "core/result.h"
 #include "core/time.h"
 #include "standard/profile.h"
+#include "standard/schema.h"
 
 namespace liantiao::standard {
 
@@ -32,10 +33,10 @@ struct CivilNow {
   static CivilNow At(Instant t);
 };
 
-// Validates `data` against a method schema (the subset of JSON Schema with the x-
-// keywords of docs/profiles.md). Returns every violation, in document order.
-std::vector<Violation> ValidateData(const Profile& profile, const json& schema, const json& data,
-                                    const CivilNow& now);
+// Validates `data` against a method's compiled schema (MethodSpec::data_schema: the
+// subset of JSON Schema with the x- keywords of docs/profiles.md). Returns every
+// violation, in document order.
+std::vector<Violation> ValidateData(const Schema& schema, const json& data, const CivilNow& now);
 
 // The catalogue message of a violation, e.g. "[workerList][0][headImage]不能为空!".
 std::string ViolationMessage(const Profile& profile, const Violation& v);
@@ -47,7 +48,7 @@ struct EncryptedFields {
   int count = 0;
   std::optional<std::string> failed_path;
 };
-EncryptedFields TransformEncrypted(const json& schema, json& data,
+EncryptedFields TransformEncrypted(const Schema& schema, json& data,
                                    const std::function<Result<std::string>(const std::string&)>& transform);
 
 // GB 11643-1999 citizen identity number: 18 characters, check digit, a real birth

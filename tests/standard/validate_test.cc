@@ -26,7 +26,7 @@ TEST(ValidateData, DeeplyNestedValueOfTheWrongTypeIsAViolationNotACrash) {
   ASSERT_NE(m, nullptr);
   constexpr std::size_t kDepth = 400000;
   const json data = json::parse(R"({"teamName":)" + std::string(kDepth, '[') + std::string(kDepth, ']') + "}");
-  const auto violations = ValidateData(*p, m->schema, data, kNow);
+  const auto violations = ValidateData(*m->data_schema, data, kNow);
   auto it = std::find_if(violations.begin(), violations.end(),
                          [](const Violation& v) { return v.path == "[teamName]"; });
   ASSERT_NE(it, violations.end());
@@ -42,7 +42,7 @@ TEST(ValidateData, WrongTypeQuotesTheValuesJsonTextShortened) {
   const json small = {{"teamName", json::array({1, "a", json::object({{"k", nullptr}})})}};
   const json long_value = {{"teamName", json::object({{"aaaaaaaaaa", json::array({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15})}})}};
   auto value_of = [&](const json& data) {
-    for (const auto& v : ValidateData(*p, m->schema, data, kNow)) {
+    for (const auto& v : ValidateData(*m->data_schema, data, kNow)) {
       if (v.path == "[teamName]") return v.params.at("value");
     }
     return std::string("(none)");
@@ -59,10 +59,10 @@ TEST(ValidateData, AmountsAndHoursAreDecimalsWhetherSentAsNumbersOrText) {
   const Profile* p = Profiles().Find("national-1.0");
   const MethodSpec* m = p->FindMethod("Payroll.Add");
   ASSERT_NE(m, nullptr);
-  const json& detail = m->schema["properties"]["detailList"]["items"];
+  const Schema& detail = *m->data_schema->Property("detailList")->items;
   auto kinds_at = [&](const std::string& field, const json& value) {
     std::vector<std::string> kinds;
-    for (const auto& v : ValidateData(*p, detail["properties"][field], value, kNow)) kinds.push_back(v.kind);
+    for (const auto& v : ValidateData(*detail.Property(field), value, kNow)) kinds.push_back(v.kind);
     return kinds;
   };
   const std::vector<std::string> none, pattern = {"pattern"};
@@ -81,7 +81,7 @@ TEST(ValidateData, AmountsAndHoursAreDecimalsWhetherSentAsNumbersOrText) {
 std::vector<std::string> KindsAt(const std::string& method, const json& data, const std::string& path) {
   const Profile* p = Profiles().Find("national-1.0");
   std::vector<std::string> kinds;
-  for (const auto& v : ValidateData(*p, p->FindMethod(method)->schema, data, kNow)) {
+  for (const auto& v : ValidateData(*p->FindMethod(method)->data_schema, data, kNow)) {
     if (v.path == path) kinds.push_back(v.kind);
   }
   return kinds;
