@@ -163,8 +163,17 @@ class JsonWriter {
         // as sandbox::Dump does.
         serializer_(nlohmann::detail::output_adapter<char>(out), ' ', json::error_handler_t::replace) {}
   void Value(const json& value) { serializer_.dump(value, false, false, 0); }
-  void Key(const std::string& name) {
-    Value(json(name));
+  void Key(std::string_view name) {
+    // Member names are the standard's field names, plain ASCII: written as they are,
+    // without the copy a json value of the name would take. Anything else is escaped.
+    const bool plain = std::all_of(name.begin(), name.end(), [](char c) {
+      return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+    });
+    if (plain) {
+      ((out_ += '"').append(name) += '"') += ':';
+      return;
+    }
+    Value(json(std::string(name)));
     out_ += ':';
   }
   void Char(char c) { out_ += c; }
@@ -215,34 +224,43 @@ std::string MaskedRequest(const Exchange& x, const standard::MethodSpec* spec) {
   // The data is parsed only once the pipeline found the method: then it is written
   // masked from x.data, where "data" comes in the fields' order.
   const standard::MethodSpec* method = x.data_parsed && p ? spec : nullptr;
-  // Name → value; a name sent twice keeps its last value.
-  std::map<std::string, json> fields;
+  const std::string* data_param = p ? &p->Param("data") : nullptr;
+  const std::string* sign_param = p ? &p->Param("sign") : nullptr;
+  // The fields as kept, put in name order below; a name sent twice keeps its last value.
+  struct Field {
+    std::string_view name;
+    json value;  // unused for the parsed data, written from x.data
+  };
+  std::vector<Field> fields;
+  fields.reserve(x.form.size() + 1);
   for (const auto& [name, value] : x.form) {
-    if (p && name == p->Param("data")) continue;
+    if (data_param && name == *data_param) continue;
     if (name == "appsecret" || name == "secret") {
-      fields[name] = "***";
-    } else if (p && name == p->Param("sign")) {
-      fields[name] = value.size() > 12 ? value.substr(0, 8) + "…" : value;
+      fields.push_back({name, "***"});
+    } else if (sign_param && name == *sign_param) {
+      fields.push_back({name, value.size() > 12 ? value.substr(0, 8) + "…" : value});
     } else {
-      fields[name] = value.size() > 200 ? value.substr(0, 200) + "…" : value;
+      fields.push_back({name, value.size() > 200 ? value.substr(0, 200) + "…" : value});
     }
   }
   if (method) {
-    fields["data"] = nullptr;  // a place in the order
-  } else if (p) {
-    const std::string* raw = standard::FormValue(x.form, p->Param("data"));
-    if (raw) fields["data"] = sandbox::MaskText(raw->size() > 300 ? raw->substr(0, 300) + "…" : *raw);
+    fields.push_back({"data", nullptr});
+  } else if (data_param) {
+    const std::string* raw = standard::FormValue(x.form, *data_param);
+    if (raw) fields.push_back({"data", sandbox::MaskText(raw->size() > 300 ? raw->substr(0, 300) + "…" : *raw)});
   }
+  std::stable_sort(fields.begin(), fields.end(), [](const Field& a, const Field& b) { return a.name < b.name; });
   std::string text;
   JsonWriter out(text);
   out.Char('{');
-  for (const auto& [name, value] : fields) {
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (i + 1 < fields.size() && fields[i + 1].name == fields[i].name) continue;  // a later one wins
     if (text.size() > 1) out.Char(',');
-    out.Key(name);
-    if (method && name == "data") {
+    out.Key(fields[i].name);
+    if (method && fields[i].name == "data") {
       WriteMasked(*method->data_schema, x.data, out);
     } else {
-      out.Value(value);
+      out.Value(fields[i].value);
     }
   }
   out.Char('}');

@@ -298,7 +298,7 @@ const ErrorEntry& Profile::Error(std::string_view key) const {
 }
 
 const std::string& Profile::Param(std::string_view role) const {
-  auto it = params.find(std::string(role));
+  auto it = params.find(role);
   static const std::string kEmpty;
   return it == params.end() ? kEmpty : it->second;
 }

@@ -92,7 +92,7 @@ struct Profile {
   std::string style = "single_endpoint";  // or per_method
   std::string endpoint_path = "open.api";
   std::size_t max_body_bytes = 1 << 20;
-  std::map<std::string, std::string> params;  // role (app_id, method, …) → field name
+  std::map<std::string, std::string, std::less<>> params;  // role (app_id, method, …) → field name
   std::vector<std::string> required_params;
   std::map<std::string, std::string> fixed_params;
   SignatureSpec signature;

@@ -852,6 +852,20 @@ TEST_P(SandboxTest, OversizedBodyAndImage) {
   EXPECT_EQ(kept["workRole"], 20);
 }
 
+// Member names are kept as sent, whatever characters they hold: the evidence is JSON.
+TEST_P(SandboxTest, EvidenceKeepsMemberNamesThatNeedEscaping) {
+  json team = Team();
+  team["名\"称\\"] = "x";
+  team["tab\tname"] = 1;
+  driver_->Send("Team.Add", team);
+  auto ev = tp_->platform().sandbox.Evidence(reviewer_, key_.application_id, {});
+  ASSERT_TRUE(ev.ok());
+  const json& kept = (*ev)["items"][0]["request"]["data"];
+  EXPECT_EQ(kept["名\"称\\"], "x") << kept.dump();
+  EXPECT_EQ(kept["tab\tname"], 1) << kept.dump();
+  EXPECT_EQ(kept["teamName"], team["teamName"]);
+}
+
 // The evidence keeps an accepted write's answer as it was sent, and a query's answer
 // with its rows counted rather than copied.
 TEST_P(SandboxTest, EvidenceKeepsTheAnswerAsSentAndCountsAQuerysRows) {
