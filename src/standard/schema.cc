@@ -7,9 +7,10 @@ namespace liantiao::standard {
 
 namespace {
 
-// Keywords that only annotate: accepted and ignored.
-constexpr std::array<std::string_view, 5> kAnnotations = {"title", "description", "examples", "default",
-                                                          "$comment"};
+// Keywords that only annotate or identify (JSON Schema's own): accepted and ignored, so
+// a schema written with an editor's help loads as it is.
+constexpr std::array<std::string_view, 8> kAnnotations = {"title",    "description", "examples", "default",
+                                                          "$comment", "$schema",     "$id",      "deprecated"};
 
 class Compiler {
  public:

@@ -30,12 +30,13 @@ std::string ErrorOf(const std::string& text) {
 }
 
 TEST(Schema, KeywordsAreReadIntoTheTree) {
-  auto s = Compile(R"({"type": "object", "required": ["b"], "additionalProperties": false, "properties": {
+  auto s = Compile(R"({"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "x", "title": "t",
+      "type": "object", "required": ["b"], "additionalProperties": false, "properties": {
       "b": {"type": ["integer", "string"], "x-dict": "kinds"},
       "a": {"type": "array", "minItems": 1, "maxItems": 3, "items": {"type": "string", "x-encrypted": true,
             "minLength": 2, "maxLength": 4, "x-check": "id_number", "x-type-field": "t"}},
       "c": {"type": "string", "x-format": "month", "x-not-future": true, "x-not-before": "d",
-            "x-required-when": {"b": 2}, "description": "注释"},
+            "x-required-when": {"b": 2}, "description": "注释", "$comment": "", "deprecated": false},
       "d": {"type": "string", "x-image": {"max_bytes": 1024, "types": ["png"]}}}})");
   ASSERT_TRUE(s.ok()) << s.error().message;
   const Schema& root = **s;
@@ -80,6 +81,8 @@ TEST(Schema, AMistakeInASchemaIsAnErrorNamingItsPlace) {
     EXPECT_NE(error.find(where), std::string::npos) << text << " → " << error;
   };
   error_at(R"({"properties": {"a": {"maxlength": 3}}})", "/properties/a/maxlength");
+  // JSON Schema's own `format` is not ours (x-format is): refused rather than ignored.
+  error_at(R"({"items": {"format": "date"}})", "/items/format");
   error_at(R"({"properties": {"a": {"maxLength": "3"}}})", "/properties/a/maxLength");
   error_at(R"({"properties": {"a": {"minLength": -1}}})", "/properties/a/minLength");
   error_at(R"({"properties": {"a": {"type": "text"}}})", "/properties/a/type");
