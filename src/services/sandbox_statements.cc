@@ -63,17 +63,18 @@ Statements::FaultsQuery::FaultsQuery(soci::session& sql)
           soci::into(armed))) {}
 
 Statements::NonceInsert::NonceInsert(soci::session& sql)
+    // Each placeholder once, under a name of its own (SOCI binds by name, position by
+    // position); the casts give PostgreSQL the types its INSERT … SELECT cannot infer.
     : st(sql,
-         "INSERT INTO sandbox_recent_nonces (hour, key_id, nonce, seen_at) VALUES (:h, :k, :n, :t) "
+         "INSERT INTO sandbox_recent_nonces (hour, key_id, nonce, seen_at) "
+         "SELECT CAST(:h AS BIGINT), CAST(:k AS BIGINT), CAST(:n AS TEXT), CAST(:t AS BIGINT) "
+         "WHERE NOT EXISTS (SELECT 1 FROM sandbox_recent_nonces e WHERE e.hour = :eh AND e.key_id = :ek "
+         "AND e.nonce = :en AND e.seen_at > :es) "
          "ON CONFLICT (hour, key_id, nonce) DO UPDATE SET seen_at = excluded.seen_at "
          "WHERE sandbox_recent_nonces.seen_at <= :since",
-         "seen_at", soci::use(hour, "h"), soci::use(key_id, "k"),
-         soci::use(nonce, "n"), soci::use(seen_at, "t"), soci::use(since, "since")) {}
-
-Statements::NonceQuery::NonceQuery(soci::session& sql)
-    : st((sql.prepare << "SELECT seen_at FROM sandbox_recent_nonces "
-                         "WHERE hour = :h AND key_id = :k AND nonce = :n AND seen_at > :since",
-          soci::use(hour), soci::use(key_id), soci::use(nonce), soci::use(since), soci::into(seen_at))) {}
+         "seen_at", soci::use(hour, "h"), soci::use(key_id, "k"), soci::use(nonce, "n"), soci::use(seen_at, "t"),
+         soci::use(earlier_hour, "eh"), soci::use(key_id, "ek"), soci::use(nonce, "en"), soci::use(since, "es"),
+         soci::use(since, "since")) {}
 
 Statements::NonceLogQuery::NonceLogQuery(soci::session& sql)
     : st((sql.prepare << "SELECT seq, key_id, nonce, seen_at FROM sandbox_nonce_log WHERE seq > :after ORDER BY seq",
@@ -144,7 +145,6 @@ Statements::Statements(soci::session& sql)
       key_(sql),
       faults_(sql),
       nonce_(sql),
-      earlier_nonce_(sql),
       nonce_log_(sql),
       nonce_append_(sql),
       object_insert_(sql),
@@ -196,22 +196,14 @@ bool Statements::DisarmFault(long long application_id, const std::string& scenar
 }
 
 bool Statements::InsertNonce(long long key_id, const std::string& nonce, long long seen_at, long long window) {
-  const long long hour = seen_at / kNonceHour;
-  const long long since = seen_at - window;
-  // The window reaches into the hour before only near the start of this one.
-  if (since / kNonceHour < hour) {
-    NonceQuery& q = earlier_nonce_;
-    q.hour = hour - 1;
-    q.key_id = key_id;
-    q.nonce = nonce;
-    q.since = since;
-    if (ExecuteOne(q.st)) return false;
-  }
-  nonce_.hour = hour;
+  nonce_.hour = seen_at / kNonceHour;
+  // The window reaches into the hour before only near the start of this one; otherwise
+  // no row of that hour is within it, and the check finds none.
+  nonce_.earlier_hour = nonce_.hour - 1;
   nonce_.key_id = key_id;
   nonce_.nonce = nonce;
   nonce_.seen_at = seen_at;
-  nonce_.since = since;
+  nonce_.since = seen_at - window;
   return nonce_.st.Run().changed;  // inserted, or taken over from an old use
 }
 

@@ -133,18 +133,13 @@ class Statements {
     soci::statement st;
   };
   // sandbox_recent_nonces: a nonce's row in its hour, inserted, or taken over when the
-  // one there is older than the window; and one of the hour before, within the window.
+  // one there is older than the window, unless the hour before holds a use within the
+  // window. One statement, so one round trip on PostgreSQL whichever hour it is.
   struct NonceInsert {
     explicit NonceInsert(soci::session& sql);
-    long long hour = 0, key_id = 0, seen_at = 0, since = 0;
+    long long hour = 0, key_id = 0, seen_at = 0, since = 0, earlier_hour = 0;
     std::string nonce;
     InsertStatement st;
-  };
-  struct NonceQuery {
-    explicit NonceQuery(soci::session& sql);
-    long long hour = 0, key_id = 0, since = 0, seen_at = 0;
-    std::string nonce;
-    soci::statement st;
   };
   struct NonceLogQuery {
     explicit NonceLogQuery(soci::session& sql);
@@ -190,7 +185,6 @@ class Statements {
   KeyQuery key_;
   FaultsQuery faults_;
   NonceInsert nonce_;
-  NonceQuery earlier_nonce_;
   NonceLogQuery nonce_log_;
   NonceAppend nonce_append_;
   ObjectInsert object_insert_;
