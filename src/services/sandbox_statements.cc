@@ -63,17 +63,15 @@ Statements::FaultsQuery::FaultsQuery(soci::session& sql)
           soci::into(armed))) {}
 
 Statements::NonceInsert::NonceInsert(soci::session& sql)
-    // Each placeholder once, under a name of its own (SOCI binds by name, position by
-    // position); the casts give PostgreSQL the types its INSERT … SELECT cannot infer.
+    // The casts give PostgreSQL the types it cannot infer for an INSERT … SELECT's list.
     : st(sql,
          "INSERT INTO sandbox_recent_nonces (hour, key_id, nonce, seen_at) "
          "SELECT CAST(:h AS BIGINT), CAST(:k AS BIGINT), CAST(:n AS TEXT), CAST(:t AS BIGINT) "
-         "WHERE NOT EXISTS (SELECT 1 FROM sandbox_recent_nonces e WHERE e.hour = :eh AND e.key_id = :ek "
-         "AND e.nonce = :en AND e.seen_at > :es) "
+         "WHERE NOT EXISTS (SELECT 1 FROM sandbox_recent_nonces e WHERE e.hour = :h - 1 AND e.key_id = :k "
+         "AND e.nonce = :n AND e.seen_at > :since) "
          "ON CONFLICT (hour, key_id, nonce) DO UPDATE SET seen_at = excluded.seen_at "
          "WHERE sandbox_recent_nonces.seen_at <= :since",
          "seen_at", soci::use(hour, "h"), soci::use(key_id, "k"), soci::use(nonce, "n"), soci::use(seen_at, "t"),
-         soci::use(earlier_hour, "eh"), soci::use(key_id, "ek"), soci::use(nonce, "en"), soci::use(since, "es"),
          soci::use(since, "since")) {}
 
 Statements::NonceLogQuery::NonceLogQuery(soci::session& sql)
@@ -196,10 +194,9 @@ bool Statements::DisarmFault(long long application_id, const std::string& scenar
 }
 
 bool Statements::InsertNonce(long long key_id, const std::string& nonce, long long seen_at, long long window) {
+  // The statement also looks in the hour before, which the window reaches only near
+  // the start of this one; otherwise no row there is within it, and it finds none.
   nonce_.hour = seen_at / kNonceHour;
-  // The window reaches into the hour before only near the start of this one; otherwise
-  // no row of that hour is within it, and the check finds none.
-  nonce_.earlier_hour = nonce_.hour - 1;
   nonce_.key_id = key_id;
   nonce_.nonce = nonce;
   nonce_.seen_at = seen_at;

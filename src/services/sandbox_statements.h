@@ -137,7 +137,7 @@ class Statements {
   // window. One statement, so one round trip on PostgreSQL whichever hour it is.
   struct NonceInsert {
     explicit NonceInsert(soci::session& sql);
-    long long hour = 0, key_id = 0, seen_at = 0, since = 0, earlier_hour = 0;
+    long long hour = 0, key_id = 0, seen_at = 0, since = 0;
     std::string nonce;
     InsertStatement st;
   };
