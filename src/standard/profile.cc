@@ -188,7 +188,8 @@ Result<Profile> ParseProfile(const std::string& name, const Files& files) {
         return ProfileError(name, "profile.json", std::string("errors 缺少 ") + needed);
       }
     }
-    if (auto d = files.find("dictionaries.json"); d != files.end()) p.dictionaries = d->second;
+    json dictionaries = json::object();  // as written; read into p.dictionaries below
+    if (auto d = files.find("dictionaries.json"); d != files.end()) dictionaries = d->second;
     // A long, generated dictionary (行政区划) has a file of its own,
     // dictionaries/<name>.json, so that regenerating it leaves the hand-kept ones alone.
     std::map<std::string, std::string> dictionary_file;
@@ -199,18 +200,18 @@ Result<Profile> ParseProfile(const std::string& name, const Files& files) {
       if (dict.empty() || dict.find('/') != std::string::npos) {
         return ProfileError(name, path, "字典文件应为 dictionaries/<字典名>.json");
       }
-      if (p.dictionaries.contains(dict)) {
+      if (dictionaries.contains(dict)) {
         return ProfileError(name, path, "字典 " + dict + " 已在 dictionaries.json 中定义");
       }
-      p.dictionaries[dict] = value;
+      dictionaries[dict] = value;
       dictionary_file[dict] = path;
     }
-    for (const auto& [dict, entry] : p.dictionaries.items()) {
+    for (const auto& [dict, entry] : dictionaries.items()) {
       const std::string file = dictionary_file.contains(dict) ? dictionary_file[dict] : "dictionaries.json";
       std::string problem;
       auto built = Dictionary::Build(dict, entry, problem);
       if (!built) return ProfileError(name, file, problem);
-      p.dictionary_index.emplace(dict, std::move(built));
+      p.dictionaries.emplace(dict, std::move(built));
     }
 
     for (const auto& [path, value] : files) {
@@ -226,7 +227,7 @@ Result<Profile> ParseProfile(const std::string& name, const Files& files) {
         m.serial_prefix = value.value("serial_prefix", "");
         m.effect = value.value("effect", "");
         m.rules = value.value("rules", std::vector<std::string>{});
-        auto compiled = Schema::Compile(value.value("schema", json::object()), p.dictionary_index);
+        auto compiled = Schema::Compile(value.value("schema", json::object()), p.dictionaries);
         if (!compiled.ok()) return ProfileError(name, path, compiled.error().message);
         m.data_schema = std::move(compiled).value();
         for (const auto& rule : m.rules) {
@@ -304,13 +305,13 @@ const std::string& Profile::Param(std::string_view role) const {
 }
 
 std::string Profile::DictionaryTitle(std::string_view dict) const {
-  auto it = dictionary_index.find(dict);
-  return it == dictionary_index.end() ? std::string(dict) : it->second->title;
+  auto it = dictionaries.find(dict);
+  return it == dictionaries.end() ? std::string(dict) : it->second->title;
 }
 
 bool Profile::InDictionary(std::string_view dict, std::string_view code) const {
-  auto it = dictionary_index.find(dict);
-  return it != dictionary_index.end() && it->second->Contains(code);
+  auto it = dictionaries.find(dict);
+  return it != dictionaries.end() && it->second->Contains(code);
 }
 
 Result<ProfileSet> ProfileSet::Build(const std::map<std::string, ProfileFiles>& folders) {

@@ -117,8 +117,7 @@ struct Profile {
   int status_pending = 0, status_failed = 10, status_succeeded = 20;
   bool async_enabled = true;  // false: every method is answered at once
   std::map<std::string, ErrorEntry> errors;
-  json dictionaries = json::object();
-  DictionaryIndex dictionary_index;  // the same, indexed for lookups
+  DictionaryIndex dictionaries;  // by name (dictionaries.json and dictionaries/*.json)
   std::map<std::string, MethodSpec> methods;
   // Every property name some method's schema marks `x-encrypted`: the fields the
   // standard sends encrypted, in requests and in query answers alike.
