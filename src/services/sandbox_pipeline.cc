@@ -192,7 +192,7 @@ void WriteMasked(const standard::Schema& schema, const json& value, JsonWriter& 
     const auto& text = value.get_ref<const std::string&>();
     if (schema.image) return out.Value("<图片 " + std::to_string(text.size()) + " 字符>");
     if (schema.encrypted) return out.Value(standard::MaskNumber(text));
-  } else if (value.is_object() && schema.has_properties) {
+  } else if (value.is_object() && !schema.properties.empty()) {
     out.Char('{');
     for (auto it = value.begin(); it != value.end(); ++it) {
       if (it != value.begin()) out.Char(',');

@@ -111,7 +111,6 @@ class Compiler {
     }
     if (key == "properties") {
       if (!v.is_object()) return Fail(at, "应为对象");
-      out.has_properties = true;
       // nlohmann::json keeps an object's members sorted by name: the compiled members
       // are in the same order, so a member is found by binary search.
       for (auto it = v.begin(); it != v.end(); ++it) {

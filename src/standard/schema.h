@@ -84,7 +84,6 @@ struct Schema {
 
   // objects
   std::vector<std::string> required;
-  bool has_properties = false;
   std::vector<std::string> property_names;  // sorted, as nlohmann::json orders an object's members
   std::vector<Schema> properties;           // in property_names' order
   bool closed = false;                      // additionalProperties: false

@@ -348,7 +348,7 @@ void Transform(const Schema& schema, json& value, DataPath& path, EncryptedField
     ++out.count;
     return;
   }
-  if (value.is_object() && schema.has_properties) {
+  if (value.is_object() && !schema.properties.empty()) {
     for (auto it = value.begin(); it != value.end(); ++it) {
       if (const Schema* member = schema.Property(it.key())) {
         path.Push(it.key());
