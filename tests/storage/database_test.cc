@@ -240,9 +240,12 @@ TEST(DatabaseOpenTest, TheWalStartsOverUnderContinuousWrites) {
   writer.join();
   EXPECT_EQ(committed.load(), kCommits);
   EXPECT_GT(checkpoints, 10) << "checkpoints ran while the writer wrote";
-  // Some 12,000 frames were written; the WAL holds what is written during one
-  // checkpoint past the threshold (a few hundred frames, about a thousand at worst).
-  EXPECT_LT(largest, 3000u * 4120u) << "frames in the WAL: " << largest / 4120;
+  // The commits write some 30,000 frames: without the rewind the WAL ends that large.
+  // With it, the WAL holds what is written between two checkpoints past the
+  // threshold: about 900-1,200 frames on an idle machine, up to about 2,900 with
+  // four busy processes on two cores. The bound leaves room for a slower machine
+  // and still fails by a factor of three when the WAL never starts over.
+  EXPECT_LT(largest, 10000u * 4120u) << "frames in the WAL: " << largest / 4120;
 }
 
 TEST(DatabaseOpenTest, OnlySqliteFilesHaveACheckpointer) {
