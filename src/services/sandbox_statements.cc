@@ -142,15 +142,19 @@ Statements::Statements(soci::session& sql)
     : sql_(sql),
       key_(sql),
       faults_(sql),
-      nonce_(sql),
-      nonce_log_(sql),
-      nonce_append_(sql),
       object_insert_(sql),
       object_by_natural_key_(sql, "natural_key = :v", false),
       object_by_id_(sql, "id = :v", true),
       latest_entry_exit_(sql),
       async_(sql),
-      evidence_(sql) {}
+      evidence_(sql) {
+  if (sql.get_backend_name() == "sqlite3") {
+    nonce_log_.emplace(sql);
+    nonce_append_.emplace(sql);
+  } else {
+    nonce_.emplace(sql);
+  }
+}
 
 std::optional<KeyRow> Statements::Key(const std::string& app_key) {
   key_.app_key = app_key;
@@ -196,26 +200,29 @@ bool Statements::DisarmFault(long long application_id, const std::string& scenar
 bool Statements::InsertNonce(long long key_id, const std::string& nonce, long long seen_at, long long window) {
   // The statement also looks in the hour before, which the window reaches only near
   // the start of this one; otherwise no row there is within it, and it finds none.
-  nonce_.hour = seen_at / kNonceHour;
-  nonce_.key_id = key_id;
-  nonce_.nonce = nonce;
-  nonce_.seen_at = seen_at;
-  nonce_.since = seen_at - window;
-  return nonce_.st.Run().changed;  // inserted, or taken over from an old use
+  NonceInsert& q = nonce_.value();  // bad_optional_access on SQLite: NonceLedger keeps the log there
+  q.hour = seen_at / kNonceHour;
+  q.key_id = key_id;
+  q.nonce = nonce;
+  q.seen_at = seen_at;
+  q.since = seen_at - window;
+  return q.st.Run().changed;  // inserted, or taken over from an old use
 }
 
 std::vector<NonceWindow::Row> Statements::NonceLogAfter(long long seq) {
   std::vector<NonceWindow::Row> rows;
-  nonce_log_.after = seq;
-  for (bool more = nonce_log_.st.execute(true); more; more = nonce_log_.st.fetch()) rows.push_back(nonce_log_.row);
+  NonceLogQuery& q = nonce_log_.value();  // SQLite's only, as AppendNonce
+  q.after = seq;
+  for (bool more = q.st.execute(true); more; more = q.st.fetch()) rows.push_back(q.row);
   return rows;
 }
 
 long long Statements::AppendNonce(long long key_id, const std::string& nonce, long long seen_at) {
-  nonce_append_.key_id = key_id;
-  nonce_append_.nonce = nonce;
-  nonce_append_.seen_at = seen_at;
-  return nonce_append_.st.Run().id;
+  NonceAppend& q = nonce_append_.value();
+  q.key_id = key_id;
+  q.nonce = nonce;
+  q.seen_at = seen_at;
+  return q.st.Run().id;
 }
 
 std::optional<long long> Statements::InsertObject(long long key_id, const std::string& kind,

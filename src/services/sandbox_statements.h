@@ -62,12 +62,12 @@ class Statements {
   // Disarms a one-off fault scenario that is on and armed; false when it was not (off,
   // or fired by another request meanwhile).
   bool DisarmFault(long long application_id, const std::string& scenario);
-  // PostgreSQL (sandbox_recent_nonces; NonceLedger chooses): records that
+  // PostgreSQL only (sandbox_recent_nonces; NonceLedger chooses): records that
   // the key used `nonce` at `seen_at`; false, recording nothing, when it used it within
   // the last `window` seconds (at most kNonceHour).
   bool InsertNonce(long long key_id, const std::string& nonce, long long seen_at, long long window);
-  // sandbox_nonce_log (SQLite; see sandbox_nonce_window.h): the rows after `seq`, in
-  // order, and a new row's seq.
+  // sandbox_nonce_log (SQLite only; see sandbox_nonce_window.h): the rows after `seq`,
+  // in order, and a new row's seq.
   std::vector<NonceWindow::Row> NonceLogAfter(long long seq);
   long long AppendNonce(long long key_id, const std::string& nonce, long long seen_at);
   // nullopt when the key already has an object of this kind and natural key.
@@ -184,9 +184,11 @@ class Statements {
   soci::session& sql_;
   KeyQuery key_;
   FaultsQuery faults_;
-  NonceInsert nonce_;
-  NonceLogQuery nonce_log_;
-  NonceAppend nonce_append_;
+  // The replay check's statements of the connection's database only (NonceLedger):
+  // the keyed table on PostgreSQL, the log on SQLite.
+  std::optional<NonceInsert> nonce_;
+  std::optional<NonceLogQuery> nonce_log_;
+  std::optional<NonceAppend> nonce_append_;
   ObjectInsert object_insert_;
   ObjectQuery object_by_natural_key_, object_by_id_;
   // The one row the entry/exit rules need, read backwards along the partial index
