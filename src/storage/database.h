@@ -53,11 +53,11 @@ struct ConflictRetry : std::runtime_error {
 // dialects; the few differences (id columns, BEGIN IMMEDIATE) live here.
 class Database {
  public:
-  // On a SQLite file, the checkpointer rewinds the WAL once it holds more than
-  // `wal_rewind_frames` pages (64 MB of 4 KB pages; tests give less).
-  static constexpr int kWalRewindFrames = 16384;
+  // On a SQLite file, the checkpointer rewinds the WAL once its frames hold more than
+  // `wal_rewind_bytes` of pages (64 MB; tests give less).
+  static constexpr std::int64_t kWalRewindBytes = std::int64_t{64} << 20;
   static Result<std::unique_ptr<Database>> Open(const DbUrl& url, std::size_t pool_size,
-                                                int wal_rewind_frames = kWalRewindFrames);
+                                                std::int64_t wal_rewind_bytes = kWalRewindBytes);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
