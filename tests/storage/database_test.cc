@@ -11,6 +11,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <soci/sqlite3/soci-sqlite3.h>
 
 #include "storage/migrations.h"
 #include "testing/test_database.h"
@@ -168,6 +169,34 @@ TEST(DatabaseOpenTest, SqliteConnectionsUseWalAndForeignKeys) {
   });
   ASSERT_TRUE(pragmas.ok());
   EXPECT_EQ(*pragmas, "wal/1/10000/16384");
+}
+
+// A new file gets 16 KB pages; one created before keeps the size it was created with,
+// and its WAL holds frames of that size.
+TEST(DatabaseOpenTest, AnExistingSqliteFileKeepsItsPageSize) {
+  auto tdb = testing::TestDatabase::Create("sqlite");
+  const DbUrl url = *ParseDbUrl(tdb.url());
+  {
+    soci::session raw(*soci::factory_sqlite3(), url.connect);
+    raw << "PRAGMA page_size=4096";
+    raw << "CREATE TABLE t (v TEXT)";
+  }
+  auto db = Database::Open(url, 2);
+  ASSERT_TRUE(db.ok());
+  auto page = (*db)->Read<int>([](soci::session& s) -> Result<int> {
+    int size = 0;
+    s << "PRAGMA page_size", soci::into(size);
+    return size;
+  });
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(*page, 4096);
+  ASSERT_TRUE((*db)
+                  ->Transact<Ok>([](soci::session& s) -> Status {
+                    s << "INSERT INTO t (v) VALUES ('x')";
+                    return OkStatus();
+                  })
+                  .ok());
+  EXPECT_EQ(std::filesystem::file_size(WalPath(tdb.url())) % (4096 + 24), 32u) << "a 32-byte header, then frames";
 }
 
 TEST(DatabaseOpenTest, SqliteFilesAreCheckpointedOffTheCommitPath) {
