@@ -76,6 +76,15 @@ TEST(ParseDbUrlTest, PostgresUrlIsPassedThroughAndMasked) {
   }
 }
 
+// A server on the same machine over its Unix socket (faster than TCP on loopback; see
+// the README): the socket's directory is the host.
+TEST(ParseDbUrlTest, PostgresOverAUnixSocket) {
+  auto url = ParseDbUrl("postgresql://lt:s3cret@/liantiao?host=/var/run/postgresql");
+  ASSERT_TRUE(url.ok());
+  EXPECT_EQ(url->connect, "user=\"lt\" password=\"s3cret\" dbname=\"liantiao\" host=\"/var/run/postgresql\"");
+  EXPECT_EQ(url->display, "postgresql://lt:***@/liantiao?host=/var/run/postgresql");
+}
+
 TEST(ParseDbUrlTest, PostgresValuesAreEscapedForLibpq) {
   // %20 and %27 decode to a space and a quote, which need libpq's backslash escapes.
   auto url = ParseDbUrl("postgresql://lt:a%20b%27c@localhost/x");
