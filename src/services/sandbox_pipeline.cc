@@ -314,12 +314,15 @@ struct Pending {
 
 }  // namespace
 
-// PostgreSQL: four writers, whose batches wait for round trips side by side.
+// PostgreSQL: two writers, whose batches wait for round trips side by side. One leaves
+// the connection idle during every round trip (a quarter of the throughput); more than
+// two split the queue into smaller batches, each with its own commit, and on two cores
+// ran slower with a higher p99 (three and four writers measured, docs/benchmarks.md).
 SandboxService::SandboxService(Deps& deps)
     : deps_(deps),
       known_objects_(std::make_unique<sandbox::KnownObjects>()),
       nonces_(std::make_unique<sandbox::NonceLedger>(deps.db)),
-      writer_(deps.db, 256, deps.db.dialect() == storage::Dialect::kPostgres ? 4 : 1) {}
+      writer_(deps.db, 256, deps.db.dialect() == storage::Dialect::kPostgres ? 2 : 1) {}
 
 SandboxService::~SandboxService() = default;
 
