@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "storage/database.h"
+
 namespace liantiao::services::sandbox {
 
 namespace {
@@ -26,7 +28,7 @@ bool ExecuteOne(soci::statement& st) {
 template <typename... Uses>
 Statements::InsertStatement::InsertStatement(soci::session& sql, const std::string& text, const char* returned,
                                              Uses... uses)
-    : sql_(sql), returning_(sql.get_backend_name() != "sqlite3"), st_(sql) {
+    : sql_(sql), returning_(storage::DialectOf(sql) == storage::Dialect::kPostgres), st_(sql) {
   (st_.exchange(uses), ...);
   if (returning_) st_.exchange(soci::into(returned_, got_));
   st_.alloc();
@@ -148,7 +150,7 @@ Statements::Statements(soci::session& sql)
       latest_entry_exit_(sql),
       async_(sql),
       evidence_(sql) {
-  if (sql.get_backend_name() == "sqlite3") {
+  if (storage::DialectOf(sql) == storage::Dialect::kSqlite) {
     nonce_log_.emplace(sql);
     nonce_append_.emplace(sql);
   } else {

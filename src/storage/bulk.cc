@@ -6,6 +6,8 @@
 #include <libpq-fe.h>
 #include <soci/postgresql/soci-postgresql.h>
 
+#include "storage/database.h"
+
 namespace liantiao::storage {
 
 namespace {
@@ -113,7 +115,7 @@ void BulkInsert(soci::session& sql, const std::string& table, const std::vector<
                 const std::vector<BulkRow>& rows) {
   if (rows.empty()) return;
   for ([[maybe_unused]] const BulkRow& row : rows) assert(row.size() == columns.size());
-  if (sql.get_backend_name() == "postgresql") {
+  if (DialectOf(sql) == Dialect::kPostgres) {
     CopyInto(sql, table, columns, rows);
     return;
   }

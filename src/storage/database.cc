@@ -164,7 +164,7 @@ void ConfigureSession(soci::session& s, Dialect dialect) {
   // frames (a pwrite for each frame's header and one for its page), and in alternated
   // benchmark runs the pipeline ran about 5 % faster with a lower p99
   // (docs/benchmarks.md).
-  s << "PRAGMA page_size=16384";
+  s << "PRAGMA page_size=" + std::to_string(Database::kSqlitePageSize);
   std::string mode;
   s << "PRAGMA journal_mode=WAL", soci::into(mode);
   if (mode != "wal" && mode != "memory") {
@@ -266,6 +266,10 @@ Result<DbUrl> ParseDbUrl(std::string_view url) {
     }
   }
   return BadUrl(display, "不支持的数据库类型");
+}
+
+Dialect DialectOf(soci::session& s) {
+  return s.get_backend_name() == "postgresql" ? Dialect::kPostgres : Dialect::kSqlite;
 }
 
 Result<std::unique_ptr<soci::session>> OpenSession(const DbUrl& url) {

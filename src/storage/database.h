@@ -34,6 +34,10 @@ struct DbUrl {
 };
 Result<DbUrl> ParseDbUrl(std::string_view url);
 
+// The dialect of an open session, for code that holds a session and not its Database
+// (statements kept per connection, bulk inserts).
+Dialect DialectOf(soci::session& s);
+
 // One plain session outside any pool and transaction, set up like the pool's (SQLite
 // pragmas, PG time zone). For work that cannot run in a transaction block, such as
 // CREATE DATABASE in test support.
@@ -56,6 +60,8 @@ class Database {
   // On a SQLite file, the checkpointer rewinds the WAL once its frames hold more than
   // `wal_rewind_bytes` of pages (64 MB; tests give less).
   static constexpr std::int64_t kWalRewindBytes = std::int64_t{64} << 20;
+  // The page size of a SQLite file this creates (an existing file keeps its own).
+  static constexpr int kSqlitePageSize = 16384;
   static Result<std::unique_ptr<Database>> Open(const DbUrl& url, std::size_t pool_size,
                                                 std::int64_t wal_rewind_bytes = kWalRewindBytes);
   ~Database();

@@ -177,7 +177,7 @@ TEST(DatabaseOpenTest, SqliteConnectionsUseWalAndForeignKeys) {
     return mode + "/" + std::to_string(fk) + "/" + std::to_string(busy) + "/" + std::to_string(page);
   });
   ASSERT_TRUE(pragmas.ok());
-  EXPECT_EQ(*pragmas, "wal/1/10000/16384");
+  EXPECT_EQ(*pragmas, "wal/1/10000/" + std::to_string(Database::kSqlitePageSize));
 }
 
 // A new file gets 16 KB pages; one created before keeps the size it was created with,
@@ -251,7 +251,7 @@ TEST(DatabaseOpenTest, SqliteFilesAreCheckpointedOffTheCommitPath) {
 TEST(DatabaseOpenTest, TheWalStartsOverUnderContinuousWrites) {
   auto tdb = testing::TestDatabase::Create("sqlite");
   const DbUrl url = *ParseDbUrl(tdb.url());
-  constexpr std::int64_t kPage = 16384;  // a new file's (ConfigureSession)
+  constexpr std::int64_t kPage = Database::kSqlitePageSize;  // a new file's
   auto db = Database::Open(url, 2, /*wal_rewind_bytes=*/64 * kPage);
   ASSERT_TRUE(db.ok());
   const Migration m[] = {{"0001_t", "CREATE TABLE t (id {{ID}}, v TEXT);"}};
@@ -393,6 +393,13 @@ TEST_P(DatabaseTest, SyncLogSyncsTheWalFile) {
   std::filesystem::rename(moved, wal);
   EXPECT_TRUE(db_->SyncLog().ok());
   EXPECT_EQ(Count("SELECT COUNT(*) FROM items"), 1);
+}
+
+TEST_P(DatabaseTest, ASessionKnowsItsDialect) {
+  auto dialect = db_->Read<Dialect>([](soci::session& s) -> Result<Dialect> { return DialectOf(s); });
+  ASSERT_TRUE(dialect.ok());
+  EXPECT_EQ(*dialect, db_->dialect());
+  EXPECT_EQ(*dialect, GetParam() == "postgresql" ? Dialect::kPostgres : Dialect::kSqlite);
 }
 
 TEST_P(DatabaseTest, MigrateTwiceAppliesOnce) {
