@@ -586,7 +586,8 @@ Result<std::vector<Status>> Database::TransactBatch(std::span<const Unit> units)
   return TransactBatch(fixed, nullptr);
 }
 
-Result<std::vector<Status>> Database::TransactBatch(std::vector<Unit>& units, const std::function<bool()>& more) {
+Result<std::vector<Status>> Database::TransactBatch(std::vector<Unit>& units, const std::function<bool()>& more,
+                                                    const Deferral* deferral) {
   // No savepoint per unit: a savepoint costs two more statements per unit (two round
   // trips on PostgreSQL), and units fail rarely (a refused request is a unit that
   // succeeds). A unit that fails rolls the transaction back instead, and the batch runs
@@ -606,10 +607,14 @@ Result<std::vector<Status>> Database::TransactBatch(std::vector<Unit>& units, co
     dropped.resize(units.size(), false);
     return true;
   };
+  bool defer = deferral != nullptr;
   for (;;) {
     std::optional<std::size_t> failed;
+    bool flush_failed = false;
     Status st = RunInTransaction(true, [&](soci::session& s) -> Status {
       failed.reset();  // a conflict runs this again from the start
+      flush_failed = false;
+      if (deferral && deferral->begin) deferral->begin(s, defer);
       for (std::size_t i = 0; i < units.size() || grow(); ++i) {
         if (dropped[i]) continue;
         Status r = OkStatus();
@@ -632,11 +637,24 @@ Result<std::vector<Status>> Database::TransactBatch(std::vector<Unit>& units, co
           return results[i];  // rolls back
         }
       }
+      if (defer) {
+        try {
+          deferral->flush(s);
+        } catch (const std::exception& e) {
+          flush_failed = Classify(e) != Failure::kRetry;
+          throw;
+        }
+      }
       return OkStatus();
     });
     growing = false;
     if (failed) {
       dropped[*failed] = true;
+      continue;
+    }
+    if (flush_failed) {
+      spdlog::warn("group commit: the batch's deferred rows were refused; running it again row by row");
+      defer = false;
       continue;
     }
     if (!st.ok()) return st.take_error();

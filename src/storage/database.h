@@ -101,7 +101,22 @@ class Database {
   // same transaction; once it returns false, the transaction commits. `more` is asked
   // only until then, on the batch's first run: a batch run again (a conflict, a failed
   // unit) runs the units it has. The statuses are those of `units` as it ends.
-  Result<std::vector<Status>> TransactBatch(std::vector<Unit>& units, const std::function<bool()>& more);
+  //
+  // `deferral`, when given, lets the units leave some of their writes to the end of the
+  // batch, written together before COMMIT: on PostgreSQL every statement is a round
+  // trip, and rows of one table written with one COPY cost one for the whole batch.
+  // `begin` runs on the batch's session before its units, in every run of the batch,
+  // told whether they may defer; after them, `flush` writes what they left. Rows that
+  // `flush` writes belong to no one unit, so when it fails (other than by a conflict,
+  // which runs the batch again as above) the batch runs again with `may_defer` false:
+  // each unit then writes its own rows as it runs, and a row the database refuses
+  // fails its own unit only. `begin` must forget what an earlier run of the batch left.
+  struct Deferral {
+    std::function<void(soci::session&, bool may_defer)> begin;
+    std::function<void(soci::session&)> flush;
+  };
+  Result<std::vector<Status>> TransactBatch(std::vector<Unit>& units, const std::function<bool()>& more,
+                                            const Deferral* deferral = nullptr);
 
   // State that lives as long as the pooled connection `s` it belongs to, such as
   // statements prepared once and executed by many transactions: a T constructed from

@@ -12,8 +12,9 @@
 namespace liantiao::storage {
 
 GroupCommit::GroupCommit(Database& db, std::size_t max_batch, std::size_t writers, Sync sync,
-                         std::chrono::microseconds max_hold)
-    : db_(db), max_batch_(max_batch), max_hold_(max_hold), sync_(sync ? std::move(sync) : Sync([&db] { return db.SyncLog(); })) {
+                         std::chrono::microseconds max_hold, Database::Deferral deferral)
+    : db_(db), max_batch_(max_batch), max_hold_(max_hold), sync_(sync ? std::move(sync) : Sync([&db] { return db.SyncLog(); })),
+      deferral_(std::move(deferral)) {
   answerer_ = std::thread([this] { SendAnswers(); });
   for (std::size_t i = 0; i < std::max<std::size_t>(writers, 1); ++i) writers_.emplace_back([this] { Write(); });
 }
@@ -83,7 +84,7 @@ void GroupCommit::RunBatch(std::vector<Entry>& batch) {
   };
   Result<std::vector<Status>> statuses = MakeError(ErrorCode::kInternal);
   try {
-    statuses = db_.TransactBatch(units, more);
+    statuses = db_.TransactBatch(units, more, deferral_.flush ? &deferral_ : nullptr);
   } catch (...) {
     // Only something that is not a std::exception gets here (TransactBatch turns those
     // into statuses), which is a bug of a unit; still, no caller may be left waiting.

@@ -56,8 +56,11 @@ class GroupCommit {
   // unless given (tests).
   using Sync = std::function<Status()>;
   // A batch's transaction stays open for at most `max_hold` waiting for units to join it.
+  // `deferral`, when it has a `flush`, lets the units leave writes to the end of their
+  // batch (Database::TransactBatch).
   explicit GroupCommit(Database& db, std::size_t max_batch = 256, std::size_t writers = 1, Sync sync = nullptr,
-                       std::chrono::microseconds max_hold = std::chrono::milliseconds(5));
+                       std::chrono::microseconds max_hold = std::chrono::milliseconds(5),
+                       Database::Deferral deferral = {});
   // Runs what is queued, sends its answers, then stops the threads.
   ~GroupCommit();
   GroupCommit(const GroupCommit&) = delete;
@@ -90,6 +93,7 @@ class GroupCommit {
   const std::size_t max_batch_;
   const std::chrono::microseconds max_hold_;
   const Sync sync_;
+  const Database::Deferral deferral_;
   std::mutex mu_;
   std::condition_variable queued_;
   std::vector<Entry> queue_;

@@ -627,6 +627,84 @@ TEST_P(DatabaseTest, ConflictRetryRunsTheBatchAgain) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM items"), 2);
 }
 
+// Deferral: `begin` before the units of every run, told that they may defer; `flush`
+// after them, in the same transaction, before COMMIT.
+TEST_P(DatabaseTest, ADeferralFlushesAfterTheUnitsInTheirTransaction) {
+  std::vector<std::string> calls;
+  long long items_at_flush = -1;
+  Database::Deferral deferral{[&](soci::session&, bool may_defer) { calls.push_back(may_defer ? "begin" : "begin direct"); },
+                              [&](soci::session& s) {
+                                calls.push_back("flush");
+                                s << "SELECT COUNT(*) FROM items", soci::into(items_at_flush);
+                                s << "INSERT INTO items (name) VALUES ('flushed')";
+                              }};
+  std::vector<Database::Unit> units = {Insert("a"), Insert("b")};
+  auto r = db_->TransactBatch(units, nullptr, &deferral);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE((*r)[0].ok());
+  EXPECT_TRUE((*r)[1].ok());
+  EXPECT_EQ(calls, (std::vector<std::string>{"begin", "flush"}));
+  EXPECT_EQ(items_at_flush, 2) << "the units ran before the flush";
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM items"), 3);
+}
+
+// Rows a flush writes belong to no one unit: when it fails, the batch runs again with
+// the units writing their own, and a row the database refuses fails its own unit only.
+TEST_P(DatabaseTest, ABatchWhoseFlushFailsRunsAgainWritingAsItGoes) {
+  bool may_defer = false;
+  int flushes = 0;
+  std::vector<std::string> deferred;  // the rows the units left to the flush
+  Database::Deferral deferral{[&](soci::session&, bool defer) {
+                                may_defer = defer;
+                                deferred.clear();
+                              },
+                              [&](soci::session& s) {
+                                ++flushes;
+                                for (const std::string& name : deferred) {
+                                  s << "INSERT INTO items (name) VALUES (:n)", soci::use(name);
+                                }
+                              }};
+  auto unit = [&](std::string name) -> Database::Unit {
+    return [&, name](soci::session& s) -> Status {
+      if (may_defer) {
+        deferred.push_back(name);
+      } else {
+        s << "INSERT INTO items (name) VALUES (:n)", soci::use(name);
+      }
+      return OkStatus();
+    };
+  };
+  std::vector<Database::Unit> units = {unit("a"), unit("b"), unit("a"), unit("c")};  // the second "a" is refused
+  auto r = db_->TransactBatch(units, nullptr, &deferral);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(flushes, 1) << "once deferred, then not again";
+  EXPECT_TRUE((*r)[0].ok());
+  EXPECT_TRUE((*r)[1].ok());
+  EXPECT_EQ((*r)[2].error().code, ErrorCode::kAlreadyExists);
+  EXPECT_TRUE((*r)[3].ok());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM items"), 3);
+  EXPECT_TRUE(InsertItem("d").ok()) << "the connection went back clean";
+}
+
+// A conflict in the flush is the transaction's: the batch runs again as it was,
+// still deferring.
+TEST_P(DatabaseTest, AConflictInTheFlushRunsTheBatchAgainStillDeferring) {
+  std::vector<bool> begun;
+  int flushes = 0;
+  Database::Deferral deferral{[&](soci::session&, bool may_defer) { begun.push_back(may_defer); },
+                              [&](soci::session& s) {
+                                s << "INSERT INTO items (name) VALUES ('flushed')";
+                                if (++flushes == 1) throw ConflictRetry("stored concurrently");
+                              }};
+  std::vector<Database::Unit> units = {Insert("a")};
+  auto r = db_->TransactBatch(units, nullptr, &deferral);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE((*r)[0].ok());
+  EXPECT_EQ(begun, (std::vector<bool>{true, true}));
+  EXPECT_EQ(flushes, 2);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM items"), 2);
+}
+
 TEST_P(DatabaseTest, BatchWhoseCommitFailsKeepsNothing) {
   const std::vector<Database::Unit> units = {
       Insert("a"),

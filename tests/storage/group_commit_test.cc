@@ -350,6 +350,31 @@ TEST_P(GroupCommitTest, ABatchIsAtMostMaxBatchUnits) {
   EXPECT_EQ(ran_[2].still_queued, 0u);
 }
 
+// The group commit hands its deferral to every batch: the flush runs once per batch,
+// after the batch's units, before its COMMIT.
+TEST_P(GroupCommitTest, EachBatchFlushesWhatItsUnitsDeferred) {
+  std::vector<std::string> deferred;
+  int flushes = 0;
+  writer_.emplace(*db_, 256, 1, nullptr, std::chrono::milliseconds(5),
+                  Database::Deferral{[&](soci::session&, bool) { deferred.clear(); },
+                                     [&](soci::session& s) {
+                                       ++flushes;
+                                       for (const std::string& n : deferred) {
+                                         s << "INSERT INTO nonces (nonce) VALUES (:n)", soci::use(n);
+                                       }
+                                     }});
+  auto defer = [&](std::string name) -> Database::Unit {
+    return [&, name](soci::session&) -> Status {
+      deferred.push_back(name);
+      return OkStatus();
+    };
+  };
+  const auto statuses = RunAsOneBatch({defer("a"), defer("b"), defer("c")});
+  for (const auto& st : statuses) EXPECT_TRUE(st.ok());
+  EXPECT_EQ(flushes, 2) << "the holder's batch, then the three that queued behind it";
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM nonces"), 3);
+}
+
 INSTANTIATE_TEST_SUITE_P(Dialects, GroupCommitTest,
                          ::testing::ValuesIn(liantiao::testing::TestDatabaseKinds()),
                          [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
