@@ -314,6 +314,18 @@ struct Pending {
 
 }  // namespace
 
+namespace {
+
+// PostgreSQL: the async results and evidence of a batch written together before its
+// COMMIT (sandbox::Statements::BeginBatch says why only there).
+storage::Database::Deferral BatchWrites(storage::Database& db) {
+  if (db.dialect() != storage::Dialect::kPostgres) return {};
+  return {[&db](soci::session& sql, bool defer) { db.Local<sandbox::Statements>(sql).BeginBatch(defer); },
+          [&db](soci::session& sql) { db.Local<sandbox::Statements>(sql).FlushBatch(); }};
+}
+
+}  // namespace
+
 // PostgreSQL: two writers, whose batches wait for round trips side by side. One leaves
 // the connection idle during every round trip (a quarter of the throughput); more than
 // two split the queue into smaller batches, each with its own commit, and on two cores
@@ -322,7 +334,8 @@ SandboxService::SandboxService(Deps& deps)
     : deps_(deps),
       known_objects_(std::make_unique<sandbox::KnownObjects>()),
       nonces_(std::make_unique<sandbox::NonceLedger>(deps.db)),
-      writer_(deps.db, 256, deps.db.dialect() == storage::Dialect::kPostgres ? 2 : 1) {}
+      writer_(deps.db, 256, deps.db.dialect() == storage::Dialect::kPostgres ? 2 : 1, nullptr,
+              std::chrono::milliseconds(5), BatchWrites(deps.db)) {}
 
 SandboxService::~SandboxService() = default;
 
@@ -580,7 +593,7 @@ Status StoreAndRecord(storage::Database& db, const sandbox::KnownObjects& known,
   x.outcome = outcome;
   x.error = row.error;
   x.error_path = row.rule_path;
-  evidence_id = statements.InsertEvidence(std::move(row));
+  statements.InsertEvidence(std::move(row), evidence_id);
   return OkStatus();
 }
 

@@ -1,5 +1,6 @@
 #include "services/sandbox_statements.h"
 
+#include <algorithm>
 #include <set>
 
 #include "storage/database.h"
@@ -142,6 +143,7 @@ Statements::LatestEntryExitQuery::LatestEntryExitQuery(soci::session& sql)
 
 Statements::Statements(soci::session& sql)
     : sql_(sql),
+      postgres_(storage::DialectOf(sql) == storage::Dialect::kPostgres),
       key_(sql),
       faults_(sql),
       object_insert_(sql),
@@ -286,12 +288,84 @@ long long Statements::InsertAsync(long long key_id, const std::string& method, i
   async_.result = result;
   async_.pending_polls = pending_polls;
   async_.created_at = created_at;
-  return async_.st.Run().id;
+  if (!defer_) return async_.st.Run().id;
+  const long long id = NextAsyncId();
+  deferred_async_.push_back({std::to_string(id), std::to_string(key_id), method, std::to_string(status), result,
+                             std::to_string(pending_polls), std::to_string(created_at)});
+  return id;
 }
 
-long long Statements::InsertEvidence(EvidenceRow row) {
-  evidence_.row = std::move(row);
-  return evidence_.st.Run().id;
+void Statements::InsertEvidence(EvidenceRow row, long long& id) {
+  if (!defer_) {
+    evidence_.row = std::move(row);
+    id = evidence_.st.Run().id;
+    return;
+  }
+  id = 0;
+  deferred_evidence_.push_back(
+      {{std::nullopt, std::to_string(row.application_id), std::to_string(row.key_id), std::move(row.city_code),
+        std::to_string(row.received_at), std::move(row.method), std::move(row.outcome), std::move(row.code),
+        std::move(row.error), std::move(row.rule_path), std::move(row.message), std::to_string(row.latency_us),
+        std::move(row.tags), std::move(row.serial), std::move(row.data_digest), std::move(row.request),
+        std::move(row.response)},
+       &id});
+}
+
+void Statements::BeginBatch(bool defer) {
+  defer_ = defer && postgres_;
+  deferred_async_.clear();
+  deferred_evidence_.clear();
+}
+
+namespace {
+
+// `n` values of a sequence, ascending.
+std::vector<long long> DrawIds(soci::session& sql, const char* sequence, int n) {
+  std::vector<long long> ids(static_cast<std::size_t>(n));
+  sql << "SELECT nextval('" << sequence << "') FROM generate_series(1, :n)", soci::use(n), soci::into(ids);
+  if (ids.size() != static_cast<std::size_t>(n)) throw soci::soci_error("drawing ids from a sequence fell short");
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+}  // namespace
+
+long long Statements::NextAsyncId() {
+  // A block of 64 is a round trip per 64 asynchronous results. Ids a connection drew and
+  // did not use (it was dropped, the server stopped) are gaps, as a rolled-back insert
+  // leaves; serials need be unique, not consecutive.
+  constexpr int kBlock = 64;
+  if (async_ids_.empty()) {
+    async_ids_ = DrawIds(sql_, "sandbox_async_id_seq", kBlock);
+    std::reverse(async_ids_.begin(), async_ids_.end());
+  }
+  const long long id = async_ids_.back();
+  async_ids_.pop_back();
+  return id;
+}
+
+void Statements::FlushBatch() {
+  defer_ = false;
+  static const std::vector<std::string> kAsyncColumns = {"id",     "key_id",        "method",    "status",
+                                                         "result", "pending_polls", "created_at"};
+  static const std::vector<std::string> kEvidenceColumns = {
+      "id",      "application_id", "key_id",     "city_code", "received_at", "method",
+      "outcome", "code",           "error",      "rule_path", "message",     "latency_us",
+      "tags",    "serial",         "data_digest", "request",  "response"};
+  storage::BulkInsert(sql_, "sandbox_async", kAsyncColumns, deferred_async_);
+  deferred_async_.clear();
+  if (deferred_evidence_.empty()) return;
+  const std::vector<long long> ids = DrawIds(sql_, "sandbox_evidence_id_seq", static_cast<int>(deferred_evidence_.size()));
+  std::vector<storage::BulkRow> rows;
+  rows.reserve(deferred_evidence_.size());
+  for (std::size_t i = 0; i < deferred_evidence_.size(); ++i) {
+    DeferredEvidence& e = deferred_evidence_[i];
+    e.row[0] = std::to_string(ids[i]);
+    *e.id = ids[i];
+    rows.push_back(std::move(e.row));
+  }
+  deferred_evidence_.clear();
+  storage::BulkInsert(sql_, "sandbox_evidence", kEvidenceColumns, rows);
 }
 
 }  // namespace liantiao::services::sandbox
