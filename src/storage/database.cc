@@ -607,7 +607,7 @@ Result<std::vector<Status>> Database::TransactBatch(std::vector<Unit>& units, co
     dropped.resize(units.size(), false);
     return true;
   };
-  bool defer = deferral != nullptr;
+  bool defer = deferral != nullptr && deferral->flush;
   for (;;) {
     std::optional<std::size_t> failed;
     bool flush_failed = false;
