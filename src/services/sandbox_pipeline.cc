@@ -320,7 +320,7 @@ namespace {
 // COMMIT (sandbox::Statements::BeginBatch says why only there).
 storage::Database::Deferral BatchWrites(storage::Database& db) {
   if (db.dialect() != storage::Dialect::kPostgres) return {};
-  return {[&db](soci::session& sql, bool defer) { db.Local<sandbox::Statements>(sql).BeginBatch(defer); },
+  return {[&db](soci::session& sql, bool defer) { db.Local<sandbox::Statements>(sql).BeginBatch(db, defer); },
           [&db](soci::session& sql) { db.Local<sandbox::Statements>(sql).FlushBatch(); }};
 }
 

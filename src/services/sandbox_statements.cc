@@ -311,10 +311,17 @@ void Statements::InsertEvidence(EvidenceRow row, long long& id) {
        &id});
 }
 
-void Statements::BeginBatch(bool defer) {
-  defer_ = defer && postgres_;
+void Statements::BeginBatch(storage::Database& db, bool defer) {
+  EndBatch();
+  if (!defer || !postgres_) return;
+  defer_ = true;
+  db.AfterTransaction(sql_, [this](bool) { EndBatch(); });
+}
+
+void Statements::EndBatch() {
+  defer_ = false;
   deferred_async_.clear();
-  deferred_evidence_.clear();
+  deferred_evidence_.clear();  // their ids point into requests that may be gone
 }
 
 namespace {
@@ -345,7 +352,6 @@ long long Statements::NextAsyncId() {
 }
 
 void Statements::FlushBatch() {
-  defer_ = false;
   static const std::vector<std::string> kAsyncColumns = {"id",     "key_id",        "method",    "status",
                                                          "result", "pending_polls", "created_at"};
   static const std::vector<std::string> kEvidenceColumns = {

@@ -15,6 +15,7 @@
 #include "services/sandbox_internal.h"
 #include "services/sandbox_nonce_window.h"
 #include "storage/bulk.h"
+#include "storage/database.h"
 
 namespace liantiao::services::sandbox {
 
@@ -99,13 +100,15 @@ class Statements {
   // five statements). Ignored on SQLite, where a statement is a call, not a round trip,
   // and rows already reach the log together at the commit.
   //
-  // BeginBatch starts a batch's run, forgetting what an earlier run left; FlushBatch
-  // writes the rows and hands out the evidence ids, then writes go straight through
-  // again until the next BeginBatch(true). An asynchronous result's id is needed at once
+  // BeginBatch starts a batch's run on this connection's transaction, forgetting what an
+  // earlier run left; FlushBatch writes the rows and hands out the evidence ids. Once
+  // that transaction ends, however it ends, writes go straight through again (`db`'s
+  // AfterTransaction), so nothing outside a batch waits for a flush that will not come
+  // and nothing of a run that failed is kept. An asynchronous result's id is needed at once
   // (its serial is in the answer), so deferred ones come from ids the connection draws
   // from the sequence in blocks; the evidence's are drawn at the flush, in the order the
   // batch's requests ran, which is the order their answers go out in.
-  void BeginBatch(bool defer);
+  void BeginBatch(storage::Database& db, bool defer);
   void FlushBatch();
 
  private:
@@ -199,6 +202,7 @@ class Statements {
   };
 
   long long NextAsyncId();
+  void EndBatch();
 
   soci::session& sql_;
   const bool postgres_;

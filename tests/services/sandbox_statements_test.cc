@@ -73,7 +73,7 @@ class SandboxStatementsTest : public ::testing::TestWithParam<std::string> {
 
   // The deferral the sandbox's writer runs its batches with on PostgreSQL.
   Database::Deferral deferral_{
-      [this](soci::session& sql, bool defer) { db().Local<Statements>(sql).BeginBatch(defer); },
+      [this](soci::session& sql, bool defer) { db().Local<Statements>(sql).BeginBatch(db(), defer); },
       [this](soci::session& sql) { db().Local<Statements>(sql).FlushBatch(); }};
 
   std::unique_ptr<testing::TestPlatform> tp_;
@@ -146,15 +146,22 @@ TEST_P(SandboxStatementsTest, ARowRefusedAtTheFlushFailsOnlyItsOwnUnit) {
 }
 
 // Outside a batch that defers (after one, on the same connection), rows are written at
-// once: nothing waits for a flush that will not come.
+// once: nothing waits for a flush that will not come. Also after a run of the batch that
+// a failing unit rolled back, which runs again on whichever connection is free.
 TEST_P(SandboxStatementsTest, AfterABatchRowsAreWrittenAtOnce) {
-  long long in_batch = 0;
+  long long in_batch = 0, refused = 0;
   std::vector<Database::Unit> units = {[&](soci::session& sql) -> Status {
-    db().Local<Statements>(sql).InsertEvidence(Row("in the batch"), in_batch);
-    return OkStatus();
-  }};
-  ASSERT_TRUE(db().TransactBatch(units, nullptr, &deferral_).ok());
-  for (int i = 0; i < 4; ++i) {  // every pooled connection, whichever ran the batch
+                                        db().Local<Statements>(sql).InsertEvidence(Row("in the batch"), in_batch);
+                                        return OkStatus();
+                                      },
+                                      [&](soci::session& sql) -> Status {
+                                        db().Local<Statements>(sql).InsertEvidence(Row("refused"), refused);
+                                        return MakeError(ErrorCode::kInvalidField);
+                                      }};
+  auto r = db().TransactBatch(units, nullptr, &deferral_);
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE((*r)[1].ok());
+  for (int i = 0; i < 8; ++i) {  // every pooled connection, whichever ran the batch
     long long id = 0;
     ASSERT_TRUE(db().Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
                       db().Local<Statements>(sql).InsertEvidence(Row("alone"), id);
@@ -163,7 +170,7 @@ TEST_P(SandboxStatementsTest, AfterABatchRowsAreWrittenAtOnce) {
                     .ok());
     EXPECT_GT(id, in_batch);
   }
-  EXPECT_EQ(Evidence().size(), 5u);
+  EXPECT_EQ(Evidence().size(), 9u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Databases, SandboxStatementsTest, ::testing::ValuesIn(testing::TestDatabaseKinds()));
