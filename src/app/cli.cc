@@ -22,6 +22,7 @@
 #include "jobs/prober.h"
 #include "jobs/sweeper.h"
 #include "services/history.h"
+#include "storage/database.h"
 
 namespace liantiao::app {
 
@@ -202,6 +203,23 @@ int HistoryVerify(const CommonOptions& common) {
   return 0;
 }
 
+// `db repack`: a SQLite file created before new files got 16 KB pages, rewritten with
+// them (storage::RepackSqliteFile). Needs no runtime: the file must be closed anyway.
+int DbRepack(const CommonOptions& common) {
+  auto config = Configure(common);
+  if (!config.ok()) return Fail(config.error());
+  auto url = storage::ParseDbUrl(config->db_url);
+  if (!url.ok()) return Fail(url.error());
+  auto sizes = storage::RepackSqliteFile(*url);
+  if (!sizes.ok()) return Fail(sizes.error());
+  if (sizes->before == sizes->after) {
+    std::cout << "page size already " << sizes->after << " bytes: nothing to do\n";
+  } else {
+    std::cout << "page size " << sizes->before << " -> " << sizes->after << " bytes\n";
+  }
+  return 0;
+}
+
 struct DeviceCli {
   std::string profile, endpoint, app_id, project_code, corp_code, corp_name;
   std::string profiles_dir = LIANTIAO_DEFAULT_PROFILES_DIR;
@@ -293,6 +311,12 @@ int RunCli(int argc, char** argv) {
   auto* verify = history->add_subcommand("verify", "check the hash chain; names the first broken entry");
   add_common(verify);
 
+  auto* db = cli.add_subcommand("db", "the database file");
+  db->require_subcommand(1);
+  auto* repack = db->add_subcommand(
+      "repack", "SQLite: rewrite a file created with smaller pages with 16 KB pages (stop the server first)");
+  add_common(repack);
+
   auto* device = cli.add_subcommand(
       "device", "device simulator: sign and send a realistic sequence to a test environment");
   DeviceCli dev;
@@ -326,6 +350,7 @@ int RunCli(int argc, char** argv) {
     if (*user_add) return UserAdd(common, role, city, vendor, username, display);
     if (*import) return CalendarImport(common, file);
     if (*verify) return HistoryVerify(common);
+    if (*repack) return DbRepack(common);
     if (*device) return Device(dev);
   } catch (const std::exception& e) {
     return Fail(std::string("unexpected failure: ") + e.what());

@@ -280,6 +280,49 @@ Result<std::unique_ptr<soci::session>> OpenSession(const DbUrl& url) {
   return Result<std::unique_ptr<soci::session>>(std::move(session));
 }
 
+Result<PageSizes> RepackSqliteFile(const DbUrl& url) {
+  if (url.dialect != Dialect::kSqlite || url.connect == ":memory:") {
+    return MakeError(ErrorCode::kInvalidField, "仅 SQLite 数据库文件可以转换页大小", {{"field", "db"}});
+  }
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(url.connect, ec)) {
+    return MakeError(ErrorCode::kNotFound, "数据库文件不存在：" + url.connect);
+  }
+  LT_ASSIGN_OR_RETURN(auto session, OpenSession(url));
+  soci::session& s = *session;
+  PageSizes sizes;
+  s << "PRAGMA page_size", soci::into(sizes.before);
+  sizes.after = sizes.before;
+  if (sizes.before == Database::kSqlitePageSize) return sizes;
+  // A page size takes effect through VACUUM, and only outside WAL mode; leaving WAL mode
+  // needs the file to itself, which is what tells that no server has it open.
+  const auto in_use = [&] {
+    return MakeError(ErrorCode::kDatabaseError, "数据库文件正被其他进程使用，请先停止使用它的服务");
+  };
+  s << "PRAGMA busy_timeout = 0";
+  std::string mode;
+  try {
+    s << "PRAGMA journal_mode = DELETE", soci::into(mode);
+  } catch (const std::exception& e) {
+    spdlog::debug("leaving WAL mode failed: {}", e.what());
+    return in_use();
+  }
+  if (mode != "delete") return in_use();
+  Status vacuumed = OkStatus();
+  try {
+    s << fmt::format("PRAGMA page_size = {}", Database::kSqlitePageSize);
+    s << "VACUUM";
+  } catch (const std::exception& e) {
+    // VACUUM is all or nothing: the file is as it was.
+    spdlog::error("VACUUM failed: {}", e.what());
+    vacuumed = MakeError(ErrorCode::kDatabaseError, "转换页大小失败，数据库文件未改变");
+  }
+  s << "PRAGMA journal_mode = WAL", soci::into(mode);
+  if (!vacuumed.ok()) return vacuumed.take_error();
+  s << "PRAGMA page_size", soci::into(sizes.after);
+  return sizes;
+}
+
 // Checkpoints a SQLite WAL from a connection and thread of its own. PASSIVE every
 // interval: it copies what no reader still needs and never waits for the writer. Under
 // continuous writes a passive checkpoint never reaches the WAL's end, and SQLite only

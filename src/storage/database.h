@@ -43,6 +43,16 @@ Dialect DialectOf(soci::session& s);
 // CREATE DATABASE in test support.
 Result<std::unique_ptr<soci::session>> OpenSession(const DbUrl& url);
 
+// SQLite: rewrites the file of `url` with pages of Database::kSqlitePageSize (VACUUM),
+// for a file created before new files got them; its data is unchanged and it is left
+// in WAL mode. The file must be closed everywhere else (a server on it stopped):
+// otherwise kDatabaseError saying so, and nothing changes. kNotFound when there is no such file,
+// kInvalidField for a PostgreSQL URL. Answers the page size before and after.
+struct PageSizes {
+  int before = 0, after = 0;
+};
+Result<PageSizes> RepackSqliteFile(const DbUrl& url);
+
 struct Migration;  // storage/migrations.h
 
 // Thrown by work inside a transaction that found a concurrent transaction's commit

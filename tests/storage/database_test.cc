@@ -208,6 +208,78 @@ TEST(DatabaseOpenTest, AnExistingSqliteFileKeepsItsPageSize) {
   EXPECT_EQ(std::filesystem::file_size(WalPath(tdb.url())) % (4096 + 24), 32u) << "a 32-byte header, then frames";
 }
 
+// `liantiao db repack`: an older file with 4 KB pages gets 16 KB pages and keeps its
+// data and WAL mode; a file already converted is left alone.
+TEST(DatabaseOpenTest, RepackGivesAnOlderSqliteFileTheNewPageSize) {
+  auto tdb = testing::TestDatabase::Create("sqlite");
+  const DbUrl url = *ParseDbUrl(tdb.url());
+  {
+    soci::session raw(*soci::factory_sqlite3(), url.connect);
+    raw << "PRAGMA page_size=4096";
+    raw << "PRAGMA journal_mode=WAL";
+    raw << "CREATE TABLE t (v TEXT)";
+    for (int i = 0; i < 500; ++i) raw << "INSERT INTO t (v) VALUES (:v)", soci::use(std::string(200, 'a' + i % 26));
+  }
+  auto sizes = RepackSqliteFile(url);
+  ASSERT_TRUE(sizes.ok()) << sizes.error().message;
+  EXPECT_EQ(sizes->before, 4096);
+  EXPECT_EQ(sizes->after, Database::kSqlitePageSize);
+  {
+    soci::session raw(*soci::factory_sqlite3(), url.connect);
+    int page = 0, rows = 0;
+    std::string mode, integrity;
+    raw << "PRAGMA page_size", soci::into(page);
+    raw << "PRAGMA journal_mode", soci::into(mode);
+    raw << "SELECT COUNT(*) FROM t", soci::into(rows);
+    raw << "PRAGMA integrity_check", soci::into(integrity);
+    EXPECT_EQ(page, Database::kSqlitePageSize);
+    EXPECT_EQ(mode, "wal");
+    EXPECT_EQ(rows, 500);
+    EXPECT_EQ(integrity, "ok");
+  }
+  auto again = RepackSqliteFile(url);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->before, Database::kSqlitePageSize);
+  EXPECT_EQ(again->after, Database::kSqlitePageSize);
+}
+
+// A file a server has open is refused with a message that says so, and left as it was;
+// so are a missing file, an in-memory database and PostgreSQL.
+TEST(DatabaseOpenTest, RepackRefusesAFileInUseAndWhatIsNoFile) {
+  auto tdb = testing::TestDatabase::Create("sqlite");
+  const DbUrl url = *ParseDbUrl(tdb.url());
+  {
+    soci::session raw(*soci::factory_sqlite3(), url.connect);
+    raw << "PRAGMA page_size=4096";
+    raw << "CREATE TABLE t (v TEXT)";
+  }
+  {
+    auto db = Database::Open(url, 2);  // WAL mode, and the checkpointer's connection
+    ASSERT_TRUE(db.ok());
+    auto refused = RepackSqliteFile(url);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().code, ErrorCode::kDatabaseError);
+    EXPECT_NE(refused.error().message.find("正被其他进程使用"), std::string::npos) << refused.error().message;
+    auto page = (*db)->Read<int>([](soci::session& s) -> Result<int> {
+      int size = 0;
+      s << "PRAGMA page_size", soci::into(size);
+      return size;
+    });
+    ASSERT_TRUE(page.ok());
+    EXPECT_EQ(*page, 4096);
+  }
+  auto missing = RepackSqliteFile(*ParseDbUrl("sqlite:" + url.connect + ".missing"));
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+  EXPECT_FALSE(std::filesystem::exists(url.connect + ".missing")) << "not created by asking";
+  auto memory = RepackSqliteFile(*ParseDbUrl("sqlite::memory:"));
+  ASSERT_FALSE(memory.ok());
+  EXPECT_EQ(memory.error().code, ErrorCode::kInvalidField);
+  auto pg = RepackSqliteFile(*ParseDbUrl("postgresql://u:p@127.0.0.1:1/db"));
+  ASSERT_FALSE(pg.ok());
+  EXPECT_EQ(pg.error().code, ErrorCode::kInvalidField);
+}
+
 TEST(DatabaseOpenTest, SqliteFilesAreCheckpointedOffTheCommitPath) {
   auto tdb = testing::TestDatabase::Create("sqlite");
   auto db = Database::Open(*ParseDbUrl(tdb.url()), 2);
