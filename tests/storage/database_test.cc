@@ -182,23 +182,33 @@ TEST(DatabaseOpenTest, SqliteConnectionsUseWalAndForeignKeys) {
 
 // A new file gets 16 KB pages; one created before keeps the size it was created with,
 // and its WAL holds frames of that size.
-TEST(DatabaseOpenTest, AnExistingSqliteFileKeepsItsPageSize) {
-  auto tdb = testing::TestDatabase::Create("sqlite");
-  const DbUrl url = *ParseDbUrl(tdb.url());
-  {
-    soci::session raw(*soci::factory_sqlite3(), url.connect);
-    raw << "PRAGMA page_size=4096";
-    raw << "CREATE TABLE t (v TEXT)";
-  }
-  auto db = Database::Open(url, 2);
-  ASSERT_TRUE(db.ok());
-  auto page = (*db)->Read<int>([](soci::session& s) -> Result<int> {
+// A SQLite file as an earlier version created it: 4 KB pages and a table `t` of `rows`
+// rows, in WAL mode when `wal`.
+void CreateFileWithSmallPages(const DbUrl& url, bool wal = false, int rows = 0) {
+  soci::session raw(*soci::factory_sqlite3(), url.connect);
+  raw << "PRAGMA page_size=4096";
+  if (wal) raw << "PRAGMA journal_mode=WAL";
+  raw << "CREATE TABLE t (v TEXT)";
+  for (int i = 0; i < rows; ++i) raw << "INSERT INTO t (v) VALUES (:v)", soci::use(std::string(200, 'a' + i % 26));
+}
+
+// The page size of an open database.
+int PageSize(Database& db) {
+  auto page = db.Read<int>([](soci::session& s) -> Result<int> {
     int size = 0;
     s << "PRAGMA page_size", soci::into(size);
     return size;
   });
-  ASSERT_TRUE(page.ok());
-  EXPECT_EQ(*page, 4096);
+  return page.ok() ? *page : -1;
+}
+
+TEST(DatabaseOpenTest, AnExistingSqliteFileKeepsItsPageSize) {
+  auto tdb = testing::TestDatabase::Create("sqlite");
+  const DbUrl url = *ParseDbUrl(tdb.url());
+  CreateFileWithSmallPages(url);
+  auto db = Database::Open(url, 2);
+  ASSERT_TRUE(db.ok());
+  EXPECT_EQ(PageSize(**db), 4096);
   ASSERT_TRUE((*db)
                   ->Transact<Ok>([](soci::session& s) -> Status {
                     s << "INSERT INTO t (v) VALUES ('x')";
@@ -213,13 +223,7 @@ TEST(DatabaseOpenTest, AnExistingSqliteFileKeepsItsPageSize) {
 TEST(DatabaseOpenTest, RepackGivesAnOlderSqliteFileTheNewPageSize) {
   auto tdb = testing::TestDatabase::Create("sqlite");
   const DbUrl url = *ParseDbUrl(tdb.url());
-  {
-    soci::session raw(*soci::factory_sqlite3(), url.connect);
-    raw << "PRAGMA page_size=4096";
-    raw << "PRAGMA journal_mode=WAL";
-    raw << "CREATE TABLE t (v TEXT)";
-    for (int i = 0; i < 500; ++i) raw << "INSERT INTO t (v) VALUES (:v)", soci::use(std::string(200, 'a' + i % 26));
-  }
+  CreateFileWithSmallPages(url, true, 500);
   auto sizes = RepackSqliteFile(url);
   ASSERT_TRUE(sizes.ok()) << sizes.error().message;
   EXPECT_EQ(sizes->before, 4096);
@@ -248,11 +252,7 @@ TEST(DatabaseOpenTest, RepackGivesAnOlderSqliteFileTheNewPageSize) {
 TEST(DatabaseOpenTest, RepackRefusesAFileInUseAndWhatIsNoFile) {
   auto tdb = testing::TestDatabase::Create("sqlite");
   const DbUrl url = *ParseDbUrl(tdb.url());
-  {
-    soci::session raw(*soci::factory_sqlite3(), url.connect);
-    raw << "PRAGMA page_size=4096";
-    raw << "CREATE TABLE t (v TEXT)";
-  }
+  CreateFileWithSmallPages(url);
   {
     auto db = Database::Open(url, 2);  // WAL mode, and the checkpointer's connection
     ASSERT_TRUE(db.ok());
@@ -260,13 +260,7 @@ TEST(DatabaseOpenTest, RepackRefusesAFileInUseAndWhatIsNoFile) {
     ASSERT_FALSE(refused.ok());
     EXPECT_EQ(refused.error().code, ErrorCode::kDatabaseError);
     EXPECT_NE(refused.error().message.find("正被其他进程使用"), std::string::npos) << refused.error().message;
-    auto page = (*db)->Read<int>([](soci::session& s) -> Result<int> {
-      int size = 0;
-      s << "PRAGMA page_size", soci::into(size);
-      return size;
-    });
-    ASSERT_TRUE(page.ok());
-    EXPECT_EQ(*page, 4096);
+    EXPECT_EQ(PageSize(**db), 4096);
   }
   auto missing = RepackSqliteFile(*ParseDbUrl("sqlite:" + url.connect + ".missing"));
   ASSERT_FALSE(missing.ok());
