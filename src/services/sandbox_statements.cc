@@ -282,17 +282,19 @@ std::optional<Statements::EntryExit> Statements::LatestEntryExit(long long key_i
 long long Statements::InsertAsync(long long key_id, const std::string& method, int status,
                                   const std::string& result, int pending_polls,
                                   long long created_at) {
+  if (defer_) {
+    const long long id = NextAsyncId();
+    deferred_async_.push_back({std::to_string(id), std::to_string(key_id), method, std::to_string(status), result,
+                               std::to_string(pending_polls), std::to_string(created_at)});
+    return id;
+  }
   async_.key_id = key_id;
   async_.method = method;
   async_.status = status;
   async_.result = result;
   async_.pending_polls = pending_polls;
   async_.created_at = created_at;
-  if (!defer_) return async_.st.Run().id;
-  const long long id = NextAsyncId();
-  deferred_async_.push_back({std::to_string(id), std::to_string(key_id), method, std::to_string(status), result,
-                             std::to_string(pending_polls), std::to_string(created_at)});
-  return id;
+  return async_.st.Run().id;
 }
 
 void Statements::InsertEvidence(EvidenceRow row, long long& id) {

@@ -121,6 +121,7 @@ class Database {
   // which runs the batch again as above) the batch runs again with `may_defer` false:
   // each unit then writes its own rows as it runs, and a row the database refuses
   // fails its own unit only. `begin` must forget what an earlier run of the batch left.
+  // Without a `flush` nothing is deferred (`begin`, if any, is told so).
   struct Deferral {
     std::function<void(soci::session&, bool may_defer)> begin;
     std::function<void(soci::session&)> flush;

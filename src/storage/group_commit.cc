@@ -84,7 +84,7 @@ void GroupCommit::RunBatch(std::vector<Entry>& batch) {
   };
   Result<std::vector<Status>> statuses = MakeError(ErrorCode::kInternal);
   try {
-    statuses = db_.TransactBatch(units, more, deferral_.flush ? &deferral_ : nullptr);
+    statuses = db_.TransactBatch(units, more, &deferral_);  // an empty one defers nothing
   } catch (...) {
     // Only something that is not a std::exception gets here (TransactBatch turns those
     // into statuses), which is a bug of a unit; still, no caller may be left waiting.

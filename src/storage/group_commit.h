@@ -56,8 +56,8 @@ class GroupCommit {
   // unless given (tests).
   using Sync = std::function<Status()>;
   // A batch's transaction stays open for at most `max_hold` waiting for units to join it.
-  // `deferral`, when it has a `flush`, lets the units leave writes to the end of their
-  // batch (Database::TransactBatch).
+  // `deferral` lets the units leave writes to the end of their batch
+  // (Database::TransactBatch); the default, empty, defers nothing.
   explicit GroupCommit(Database& db, std::size_t max_batch = 256, std::size_t writers = 1, Sync sync = nullptr,
                        std::chrono::microseconds max_hold = std::chrono::milliseconds(5),
                        Database::Deferral deferral = {});
