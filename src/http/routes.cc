@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <climits>
 #include <chrono>
 #include <initializer_list>
 
@@ -55,9 +56,16 @@ Result<std::optional<std::string>> OptStr(const json& j, const std::string& fiel
   return std::optional<std::string>(j[field].get<std::string>());
 }
 
+// The API's integers are 64-bit signed. nlohmann reads a larger one as unsigned, and
+// get<long long>() would wrap it into a negative number: such a value is refused instead.
+bool IsInt64(const json& v) {
+  return v.is_number_integer() &&
+         !(v.is_number_unsigned() && v.get<unsigned long long>() > static_cast<unsigned long long>(LLONG_MAX));
+}
+
 Result<std::optional<long long>> OptInt(const json& j, const std::string& field) {
   if (!j.contains(field) || j[field].is_null()) return std::optional<long long>();
-  if (!j[field].is_number_integer()) return FieldError(field, "整数");
+  if (!IsInt64(j[field])) return FieldError(field, "整数");
   return std::optional<long long>(j[field].get<long long>());
 }
 
@@ -94,7 +102,7 @@ Result<json> Object(const json& j, const std::string& field) {
 Result<domain::CalendarYear> CalendarYearBody(const json& body, long long year) {
   if (body.contains("year")) {
     const json& sent = body["year"];
-    if (!sent.is_number_integer() || sent.get<long long>() != year) {
+    if (!IsInt64(sent) || sent.get<long long>() != year) {
       return MakeError(ErrorCode::kInvalidField, "字段 year 应与路径中的年份 " + std::to_string(year) + " 一致",
                        {{"field", "year"}, {"value", sent}});
     }
@@ -317,7 +325,7 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
     }
     if (!body["product_ids"].is_array()) return FieldError("product_ids", "整数数组");
     for (const json& id : body["product_ids"]) {
-      if (!id.is_number_integer()) return FieldError("product_ids", "整数数组");
+      if (!IsInt64(id)) return FieldError("product_ids", "整数数组");
       a.product_ids.push_back(id.get<long long>());
     }
     return Render(pf.applications.Create(*req.principal, a), 201);

@@ -276,6 +276,9 @@ TEST_P(ApiInputTableTest, BadInputIsRefusedClearlyAndChangesNothing) {
         "invalid_field"),
       J("city days string", AD, "PUT", api + "/cities/440100",
         {{"profile", "gd-v1.3"}, {"test_env", "sandbox"}, {"complaint_verification_days", "5"}}, 422, "invalid_field"),
+      J("city days beyond 64 bits", AD, "PUT", api + "/cities/440100",
+        {{"profile", "gd-v1.3"}, {"test_env", "sandbox"}, {"complaint_verification_days", 18446744073709551615ULL}}, 422,
+        "invalid_field"),
       // ---- products
       J("product unknown kind", V, "POST", api + "/products", {{"name", "p"}, {"model", "m"}, {"kind", "toaster"}, {"version", "1"}},
         422, "invalid_field"),
@@ -301,6 +304,8 @@ TEST_P(ApiInputTableTest, BadInputIsRefusedClearlyAndChangesNothing) {
         "unknown_city"),
       J("application unknown product", V, "POST", api + "/applications", app_with("product_ids", {987654}), 422,
         "unknown_product"),
+      J("application product id beyond 64 bits", V, "POST", api + "/applications",
+        app_with("product_ids", json::array({9223372036854775808ULL})), 422, "invalid_field"),
       J("application unknown path", V, "POST", api + "/applications", app_with("path", "sideways"), 422,
         "invalid_field"),
       J("application description number", V, "POST", api + "/applications", app_with("description", 5), 422,
