@@ -426,6 +426,8 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
       LT_ASSIGN_OR_RETURN(int k, QueryInt(req, "key_id", 0));
       q.key_id = k;
     }
+    q.from = Query(req, "from");
+    q.to = Query(req, "to");
     LT_ASSIGN_OR_RETURN(q.limit, QueryInt(req, "limit", 50));
     LT_ASSIGN_OR_RETURN(q.offset, QueryInt(req, "offset", 0));
     return Render(pf.sandbox.Evidence(*req.principal, id, q));

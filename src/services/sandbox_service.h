@@ -67,6 +67,10 @@ struct EvidenceQuery {
   std::optional<std::string> method;
   std::optional<std::string> outcome;
   std::optional<long long> key_id;
+  // When it was received: from (inclusive) and to (exclusive), ISO 8601 as
+  // core::ParseInstant reads them (a bare date is 00:00 in Shanghai).
+  std::optional<std::string> from;
+  std::optional<std::string> to;
   int limit = 50;
   int offset = 0;
 };

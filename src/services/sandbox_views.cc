@@ -204,25 +204,44 @@ Result<json> SandboxService::Evidence(const Principal& p, long long application_
   if (q.outcome && *q.outcome != "accepted" && *q.outcome != "refused" && *q.outcome != "fault") {
     return MakeError(ErrorCode::kInvalidField, "outcome 只能是 accepted、refused 或 fault", {{"field", "outcome"}});
   }
+  // A bound not given binds 0 and filters nothing (below).
+  auto bound = [](const std::optional<std::string>& text, const char* field) -> Result<long long> {
+    if (!text) return 0LL;
+    auto when = ParseInstant(*text);
+    if (!when.ok()) {
+      return MakeError(ErrorCode::kInvalidField,
+                       std::string("查询参数 ") + field + " 须为 ISO 8601 时间（如 2026-10-10T09:00:00+08:00）或日期",
+                       {{"field", field}, {"value", *text}});
+    }
+    return ToUnix(*when);
+  };
+  LT_ASSIGN_OR_RETURN(const long long from, bound(q.from, "from"));
+  LT_ASSIGN_OR_RETURN(const long long to, bound(q.to, "to"));
+  if (q.from && q.to && to <= from) {
+    return MakeError(ErrorCode::kInvalidField, "时间区间无效：结束须晚于开始", {{"field", "to"}});
+  }
   return deps_.db.Read<json>([&](soci::session& sql) -> Result<json> {
     LT_ASSIGN_OR_RETURN(AppRow app, LoadApplication(sql, application_id));
     LT_RETURN_IF_ERROR(RequireInScope(p, app.city_code, app.vendor_id, "申请"));
     std::string where = " WHERE e.application_id = :a";
     const std::string method = q.method.value_or(""), outcome = q.outcome.value_or("");
     const long long key_id = q.key_id.value_or(0);
+    // Every parameter is bound whether it filters or not, so the statement keeps one shape.
     where += q.method ? " AND e.method = :m" : " AND '' = :m";
     where += q.outcome ? " AND e.outcome = :o" : " AND '' = :o";
     where += q.key_id ? " AND e.key_id = :k" : " AND 0 = :k";
+    where += q.from ? " AND e.received_at >= :f" : " AND 0 = :f";
+    where += q.to ? " AND e.received_at < :t" : " AND 0 = :t";
     long long total = 0;
     sql << "SELECT COUNT(*) FROM sandbox_evidence e" + where, soci::use(application_id), soci::use(method),
-        soci::use(outcome), soci::use(key_id), soci::into(total);
+        soci::use(outcome), soci::use(key_id), soci::use(from), soci::use(to), soci::into(total);
     soci::rowset<soci::row> rows =
         (sql.prepare << "SELECT e.id, e.received_at, e.method, e.outcome, e.code, e.error, e.rule_path, e.message, "
                         "e.latency_us, e.tags, e.serial, e.request, e.response, e.source, k.app_key "
                         "FROM sandbox_evidence e LEFT JOIN test_keys k ON k.id = e.key_id" +
                             where + " ORDER BY e.id DESC LIMIT :l OFFSET :off",
-         soci::use(application_id), soci::use(method), soci::use(outcome), soci::use(key_id), soci::use(q.limit),
-         soci::use(q.offset));
+         soci::use(application_id), soci::use(method), soci::use(outcome), soci::use(key_id), soci::use(from),
+         soci::use(to), soci::use(q.limit), soci::use(q.offset));
     json items = json::array();
     for (const soci::row& r : rows) {
       items.push_back({{"id", GetInt(r, 0)},

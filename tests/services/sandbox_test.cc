@@ -924,6 +924,49 @@ TEST_P(SandboxTest, EvidenceMasksPersonalNumbersAndSecrets) {
   EXPECT_EQ(tp_->platform().sandbox.Evidence(stranger, key_.application_id, {}).error().code, ErrorCode::kNotFound);
 }
 
+TEST_P(SandboxTest, EvidenceCanBeNarrowedToWhenItWasReceived) {
+  AddTeam("木工班组");  // 2026-10-20 10:00: Team.Add and its AsyncHandleResult.Query
+  tp_->clock().Advance(std::chrono::hours(24));
+  AddTeam("钢筋班组");  // 2026-10-21 10:00
+  auto& sandbox = tp_->platform().sandbox;
+  auto total = [&](std::optional<std::string> from, std::optional<std::string> to) {
+    services::EvidenceQuery q;
+    q.from = std::move(from);
+    q.to = std::move(to);
+    auto page = sandbox.Evidence(vendor_, key_.application_id, q);
+    EXPECT_TRUE(page.ok()) << page.error().message;
+    return page.ok() ? (*page)["total"].get<long long>() : -1;
+  };
+  EXPECT_EQ(total(std::nullopt, std::nullopt), 4);
+  EXPECT_EQ(total("2026-10-21", std::nullopt), 2) << "a bare date is 00:00 in Shanghai";
+  EXPECT_EQ(total(std::nullopt, "2026-10-21"), 2);
+  EXPECT_EQ(total("2026-10-20T10:00:00+08:00", "2026-10-20T10:00:01+08:00"), 2) << "from inclusive, to exclusive";
+  EXPECT_EQ(total("2026-10-20T02:00:01Z", "2026-10-21T02:00:00Z"), 0);
+  EXPECT_EQ(total("2026-10-22", std::nullopt), 0);
+  // The page's items are the range's.
+  services::EvidenceQuery q;
+  q.from = "2026-10-21";
+  auto page = sandbox.Evidence(reviewer_, key_.application_id, q);
+  ASSERT_TRUE(page.ok());
+  for (const auto& item : (*page)["items"]) {
+    EXPECT_EQ(item["received_at"].get<std::string>().substr(0, 10), "2026-10-21") << item.dump();
+  }
+  // Refused clearly, naming the parameter.
+  for (const auto& [from, to, field] : std::vector<std::tuple<std::optional<std::string>, std::optional<std::string>, std::string>>{
+           {"yesterday", std::nullopt, "from"},
+           {std::nullopt, "2026-13-01", "to"},
+           {"2026-10-21", "2026-10-21", "to"},
+           {"2026-10-21", "2026-10-20", "to"}}) {
+    q = {};
+    q.from = from;
+    q.to = to;
+    auto refused = sandbox.Evidence(vendor_, key_.application_id, q);
+    ASSERT_FALSE(refused.ok()) << from.value_or("-") << " " << to.value_or("-");
+    EXPECT_EQ(refused.error().code, ErrorCode::kInvalidField);
+    EXPECT_EQ(refused.error().details["field"], field);
+  }
+}
+
 TEST_P(SandboxTest, FailingCasesBecomeTheDelayProblemList) {
   json bad = Team();
   bad.erase("teamName");

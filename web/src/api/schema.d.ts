@@ -2334,6 +2334,10 @@ export interface operations {
                 method?: string;
                 outcome?: "accepted" | "refused" | "fault";
                 key_id?: number;
+                /** @description Received at or after this time (ISO 8601 with offset; a bare date is 00:00 in Asia/Shanghai). */
+                from?: string;
+                /** @description Received before this time (same forms as `from`; later than `from` when both are given). */
+                to?: string;
                 limit?: number;
                 offset?: number;
             };
