@@ -226,7 +226,8 @@ Result<json> SandboxService::Evidence(const Principal& p, long long application_
     std::string where = " WHERE e.application_id = :a";
     const std::string method = q.method.value_or(""), outcome = q.outcome.value_or("");
     const long long key_id = q.key_id.value_or(0);
-    // Every parameter is bound whether it filters or not, so the statement keeps one shape.
+    // A filter not asked for still binds its parameter, to a condition that always
+    // holds, so the bindings below are the same for every query.
     where += q.method ? " AND e.method = :m" : " AND '' = :m";
     where += q.outcome ? " AND e.outcome = :o" : " AND '' = :o";
     where += q.key_id ? " AND e.key_id = :k" : " AND 0 = :k";

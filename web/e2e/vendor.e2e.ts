@@ -209,6 +209,19 @@ describe('vendor', () => {
     await page.getByRole('tab', { name: '证据日志' }).click()
     await poll(() => page.getByTestId('evidence-table').textContent()).toContain('Team.Add')
     expect(await page.getByTestId('evidence-table').textContent()).toContain('拒绝')
+    // Narrowed to days long before the test: nothing; cleared: the request again.
+    const period = page.getByTestId('evidence-period')
+    const narrowed = page.waitForResponse(
+      (r) => r.url().includes('/evidence?') && r.url().includes('from=2020-01-01') && r.url().includes('to=2020-01-03'),
+    )
+    await period.locator('input').nth(0).fill('2020-01-01')
+    await period.locator('input').nth(1).fill('2020-01-02')
+    await period.locator('input').nth(1).press('Enter')
+    expect((await narrowed).status()).toBe(200)
+    await poll(() => page.getByTestId('evidence-log').textContent()).toContain('没有符合条件的记录')
+    await period.hover()
+    await page.locator('.el-range__close-icon:visible').click()
+    await poll(() => page.getByTestId('evidence-table').textContent()).toContain('Team.Add')
 
     // Rotation: confirmed, a new key shown once, the old one revoked.
     await page.getByTestId('test-key-rotate').click()
