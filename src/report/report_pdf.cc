@@ -7,12 +7,15 @@
 #include <pango/pangocairo.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <exception>
 #include <memory>
 #include <span>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "core/time.h"
 
 namespace liantiao::report {
 namespace {
@@ -112,6 +115,21 @@ std::string Text(const json& j, const char* key) {
 
 bool Has(const json& j, const char* key) {
   return j.is_object() && j.contains(key) && !j[key].is_null();
+}
+
+// A time of the report (ISO 8601, as the JSON report has it) as a Chinese document
+// writes it, in Shanghai time: "2026年11月28日 10:00". Anything else is shown as given.
+std::string TimeText(const json& j, const char* key) {
+  const std::string text = Text(j, key);
+  auto at = ParseInstant(text);
+  if (!at.ok() || text.size() <= 10) return text;  // a bare date is not a time of the report
+  const CivilDay day = ShanghaiDay(*at);
+  const long long of_day = (ToUnix(*at) + kShanghaiOffset.count()) % 86400;
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%d年%u月%u日 %02lld:%02lld", static_cast<int>(day.year()),
+                static_cast<unsigned>(day.month()), static_cast<unsigned>(day.day()), of_day / 3600,
+                of_day % 3600 / 60);
+  return buf;
 }
 
 std::string StatusWord(const json& c) {
@@ -350,14 +368,14 @@ std::vector<std::pair<std::string, std::string>> HeaderLines(const json& r) {
   if (Has(profile, "name")) standard += "（" + Text(profile, "name") + "）";
   standard += "　版本 " + Text(profile, "version");
 
-  std::string validity = Text(key, "issued_at") + " 至 " + Text(key, "expires_at");
-  if (Has(key, "revoked_at")) validity += "（已于 " + Text(key, "revoked_at") + " 撤销）";
+  std::string validity = TimeText(key, "issued_at") + " 至 " + TimeText(key, "expires_at");
+  if (Has(key, "revoked_at")) validity += "（已于 " + TimeText(key, "revoked_at") + " 撤销）";
 
   std::vector<std::pair<std::string, std::string>> lines = {
       {"申请编号", Text(app, "id")},
       {"申请状态", Text(app, Has(app, "state_name") ? "state_name" : "state")},
       {"对接方式", PathWord(Text(app, "path"))},
-      {"提交时间", Text(app, "submitted_at")},
+      {"提交时间", TimeText(app, "submitted_at")},
       {"企业名称", Text(vendor, "name")},
       {"统一社会信用代码", Text(vendor, "credit_code")},
       {"产品", products},
@@ -365,7 +383,7 @@ std::vector<std::pair<std::string, std::string>> HeaderLines(const json& r) {
       {"接口标准及版本", standard},
       {"测试密钥", Text(key, "app_id")},
       {"测试密钥有效期", validity},
-      {"生成时间", Text(r, "generated_at")},
+      {"生成时间", TimeText(r, "generated_at")},
   };
   // Path 2: the report shown is another city's, and the reader must be told whose.
   if (r.contains("source") && r["source"].is_object()) {

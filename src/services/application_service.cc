@@ -22,10 +22,23 @@ using storage::GetOptInt;
 using storage::GetOptText;
 using storage::GetText;
 
+const std::map<std::string, std::string>& ProductKindNames() {
+  // The names the web app shows (web/src/utils/labels.ts, PRODUCT_KIND_LABELS).
+  static const std::map<std::string, std::string> names{{"face_gate", "人脸识别闸机"},
+                                                        {"attendance_terminal", "考勤终端"},
+                                                        {"software", "劳务管理软件"},
+                                                        {"other", "其他"}};
+  return names;
+}
+
 namespace {
 
 const std::set<std::string>& ProductKinds() {
-  static const std::set<std::string> kinds{"face_gate", "attendance_terminal", "software", "other"};
+  static const std::set<std::string> kinds = [] {
+    std::set<std::string> out;
+    for (const auto& [kind, name] : ProductKindNames()) out.insert(kind);
+    return out;
+  }();
   return kinds;
 }
 

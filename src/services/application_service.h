@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -89,6 +90,9 @@ struct AppRow {
 // on PostgreSQL and is covered by BEGIN IMMEDIATE on SQLite). Not found → kNotFound.
 Result<AppRow> LockApplication(soci::session& sql, long long id);
 Result<AppRow> LoadApplication(soci::session& sql, long long id);
+
+// The product kinds a vendor may declare, each with the Chinese name documents show.
+const std::map<std::string, std::string>& ProductKindNames();
 
 // Checks the transition table and carries out its effects: state, deadlines, keys,
 // reviews, history, notifications, and closing complaints when the application ends.

@@ -355,7 +355,12 @@ Result<json> SandboxService::Report(const Principal& p, long long application_id
                         "ON ap.product_id = p.id WHERE ap.application_id = :a ORDER BY p.id",
          soci::use(application_id));
     for (const soci::row& r : prows) {
-      products.push_back({{"name", GetText(r, 0)}, {"model", GetText(r, 1)}, {"kind", GetText(r, 2)},
+      const std::string kind = GetText(r, 2);
+      const auto name = ProductKindNames().find(kind);
+      products.push_back({{"name", GetText(r, 0)},
+                          {"model", GetText(r, 1)},
+                          {"kind", kind},
+                          {"kind_name", name == ProductKindNames().end() ? kind : name->second},
                           {"version", GetText(r, 3)}});
     }
     return json{{"title", "联调测试报告"},

@@ -176,6 +176,11 @@ TEST_P(DeviceTest, ReportAsJsonAndPdf) {
   EXPECT_EQ(r["title"], "联调测试报告");
   EXPECT_EQ(r["profile"]["name"], key_.profile);
   EXPECT_EQ(r["key"]["app_id"], key_.app_id);
+  ASSERT_FALSE(r["products"].empty());
+  for (const auto& product : r["products"]) {
+    EXPECT_FALSE(product["kind_name"].get<std::string>().empty()) << product.dump();
+    EXPECT_NE(product["kind_name"], product["kind"]) << "a Chinese name, not the code";
+  }
   EXPECT_TRUE(r["summary"]["all_required_passed"].get<bool>());
   EXPECT_EQ(r["evidence_digest"].get<std::string>().rfind("sha256:", 0), 0u);
   // The digest covers the evidence: a new request changes it.

@@ -38,7 +38,8 @@ json FullReport() {
        {{"id", 12}, {"state", "joint_testing"}, {"path", "first"}, {"city_code", "440100"},
         {"city_name", "广州市"}, {"submitted_at", "2026-11-02T10:00:00+08:00"}}},
       {"vendor", {{"name", kVendor}, {"credit_code", "91440101MA5CJQ4N59"}}},
-      {"products", {{{"name", "人脸识别闸机"}, {"model", "HA-F100"}, {"kind", "face_gate"}, {"version", "2.1"}}}},
+      {"products", {{{"name", "人脸识别闸机"}, {"model", "HA-F100"}, {"kind", "attendance_terminal"}, {"kind_name", "考勤终端"},
+         {"version", "2.1"}}}},
       {"profile", {{"name", "gd-v1.3"}, {"title", "广东省建筑工人管理服务信息平台数据接口标准"}, {"version", "1.3"}}},
       {"key",
        {{"app_id", "lt4401a9f3"}, {"issued_at", "2026-11-03T09:00:00+08:00"},
@@ -103,7 +104,10 @@ TEST(RenderReportPdf, FullReportSpansPagesWithChineseText) {
   const std::string text = PdfText(*pdf);
   for (const char* want : {"联调测试报告", kVendor, "91440101MA5CJQ4N59", "通过", "未通过", "待测",
                            "未通过的规则", "worker_registered", "第 1 页", "第 2 页", kDigest,
-                           "广州市", "首次对接", "申请编号", "测试密钥有效期", "必测用例 16/48 通过"}) {
+                           "广州市", "首次对接", "申请编号", "测试密钥有效期", "必测用例 16/48 通过",
+                           // Times and kinds as a Chinese document writes them.
+                           "2026年11月2日 10:00", "2026年11月3日 09:00 至 2026年12月3日 09:00",
+                           "2026年11月24日 15:00", "类型 考勤终端"}) {
     EXPECT_TRUE(Contains(text, want)) << "missing: " << want << "\n" << text;
   }
   // pdftotext ends each page with a form feed: the last case is on the last page, which

@@ -470,8 +470,8 @@ export interface paths {
         };
         /**
          * The joint-test report (联调测试报告) as JSON
-         * @description Roles: everyone in scope. Application, vendor, products, city, profile and
-         *     version, key period, every case with status and evidence ids, failing rules
+         * @description Roles: everyone in scope. Application, vendor, products (`{name, model, kind,
+         *     kind_name, version}`, `kind_name` in Chinese), city, profile and version, key period, every case with status and evidence ids, failing rules
          *     with clause, summary, generated time and `evidence_digest` (a SHA-256 chain
          *     over the evidence it covers). A path-2 application shows city B's report
          *     (`source`).
