@@ -220,6 +220,22 @@ int DbRepack(const CommonOptions& common) {
   return 0;
 }
 
+// `db backup`: a copy of a SQLite database taken while it is in use
+// (storage::BackupSqliteFile). The uploaded files and the master key are not in it.
+int DbBackup(const CommonOptions& common, const std::string& to) {
+  auto config = Configure(common);
+  if (!config.ok()) return Fail(config.error());
+  auto url = storage::ParseDbUrl(config->db_url);
+  if (!url.ok()) return Fail(url.error());
+  auto size = storage::BackupSqliteFile(*url, to);
+  if (!size.ok()) return Fail(size.error());
+  std::cout << "backup written to " << to << " (" << *size << " bytes)\n"
+            << "not in it, to back up as well: the files directory (" << config->services.files_dir
+            << ") and the master key ("
+            << (config->master_key_hex ? std::string("LIANTIAO_MASTER_KEY") : config->master_key_file) << ")\n";
+  return 0;
+}
+
 struct DeviceCli {
   std::string profile, endpoint, app_id, project_code, corp_code, corp_name;
   std::string profiles_dir = LIANTIAO_DEFAULT_PROFILES_DIR;
@@ -316,6 +332,11 @@ int RunCli(int argc, char** argv) {
   auto* repack = db->add_subcommand(
       "repack", "SQLite: rewrite a file created with smaller pages with 16 KB pages (stop the server first)");
   add_common(repack);
+  auto* backup = db->add_subcommand(
+      "backup", "SQLite: write a consistent copy of the database to a new file (the server may keep running)");
+  add_common(backup);
+  std::string backup_to;
+  backup->add_option("--to", backup_to, "the new file (an existing one is never overwritten)")->required();
 
   auto* device = cli.add_subcommand(
       "device", "device simulator: sign and send a realistic sequence to a test environment");
@@ -351,6 +372,7 @@ int RunCli(int argc, char** argv) {
     if (*import) return CalendarImport(common, file);
     if (*verify) return HistoryVerify(common);
     if (*repack) return DbRepack(common);
+    if (*backup) return DbBackup(common, backup_to);
     if (*device) return Device(dev);
   } catch (const std::exception& e) {
     return Fail(std::string("unexpected failure: ") + e.what());

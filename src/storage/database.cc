@@ -323,6 +323,33 @@ Result<PageSizes> RepackSqliteFile(const DbUrl& url) {
   return sizes;
 }
 
+Result<std::uintmax_t> BackupSqliteFile(const DbUrl& url, const std::string& to) {
+  if (url.dialect != Dialect::kSqlite || url.connect == ":memory:") {
+    return MakeError(ErrorCode::kInvalidField, "仅 SQLite 数据库文件可以这样备份；PostgreSQL 请用 pg_dump",
+                     {{"field", "db"}});
+  }
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(url.connect, ec)) {
+    return MakeError(ErrorCode::kNotFound, "数据库文件不存在：" + url.connect);
+  }
+  if (std::filesystem::exists(to, ec) || std::filesystem::is_symlink(to, ec)) {
+    return MakeError(ErrorCode::kAlreadyExists, "备份文件已存在，不会覆盖：" + to, {{"field", "to"}});
+  }
+  LT_ASSIGN_OR_RETURN(auto session, OpenSession(url));
+  try {
+    // One read transaction: a snapshot, which in WAL mode neither waits for the
+    // server's writer nor holds it up.
+    *session << "VACUUM INTO :to", soci::use(to);
+  } catch (const std::exception& e) {
+    spdlog::error("VACUUM INTO {} failed: {}", to, e.what());
+    std::filesystem::remove(to, ec);  // a partial copy is no backup
+    return MakeError(ErrorCode::kDatabaseError, "写入备份文件失败：" + to);
+  }
+  const std::uintmax_t size = std::filesystem::file_size(to, ec);
+  if (ec) return MakeError(ErrorCode::kDatabaseError, "写入备份文件失败：" + to);
+  return size;
+}
+
 // Checkpoints a SQLite WAL from a connection and thread of its own. PASSIVE every
 // interval: it copies what no reader still needs and never waits for the writer. Under
 // continuous writes a passive checkpoint never reaches the WAL's end, and SQLite only

@@ -53,6 +53,14 @@ struct PageSizes {
 };
 Result<PageSizes> RepackSqliteFile(const DbUrl& url);
 
+// SQLite: writes a consistent copy of the database of `url` to the new file `to`
+// (VACUUM INTO), while servers keep using it: the copy is the database as of one
+// moment, committed writes still in the WAL included. Answers the copy's size in bytes.
+// kAlreadyExists when `to` exists (never overwritten), kNotFound when there is no such
+// database file, kInvalidField for an in-memory or PostgreSQL database (pg_dump is
+// PostgreSQL's own), kDatabaseError when the copy cannot be written (nothing is left).
+Result<std::uintmax_t> BackupSqliteFile(const DbUrl& url, const std::string& to);
+
 struct Migration;  // storage/migrations.h
 
 // Thrown by work inside a transaction that found a concurrent transaction's commit

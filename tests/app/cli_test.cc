@@ -11,6 +11,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <soci/sqlite3/soci-sqlite3.h>
+
 #include "storage/database.h"
 #include "testing/test_database.h"
 
@@ -159,6 +161,33 @@ TEST_P(CliTest, DbRepackLeavesANewFileAloneAndRefusesPostgres) {
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find("仅 SQLite 数据库文件可以转换页大小 (invalid_field)"), std::string::npos) << r.err;
   }
+}
+
+// `db backup` writes a copy that holds the database and says what it does not hold;
+// PostgreSQL is refused, pointing at pg_dump. The copy itself is tested in
+// tests/storage/database_test.cc.
+TEST_P(CliTest, DbBackupWritesACopyOnceAndRefusesPostgres) {
+  ASSERT_EQ(Liantiao("user add --role province --username keeper --password-stdin", "Passw0rd!cli\n").exit_code, 0);
+  const fs::path to = dir_ / "copy.db";
+  CliRun r = Liantiao("db backup --to " + Quote(to.string()));
+  if (GetParam() == "sqlite") {
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("backup written to"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("master key"), std::string::npos) << r.out;
+    ASSERT_TRUE(fs::exists(to));
+    soci::session copy(*soci::factory_sqlite3(), to.string());
+    int users = 0;
+    copy << "SELECT COUNT(*) FROM users WHERE username = 'keeper'", soci::into(users);
+    EXPECT_EQ(users, 1);
+    CliRun again = Liantiao("db backup --to " + Quote(to.string()));
+    EXPECT_EQ(again.exit_code, 1);
+    EXPECT_NE(again.err.find("already_exists"), std::string::npos) << again.err;
+  } else {
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("pg_dump"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(to));
+  }
+  EXPECT_EQ(Liantiao("db backup").exit_code, 2) << "--to is required";
 }
 
 TEST_P(CliTest, DemoFillsAnEmptyDatabaseOnlyOnce) {

@@ -274,6 +274,73 @@ TEST(DatabaseOpenTest, RepackRefusesAFileInUseAndWhatIsNoFile) {
   EXPECT_EQ(pg.error().code, ErrorCode::kInvalidField);
 }
 
+// `liantiao db backup`: a copy taken while a server has the file open (in WAL mode, its
+// checkpointer running) holds every committed row and opens as a database of its own.
+TEST(DatabaseOpenTest, BackupCopiesAFileInUse) {
+  auto tdb = testing::TestDatabase::Create("sqlite");
+  const DbUrl url = *ParseDbUrl(tdb.url());
+  auto db = Database::Open(url, 2);
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)
+                  ->Transact<Ok>([](soci::session& s) -> Status {
+                    s << "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)";
+                    for (int i = 0; i < 300; ++i) s << "INSERT INTO t (v) VALUES ('row')";
+                    return OkStatus();
+                  })
+                  .ok());
+  const std::string to = url.connect + ".backup";
+  auto size = BackupSqliteFile(url, to);
+  ASSERT_TRUE(size.ok()) << size.error().message;
+  EXPECT_EQ(*size, std::filesystem::file_size(to));
+  {
+    soci::session copy(*soci::factory_sqlite3(), to);
+    int rows = 0;
+    std::string integrity;
+    copy << "SELECT COUNT(*) FROM t", soci::into(rows);
+    copy << "PRAGMA integrity_check", soci::into(integrity);
+    EXPECT_EQ(rows, 300);
+    EXPECT_EQ(integrity, "ok");
+  }
+  // The database goes on as before.
+  ASSERT_TRUE((*db)
+                  ->Transact<Ok>([](soci::session& s) -> Status {
+                    s << "INSERT INTO t (v) VALUES ('after')";
+                    return OkStatus();
+                  })
+                  .ok());
+  // An existing file is never overwritten.
+  const auto before = std::filesystem::last_write_time(to);
+  auto again = BackupSqliteFile(url, to);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, ErrorCode::kAlreadyExists);
+  EXPECT_EQ(std::filesystem::last_write_time(to), before);
+  std::filesystem::remove(to);
+}
+
+// What cannot be backed up this way is refused, and no file is left behind.
+TEST(DatabaseOpenTest, BackupRefusesWhatIsNoSqliteFileAndLeavesNothingOnFailure) {
+  auto tdb = testing::TestDatabase::Create("sqlite");
+  const DbUrl url = *ParseDbUrl(tdb.url());
+  ASSERT_TRUE(Database::Open(url, 1).ok());  // creates the file
+  const std::string nowhere = url.connect + ".no-such-dir/copy.db";
+  auto unwritable = BackupSqliteFile(url, nowhere);
+  ASSERT_FALSE(unwritable.ok());
+  EXPECT_EQ(unwritable.error().code, ErrorCode::kDatabaseError);
+  EXPECT_FALSE(std::filesystem::exists(nowhere));
+  auto missing = BackupSqliteFile(*ParseDbUrl("sqlite:" + url.connect + ".missing"), url.connect + ".copy");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+  EXPECT_FALSE(std::filesystem::exists(url.connect + ".missing")) << "not created by asking";
+  EXPECT_FALSE(std::filesystem::exists(url.connect + ".copy"));
+  auto memory = BackupSqliteFile(*ParseDbUrl("sqlite::memory:"), url.connect + ".copy");
+  ASSERT_FALSE(memory.ok());
+  EXPECT_EQ(memory.error().code, ErrorCode::kInvalidField);
+  auto pg = BackupSqliteFile(*ParseDbUrl("postgresql://u:p@127.0.0.1:1/db"), url.connect + ".copy");
+  ASSERT_FALSE(pg.ok());
+  EXPECT_EQ(pg.error().code, ErrorCode::kInvalidField);
+  EXPECT_NE(pg.error().message.find("pg_dump"), std::string::npos);
+}
+
 TEST(DatabaseOpenTest, SqliteFilesAreCheckpointedOffTheCommitPath) {
   auto tdb = testing::TestDatabase::Create("sqlite");
   auto db = Database::Open(*ParseDbUrl(tdb.url()), 2);

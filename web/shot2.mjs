@@ -1,0 +1,12 @@
+import { chromium } from 'playwright-core'
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] })
+const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } })
+await page.goto('http://127.0.0.1:18080/login')
+await page.locator('input').nth(0).fill(process.argv[2])
+await page.locator('input[type=password]').fill('Liantiao@2026')
+await page.keyboard.press('Enter')
+await page.waitForTimeout(1500)
+await page.goto('http://127.0.0.1:18080' + process.argv[3])
+await page.waitForTimeout(2500)
+await page.screenshot({ path: process.argv[4], fullPage: true })
+await browser.close()
