@@ -341,9 +341,10 @@ Result<std::uintmax_t> BackupSqliteFile(const DbUrl& url, const std::string& to)
     // server's writer nor holds it up.
     *session << "VACUUM INTO :to", soci::use(to);
   } catch (const std::exception& e) {
-    spdlog::error("VACUUM INTO {} failed: {}", to, e.what());
+    // The command line's one line says what failed; SQLite's words are for debugging.
+    spdlog::debug("VACUUM INTO {} failed: {}", to, e.what());
     std::filesystem::remove(to, ec);  // a partial copy is no backup
-    return MakeError(ErrorCode::kDatabaseError, "写入备份文件失败：" + to);
+    return MakeError(ErrorCode::kDatabaseError, "写入备份文件失败（请检查目录是否存在、是否可写、磁盘空间是否足够）：" + to);
   }
   const std::uintmax_t size = std::filesystem::file_size(to, ec);
   if (ec) return MakeError(ErrorCode::kDatabaseError, "写入备份文件失败：" + to);
