@@ -23,6 +23,7 @@
 #include "jobs/sweeper.h"
 #include "services/history.h"
 #include "storage/database.h"
+#include "storage/migrations.h"
 
 namespace liantiao::app {
 
@@ -283,6 +284,12 @@ int RunCli(int argc, char** argv) {
   spdlog::set_level(spdlog::level::warn);
   CLI::App cli{"liantiao: joint-debugging onboarding platform for real-name devices (联调对接平台)"};
   cli.require_subcommand(1);
+  // Which build an operator runs, and the newest schema change it migrates a database to.
+  const auto migrations = storage::EmbeddedMigrations();
+  cli.set_version_flag("--version", std::string("liantiao ") + LIANTIAO_VERSION + " (database schema " +
+                                        (migrations.empty() ? std::string("none")
+                                                            : std::string(migrations.back().name)) +
+                                        ")");
   CommonOptions common;
   auto add_common = [&](CLI::App* sub) {
     sub->add_option("--config", common.config_file, "JSON config file");

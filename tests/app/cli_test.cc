@@ -68,6 +68,10 @@ class CliTest : public ::testing::TestWithParam<std::string> {
 
 TEST_P(CliTest, UsageErrorsExitTwo) {
   EXPECT_EQ(Liantiao("--help", "", false).exit_code, 0);
+  CliRun version = Liantiao("--version", "", false);
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_EQ(version.out.rfind("liantiao ", 0), 0u) << version.out;
+  EXPECT_NE(version.out.find("(database schema 0"), std::string::npos) << version.out;
   EXPECT_EQ(Liantiao("", "", false).exit_code, 2);
   EXPECT_EQ(Liantiao("frobnicate", "", false).exit_code, 2);
   EXPECT_EQ(Liantiao("user add --username x", "", false).exit_code, 2);  // --role and --password-stdin missing
