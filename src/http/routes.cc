@@ -220,8 +220,14 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
   const std::initializer_list<Role> kAdmin = {Role::kAdmin};
 
   // ---- health and session
+  // Liveness: answered without touching anything (it is also the benchmarks' no-op).
   t.Add(Method::kGet, "/health", kAnyone, [](Request&) -> Result<Response> {
     return Ok({{"status", "ok"}});
+  });
+  // Readiness, for a load balancer or monitoring: the database answers too.
+  t.Add(Method::kGet, "/ready", kAnyone, [&pf](Request&) -> Result<Response> {
+    LT_RETURN_IF_ERROR(pf.CheckDatabase());
+    return Ok({{"status", "ok"}, {"database", "ok"}});
   });
   t.Add(Method::kPost, "/session", kAnyone, [&pf, opt](Request& req) -> Result<Response> {
     LT_ASSIGN_OR_RETURN(json body, req.Json());

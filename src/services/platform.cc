@@ -81,4 +81,14 @@ Status Platform::SetCityProfile(const Principal& p, const std::string& code, con
   return done;
 }
 
+Status Platform::CheckDatabase() {
+  auto read = deps.db.Read<long long>([](soci::session& sql) -> Result<long long> {
+    long long applied = 0;
+    sql << "SELECT COUNT(*) FROM schema_migrations", soci::into(applied);
+    return applied;
+  });
+  if (!read.ok() || *read == 0) return MakeError(ErrorCode::kDatabaseError, "数据库不可用");
+  return OkStatus();
+}
+
 }  // namespace liantiao::services

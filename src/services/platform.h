@@ -30,6 +30,9 @@ struct Platform {
   // nonces no window reaches. A failed reload or purge is logged and does not
   // stop the sweep: alerts depend on neither.
   Result<SweepResult> Sweep(Instant now);
+  // Readiness (GET /ready): the database answers a read of the schema this build
+  // migrated it to. kDatabaseError when it does not.
+  Status CheckDatabase();
 
   Deps& deps;
   AuthService auth;

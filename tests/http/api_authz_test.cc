@@ -98,6 +98,7 @@ std::map<std::string, Row> Table() {
                        supervisors = {Role::kCityReviewer, Role::kProvince, Role::kAdmin};
   return {
       {"GET /api/v1/health", {.public_route = true}},
+      {"GET /api/v1/ready", {.public_route = true}},
       {"POST /api/v1/session", {.public_route = true}},
       {"POST /api/v1/vendors/register", {.public_route = true}},
       {"DELETE /api/v1/session", {.roles = kEveryRole}},

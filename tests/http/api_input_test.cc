@@ -502,6 +502,31 @@ TEST_P(ApiInputTableTest, FiveBadPasswordsThrottleTheUsername) {
   EXPECT_EQ(client.Get("/api/v1/health").status, 200);
 }
 
+// Readiness reads the database; liveness does not. A database that cannot answer the
+// read (its migration record gone here) makes /ready fail clearly and /health not.
+TEST_P(ApiInputTableTest, ReadyAnswersOnlyWhenTheDatabaseDoes) {
+  HttpClient anyone(tp_->port());
+  auto ready = anyone.Get("/api/v1/ready");
+  EXPECT_EQ(ready.status, 200) << ready.body;
+  EXPECT_EQ(ready.json()["database"], "ok");
+  auto rename = [&](const std::string& from, const std::string& to) {
+    ASSERT_TRUE(tp_->db()
+                    .Transact<Ok>([&](soci::session& sql) -> Status {
+                      sql << "ALTER TABLE " + from + " RENAME TO " + to;
+                      return OkStatus();
+                    })
+                    .ok());
+  };
+  rename("schema_migrations", "schema_migrations_away");
+  auto down = anyone.Get("/api/v1/ready");
+  EXPECT_EQ(down.status, 500) << down.body;
+  EXPECT_EQ(down.json()["error"]["code"], "database_error");
+  EXPECT_TRUE(HasNonAscii(down.json()["error"].value("message", "")));
+  EXPECT_EQ(anyone.Get("/api/v1/health").status, 200);
+  rename("schema_migrations_away", "schema_migrations");
+  EXPECT_EQ(anyone.Get("/api/v1/ready").status, 200);
+}
+
 INSTANTIATE_TEST_SUITE_P(Databases, ApiInputTableTest, ::testing::ValuesIn(testing::TestDatabaseKinds()),
                          [](const auto& param_info) { return param_info.param; });
 
