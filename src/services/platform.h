@@ -30,8 +30,8 @@ struct Platform {
   // nonces no window reaches. A failed reload or purge is logged and does not
   // stop the sweep: alerts depend on neither.
   Result<SweepResult> Sweep(Instant now);
-  // Readiness (GET /ready): the database answers a read of the schema this build
-  // migrated it to. kDatabaseError when it does not.
+  // Readiness (GET /ready): the database answers a read of its migration record, which
+  // is never empty once migrated. kDatabaseError when it does not.
   Status CheckDatabase();
 
   Deps& deps;
