@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "services/csv.h"
 #include "services/scope.h"
 #include "storage/row.h"
 
@@ -165,22 +166,17 @@ Result<std::string> StatsService::CityStatsCsv(const Principal& p, std::optional
       {"alerts_open", "未反馈预警"},
       {"mean_hours_to_answer", "平均反馈用时(小时)"},
   };
-  std::string csv = "\xEF\xBB\xBF";
-  for (std::size_t i = 0; i < std::size(kColumns); ++i) csv += (i ? "," : "") + std::string(kColumns[i].second);
-  csv += "\r\n";
+  std::string csv(kCsvBom);
+  std::vector<std::string> cells;
+  for (const auto& [key, header] : kColumns) cells.emplace_back(header);
+  AppendCsvRow(csv, cells);
   for (const json& city : stats["cities"]) {
-    for (std::size_t i = 0; i < std::size(kColumns); ++i) {
-      const json& v = city[kColumns[i].first];
-      std::string cell = v.is_null() ? "" : v.is_string() ? v.get<std::string>() : v.dump();
-      // Names come from reference data, but quote anyway so a comma can never shift columns.
-      if (cell.find_first_of(",\"\r\n") != std::string::npos) {
-        std::string quoted = "\"";
-        for (char c : cell) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-        cell = quoted + "\"";
-      }
-      csv += (i ? "," : "") + cell;
+    cells.clear();
+    for (const auto& [key, header] : kColumns) {
+      const json& v = city[key];
+      cells.push_back(v.is_null() ? "" : v.is_string() ? v.get<std::string>() : v.dump());
     }
-    csv += "\r\n";
+    AppendCsvRow(csv, cells);
   }
   return csv;
 }
