@@ -143,6 +143,20 @@ Result<int> QueryInt(const Request& req, const char* name, int fallback) {
   return out;
 }
 
+// The evidence log's filters (GET /applications/{id}/evidence and its .csv).
+Result<services::EvidenceQuery> EvidenceQueryOf(const Request& req) {
+  services::EvidenceQuery q;
+  q.method = Query(req, "method");
+  q.outcome = Query(req, "outcome");
+  if (Query(req, "key_id")) {
+    LT_ASSIGN_OR_RETURN(int k, QueryInt(req, "key_id", 0));
+    q.key_id = k;
+  }
+  q.from = Query(req, "from");
+  q.to = Query(req, "to");
+  return q;
+}
+
 // The multipart part named "file" that every upload carries.
 Result<const UploadedFile*> FileField(const Request& req) {
   for (const auto& f : req.files) {
@@ -425,18 +439,16 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
       4u << 20);
   t.Add(Method::kGet, "/applications/:id/evidence", kLogged, [&pf](Request& req) -> Result<Response> {
     LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
-    services::EvidenceQuery q;
-    q.method = Query(req, "method");
-    q.outcome = Query(req, "outcome");
-    if (auto key = Query(req, "key_id")) {
-      LT_ASSIGN_OR_RETURN(int k, QueryInt(req, "key_id", 0));
-      q.key_id = k;
-    }
-    q.from = Query(req, "from");
-    q.to = Query(req, "to");
+    LT_ASSIGN_OR_RETURN(services::EvidenceQuery q, EvidenceQueryOf(req));
     LT_ASSIGN_OR_RETURN(q.limit, QueryInt(req, "limit", 50));
     LT_ASSIGN_OR_RETURN(q.offset, QueryInt(req, "offset", 0));
     return Render(pf.sandbox.Evidence(*req.principal, id, q));
+  });
+  t.Add(Method::kGet, "/applications/:id/evidence.csv", kLogged, [&pf](Request& req) -> Result<Response> {
+    LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
+    LT_ASSIGN_OR_RETURN(services::EvidenceQuery q, EvidenceQueryOf(req));
+    LT_ASSIGN_OR_RETURN(std::string csv, pf.sandbox.EvidenceCsv(*req.principal, id, q));
+    return Download({"证据日志-" + std::to_string(id) + ".csv", "text/csv; charset=utf-8", std::move(csv)});
   });
   t.Add(Method::kGet, "/applications/:id/conformance", kLogged, [&pf](Request& req) -> Result<Response> {
     LT_ASSIGN_OR_RETURN(long long id, IdParam(req));

@@ -91,6 +91,11 @@ class SandboxService {
   void HandleAsync(SandboxCall call, std::function<void(SandboxReply)> done);
 
   Result<json> Evidence(const Principal& p, long long application_id, const EvidenceQuery& q);
+  // The same rows (limit and offset aside) as CSV for a spreadsheet, newest first, at
+  // most `max_rows` of them (more: kInvalidField, naming how many).
+  static constexpr long long kMaxEvidenceCsvRows = 20000;
+  Result<std::string> EvidenceCsv(const Principal& p, long long application_id, const EvidenceQuery& q,
+                                  long long max_rows = kMaxEvidenceCsvRows);
   Result<json> Conformance(const Principal& p, long long application_id);
   // The checklist summaries of several applications, read together (a list page);
   // applications unknown or out of the principal's scope are left out.

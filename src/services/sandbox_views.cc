@@ -2,9 +2,11 @@
 // checklist, the joint-test report and the reviewer's fault switches.
 
 #include <algorithm>
+#include <map>
 
 #include "crypto/crypto.h"
 #include "services/application_service.h"
+#include "services/csv.h"
 #include "services/history.h"
 #include "services/sandbox_internal.h"
 #include "services/sandbox_service.h"
@@ -197,14 +199,19 @@ json SandboxService::KeyRefusals(soci::session& sql, long long application_id) {
   return out;
 }
 
-Result<json> SandboxService::Evidence(const Principal& p, long long application_id, const EvidenceQuery& q) {
-  if (q.limit < 1 || q.limit > 200 || q.offset < 0) {
-    return MakeError(ErrorCode::kInvalidField, "分页参数无效", {{"field", "limit"}});
-  }
+namespace {
+
+// An evidence query's filters, checked, with its time bounds in Unix seconds (0 where
+// not given: it then filters nothing).
+struct EvidenceFilter {
+  const EvidenceQuery& q;
+  long long from = 0, to = 0;
+};
+
+Result<EvidenceFilter> CheckEvidenceFilter(const EvidenceQuery& q) {
   if (q.outcome && *q.outcome != "accepted" && *q.outcome != "refused" && *q.outcome != "fault") {
     return MakeError(ErrorCode::kInvalidField, "outcome 只能是 accepted、refused 或 fault", {{"field", "outcome"}});
   }
-  // A bound not given binds 0 and filters nothing (below).
   auto bound = [](const std::optional<std::string>& text, const char* field) -> Result<long long> {
     if (!text) return 0LL;
     auto when = ParseInstant(*text);
@@ -215,53 +222,114 @@ Result<json> SandboxService::Evidence(const Principal& p, long long application_
     }
     return ToUnix(*when);
   };
-  LT_ASSIGN_OR_RETURN(const long long from, bound(q.from, "from"));
-  LT_ASSIGN_OR_RETURN(const long long to, bound(q.to, "to"));
-  if (q.from && q.to && to <= from) {
+  EvidenceFilter f{q};
+  LT_ASSIGN_OR_RETURN(f.from, bound(q.from, "from"));
+  LT_ASSIGN_OR_RETURN(f.to, bound(q.to, "to"));
+  if (q.from && q.to && f.to <= f.from) {
     return MakeError(ErrorCode::kInvalidField, "时间区间无效：结束须晚于开始", {{"field", "to"}});
   }
+  return f;
+}
+
+// The application's evidence the filter selects, newest first: how many in all, and the
+// `limit` rows from `offset` on, as the evidence log shows them.
+struct EvidencePage {
+  long long total = 0;
+  json items = json::array();
+};
+
+EvidencePage ReadEvidence(soci::session& sql, long long application_id, const EvidenceFilter& f, long long limit,
+                          long long offset) {
+  const EvidenceQuery& q = f.q;
+  std::string where = " WHERE e.application_id = :a";
+  const std::string method = q.method.value_or(""), outcome = q.outcome.value_or("");
+  const long long key_id = q.key_id.value_or(0);
+  // A filter not asked for still binds its parameter, to a condition that always
+  // holds, so the bindings below are the same for every query.
+  where += q.method ? " AND e.method = :m" : " AND '' = :m";
+  where += q.outcome ? " AND e.outcome = :o" : " AND '' = :o";
+  where += q.key_id ? " AND e.key_id = :k" : " AND 0 = :k";
+  where += q.from ? " AND e.received_at >= :f" : " AND 0 = :f";
+  where += q.to ? " AND e.received_at < :t" : " AND 0 = :t";
+  EvidencePage page;
+  sql << "SELECT COUNT(*) FROM sandbox_evidence e" + where, soci::use(application_id), soci::use(method),
+      soci::use(outcome), soci::use(key_id), soci::use(f.from), soci::use(f.to), soci::into(page.total);
+  if (limit == 0) return page;
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT e.id, e.received_at, e.method, e.outcome, e.code, e.error, e.rule_path, e.message, "
+                      "e.latency_us, e.tags, e.serial, e.request, e.response, e.source, k.app_key "
+                      "FROM sandbox_evidence e LEFT JOIN test_keys k ON k.id = e.key_id" +
+                          where + " ORDER BY e.id DESC LIMIT :l OFFSET :off",
+       soci::use(application_id), soci::use(method), soci::use(outcome), soci::use(key_id), soci::use(f.from),
+       soci::use(f.to), soci::use(limit), soci::use(offset));
+  for (const soci::row& r : rows) {
+    page.items.push_back({{"id", GetInt(r, 0)},
+                          {"received_at", FormatInstant(FromUnix(GetInt(r, 1)))},
+                          {"method", GetText(r, 2)},
+                          {"outcome", GetText(r, 3)},
+                          {"code", GetText(r, 4)},
+                          {"rule", GetText(r, 5)},
+                          {"path", GetText(r, 6)},
+                          {"message", GetText(r, 7)},
+                          {"latency_ms", static_cast<double>(GetInt(r, 8)) / 1000.0},
+                          {"tags", SplitTags(GetText(r, 9))},
+                          {"serial", GetText(r, 10)},
+                          {"request", StoredExchange(GetText(r, 11))},
+                          {"response", StoredExchange(GetText(r, 12))},
+                          {"source", GetText(r, 13)},
+                          {"app_id", GetText(r, 14)}});
+  }
+  return page;
+}
+
+}  // namespace
+
+Result<json> SandboxService::Evidence(const Principal& p, long long application_id, const EvidenceQuery& q) {
+  if (q.limit < 1 || q.limit > 200 || q.offset < 0) {
+    return MakeError(ErrorCode::kInvalidField, "分页参数无效", {{"field", "limit"}});
+  }
+  LT_ASSIGN_OR_RETURN(const EvidenceFilter filter, CheckEvidenceFilter(q));
   return deps_.db.Read<json>([&](soci::session& sql) -> Result<json> {
     LT_ASSIGN_OR_RETURN(AppRow app, LoadApplication(sql, application_id));
     LT_RETURN_IF_ERROR(RequireInScope(p, app.city_code, app.vendor_id, "申请"));
-    std::string where = " WHERE e.application_id = :a";
-    const std::string method = q.method.value_or(""), outcome = q.outcome.value_or("");
-    const long long key_id = q.key_id.value_or(0);
-    // A filter not asked for still binds its parameter, to a condition that always
-    // holds, so the bindings below are the same for every query.
-    where += q.method ? " AND e.method = :m" : " AND '' = :m";
-    where += q.outcome ? " AND e.outcome = :o" : " AND '' = :o";
-    where += q.key_id ? " AND e.key_id = :k" : " AND 0 = :k";
-    where += q.from ? " AND e.received_at >= :f" : " AND 0 = :f";
-    where += q.to ? " AND e.received_at < :t" : " AND 0 = :t";
-    long long total = 0;
-    sql << "SELECT COUNT(*) FROM sandbox_evidence e" + where, soci::use(application_id), soci::use(method),
-        soci::use(outcome), soci::use(key_id), soci::use(from), soci::use(to), soci::into(total);
-    soci::rowset<soci::row> rows =
-        (sql.prepare << "SELECT e.id, e.received_at, e.method, e.outcome, e.code, e.error, e.rule_path, e.message, "
-                        "e.latency_us, e.tags, e.serial, e.request, e.response, e.source, k.app_key "
-                        "FROM sandbox_evidence e LEFT JOIN test_keys k ON k.id = e.key_id" +
-                            where + " ORDER BY e.id DESC LIMIT :l OFFSET :off",
-         soci::use(application_id), soci::use(method), soci::use(outcome), soci::use(key_id), soci::use(from),
-         soci::use(to), soci::use(q.limit), soci::use(q.offset));
-    json items = json::array();
-    for (const soci::row& r : rows) {
-      items.push_back({{"id", GetInt(r, 0)},
-                       {"received_at", FormatInstant(FromUnix(GetInt(r, 1)))},
-                       {"method", GetText(r, 2)},
-                       {"outcome", GetText(r, 3)},
-                       {"code", GetText(r, 4)},
-                       {"rule", GetText(r, 5)},
-                       {"path", GetText(r, 6)},
-                       {"message", GetText(r, 7)},
-                       {"latency_ms", static_cast<double>(GetInt(r, 8)) / 1000.0},
-                       {"tags", SplitTags(GetText(r, 9))},
-                       {"serial", GetText(r, 10)},
-                       {"request", StoredExchange(GetText(r, 11))},
-                       {"response", StoredExchange(GetText(r, 12))},
-                       {"source", GetText(r, 13)},
-                       {"app_id", GetText(r, 14)}});
+    EvidencePage page = ReadEvidence(sql, application_id, filter, q.limit, q.offset);
+    return json{{"items", std::move(page.items)}, {"total", page.total}, {"limit", q.limit}, {"offset", q.offset}};
+  });
+}
+
+Result<std::string> SandboxService::EvidenceCsv(const Principal& p, long long application_id,
+                                                const EvidenceQuery& q, long long max_rows) {
+  LT_ASSIGN_OR_RETURN(const EvidenceFilter filter, CheckEvidenceFilter(q));
+  return deps_.db.Read<std::string>([&](soci::session& sql) -> Result<std::string> {
+    LT_ASSIGN_OR_RETURN(AppRow app, LoadApplication(sql, application_id));
+    LT_RETURN_IF_ERROR(RequireInScope(p, app.city_code, app.vendor_id, "申请"));
+    // One read, so the file is the evidence of one moment; bounded, since it is built
+    // in memory: a larger export is asked for a shorter period at a time.
+    const long long total = ReadEvidence(sql, application_id, filter, 0, 0).total;
+    if (total > max_rows) {
+      return MakeError(ErrorCode::kInvalidField,
+                       "记录过多（" + std::to_string(total) + " 条），一次最多导出 " + std::to_string(max_rows) +
+                           " 条，请缩小时间范围或加筛选条件",
+                       {{"field", "to"}, {"total", total}, {"max", max_rows}});
     }
-    return json{{"items", items}, {"total", total}, {"limit", q.limit}, {"offset", q.offset}};
+    const EvidencePage page = ReadEvidence(sql, application_id, filter, max_rows, 0);
+    static const std::map<std::string, std::string> kOutcomes{
+        {"accepted", "受理"}, {"refused", "拒绝"}, {"fault", "故障"}};
+    std::string csv(kCsvBom);
+    AppendCsvRow(csv, {"编号", "接收时间", "appId", "接口方法", "结果", "返回码", "规则", "字段", "说明",
+                       "耗时(毫秒)", "流水号", "标签", "来源", "请求（已脱敏）", "应答（已脱敏）"});
+    for (const json& e : page.items) {
+      const std::string outcome = e["outcome"];
+      const auto word = kOutcomes.find(outcome);
+      std::string tags;
+      for (const auto& t : e["tags"]) tags += (tags.empty() ? "" : " ") + t.get<std::string>();
+      auto text = [](const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); };
+      AppendCsvRow(csv, {std::to_string(e["id"].get<long long>()), e["received_at"], e["app_id"], e["method"],
+                         word == kOutcomes.end() ? outcome : word->second, e["code"], e["rule"], e["path"],
+                         e["message"], text(e["latency_ms"]), e["serial"], tags, e["source"], text(e["request"]),
+                         text(e["response"])});
+    }
+    return csv;
   });
 }
 

@@ -123,6 +123,7 @@ std::map<std::string, Row> Table() {
       {"POST /api/v1/applications/:id/test-key/claim", {.roles = vendor, .scope = ScopeRule::kRecord}},
       {"POST /api/v1/applications/:id/test-key/rotate", {.roles = vendor, .scope = ScopeRule::kRecord}},
       {"GET /api/v1/applications/:id/evidence", {.roles = kEveryRole, .scope = ScopeRule::kRecord}},
+      {"GET /api/v1/applications/:id/evidence.csv", {.roles = kEveryRole, .scope = ScopeRule::kRecord}},
       {"GET /api/v1/applications/:id/conformance", {.roles = kEveryRole, .scope = ScopeRule::kRecord}},
       {"GET /api/v1/applications/:id/report.json", {.roles = kEveryRole, .scope = ScopeRule::kRecord}},
       {"GET /api/v1/applications/:id/report.pdf", {.roles = kEveryRole, .scope = ScopeRule::kRecord}},

@@ -322,6 +322,7 @@ TEST_P(ApiInputTableTest, BadInputIsRefusedClearlyAndChangesNothing) {
         "not_found"),
       Get("non-numeric id read", V, api + "/applications/abc", 404, "not_found"),
       Get("evidence from not a time", V, joint + "/evidence?from=yesterday", 422, "invalid_field"),
+      Get("evidence export with a bad outcome", V, joint + "/evidence.csv?outcome=maybe", 422, "invalid_field"),
       Get("evidence range ending before it starts", R, joint + "/evidence?from=2026-10-21&to=2026-10-20", 422,
           "invalid_field"),
       Get("negative id read", V, api + "/applications/-" + std::to_string(draft_), 404, "not_found"),

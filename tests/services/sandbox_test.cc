@@ -967,6 +967,51 @@ TEST_P(SandboxTest, EvidenceCanBeNarrowedToWhenItWasReceived) {
   }
 }
 
+// The evidence log as a spreadsheet: the filtered rows, newest first, in one file, with
+// Chinese headers and outcomes; larger than its bound, it is refused with the count.
+TEST_P(SandboxTest, EvidenceExportsAsCsvOfTheFilteredRows) {
+  AddTeam("木工班组");  // Team.Add and its AsyncHandleResult.Query
+  json bad = Team();
+  bad.erase("teamName");
+  Refused(driver_->Send("Team.Add", bad), "required", "-1");
+  auto& sandbox = tp_->platform().sandbox;
+  auto csv = sandbox.EvidenceCsv(reviewer_, key_.application_id, {});
+  ASSERT_TRUE(csv.ok()) << csv.error().message;
+  ASSERT_EQ(csv->rfind("\xEF\xBB\xBF编号,接收时间,appId,接口方法,结果,返回码,", 0), 0u) << *csv;
+  std::vector<std::string> lines;
+  for (std::size_t at = 0, end; (end = csv->find("\r\n", at)) != std::string::npos; at = end + 2) {
+    lines.push_back(csv->substr(at, end - at));
+  }
+  ASSERT_EQ(lines.size(), 4u) << *csv;
+  EXPECT_NE(lines[1].find(",Team.Add,拒绝,-1,required,"), std::string::npos) << lines[1] << ": newest first";
+  EXPECT_NE(lines[2].find(",AsyncHandleResult.Query,受理,0,"), std::string::npos) << lines[2];
+  EXPECT_NE(lines[3].find(",Team.Add,受理,0,"), std::string::npos) << lines[3];
+  EXPECT_NE(lines[3].find(key_.app_id), std::string::npos);
+  EXPECT_EQ(csv->find(key_.secret), std::string::npos) << "masked as in the log";
+  // The log's filters apply.
+  services::EvidenceQuery q;
+  q.outcome = "refused";
+  auto refused = sandbox.EvidenceCsv(vendor_, key_.application_id, q);
+  ASSERT_TRUE(refused.ok());
+  EXPECT_EQ(std::count(refused->begin(), refused->end(), '\n'), 2) << *refused;
+  q = {};
+  q.from = "2030-01-01";
+  auto none = sandbox.EvidenceCsv(vendor_, key_.application_id, q);
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(std::count(none->begin(), none->end(), '\n'), 1) << "the header alone";
+  q.from = "not a time";
+  EXPECT_EQ(sandbox.EvidenceCsv(vendor_, key_.application_id, q).error().code, ErrorCode::kInvalidField);
+  // Over the bound: refused, naming how many.
+  auto many = sandbox.EvidenceCsv(vendor_, key_.application_id, {}, 2);
+  ASSERT_FALSE(many.ok());
+  EXPECT_EQ(many.error().code, ErrorCode::kInvalidField);
+  EXPECT_EQ(many.error().details["total"], 3);
+  EXPECT_NE(many.error().message.find("3 条"), std::string::npos) << many.error().message;
+  // Out of scope as the log is.
+  auto stranger = tp_->AddVendor("sb_csv_stranger");
+  EXPECT_EQ(sandbox.EvidenceCsv(stranger, key_.application_id, {}).error().code, ErrorCode::kNotFound);
+}
+
 TEST_P(SandboxTest, FailingCasesBecomeTheDelayProblemList) {
   json bad = Team();
   bad.erase("teamName");

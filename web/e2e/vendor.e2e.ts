@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 // A new vendor's whole way through, in the browser against the real server:
 // registration (credit code checked while typing), a product, an application,
 // a material uploaded with progress, submission; the reviewer's return (over the
@@ -222,6 +223,12 @@ describe('vendor', () => {
     await period.hover()
     await page.locator('.el-range__close-icon:visible').click()
     await poll(() => page.getByTestId('evidence-table').textContent()).toContain('Team.Add')
+    // The log as a spreadsheet, with the same rows.
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('evidence-export').click()])
+    expect(csv.suggestedFilename()).toBe(`证据日志-${appId}.csv`)
+    const csvText = readFileSync((await csv.path())!, 'utf8')
+    expect(csvText).toContain('接口方法')
+    expect(csvText).toContain('Team.Add,拒绝')
 
     // Rotation: confirmed, a new key shown once, the old one revoked.
     await page.getByTestId('test-key-rotate').click()

@@ -459,6 +459,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/applications/{id}/evidence.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The evidence log as CSV for a spreadsheet (证据日志导出)
+         * @description Roles: everyone in scope. The rows the evidence log's filters select (not paged),
+         *     newest first, masked as in the log, with Chinese headers; UTF-8 with a byte-order
+         *     mark. At most 20,000 rows: a larger selection is refused with 422
+         *     `invalid_field` naming how many, to be asked for a shorter period.
+         */
+        get: operations["exportEvidenceCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/applications/{id}/conformance": {
         parameters: {
             query?: never;
@@ -2404,6 +2427,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": Record<string, never>;
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    exportEvidenceCsv: {
+        parameters: {
+            query?: {
+                method?: string;
+                outcome?: "accepted" | "refused" | "fault";
+                key_id?: number;
+                /** @description As for the evidence log. */
+                from?: string;
+                /** @description As for the evidence log. */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                /** @description A positive integer id; anything else (or an id outside the caller's scope) is 404. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV: 编号, 接收时间, appId, 接口方法, 结果, 返回码, 规则, 字段, 说明, 耗时(毫秒), 流水号, 标签, 来源, 请求, 应答. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
                 };
             };
             401: components["responses"]["Unauthenticated"];
