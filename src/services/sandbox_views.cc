@@ -231,55 +231,71 @@ Result<EvidenceFilter> CheckEvidenceFilter(const EvidenceQuery& q) {
   return f;
 }
 
-// The application's evidence the filter selects, newest first: how many in all, and the
-// `limit` rows from `offset` on, as the evidence log shows them.
-struct EvidencePage {
-  long long total = 0;
-  json items = json::array();
-};
-
-EvidencePage ReadEvidence(soci::session& sql, long long application_id, const EvidenceFilter& f, long long limit,
-                          long long offset) {
-  const EvidenceQuery& q = f.q;
+// The condition selecting the application's evidence the filter asks for. A filter not
+// asked for still binds its parameter, to a condition that always holds, so every
+// statement below binds the same values in the same order (EvidenceBinds).
+std::string EvidenceWhere(const EvidenceQuery& q) {
   std::string where = " WHERE e.application_id = :a";
-  const std::string method = q.method.value_or(""), outcome = q.outcome.value_or("");
-  const long long key_id = q.key_id.value_or(0);
-  // A filter not asked for still binds its parameter, to a condition that always
-  // holds, so the bindings below are the same for every query.
   where += q.method ? " AND e.method = :m" : " AND '' = :m";
   where += q.outcome ? " AND e.outcome = :o" : " AND '' = :o";
   where += q.key_id ? " AND e.key_id = :k" : " AND 0 = :k";
   where += q.from ? " AND e.received_at >= :f" : " AND 0 = :f";
   where += q.to ? " AND e.received_at < :t" : " AND 0 = :t";
-  EvidencePage page;
-  sql << "SELECT COUNT(*) FROM sandbox_evidence e" + where, soci::use(application_id), soci::use(method),
-      soci::use(outcome), soci::use(key_id), soci::use(f.from), soci::use(f.to), soci::into(page.total);
-  if (limit == 0) return page;
+  return where;
+}
+
+struct EvidenceBinds {
+  EvidenceBinds(long long app, const EvidenceFilter& f)
+      : application_id(app),
+        method(f.q.method.value_or("")),
+        outcome(f.q.outcome.value_or("")),
+        key_id(f.q.key_id.value_or(0)),
+        from(f.from),
+        to(f.to) {}
+  long long application_id;
+  std::string method, outcome;
+  long long key_id, from, to;
+};
+
+long long CountEvidence(soci::session& sql, long long application_id, const EvidenceFilter& f) {
+  const EvidenceBinds b(application_id, f);
+  long long total = 0;
+  sql << "SELECT COUNT(*) FROM sandbox_evidence e" + EvidenceWhere(f.q), soci::use(b.application_id),
+      soci::use(b.method), soci::use(b.outcome), soci::use(b.key_id), soci::use(b.from), soci::use(b.to),
+      soci::into(total);
+  return total;
+}
+
+// The `limit` rows from `offset` on, newest first, as the evidence log shows them.
+json EvidenceItems(soci::session& sql, long long application_id, const EvidenceFilter& f, long long limit,
+                   long long offset) {
+  const EvidenceBinds b(application_id, f);
   soci::rowset<soci::row> rows =
       (sql.prepare << "SELECT e.id, e.received_at, e.method, e.outcome, e.code, e.error, e.rule_path, e.message, "
                       "e.latency_us, e.tags, e.serial, e.request, e.response, e.source, k.app_key "
                       "FROM sandbox_evidence e LEFT JOIN test_keys k ON k.id = e.key_id" +
-                          where + " ORDER BY e.id DESC LIMIT :l OFFSET :off",
-       soci::use(application_id), soci::use(method), soci::use(outcome), soci::use(key_id), soci::use(f.from),
-       soci::use(f.to), soci::use(limit), soci::use(offset));
+                          EvidenceWhere(f.q) + " ORDER BY e.id DESC LIMIT :l OFFSET :off",
+       soci::use(b.application_id), soci::use(b.method), soci::use(b.outcome), soci::use(b.key_id),
+       soci::use(b.from), soci::use(b.to), soci::use(limit), soci::use(offset));
+  json items = json::array();
   for (const soci::row& r : rows) {
-    page.items.push_back({{"id", GetInt(r, 0)},
-                          {"received_at", FormatInstant(FromUnix(GetInt(r, 1)))},
-                          {"method", GetText(r, 2)},
-                          {"outcome", GetText(r, 3)},
-                          {"code", GetText(r, 4)},
-                          {"rule", GetText(r, 5)},
-                          {"path", GetText(r, 6)},
-                          {"message", GetText(r, 7)},
-                          {"latency_ms", static_cast<double>(GetInt(r, 8)) / 1000.0},
-                          {"tags", SplitTags(GetText(r, 9))},
-                          {"serial", GetText(r, 10)},
-                          {"request", StoredExchange(GetText(r, 11))},
-                          {"response", StoredExchange(GetText(r, 12))},
-                          {"source", GetText(r, 13)},
-                          {"app_id", GetText(r, 14)}});
+    items.push_back({{"id", GetInt(r, 0)},
+                     {"received_at", FormatInstant(FromUnix(GetInt(r, 1)))},
+                     {"method", GetText(r, 2)},
+                     {"outcome", GetText(r, 3)},
+                     {"code", GetText(r, 4)},
+                     {"rule", GetText(r, 5)},
+                     {"path", GetText(r, 6)},
+                     {"message", GetText(r, 7)},
+                     {"latency_ms", static_cast<double>(GetInt(r, 8)) / 1000.0},
+                     {"tags", SplitTags(GetText(r, 9))},
+                     {"serial", GetText(r, 10)},
+                     {"request", StoredExchange(GetText(r, 11))},
+                     {"response", StoredExchange(GetText(r, 12))},
+                     {"source", GetText(r, 13)},
+                     {"app_id", GetText(r, 14)}});
   }
-  return page;
+  return items;
 }
 
 }  // namespace
@@ -292,8 +308,10 @@ Result<json> SandboxService::Evidence(const Principal& p, long long application_
   return deps_.db.Read<json>([&](soci::session& sql) -> Result<json> {
     LT_ASSIGN_OR_RETURN(AppRow app, LoadApplication(sql, application_id));
     LT_RETURN_IF_ERROR(RequireInScope(p, app.city_code, app.vendor_id, "申请"));
-    EvidencePage page = ReadEvidence(sql, application_id, filter, q.limit, q.offset);
-    return json{{"items", std::move(page.items)}, {"total", page.total}, {"limit", q.limit}, {"offset", q.offset}};
+    return json{{"items", EvidenceItems(sql, application_id, filter, q.limit, q.offset)},
+                {"total", CountEvidence(sql, application_id, filter)},
+                {"limit", q.limit},
+                {"offset", q.offset}};
   });
 }
 
@@ -305,20 +323,20 @@ Result<std::string> SandboxService::EvidenceCsv(const Principal& p, long long ap
     LT_RETURN_IF_ERROR(RequireInScope(p, app.city_code, app.vendor_id, "申请"));
     // One read, so the file is the evidence of one moment; bounded, since it is built
     // in memory: a larger export is asked for a shorter period at a time.
-    const long long total = ReadEvidence(sql, application_id, filter, 0, 0).total;
+    const long long total = CountEvidence(sql, application_id, filter);
     if (total > max_rows) {
       return MakeError(ErrorCode::kInvalidField,
                        "记录过多（" + std::to_string(total) + " 条），一次最多导出 " + std::to_string(max_rows) +
                            " 条，请缩小时间范围或加筛选条件",
                        {{"field", "to"}, {"total", total}, {"max", max_rows}});
     }
-    const EvidencePage page = ReadEvidence(sql, application_id, filter, max_rows, 0);
+    const json items = EvidenceItems(sql, application_id, filter, max_rows, 0);
     static const std::map<std::string, std::string> kOutcomes{
         {"accepted", "受理"}, {"refused", "拒绝"}, {"fault", "故障"}};
     std::string csv(kCsvBom);
     AppendCsvRow(csv, {"编号", "接收时间", "appId", "接口方法", "结果", "返回码", "规则", "字段", "说明",
                        "耗时(毫秒)", "流水号", "标签", "来源", "请求（已脱敏）", "应答（已脱敏）"});
-    for (const json& e : page.items) {
+    for (const json& e : items) {
       const std::string outcome = e["outcome"];
       const auto word = kOutcomes.find(outcome);
       std::string tags;
