@@ -33,15 +33,6 @@ const std::map<std::string, std::string>& ProductKindNames() {
 
 namespace {
 
-const std::set<std::string>& ProductKinds() {
-  static const std::set<std::string> kinds = [] {
-    std::set<std::string> out;
-    for (const auto& [kind, name] : ProductKindNames()) out.insert(kind);
-    return out;
-  }();
-  return kinds;
-}
-
 const std::set<std::string>& MaterialKinds() {
   // The materials the procedure asks for; "other" for anything else.
   static const std::set<std::string> kinds{"business_license", "product_description",
@@ -105,9 +96,10 @@ Result<json> ApplicationService::CreateProduct(const Principal& p, const NewProd
   LT_RETURN_IF_ERROR(RequireText(in.name, "name", 200));
   LT_RETURN_IF_ERROR(RequireText(in.model, "model", 100));
   LT_RETURN_IF_ERROR(RequireText(in.version, "version", 50));
-  if (!ProductKinds().count(in.kind)) {
-    return MakeError(ErrorCode::kInvalidField, "产品类型无效",
-                     {{"field", "kind"}, {"allowed", ProductKinds()}});
+  if (!ProductKindNames().contains(in.kind)) {
+    json allowed = json::array();
+    for (const auto& [kind, name] : ProductKindNames()) allowed.push_back(kind);
+    return MakeError(ErrorCode::kInvalidField, "产品类型无效", {{"field", "kind"}, {"allowed", allowed}});
   }
   const Instant now = deps_.clock.Now();
   return deps_.db.Transact<json>([&](soci::session& sql) -> Result<json> {
