@@ -87,6 +87,18 @@ json RuleOf(const soci::row& r) {
           {"path", GetText(r, 5)},       {"message", GetText(r, 6)}, {"code", GetText(r, 7)}};
 }
 
+// The result text of the asynchronous write with that serial, masked; none for a serial
+// of no numbered result of the key.
+std::optional<std::string> AsyncFailureText(soci::session& sql, long long key_id, const std::string& serial) {
+  const auto number = sandbox::SerialNumber(serial);
+  if (!number) return std::nullopt;
+  std::string result;
+  sql << "SELECT result FROM sandbox_async WHERE id = :n AND key_id = :k", soci::use(*number), soci::use(key_id),
+      soci::into(result);
+  if (!sql.got_data()) return std::nullopt;
+  return sandbox::MaskText(result);
+}
+
 // Judges the profile's catalogue against the current key's evidence.
 Result<Checklist> Judge(soci::session& sql, const Deps& deps, long long application_id,
                         const std::optional<KeyInfo>& key, const std::string& profile_name) {
@@ -119,10 +131,17 @@ Result<Checklist> Judge(soci::session& sql, const Deps& deps, long long applicat
     for (long long id : result.reasons) {
       if (rules.contains(id)) continue;
       soci::rowset<soci::row> again =
-          (sql.prepare << "SELECT id, method, outcome, tags, error, rule_path, message, code FROM sandbox_evidence "
-                          "WHERE id = :id",
+          (sql.prepare << "SELECT id, method, outcome, tags, error, rule_path, message, code, serial "
+                          "FROM sandbox_evidence WHERE id = :id",
            soci::use(id));
-      for (const soci::row& r : again) rules[id] = RuleOf(r);
+      for (const soci::row& r : again) {
+        rules[id] = RuleOf(r);
+        // An accepted write that failed later (a duplicate) was answered 成功 at once;
+        // what explains it is its asynchronous result, masked as evidence is.
+        const auto tags = SplitTags(GetText(r, 3));
+        if (std::find(tags.begin(), tags.end(), "async_failed") == tags.end()) continue;
+        if (auto failure = AsyncFailureText(sql, key->id, GetText(r, 8))) rules[id]["message"] = *failure;
+      }
     }
   }
   Checklist out;

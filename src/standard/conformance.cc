@@ -34,20 +34,39 @@ bool HasTag(const RequestFacts& r, std::string_view tag) {
 }
 
 void DeriveSequenceTags(std::vector<RequestFacts>& requests) {
-  std::map<std::string, std::string> last_outcome;  // method → outcome of its latest request
-  std::set<std::string> faulted;                    // digests of requests a fault refused
+  std::map<std::string, std::string> last_outcome;         // method → outcome of its latest request
+  std::map<std::string, std::set<std::string>> faulted;    // digest → errors of the faults that refused it
+  std::set<std::string> faults_so_far;                      // errors of the faults injected so far
   for (auto& r : requests) {
+    auto tag = [&r](std::string t) {
+      if (!HasTag(r, t)) r.tags.push_back(std::move(t));
+    };
     if (r.outcome == "accepted") {
       auto last = last_outcome.find(r.method);
-      if (last != last_outcome.end() && last->second == "refused" && !HasTag(r, "corrected")) {
-        r.tags.push_back("corrected");
-      }
-      if (!r.digest.empty() && faulted.contains(r.digest) && !HasTag(r, "retried_after_fault")) {
-        r.tags.push_back("retried_after_fault");
+      if (last != last_outcome.end() && last->second == "refused") tag("corrected");
+      if (auto f = faulted.find(r.digest); !r.digest.empty() && f != faulted.end()) {
+        tag("retried_after_fault");
+        for (const auto& error : f->second) tag("retried_after:" + error);
       }
     }
-    if (r.outcome == "fault" && !r.digest.empty()) faulted.insert(r.digest);
+    if (HasTag(r, "duplicate")) {
+      for (const auto& error : faults_so_far) tag("duplicate_after:" + error);
+    }
+    if (r.outcome == "fault") {
+      if (!r.digest.empty()) faulted[r.digest].insert(r.error);
+      faults_so_far.insert(r.error);
+    }
     last_outcome[r.method] = r.outcome;
+  }
+  // A fault whose data no later request got accepted with was never retried.
+  std::set<std::string> accepted_later;
+  for (std::size_t i = requests.size(); i-- > 0;) {
+    RequestFacts& r = requests[i];
+    if (r.outcome == "fault" && (r.digest.empty() || !accepted_later.contains(r.digest)) &&
+        !HasTag(r, "not_retried")) {
+      r.tags.push_back("not_retried");
+    }
+    if (r.outcome == "accepted" && !r.digest.empty()) accepted_later.insert(r.digest);
   }
 }
 
@@ -72,6 +91,10 @@ std::vector<CaseResult> JudgeCases(const Profile& profile, const std::vector<Req
     }
     bool all_met = !c.all.empty();
     std::vector<const Condition*> unmet;
+    // A case about an injected fault waits for the fault: until one refused a request,
+    // there is nothing for the client to have coped with.
+    const Condition* fault = nullptr;
+    std::size_t fault_found = 0;
     for (const auto& cond : c.all) {
       std::size_t found = 0;
       for (const auto& r : requests) {
@@ -80,6 +103,10 @@ std::vector<CaseResult> JudgeCases(const Profile& profile, const std::vector<Req
       }
       all_met = all_met && found > 0;
       if (found == 0) unmet.push_back(&cond);
+      if (cond.outcome == "fault" && !fault) {
+        fault = &cond;
+        fault_found = found;
+      }
     }
     bool violated = false;
     std::vector<long long> violations;
@@ -97,12 +124,17 @@ std::vector<CaseResult> JudgeCases(const Profile& profile, const std::vector<Req
                               result.evidence_ids.end());
     if (all_met && !violated) {
       result.status = "pass";
-    } else if (violated || Touched(c, requests)) {
+    } else if (violated || (fault ? fault_found > 0 : Touched(c, requests))) {
       result.status = "fail";
       if (violated) {
         std::sort(violations.begin(), violations.end());
         violations.erase(std::unique(violations.begin(), violations.end()), violations.end());
         result.reasons = std::move(violations);
+      } else if (fault) {
+        // The faults whose data was never sent again and accepted.
+        for (const auto& r : requests) {
+          if (Matches(*fault, r) && HasTag(r, "not_retried")) result.reasons.push_back(r.id);
+        }
       } else {
         for (std::size_t i = 0; i < requests.size(); ++i) {
           const bool named = std::any_of(unmet.begin(), unmet.end(), [&](const Condition* cond) {

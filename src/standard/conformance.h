@@ -23,15 +23,19 @@ struct CaseResult {
   std::string status;  // pass, fail, pending
   std::vector<long long> evidence_ids;
   // Of a failed case, the requests that explain it: those that broke a `none`
-  // condition; else the refusals still standing (no accepted request of the same
+  // condition; else, for a case about an injected fault, the faults never retried;
+  // else the refusals still standing (no accepted request of the same
   // method came after them) of the methods its unmet conditions name, of any method
   // when an unmet condition names none. Oldest first, at most a few.
   std::vector<long long> reasons;
 };
 
 // Adds the tags that follow from the order of the requests rather than from one of
-// them: `corrected` (accepted after a refusal of the same method) and
-// `retried_after_fault` (accepted with the data of a request an injected fault refused).
+// them: `corrected` (accepted after a refusal of the same method),
+// `retried_after_fault` and `retried_after:<error>` (accepted with the data of a
+// request that an injected fault with that error refused), `duplicate_after:<error>`
+// (a duplicate sent after such a fault), and `not_retried` on a fault whose data was
+// never accepted later.
 void DeriveSequenceTags(std::vector<RequestFacts>& requests);
 
 // Judges the profile's case catalogue against the requests of one key, oldest first.

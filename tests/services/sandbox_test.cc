@@ -1070,6 +1070,24 @@ TEST_P(SandboxTest, FailuresNameOnlyTheRefusalsBehindEachCase) {
   EXPECT_TRUE(listed) << (*c)["delay_problems"].dump();
 }
 
+// A duplicate is answered 成功 at once and fails in its asynchronous result: that
+// result, not the 成功, explains the failed case.
+TEST_P(SandboxTest, ADuplicateIsExplainedByItsAsynchronousResult) {
+  AddTeam("钢筋班组");
+  const auto again = driver_->Send("Team.Add", Team("钢筋班组"));
+  ASSERT_EQ(Polled(again)["status"], 10);
+  auto c = tp_->platform().sandbox.Conformance(reviewer_, key_.application_id);
+  ASSERT_TRUE(c.ok());
+  bool explained = false;
+  for (const json& f : (*c)["failures"]) {
+    if (f["case_id"] != "no_duplicates") continue;
+    EXPECT_EQ(f["evidence_id"], again.evidence_id) << f.dump();
+    EXPECT_NE(f["message"].get<std::string>().find("班组已存在"), std::string::npos) << f.dump();
+    explained = true;
+  }
+  EXPECT_TRUE(explained) << (*c)["failures"].dump();
+}
+
 TEST_P(SandboxTest, PathTwoShowsCityBsReport) {
   // The vendor joint-tests in Guangzhou (city B here), then applies to Shenzhen as
   // already connected there: Shenzhen's reviewer is shown Guangzhou's report.

@@ -22,6 +22,13 @@ std::string StatusOf(const std::vector<CaseResult>& results, std::string_view id
   return "missing";
 }
 
+const CaseResult& ResultOf(const std::vector<CaseResult>& results, std::string_view id) {
+  for (const auto& r : results) {
+    if (r.spec->id == id) return r;
+  }
+  throw std::out_of_range(std::string(id));
+}
+
 TEST(DeriveSequenceTags, CorrectedFollowsARefusalOfTheSameMethod) {
   std::vector<RequestFacts> r = {Req(1, "Team.Add", "refused"), Req(2, "Project.Query", "accepted"),
                                  Req(3, "Team.Add", "accepted"), Req(4, "Team.Add", "accepted")};
@@ -38,6 +45,28 @@ TEST(DeriveSequenceTags, RetryNeedsTheSameDataAsTheFaultedRequest) {
   DeriveSequenceTags(r);
   EXPECT_FALSE(HasTag(r[1], "retried_after_fault")) << "other data is not a retry";
   EXPECT_TRUE(HasTag(r[2], "retried_after_fault"));
+}
+
+TEST(DeriveSequenceTags, ARetryIsTaggedWithTheFaultItFollowed) {
+  std::vector<RequestFacts> r = {Req(1, "Team.Add", "fault", {}, "rate_limited", "d1"),
+                                 Req(2, "Team.Add", "accepted", {}, "", "d1"),
+                                 Req(3, "Team.Add", "fault", {}, "server_error", "d3")};
+  DeriveSequenceTags(r);
+  EXPECT_TRUE(HasTag(r[1], "retried_after:rate_limited"));
+  EXPECT_FALSE(HasTag(r[1], "retried_after:server_error")) << "a retry after -5 is no retry after 9999";
+  EXPECT_FALSE(HasTag(r[0], "not_retried"));
+  EXPECT_TRUE(HasTag(r[2], "not_retried"));
+}
+
+TEST(DeriveSequenceTags, OnlyDuplicatesAfterAFaultCountAgainstItsRetry) {
+  std::vector<RequestFacts> r = {Req(1, "Team.Add", "accepted", {"duplicate"}, "", "d0"),
+                                 Req(2, "Team.Add", "fault", {}, "rate_limited", "d1"),
+                                 Req(3, "Team.Add", "accepted", {}, "", "d1"),
+                                 Req(4, "Team.Add", "accepted", {"duplicate"}, "", "d1")};
+  DeriveSequenceTags(r);
+  EXPECT_FALSE(HasTag(r[0], "duplicate_after:rate_limited"));
+  EXPECT_TRUE(HasTag(r[3], "duplicate_after:rate_limited"));
+  EXPECT_FALSE(HasTag(r[3], "duplicate_after:server_error"));
 }
 
 TEST(JudgeCases, PendingUntilTouchedThenFailOrPass) {
@@ -58,23 +87,51 @@ TEST(JudgeCases, PendingUntilTouchedThenFailOrPass) {
 
 TEST(JudgeCases, ScenarioCasesApplyOnlyOnceSwitchedOnAndNoneConditionsFail) {
   const Profile& p = *ShippedProfiles().Find("national-1.0");
+  auto judged = [&p](std::vector<RequestFacts> r, const std::set<std::string>& scenarios) {
+    DeriveSequenceTags(r);
+    return JudgeCases(p, r, scenarios);
+  };
   std::vector<RequestFacts> r = {Req(1, "Team.Add", "fault", {}, "rate_limited", "d"),
-                                 Req(2, "Team.Add", "accepted", {"retried_after_fault"}, "", "d")};
-  EXPECT_EQ(StatusOf(JudgeCases(p, r, {}), "retry_rate_limit"), "pending");
-  EXPECT_EQ(StatusOf(JudgeCases(p, r, {"rate_limit_once"}), "retry_rate_limit"), "pass");
-  // A server error is not the -5 the case is about.
+                                 Req(2, "Team.Add", "accepted", {}, "", "d")};
+  EXPECT_EQ(StatusOf(judged(r, {}), "retry_rate_limit"), "pending");
+  EXPECT_EQ(StatusOf(judged(r, {"rate_limit_once"}), "retry_rate_limit"), "pass");
+  // A server error is not the -5 the case is about: until a -5 refused something, the
+  // case waits for it.
   r[0].error = "server_error";
-  EXPECT_EQ(StatusOf(JudgeCases(p, r, {"rate_limit_once"}), "retry_rate_limit"), "fail");
+  EXPECT_EQ(StatusOf(judged(r, {"rate_limit_once"}), "retry_rate_limit"), "pending");
   r[0].error = "rate_limited";
-  r.push_back(Req(3, "Team.Add", "accepted", {"duplicate"}));
-  EXPECT_EQ(StatusOf(JudgeCases(p, r, {"rate_limit_once"}), "retry_rate_limit"), "fail");
+  r.push_back(Req(3, "Team.Add", "accepted", {"duplicate"}, "", "d"));
+  EXPECT_EQ(StatusOf(judged(r, {"rate_limit_once"}), "retry_rate_limit"), "fail");
 }
 
-const CaseResult& ResultOf(const std::vector<CaseResult>& results, std::string_view id) {
-  for (const auto& r : results) {
-    if (r.spec->id == id) return r;
-  }
-  throw std::out_of_range(std::string(id));
+TEST(JudgeCases, ARetryCountsOnlyForTheFaultItFollowed) {
+  const Profile& p = *ShippedProfiles().Find("national-1.0");
+  // A -5 retried, then a 9999 never retried.
+  std::vector<RequestFacts> r = {Req(1, "Team.Add", "fault", {}, "rate_limited", "a"),
+                                 Req(2, "Team.Add", "accepted", {}, "", "a"),
+                                 Req(3, "Team.Add", "fault", {}, "server_error", "b"),
+                                 Req(4, "Payroll.Add", "refused", {"signed"}, "worker_registered", "c")};
+  DeriveSequenceTags(r);
+  const auto results = JudgeCases(p, r, {"rate_limit_once", "server_error_once"});
+  EXPECT_EQ(ResultOf(results, "retry_rate_limit").status, "pass");
+  EXPECT_EQ(ResultOf(results, "retry_server_error").status, "fail");
+  EXPECT_EQ(ResultOf(results, "retry_server_error").reasons, (std::vector<long long>{3}))
+      << "explained by the fault never retried, not by another method's refusal";
+}
+
+TEST(JudgeCases, ARetryCaseWaitsForItsFaultAndIgnoresEarlierDuplicates) {
+  const Profile& p = *ShippedProfiles().Find("national-1.0");
+  // Switched on for the application, but no fault has fired on this key yet.
+  std::vector<RequestFacts> r = {Req(1, "Team.Add", "accepted", {"signed"}, "", "a"),
+                                 Req(2, "Team.Add", "accepted", {"signed", "duplicate"}, "", "a")};
+  DeriveSequenceTags(r);
+  EXPECT_EQ(StatusOf(JudgeCases(p, r, {"rate_limit_once"}), "retry_rate_limit"), "pending");
+  // The fault fires and is retried with the same data: the duplicate before it is no
+  // failure of the retry.
+  r.push_back(Req(3, "Team.Add", "fault", {}, "rate_limited", "b"));
+  r.push_back(Req(4, "Team.Add", "accepted", {}, "", "b"));
+  DeriveSequenceTags(r);
+  EXPECT_EQ(StatusOf(JudgeCases(p, r, {"rate_limit_once"}), "retry_rate_limit"), "pass");
 }
 
 TEST(JudgeCases, AFailedCaseIsExplainedByItsOwnStandingRefusalsOnly) {
