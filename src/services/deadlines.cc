@@ -108,16 +108,17 @@ json DeadlinesJson(soci::session& sql, long long application_id, Instant now,
 
 long long RecomputeOpenDeadlines(soci::session& sql, const domain::WorkCalendar& calendar) {
   struct Row {
-    long long id, started, due;
+    long long id, started, due, application_id;
     int days, provisional;
+    std::string kind;
   };
   std::vector<Row> open;
   soci::rowset<soci::row> rows =
-      (sql.prepare << "SELECT id, started_at, working_days, due_at, provisional FROM deadlines "
-                      "WHERE done_at IS NULL");
+      (sql.prepare << "SELECT id, started_at, working_days, due_at, provisional, application_id, kind "
+                      "FROM deadlines WHERE done_at IS NULL");
   for (const soci::row& r : rows) {
-    open.push_back({GetInt(r, 0), GetInt(r, 1), GetInt(r, 3), static_cast<int>(GetInt(r, 2)),
-                    static_cast<int>(GetInt(r, 4))});
+    open.push_back({GetInt(r, 0), GetInt(r, 1), GetInt(r, 3), GetInt(r, 5), static_cast<int>(GetInt(r, 2)),
+                    static_cast<int>(GetInt(r, 4)), GetText(r, 6)});
   }
   long long changed = 0;
   for (const Row& row : open) {
@@ -129,6 +130,13 @@ long long RecomputeOpenDeadlines(soci::session& sql, const domain::WorkCalendar&
     // alerted keeps its alert (the alert records the due date it was raised for).
     sql << "UPDATE deadlines SET due_at = :d, provisional = :p WHERE id = :id", soci::use(due_at),
         soci::use(provisional), soci::use(row.id);
+    // The test key lives as long as the joint-test window plus its grace: it moves with
+    // the window, or a key could expire while the window is still open.
+    if (row.kind == "joint_test" && due_at != row.due) {
+      const long long shift = due_at - row.due;
+      sql << "UPDATE test_keys SET expires_at = expires_at + :s WHERE application_id = :a AND revoked_at IS NULL",
+          soci::use(shift), soci::use(row.application_id);
+    }
     ++changed;
   }
   return changed;

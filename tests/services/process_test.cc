@@ -420,6 +420,7 @@ TEST_P(ProcessTest, CalendarImportRecomputesProvisionalDeadlines) {
   // 12-30, 12-31, then 2027 (no data: Mon–Fri): 01-01 (Fri), 01-04, 01-05.
   EXPECT_EQ(window["provisional"], true);
   EXPECT_EQ(window["due_at"], "2027-01-05T23:59:59+08:00");
+  const Instant key_expiry = At(app["test_key"]["expires_at"].get<std::string>().c_str());
   domain::CalendarYear y2027;
   y2027.year = 2027;
   y2027.holidays = {*ParseDay("2027-01-01")};
@@ -430,6 +431,8 @@ TEST_P(ProcessTest, CalendarImportRecomputesProvisionalDeadlines) {
   window = OpenDeadline(app, "joint_test");
   EXPECT_EQ(window["provisional"], false);
   EXPECT_EQ(window["due_at"], "2027-01-06T23:59:59+08:00");
+  // The key moves with its window, keeping its grace.
+  EXPECT_EQ(At(app["test_key"]["expires_at"].get<std::string>().c_str()), key_expiry + std::chrono::days(1));
   EXPECT_EQ(CodeOf(pf().calendar.PutYears(reviewer_, {y2027})), "forbidden");
 }
 
