@@ -318,6 +318,19 @@ Result<json> ComplaintService::Verify(const Principal& p, long long id, const Ve
       return Ok{};
     }
     c.state = next;
+    // A complaint verified after its application ended has nothing left to rectify: no
+    // key can be re-issued for it. It is closed as the application's end closes the others.
+    LT_ASSIGN_OR_RETURN(AppRow app, LoadApplication(sql, c.application_id));
+    if (domain::IsFinal(app.state)) {
+      LT_RETURN_IF_ERROR(Transition(sql, c, ComplaintAction::kClose, Actor::System(),
+                                    "申请已" + std::string(domain::ChineseName(app.state)) + "，不再责令整改", now,
+                                    next));
+      Notify(sql, vendor,
+             Notice{"complaint_founded", "投诉经核实属实（申请已结束，不再责令整改）", v.findings, c.application_id, id,
+                    std::nullopt},
+             now);
+      return Ok{};
+    }
     LT_RETURN_IF_ERROR(Transition(sql, c, ComplaintAction::kOrderRectification, Actor::System(),
                                   "整改期限 " + std::to_string(days) + " 个工作日", now, next));
     StartDeadline(sql, *calendar, DeadlineKind::kRectification, c.application_id, id, c.city_code, days, now);

@@ -351,6 +351,32 @@ TEST_P(ProcessTest, UnfoundedComplaintIsFinal) {
   EXPECT_EQ(Must(pf().complaints.Get(vendor_, c["id"]))["state"], "unfounded");
 }
 
+// Verified founded after the vendor withdrew: no key can be re-issued, so no order is
+// given and no rectification deadline can fall overdue; the complaint is closed.
+TEST_P(ProcessTest, AComplaintFoundedAfterTheApplicationEndedIsClosed) {
+  const long long id = NewApp();
+  Act(vendor_, id, AppAction::kSubmit);
+  Act(reviewer_, id, AppAction::kApprove);
+  services::NewComplaint nc{id, "", "", "x", "technical_barrier", "f", "2026-09-30T09:00:00+08:00", true};
+  json c = Must(pf().complaints.File(vendor_, nc));
+  Act(vendor_, id, AppAction::kWithdraw);
+  EXPECT_EQ(Must(pf().complaints.Get(vendor_, c["id"]))["state"], "submitted") << "still to be verified";
+  c = Must(pf().complaints.Verify(reviewer_, c["id"], {true, "属实", std::nullopt}));
+  EXPECT_EQ(c["state"], "closed");
+  for (const json& d : c["deadlines"]) {
+    EXPECT_NE(d["kind"], "rectification") << d.dump();
+  }
+  const json history = Must(pf().applications.Get(reviewer_, id))["history"];
+  ASSERT_FALSE(history.empty());
+  EXPECT_EQ(history.back()["action"], "close") << history.dump();
+  tp_->clock().Set(At("2026-12-31T10:00:00+08:00"));
+  Must(pf().Sweep(tp_->clock().Now()));
+  for (const json& a : Must(pf().alerts.List(reviewer_, std::nullopt))) {
+    EXPECT_NE(a["kind"], "rectification_overdue") << a.dump();
+  }
+  EXPECT_EQ(Must(services::VerifyHistory(tp_->db())).ok, true);
+}
+
 TEST_P(ProcessTest, SecondPathLinksCityBSuccess) {
   const long long first = NewApp(kSz);
   Act(vendor_, first, AppAction::kSubmit);
