@@ -17,6 +17,7 @@
 #include <restinio/helpers/multipart_body.hpp>
 #include <spdlog/spdlog.h>
 
+#include "core/utf8.h"
 #include "crypto/crypto.h"
 
 namespace liantiao::http {
@@ -383,6 +384,21 @@ Result<unsigned short> Server::Start() {
           "multipart", "form-data");
       if (!parsed) {
         send(Response::FromError(MakeError(ErrorCode::kInvalidField, "multipart/form-data 请求体格式无效")));
+        return restinio::request_accepted();
+      }
+      // Text fields and file names are stored and shown as text: bytes that are not
+      // UTF-8 (a GBK file name) are refused rather than stored altered.
+      std::optional<std::string> not_text;
+      for (const auto& [name, value] : req.form) {
+        if (!IsValidUtf8(value)) not_text = name;
+      }
+      for (const auto& f : req.files) {
+        if (!IsValidUtf8(f.filename)) not_text = f.field;
+      }
+      if (not_text) {
+        send(Response::FromError(MakeError(ErrorCode::kInvalidField,
+                                           "字段 " + *not_text + " 须为 UTF-8 编码的文本（文件名亦然）",
+                                           {{"field", *not_text}})));
         return restinio::request_accepted();
       }
     }

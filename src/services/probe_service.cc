@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/utf8.h"
 #include "crypto/crypto.h"
 #include "services/sandbox_internal.h"
 #include "standard/request.h"
@@ -41,32 +42,9 @@ std::string SafeText(std::string_view in, std::size_t max_bytes) {
   out.reserve(std::min(in.size(), max_bytes) + 4);
   std::size_t i = 0;
   while (i < in.size()) {
-    const auto c = static_cast<unsigned char>(in[i]);
-    std::size_t len = 0;
-    unsigned cp = 0;
-    if (c < 0x80) {
-      len = 1;
-      cp = c;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-      cp = c & 0x1Fu;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      cp = c & 0x0Fu;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      cp = c & 0x07u;
-    }
-    bool ok = len > 0 && i + len <= in.size();
-    for (std::size_t j = 1; ok && j < len; ++j) {
-      const auto cc = static_cast<unsigned char>(in[i + j]);
-      if ((cc & 0xC0u) != 0x80u) ok = false;
-      cp = (cp << 6) | (cc & 0x3Fu);
-    }
-    // Overlong forms, surrogates and code points beyond U+10FFFF are not UTF-8.
-    if (ok && len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ok = false;
-    if (ok && len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ok = false;
-    const std::string_view piece = !ok || cp == 0 ? kReplacement : in.substr(i, len);
+    const std::size_t len = Utf8SequenceLength(in, i);
+    const bool ok = len > 0;
+    const std::string_view piece = !ok || in[i] == '\0' ? kReplacement : in.substr(i, len);
     if (out.size() + piece.size() > max_bytes) {
       out += "…";
       break;

@@ -223,6 +223,7 @@ TEST_P(ApiInputTableTest, BadInputIsRefusedClearlyAndChangesNothing) {
   const MultipartFile pdf{"file", "a.pdf", "application/pdf", "%PDF-1.4 fine"};
   const MultipartFile empty{"file", "empty.pdf", "application/pdf", ""};
   const MultipartFile text{"file", "notes.txt", "text/plain", "just some text"};
+  const MultipartFile gbk_name{"file", "\xBD\xD8\xCD\xBC.pdf", "application/pdf", "%PDF-1.4 fine"};  // 截图 in GBK
   const MultipartFile exe{"file", "setup.pdf", "application/pdf", std::string("MZ\x90\0\x03\0\0\0", 8)};
   const MultipartFile big{"file", "big.pdf", "application/pdf", "%PDF-1.4 " + std::string(max_file, 'x')};
   const MultipartFile huge{"file", "huge.pdf", "application/pdf", "%PDF-1.4 " + std::string(max_file * 2, 'x')};
@@ -341,6 +342,8 @@ TEST_P(ApiInputTableTest, BadInputIsRefusedClearlyAndChangesNothing) {
         "payload_too_large"),
       Upload("material over the upload limit", V, draft + "/materials", {{"kind", "other"}}, {huge}, 413,
         "payload_too_large"),
+      Upload("material file name not UTF-8", V, draft + "/materials", {{"kind", "other"}}, {gbk_name}, 422,
+             "invalid_field"),
       Upload("material no kind", V, draft + "/materials", {}, {pdf}, 422, "missing_field"),
       Upload("material unknown kind", V, draft + "/materials", {{"kind", "selfie"}}, {pdf}, 422, "invalid_field"),
       Upload("material no file", V, draft + "/materials", {{"kind", "other"}}, {}, 422, "missing_field"),
@@ -376,6 +379,8 @@ TEST_P(ApiInputTableTest, BadInputIsRefusedClearlyAndChangesNothing) {
         "invalid_field"),
       J("complaint no facts", V, "POST", api + "/complaints", complaint_with("facts", removed), 422, "missing_field"),
       Upload("evidence empty file", V, complaint + "/evidence", {}, {empty}, 422, "invalid_field"),
+      Upload("evidence description not UTF-8", V, complaint + "/evidence", {{"description", "\xBD\xD8\xCD\xBC"}},
+             {pdf}, 422, "invalid_field"),
       Upload("evidence text file", V, complaint + "/evidence", {}, {text}, 422, "unsupported_file_type"),
       Upload("evidence over max_file_bytes", V, complaint + "/evidence", {}, {big}, 413, "payload_too_large"),
       Upload("evidence no file", V, complaint + "/evidence", {{"description", "截图"}}, {}, 422, "missing_field"),

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+namespace liantiao {
+
+// The length of the UTF-8 sequence that starts at `text[at]`, or 0 where none does:
+// a stray continuation byte, a truncated sequence, an overlong form, a surrogate or a
+// code point beyond U+10FFFF. Written here rather than taken from ICU (whose U8_NEXT
+// does the same, linked by the standard layer): the HTTP layer and the probe's answer
+// cleaning share it, and the core depends on nothing but the standard library.
+std::size_t Utf8SequenceLength(std::string_view text, std::size_t at);
+
+bool IsValidUtf8(std::string_view text);
+
+}  // namespace liantiao

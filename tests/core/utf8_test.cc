@@ -1,0 +1,28 @@
+#include "core/utf8.h"
+
+#include <gtest/gtest.h>
+
+namespace liantiao {
+namespace {
+
+TEST(Utf8, AcceptsTextInEveryLength) {
+  EXPECT_TRUE(IsValidUtf8(""));
+  EXPECT_TRUE(IsValidUtf8("ascii"));
+  EXPECT_TRUE(IsValidUtf8("营业执照.pdf"));
+  EXPECT_TRUE(IsValidUtf8("é \xF0\x9F\x98\x80"));  // two and four bytes
+  EXPECT_EQ(Utf8SequenceLength("营", 0), 3u);
+}
+
+TEST(Utf8, RefusesWhatIsNotUtf8) {
+  EXPECT_FALSE(IsValidUtf8("\xBD\xD8\xCD\xBC"));      // 截图 in GBK
+  EXPECT_FALSE(IsValidUtf8("\x80"));                  // a stray continuation byte
+  EXPECT_FALSE(IsValidUtf8("\xE8\x90"));              // truncated
+  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));              // overlong '/'
+  EXPECT_FALSE(IsValidUtf8("\xE0\x80\xAF"));          // overlong, three bytes
+  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));          // a surrogate
+  EXPECT_FALSE(IsValidUtf8("\xF4\x90\x80\x80"));      // beyond U+10FFFF
+  EXPECT_EQ(Utf8SequenceLength("a\xFF", 1), 0u);
+}
+
+}  // namespace
+}  // namespace liantiao
