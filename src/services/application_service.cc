@@ -509,17 +509,37 @@ Result<int> ValidateProblems(soci::session& sql, long long app_id, AppAction act
   if (!problems.is_array()) {
     return MakeError(ErrorCode::kInvalidField, "problems 须为数组", {{"field", "problems"}});
   }
+  // Bounds that no real problem list reaches, so one decision cannot bloat every later
+  // view of the application.
+  constexpr std::size_t kMaxProblems = 100, kMaxText = 4000, kMaxClause = 500;
+  if (problems.size() > kMaxProblems) {
+    return MakeError(ErrorCode::kInvalidField, "问题清单最多 " + std::to_string(kMaxProblems) + " 项",
+                     {{"field", "problems"}, {"max_items", kMaxProblems}});
+  }
+  auto text_of = [](const json& pr, const char* key) -> std::optional<std::string> {
+    if (!pr.is_object() || !pr.contains(key) || !pr[key].is_string() || IsBlank(pr[key].get<std::string>())) {
+      return std::nullopt;
+    }
+    return pr[key].get<std::string>();
+  };
   int i = 0;
   for (const json& pr : problems) {
     const std::string at = "problems[" + std::to_string(i) + "]";
-    if (!pr.is_object() || !pr.contains("text") || !pr["text"].is_string() ||
-        pr["text"].get<std::string>().empty()) {
+    const auto text = text_of(pr, "text");
+    if (!text) {
       return MakeError(ErrorCode::kInvalidField, "每个问题都须写明具体内容（text）", {{"field", at + ".text"}});
     }
+    if (text->size() > kMaxText) {
+      return MakeError(ErrorCode::kInvalidField, "问题内容过长", {{"field", at + ".text"}, {"max_length", kMaxText}});
+    }
     if (action == AppAction::kDelay) {
-      if (!pr.contains("clause") || !pr["clause"].is_string() || pr["clause"].get<std::string>().empty()) {
+      const auto clause = text_of(pr, "clause");
+      if (!clause) {
         return MakeError(ErrorCode::kInvalidField, "联调延期的每个问题须注明所违反的接口标准条款或测试用例",
                          {{"field", at + ".clause"}});
+      }
+      if (clause->size() > kMaxClause) {
+        return MakeError(ErrorCode::kInvalidField, "条款过长", {{"field", at + ".clause"}, {"max_length", kMaxClause}});
       }
     }
     if (action == AppAction::kReturn && pr.contains("material_id") && !pr["material_id"].is_null()) {

@@ -15,8 +15,23 @@ using storage::GetOptInt;
 using storage::GetOptText;
 using storage::GetText;
 
+bool IsBlank(std::string_view text) {
+  static constexpr std::string_view kIdeographicSpace = "\xE3\x80\x80";  // U+3000, a Chinese IME's space
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (text.substr(i, kIdeographicSpace.size()) == kIdeographicSpace) {
+      i += kIdeographicSpace.size();
+    } else if (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r') {
+      ++i;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
 Status RequireText(const std::string& value, const char* field, std::size_t max_len) {
-  if (value.empty()) {
+  if (IsBlank(value)) {
     return MakeError(ErrorCode::kMissingField, std::string("缺少必填字段：") + field,
                      {{"field", field}});
   }
