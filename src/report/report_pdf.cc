@@ -388,7 +388,10 @@ std::vector<std::pair<std::string, std::string>> HeaderLines(const json& r) {
   // Path 2: the report shown is another city's, and the reader must be told whose.
   if (r.contains("source") && r["source"].is_object()) {
     const json& source = r["source"];
-    lines.emplace_back("报告来源城市", Text(source, "city_code"));
+    std::string from = Has(source, "city_name") ? Text(source, "city_name") + "（" + Text(source, "city_code") + "）"
+                                                : Text(source, "city_code");
+    if (Has(source, "application_id")) from += "　申请编号 " + Text(source, "application_id");
+    lines.emplace_back("报告来源城市", from);
     lines.emplace_back("来源说明", Text(source, "note"));
   }
   return lines;

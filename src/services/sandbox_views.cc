@@ -424,36 +424,66 @@ Result<json> SandboxService::Report(const Principal& p, long long application_id
   return deps_.db.Read<json>([&](soci::session& sql) -> Result<json> {
     LT_ASSIGN_OR_RETURN(AppRow app, LoadApplication(sql, application_id));
     LT_RETURN_IF_ERROR(RequireInScope(p, app.city_code, app.vendor_id, "申请"));
-    // Path 2: the vendor is connected in city B already; city B's report on the same
-    // profile version is what city A's reviewer is shown.
+    // Path 2: the vendor is connected in city B already; city B's report is what city A's
+    // reviewer is shown: the success the application links, else the vendor's latest
+    // success there, else (nothing passed there on this platform) its latest joint test
+    // there, marked as such.
     long long source_app = application_id;
     std::string path, connected;
-    long long submitted_at = 0;
-    soci::indicator ci = soci::i_null, submitted = soci::i_null;
-    sql << "SELECT path, connected_city_code, submitted_at FROM applications WHERE id = :a", soci::use(application_id),
-        soci::into(path), soci::into(connected, ci), soci::into(submitted_at, submitted);
-    json source = nullptr;
-    if (path == "connected_elsewhere" && ci == soci::i_ok && !connected.empty()) {
-      soci::rowset<soci::row> rows =
-          (sql.prepare << "SELECT a.id FROM applications a JOIN test_keys k ON k.application_id = a.id "
-                          "WHERE a.vendor_id = :v AND a.city_code = :c ORDER BY a.id DESC LIMIT 1",
-           soci::use(app.vendor_id), soci::use(connected));
-      for (const soci::row& r : rows) source_app = GetInt(r, 0);
-      source = {{"city_code", connected},
-                {"application_id", source_app == application_id ? json(nullptr) : json(source_app)},
-                {"note", source_app == application_id ? "在 " + connected + " 未找到该企业的联调记录"
-                                                      : "已在 " + connected + " 完成联调，以下为该市的联调测试报告"}};
+    long long submitted_at = 0, linked = 0;
+    soci::indicator ci = soci::i_null, submitted = soci::i_null, li = soci::i_null;
+    sql << "SELECT path, connected_city_code, submitted_at, connected_application_id FROM applications WHERE id = :a",
+        soci::use(application_id), soci::into(path), soci::into(connected, ci), soci::into(submitted_at, submitted),
+        soci::into(linked, li);
+    const bool path_two = path == "connected_elsewhere" && ci == soci::i_ok && !connected.empty();
+    if (path_two) {
+      if (li == soci::i_ok) {
+        source_app = linked;
+      } else {
+        soci::rowset<soci::row> rows =
+            (sql.prepare << "SELECT a.id FROM applications a JOIN test_keys k ON k.application_id = a.id "
+                            "WHERE a.vendor_id = :v AND a.city_code = :c "
+                            "ORDER BY CASE WHEN a.state = 'succeeded' THEN 0 ELSE 1 END, a.id DESC LIMIT 1",
+             soci::use(app.vendor_id), soci::use(connected));
+        for (const soci::row& r : rows) source_app = GetInt(r, 0);
+      }
     }
     LT_ASSIGN_OR_RETURN(AppRow shown, LoadApplication(sql, source_app));
     LT_ASSIGN_OR_RETURN(CurrentChecklist current, JudgeCurrent(sql, deps_, source_app, shown.city_code));
+    auto city_name_of = [&sql](const std::string& code) {
+      std::string name;
+      sql << "SELECT name FROM cities WHERE code = :c", soci::use(code), soci::into(name);
+      return name;
+    };
+    json source = nullptr;
+    if (path_two) {
+      const std::string b = city_name_of(connected);
+      std::string own_profile;
+      sql << "SELECT profile FROM cities WHERE code = :c", soci::use(app.city_code), soci::into(own_profile);
+      const bool found = source_app != application_id;
+      const bool passed = found && shown.state == domain::AppState::kSucceeded;
+      const bool same_profile = found && current.profile == own_profile;
+      std::string note = !found   ? "在" + b + "未找到该企业的联调记录"
+                         : passed ? "已在" + b + "联调成功，以下为该市的联调测试报告"
+                                  : "在" + b + "尚未联调成功，以下为该市最近一次联调的测试报告";
+      if (found && !same_profile) note += "（该市接口标准为 " + current.profile + "，与本市 " + own_profile + " 不同）";
+      source = {{"city_code", connected},
+                {"city_name", b},
+                {"application_id", found ? json(source_app) : json(nullptr)},
+                {"state", found ? json(domain::ToString(shown.state)) : json(nullptr)},
+                {"state_name", found ? json(domain::ChineseName(shown.state)) : json(nullptr)},
+                {"passed", passed},
+                {"same_profile", same_profile},
+                {"note", note}};
+    }
     const std::optional<KeyInfo>& key = current.key;
     const std::string& profile_name = current.profile;
     const Checklist& c = current.checklist;
     const standard::Profile* profile = deps_.profiles->Find(profile_name);
-    std::string vendor_name, credit_code, city_name;
+    std::string vendor_name, credit_code;
     sql << "SELECT name, credit_code FROM vendors WHERE id = :v", soci::use(app.vendor_id), soci::into(vendor_name),
         soci::into(credit_code);
-    sql << "SELECT name FROM cities WHERE code = :c", soci::use(shown.city_code), soci::into(city_name);
+    const std::string city_name = city_name_of(app.city_code);
     json products = json::array();
     soci::rowset<soci::row> prows =
         (sql.prepare << "SELECT p.name, p.model, p.kind, p.version FROM products p JOIN application_products ap "
@@ -475,7 +505,7 @@ Result<json> SandboxService::Report(const Principal& p, long long application_id
                                  {"path", path},
                                  {"submitted_at", submitted == soci::i_ok ? json(FormatInstant(FromUnix(submitted_at)))
                                                                           : json(nullptr)},
-                                 {"city_code", shown.city_code},
+                                 {"city_code", app.city_code},
                                  {"city_name", city_name}}},
                 {"vendor", {{"name", vendor_name}, {"credit_code", credit_code}}},
                 {"products", products},

@@ -1103,8 +1103,13 @@ TEST_P(SandboxTest, PathTwoShowsCityBsReport) {
   auto report = pf.sandbox.Report(reviewer_sz, app["id"]);
   ASSERT_TRUE(report.ok()) << report.error().message;
   EXPECT_EQ((*report)["source"]["city_code"], "440100");
+  EXPECT_EQ((*report)["source"]["city_name"], "广州市");
   EXPECT_EQ((*report)["source"]["application_id"], key_.application_id);
-  EXPECT_EQ((*report)["application"]["city_code"], "440100");
+  EXPECT_EQ((*report)["source"]["passed"], false) << "joint testing there, not yet succeeded";
+  EXPECT_NE((*report)["source"]["note"].get<std::string>().find("尚未联调成功"), std::string::npos);
+  // The application is the one applied for, in its own city; the report is city B's.
+  EXPECT_EQ((*report)["application"]["id"], app["id"]);
+  EXPECT_EQ((*report)["application"]["city_code"], "440300");
   EXPECT_EQ((*report)["key"]["app_id"], key_.app_id);
   EXPECT_GT((*report)["summary"]["requests"].get<long long>(), 0);
   // Not submitted yet: no submission time.
@@ -1114,6 +1119,18 @@ TEST_P(SandboxTest, PathTwoShowsCityBsReport) {
   EXPECT_TRUE(own["source"].is_null());
   ASSERT_TRUE(own["application"]["submitted_at"].is_string()) << own["application"].dump();
   EXPECT_LE(own["application"]["submitted_at"].get<std::string>(), own["key"]["issued_at"].get<std::string>());
+  // Once Guangzhou records the success, a new application links it and shows it as passed.
+  ASSERT_TRUE(pf.applications.Act(reviewer_, key_.application_id, domain::AppAction::kSucceed, {}).ok());
+  json linked = pf.applications
+                    .Create(vendor_, {"440400", {product["id"].get<long long>()}, "connected_elsewhere",
+                                      std::string("440100"), ""})
+                    .value();
+  ASSERT_EQ(linked["connected_application_id"], key_.application_id);
+  const json passed = pf.sandbox.Report(vendor_, linked["id"]).value();
+  EXPECT_EQ(passed["source"]["application_id"], key_.application_id);
+  EXPECT_EQ(passed["source"]["passed"], true);
+  EXPECT_EQ(passed["source"]["state"], "succeeded");
+  EXPECT_NE(passed["source"]["note"].get<std::string>().find("联调成功"), std::string::npos);
 }
 
 TEST_P(SandboxTest, CityWithItsOwnTestEnvironmentIsNotServedHere) {
