@@ -433,6 +433,12 @@ Result<json> ApplicationService::Get(const Principal& p, long long id) {
       }
     }
     j["history"] = ApplicationHistory(sql, id);
+    if (p.role == Role::kVendor) {
+      // The province's urging note is addressed to the city, as in the alerts list.
+      for (json& h : j["history"]) {
+        if (h["entity"] == "alert" && h["action"] == "urge") h["reason"] = "";
+      }
+    }
     return j;
   });
 }

@@ -235,6 +235,16 @@ TEST_P(ProcessTest, VendorsListTheAlertsOfTheirOwnApplicationsOnly) {
   ASSERT_EQ(own.size(), 1u);
   EXPECT_EQ(own[0]["urge_count"], 1);
   EXPECT_EQ(own[0]["urge_note"], "");
+  // Nor through the application's history, where the city reads it.
+  auto urge_reason = [&](const services::Principal& who) {
+    const json app = Must(pf().applications.Get(who, mine));
+    for (const json& h : app["history"]) {
+      if (h["action"] == "urge") return h["reason"].get<std::string>();
+    }
+    return std::string("(no urge entry)");
+  };
+  EXPECT_EQ(urge_reason(vendor_), "");
+  EXPECT_EQ(urge_reason(reviewer_), "请今日内完成审核");
   Must(pf().alerts.Respond(reviewer_, alert_id, "材料较多，已安排审核"));
   EXPECT_TRUE(Must(pf().alerts.List(vendor_, "open")).empty());
   json answered = Must(pf().alerts.List(vendor_, "answered"));
