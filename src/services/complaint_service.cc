@@ -34,6 +34,24 @@ struct ComplaintRow {
   ComplaintState state;
 };
 
+// A technical support unit reads a complaint once it is its rectification order (the
+// process's role table: "its own city's rectification orders"); before, the complaint
+// is between the vendor and the city, and the unit is often the party complained about.
+// Its one action, `rectified`, stays judged by the complaint's state (409 before an order).
+constexpr const char* kOrderedSql =
+    " AND EXISTS (SELECT 1 FROM deadlines dr WHERE dr.complaint_id = c.id AND dr.kind = 'rectification')";
+
+Status RequireComplaintInScope(soci::session& sql, const Principal& p, long long complaint_id,
+                               const std::string& city_code, long long vendor_id) {
+  LT_RETURN_IF_ERROR(RequireInScope(p, city_code, vendor_id, "投诉"));
+  if (p.role != Role::kTechSupport) return OkStatus();
+  int ordered = 0;
+  sql << "SELECT COUNT(*) FROM complaints c WHERE c.id = :id" + std::string(kOrderedSql), soci::use(complaint_id),
+      soci::into(ordered);
+  if (ordered == 0) return MakeError(ErrorCode::kNotFound, "投诉不存在");
+  return OkStatus();
+}
+
 Result<ComplaintRow> LoadComplaint(soci::session& sql, long long id, bool lock) {
   if (lock) sql << "UPDATE complaints SET updated_at = updated_at WHERE id = :id", soci::use(id);
   soci::rowset<soci::row> rows =
@@ -194,6 +212,7 @@ Result<json> ComplaintService::List(const Principal& p, std::optional<std::strin
         " FROM complaints c JOIN vendors v ON v.id = c.vendor_id "
         "LEFT JOIN deadlines d ON d.id = (SELECT MAX(d2.id) FROM deadlines d2 "
         "WHERE d2.application_id = c.application_id AND d2.complaint_id = c.id) WHERE 1 = 1" + scope.sql;
+    if (p.role == Role::kTechSupport) q += kOrderedSql;
     if (state) q += " AND c.state = :state";
     q += " ORDER BY c.id DESC LIMIT 500";
     soci::row r;
@@ -227,7 +246,7 @@ Result<json> ComplaintService::Get(const Principal& p, long long id) {
   auto calendar = deps_.calendar.Get();
   return deps_.db.Read<json>([&](soci::session& sql) -> Result<json> {
     LT_ASSIGN_OR_RETURN(ComplaintRow c, LoadComplaint(sql, id, false));
-    LT_RETURN_IF_ERROR(RequireInScope(p, c.city_code, c.vendor_id, "投诉"));
+    LT_RETURN_IF_ERROR(RequireComplaintInScope(sql, p, c.id, c.city_code, c.vendor_id));
     json j;
     soci::rowset<soci::row> rows =
         (sql.prepare << "SELECT complainant, contact, respondent, conduct, facts, occurred_at, findings, "
@@ -277,7 +296,7 @@ Result<FileDownload> ComplaintService::DownloadEvidence(const Principal& p, long
   };
   auto found = deps_.db.Read<Found>([&](soci::session& sql) -> Result<Found> {
     LT_ASSIGN_OR_RETURN(ComplaintRow c, LoadComplaint(sql, id, false));
-    LT_RETURN_IF_ERROR(RequireInScope(p, c.city_code, c.vendor_id, "投诉"));
+    LT_RETURN_IF_ERROR(RequireComplaintInScope(sql, p, c.id, c.city_code, c.vendor_id));
     soci::rowset<soci::row> rows =
         (sql.prepare << "SELECT filename, content_type, sha256, source, description FROM complaint_evidence "
                         "WHERE id = :e AND complaint_id = :c",

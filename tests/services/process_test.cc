@@ -316,7 +316,12 @@ TEST_P(ProcessTest, FoundedComplaintLeadsToRectificationNewKeyAndFreshWindow) {
   EXPECT_EQ(vendor_file.data, "\x89PNG\r\n\x1a\nxx");
   EXPECT_EQ(CodeOf(pf().complaints.AddEvidence(vendor_, cid, "a.exe", "MZ....", "")), "unsupported_file_type");
 
+  // Before an order, the complaint is between the vendor and the city: the support unit
+  // (often the party complained about) neither lists nor reads it.
+  EXPECT_TRUE(listed(support_).is_null());
+  EXPECT_EQ(CodeOf(pf().complaints.Get(support_, cid)), "not_found");
   EXPECT_EQ(CodeOf(pf().complaints.ReportRectified(support_, cid, "done")), "invalid_transition");
+  EXPECT_EQ(CodeOf(pf().complaints.DownloadEvidence(support_, cid, uploaded["id"])), "not_found");
   c = Must(pf().complaints.Verify(reviewer_, cid, {true, "测试环境未登记密钥", 3}));
   EXPECT_EQ(c["state"], "rectifying");
   json item = listed(support_);
