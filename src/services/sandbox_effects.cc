@@ -450,9 +450,11 @@ class Effects {
   static constexpr const char* kLastDay = "9999-12-31";
 
   // Entered on `day`: the latest entry/exit on or before that day is an entry.
+  // Whether the worker was on the project on `day`: entered then, or leaving that very
+  // day (a 退场 dated `day`: the last day's swipes come in after the exit record).
   bool Entered(const std::string& id, const std::string& day) {
     auto e = store_.LatestEntryExit(id, day);
-    return e && e->type == "1";
+    return e && (e->type == "1" || e->day == day);
   }
 
   EffectResult AttendanceAdd() {
