@@ -178,12 +178,18 @@ Result<json> ApplicationService::Create(const Principal& p, const NewApplication
         return MakeError(ErrorCode::kUnknownProduct, "", {{"product_id", pid}});
       }
     }
-    // Path 2: city B's success on this platform is the proof, linked.
+    // Path 2: city B's success on this platform is the proof, linked: the newest one
+    // with the most of these products (the products are integers checked above, written
+    // into the statement as such).
     storage::OptionalInt linked;
     if (elsewhere) {
+      std::string ids;
+      for (long long pid : products) ids += (ids.empty() ? "" : ", ") + std::to_string(pid);
       soci::rowset<soci::row> rows =
-          (sql.prepare << "SELECT id FROM applications WHERE vendor_id = :v AND city_code = :c "
-                          "AND state = 'succeeded' ORDER BY decided_at DESC",
+          (sql.prepare << "SELECT a.id FROM applications a WHERE a.vendor_id = :v AND a.city_code = :c "
+                          "AND a.state = 'succeeded' ORDER BY (SELECT COUNT(*) FROM application_products ap "
+                          "WHERE ap.application_id = a.id AND ap.product_id IN (" + ids + ")) DESC, "
+                          "a.decided_at DESC",
            soci::use(vendor), soci::use(*in.connected_city_code));
       for (const soci::row& r : rows) {
         linked = storage::OptionalInt(GetInt(r, 0));
@@ -337,6 +343,13 @@ Result<json> ApplicationService::Get(const Principal& p, long long id) {
                                       {"decided_at", OptTime(GetOptInt(r, 1))},
                                       {"city_name", GetText(r, 2)}};
       }
+      // Whether city B's success covers every product applied for here: a proof for
+      // other products is still linked, and the reviewer is told.
+      int uncovered = 0;
+      sql << "SELECT COUNT(*) FROM application_products ap WHERE ap.application_id = :a AND ap.product_id NOT IN "
+             "(SELECT b.product_id FROM application_products b WHERE b.application_id = :l)",
+          soci::use(id), soci::use(lid), soci::into(uncovered);
+      if (j.contains("connected_application")) j["connected_application"]["covers_products"] = uncovered == 0;
     }
     j["products"] = json::array();
     {

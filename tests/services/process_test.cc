@@ -407,6 +407,26 @@ TEST_P(ProcessTest, SecondPathLinksCityBSuccess) {
   // Without a success on this platform the path is allowed but nothing is linked.
   json other = Must(pf().applications.Create(vendor_, {kGz, {product_}, "connected_elsewhere", "440400", ""}));
   EXPECT_TRUE(other["connected_application_id"].is_null());
+  EXPECT_EQ(app["connected_application"]["covers_products"], true);
+
+  // A later success in Shenzhen for another product: each application links the success
+  // of its own product; one for a product never connected there links a success and
+  // says that it covers other products.
+  const long long gate = Must(pf().applications.CreateProduct(vendor_, {"闸机", "G2", "face_gate", "2.0"}))["id"];
+  tp_->clock().Set(At("2026-10-09T09:00:00+08:00"));
+  const long long second = NewApp(kSz, &vendor_, gate);
+  Act(vendor_, second, AppAction::kSubmit);
+  Act(reviewer_sz_, second, AppAction::kApprove);
+  Act(reviewer_sz_, second, AppAction::kSucceed);
+  json again = Must(pf().applications.Create(vendor_, {kGz, {product_}, "connected_elsewhere", kSz, ""}));
+  EXPECT_EQ(again["connected_application_id"], first) << "the success of this product, not the newest";
+  json gate_app = Must(pf().applications.Create(vendor_, {kGz, {gate}, "connected_elsewhere", kSz, ""}));
+  EXPECT_EQ(gate_app["connected_application_id"], second);
+  EXPECT_EQ(gate_app["connected_application"]["covers_products"], true);
+  const long long fresh = Must(pf().applications.CreateProduct(vendor_, {"考勤机", "K9", "attendance_terminal", "1"}))["id"];
+  json uncovered = Must(pf().applications.Create(vendor_, {kGz, {fresh}, "connected_elsewhere", kSz, ""}));
+  EXPECT_FALSE(uncovered["connected_application_id"].is_null());
+  EXPECT_EQ(uncovered["connected_application"]["covers_products"], false);
 }
 
 TEST_P(ProcessTest, ScopeHidesForeignRecordsAsNotFound) {
