@@ -19,15 +19,26 @@ int ValueOf(char c) {
 
 CreditCodeCheck CheckCreditCode(std::string_view code) {
   CreditCodeCheck out;
-  if (code.size() != 18) return out;
+  auto refuse = [&out](std::string_view problem) {
+    out.problem = problem;
+    return out;
+  };
+  if (code.size() != 18) return refuse("应为 18 位");
   int sum = 0;
   for (std::size_t i = 0; i < code.size(); ++i) {
     const int v = ValueOf(code[i]);
-    if (v < 0) return out;
+    if (v < 0) {
+      return refuse(code[i] >= 'a' && code[i] <= 'z' ? "字母须为大写"
+                                                      : "含有不允许的字符（仅数字与大写字母，不用 I、O、Z、S、V）");
+    }
     // Positions 3–8 are the GB/T 2260 division code: digits only.
-    if (i >= 2 && i < 8 && v > 9) return out;
+    if (i >= 2 && i < 8 && v > 9) return refuse("第 3–8 位行政区划码须为数字");
     if (i < 17) sum += v * kWeights[i];
   }
+  // The registration authority (1 机构编制, 5 民政, 9 工商 …) is never 0, and no
+  // division is 000000.
+  if (code[0] == '0') return refuse("第 1 位登记管理部门代码无效");
+  if (code.substr(2, 6) == "000000") return refuse("第 3–8 位行政区划码无效");
   out.well_formed = true;
   out.checksum_ok = kAlphabet[(31 - sum % 31) % 31] == code[17];
   return out;

@@ -339,7 +339,8 @@ Result<json> AuthService::RegisterVendor(const VendorRegistration& reg, bool all
   const domain::CreditCodeCheck check = domain::CheckCreditCode(reg.credit_code);
   if (!check.well_formed || (!check.checksum_ok && !allow_pilot_codes)) {
     return MakeError(ErrorCode::kInvalidCreditCode,
-                     check.well_formed ? "统一社会信用代码校验位不正确" : "统一社会信用代码格式不正确（应为 18 位）",
+                     check.well_formed ? "统一社会信用代码校验位不正确"
+                                       : "统一社会信用代码格式不正确：" + std::string(check.problem),
                      {{"field", "enterprise.credit_code"}, {"well_formed", check.well_formed},
                       {"checksum_ok", check.checksum_ok}});
   }

@@ -25,7 +25,23 @@ TEST(CreditCode, RejectsMalformed) {
                            "91350100M000100O43", "9135A100M000100Y43", "91350100m000100y43",
                            "91350100M000100S43", "91350100M000100V43", "91350100M000100Z43"}) {
     EXPECT_FALSE(CheckCreditCode(code).well_formed) << code;
+    EXPECT_FALSE(CheckCreditCode(code).problem.empty()) << code;
   }
+}
+
+TEST(CreditCode, RefusesAZeroAuthorityOrDivisionWhateverItsCheckCharacter) {
+  for (const char* first17 : {"00000000000000000", "03440100MA5CXXXX1", "91000000MA5CXXXX1"}) {
+    const std::string code = CompleteCreditCode(first17);
+    ASSERT_EQ(code.size(), 18u) << first17;
+    EXPECT_FALSE(CheckCreditCode(code).well_formed) << code;
+  }
+  EXPECT_TRUE(CheckCreditCode(CompleteCreditCode("91440100MA5CXXXX1")).ok());
+}
+
+TEST(CreditCode, SaysWhatIsWrong) {
+  EXPECT_EQ(CheckCreditCode("91350100m000100y43").problem, "字母须为大写");
+  EXPECT_EQ(CheckCreditCode("9135").problem, "应为 18 位");
+  EXPECT_TRUE(CheckCreditCode("91350100M000100Y43").problem.empty()) << "well formed; its check character is another matter";
 }
 
 }  // namespace
