@@ -4,6 +4,7 @@
 // behaviour, and lives here, named by the method files' `effect` and `rules`.
 
 #include <algorithm>
+#include <array>
 #include <limits>
 #include <set>
 
@@ -166,13 +167,25 @@ const json& Member(const json& data, const std::string& name) {
 }
 
 // Images are kept as their size: the store holds facts, not photographs.
+constexpr std::array kImageFields = {"headImage", "positiveIDCardImage", "negativeIDCardImage", "issueCardPic",
+                                     "image"};
+
+// An item as stored: its images replaced by their size (a key's store would otherwise
+// hold every photo sent).
 json WithoutImages(json item) {
-  for (const char* f : {"headImage", "positiveIDCardImage", "negativeIDCardImage", "issueCardPic", "image"}) {
+  for (const char* f : kImageFields) {
     if (item.is_object() && item.contains(f) && item[f].is_string()) {
       item[f] = "<" + std::to_string(item[f].get<std::string>().size()) + " 字符>";
     }
   }
   return item;
+}
+
+// A stored item as a query answers it: without the images it no longer holds, rather
+// than with a stand-in a client would try to decode.
+void DropStoredImages(json& row) {
+  if (!row.is_object()) return;
+  for (const char* f : kImageFields) row.erase(f);
 }
 
 // Page numbers are refused beyond the method's schema; these bounds only keep
@@ -573,6 +586,7 @@ class Effects {
     }
     const auto row_of = [&](const Obj& o) {
       json row = json::parse(o.body, nullptr, false);
+      DropStoredImages(row);
       if (what == "team") row["teamSysNo"] = kTeamBase + o.id;
       if (!team_corp.empty() && row.is_object()) {  // attendance, with teams stored
         if (auto corp = team_corp.find(Text(row.value("teamSysNo", json()))); corp != team_corp.end()) {

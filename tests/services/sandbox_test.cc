@@ -703,6 +703,9 @@ TEST_P(SandboxTest, QueriesAnswerOnlyTheRowsTheirFiltersName) {
   rows = Query("ProjectWorker.Query", {{"teamSysNo", team_b}})["rows"];
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(decrypted(rows[0]), b);
+  // The sandbox keeps no photos: a row answers without one rather than with a stand-in
+  // a client could not decode.
+  EXPECT_FALSE(rows[0].contains("headImage")) << rows[0].dump();
   EXPECT_EQ(Query("ProjectWorker.Query", {{"idCardType", "03"}})["totalCount"], 0);
 
   rows = Query("Team.Query", {{"teamSysNo", team_a}})["rows"];
