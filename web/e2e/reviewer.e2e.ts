@@ -237,6 +237,13 @@ describe('city reviewer, tech support and province', () => {
     await expect.poll(() => city.getByTestId('complaint-state').textContent(), WAIT).toContain('整改中')
     await expect.poll(() => city.getByTestId('complaint-deadline-rectification').textContent(), WAIT).toContain('剩余')
     await shot(city, 'complaint-detail')
+    // The platform orders the rectification: its history names it 平台, not its account.
+    await expect.poll(() => city.getByTestId('complaint-history').textContent(), WAIT).toContain('平台：下达整改')
+    expect(await city.getByTestId('complaint-history').textContent()).not.toContain('platform')
+    // On the application's process the rectification is in progress, not passed.
+    await city.goto('/applications/7')
+    await expect.poll(() => city.getByTestId('process-node-rectification').getAttribute('data-status'), WAIT).toBe('current')
+    expect(await city.getByTestId('process-node-rectification').textContent()).not.toContain('✓')
 
     const support = await newPage(browser, server)
     await login(support, 'support_442000')
@@ -246,6 +253,9 @@ describe('city reviewer, tech support and province', () => {
     await shot(support, 'support-rectifications')
     await support.getByTestId(`rect-report-${id}`).click()
     await support.waitForURL(new RegExp(`/complaints/${id}$`))
+    // Support units cannot open application pages: the application is named, not linked.
+    await expect.poll(() => support.getByTestId('complaint-application').textContent(), WAIT).toContain('联调申请 #7')
+    expect(await support.getByTestId('complaint-application-link').count()).toBe(0)
     const before = (await huaan.call('GET', '/applications/7')).body.test_key.app_id as string
     await support.getByTestId('rectify-report').fill('已在测试环境重新登记密钥并恢复接口服务。')
     await support.getByTestId('rectify-submit').click()
@@ -261,6 +271,9 @@ describe('city reviewer, tech support and province', () => {
     // The city records the joint test's success and sees the report it was decided on.
     await city.goto('/applications/7')
     await city.getByTestId('review-succeed').click()
+    // Nothing has reached the sandbox on the new key: the dialog warns, and still allows it.
+    await expect.poll(() => city.getByTestId('succeed-warning').textContent(), WAIT).toContain('必测用例未全部通过（已通过 0/')
+    expect(await city.getByTestId('succeed-submit').textContent()).toContain('仍记录联调成功')
     await city.getByTestId('succeed-note').fill('整改后联调通过')
     const succeeded = city.waitForResponse((r) => r.url().endsWith('/applications/7/actions/succeed'))
     await city.getByTestId('succeed-submit').click()

@@ -241,6 +241,15 @@ describe('vendor', () => {
     expect(keys.find((k) => k.app_id === appKey)?.status).toBe('revoked')
     expect(keys.find((k) => k.app_id === rotated)?.status).toBe('active')
 
+    // A complaint from the application's page: the form opens with this application;
+    // cancelled, the complaint list stays.
+    await page.getByTestId('file-complaint').click()
+    await page.waitForURL(new RegExp(`/complaints\\?application_id=${appId}$`))
+    await poll(() => page.getByTestId('complaint-form').textContent()).toContain(`#${appId} `)
+    expect(await page.getByTestId('complaint-respondent').inputValue()).toContain('技术支持单位')
+    await page.locator('.el-dialog__footer .el-button', { hasText: '取消' }).click()
+    await page.waitForURL(/\/complaints$/)
+
     // --- the list shows it with its deadline ---
     await page.goto('/vendor/applications')
     await poll(() => page.getByTestId(`application-link-${appId}`).count()).toBe(1)
@@ -266,6 +275,36 @@ describe('vendor', () => {
     expect(header).toContain('广州市')
     expect(header).toMatch(/查看该地市的联调记录 #\d+/)
     expect(header).toContain('联调成功')
+  })
+
+  it('offers no new key once the window ended, and says what the key was on an ended application', async () => {
+    const page = await newPage(browser, server)
+    await login(page, 'huaan')
+    const huaan = await server.apiAs('huaan')
+    const mine = (await huaan.call('GET', '/applications')).body.items as { id: number; state: string }[]
+    const details = await Promise.all(mine.map(async (a) => (await huaan.call('GET', `/applications/${a.id}`)).body))
+    // In joint testing with the window over: the key expired, the city decides next.
+    const expired = details.find((a) => a.state === 'joint_testing' && a.test_key?.status === 'expired')
+    expect(expired).toBeTruthy()
+    await page.goto(`/applications/${expired.id}`)
+    await poll(() => page.getByTestId('test-key-expired').textContent()).toContain('不能再领取或重新生成')
+    expect(await page.getByTestId('test-key-rotate').count()).toBe(0)
+    expect(await page.getByTestId('file-complaint').count()).toBe(1)
+    expect(await page.getByTestId('detail-profile').textContent()).toBe('广东省数据接口标准 V1.3')
+    // Recorded as delayed: the key stopped, the window "recorded as delayed", not "completed late".
+    const delayed = details.find((a) => a.state === 'delayed')
+    expect(delayed).toBeTruthy()
+    await page.goto(`/applications/${delayed.id}`)
+    await poll(() => page.getByTestId('test-key-ended').textContent()).toContain('测试密钥已停用')
+    expect(await page.getByTestId('test-key-history').textContent()).toContain('联调延期后收回')
+    expect(await page.getByTestId('joint-key-stopped').textContent()).toContain('测试密钥已停用')
+    expect(await page.getByTestId('joint-profile').textContent()).toBe('广东省数据接口标准 V1.3')
+    const window = (await page.getByTestId('deadline-joint_test').textContent()) ?? ''
+    expect(window).toContain('已记录联调延期')
+    expect(window).not.toContain('后完成')
+    expect(await page.getByTestId('file-complaint').count()).toBe(0)
+    await settled(page)
+    await screenshot(page, 'vendor-delayed-application')
   })
 
   it("shows another vendor's application as not found, never its data", async () => {

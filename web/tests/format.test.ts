@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { compareDeadlines, describeDeadline, formatDate, formatDateTime, formatDateWithWeekday } from '@/utils/format'
+import {
+  compareDeadlines,
+  deadlineClosedWord,
+  describeDeadline,
+  formatDate,
+  formatDateTime,
+  formatDateWithWeekday,
+  formatTime,
+} from '@/utils/format'
 import type { Deadline } from '@/utils/format'
 
 const deadline = (over: Partial<Deadline>): Deadline => ({
@@ -21,6 +29,11 @@ describe('dates in Beijing time', () => {
     expect(formatDate('2026-10-10T23:59:59+08:00')).toBe('2026年10月10日')
     expect(formatDate('2027-02-05')).toBe('2027年2月5日')
     expect(formatDateWithWeekday('2026-10-10T23:59:59+08:00')).toBe('2026年10月10日（星期六）')
+  })
+  it('gives the time of day alone, in Beijing time', () => {
+    expect(formatTime('2026-10-10T15:59:07Z')).toBe('23:59')
+    expect(formatTime('2026-10-10T15:59:07Z', true)).toBe('23:59:07')
+    expect(formatTime(null)).toBe('—')
   })
   it('shows a dash for no date and for garbage', () => {
     expect(formatDate(null)).toBe('—')
@@ -57,6 +70,19 @@ describe('describeDeadline', () => {
     )
     // A decision is the step done.
     expect(describeDeadline(deadline({ done_at: '2026-10-09T09:00:00+08:00', closed_by: 'approve' })).text).toBe('已按期完成')
+  })
+  it('says a joint test closed by a delay decision was recorded as delayed, not completed late', () => {
+    const delayed = deadline({
+      kind: 'joint_test',
+      done_at: '2026-11-14T10:00:00+08:00',
+      overdue: true,
+      overdue_working_days: 3,
+      closed_by: 'delay',
+    })
+    expect(describeDeadline(delayed)).toMatchObject({ tone: 'ended', text: '已记录联调延期' })
+    expect(deadlineClosedWord(delayed)).toBe('记录于')
+    expect(deadlineClosedWord(deadline({ done_at: '2026-10-13T09:00:00+08:00', closed_by: 'withdraw' }))).toBe('终止于')
+    expect(deadlineClosedWord(deadline({ done_at: '2026-10-09T09:00:00+08:00', closed_by: 'approve' }))).toBe('完成于')
   })
   it('flags provisional deadlines', () => {
     expect(describeDeadline(deadline({ provisional: true, working_days_left: 3 })).provisional).toBe(true)

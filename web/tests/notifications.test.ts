@@ -33,12 +33,28 @@ const n = (id: number, over: Partial<Notification> = {}): Notification => ({
 
 describe('notification links', () => {
   it('leads to the application, else the complaint, else the alerts for those who see them', () => {
-    expect(notificationLink(n(1, { application_id: 7, complaint_id: 2 }), 'vendor')).toBe('/applications/7')
+    expect(notificationLink(n(1, { kind: 'review_due', application_id: 7 }), 'vendor')).toBe('/applications/7')
+    expect(notificationLink(n(1, { kind: 'alert_raised', application_id: 7, complaint_id: 2, alert_id: 3 }), 'city_reviewer')).toBe(
+      '/applications/7',
+    )
     expect(notificationLink(n(1, { complaint_id: 2 }), 'tech_support')).toBe('/complaints/2')
     expect(notificationLink(n(1, { alert_id: 3 }), 'province')).toBe('/alerts')
     expect(notificationLink(n(1, { kind: 'alerts_raised' }), 'admin')).toBe('/alerts')
     expect(notificationLink(n(1, { alert_id: 3 }), 'vendor')).toBeNull()
     expect(notificationLink(n(1), 'province')).toBeNull()
+  })
+
+  it("leads a complaint's news to the complaint, not its application", () => {
+    for (const kind of ['complaint_filed', 'complaint_founded', 'complaint_unfounded', 'rectification_ordered', 'rectified']) {
+      expect(notificationLink(n(1, { kind, application_id: 7, complaint_id: 2 }), 'vendor')).toBe('/complaints/2')
+    }
+  })
+
+  it('never leads technical support to an application page', () => {
+    expect(notificationLink(n(1, { kind: 'alert_raised', application_id: 7, complaint_id: 2, alert_id: 3 }), 'tech_support')).toBe(
+      '/complaints/2',
+    )
+    expect(notificationLink(n(1, { kind: 'review_due', application_id: 7 }), 'tech_support')).toBeNull()
   })
 })
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { mount } from '@vue/test-utils'
 import ProcessDiagram from '@/components/ProcessDiagram.vue'
-import { historyReason, historyTone, historyTransition } from '@/utils/history'
+import { actorName, actorWithRole, historyReason, historyTone, historyTransition } from '@/utils/history'
 
 const entry = (seq: number, entity: string, action: string, before: string, after: string, reason = '', role = 'vendor') => ({
   seq,
@@ -47,6 +47,13 @@ describe('history entries in Chinese', () => {
     expect(historyReason(entry(11, 'application', 'return', 'under_review', 'returned', '[不是 JSON'))).toBe('[不是 JSON')
   })
 
+  it('names the platform itself 平台, never by its account', () => {
+    expect(actorName(history[5])).toBe('平台')
+    expect(actorWithRole(history[5])).toBe('平台')
+    expect(actorName(history[3])).toBe('huaan')
+    expect(actorWithRole(history[3])).toBe('市级主管部门 · huaan')
+  })
+
   it('colours entries by what happened', () => {
     expect(historyTone(history[3])).toBe('primary')
     expect(historyTone(history[1])).toBe('info')
@@ -66,10 +73,38 @@ describe('ProcessDiagram', () => {
     expect(status('returned')).toBe('pending')
     expect(status('succeeded')).toBe('pending')
     expect(status('complaint')).toBe('passed')
-    expect(status('verification')).toBe('pending')
+    // The complaint filed waits for its verification.
+    expect(status('verification')).toBe('current')
+    expect(status('rectification')).toBe('pending')
     expect(w.text()).toContain('审核时限 3 个工作日')
     expect(w.text()).toContain('联调时限 5 个工作日')
     expect(w.text()).toContain('当前步骤：联调中')
+  })
+
+  it('shows an open rectification in progress until it is reported done', () => {
+    const verified = [
+      ...history,
+      entry(7, 'complaint', 'verify_founded', 'submitted', 'founded', '', 'city_reviewer'),
+      entry(8, 'complaint', 'order_rectification', 'founded', 'rectifying', '', 'system'),
+    ]
+    const w = mount(ProcessDiagram, { props: { state: 'joint_testing', history: verified } })
+    const status = (k: string) => w.get(`[data-testid="process-node-${k}"]`).attributes('data-status')
+    expect(status('verification')).toBe('passed')
+    expect(status('rectification')).toBe('current')
+    expect(status('rekey')).toBe('pending')
+    expect(w.get('[data-testid="process-node-rectification"]').text()).not.toContain('✓')
+    expect(w.get('[data-testid="process-complaint-current"]').text()).toContain('技术支持整改')
+
+    const rectified = [
+      ...verified,
+      entry(9, 'complaint', 'report_rectified', 'rectifying', 'rectified', '', 'tech_support'),
+      entry(10, 'application', 'reissue_key', 'joint_testing', 'joint_testing', '', 'system'),
+    ]
+    const after = mount(ProcessDiagram, { props: { state: 'joint_testing', history: rectified } })
+    const s2 = (k: string) => after.get(`[data-testid="process-node-${k}"]`).attributes('data-status')
+    expect(s2('rectification')).toBe('passed')
+    expect(s2('rekey')).toBe('passed')
+    expect(after.find('[data-testid="process-complaint-current"]').exists()).toBe(false)
   })
 
   it('draws the bare process without a state', () => {

@@ -12,6 +12,7 @@ import {
   prefillDelayProblems,
   returnBody,
   returnProblemsError,
+  succeedWarning,
   toShanghaiIso,
   type ApplicationSummary,
   type Conformance,
@@ -155,5 +156,34 @@ describe('small helpers', () => {
     const list = [c(1, 'unfounded', '2026-11-21T10:00:00+08:00'), c(2, 'submitted', '2026-11-01T10:00:00+08:00'), c(3, 'closed', '2026-11-25T10:00:00+08:00')]
     expect(orderComplaints(list, true).map((x) => x.id)).toEqual([2, 3, 1])
     expect(orderComplaints(list, false).map((x) => x.id)).toEqual([3, 1, 2])
+  })
+})
+
+describe('the 联调成功 warning', () => {
+  const summary = (over: Partial<Conformance['summary']>): Conformance['summary'] => ({
+    total: 15,
+    required: 5,
+    passed: 0,
+    failed: 0,
+    pending: 15,
+    required_passed: 0,
+    all_required_passed: false,
+    requests: 0,
+    ...over,
+  })
+
+  it('warns when required cases are not all passed, with how many passed', () => {
+    expect(succeedWarning(summary({ requests: 12, required_passed: 3, passed: 8 }))).toBe(
+      '必测用例未全部通过（已通过 3/5），仍要记录联调成功吗？',
+    )
+  })
+
+  it('says so when the device sent nothing at all', () => {
+    expect(succeedWarning(summary({}))).toBe('尚未收到设备的任何请求，必测用例未全部通过（已通过 0/5），仍要记录联调成功吗？')
+  })
+
+  it('has nothing to say when every required case passed, or without a checklist', () => {
+    expect(succeedWarning(summary({ requests: 40, required_passed: 5, all_required_passed: true }))).toBe('')
+    expect(succeedWarning(null)).toBe('')
   })
 })

@@ -4,10 +4,14 @@ import type { Role } from '@/stores/session'
 
 export type Notification = Schemas['Notification']
 
-// Where a notification leads: its application, else its complaint, else the alert
-// list (alerts have no page of their own; vendors cannot see alerts).
+// Where a notification leads: a complaint's news (filed, verified, rectification
+// ordered or done) to the complaint; else its application, else its complaint, else
+// the alert list (alerts have no page of their own; vendors cannot see alerts).
+// Technical support units never open application pages.
 export function notificationLink(n: Notification, role: Role | null): string | null {
-  if (n.application_id) return `/applications/${n.application_id}`
+  const alert = n.kind.startsWith('alert')
+  if (n.complaint_id && !alert) return `/complaints/${n.complaint_id}`
+  if (n.application_id && role !== 'tech_support') return `/applications/${n.application_id}`
   if (n.complaint_id) return `/complaints/${n.complaint_id}`
   if ((n.alert_id || n.kind.startsWith('alert')) && role && role !== 'vendor') return '/alerts'
   return null

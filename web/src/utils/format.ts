@@ -11,6 +11,7 @@ interface Parts {
   d: number
   hh: number
   mm: number
+  ss: number
   wd: number
 }
 
@@ -25,6 +26,7 @@ function shanghaiParts(iso: string): Parts | null {
     d: d.getUTCDate(),
     hh: d.getUTCHours(),
     mm: d.getUTCMinutes(),
+    ss: d.getUTCSeconds(),
     wd: d.getUTCDay(),
   }
 }
@@ -47,6 +49,14 @@ export function formatDateTime(iso: string | null | undefined): string {
   return p ? `${p.y}年${p.m}月${p.d}日 ${pad(p.hh)}:${pad(p.mm)}` : '—'
 }
 
+// The time of day alone (23:59, or 23:59:59), for tables that put it under the date.
+export function formatTime(iso: string | null | undefined, seconds = false): string {
+  if (!iso) return '—'
+  const p = shanghaiParts(iso)
+  if (!p) return '—'
+  return seconds ? `${pad(p.hh)}:${pad(p.mm)}:${pad(p.ss)}` : `${pad(p.hh)}:${pad(p.mm)}`
+}
+
 export function formatDateWithWeekday(iso: string | null | undefined): string {
   if (!iso) return '—'
   const p = shanghaiParts(iso)
@@ -64,11 +74,13 @@ export interface DeadlineView {
   provisional: boolean
 }
 
-// Deadlines that an action other than their step's ended (closed_by).
+// Deadlines that an action other than their step's ended (closed_by). A delay
+// decision ends the joint test without it being passed: it is not "completed late".
 const ENDED_BY: Record<string, string> = {
   withdraw: '申请撤回，期限终止',
   reissue_key: '重新发放密钥，期限重新起算',
   close: '申请办结，期限终止',
+  delay: '已记录联调延期',
 }
 
 // The due instant is 23:59:59 of the last working day; people read that as "24:00
@@ -91,6 +103,13 @@ export function describeDeadline(d: Deadline): DeadlineView {
   const left = d.working_days_left ?? 0
   if (left <= 0) return { tone: 'due_soon', text: '今日到期', due, provisional }
   return { tone: left <= 1 ? 'due_soon' : 'open', text: `剩余 ${left} 个工作日`, due, provisional }
+}
+
+// The word before a closed deadline's done_at: when its step was done, when it was
+// ended, or when the delay was recorded.
+export function deadlineClosedWord(d: Deadline): string {
+  if (d.closed_by === 'delay') return '记录于'
+  return d.closed_by && ENDED_BY[d.closed_by] ? '终止于' : '完成于'
 }
 
 // Sorts open deadlines soonest first; overdue ones come first, the most overdue on top.

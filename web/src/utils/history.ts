@@ -2,6 +2,7 @@
 // entity it is about, and its reason with the API's stable words translated.
 import type { Schemas } from '@/api/client'
 import {
+  ACTOR_ROLE_LABELS,
   ALERT_KIND_LABELS,
   ALERT_STATUS_LABELS,
   COMPLAINT_STATE_LABELS,
@@ -18,6 +19,17 @@ function stateTable(entity: string): Record<string, string> {
   if (entity === 'complaint') return COMPLAINT_STATE_LABELS
   if (entity === 'alert') return ALERT_STATUS_LABELS
   return STATE_LABELS
+}
+
+// Who acted: the platform itself (the system actor, whatever its account is called)
+// is just 平台; a person is their account name.
+export function actorName(e: Pick<Entry, 'actor' | 'role'>): string {
+  return e.role === 'system' ? label(ACTOR_ROLE_LABELS, 'system') : e.actor
+}
+
+// Who acted with their role: "市级主管部门 · reviewer_440100", or 平台.
+export function actorWithRole(e: Pick<Entry, 'actor' | 'role'>): string {
+  return e.role === 'system' ? actorName(e) : `${label(ACTOR_ROLE_LABELS, e.role)} · ${e.actor}`
 }
 
 // "草稿 → 待审核", "→ 待核实" for a new record, null when nothing changed.
