@@ -275,6 +275,14 @@ describe('vendor', () => {
     expect(header).toContain('广州市')
     expect(header).toMatch(/查看该地市的联调记录 #\d+/)
     expect(header).toContain('联调成功')
+    // 韶关's reviewer cannot open 广州's record: the link is this application's report,
+    // which is 广州's.
+    const appPath = new URL(page.url()).pathname
+    const reviewer = await newPage(browser, server)
+    await login(reviewer, 'reviewer_440200')
+    await reviewer.goto(appPath)
+    await poll(() => reviewer.getByTestId('connected-record').textContent()).toContain('查看该地市的联调测试报告')
+    expect(await reviewer.getByTestId('connected-record').getAttribute('href')).toContain(`${appPath}/report.pdf`)
   })
 
   it('offers no new key once the window ended, and says what the key was on an ended application', async () => {

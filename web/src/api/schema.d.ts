@@ -517,8 +517,12 @@ export interface paths {
          * @description Roles: everyone in scope. Application, vendor, products (`{name, model, kind,
          *     kind_name, version}`, `kind_name` in Chinese), city, profile and version, key period, every case with status and evidence ids, failing rules
          *     with clause, summary, generated time and `evidence_digest` (a SHA-256 chain
-         *     over the evidence it covers). A path-2 application shows city B's report
-         *     (`source`).
+         *     over the evidence it covers). A path-2 application shows city B's report:
+         *     `application` stays the application asked about (its own city), and `source`
+         *     `{city_code, city_name, application_id, state, state_name, passed, same_profile,
+         *     note}` names whose report it is: the success the application links, else the
+         *     vendor's latest success in city B, else its latest joint test there (`passed`
+         *     false); `application_id` is null when the vendor has none there.
          */
         get: operations["getReportJson"];
         put?: never;
@@ -674,7 +678,7 @@ export interface paths {
         };
         /**
          * List complaints in the caller's scope
-         * @description Roles: any logged-in user (scoped). Newest first; at most 500.
+         * @description Roles: any logged-in user (scoped; a technical support unit sees only its city's rectification orders, complaints verified founded). Newest first; at most 500.
          */
         get: operations["listComplaints"];
         put?: never;
@@ -725,7 +729,7 @@ export interface paths {
         };
         /**
          * A complaint in detail
-         * @description Roles: any logged-in user (scoped). With its evidence (the platform's own inline) and deadlines.
+         * @description Roles: any logged-in user (scoped; a technical support unit reads only its city's rectification orders, else 404). With its evidence (the platform's own inline) and deadlines.
          */
         get: operations["getComplaint"];
         put?: never;
@@ -1255,7 +1259,7 @@ export interface components {
             connected_city_code: string | null;
             /**
              * Format: int64
-             * @description The vendor's succeeded application in the connected city, linked as proof.
+             * @description The vendor's succeeded application in the connected city, linked as proof: the newest of those with the most of this application's products.
              */
             connected_application_id: number | null;
             /** @description Present when connected_application_id is set. */
@@ -1266,6 +1270,8 @@ export interface components {
                 /** Format: date-time */
                 decided_at: string | null;
                 city_name: string;
+                /** @description Whether the linked success includes every product of this application. */
+                covers_products: boolean;
             };
             description: string;
             late: boolean;
