@@ -624,14 +624,22 @@ Result<domain::AppTransition> ApplyApplicationAction(soci::session& sql, Deps& d
                                                      const Actor& actor, const AppRow& app,
                                                      AppAction action, const ActionInput& input,
                                                      Instant now) {
-  int problem_count = 0;
-  if (action == AppAction::kReturn || action == AppAction::kDelay) {
-    LT_ASSIGN_OR_RETURN(problem_count, ValidateProblems(sql, app.id, action, input.problems));
-  }
-  domain::AppGuardInput guard{now, std::nullopt, problem_count};
+  domain::AppGuardInput guard{now, std::nullopt, 0};
   if (auto window = FindOpenDeadline(sql, app.id, DeadlineKind::kJointTest)) {
     guard.joint_test_due = window->due_at;
   }
+  if (action == AppAction::kReturn || action == AppAction::kDelay) {
+    // Who may act in which state is judged before the problem list: a return of an
+    // application already returned is invalid_transition whatever its problems say.
+    domain::AppGuardInput listed = guard;
+    listed.problem_count = 1;
+    if (auto allowed = domain::ApplyAppAction(app.state, action, actor.role, listed); !allowed.ok()) {
+      const ErrorCode code = allowed.error().code;
+      if (code == ErrorCode::kInvalidTransition || code == ErrorCode::kForbidden) return allowed.take_error();
+    }
+    LT_ASSIGN_OR_RETURN(guard.problem_count, ValidateProblems(sql, app.id, action, input.problems));
+  }
+  const int problem_count = guard.problem_count;
   LT_ASSIGN_OR_RETURN(domain::AppTransition t, domain::ApplyAppAction(app.state, action, actor.role, guard));
   if (action == AppAction::kSubmit || action == AppAction::kResubmit) {
     // The reviewer's 3 working days are for materials: nothing to review, nothing to submit.

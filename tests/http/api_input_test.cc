@@ -334,6 +334,8 @@ TEST_P(ApiInputTableTest, BadInputIsRefusedClearlyAndChangesNothing) {
         {{"problems", json::array({{{"text", ""}}})}}, 422, "invalid_field"),
       J("return problems not a list", R, "POST", review + "/actions/return", {{"problems", "材料不全"}}, 422,
         "invalid_field"),
+      J("return in joint testing, naming another application's material", R, "POST", joint + "/actions/return",
+        {{"problems", json::array({{{"text", "材料不全"}, {"material_id", 987654}}})}}, 409, "invalid_transition"),
       J("return with a blank problem", R, "POST", review + "/actions/return",
         {{"problems", json::array({{{"text", " \u3000\n"}}})}}, 422, "invalid_field"),
       J("return with too many problems", R, "POST", review + "/actions/return",
