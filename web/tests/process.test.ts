@@ -45,6 +45,17 @@ describe('history entries in Chinese', () => {
       '1. 复印件未盖章；2. 5.2：签名错误',
     )
     expect(historyReason(entry(11, 'application', 'return', 'under_review', 'returned', '[不是 JSON'))).toBe('[不是 JSON')
+    // A decision's note, its problem list and the late mark, as the server joins them.
+    const delay = JSON.stringify([{ clause: '数据接口标准 Team.Add', text: '班组名称为空[teamName]' }])
+    expect(
+      historyReason(entry(12, 'application', 'delay', 'joint_testing', 'delayed', `未按期完成；${delay}；逾期后记录`)),
+    ).toBe('未按期完成；问题清单：1. 数据接口标准 Team.Add：班组名称为空[teamName]；逾期后记录')
+    expect(historyReason(entry(13, 'application', 'delay', 'joint_testing', 'delayed', `${delay}；逾期后记录`))).toBe(
+      '问题清单：1. 数据接口标准 Team.Add：班组名称为空[teamName]；逾期后记录',
+    )
+    expect(historyReason(entry(14, 'application', 'return', 'under_review', 'returned', '见附件；[草稿]'))).toBe(
+      '见附件；[草稿]',
+    )
   })
 
   it('names the platform itself 平台, never by its account', () => {

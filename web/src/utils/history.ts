@@ -58,11 +58,43 @@ function problemList(r: string): string | null {
   }
 }
 
+// A decision's reason as the server writes it: its note, its problem list as JSON and
+// "逾期后记录" when late, joined by "；". Each part that is a problem list is listed.
+function decisionReason(r: string): string | null {
+  const parts: string[] = []
+  let rest = r
+  let found = false
+  while (rest) {
+    const start = rest.startsWith('[') ? 0 : rest.indexOf('；[') + 1
+    if (start <= 0 && !rest.startsWith('[')) break
+    // The list ends at the "]" after which the reason ends or goes on with "；".
+    let end = -1
+    for (let i = rest.indexOf(']', start); i >= 0; i = rest.indexOf(']', i + 1)) {
+      if (i === rest.length - 1 || rest.startsWith('；', i + 1)) {
+        if (problemList(rest.slice(start, i + 1))) {
+          end = i
+          break
+        }
+      }
+    }
+    if (end < 0) break
+    if (start > 0) parts.push(rest.slice(0, start - 1))
+    parts.push(`问题清单：${problemList(rest.slice(start, end + 1))}`)
+    found = true
+    rest = rest.slice(end + 2)
+  }
+  if (!found) return null
+  if (rest) parts.push(rest)
+  return parts.join('；')
+}
+
 export function historyReason(e: Entry): string {
   const r = e.reason
   if (REASON_WORDS[r]) return REASON_WORDS[r]
   const problems = problemList(r)
   if (problems) return problems
+  const decision = decisionReason(r)
+  if (decision) return decision
   const m = /^([a-z_]+): ([\s\S]*)$/.exec(r)
   if (m && MATERIAL_KIND_LABELS[m[1]]) return `${MATERIAL_KIND_LABELS[m[1]]}：${m[2]}`
   return r
