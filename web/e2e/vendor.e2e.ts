@@ -108,6 +108,10 @@ describe('vendor', () => {
     const appId = Number(new URL(page.url()).pathname.split('/').pop())
     await poll(() => page.getByTestId('detail-state').getAttribute('data-state')).toBe('draft')
 
+    // --- nothing to submit before a material is uploaded ---
+    await poll(() => page.getByTestId('action-submit').isDisabled()).toBe(true)
+    expect(await page.getByTestId('action-submit').getAttribute('title')).toBe('请先上传申请材料再提交')
+
     // --- a material, with progress ---
     await chooseOption(page, 'material-kind', '营业执照')
     await page.getByTestId('material-file').setInputFiles({ name: '营业执照.pdf', mimeType: 'application/pdf', buffer: PDF })
@@ -124,6 +128,7 @@ describe('vendor', () => {
     await poll(() => page.locator('.preview-pdf').count()).toBe(0)
 
     // --- submit ---
+    await poll(() => page.getByTestId('action-submit').isDisabled()).toBe(false)
     await page.getByTestId('action-submit').click()
     await confirmBox(page)
     await poll(() => page.getByTestId('detail-state').getAttribute('data-state')).toBe('under_review')
