@@ -1,6 +1,9 @@
 #include "app/demo.h"
 
+#include <cstdio>
 #include <map>
+#include <string>
+#include <vector>
 
 #include "app/runtime.h"
 #include "services/history.h"
@@ -15,7 +18,35 @@ using services::ActionInput;
 using services::json;
 using services::Principal;
 
-const std::string kPdf = "%PDF-1.4\n% liantiao demo material\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
+// A one-page PDF saying which demo material it stands for, with the cross-reference
+// table a viewer needs to open it (a browser's viewer refuses a file without one).
+// Written by hand: four objects of ASCII text, not worth a PDF library in the demo.
+std::string DemoPdf(const std::string& line) {
+  const std::string text = "BT /F1 14 Tf 72 760 Td (" + line + ") Tj ET";
+  const std::vector<std::string> objects = {
+      "<< /Type /Catalog /Pages 2 0 R >>",
+      "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> "
+      "/Contents 4 0 R >>",
+      "<< /Length " + std::to_string(text.size()) + " >>\nstream\n" + text + "\nendstream",
+      "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"};
+  std::string pdf = "%PDF-1.4\n";
+  std::vector<std::size_t> offsets;
+  for (std::size_t i = 0; i < objects.size(); ++i) {
+    offsets.push_back(pdf.size());
+    pdf += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
+  }
+  const std::size_t xref = pdf.size();
+  pdf += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
+  for (std::size_t offset : offsets) {
+    char entry[24];
+    std::snprintf(entry, sizeof entry, "%010zu 00000 n \n", offset);
+    pdf += entry;
+  }
+  pdf += "trailer\n<< /Size " + std::to_string(objects.size() + 1) + " /Root 1 0 R >>\nstartxref\n" +
+         std::to_string(xref) + "\n%%EOF\n";
+  return pdf;
+}
 
 class DemoBuilder {
  public:
@@ -32,11 +63,16 @@ class DemoBuilder {
     return Principal{id, username, role, city, std::nullopt};
   }
 
-  Result<Principal> Vendor(const std::string& name, const std::string& code, const std::string& username,
-                           const std::string& contact) {
-    services::VendorRegistration r{
-        {name, "张伟", "广东省广州市天河区科韵路 16 号", contact, "020-38880000", username + "@example.cn"},
-        code, username, kDemoPassword};
+  // A demo enterprise: its name, credit code and login, then its own legal
+  // representative, address, contact and phone.
+  struct Enterprise {
+    std::string name, code, username, legal_rep, address, contact, phone;
+  };
+  Result<Principal> Vendor(const Enterprise& e) {
+    const std::string& name = e.name;
+    const std::string& username = e.username;
+    services::VendorRegistration r{{name, e.legal_rep, e.address, e.contact, e.phone, username + "@example.cn"},
+                                   e.code, username, kDemoPassword};
     LT_ASSIGN_OR_RETURN(json v, pf_.auth.RegisterVendor(r, false));
     logins_.push_back({username, name});
     return Principal{v["user"]["id"].get<long long>(), username, Role::kVendor, std::nullopt,
@@ -57,8 +93,10 @@ class DemoBuilder {
     LT_ASSIGN_OR_RETURN(json app, pf_.applications.Create(v, a));
     const long long id = app["id"].get<long long>();
     for (const char* kind : {"business_license", "product_description", "interface_statement"}) {
-      LT_ASSIGN_OR_RETURN(json m, pf_.applications.UploadMaterial(v, id, kind, std::string(kind) + ".pdf",
-                                                                  kPdf + kind + std::to_string(id)));
+      LT_ASSIGN_OR_RETURN(json m, pf_.applications.UploadMaterial(
+                                      v, id, kind, std::string(kind) + ".pdf",
+                                      DemoPdf("liantiao demo material: " + std::string(kind) + ", application " +
+                                              std::to_string(id))));
       (void)m;
     }
     return id;
@@ -117,8 +155,11 @@ Status RunDemo(const AppConfig& config, std::ostream& out) {
     LT_ASSIGN_OR_RETURN(reviewer[code], b.User(Role::kCityReviewer, "reviewer_" + code, name + "住房城乡建设局", code));
     LT_ASSIGN_OR_RETURN(support[code], b.User(Role::kTechSupport, "support_" + code, name + "实名制系统技术支持单位", code));
   }
-  LT_ASSIGN_OR_RETURN(Principal va, b.Vendor("广州华安智能科技有限公司", "91440101MA59ABCD1D", "huaan", "李明"));
-  LT_ASSIGN_OR_RETURN(Principal vb, b.Vendor("深圳捷通物联技术有限公司", "91440300MA5FXY712F", "jietong", "陈静"));
+  LT_ASSIGN_OR_RETURN(Principal va, b.Vendor({"广州华安智能科技有限公司", "91440101MA59ABCD1D", "huaan", "张伟",
+                                              "广东省广州市天河区科韵路 16 号", "李明", "020-38880000"}));
+  LT_ASSIGN_OR_RETURN(Principal vb, b.Vendor({"深圳捷通物联技术有限公司", "91440300MA5FXY712F", "jietong", "黄志强",
+                                              "广东省深圳市南山区科技园南区高新南七道 8 号", "陈静",
+                                              "0755-86660000"}));
   LT_ASSIGN_OR_RETURN(long long gate, b.Product(va, "人脸识别闸机", "HA-FG300", "face_gate"));
   LT_ASSIGN_OR_RETURN(long long term, b.Product(va, "实名制考勤终端", "HA-AT20", "attendance_terminal"));
   LT_ASSIGN_OR_RETURN(long long jt_gate, b.Product(vb, "工地实名制通道闸", "JT-G8", "face_gate"));
@@ -187,6 +228,10 @@ Status RunDemo(const AppConfig& config, std::ostream& out) {
   LT_RETURN_IF_ERROR(b.Act(va, a_cmp, AppAction::kSubmit));
   b.At(27);
   LT_RETURN_IF_ERROR(b.Act(reviewer[zh], a_cmp, AppAction::kApprove));
+  b.At(27, 14);
+  // The vendor claims the key it then finds unusable: its key history shows the claim.
+  LT_ASSIGN_OR_RETURN(auto claimed, pf.applications.ClaimKey(va, a_cmp));
+  (void)claimed;
   b.At(27, 15);
   {
     services::NewComplaint c{a_cmp, "", "", "珠海市实名制管理系统技术支持单位", "key_unusable",
