@@ -307,6 +307,24 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
     LT_ASSIGN_OR_RETURN(long long id, pf.auth.AddUser(u, services::Actor::Of(*req.principal)));
     return Ok({{"id", id}, {"username", u.username}, {"role", role}}, 201);
   });
+  t.Add(Method::kPut, "/users/:id", kAdmin, [&pf](Request& req) -> Result<Response> {
+    LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
+    LT_ASSIGN_OR_RETURN(json body, req.Json());
+    std::optional<bool> active;
+    if (body.contains("active")) {
+      LT_ASSIGN_OR_RETURN(bool a, Bool(body, "active"));
+      active = a;
+    }
+    LT_ASSIGN_OR_RETURN(auto password, OptStr(body, "password"));
+    return Render(pf.auth.UpdateUser(*req.principal, id, active, password));
+  });
+  t.Add(Method::kPut, "/me/password", kLogged, [&pf](Request& req) -> Result<Response> {
+    LT_ASSIGN_OR_RETURN(json body, req.Json());
+    LT_ASSIGN_OR_RETURN(std::string current, Str(body, "current_password"));
+    LT_ASSIGN_OR_RETURN(std::string next, Str(body, "new_password"));
+    LT_RETURN_IF_ERROR(pf.auth.ChangePassword(*req.principal, req.session_token, current, next));
+    return Ok({{"changed", true}});
+  });
   t.Add(Method::kGet, "/cities", kLogged, [&pf](Request&) { return Render(pf.Cities()); });
   t.Add(Method::kGet, "/profiles", kLogged, [&pf](Request&) -> Result<Response> {
     return Ok(standard::DescribeProfiles(*pf.deps.profiles));

@@ -263,14 +263,102 @@ Result<json> AuthService::ListUsers(const Principal& p) {
   return deps_.db.Read<json>([&](soci::session& sql) -> Result<json> {
     json out = json::array();
     soci::rowset<soci::row> rows =
-        (sql.prepare << "SELECT id, username, display_name, role, city_code, vendor_id FROM users ORDER BY id");
+        (sql.prepare << "SELECT id, username, display_name, role, city_code, vendor_id, active FROM users ORDER BY id");
     for (const soci::row& r : rows) {
       auto role = domain::ParseRole(GetText(r, 3)).value_or(domain::Role::kVendor);
       out.push_back(UserJson(GetInt(r, 0), GetText(r, 1), GetText(r, 2), role, GetOptText(r, 4),
                              GetOptInt(r, 5)));
+      out.back()["active"] = GetInt(r, 6) != 0;
     }
     return out;
   });
+}
+
+namespace {
+
+Status ValidatePassword(const std::string& password, const char* field) {
+  if (password.size() < 8 || password.size() > 128) {
+    return MakeError(ErrorCode::kInvalidField, "密码长度须为 8–128 位", {{"field", field}});
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+Status AuthService::ChangePassword(const Principal& p, const std::string& keep_token, const std::string& current,
+                                   const std::string& next) {
+  if (current.empty()) return MakeError(ErrorCode::kMissingField, "请输入当前密码", {{"field", "current_password"}});
+  LT_RETURN_IF_ERROR(ValidatePassword(next, "new_password"));
+  if (next == current) {
+    return MakeError(ErrorCode::kInvalidField, "新密码不能与当前密码相同", {{"field", "new_password"}});
+  }
+  auto user = deps_.db.Read<std::optional<UserRow>>(
+      [&](soci::session& sql) -> Result<std::optional<UserRow>> { return LoadUser(sql, "id = CAST(:id AS BIGINT)", std::to_string(p.user_id)); });
+  if (!user.ok()) return user.take_error();
+  if (!*user || !crypto::VerifyPassword(current, (*user)->password_hash)) {
+    return MakeError(ErrorCode::kInvalidField, "当前密码不正确", {{"field", "current_password"}});
+  }
+  LT_ASSIGN_OR_RETURN(std::string hash, crypto::HashPassword(next, deps_.config.password_cost));
+  const Instant now = deps_.clock.Now();
+  const std::string keep = crypto::Sha256Hex(keep_token);
+  auto done = deps_.db.Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
+    sql << "UPDATE users SET password_hash = :h WHERE id = :id", soci::use(hash), soci::use(p.user_id);
+    sql << "DELETE FROM sessions WHERE user_id = :u AND token_hash <> :t", soci::use(p.user_id), soci::use(keep);
+    LT_RETURN_IF_ERROR(AppendHistory(
+        sql, HistoryEntry{.entity = "user", .entity_id = p.user_id, .city_code = p.city_code,
+                          .vendor_id = p.vendor_id, .actor = Actor::Of(p), .action = "password_change",
+                          .before = "", .after = "", .reason = "", .at = now}));
+    return Ok{};
+  });
+  if (!done.ok()) return done.take_error();
+  return OkStatus();
+}
+
+Result<json> AuthService::UpdateUser(const Principal& p, long long id, std::optional<bool> active,
+                                     std::optional<std::string> password) {
+  if (p.role != domain::Role::kAdmin) return MakeError(ErrorCode::kForbidden);
+  if (!active && !password) {
+    return MakeError(ErrorCode::kMissingField, "请指定要修改的内容（active 或 password）", {{"field", "active"}});
+  }
+  if (id == p.user_id) {
+    return MakeError(ErrorCode::kInvalidField, "不能停用自己或在此重置自己的密码", {{"field", "id"}});
+  }
+  if (password) LT_RETURN_IF_ERROR(ValidatePassword(*password, "password"));
+  std::optional<std::string> hash;
+  if (password) {
+    LT_ASSIGN_OR_RETURN(std::string h, crypto::HashPassword(*password, deps_.config.password_cost));
+    hash = std::move(h);
+  }
+  const Instant now = deps_.clock.Now();
+  auto done = deps_.db.Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
+    auto user = LoadUser(sql, "id = CAST(:id AS BIGINT)", std::to_string(id));
+    if (!user || user->role == domain::Role::kSystem) return MakeError(ErrorCode::kNotFound, "用户不存在");
+    auto record = [&](const char* action, std::string before, std::string after) {
+      return AppendHistory(sql, HistoryEntry{.entity = "user", .entity_id = id, .city_code = user->city,
+                                             .vendor_id = user->vendor, .actor = Actor::Of(p), .action = action,
+                                             .before = std::move(before), .after = std::move(after),
+                                             .reason = user->username, .at = now});
+    };
+    if (active && *active != user->active) {
+      const int flag = *active ? 1 : 0;
+      sql << "UPDATE users SET active = :a WHERE id = :id", soci::use(flag), soci::use(id);
+      LT_RETURN_IF_ERROR(record(*active ? "user_enable" : "user_disable", user->active ? "active" : "disabled",
+                                *active ? "active" : "disabled"));
+    }
+    if (hash) {
+      sql << "UPDATE users SET password_hash = :h WHERE id = :id", soci::use(*hash), soci::use(id);
+      LT_RETURN_IF_ERROR(record("password_reset", "", ""));
+    }
+    // Whoever held its sessions must log in again, with the new password or not at all.
+    if ((active && !*active) || hash) sql << "DELETE FROM sessions WHERE user_id = :u", soci::use(id);
+    return Ok{};
+  });
+  if (!done.ok()) return done.take_error();
+  LT_ASSIGN_OR_RETURN(json users, ListUsers(p));
+  for (const json& u : users) {
+    if (u["id"] == id) return u;
+  }
+  return MakeError(ErrorCode::kNotFound, "用户不存在");
 }
 
 namespace {

@@ -54,6 +54,14 @@ class AuthService {
   // Creates a user (the CLI, the demo and admins). Checks the role's scope fields.
   Result<long long> AddUser(const NewUser& user, const Actor& actor);
   Result<json> ListUsers(const Principal& p);
+  // The caller's own password: the current one must be given; the user's other
+  // sessions end (the one that asked, `keep_token`, stays).
+  Status ChangePassword(const Principal& p, const std::string& keep_token, const std::string& current,
+                        const std::string& next);
+  // An admin disables or enables a user (a disabled user cannot log in, and its
+  // sessions end) or sets a new password (its sessions end). Not the admin itself.
+  Result<json> UpdateUser(const Principal& p, long long id, std::optional<bool> active,
+                          std::optional<std::string> password);
 
   // Public self-registration of a vendor enterprise and its first user. A credit code
   // that is well formed but fails the checksum is accepted only when

@@ -110,6 +110,8 @@ std::map<std::string, Row> Table() {
       {"PUT /api/v1/vendors/me", {.roles = vendor}},
       {"GET /api/v1/users", {.roles = admin}},
       {"POST /api/v1/users", {.roles = admin}},
+      {"PUT /api/v1/users/:id", {.roles = admin}},
+      {"PUT /api/v1/me/password", {.roles = kEveryRole}},
       {"GET /api/v1/cities", {.roles = kEveryRole}},
       {"GET /api/v1/profiles", {.roles = kEveryRole}},
       {"PUT /api/v1/cities/:code", {.roles = admin}},
@@ -212,6 +214,7 @@ class ApiAuthzTest : public ::testing::TestWithParam<std::string> {
     principals_[Caller::kReviewerGz] = tp_->AddUser(Role::kCityReviewer, Name(Caller::kReviewerGz), kGz);
     principals_[Caller::kReviewerSz] = tp_->AddUser(Role::kCityReviewer, Name(Caller::kReviewerSz), kSz);
     principals_[Caller::kSupportGz] = tp_->AddUser(Role::kTechSupport, Name(Caller::kSupportGz), kGz);
+    spare_user_ = tp_->AddUser(Role::kProvince, "authz_spare").user_id;  // what PUT /users/:id changes
     principals_[Caller::kSupportSz] = tp_->AddUser(Role::kTechSupport, Name(Caller::kSupportSz), kSz);
     principals_[Caller::kProvince] = tp_->AddUser(Role::kProvince, Name(Caller::kProvince));
     principals_[Caller::kAdmin] = tp_->AddUser(Role::kAdmin, Name(Caller::kAdmin));
@@ -349,6 +352,7 @@ class ApiAuthzTest : public ::testing::TestWithParam<std::string> {
     if (base.ends_with("/complaints")) values[":id"] = std::to_string(complaint_);
     if (base.ends_with("/alerts")) values[":id"] = std::to_string(alert_);
     if (base.ends_with("/notifications")) values[":id"] = std::to_string(notification_);
+    if (base.ends_with("/users")) values[":id"] = std::to_string(spare_user_);
     std::string out;
     for (std::size_t i = 0; i < pattern.size();) {
       if (pattern[i] == ':') {
@@ -382,6 +386,9 @@ class ApiAuthzTest : public ::testing::TestWithParam<std::string> {
     if (pattern.ends_with("/users")) {
       return {{"role", "province"}, {"username", "authz_user" + s}, {"password", "Passw0rd!x"}};
     }
+    if (pattern.ends_with("/users/:id")) return {{"active", true}};
+    // A wrong current password: the caller's own password stays what the test logs in with.
+    if (pattern.ends_with("/me/password")) return {{"current_password", "not-it"}, {"new_password", "N3w-passw0rd"}};
     if (pattern.ends_with("/cities/:code")) return {{"profile", "gd-v1.3"}, {"test_env", "sandbox"}};
     if (pattern.ends_with("/products")) return {{"name", "p"}, {"model", "m"}, {"kind", "software"}, {"version", "1"}};
     if (pattern.ends_with("/applications")) {
@@ -435,6 +442,7 @@ class ApiAuthzTest : public ::testing::TestWithParam<std::string> {
   std::map<Caller, services::Principal> principals_;
   std::map<Caller, std::string> tokens_;
   std::map<std::string, long long> apps_;
+  long long spare_user_ = 0;
   long long product_ = 0, product_b_ = 0, late_app_ = 0, b_app_ = 0, material_ = 0, complaint_ = 0, evidence_ = 0,
             alert_ = 0, notification_ = 0;
   int n_ = 0;

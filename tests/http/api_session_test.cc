@@ -103,6 +103,69 @@ TEST_P(ApiSessionTest, TestClockRoutesAreAdminOnly) {
   EXPECT_EQ(admin.Put("/api/v1/test/clock", {{"now", "tomorrow"}}).status, 422);
 }
 
+// A user changes its own password: the current one is required, its other sessions
+// end and the one that asked goes on; the old password no longer logs in.
+TEST_P(ApiSessionTest, ChangingTheOwnPasswordEndsTheOtherSessions) {
+  auto login = [&](HttpClient& c, const std::string& password) {
+    auto r = c.Post("/api/v1/session", {{"username", "browser_vendor"}, {"password", password}});
+    if (r.status == 200) c.SetDefaultHeader("Authorization", "Bearer " + r.json()["token"].get<std::string>());
+    return r.status;
+  };
+  HttpClient here(tp_->port()), elsewhere(tp_->port()), fresh(tp_->port());
+  ASSERT_EQ(login(here, testing::kTestPassword), 200);
+  ASSERT_EQ(login(elsewhere, testing::kTestPassword), 200);
+  auto wrong = here.Put("/api/v1/me/password", {{"current_password", "not it"}, {"new_password", "N3w-passw0rd"}});
+  EXPECT_EQ(wrong.status, 422);
+  EXPECT_EQ(wrong.json()["error"]["details"]["field"], "current_password");
+  auto short_one = here.Put("/api/v1/me/password", {{"current_password", testing::kTestPassword}, {"new_password", "short"}});
+  EXPECT_EQ(short_one.json()["error"]["details"]["field"], "new_password");
+  EXPECT_EQ(elsewhere.Get("/api/v1/me").status, 200) << "refused changes end nothing";
+  auto changed =
+      here.Put("/api/v1/me/password", {{"current_password", testing::kTestPassword}, {"new_password", "N3w-passw0rd"}});
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  EXPECT_EQ(here.Get("/api/v1/me").status, 200);
+  EXPECT_EQ(elsewhere.Get("/api/v1/me").status, 401);
+  EXPECT_EQ(login(fresh, testing::kTestPassword), 401);
+  EXPECT_EQ(login(fresh, "N3w-passw0rd"), 200);
+}
+
+// An admin disables a user (its sessions end, it cannot log in) and enables it again,
+// or sets a new password; not its own account.
+TEST_P(ApiSessionTest, AnAdminDisablesAUserAndResetsItsPassword) {
+  const auto admin_p = tp_->AddUser(Role::kAdmin, "users_admin");
+  HttpClient admin(tp_->port()), vendor(tp_->port());
+  auto a = admin.Post("/api/v1/session", {{"username", "users_admin"}, {"password", testing::kTestPassword}});
+  admin.SetDefaultHeader("Authorization", "Bearer " + a.json()["token"].get<std::string>());
+  auto v = vendor.Post("/api/v1/session", {{"username", "browser_vendor"}, {"password", testing::kTestPassword}});
+  vendor.SetDefaultHeader("Authorization", "Bearer " + v.json()["token"].get<std::string>());
+  long long vendor_id = 0;
+  for (const auto& u : admin.Get("/api/v1/users").json()) {
+    if (u["username"] == "browser_vendor") {
+      vendor_id = u["id"];
+      EXPECT_EQ(u["active"], true);
+    }
+  }
+  ASSERT_GT(vendor_id, 0);
+  const std::string path = "/api/v1/users/" + std::to_string(vendor_id);
+  EXPECT_EQ(vendor.Put(path, {{"active", false}}).status, 403);
+  EXPECT_EQ(admin.Put(path, nlohmann::json::object()).status, 422);
+  EXPECT_EQ(admin.Put(path, {{"active", "no"}}).status, 422);
+  EXPECT_EQ(admin.Put("/api/v1/users/" + std::to_string(admin_p.user_id), {{"active", false}}).status, 422);
+  EXPECT_EQ(admin.Put("/api/v1/users/987654", {{"active", false}}).status, 404);
+  auto disabled = admin.Put(path, {{"active", false}});
+  ASSERT_EQ(disabled.status, 200) << disabled.body;
+  EXPECT_EQ(disabled.json()["active"], false);
+  EXPECT_EQ(vendor.Get("/api/v1/me").status, 401);
+  HttpClient again(tp_->port());
+  EXPECT_EQ(again.Post("/api/v1/session", {{"username", "browser_vendor"}, {"password", testing::kTestPassword}}).status,
+            401);
+  EXPECT_EQ(admin.Put(path, {{"active", true}, {"password", "Res3t-passw0rd"}}).json()["active"], true);
+  EXPECT_EQ(again.Post("/api/v1/session", {{"username", "browser_vendor"}, {"password", "Res3t-passw0rd"}}).status, 200);
+  // Each change is in the tamper-evident history, which still verifies.
+  auto verify = admin.Get("/api/v1/history/verify");
+  EXPECT_EQ(verify.json()["ok"], true) << verify.body;
+}
+
 INSTANTIATE_TEST_SUITE_P(Databases, ApiSessionTest, ::testing::ValuesIn(testing::TestDatabaseKinds()),
                          [](const auto& param_info) { return param_info.param; });
 
