@@ -178,36 +178,37 @@ Result<json> ApplicationService::Create(const Principal& p, const NewApplication
         return MakeError(ErrorCode::kUnknownProduct, "", {{"product_id", pid}});
       }
     }
-    // Path 2: city B's success on this platform is the proof, linked: the newest one
-    // with the most of these products (the products are integers checked above, written
-    // into the statement as such).
-    storage::OptionalInt linked;
-    if (elsewhere) {
-      std::string ids;
-      for (long long pid : products) ids += (ids.empty() ? "" : ", ") + std::to_string(pid);
-      soci::rowset<soci::row> rows =
-          (sql.prepare << "SELECT a.id FROM applications a WHERE a.vendor_id = :v AND a.city_code = :c "
-                          "AND a.state = 'succeeded' ORDER BY (SELECT COUNT(*) FROM application_products ap "
-                          "WHERE ap.application_id = a.id AND ap.product_id IN (" + ids + ")) DESC, "
-                          "a.decided_at DESC",
-           soci::use(vendor), soci::use(*in.connected_city_code));
-      for (const soci::row& r : rows) {
-        linked = storage::OptionalInt(GetInt(r, 0));
-        break;
-      }
-    }
     storage::OptionalText connected(in.connected_city_code);
     long long id = 0, at = ToUnix(now);
     std::string state{domain::ToString(AppState::kDraft)};
     sql << "INSERT INTO applications (vendor_id, city_code, path, connected_city_code, "
-           "connected_application_id, description, state, created_at, updated_at) VALUES "
-           "(:v, :c, :p, :cc, :ca, :d, :s, :at, :at2) RETURNING id",
+           "description, state, created_at, updated_at) VALUES "
+           "(:v, :c, :p, :cc, :d, :s, :at, :at2) RETURNING id",
         soci::use(vendor), soci::use(in.city_code), soci::use(in.path),
-        soci::use(connected.value, connected.ind), soci::use(linked.value, linked.ind),
-        soci::use(in.description), soci::use(state), soci::use(at), soci::use(at), soci::into(id);
+        soci::use(connected.value, connected.ind), soci::use(in.description), soci::use(state), soci::use(at),
+        soci::use(at), soci::into(id);
     for (long long pid : products) {
       sql << "INSERT INTO application_products (application_id, product_id) VALUES (:a, :p)",
           soci::use(id), soci::use(pid);
+    }
+    // Path 2: city B's success on this platform is the proof, linked: the newest of those
+    // with the most of this application's products.
+    if (elsewhere) {
+      soci::rowset<soci::row> rows =
+          (sql.prepare << "SELECT a.id FROM applications a WHERE a.vendor_id = :v AND a.city_code = :c "
+                          "AND a.state = 'succeeded' ORDER BY (SELECT COUNT(*) FROM application_products ap "
+                          "JOIN application_products mine ON mine.product_id = ap.product_id "
+                          "WHERE ap.application_id = a.id AND mine.application_id = :id) DESC, a.decided_at DESC",
+           soci::use(vendor), soci::use(*in.connected_city_code), soci::use(id));
+      std::optional<long long> linked;
+      for (const soci::row& r : rows) {
+        linked = GetInt(r, 0);
+        break;
+      }
+      if (linked) {
+        sql << "UPDATE applications SET connected_application_id = :l WHERE id = :id", soci::use(*linked),
+            soci::use(id);
+      }
     }
     LT_RETURN_IF_ERROR(AppendHistory(
         sql, HistoryEntry{.entity = "application", .entity_id = id, .application_id = id,
