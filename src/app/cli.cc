@@ -132,7 +132,11 @@ int Serve(const CommonOptions& common, const std::optional<std::string>& listen,
 int UserAdd(const CommonOptions& common, const std::string& role_word, const std::optional<std::string>& city,
             const std::optional<long long>& vendor, const std::string& username, const std::string& display) {
   auto role = domain::ParseRole(role_word);
-  if (!role || *role == domain::Role::kSystem) return Fail("unknown role: " + role_word);
+  if (!role || *role == domain::Role::kSystem) {
+    return Fail(MakeError(ErrorCode::kInvalidField,
+                          "未知的角色：" + role_word + "（可选 vendor、city_reviewer、tech_support、province、admin）",
+                          {{"field", "role"}}));
+  }
   std::string password;
   std::getline(std::cin, password);
   if (!password.empty() && password.back() == '\r') password.pop_back();

@@ -85,7 +85,10 @@ TEST_P(CliTest, UserAddReadsThePasswordFromStdinAndRefusesDuplicates) {
   EXPECT_EQ(again.exit_code, 1);
   EXPECT_EQ(std::count(again.err.begin(), again.err.end(), '\n'), 1) << again.err;  // one clear line
   EXPECT_NE(again.err.find("already_exists"), std::string::npos) << again.err;
-  EXPECT_EQ(Liantiao("user add --role wizard --username u2 --password-stdin", "Passw0rd!cli\n").exit_code, 1);
+  CliRun wizard = Liantiao("user add --role wizard --username u2 --password-stdin", "Passw0rd!cli\n");
+  EXPECT_EQ(wizard.exit_code, 1);
+  EXPECT_NE(wizard.err.find("未知的角色：wizard"), std::string::npos) << wizard.err;
+  EXPECT_EQ(std::count(wizard.err.begin(), wizard.err.end(), '\n'), 1) << wizard.err;
   EXPECT_EQ(Liantiao("user add --role city_reviewer --city 999999 --username u3 --password-stdin", "Passw0rd!cli\n")
                 .exit_code,
             1);
