@@ -1,12 +1,13 @@
 // The province's and the admin's pages, and the pages everyone uses, on the demo
-// data: statistics with charts and the .xlsx export, users, cities, the
+// data: statistics with charts and the .xlsx export, users (adding, disabling,
+// resetting a password; changing one's own), cities, the
 // working-day calendar and its import, history verification, notifications,
 // 申请查询 and the process page.
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { login, newPage, screenshot, type Server, withDemoServerAndBrowser } from './harness'
+import { DEMO_PASSWORD, login, newPage, screenshot, type Server, withDemoServerAndBrowser } from './harness'
 
 // The machine is shared and slow: give the page time to show what it loads.
 const eventually = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000, interval: 200 })
@@ -114,6 +115,103 @@ describe('province and admin', () => {
     // The new user can log in.
     await server.apiAs('support_sz_2', 'Secret@2026x')
     await screenshot(page, 'admin-users')
+  })
+
+  it('lets the admin disable, enable and reset the password of a user, but not their own', async () => {
+    const user = 'reviewer_441300'
+    // A session of that user from before: each change below that ends sessions ends it.
+    let held = await server.apiAs(user)
+    const page = await newPage(browser, server)
+    await page.setViewportSize({ width: 1366, height: 768 })
+    await login(page, 'admin')
+    const status = page.getByTestId(`user-status-${user}`)
+    await eventually(() => status.textContent()).toContain('启用')
+    expect(await page.getByTestId('user-status-admin').textContent()).toContain('启用')
+    // No actions on the admin's own row.
+    expect(await page.getByTestId('user-toggle-admin').count()).toBe(0)
+    expect(await page.getByTestId('user-reset-admin').count()).toBe(0)
+
+    // Disabling is confirmed first.
+    await page.getByTestId(`user-toggle-${user}`).click()
+    await eventually(() => page.locator('.el-message-box').textContent()).toContain('停用后该用户不能登录，已登录的会话立即失效')
+    await page.locator('.el-message-box__btns .el-button--primary').click()
+    await eventually(() => status.textContent()).toContain('已停用')
+    expect(await page.getByTestId(`user-toggle-${user}`).textContent()).toContain('启用')
+    expect((await held.call('GET', '/me')).status).toBe(401)
+    await expect(server.apiAs(user)).rejects.toThrow(/login of reviewer_441300 failed/)
+    await screenshot(page, 'admin-users-status')
+
+    // Enabling again needs no confirmation.
+    await page.getByTestId(`user-toggle-${user}`).click()
+    await eventually(() => status.textContent()).not.toContain('已停用')
+    expect(await status.textContent()).toContain('启用')
+    held = await server.apiAs(user)
+
+    // A new password: checked in the form, then set; the user's sessions end.
+    await page.getByTestId('user-search').fill('441300')
+    await eventually(() => page.getByTestId('users-table').locator('.el-table__body tr').count()).toBe(2)
+    await page.getByTestId(`user-reset-${user}`).click()
+    const dialog = page.getByTestId('reset-dialog')
+    await eventually(() => dialog.textContent()).toContain('已登录的会话立即失效')
+    await page.getByTestId('reset-password').fill('short')
+    await page.getByTestId('reset-confirm').fill('different')
+    await page.getByTestId('reset-submit').click()
+    const errors = () => dialog.locator('.el-form-item__error').allTextContents()
+    await eventually(errors).toEqual(['密码长度为 8–128 位', '两次输入的密码不一致'])
+    await screenshot(page, 'admin-users-reset')
+    await page.getByTestId('reset-password').fill('Huizhou@2026x')
+    await page.getByTestId('reset-confirm').fill('Huizhou@2026x')
+    await page.getByTestId('reset-submit').click()
+    await eventually(() => page.locator('.el-message--success').last().textContent()).toContain(`已重置 ${user} 的密码`)
+    await eventually(() => dialog.isVisible()).toBe(false)
+    expect((await held.call('GET', '/me')).status).toBe(401)
+    await expect(server.apiAs(user)).rejects.toThrow()
+    await server.apiAs(user, 'Huizhou@2026x')
+  })
+
+  it('lets a user change their own password: refusals under the fields, other sessions end', async () => {
+    const user = 'reviewer_440500'
+    const elsewhere = await server.apiAs(user)
+    const page = await newPage(browser, server)
+    await page.setViewportSize({ width: 1366, height: 768 })
+    await login(page, user)
+    await page.getByTestId('change-password').click()
+    const dialog = page.getByTestId('password-dialog')
+    await dialog.waitFor()
+    const errors = () => dialog.locator('.el-form-item__error').allTextContents()
+
+    // Checked in the form: the new password must differ and be confirmed.
+    await page.getByTestId('password-current').fill(DEMO_PASSWORD)
+    await page.getByTestId('password-new').fill(DEMO_PASSWORD)
+    await page.getByTestId('password-confirm').fill('Shantou@2026')
+    await page.getByTestId('password-submit').click()
+    await eventually(errors).toEqual(['新密码不能与当前密码相同', '两次输入的密码不一致'])
+
+    // Refused by the server: the wrong current password, shown under that field.
+    await page.getByTestId('password-current').fill('not-my-password')
+    await page.getByTestId('password-new').fill('Shantou@2026')
+    await page.getByTestId('password-confirm').fill('Shantou@2026')
+    await page.getByTestId('password-submit').click()
+    await eventually(errors).toEqual(['当前密码不正确'])
+    await screenshot(page, 'change-password')
+
+    await page.getByTestId('password-current').fill(DEMO_PASSWORD)
+    await page.getByTestId('password-submit').click()
+    await eventually(() => page.locator('.el-message--success').last().textContent()).toContain(
+      '密码已修改，其他设备上的登录已退出',
+    )
+    await eventually(() => dialog.isVisible()).toBe(false)
+    // The other session ended; this one goes on.
+    expect((await elsewhere.call('GET', '/me')).status).toBe(401)
+    await page.reload()
+    await eventually(() => page.getByTestId('who').textContent()).toContain('汕头市')
+    expect(new URL(page.url()).pathname).toBe('/review/inbox')
+
+    // The new password logs in; the old one no longer does.
+    const fresh = await newPage(browser, server)
+    await login(fresh, user, 'Shantou@2026')
+    expect(new URL(fresh.url()).pathname).toBe('/review/inbox')
+    await expect(server.apiAs(user)).rejects.toThrow()
   })
 
   it("lets the admin change a city's interface standard and test environment", async () => {

@@ -1,9 +1,22 @@
 // The one way the app talks to the server: JSON over /api/v1 with the session
 // cookie, the CSRF token on unsafe methods, and every failure turned into an
 // ApiError that carries the server's stable code and its Chinese message.
-import type { components } from './schema'
+import type { components, operations } from './schema'
 
 export type Schemas = components['schemas']
+
+// The JSON body an operation takes and its 200 answer, by operationId
+// (RequestBody<'changeMyPassword'>), for the calls whose shapes are not named schemas.
+export type RequestBody<K extends keyof operations> = operations[K] extends {
+  requestBody?: { content: { 'application/json': infer B } }
+}
+  ? B
+  : never
+export type OkAnswer<K extends keyof operations> = operations[K] extends {
+  responses: { 200: { content: { 'application/json': infer A } } }
+}
+  ? A
+  : never
 
 export const API_BASE = '/api/v1'
 

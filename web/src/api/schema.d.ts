@@ -93,6 +93,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change the caller's own password
+         * @description Roles: any logged-in user. The current password must be given (wrong:
+         *     `invalid_field` naming `current_password`); the new one is 8–128 characters and
+         *     differs from it. The caller's other sessions end; the one that asked goes on.
+         */
+        put: operations["changeMyPassword"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/vendors/me": {
         parameters: {
             query?: never;
@@ -164,6 +186,30 @@ export interface paths {
          *     3–64 of `A-Z a-z 0-9 _ . @ -`; passwords 8–128 characters.
          */
         post: operations["addUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Disable or enable a user, or set its password
+         * @description Roles: admin. `active: false` disables the user: it can no longer log in and its
+         *     sessions end; `active: true` enables it again. `password` (8–128 characters) sets
+         *     a new password and ends the user's sessions. At least one of the two; not the
+         *     admin's own account (`invalid_field`, use `PUT /me/password`). Each change is a
+         *     history entry (`user_disable`, `user_enable`, `password_reset`).
+         */
+        put: operations["updateUser"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1116,6 +1162,8 @@ export interface components {
             city_code: string | null;
             /** Format: int64 */
             vendor_id: number | null;
+            /** @description In the admin's list of users; false when disabled. */
+            active?: boolean;
         };
         Me: components["schemas"]["User"] & {
             /**
@@ -1837,6 +1885,42 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
+    changeMyPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: password */
+                    current_password: string;
+                    /** Format: password */
+                    new_password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Changed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        changed: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
     getMyVendor: {
         parameters: {
             query?: never;
@@ -1990,6 +2074,43 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    updateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A positive integer id; anything else (or an id outside the caller's scope) is 404. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    active?: boolean;
+                    /** Format: password */
+                    password?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The user as listed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Unprocessable"];
         };

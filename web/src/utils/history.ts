@@ -9,15 +9,21 @@ import {
   CONDUCT_LABELS,
   MATERIAL_KIND_LABELS,
   PATH_LABELS,
+  ROLE_LABELS,
   STATE_LABELS,
+  USER_STATUS_LABELS,
   label,
 } from '@/utils/labels'
 
 type Entry = Schemas['HistoryEntry']
 
+// A user's entries record its role when added, then whether it may log in.
+const USER_TABLE: Record<string, string> = { ...ROLE_LABELS, ...USER_STATUS_LABELS }
+
 function stateTable(entity: string): Record<string, string> {
   if (entity === 'complaint') return COMPLAINT_STATE_LABELS
   if (entity === 'alert') return ALERT_STATUS_LABELS
+  if (entity === 'user') return USER_TABLE
   return STATE_LABELS
 }
 

@@ -123,10 +123,18 @@ export const HISTORY_ACTION_LABELS: Record<string, string> = {
   city_configure: '配置地市',
   calendar_import: '导入工作日历',
   user_add: '新增用户',
+  password_change: '修改密码',
+  user_disable: '停用用户',
+  user_enable: '启用用户',
+  password_reset: '重置密码',
   vendor_register: '企业注册',
   vendor_update: '更新企业信息',
   product_add: '新增产品',
 }
+
+// Whether a user may log in (User.active on the users page; a history entry's
+// before/after when the admin disables or enables one).
+export const USER_STATUS_LABELS: Record<string, string> = { active: '启用', disabled: '已停用' }
 
 // What a history entry is about (HistoryEntry.entity).
 export const HISTORY_ENTITY_LABELS: Record<string, string> = {

@@ -14,3 +14,11 @@ export function showError(e: unknown): void {
 export function showSuccess(message: string): void {
   ElMessage.success(message)
 }
+
+// The form field a refusal is about (the server's details.field, e.g. "current_password"),
+// when it is one of `fields`; null otherwise.
+export function errorField<F extends string>(e: unknown, fields: readonly F[]): F | null {
+  if (!(e instanceof ApiError)) return null
+  const f = e.details.field
+  return typeof f === 'string' && (fields as readonly string[]).includes(f) ? (f as F) : null
+}
