@@ -27,6 +27,7 @@ struct Refusal {
   std::string error;
   std::string path;
   std::map<std::string, std::string> params;
+  std::string message;  // the field's own wording (a schema's x-messages), else the catalogue's
 };
 
 struct KeyRow {

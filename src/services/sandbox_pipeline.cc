@@ -540,7 +540,8 @@ Status StoreAndRecord(storage::Database& db, const sandbox::KnownObjects& known,
     auto params = refusal->params;
     params["path"] = refusal->path;
     if (!params.contains("method")) params["method"] = x.method;
-    message = standard::FillMessage(p.Error(refusal->error).message, params);
+    message = standard::FillMessage(refusal->message.empty() ? p.Error(refusal->error).message : refusal->message,
+                                    params);
     answer = Envelope(p, p.Error(refusal->error), message, nullptr);
   } else {
     message = success.message;
@@ -751,7 +752,9 @@ void SandboxService::HandleAsync(SandboxCall incoming, std::function<void(Sandbo
     if (!x.method.ends_with(".Query")) x.armed_faults = faults.armed_once;
     auto violations = standard::ValidateData(*method->data_schema, x.data, standard::CivilNow::At(now));
     if (!violations.empty()) {
-      return refuse(violations.front().kind, violations.front().path, violations.front().params);
+      refuse(violations.front().kind, violations.front().path, violations.front().params);
+      x.refusal->message = violations.front().message;
+      return;
     }
     if (x.data.contains("workerList") && x.data["workerList"].is_array()) {
       for (const auto& w : x.data["workerList"]) {

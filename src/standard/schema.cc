@@ -101,6 +101,14 @@ class Compiler {
       return true;
     }
     if (key == "x-image") return Image(v, at, out);
+    if (key == "x-messages") {
+      if (!v.is_object()) return Fail(at, "应为 {错误键: 提示文字} 对象");
+      for (auto it = v.begin(); it != v.end(); ++it) {
+        if (!it->is_string()) return Fail(at + "/" + it.key(), "应为字符串");
+        out.messages.emplace(it.key(), it->get<std::string>());
+      }
+      return true;
+    }
     if (key == "required") {
       if (!v.is_array()) return Fail(at, "应为字段名数组");
       for (const auto& r : v) {

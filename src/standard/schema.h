@@ -98,6 +98,10 @@ struct Schema {
   std::vector<std::pair<std::string, std::string>> required_when;  // sibling → value as text
   std::string not_before;                                          // sibling date
 
+  // x-messages: this field's own wording of a violation, replacing the catalogue's
+  // message for that error (real servers word some fields' refusals their own way).
+  std::map<std::string, std::string, std::less<>> messages;
+
   // The schema of member `name`, or null.
   const Schema* Property(std::string_view name) const;
 

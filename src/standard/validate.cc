@@ -126,6 +126,15 @@ class Validator {
   explicit Validator(const CivilNow& now) : now_(now) {}
 
   void Check(const Schema& schema, const json& value, const json* parent) {
+    const Schema* outer = std::exchange(current_, &schema);
+    CheckValue(schema, value, parent);
+    current_ = outer;
+  }
+
+  std::vector<Violation> Take() { return std::move(violations_); }
+
+ private:
+  void CheckValue(const Schema& schema, const json& value, const json* parent) {
     if (!TypeMatches(schema.types, value)) {
       Add("type", {{"value", Short(value)}});
       return;
@@ -145,9 +154,6 @@ class Validator {
     if (value.is_string()) CheckText(schema, value.get_ref<const std::string&>(), parent);
   }
 
-  std::vector<Violation> Take() { return std::move(violations_); }
-
- private:
   // A number where the schema names a dictionary or a pattern is held to them as its
   // JSON text (8000.123 and 1e+20 as written, so a decimal(16,2) pattern refuses them).
   void CheckNumberText(const Schema& schema, const std::string& text) {
@@ -325,14 +331,22 @@ class Validator {
   }
 
   // A violation at the current place, or at its member `member`.
-  void Add(std::string kind, std::map<std::string, std::string> params) { AddAt({}, std::move(kind), std::move(params)); }
+  // A violation of the field being checked: worded as its x-messages say, if they do.
+  void Add(std::string kind, std::map<std::string, std::string> params) {
+    std::string message;
+    if (current_) {
+      if (auto m = current_->messages.find(kind); m != current_->messages.end()) message = m->second;
+    }
+    violations_.push_back({std::move(kind), path_.Render({}), std::move(params), std::move(message)});
+  }
   void AddAt(std::string_view member, std::string kind, std::map<std::string, std::string> params) {
-    violations_.push_back({std::move(kind), path_.Render(member), std::move(params)});
+    violations_.push_back({std::move(kind), path_.Render(member), std::move(params), {}});
   }
 
   const CivilNow& now_;
   DataPath path_;
   std::vector<Violation> violations_;
+  const Schema* current_ = nullptr;  // the schema of the value Check is at
 };
 
 void Transform(const Schema& schema, json& value, DataPath& path, EncryptedFields& out,
@@ -382,6 +396,7 @@ std::string ViolationMessage(const Profile& profile, const Violation& v) {
   auto params = v.params;
   params["path"] = v.path;
   const ErrorEntry& e = profile.Error(v.kind);
+  if (!v.message.empty()) return FillMessage(v.message, params);
   return FillMessage(e.message.empty() ? v.path + "参数值不正确" : e.message, params);
 }
 

@@ -22,6 +22,7 @@ struct Violation {
   std::string kind;
   std::string path;
   std::map<std::string, std::string> params;  // fills the catalogue message
+  std::string message;                        // the field's own wording (x-messages), else empty
 };
 
 // "Now" as the date rules see it, in Beijing time. Built from an Instant by the

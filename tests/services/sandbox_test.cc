@@ -1092,6 +1092,21 @@ TEST_P(SandboxTest, ADuplicateIsExplainedByItsAsynchronousResult) {
   EXPECT_TRUE(explained) << (*c)["failures"].dump();
 }
 
+// The answer words a future pay month as the reference servers do (the field's own
+// x-messages), with the catalogue's code.
+TEST_P(SandboxTest, AFutureMonthIsRefusedInTheFieldsOwnWords) {
+  const long long team_no = AddTeam();
+  const auto r = Refused(
+      driver_->Send("Payroll.Add", {{"projectCode", key_.project_code}, {"corpCode", key_.corp_code},
+                                    {"corpName", key_.corp_name}, {"teamSysNo", team_no}, {"payMonth", "2026-11"},
+                                    {"detailList", {{{"idCardType", "01"}, {"idCardNumber", "11010519491231002X"},
+                                                     {"days", 20}, {"workHours", 160}, {"totalPayAmount", 100},
+                                                     {"actualAmount", 100}, {"isBackPay", 0},
+                                                     {"balanceDate", "2026-10-20"}}}}}),
+      "not_future", "-1");
+  EXPECT_EQ(r.body["message"], "[payMonth]不能大于今天!") << r.body.dump();
+}
+
 TEST_P(SandboxTest, PathTwoShowsCityBsReport) {
   // The vendor joint-tests in Guangzhou (city B here), then applies to Shenzhen as
   // already connected there: Shenzhen's reviewer is shown Guangzhou's report.

@@ -1,6 +1,7 @@
 #include "standard/validate.h"
 
 #include <algorithm>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -121,6 +122,23 @@ TEST(ValidateData, MembersAreCheckedAgainstTheirSiblings) {
             (std::vector<std::string>{"format_date_or_datetime"}));
   EXPECT_EQ(KindsAt("ProjectSubContractor.Add", sub("2026-03-01", "2026-10-21"), "[exitTime]"),
             (std::vector<std::string>{"not_future"}));
+}
+
+// A field may word a violation its own way (x-messages), as real servers do for the
+// payroll's month and pay date; other fields keep the catalogue's wording.
+TEST(ValidateData, AFieldsOwnWordingReplacesTheCataloguesMessage) {
+  const Profile* p = Profiles().Find("national-1.0");
+  const MethodSpec* m = p->FindMethod("Payroll.Add");
+  ASSERT_NE(m, nullptr);
+  const json data = {{"payMonth", "2026-11"},
+                     {"detailList", {{{"balanceDate", "2026-10-21"}, {"isBackPay", 1}, {"backPayMonth", "2026-11"}}}}};
+  std::map<std::string, std::string> messages;
+  for (const auto& v : ValidateData(*m->data_schema, data, kNow)) {
+    if (v.kind == "not_future") messages[v.path] = ViolationMessage(*p, v);
+  }
+  EXPECT_EQ(messages["[payMonth]"], "[payMonth]不能大于今天!");
+  EXPECT_EQ(messages["[detailList][0][balanceDate]"], "[detailList][0][balanceDate]发放日期不能大于今天");
+  EXPECT_EQ(messages["[detailList][0][backPayMonth]"], "[detailList][0][backPayMonth]不能大于当天!");
 }
 
 }  // namespace
