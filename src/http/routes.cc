@@ -82,6 +82,15 @@ Result<bool> Bool(const json& j, const std::string& field) {
   return v.get<bool>();
 }
 
+Result<services::NewProduct> ParseProduct(const json& body) {
+  services::NewProduct p;
+  LT_ASSIGN_OR_RETURN(p.name, Str(body, "name"));
+  LT_ASSIGN_OR_RETURN(p.model, Str(body, "model"));
+  LT_ASSIGN_OR_RETURN(p.kind, Str(body, "kind"));
+  LT_ASSIGN_OR_RETURN(p.version, Str(body, "version"));
+  return p;
+}
+
 Result<services::VendorProfile> ParseProfile(const json& e) {
   services::VendorProfile v;
   LT_ASSIGN_OR_RETURN(v.name, Str(e, "name"));
@@ -344,12 +353,19 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
   t.Add(Method::kGet, "/products", kVendor, [&pf](Request& req) { return Render(pf.applications.ListProducts(*req.principal)); });
   t.Add(Method::kPost, "/products", kVendor, [&pf](Request& req) -> Result<Response> {
     LT_ASSIGN_OR_RETURN(json body, req.Json());
-    services::NewProduct p;
-    LT_ASSIGN_OR_RETURN(p.name, Str(body, "name"));
-    LT_ASSIGN_OR_RETURN(p.model, Str(body, "model"));
-    LT_ASSIGN_OR_RETURN(p.kind, Str(body, "kind"));
-    LT_ASSIGN_OR_RETURN(p.version, Str(body, "version"));
+    LT_ASSIGN_OR_RETURN(services::NewProduct p, ParseProduct(body));
     return Render(pf.applications.CreateProduct(*req.principal, p), 201);
+  });
+  t.Add(Method::kPut, "/products/:id", kVendor, [&pf](Request& req) -> Result<Response> {
+    LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
+    LT_ASSIGN_OR_RETURN(json body, req.Json());
+    LT_ASSIGN_OR_RETURN(services::NewProduct p, ParseProduct(body));
+    return Render(pf.applications.UpdateProduct(*req.principal, id, p));
+  });
+  t.Add(Method::kDelete, "/products/:id", kVendor, [&pf](Request& req) -> Result<Response> {
+    LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
+    LT_RETURN_IF_ERROR(pf.applications.DeleteProduct(*req.principal, id));
+    return Ok({{"deleted", true}});
   });
   t.Add(Method::kPost, "/applications", kVendor, [&pf](Request& req) -> Result<Response> {
     LT_ASSIGN_OR_RETURN(json body, req.Json());

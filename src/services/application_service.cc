@@ -91,8 +91,9 @@ Result<AppRow> LockApplication(soci::session& sql, long long id) {
 
 // ---------------------------------------------------------------- products
 
-Result<json> ApplicationService::CreateProduct(const Principal& p, const NewProduct& in) {
-  LT_RETURN_IF_ERROR(RequireRole(p, {Role::kVendor}));
+namespace {
+
+Status ValidateProduct(const NewProduct& in) {
   LT_RETURN_IF_ERROR(RequireText(in.name, "name", 200));
   LT_RETURN_IF_ERROR(RequireText(in.model, "model", 100));
   LT_RETURN_IF_ERROR(RequireText(in.version, "version", 50));
@@ -101,6 +102,32 @@ Result<json> ApplicationService::CreateProduct(const Principal& p, const NewProd
     for (const auto& [kind, name] : ProductKindNames()) allowed.push_back(kind);
     return MakeError(ErrorCode::kInvalidField, "产品类型无效", {{"field", "kind"}, {"allowed", allowed}});
   }
+  return OkStatus();
+}
+
+// How many applications name the product: any at all, and those past their draft.
+struct ProductUse {
+  long long all = 0, submitted = 0;
+};
+
+// The caller's own product, locked for a change, with its use; another vendor's is not_found.
+Result<ProductUse> LockOwnProduct(soci::session& sql, const Principal& p, long long id) {
+  sql << "UPDATE products SET vendor_id = vendor_id WHERE id = :id", soci::use(id);
+  long long owner = 0;
+  sql << "SELECT vendor_id FROM products WHERE id = :id", soci::use(id), soci::into(owner);
+  if (!sql.got_data() || owner != p.vendor_id.value_or(-1)) return MakeError(ErrorCode::kNotFound, "产品不存在");
+  ProductUse use;
+  sql << "SELECT COUNT(*), COALESCE(SUM(CASE WHEN a.state <> 'draft' THEN 1 ELSE 0 END), 0) "
+         "FROM application_products ap JOIN applications a ON a.id = ap.application_id WHERE ap.product_id = :id",
+      soci::use(id), soci::into(use.all), soci::into(use.submitted);
+  return use;
+}
+
+}  // namespace
+
+Result<json> ApplicationService::CreateProduct(const Principal& p, const NewProduct& in) {
+  LT_RETURN_IF_ERROR(RequireRole(p, {Role::kVendor}));
+  LT_RETURN_IF_ERROR(ValidateProduct(in));
   const Instant now = deps_.clock.Now();
   return deps_.db.Transact<json>([&](soci::session& sql) -> Result<json> {
     long long id = 0, at = ToUnix(now), vendor = *p.vendor_id;
@@ -112,8 +139,8 @@ Result<json> ApplicationService::CreateProduct(const Principal& p, const NewProd
         sql, HistoryEntry{.entity = "product", .entity_id = id, .vendor_id = vendor,
                           .actor = Actor::Of(p), .action = "product_add", .before = "",
                           .after = "registered", .reason = in.name, .at = now}));
-    return json{{"id", id}, {"name", in.name}, {"model", in.model}, {"kind", in.kind},
-                {"version", in.version}};
+    return json{{"id", id},         {"name", in.name}, {"model", in.model}, {"kind", in.kind},
+                {"version", in.version}, {"editable", true}, {"deletable", true}};
   });
 }
 
@@ -123,14 +150,61 @@ Result<json> ApplicationService::ListProducts(const Principal& p) {
     json out = json::array();
     long long vendor = *p.vendor_id;
     soci::rowset<soci::row> rows =
-        (sql.prepare << "SELECT id, name, model, kind, version FROM products WHERE vendor_id = :v ORDER BY id",
+        (sql.prepare << "SELECT p.id, p.name, p.model, p.kind, p.version, "
+                        "(SELECT COUNT(*) FROM application_products ap WHERE ap.product_id = p.id), "
+                        "(SELECT COUNT(*) FROM application_products ap JOIN applications a ON a.id = ap.application_id "
+                        "WHERE ap.product_id = p.id AND a.state <> 'draft') "
+                        "FROM products p WHERE p.vendor_id = :v ORDER BY p.id",
          soci::use(vendor));
     for (const soci::row& r : rows) {
       out.push_back({{"id", GetInt(r, 0)}, {"name", GetText(r, 1)}, {"model", GetText(r, 2)},
-                     {"kind", GetText(r, 3)}, {"version", GetText(r, 4)}});
+                     {"kind", GetText(r, 3)}, {"version", GetText(r, 4)},
+                     {"editable", GetInt(r, 6) == 0}, {"deletable", GetInt(r, 5) == 0}});
     }
     return out;
   });
+}
+
+Result<json> ApplicationService::UpdateProduct(const Principal& p, long long id, const NewProduct& in) {
+  LT_RETURN_IF_ERROR(RequireRole(p, {Role::kVendor}));
+  LT_RETURN_IF_ERROR(ValidateProduct(in));
+  const Instant now = deps_.clock.Now();
+  return deps_.db.Transact<json>([&](soci::session& sql) -> Result<json> {
+    LT_ASSIGN_OR_RETURN(ProductUse use, LockOwnProduct(sql, p, id));
+    if (use.submitted > 0) {
+      return MakeError(ErrorCode::kInvalidTransition, "产品已随申请提交，不能再修改；如有新版本请添加新产品",
+                       {{"applications", use.submitted}});
+    }
+    sql << "UPDATE products SET name = :n, model = :m, kind = :k, version = :ver WHERE id = :id",
+        soci::use(in.name), soci::use(in.model), soci::use(in.kind), soci::use(in.version), soci::use(id);
+    LT_RETURN_IF_ERROR(AppendHistory(
+        sql, HistoryEntry{.entity = "product", .entity_id = id, .vendor_id = p.vendor_id, .actor = Actor::Of(p),
+                          .action = "product_update", .before = "registered", .after = "registered",
+                          .reason = in.name + " " + in.model + " " + in.version, .at = now}));
+    return json{{"id", id},         {"name", in.name}, {"model", in.model}, {"kind", in.kind},
+                {"version", in.version}, {"editable", true}, {"deletable", use.all == 0}};
+  });
+}
+
+Status ApplicationService::DeleteProduct(const Principal& p, long long id) {
+  LT_RETURN_IF_ERROR(RequireRole(p, {Role::kVendor}));
+  const Instant now = deps_.clock.Now();
+  auto done = deps_.db.Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
+    LT_ASSIGN_OR_RETURN(ProductUse use, LockOwnProduct(sql, p, id));
+    if (use.all > 0) {
+      return MakeError(ErrorCode::kInvalidTransition, "产品已用于申请，不能删除", {{"applications", use.all}});
+    }
+    std::string name;
+    sql << "SELECT name FROM products WHERE id = :id", soci::use(id), soci::into(name);
+    sql << "DELETE FROM products WHERE id = :id", soci::use(id);
+    LT_RETURN_IF_ERROR(AppendHistory(
+        sql, HistoryEntry{.entity = "product", .entity_id = id, .vendor_id = p.vendor_id, .actor = Actor::Of(p),
+                          .action = "product_delete", .before = "registered", .after = "deleted",
+                          .reason = name, .at = now}));
+    return Ok{};
+  });
+  if (!done.ok()) return done.take_error();
+  return OkStatus();
 }
 
 // ---------------------------------------------------------------- applications

@@ -56,6 +56,10 @@ class ApplicationService {
 
   Result<json> CreateProduct(const Principal& p, const NewProduct& product);
   Result<json> ListProducts(const Principal& p);
+  // A product as submitted to a city is part of that record: it can be corrected while
+  // only drafts name it, and deleted while nothing does (invalid_transition otherwise).
+  Result<json> UpdateProduct(const Principal& p, long long id, const NewProduct& product);
+  Status DeleteProduct(const Principal& p, long long id);
 
   Result<json> Create(const Principal& p, const NewApplication& app);
   // Scoped list, soonest open deadline first: every role's inbox.

@@ -117,6 +117,9 @@ std::map<std::string, Row> Table() {
       {"PUT /api/v1/cities/:code", {.roles = admin}},
       {"GET /api/v1/products", {.roles = vendor}},
       {"POST /api/v1/products", {.roles = vendor}},
+      // Vendor A's product, named by its applications: 409 for A, 404 for another vendor.
+      {"PUT /api/v1/products/:id", {.roles = vendor, .scope = ScopeRule::kOwner}},
+      {"DELETE /api/v1/products/:id", {.roles = vendor, .scope = ScopeRule::kOwner}},
       {"POST /api/v1/applications", {.roles = vendor, .scope = ScopeRule::kProduct}},
       {"GET /api/v1/applications", {.roles = kEveryRole}},
       {"GET /api/v1/applications/:id", {.roles = kEveryRole, .scope = ScopeRule::kRecord}},
@@ -353,6 +356,7 @@ class ApiAuthzTest : public ::testing::TestWithParam<std::string> {
     if (base.ends_with("/alerts")) values[":id"] = std::to_string(alert_);
     if (base.ends_with("/notifications")) values[":id"] = std::to_string(notification_);
     if (base.ends_with("/users")) values[":id"] = std::to_string(spare_user_);
+    if (base.ends_with("/products")) values[":id"] = std::to_string(product_);
     std::string out;
     for (std::size_t i = 0; i < pattern.size();) {
       if (pattern[i] == ':') {
@@ -390,7 +394,9 @@ class ApiAuthzTest : public ::testing::TestWithParam<std::string> {
     // A wrong current password: the caller's own password stays what the test logs in with.
     if (pattern.ends_with("/me/password")) return {{"current_password", "not-it"}, {"new_password", "N3w-passw0rd"}};
     if (pattern.ends_with("/cities/:code")) return {{"profile", "gd-v1.3"}, {"test_env", "sandbox"}};
-    if (pattern.ends_with("/products")) return {{"name", "p"}, {"model", "m"}, {"kind", "software"}, {"version", "1"}};
+    if (pattern.ends_with("/products") || pattern.ends_with("/products/:id")) {
+      return {{"name", "p"}, {"model", "m"}, {"kind", "software"}, {"version", "1"}};
+    }
     if (pattern.ends_with("/applications")) {
       return {{"city_code", kGz}, {"product_ids", {product_}}, {"path", "first"}, {"description", ""}};
     }

@@ -392,6 +392,41 @@ TEST_P(ProcessTest, AComplaintFoundedAfterTheApplicationEndedIsClosed) {
   EXPECT_EQ(Must(services::VerifyHistory(tp_->db())).ok, true);
 }
 
+// A product can be corrected while only drafts name it and deleted while nothing does;
+// once submitted with an application it is part of that record.
+TEST_P(ProcessTest, AProductIsCorrectedUntilSubmittedAndDeletedUntilUsed) {
+  const long long spare = Must(pf().applications.CreateProduct(vendor_, {"闸机", "G-1", "face_gate", "1.0"}))["id"];
+  auto listed = [&](long long id) {
+    for (const json& prod : Must(pf().applications.ListProducts(vendor_))) {
+      if (prod["id"] == id) return prod;
+    }
+    return json();
+  };
+  EXPECT_EQ(listed(spare)["deletable"], true);
+  json fixed = Must(pf().applications.UpdateProduct(vendor_, spare, {"闸机", "G-100", "face_gate", "1.0.1"}));
+  EXPECT_EQ(fixed["model"], "G-100");
+  EXPECT_EQ(CodeOf(pf().applications.UpdateProduct(vendor_, spare, {"闸机", " ", "face_gate", "1"})), "missing_field");
+  EXPECT_EQ(CodeOf(pf().applications.UpdateProduct(other_vendor_, spare, {"x", "y", "face_gate", "1"})), "not_found");
+  EXPECT_EQ(CodeOf(pf().applications.DeleteProduct(other_vendor_, spare)), "not_found");
+  // Named by a draft: still correctable, no longer deletable.
+  const long long id = NewApp(kGz, &vendor_, spare);
+  EXPECT_EQ(listed(spare)["editable"], true);
+  EXPECT_EQ(listed(spare)["deletable"], false);
+  EXPECT_EQ(CodeOf(pf().applications.DeleteProduct(vendor_, spare)), "invalid_transition");
+  Must(pf().applications.UpdateProduct(vendor_, spare, {"人脸识别闸机", "G-100", "face_gate", "1.0.1"}));
+  // Submitted: the city reviews what was sent.
+  Act(vendor_, id, AppAction::kSubmit);
+  EXPECT_EQ(listed(spare)["editable"], false);
+  EXPECT_EQ(CodeOf(pf().applications.UpdateProduct(vendor_, spare, {"闸机", "G-2", "face_gate", "2"})),
+            "invalid_transition");
+  EXPECT_EQ(Must(pf().applications.Get(reviewer_, id))["products"][0]["name"], "人脸识别闸机");
+  // An unused one goes.
+  const long long typo = Must(pf().applications.CreateProduct(vendor_, {"错字", "X", "other", "1"}))["id"];
+  EXPECT_TRUE(pf().applications.DeleteProduct(vendor_, typo).ok());
+  EXPECT_TRUE(listed(typo).is_null());
+  EXPECT_EQ(Must(services::VerifyHistory(tp_->db())).ok, true);
+}
+
 TEST_P(ProcessTest, SecondPathLinksCityBSuccess) {
   const long long first = NewApp(kSz);
   Act(vendor_, first, AppAction::kSubmit);
