@@ -95,6 +95,22 @@ describe('vendor', () => {
     await page.getByTestId('product-version').fill('V1.0.0')
     await page.getByTestId('product-save').click()
     await poll(() => page.getByTestId('product-table').textContent()).toContain('GZ-FG100')
+    // Not yet submitted with any application: corrected in the same dialog.
+    await page.locator('[data-testid^="product-edit-"]').first().click()
+    await page.getByTestId('product-version').fill('V1.0.1')
+    await page.getByTestId('product-save').click()
+    await poll(() => page.getByTestId('product-table').textContent()).toContain('V1.0.1')
+    // A product added by mistake goes, after a confirmation.
+    await page.getByTestId('product-add').click()
+    await page.getByTestId('product-name').fill('误添加的产品')
+    await page.getByTestId('product-model').fill('OOPS-1')
+    await chooseOption(page, 'product-kind', '其他')
+    await page.getByTestId('product-version').fill('V0')
+    await page.getByTestId('product-save').click()
+    await poll(() => page.getByTestId('product-table').textContent()).toContain('OOPS-1')
+    await page.locator('[data-testid^="product-delete-"]').last().click()
+    await confirmBox(page)
+    await poll(() => page.getByTestId('product-table').textContent()).not.toContain('OOPS-1')
 
     // --- an application to 广州 ---
     await page.goto('/vendor/applications')

@@ -306,6 +306,33 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/products/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Correct one of the caller's products
+         * @description Roles: vendor (own products; another's is 404). Allowed while no application past
+         *     its draft names the product (`editable`); a product submitted to a city is part of
+         *     that record (409 `invalid_transition`: register the new version as a new product).
+         */
+        put: operations["updateProduct"];
+        post?: never;
+        /**
+         * Delete one of the caller's products that no application names
+         * @description Roles: vendor (own products; another's is 404). Allowed while no application,
+         *     draft included, names the product (`deletable`); else 409 `invalid_transition`.
+         */
+        delete: operations["deleteProduct"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/applications": {
         parameters: {
             query?: never;
@@ -1216,6 +1243,10 @@ export interface components {
             model: string;
             kind: components["schemas"]["ProductKind"];
             version: string;
+            /** @description In the vendor's list, and answers; false once an application past its draft names it. */
+            editable?: boolean;
+            /** @description In the vendor's list, and answers; false once any application names it. */
+            deletable?: boolean;
         };
         City: {
             /** @example 440100 */
@@ -2262,6 +2293,74 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Unprocessable"];
+        };
+    };
+    updateProduct: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A positive integer id; anything else (or an id outside the caller's scope) is 404. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    model: string;
+                    kind: components["schemas"]["ProductKind"];
+                    version: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The product. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    deleteProduct: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A positive integer id; anything else (or an id outside the caller's scope) is 404. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        deleted: boolean;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     listApplications: {
