@@ -177,6 +177,9 @@ describe('vendor', () => {
     await page.getByTestId('action-resubmit').click()
     await confirmBox(page)
     await poll(() => page.getByTestId('detail-state').getAttribute('data-state')).toBe('under_review')
+    // Which submission each file came with; the first licence is marked as replaced.
+    await poll(() => page.getByTestId(`material-round-${materialId}`).textContent()).toContain('已被后续提交替换')
+    expect(await page.getByTestId('materials-table').textContent()).toContain('第 2 次提交')
 
     // --- approved: the key is claimed once, behind a warning ---
     expect((await reviewer.call('POST', `/applications/${appId}/actions/approve`)).status).toBe(200)

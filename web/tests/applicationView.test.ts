@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Schemas } from '@/api/client'
 import {
+  materialRound,
   materialsEditable,
   orderDeadlines,
   previewKind,
@@ -113,5 +114,20 @@ describe('small helpers', () => {
       productNames({ products: [{ id: 1, name: '人脸识别闸机', model: 'HA-FG300', version: 'V2.3.1', kind: 'face_gate' }] }),
     ).toBe('人脸识别闸机（HA-FG300 V2.3.1）')
     expect(productNames({ products: [] })).toBe('—')
+  })
+})
+
+describe('the submission a material came with', () => {
+  const m = (id: number, kind: string, round: number) =>
+    ({ id, kind, round, filename: `${kind}.pdf`, size: 1, sha256: 'x', content_type: 'application/pdf' }) as Schemas['Material']
+  it('says nothing while the application was submitted once', () => {
+    const all = [m(1, 'business_license', 0), m(2, 'other', 0)]
+    expect(materialRound(all[0], all, 1)).toBeNull()
+  })
+  it('names the submission and marks a file a later one replaced', () => {
+    const all = [m(1, 'business_license', 0), m(2, 'other', 0), m(3, 'business_license', 1)]
+    expect(materialRound(all[0], all, 2)).toEqual({ round: '第 1 次提交', replaced: true })
+    expect(materialRound(all[1], all, 2)).toEqual({ round: '第 1 次提交', replaced: false })
+    expect(materialRound(all[2], all, 2)).toEqual({ round: '第 2 次提交', replaced: false })
   })
 })

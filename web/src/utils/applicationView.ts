@@ -7,6 +7,7 @@ type Application = Schemas['Application']
 type Review = Schemas['Review']
 type Problem = Schemas['Problem']
 type Deadline = Schemas['Deadline']
+type Material = Schemas['Material']
 
 export type VendorAction = 'submit' | 'resubmit' | 'withdraw'
 
@@ -107,4 +108,20 @@ export function orderDeadlines(deadlines: Deadline[]): Deadline[] {
 
 export function productNames(app: Pick<Application, 'products'>): string {
   return app.products.map((p) => `${p.name}（${p.model} ${p.version}）`).join('、') || '—'
+}
+
+// Which submission a material came with, for an application submitted more than once:
+// "第 2 次提交", and whether a later submission brought a newer file of the same kind
+// (the reviewer reads the newest; the older stays on record). A material's `round` is
+// the application's round when it was uploaded: 0 in the draft, so it goes with
+// submission round + 1.
+export interface MaterialRound {
+  round: string
+  replaced: boolean
+}
+export function materialRound(m: Material, all: Material[], applicationRound: number): MaterialRound | null {
+  const r = m.round ?? 0
+  if (applicationRound <= 1 && all.every((x) => (x.round ?? 0) === r)) return null
+  const replaced = all.some((x) => x.kind === m.kind && (x.round ?? 0) > r)
+  return { round: `第 ${r + 1} 次提交`, replaced }
 }
