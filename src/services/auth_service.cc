@@ -190,14 +190,20 @@ Result<json> AuthService::Me(const Principal& p) {
 
 namespace {
 
+// The one password rule: a new user's, a changed and a reset password alike.
+Status ValidatePassword(const std::string& password, const char* field) {
+  if (password.size() < 8 || password.size() > 128) {
+    return MakeError(ErrorCode::kInvalidField, "密码长度须为 8–128 位", {{"field", field}});
+  }
+  return OkStatus();
+}
+
 Status ValidateNewUser(const NewUser& u) {
   if (!std::regex_match(u.username, UsernamePattern())) {
     return MakeError(ErrorCode::kInvalidField, "用户名须为 3–64 位字母、数字或 _ . @ -",
                      {{"field", "username"}});
   }
-  if (u.password.size() < 8 || u.password.size() > 128) {
-    return MakeError(ErrorCode::kInvalidField, "密码长度须为 8–128 位", {{"field", "password"}});
-  }
+  LT_RETURN_IF_ERROR(ValidatePassword(u.password, "password"));
   const bool city_role = u.role == domain::Role::kCityReviewer || u.role == domain::Role::kTechSupport;
   if (city_role != u.city_code.has_value()) {
     return MakeError(ErrorCode::kInvalidField,
@@ -274,17 +280,6 @@ Result<json> AuthService::ListUsers(const Principal& p) {
   });
 }
 
-namespace {
-
-Status ValidatePassword(const std::string& password, const char* field) {
-  if (password.size() < 8 || password.size() > 128) {
-    return MakeError(ErrorCode::kInvalidField, "密码长度须为 8–128 位", {{"field", field}});
-  }
-  return OkStatus();
-}
-
-}  // namespace
-
 Status AuthService::ChangePassword(const Principal& p, const std::string& keep_token, const std::string& current,
                                    const std::string& next) {
   if (current.empty()) return MakeError(ErrorCode::kMissingField, "请输入当前密码", {{"field", "current_password"}});
@@ -330,7 +325,7 @@ Result<json> AuthService::UpdateUser(const Principal& p, long long id, std::opti
     hash = std::move(h);
   }
   const Instant now = deps_.clock.Now();
-  auto done = deps_.db.Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
+  return deps_.db.Transact<json>([&](soci::session& sql) -> Result<json> {
     auto user = LoadUser(sql, "id = CAST(:id AS BIGINT)", std::to_string(id));
     if (!user || user->role == domain::Role::kSystem) return MakeError(ErrorCode::kNotFound, "用户不存在");
     auto record = [&](const char* action, std::string before, std::string after) {
@@ -351,14 +346,11 @@ Result<json> AuthService::UpdateUser(const Principal& p, long long id, std::opti
     }
     // Whoever held its sessions must log in again, with the new password or not at all.
     if ((active && !*active) || hash) sql << "DELETE FROM sessions WHERE user_id = :u", soci::use(id);
-    return Ok{};
+    // The user as GET /users lists it.
+    json out = UserJson(user->id, user->username, user->display_name, user->role, user->city, user->vendor);
+    out["active"] = active.value_or(user->active);
+    return out;
   });
-  if (!done.ok()) return done.take_error();
-  LT_ASSIGN_OR_RETURN(json users, ListUsers(p));
-  for (const json& u : users) {
-    if (u["id"] == id) return u;
-  }
-  return MakeError(ErrorCode::kNotFound, "用户不存在");
 }
 
 namespace {
