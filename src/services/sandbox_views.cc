@@ -450,16 +450,14 @@ Result<json> SandboxService::Report(const Principal& p, long long application_id
     }
     LT_ASSIGN_OR_RETURN(AppRow shown, LoadApplication(sql, source_app));
     LT_ASSIGN_OR_RETURN(CurrentChecklist current, JudgeCurrent(sql, deps_, source_app, shown.city_code));
-    auto city_name_of = [&sql](const std::string& code) {
-      std::string name;
-      sql << "SELECT name FROM cities WHERE code = :c", soci::use(code), soci::into(name);
-      return name;
-    };
+    // The application's own city: its name for the report, its profile to compare city B's with.
+    std::string city_name, own_profile;
+    sql << "SELECT name, profile FROM cities WHERE code = :c", soci::use(app.city_code), soci::into(city_name),
+        soci::into(own_profile);
     json source = nullptr;
     if (path_two) {
-      const std::string b = city_name_of(connected);
-      std::string own_profile;
-      sql << "SELECT profile FROM cities WHERE code = :c", soci::use(app.city_code), soci::into(own_profile);
+      std::string b;
+      sql << "SELECT name FROM cities WHERE code = :c", soci::use(connected), soci::into(b);
       const bool found = source_app != application_id;
       const bool passed = found && shown.state == domain::AppState::kSucceeded;
       const bool same_profile = found && current.profile == own_profile;
@@ -483,7 +481,6 @@ Result<json> SandboxService::Report(const Principal& p, long long application_id
     std::string vendor_name, credit_code;
     sql << "SELECT name, credit_code FROM vendors WHERE id = :v", soci::use(app.vendor_id), soci::into(vendor_name),
         soci::into(credit_code);
-    const std::string city_name = city_name_of(app.city_code);
     json products = json::array();
     soci::rowset<soci::row> prows =
         (sql.prepare << "SELECT p.name, p.model, p.kind, p.version FROM products p JOIN application_products ap "
