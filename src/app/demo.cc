@@ -20,7 +20,9 @@ using services::Principal;
 
 // A one-page PDF saying which demo material it stands for, with the cross-reference
 // table a viewer needs to open it (a browser's viewer refuses a file without one).
-// Written by hand: four objects of ASCII text, not worth a PDF library in the demo.
+// Written by hand rather than through the report layer's cairo and pango: one line of
+// ASCII in a standard font needs no layout or CJK fonts, and the demo stays writable
+// where fonts are missing.
 std::string DemoPdf(const std::string& line) {
   const std::string text = "BT /F1 14 Tf 72 760 Td (" + line + ") Tj ET";
   const std::vector<std::string> objects = {
