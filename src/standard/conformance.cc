@@ -33,14 +33,20 @@ bool HasTag(const RequestFacts& r, std::string_view tag) {
   return std::find(r.tags.begin(), r.tags.end(), tag) != r.tags.end();
 }
 
+namespace {
+
+void AddTag(RequestFacts& r, std::string tag) {
+  if (!HasTag(r, tag)) r.tags.push_back(std::move(tag));
+}
+
+}  // namespace
+
 void DeriveSequenceTags(std::vector<RequestFacts>& requests) {
   std::map<std::string, std::string> last_outcome;         // method → outcome of its latest request
   std::map<std::string, std::set<std::string>> faulted;    // digest → errors of the faults that refused it
   std::set<std::string> faults_so_far;                      // errors of the faults injected so far
   for (auto& r : requests) {
-    auto tag = [&r](std::string t) {
-      if (!HasTag(r, t)) r.tags.push_back(std::move(t));
-    };
+    auto tag = [&r](std::string t) { AddTag(r, std::move(t)); };
     if (r.outcome == "accepted") {
       auto last = last_outcome.find(r.method);
       if (last != last_outcome.end() && last->second == "refused") tag("corrected");
@@ -62,10 +68,7 @@ void DeriveSequenceTags(std::vector<RequestFacts>& requests) {
   std::set<std::string> accepted_later;
   for (std::size_t i = requests.size(); i-- > 0;) {
     RequestFacts& r = requests[i];
-    if (r.outcome == "fault" && (r.digest.empty() || !accepted_later.contains(r.digest)) &&
-        !HasTag(r, "not_retried")) {
-      r.tags.push_back("not_retried");
-    }
+    if (r.outcome == "fault" && (r.digest.empty() || !accepted_later.contains(r.digest))) AddTag(r, "not_retried");
     if (r.outcome == "accepted" && !r.digest.empty()) accepted_later.insert(r.digest);
   }
 }
