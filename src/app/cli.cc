@@ -36,6 +36,17 @@ int Fail(const std::string& line) {
 }
 int Fail(const Error& e) { return Fail(e.message + " (" + std::string(e.CodeWord()) + ")"); }
 
+// A command line the command cannot run with (an option's value it does not know):
+// exit 2, as for the errors CLI11 finds while parsing, with the same one line.
+int Usage(const std::string& line) {
+  Fail(line);
+  return 2;
+}
+int Usage(const Error& e) {
+  Fail(e);
+  return 2;
+}
+
 struct CommonOptions {
   std::optional<std::string> config_file;
   std::optional<std::string> db;
@@ -83,7 +94,7 @@ int Serve(const CommonOptions& common, const std::optional<std::string>& listen,
   auto config = Configure(common);
   if (!config.ok()) return Fail(config.error());
   if (listen) {
-    if (auto st = ApplyListen(*config, *listen); !st.ok()) return Fail(st.error());
+    if (auto st = ApplyListen(*config, *listen); !st.ok()) return Usage(st.error());
   }
   spdlog::set_level(spdlog::level::info);
   BufferServerLog();  // before any other thread logs: the sinks are swapped here
@@ -133,9 +144,9 @@ int UserAdd(const CommonOptions& common, const std::string& role_word, const std
             const std::optional<long long>& vendor, const std::string& username, const std::string& display) {
   auto role = domain::ParseRole(role_word);
   if (!role || *role == domain::Role::kSystem) {
-    return Fail(MakeError(ErrorCode::kInvalidField,
-                          "未知的角色：" + role_word + "（可选 vendor、city_reviewer、tech_support、province、admin）",
-                          {{"field", "role"}}));
+    return Usage(MakeError(ErrorCode::kInvalidField,
+                           "未知的角色：" + role_word + "（可选 vendor、city_reviewer、tech_support、province、admin）",
+                           {{"field", "role"}}));
   }
   std::string password;
   std::getline(std::cin, password);
@@ -252,7 +263,7 @@ int Device(const DeviceCli& cli) {
   auto profiles = standard::ProfileSet::LoadDirectory(cli.profiles_dir);
   if (!profiles.ok()) return Fail(profiles.error());
   const standard::Profile* profile = profiles->Find(cli.profile);
-  if (!profile) return Fail("unknown profile " + cli.profile + " (in " + cli.profiles_dir + ")");
+  if (!profile) return Usage("unknown profile " + cli.profile + " (in " + cli.profiles_dir + ")");
   std::string secret;
   std::getline(std::cin, secret);
   while (!secret.empty() && (secret.back() == '\r' || secret.back() == ' ')) secret.pop_back();

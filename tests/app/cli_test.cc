@@ -75,6 +75,11 @@ TEST_P(CliTest, UsageErrorsExitTwo) {
   EXPECT_EQ(Liantiao("", "", false).exit_code, 2);
   EXPECT_EQ(Liantiao("frobnicate", "", false).exit_code, 2);
   EXPECT_EQ(Liantiao("user add --username x", "", false).exit_code, 2);  // --role and --password-stdin missing
+  // Values the command does not know are usage errors too, told in one line.
+  CliRun profile = Liantiao("device --profile gd-v9 --endpoint http://127.0.0.1:1/x --app-id a --secret-stdin", "s\n",
+                            false);
+  EXPECT_EQ(profile.exit_code, 2);
+  EXPECT_NE(profile.err.find("unknown profile gd-v9"), std::string::npos) << profile.err;
 }
 
 TEST_P(CliTest, UserAddReadsThePasswordFromStdinAndRefusesDuplicates) {
@@ -86,7 +91,7 @@ TEST_P(CliTest, UserAddReadsThePasswordFromStdinAndRefusesDuplicates) {
   EXPECT_EQ(std::count(again.err.begin(), again.err.end(), '\n'), 1) << again.err;  // one clear line
   EXPECT_NE(again.err.find("already_exists"), std::string::npos) << again.err;
   CliRun wizard = Liantiao("user add --role wizard --username u2 --password-stdin", "Passw0rd!cli\n");
-  EXPECT_EQ(wizard.exit_code, 1);
+  EXPECT_EQ(wizard.exit_code, 2);
   EXPECT_NE(wizard.err.find("未知的角色：wizard"), std::string::npos) << wizard.err;
   EXPECT_EQ(std::count(wizard.err.begin(), wizard.err.end(), '\n'), 1) << wizard.err;
   EXPECT_EQ(Liantiao("user add --role city_reviewer --city 999999 --username u3 --password-stdin", "Passw0rd!cli\n")
@@ -213,9 +218,13 @@ TEST_P(CliTest, BadConfigurationStopsStartUpNamingTheKey) {
   CliRun bad = Liantiao("serve --listen 127.0.0.1:0", "", true, "LIANTIAO_THREADS=lots");
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.err.find("threads"), std::string::npos) << bad.err;
+  // The same setting given on the command line is a usage error.
   CliRun listen = Liantiao("serve --listen nowhere");
-  EXPECT_EQ(listen.exit_code, 1);
+  EXPECT_EQ(listen.exit_code, 2);
+  EXPECT_EQ(std::count(listen.err.begin(), listen.err.end(), '\n'), 1) << listen.err;
   EXPECT_NE(listen.err.find("listen"), std::string::npos) << listen.err;
+  CliRun listen_env = Liantiao("serve", "", true, "LIANTIAO_LISTEN=nowhere");
+  EXPECT_EQ(listen_env.exit_code, 1) << listen_env.err;
   CliRun db = Liantiao("history verify --db mysql://x", "", false);
   EXPECT_EQ(db.exit_code, 1);
 }
