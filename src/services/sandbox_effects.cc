@@ -78,9 +78,15 @@ class Store {
   bool Exists(const std::string& kind, const std::string& natural_key) {
     return Known(KnownObjects::Fact(key_, kind, natural_key), kind, [&] { return Find(kind, natural_key).has_value(); });
   }
-  bool ExistsId(const std::string& kind, long long id) {
-    return Known(KnownObjects::FactById(key_, kind, id), kind,
-                 [&] { return statements_.FindObjectById(key_, kind, id).has_value(); });
+  // Whether team `id` is this project's and this company's (either left out when the
+  // request does not name it). A team keeps its company in `attr` and its project in
+  // `subject`; teams stored before the project was kept there are matched by company.
+  bool TeamMatches(long long id, const std::string& project, const std::string& corp) {
+    return Known(KnownObjects::FactById(key_, "team", id) + "|" + project + "|" + corp, "team", [&] {
+      auto o = statements_.FindObjectById(key_, "team", id);
+      return o && (project.empty() || o->subject.empty() || o->subject == project) &&
+             (corp.empty() || o->attr == corp);
+    });
   }
   // A worker's latest entry or exit on or before `day`.
   std::optional<Statements::EntryExit> LatestEntryExit(const std::string& id, const std::string& day) {
@@ -288,7 +294,11 @@ class Effects {
     }
     if (Rule("team_exists") && ctx_.data.contains("teamSysNo")) {
       auto n = Number(Member(ctx_.data, "teamSysNo"));
-      if (!n || *n <= kTeamBase || !store_.ExistsId("team", *n - kTeamBase)) {
+      // A team of another company or project is as unknown to this request as one
+      // never added: the research's reference servers hold teamSysNo to both.
+      if (!n || *n <= kTeamBase ||
+          !store_.TeamMatches(*n - kTeamBase, Text(Member(ctx_.data, "projectCode")),
+                              Text(Member(ctx_.data, "corpCode")))) {
         return MakeRefusal("team_exists", "[teamSysNo]", {{"value", Text(Member(ctx_.data, "teamSysNo"))}});
       }
     }
@@ -392,7 +402,8 @@ class Effects {
 
   EffectResult TeamAdd() {
     const std::string key = Text(ctx_.data.value("corpCode", json())) + "|" + Text(ctx_.data.value("teamName", json()));
-    auto id = store_.Insert("team", key, "", Text(ctx_.data.value("corpCode", json())), "", WithoutImages(ctx_.data));
+    auto id = store_.Insert("team", key, Text(Member(ctx_.data, "projectCode")), Text(Member(ctx_.data, "corpCode")),
+                            "", WithoutImages(ctx_.data));
     if (!id) {
       auto existing = store_.Find("team", key);
       const long long no = existing ? kTeamBase + existing->id : 0;

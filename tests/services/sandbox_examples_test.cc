@@ -87,6 +87,10 @@ class ExampleRunner {
     if (method == "Team.Add" && assigned.is_object() && assigned.contains("teamSysNo")) {
       vars_["teamSysNo"] = assigned["teamSysNo"].dump();
     }
+    // And for ${addedProjectCode}: the code of a project the key's traffic added.
+    if (method == "Project.Add" && assigned.is_object() && assigned["projectCode"].is_string()) {
+      vars_["addedProjectCode"] = assigned["projectCode"];
+    }
     return o;
   }
 
