@@ -37,7 +37,8 @@ struct ComplaintRow {
 // A technical support unit reads a complaint once it is its rectification order (the
 // process's role table: "its own city's rectification orders"); before, the complaint
 // is between the vendor and the city, and the unit is often the party complained about.
-// Its one action, `rectified`, stays judged by the complaint's state (409 before an order).
+// Its one action, `rectified`, is likewise 404 before an order: a 409 would tell it the
+// complaint's state. After the order it is judged by state (409 once reported).
 constexpr const char* kOrderedSql =
     " AND EXISTS (SELECT 1 FROM deadlines dr WHERE dr.complaint_id = c.id AND dr.kind = 'rectification')";
 
@@ -368,7 +369,7 @@ Result<json> ComplaintService::ReportRectified(const Principal& p, long long id,
   const Instant now = deps_.clock.Now();
   auto done = deps_.db.Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
     LT_ASSIGN_OR_RETURN(ComplaintRow c, LoadComplaint(sql, id, true));
-    LT_RETURN_IF_ERROR(RequireInScope(p, c.city_code, c.vendor_id, "投诉"));
+    LT_RETURN_IF_ERROR(RequireComplaintInScope(sql, p, c.id, c.city_code, c.vendor_id));
     LT_ASSIGN_OR_RETURN(AppRow app, LockApplication(sql, c.application_id));
     ComplaintState next;
     LT_RETURN_IF_ERROR(Transition(sql, c, ComplaintAction::kReportRectified, Actor::Of(p), report, now, next));
