@@ -110,11 +110,7 @@ Result<const Rule*> FindRule(std::span<const Rule> table, State state, Action ac
     role_may_act = true;
     if (rule.from == state) return &rule;
   }
-  if (!role_may_act) {
-    return MakeError(ErrorCode::kForbidden,
-                     "当前角色（" + std::string(ChineseRole(role)) + "）无权执行此操作",
-                     {{"role", ToString(role)}, {"action", ToString(action)}});
-  }
+  if (!role_may_act) return Forbidden(role, ToString(action));
   return MakeError(ErrorCode::kInvalidTransition,
                    "当前状态（" + std::string(StateName(state)) + "）不允许此操作",
                    {{"state", ToString(state)}, {"action", ToString(action)}});
@@ -203,6 +199,11 @@ Status CheckGuards(AppAction action, const AppGuardInput& input) {
 }
 
 }  // namespace
+
+Error Forbidden(Role role, std::string_view action) {
+  return MakeError(ErrorCode::kForbidden, "当前角色（" + std::string(ChineseRole(role)) + "）无权执行此操作",
+                   {{"role", ToString(role)}, {"action", action}});
+}
 
 // ---------------------------------------------------------------------------
 // Words

@@ -57,6 +57,9 @@ std::optional<AlertState> ParseAlertState(std::string_view);
 std::string_view ChineseName(AppState);  // 草稿, 待审核, …
 std::string_view ChineseName(ComplaintState);
 bool IsFinal(AppState);
+// `forbidden` for a role that never takes `action` (a table's action word, or what a
+// route does): the role's Chinese name in the message, {role, action} in details.
+Error Forbidden(Role role, std::string_view action);
 bool IsFinal(ComplaintState);
 
 // What a guard needs to know; the service fills it from stored state.

@@ -7,6 +7,7 @@
 #include <initializer_list>
 
 #include "domain/workdays.h"
+#include "domain/workflow.h"
 #include "report/report_pdf.h"
 #include "services/history.h"
 #include "standard/profile.h"
@@ -200,14 +201,17 @@ Response Download(const services::FileDownload& f) {
 struct Table {
   Router router;
   void Add(Method m, const std::string& path, std::initializer_list<Role> roles, Handler h) {
+    // A caller whose role the route does not serve is refused naming its role and the
+    // route ("POST /alerts/:id/respond") as the action, as the tables name theirs.
     std::vector<Role> allowed(roles);
     const Access access = allowed.empty() ? Access::kPublic : Access::kAuthenticated;
     router.Add(m, "/api/v1" + path, access,
-               [allowed = std::move(allowed), h = std::move(h)](Request& req) -> Result<Response> {
+               [allowed = std::move(allowed), action = std::string(MethodWord(m)) + " " + path, h = std::move(h)](Request& req)
+                   -> Result<Response> {
                  if (!allowed.empty()) {
                    if (!req.principal) return MakeError(ErrorCode::kUnauthenticated);
                    if (std::find(allowed.begin(), allowed.end(), req.principal->role) == allowed.end()) {
-                     return MakeError(ErrorCode::kForbidden);
+                     return domain::Forbidden(req.principal->role, action);
                    }
                  }
                  return h(req);

@@ -24,8 +24,6 @@ namespace liantiao::http {
 
 namespace fs = std::filesystem;
 
-namespace {
-
 std::string_view MethodWord(Method m) {
   switch (m) {
     case Method::kGet: return "GET";
@@ -35,6 +33,8 @@ std::string_view MethodWord(Method m) {
   }
   return "GET";
 }
+
+namespace {
 
 std::optional<Method> MethodOf(const restinio::http_method_id_t& m) {
   if (m == restinio::http_method_get()) return Method::kGet;

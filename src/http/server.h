@@ -16,6 +16,7 @@
 namespace liantiao::http {
 
 enum class Method { kGet, kPost, kPut, kDelete };
+std::string_view MethodWord(Method);  // "GET", "POST", …
 
 struct UploadedFile {
   std::string field;         // form field name

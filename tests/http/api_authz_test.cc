@@ -148,7 +148,7 @@ std::map<std::string, Row> Table() {
       {"GET /api/v1/complaints/:id", {.roles = kEveryRole, .scope = ScopeRule::kComplaintRead}},
       {"GET /api/v1/complaints/:id/evidence/:eid", {.roles = kEveryRole, .scope = ScopeRule::kComplaintRead}},
       {"POST /api/v1/complaints/:id/actions/verify", {.roles = reviewer, .scope = ScopeRule::kRecord}},
-      {"POST /api/v1/complaints/:id/actions/rectified", {.roles = support, .scope = ScopeRule::kRecord}},
+      {"POST /api/v1/complaints/:id/actions/rectified", {.roles = support, .scope = ScopeRule::kComplaintRead}},
       {"GET /api/v1/calendar/deadline", {.roles = kEveryRole}},
       {"GET /api/v1/calendar/:year", {.roles = kEveryRole}},
       {"PUT /api/v1/calendar/:year", {.roles = admin}},
@@ -189,16 +189,6 @@ const std::map<std::string, std::string> kTarget = {
     {"return", "returned"},     {"succeed", "succeeded"},     {"delay", "delayed"}};
 const char* const kStates[] = {"draft", "under_review", "returned", "joint_testing", "succeeded", "withdrawn"};
 const char* const kActions[] = {"submit", "resubmit", "withdraw", "approve", "return", "succeed", "delay"};
-
-std::string MethodWord(http::Method m) {
-  switch (m) {
-    case http::Method::kGet: return "GET";
-    case http::Method::kPost: return "POST";
-    case http::Method::kPut: return "PUT";
-    case http::Method::kDelete: return "DELETE";
-  }
-  return "";
-}
 
 const json& Items(const json& body) {
   static const json empty = json::array();
@@ -442,6 +432,13 @@ class ApiAuthzTest : public ::testing::TestWithParam<std::string> {
     const std::string message = r.json()["error"].value("message", "");
     EXPECT_TRUE(std::any_of(message.begin(), message.end(), [](char ch) { return ch & 0x80; }))
         << "message should be Chinese: " << where;
+    // A refusal for the role says which role, and what it tried, as the tables' do.
+    if (code == "forbidden") {
+      const json details = r.json()["error"]["details"];
+      EXPECT_TRUE(details.contains("role") && details["role"].is_string()) << where << " " << r.body;
+      EXPECT_TRUE(details.contains("action") && !details["action"].get<std::string>().empty()) << where << " " << r.body;
+      EXPECT_EQ(message.rfind("当前角色（", 0), 0u) << where << " " << message;
+    }
   }
 
   std::unique_ptr<TestPlatform> tp_;
@@ -461,7 +458,7 @@ TEST_P(ApiAuthzTest, EveryRouteEveryCaller) {
   const http::Router router = http::BuildRouter(tp_->platform(), options);
   std::set<std::string> seen;
   for (const auto& route : router.routes()) {
-    const std::string key = MethodWord(route.method) + " " + route.pattern;
+    const std::string key = std::string(http::MethodWord(route.method)) + " " + route.pattern;
     seen.insert(key);
     auto it = table.find(key);
     ASSERT_NE(it, table.end()) << "route without a row in the authorization table: " << key;

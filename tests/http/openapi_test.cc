@@ -27,7 +27,7 @@ using Endpoint = std::pair<std::string, std::string>;  // (path relative to /api
 const char* kOpenApiPath = LIANTIAO_SOURCE_DIR "/docs/openapi.yaml";
 constexpr std::string_view kBase = "/api/v1";
 
-std::string MethodWord(http::Method m) {
+std::string OpenApiMethod(http::Method m) {
   switch (m) {
     case http::Method::kGet: return "get";
     case http::Method::kPost: return "post";
@@ -183,7 +183,7 @@ class OpenApiTest : public ::testing::Test {
     for (const auto& route : router.routes()) {
       // Routes outside /api/v1 (the sandbox) are documented with their full path and
       // a path-level `servers` entry.
-      routes_.emplace(OpenApiPathOf(route.pattern), MethodWord(route.method));
+      routes_.emplace(OpenApiPathOf(route.pattern), OpenApiMethod(route.method));
     }
     ASSERT_FALSE(routes_.empty());
 
