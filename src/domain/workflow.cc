@@ -389,8 +389,12 @@ Result<AppTransition> ApplyAppAction(AppState state, AppAction action, Role role
   LT_RETURN_IF_ERROR(CheckGuards(action, input));
   AppTransition t{.from = rule->from, .to = rule->to};
   ApplyEffects(action, t);
-  // Only succeed records lateness; delay is by definition after the window.
-  t.late = action == AppAction::kSucceed && AfterWindow(input);
+  // A decision after its deadline is late: a review's approve or return after the
+  // review deadline, a succeed after the joint-test window. A delay is by definition
+  // after the window, so it is not marked.
+  const bool after_review = input.review_due.has_value() && input.now > *input.review_due;
+  t.late = (action == AppAction::kSucceed && AfterWindow(input)) ||
+           ((action == AppAction::kApprove || action == AppAction::kReturn) && after_review);
   return t;
 }
 

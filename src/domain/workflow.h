@@ -57,16 +57,17 @@ std::optional<AlertState> ParseAlertState(std::string_view);
 std::string_view ChineseName(AppState);  // 草稿, 待审核, …
 std::string_view ChineseName(ComplaintState);
 bool IsFinal(AppState);
+bool IsFinal(ComplaintState);
 // `forbidden` for a role that never takes `action` (a table's action word, or what a
 // route does): the role's Chinese name in the message, {role, action} in details.
 Error Forbidden(Role role, std::string_view action);
-bool IsFinal(ComplaintState);
 
 // What a guard needs to know; the service fills it from stored state.
 struct AppGuardInput {
   Instant now;
   std::optional<Instant> joint_test_due;  // the open joint-test deadline's due_at
   int problem_count = 0;                  // problems given with return / delay
+  std::optional<Instant> review_due;      // the open review deadline's due_at
 };
 
 // The effects of an allowed transition, for the service to carry out.

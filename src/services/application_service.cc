@@ -703,6 +703,7 @@ Result<domain::AppTransition> ApplyApplicationAction(soci::session& sql, Deps& d
   if (auto window = FindOpenDeadline(sql, app.id, DeadlineKind::kJointTest)) {
     guard.joint_test_due = window->due_at;
   }
+  if (auto review = FindOpenDeadline(sql, app.id, DeadlineKind::kReview)) guard.review_due = review->due_at;
   if (action == AppAction::kReturn || action == AppAction::kDelay) {
     // Who may act in which state is judged before the problem list: a return of an
     // application already returned is invalid_transition whatever its problems say.

@@ -379,7 +379,8 @@ TEST(AppGuards, SucceedNeedsNoProblemsAndNoWindow) {
   EXPECT_FALSE(r->late);
 }
 
-TEST(AppGuards, OnlySucceedIsEverLate) {
+// With no review deadline open, only succeed is ever late.
+TEST(AppGuards, OnlySucceedIsLateAfterTheWindow) {
   for (const auto& [state, sw] : kAppStates) {
     for (const auto& [action, aw] : kAppActions) {
       for (const auto& [role, rw] : kRoles) {
@@ -390,6 +391,25 @@ TEST(AppGuards, OnlySucceedIsEverLate) {
       }
     }
   }
+}
+
+// A review decided after the review deadline is late, approve and return alike; at the
+// due second it is on time, and other actions are not judged by it.
+TEST(AppGuards, AReviewDecidedAfterItsDeadlineIsLate) {
+  for (AppAction action : {AppAction::kApprove, AppAction::kReturn}) {
+    AppGuardInput in{.now = kDue, .joint_test_due = std::nullopt, .problem_count = 1, .review_due = kDue};
+    auto on_time = ApplyAppAction(AppState::kUnderReview, action, Role::kCityReviewer, in);
+    ASSERT_TRUE(on_time.ok());
+    EXPECT_FALSE(on_time->late);
+    in.now = kDue + 1s;
+    auto late = ApplyAppAction(AppState::kUnderReview, action, Role::kCityReviewer, in);
+    ASSERT_TRUE(late.ok());
+    EXPECT_TRUE(late->late);
+  }
+  AppGuardInput in{.now = kDue + 1s, .joint_test_due = std::nullopt, .problem_count = 0, .review_due = kDue};
+  auto withdrawn = ApplyAppAction(AppState::kUnderReview, AppAction::kWithdraw, Role::kVendor, in);
+  ASSERT_TRUE(withdrawn.ok());
+  EXPECT_FALSE(withdrawn->late);
 }
 
 // ---------------------------------------------------------------------------

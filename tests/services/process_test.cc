@@ -205,6 +205,12 @@ TEST_P(ProcessTest, SweepRaisesEachOverdueDeadlineOnceAtTheBoundarySecond) {
   app = Must(pf().applications.Get(reviewer_, id));
   EXPECT_EQ(OpenDeadline(app, "review")["overdue"], true);
   EXPECT_GE(OpenDeadline(app, "review")["overdue_working_days"].get<int>(), 1);
+  EXPECT_EQ(app["late"], false);
+  // Decided after its deadline, the review is marked late, on the review and the application.
+  app = Act(reviewer_, id, AppAction::kApprove);
+  EXPECT_EQ(app["reviews"].back()["action"], "approve");
+  EXPECT_EQ(app["reviews"].back()["late"], true);
+  EXPECT_EQ(app["late"], true);
 }
 
 TEST_P(ProcessTest, VendorsListTheAlertsOfTheirOwnApplicationsOnly) {
