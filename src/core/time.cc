@@ -70,6 +70,12 @@ Result<CivilDay> ParseDay(std::string_view s) {
   return day;
 }
 
+Result<Instant> ParsePeriodEnd(std::string_view s) {
+  LT_ASSIGN_OR_RETURN(Instant t, ParseInstant(s));
+  if (s.size() == 10) return StartOfDay(AddDays(ShanghaiDay(t), 1));
+  return t;
+}
+
 Result<Instant> ParseInstant(std::string_view s) {
   if (s.size() < 10) return BadTime(s);
   auto day = ParseDay(s.substr(0, 10));

@@ -32,6 +32,10 @@ std::string FormatInstant(Instant t);
 // ISO 8601 with 'Z' or an offset, seconds optional fraction ignored; a bare date is
 // taken as 00:00 Shanghai.
 Result<Instant> ParseInstant(std::string_view text);
+// The end of a period [from, to) as a user writes it: a time as ParseInstant reads it,
+// but a bare date includes its whole day (00:00 Shanghai of the day after), as
+// "to 2026-09-30" means in a report.
+Result<Instant> ParsePeriodEnd(std::string_view text);
 std::string FormatDay(CivilDay day);          // "2026-10-10"
 Result<CivilDay> ParseDay(std::string_view text);
 

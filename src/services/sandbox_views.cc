@@ -233,7 +233,7 @@ Result<EvidenceFilter> CheckEvidenceFilter(const EvidenceQuery& q) {
   }
   auto bound = [](const std::optional<std::string>& text, const char* field) -> Result<long long> {
     if (!text) return 0LL;
-    auto when = ParseInstant(*text);
+    auto when = std::string_view(field) == "to" ? ParsePeriodEnd(*text) : ParseInstant(*text);
     if (!when.ok()) {
       return MakeError(ErrorCode::kInvalidField,
                        std::string("查询参数 ") + field + " 须为 ISO 8601 时间（如 2026-10-10T09:00:00+08:00）或日期",

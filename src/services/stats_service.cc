@@ -39,7 +39,7 @@ Result<json> StatsService::CityStats(const Principal& p, std::optional<std::stri
   const Instant now = deps_.clock.Now();
   Instant from = FromUnix(0), to = now + std::chrono::seconds{1};
   if (from_text) { LT_ASSIGN_OR_RETURN(from, ParseInstant(*from_text)); }
-  if (to_text) { LT_ASSIGN_OR_RETURN(to, ParseInstant(*to_text)); }
+  if (to_text) { LT_ASSIGN_OR_RETURN(to, ParsePeriodEnd(*to_text)); }
   if (to <= from) return MakeError(ErrorCode::kInvalidField, "统计区间无效：结束须晚于开始", {{"field", "to"}});
   auto calendar = deps_.calendar.Get();
   const long long f = ToUnix(from), t = ToUnix(to);

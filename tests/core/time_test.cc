@@ -23,6 +23,19 @@ TEST(Time, ParsesOffsetsAndFractions) {
   EXPECT_EQ(FormatInstant(*c), "2026-10-10T00:00:00+08:00");
 }
 
+TEST(Time, APeriodEndingOnADateIncludesThatDay) {
+  auto day = ParsePeriodEnd("2026-09-30");
+  ASSERT_TRUE(day.ok());
+  EXPECT_EQ(FormatInstant(*day), "2026-10-01T00:00:00+08:00");
+  auto year_end = ParsePeriodEnd("2026-12-31");
+  ASSERT_TRUE(year_end.ok());
+  EXPECT_EQ(FormatInstant(*year_end), "2027-01-01T00:00:00+08:00");
+  auto exact = ParsePeriodEnd("2026-09-30T12:00:00+08:00");  // a time is taken as given
+  ASSERT_TRUE(exact.ok());
+  EXPECT_EQ(FormatInstant(*exact), "2026-09-30T12:00:00+08:00");
+  EXPECT_FALSE(ParsePeriodEnd("2026-09-31").ok());
+}
+
 TEST(Time, RejectsGarbage) {
   for (const char* s : {"", "2026-13-01", "2026-02-30T00:00:00Z", "2026-10-10T25:00:00Z",
                         "2026-10-10T10:00:00", "2026-10-10T10:00:00+8", "yesterday"}) {

@@ -610,6 +610,11 @@ TEST_P(ProcessTest, StatisticsPerCity) {
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 22);
   json own = Must(pf().stats.CityStats(reviewer_, std::nullopt, std::nullopt));
   EXPECT_EQ(own["cities"].size(), 1u);
+  // A period given as dates includes its last day: today alone holds the application.
+  const std::string today = FormatInstant(tp_->clock().Now()).substr(0, 10);
+  json day = Must(pf().stats.CityStats(reviewer_, today, today));
+  EXPECT_EQ(day["cities"][0]["applications_received"], 1);
+  EXPECT_EQ(day["to"], FormatInstant(StartOfDay(AddDays(ShanghaiDay(tp_->clock().Now()), 1))));
   EXPECT_EQ(CodeOf(pf().stats.CityStats(vendor_, std::nullopt, std::nullopt)), "forbidden");
 }
 

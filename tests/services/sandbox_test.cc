@@ -943,7 +943,9 @@ TEST_P(SandboxTest, EvidenceCanBeNarrowedToWhenItWasReceived) {
   };
   EXPECT_EQ(total(std::nullopt, std::nullopt), 4);
   EXPECT_EQ(total("2026-10-21", std::nullopt), 2) << "a bare date is 00:00 in Shanghai";
-  EXPECT_EQ(total(std::nullopt, "2026-10-21"), 2);
+  EXPECT_EQ(total(std::nullopt, "2026-10-20"), 2) << "a bare date as `to` includes its day";
+  EXPECT_EQ(total("2026-10-21", "2026-10-21"), 2);
+  EXPECT_EQ(total(std::nullopt, "2026-10-21T00:00:00+08:00"), 2);
   EXPECT_EQ(total("2026-10-20T10:00:00+08:00", "2026-10-20T10:00:01+08:00"), 2) << "from inclusive, to exclusive";
   EXPECT_EQ(total("2026-10-20T02:00:01Z", "2026-10-21T02:00:00Z"), 0);
   EXPECT_EQ(total("2026-10-22", std::nullopt), 0);
@@ -959,7 +961,7 @@ TEST_P(SandboxTest, EvidenceCanBeNarrowedToWhenItWasReceived) {
   for (const auto& [from, to, field] : std::vector<std::tuple<std::optional<std::string>, std::optional<std::string>, std::string>>{
            {"yesterday", std::nullopt, "from"},
            {std::nullopt, "2026-13-01", "to"},
-           {"2026-10-21", "2026-10-21", "to"},
+           {"2026-10-21T10:00:00+08:00", "2026-10-21T10:00:00+08:00", "to"},
            {"2026-10-21", "2026-10-20", "to"}}) {
     q = {};
     q.from = from;
