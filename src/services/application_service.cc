@@ -724,6 +724,18 @@ Result<domain::AppTransition> ApplyApplicationAction(soci::session& sql, Deps& d
     if (materials == 0) {
       return MakeError(ErrorCode::kMissingField, "请先上传申请材料再提交", {{"field", "materials"}});
     }
+    // Path 2 names city B and the proof: city B's success on this platform, linked when
+    // the application was created, or else an uploaded proof of the connection there.
+    long long unproven = 0;
+    sql << "SELECT COUNT(*) FROM applications a WHERE a.id = :a AND a.path = 'connected_elsewhere' "
+           "AND a.connected_application_id IS NULL AND NOT EXISTS (SELECT 1 FROM materials m "
+           "WHERE m.application_id = a.id AND m.kind = 'connection_proof')",
+        soci::use(app.id), soci::into(unproven);
+    if (unproven != 0) {
+      return MakeError(ErrorCode::kMissingField,
+                       "已在其他城市联调的申请须上传该城市的联调成功证明（本平台无其联调成功记录可关联）",
+                       {{"field", "materials"}, {"kind", "connection_proof"}});
+    }
   }
   auto calendar = deps.calendar.Get();
   const long long at = ToUnix(now);

@@ -451,6 +451,20 @@ TEST_P(ProcessTest, SecondPathLinksCityBSuccess) {
   json other = Must(pf().applications.Create(vendor_, {kGz, {product_}, "connected_elsewhere", "440400", ""}));
   EXPECT_TRUE(other["connected_application_id"].is_null());
   EXPECT_EQ(app["connected_application"]["covers_products"], true);
+  // Then the proof is an upload: without one the application cannot be submitted.
+  const long long unlinked = other["id"];
+  Must(pf().applications.UploadMaterial(vendor_, unlinked, "business_license", "license.pdf", kPdf));
+  auto refused = pf().applications.Act(vendor_, unlinked, AppAction::kSubmit, {});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().CodeWord(), "missing_field");
+  EXPECT_EQ(refused.error().details["kind"], "connection_proof");
+  EXPECT_EQ(Must(pf().applications.Get(vendor_, unlinked))["state"], "draft");
+  Must(pf().applications.UploadMaterial(vendor_, unlinked, "connection_proof", "proof.pdf", kPdf));
+  EXPECT_EQ(Act(vendor_, unlinked, AppAction::kSubmit)["state"], "under_review");
+  // A linked success needs no upload.
+  const long long linked = app["id"];
+  Must(pf().applications.UploadMaterial(vendor_, linked, "business_license", "license.pdf", kPdf));
+  EXPECT_EQ(Act(vendor_, linked, AppAction::kSubmit)["state"], "under_review");
 
   // A later success in Shenzhen for another product: each application links the success
   // of its own product; one for a product never connected there links a success and
