@@ -15,18 +15,62 @@ using storage::GetInt;
 using storage::GetOptInt;
 using storage::GetText;
 
-std::string AlertKindOf(std::string_view deadline_kind) {
-  if (deadline_kind == "complaint_verification") return "complaint_overdue";
-  return std::string(deadline_kind) + "_overdue";
-}
-
 namespace {
+
+// The alert kind of deadline `d`: "review" → "review_overdue", and so on.
+constexpr const char* kAlertKindSql =
+    "CASE d.kind WHEN 'complaint_verification' THEN 'complaint_overdue' ELSE d.kind || '_overdue' END";
+
+// Alerts just inserted (the RETURNING columns of kRaiseSql's callers).
+struct Raised {
+  long long id, application_id;
+  std::optional<long long> complaint_id;
+  std::string kind, city;
+};
+
+std::vector<Raised> ReadRaised(soci::rowset<soci::row>& rows) {
+  std::vector<Raised> raised;
+  for (const soci::row& r : rows) {
+    raised.push_back({GetInt(r, 0), GetInt(r, 1), GetOptInt(r, 2), GetText(r, 3), GetText(r, 4)});
+  }
+  return raised;
+}
 
 const char* AlertTitle(const std::string& kind) {
   if (kind == "review_overdue") return "审核逾期预警：请核实并反馈情况";
   if (kind == "joint_test_overdue") return "联调逾期预警：请核实情况";
   if (kind == "rectification_overdue") return "整改逾期预警";
   return "投诉核实逾期预警";
+}
+
+// What raising alerts writes besides the alert rows: a history entry each, the city's
+// notices (and the support unit's, for a rectification), and one notice to the province.
+Status RecordRaised(soci::session& sql, const std::vector<Raised>& raised, Instant now) {
+  std::vector<HistoryEntry> entries;
+  std::vector<std::pair<Audience, Notice>> notices;
+  entries.reserve(raised.size());
+  for (const Raised& a : raised) {
+    entries.push_back(HistoryEntry{.entity = "alert", .entity_id = a.id, .application_id = a.application_id,
+                                   .city_code = a.city, .actor = Actor::System(), .action = "raise",
+                                   .before = "", .after = "open", .reason = a.kind, .at = now});
+    Notice n{"alert_raised", AlertTitle(a.kind), "申请编号 " + std::to_string(a.application_id),
+             a.application_id, a.complaint_id, a.id};
+    notices.emplace_back(Audience{Role::kCityReviewer, a.city, std::nullopt}, n);
+    if (a.kind == "rectification_overdue") {
+      notices.emplace_back(Audience{Role::kTechSupport, a.city, std::nullopt}, n);
+    }
+  }
+  LT_RETURN_IF_ERROR(AppendHistoryBatch(sql, entries));
+  NotifyMany(sql, notices, now);
+  return OkStatus();
+}
+
+void NotifyProvince(soci::session& sql, long long total, Instant now) {
+  if (total <= 0) return;
+  Notify(sql, Audience{Role::kProvince, std::nullopt, std::nullopt},
+         Notice{"alerts_raised", "平台自动预警：新增逾期事项 " + std::to_string(total) + " 项", "", std::nullopt,
+                std::nullopt, std::nullopt},
+         now);
 }
 
 json AlertJson(const soci::row& r) {
@@ -144,32 +188,21 @@ Result<SweepResult> AlertService::Sweep(Instant now) {
   // be held at once); all batches share one transaction, so a sweep raises all or none.
   constexpr long long kBatch = 5000;
   return deps_.db.Transact<SweepResult>([&](soci::session& sql) -> Result<SweepResult> {
-    struct Raised {
-      long long id, application_id;
-      std::optional<long long> complaint_id;
-      std::string kind, city;
-    };
     long long total = 0;
     for (;;) {
       // One statement raises a batch; ON CONFLICT makes a concurrent sweeper's rows a
       // no-op, and RETURNING tells which rows this sweep raised.
-      std::vector<Raised> raised;
       soci::rowset<soci::row> rows =
-          (sql.prepare << "INSERT INTO alerts (deadline_id, kind, application_id, complaint_id, city_code, "
-                          "due_at, raised_at, status) SELECT d.id, CASE d.kind WHEN 'complaint_verification' "
-                          "THEN 'complaint_overdue' ELSE d.kind || '_overdue' END, d.application_id, "
-                          "d.complaint_id, d.city_code, d.due_at, :now, 'open' FROM deadlines d "
-                          "WHERE d.done_at IS NULL AND d.alert_raised = 0 AND d.due_at < :now2 "
-                          "LIMIT :batch "
-                          "ON CONFLICT (deadline_id) DO NOTHING "
-                          "RETURNING id, application_id, complaint_id, kind, city_code",
+          (sql.prepare << std::string("INSERT INTO alerts (deadline_id, kind, application_id, complaint_id, "
+                                      "city_code, due_at, raised_at, status) SELECT d.id, ") +
+                              kAlertKindSql +
+                              ", d.application_id, d.complaint_id, d.city_code, d.due_at, :now, 'open' "
+                              "FROM deadlines d WHERE d.done_at IS NULL AND d.alert_raised = 0 AND d.due_at < :now2 "
+                              "LIMIT :batch "
+                              "ON CONFLICT (deadline_id) DO NOTHING "
+                              "RETURNING id, application_id, complaint_id, kind, city_code",
            soci::use(at), soci::use(at), soci::use(kBatch));
-      long long lo = std::numeric_limits<long long>::max(), hi = 0;
-      for (const soci::row& r : rows) {
-        raised.push_back({GetInt(r, 0), GetInt(r, 1), GetOptInt(r, 2), GetText(r, 3), GetText(r, 4)});
-        lo = std::min(lo, raised.back().id);
-        hi = std::max(hi, raised.back().id);
-      }
+      const std::vector<Raised> raised = ReadRaised(rows);
       if (raised.empty()) {
         // Rows another sweeper raised first still need their flag, or the next batch
         // would select them again forever.
@@ -182,36 +215,43 @@ Result<SweepResult> AlertService::Sweep(Instant now) {
         if (pending == 0) break;
         continue;
       }
+      long long lo = std::numeric_limits<long long>::max(), hi = 0;
+      for (const Raised& a : raised) {
+        lo = std::min(lo, a.id);
+        hi = std::max(hi, a.id);
+      }
       // Every alert in [lo, hi] has a deadline that is now raised, whoever raised it.
       sql << "UPDATE deadlines SET alert_raised = 1 WHERE alert_raised = 0 AND id IN "
              "(SELECT deadline_id FROM alerts WHERE id BETWEEN :lo AND :hi)",
           soci::use(lo), soci::use(hi);
-      std::vector<HistoryEntry> entries;
-      std::vector<std::pair<Audience, Notice>> notices;
-      entries.reserve(raised.size());
-      for (const Raised& a : raised) {
-        entries.push_back(HistoryEntry{.entity = "alert", .entity_id = a.id, .application_id = a.application_id,
-                                       .city_code = a.city, .actor = Actor::System(), .action = "raise",
-                                       .before = "", .after = "open", .reason = a.kind, .at = now});
-        Notice n{"alert_raised", AlertTitle(a.kind), "申请编号 " + std::to_string(a.application_id),
-                 a.application_id, a.complaint_id, a.id};
-        notices.emplace_back(Audience{Role::kCityReviewer, a.city, std::nullopt}, n);
-        if (a.kind == "rectification_overdue") {
-          notices.emplace_back(Audience{Role::kTechSupport, a.city, std::nullopt}, n);
-        }
-      }
-      LT_RETURN_IF_ERROR(AppendHistoryBatch(sql, entries));
-      NotifyMany(sql, notices, now);
+      LT_RETURN_IF_ERROR(RecordRaised(sql, raised, now));
       total += static_cast<long long>(raised.size());
     }
-    if (total > 0) {
-      Notify(sql, Audience{Role::kProvince, std::nullopt, std::nullopt},
-             Notice{"alerts_raised", "平台自动预警：新增逾期事项 " + std::to_string(total) + " 项", "",
-                    std::nullopt, std::nullopt, std::nullopt},
-             now);
-    }
+    NotifyProvince(sql, total, now);
     return SweepResult{total};
   });
+}
+
+Status RaiseAlertsClosedLate(soci::session& sql, long long application_id, Instant now) {
+  const long long at = ToUnix(now);
+  soci::rowset<soci::row> rows =
+      (sql.prepare << std::string("INSERT INTO alerts (deadline_id, kind, application_id, complaint_id, city_code, "
+                                  "due_at, raised_at, status) SELECT d.id, ") +
+                          kAlertKindSql +
+                          ", d.application_id, d.complaint_id, d.city_code, d.due_at, :now, 'open' "
+                          "FROM deadlines d WHERE d.application_id = :a AND d.alert_raised = 0 "
+                          "AND d.done_at IS NOT NULL AND d.done_at > d.due_at "
+                          "ON CONFLICT (deadline_id) DO NOTHING "
+                          "RETURNING id, application_id, complaint_id, kind, city_code",
+       soci::use(at), soci::use(application_id));
+  const std::vector<Raised> raised = ReadRaised(rows);
+  sql << "UPDATE deadlines SET alert_raised = 1 WHERE application_id = :a AND alert_raised = 0 "
+         "AND done_at IS NOT NULL AND done_at > due_at",
+      soci::use(application_id);
+  if (raised.empty()) return OkStatus();
+  LT_RETURN_IF_ERROR(RecordRaised(sql, raised, now));
+  NotifyProvince(sql, static_cast<long long>(raised.size()), now);
+  return OkStatus();
 }
 
 }  // namespace liantiao::services

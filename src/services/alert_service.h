@@ -3,6 +3,8 @@
 #include <optional>
 #include <string>
 
+#include <soci/soci.h>
+
 #include "services/deps.h"
 
 namespace liantiao::services {
@@ -28,7 +30,9 @@ class AlertService {
   Deps& deps_;
 };
 
-// "review" → "review_overdue" and so on.
-std::string AlertKindOf(std::string_view deadline_kind);
+// The alerts a sweep would have raised for deadlines of the application that were
+// closed after their due time before any sweep saw them overdue: the step was done
+// late, so the deadline passed with it not done. Called where deadlines are closed.
+Status RaiseAlertsClosedLate(soci::session& sql, long long application_id, Instant now);
 
 }  // namespace liantiao::services

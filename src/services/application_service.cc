@@ -751,7 +751,7 @@ Result<domain::AppTransition> ApplyApplicationAction(soci::session& sql, Deps& d
   if (domain::IsFinal(t.to)) {
     sql << "UPDATE applications SET decided_at = :at WHERE id = :id", soci::use(at), soci::use(app.id);
   }
-  CloseDeadlines(sql, app.id, t.close_deadlines, now, domain::ToString(action));
+  LT_RETURN_IF_ERROR(CloseDeadlines(sql, app.id, t.close_deadlines, now, domain::ToString(action)));
   for (DeadlineKind kind : t.start_deadlines) {
     const int days = kind == DeadlineKind::kReview ? domain::kReviewWorkingDays : domain::kJointTestWorkingDays;
     StartDeadline(sql, *calendar, kind, app.id, std::nullopt, app.city_code, days, now);
@@ -800,8 +800,8 @@ Result<domain::AppTransition> ApplyApplicationAction(soci::session& sql, Deps& d
       std::string word{domain::ToString(*next)};
       sql << "UPDATE complaints SET state = :s, updated_at = :at WHERE id = :id", soci::use(word),
           soci::use(at), soci::use(cid);
-      CloseDeadlines(sql, app.id, {DeadlineKind::kRectification}, now,
-                     domain::ToString(domain::ComplaintAction::kClose), cid);
+      LT_RETURN_IF_ERROR(CloseDeadlines(sql, app.id, {DeadlineKind::kRectification}, now,
+                                        domain::ToString(domain::ComplaintAction::kClose), cid));
       LT_RETURN_IF_ERROR(AppendHistory(
           sql, HistoryEntry{.entity = "complaint", .entity_id = cid, .application_id = app.id,
                             .city_code = app.city_code, .vendor_id = app.vendor_id,

@@ -331,7 +331,8 @@ Result<json> ComplaintService::Verify(const Principal& p, long long id, const Ve
     const ComplaintAction verdict = v.founded ? ComplaintAction::kVerifyFounded : ComplaintAction::kVerifyUnfounded;
     LT_RETURN_IF_ERROR(Transition(sql, c, verdict, actor, v.findings, now, next));
     sql << "UPDATE complaints SET findings = :f WHERE id = :id", soci::use(v.findings), soci::use(id);
-    CloseDeadlines(sql, c.application_id, {DeadlineKind::kComplaintVerification}, now, domain::ToString(verdict), id);
+    LT_RETURN_IF_ERROR(CloseDeadlines(sql, c.application_id, {DeadlineKind::kComplaintVerification}, now,
+                                      domain::ToString(verdict), id));
     Audience vendor{Role::kVendor, std::nullopt, c.vendor_id};
     if (!v.founded) {
       Notify(sql, vendor, Notice{"complaint_unfounded", "投诉经核实不属实", v.findings, c.application_id, id, std::nullopt}, now);
@@ -374,8 +375,8 @@ Result<json> ComplaintService::ReportRectified(const Principal& p, long long id,
     ComplaintState next;
     LT_RETURN_IF_ERROR(Transition(sql, c, ComplaintAction::kReportRectified, Actor::Of(p), report, now, next));
     sql << "UPDATE complaints SET rectification_report = :r WHERE id = :id", soci::use(report), soci::use(id);
-    CloseDeadlines(sql, c.application_id, {DeadlineKind::kRectification}, now,
-                   domain::ToString(ComplaintAction::kReportRectified), id);
+    LT_RETURN_IF_ERROR(CloseDeadlines(sql, c.application_id, {DeadlineKind::kRectification}, now,
+                                      domain::ToString(ComplaintAction::kReportRectified), id));
     // New key (old revoked) and a fresh joint-test window, through the table.
     auto t = ApplyApplicationAction(sql, deps_, Actor::Of(p), app, domain::AppAction::kReissueKey,
                                     ActionInput{json::array(), "整改完成：" + report}, now);

@@ -1,5 +1,6 @@
 #include "services/deadlines.h"
 
+#include "services/alert_service.h"
 #include "storage/row.h"
 
 namespace liantiao::services {
@@ -26,7 +27,7 @@ long long StartDeadline(soci::session& sql, const domain::WorkCalendar& calendar
   return id;
 }
 
-void CloseDeadlines(soci::session& sql, long long application_id,
+Status CloseDeadlines(soci::session& sql, long long application_id,
                     const std::vector<domain::DeadlineKind>& kinds, Instant now, std::string_view closed_by,
                     std::optional<long long> complaint_id) {
   long long done = ToUnix(now);
@@ -43,6 +44,7 @@ void CloseDeadlines(soci::session& sql, long long application_id,
           soci::use(done), soci::use(by), soci::use(application_id), soci::use(word);
     }
   }
+  return RaiseAlertsClosedLate(sql, application_id, now);
 }
 
 std::optional<OpenDeadline> FindOpenDeadline(soci::session& sql, long long application_id,

@@ -18,8 +18,9 @@ long long StartDeadline(soci::session& sql, const domain::WorkCalendar& calendar
 
 // Marks the open deadlines of these kinds done (for a complaint's, pass its id).
 // `closed_by` is the action that ended them (an AppAction's or ComplaintAction's word):
-// the statistics tell a decided review from a withdrawn submission by it.
-void CloseDeadlines(soci::session& sql, long long application_id,
+// the statistics tell a decided review from a withdrawn submission by it. One closed
+// after its due time that no sweep had alerted yet gets its alert now.
+Status CloseDeadlines(soci::session& sql, long long application_id,
                     const std::vector<domain::DeadlineKind>& kinds, Instant now, std::string_view closed_by,
                     std::optional<long long> complaint_id = std::nullopt);
 

@@ -213,6 +213,36 @@ TEST_P(ProcessTest, SweepRaisesEachOverdueDeadlineOnceAtTheBoundarySecond) {
   EXPECT_EQ(app["late"], true);
 }
 
+// A step done late before any sweep ran still passed its deadline undone: its alert is
+// raised with the action, once, and a sweep afterwards adds none.
+TEST_P(ProcessTest, AStepDoneLateBeforeTheSweepStillRaisesItsAlert) {
+  const long long id = NewApp();
+  json app = Act(vendor_, id, AppAction::kSubmit);
+  const Instant due = *ParseInstant(OpenDeadline(app, "review")["due_at"].get<std::string>());
+  tp_->clock().Set(due);  // at the due second: on time, no alert
+  const long long on_time = NewApp();
+  Act(vendor_, on_time, AppAction::kSubmit);
+  tp_->clock().Set(due + std::chrono::seconds{1});
+  Act(reviewer_, id, AppAction::kApprove);
+  json alerts = Must(pf().alerts.List(reviewer_, std::nullopt));
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0]["kind"], "review_overdue");
+  EXPECT_EQ(alerts[0]["application_id"], id);
+  EXPECT_EQ(alerts[0]["due_at"], FormatInstant(due));
+  EXPECT_EQ(alerts[0]["raised_at"], FormatInstant(due + std::chrono::seconds{1}));
+  EXPECT_EQ(alerts[0]["status"], "open");
+  EXPECT_EQ(Must(pf().alerts.Sweep(due + std::chrono::hours{1})).raised, 0);
+  EXPECT_EQ(Must(pf().alerts.List(province_, std::nullopt)).size(), 1u);
+  // A deadline a sweep already alerted is not alerted again when the step is done.
+  const Instant second_due =
+      *ParseInstant(OpenDeadline(Must(pf().applications.Get(reviewer_, on_time)), "review")["due_at"].get<std::string>());
+  EXPECT_EQ(Must(pf().alerts.Sweep(second_due + std::chrono::seconds{1})).raised, 1);
+  tp_->clock().Set(second_due + std::chrono::hours{2});
+  Act(reviewer_, on_time, AppAction::kApprove);
+  EXPECT_EQ(Must(pf().alerts.List(province_, std::nullopt)).size(), 2u);
+  EXPECT_EQ(Must(services::VerifyHistory(tp_->db())).ok, true);
+}
+
 TEST_P(ProcessTest, VendorsListTheAlertsOfTheirOwnApplicationsOnly) {
   const long long other_product =
       Must(pf().applications.CreateProduct(other_vendor_, {"考勤机", "K1", "attendance_terminal", "1.0"}))["id"];
