@@ -1,5 +1,7 @@
 #include "app/runtime.h"
 
+#include <filesystem>
+
 namespace liantiao::app {
 
 Instant SystemClock::Now() const {
@@ -24,8 +26,28 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const AppConfig& config, const Cl
   LT_ASSIGN_OR_RETURN(storage::DbUrl url, storage::ParseDbUrl(config.db_url));
   LT_ASSIGN_OR_RETURN(auto db, storage::Database::Open(url, config.threads + 2));
   LT_RETURN_IF_ERROR(db->Migrate());
+  const bool key_file_was_there = config.master_key_hex || std::filesystem::exists(config.master_key_file);
   LT_ASSIGN_OR_RETURN(std::string key, LoadMasterKey(config));
   LT_ASSIGN_OR_RETURN(crypto::SecretBox box, crypto::SecretBox::FromKey(key));
+  // A database whose test keys this master key cannot open (restored without its key,
+  // or given another one) would answer every vendor's request with a server error and
+  // look healthy: refuse to start instead, and leave no new key file behind.
+  auto matches = db->Read<bool>([&](soci::session& sql) -> Result<bool> {
+    std::string sealed;
+    sql << "SELECT secret_sealed FROM test_keys ORDER BY id DESC LIMIT 1", soci::into(sealed);
+    return !sql.got_data() || box.Open(sealed).ok();
+  });
+  if (!matches.ok()) return matches.take_error();
+  if (!*matches) {
+    if (!key_file_was_there) {
+      std::error_code ec;
+      std::filesystem::remove(config.master_key_file, ec);
+    }
+    return MakeError(ErrorCode::kConfigError,
+                     "主密钥与数据库不符：数据库中的测试密钥无法用它解密。恢复备份时须一并恢复原主密钥（" +
+                         (config.master_key_hex ? std::string("LIANTIAO_MASTER_KEY") : config.master_key_file) +
+                         "）");
+  }
   LT_ASSIGN_OR_RETURN(standard::ProfileSet profiles, standard::ProfileSet::LoadDirectory(config.profiles_dir));
   if (!profiles.Find(config.services.default_profile)) {
     return MakeError(ErrorCode::kConfigError, "默认接口标准不存在：" + config.services.default_profile);

@@ -212,6 +212,11 @@ TEST_P(CliTest, DemoFillsAnEmptyDatabaseOnlyOnce) {
   EXPECT_EQ(Liantiao("history verify").exit_code, 0);
   CliRun again = Liantiao("demo");
   EXPECT_EQ(again.exit_code, 1);
+  // The demo issued test keys: another master key cannot open them, and nothing starts.
+  CliRun other_key = Liantiao("history verify", "", true, "LIANTIAO_MASTER_KEY=" + std::string(64, 'd'));
+  EXPECT_EQ(other_key.exit_code, 1);
+  EXPECT_NE(other_key.err.find("主密钥与数据库不符"), std::string::npos) << other_key.err;
+  EXPECT_EQ(std::count(other_key.err.begin(), other_key.err.end(), '\n'), 1) << other_key.err;
 }
 
 TEST_P(CliTest, BadConfigurationStopsStartUpNamingTheKey) {
