@@ -107,12 +107,18 @@ int Serve(const CommonOptions& common, const std::optional<std::string>& listen,
   http::RouteOptions route_options;
   route_options.test_clock = test_clock ? &manual_clock : nullptr;
   route_options.allow_pilot_credit_codes = config->allow_pilot_credit_codes;
+  route_options.secure_cookie = config->secure_cookie;
   http::ServerOptions server_options;
   server_options.host = config->host;
   server_options.port = config->port;
   server_options.threads = config->threads;
   server_options.max_upload_body = config->services.max_file_bytes + (1u << 20);
-  if (std::filesystem::exists(config->static_dir)) server_options.static_dir = config->static_dir;
+  if (std::filesystem::exists(config->static_dir)) {
+    server_options.static_dir = config->static_dir;
+  } else {
+    spdlog::warn("static_dir {} does not exist: the web app is not served (build it with make web)",
+                 config->static_dir);
+  }
   http::Server server(server_options, http::BuildRouter((*rt)->platform(), route_options),
                       http::MakeAuthenticator((*rt)->platform()));
   auto port = server.Start();
@@ -122,6 +128,16 @@ int Serve(const CommonOptions& common, const std::optional<std::string>& listen,
   if (!config->sandbox_base_url_set) {
     (*rt)->platform().deps.config.sandbox_base_url =
         "http://" + config->host + ":" + std::to_string(*port) + "/sandbox";
+    // Vendors' devices send to the endpoint of the key claim: an address only this
+    // machine can reach is no endpoint for them.
+    if (config->host == "0.0.0.0" || config->host == "::" || config->host == "[::]") {
+      spdlog::warn("test keys will name the sandbox as {}, which no device can reach: set sandbox_base_url "
+                   "(LIANTIAO_SANDBOX_BASE_URL) to the address vendors use",
+                   (*rt)->platform().deps.config.sandbox_base_url);
+    }
+  }
+  if (config->services.password_cost.ops == crypto::PasswordCost::Minimum().ops) {
+    spdlog::warn("password_cost is min: password hashes are cheap to guess; use it for tests only");
   }
   std::cout << "liantiao: listening on http://" << config->host << ":" << *port << std::endl;
   jobs::Sweeper sweeper((*rt)->platform(), clock, config->sweep_interval);

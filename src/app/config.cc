@@ -73,6 +73,9 @@ Status Apply(AppConfig& c, const std::string& key, const std::string& value) {
   } else if (key == "allow_pilot_credit_codes") {
     if (value != "true" && value != "false") return ConfigError(key, "应为 true 或 false");
     c.allow_pilot_credit_codes = value == "true";
+  } else if (key == "secure_cookie") {
+    if (value != "true" && value != "false") return ConfigError(key, "应为 true 或 false");
+    c.secure_cookie = value == "true";
   } else if (key == "password_cost") {
     if (value == "interactive") {
       c.services.password_cost = crypto::PasswordCost::Interactive();
@@ -93,7 +96,7 @@ Status Apply(AppConfig& c, const std::string& key, const std::string& value) {
 constexpr const char* kKeys[] = {"db", "listen", "threads", "sweep_interval_seconds", "probe_interval_seconds",
                                  "key_probe_interval_seconds", "static_dir", "files_dir", "master_key_file",
                                  "master_key", "sandbox_base_url", "profiles_dir", "allow_pilot_credit_codes",
-                                 "password_cost", "max_file_bytes"};
+                                 "password_cost", "max_file_bytes", "secure_cookie"};
 
 }  // namespace
 
@@ -122,7 +125,14 @@ Result<AppConfig> LoadConfig(const std::optional<std::string>& config_file) {
   for (const char* key : kKeys) {
     std::string env = "LIANTIAO_";
     for (const char* p = key; *p; ++p) env += static_cast<char>(std::toupper(static_cast<unsigned char>(*p)));
-    if (auto v = Env(env.c_str())) LT_RETURN_IF_ERROR(Apply(c, key, *v));
+    if (auto v = Env(env.c_str())) {
+      // Named as the operator set it: the variable, not only the key.
+      if (Status st = Apply(c, key, *v); !st.ok()) {
+        Error e = st.error();
+        e.message += "（环境变量 " + env + "）";
+        return e;
+      }
+    }
   }
   return c;
 }

@@ -29,6 +29,9 @@ struct AppConfig {
   std::string master_key_file = "var/master.key";
   std::optional<std::string> master_key_hex;  // LIANTIAO_MASTER_KEY: 64 hex digits
   bool allow_pilot_credit_codes = false;
+  // Session cookies marked Secure: set when browsers reach the server over HTTPS (a TLS
+  // proxy in front of it), so a cookie is never sent in clear.
+  bool secure_cookie = false;
   services::Config services;
 };
 

@@ -272,7 +272,8 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
   t.Add(Method::kDelete, "/session", kLogged, [&pf, opt](Request& req) -> Result<Response> {
     LT_RETURN_IF_ERROR(pf.auth.Logout(req.session_token));
     Response r = Ok({{"ok", true}});
-    r.headers.emplace_back("Set-Cookie", opt.session_cookie + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    r.headers.emplace_back("Set-Cookie", opt.session_cookie + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0" +
+                                             (opt.secure_cookie ? "; Secure" : ""));
     return r;
   });
   // The CSRF token comes back with /me so that a reloaded page, which still has the

@@ -223,6 +223,10 @@ TEST_P(CliTest, BadConfigurationStopsStartUpNamingTheKey) {
   CliRun bad = Liantiao("serve --listen 127.0.0.1:0", "", true, "LIANTIAO_THREADS=lots");
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.err.find("threads"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("LIANTIAO_THREADS"), std::string::npos) << bad.err;  // as the operator set it
+  CliRun cookie = Liantiao("serve --listen 127.0.0.1:0", "", true, "LIANTIAO_SECURE_COOKIE=yes");
+  EXPECT_EQ(cookie.exit_code, 1);
+  EXPECT_NE(cookie.err.find("secure_cookie"), std::string::npos) << cookie.err;
   // The same setting given on the command line is a usage error.
   CliRun listen = Liantiao("serve --listen nowhere");
   EXPECT_EQ(listen.exit_code, 2);

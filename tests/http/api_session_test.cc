@@ -2,6 +2,7 @@
 // (Bearer) authenticate, and what logging out does.
 #include <gtest/gtest.h>
 
+#include "http/routes.h"
 #include "testing/app/test_platform.h"
 #include "testing/http_client.h"
 
@@ -30,6 +31,7 @@ TEST_P(ApiSessionTest, BrowserSessionNeedsCsrfOnUnsafeMethods) {
   const std::string set_cookie = login.header("set-cookie");
   EXPECT_NE(set_cookie.find("HttpOnly"), std::string::npos);
   EXPECT_NE(set_cookie.find("SameSite=Strict"), std::string::npos);
+  EXPECT_EQ(set_cookie.find("Secure"), std::string::npos);  // plain HTTP unless configured
   EXPECT_FALSE(browser.Cookie("lt_session").empty());
   const std::string csrf = login.json()["csrf_token"];
 
@@ -164,6 +166,43 @@ TEST_P(ApiSessionTest, AnAdminDisablesAUserAndResetsItsPassword) {
   // Each change is in the tamper-evident history, which still verifies.
   auto verify = admin.Get("/api/v1/history/verify");
   EXPECT_EQ(verify.json()["ok"], true) << verify.body;
+}
+
+// Behind TLS (secure_cookie), the cookie set at login and the one clearing it at logout
+// are both marked Secure, so a browser never sends the session over plain HTTP.
+TEST_P(ApiSessionTest, ASecureCookieIsMarkedSoAtLoginAndLogout) {
+  http::RouteOptions options;
+  options.secure_cookie = true;
+  const http::Router router = http::BuildRouter(tp_->platform(), options);
+  auto call = [&](http::Method method, http::Request req) -> http::Response {
+    for (const auto& route : router.routes()) {
+      if (route.method == method && route.pattern == "/api/v1/session" && route.handler) {
+        auto r = route.handler(req);
+        EXPECT_TRUE(r.ok());
+        return r.ok() ? *r : http::Response{};
+      }
+    }
+    ADD_FAILURE() << "no session route";
+    return {};
+  };
+  auto cookie_of = [](const http::Response& r) {
+    for (const auto& [name, value] : r.headers) {
+      if (name == "Set-Cookie") return value;
+    }
+    return std::string();
+  };
+  http::Request login;
+  login.method = http::Method::kPost;
+  login.body = nlohmann::json{{"username", "browser_vendor"}, {"password", testing::kTestPassword}}.dump();
+  const http::Response in = call(http::Method::kPost, login);
+  EXPECT_NE(cookie_of(in).find("; Secure"), std::string::npos) << cookie_of(in);
+  http::Request logout;
+  logout.method = http::Method::kDelete;
+  logout.session_token = nlohmann::json::parse(in.body)["token"];
+  logout.principal = tp_->platform().auth.Authenticate(logout.session_token)->principal;
+  const http::Response out = call(http::Method::kDelete, logout);
+  EXPECT_NE(cookie_of(out).find("Max-Age=0"), std::string::npos) << cookie_of(out);
+  EXPECT_NE(cookie_of(out).find("; Secure"), std::string::npos) << cookie_of(out);
 }
 
 INSTANTIATE_TEST_SUITE_P(Databases, ApiSessionTest, ::testing::ValuesIn(testing::TestDatabaseKinds()),
