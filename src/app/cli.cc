@@ -329,7 +329,7 @@ int RunCli(int argc, char** argv) {
 
   std::optional<std::string> listen;
   bool test_clock = false;
-  auto* serve = cli.add_subcommand("serve", "run the HTTP server and the deadline sweep");
+  auto* serve = cli.add_subcommand("serve", "run the HTTP server, the deadline sweep and the probes of cities' own test environments");
   add_common(serve);
   serve->add_option("--listen", listen, "host:port (port 0: any free port)");
   serve->add_flag("--test-clock", test_clock,

@@ -8,7 +8,7 @@
 namespace liantiao {
 
 // What kind of failure an error is; the HTTP layer maps each category to one
-// status in one place (http/error_mapping.cc). Bugs are not errors: they assert.
+// status in one place (http/response.cc, StatusOf). Bugs are not errors: they assert.
 enum class ErrorCategory {
   kInvalidInput,     // 400: malformed request
   kUnauthenticated,  // 401
