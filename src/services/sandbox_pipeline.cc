@@ -708,16 +708,27 @@ void SandboxService::HandleAsync(SandboxCall incoming, std::function<void(Sandbo
     x.key = known->key;
     faults = known->faults;
     if (!known->secret_opened) return refuse("server_error");
-    if (x.key->revoked) return refuse("key_revoked");
-    if (now > x.key->expires_at) return refuse("key_expired");
-    if (x.key->city_code != call.city_code || x.key->profile != p.name) return refuse("wrong_city");
+    // A refusal before the signature is checked still tells whether the key's holder
+    // sent it: anyone who learnt an app_id can send a request naming it, and these
+    // refusals are attached to the vendor's complaints as the platform's evidence.
+    // Checked on these refusals only; an accepted request is verified below anyway.
+    auto refuse_keyed = [&](const char* error) {
+      const std::string* sign = standard::FormValue(x.form, p.Param("sign"));
+      if (known->codec && sign && known->codec->Verify(x.form, *sign)) x.tags.push_back("signed");
+      return refuse(error);
+    };
+    if (x.key->revoked) return refuse_keyed("key_revoked");
+    if (now > x.key->expires_at) return refuse_keyed("key_expired");
+    if (x.key->city_code != call.city_code || x.key->profile != p.name) return refuse_keyed("wrong_city");
 
     // 4. Freshness: timestamp within the skew. The nonce is checked where it is
     // stored, in the write transaction: a replay is refused there atomically.
     const std::string* ts = standard::FormValue(x.form, p.Param("timestamp"));
     auto when = ts ? standard::ParseTimestamp(*ts, p.timestamp_format) : std::nullopt;
-    if (!when) return refuse("timestamp_format");
-    if (std::chrono::abs(*when - now) > std::chrono::seconds(p.max_skew_seconds)) return refuse("timestamp_skew");
+    if (!when) return refuse_keyed("timestamp_format");
+    if (std::chrono::abs(*when - now) > std::chrono::seconds(p.max_skew_seconds)) {
+      return refuse_keyed("timestamp_skew");
+    }
 
     // 5. Signature over the received raw values.
     if (!known->codec) return refuse("server_error");

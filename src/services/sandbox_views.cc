@@ -203,17 +203,22 @@ json KeyJson(const std::optional<KeyInfo>& key) {
 json SandboxService::KeyRefusals(soci::session& sql, long long application_id) {
   json out = json::array();
   soci::rowset<soci::row> rows =
-      (sql.prepare << "SELECT e.id, e.received_at, e.method, e.code, e.error, e.message, e.source, k.app_key "
-                      "FROM sandbox_evidence e LEFT JOIN test_keys k ON k.id = e.key_id "
+      (sql.prepare << "SELECT e.id, e.received_at, e.method, e.code, e.error, e.message, e.source, k.app_key, "
+                      "CASE WHEN (' ' || e.tags || ' ') LIKE '% signed %' OR e.source = 'probe' THEN 1 ELSE 0 END "
+                      "AS authentic FROM sandbox_evidence e LEFT JOIN test_keys k ON k.id = e.key_id "
                       "WHERE e.application_id = :a AND e.outcome <> 'accepted' AND e.error IN "
                       "('key_revoked', 'key_expired', 'wrong_city', 'bad_signature', 'server_error', "
-                      "'rate_limited', 'unknown_method', 'probe_failed') ORDER BY e.id DESC LIMIT 200",
+                      "'rate_limited', 'unknown_method', 'probe_failed') ORDER BY authentic DESC, e.id DESC LIMIT 200",
        soci::use(application_id));
+  // `signed`: the request carried the key's valid signature, or the platform's own probe
+  // sent it; anything else may have come from anyone who knew the app_id, so it is
+  // listed after those, and said to be so.
   for (const soci::row& r : rows) {
     out.push_back({{"evidence_id", GetInt(r, 0)}, {"received_at", FormatInstant(FromUnix(GetInt(r, 1)))},
                    {"method", GetText(r, 2)},     {"code", GetText(r, 3)},
                    {"error", GetText(r, 4)},      {"message", GetText(r, 5)},
-                   {"source", GetText(r, 6)},     {"app_id", GetText(r, 7)}});
+                   {"source", GetText(r, 6)},     {"app_id", GetText(r, 7)},
+                   {"signed", GetInt(r, 8) != 0}});
   }
   return out;
 }

@@ -561,6 +561,12 @@ TEST_P(SandboxTest, RevokedExpiredAndOtherCitysKeys) {
   // Another city on the same family of profile: the key is not its key.
   Refused(driver_->SendBody("open.api", standard::EncodeForm(driver_->Build("Team.Add", Team())), "440300"),
           "wrong_city", "-3");
+  // Anyone who knows the app_id can have such a refusal recorded, but not sign it.
+  standard::Form forged = driver_->Build("Team.Add", Team());
+  for (auto& [name, value] : forged) {
+    if (name == "sign") value = std::string(value.size(), '0');
+  }
+  Refused(driver_->SendBody("open.api", standard::EncodeForm(forged), "440300"), "wrong_city", "-3");
   // Rotating revokes the key in use.
   const testing::SandboxKey fresh = RotateKey();
   Refused(driver_->Send("Team.Add", Team()), "key_revoked", "-3");
@@ -596,6 +602,13 @@ TEST_P(SandboxTest, RevokedExpiredAndOtherCitysKeys) {
   EXPECT_TRUE(errors.contains("key_revoked")) << (*detail)["key_refusals"].dump();
   EXPECT_TRUE(errors.contains("key_expired"));
   EXPECT_TRUE(errors.contains("wrong_city"));
+  // The key holder's own refusals say so and come first; the forged one comes last,
+  // marked as not signed.
+  const json& refusals = (*detail)["key_refusals"];
+  ASSERT_EQ(refusals.size(), 4u) << refusals.dump();
+  for (std::size_t i = 0; i + 1 < refusals.size(); ++i) EXPECT_EQ(refusals[i]["signed"], true) << refusals.dump();
+  EXPECT_EQ(refusals.back()["signed"], false);
+  EXPECT_EQ(refusals.back()["error"], "wrong_city");
 }
 
 // A key is issued for one profile: once its city speaks another, the key is out of

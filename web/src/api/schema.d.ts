@@ -456,7 +456,10 @@ export interface paths {
          *     A role that never takes the action is 403 forbidden; a role that may, but not
          *     from this state, is 409 invalid_transition; so is delay inside the window,
          *     with details {state, action, reason: window_not_expired, joint_test_due};
-         *     a missing problem list is 422 problems_required; an
+         *     a missing problem list is 422 problems_required; `submit` or `resubmit`
+         *     with no material is 422 missing_field (details {field: materials}), and so is a
+         *     path-2 application with no linked success in city B and no `connection_proof`
+         *     material (details {field: materials, kind: connection_proof}); an
          *     unknown action is 404. The body may be empty.
          */
         post: operations["actOnApplication"];
@@ -947,7 +950,10 @@ export interface paths {
         /**
          * Per-city figures of the process (统计)
          * @description Roles: city_reviewer (own city only), province, admin (all cities).
-         *     Over [from, to): from defaults to the beginning, to to now.
+         *     Over [from, to): from defaults to the beginning, to to now. Each is ISO 8601
+         *     with an offset, or a bare date: `from=2026-09-01` is 00:00 of that day in
+         *     Asia/Shanghai, `to=2026-09-30` includes the whole of that day (the answer's `to`
+         *     is then 2026-10-01T00:00:00+08:00).
          */
         get: operations["getStats"];
         put?: never;
@@ -1572,6 +1578,27 @@ export interface components {
             evidence: components["schemas"]["Evidence"][];
             /** @description The complaint's own deadlines (verification, rectification). */
             deadlines: components["schemas"]["Deadline"][];
+            /**
+             * @description The sandbox's and the probe's refusals of the application's test keys (key
+             *     revoked or expired, another city's, bad signature, server errors), newest
+             *     first, at most 200; the platform attaches them without the vendor doing
+             *     anything. `signed` is true when the request carried the key's valid
+             *     signature, or the platform's own probe sent it: only then is it known to
+             *     come from the key's holder. Rows that are not signed are listed after those.
+             */
+            key_refusals?: {
+                evidence_id: number;
+                /** Format: date-time */
+                received_at: string;
+                method: string;
+                code: string;
+                error: string;
+                message: string;
+                /** @enum {string} */
+                source: "sandbox" | "probe";
+                app_id: string;
+                signed: boolean;
+            }[];
         };
         Evidence: {
             /** Format: int64 */
@@ -2632,7 +2659,7 @@ export interface operations {
                 key_id?: number;
                 /** @description Received at or after this time (ISO 8601 with offset; a bare date is 00:00 in Asia/Shanghai). */
                 from?: string;
-                /** @description Received before this time (same forms as `from`; later than `from` when both are given). */
+                /** @description Received before this time (same forms as `from`, but a bare date includes its whole day; later than `from` when both are given). */
                 to?: string;
                 limit?: number;
                 offset?: number;
