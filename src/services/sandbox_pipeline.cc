@@ -184,14 +184,16 @@ class JsonWriter {
 };
 
 // Writes `value` with what the evidence must not keep masked: encrypted fields
-// (personal numbers) and images (summarised). Walks the method's schema beside the
-// data and writes the rest as it is: the text a masked copy would dump to, without
-// copying the data.
+// (personal numbers), phone numbers (x-mask) and images (summarised). Walks the
+// method's schema beside the data and writes the rest as it is: the text a masked copy
+// would dump to, without copying the data. A member the standard does not define
+// is a client's own addition: ID-like numbers in it are masked too.
 void WriteMasked(const standard::Schema& schema, const json& value, JsonWriter& out) {
   if (value.is_string()) {
     const auto& text = value.get_ref<const std::string&>();
     if (schema.image) return out.Value("<图片 " + std::to_string(text.size()) + " 字符>");
     if (schema.encrypted) return out.Value(standard::MaskNumber(text));
+    if (schema.mask_phone) return out.Value(standard::MaskPhone(text));
   } else if (value.is_object() && !schema.properties.empty()) {
     out.Char('{');
     for (auto it = value.begin(); it != value.end(); ++it) {
@@ -199,6 +201,8 @@ void WriteMasked(const standard::Schema& schema, const json& value, JsonWriter& 
       out.Key(it.key());
       if (const standard::Schema* member = schema.Property(it.key())) {
         WriteMasked(*member, it.value(), out);
+      } else if (it.value().is_string()) {
+        out.Value(sandbox::MaskText(it.value().get<std::string>()));
       } else {
         out.Value(it.value());
       }

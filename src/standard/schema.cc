@@ -85,6 +85,11 @@ class Compiler {
     }
     if (key == "x-not-future") return Flag(v, at, out.not_future);
     if (key == "x-encrypted") return Flag(v, at, out.encrypted);
+    if (key == "x-mask") {
+      if (v != "phone") return Fail(at, "只能是 phone");
+      out.mask_phone = true;
+      return true;
+    }
     if (key == "x-check") {
       if (v == "id_number") {
         out.check = TextCheck::kIdNumber;

@@ -81,6 +81,8 @@ struct Schema {
   std::string type_field = "idCardType";  // x-type-field, for x-check id_number
   std::optional<ImageRule> image;
   bool encrypted = false;
+  // x-mask: "phone": a personal phone number, kept in the evidence as 138****1000.
+  bool mask_phone = false;
 
   // objects
   std::vector<std::string> required;

@@ -426,4 +426,10 @@ std::string MaskNumber(std::string_view value) {
          std::string(value.substr(value.size() - 4));
 }
 
+std::string MaskPhone(std::string_view value) {
+  if (value.size() < 8) return std::string(value.size(), '*');
+  return std::string(value.substr(0, 3)) + std::string(value.size() - 7, '*') +
+         std::string(value.substr(value.size() - 4));
+}
+
 }  // namespace liantiao::standard

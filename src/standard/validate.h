@@ -58,5 +58,8 @@ bool IsValidIdNumber(std::string_view id, std::string_view today);
 
 // Masks a personal number for evidence: keeps the first 6 and last 4 characters.
 std::string MaskNumber(std::string_view value);
+// Masks a phone number for evidence: keeps the first 3 and last 4 characters
+// (13800001000 → 138****1000); a shorter one is masked whole.
+std::string MaskPhone(std::string_view value);
 
 }  // namespace liantiao::standard

@@ -924,16 +924,28 @@ TEST_P(SandboxTest, EvidenceMasksPersonalNumbersAndSecrets) {
   EXPECT_EQ(last["rule"], "worker_registered");
   EXPECT_EQ(last["outcome"], "refused");
   EXPECT_EQ(last["request"]["sign"].get<std::string>().size(), std::string("12345678…").size());
+  // Phone numbers the standard marks (x-mask), and ID-like numbers in members the
+  // standard does not define, are kept masked as well.
+  json team = Team("钢筋班组");
+  team["responsiblePersonPhone"] = "13800001000";
+  team["remarkIdCard"] = "联系人440106199002024564";
+  EXPECT_EQ(driver_->Send("Team.Add", team).outcome, "accepted");
+  auto masked = tp_->platform().sandbox.Evidence(reviewer_, key_.application_id, {});
+  ASSERT_TRUE(masked.ok());
+  const json& team_row = (*masked)["items"][0];
+  EXPECT_EQ(team_row["request"]["data"]["responsiblePersonPhone"], "138****1000") << team_row.dump();
+  EXPECT_EQ(team_row["request"]["data"]["remarkIdCard"], "联系人440106********4564") << team_row.dump();
+  EXPECT_EQ(team_row["request"]["data"]["teamName"], "钢筋班组");
   // Filters and paging.
   services::EvidenceQuery q;
   q.method = "Team.Add";
-  EXPECT_EQ((*tp_->platform().sandbox.Evidence(vendor_, key_.application_id, q))["total"], 1);
+  EXPECT_EQ((*tp_->platform().sandbox.Evidence(vendor_, key_.application_id, q))["total"], 2);
   q = {};
   q.limit = 1;
   q.offset = 1;
   auto page = tp_->platform().sandbox.Evidence(vendor_, key_.application_id, q);
   EXPECT_EQ((*page)["items"].size(), 1u);
-  EXPECT_EQ((*page)["total"], 3);
+  EXPECT_EQ((*page)["total"], 4);
   q.outcome = "nonsense";
   EXPECT_FALSE(tp_->platform().sandbox.Evidence(vendor_, key_.application_id, q).ok());
   // Another vendor sees nothing of it.

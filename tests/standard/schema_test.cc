@@ -96,6 +96,7 @@ TEST(Schema, AMistakeInASchemaIsAnErrorNamingItsPlace) {
   error_at(R"({"items": {"x-required-when": {"b": true}}})", "/items/x-required-when");
   error_at(R"({"items": {"x-not-before": ""}})", "/items/x-not-before");
   error_at(R"({"items": {"x-encrypted": "yes"}})", "/items/x-encrypted");
+  error_at(R"({"items": {"x-mask": "email"}})", "/items/x-mask");
   error_at(R"({"additionalProperties": {}})", "/additionalProperties");
   error_at(R"({"required": ["a", 1]})", "/required");
   error_at(R"({"enum": "a"})", "/enum");

@@ -20,6 +20,13 @@ const CivilNow kNow{"2026-10-20", "2026-10-20 10:00:00", "2026-10"};
 // reach): an array nested 400,000 deep where a string is expected (a signed body under
 // the 1 MB limit) overflowed the stack while the type violation quoted the value
 // (json::dump recurses once per level).
+TEST(Mask, PhonesKeepThreeAndFourIdNumbersSixAndFour) {
+  EXPECT_EQ(MaskPhone("13800001000"), "138****1000");
+  EXPECT_EQ(MaskPhone("020-00000000"), "020*****0000");
+  EXPECT_EQ(MaskPhone("1234567"), "*******");
+  EXPECT_EQ(MaskNumber("11010519491231002X"), "110105********002X");
+}
+
 TEST(ValidateData, DeeplyNestedValueOfTheWrongTypeIsAViolationNotACrash) {
   const Profile* p = Profiles().Find("national-1.0");
   ASSERT_NE(p, nullptr);
