@@ -196,6 +196,17 @@ Response Download(const services::FileDownload& f) {
   return r;
 }
 
+// Logging in and signing up need no session, so no CSRF token guards them: a page on
+// another site could post a form to them and log the visitor in as the attacker's user.
+// Browsers say where a request comes from (Fetch Metadata); a cross-site one is refused.
+// Clients that are not browsers send no such header and are not affected.
+Status RefuseCrossSite(const Request& req) {
+  if (auto it = req.headers.find("sec-fetch-site"); it != req.headers.end() && it->second == "cross-site") {
+    return MakeError(ErrorCode::kCsrfMismatch, "不接受来自其他网站的登录或注册请求");
+  }
+  return OkStatus();
+}
+
 // ------------------------------------------------------------ route table helpers
 
 struct Table {
@@ -257,6 +268,7 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
     return Ok({{"status", "ok"}, {"database", "ok"}});
   });
   t.Add(Method::kPost, "/session", kAnyone, [&pf, opt](Request& req) -> Result<Response> {
+    LT_RETURN_IF_ERROR(RefuseCrossSite(req));
     LT_ASSIGN_OR_RETURN(json body, req.Json());
     LT_ASSIGN_OR_RETURN(std::string username, Str(body, "username"));
     LT_ASSIGN_OR_RETURN(std::string password, Str(body, "password"));
@@ -288,6 +300,7 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
 
   // ---- vendors, users, cities
   t.Add(Method::kPost, "/vendors/register", kAnyone, [&pf, opt](Request& req) -> Result<Response> {
+    LT_RETURN_IF_ERROR(RefuseCrossSite(req));
     LT_ASSIGN_OR_RETURN(json body, req.Json());
     LT_ASSIGN_OR_RETURN(json e, Object(body, "enterprise"));
     services::VendorRegistration reg;

@@ -168,6 +168,22 @@ TEST_P(ApiSessionTest, AnAdminDisablesAUserAndResetsItsPassword) {
   EXPECT_EQ(verify.json()["ok"], true) << verify.body;
 }
 
+// A page on another site cannot log its visitor in (login CSRF): the browser marks the
+// request cross-site, and it is refused. The same site, and clients that are not
+// browsers, log in as before.
+TEST_P(ApiSessionTest, ALoginPostedFromAnotherSiteIsRefused) {
+  HttpClient client(tp_->port());
+  const nlohmann::json body = {{"username", "browser_vendor"}, {"password", testing::kTestPassword}};
+  auto cross = client.Post("/api/v1/session", body, {{"Sec-Fetch-Site", "cross-site"}});
+  EXPECT_EQ(cross.status, 403);
+  EXPECT_EQ(cross.json()["error"]["code"], "csrf_mismatch");
+  EXPECT_TRUE(cross.header("set-cookie").empty());
+  auto signup = client.Post("/api/v1/vendors/register", {{"username", "x"}}, {{"Sec-Fetch-Site", "cross-site"}});
+  EXPECT_EQ(signup.status, 403);
+  EXPECT_EQ(client.Post("/api/v1/session", body, {{"Sec-Fetch-Site", "same-origin"}}).status, 200);
+  EXPECT_EQ(client.Post("/api/v1/session", body).status, 200);
+}
+
 // Behind TLS (secure_cookie), the cookie set at login and the one clearing it at logout
 // are both marked Secure, so a browser never sends the session over plain HTTP.
 TEST_P(ApiSessionTest, ASecureCookieIsMarkedSoAtLoginAndLogout) {
