@@ -334,6 +334,16 @@ Result<unsigned short> Server::Start() {
       out.append_header("X-Frame-Options", "DENY");
       out.append_header("Referrer-Policy", "same-origin");
       if (resp.content_type.rfind("application/json", 0) == 0) out.append_header("Cache-Control", "no-store");
+      // The web app's page: scripts, styles and connections from this origin only
+      // (Element Plus sets inline styles; a material previews from a blob: URL), no
+      // plugins, never framed. Sent with documents only, where a policy applies.
+      if (resp.content_type.rfind("text/html", 0) == 0) {
+        out.append_header("Content-Security-Policy",
+                          "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                          "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
+                          "frame-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'; "
+                          "frame-ancestors 'none'");
+      }
       for (const auto& [name, value] : resp.headers) out.append_header(name, value);
       out.set_body(std::move(resp.body));
       out.done();

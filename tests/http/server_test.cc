@@ -387,6 +387,10 @@ TEST_F(ServerTest, ServesStaticFilesWithTypesAndCaching) {
   EXPECT_EQ(index.body, "<!doctype html><title>index</title>");
   EXPECT_EQ(index.header("content-type"), "text/html; charset=utf-8");
   EXPECT_EQ(index.header("cache-control"), "no-cache");
+  const std::string csp = index.header("content-security-policy");
+  EXPECT_NE(csp.find("script-src 'self'"), std::string::npos) << csp;
+  EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos) << csp;
+  EXPECT_NE(csp.find("object-src 'none'"), std::string::npos) << csp;
 
   auto js = Client().Get("/assets/app-1a2b.js");
   ASSERT_EQ(js.status, 200);
