@@ -177,13 +177,36 @@ Result<const UploadedFile*> FileField(const Request& req) {
 
 Response Ok(const json& body, int status = 200) { return Response::JsonBody(body, status); }
 
+// The name a download is saved under ends as its type says: a PDF uploaded as
+// "x.html" is saved as "x.html.pdf", so the reader's computer opens it as what it is,
+// not as a page that could run a script. A name that fits its type is kept.
+std::string SavedName(const std::string& filename, const std::string& content_type) {
+  static const std::vector<std::pair<std::string_view, std::vector<std::string_view>>> kExtensions = {
+      {"application/pdf", {".pdf"}},
+      {"image/png", {".png"}},
+      {"image/jpeg", {".jpg", ".jpeg"}},
+      {"application/zip", {".zip", ".docx", ".xlsx", ".pptx", ".ofd"}},
+      {"application/json", {".json"}},
+      {"text/csv", {".csv"}}};
+  std::string lower = filename;
+  for (char& c : lower) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  for (const auto& [type, extensions] : kExtensions) {
+    if (content_type.rfind(type, 0) != 0) continue;
+    for (std::string_view ext : extensions) {
+      if (lower.ends_with(ext)) return filename;
+    }
+    return filename + std::string(extensions.front());
+  }
+  return filename;
+}
+
 Response Download(const services::FileDownload& f) {
   Response r;
   r.content_type = f.content_type;
   r.body = f.data;
   // RFC 6266 with RFC 5987 encoding so Chinese file names survive.
   std::string encoded;
-  for (unsigned char c : f.filename) {
+  for (unsigned char c : SavedName(f.filename, f.content_type)) {
     if (std::isalnum(c) || c == '.' || c == '-' || c == '_') {
       encoded += static_cast<char>(c);
     } else {

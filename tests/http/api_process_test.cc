@@ -283,6 +283,25 @@ TEST_P(ApiProcessTest, VendorRegistersWithACheckedCreditCode) {
   EXPECT_EQ(C("vendor1").Get("/api/v1/products").json().size(), 1u);  // only its own
 }
 
+// A PDF named as a web page is saved as a PDF, so the reviewer's computer opens it as
+// one; a name that fits its type is kept as it is.
+TEST_P(ApiProcessTest, ADownloadIsSavedUnderANameThatFitsItsType) {
+  const long long id = NewApp();
+  auto html = UploadPdf(id, "poly.html", kPdf);
+  ASSERT_EQ(html.status, 201) << html.body;
+  auto saved = C("rev_gz").Get("/api/v1/applications/" + std::to_string(id) + "/materials/" +
+                               std::to_string(html.json()["id"].get<long long>()));
+  EXPECT_EQ(saved.status, 200);
+  EXPECT_EQ(saved.header("content-disposition"), "attachment; filename*=UTF-8''poly.html.pdf");
+  auto upper = UploadPdf(id, "LICENSE.PDF", kPdf);
+  ASSERT_EQ(upper.status, 201) << upper.body;
+  EXPECT_EQ(C("rev_gz")
+                .Get("/api/v1/applications/" + std::to_string(id) + "/materials/" +
+                     std::to_string(upper.json()["id"].get<long long>()))
+                .header("content-disposition"),
+            "attachment; filename*=UTF-8''LICENSE.PDF");
+}
+
 // ------------------------------------------------------------ path 1
 
 TEST_P(ApiProcessTest, FirstPathReturnResubmitApproveKeyAndSuccess) {
@@ -300,6 +319,7 @@ TEST_P(ApiProcessTest, FirstPathReturnResubmitApproveKeyAndSuccess) {
                                   std::to_string(material));
   EXPECT_EQ(download.status, 200);
   EXPECT_EQ(download.body, kPdf);
+  EXPECT_EQ(download.header("content-disposition"), "attachment; filename*=UTF-8''license.pdf");
 
   app = MustAct("vendor1", id, "submit");
   EXPECT_EQ(app["state"], "under_review");
