@@ -287,10 +287,33 @@ Status AuthService::ChangePassword(const Principal& p, const std::string& keep_t
   if (next == current) {
     return MakeError(ErrorCode::kInvalidField, "新密码不能与当前密码相同", {{"field", "new_password"}});
   }
-  auto user = deps_.db.Read<std::optional<UserRow>>(
-      [&](soci::session& sql) -> Result<std::optional<UserRow>> { return LoadUser(sql, "id = CAST(:id AS BIGINT)", std::to_string(p.user_id)); });
+  // A wrong current password is a failed password attempt like a failed login, and
+  // counts towards the same limit: a session left open is no way to guess the password.
+  const Instant attempt = deps_.session_clock.Now();
+  const long long window_start = ToUnix(attempt) - deps_.config.login_window_minutes * 60LL;
+  struct Found {
+    std::optional<UserRow> user;
+    long long failures = 0;
+  };
+  auto user = deps_.db.Read<Found>([&](soci::session& sql) -> Result<Found> {
+    Found f;
+    sql << "SELECT COUNT(*) FROM login_failures WHERE username = :u AND at > :w", soci::use(p.username),
+        soci::use(window_start), soci::into(f.failures);
+    f.user = LoadUser(sql, "id = CAST(:id AS BIGINT)", std::to_string(p.user_id));
+    return f;
+  });
   if (!user.ok()) return user.take_error();
-  if (!*user || !crypto::VerifyPassword(current, (*user)->password_hash)) {
+  if (user->failures >= deps_.config.login_max_failures) {
+    return MakeError(ErrorCode::kTooManyAttempts, "",
+                     {{"retry_after_minutes", deps_.config.login_window_minutes}});
+  }
+  if (!user->user || !crypto::VerifyPassword(current, user->user->password_hash)) {
+    const long long at = ToUnix(attempt);
+    auto st = deps_.db.Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
+      sql << "INSERT INTO login_failures (username, at) VALUES (:u, :at)", soci::use(p.username), soci::use(at);
+      return Ok{};
+    });
+    if (!st.ok()) return st.take_error();
     return MakeError(ErrorCode::kInvalidField, "当前密码不正确", {{"field", "current_password"}});
   }
   LT_ASSIGN_OR_RETURN(std::string hash, crypto::HashPassword(next, deps_.config.password_cost));

@@ -129,6 +129,16 @@ TEST_P(ApiSessionTest, ChangingTheOwnPasswordEndsTheOtherSessions) {
   EXPECT_EQ(elsewhere.Get("/api/v1/me").status, 401);
   EXPECT_EQ(login(fresh, testing::kTestPassword), 401);
   EXPECT_EQ(login(fresh, "N3w-passw0rd"), 200);
+  // Guessing the current password through an open session meets the login's limit
+  // (the successful login just now cleared the count): after five wrong guesses even
+  // the right one waits.
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(here.Put("/api/v1/me/password", {{"current_password", "guess"}, {"new_password", "An0ther-one"}}).status,
+              422);
+  }
+  auto locked = here.Put("/api/v1/me/password", {{"current_password", "N3w-passw0rd"}, {"new_password", "An0ther-one"}});
+  EXPECT_EQ(locked.status, 429) << locked.body;
+  EXPECT_EQ(locked.json()["error"]["code"], "too_many_attempts");
 }
 
 // An admin disables a user (its sessions end, it cannot log in) and enables it again,
