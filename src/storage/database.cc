@@ -762,6 +762,27 @@ Status Database::Migrate(std::span<const Migration> migrations) {
     return MakeError(ErrorCode::kDatabaseError, "无法创建数据库迁移记录表 schema_migrations");
   }
 
+  // A database a newer build has migrated has tables and columns this build does not
+  // know; running on it could write what the newer one cannot read. Migrations only go
+  // forward, so this build stops (after an upgrade is rolled back, restore the backup
+  // taken before it).
+  std::vector<std::string> unknown;
+  Status known = RunInTransaction(false, [&](soci::session& s) -> Status {
+    unknown.clear();
+    soci::rowset<std::string> names = (s.prepare << "SELECT name FROM schema_migrations ORDER BY name");
+    for (const std::string& applied : names) {
+      const bool ours = std::any_of(ordered.begin(), ordered.end(),
+                                    [&](const Migration* m) { return m->name == applied; });
+      if (!ours) unknown.push_back(applied);
+    }
+    return OkStatus();
+  });
+  if (!known.ok()) return known;
+  if (!unknown.empty()) {
+    return MakeError(ErrorCode::kConfigError, "数据库已由更新的版本迁移（" + unknown.back() +
+                                                  "），本版本不能使用它：请运行该版本或更新的版本，或恢复升级前的备份");
+  }
+
   for (const Migration* m : ordered) {
     const std::string name(m->name);
     bool applied = false;

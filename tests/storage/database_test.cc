@@ -546,6 +546,7 @@ TEST_P(DatabaseTest, MigrationsApplyInNameOrder) {
   const Migration later[] = {
       {"0003_fill", "INSERT INTO extra (v) VALUES ('x');"},
       {"0002_extra", "CREATE TABLE extra (id {{ID}}, v TEXT);"},
+      kSchema[0],
   };
   ASSERT_TRUE(db_->Migrate(later).ok());
   EXPECT_EQ(Count("SELECT COUNT(*) FROM extra"), 1);
@@ -554,6 +555,7 @@ TEST_P(DatabaseTest, MigrationsApplyInNameOrder) {
 
 TEST_P(DatabaseTest, FailedMigrationRollsBackCompletely) {
   const Migration broken[] = {
+      kSchema[0],
       {"0002_ok", "CREATE TABLE fine (v TEXT);"},
       {"0003_broken",
        "CREATE TABLE half (v TEXT);\n"
@@ -567,9 +569,21 @@ TEST_P(DatabaseTest, FailedMigrationRollsBackCompletely) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM schema_migrations"), 2);  // 0001 and 0002 only
 
   // Nothing of 0003 is left: a fixed version creates the same table again.
-  const Migration fixed[] = {{"0003_broken", "CREATE TABLE half (v TEXT);"}};
+  const Migration fixed[] = {kSchema[0], {"0002_ok", "CREATE TABLE fine (v TEXT);"},
+                             {"0003_broken", "CREATE TABLE half (v TEXT);"}};
   ASSERT_TRUE(db_->Migrate(fixed).ok());
   EXPECT_EQ(Count("SELECT COUNT(*) FROM half"), 0);
+}
+
+// A database a newer build migrated is refused by an older one, which knows fewer
+// migrations: it would run on tables it does not know. It names the newest it lacks.
+TEST_P(DatabaseTest, AnOlderBuildRefusesADatabaseANewerOneMigrated) {
+  const Migration newer[] = {kSchema[0], {"0002_newer", "CREATE TABLE newer (v TEXT);"}};
+  ASSERT_TRUE(db_->Migrate(newer).ok());
+  Status older = db_->Migrate(kSchema);
+  ASSERT_FALSE(older.ok());
+  EXPECT_EQ(older.error().code, ErrorCode::kConfigError);
+  EXPECT_THAT(older.error().message, HasSubstr("0002_newer"));
 }
 
 TEST_P(DatabaseTest, TransactCommits) {
@@ -928,6 +942,7 @@ TEST_P(DatabaseTest, TwoDatabasesMigratingAtOnceApplyOnce) {
   auto other = Database::Open(*ParseDbUrl(tdb_->url()), 2);
   ASSERT_TRUE(other.ok());
   const Migration more[] = {
+      kSchema[0],
       {"0002_seed", "CREATE TABLE seed (v TEXT);\nINSERT INTO seed (v) VALUES ('once');"},
   };
   Status a = OkStatus();
