@@ -5,6 +5,7 @@
 #include <iostream>
 #include <sstream>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -182,7 +183,7 @@ int UserAdd(const CommonOptions& common, const std::string& role_word, const std
 
 int CalendarImport(const CommonOptions& common, const std::string& file) {
   std::ifstream f(file, std::ios::binary);
-  if (!f) return Fail("cannot read " + file);
+  if (!f) return Fail("无法读取文件：" + file);
   std::stringstream ss;
   ss << f.rdbuf();
   const std::string text = ss.str();
@@ -228,7 +229,7 @@ int HistoryVerify(const CommonOptions& common) {
   auto v = services::VerifyHistory((*rt)->db());
   if (!v.ok()) return Fail(v.error());
   if (!v->ok) {
-    return Fail("history chain broken at entry " + std::to_string(v->first_broken_seq.value_or(0)) + ": " +
+    return Fail("历史记录链在第 " + std::to_string(v->first_broken_seq.value_or(0)) + " 条断开：" +
                 v->problem);
   }
   std::cout << "history ok: " << v->entries << " entries, chain intact\n";
@@ -283,7 +284,7 @@ int Device(const DeviceCli& cli) {
   std::string secret;
   std::getline(std::cin, secret);
   while (!secret.empty() && (secret.back() == '\r' || secret.back() == ' ')) secret.pop_back();
-  if (secret.empty()) return Fail("no secret on stdin");
+  if (secret.empty()) return Fail("标准输入中没有密钥（--secret-stdin）");
   SystemClock clock;
   DeviceOptions o;
   o.profile = profile;
@@ -308,6 +309,10 @@ int Device(const DeviceCli& cli) {
 }  // namespace
 
 int RunCli(int argc, char** argv) {
+  // What the commands create (the SQLite database with its password and session hashes,
+  // backups, uploaded materials, the master key) is the operator's alone: 0600 files,
+  // 0700 directories, whatever umask the shell had.
+  ::umask(0077);
   // Logs go to stderr so that stdout carries only what a command answers (the demo
   // logins, the listening address).
   spdlog::set_default_logger(spdlog::stderr_color_mt("liantiao"));

@@ -5,7 +5,9 @@
 #include <fstream>
 #include <sstream>
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -147,13 +149,14 @@ Result<std::string> LoadMasterKey(const AppConfig& c) {
   if (!fs::exists(path)) {
     std::error_code ec;
     if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
-    const std::string hex = crypto::HexEncode(crypto::RandomBytes(32));
-    {
-      std::ofstream f(path);
-      f << hex << "\n";
-      if (!f) return ConfigError("master_key_file", "无法创建密钥文件 " + path.string());
-    }
-    ::chmod(path.c_str(), 0600);
+    const std::string hex = crypto::HexEncode(crypto::RandomBytes(32)) + "\n";
+    // Created readable by its owner only from the start (not chmod-ed after a write
+    // under the umask), and never over a file another process created meanwhile.
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) return ConfigError("master_key_file", "无法创建密钥文件 " + path.string());
+    const bool written = ::write(fd, hex.data(), hex.size()) == static_cast<ssize_t>(hex.size());
+    const bool closed = ::close(fd) == 0;
+    if (!written || !closed) return ConfigError("master_key_file", "无法写入密钥文件 " + path.string());
     spdlog::warn("created a new master key in {}; keep it with the database", path.string());
   }
   std::ifstream f(path);

@@ -157,7 +157,7 @@ TEST_P(CliTest, HistoryVerifyNamesTheFirstBrokenEntry) {
   }
   CliRun broken = Liantiao("history verify");
   EXPECT_EQ(broken.exit_code, 1);
-  EXPECT_NE(broken.err.find("broken at entry 1"), std::string::npos) << broken.err;
+  EXPECT_NE(broken.err.find("历史记录链在第 1 条断开"), std::string::npos) << broken.err;
 }
 
 // `db repack` on a database this version created: nothing to do on SQLite (16 KB pages
@@ -187,6 +187,8 @@ TEST_P(CliTest, DbBackupWritesACopyOnceAndRefusesPostgres) {
     EXPECT_NE(r.out.find("backup written to"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("master key"), std::string::npos) << r.out;
     ASSERT_TRUE(fs::exists(to));
+    // Password and session hashes inside: the copy is its owner's alone.
+    EXPECT_EQ(fs::status(to).permissions() & (fs::perms::group_all | fs::perms::others_all), fs::perms::none);
     soci::session copy(*soci::factory_sqlite3(), to.string());
     int users = 0;
     copy << "SELECT COUNT(*) FROM users WHERE username = 'keeper'", soci::into(users);
