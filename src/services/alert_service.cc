@@ -17,11 +17,19 @@ using storage::GetText;
 
 namespace {
 
-// The alert kind of deadline `d`: "review" → "review_overdue", and so on.
-constexpr const char* kAlertKindSql =
-    "CASE d.kind WHEN 'complaint_verification' THEN 'complaint_overdue' ELSE d.kind || '_overdue' END";
+// An alert for each deadline `d` that `selection` (a WHERE clause, and a LIMIT) picks,
+// raised at :now; its kind from the deadline's ("review" → "review_overdue"). ON
+// CONFLICT makes a deadline another sweeper alerted first a no-op, and RETURNING tells
+// which alerts this statement raised.
+std::string RaiseSql(const std::string& selection) {
+  return "INSERT INTO alerts (deadline_id, kind, application_id, complaint_id, city_code, due_at, raised_at, "
+         "status) SELECT d.id, CASE d.kind WHEN 'complaint_verification' THEN 'complaint_overdue' "
+         "ELSE d.kind || '_overdue' END, d.application_id, d.complaint_id, d.city_code, d.due_at, :now, 'open' "
+         "FROM deadlines d WHERE " +
+         selection + " ON CONFLICT (deadline_id) DO NOTHING RETURNING id, application_id, complaint_id, kind, city_code";
+}
 
-// Alerts just inserted (the RETURNING columns of kRaiseSql's callers).
+// Alerts just inserted (the RETURNING columns of RaiseSql).
 struct Raised {
   long long id, application_id;
   std::optional<long long> complaint_id;
@@ -190,17 +198,9 @@ Result<SweepResult> AlertService::Sweep(Instant now) {
   return deps_.db.Transact<SweepResult>([&](soci::session& sql) -> Result<SweepResult> {
     long long total = 0;
     for (;;) {
-      // One statement raises a batch; ON CONFLICT makes a concurrent sweeper's rows a
-      // no-op, and RETURNING tells which rows this sweep raised.
+      // One statement raises a batch.
       soci::rowset<soci::row> rows =
-          (sql.prepare << std::string("INSERT INTO alerts (deadline_id, kind, application_id, complaint_id, "
-                                      "city_code, due_at, raised_at, status) SELECT d.id, ") +
-                              kAlertKindSql +
-                              ", d.application_id, d.complaint_id, d.city_code, d.due_at, :now, 'open' "
-                              "FROM deadlines d WHERE d.done_at IS NULL AND d.alert_raised = 0 AND d.due_at < :now2 "
-                              "LIMIT :batch "
-                              "ON CONFLICT (deadline_id) DO NOTHING "
-                              "RETURNING id, application_id, complaint_id, kind, city_code",
+          (sql.prepare << RaiseSql("d.done_at IS NULL AND d.alert_raised = 0 AND d.due_at < :now2 LIMIT :batch"),
            soci::use(at), soci::use(at), soci::use(kBatch));
       const std::vector<Raised> raised = ReadRaised(rows);
       if (raised.empty()) {
@@ -235,14 +235,8 @@ Result<SweepResult> AlertService::Sweep(Instant now) {
 Status RaiseAlertsClosedLate(soci::session& sql, long long application_id, Instant now) {
   const long long at = ToUnix(now);
   soci::rowset<soci::row> rows =
-      (sql.prepare << std::string("INSERT INTO alerts (deadline_id, kind, application_id, complaint_id, city_code, "
-                                  "due_at, raised_at, status) SELECT d.id, ") +
-                          kAlertKindSql +
-                          ", d.application_id, d.complaint_id, d.city_code, d.due_at, :now, 'open' "
-                          "FROM deadlines d WHERE d.application_id = :a AND d.alert_raised = 0 "
-                          "AND d.done_at IS NOT NULL AND d.done_at > d.due_at "
-                          "ON CONFLICT (deadline_id) DO NOTHING "
-                          "RETURNING id, application_id, complaint_id, kind, city_code",
+      (sql.prepare << RaiseSql("d.application_id = :a AND d.alert_raised = 0 AND d.done_at IS NOT NULL "
+                               "AND d.done_at > d.due_at"),
        soci::use(at), soci::use(application_id));
   const std::vector<Raised> raised = ReadRaised(rows);
   sql << "UPDATE deadlines SET alert_raised = 1 WHERE application_id = :a AND alert_raised = 0 "
