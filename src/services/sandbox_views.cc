@@ -325,9 +325,10 @@ json EvidenceItems(soci::session& sql, long long application_id, const EvidenceF
 }  // namespace
 
 Result<json> SandboxService::Evidence(const Principal& p, long long application_id, const EvidenceQuery& q) {
-  if (q.limit < 1 || q.limit > 200 || q.offset < 0) {
-    return MakeError(ErrorCode::kInvalidField, "分页参数无效", {{"field", "limit"}});
+  if (q.limit < 1 || q.limit > 200) {
+    return MakeError(ErrorCode::kInvalidField, "分页参数无效：limit 须在 1 到 200 之间", {{"field", "limit"}});
   }
+  if (q.offset < 0) return MakeError(ErrorCode::kInvalidField, "分页参数无效：offset 不能为负", {{"field", "offset"}});
   LT_ASSIGN_OR_RETURN(const EvidenceFilter filter, CheckEvidenceFilter(q));
   return deps_.db.Read<json>([&](soci::session& sql) -> Result<json> {
     LT_ASSIGN_OR_RETURN(AppRow app, LoadApplication(sql, application_id));

@@ -948,6 +948,13 @@ TEST_P(SandboxTest, EvidenceMasksPersonalNumbersAndSecrets) {
   EXPECT_EQ((*page)["total"], 4);
   q.outcome = "nonsense";
   EXPECT_FALSE(tp_->platform().sandbox.Evidence(vendor_, key_.application_id, q).ok());
+  // A bad page names the parameter that is wrong.
+  q = {};
+  q.offset = -1;
+  EXPECT_EQ(tp_->platform().sandbox.Evidence(vendor_, key_.application_id, q).error().details["field"], "offset");
+  q = {};
+  q.limit = 500;
+  EXPECT_EQ(tp_->platform().sandbox.Evidence(vendor_, key_.application_id, q).error().details["field"], "limit");
   // Another vendor sees nothing of it.
   auto stranger = tp_->AddVendor("sb_stranger");
   EXPECT_EQ(tp_->platform().sandbox.Evidence(stranger, key_.application_id, {}).error().code, ErrorCode::kNotFound);
