@@ -4,6 +4,7 @@
 #include <set>
 
 #include "services/auth_service.h"
+#include "services/complaint_service.h"
 #include "services/deadlines.h"
 #include "services/history.h"
 #include "services/notifications.h"
@@ -788,26 +789,22 @@ Result<domain::AppTransition> ApplyApplicationAction(soci::session& sql, Deps& d
   }
   if (domain::IsFinal(t.to)) {
     // A complaint about this application ends with it.
-    std::vector<std::pair<long long, domain::ComplaintState>> open;
+    std::vector<ComplaintRow> open;
     soci::rowset<soci::row> rows =
         (sql.prepare << "SELECT id, state FROM complaints WHERE application_id = :a", soci::use(app.id));
     for (const soci::row& r : rows) {
-      if (auto s = domain::ParseComplaintState(GetText(r, 1))) open.emplace_back(GetInt(r, 0), *s);
+      if (auto s = domain::ParseComplaintState(GetText(r, 1))) {
+        open.push_back({GetInt(r, 0), app.id, app.vendor_id, app.city_code, *s});
+      }
     }
-    for (auto [cid, state] : open) {
-      auto next = domain::ApplyComplaintAction(state, domain::ComplaintAction::kClose, Role::kSystem);
-      if (!next.ok()) continue;  // submitted or already final: stays as it is
-      std::string word{domain::ToString(*next)};
-      sql << "UPDATE complaints SET state = :s, updated_at = :at WHERE id = :id", soci::use(word),
-          soci::use(at), soci::use(cid);
+    for (const ComplaintRow& c : open) {
+      // Submitted or already final: the table has no close for it, and it stays as it is.
+      if (!domain::ApplyComplaintAction(c.state, domain::ComplaintAction::kClose, Role::kSystem).ok()) continue;
+      domain::ComplaintState closed;
+      LT_RETURN_IF_ERROR(TransitionComplaint(sql, c, domain::ComplaintAction::kClose, Actor::System(),
+                                             "申请已" + std::string(domain::ChineseName(t.to)), now, closed));
       LT_RETURN_IF_ERROR(CloseDeadlines(sql, app.id, {DeadlineKind::kRectification}, now,
-                                        domain::ToString(domain::ComplaintAction::kClose), cid));
-      LT_RETURN_IF_ERROR(AppendHistory(
-          sql, HistoryEntry{.entity = "complaint", .entity_id = cid, .application_id = app.id,
-                            .city_code = app.city_code, .vendor_id = app.vendor_id,
-                            .actor = Actor::System(), .action = "close",
-                            .before = std::string(domain::ToString(state)), .after = word,
-                            .reason = "申请已" + std::string(domain::ChineseName(t.to)), .at = now}));
+                                        domain::ToString(domain::ComplaintAction::kClose), c.id));
     }
   }
   return t;

@@ -28,12 +28,6 @@ const std::set<std::string>& Conducts() {
   return c;
 }
 
-struct ComplaintRow {
-  long long id, application_id, vendor_id;
-  std::string city_code;
-  ComplaintState state;
-};
-
 // A technical support unit reads a complaint once it is its rectification order (the
 // process's role table: "its own city's rectification orders"); before, the complaint
 // is between the vendor and the city, and the unit is often the party complained about.
@@ -66,20 +60,6 @@ Result<ComplaintRow> LoadComplaint(soci::session& sql, long long id, bool lock) 
   return MakeError(ErrorCode::kNotFound, "投诉不存在");  // as for a foreign complaint
 }
 
-Status Transition(soci::session& sql, const ComplaintRow& c, ComplaintAction action,
-                  const Actor& actor, const std::string& reason, Instant now, ComplaintState& out) {
-  LT_ASSIGN_OR_RETURN(out, domain::ApplyComplaintAction(c.state, action, actor.role));
-  std::string word{domain::ToString(out)};
-  long long at = ToUnix(now);
-  sql << "UPDATE complaints SET state = :s, updated_at = :at WHERE id = :id", soci::use(word),
-      soci::use(at), soci::use(c.id);
-  return AppendHistory(
-      sql, HistoryEntry{.entity = "complaint", .entity_id = c.id, .application_id = c.application_id,
-                        .city_code = c.city_code, .vendor_id = c.vendor_id, .actor = actor,
-                        .action = std::string(domain::ToString(action)),
-                        .before = std::string(domain::ToString(c.state)), .after = word,
-                        .reason = reason, .at = now});
-}
 
 // The platform's own evidence: the history of the application's test keys. Sandbox
 // refusals join this list once the test environment records them.
@@ -107,6 +87,21 @@ void AttachPlatformEvidence(soci::session& sql, long long complaint_id, long lon
 }
 
 }  // namespace
+
+Status TransitionComplaint(soci::session& sql, const ComplaintRow& c, ComplaintAction action,
+                           const Actor& actor, const std::string& reason, Instant now, ComplaintState& out) {
+  LT_ASSIGN_OR_RETURN(out, domain::ApplyComplaintAction(c.state, action, actor.role));
+  std::string word{domain::ToString(out)};
+  long long at = ToUnix(now);
+  sql << "UPDATE complaints SET state = :s, updated_at = :at WHERE id = :id", soci::use(word),
+      soci::use(at), soci::use(c.id);
+  return AppendHistory(
+      sql, HistoryEntry{.entity = "complaint", .entity_id = c.id, .application_id = c.application_id,
+                        .city_code = c.city_code, .vendor_id = c.vendor_id, .actor = actor,
+                        .action = std::string(domain::ToString(action)),
+                        .before = std::string(domain::ToString(c.state)), .after = word,
+                        .reason = reason, .at = now});
+}
 
 Result<json> ComplaintService::File(const Principal& p, const NewComplaint& in) {
   if (p.role != Role::kVendor) return MakeError(ErrorCode::kForbidden);
@@ -329,7 +324,7 @@ Result<json> ComplaintService::Verify(const Principal& p, long long id, const Ve
     const Actor actor = Actor::Of(p);
     ComplaintState next;
     const ComplaintAction verdict = v.founded ? ComplaintAction::kVerifyFounded : ComplaintAction::kVerifyUnfounded;
-    LT_RETURN_IF_ERROR(Transition(sql, c, verdict, actor, v.findings, now, next));
+    LT_RETURN_IF_ERROR(TransitionComplaint(sql, c, verdict, actor, v.findings, now, next));
     sql << "UPDATE complaints SET findings = :f WHERE id = :id", soci::use(v.findings), soci::use(id);
     LT_RETURN_IF_ERROR(CloseDeadlines(sql, c.application_id, {DeadlineKind::kComplaintVerification}, now,
                                       domain::ToString(verdict), id));
@@ -343,7 +338,7 @@ Result<json> ComplaintService::Verify(const Principal& p, long long id, const Ve
     // key can be re-issued for it. It is closed as the application's end closes the others.
     LT_ASSIGN_OR_RETURN(AppRow app, LoadApplication(sql, c.application_id));
     if (domain::IsFinal(app.state)) {
-      LT_RETURN_IF_ERROR(Transition(sql, c, ComplaintAction::kClose, Actor::System(),
+      LT_RETURN_IF_ERROR(TransitionComplaint(sql, c, ComplaintAction::kClose, Actor::System(),
                                     "申请已" + std::string(domain::ChineseName(app.state)) + "，不再责令整改", now,
                                     next));
       Notify(sql, vendor,
@@ -352,7 +347,7 @@ Result<json> ComplaintService::Verify(const Principal& p, long long id, const Ve
              now);
       return Ok{};
     }
-    LT_RETURN_IF_ERROR(Transition(sql, c, ComplaintAction::kOrderRectification, Actor::System(),
+    LT_RETURN_IF_ERROR(TransitionComplaint(sql, c, ComplaintAction::kOrderRectification, Actor::System(),
                                   "整改期限 " + std::to_string(days) + " 个工作日", now, next));
     StartDeadline(sql, *calendar, DeadlineKind::kRectification, c.application_id, id, c.city_code, days, now);
     Notify(sql, Audience{Role::kTechSupport, c.city_code, std::nullopt},
@@ -373,7 +368,7 @@ Result<json> ComplaintService::ReportRectified(const Principal& p, long long id,
     LT_RETURN_IF_ERROR(RequireComplaintInScope(sql, p, c.id, c.city_code, c.vendor_id));
     LT_ASSIGN_OR_RETURN(AppRow app, LockApplication(sql, c.application_id));
     ComplaintState next;
-    LT_RETURN_IF_ERROR(Transition(sql, c, ComplaintAction::kReportRectified, Actor::Of(p), report, now, next));
+    LT_RETURN_IF_ERROR(TransitionComplaint(sql, c, ComplaintAction::kReportRectified, Actor::Of(p), report, now, next));
     sql << "UPDATE complaints SET rectification_report = :r WHERE id = :id", soci::use(report), soci::use(id);
     LT_RETURN_IF_ERROR(CloseDeadlines(sql, c.application_id, {DeadlineKind::kRectification}, now,
                                       domain::ToString(ComplaintAction::kReportRectified), id));

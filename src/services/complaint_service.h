@@ -20,6 +20,19 @@ struct NewComplaint {
   bool declaration = false;
 };
 
+// A complaint as its state changes need it.
+struct ComplaintRow {
+  long long id, application_id, vendor_id;
+  std::string city_code;
+  domain::ComplaintState state;
+};
+
+// Moves complaint `c` by `action` through the complaint table (domain/workflow.cc):
+// its row and a history entry; `out` is the state it is in now. Refused as the table
+// refuses, with nothing written.
+Status TransitionComplaint(soci::session& sql, const ComplaintRow& c, domain::ComplaintAction action,
+                           const Actor& actor, const std::string& reason, Instant now, domain::ComplaintState& out);
+
 struct Verification {
   bool founded = false;
   std::string findings;
