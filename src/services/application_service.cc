@@ -326,7 +326,7 @@ Result<json> ApplicationService::List(const Principal& p, const ApplicationQuery
   auto calendar = deps_.calendar.Get();
   return deps_.db.Read<json>([&](soci::session& sql) -> Result<json> {
     ScopePredicate scope = ScopeSql(p, "a");
-    std::string where = "WHERE 1 = 1" + scope.sql;
+    std::string where = "WHERE 1 = 1" + scope.sql + ApplicationScopeSql(p, "a");
     if (q.state) where += " AND a.state = :state";
     if (q.city_code) where += " AND a.city_code = :city";
     std::string query = ApplicationListSql(where);
@@ -377,7 +377,7 @@ Result<json> ApplicationService::Get(const Principal& p, long long id) {
   auto calendar = deps_.calendar.Get();
   return deps_.db.Read<json>([&](soci::session& sql) -> Result<json> {
     LT_ASSIGN_OR_RETURN(AppRow app, LoadApplication(sql, id));
-    LT_RETURN_IF_ERROR(RequireInScope(p, app.city_code, app.vendor_id, "申请"));
+    LT_RETURN_IF_ERROR(RequireApplicationInScope(sql, p, id, app.city_code, app.vendor_id));
     json j;
     {
       soci::rowset<soci::row> rows =
@@ -581,7 +581,7 @@ Result<FileDownload> ApplicationService::DownloadMaterial(const Principal& p, lo
                                                           long long material_id) {
   auto meta = deps_.db.Read<FileDownload>([&](soci::session& sql) -> Result<FileDownload> {
     LT_ASSIGN_OR_RETURN(AppRow app, LoadApplication(sql, id));
-    LT_RETURN_IF_ERROR(RequireInScope(p, app.city_code, app.vendor_id, "申请"));
+    LT_RETURN_IF_ERROR(RequireApplicationInScope(sql, p, id, app.city_code, app.vendor_id));
     soci::rowset<soci::row> rows =
         (sql.prepare << "SELECT filename, content_type, sha256 FROM materials WHERE id = :m AND "
                         "application_id = :a",

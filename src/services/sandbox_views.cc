@@ -332,7 +332,7 @@ Result<json> SandboxService::Evidence(const Principal& p, long long application_
   LT_ASSIGN_OR_RETURN(const EvidenceFilter filter, CheckEvidenceFilter(q));
   return deps_.db.Read<json>([&](soci::session& sql) -> Result<json> {
     LT_ASSIGN_OR_RETURN(AppRow app, LoadApplication(sql, application_id));
-    LT_RETURN_IF_ERROR(RequireInScope(p, app.city_code, app.vendor_id, "申请"));
+    LT_RETURN_IF_ERROR(RequireApplicationInScope(sql, p, application_id, app.city_code, app.vendor_id));
     return json{{"items", EvidenceItems(sql, application_id, filter, q.limit, q.offset)},
                 {"total", CountEvidence(sql, application_id, filter)},
                 {"limit", q.limit},
@@ -345,7 +345,7 @@ Result<std::string> SandboxService::EvidenceCsv(const Principal& p, long long ap
   LT_ASSIGN_OR_RETURN(const EvidenceFilter filter, CheckEvidenceFilter(q));
   return deps_.db.Read<std::string>([&](soci::session& sql) -> Result<std::string> {
     LT_ASSIGN_OR_RETURN(AppRow app, LoadApplication(sql, application_id));
-    LT_RETURN_IF_ERROR(RequireInScope(p, app.city_code, app.vendor_id, "申请"));
+    LT_RETURN_IF_ERROR(RequireApplicationInScope(sql, p, application_id, app.city_code, app.vendor_id));
     // One read, so the file is the evidence of one moment; bounded, since it is built
     // in memory: a larger export is asked for a shorter period at a time.
     const long long total = CountEvidence(sql, application_id, filter);
@@ -401,7 +401,7 @@ Result<CurrentChecklist> JudgeCurrent(soci::session& sql, const Deps& deps, long
 Result<json> SandboxService::Conformance(const Principal& p, long long application_id) {
   return deps_.db.Read<json>([&](soci::session& sql) -> Result<json> {
     LT_ASSIGN_OR_RETURN(AppRow app, LoadApplication(sql, application_id));
-    LT_RETURN_IF_ERROR(RequireInScope(p, app.city_code, app.vendor_id, "申请"));
+    LT_RETURN_IF_ERROR(RequireApplicationInScope(sql, p, application_id, app.city_code, app.vendor_id));
     LT_ASSIGN_OR_RETURN(CurrentChecklist current, JudgeCurrent(sql, deps_, application_id, app.city_code));
     const Checklist& c = current.checklist;
     return json{{"application_id", application_id}, {"profile", current.profile}, {"key", KeyJson(current.key)},
@@ -417,7 +417,7 @@ Result<std::map<long long, json>> SandboxService::ConformanceSummaries(const Pri
     for (long long id : ids) {
       auto app = LoadApplication(sql, id);
       if (!app.ok() && app.error().code != ErrorCode::kNotFound) return app.take_error();
-      if (!app.ok() || !RequireInScope(p, app->city_code, app->vendor_id, "申请").ok()) continue;
+      if (!app.ok() || !RequireApplicationInScope(sql, p, id, app->city_code, app->vendor_id).ok()) continue;
       LT_ASSIGN_OR_RETURN(CurrentChecklist current, JudgeCurrent(sql, deps_, id, app->city_code));
       out[id] = std::move(current.checklist.summary);
     }
@@ -429,7 +429,7 @@ Result<json> SandboxService::Report(const Principal& p, long long application_id
   const Instant now = deps_.clock.Now();
   return deps_.db.Read<json>([&](soci::session& sql) -> Result<json> {
     LT_ASSIGN_OR_RETURN(AppRow app, LoadApplication(sql, application_id));
-    LT_RETURN_IF_ERROR(RequireInScope(p, app.city_code, app.vendor_id, "申请"));
+    LT_RETURN_IF_ERROR(RequireApplicationInScope(sql, p, application_id, app.city_code, app.vendor_id));
     // Path 2: the vendor is connected in city B already; city B's report is what city A's
     // reviewer is shown: the success the application links, else the vendor's latest
     // success there, else (nothing passed there on this platform) its latest joint test
@@ -528,7 +528,7 @@ Result<json> SandboxService::Report(const Principal& p, long long application_id
 Result<json> SandboxService::Faults(const Principal& p, long long application_id) {
   return deps_.db.Read<json>([&](soci::session& sql) -> Result<json> {
     LT_ASSIGN_OR_RETURN(AppRow app, LoadApplication(sql, application_id));
-    LT_RETURN_IF_ERROR(RequireInScope(p, app.city_code, app.vendor_id, "申请"));
+    LT_RETURN_IF_ERROR(RequireApplicationInScope(sql, p, application_id, app.city_code, app.vendor_id));
     json out = json::object();
     for (const auto& s : kFaultScenarios) out[s] = {{"enabled", false}, {"armed", false}};
     soci::rowset<soci::row> rows =

@@ -22,6 +22,28 @@ Status RequireInScope(const Principal& p, const std::string& city_code, long lon
   return MakeError(ErrorCode::kNotFound, std::string(what) + "不存在");
 }
 
+namespace {
+std::string RectificationOrdered(const std::string& alias) {
+  return " AND EXISTS (SELECT 1 FROM deadlines dr WHERE dr.application_id = " + alias +
+         ".id AND dr.kind = 'rectification')";
+}
+}  // namespace
+
+Status RequireApplicationInScope(soci::session& sql, const Principal& p, long long application_id,
+                                 const std::string& city_code, long long vendor_id) {
+  LT_RETURN_IF_ERROR(RequireInScope(p, city_code, vendor_id, "申请"));
+  if (p.role != Role::kTechSupport) return OkStatus();
+  int ordered = 0;
+  sql << "SELECT COUNT(*) FROM applications a WHERE a.id = :id" + RectificationOrdered("a"),
+      soci::use(application_id), soci::into(ordered);
+  if (ordered == 0) return MakeError(ErrorCode::kNotFound, "申请不存在");
+  return OkStatus();
+}
+
+std::string ApplicationScopeSql(const Principal& p, const std::string& alias) {
+  return p.role == Role::kTechSupport ? RectificationOrdered(alias) : std::string();
+}
+
 ScopePredicate ScopeSql(const Principal& p, const std::string& alias) {
   ScopePredicate s;
   switch (p.role) {

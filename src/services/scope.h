@@ -29,4 +29,13 @@ struct ScopePredicate {
 };
 ScopePredicate ScopeSql(const Principal& p, const std::string& alias);
 
+// Applications have one rule more: a technical support unit reads only those of its
+// city with a rectification order (process.md: "its own city's rectification orders");
+// the others' materials and joint tests are between the vendor and the city, and the
+// unit is often a competitor of the vendor.
+Status RequireApplicationInScope(soci::session& sql, const Principal& p, long long application_id,
+                                 const std::string& city_code, long long vendor_id);
+// The same as SQL over the applications alias, added to ScopeSql's for lists.
+std::string ApplicationScopeSql(const Principal& p, const std::string& alias);
+
 }  // namespace liantiao::services

@@ -83,6 +83,9 @@ enum class ScopeRule {
   // reads vendor A's complaint in GZ, not yet a rectification order: as kRecord, and
   // GZ's support unit too gets 404 (it reads rectification orders only)
   kComplaintRead,
+  // reads vendor A's application in GZ, which has no rectification order: as kRecord,
+  // and GZ's support unit too gets 404 (it reads only applications with one)
+  kApplicationRead,
 };
 
 struct Row {
@@ -122,20 +125,20 @@ std::map<std::string, Row> Table() {
       {"DELETE /api/v1/products/:id", {.roles = vendor, .scope = ScopeRule::kOwner}},
       {"POST /api/v1/applications", {.roles = vendor, .scope = ScopeRule::kProduct}},
       {"GET /api/v1/applications", {.roles = kEveryRole}},
-      {"GET /api/v1/applications/:id", {.roles = kEveryRole, .scope = ScopeRule::kRecord}},
+      {"GET /api/v1/applications/:id", {.roles = kEveryRole, .scope = ScopeRule::kApplicationRead}},
       {"POST /api/v1/applications/:id/materials", {.roles = vendor, .scope = ScopeRule::kRecord}},
-      {"GET /api/v1/applications/:id/materials/:mid", {.roles = kEveryRole, .scope = ScopeRule::kRecord}},
+      {"GET /api/v1/applications/:id/materials/:mid", {.roles = kEveryRole, .scope = ScopeRule::kApplicationRead}},
       // With action "approve"; the whole action × state × role table is the next test.
       {"POST /api/v1/applications/:id/actions/:action",
        {.roles = kEveryRole, .scope = ScopeRule::kRecord, .service_roles = reviewer}},
       {"POST /api/v1/applications/:id/test-key/claim", {.roles = vendor, .scope = ScopeRule::kRecord}},
       {"POST /api/v1/applications/:id/test-key/rotate", {.roles = vendor, .scope = ScopeRule::kRecord}},
-      {"GET /api/v1/applications/:id/evidence", {.roles = kEveryRole, .scope = ScopeRule::kRecord}},
-      {"GET /api/v1/applications/:id/evidence.csv", {.roles = kEveryRole, .scope = ScopeRule::kRecord}},
-      {"GET /api/v1/applications/:id/conformance", {.roles = kEveryRole, .scope = ScopeRule::kRecord}},
-      {"GET /api/v1/applications/:id/report.json", {.roles = kEveryRole, .scope = ScopeRule::kRecord}},
-      {"GET /api/v1/applications/:id/report.pdf", {.roles = kEveryRole, .scope = ScopeRule::kRecord}},
-      {"GET /api/v1/applications/:id/faults", {.roles = kEveryRole, .scope = ScopeRule::kRecord}},
+      {"GET /api/v1/applications/:id/evidence", {.roles = kEveryRole, .scope = ScopeRule::kApplicationRead}},
+      {"GET /api/v1/applications/:id/evidence.csv", {.roles = kEveryRole, .scope = ScopeRule::kApplicationRead}},
+      {"GET /api/v1/applications/:id/conformance", {.roles = kEveryRole, .scope = ScopeRule::kApplicationRead}},
+      {"GET /api/v1/applications/:id/report.json", {.roles = kEveryRole, .scope = ScopeRule::kApplicationRead}},
+      {"GET /api/v1/applications/:id/report.pdf", {.roles = kEveryRole, .scope = ScopeRule::kApplicationRead}},
+      {"GET /api/v1/applications/:id/faults", {.roles = kEveryRole, .scope = ScopeRule::kApplicationRead}},
       {"PUT /api/v1/applications/:id/faults", {.roles = reviewer, .scope = ScopeRule::kRecord}},
       // The sandbox: the test key in the form authenticates, not a session.
       {"POST /sandbox/:city/:endpoint", {.public_route = true}},
@@ -489,7 +492,8 @@ TEST_P(ApiAuthzTest, EveryRouteEveryCaller) {
         refused = "forbidden";
         EXPECT_EQ(r.status, 403) << where;
       } else if ((row.scope == ScopeRule::kRecord && !SeesVendorAInGz(caller)) ||
-                 (row.scope == ScopeRule::kComplaintRead && (!SeesVendorAInGz(caller) || caller == Caller::kSupportGz))) {
+                 ((row.scope == ScopeRule::kComplaintRead || row.scope == ScopeRule::kApplicationRead) &&
+                  (!SeesVendorAInGz(caller) || caller == Caller::kSupportGz))) {
         refused = "not_found";
         EXPECT_EQ(r.status, 404) << where;
       } else if (row.scope == ScopeRule::kOwner && caller != Caller::kVendorA) {

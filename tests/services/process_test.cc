@@ -357,9 +357,17 @@ TEST_P(ProcessTest, FoundedComplaintLeadsToRectificationNewKeyAndFreshWindow) {
   EXPECT_TRUE(listed(support_).is_null());
   EXPECT_EQ(CodeOf(pf().complaints.Get(support_, cid)), "not_found");
   EXPECT_EQ(CodeOf(pf().complaints.ReportRectified(support_, cid, "done")), "not_found");  // not even its state
+  // Nor the application, its materials or its joint test.
+  EXPECT_EQ(CodeOf(pf().applications.Get(support_, id)), "not_found");
+  EXPECT_EQ(Must(pf().applications.List(support_, {}))["total"], 0);
+  EXPECT_EQ(CodeOf(pf().sandbox.Evidence(support_, id, {})), "not_found");
   EXPECT_EQ(CodeOf(pf().complaints.DownloadEvidence(support_, cid, uploaded["id"])), "not_found");
   c = Must(pf().complaints.Verify(reviewer_, cid, {true, "测试环境未登记密钥", 3}));
   EXPECT_EQ(c["state"], "rectifying");
+  // Its order opens the application to the support unit.
+  EXPECT_EQ(Must(pf().applications.Get(support_, id))["id"], id);
+  EXPECT_EQ(Must(pf().applications.List(support_, {}))["total"], 1);
+  EXPECT_TRUE(pf().sandbox.Evidence(support_, id, {}).ok());
   json item = listed(support_);
   EXPECT_EQ(item["findings"], "测试环境未登记密钥");
   EXPECT_EQ(item["deadline"]["kind"], "rectification");
