@@ -34,6 +34,17 @@ const std::map<std::string, std::string>& ProductKindNames() {
 
 namespace {
 
+// An application's materials are a few documents per submission; the bound keeps one
+// vendor from filling the platform's disk through a single draft.
+constexpr long long kMaxMaterials = 100;
+Status RoomForAMaterial(soci::session& sql, long long application_id) {
+  long long count = 0;
+  sql << "SELECT COUNT(*) FROM materials WHERE application_id = :a", soci::use(application_id), soci::into(count);
+  if (count < kMaxMaterials) return OkStatus();
+  return MakeError(ErrorCode::kInvalidField, "每个申请最多上传 " + std::to_string(kMaxMaterials) + " 份材料",
+                   {{"field", "file"}, {"max", kMaxMaterials}});
+}
+
 const std::set<std::string>& MaterialKinds() {
   // The materials the procedure asks for; "other" for anything else.
   static const std::set<std::string> kinds{"business_license", "product_description",
@@ -550,6 +561,11 @@ Result<json> ApplicationService::UploadMaterial(const Principal& p, long long id
     return MakeError(ErrorCode::kInvalidTransition, "仅草稿或退回修改状态可上传材料",
                      {{"state", domain::ToString(pre->state)}});
   }
+  auto room = deps_.db.Read<Ok>([&](soci::session& sql) -> Result<Ok> {
+    LT_RETURN_IF_ERROR(RoomForAMaterial(sql, id));
+    return Ok{};
+  });
+  if (!room.ok()) return room.take_error();
   LT_ASSIGN_OR_RETURN(StoredFile stored, deps_.files.Store(data));
   const Instant now = deps_.clock.Now();
   return deps_.db.Transact<json>([&](soci::session& sql) -> Result<json> {
@@ -558,6 +574,7 @@ Result<json> ApplicationService::UploadMaterial(const Principal& p, long long id
       return MakeError(ErrorCode::kInvalidTransition, "仅草稿或退回修改状态可上传材料",
                        {{"state", domain::ToString(app.state)}});
     }
+    LT_RETURN_IF_ERROR(RoomForAMaterial(sql, id));
     long long round = 0, mid = 0, at = ToUnix(now);
     sql << "SELECT round FROM applications WHERE id = :id", soci::use(id), soci::into(round);
     sql << "INSERT INTO materials (application_id, kind, filename, content_type, size, sha256, round, "

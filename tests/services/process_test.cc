@@ -1,7 +1,10 @@
 // The process of process.md through the services, on SQLite and (with
 // LIANTIAO_TEST_PG) PostgreSQL, with a manual clock.
+#include <filesystem>
+
 #include <gtest/gtest.h>
 
+#include "crypto/crypto.h"
 #include "services/history.h"
 #include "storage/row.h"
 #include "testing/app/test_platform.h"
@@ -522,6 +525,22 @@ TEST_P(ProcessTest, SecondPathLinksCityBSuccess) {
   json uncovered = Must(pf().applications.Create(vendor_, {kGz, {fresh}, "connected_elsewhere", kSz, ""}));
   EXPECT_FALSE(uncovered["connected_application_id"].is_null());
   EXPECT_EQ(uncovered["connected_application"]["covers_products"], false);
+}
+
+// An application holds at most 100 materials; the 101st is refused and nothing of it
+// is kept, in the database or among the files.
+TEST_P(ProcessTest, AnApplicationHoldsABoundedNumberOfMaterials) {
+  const long long id = NewApp();  // one material
+  for (int i = 1; i < 100; ++i) {
+    Must(pf().applications.UploadMaterial(vendor_, id, "other", "p" + std::to_string(i) + ".pdf", kPdf));
+  }
+  auto refused = pf().applications.UploadMaterial(vendor_, id, "other", "extra.pdf", kPdf + "extra");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().CodeWord(), "invalid_field");
+  EXPECT_EQ(refused.error().details["max"], 100);
+  EXPECT_EQ(Must(pf().applications.Get(vendor_, id))["materials"].size(), 100u);
+  const std::string sha = crypto::Sha256Hex(kPdf + "extra");
+  EXPECT_FALSE(std::filesystem::exists(std::filesystem::path(pf().deps.config.files_dir) / sha.substr(0, 2) / sha));
 }
 
 TEST_P(ProcessTest, ScopeHidesForeignRecordsAsNotFound) {
