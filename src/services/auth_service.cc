@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/utf8.h"
 #include "domain/credit_code.h"
 #include "services/history.h"
 #include "storage/row.h"
@@ -38,6 +39,10 @@ Status RequireText(const std::string& value, const char* field, std::size_t max_
   if (value.size() > max_len) {
     return MakeError(ErrorCode::kInvalidField, std::string("字段过长：") + field,
                      {{"field", field}, {"max_length", max_len}});
+  }
+  if (HasHiddenControls(value)) {
+    return MakeError(ErrorCode::kInvalidField, std::string("字段含有不可见的控制字符：") + field,
+                     {{"field", field}});
   }
   return OkStatus();
 }

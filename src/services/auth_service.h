@@ -81,7 +81,8 @@ json UserJson(long long id, const std::string& username, const std::string& disp
 // Validation shared by the services: non-empty, length-limited text fields.
 // Nothing but spaces (ASCII or ideographic), tabs and line breaks.
 bool IsBlank(std::string_view text);
-// A required text field: missing_field when blank, invalid_field when over max_len bytes.
+// A required text field: missing_field when blank, invalid_field when over max_len bytes
+// or holding characters nobody sees (HasHiddenControls).
 Status RequireText(const std::string& value, const char* field, std::size_t max_len = 500);
 
 }  // namespace liantiao::services

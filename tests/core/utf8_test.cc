@@ -13,6 +13,16 @@ TEST(Utf8, AcceptsTextInEveryLength) {
   EXPECT_EQ(Utf8SequenceLength("营", 0), 3u);
 }
 
+TEST(Utf8, FindsCharactersNobodySees) {
+  EXPECT_FALSE(HasHiddenControls("人脸识别闸机 G-1\t第一行\r\n第二行"));
+  EXPECT_FALSE(HasHiddenControls("引号「」与破折号——"));  // other E2 80 xx punctuation
+  EXPECT_TRUE(HasHiddenControls(std::string("a\0b", 3)));
+  EXPECT_TRUE(HasHiddenControls("bell\a"));
+  EXPECT_TRUE(HasHiddenControls("del\x7f"));
+  EXPECT_TRUE(HasHiddenControls("report\xE2\x80\xAE" "fdp.exe"));  // U+202E
+  EXPECT_TRUE(HasHiddenControls("a\xE2\x81\xA6" "b"));             // U+2066
+}
+
 TEST(Utf8, RefusesWhatIsNotUtf8) {
   EXPECT_FALSE(IsValidUtf8("\xBD\xD8\xCD\xBC"));      // 截图 in GBK
   EXPECT_FALSE(IsValidUtf8("\x80"));                  // a stray continuation byte

@@ -527,6 +527,19 @@ TEST_P(ProcessTest, SecondPathLinksCityBSuccess) {
   EXPECT_EQ(uncovered["connected_application"]["covers_products"], false);
 }
 
+// A name or file name with characters nobody sees (a right-to-left override makes
+// "x\u202Efdp.exe" display as "xexe.pdf") is refused, naming the field.
+TEST_P(ProcessTest, TextWithHiddenControlCharactersIsRefused) {
+  auto product = pf().applications.CreateProduct(vendor_, {"闸机\xE2\x80\xAE", "G1", "face_gate", "1"});
+  ASSERT_FALSE(product.ok());
+  EXPECT_EQ(product.error().CodeWord(), "invalid_field");
+  EXPECT_EQ(product.error().details["field"], "name");
+  const long long id = NewApp();
+  auto upload = pf().applications.UploadMaterial(vendor_, id, "other", "x\xE2\x80\xAE" "fdp.pdf", kPdf);
+  ASSERT_FALSE(upload.ok());
+  EXPECT_EQ(upload.error().details["field"], "filename");
+}
+
 // An application holds at most 100 materials; the 101st is refused and nothing of it
 // is kept, in the database or among the files.
 TEST_P(ProcessTest, AnApplicationHoldsABoundedNumberOfMaterials) {
