@@ -114,8 +114,10 @@ int Serve(const CommonOptions& common, const std::optional<std::string>& listen,
   server_options.port = config->port;
   server_options.threads = config->threads;
   server_options.max_upload_body = config->services.max_file_bytes + (1u << 20);
+  spdlog::info("interface-standard profiles read from {}", config->profiles_dir);
   if (std::filesystem::exists(config->static_dir)) {
     server_options.static_dir = config->static_dir;
+    spdlog::info("web app served from {}", config->static_dir);
   } else {
     spdlog::warn("static_dir {} does not exist: the web app is not served (build it with make web)",
                  config->static_dir);
@@ -271,7 +273,7 @@ int DbBackup(const CommonOptions& common, const std::string& to) {
 
 struct DeviceCli {
   std::string profile, endpoint, app_id, project_code, corp_code, corp_name;
-  std::string profiles_dir = LIANTIAO_DEFAULT_PROFILES_DIR;
+  std::string profiles_dir = DefaultProfilesDir();
   bool secret_stdin = false, mistakes = false, quiet = false;
   int workers = 2, poll_ms = 500;
 };

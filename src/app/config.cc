@@ -102,6 +102,36 @@ constexpr const char* kKeys[] = {"db", "listen", "threads", "sweep_interval_seco
 
 }  // namespace
 
+namespace {
+
+// <prefix>/share/liantiao when this binary is <prefix>/bin/liantiao and that directory exists.
+std::optional<fs::path> InstalledDataDir() {
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return std::nullopt;
+  fs::path dir = exe.parent_path().parent_path() / "share" / "liantiao";
+  if (!fs::is_directory(dir / "profiles", ec)) return std::nullopt;
+  return dir;
+}
+
+}  // namespace
+
+std::string DefaultProfilesDir() {
+  static const std::string dir = [] {
+    if (auto d = InstalledDataDir()) return (*d / "profiles").string();
+    return std::string(LIANTIAO_DEFAULT_PROFILES_DIR);
+  }();
+  return dir;
+}
+
+std::string DefaultStaticDir() {
+  static const std::string dir = [] {
+    if (auto d = InstalledDataDir()) return (*d / "web").string();
+    return std::string("web/dist");
+  }();
+  return dir;
+}
+
 Status ApplyListen(AppConfig& c, const std::string& listen) {
   const auto colon = listen.rfind(':');
   if (colon == std::string::npos || colon == 0) return ConfigError("listen", "应为 host:port");

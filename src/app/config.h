@@ -9,6 +9,13 @@
 
 namespace liantiao::app {
 
+// What an installed binary ships with (`cmake --install`): <prefix>/share/liantiao/profiles
+// and <prefix>/share/liantiao/web beside <prefix>/bin/liantiao. A binary run from its
+// build tree has no such directory and reads the source tree's spec/profiles and the
+// web app built in ./web/dist.
+std::string DefaultProfilesDir();
+std::string DefaultStaticDir();
+
 // Typed configuration: defaults, then an optional JSON file (--config), then
 // LIANTIAO_* environment variables, then command-line flags. A bad value stops
 // start-up with a message naming the key.
@@ -22,9 +29,10 @@ struct AppConfig {
   std::chrono::seconds sweep_interval{60};
   // How often the prober looks for keys due a probe (each key: services.probe_interval).
   std::chrono::seconds probe_interval{300};
-  std::string static_dir = "web/dist";
-  // The interface-standard profiles (docs/profiles.md); read at start-up.
-  std::string profiles_dir = LIANTIAO_DEFAULT_PROFILES_DIR;
+  // The built web app and the interface-standard profiles (docs/profiles.md), read at
+  // start-up: an installed binary's own (DefaultDataDirs), else the source tree's.
+  std::string static_dir = DefaultStaticDir();
+  std::string profiles_dir = DefaultProfilesDir();
   bool sandbox_base_url_set = false;  // else derived from the listen address
   std::string master_key_file = "var/master.key";
   std::optional<std::string> master_key_hex;  // LIANTIAO_MASTER_KEY: 64 hex digits
