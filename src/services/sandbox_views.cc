@@ -121,6 +121,10 @@ Result<Checklist> Judge(soci::session& sql, const Deps& deps, long long applicat
       if (f.outcome != "accepted") rules[f.id] = RuleOf(r);
       chain = crypto::ChainHash(chain, std::to_string(f.id) + "|" + f.method + "|" + f.outcome + "|" +
                                            GetText(r, 7) + "|" + GetText(r, 3) + "|" + std::to_string(GetInt(r, 8)));
+      // Only what the key's holder sent is judged: a request without the key's valid
+      // signature may come from anyone who learnt the app_id, and would otherwise fail
+      // the vendor's cases. It stays in the evidence (and the chain), marked unsigned.
+      if (!standard::HasTag(f, "signed")) continue;
       facts.push_back(std::move(f));
     }
   }

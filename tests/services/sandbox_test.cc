@@ -1077,10 +1077,10 @@ TEST_P(SandboxTest, FailingCasesBecomeTheDelayProblemList) {
 }
 
 TEST_P(SandboxTest, FailuresNameOnlyTheRefusalsBehindEachCase) {
-  // A bad signature, then corrected: no case's failure any more.
-  auto form = driver_->Build("Team.Add", Team());
-  form.back().second[0] = form.back().second[0] == 'a' ? 'b' : 'a';
-  Refused(driver_->SendForm("Team.Add", form), "bad_signature", "-2");
+  // A team without its name, then corrected: no case's failure any more.
+  json unnamed = Team();
+  unnamed.erase("teamName");
+  Refused(driver_->Send("Team.Add", unnamed), "required", "-1");
   const long long team_no = AddTeam();
   // A payroll for a worker never registered: the payroll case's failure, and no other's.
   const auto payroll = Refused(
@@ -1102,10 +1102,41 @@ TEST_P(SandboxTest, FailuresNameOnlyTheRefusalsBehindEachCase) {
   bool listed = false;
   for (const json& p : (*c)["delay_problems"]) {
     const std::string text = p["text"];
-    EXPECT_EQ(text.find("签名"), std::string::npos) << text;
+    EXPECT_EQ(text.find("teamName"), std::string::npos) << text;
     listed = listed || text.find("（证据 " + std::to_string(payroll.evidence_id) + "）") != std::string::npos;
   }
   EXPECT_TRUE(listed) << (*c)["delay_problems"].dump();
+}
+
+// Anyone who learnt the app_id can send requests naming the key; without its valid
+// signature they are evidence (unsigned) and judge none of the vendor's cases.
+TEST_P(SandboxTest, RequestsWithoutTheKeysSignatureJudgeNothing) {
+  auto form = driver_->Build("ProjectWorker.Query", {{"projectCode", key_.project_code}, {"pageIndex", 1}, {"pageSize", 10}});
+  form.back().second[0] = form.back().second[0] == 'a' ? 'b' : 'a';
+  const auto forged = Refused(driver_->SendForm("ProjectWorker.Query", form), "bad_signature", "-2");
+  auto c = tp_->platform().sandbox.Conformance(reviewer_, key_.application_id);
+  ASSERT_TRUE(c.ok());
+  for (const json& k : (*c)["cases"]) {
+    if (k["id"] == "query" || k["id"] == "signature") {
+      EXPECT_EQ(k["status"], "pending") << k.dump();
+    }
+  }
+  EXPECT_TRUE((*c)["failures"].empty()) << (*c)["failures"].dump();
+  for (const json& p : (*c)["delay_problems"]) {
+    EXPECT_EQ(p["text"].get<std::string>().find("证据 " + std::to_string(forged.evidence_id)), std::string::npos)
+        << p.dump();
+  }
+  // Still in the evidence, marked as not the key holder's.
+  auto evidence = tp_->platform().sandbox.Evidence(reviewer_, key_.application_id, {});
+  ASSERT_TRUE(evidence.ok());
+  bool kept = false;
+  for (const json& e : (*evidence)["items"]) {
+    if (e["id"] == forged.evidence_id) {
+      kept = true;
+      for (const json& tag : e["tags"]) EXPECT_NE(tag, "signed") << e.dump();
+    }
+  }
+  EXPECT_TRUE(kept);
 }
 
 // A duplicate is answered 成功 at once and fails in its asynchronous result: that
