@@ -162,6 +162,28 @@ Result<json> ComplaintService::File(const Principal& p, const NewComplaint& in) 
   return Get(p, *id);
 }
 
+namespace {
+
+// A complaint holds at most this many files of the vendor's: enough for any dispute,
+// and a bound on what one vendor can make the platform keep.
+constexpr long long kMaxVendorEvidence = 100;
+
+// Whether the vendor may still add a file to the complaint: not once it is closed, nor
+// beyond kMaxVendorEvidence.
+Status RoomForEvidence(soci::session& sql, const ComplaintRow& c) {
+  if (domain::IsFinal(c.state)) {
+    return MakeError(ErrorCode::kInvalidTransition, "投诉已办结，不能再补充证据");
+  }
+  long long count = 0;
+  sql << "SELECT COUNT(*) FROM complaint_evidence WHERE complaint_id = :c AND source = 'vendor'", soci::use(c.id),
+      soci::into(count);
+  if (count < kMaxVendorEvidence) return OkStatus();
+  return MakeError(ErrorCode::kInvalidField, "每件投诉最多上传 " + std::to_string(kMaxVendorEvidence) + " 份证据",
+                   {{"field", "file"}, {"max", kMaxVendorEvidence}});
+}
+
+}  // namespace
+
 Result<json> ComplaintService::AddEvidence(const Principal& p, long long id, const std::string& filename,
                                            const std::string& data, const std::string& description) {
   if (p.role != Role::kVendor) return MakeError(ErrorCode::kForbidden);
@@ -169,13 +191,18 @@ Result<json> ComplaintService::AddEvidence(const Principal& p, long long id, con
   auto pre = deps_.db.Read<ComplaintRow>([&](soci::session& sql) { return LoadComplaint(sql, id, false); });
   if (!pre.ok()) return pre.take_error();
   LT_RETURN_IF_ERROR(RequireInScope(p, pre->city_code, pre->vendor_id, "投诉"));
+  // Checked before the file is written, so a refused upload stores nothing; again in the
+  // transaction, which may come after the complaint was closed.
+  auto room = deps_.db.Read<Ok>([&](soci::session& sql) -> Result<Ok> {
+    LT_RETURN_IF_ERROR(RoomForEvidence(sql, *pre));
+    return Ok{};
+  });
+  if (!room.ok()) return room.take_error();
   LT_ASSIGN_OR_RETURN(StoredFile stored, deps_.files.Store(data));
   const Instant now = deps_.clock.Now();
   return deps_.db.Transact<json>([&](soci::session& sql) -> Result<json> {
     LT_ASSIGN_OR_RETURN(ComplaintRow c, LoadComplaint(sql, id, true));
-    if (domain::IsFinal(c.state)) {
-      return MakeError(ErrorCode::kInvalidTransition, "投诉已办结，不能再补充证据");
-    }
+    LT_RETURN_IF_ERROR(RoomForEvidence(sql, c));
     long long eid = 0, at = ToUnix(now);
     sql << "INSERT INTO complaint_evidence (complaint_id, source, filename, content_type, size, sha256, "
            "description, created_at) VALUES (:c, 'vendor', :f, :t, :s, :h, :d, :at) RETURNING id",

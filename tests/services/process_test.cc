@@ -527,6 +527,33 @@ TEST_P(ProcessTest, SecondPathLinksCityBSuccess) {
   EXPECT_EQ(uncovered["connected_application"]["covers_products"], false);
 }
 
+// A complaint holds at most 100 of the vendor's files, and none once it is closed; a
+// refused file is not kept among the files either.
+TEST_P(ProcessTest, RefusedComplaintEvidenceStoresNothing) {
+  const long long id = NewApp();
+  Act(vendor_, id, AppAction::kSubmit);
+  Act(reviewer_, id, AppAction::kApprove);
+  tp_->clock().Set(At("2026-10-09T11:00:00+08:00"));
+  const long long cid = Must(pf().complaints.File(
+      vendor_, {id, "", "", "技术支持单位", "key_unusable", "返回 -3", "2026-10-09T10:00:00+08:00", true}))["id"];
+  const std::string png = "\x89PNG\r\n\x1a\n";
+  for (int i = 0; i < 100; ++i) {
+    Must(pf().complaints.AddEvidence(vendor_, cid, "s" + std::to_string(i) + ".png", png + std::to_string(i), ""));
+  }
+  auto stored = [&](const std::string& data) {
+    const std::string sha = crypto::Sha256Hex(data);
+    return std::filesystem::exists(std::filesystem::path(pf().deps.config.files_dir) / sha.substr(0, 2) / sha);
+  };
+  auto full = pf().complaints.AddEvidence(vendor_, cid, "extra.png", png + "extra", "");
+  ASSERT_FALSE(full.ok());
+  EXPECT_EQ(full.error().CodeWord(), "invalid_field");
+  EXPECT_EQ(full.error().details["max"], 100);
+  EXPECT_FALSE(stored(png + "extra"));
+  Must(pf().complaints.Verify(reviewer_, cid, {false, "密钥可用，投诉不成立", std::nullopt}));
+  EXPECT_EQ(CodeOf(pf().complaints.AddEvidence(vendor_, cid, "late.png", png + "late", "")), "invalid_transition");
+  EXPECT_FALSE(stored(png + "late"));
+}
+
 // A name or file name with characters nobody sees (a right-to-left override makes
 // "x\u202Efdp.exe" display as "xexe.pdf") is refused, naming the field.
 TEST_P(ProcessTest, TextWithHiddenControlCharactersIsRefused) {
