@@ -153,6 +153,23 @@ Result<int> QueryInt(const Request& req, const char* name, int fallback) {
   return out;
 }
 
+// `limit` and `offset` of a list answered as an array (services::PageRequest).
+Result<services::PageRequest> PageOf(const Request& req) {
+  services::PageRequest page;
+  LT_ASSIGN_OR_RETURN(page.limit, QueryInt(req, "limit", services::kMaxPage));
+  LT_ASSIGN_OR_RETURN(page.offset, QueryInt(req, "offset", 0));
+  return page;
+}
+
+// The page's rows as the array the contract names, with the whole list's size in
+// X-Total-Count.
+Result<Response> RenderPage(Result<services::ListPage> page) {
+  if (!page.ok()) return page.take_error();
+  Response r = Response::JsonBody(page->items);
+  r.headers.emplace_back("X-Total-Count", std::to_string(page->total));
+  return r;
+}
+
 // The evidence log's filters (GET /applications/{id}/evidence and its .csv).
 Result<services::EvidenceQuery> EvidenceQueryOf(const Request& req) {
   services::EvidenceQuery q;
@@ -565,8 +582,9 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
   });
 
   // ---- alerts
-  t.Add(Method::kGet, "/alerts", kLogged, [&pf](Request& req) {
-    return Render(pf.alerts.List(*req.principal, Query(req, "status")));
+  t.Add(Method::kGet, "/alerts", kLogged, [&pf](Request& req) -> Result<Response> {
+    LT_ASSIGN_OR_RETURN(services::PageRequest page, PageOf(req));
+    return RenderPage(pf.alerts.List(*req.principal, Query(req, "status"), page));
   });
   t.Add(Method::kPost, "/alerts/:id/respond", kReviewer, [&pf](Request& req) -> Result<Response> {
     LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
@@ -607,8 +625,9 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
     return Render(pf.complaints.AddEvidence(*req.principal, id, file->filename, file->data,
                                             desc == req.form.end() ? "" : desc->second), 201);
   });
-  t.Add(Method::kGet, "/complaints", kLogged, [&pf](Request& req) {
-    return Render(pf.complaints.List(*req.principal, Query(req, "state")));
+  t.Add(Method::kGet, "/complaints", kLogged, [&pf](Request& req) -> Result<Response> {
+    LT_ASSIGN_OR_RETURN(services::PageRequest page, PageOf(req));
+    return RenderPage(pf.complaints.List(*req.principal, Query(req, "state"), page));
   });
   t.Add(Method::kGet, "/complaints/:id", kLogged, [&pf](Request& req) -> Result<Response> {
     LT_ASSIGN_OR_RETURN(long long id, IdParam(req));

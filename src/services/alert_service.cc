@@ -1,5 +1,6 @@
 #include "services/alert_service.h"
 
+#include <algorithm>
 #include <limits>
 
 #include "services/auth_service.h"
@@ -106,34 +107,47 @@ constexpr const char* kAlertColumns =
 
 }  // namespace
 
-Result<json> AlertService::List(const Principal& p, std::optional<std::string> status) {
+Result<ListPage> AlertService::List(const Principal& p, std::optional<std::string> status, PageRequest page) {
   if (status && !domain::ParseAlertState(*status)) {
     return MakeError(ErrorCode::kInvalidField, "状态值无效", {{"field", "status"}});
   }
-  return deps_.db.Read<json>([&](soci::session& sql) -> Result<json> {
+  const int limit = std::clamp(page.limit, 1, kMaxPage), offset = std::max(page.offset, 0);
+  return deps_.db.Read<ListPage>([&](soci::session& sql) -> Result<ListPage> {
     // Alerts carry their city but not their enterprise: a vendor's are those of its own
     // applications, the ones GET /applications/{id} shows it.
     const bool vendor = p.role == Role::kVendor;
     ScopePredicate scope = ScopeSql(p, vendor ? "ap" : "a");
-    std::string q = std::string("SELECT ") + kAlertColumns + " FROM alerts a JOIN cities c ON c.code = a.city_code" +
-                    (vendor ? " JOIN applications ap ON ap.id = a.application_id" : "") + " WHERE 1 = 1" +
-                    scope.sql;
-    if (p.role == Role::kTechSupport) q += " AND a.kind = 'rectification_overdue'";
-    if (status) q += " AND a.status = :status";
-    q += " ORDER BY a.due_at, a.id LIMIT 1000";
+    std::string from = std::string(" FROM alerts a JOIN cities c ON c.code = a.city_code") +
+                       (vendor ? " JOIN applications ap ON ap.id = a.application_id" : "") + " WHERE 1 = 1" +
+                       scope.sql;
+    if (p.role == Role::kTechSupport) from += " AND a.kind = 'rectification_overdue'";
+    if (status) from += " AND a.status = :status";
+    auto bind = [&](soci::statement& st) {
+      if (scope.binds_city) st.exchange(soci::use(scope.city_code));
+      if (scope.binds_vendor) st.exchange(soci::use(scope.vendor_id));
+      if (status) st.exchange(soci::use(*status));
+    };
+    ListPage out;
+    {
+      soci::statement count = (sql.prepare << "SELECT COUNT(*)" + from);
+      bind(count);
+      count.exchange(soci::into(out.total));
+      count.define_and_bind();
+      count.execute(true);
+    }
     soci::row r;
-    soci::statement st = (sql.prepare << q);
-    if (scope.binds_city) st.exchange(soci::use(scope.city_code));
-    if (scope.binds_vendor) st.exchange(soci::use(scope.vendor_id));
-    if (status) st.exchange(soci::use(*status));
+    soci::statement st = (sql.prepare << std::string("SELECT ") + kAlertColumns + from +
+                                             " ORDER BY a.due_at, a.id LIMIT :limit OFFSET :offset");
+    bind(st);
+    st.exchange(soci::use(limit));
+    st.exchange(soci::use(offset));
     st.exchange(soci::into(r));
     st.define_and_bind();
     st.execute(false);
-    json out = json::array();
     while (st.fetch()) {
-      out.push_back(AlertJson(r));
+      out.items.push_back(AlertJson(r));
       // The province's urging note is addressed to the city, as in the application view.
-      if (vendor) out.back()["urge_note"] = "";
+      if (vendor) out.items.back()["urge_note"] = "";
     }
     return out;
   });

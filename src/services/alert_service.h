@@ -6,6 +6,7 @@
 #include <soci/soci.h>
 
 #include "services/deps.h"
+#include "services/scope.h"
 
 namespace liantiao::services {
 
@@ -17,7 +18,8 @@ class AlertService {
  public:
   explicit AlertService(Deps& deps) : deps_(deps) {}
 
-  Result<json> List(const Principal& p, std::optional<std::string> status);
+  // Ordered by due time; a page of them (scope.h: PageRequest).
+  Result<ListPage> List(const Principal& p, std::optional<std::string> status, PageRequest page = {});
   Result<json> Respond(const Principal& p, long long id, const std::string& feedback);
   Result<json> Urge(const Principal& p, long long id, const std::string& note);
 

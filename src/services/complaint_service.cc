@@ -219,14 +219,31 @@ Result<json> ComplaintService::AddEvidence(const Principal& p, long long id, con
   });
 }
 
-Result<json> ComplaintService::List(const Principal& p, std::optional<std::string> state) {
+Result<ListPage> ComplaintService::List(const Principal& p, std::optional<std::string> state, PageRequest page) {
   if (state && !domain::ParseComplaintState(*state)) {
     return MakeError(ErrorCode::kInvalidField, "状态值无效", {{"field", "state"}});
   }
+  const int limit = std::clamp(page.limit, 1, kMaxPage), offset = std::max(page.offset, 0);
   const Instant now = deps_.clock.Now();
   auto calendar = deps_.calendar.Get();
-  return deps_.db.Read<json>([&](soci::session& sql) -> Result<json> {
+  return deps_.db.Read<ListPage>([&](soci::session& sql) -> Result<ListPage> {
     ScopePredicate scope = ScopeSql(p, "c");
+    std::string where = " WHERE 1 = 1" + scope.sql;
+    if (p.role == Role::kTechSupport) where += kOrderedSql;
+    if (state) where += " AND c.state = :state";
+    auto bind = [&](soci::statement& st) {
+      if (scope.binds_vendor) st.exchange(soci::use(scope.vendor_id));
+      if (scope.binds_city) st.exchange(soci::use(scope.city_code));
+      if (state) st.exchange(soci::use(*state));
+    };
+    ListPage out;
+    {
+      soci::statement count = (sql.prepare << "SELECT COUNT(*) FROM complaints c" + where);
+      bind(count);
+      count.exchange(soci::into(out.total));
+      count.define_and_bind();
+      count.execute(true);
+    }
     // Each complaint with its latest deadline (verification, then rectification), so
     // that a list of complaints shows what they wait for without reading each one.
     std::string q =
@@ -234,19 +251,16 @@ Result<json> ComplaintService::List(const Principal& p, std::optional<std::strin
         "c.findings, c.rectification_report, d.id, " + std::string(kDeadlineColumns) +
         " FROM complaints c JOIN vendors v ON v.id = c.vendor_id "
         "LEFT JOIN deadlines d ON d.id = (SELECT MAX(d2.id) FROM deadlines d2 "
-        "WHERE d2.application_id = c.application_id AND d2.complaint_id = c.id) WHERE 1 = 1" + scope.sql;
-    if (p.role == Role::kTechSupport) q += kOrderedSql;
-    if (state) q += " AND c.state = :state";
-    q += " ORDER BY c.id DESC LIMIT 500";
+        "WHERE d2.application_id = c.application_id AND d2.complaint_id = c.id)" + where +
+        " ORDER BY c.id DESC LIMIT :limit OFFSET :offset";
     soci::row r;
     soci::statement st = (sql.prepare << q);
-    if (scope.binds_vendor) st.exchange(soci::use(scope.vendor_id));
-    if (scope.binds_city) st.exchange(soci::use(scope.city_code));
-    if (state) st.exchange(soci::use(*state));
+    bind(st);
+    st.exchange(soci::use(limit));
+    st.exchange(soci::use(offset));
     st.exchange(soci::into(r));
     st.define_and_bind();
     st.execute(false);
-    json out = json::array();
     while (st.fetch()) {
       json c = {{"id", GetInt(r, 0)}, {"application_id", GetInt(r, 1)}, {"city_code", GetText(r, 2)},
                 {"conduct", GetText(r, 3)}, {"state", GetText(r, 4)},
@@ -258,7 +272,7 @@ Result<json> ComplaintService::List(const Principal& p, std::optional<std::strin
         c["deadline"]["complaint_id"] = c["id"];
       }
       if (auto s = domain::ParseComplaintState(GetText(r, 4))) c["state_name"] = domain::ChineseName(*s);
-      out.push_back(std::move(c));
+      out.items.push_back(std::move(c));
     }
     return out;
   });

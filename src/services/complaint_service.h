@@ -5,6 +5,7 @@
 
 #include "services/application_service.h"
 #include "services/deps.h"
+#include "services/scope.h"
 
 namespace liantiao::services {
 
@@ -46,7 +47,8 @@ class ComplaintService {
   Result<json> File(const Principal& p, const NewComplaint& c);
   Result<json> AddEvidence(const Principal& p, long long id, const std::string& filename,
                            const std::string& data, const std::string& description);
-  Result<json> List(const Principal& p, std::optional<std::string> state);
+  // Newest first; a page of them (scope.h: PageRequest).
+  Result<ListPage> List(const Principal& p, std::optional<std::string> state, PageRequest page = {});
   Result<json> Get(const Principal& p, long long id);
   Result<FileDownload> DownloadEvidence(const Principal& p, long long id, long long evidence_id);
   // city_reviewer: founded → the tech support unit is ordered to rectify by a deadline.

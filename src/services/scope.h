@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include <nlohmann/json.hpp>
 #include <soci/soci.h>
 
 #include "core/result.h"
@@ -37,5 +38,19 @@ Status RequireApplicationInScope(soci::session& sql, const Principal& p, long lo
                                  const std::string& city_code, long long vendor_id);
 // The same as SQL over the applications alias, added to ScopeSql's for lists.
 std::string ApplicationScopeSql(const Principal& p, const std::string& alias);
+
+// A page of a list that is answered as a JSON array (GET /alerts, GET /complaints, as
+// the contract shapes them): the rows from `offset`, at most `limit` (clamped to
+// 1–kMaxPage), and how many the whole list has, which the API answers as X-Total-Count
+// so that no row goes unseen.
+constexpr int kMaxPage = 1000;
+struct PageRequest {
+  int limit = kMaxPage;
+  int offset = 0;
+};
+struct ListPage {
+  nlohmann::json items = nlohmann::json::array();
+  long long total = 0;
+};
 
 }  // namespace liantiao::services

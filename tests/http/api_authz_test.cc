@@ -227,10 +227,10 @@ class ApiAuthzTest : public ::testing::TestWithParam<std::string> {
     ASSERT_TRUE(pf.alerts.Sweep(tp_->clock().Now()).ok());
     auto alerts = pf.alerts.List(P(Caller::kAdmin), std::nullopt);
     ASSERT_TRUE(alerts.ok());
-    for (const json& a : Items(*alerts)) {
+    for (const json& a : alerts->items) {
       if (a["application_id"] == late_app_) alert_ = a["id"];
     }
-    ASSERT_NE(alert_, 0) << alerts->dump();
+    ASSERT_NE(alert_, 0) << alerts->items.dump();
 
     for (const char* s : kStates) apps_[s] = MakeApp(s);
     material_ = (*pf.applications.Get(P(Caller::kVendorA), apps_["under_review"]))["materials"][0]["id"];
@@ -323,7 +323,7 @@ class ApiAuthzTest : public ::testing::TestWithParam<std::string> {
     auto complaint = pf.complaints.Get(admin, complaint_);
     s["complaint"] = complaint.ok() ? *complaint : json("error");
     auto alerts = pf.alerts.List(admin, std::nullopt);
-    s["alerts"] = alerts.ok() ? *alerts : json("error");
+    s["alerts"] = alerts.ok() ? alerts->items : json("error");
     auto notes = pf.notifications.List(P(Caller::kVendorA), false);
     s["notifications_a"] = notes.ok() ? *notes : json("error");
     return s.dump();

@@ -84,8 +84,8 @@ class ApiInputTableTest : public ::testing::TestWithParam<std::string> {
     tp_->clock().Set(*ParseInstant("2026-10-30T10:00:00+08:00"));
     ASSERT_TRUE(pf.alerts.Sweep(tp_->clock().Now()).ok());
     auto alerts = pf.alerts.List(reviewer_, std::nullopt);
-    ASSERT_TRUE(alerts.ok() && alerts->is_array() && !alerts->empty()) << (alerts.ok() ? alerts->dump() : "");
-    alert_ = (*alerts)[0]["id"];
+    ASSERT_TRUE(alerts.ok() && !alerts->items.empty()) << (alerts.ok() ? alerts->items.dump() : "");
+    alert_ = alerts->items[0]["id"];
 
     vendor_token_ = Login("input_vendor");
     reviewer_token_ = Login("input_reviewer");
@@ -457,6 +457,8 @@ TEST_P(ApiInputTableTest, BadInputIsRefusedClearlyAndChangesNothing) {
       Get("deadline no from", V, api + "/calendar/deadline?days=3", 422, "missing_field"),
       Get("applications bad limit", V, api + "/applications?limit=ten", 422, "invalid_field"),
       Get("alerts bad status", R, api + "/alerts?status=burning", 422, "invalid_field"),
+      Get("alerts bad limit", R, api + "/alerts?limit=all", 422, "invalid_field"),
+      Get("complaints bad offset", V, api + "/complaints?offset=next", 422, "invalid_field"),
       Get("complaints bad state", V, api + "/complaints?state=angry", 422, "invalid_field"),
   };
 

@@ -612,6 +612,27 @@ TEST_P(ApiProcessTest, ReviewOverdueAlert) {
   EXPECT_EQ(Sweep(), 0);
 }
 
+// Lists answered as arrays come a page at a time with the list's size in X-Total-Count,
+// so that no alert or complaint goes unseen however many there are.
+TEST_P(ApiProcessTest, AlertsAndComplaintsComeAPageAtATime) {
+  const long long a = NewApp(), b = NewApp();
+  MustAct("vendor1", a, "submit");
+  MustAct("vendor1", b, "submit");
+  SetClock("2026-10-11T00:00:01+08:00");
+  EXPECT_EQ(Sweep(), 2);
+  auto all = C("prov").Get("/api/v1/alerts");
+  ASSERT_EQ(all.status, 200) << all.body;
+  EXPECT_EQ(all.header("x-total-count"), "2");
+  ASSERT_EQ(all.json().size(), 2u);
+  auto second = C("prov").Get("/api/v1/alerts?limit=1&offset=1");
+  EXPECT_EQ(second.header("x-total-count"), "2");
+  ASSERT_EQ(second.json().size(), 1u);
+  EXPECT_EQ(second.json()[0]["id"], all.json()[1]["id"]);
+  EXPECT_TRUE(C("prov").Get("/api/v1/alerts?offset=2").json().empty());
+  EXPECT_EQ(C("rev_gz").Get("/api/v1/alerts?status=open&limit=1").header("x-total-count"), "2");
+  EXPECT_EQ(C("prov").Get("/api/v1/complaints").header("x-total-count"), "0");
+}
+
 TEST_P(ApiProcessTest, JointTestOverdueAlert) {
   const long long id = NewApp();
   MustAct("vendor1", id, "submit");

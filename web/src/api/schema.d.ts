@@ -60,7 +60,9 @@ export interface paths {
          *     Answers a bearer token for API clients, the CSRF token a browser must send in
          *     `X-CSRF-Token` on unsafe methods, and the user; also sets the HttpOnly
          *     `lt_session` cookie (SameSite=Strict). Failures are throttled per user name:
-         *     too many within the window answer 429 too_many_attempts.
+         *     too many within the window answer 429 too_many_attempts. A request the
+         *     browser marks `Sec-Fetch-Site: cross-site` (a form on another site) is 403
+         *     csrf_mismatch, as is one to `POST /vendors/register`.
          */
         post: operations["login"];
         /**
@@ -106,6 +108,8 @@ export interface paths {
          * @description Roles: any logged-in user. The current password must be given (wrong:
          *     `invalid_field` naming `current_password`); the new one is 8–128 characters and
          *     differs from it. The caller's other sessions end; the one that asked goes on.
+         *     A wrong current password counts as a failed login of the user: past the
+         *     login's limit the change answers 429 too_many_attempts until the window passes.
          */
         put: operations["changeMyPassword"];
         post?: never;
@@ -400,7 +404,8 @@ export interface paths {
          *     Only while the application is draft or returned (else 409
          *     invalid_transition). Accepted types are sniffed from the content: PDF, PNG,
          *     JPEG, Office (docx, xlsx), OFD, zip; others are 422 unsupported_file_type. An
-         *     empty file is 422 invalid_field; a file over the size limit 413.
+         *     empty file is 422 invalid_field; a file over the size limit 413; a 101st
+         *     material of one application 422 invalid_field (details {field: file, max: 100}).
          */
         post: operations["uploadMaterial"];
         delete?: never;
@@ -690,7 +695,8 @@ export interface paths {
          *     enterprise's applications (as in GET /applications/{id}, with `urge_note`
          *     empty: the province's note is for the city), city_reviewer its city's,
          *     tech_support its city's rectification_overdue only, province and admin all.
-         *     Ordered by due time; at most 1000.
+         *     Ordered by due time; a page of at most `limit` (default and largest 1000)
+         *     from `offset`, with the whole list's size in `X-Total-Count`.
          */
         get: operations["listAlerts"];
         put?: never;
@@ -754,7 +760,7 @@ export interface paths {
         };
         /**
          * List complaints in the caller's scope
-         * @description Roles: any logged-in user (scoped; a technical support unit sees only its city's rectification orders, complaints verified founded). Newest first; at most 500.
+         * @description Roles: any logged-in user (scoped; a technical support unit sees only its city's rectification orders, complaints verified founded). Newest first; a page of at most `limit` (default and largest 1000) from `offset`, with the whole list's size in `X-Total-Count`.
          */
         get: operations["listComplaints"];
         put?: never;
@@ -786,8 +792,9 @@ export interface paths {
         /**
          * Add evidence to a complaint (证据材料)
          * @description Roles: vendor (own complaints).
-         *     Not once the complaint is final (409 invalid_transition). Same file rules as
-         *     materials.
+         *     Not once the complaint is final (409 invalid_transition), nor beyond 100 of the
+         *     vendor's files (422 invalid_field, details.max); a refused file is not kept. Same
+         *     file rules as materials.
          */
         post: operations["addEvidence"];
         delete?: never;
@@ -1806,9 +1813,16 @@ export interface components {
         /** @description The city's administrative division code, e.g. 440100 (广州). */
         CityCode: string;
         Year: number;
+        /** @description At most this many rows (1–1000; a value outside is clamped; not an integer is 422). */
+        PageLimit: number;
+        /** @description Rows to skip from the start of the list (a negative value counts as 0). */
+        PageOffset: number;
     };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description How many rows the whole list has, whatever the page. */
+        TotalCount: number;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -2887,6 +2901,10 @@ export interface operations {
         parameters: {
             query?: {
                 status?: "open" | "answered";
+                /** @description At most this many rows (1–1000; a value outside is clamped; not an integer is 422). */
+                limit?: components["parameters"]["PageLimit"];
+                /** @description Rows to skip from the start of the list (a negative value counts as 0). */
+                offset?: components["parameters"]["PageOffset"];
             };
             header?: never;
             path?: never;
@@ -2897,6 +2915,7 @@ export interface operations {
             /** @description The alerts. */
             200: {
                 headers: {
+                    "X-Total-Count": components["headers"]["TotalCount"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2984,6 +3003,10 @@ export interface operations {
         parameters: {
             query?: {
                 state?: components["schemas"]["ComplaintState"];
+                /** @description At most this many rows (1–1000; a value outside is clamped; not an integer is 422). */
+                limit?: components["parameters"]["PageLimit"];
+                /** @description Rows to skip from the start of the list (a negative value counts as 0). */
+                offset?: components["parameters"]["PageOffset"];
             };
             header?: never;
             path?: never;
@@ -2994,6 +3017,7 @@ export interface operations {
             /** @description The complaints. */
             200: {
                 headers: {
+                    "X-Total-Count": components["headers"]["TotalCount"];
                     [name: string]: unknown;
                 };
                 content: {
