@@ -1,5 +1,7 @@
 #include "app/cli.h"
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -56,6 +58,22 @@ struct CommonOptions {
 Result<AppConfig> Configure(const CommonOptions& o) {
   LT_ASSIGN_OR_RETURN(AppConfig c, LoadConfig(o.config_file));
   if (o.db) c.db_url = *o.db;
+  return c;
+}
+
+// The configuration of a command that works on a database already there (history
+// verify, calendar import, db backup and repack): a SQLite file that does not exist is
+// refused rather than created, so a mistyped path is not an empty database that
+// "verifies". serve, demo and user add create and migrate a new one.
+Result<AppConfig> ConfigureExisting(const CommonOptions& o) {
+  LT_ASSIGN_OR_RETURN(AppConfig c, Configure(o));
+  LT_ASSIGN_OR_RETURN(storage::DbUrl url, storage::ParseDbUrl(c.db_url));
+  std::error_code ec;
+  if (url.dialect == storage::Dialect::kSqlite && url.connect != ":memory:" &&
+      !std::filesystem::exists(url.connect, ec)) {
+    return MakeError(ErrorCode::kConfigError, "数据库文件不存在：" + url.connect + "（用 --db 或 --config 指定）",
+                     {{"field", "db"}});
+  }
   return c;
 }
 
@@ -189,11 +207,14 @@ int CalendarImport(const CommonOptions& common, const std::string& file) {
   std::stringstream ss;
   ss << f.rdbuf();
   const std::string text = ss.str();
-  const bool ics = file.size() > 4 && file.substr(file.size() - 4) == ".ics";
+  std::string extension = std::filesystem::path(file).extension().string();
+  std::transform(extension.begin(), extension.end(), extension.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const bool ics = extension == ".ics";
   auto years = ics ? domain::ParseCalendarIcs(text) : domain::ParseCalendarJson(text);
   if (!years.ok()) return Fail(years.error());
   for (auto& y : *years) y.source = "import " + std::filesystem::path(file).filename().string();
-  auto config = Configure(common);
+  auto config = ConfigureExisting(common);
   if (!config.ok()) return Fail(config.error());
   SystemClock clock;
   auto rt = Runtime::Open(*config, clock, clock);
@@ -223,7 +244,7 @@ int CalendarImport(const CommonOptions& common, const std::string& file) {
 }
 
 int HistoryVerify(const CommonOptions& common) {
-  auto config = Configure(common);
+  auto config = ConfigureExisting(common);
   if (!config.ok()) return Fail(config.error());
   SystemClock clock;
   auto rt = Runtime::Open(*config, clock, clock);
@@ -241,7 +262,7 @@ int HistoryVerify(const CommonOptions& common) {
 // `db repack`: a SQLite file created before new files got 16 KB pages, rewritten with
 // them (storage::RepackSqliteFile). Needs no runtime: the file must be closed anyway.
 int DbRepack(const CommonOptions& common) {
-  auto config = Configure(common);
+  auto config = ConfigureExisting(common);
   if (!config.ok()) return Fail(config.error());
   auto url = storage::ParseDbUrl(config->db_url);
   if (!url.ok()) return Fail(url.error());
@@ -258,7 +279,7 @@ int DbRepack(const CommonOptions& common) {
 // `db backup`: a copy of a SQLite database taken while it is in use
 // (storage::BackupSqliteFile). The uploaded files and the master key are not in it.
 int DbBackup(const CommonOptions& common, const std::string& to) {
-  auto config = Configure(common);
+  auto config = ConfigureExisting(common);
   if (!config.ok()) return Fail(config.error());
   auto url = storage::ParseDbUrl(config->db_url);
   if (!url.ok()) return Fail(url.error());

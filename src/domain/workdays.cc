@@ -86,9 +86,8 @@ int WorkingDaysBetween(CivilDay from, CivilDay to, const WorkCalendar& calendar)
 
 namespace {
 
-// Outside this range a "year" is a typo, and CivilDay arithmetic stays well defined.
-constexpr int kMinYear = 1949;
-constexpr int kMaxYear = 2200;
+constexpr int kMinYear = kMinCalendarYear;
+constexpr int kMaxYear = kMaxCalendarYear;
 // Longest span one .ics event may cover; the longest real one is 9 days (Spring
 // Festival). A bound keeps a corrupt DTEND from producing years of holidays.
 constexpr int kMaxEventDays = 31;
@@ -157,7 +156,16 @@ Result<CalendarYear> ParseJsonYear(const json& object, const std::string& source
   }
   CalendarYear out;
   out.year = static_cast<int>(year);
+  // Imports are the State Council's notices unless the file says otherwise: a year
+  // marked "official": false keeps the deadlines in it provisional.
   out.official = true;
+  if (object.contains("official")) {
+    if (!object.at("official").is_boolean()) {
+      return CalendarError("字段 official 应为 true 或 false",
+                           {{"year", year}, {"field", "official"}, {"value", object.at("official").dump()}});
+    }
+    out.official = object.at("official").get<bool>();
+  }
   out.source = source;
   LT_ASSIGN_OR_RETURN(out.holidays, ParseDayList(object, "holidays", out.year));
   LT_ASSIGN_OR_RETURN(out.workdays, ParseDayList(object, "workdays", out.year));

@@ -62,8 +62,13 @@ int OverdueWorkingDays(Instant due_at, Instant now, const WorkCalendar& calendar
 // Working days in (day of `from`, day of `to`]; used for "days left" and review times.
 int WorkingDaysBetween(CivilDay from, CivilDay to, const WorkCalendar& calendar);
 
-// Parsers for admin imports. JSON: {"year": 2027, "holidays": ["2027-01-01", ...],
-// "workdays": [...]} or a list of such objects. `.ics`: the chinese-days feed
+// The years a calendar may hold and a deadline may start in: outside them a "year" is
+// a typo, and CivilDay arithmetic stays well defined.
+constexpr int kMinCalendarYear = 1949;
+constexpr int kMaxCalendarYear = 2200;
+
+// Parsers for admin imports. JSON: {"year": 2027, "official"?: bool (default true),
+// "holidays": ["2027-01-01", ...], "workdays": [...]} or a list of such objects. `.ics`: the chinese-days feed
 // (VEVENTs whose SUMMARY marks 休 / 班, DTSTART[/DTEND] dates).
 Result<std::vector<CalendarYear>> ParseCalendarJson(std::string_view text);
 Result<std::vector<CalendarYear>> ParseCalendarIcs(std::string_view text);

@@ -100,6 +100,7 @@ TEST_P(CliTest, UserAddReadsThePasswordFromStdinAndRefusesDuplicates) {
 }
 
 TEST_P(CliTest, CalendarImportJsonAndIcs) {
+  ASSERT_EQ(Liantiao("user add --role province --username prov1 --password-stdin", "Passw0rd!cli\n").exit_code, 0);
   std::ofstream(dir_ / "2027.json") << R"({"year": 2027, "holidays": ["2027-01-01"], "workdays": []})";
   CliRun ok = Liantiao("calendar import 2027.json");
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
@@ -112,6 +113,10 @@ TEST_P(CliTest, CalendarImportJsonAndIcs) {
   CliRun feed = Liantiao("calendar import " + Quote(ics.string()));
   EXPECT_EQ(feed.exit_code, 0) << feed.err;
   EXPECT_EQ(Liantiao("calendar import missing.json").exit_code, 1);
+  // Upper-case extensions are the same formats.
+  fs::copy_file(ics, dir_ / "FEED.ICS");
+  CliRun upper = Liantiao("calendar import FEED.ICS");
+  EXPECT_EQ(upper.exit_code, 0) << upper.err;
 }
 
 TEST_P(CliTest, IcsImportMergesIntoStoredYears) {
@@ -119,6 +124,7 @@ TEST_P(CliTest, IcsImportMergesIntoStoredYears) {
   std::ofstream(dir_ / "spill.ics") << "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY:元旦 休\r\n"
                                        "DTSTART;VALUE=DATE:20261231\r\nDTEND;VALUE=DATE:20270102\r\n"
                                        "END:VEVENT\r\nEND:VCALENDAR\r\n";
+  ASSERT_EQ(Liantiao("user add --role province --username prov1 --password-stdin", "Passw0rd!cli\n").exit_code, 0);
   CliRun r = Liantiao("calendar import spill.ics");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // The stored 2026 keeps its holidays (10-01) and adjusted working days (10-10), and
@@ -160,11 +166,30 @@ TEST_P(CliTest, HistoryVerifyNamesTheFirstBrokenEntry) {
   EXPECT_NE(broken.err.find("历史记录链在第 1 条断开"), std::string::npos) << broken.err;
 }
 
+// Commands that read or change a database already there refuse a SQLite path where
+// there is none, and create nothing: a mistyped path is not an empty database whose
+// history "verifies".
+TEST_P(CliTest, CommandsOnAnExistingDatabaseRefuseAMissingFile) {
+  const fs::path missing = dir_ / "typo" / "liantiao.db";
+  const std::string db = " --db " + Quote("sqlite:" + missing.string());
+  std::ofstream(dir_ / "2027.json") << R"({"year": 2027, "holidays": ["2027-01-01"], "workdays": []})";
+  for (const std::string& command : {"history verify" + db, "calendar import 2027.json" + db, "db repack" + db,
+                                     "db backup --to " + Quote((dir_ / "copy.db").string()) + db}) {
+    CliRun r = Liantiao(command, "", /*with_db=*/false);
+    EXPECT_EQ(r.exit_code, 1) << command;
+    EXPECT_NE(r.err.find("数据库文件不存在"), std::string::npos) << command << ": " << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+  EXPECT_FALSE(fs::exists(missing.parent_path()));
+  EXPECT_FALSE(fs::exists(dir_ / "copy.db"));
+}
+
 // `db repack` on a database this version created: nothing to do on SQLite (16 KB pages
 // already), refused with the reason on PostgreSQL. The conversion itself is tested in
 // tests/storage/database_test.cc.
 TEST_P(CliTest, DbRepackLeavesANewFileAloneAndRefusesPostgres) {
-  ASSERT_EQ(Liantiao("history verify").exit_code, 0);  // migrates: the file exists
+  ASSERT_EQ(Liantiao("user add --role province --username prov1 --password-stdin", "Passw0rd!cli\n").exit_code,
+            0);  // creates and migrates the database
   CliRun r = Liantiao("db repack");
   if (GetParam() == "sqlite") {
     EXPECT_EQ(r.exit_code, 0) << r.err;

@@ -251,6 +251,14 @@ TEST(ParseCalendarJsonTest, ListOfYearsSortedByYear) {
   EXPECT_EQ((*r)[1].year, 2028);
 }
 
+// A year the file marks unofficial (an operator's own estimate) stays provisional.
+TEST(ParseCalendarJsonTest, KeepsAYearMarkedUnofficial) {
+  auto r = ParseCalendarJson(R"([{"year":2028,"official":false,"holidays":["2028-01-03"]},{"year":2027,"official":true}])");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_TRUE((*r)[0].official);
+  EXPECT_FALSE((*r)[1].official);
+}
+
 TEST(ParseCalendarJsonTest, AcceptsTheShippedFileShape) {
   auto r = ParseCalendarJson(R"({"source":"x","years":[{"year":2027,"holidays":["2027-01-01"]}]})");
   ASSERT_TRUE(r.ok()) << r.error().message;
@@ -290,7 +298,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadJson{"BothHolidayAndWorkday", R"({"year":2027,"holidays":["2027-01-09"],"workdays":["2027-01-09"]})",
                 "2027-01-09"},
         BadJson{"DuplicateYear", R"([{"year":2027},{"year":2027}])", ""},
-        BadJson{"HolidaysNotAList", R"({"year":2027,"holidays":"2027-01-01"})", ""}),
+        BadJson{"HolidaysNotAList", R"({"year":2027,"holidays":"2027-01-01"})", ""},
+        BadJson{"OfficialNotABool", R"({"year":2027,"official":"no"})", ""}),
     [](const auto& param_info) { return std::string(param_info.param.name); });
 
 // ---- .ics import --------------------------------------------------------------------
