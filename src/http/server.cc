@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <cctype>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -244,9 +245,13 @@ struct Server::Impl {
     std::string token;
     bool from_cookie = false;
     if (auto it = req.headers.find("authorization"); it != req.headers.end()) {
-      static constexpr std::string_view kBearer = "Bearer ";
-      if (it->second.size() > kBearer.size() && it->second.compare(0, kBearer.size(), kBearer) == 0) {
-        token = it->second.substr(kBearer.size());
+      // The scheme's name is case-insensitive (RFC 9110 11.1): "bearer" is "Bearer".
+      static constexpr std::string_view kBearer = "bearer ";
+      const std::string& value = it->second;
+      if (value.size() > kBearer.size() &&
+          std::equal(kBearer.begin(), kBearer.end(), value.begin(),
+                     [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); })) {
+        token = value.substr(kBearer.size());
       }
     }
     if (token.empty()) {
@@ -442,7 +447,7 @@ Result<unsigned short> Server::Start() {
             .handle_request_timeout(std::chrono::seconds{120}),
         impl->options.threads);
   } catch (const std::exception& e) {
-    spdlog::error("cannot listen on {}:{}: {}", impl->options.host, impl->options.port, e.what());
+    // Not logged here: the caller reports the error (the command line as its one line).
     return MakeError(ErrorCode::kConfigError,
                      "无法监听 " + impl->options.host + ":" + std::to_string(impl->options.port) + "：" + e.what());
   }

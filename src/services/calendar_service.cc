@@ -124,11 +124,24 @@ Result<json> CalendarService::PutYears(const Principal& p,
 }
 
 Result<json> CalendarService::Deadline(std::string_view from, int days) {
-  LT_ASSIGN_OR_RETURN(Instant start, ParseInstant(from));
+  auto start = ParseInstant(from);
+  if (!start.ok()) {
+    Error e = start.error();
+    e.details["field"] = "from";
+    return e;
+  }
+  // A year later than the last the calendar may hold would give a due date past it.
+  const int year = static_cast<int>(ShanghaiDay(*start).year());
+  if (year < domain::kMinCalendarYear || year >= domain::kMaxCalendarYear) {
+    return MakeError(ErrorCode::kInvalidField,
+                     "起算时间的年份须在 " + std::to_string(domain::kMinCalendarYear) + " 到 " +
+                         std::to_string(domain::kMaxCalendarYear - 1) + " 之间",
+                     {{"field", "from"}, {"value", std::string(from)}});
+  }
   if (days < 1 || days > 365) {
     return MakeError(ErrorCode::kInvalidField, "工作日天数须在 1 到 365 之间", {{"field", "days"}});
   }
-  auto due = domain::ComputeDeadline(start, days, *deps_.calendar.Get());
+  auto due = domain::ComputeDeadline(*start, days, *deps_.calendar.Get());
   return json{{"due_at", FormatInstant(due.due_at)}, {"due_date", FormatDay(due.day)},
               {"provisional", due.provisional}};
 }

@@ -72,6 +72,11 @@ TEST_P(ApiSessionTest, BearerTokenNeedsNoCsrfAndBadTokensAre401) {
   EXPECT_EQ(api.Post("/api/v1/products", {{"name", "终端"}, {"model", "T1"}, {"kind", "attendance_terminal"},
                                           {"version", "1"}}).status,
             201);
+  // The scheme's name in any case.
+  api.SetDefaultHeader("Authorization", "bearer " + login.json()["token"].get<std::string>());
+  EXPECT_EQ(api.Get("/api/v1/me").status, 200);
+  api.SetDefaultHeader("Authorization", "BEARER " + login.json()["token"].get<std::string>());
+  EXPECT_EQ(api.Get("/api/v1/me").status, 200);
   api.SetDefaultHeader("Authorization", "Bearer not-a-token");
   auto bad = api.Get("/api/v1/me");
   EXPECT_EQ(bad.status, 401);
