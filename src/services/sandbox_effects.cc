@@ -381,7 +381,7 @@ class Effects {
     const std::string name = Text(ctx_.data.value("name", json()));
     // The name is kept apart from the project, so a query lists each project once.
     auto id = store_.Insert("project_name", name, "", "", "", json::object());
-    if (!id) return Failed(MakeRefusal("duplicate_subcontractor"), {"duplicate"});
+    if (!id) return Failed(MakeRefusal("duplicate_project", "[name]", {{"value", name}}), {"duplicate"});
     // The platform assigns project codes: area code + date + sequence.
     const std::string code = identity_.project_code.substr(0, 14) + std::to_string(1000 + *id % 9000);
     json project = ctx_.data;
@@ -442,33 +442,58 @@ class Effects {
     return MakeRefusal("worker_registered", Path(list_name, i, "idCardNumber"), {{"value", id}, {"what", what}});
   }
 
+  // A worker's records alternate, 进场 (type 1) then 退场 (type 0), dates never going
+  // back: the first is an entry, an exit follows an entry, an entry follows an exit.
+  // The same record again (worker, date and type) is a duplicate: a resend, not news.
   EffectResult EntryExitAdd() {
     const json& list = Member(ctx_.data, "workerList");
-    std::map<std::string, std::string> latest;  // within this request
+    struct Last {
+      std::string day, type;
+    };
+    std::map<std::string, Last> latest;  // the stored latest, then this request's
+    std::set<std::string> keys;
     for (std::size_t i = 0; i < list.size(); ++i) {
       const std::string id = Text(list[i].value("idCardNumber", json()));
       const std::string day = Text(list[i].value("date", json()));
+      const std::string type = Text(list[i].value("type", json()));
       if (auto r = Registered("workerList", i, id, "进退场信息")) return Refused(*r);
-      if (Rule("entry_exit_order")) {
-        std::string last = latest[id];
-        if (auto e = store_.LatestEntryExit(id, kLastDay)) last = std::max(last, e->day);
-        if (day < last) return Refused(MakeRefusal("entry_exit_order", Path("workerList", i, "date"), {{"value", day}}));
+      const std::string key = id + "|" + day + "|" + type;
+      if (Rule("duplicate_entry_exit") && (!keys.insert(key).second || store_.Exists("entry_exit", key))) {
+        return Failed(MakeRefusal("duplicate_entry_exit", Path("workerList", i, "date"), {{"value", day}}),
+                      {"duplicate"});
       }
-      latest[id] = day;
+      if (Rule("entry_exit_order")) {
+        if (!latest.contains(id)) {
+          if (auto e = store_.LatestEntryExit(id, kLastDay)) latest[id] = {e->day, e->type};
+        }
+        const auto last = latest.find(id);
+        if (last != latest.end() && day < last->second.day) {
+          return Refused(MakeRefusal("entry_exit_order", Path("workerList", i, "date"), {{"value", day}}));
+        }
+        const bool on_site = last != latest.end() && last->second.type == kEntry;
+        if (type != kEntry && !on_site) {
+          return Refused(MakeRefusal("exit_before_entry", Path("workerList", i, "type"), {{"value", id}}));
+        }
+        if (type == kEntry && on_site) {
+          return Refused(MakeRefusal("entry_while_entered", Path("workerList", i, "type"), {{"value", id}}));
+        }
+      }
+      latest[id] = {day, type};
     }
     EffectResult r;
     for (std::size_t i = 0; i < list.size(); ++i) {
       const std::string id = Text(list[i].value("idCardNumber", json()));
       const std::string type = Text(list[i].value("type", json()));
-      store_.Insert("entry_exit", id + "|" + Text(list[i].value("date", json())) + "|" + type + "|" +
-                                      std::to_string(i) + "|" + std::to_string(ToUnix(ctx_.now)),
-                    id, type, Text(list[i].value("date", json())),
+      const std::string day = Text(list[i].value("date", json()));
+      store_.Insert("entry_exit", id + "|" + day + "|" + type, id, type, day,
                     WithContext(list[i], ctx_.data, {"teamSysNo", "corpCode"}));
       r.tags.push_back(type == "1" ? "entry_in" : "entry_out");
     }
     Dedupe(r.tags);
     return r;
   }
+
+  static constexpr const char* kEntry = "1";  // an entry's type; any other is an exit
 
   // A day after every date a record may carry: the latest entry or exit of all.
   static constexpr const char* kLastDay = "9999-12-31";
@@ -532,9 +557,11 @@ class Effects {
                       {"duplicate"});
       }
     }
-    auto id = store_.Insert("payroll", Text(ctx_.data.value("teamSysNo", json())) + "|" + month + "|" +
-                                           std::to_string(ToUnix(ctx_.now)) + "|" + std::to_string(list.size()),
-                            "", month, "", json{{"payMonth", month}});
+    // Keyed by its team, month and first worker: no stored payroll has that worker's
+    // month (a duplicate is refused above), so each payroll gets its own code.
+    const std::string first = list.empty() ? std::string() : Text(list[0].value("idCardNumber", json()));
+    auto id = store_.Insert("payroll", Text(ctx_.data.value("teamSysNo", json())) + "|" + month + "|" + first, "",
+                            month, "", json{{"payMonth", month}});
     for (const auto& d : list) {
       const std::string worker = Text(d.value("idCardNumber", json()));
       store_.Insert("payroll_detail", worker + "|" + month, worker, month, "",
@@ -546,11 +573,19 @@ class Effects {
     return r;
   }
 
+  // A list of per-worker records (contracts) keyed by worker and start date: one
+  // already stored, or twice in the request, is a duplicate (`duplicate_<kind>`).
   EffectResult ListAdd(const std::string& kind, const std::string& list_name, const char* what) {
     const json& list = Member(ctx_.data, list_name);
+    const std::string duplicate = "duplicate_" + kind;
+    std::set<std::string> keys;
     for (std::size_t i = 0; i < list.size(); ++i) {
       const std::string id = Text(list[i].value("idCardNumber", json()));
       if (auto r = Registered(list_name, i, id, what)) return Refused(*r);
+      const std::string start = Text(list[i].value("startDate", json()));
+      if (Rule(duplicate) && (!keys.insert(id + "|" + start).second || store_.Exists(kind, id + "|" + start))) {
+        return Failed(MakeRefusal(duplicate, Path(list_name, i, "idCardNumber"), {{"value", id}}), {"duplicate"});
+      }
     }
     for (const auto& item : list) {
       const std::string id = Text(item.value("idCardNumber", json()));
@@ -559,10 +594,14 @@ class Effects {
     return {};
   }
 
+  // A training is the same training when its date and name are.
   EffectResult TrainingAdd() {
-    store_.Insert("training",
-                  Text(ctx_.data.value("trainingDate", json())) + "|" + Text(ctx_.data.value("trainingName", json())),
-                  "", "", Text(ctx_.data.value("trainingDate", json())), ctx_.data);
+    const std::string date = Text(ctx_.data.value("trainingDate", json()));
+    const std::string name = Text(ctx_.data.value("trainingName", json()));
+    const bool stored = store_.Insert("training", date + "|" + name, "", "", date, ctx_.data).has_value();
+    if (!stored && Rule("duplicate_training")) {
+      return Failed(MakeRefusal("duplicate_training", "[trainingName]", {{"value", name}}), {"duplicate"});
+    }
     return {};
   }
 

@@ -107,9 +107,9 @@ class SandboxTest : public ::testing::TestWithParam<std::string> {
   }
 
   // Registers worker `id` in a new team (of `corp`, default the key's contractor),
-  // entered the day before; returns the teamSysNo.
+  // entered the day before unless `enter` is false; returns the teamSysNo.
   long long EnteredWorker(const std::string& id, const std::string& team = "木工班组",
-                          const std::pair<std::string, std::string>& corp = {}) {
+                          const std::pair<std::string, std::string>& corp = {}, bool enter = true) {
     const long long team_no = AddTeam(team, corp);
     const json team_data = Team(team, corp);
     json worker = {{"workerName", "张三"}, {"isTeamLeader", 0}, {"idCardType", "01"}, {"idCardNumber", id},
@@ -121,6 +121,7 @@ class SandboxTest : public ::testing::TestWithParam<std::string> {
     add["teamName"] = team;
     add["workerList"] = {worker};
     EXPECT_EQ(Polled(driver_->Send("ProjectWorker.Add", add))["status"], 20);
+    if (!enter) return team_no;
     json entry = common;
     entry["workerList"] = {{{"idCardType", "01"}, {"idCardNumber", id}, {"date", "2026-10-19"}, {"type", "1"}}};
     EXPECT_EQ(Polled(driver_->Send("WorkerEntryExit.Add", entry))["status"], 20);
@@ -210,13 +211,84 @@ TEST_P(SandboxTest, AttendanceFollowsTheLatestEntryOrExit) {
     record["date"] = day + " " + time;
     return Attend(team_no, {record});
   };
+  Refused(move("2026-10-20", "1"), "entry_while_entered", "-1");
   ASSERT_EQ(Polled(move("2026-10-19", "0"))["status"], 20);
   // The exit day is the last day on site: its swipes may arrive after the exit record.
   EXPECT_EQ(Polled(attend("2026-10-19", "17:00:00"))["status"], 20) << "the exit day";
   Refused(attend("2026-10-20", "08:00:00"), "worker_entered", "-1");
   ASSERT_EQ(Polled(move("2026-10-20", "1"))["status"], 20) << "back in";
   EXPECT_EQ(Polled(attend("2026-10-20", "09:00:00"))["status"], 20) << "entered again";
-  Refused(move("2026-10-19", "0"), "entry_exit_order", "-1");
+  Refused(move("2026-10-18", "0"), "entry_exit_order", "-1");
+  // The same record again is a resend: a duplicate, failed in its asynchronous result.
+  EXPECT_EQ(Polled(move("2026-10-20", "1"))["status"], 10);
+}
+
+// A retry after a server error that stores the record twice fails the retry case: the
+// second resend of the entry is a duplicate, as the reference servers judge it.
+TEST_P(SandboxTest, ARetryThatDuplicatesAnEntryFailsTheRetryCase) {
+  const std::string id = "11010519491231002X";
+  const long long team_no = EnteredWorker(id, "木工班组", {}, /*enter=*/false);
+  ASSERT_TRUE(tp_->platform().sandbox.SetFaults(reviewer_, key_.application_id, {{"server_error_once", true}}).ok());
+  const json entry = {{"projectCode", key_.project_code}, {"corpCode", key_.corp_code},
+                      {"corpName", key_.corp_name}, {"teamSysNo", team_no},
+                      {"workerList", {{{"idCardType", "01"}, {"idCardNumber", id}, {"date", "2026-10-19"},
+                                       {"type", "1"}}}}};
+  EXPECT_EQ(driver_->Send("WorkerEntryExit.Add", entry).outcome, "fault");
+  EXPECT_EQ(Polled(driver_->Send("WorkerEntryExit.Add", entry))["status"], 20) << "the retry";
+  auto status = [&] {
+    auto c = tp_->platform().sandbox.Conformance(reviewer_, key_.application_id);
+    for (const json& k : (*c)["cases"]) {
+      if (k["id"] == "retry_server_error") return k["status"].get<std::string>();
+    }
+    return std::string("missing");
+  };
+  EXPECT_EQ(status(), "pass");
+  EXPECT_EQ(Polled(driver_->Send("WorkerEntryExit.Add", entry))["status"], 10) << "stored twice";
+  EXPECT_EQ(status(), "fail");
+}
+
+// Two payrolls of one team and month, sent in the same second, are two payrolls, each
+// with its own payrollCode.
+TEST_P(SandboxTest, EachPayrollHasItsOwnCode) {
+  const long long team_no = AddTeam();
+  json add = {{"projectCode", key_.project_code}, {"corpCode", key_.corp_code}, {"corpName", key_.corp_name},
+              {"teamSysNo", team_no}, {"teamName", "木工班组"}, {"workerList", json::array()}};
+  const std::vector<std::string> ids = {"11010519491231002X", "440106198503121237"};
+  for (const std::string& id : ids) {
+    add["workerList"].push_back({{"workerName", "张三"}, {"isTeamLeader", 0}, {"idCardType", "01"},
+                                 {"idCardNumber", id}, {"workType", "020"}, {"workRole", 20}, {"nation", "汉"},
+                                 {"address", "广州"}, {"headImage", app::SamplePhoto()},
+                                 {"cellPhone", "13800000000"}, {"grantOrg", "广州市公安局"}});
+  }
+  ASSERT_EQ(Polled(driver_->Send("ProjectWorker.Add", add))["status"], 20);
+  std::set<std::string> codes;
+  for (const std::string& id : ids) {
+    json payroll = {{"projectCode", key_.project_code}, {"corpCode", key_.corp_code}, {"corpName", key_.corp_name},
+                    {"teamSysNo", team_no}, {"payMonth", "2026-10"},
+                    {"detailList", {{{"idCardType", "01"}, {"idCardNumber", id}, {"days", 20}, {"workHours", 160},
+                                     {"totalPayAmount", 100}, {"actualAmount", 100}, {"isBackPay", 0},
+                                     {"balanceDate", "2026-10-20"}}}}};
+    const json result = Polled(driver_->Send("Payroll.Add", payroll));
+    ASSERT_EQ(result["status"], 20) << result.dump();
+    codes.insert(json::parse(result["result"].get<std::string>())[0]["payrollCode"].get<std::string>());
+  }
+  EXPECT_EQ(codes.size(), 2u);
+  EXPECT_EQ(Count("sandbox_objects", "kind = 'payroll'"), 2);
+}
+
+// A worker who never entered cannot leave, nor have attendance on the day of such an exit.
+TEST_P(SandboxTest, AnExitNeedsAnEntryBeforeIt) {
+  const std::string id = "11010519491231002X";
+  const long long team_no = EnteredWorker(id, "木工班组", {}, /*enter=*/false);
+  Refused(driver_->Send("WorkerEntryExit.Add",
+                        {{"projectCode", key_.project_code}, {"corpCode", key_.corp_code},
+                         {"corpName", key_.corp_name}, {"teamSysNo", team_no},
+                         {"workerList", {{{"idCardType", "01"}, {"idCardNumber", id}, {"date", "2026-10-19"},
+                                          {"type", "0"}}}}}),
+          "exit_before_entry", "-1");
+  json record = AttendanceRecord(id, "08:00:00");
+  record["date"] = "2026-10-19 08:00:00";
+  Refused(Attend(team_no, {record}), "worker_entered", "-1");
 }
 
 // Attendance duplicates fail the whole request: a single record's own insert finds its
