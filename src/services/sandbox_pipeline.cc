@@ -85,21 +85,24 @@ int NestingDepth(std::string_view text) {
   return deepest;
 }
 
-// ID-like numbers (17 digits and a check character) in free text, masked. A plain
-// scan: this runs on every answer's message.
+// Personal numbers in free text, masked: ID-like numbers (17 digits and a check
+// character) and bank card numbers (16 to 19 digits), each a whole run of digits. A
+// plain scan: this runs on every answer's message.
 std::string MaskText(std::string text) {
   const auto digit = [](char c) { return c >= '0' && c <= '9'; };
-  std::size_t run = 0;  // digits immediately before i
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (run >= 17 && (digit(c) || c == 'X' || c == 'x') && (i + 1 == text.size() || !digit(text[i + 1]))) {
-      const std::size_t start = i - 17;
-      const std::string masked = standard::MaskNumber(std::string_view(text).substr(start, 18));
-      text.replace(start, 18, masked);
-      run = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    if (!digit(text[i])) {
+      ++i;
       continue;
     }
-    run = digit(c) ? run + 1 : 0;
+    std::size_t end = i;  // the whole run of digits from i
+    while (end < text.size() && digit(text[end])) ++end;
+    if (end - i == 17 && end < text.size() && (text[end] == 'X' || text[end] == 'x')) ++end;
+    const std::size_t length = end - i;
+    if (length >= 16 && length <= 19) {
+      text.replace(i, length, standard::MaskNumber(std::string_view(text).substr(i, length)));
+    }
+    i = end;
   }
   return text;
 }

@@ -1001,12 +1001,15 @@ TEST_P(SandboxTest, EvidenceMasksPersonalNumbersAndSecrets) {
   json team = Team("钢筋班组");
   team["responsiblePersonPhone"] = "13800001000";
   team["remarkIdCard"] = "联系人440106199002024564";
+  team["remarkBank"] = "工资卡6222020200112233445，流水号20261020100000";
   EXPECT_EQ(driver_->Send("Team.Add", team).outcome, "accepted");
   auto masked = tp_->platform().sandbox.Evidence(reviewer_, key_.application_id, {});
   ASSERT_TRUE(masked.ok());
   const json& team_row = (*masked)["items"][0];
   EXPECT_EQ(team_row["request"]["data"]["responsiblePersonPhone"], "138****1000") << team_row.dump();
   EXPECT_EQ(team_row["request"]["data"]["remarkIdCard"], "联系人440106********4564") << team_row.dump();
+  EXPECT_EQ(team_row["request"]["data"]["remarkBank"], "工资卡622202*********3445，流水号20261020100000")
+      << "a bank card number (16 to 19 digits) masked, a shorter number not";
   EXPECT_EQ(team_row["request"]["data"]["teamName"], "钢筋班组");
   // Filters and paging.
   services::EvidenceQuery q;
