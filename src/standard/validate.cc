@@ -417,7 +417,8 @@ bool IsValidIdNumber(std::string_view id, std::string_view today) {
   if (kCheck[sum % 11] != id[17]) return false;
   const std::string birth = std::string(id.substr(6, 4)) + "-" + std::string(id.substr(10, 2)) + "-" +
                             std::string(id.substr(12, 2));
-  return IsDate(birth) && birth >= "1900-01-01" && birth <= today;
+  // A real day after 1900-01-01 and before today (reference/interface-research.md 5.1).
+  return IsDate(birth) && birth > "1900-01-01" && birth < today;
 }
 
 std::string MaskNumber(std::string_view value) {

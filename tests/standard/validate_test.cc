@@ -12,6 +12,25 @@
 namespace liantiao::standard {
 namespace {
 
+// GB 11643: the check character, and a birth date that is a real day after 1900-01-01
+// and before today.
+TEST(IdNumber, ChecksItsCharacterAndABirthBeforeToday) {
+  const auto with_check = [](const std::string& first17) {
+    static constexpr int kWeights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+    int sum = 0;
+    for (int i = 0; i < 17; ++i) sum += (first17[static_cast<std::size_t>(i)] - '0') * kWeights[i];
+    return first17 + "10X98765432"[sum % 11];
+  };
+  EXPECT_TRUE(IsValidIdNumber("11010519491231002X", "2026-10-20"));
+  EXPECT_FALSE(IsValidIdNumber("110105194912310021", "2026-10-20")) << "wrong check character";
+  EXPECT_TRUE(IsValidIdNumber(with_check("11010520261019001"), "2026-10-20")) << "born yesterday";
+  EXPECT_FALSE(IsValidIdNumber(with_check("11010520261020001"), "2026-10-20")) << "born today";
+  EXPECT_FALSE(IsValidIdNumber(with_check("11010520261021001"), "2026-10-20")) << "born tomorrow";
+  EXPECT_TRUE(IsValidIdNumber(with_check("11010519000102001"), "2026-10-20"));
+  EXPECT_FALSE(IsValidIdNumber(with_check("11010519000101001"), "2026-10-20")) << "not after 1900-01-01";
+  EXPECT_FALSE(IsValidIdNumber(with_check("11010520250229001"), "2026-10-20")) << "no such day";
+}
+
 const ProfileSet& Profiles() { return ShippedProfiles(); }
 
 const CivilNow kNow{"2026-10-20", "2026-10-20 10:00:00", "2026-10"};
