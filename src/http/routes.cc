@@ -524,6 +524,7 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
         };
         pf.sandbox.HandleAsync(std::move(call), [respond = std::move(respond)](services::SandboxReply reply) {
           Response r;
+          r.status = reply.http_status;
           r.body = std::move(reply.body);
           respond(std::move(r));
         });

@@ -664,6 +664,15 @@ void SandboxService::HandleAsync(SandboxCall incoming, std::function<void(Sandbo
     return pending->done({Envelope(kFallback, e, e.message, nullptr).dump(), 0, "refused", "unknown_method"});
   }
   const standard::Profile& p = *x.profile;
+  // A standard with a single endpoint is served at that path only: elsewhere the city's
+  // server has no page (HTTP 404), and nothing is recorded, as no key is involved.
+  if (p.style == "single_endpoint" && call.endpoint != p.endpoint_path) {
+    const auto& e = p.Error("unknown_method");
+    SandboxReply reply{Envelope(p, e, "接口地址不存在：" + call.endpoint, nullptr).dump(), 0, "refused",
+                       "unknown_method"};
+    reply.http_status = 404;
+    return pending->done(std::move(reply));
+  }
 
   // 2. Parse: size, form, the common parameters.
   auto& known = pending->known;

@@ -61,6 +61,7 @@ struct SandboxReply {
   std::string outcome;  // accepted, refused, fault
   std::string error;    // the catalogue key of a refusal or of an asynchronous failure
   std::string path;     // where in `data` the failure is, "[workerList][0][idCardNumber]"
+  int http_status = 200;  // 404 for a path the city's standard does not serve
 };
 
 struct EvidenceQuery {

@@ -1292,6 +1292,18 @@ TEST_P(SandboxTest, PathTwoShowsCityBsReport) {
   EXPECT_NE(passed["source"]["note"].get<std::string>().find("联调成功"), std::string::npos);
 }
 
+// A standard with one endpoint is served at that path only; elsewhere: 404, and
+// nothing recorded.
+TEST_P(SandboxTest, ASingleEndpointStandardAnswersAtItsPathOnly) {
+  const long long before = Count("sandbox_evidence");
+  const std::string body = standard::EncodeForm(driver_->Build("Team.Add", Team()));
+  auto elsewhere = driver_->SendBody("CheckSign.Query", body);
+  EXPECT_EQ(elsewhere.http_status, 404);
+  EXPECT_EQ(elsewhere.outcome, "refused");
+  EXPECT_EQ(Count("sandbox_evidence"), before);
+  EXPECT_EQ(driver_->SendBody("open.api", body).outcome, "accepted");
+}
+
 TEST_P(SandboxTest, CityWithItsOwnTestEnvironmentIsNotServedHere) {
   const auto admin = tp_->AddUser(domain::Role::kAdmin, "sb_admin");
   ASSERT_TRUE(tp_->platform().SetCityProfile(admin, "440100", "gd-v1.3", "http://10.0.0.1/open.api", std::nullopt).ok());

@@ -88,6 +88,7 @@ SandboxDriver::Reply SandboxDriver::SendBody(const std::string& endpoint, const 
   out.outcome = r.outcome;
   out.error = r.error;
   out.path = r.path;
+  out.http_status = r.http_status;
   return out;
 }
 

@@ -44,6 +44,7 @@ class SandboxDriver {
     nlohmann::json body;
     long long evidence_id = 0;
     std::string outcome, error, path;
+    int http_status = 200;
     std::string code() const;     // the envelope's code as text
     nlohmann::json data() const;  // the envelope's data
   };
