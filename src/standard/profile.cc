@@ -251,6 +251,9 @@ Result<Profile> ParseProfile(const std::string& name, const Files& files) {
           m.filters.push_back(std::move(filter));
         }
         CollectCipherFields(*m.data_schema, p.cipher_fields);
+        // Without asynchronous processing there are no results to ask for: the query
+        // method is not served (unknown_method), as on the city's own server.
+        if (!async_enabled && m.effect == "async.query") continue;
         p.methods[m.name] = std::move(m);
       } else if (path.rfind("examples/", 0) == 0) {
         const auto slash = path.find('/', 9);
@@ -260,6 +263,8 @@ Result<Profile> ParseProfile(const std::string& name, const Files& files) {
         p.examples.push_back({path.substr(9, slash - 9), file, value});
       }
     }
+    // Examples of a method the profile does not serve (its inherited async query).
+    std::erase_if(p.examples, [&](const Example& ex) { return !p.methods.contains(ex.method); });
     if (auto cf = files.find("conformance.json"); cf != files.end()) {
       const json cases = cf->second.value("cases", json::array());
       for (const auto& item : cases) {

@@ -38,6 +38,22 @@ TEST(DescribeProfiles, ListsEveryShippedProfileWithItsFamilyTraits) {
   EXPECT_TRUE(by_name.at("national-1.0")["extends"].is_null());
 }
 
+// A profile without asynchronous processing does not serve the result query it would
+// inherit, nor run its examples; its retry cases name its own codes.
+TEST(ProfileSet, ASynchronousProfileHasNoResultQuery) {
+  const Profile* national = ShippedProfiles().Find("national-1.0");
+  const Profile* gz = ShippedProfiles().Find("gz-md5-des");
+  ASSERT_TRUE(national && gz);
+  EXPECT_NE(national->FindMethod("AsyncHandleResult.Query"), nullptr);
+  EXPECT_EQ(gz->FindMethod("AsyncHandleResult.Query"), nullptr);
+  for (const Example& e : gz->examples) EXPECT_NE(e.method, "AsyncHandleResult.Query") << e.name;
+  for (const ConformanceCase& c : gz->cases) {
+    if (c.id == "retry_rate_limit") {
+      EXPECT_NE(c.clause.find("3001"), std::string::npos) << c.clause;
+    }
+  }
+}
+
 // signature.fields is a list of parameter names or all_except_sign; anything else
 // fails the set with a message naming it, not a profile signing nothing.
 TEST(ProfileSet, SignedFieldsMustBeAListOfNamesOrAllExceptSign) {
