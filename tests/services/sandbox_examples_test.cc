@@ -130,6 +130,9 @@ class ExampleRunner {
     if (p.name == "national-1.0" && expect.contains("code")) {
       EXPECT_EQ(o.reply.code(), expect["code"]);
     }
+    if (p.name == "national-1.0" && expect.contains("message")) {
+      EXPECT_EQ(o.reply.body[p.message_field], expect["message"]) << o.reply.body.dump();
+    }
     if (expect.contains("path")) {
       EXPECT_EQ(o.reply.path, expect["path"]) << o.reply.body.dump();
     }
