@@ -163,7 +163,8 @@ Result<Checklist> Judge(soci::session& sql, const Deps& deps, long long applicat
                          {"evidence_ids", r.evidence_ids},
                          {"clause", c.clause},
                          {"scenario", c.scenario.empty() ? json(nullptr) : json(c.scenario)},
-                         {"applicable", applicable}});
+                         {"applicable", applicable},
+                         {"failure_count", r.reason_count}});
     passed += r.status == "pass";
     failed += r.status == "fail";
     pending += r.status == "pending";
@@ -173,8 +174,12 @@ Result<Checklist> Judge(soci::session& sql, const Deps& deps, long long applicat
     }
     if (r.status == "fail" && c.required && applicable) {
       std::string text = "未通过：" + c.title;
-      for (std::size_t i = 0; i < r.reasons.size() && i < 3; ++i) {
+      constexpr std::size_t kShown = 3;
+      for (std::size_t i = 0; i < r.reasons.size() && i < kShown; ++i) {
         text += "；" + rules[r.reasons[i]]["message"].get<std::string>() + "（证据 " + std::to_string(r.reasons[i]) + "）";
+      }
+      if (r.reason_count > kShown) {
+        text += "；另有 " + std::to_string(r.reason_count - kShown) + " 条同类问题，见证据记录";
       }
       out.delay_problems.push_back({{"clause", c.clause}, {"text", text}});
     }

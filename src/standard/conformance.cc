@@ -7,6 +7,9 @@ namespace liantiao::standard {
 
 namespace {
 
+// A case names at most this many requests per condition, and as the reasons of its
+// failure (CaseResult::reason_count says how many there are in all): enough to act on,
+// the rest being in the evidence log.
 constexpr std::size_t kMaxEvidencePerCondition = 5;
 
 bool Matches(const Condition& c, const RequestFacts& r) {
@@ -146,6 +149,7 @@ std::vector<CaseResult> JudgeCases(const Profile& profile, const std::vector<Req
           if (standing[i] && named) result.reasons.push_back(requests[i].id);
         }
       }
+      result.reason_count = result.reasons.size();
       if (result.reasons.size() > kMaxEvidencePerCondition) result.reasons.resize(kMaxEvidencePerCondition);
     }
     out.push_back(std::move(result));

@@ -28,6 +28,8 @@ struct CaseResult {
   // method came after them) of the methods its unmet conditions name, of any method
   // when an unmet condition names none. Oldest first, at most a few.
   std::vector<long long> reasons;
+  // How many requests explain the failure in all; `reasons` holds the first few.
+  std::size_t reason_count = 0;
 };
 
 // Adds the tags that follow from the order of the requests rather than from one of

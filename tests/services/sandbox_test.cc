@@ -1214,6 +1214,32 @@ TEST_P(SandboxTest, RequestsWithoutTheKeysSignatureJudgeNothing) {
   EXPECT_TRUE(kept);
 }
 
+// A case failed by many requests names the first few and counts the rest.
+TEST_P(SandboxTest, AProblemWithManyRequestsCountsThoseItDoesNotName) {
+  const long long team_no = AddTeam();
+  for (const char* id : {"11010519491231002X", "440106198503121237", "440106199002024564", "11010519491231002X"}) {
+    Refused(driver_->Send("Payroll.Add", {{"projectCode", key_.project_code}, {"corpCode", key_.corp_code},
+                                          {"corpName", key_.corp_name}, {"teamSysNo", team_no}, {"payMonth", "2026-10"},
+                                          {"detailList", {{{"idCardType", "01"}, {"idCardNumber", id}, {"days", 20},
+                                                           {"workHours", 160}, {"totalPayAmount", 100},
+                                                           {"actualAmount", 100}, {"isBackPay", 0},
+                                                           {"balanceDate", "2026-10-20"}}}}}),
+            "worker_registered", "-1");
+  }
+  auto c = tp_->platform().sandbox.Conformance(reviewer_, key_.application_id);
+  ASSERT_TRUE(c.ok());
+  for (const json& k : (*c)["cases"]) {
+    if (k["id"] == "payroll") {
+      EXPECT_EQ(k["failure_count"], 4) << k.dump();
+    }
+  }
+  bool counted = false;
+  for (const json& p : (*c)["delay_problems"]) {
+    counted = counted || p["text"].get<std::string>().find("另有 1 条同类问题") != std::string::npos;
+  }
+  EXPECT_TRUE(counted) << (*c)["delay_problems"].dump();
+}
+
 // A duplicate is answered 成功 at once and fails in its asynchronous result: that
 // result, not the 成功, explains the failed case.
 TEST_P(SandboxTest, ADuplicateIsExplainedByItsAsynchronousResult) {

@@ -29,6 +29,18 @@ const CaseResult& ResultOf(const std::vector<CaseResult>& results, std::string_v
   throw std::out_of_range(std::string(id));
 }
 
+// A failed case names its first few reasons and says how many there are in all.
+TEST(JudgeCases, AFailureNamesAFewReasonsAndCountsThemAll) {
+  std::vector<RequestFacts> r;
+  for (long long id = 1; id <= 7; ++id) r.push_back(Req(id, "Team.Add", "accepted", {"signed", "duplicate"}));
+  DeriveSequenceTags(r);
+  const auto results = JudgeCases(*ShippedProfiles().Find("national-1.0"), r, {});
+  const CaseResult& dup = ResultOf(results, "no_duplicates");
+  EXPECT_EQ(dup.status, "fail");
+  EXPECT_EQ(dup.reasons, (std::vector<long long>{1, 2, 3, 4, 5}));
+  EXPECT_EQ(dup.reason_count, 7u);
+}
+
 TEST(DeriveSequenceTags, CorrectedFollowsARefusalOfTheSameMethod) {
   std::vector<RequestFacts> r = {Req(1, "Team.Add", "refused"), Req(2, "Project.Query", "accepted"),
                                  Req(3, "Team.Add", "accepted"), Req(4, "Team.Add", "accepted")};

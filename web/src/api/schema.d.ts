@@ -573,9 +573,12 @@ export interface paths {
         /**
          * The conformance checklist, judged live from the current key's evidence
          * @description Roles: everyone in scope. `{cases: [{id, title, required, status:
-         *     pass|fail|pending, evidence_ids, clause, scenario, applicable}], failures:
-         *     [{case_id, rule, path, message, clause, evidence_id}], summary}`. The
-         *     failures are the problem list a 联调延期 decision is pre-filled with.
+         *     pass|fail|pending, evidence_ids, clause, scenario, applicable, failure_count}],
+         *     failures: [{case_id, rule, path, message, clause, evidence_id}], summary}`. The
+         *     failures are the problem list a 联调延期 decision is pre-filled with: for each
+         *     failed case its first five requests, `failure_count` saying how many there are
+         *     in all (the rest are in the evidence log). Only requests carrying the key's valid
+         *     signature are judged.
          */
         get: operations["getConformance"];
         put?: never;
@@ -901,7 +904,8 @@ export interface paths {
          * @description Roles: any logged-in user.
          *     The end (23:59:59 Shanghai) of the `days`-th working day after the day of
          *     `from`; provisional when a counted day lies in a year without the official
-         *     schedule (no data, or an admin's own entry with `official: false`).
+         *     schedule (no data, or an admin's own entry with `official: false`). `from`
+         *     in a year from 1949 to 2199 (else 422 invalid_field, field `from`), `days` 1–365.
          */
         get: operations["computeDeadline"];
         put?: never;
