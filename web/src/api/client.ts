@@ -77,6 +77,11 @@ export function buildQuery(params?: Record<string, string | number | boolean | u
 }
 
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  return (await exchange<T>(method, path, body)).body
+}
+
+// The answer's body and headers; every failure as an ApiError.
+async function exchange<T>(method: string, path: string, body?: unknown): Promise<{ body: T; headers: Headers }> {
   let res: Response
   try {
     res = await fetch(API_BASE + path, {
@@ -94,7 +99,23 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
     if (res.status === 401 && path !== '/session' && onUnauthorized) onUnauthorized()
     throw err
   }
-  return (text ? JSON.parse(text) : undefined) as T
+  return { body: (text ? JSON.parse(text) : undefined) as T, headers: res.headers }
+}
+
+// A list the API answers as an array a page at a time (GET /alerts, GET /complaints):
+// its rows and how many the whole list has (X-Total-Count), so that a page can say
+// when it shows only part of the list.
+export interface Page<T> {
+  items: T[]
+  total: number
+}
+async function getPage<T>(
+  path: string,
+  params?: Record<string, string | number | boolean | undefined | null>,
+): Promise<Page<T>> {
+  const { body, headers } = await exchange<T[]>('GET', path + buildQuery(params))
+  const total = Number(headers.get('X-Total-Count'))
+  return { items: body, total: Number.isFinite(total) && headers.has('X-Total-Count') ? total : body.length }
 }
 
 // Multipart upload with progress (fetch cannot report upload progress).
@@ -129,6 +150,7 @@ export function downloadUrl(path: string): string {
 export const api = {
   get: <T>(path: string, params?: Record<string, string | number | boolean | undefined | null>) =>
     request<T>('GET', path + buildQuery(params)),
+  getPage,
   post: <T>(path: string, body: unknown = {}) => request<T>('POST', path, body),
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
   del: <T>(path: string) => request<T>('DELETE', path),
