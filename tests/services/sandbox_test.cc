@@ -1197,6 +1197,7 @@ TEST_P(SandboxTest, RequestsWithoutTheKeysSignatureJudgeNothing) {
     }
   }
   EXPECT_TRUE((*c)["failures"].empty()) << (*c)["failures"].dump();
+  EXPECT_EQ((*c)["summary"]["requests"], 1) << "received, though not judged";
   for (const json& p : (*c)["delay_problems"]) {
     EXPECT_EQ(p["text"].get<std::string>().find("证据 " + std::to_string(forged.evidence_id)), std::string::npos)
         << p.dump();
