@@ -116,19 +116,23 @@ std::optional<fs::path> InstalledDataDir() {
 
 }  // namespace
 
+namespace {
+
+// `name` under an installed binary's share/liantiao, else `fallback` (a build tree's).
+std::string DataDir(const char* name, std::string fallback) {
+  if (auto d = InstalledDataDir()) return (*d / name).string();
+  return fallback;
+}
+
+}  // namespace
+
 std::string DefaultProfilesDir() {
-  static const std::string dir = [] {
-    if (auto d = InstalledDataDir()) return (*d / "profiles").string();
-    return std::string(LIANTIAO_DEFAULT_PROFILES_DIR);
-  }();
+  static const std::string dir = DataDir("profiles", LIANTIAO_DEFAULT_PROFILES_DIR);
   return dir;
 }
 
 std::string DefaultStaticDir() {
-  static const std::string dir = [] {
-    if (auto d = InstalledDataDir()) return (*d / "web").string();
-    return std::string("web/dist");
-  }();
+  static const std::string dir = DataDir("web", "web/dist");
   return dir;
 }
 

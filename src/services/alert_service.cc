@@ -128,13 +128,7 @@ Result<ListPage> AlertService::List(const Principal& p, std::optional<std::strin
       if (status) st.exchange(soci::use(*status));
     };
     ListPage out;
-    {
-      soci::statement count = (sql.prepare << "SELECT COUNT(*)" + from);
-      bind(count);
-      count.exchange(soci::into(out.total));
-      count.define_and_bind();
-      count.execute(true);
-    }
+    out.total = CountRows(sql, from, bind);
     soci::row r;
     soci::statement st = (sql.prepare << std::string("SELECT ") + kAlertColumns + from +
                                              " ORDER BY a.due_at, a.id LIMIT :limit OFFSET :offset");

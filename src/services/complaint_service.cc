@@ -237,13 +237,7 @@ Result<ListPage> ComplaintService::List(const Principal& p, std::optional<std::s
       if (state) st.exchange(soci::use(*state));
     };
     ListPage out;
-    {
-      soci::statement count = (sql.prepare << "SELECT COUNT(*) FROM complaints c" + where);
-      bind(count);
-      count.exchange(soci::into(out.total));
-      count.define_and_bind();
-      count.execute(true);
-    }
+    out.total = CountRows(sql, " FROM complaints c" + where, bind);
     // Each complaint with its latest deadline (verification, then rectification), so
     // that a list of complaints shows what they wait for without reading each one.
     std::string q =

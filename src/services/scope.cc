@@ -44,6 +44,17 @@ std::string ApplicationScopeSql(const Principal& p, const std::string& alias) {
   return p.role == Role::kTechSupport ? RectificationOrdered(alias) : std::string();
 }
 
+long long CountRows(soci::session& sql, const std::string& from_where,
+                    const std::function<void(soci::statement&)>& bind) {
+  long long total = 0;
+  soci::statement count = (sql.prepare << "SELECT COUNT(*)" + from_where);
+  bind(count);
+  count.exchange(soci::into(total));
+  count.define_and_bind();
+  count.execute(true);
+  return total;
+}
+
 ScopePredicate ScopeSql(const Principal& p, const std::string& alias) {
   ScopePredicate s;
   switch (p.role) {

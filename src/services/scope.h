@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -52,5 +53,9 @@ struct ListPage {
   nlohmann::json items = nlohmann::json::array();
   long long total = 0;
 };
+// How many rows `from_where` (" FROM … WHERE …") selects, its placeholders bound by
+// `bind` as the page's own statement binds them: a ListPage's total.
+long long CountRows(soci::session& sql, const std::string& from_where,
+                    const std::function<void(soci::statement&)>& bind);
 
 }  // namespace liantiao::services
