@@ -315,7 +315,7 @@ class Effects {
   // An asynchronous result as stored: sandbox_async, or sandbox_serials for the results
   // answered before results were numbered.
   struct AsyncRow {
-    std::string method, result;
+    std::string method, result, masked_result;
     long long status = 0, pending_polls = 0, polled_pending = 0;
     bool numbered = false;
     long long number = 0;
@@ -327,10 +327,11 @@ class Effects {
     AsyncRow a;
     if (auto n = SerialNumber(serial)) {
       long long created_at = 0;
-      sql_ << "SELECT method, status, result, pending_polls, polled_pending, created_at FROM sandbox_async "
-              "WHERE id = :n AND key_id = :k",
+      sql_ << "SELECT method, status, result, masked_result, pending_polls, polled_pending, created_at "
+              "FROM sandbox_async WHERE id = :n AND key_id = :k",
           soci::use(*n), soci::use(ctx_.key.id), soci::into(a.method), soci::into(a.status), soci::into(a.result),
-          soci::into(a.pending_polls), soci::into(a.polled_pending), soci::into(created_at);
+          soci::into(a.masked_result), soci::into(a.pending_polls), soci::into(a.polled_pending),
+          soci::into(created_at);
       if (sql_.got_data()) {
         const standard::MethodSpec* spec = ctx_.profile.FindMethod(a.method);
         if (SerialCode(spec ? spec->serial_prefix : "", FromUnix(created_at), *n) == serial) {
@@ -369,6 +370,7 @@ class Effects {
       return r;
     }
     r.answer_data = {{"status", a->status}, {"result", a->result}};
+    r.evidence_result = std::move(a->masked_result);
     if (a->status == ctx_.profile.status_succeeded) {
       r.tags.push_back("fetched:" + a->method);
       if (a->polled_pending != 0) r.tags.push_back("fetched_after_pending");

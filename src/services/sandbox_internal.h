@@ -84,6 +84,9 @@ struct EffectResult {
   std::optional<Refusal> async_failure; // accepted; the async result is "failed"
   json answer_data;                     // `data` of the answer (sync methods, queries)
   json async_result;                    // `result` of the async answer on success
+  // A fetched async result as the evidence keeps it, when that is not answer_data's
+  // `result` with ID-like numbers masked (sandbox_async.masked_result).
+  std::string evidence_result;
   std::vector<std::string> tags;
 };
 
@@ -99,6 +102,11 @@ std::string SerialCode(const std::string& prefix, Instant at, long long id);
 std::optional<long long> SerialNumber(std::string_view serial);
 
 std::string MaskText(std::string text);  // ID-like numbers in free text
+// The values of the encrypted members of `value` (ID, passport and bank card numbers):
+// what a message about the request may repeat and the evidence must not keep.
+void CollectEncrypted(const standard::Schema& schema, const json& value, std::vector<std::string>& out);
+// `text` with each of `values` masked as its field is in the kept request, then MaskText.
+std::string MaskPersonal(std::string text, const std::vector<std::string>& values);
 std::string Dump(const json& value);     // JSON text; invalid UTF-8 replaced, never thrown
 // The deepest nesting of brackets in a JSON text (outside strings).
 int NestingDepth(std::string_view text);

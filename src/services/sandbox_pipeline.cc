@@ -107,6 +107,28 @@ std::string MaskText(std::string text) {
   return text;
 }
 
+void CollectEncrypted(const standard::Schema& schema, const json& value, std::vector<std::string>& out) {
+  if (value.is_string()) {
+    if (schema.encrypted && !value.get_ref<const std::string&>().empty()) out.push_back(value.get<std::string>());
+  } else if (value.is_object()) {
+    for (auto it = value.begin(); it != value.end(); ++it) {
+      if (const standard::Schema* member = schema.Property(it.key())) CollectEncrypted(*member, it.value(), out);
+    }
+  } else if (value.is_array() && schema.items) {
+    for (const json& item : value) CollectEncrypted(*schema.items, item, out);
+  }
+}
+
+std::string MaskPersonal(std::string text, const std::vector<std::string>& values) {
+  for (const std::string& value : values) {
+    const std::string masked = standard::MaskNumber(value);
+    for (std::size_t at = text.find(value); at != std::string::npos; at = text.find(value, at + masked.size())) {
+      text.replace(at, value.size(), masked);
+    }
+  }
+  return MaskText(std::move(text));
+}
+
 std::string SerialCode(const std::string& prefix, Instant at, long long id) {
   const std::string iso = FormatInstant(at);  // 2026-11-24T10:05:00+08:00
   // Written by hand rather than through an ostringstream: every accepted write
@@ -487,6 +509,17 @@ Status StoreAndRecord(storage::Database& db, const sandbox::KnownObjects& known,
   std::string serial;
   json answer_data = nullptr;
   std::optional<Refusal> async_error;  // accepted now, failed in the async result
+  std::string evidence_result;         // a fetched async result as the evidence keeps it
+  // The document numbers the request sent, which a refusal's or an async result's text
+  // may repeat: looked for only when there is such a text.
+  std::optional<std::vector<std::string>> personal_values;
+  const auto personal = [&]() -> const std::vector<std::string>& {
+    if (!personal_values) {
+      personal_values.emplace();
+      if (method && x.data_parsed) sandbox::CollectEncrypted(*method->data_schema, x.data, *personal_values);
+    }
+    return *personal_values;
+  };
   const long long key_id = x.key ? x.key->id : 0;
   // A one-off fault fires once: only the request whose transaction disarms it fires it.
   // A request that read it armed before another's disarming committed is served as if
@@ -518,15 +551,18 @@ Status StoreAndRecord(storage::Database& db, const sandbox::KnownObjects& known,
       if (method->async) {
         const bool failed = r.async_failure.has_value();
         std::string client_result = sandbox::Dump(r.async_result);
+        std::string masked_result;
         if (failed) {
           auto params = r.async_failure->params;
           params["path"] = r.async_failure->path;
           client_result = standard::FillMessage(p.Error(r.async_failure->error).message, params);
+          masked_result = sandbox::MaskPersonal(client_result, personal());
+          if (masked_result == client_result) masked_result.clear();
         }
         const int status = failed ? p.status_failed : p.status_succeeded;
         const int pending_polls = faults.delay_async ? 2 : 0;
-        const long long number =
-            statements.InsertAsync(key_id, x.method, status, client_result, pending_polls, ToUnix(now));
+        const long long number = statements.InsertAsync(key_id, x.method, status, client_result, masked_result,
+                                                        pending_polls, ToUnix(now));
         serial = sandbox::SerialCode(method->serial_prefix, now, number);
         if (failed) {
           tags.push_back("async_failed");
@@ -539,6 +575,7 @@ Status StoreAndRecord(storage::Database& db, const sandbox::KnownObjects& known,
         refusal = r.async_failure;
       } else {
         answer_data = r.answer_data;
+        evidence_result = std::move(r.evidence_result);
       }
     }
   }
@@ -565,7 +602,7 @@ Status StoreAndRecord(storage::Database& db, const sandbox::KnownObjects& known,
   // Evidence: what was asked, what was answered, why. A query's rows are summed up, and
   // personal numbers in the message or an async result masked; an answer with none of
   // these (every accepted write) is kept as sent, and its text is sent as written here.
-  const std::string masked_message = sandbox::MaskText(message);
+  const std::string masked_message = refusal ? sandbox::MaskPersonal(message, personal()) : sandbox::MaskText(message);
   const auto answered_data = answer.find(p.data_field);
   const bool data_object = answered_data != answer.end() && answered_data->is_object();
   const bool has_rows = data_object && answered_data->contains("rows");
@@ -577,7 +614,11 @@ Status StoreAndRecord(storage::Database& db, const sandbox::KnownObjects& known,
     json kept = answer;
     if (has_rows) kept[p.data_field]["rows"] = std::to_string(kept[p.data_field]["rows"].size()) + " 行";
     kept[p.message_field] = masked_message;
-    if (has_result) kept[p.data_field]["result"] = sandbox::MaskText(kept[p.data_field]["result"].get<std::string>());
+    if (has_result) {
+      kept[p.data_field]["result"] = evidence_result.empty()
+                                         ? sandbox::MaskText(kept[p.data_field]["result"].get<std::string>())
+                                         : sandbox::MaskText(std::move(evidence_result));
+    }
     response = sandbox::Dump(kept);
   }
   const std::optional<Refusal>& why = refusal ? refusal : async_error;

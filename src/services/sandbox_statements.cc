@@ -118,10 +118,11 @@ Statements::ObjectQuery::ObjectQuery(soci::session& sql, const std::string& cond
 
 Statements::AsyncInsert::AsyncInsert(soci::session& sql)
     : st(sql,
-         "INSERT INTO sandbox_async (key_id, method, status, result, pending_polls, created_at) "
-         "VALUES (:k, :m, :st, :r, :p, :c)",
+         "INSERT INTO sandbox_async (key_id, method, status, result, masked_result, pending_polls, created_at) "
+         "VALUES (:k, :m, :st, :r, :mr, :p, :c)",
          "id", soci::use(key_id, "k"), soci::use(method, "m"), soci::use(status, "st"),
-         soci::use(result, "r"), soci::use(pending_polls, "p"), soci::use(created_at, "c")) {}
+         soci::use(result, "r"), soci::use(masked_result, "mr"), soci::use(pending_polls, "p"),
+         soci::use(created_at, "c")) {}
 
 Statements::EvidenceInsert::EvidenceInsert(soci::session& sql)
     : st(sql,
@@ -280,18 +281,19 @@ std::optional<Statements::EntryExit> Statements::LatestEntryExit(long long key_i
 }
 
 long long Statements::InsertAsync(long long key_id, const std::string& method, int status,
-                                  const std::string& result, int pending_polls,
-                                  long long created_at) {
+                                  const std::string& result, const std::string& masked_result,
+                                  int pending_polls, long long created_at) {
   if (defer_) {
     const long long id = NextAsyncId();
     deferred_async_.push_back({std::to_string(id), std::to_string(key_id), method, std::to_string(status), result,
-                               std::to_string(pending_polls), std::to_string(created_at)});
+                               masked_result, std::to_string(pending_polls), std::to_string(created_at)});
     return id;
   }
   async_.key_id = key_id;
   async_.method = method;
   async_.status = status;
   async_.result = result;
+  async_.masked_result = masked_result;
   async_.pending_polls = pending_polls;
   async_.created_at = created_at;
   return async_.st.Run().id;
@@ -354,8 +356,8 @@ long long Statements::NextAsyncId() {
 }
 
 void Statements::FlushBatch() {
-  static const std::vector<std::string> kAsyncColumns = {"id",     "key_id",        "method",    "status",
-                                                         "result", "pending_polls", "created_at"};
+  static const std::vector<std::string> kAsyncColumns = {"id",     "key_id",        "method",        "status",
+                                                         "result", "masked_result", "pending_polls", "created_at"};
   static const std::vector<std::string> kEvidenceColumns = {
       "id",      "application_id", "key_id",     "city_code", "received_at", "method",
       "outcome", "code",           "error",      "rule_path", "message",     "latency_us",

@@ -89,8 +89,9 @@ class Statements {
   };
   std::optional<EntryExit> LatestEntryExit(long long key_id, const std::string& subject, const std::string& day);
   // An asynchronous result (sandbox_async); its id, which numbers its serial.
-  long long InsertAsync(long long key_id, const std::string& method, int status,
-                        const std::string& result, int pending_polls, long long created_at);
+  // `masked_result` is the result as the evidence keeps it, empty when that is `result`.
+  long long InsertAsync(long long key_id, const std::string& method, int status, const std::string& result,
+                        const std::string& masked_result, int pending_polls, long long created_at);
   // A row of evidence; `id` gets its id, at once or, deferred, when the batch flushes.
   void InsertEvidence(EvidenceRow row, long long& id);
 
@@ -190,7 +191,7 @@ class Statements {
   };
   struct AsyncInsert {
     explicit AsyncInsert(soci::session& sql);
-    std::string method, result;
+    std::string method, result, masked_result;
     long long key_id = 0, created_at = 0;
     int status = 0, pending_polls = 0;
     InsertStatement st;

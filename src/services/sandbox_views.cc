@@ -92,11 +92,11 @@ json RuleOf(const soci::row& r) {
 std::optional<std::string> AsyncFailureText(soci::session& sql, long long key_id, const std::string& serial) {
   const auto number = sandbox::SerialNumber(serial);
   if (!number) return std::nullopt;
-  std::string result;
-  sql << "SELECT result FROM sandbox_async WHERE id = :n AND key_id = :k", soci::use(*number), soci::use(key_id),
-      soci::into(result);
+  std::string result, masked_result;
+  sql << "SELECT result, masked_result FROM sandbox_async WHERE id = :n AND key_id = :k", soci::use(*number),
+      soci::use(key_id), soci::into(result), soci::into(masked_result);
   if (!sql.got_data()) return std::nullopt;
-  return sandbox::MaskText(result);
+  return sandbox::MaskText(masked_result.empty() ? std::move(result) : std::move(masked_result));
 }
 
 // Judges the profile's catalogue against the current key's evidence.

@@ -87,7 +87,7 @@ TEST_P(SandboxStatementsTest, ABatchsRowsGetIdsInTheOrderItsUnitsRan) {
   for (std::size_t i = 0; i < 3; ++i) {
     units.push_back([&, i](soci::session& sql) -> Status {
       auto& statements = db().Local<Statements>(sql);
-      async_ids[i] = statements.InsertAsync(key_id_, "Test.Add", 20, "r" + std::to_string(i), 0, 1'760'925'600);
+      async_ids[i] = statements.InsertAsync(key_id_, "Test.Add", 20, "r" + std::to_string(i), "", 0, 1'760'925'600);
       statements.InsertEvidence(Row("m" + std::to_string(i)), evidence_ids[i]);
       ids_at_once[i] = evidence_ids[i];
       return OkStatus();

@@ -1035,6 +1035,47 @@ TEST_P(SandboxTest, EvidenceMasksPersonalNumbersAndSecrets) {
   EXPECT_EQ(tp_->platform().sandbox.Evidence(stranger, key_.application_id, {}).error().code, ErrorCode::kNotFound);
 }
 
+// A document number that is not an ID card's (a passport's) is masked wherever the
+// evidence would repeat it: a refusal's message, an asynchronous result's text and the
+// query that fetched it. The client is told the number, as the city's system tells it.
+TEST_P(SandboxTest, EvidenceMasksEveryEncryptedNumberItsMessagesRepeat) {
+  const long long team_no = AddTeam();
+  const std::string passport = "E12345678";
+  json add = {{"projectCode", key_.project_code}, {"corpCode", key_.corp_code}, {"corpName", key_.corp_name},
+              {"teamSysNo", team_no}, {"teamName", "木工班组"},
+              {"workerList", {{{"workerName", "JOHN SMITH"}, {"isTeamLeader", 0}, {"idCardType", "08"},
+                               {"idCardNumber", passport}, {"workType", "020"}, {"workRole", 20}, {"nation", "汉"},
+                               {"address", "广州"}, {"headImage", app::SamplePhoto()},
+                               {"cellPhone", "13800000000"}, {"grantOrg", "United Kingdom"}}}}};
+  ASSERT_EQ(Polled(driver_->Send("ProjectWorker.Add", add))["status"], 20);
+  // The same worker again: accepted, then failed in its asynchronous result.
+  const json failed = Polled(driver_->Send("ProjectWorker.Add", add));
+  ASSERT_EQ(failed["status"], 10) << failed.dump();
+  EXPECT_NE(failed["result"].get<std::string>().find(passport), std::string::npos) << failed.dump();
+  // A payroll for a passport never registered: refused at once, the number in the message.
+  auto r = Refused(driver_->Send("Payroll.Add", {{"projectCode", key_.project_code}, {"corpCode", key_.corp_code},
+                                                 {"corpName", key_.corp_name}, {"teamSysNo", team_no},
+                                                 {"payMonth", "2026-10"},
+                                                 {"detailList", {{{"idCardType", "08"}, {"idCardNumber", "G87654321"},
+                                                                  {"days", 20}, {"workHours", 160},
+                                                                  {"totalPayAmount", 100}, {"actualAmount", 100},
+                                                                  {"isBackPay", 0}, {"balanceDate", "2026-10-20"}}}}}),
+                   "worker_registered", "-1");
+  EXPECT_NE(r.body["message"].get<std::string>().find("G87654321"), std::string::npos);
+  services::EvidenceQuery all;
+  all.limit = 100;
+  auto ev = tp_->platform().sandbox.Evidence(reviewer_, key_.application_id, all);
+  ASSERT_TRUE(ev.ok());
+  const std::string dump = ev->dump();
+  EXPECT_EQ(dump.find(passport), std::string::npos) << dump;
+  EXPECT_EQ(dump.find("G87654321"), std::string::npos) << dump;
+  EXPECT_NE(dump.find("*********"), std::string::npos) << "masked, not left out";
+  // The checklist explains the failed write by its masked result.
+  auto checklist = tp_->platform().sandbox.Conformance(reviewer_, key_.application_id);
+  ASSERT_TRUE(checklist.ok());
+  EXPECT_EQ(checklist->dump().find(passport), std::string::npos) << checklist->dump();
+}
+
 TEST_P(SandboxTest, EvidenceCanBeNarrowedToWhenItWasReceived) {
   AddTeam("木工班组");  // 2026-10-20 10:00: Team.Add and its AsyncHandleResult.Query
   tp_->clock().Advance(std::chrono::hours(24));
