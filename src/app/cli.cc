@@ -426,6 +426,11 @@ int RunCli(int argc, char** argv) {
     const int code = cli.exit(e);
     return code == 0 ? 0 : 2;
   }
+  // A --db the command cannot read is a usage error, as a --listen is; the same URL
+  // from a config file is a failure of the configuration (exit 1).
+  if (common.db) {
+    if (auto url = storage::ParseDbUrl(*common.db); !url.ok()) return Usage(url.error());
+  }
   try {
     if (*serve) return Serve(common, listen, test_clock);
     if (*demo) {

@@ -262,7 +262,12 @@ TEST_P(CliTest, BadConfigurationStopsStartUpNamingTheKey) {
   CliRun listen_env = Liantiao("serve", "", true, "LIANTIAO_LISTEN=nowhere");
   EXPECT_EQ(listen_env.exit_code, 1) << listen_env.err;
   CliRun db = Liantiao("history verify --db mysql://x", "", false);
-  EXPECT_EQ(db.exit_code, 1);
+  EXPECT_EQ(db.exit_code, 2) << "a --db of a kind no command reads is a usage error";
+  EXPECT_EQ(std::count(db.err.begin(), db.err.end(), '\n'), 1) << db.err;
+  EXPECT_EQ(Liantiao("serve --db sqlite:", "", false).exit_code, 2) << "a SQLite URL without its file";
+  // The same URL from a config file is a failure of the configuration.
+  std::ofstream(dir_ / "bad.json") << R"({"db": "mysql://x"})";
+  EXPECT_EQ(Liantiao("history verify --config bad.json", "", false).exit_code, 1);
 }
 
 // `serve` logs through a buffer: when it stops on a failure, what it logged before
