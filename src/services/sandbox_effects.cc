@@ -279,6 +279,9 @@ class Effects {
 
   bool Rule(std::string_view name) const { return ctx_.method.HasRule(name); }
 
+  // The key's contractor, or a company added to the project (ProjectSubContractor.Add).
+  bool CorpInProject(const std::string& corp) { return corp == identity_.corp_code || store_.Exists("corp", corp); }
+
   std::optional<Refusal> CommonRules() {
     if (Rule("project_mismatch") && ctx_.data.contains("projectCode")) {
       const std::string code = Text(Member(ctx_.data, "projectCode"));
@@ -288,9 +291,7 @@ class Effects {
     }
     if (Rule("corp_in_project") && ctx_.data.contains("corpCode")) {
       const std::string corp = Text(Member(ctx_.data, "corpCode"));
-      if (corp != identity_.corp_code && !store_.Exists("corp", corp)) {
-        return MakeRefusal("corp_in_project", "[corpCode]", {{"value", corp}});
-      }
+      if (!CorpInProject(corp)) return MakeRefusal("corp_in_project", "[corpCode]", {{"value", corp}});
     }
     if (Rule("team_exists") && ctx_.data.contains("teamSysNo")) {
       auto n = Number(Member(ctx_.data, "teamSysNo"));
@@ -583,6 +584,13 @@ class Effects {
     std::set<std::string> keys;
     for (std::size_t i = 0; i < list.size(); ++i) {
       const std::string id = Text(list[i].value("idCardNumber", json()));
+      // Each record names its employer (a contract's corpCode): one of the project's companies.
+      if (Rule("corp_in_project") && list[i].contains("corpCode")) {
+        const std::string corp = Text(list[i]["corpCode"]);
+        if (!CorpInProject(corp)) {
+          return Refused(MakeRefusal("corp_in_project", Path(list_name, i, "corpCode"), {{"value", corp}}));
+        }
+      }
       if (auto r = Registered(list_name, i, id, what)) return Refused(*r);
       const std::string start = Text(list[i].value("startDate", json()));
       if (Rule(duplicate) && (!keys.insert(id + "|" + start).second || store_.Exists(kind, id + "|" + start))) {
