@@ -585,7 +585,8 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
   // ---- alerts
   t.Add(Method::kGet, "/alerts", kLogged, [&pf](Request& req) -> Result<Response> {
     LT_ASSIGN_OR_RETURN(services::PageRequest page, PageOf(req));
-    return RenderPage(pf.alerts.List(*req.principal, Query(req, "status"), page));
+    return RenderPage(pf.alerts.List(*req.principal, {Query(req, "status"), Query(req, "city_code"), Query(req, "kind")},
+                                     page));
   });
   t.Add(Method::kPost, "/alerts/:id/respond", kReviewer, [&pf](Request& req) -> Result<Response> {
     LT_ASSIGN_OR_RETURN(long long id, IdParam(req));

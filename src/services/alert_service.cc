@@ -107,9 +107,15 @@ constexpr const char* kAlertColumns =
 
 }  // namespace
 
-Result<ListPage> AlertService::List(const Principal& p, std::optional<std::string> status, PageRequest page) {
+Result<ListPage> AlertService::List(const Principal& p, const AlertFilter& filter, PageRequest page) {
+  const auto& [status, city_code, kind] = filter;
   if (status && !domain::ParseAlertState(*status)) {
     return MakeError(ErrorCode::kInvalidField, "状态值无效", {{"field", "status"}});
+  }
+  static constexpr std::string_view kKinds[] = {"review_overdue", "joint_test_overdue", "rectification_overdue",
+                                                "complaint_overdue"};
+  if (kind && std::find(std::begin(kKinds), std::end(kKinds), *kind) == std::end(kKinds)) {
+    return MakeError(ErrorCode::kInvalidField, "预警类型无效", {{"field", "kind"}});
   }
   const int limit = std::clamp(page.limit, 1, kMaxPage), offset = std::max(page.offset, 0);
   return deps_.db.Read<ListPage>([&](soci::session& sql) -> Result<ListPage> {
@@ -122,10 +128,14 @@ Result<ListPage> AlertService::List(const Principal& p, std::optional<std::strin
                        scope.sql;
     if (p.role == Role::kTechSupport) from += " AND a.kind = 'rectification_overdue'";
     if (status) from += " AND a.status = :status";
+    if (city_code) from += " AND a.city_code = :filter_city";
+    if (kind) from += " AND a.kind = :kind";
     auto bind = [&](soci::statement& st) {
       if (scope.binds_city) st.exchange(soci::use(scope.city_code));
       if (scope.binds_vendor) st.exchange(soci::use(scope.vendor_id));
       if (status) st.exchange(soci::use(*status));
+      if (city_code) st.exchange(soci::use(*city_code));
+      if (kind) st.exchange(soci::use(*kind));
     };
     ListPage out;
     out.total = CountRows(sql, from, bind);

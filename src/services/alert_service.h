@@ -14,12 +14,19 @@ struct SweepResult {
   long long raised = 0;
 };
 
+// What GET /alerts narrows the caller's alerts to; each unset one narrows nothing.
+struct AlertFilter {
+  std::optional<std::string> status;     // open, answered
+  std::optional<std::string> city_code;  // a city's code (an unknown one matches nothing)
+  std::optional<std::string> kind;       // review_overdue, joint_test_overdue, ...
+};
+
 class AlertService {
  public:
   explicit AlertService(Deps& deps) : deps_(deps) {}
 
   // Ordered by due time; a page of them (scope.h: PageRequest).
-  Result<ListPage> List(const Principal& p, std::optional<std::string> status, PageRequest page = {});
+  Result<ListPage> List(const Principal& p, const AlertFilter& filter, PageRequest page = {});
   Result<json> Respond(const Principal& p, long long id, const std::string& feedback);
   Result<json> Urge(const Principal& p, long long id, const std::string& note);
 

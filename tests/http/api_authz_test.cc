@@ -225,7 +225,7 @@ class ApiAuthzTest : public ::testing::TestWithParam<std::string> {
     late_app_ = MakeApp("under_review");
     tp_->clock().Set(*ParseInstant("2026-10-20T09:00:00+08:00"));
     ASSERT_TRUE(pf.alerts.Sweep(tp_->clock().Now()).ok());
-    auto alerts = pf.alerts.List(P(Caller::kAdmin), std::nullopt);
+    auto alerts = pf.alerts.List(P(Caller::kAdmin), {});
     ASSERT_TRUE(alerts.ok());
     for (const json& a : alerts->items) {
       if (a["application_id"] == late_app_) alert_ = a["id"];
@@ -322,7 +322,7 @@ class ApiAuthzTest : public ::testing::TestWithParam<std::string> {
     }
     auto complaint = pf.complaints.Get(admin, complaint_);
     s["complaint"] = complaint.ok() ? *complaint : json("error");
-    auto alerts = pf.alerts.List(admin, std::nullopt);
+    auto alerts = pf.alerts.List(admin, {});
     s["alerts"] = alerts.ok() ? alerts->items : json("error");
     auto notes = pf.notifications.List(P(Caller::kVendorA), false);
     s["notifications_a"] = notes.ok() ? *notes : json("error");

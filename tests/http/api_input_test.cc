@@ -83,7 +83,7 @@ class ApiInputTableTest : public ::testing::TestWithParam<std::string> {
     // The application under review runs past its deadline: the sweep raises an alert.
     tp_->clock().Set(*ParseInstant("2026-10-30T10:00:00+08:00"));
     ASSERT_TRUE(pf.alerts.Sweep(tp_->clock().Now()).ok());
-    auto alerts = pf.alerts.List(reviewer_, std::nullopt);
+    auto alerts = pf.alerts.List(reviewer_, {});
     ASSERT_TRUE(alerts.ok() && !alerts->items.empty()) << (alerts.ok() ? alerts->items.dump() : "");
     alert_ = alerts->items[0]["id"];
 

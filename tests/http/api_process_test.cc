@@ -633,6 +633,37 @@ TEST_P(ApiProcessTest, AlertsAndComplaintsComeAPageAtATime) {
   EXPECT_EQ(C("prov").Get("/api/v1/complaints").header("x-total-count"), "0");
 }
 
+// The province pages through every city's alerts narrowed to a city and a kind: the
+// filters apply before the page is cut, and to its total.
+TEST_P(ApiProcessTest, AlertsNarrowToACityAndAKindBeforeThePage) {
+  const long long gz = NewApp(), sz = NewApp(kSz), gz_testing = NewApp();
+  MustAct("vendor1", gz, "submit");
+  MustAct("vendor1", sz, "submit");
+  MustAct("vendor1", gz_testing, "submit");
+  MustAct("rev_gz", gz_testing, "approve");  // its window is due after the reviews
+  SetClock("2026-10-20T00:00:01+08:00");
+  EXPECT_EQ(Sweep(), 3);
+  auto city = C("prov").Get("/api/v1/alerts?city_code=440300");
+  ASSERT_EQ(city.status, 200) << city.body;
+  EXPECT_EQ(city.header("x-total-count"), "1");
+  ASSERT_EQ(city.json().size(), 1u);
+  EXPECT_EQ(city.json()[0]["application_id"], sz);
+  auto kind = C("prov").Get("/api/v1/alerts?kind=joint_test_overdue&limit=1");
+  EXPECT_EQ(kind.header("x-total-count"), "1");
+  ASSERT_EQ(kind.json().size(), 1u);
+  EXPECT_EQ(kind.json()[0]["application_id"], gz_testing);
+  auto both = C("prov").Get("/api/v1/alerts?city_code=440100&kind=review_overdue&status=open");
+  EXPECT_EQ(both.header("x-total-count"), "1");
+  ASSERT_EQ(both.json().size(), 1u);
+  EXPECT_EQ(both.json()[0]["application_id"], gz);
+  // A city's reviewer asking for another city's alerts sees none of them.
+  EXPECT_EQ(C("rev_gz").Get("/api/v1/alerts?city_code=440300").header("x-total-count"), "0");
+  EXPECT_EQ(C("prov").Get("/api/v1/alerts?city_code=999999").header("x-total-count"), "0");
+  auto bad = C("prov").Get("/api/v1/alerts?kind=late");
+  EXPECT_EQ(bad.status, 422) << bad.body;
+  EXPECT_EQ(bad.json()["error"]["details"]["field"], "kind");
+}
+
 TEST_P(ApiProcessTest, JointTestOverdueAlert) {
   const long long id = NewApp();
   MustAct("vendor1", id, "submit");

@@ -24,11 +24,11 @@ TEST(Sweeper, ATickRaisesWhatIsOverdueOnTheClockItIsGiven) {
   Sweeper sweeper(pf, tp->clock(), std::chrono::seconds{60});
   tp->clock().Set(*ParseInstant("2026-10-10T23:59:59+08:00"));  // the due second: not yet
   sweeper.RunOnce();
-  EXPECT_EQ(pf.alerts.List(province, std::nullopt)->items.size(), 0u);
+  EXPECT_EQ(pf.alerts.List(province, {})->items.size(), 0u);
   tp->clock().Advance(std::chrono::seconds{1});
   sweeper.RunOnce();
   sweeper.RunOnce();  // a second tick raises nothing new
-  auto alerts = pf.alerts.List(province, std::nullopt);
+  auto alerts = pf.alerts.List(province, {});
   ASSERT_EQ(alerts->items.size(), 1u);
   EXPECT_EQ(alerts->total, 1);
   EXPECT_EQ(alerts->items[0]["kind"], "review_overdue");

@@ -186,15 +186,15 @@ TEST_P(ProcessTest, SweepRaisesEachOverdueDeadlineOnceAtTheBoundarySecond) {
   EXPECT_EQ(Must(pf().alerts.Sweep(due + std::chrono::seconds{1})).raised, 1);
   EXPECT_EQ(Must(pf().alerts.Sweep(due + std::chrono::hours{48})).raised, 0);
   tp_->clock().Set(due + std::chrono::hours{48});
-  json alerts = Must(pf().alerts.List(reviewer_, "open")).items;
+  json alerts = Must(pf().alerts.List(reviewer_, {.status = "open"})).items;
   ASSERT_EQ(alerts.size(), 1u);
   EXPECT_EQ(alerts[0]["kind"], "review_overdue");
   EXPECT_EQ(alerts[0]["application_id"], id);
   // Visible to the province and the application's vendor, not to another city or vendor.
-  EXPECT_EQ(Must(pf().alerts.List(province_, std::nullopt)).items.size(), 1u);
-  EXPECT_EQ(Must(pf().alerts.List(reviewer_sz_, std::nullopt)).items.size(), 0u);
-  EXPECT_EQ(Must(pf().alerts.List(vendor_, std::nullopt)).items.size(), 1u);
-  EXPECT_EQ(Must(pf().alerts.List(other_vendor_, std::nullopt)).items.size(), 0u);
+  EXPECT_EQ(Must(pf().alerts.List(province_, {})).items.size(), 1u);
+  EXPECT_EQ(Must(pf().alerts.List(reviewer_sz_, {})).items.size(), 0u);
+  EXPECT_EQ(Must(pf().alerts.List(vendor_, {})).items.size(), 1u);
+  EXPECT_EQ(Must(pf().alerts.List(other_vendor_, {})).items.size(), 0u);
   const long long alert_id = alerts[0]["id"];
   json urged = Must(pf().alerts.Urge(province_, alert_id, "请尽快审核"));
   EXPECT_EQ(urged["urge_count"], 1);
@@ -227,7 +227,7 @@ TEST_P(ProcessTest, AStepDoneLateBeforeTheSweepStillRaisesItsAlert) {
   Act(vendor_, on_time, AppAction::kSubmit);
   tp_->clock().Set(due + std::chrono::seconds{1});
   Act(reviewer_, id, AppAction::kApprove);
-  json alerts = Must(pf().alerts.List(reviewer_, std::nullopt)).items;
+  json alerts = Must(pf().alerts.List(reviewer_, {})).items;
   ASSERT_EQ(alerts.size(), 1u);
   EXPECT_EQ(alerts[0]["kind"], "review_overdue");
   EXPECT_EQ(alerts[0]["application_id"], id);
@@ -235,14 +235,14 @@ TEST_P(ProcessTest, AStepDoneLateBeforeTheSweepStillRaisesItsAlert) {
   EXPECT_EQ(alerts[0]["raised_at"], FormatInstant(due + std::chrono::seconds{1}));
   EXPECT_EQ(alerts[0]["status"], "open");
   EXPECT_EQ(Must(pf().alerts.Sweep(due + std::chrono::hours{1})).raised, 0);
-  EXPECT_EQ(Must(pf().alerts.List(province_, std::nullopt)).items.size(), 1u);
+  EXPECT_EQ(Must(pf().alerts.List(province_, {})).items.size(), 1u);
   // A deadline a sweep already alerted is not alerted again when the step is done.
   const Instant second_due =
       *ParseInstant(OpenDeadline(Must(pf().applications.Get(reviewer_, on_time)), "review")["due_at"].get<std::string>());
   EXPECT_EQ(Must(pf().alerts.Sweep(second_due + std::chrono::seconds{1})).raised, 1);
   tp_->clock().Set(second_due + std::chrono::hours{2});
   Act(reviewer_, on_time, AppAction::kApprove);
-  EXPECT_EQ(Must(pf().alerts.List(province_, std::nullopt)).items.size(), 2u);
+  EXPECT_EQ(Must(pf().alerts.List(province_, {})).items.size(), 2u);
   EXPECT_EQ(Must(services::VerifyHistory(tp_->db())).ok, true);
 }
 
@@ -254,23 +254,23 @@ TEST_P(ProcessTest, VendorsListTheAlertsOfTheirOwnApplicationsOnly) {
   const long long theirs = NewApp(kGz, &other_vendor_, other_product);
   Act(other_vendor_, theirs, AppAction::kSubmit);
   EXPECT_EQ(Must(pf().alerts.Sweep(At("2026-10-11T00:00:00+08:00"))).raised, 2);
-  EXPECT_EQ(Must(pf().alerts.List(reviewer_, "open")).items.size(), 2u);
+  EXPECT_EQ(Must(pf().alerts.List(reviewer_, {.status = "open"})).items.size(), 2u);
 
-  json own = Must(pf().alerts.List(vendor_, "open")).items;
+  json own = Must(pf().alerts.List(vendor_, {.status = "open"})).items;
   ASSERT_EQ(own.size(), 1u);
   EXPECT_EQ(own[0]["application_id"], mine);
   EXPECT_EQ(own[0]["kind"], "review_overdue");
-  json other = Must(pf().alerts.List(other_vendor_, std::nullopt)).items;
+  json other = Must(pf().alerts.List(other_vendor_, {})).items;
   ASSERT_EQ(other.size(), 1u);
   EXPECT_EQ(other[0]["application_id"], theirs);
-  EXPECT_TRUE(Must(pf().alerts.List(vendor_, "answered")).items.empty());
+  EXPECT_TRUE(Must(pf().alerts.List(vendor_, {.status = "answered"})).items.empty());
 
   // Answering stays the city's: to a vendor the alert is not something it can act on.
   const long long alert_id = own[0]["id"];
   EXPECT_EQ(CodeOf(pf().alerts.Respond(vendor_, alert_id, "已补充材料")), "not_found");
   // The province's note is for the city; the vendor sees that it was urged.
   Must(pf().alerts.Urge(province_, alert_id, "请今日内完成审核"));
-  own = Must(pf().alerts.List(vendor_, "open")).items;
+  own = Must(pf().alerts.List(vendor_, {.status = "open"})).items;
   ASSERT_EQ(own.size(), 1u);
   EXPECT_EQ(own[0]["urge_count"], 1);
   EXPECT_EQ(own[0]["urge_note"], "");
@@ -285,8 +285,8 @@ TEST_P(ProcessTest, VendorsListTheAlertsOfTheirOwnApplicationsOnly) {
   EXPECT_EQ(urge_reason(vendor_), "");
   EXPECT_EQ(urge_reason(reviewer_), "请今日内完成审核");
   Must(pf().alerts.Respond(reviewer_, alert_id, "材料较多，已安排审核"));
-  EXPECT_TRUE(Must(pf().alerts.List(vendor_, "open")).items.empty());
-  json answered = Must(pf().alerts.List(vendor_, "answered")).items;
+  EXPECT_TRUE(Must(pf().alerts.List(vendor_, {.status = "open"})).items.empty());
+  json answered = Must(pf().alerts.List(vendor_, {.status = "answered"})).items;
   ASSERT_EQ(answered.size(), 1u);
   EXPECT_EQ(answered[0]["feedback"], "材料较多，已安排审核");
 }
@@ -309,11 +309,11 @@ TEST_P(ProcessTest, EveryAlertKind) {
   Must(pf().complaints.Verify(reviewer_, cb["id"], {true, "属实", 1}));
   EXPECT_EQ(Must(pf().alerts.Sweep(At("2026-12-31T00:00:00+08:00"))).raised, 5);
   std::set<std::string> kinds;
-  for (const json& al : Must(pf().alerts.List(province_, std::nullopt)).items) kinds.insert(al["kind"]);
+  for (const json& al : Must(pf().alerts.List(province_, {})).items) kinds.insert(al["kind"]);
   EXPECT_EQ(kinds, (std::set<std::string>{"review_overdue", "joint_test_overdue", "complaint_overdue",
                                           "rectification_overdue"}));
   // Tech support sees the rectification alert of its city only.
-  json support_alerts = Must(pf().alerts.List(support_, std::nullopt)).items;
+  json support_alerts = Must(pf().alerts.List(support_, {})).items;
   ASSERT_EQ(support_alerts.size(), 1u);
   EXPECT_EQ(support_alerts[0]["kind"], "rectification_overdue");
 }
@@ -435,7 +435,7 @@ TEST_P(ProcessTest, AComplaintFoundedAfterTheApplicationEndedIsClosed) {
   EXPECT_EQ(history.back()["action"], "close") << history.dump();
   tp_->clock().Set(At("2026-12-31T10:00:00+08:00"));
   Must(pf().Sweep(tp_->clock().Now()));
-  for (const json& a : Must(pf().alerts.List(reviewer_, std::nullopt)).items) {
+  for (const json& a : Must(pf().alerts.List(reviewer_, {})).items) {
     EXPECT_NE(a["kind"], "rectification_overdue") << a.dump();
   }
   EXPECT_EQ(Must(services::VerifyHistory(tp_->db())).ok, true);
@@ -699,7 +699,7 @@ TEST_P(ProcessTest, TwoSweepersRaiseOneAlertPerDeadline) {
   long long mine = Must(pf().alerts.Sweep(later)).raised;
   other.join();
   EXPECT_EQ(mine + total, 5);
-  EXPECT_EQ(Must(pf().alerts.List(province_, std::nullopt)).items.size(), 5u);
+  EXPECT_EQ(Must(pf().alerts.List(province_, {})).items.size(), 5u);
 }
 
 TEST_P(ProcessTest, StatisticsPerCity) {

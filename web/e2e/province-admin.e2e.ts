@@ -12,6 +12,13 @@ import { DEMO_PASSWORD, login, newPage, screenshot, type Server, withDemoServerA
 // The machine is shared and slow: give the page time to show what it loads.
 const eventually = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000, interval: 200 })
 
+const ALERT_KINDS: Record<string, string> = {
+  review_overdue: '审核超期',
+  joint_test_overdue: '联调超期',
+  rectification_overdue: '整改超期',
+  complaint_overdue: '投诉核实超期',
+}
+
 // Picks an option of an Element Plus select opened by clicking `testid`.
 async function choose(page: Page, testid: string, option: string | RegExp): Promise<void> {
   await page.getByTestId(testid).click()
@@ -64,6 +71,28 @@ describe('province and admin', () => {
       expect(unzipped.stdout).toContain('按期审核率（%）')
       expect(unzipped.stdout).toContain('云浮市')
     }
+  })
+
+  it('narrows the alerts to a city and a kind on the server, a page at a time', async () => {
+    const api = await server.apiAs('province')
+    const all = await api.call<{ city_code: string; city_name: string; kind: string }[]>('GET', '/alerts')
+    expect(all.body.length).toBeGreaterThan(0)
+    const { city_code: code, city_name: name, kind } = all.body[0]
+    const expected = await api.call<unknown[]>('GET', `/alerts?city_code=${code}&kind=${kind}`)
+    const page = await newPage(browser, server)
+    await login(page, 'province')
+    await page.goto('/alerts')
+    await page.getByTestId('alerts-status').getByText('全部').click()
+    const table = page.getByTestId('alerts-table')
+    await eventually(() => table.locator('.el-table__body tr').count()).toBe(Math.min(all.body.length, 50))
+    let asked = page.waitForRequest((r) => r.url().includes(`city_code=${code}`))
+    await choose(page, 'alerts-city', name)
+    await asked
+    asked = page.waitForRequest((r) => r.url().includes(`kind=${kind}`) && r.url().includes(`city_code=${code}`))
+    await choose(page, 'alerts-kind', ALERT_KINDS[kind])
+    await asked
+    await eventually(() => table.locator('.el-table__body tr').count()).toBe(expected.body.length)
+    for (const text of await table.locator('.el-table__body tr').allTextContents()) expect(text).toContain(name)
   })
 
   it("shows a city reviewer only their own city's figures", async () => {

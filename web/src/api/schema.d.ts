@@ -699,7 +699,8 @@ export interface paths {
          *     empty: the province's note is for the city), city_reviewer its city's,
          *     tech_support its city's rectification_overdue only, province and admin all.
          *     Ordered by due time; a page of at most `limit` (default and largest 1000)
-         *     from `offset`, with the whole list's size in `X-Total-Count`.
+         *     from `offset`, with the whole list's size in `X-Total-Count`. `status`,
+         *     `city_code` and `kind` narrow the list before it is paged (and its total).
          */
         get: operations["listAlerts"];
         put?: never;
@@ -2905,6 +2906,9 @@ export interface operations {
         parameters: {
             query?: {
                 status?: "open" | "answered";
+                /** @description Only this city's alerts (within the caller's scope; an unknown code matches none). */
+                city_code?: string;
+                kind?: "review_overdue" | "joint_test_overdue" | "rectification_overdue" | "complaint_overdue";
                 /** @description At most this many rows (1–1000; a value outside is clamped; not an integer is 422). */
                 limit?: components["parameters"]["PageLimit"];
                 /** @description Rows to skip from the start of the list (a negative value counts as 0). */
