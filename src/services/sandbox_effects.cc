@@ -681,8 +681,9 @@ class Effects {
     }
     if (!value.is_object()) return;
     for (auto it = value.begin(); it != value.end(); ++it) {
-      if (it.value().is_string() && ctx_.profile.cipher_fields.contains(it.key())) {
-        it.value() = ctx_.codec.EncryptField(it.value().get_ref<const std::string&>());
+      const bool number = it.value().is_number_integer() || it.value().is_number_unsigned();
+      if ((it.value().is_string() || number) && ctx_.profile.cipher_fields.contains(it.key())) {
+        it.value() = ctx_.codec.EncryptField(number ? it.value().dump() : it.value().get<std::string>());
       } else {
         EncryptCipherFields(it.value());
       }

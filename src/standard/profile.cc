@@ -92,6 +92,20 @@ std::vector<Condition> ParseConditions(const json& list) {
   return out;
 }
 
+// Marks the properties named in `names` x-encrypted, at any depth of a method's schema
+// (cipher.fields: what a profile sends encrypted that its parent's methods send plain).
+void MarkEncrypted(json& schema, const std::vector<std::string>& names) {
+  if (names.empty() || !schema.is_object()) return;
+  if (auto props = schema.find("properties"); props != schema.end() && props->is_object()) {
+    for (auto it = props->begin(); it != props->end(); ++it) {
+      if (!it.value().is_object()) continue;
+      if (std::find(names.begin(), names.end(), it.key()) != names.end()) it.value()["x-encrypted"] = true;
+      MarkEncrypted(it.value(), names);
+    }
+  }
+  if (auto items = schema.find("items"); items != schema.end()) MarkEncrypted(*items, names);
+}
+
 // The property names a schema marks x-encrypted, at any depth.
 void CollectCipherFields(const Schema& schema, std::set<std::string, std::less<>>& out) {
   for (std::size_t i = 0; i < schema.properties.size(); ++i) {
@@ -157,6 +171,15 @@ Result<Profile> ParseProfile(const std::string& name, const Files& files) {
     p.cipher.iv = c.value("iv", p.cipher.iv);
     p.cipher.encoding = c.value("encoding", p.cipher.encoding);
     p.cipher.prefix = c.value("prefix", p.cipher.prefix);
+    if (c.contains("fields")) {
+      const json& fields = c["fields"];
+      if (!fields.is_array() || !std::all_of(fields.begin(), fields.end(), [](const json& f) {
+            return f.is_string() && !f.get_ref<const std::string&>().empty();
+          })) {
+        return ProfileError(name, "profile.json", "cipher.fields 应为字段名的数组");
+      }
+      p.cipher.fields = fields.get<std::vector<std::string>>();
+    }
 
     const json e = root.value("envelope", json::object());
     p.code_field = e.value("code", p.code_field);
@@ -227,7 +250,9 @@ Result<Profile> ParseProfile(const std::string& name, const Files& files) {
         m.serial_prefix = value.value("serial_prefix", "");
         m.effect = value.value("effect", "");
         m.rules = value.value("rules", std::vector<std::string>{});
-        auto compiled = Schema::Compile(value.value("schema", json::object()), p.dictionaries);
+        json schema = value.value("schema", json::object());
+        MarkEncrypted(schema, p.cipher.fields);
+        auto compiled = Schema::Compile(schema, p.dictionaries);
         if (!compiled.ok()) return ProfileError(name, path, compiled.error().message);
         m.data_schema = std::move(compiled).value();
         for (const auto& rule : m.rules) {

@@ -352,6 +352,9 @@ class Validator {
 void Transform(const Schema& schema, json& value, DataPath& path, EncryptedFields& out,
                const std::function<Result<std::string>(const std::string&)>& fn) {
   if (out.failed_path) return;
+  // A number in an encrypted field is its decimal text: encrypted as such, and, where
+  // ciphertext is expected, never valid ciphertext.
+  if (schema.encrypted && (value.is_number_integer() || value.is_number_unsigned())) value = value.dump();
   if (schema.encrypted && value.is_string()) {
     auto r = fn(value.get_ref<const std::string&>());
     if (!r.ok()) {

@@ -706,6 +706,57 @@ TEST_P(SandboxTest, AKeyOfAnotherProfileIsRefusedAfterItsCitySwitches) {
   EXPECT_EQ(driver_->Send("Team.Add", Team()).outcome, "accepted");
 }
 
+// Guangzhou's standard lists 班组编号 among the fields sent DES-encrypted: a request
+// must send teamSysNo encrypted, a plain one is refused as undecryptable, and query
+// rows answer it encrypted. The national standard sends it plain.
+TEST_P(SandboxTest, GuangzhouSendsTheTeamNumberEncrypted) {
+  const auto gz_reviewer = tp_->AddUser(domain::Role::kCityReviewer, "sb_gz_reviewer", "440300");
+  const testing::SandboxKey k = testing::StartJointTest(*tp_, vendor_, gz_reviewer, "440300", "gz-md5-des");
+  SandboxDriver gz(*tp_, k);
+  json team = {{"projectCode", k.project_code}, {"corpCode", k.corp_code}, {"corpName", k.corp_name},
+               {"teamName", "木工班组"}};
+  auto added = gz.Send("Team.Add", team);
+  ASSERT_EQ(added.outcome, "accepted") << added.body.dump();
+
+  const long long team_no = added.data()["teamSysNo"];
+  const json worker = {{"projectCode", k.project_code}, {"corpCode", k.corp_code}, {"corpName", k.corp_name},
+                       {"teamSysNo", team_no}, {"teamName", "木工班组"},
+                       {"workerList", {{{"workerName", "张三"}, {"isTeamLeader", 0}, {"idCardType", "01"},
+                                        {"idCardNumber", "11010519491231002X"}, {"workType", "020"}, {"workRole", 20},
+                                        {"nation", "汉"}, {"address", "广州"}, {"headImage", app::SamplePhoto()},
+                                        {"cellPhone", "13800000000"}, {"grantOrg", "广州市公安局"}}}}};
+  // Signed correctly, but with teamSysNo as a plain number (the ID number encrypted).
+  standard::Form form = gz.Build("ProjectWorker.Add", worker);
+  const std::string& data_param = gz.profile().Param("data");
+  const std::string& sign_param = gz.profile().Param("sign");
+  std::erase_if(form, [&](const auto& field) { return field.first == sign_param; });
+  for (auto& [name, value] : form) {
+    if (name != data_param) continue;
+    json data = json::parse(value);
+    EXPECT_TRUE(data["teamSysNo"].is_string()) << "BuildRequest encrypts it: " << value;
+    data["teamSysNo"] = team_no;
+    value = data.dump();
+  }
+  form.emplace_back(sign_param, gz.codec().Sign(form));
+  auto plain = gz.SendForm("ProjectWorker.Add", form);
+  EXPECT_EQ(plain.outcome, "refused") << plain.body.dump();
+  EXPECT_EQ(plain.error, "decrypt_failed");
+  EXPECT_EQ(plain.path, "[teamSysNo]");
+  // Encrypted, as the device sends it: accepted, and the query answers it encrypted.
+  auto sent = gz.Send("ProjectWorker.Add", worker);
+  ASSERT_EQ(sent.outcome, "accepted") << sent.body.dump();
+  auto rows = gz.Send("ProjectWorker.Query", {{"projectCode", k.project_code}, {"pageIndex", 0}, {"pageSize", 10}});
+
+  ASSERT_EQ(rows.outcome, "accepted") << rows.body.dump();
+  ASSERT_EQ(rows.data()["rows"].size(), 1u) << rows.body.dump();
+  const json row = rows.data()["rows"][0];
+  ASSERT_TRUE(row["teamSysNo"].is_string()) << row.dump();
+  EXPECT_EQ(row["teamSysNo"].get<std::string>().rfind("des:", 0), 0u) << row.dump();
+  EXPECT_EQ(gz.codec().DecryptField(row["teamSysNo"].get<std::string>()).value(), std::to_string(team_no));
+  // The national standard's profile leaves it plain.
+  EXPECT_FALSE(driver_->profile().FindMethod("ProjectWorker.Add")->data_schema->Property("teamSysNo")->encrypted);
+}
+
 // Attendance records carry their team only; a query naming an enterprise answers the
 // records of that enterprise's teams, each row saying its corpCode.
 TEST_P(SandboxTest, AttendanceQueriesNameTheEnterpriseThroughTheTeam) {
