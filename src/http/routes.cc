@@ -510,26 +510,29 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
   // Bodies up to 4 MiB reach it so that it can refuse a large one in its own words.
   // Answered from the thread that commits the request's write batch, so that a batch
   // holds every request in flight rather than one per server thread.
-  t.router.AddAsync(
-      Method::kPost, "/sandbox/:city/:endpoint", Access::kPublic,
-      [&pf](Request& req, Respond respond) {
-        const auto started = std::chrono::steady_clock::now();
-        services::SandboxCall call;
-        call.city_code = req.params["city"];
-        call.endpoint = req.params["endpoint"];
-        call.body = std::move(req.body);
-        call.elapsed_us = [started] {
-          return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started)
-              .count();
-        };
-        pf.sandbox.HandleAsync(std::move(call), [respond = std::move(respond)](services::SandboxReply reply) {
-          Response r;
-          r.status = reply.http_status;
-          r.body = std::move(reply.body);
-          respond(std::move(r));
-        });
-      },
-      4u << 20);
+  // A standard that also takes GET (Guangzhou's) gets the form as the query string.
+  const auto sandbox = [&pf](bool via_get) {
+    return [&pf, via_get](Request& req, Respond respond) {
+      const auto started = std::chrono::steady_clock::now();
+      services::SandboxCall call;
+      call.city_code = req.params["city"];
+      call.endpoint = req.params["endpoint"];
+      call.body = via_get ? std::move(req.raw_query) : std::move(req.body);
+      call.via_get = via_get;
+      call.elapsed_us = [started] {
+        return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started)
+            .count();
+      };
+      pf.sandbox.HandleAsync(std::move(call), [respond = std::move(respond)](services::SandboxReply reply) {
+        Response r;
+        r.status = reply.http_status;
+        r.body = std::move(reply.body);
+        respond(std::move(r));
+      });
+    };
+  };
+  t.router.AddAsync(Method::kPost, "/sandbox/:city/:endpoint", Access::kPublic, sandbox(false), 4u << 20);
+  t.router.AddAsync(Method::kGet, "/sandbox/:city/:endpoint", Access::kPublic, sandbox(true));
   t.Add(Method::kGet, "/applications/:id/evidence", kLogged, [&pf](Request& req) -> Result<Response> {
     LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
     LT_ASSIGN_OR_RETURN(services::EvidenceQuery q, EvidenceQueryOf(req));

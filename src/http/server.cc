@@ -361,7 +361,8 @@ Result<unsigned short> Server::Start() {
     }
     req.method = *method;
     req.path = std::string(rh->header().path());
-    req.query = ParseQuery(rh->header().query());
+    req.raw_query = std::string(rh->header().query());
+    req.query = ParseQuery(req.raw_query);
     rh->header().for_each_field([&](const restinio::http_header_field_t& f) {
       std::string name(f.name());
       std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });

@@ -714,6 +714,16 @@ void SandboxService::HandleAsync(SandboxCall incoming, std::function<void(Sandbo
     reply.http_status = 404;
     return pending->done(std::move(reply));
   }
+  // A GET where the standard asks for a POST: the city's server would not take it
+  // (HTTP 405), and nothing is recorded, as no key was read.
+  if (call.via_get && !p.accepts_get) {
+    const auto& e = p.Error("malformed_form");
+    SandboxReply reply{Envelope(p, e, "请求方式不支持：GET，请使用 POST", nullptr).dump(), 0, "refused",
+                       "malformed_form"};
+    reply.http_status = 405;
+    return pending->done(std::move(reply));
+  }
+  if (call.via_get) x.tags.push_back("via_get");
 
   // 2. Parse: size, form, the common parameters.
   auto& known = pending->known;

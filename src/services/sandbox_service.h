@@ -47,7 +47,8 @@ std::string SandboxEndpoint(const Deps& deps, const std::string& city_code, cons
 struct SandboxCall {
   std::string city_code;
   std::string endpoint;  // the last path segment: "open.api" or, per-method style, the method
-  std::string body;
+  std::string body;  // the form: a POST's body, or a GET's query string
+  bool via_get = false;
   // Microseconds since the request arrived; measured by the HTTP layer (latency
   // evidence), so this layer reads no clock of its own beyond deps.clock.
   std::function<long long()> elapsed_us = [] { return 0LL; };

@@ -129,6 +129,16 @@ Result<Profile> ParseProfile(const std::string& name, const Files& files) {
       return ProfileError(name, "profile.json", "transport.style 只能是 single_endpoint 或 per_method");
     }
     p.endpoint_path = t.value("path", p.endpoint_path);
+    const auto http_methods = t.value("http_methods", std::vector<std::string>{"POST"});
+    for (const auto& m : http_methods) {
+      if (m != "POST" && m != "GET") {
+        return ProfileError(name, "profile.json", "transport.http_methods 只能包含 POST 和 GET");
+      }
+    }
+    if (std::find(http_methods.begin(), http_methods.end(), "POST") == http_methods.end()) {
+      return ProfileError(name, "profile.json", "transport.http_methods 必须包含 POST");
+    }
+    p.accepts_get = std::find(http_methods.begin(), http_methods.end(), "GET") != http_methods.end();
     p.max_body_bytes = t.value("max_body_bytes", p.max_body_bytes);
     p.params = {{"app_id", "appid"}, {"method", "method"}, {"timestamp", "timestamp"},
                 {"nonce", "nonce"},  {"data", "data"},     {"sign", "sign"}};

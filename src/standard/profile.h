@@ -94,6 +94,8 @@ struct Profile {
   // transport
   std::string style = "single_endpoint";  // or per_method
   std::string endpoint_path = "open.api";
+  // The form may also come as the query string of a GET (transport.http_methods).
+  bool accepts_get = false;
   std::size_t max_body_bytes = 1 << 20;
   std::map<std::string, std::string, std::less<>> params;  // role (app_id, method, …) → field name
   std::vector<std::string> required_params;

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "app/device.h"
+#include "standard/request.h"
 #include "testing/app/sandbox_driver.h"
 #include "testing/http_client.h"
 #include "testing/test_database.h"
@@ -227,6 +228,38 @@ TEST_P(DeviceTest, ReportAsJsonAndPdf) {
   testing::HttpClient stranger(tp_->port());
   ASSERT_FALSE(stranger.Login("dev_other", testing::kTestPassword).empty());
   EXPECT_EQ(stranger.Get("/api/v1/applications/" + std::to_string(key_.application_id) + "/report.pdf").status, 404);
+}
+
+// Guangzhou's standard takes GET as well as POST: the signed form as the query string
+// is the same request. The others take POST only, and answer a GET 405, recording nothing.
+TEST_P(DeviceTest, AGetIsServedWhereTheStandardTakesIt) {
+  testing::SandboxDriver driver(*tp_, key_);
+  const standard::Profile& p = driver.profile();
+  const std::string method = "Project.Query";
+  const std::string query = standard::EncodeForm(driver.Build(method, {{"pageIndex", 0}, {"pageSize", 10}}));
+  testing::HttpClient client(tp_->port());
+  const auto code_of = [&](const testing::HttpResponse& r) {
+    const json c = r.json()[p.code_field];
+    return c.is_string() ? c.get<std::string>() : c.dump();
+  };
+  auto got = client.Get("/sandbox/440100/" + standard::EndpointFor(p, method) + "?" + query);
+  auto ev = tp_->platform().sandbox.Evidence(vendor_, key_.application_id, {});
+  ASSERT_TRUE(ev.ok());
+  if (p.accepts_get) {
+    ASSERT_EQ(got.status, 200) << got.body;
+    EXPECT_EQ(code_of(got), p.Error("success").code) << got.body;
+    ASSERT_EQ((*ev)["total"], 1) << ev->dump();
+    EXPECT_EQ((*ev)["items"][0]["outcome"], "accepted");
+    const json tags = (*ev)["items"][0]["tags"];
+    EXPECT_NE(std::find(tags.begin(), tags.end(), "via_get"), tags.end()) << tags.dump();
+    // The same signed form again is a replay, as it would be as a POST.
+    auto again = client.Get("/sandbox/440100/" + standard::EndpointFor(p, method) + "?" + query);
+    EXPECT_EQ(code_of(again), p.Error("nonce_replayed").code) << again.body;
+  } else {
+    EXPECT_EQ(got.status, 405) << got.body;
+    EXPECT_EQ(code_of(got), p.Error("malformed_form").code) << got.body;
+    EXPECT_EQ((*ev)["total"], 0) << ev->dump();
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(

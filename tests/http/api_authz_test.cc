@@ -142,6 +142,7 @@ std::map<std::string, Row> Table() {
       {"PUT /api/v1/applications/:id/faults", {.roles = reviewer, .scope = ScopeRule::kRecord}},
       // The sandbox: the test key in the form authenticates, not a session.
       {"POST /sandbox/:city/:endpoint", {.public_route = true}},
+      {"GET /sandbox/:city/:endpoint", {.public_route = true}},
       {"GET /api/v1/alerts", {.roles = kEveryRole}},
       {"POST /api/v1/alerts/:id/respond", {.roles = reviewer, .scope = ScopeRule::kRecord}},
       {"POST /api/v1/alerts/:id/urge", {.roles = province, .scope = ScopeRule::kRecord}},

@@ -665,7 +665,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * The same request as a GET, for a profile that takes one
+         * @description The signed form as the query string, for a profile whose
+         *     `transport.http_methods` has GET (`gz-md5-des`: Guangzhou's standard takes
+         *     GET and POST). Judged and recorded like the POST, tagged `via_get`. A
+         *     profile that takes POST only answers 405 with its `malformed_form` code in
+         *     its envelope, and records nothing.
+         */
+        get: operations["sandboxGet"];
         put?: never;
         /**
          * City A's hosted test environment (the interface standard itself)
@@ -673,10 +681,11 @@ export interface paths {
          *     string fields (national: appid, method, format, version, timestamp, nonce,
          *     data, sign), signed with the test key's secret, sensitive fields encrypted.
          *     `endpoint` is `open.api` (single-endpoint profiles) or the method name
-         *     (per-method profiles). Always HTTP 200 with the profile's envelope, e.g.
+         *     (per-method profiles). HTTP 200 with the profile's envelope, e.g.
          *     `{"code": "0", "message": "成功", "data": {"requestSerialCode": "…"}}` or
-         *     `{"code": "-2", "message": "签名校验错误", "data": null}`. Every request is
-         *     recorded as evidence.
+         *     `{"code": "-2", "message": "签名校验错误", "data": null}`; every request
+         *     naming an issued key is recorded as evidence. Another path of a
+         *     single-endpoint profile is 404, in the envelope, recorded nowhere.
          */
         post: operations["sandbox"];
         delete?: never;
@@ -2872,6 +2881,43 @@ export interface operations {
             422: components["responses"]["Unprocessable"];
         };
     };
+    sandboxGet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                city: string;
+                endpoint: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The profile's envelope. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            /** @description Not the endpoint of a single-endpoint profile (the profile's envelope). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The profile takes POST only (the profile's envelope). */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     sandbox: {
         parameters: {
             query?: never;
@@ -2898,6 +2944,13 @@ export interface operations {
                 content: {
                     "application/json": Record<string, never>;
                 };
+            };
+            /** @description Not the endpoint of a single-endpoint profile (the profile's envelope). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             413: components["responses"]["TooLarge"];
         };
