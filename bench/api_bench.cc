@@ -68,9 +68,9 @@ void Seed(app::Runtime& rt, const std::string& db_url, ManualClock& clock, int a
   std::vector<std::string> codes;
   for (const json& c : cities) {
     codes.push_back(c["code"]);
-    (void)pf.auth.AddUser({domain::Role::kCityReviewer, "reviewer_" + codes.back(), kPassword, "", codes.back(),
-                           std::nullopt},
-                          services::Actor::System());
+    (void)pf.auth.AddUser(
+        {domain::Role::kCityReviewer, "reviewer_" + codes.back(), kPassword, "", codes.back(), std::nullopt},
+        services::Actor::System());
   }
   auto calendar = pf.deps.calendar.Get();
   const int vendors = 200;
@@ -88,7 +88,8 @@ void Seed(app::Runtime& rt, const std::string& db_url, ManualClock& clock, int a
                         rows);
     rows.clear();
     for (int v = 1; v <= vendors; ++v) {
-      rows.push_back({std::to_string(v), "闸机", "G" + std::to_string(v), "face_gate", "1.0", std::to_string(ToUnix(base))});
+      rows.push_back(
+          {std::to_string(v), "闸机", "G" + std::to_string(v), "face_gate", "1.0", std::to_string(ToUnix(base))});
     }
     storage::BulkInsert(sql, "products", {"vendor_id", "name", "model", "kind", "version", "created_at"}, rows);
     return Ok{};
@@ -121,31 +122,54 @@ void Seed(app::Runtime& rt, const std::string& db_url, ManualClock& clock, int a
           dl_rows.push_back({std::to_string(id), std::nullopt, city, "review", "3", s,
                              std::to_string(ToUnix(review.due_at)), "0", std::to_string(ToUnix(approved)), "0"});
           dl_rows.push_back({std::to_string(id), std::nullopt, city, "joint_test", "5",
-                             std::to_string(ToUnix(approved)), std::to_string(ToUnix(window.due_at)), "0",
-                             std::nullopt, "0"});
+                             std::to_string(ToUnix(approved)), std::to_string(ToUnix(window.due_at)), "0", std::nullopt,
+                             "0"});
         } else {
           dl_rows.push_back({std::to_string(id), std::nullopt, city, "review", "3", s,
                              std::to_string(ToUnix(review.due_at)), "0", std::nullopt, "0"});
         }
         services::Actor vendor_actor{std::nullopt, "vendor", domain::Role::kVendor};
-        history.push_back({.entity = "application", .entity_id = id, .application_id = id, .city_code = city,
-                           .vendor_id = vendor, .actor = vendor_actor, .action = "create", .before = "",
-                           .after = "draft", .reason = "first", .at = created});
-        history.push_back({.entity = "application", .entity_id = id, .application_id = id, .city_code = city,
-                           .vendor_id = vendor, .actor = vendor_actor, .action = "submit", .before = "draft",
-                           .after = "under_review", .reason = "", .at = submitted});
+        history.push_back({.entity = "application",
+                           .entity_id = id,
+                           .application_id = id,
+                           .city_code = city,
+                           .vendor_id = vendor,
+                           .actor = vendor_actor,
+                           .action = "create",
+                           .before = "",
+                           .after = "draft",
+                           .reason = "first",
+                           .at = created});
+        history.push_back({.entity = "application",
+                           .entity_id = id,
+                           .application_id = id,
+                           .city_code = city,
+                           .vendor_id = vendor,
+                           .actor = vendor_actor,
+                           .action = "submit",
+                           .before = "draft",
+                           .after = "under_review",
+                           .reason = "",
+                           .at = submitted});
         if (testing) {
-          history.push_back({.entity = "application", .entity_id = id, .application_id = id, .city_code = city,
-                             .vendor_id = vendor, .actor = services::Actor{std::nullopt, "reviewer", domain::Role::kCityReviewer},
-                             .action = "approve", .before = "under_review", .after = "joint_testing", .reason = "",
+          history.push_back({.entity = "application",
+                             .entity_id = id,
+                             .application_id = id,
+                             .city_code = city,
+                             .vendor_id = vendor,
+                             .actor = services::Actor{std::nullopt, "reviewer", domain::Role::kCityReviewer},
+                             .action = "approve",
+                             .before = "under_review",
+                             .after = "joint_testing",
+                             .reason = "",
                              .at = submitted + std::chrono::hours{20}});
         }
       }
-      storage::BulkInsert(sql, "applications",
-                          {"id", "vendor_id", "city_code", "path", "connected_city_code", "connected_application_id",
-                           "description", "state", "late", "round", "created_at", "updated_at", "submitted_at",
-                           "decided_at"},
-                          app_rows);
+      storage::BulkInsert(
+          sql, "applications",
+          {"id", "vendor_id", "city_code", "path", "connected_city_code", "connected_application_id", "description",
+           "state", "late", "round", "created_at", "updated_at", "submitted_at", "decided_at"},
+          app_rows);
       storage::BulkInsert(sql, "application_products", {"application_id", "product_id"}, ap_rows);
       storage::BulkInsert(sql, "materials",
                           {"application_id", "kind", "filename", "content_type", "size", "sha256", "round",
@@ -248,7 +272,8 @@ int Run(const std::string& kind, int apps) {
   const int n = 200;
   std::mt19937 rng(7);
 
-  std::printf("\n**%s, %d applications** (%d requests each; API = HTTP to `liantiao serve`)\n\n", kind.c_str(), apps, n);
+  std::printf("\n**%s, %d applications** (%d requests each; API = HTTP to `liantiao serve`)\n\n", kind.c_str(), apps,
+              n);
   std::printf("| measure | through the API | directly | API / direct | target |\n|---|---|---|---|---|\n");
   // Inbox: raw SQL of the list query versus GET /applications.
   const std::string inbox_sql = services::ApplicationListSql("WHERE 1 = 1 AND a.city_code = :c");
@@ -293,7 +318,8 @@ int Run(const std::string& kind, int apps) {
   auto sweep = admin.Post("/api/v1/test/sweep");
   const double sweep_ms = Ms(Clock_::now() - t0);
   char sweep_text[96];
-  std::snprintf(sweep_text, sizeof sweep_text, "%.0f ms, %s alerts raised", sweep_ms, sweep.json()["raised"].dump().c_str());
+  std::snprintf(sweep_text, sizeof sweep_text, "%.0f ms, %s alerts raised", sweep_ms,
+                sweep.json()["raised"].dump().c_str());
   Row("one sweep raising every remaining deadline at once", sweep_text, "–", 0, "≤ 1 s");
   const long hwm = ReadStatusKb(server.pid, "VmHWM"), rss = ReadStatusKb(server.pid, "VmRSS");
   char mem[96];

@@ -123,8 +123,7 @@ class EpollLoad {
   EpollLoad(unsigned short port, Build build, Judge judge)
       : port_(port), build_(std::move(build)), judge_(std::move(judge)) {}
 
-  LoadResult Run(int connections, std::chrono::seconds duration,
-                 std::atomic<bool>* stop = nullptr) {
+  LoadResult Run(int connections, std::chrono::seconds duration, std::atomic<bool>* stop = nullptr) {
     LoadResult total;
     ep_ = epoll_create1(EPOLL_CLOEXEC);
     std::vector<Conn> conns(static_cast<std::size_t>(connections));
@@ -219,8 +218,7 @@ class EpollLoad {
   // Writes what it can; the rest waits for EPOLLOUT (not seen with requests this small).
   bool Write(Conn& c) {
     while (c.written < c.out.size()) {
-      const ssize_t n =
-          send(c.fd, c.out.data() + c.written, c.out.size() - c.written, MSG_NOSIGNAL);
+      const ssize_t n = send(c.fd, c.out.data() + c.written, c.out.size() - c.written, MSG_NOSIGNAL);
       if (n > 0) {
         c.written += static_cast<std::size_t>(n);
       } else if (n < 0 && errno == EINTR) {
@@ -295,15 +293,9 @@ EpollLoad NoOp(unsigned short port) {
 // they are sent.
 class AttendanceRequests {
  public:
-  AttendanceRequests(unsigned short port, const standard::Profile* profile,
-                     const standard::KeyCodec* codec, const Key& key,
-                     const bench::Workforce* workforce, const Clock* clock)
-      : port_(port),
-        profile_(profile),
-        codec_(codec),
-        key_(key),
-        workforce_(workforce),
-        clock_(clock) {
+  AttendanceRequests(unsigned short port, const standard::Profile* profile, const standard::KeyCodec* codec,
+                     const Key& key, const bench::Workforce* workforce, const Clock* clock)
+      : port_(port), profile_(profile), codec_(codec), key_(key), workforce_(workforce), clock_(clock) {
     // Nonces as 64 devices would draw them: each its own random prefix and counter, so
     // that they spread over the nonce index as the devices' do, not one run of numbers.
     for (int d = 0; d < kDevices; ++d)
@@ -329,11 +321,10 @@ class AttendanceRequests {
     json data = bench::AttendanceData(*workforce_, key_.project_code, counter_);
     const auto form = standard::BuildRequest(
         *profile_, *codec_, key_.app_id, "WorkerAttendance.Add", std::move(data), clock_->Now(),
-        prefixes_[static_cast<std::size_t>(counter_ % kDevices)] +
-            std::to_string(counter_ / kDevices));
+        prefixes_[static_cast<std::size_t>(counter_ % kDevices)] + std::to_string(counter_ / kDevices));
     ++counter_;
-    return http::FormatRequest("POST", "127.0.0.1", port_, key_.target,
-                               "application/x-www-form-urlencoded", standard::EncodeForm(form));
+    return http::FormatRequest("POST", "127.0.0.1", port_, key_.target, "application/x-www-form-urlencoded",
+                               standard::EncodeForm(form));
   }
 
   unsigned short port_;
@@ -361,17 +352,15 @@ EpollLoad Attendance(unsigned short port, AttendanceRequests* requests) {
         // Every request is valid, so any other answer is news: the first one is shown.
         static bool shown = false;
         if (!shown)
-          std::fprintf(stderr, "first answer other than accepted: %.*s\n",
-                       static_cast<int>(body.size()), body.data());
+          std::fprintf(stderr, "first answer other than accepted: %.*s\n", static_cast<int>(body.size()), body.data());
         shown = true;
         return 0;
       });
 }
 
 void Print(const std::string& kind, const std::string& what, const LoadResult& r, int connections) {
-  std::printf("| %s | %s | %d | %.0f | %.2f | %.2f | %.2f | %lld / %lld / %lld |\n", kind.c_str(),
-              what.c_str(), connections, r.Rps(), r.P(0.50), r.P(0.99), r.P(0.999), r.accepted,
-              r.other, r.failures);
+  std::printf("| %s | %s | %d | %.0f | %.2f | %.2f | %.2f | %lld / %lld / %lld |\n", kind.c_str(), what.c_str(),
+              connections, r.Rps(), r.P(0.50), r.P(0.99), r.P(0.999), r.accepted, r.other, r.failures);
   std::fflush(stdout);
 }
 
@@ -417,26 +406,21 @@ int Run(const std::string& kind, int seconds, int connections, bool prepare) {
   Print(kind, "no-op GET /api/v1/health", noop, connections);
   // More than the pipeline can take in the run (the profile's timestamp skew, 10 minutes
   // on gd-v1.3, leaves them valid): the load generator then only sends and reads.
-  const std::size_t to_prepare =
-      prepare ? static_cast<std::size_t>(seconds) * kPreparedPerSecond : 0;
+  const std::size_t to_prepare = prepare ? static_cast<std::size_t>(seconds) * kPreparedPerSecond : 0;
   const auto prepare_start = Steady::now();
   prepared.Prepare(to_prepare);
   const double prepare_s = std::chrono::duration<double>(Steady::now() - prepare_start).count();
   const double server_before = CpuSeconds(server.pid), self_before = CpuSeconds(getpid());
   LoadResult pipeline = attendance.Run(connections, duration);
-  const double server_cpu = CpuSeconds(server.pid) - server_before,
-               self_cpu = CpuSeconds(getpid()) - self_before;
+  const double server_cpu = CpuSeconds(server.pid) - server_before, self_cpu = CpuSeconds(getpid()) - self_before;
   Print(kind, "WorkerAttendance.Add, full pipeline", pipeline, connections);
-  std::printf("| %s | pipeline / no-op | | %.0f%% | | | | |\n", kind.c_str(),
-              100.0 * pipeline.Rps() / noop.Rps());
+  std::printf("| %s | pipeline / no-op | | %.0f%% | | | | |\n", kind.c_str(), 100.0 * pipeline.Rps() / noop.Rps());
   // Both share the machine's cores: what one spends per request, the other cannot.
   const double requests = static_cast<double>(std::max(pipeline.requests, 1LL));
-  std::printf(
-      "| %s | CPU per pipeline request | | server: %.0f µs | load generator: %.0f µs | | | |\n",
-      kind.c_str(), 1e6 * server_cpu / requests, 1e6 * self_cpu / requests);
-  std::printf("| %s | requests signed before the run | | %zu in %.1f s | %s | | | |\n",
-              kind.c_str(), to_prepare, prepare_s,
-              prepared.Unused() > 0 ? "every one sent was prepared" : "the rest signed as sent");
+  std::printf("| %s | CPU per pipeline request | | server: %.0f µs | load generator: %.0f µs | | | |\n", kind.c_str(),
+              1e6 * server_cpu / requests, 1e6 * self_cpu / requests);
+  std::printf("| %s | requests signed before the run | | %zu in %.1f s | %s | | | |\n", kind.c_str(), to_prepare,
+              prepare_s, prepared.Unused() > 0 ? "every one sent was prepared" : "the rest signed as sent");
 
   // kill -9 under load: every answer "accepted" must have its evidence.
   std::atomic<bool> stop{false};
@@ -451,8 +435,7 @@ int Run(const std::string& kind, int seconds, int connections, bool prepare) {
   std::set<std::string> answered(crash.serials.begin(), crash.serials.end());
   long long found = 0;
   (void)tp->db().Read<Ok>([&](soci::session& sql) -> Result<Ok> {
-    soci::rowset<soci::row> rows =
-        (sql.prepare << "SELECT serial FROM sandbox_evidence WHERE serial <> ''");
+    soci::rowset<soci::row> rows = (sql.prepare << "SELECT serial FROM sandbox_evidence WHERE serial <> ''");
     for (const soci::row& r : rows) found += answered.count(storage::GetText(r, 0));
     return Ok{};
   });
@@ -460,8 +443,7 @@ int Run(const std::string& kind, int seconds, int connections, bool prepare) {
       "| %s | kill -9 under load | %d | answered accepted before the kill: %zu | in the evidence: "
       "%lld | "
       "missing: %lld | | |\n",
-      kind.c_str(), connections, answered.size(), found,
-      static_cast<long long>(answered.size()) - found);
+      kind.c_str(), connections, answered.size(), found, static_cast<long long>(answered.size()) - found);
   std::filesystem::remove_all(dir);
   return static_cast<long long>(answered.size()) == found ? 0 : 1;
 }
@@ -482,6 +464,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "sandbox_bench: the fourth argument is prepared or as-sent\n");
     return 2;
   }
-  return liantiao::Run(argv[1], argc > 2 ? std::atoi(argv[2]) : 10,
-                       argc > 3 ? std::atoi(argv[3]) : 64, mode == "prepared");
+  return liantiao::Run(argv[1], argc > 2 ? std::atoi(argv[2]) : 10, argc > 3 ? std::atoi(argv[3]) : 64,
+                       mode == "prepared");
 }

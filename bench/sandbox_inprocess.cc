@@ -43,8 +43,7 @@ int Run(const std::string& kind, int requests, int threads) {
   if (!tp) return 1;
   const auto vendor = tp->AddVendor("bench_vendor");
   const auto reviewer = tp->AddUser(domain::Role::kCityReviewer, "bench_reviewer", "440100");
-  testing::SandboxDriver driver(
-      *tp, testing::StartJointTest(*tp, vendor, reviewer, "440100", "gd-v1.3"));
+  testing::SandboxDriver driver(*tp, testing::StartJointTest(*tp, vendor, reviewer, "440100", "gd-v1.3"));
   const auto& key = driver.key();
 
   auto write = [&](const std::string& method, const json& data) -> json {
@@ -53,8 +52,8 @@ int Run(const std::string& kind, int requests, int threads) {
     auto r = driver.Poll(a.data()["requestSerialCode"]);
     return json::parse(r.data()["result"].get<std::string>());
   };
-  const bench::Workforce workforce = bench::PrepareWorkforce(
-      write, key.project_code, key.corp_code, key.corp_name, tp->clock().Now());
+  const bench::Workforce workforce =
+      bench::PrepareWorkforce(write, key.project_code, key.corp_code, key.corp_name, tp->clock().Now());
 
   // Bodies first: the load generator's work is not the pipeline's.
   std::vector<std::string> bodies;
@@ -94,12 +93,9 @@ int Run(const std::string& kind, int requests, int threads) {
   std::vector<double> all;
   for (const auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
   std::sort(all.begin(), all.end());
-  auto p = [&](double q) {
-    return all[std::min(all.size() - 1, static_cast<std::size_t>(q * all.size()))];
-  };
-  std::printf("| %s | in-process Handle, %d threads | %d | %.0f | %.2f | %.2f | %.0f | %d |\n",
-              kind.c_str(), threads, requests, requests / seconds, p(0.5), p(0.99),
-              1e6 * cpu / requests, accepted.load());
+  auto p = [&](double q) { return all[std::min(all.size() - 1, static_cast<std::size_t>(q * all.size()))]; };
+  std::printf("| %s | in-process Handle, %d threads | %d | %.0f | %.2f | %.2f | %.0f | %d |\n", kind.c_str(), threads,
+              requests, requests / seconds, p(0.5), p(0.99), 1e6 * cpu / requests, accepted.load());
   return accepted.load() == requests ? 0 : 1;
 }
 
@@ -111,6 +107,5 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: sandbox_inprocess sqlite|postgresql [requests] [threads]\n");
     return 2;
   }
-  return liantiao::Run(argv[1], argc > 2 ? std::atoi(argv[2]) : 20000,
-                       argc > 3 ? std::atoi(argv[3]) : 4);
+  return liantiao::Run(argv[1], argc > 2 ? std::atoi(argv[2]) : 20000, argc > 3 ? std::atoi(argv[3]) : 4);
 }

@@ -25,9 +25,8 @@ struct Workforce {
 // `write(method, data)` sends one write and returns its async result (the JSON of
 // AsyncHandleResult.Query's `result`), throwing when it was not accepted.
 template <typename Write>
-Workforce PrepareWorkforce(Write write, const std::string& project_code,
-                           const std::string& corp_code, const std::string& corp_name,
-                           Instant now) {
+Workforce PrepareWorkforce(Write write, const std::string& project_code, const std::string& corp_code,
+                           const std::string& corp_name, Instant now) {
   using nlohmann::json;
   Workforce w;
   w.team = write("Team.Add", json{{"projectCode", project_code},
@@ -75,10 +74,8 @@ Workforce PrepareWorkforce(Write write, const std::string& project_code,
 
 // The k-th attendance record: worker k mod 50, one second later every 50 records, from
 // noon of the day the workers entered, so that no two are alike.
-inline nlohmann::json AttendanceData(const Workforce& w, const std::string& project_code,
-                                     long long k) {
-  const std::string iso =
-      FormatInstant(w.entered + std::chrono::hours(12) + std::chrono::seconds(k / kWorkers));
+inline nlohmann::json AttendanceData(const Workforce& w, const std::string& project_code, long long k) {
+  const std::string iso = FormatInstant(w.entered + std::chrono::hours(12) + std::chrono::seconds(k / kWorkers));
   return {{"projectCode", project_code},
           {"teamSysNo", w.team},
           {"dataList",

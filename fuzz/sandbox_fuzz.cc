@@ -48,8 +48,8 @@ const std::vector<Target>& Targets() {
     for (std::string_view name : kProfiles) {
       const Profile* p = set.Find(name);
       if (p == nullptr || p->methods.empty()) {
-        std::fprintf(stderr, "sandbox_fuzz: profile %.*s missing or without methods\n",
-                     static_cast<int>(name.size()), name.data());
+        std::fprintf(stderr, "sandbox_fuzz: profile %.*s missing or without methods\n", static_cast<int>(name.size()),
+                     name.data());
         std::abort();
       }
       auto codec = KeyCodec::Make(*p, kSecret);
@@ -64,8 +64,8 @@ const std::vector<Target>& Targets() {
 // A fixed "now" (2026-10-20 10:00:00 Beijing time): the date rules must not depend on
 // when the fuzzer runs, or a finding would not reproduce.
 const standard::CivilNow& Now() {
-  static const standard::CivilNow now = standard::CivilNow::At(
-      Instant(std::chrono::sys_days(std::chrono::year(2026) / 10 / 20)) + std::chrono::hours(2));
+  static const standard::CivilNow now =
+      standard::CivilNow::At(Instant(std::chrono::sys_days(std::chrono::year(2026) / 10 / 20)) + std::chrono::hours(2));
   return now;
 }
 
@@ -92,10 +92,9 @@ void Strings(const KeyCodec& codec, std::string_view s, const standard::CivilNow
 // The conformance judge over a few request facts drawn from the bytes.
 void Judge(const Target& t, std::string_view bytes) {
   static const std::vector<std::string> kOutcomes = {"accepted", "refused", "fault"};
-  static const std::vector<std::string> kTags = {"signed",       "encrypted_field", "head_image",
-                                                 "entry_in",     "entry_out",       "direction_in",
-                                                 "direction_out", "fetched_after_pending", "async_failed",
-                                                 "corrected"};
+  static const std::vector<std::string> kTags = {
+      "signed",        "encrypted_field",       "head_image",   "entry_in", "entry_out", "direction_in",
+      "direction_out", "fetched_after_pending", "async_failed", "corrected"};
   const Profile& p = *t.profile;
   std::vector<standard::RequestFacts> requests;
   for (std::size_t i = 0; i + 3 <= bytes.size() && requests.size() < 8; i += 3) {

@@ -10,10 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <CLI/CLI.hpp>
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include "app/config.h"
 #include "app/demo.h"
@@ -152,9 +152,10 @@ int Serve(const CommonOptions& common, const std::optional<std::string>& listen,
     // Vendors' devices send to the endpoint of the key claim: an address only this
     // machine can reach is no endpoint for them.
     if (config->host == "0.0.0.0" || config->host == "::" || config->host == "[::]") {
-      spdlog::warn("test keys will name the sandbox as {}, which no device can reach: set sandbox_base_url "
-                   "(LIANTIAO_SANDBOX_BASE_URL) to the address vendors use",
-                   (*rt)->platform().deps.config.sandbox_base_url);
+      spdlog::warn(
+          "test keys will name the sandbox as {}, which no device can reach: set sandbox_base_url "
+          "(LIANTIAO_SANDBOX_BASE_URL) to the address vendors use",
+          (*rt)->platform().deps.config.sandbox_base_url);
     }
   }
   if (config->services.password_cost.ops == crypto::PasswordCost::Minimum().ops) {
@@ -238,8 +239,8 @@ int CalendarImport(const CommonOptions& common, const std::string& file) {
   services::Principal admin{0, "cli", domain::Role::kAdmin, std::nullopt, std::nullopt};
   auto r = (*rt)->platform().calendar.PutYears(admin, *years);
   if (!r.ok()) return Fail(r.error());
-  std::cout << "imported years " << (*r)["years"].dump() << "; deadlines recomputed: "
-            << (*r)["deadlines_recomputed"] << "\n";
+  std::cout << "imported years " << (*r)["years"].dump() << "; deadlines recomputed: " << (*r)["deadlines_recomputed"]
+            << "\n";
   return 0;
 }
 
@@ -252,8 +253,7 @@ int HistoryVerify(const CommonOptions& common) {
   auto v = services::VerifyHistory((*rt)->db());
   if (!v.ok()) return Fail(v.error());
   if (!v->ok) {
-    return Fail("历史记录链在第 " + std::to_string(v->first_broken_seq.value_or(0)) + " 条断开：" +
-                v->problem);
+    return Fail("历史记录链在第 " + std::to_string(v->first_broken_seq.value_or(0)) + " 条断开：" + v->problem);
   }
   std::cout << "history ok: " << v->entries << " entries, chain intact\n";
   return 0;
@@ -345,10 +345,9 @@ int RunCli(int argc, char** argv) {
   cli.require_subcommand(1);
   // Which build an operator runs, and the newest schema change it migrates a database to.
   const auto migrations = storage::EmbeddedMigrations();
-  cli.set_version_flag("--version", std::string("liantiao ") + LIANTIAO_VERSION + " (database schema " +
-                                        (migrations.empty() ? std::string("none")
-                                                            : std::string(migrations.back().name)) +
-                                        ")");
+  cli.set_version_flag("--version",
+                       std::string("liantiao ") + LIANTIAO_VERSION + " (database schema " +
+                           (migrations.empty() ? std::string("none") : std::string(migrations.back().name)) + ")");
   CommonOptions common;
   auto add_common = [&](CLI::App* sub) {
     sub->add_option("--config", common.config_file, "JSON config file");
@@ -357,7 +356,8 @@ int RunCli(int argc, char** argv) {
 
   std::optional<std::string> listen;
   bool test_clock = false;
-  auto* serve = cli.add_subcommand("serve", "run the HTTP server, the deadline sweep and the probes of cities' own test environments");
+  auto* serve = cli.add_subcommand(
+      "serve", "run the HTTP server, the deadline sweep and the probes of cities' own test environments");
   add_common(serve);
   serve->add_option("--listen", listen, "host:port (port 0: any free port)");
   serve->add_flag("--test-clock", test_clock,
@@ -404,8 +404,8 @@ int RunCli(int argc, char** argv) {
   std::string backup_to;
   backup->add_option("--to", backup_to, "the new file (an existing one is never overwritten)")->required();
 
-  auto* device = cli.add_subcommand(
-      "device", "device simulator: sign and send a realistic sequence to a test environment");
+  auto* device =
+      cli.add_subcommand("device", "device simulator: sign and send a realistic sequence to a test environment");
   DeviceCli dev;
   device->add_option("--profile", dev.profile, "interface standard, e.g. gd-v1.3")->required();
   device->add_option("--endpoint", dev.endpoint, "the endpoint from the key claim")->required();

@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "crypto/crypto.h"
 
@@ -95,10 +95,22 @@ Status Apply(AppConfig& c, const std::string& key, const std::string& value) {
   return OkStatus();
 }
 
-constexpr const char* kKeys[] = {"db", "listen", "threads", "sweep_interval_seconds", "probe_interval_seconds",
-                                 "key_probe_interval_seconds", "static_dir", "files_dir", "master_key_file",
-                                 "master_key", "sandbox_base_url", "profiles_dir", "allow_pilot_credit_codes",
-                                 "password_cost", "max_file_bytes", "secure_cookie"};
+constexpr const char* kKeys[] = {"db",
+                                 "listen",
+                                 "threads",
+                                 "sweep_interval_seconds",
+                                 "probe_interval_seconds",
+                                 "key_probe_interval_seconds",
+                                 "static_dir",
+                                 "files_dir",
+                                 "master_key_file",
+                                 "master_key",
+                                 "sandbox_base_url",
+                                 "profiles_dir",
+                                 "allow_pilot_credit_codes",
+                                 "password_cost",
+                                 "max_file_bytes",
+                                 "secure_cookie"};
 
 }  // namespace
 

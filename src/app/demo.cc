@@ -26,8 +26,7 @@ using services::Principal;
 std::string DemoPdf(const std::string& line) {
   const std::string text = "BT /F1 14 Tf 72 760 Td (" + line + ") Tj ET";
   const std::vector<std::string> objects = {
-      "<< /Type /Catalog /Pages 2 0 R >>",
-      "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+      "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
       "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> "
       "/Contents 4 0 R >>",
       "<< /Length " + std::to_string(text.size()) + " >>\nstream\n" + text + "\nendstream",
@@ -52,8 +51,7 @@ std::string DemoPdf(const std::string& line) {
 
 class DemoBuilder {
  public:
-  DemoBuilder(services::Platform& pf, ManualClock& clock, Instant base)
-      : pf_(pf), clock_(clock), base_(base) {}
+  DemoBuilder(services::Platform& pf, ManualClock& clock, Instant base) : pf_(pf), clock_(clock), base_(base) {}
 
   void At(int day, int hour = 10) { clock_.Set(base_ + std::chrono::days{day} + std::chrono::hours{hour - 9}); }
 
@@ -73,8 +71,8 @@ class DemoBuilder {
   Result<Principal> Vendor(const Enterprise& e) {
     const std::string& name = e.name;
     const std::string& username = e.username;
-    services::VendorRegistration r{{name, e.legal_rep, e.address, e.contact, e.phone, username + "@example.cn"},
-                                   e.code, username, kDemoPassword};
+    services::VendorRegistration r{
+        {name, e.legal_rep, e.address, e.contact, e.phone, username + "@example.cn"}, e.code, username, kDemoPassword};
     LT_ASSIGN_OR_RETURN(json v, pf_.auth.RegisterVendor(r, false));
     logins_.push_back({username, name});
     return Principal{v["user"]["id"].get<long long>(), username, Role::kVendor, std::nullopt,
@@ -88,17 +86,16 @@ class DemoBuilder {
   }
 
   Result<long long> Application(const Principal& v, const std::string& city, std::vector<long long> products,
-                                const std::string& description,
-                                std::optional<std::string> connected = std::nullopt) {
-    services::NewApplication a{city, std::move(products), connected ? "connected_elsewhere" : "first",
-                               connected, description};
+                                const std::string& description, std::optional<std::string> connected = std::nullopt) {
+    services::NewApplication a{city, std::move(products), connected ? "connected_elsewhere" : "first", connected,
+                               description};
     LT_ASSIGN_OR_RETURN(json app, pf_.applications.Create(v, a));
     const long long id = app["id"].get<long long>();
     for (const char* kind : {"business_license", "product_description", "interface_statement"}) {
-      LT_ASSIGN_OR_RETURN(json m, pf_.applications.UploadMaterial(
-                                      v, id, kind, std::string(kind) + ".pdf",
-                                      DemoPdf("liantiao demo material: " + std::string(kind) + ", application " +
-                                              std::to_string(id))));
+      LT_ASSIGN_OR_RETURN(
+          json m, pf_.applications.UploadMaterial(
+                      v, id, kind, std::string(kind) + ".pdf",
+                      DemoPdf("liantiao demo material: " + std::string(kind) + ", application " + std::to_string(id))));
       (void)m;
     }
     return id;
@@ -155,13 +152,13 @@ Status RunDemo(const AppConfig& config, std::ostream& out) {
   for (const json& c : cities) {
     const std::string code = c["code"], name = c["name"];
     LT_ASSIGN_OR_RETURN(reviewer[code], b.User(Role::kCityReviewer, "reviewer_" + code, name + "住房城乡建设局", code));
-    LT_ASSIGN_OR_RETURN(support[code], b.User(Role::kTechSupport, "support_" + code, name + "实名制系统技术支持单位", code));
+    LT_ASSIGN_OR_RETURN(support[code],
+                        b.User(Role::kTechSupport, "support_" + code, name + "实名制系统技术支持单位", code));
   }
   LT_ASSIGN_OR_RETURN(Principal va, b.Vendor({"广州华安智能科技有限公司", "91440101MA59ABCD1D", "huaan", "张伟",
                                               "广东省广州市天河区科韵路 16 号", "李明", "020-38880000"}));
   LT_ASSIGN_OR_RETURN(Principal vb, b.Vendor({"深圳捷通物联技术有限公司", "91440300MA5FXY712F", "jietong", "黄志强",
-                                              "广东省深圳市南山区科技园南区高新南七道 8 号", "陈静",
-                                              "0755-86660000"}));
+                                              "广东省深圳市南山区科技园南区高新南七道 8 号", "陈静", "0755-86660000"}));
   LT_ASSIGN_OR_RETURN(long long gate, b.Product(va, "人脸识别闸机", "HA-FG300", "face_gate"));
   LT_ASSIGN_OR_RETURN(long long term, b.Product(va, "实名制考勤终端", "HA-AT20", "attendance_terminal"));
   LT_ASSIGN_OR_RETURN(long long jt_gate, b.Product(vb, "工地实名制通道闸", "JT-G8", "face_gate"));
@@ -187,9 +184,9 @@ Status RunDemo(const AppConfig& config, std::ostream& out) {
     ActionInput ret;
     auto detail = pf.applications.Get(reviewer[dg], a_ret);
     if (!detail.ok()) return detail.take_error();
-    ret.problems = json::array({{{"material_id", (*detail)["materials"][0]["id"]},
-                                 {"text", "营业执照复印件未加盖企业公章"}},
-                                {{"text", "接口说明未写明所遵循的数据接口标准版本（应为 V1.3）"}}});
+    ret.problems =
+        json::array({{{"material_id", (*detail)["materials"][0]["id"]}, {"text", "营业执照复印件未加盖企业公章"}},
+                     {{"text", "接口说明未写明所遵循的数据接口标准版本（应为 V1.3）"}}});
     LT_RETURN_IF_ERROR(b.Act(reviewer[dg], a_ret, AppAction::kReturn, ret));
   }
   b.At(3);
@@ -216,12 +213,19 @@ Status RunDemo(const AppConfig& config, std::ostream& out) {
   // Day 21: an unfounded complaint on the late joint test.
   b.At(21);
   {
-    services::NewComplaint c{a_jt_late, "", "", "中山市实名制管理系统", "technical_barrier",
-                             "对接时服务端多次返回系统繁忙，无法完成班组上传。", FormatInstant(clock.Now()), true};
+    services::NewComplaint c{a_jt_late,
+                             "",
+                             "",
+                             "中山市实名制管理系统",
+                             "technical_barrier",
+                             "对接时服务端多次返回系统繁忙，无法完成班组上传。",
+                             FormatInstant(clock.Now()),
+                             true};
     LT_ASSIGN_OR_RETURN(json filed, pf.complaints.File(va, c));
     b.At(22);
-    LT_ASSIGN_OR_RETURN(json v, pf.complaints.Verify(reviewer[zs], filed["id"].get<long long>(),
-                                                     {false, "经核查服务端运行正常，失败原因为企业签名错误。", std::nullopt}));
+    LT_ASSIGN_OR_RETURN(json v,
+                        pf.complaints.Verify(reviewer[zs], filed["id"].get<long long>(),
+                                             {false, "经核查服务端运行正常，失败原因为企业签名错误。", std::nullopt}));
     (void)v;
   }
   // Day 26–28: a joint test with a founded complaint under rectification.
@@ -236,8 +240,14 @@ Status RunDemo(const AppConfig& config, std::ostream& out) {
   (void)claimed;
   b.At(27, 15);
   {
-    services::NewComplaint c{a_cmp, "", "", "珠海市实名制管理系统技术支持单位", "key_unusable",
-                             "领取的测试密钥调用接口时返回 -3（appid 无效），无法开始联调。", FormatInstant(clock.Now()), true};
+    services::NewComplaint c{a_cmp,
+                             "",
+                             "",
+                             "珠海市实名制管理系统技术支持单位",
+                             "key_unusable",
+                             "领取的测试密钥调用接口时返回 -3（appid 无效），无法开始联调。",
+                             FormatInstant(clock.Now()),
+                             true};
     LT_ASSIGN_OR_RETURN(json filed, pf.complaints.File(va, c));
     b.At(28);
     LT_ASSIGN_OR_RETURN(json v, pf.complaints.Verify(reviewer[zh], filed["id"].get<long long>(),
@@ -256,8 +266,8 @@ Status RunDemo(const AppConfig& config, std::ostream& out) {
   LT_ASSIGN_OR_RETURN(auto swept, pf.alerts.Sweep(now));
 
   out << "liantiao demo data written to " << config.db_url << "\n"
-      << "  21 cities, " << b.logins().size() << " users, 2 vendors, applications in every state, "
-      << swept.raised << " alert(s) raised now\n\n"
+      << "  21 cities, " << b.logins().size() << " users, 2 vendors, applications in every state, " << swept.raised
+      << " alert(s) raised now\n\n"
       << "Demo logins (password for every account: " << kDemoPassword << ")\n";
   out << "  admin                  平台管理员\n"
       << "  province               省住房城乡建设厅\n"

@@ -28,8 +28,7 @@ std::string FictitiousIdNumber(unsigned long long seed) {
   const unsigned year = 1985 + seed % 15, month = 1 + (seed / 15) % 12, day = 1 + (seed / 180) % 28;
   const unsigned sequence = 100 + (seed / 5040) % 900;
   char body[18];
-  std::snprintf(body, sizeof body, "440106%04u%02u%02u%03u", year % 10000, month % 100, day % 100,
-                sequence % 1000);
+  std::snprintf(body, sizeof body, "440106%04u%02u%02u%03u", year % 10000, month % 100, day % 100, sequence % 1000);
   int sum = 0;
   for (int i = 0; i < 17; ++i) sum += (body[i] - '0') * kWeights[i];
   return std::string(body, 17) + kCheck[sum % 11];
@@ -68,9 +67,9 @@ standard::Form DeviceClient::Build(const std::string& method, const json& data) 
 Result<json> DeviceClient::SendForm(const std::string& method, const standard::Form& form) {
   std::string target = url_.target;
   if (const auto pos = target.find("{method}"); pos != std::string::npos) target.replace(pos, 8, method);
-  LT_ASSIGN_OR_RETURN(http::ClientResponse r,
-                      connection_.Post(target, "application/x-www-form-urlencoded; charset=UTF-8",
-                                       standard::EncodeForm(form)));
+  LT_ASSIGN_OR_RETURN(
+      http::ClientResponse r,
+      connection_.Post(target, "application/x-www-form-urlencoded; charset=UTF-8", standard::EncodeForm(form)));
   json body = json::parse(r.body, nullptr, false);
   if (body.is_discarded()) {
     return MakeError(ErrorCode::kInternal, "测试环境的应答不是 JSON（HTTP " + std::to_string(r.status) + "）");
@@ -159,8 +158,9 @@ class Sequence {
                          {"payRollBankName", "中国工商银行广州分行"},
                          {"payRollTopBankCode", "102"}});
     }
-    json worker_add = {{"projectCode", project_}, {"corpCode", corp_},         {"corpName", corp_name_},
-                       {"teamSysNo", team_no},     {"teamName", team["teamName"]}, {"workerList", workers}};
+    json worker_add = {{"projectCode", project_},      {"corpCode", corp_},
+                       {"corpName", corp_name_},       {"teamSysNo", team_no},
+                       {"teamName", team["teamName"]}, {"workerList", workers}};
     if (o_.mistakes) {
       json bad = worker_add;
       std::string id = Id(0);
@@ -175,11 +175,10 @@ class Sequence {
       entries.push_back({{"idCardType", "01"}, {"idCardNumber", Id(i)}, {"date", Today(now)}, {"type", "1"}});
     }
     LT_RETURN_IF_ERROR(AsStatus(Write("WorkerEntryExit.Add", {{"projectCode", project_},
-                                                     {"corpCode", corp_},
-                                                     {"corpName", corp_name_},
-                                                     {"teamSysNo", team_no},
-                                                     {"workerList", entries}})
-                           ));
+                                                              {"corpCode", corp_},
+                                                              {"corpName", corp_name_},
+                                                              {"teamSysNo", team_no},
+                                                              {"workerList", entries}})));
     const Instant in_at = o_.clock->Now();
     for (const char* direction : {"01", "02"}) {
       json list = json::array();
@@ -192,10 +191,8 @@ class Sequence {
                         {"image", SamplePhoto()}});  // the gate's face capture
       }
       // An out after its in: the second record is dated no earlier than the first.
-      LT_RETURN_IF_ERROR(AsStatus(Write("WorkerAttendance.Add", {{"projectCode", project_},
-                                                        {"teamSysNo", team_no},
-                                                        {"dataList", list}})
-                             ));
+      LT_RETURN_IF_ERROR(AsStatus(
+          Write("WorkerAttendance.Add", {{"projectCode", project_}, {"teamSysNo", team_no}, {"dataList", list}})));
     }
     json contracts = json::array();
     for (int i = 0; i < o_.workers; ++i) {
@@ -226,20 +223,18 @@ class Sequence {
                          {"balanceDate", Today(now)}});
     }
     LT_RETURN_IF_ERROR(AsStatus(Write("Payroll.Add", {{"projectCode", project_},
-                                             {"corpCode", corp_},
-                                             {"corpName", corp_name_},
-                                             {"teamSysNo", team_no},
-                                             {"payMonth", Today(now).substr(0, 7)},
-                                             {"detailList", details}})
-                           ));
+                                                      {"corpCode", corp_},
+                                                      {"corpName", corp_name_},
+                                                      {"teamSysNo", team_no},
+                                                      {"payMonth", Today(now).substr(0, 7)},
+                                                      {"detailList", details}})));
     LT_RETURN_IF_ERROR(AsStatus(Write("ProjectTraining.Add", {{"projectCode", project_},
-                                                     {"trainingDate", Today(now)},
-                                                     {"trainingDuration", 2},
-                                                     {"trainingName", "入场安全教育"},
-                                                     {"trainingTypeCode", "003002"}})
-                           ));
-    LT_RETURN_IF_ERROR(AsStatus(
-        Expect("ProjectWorker.Query", {{"projectCode", project_}, {"pageIndex", 0}, {"pageSize", 10}})));
+                                                              {"trainingDate", Today(now)},
+                                                              {"trainingDuration", 2},
+                                                              {"trainingName", "入场安全教育"},
+                                                              {"trainingTypeCode", "003002"}})));
+    LT_RETURN_IF_ERROR(
+        AsStatus(Expect("ProjectWorker.Query", {{"projectCode", project_}, {"pageIndex", 0}, {"pageSize", 10}})));
     return std::move(report_);
   }
 

@@ -4,12 +4,10 @@
 
 namespace liantiao::app {
 
-Instant SystemClock::Now() const {
-  return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-}
+Instant SystemClock::Now() const { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
 
-Runtime::Runtime(AppConfig config, std::unique_ptr<storage::Database> db, crypto::SecretBox box,
-                 const Clock& clock, const Clock& session_clock)
+Runtime::Runtime(AppConfig config, std::unique_ptr<storage::Database> db, crypto::SecretBox box, const Clock& clock,
+                 const Clock& session_clock)
     : config_(std::move(config)),
       db_(std::move(db)),
       box_(std::move(box)),
@@ -19,7 +17,7 @@ Runtime::Runtime(AppConfig config, std::unique_ptr<storage::Database> db, crypto
 }
 
 Result<std::unique_ptr<Runtime>> Runtime::Open(const AppConfig& config, const Clock& clock,
-                                              const Clock& session_clock) {
+                                               const Clock& session_clock) {
   crypto::InitCrypto();
   // The database first: a command that cannot reach it must not leave a new master
   // key behind.
@@ -45,8 +43,7 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const AppConfig& config, const Cl
     }
     return MakeError(ErrorCode::kConfigError,
                      "主密钥与数据库不符：数据库中的测试密钥无法用它解密。恢复备份时须一并恢复原主密钥（" +
-                         (config.master_key_hex ? std::string("LIANTIAO_MASTER_KEY") : config.master_key_file) +
-                         "）");
+                         (config.master_key_hex ? std::string("LIANTIAO_MASTER_KEY") : config.master_key_file) + "）");
   }
   LT_ASSIGN_OR_RETURN(standard::ProfileSet profiles, standard::ProfileSet::LoadDirectory(config.profiles_dir));
   if (!profiles.Find(config.services.default_profile)) {

@@ -18,8 +18,7 @@ class Runtime {
  public:
   // `clock` outlives the runtime.
   // `session_clock` dates sessions and login throttling (see services::Deps).
-  static Result<std::unique_ptr<Runtime>> Open(const AppConfig& config, const Clock& clock,
-                                               const Clock& session_clock);
+  static Result<std::unique_ptr<Runtime>> Open(const AppConfig& config, const Clock& clock, const Clock& session_clock);
 
   storage::Database& db() { return *db_; }
   services::Platform& platform() { return *platform_; }

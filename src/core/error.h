@@ -52,8 +52,8 @@ enum class ErrorCode {
 
 struct Error {
   ErrorCode code;
-  std::string message;      // Chinese, for people
-  nlohmann::json details;   // machine-readable context (field names, problems…)
+  std::string message;     // Chinese, for people
+  nlohmann::json details;  // machine-readable context (field names, problems…)
 
   ErrorCategory Category() const;
   std::string_view CodeWord() const;  // e.g. "invalid_transition"
@@ -64,7 +64,6 @@ std::string_view CodeWordOf(ErrorCode code);
 std::string_view DefaultMessageOf(ErrorCode code);
 
 // Builds an error with the catalogue's Chinese message unless one is given.
-Error MakeError(ErrorCode code, std::string message = {},
-                nlohmann::json details = nlohmann::json::object());
+Error MakeError(ErrorCode code, std::string message = {}, nlohmann::json details = nlohmann::json::object());
 
 }  // namespace liantiao

@@ -1,7 +1,7 @@
 #include "core/time.h"
 
-#include <cstdio>
 #include <charconv>
+#include <cstdio>
 
 namespace liantiao {
 
@@ -21,8 +21,8 @@ bool IsWeekend(CivilDay day) {
 
 std::string FormatDay(CivilDay d) {
   char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()),
-                static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
+                static_cast<unsigned>(d.day()));
   return buf;
 }
 
@@ -33,9 +33,8 @@ std::string FormatInstant(Instant t) {
   char buf[40];
   CivilDay d{day};
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d+08:00", static_cast<int>(d.year()),
-                static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()),
-                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                static_cast<int>(hms.seconds().count()));
+                static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()), static_cast<int>(hms.hours().count()),
+                static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()));
   return buf;
 }
 
@@ -58,10 +57,9 @@ Error BadTime(std::string_view text) {
 
 Result<CivilDay> ParseDay(std::string_view s) {
   int y, m, d;
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !ParseInt(s.substr(0, 4), y) ||
-      !ParseInt(s.substr(5, 2), m) || !ParseInt(s.substr(8, 2), d)) {
-    return MakeError(ErrorCode::kInvalidField, "日期格式无效，应为 YYYY-MM-DD",
-                     {{"value", std::string(s)}});
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !ParseInt(s.substr(0, 4), y) || !ParseInt(s.substr(5, 2), m) ||
+      !ParseInt(s.substr(8, 2), d)) {
+    return MakeError(ErrorCode::kInvalidField, "日期格式无效，应为 YYYY-MM-DD", {{"value", std::string(s)}});
   }
   CivilDay day{year{y}, month{static_cast<unsigned>(m)}, std::chrono::day{static_cast<unsigned>(d)}};
   if (!day.ok()) {
@@ -85,8 +83,8 @@ Result<Instant> ParseInstant(std::string_view s) {
     return BadTime(s);
   }
   int hh, mm, ss;
-  if (!ParseInt(s.substr(11, 2), hh) || !ParseInt(s.substr(14, 2), mm) ||
-      !ParseInt(s.substr(17, 2), ss) || hh > 23 || mm > 59 || ss > 59) {
+  if (!ParseInt(s.substr(11, 2), hh) || !ParseInt(s.substr(14, 2), mm) || !ParseInt(s.substr(17, 2), ss) || hh > 23 ||
+      mm > 59 || ss > 59) {
     return BadTime(s);
   }
   std::string_view rest = s.substr(19);

@@ -36,7 +36,7 @@ Result<Instant> ParseInstant(std::string_view text);
 // but a bare date includes its whole day (00:00 Shanghai of the day after), as
 // "to 2026-09-30" means in a report.
 Result<Instant> ParsePeriodEnd(std::string_view text);
-std::string FormatDay(CivilDay day);          // "2026-10-10"
+std::string FormatDay(CivilDay day);  // "2026-10-10"
 Result<CivilDay> ParseDay(std::string_view text);
 
 // Time is an input: everything that needs "now" is given a Clock or an Instant.

@@ -55,7 +55,6 @@ class SecretBox {
 // hash and the entry's canonical text, hex-encoded. The first entry's previous hash
 // is 64 zeros.
 std::string ChainHash(std::string_view previous_hash, std::string_view canonical_entry);
-inline constexpr std::string_view kGenesisHash =
-    "0000000000000000000000000000000000000000000000000000000000000000";
+inline constexpr std::string_view kGenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
 
 }  // namespace liantiao::crypto

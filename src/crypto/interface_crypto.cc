@@ -18,9 +18,12 @@ const EVP_MD* FetchDigest(DigestAlgorithm algorithm) {
   static EVP_MD* md5 = EVP_MD_fetch(nullptr, "MD5", nullptr);
   static EVP_MD* sm3 = EVP_MD_fetch(nullptr, "SM3", nullptr);
   switch (algorithm) {
-    case DigestAlgorithm::kSha256: return sha256;
-    case DigestAlgorithm::kMd5: return md5;
-    case DigestAlgorithm::kSm3: return sm3;
+    case DigestAlgorithm::kSha256:
+      return sha256;
+    case DigestAlgorithm::kMd5:
+      return md5;
+    case DigestAlgorithm::kSm3:
+      return sm3;
   }
   return sha256;
 }
@@ -68,8 +71,8 @@ struct CtxDeleter {
   void operator()(EVP_CIPHER_CTX* c) const { EVP_CIPHER_CTX_free(c); }
 };
 
-Result<std::string> Run(const EVP_CIPHER* cipher, const std::string& key, const std::string& iv,
-                        std::string_view input, bool encrypt) {
+Result<std::string> Run(const EVP_CIPHER* cipher, const std::string& key, const std::string& iv, std::string_view input,
+                        bool encrypt) {
   std::unique_ptr<EVP_CIPHER_CTX, CtxDeleter> ctx(EVP_CIPHER_CTX_new());
   const auto* k = reinterpret_cast<const unsigned char*>(key.data());
   const auto* v = iv.empty() ? nullptr : reinterpret_cast<const unsigned char*>(iv.data());
@@ -107,8 +110,7 @@ Result<FieldCipher> FieldCipher::Make(std::string_view name, std::string key, st
   for (const auto& a : kAlgorithms) {
     if (a.name != name) continue;
     if (key.size() != a.key_bytes || iv.size() != a.iv_bytes) {
-      return MakeError(ErrorCode::kInvalidField,
-                       "key or iv length does not fit " + std::string(name));
+      return MakeError(ErrorCode::kInvalidField, "key or iv length does not fit " + std::string(name));
     }
     if (FetchCipher(a) == nullptr) {
       return MakeError(ErrorCode::kInternal, "OpenSSL does not provide " + std::string(name));

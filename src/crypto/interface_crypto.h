@@ -29,7 +29,7 @@ class FieldCipher {
   // Wrong padding or a length that is not a whole number of blocks → kInvalidField.
   Result<std::string> Decrypt(std::string_view ciphertext) const;
 
- struct Algorithm;  // the table of supported ciphers (interface_crypto.cc)
+  struct Algorithm;  // the table of supported ciphers (interface_crypto.cc)
 
  private:
   FieldCipher(const Algorithm* algorithm, std::string key, std::string iv)

@@ -29,7 +29,7 @@ CreditCodeCheck CheckCreditCode(std::string_view code) {
     const int v = ValueOf(code[i]);
     if (v < 0) {
       return refuse(code[i] >= 'a' && code[i] <= 'z' ? "字母须为大写"
-                                                      : "含有不允许的字符（仅数字与大写字母，不用 I、O、Z、S、V）");
+                                                     : "含有不允许的字符（仅数字与大写字母，不用 I、O、Z、S、V）");
     }
     // Positions 3–8 are the GB/T 2260 division code: digits only.
     if (i >= 2 && i < 8 && v > 9) return refuse("第 3–8 位行政区划码须为数字");

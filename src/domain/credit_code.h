@@ -10,8 +10,8 @@ namespace liantiao::domain {
 // a 6-digit GB/T 2260 division, a 9-character organisation code (with its own GB
 // 11714 check character) and a weighted mod-31 check character.
 struct CreditCodeCheck {
-  bool well_formed = false;   // length, alphabet, authority code, division digits
-  bool checksum_ok = false;   // the final (mod-31) check character matches
+  bool well_formed = false;  // length, alphabet, authority code, division digits
+  bool checksum_ok = false;  // the final (mod-31) check character matches
   // What is wrong with a code that is not well formed, in Chinese for the user.
   std::string_view problem;
   bool ok() const { return well_formed && checksum_ok; }

@@ -301,10 +301,14 @@ Result<std::vector<CalendarYear>> ParseCalendarIcs(std::string_view text) {
       in_event = false;
       events.push_back(std::move(current));
     } else if (in_event) {
-      if (cl.name == "DTSTART") current.dtstart = cl.value;
-      else if (cl.name == "DTEND") current.dtend = cl.value;
-      else if (cl.name == "X-APPLE-SPECIAL-DAY") current.apple = KindOf(cl.value);
-      else if (cl.name == "DESCRIPTION") current.description = KindOf(cl.value);
+      if (cl.name == "DTSTART")
+        current.dtstart = cl.value;
+      else if (cl.name == "DTEND")
+        current.dtend = cl.value;
+      else if (cl.name == "X-APPLE-SPECIAL-DAY")
+        current.apple = KindOf(cl.value);
+      else if (cl.name == "DESCRIPTION")
+        current.description = KindOf(cl.value);
       else if (cl.name == "SUMMARY") {
         current.summary = KindOf(cl.value);
         current.summary_text = cl.value;

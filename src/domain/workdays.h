@@ -20,7 +20,7 @@ struct CalendarYear {
   // From the published schedule. An admin's own entry (false) is counted as entered,
   // but the deadlines it touches stay provisional until the official data is loaded.
   bool official = true;
-  std::string source;           // e.g. "chinese-days@1.2.3" or "admin import 2026-11-24"
+  std::string source;  // e.g. "chinese-days@1.2.3" or "admin import 2026-11-24"
 };
 
 // The working-day calendar: a value, built from stored years. A year with no data is

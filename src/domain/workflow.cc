@@ -55,14 +55,14 @@ constexpr std::array kAllRoles = {kVendor, kCityReviewer, kTechSupport, kProvinc
 constexpr std::array kAllAppStates = {AppState::kDraft,        AppState::kUnderReview, AppState::kReturned,
                                       AppState::kJointTesting, AppState::kSucceeded,   AppState::kDelayed,
                                       AppState::kWithdrawn};
-constexpr std::array kAllAppActions = {AppAction::kSubmit,  AppAction::kResubmit, AppAction::kWithdraw,
-                                       AppAction::kApprove, AppAction::kReturn,   AppAction::kSucceed,
+constexpr std::array kAllAppActions = {AppAction::kSubmit,  AppAction::kResubmit,  AppAction::kWithdraw,
+                                       AppAction::kApprove, AppAction::kReturn,    AppAction::kSucceed,
                                        AppAction::kDelay,   AppAction::kReissueKey};
-constexpr std::array kAllDeadlineKinds = {DeadlineKind::kReview, DeadlineKind::kJointTest,
-                                          DeadlineKind::kRectification, DeadlineKind::kComplaintVerification};
-constexpr std::array kAllComplaintStates = {ComplaintState::kSubmitted,  ComplaintState::kUnfounded,
-                                            ComplaintState::kFounded,    ComplaintState::kRectifying,
-                                            ComplaintState::kRectified,  ComplaintState::kClosed};
+constexpr std::array kAllDeadlineKinds = {DeadlineKind::kReview, DeadlineKind::kJointTest, DeadlineKind::kRectification,
+                                          DeadlineKind::kComplaintVerification};
+constexpr std::array kAllComplaintStates = {ComplaintState::kSubmitted, ComplaintState::kUnfounded,
+                                            ComplaintState::kFounded,   ComplaintState::kRectifying,
+                                            ComplaintState::kRectified, ComplaintState::kClosed};
 constexpr std::array kAllAlertStates = {AlertState::kOpen, AlertState::kAnswered};
 
 template <typename Enum, std::size_t N>
@@ -76,12 +76,18 @@ std::optional<Enum> ParseWord(const std::array<Enum, N>& all, std::string_view w
 // Chinese names used only in refusal messages; the stable words stay in details.
 std::string_view ChineseRole(Role role) {
   switch (role) {
-    case kVendor: return "软硬件企业";
-    case kCityReviewer: return "市级主管部门";
-    case kTechSupport: return "技术支持单位";
-    case kProvince: return "省级主管部门";
-    case kAdmin: return "平台管理员";
-    case kSystem: return "平台";
+    case kVendor:
+      return "软硬件企业";
+    case kCityReviewer:
+      return "市级主管部门";
+    case kTechSupport:
+      return "技术支持单位";
+    case kProvince:
+      return "省级主管部门";
+    case kAdmin:
+      return "平台管理员";
+    case kSystem:
+      return "平台";
   }
   assert(false && "unknown Role");
   return "";
@@ -91,8 +97,10 @@ std::string_view StateName(AppState s) { return ChineseName(s); }
 std::string_view StateName(ComplaintState s) { return ChineseName(s); }
 std::string_view StateName(AlertState s) {
   switch (s) {
-    case AlertState::kOpen: return "待反馈";
-    case AlertState::kAnswered: return "已反馈";
+    case AlertState::kOpen:
+      return "待反馈";
+    case AlertState::kAnswered:
+      return "已反馈";
   }
   assert(false && "unknown AlertState");
   return "";
@@ -111,8 +119,7 @@ Result<const Rule*> FindRule(std::span<const Rule> table, State state, Action ac
     if (rule.from == state) return &rule;
   }
   if (!role_may_act) return Forbidden(role, ToString(action));
-  return MakeError(ErrorCode::kInvalidTransition,
-                   "当前状态（" + std::string(StateName(state)) + "）不允许此操作",
+  return MakeError(ErrorCode::kInvalidTransition, "当前状态（" + std::string(StateName(state)) + "）不允许此操作",
                    {{"state", ToString(state)}, {"action", ToString(action)}});
 }
 
@@ -163,8 +170,7 @@ Status CheckGuards(AppAction action, const AppGuardInput& input) {
   switch (action) {
     case AppAction::kReturn:
       if (input.problem_count <= 0) {
-        return MakeError(ErrorCode::kProblemsRequired, "退回修改须逐项列明材料存在的问题",
-                         {{"field", "problems"}});
+        return MakeError(ErrorCode::kProblemsRequired, "退回修改须逐项列明材料存在的问题", {{"field", "problems"}});
       }
       return OkStatus();
     case AppAction::kDelay:
@@ -177,13 +183,11 @@ Status CheckGuards(AppAction action, const AppGuardInput& input) {
                                   {"reason", "window_not_expired"},
                                   {"joint_test_due", nullptr}};
         if (input.joint_test_due) details["joint_test_due"] = FormatInstant(*input.joint_test_due);
-        return MakeError(ErrorCode::kInvalidTransition, "联调期限尚未届满，暂不能记录联调延期",
-                         std::move(details));
+        return MakeError(ErrorCode::kInvalidTransition, "联调期限尚未届满，暂不能记录联调延期", std::move(details));
       }
       if (input.problem_count <= 0) {
         return MakeError(ErrorCode::kProblemsRequired,
-                         "联调延期须逐项列明设备不符合接口标准的问题（对应条款或测试用例）",
-                         {{"field", "problems"}});
+                         "联调延期须逐项列明设备不符合接口标准的问题（对应条款或测试用例）", {{"field", "problems"}});
       }
       return OkStatus();
     case AppAction::kSubmit:
@@ -211,12 +215,18 @@ Error Forbidden(Role role, std::string_view action) {
 
 std::string_view ToString(Role role) {
   switch (role) {
-    case kVendor: return "vendor";
-    case kCityReviewer: return "city_reviewer";
-    case kTechSupport: return "tech_support";
-    case kProvince: return "province";
-    case kAdmin: return "admin";
-    case kSystem: return "system";
+    case kVendor:
+      return "vendor";
+    case kCityReviewer:
+      return "city_reviewer";
+    case kTechSupport:
+      return "tech_support";
+    case kProvince:
+      return "province";
+    case kAdmin:
+      return "admin";
+    case kSystem:
+      return "system";
   }
   assert(false && "unknown Role");
   return "";
@@ -224,13 +234,20 @@ std::string_view ToString(Role role) {
 
 std::string_view ToString(AppState state) {
   switch (state) {
-    case AppState::kDraft: return "draft";
-    case AppState::kUnderReview: return "under_review";
-    case AppState::kReturned: return "returned";
-    case AppState::kJointTesting: return "joint_testing";
-    case AppState::kSucceeded: return "succeeded";
-    case AppState::kDelayed: return "delayed";
-    case AppState::kWithdrawn: return "withdrawn";
+    case AppState::kDraft:
+      return "draft";
+    case AppState::kUnderReview:
+      return "under_review";
+    case AppState::kReturned:
+      return "returned";
+    case AppState::kJointTesting:
+      return "joint_testing";
+    case AppState::kSucceeded:
+      return "succeeded";
+    case AppState::kDelayed:
+      return "delayed";
+    case AppState::kWithdrawn:
+      return "withdrawn";
   }
   assert(false && "unknown AppState");
   return "";
@@ -238,14 +255,22 @@ std::string_view ToString(AppState state) {
 
 std::string_view ToString(AppAction action) {
   switch (action) {
-    case AppAction::kSubmit: return "submit";
-    case AppAction::kResubmit: return "resubmit";
-    case AppAction::kWithdraw: return "withdraw";
-    case AppAction::kApprove: return "approve";
-    case AppAction::kReturn: return "return";
-    case AppAction::kSucceed: return "succeed";
-    case AppAction::kDelay: return "delay";
-    case AppAction::kReissueKey: return "reissue_key";
+    case AppAction::kSubmit:
+      return "submit";
+    case AppAction::kResubmit:
+      return "resubmit";
+    case AppAction::kWithdraw:
+      return "withdraw";
+    case AppAction::kApprove:
+      return "approve";
+    case AppAction::kReturn:
+      return "return";
+    case AppAction::kSucceed:
+      return "succeed";
+    case AppAction::kDelay:
+      return "delay";
+    case AppAction::kReissueKey:
+      return "reissue_key";
   }
   assert(false && "unknown AppAction");
   return "";
@@ -253,10 +278,14 @@ std::string_view ToString(AppAction action) {
 
 std::string_view ToString(DeadlineKind kind) {
   switch (kind) {
-    case DeadlineKind::kReview: return "review";
-    case DeadlineKind::kJointTest: return "joint_test";
-    case DeadlineKind::kRectification: return "rectification";
-    case DeadlineKind::kComplaintVerification: return "complaint_verification";
+    case DeadlineKind::kReview:
+      return "review";
+    case DeadlineKind::kJointTest:
+      return "joint_test";
+    case DeadlineKind::kRectification:
+      return "rectification";
+    case DeadlineKind::kComplaintVerification:
+      return "complaint_verification";
   }
   assert(false && "unknown DeadlineKind");
   return "";
@@ -264,12 +293,18 @@ std::string_view ToString(DeadlineKind kind) {
 
 std::string_view ToString(ComplaintState state) {
   switch (state) {
-    case ComplaintState::kSubmitted: return "submitted";
-    case ComplaintState::kUnfounded: return "unfounded";
-    case ComplaintState::kFounded: return "founded";
-    case ComplaintState::kRectifying: return "rectifying";
-    case ComplaintState::kRectified: return "rectified";
-    case ComplaintState::kClosed: return "closed";
+    case ComplaintState::kSubmitted:
+      return "submitted";
+    case ComplaintState::kUnfounded:
+      return "unfounded";
+    case ComplaintState::kFounded:
+      return "founded";
+    case ComplaintState::kRectifying:
+      return "rectifying";
+    case ComplaintState::kRectified:
+      return "rectified";
+    case ComplaintState::kClosed:
+      return "closed";
   }
   assert(false && "unknown ComplaintState");
   return "";
@@ -277,11 +312,16 @@ std::string_view ToString(ComplaintState state) {
 
 std::string_view ToString(ComplaintAction action) {
   switch (action) {
-    case ComplaintAction::kVerifyFounded: return "verify_founded";
-    case ComplaintAction::kVerifyUnfounded: return "verify_unfounded";
-    case ComplaintAction::kOrderRectification: return "order_rectification";
-    case ComplaintAction::kReportRectified: return "report_rectified";
-    case ComplaintAction::kClose: return "close";
+    case ComplaintAction::kVerifyFounded:
+      return "verify_founded";
+    case ComplaintAction::kVerifyUnfounded:
+      return "verify_unfounded";
+    case ComplaintAction::kOrderRectification:
+      return "order_rectification";
+    case ComplaintAction::kReportRectified:
+      return "report_rectified";
+    case ComplaintAction::kClose:
+      return "close";
   }
   assert(false && "unknown ComplaintAction");
   return "";
@@ -289,8 +329,10 @@ std::string_view ToString(ComplaintAction action) {
 
 std::string_view ToString(AlertState state) {
   switch (state) {
-    case AlertState::kOpen: return "open";
-    case AlertState::kAnswered: return "answered";
+    case AlertState::kOpen:
+      return "open";
+    case AlertState::kAnswered:
+      return "answered";
   }
   assert(false && "unknown AlertState");
   return "";
@@ -298,8 +340,10 @@ std::string_view ToString(AlertState state) {
 
 std::string_view ToString(AlertAction action) {
   switch (action) {
-    case AlertAction::kRespond: return "respond";
-    case AlertAction::kUrge: return "urge";
+    case AlertAction::kRespond:
+      return "respond";
+    case AlertAction::kUrge:
+      return "urge";
   }
   assert(false && "unknown AlertAction");
   return "";
@@ -308,9 +352,7 @@ std::string_view ToString(AlertAction action) {
 std::optional<Role> ParseRole(std::string_view word) { return ParseWord(kAllRoles, word); }
 std::optional<AppState> ParseAppState(std::string_view word) { return ParseWord(kAllAppStates, word); }
 std::optional<AppAction> ParseAppAction(std::string_view word) { return ParseWord(kAllAppActions, word); }
-std::optional<DeadlineKind> ParseDeadlineKind(std::string_view word) {
-  return ParseWord(kAllDeadlineKinds, word);
-}
+std::optional<DeadlineKind> ParseDeadlineKind(std::string_view word) { return ParseWord(kAllDeadlineKinds, word); }
 std::optional<ComplaintState> ParseComplaintState(std::string_view word) {
   return ParseWord(kAllComplaintStates, word);
 }
@@ -318,13 +360,20 @@ std::optional<AlertState> ParseAlertState(std::string_view word) { return ParseW
 
 std::string_view ChineseName(AppState state) {
   switch (state) {
-    case AppState::kDraft: return "草稿";
-    case AppState::kUnderReview: return "待审核";
-    case AppState::kReturned: return "退回修改";
-    case AppState::kJointTesting: return "联调中";
-    case AppState::kSucceeded: return "联调成功";
-    case AppState::kDelayed: return "联调延期";
-    case AppState::kWithdrawn: return "已撤回";
+    case AppState::kDraft:
+      return "草稿";
+    case AppState::kUnderReview:
+      return "待审核";
+    case AppState::kReturned:
+      return "退回修改";
+    case AppState::kJointTesting:
+      return "联调中";
+    case AppState::kSucceeded:
+      return "联调成功";
+    case AppState::kDelayed:
+      return "联调延期";
+    case AppState::kWithdrawn:
+      return "已撤回";
   }
   assert(false && "unknown AppState");
   return "";
@@ -332,12 +381,18 @@ std::string_view ChineseName(AppState state) {
 
 std::string_view ChineseName(ComplaintState state) {
   switch (state) {
-    case ComplaintState::kSubmitted: return "待核实";
-    case ComplaintState::kUnfounded: return "投诉不属实";
-    case ComplaintState::kFounded: return "投诉属实";
-    case ComplaintState::kRectifying: return "整改中";
-    case ComplaintState::kRectified: return "已整改";
-    case ComplaintState::kClosed: return "已办结";
+    case ComplaintState::kSubmitted:
+      return "待核实";
+    case ComplaintState::kUnfounded:
+      return "投诉不属实";
+    case ComplaintState::kFounded:
+      return "投诉属实";
+    case ComplaintState::kRectifying:
+      return "整改中";
+    case ComplaintState::kRectified:
+      return "已整改";
+    case ComplaintState::kClosed:
+      return "已办结";
   }
   assert(false && "unknown ComplaintState");
   return "";
@@ -383,8 +438,7 @@ std::span<const AppRule> AppTransitionTable() { return kAppRules; }
 std::span<const ComplaintRule> ComplaintTransitionTable() { return kComplaintRules; }
 std::span<const AlertRule> AlertTransitionTable() { return kAlertRules; }
 
-Result<AppTransition> ApplyAppAction(AppState state, AppAction action, Role role,
-                                     const AppGuardInput& input) {
+Result<AppTransition> ApplyAppAction(AppState state, AppAction action, Role role, const AppGuardInput& input) {
   LT_ASSIGN_OR_RETURN(const AppRule* rule, FindRule(AppTransitionTable(), state, action, role));
   LT_RETURN_IF_ERROR(CheckGuards(action, input));
   AppTransition t{.from = rule->from, .to = rule->to};

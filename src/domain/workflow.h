@@ -76,9 +76,9 @@ struct AppTransition {
   AppState to;
   std::vector<DeadlineKind> close_deadlines;  // mark done_at = now
   std::vector<DeadlineKind> start_deadlines;  // new deadline from now
-  bool issue_key = false;   // issue a new test key (revoking the current one)
-  bool revoke_key = false;  // revoke the current key without a new one
-  bool late = false;        // succeed after the window
+  bool issue_key = false;                     // issue a new test key (revoking the current one)
+  bool revoke_key = false;                    // revoke the current key without a new one
+  bool late = false;                          // succeed after the window
 };
 
 // One row of the table, for documentation and exhaustive tests.
@@ -95,8 +95,7 @@ std::span<const AppRule> AppTransitionTable();
 // state does not allow it or for delay inside the window (details.reason
 // "window_not_expired"),
 // kProblemsRequired for return/delay without problems.
-Result<AppTransition> ApplyAppAction(AppState state, AppAction action, Role role,
-                                     const AppGuardInput& input);
+Result<AppTransition> ApplyAppAction(AppState state, AppAction action, Role role, const AppGuardInput& input);
 
 struct ComplaintRule {
   ComplaintState from;

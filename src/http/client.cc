@@ -185,8 +185,8 @@ struct HttpConnection::Impl {
     return true;
   }
 
-  Result<ClientResponse> Exchange(const std::string& target, const std::string& content_type,
-                                  const std::string& body, const char* method = "POST") {
+  Result<ClientResponse> Exchange(const std::string& target, const std::string& content_type, const std::string& body,
+                                  const char* method = "POST") {
     if (!connected) {
       auto c = Connect();
       if (!c.ok()) return c.take_error();

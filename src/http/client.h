@@ -50,15 +50,13 @@ Result<std::optional<ResponseHead>> ParseResponseHead(std::string_view buffer);
 // A failed exchange closes the connection; the next request reconnects.
 class HttpConnection {
  public:
-  HttpConnection(std::string host, unsigned short port,
-                 std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  HttpConnection(std::string host, unsigned short port, std::chrono::milliseconds timeout = std::chrono::seconds(10));
   ~HttpConnection();
   HttpConnection(const HttpConnection&) = delete;
   HttpConnection& operator=(const HttpConnection&) = delete;
 
   // Connection refused, timeout or a malformed answer → kInternal with the reason.
-  Result<ClientResponse> Post(const std::string& target, const std::string& content_type,
-                              const std::string& body);
+  Result<ClientResponse> Post(const std::string& target, const std::string& content_type, const std::string& body);
   Result<ClientResponse> Get(const std::string& target);
 
  private:

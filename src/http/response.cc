@@ -6,15 +6,24 @@ namespace liantiao::http {
 
 int StatusOf(ErrorCategory category) {
   switch (category) {
-    case ErrorCategory::kInvalidInput: return 400;
-    case ErrorCategory::kUnauthenticated: return 401;
-    case ErrorCategory::kForbidden: return 403;
-    case ErrorCategory::kNotFound: return 404;
-    case ErrorCategory::kConflict: return 409;
-    case ErrorCategory::kTooLarge: return 413;
-    case ErrorCategory::kUnprocessable: return 422;
-    case ErrorCategory::kRateLimited: return 429;
-    case ErrorCategory::kInternal: return 500;
+    case ErrorCategory::kInvalidInput:
+      return 400;
+    case ErrorCategory::kUnauthenticated:
+      return 401;
+    case ErrorCategory::kForbidden:
+      return 403;
+    case ErrorCategory::kNotFound:
+      return 404;
+    case ErrorCategory::kConflict:
+      return 409;
+    case ErrorCategory::kTooLarge:
+      return 413;
+    case ErrorCategory::kUnprocessable:
+      return 422;
+    case ErrorCategory::kRateLimited:
+      return 429;
+    case ErrorCategory::kInternal:
+      return 500;
   }
   return 500;
 }
@@ -44,8 +53,7 @@ void Router::Add(Method method, std::string pattern, Access access, Handler hand
   routes_.push_back(Route{method, std::move(pattern), access, std::move(handler), nullptr, max_body});
 }
 
-void Router::AddAsync(Method method, std::string pattern, Access access, AsyncHandler handler,
-                      std::size_t max_body) {
+void Router::AddAsync(Method method, std::string pattern, Access access, AsyncHandler handler, std::size_t max_body) {
   routes_.push_back(Route{method, std::move(pattern), access, nullptr, std::move(handler), max_body});
 }
 

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
-#include <climits>
 #include <chrono>
+#include <climits>
 #include <initializer_list>
 
 #include "domain/workdays.h"
@@ -34,8 +34,7 @@ Result<long long> IdParam(const Request& req, const char* name = "id") {
 }
 
 Error FieldError(const std::string& field, const char* expected) {
-  return MakeError(ErrorCode::kInvalidField, "字段 " + field + " 类型错误，应为" + expected,
-                   {{"field", field}});
+  return MakeError(ErrorCode::kInvalidField, "字段 " + field + " 类型错误，应为" + expected, {{"field", field}});
 }
 
 Error MissingField(const std::string& field) {
@@ -103,9 +102,7 @@ Result<services::VendorProfile> ParseProfile(const json& e) {
   return v;
 }
 
-Result<json> Object(const json& j, const std::string& field) {
-  return Member(j, field, json::value_t::object, "对象");
-}
+Result<json> Object(const json& j, const std::string& field) { return Member(j, field, json::value_t::object, "对象"); }
 
 // PUT /calendar/{year} takes the shape GET answers. Both lists are required: a missing
 // one would otherwise empty the year. `year` may be sent back but must be the path's; `source` is the server's to set.
@@ -147,8 +144,7 @@ Result<int> QueryInt(const Request& req, const char* name, int fallback) {
   int out = 0;
   auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
   if (ec != std::errc() || p != v->data() + v->size()) {
-    return MakeError(ErrorCode::kInvalidField, std::string("查询参数 ") + name + " 须为整数",
-                     {{"field", name}});
+    return MakeError(ErrorCode::kInvalidField, std::string("查询参数 ") + name + " 须为整数", {{"field", name}});
   }
   return out;
 }
@@ -199,12 +195,9 @@ Response Ok(const json& body, int status = 200) { return Response::JsonBody(body
 // not as a page that could run a script. A name that fits its type is kept.
 std::string SavedName(const std::string& filename, const std::string& content_type) {
   static const std::vector<std::pair<std::string_view, std::vector<std::string_view>>> kExtensions = {
-      {"application/pdf", {".pdf"}},
-      {"image/png", {".png"}},
-      {"image/jpeg", {".jpg", ".jpeg"}},
-      {"application/zip", {".zip", ".docx", ".xlsx", ".pptx", ".ofd"}},
-      {"application/json", {".json"}},
-      {"text/csv", {".csv"}}};
+      {"application/pdf", {".pdf"}},     {"image/png", {".png"}},
+      {"image/jpeg", {".jpg", ".jpeg"}}, {"application/zip", {".zip", ".docx", ".xlsx", ".pptx", ".ofd"}},
+      {"application/json", {".json"}},   {"text/csv", {".csv"}}};
   std::string lower = filename;
   for (char& c : lower) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
   for (const auto& [type, extensions] : kExtensions) {
@@ -257,8 +250,8 @@ struct Table {
     std::vector<Role> allowed(roles);
     const Access access = allowed.empty() ? Access::kPublic : Access::kAuthenticated;
     router.Add(m, "/api/v1" + path, access,
-               [allowed = std::move(allowed), action = std::string(MethodWord(m)) + " " + path, h = std::move(h)](Request& req)
-                   -> Result<Response> {
+               [allowed = std::move(allowed), action = std::string(MethodWord(m)) + " " + path,
+                h = std::move(h)](Request& req) -> Result<Response> {
                  if (!allowed.empty()) {
                    if (!req.principal) return MakeError(ErrorCode::kUnauthenticated);
                    if (std::find(allowed.begin(), allowed.end(), req.principal->role) == allowed.end()) {
@@ -271,8 +264,8 @@ struct Table {
 };
 
 constexpr std::initializer_list<Role> kAnyone = {};
-const std::initializer_list<Role> kLoggedIn = {Role::kVendor, Role::kCityReviewer, Role::kTechSupport,
-                                               Role::kProvince, Role::kAdmin};
+const std::initializer_list<Role> kLoggedIn = {Role::kVendor, Role::kCityReviewer, Role::kTechSupport, Role::kProvince,
+                                               Role::kAdmin};
 
 template <typename T>
 Result<Response> Render(Result<T> r, int status = 200) {
@@ -299,9 +292,7 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
 
   // ---- health and session
   // Liveness: answered without touching anything (it is also the benchmarks' no-op).
-  t.Add(Method::kGet, "/health", kAnyone, [](Request&) -> Result<Response> {
-    return Ok({{"status", "ok"}});
-  });
+  t.Add(Method::kGet, "/health", kAnyone, [](Request&) -> Result<Response> { return Ok({{"status", "ok"}}); });
   // Readiness, for a load balancer or monitoring: the database answers too.
   t.Add(Method::kGet, "/ready", kAnyone, [&pf](Request&) -> Result<Response> {
     LT_RETURN_IF_ERROR(pf.CheckDatabase());
@@ -314,8 +305,7 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
     LT_ASSIGN_OR_RETURN(std::string password, Str(body, "password"));
     LT_ASSIGN_OR_RETURN(auto login, pf.auth.Login(username, password));
     Response r = Ok({{"token", login.token}, {"csrf_token", login.csrf_token}, {"user", login.user}});
-    std::string cookie = opt.session_cookie + "=" + login.token +
-                         "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+    std::string cookie = opt.session_cookie + "=" + login.token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
                          std::to_string(pf.deps.config.session_ttl_hours * 3600);
     if (opt.secure_cookie) cookie += "; Secure";
     r.headers.emplace_back("Set-Cookie", cookie);
@@ -350,7 +340,8 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
     LT_ASSIGN_OR_RETURN(reg.password, Str(body, "password"));
     return Render(pf.auth.RegisterVendor(reg, opt.allow_pilot_credit_codes), 201);
   });
-  t.Add(Method::kGet, "/vendors/me", kVendor, [&pf](Request& req) { return Render(pf.auth.GetVendor(*req.principal)); });
+  t.Add(Method::kGet, "/vendors/me", kVendor,
+        [&pf](Request& req) { return Render(pf.auth.GetVendor(*req.principal)); });
   t.Add(Method::kPut, "/vendors/me", kVendor, [&pf](Request& req) -> Result<Response> {
     LT_ASSIGN_OR_RETURN(json body, req.Json());
     LT_ASSIGN_OR_RETURN(auto profile, ParseProfile(body));
@@ -393,9 +384,8 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
     return Ok({{"changed", true}});
   });
   t.Add(Method::kGet, "/cities", kLogged, [&pf](Request&) { return Render(pf.Cities()); });
-  t.Add(Method::kGet, "/profiles", kLogged, [&pf](Request&) -> Result<Response> {
-    return Ok(standard::DescribeProfiles(*pf.deps.profiles));
-  });
+  t.Add(Method::kGet, "/profiles", kLogged,
+        [&pf](Request&) -> Result<Response> { return Ok(standard::DescribeProfiles(*pf.deps.profiles)); });
   t.Add(Method::kPut, "/cities/:code", kAdmin, [&pf](Request& req) -> Result<Response> {
     LT_ASSIGN_OR_RETURN(json body, req.Json());
     LT_ASSIGN_OR_RETURN(std::string profile, Str(body, "profile"));
@@ -408,7 +398,8 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
   });
 
   // ---- products and applications
-  t.Add(Method::kGet, "/products", kVendor, [&pf](Request& req) { return Render(pf.applications.ListProducts(*req.principal)); });
+  t.Add(Method::kGet, "/products", kVendor,
+        [&pf](Request& req) { return Render(pf.applications.ListProducts(*req.principal)); });
   t.Add(Method::kPost, "/products", kVendor, [&pf](Request& req) -> Result<Response> {
     LT_ASSIGN_OR_RETURN(json body, req.Json());
     LT_ASSIGN_OR_RETURN(services::NewProduct p, ParseProduct(body));
@@ -561,8 +552,7 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
     Response r;
     r.content_type = "application/pdf";
     r.body = std::move(pdf);
-    r.headers.emplace_back("Content-Disposition",
-                           "attachment; filename=\"report-" + std::to_string(id) + ".pdf\"");
+    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"report-" + std::to_string(id) + ".pdf\"");
     return r;
   });
   t.Add(Method::kGet, "/applications/:id/faults", kLogged, [&pf](Request& req) -> Result<Response> {
@@ -588,8 +578,8 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
   // ---- alerts
   t.Add(Method::kGet, "/alerts", kLogged, [&pf](Request& req) -> Result<Response> {
     LT_ASSIGN_OR_RETURN(services::PageRequest page, PageOf(req));
-    return RenderPage(pf.alerts.List(*req.principal, {Query(req, "status"), Query(req, "city_code"), Query(req, "kind")},
-                                     page));
+    return RenderPage(
+        pf.alerts.List(*req.principal, {Query(req, "status"), Query(req, "city_code"), Query(req, "kind")}, page));
   });
   t.Add(Method::kPost, "/alerts/:id/respond", kReviewer, [&pf](Request& req) -> Result<Response> {
     LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
@@ -628,7 +618,8 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
     LT_ASSIGN_OR_RETURN(const UploadedFile* file, FileField(req));
     auto desc = req.form.find("description");
     return Render(pf.complaints.AddEvidence(*req.principal, id, file->filename, file->data,
-                                            desc == req.form.end() ? "" : desc->second), 201);
+                                            desc == req.form.end() ? "" : desc->second),
+                  201);
   });
   t.Add(Method::kGet, "/complaints", kLogged, [&pf](Request& req) -> Result<Response> {
     LT_ASSIGN_OR_RETURN(services::PageRequest page, PageOf(req));
@@ -654,12 +645,13 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
     if (days) v.rectification_due_days = static_cast<int>(std::clamp<long long>(*days, -1, 1000));
     return Render(pf.complaints.Verify(*req.principal, id, v));
   });
-  t.Add(Method::kPost, "/complaints/:id/actions/rectified", {Role::kTechSupport}, [&pf](Request& req) -> Result<Response> {
-    LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
-    LT_ASSIGN_OR_RETURN(json body, req.Json());
-    LT_ASSIGN_OR_RETURN(std::string report, Str(body, "report"));
-    return Render(pf.complaints.ReportRectified(*req.principal, id, report));
-  });
+  t.Add(Method::kPost, "/complaints/:id/actions/rectified", {Role::kTechSupport},
+        [&pf](Request& req) -> Result<Response> {
+          LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
+          LT_ASSIGN_OR_RETURN(json body, req.Json());
+          LT_ASSIGN_OR_RETURN(std::string report, Str(body, "report"));
+          return Render(pf.complaints.ReportRectified(*req.principal, id, report));
+        });
 
   // ---- calendar
   t.Add(Method::kGet, "/calendar/deadline", kLogged, [&pf](Request& req) -> Result<Response> {
@@ -687,7 +679,8 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
   });
   t.Add(Method::kGet, "/stats/export", {Role::kCityReviewer, Role::kProvince, Role::kAdmin},
         [&pf](Request& req) -> Result<Response> {
-          LT_ASSIGN_OR_RETURN(std::string csv, pf.stats.CityStatsCsv(*req.principal, Query(req, "from"), Query(req, "to")));
+          LT_ASSIGN_OR_RETURN(std::string csv,
+                              pf.stats.CityStatsCsv(*req.principal, Query(req, "from"), Query(req, "to")));
           Response r;
           r.content_type = "text/csv; charset=utf-8";
           r.body = std::move(csv);
@@ -708,7 +701,8 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
   });
   t.Add(Method::kGet, "/history/verify", kAdmin, [&pf](Request&) -> Result<Response> {
     LT_ASSIGN_OR_RETURN(auto v, services::VerifyHistory(pf.deps.db));
-    return Ok({{"ok", v.ok}, {"entries", v.entries},
+    return Ok({{"ok", v.ok},
+               {"entries", v.entries},
                {"first_broken_seq", v.first_broken_seq ? json(*v.first_broken_seq) : json(nullptr)},
                {"problem", v.problem}});
   });

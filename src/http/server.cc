@@ -4,8 +4,8 @@
 #include <signal.h>
 
 #include <algorithm>
-#include <cctype>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
@@ -13,10 +13,10 @@
 #include <mutex>
 #include <sstream>
 
+#include <spdlog/spdlog.h>
 #include <restinio/all.hpp>
 #include <restinio/helpers/http_field_parsers/content-disposition.hpp>
 #include <restinio/helpers/multipart_body.hpp>
-#include <spdlog/spdlog.h>
 
 #include "core/utf8.h"
 #include "crypto/crypto.h"
@@ -27,10 +27,14 @@ namespace fs = std::filesystem;
 
 std::string_view MethodWord(Method m) {
   switch (m) {
-    case Method::kGet: return "GET";
-    case Method::kPost: return "POST";
-    case Method::kPut: return "PUT";
-    case Method::kDelete: return "DELETE";
+    case Method::kGet:
+      return "GET";
+    case Method::kPost:
+      return "POST";
+    case Method::kPut:
+      return "PUT";
+    case Method::kDelete:
+      return "DELETE";
   }
   return "GET";
 }
@@ -101,13 +105,20 @@ std::map<std::string, std::string> ParseQuery(std::string_view q) {
 }
 
 std::string ContentTypeOf(const fs::path& p) {
-  static const std::map<std::string, std::string> types = {
-      {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
-      {".mjs", "text/javascript; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
-      {".svg", "image/svg+xml"}, {".png", "image/png"}, {".ico", "image/x-icon"},
-      {".json", "application/json; charset=utf-8"}, {".woff2", "font/woff2"}, {".woff", "font/woff"},
-      {".map", "application/json; charset=utf-8"}, {".txt", "text/plain; charset=utf-8"},
-      {".jpg", "image/jpeg"}, {".webp", "image/webp"}};
+  static const std::map<std::string, std::string> types = {{".html", "text/html; charset=utf-8"},
+                                                           {".js", "text/javascript; charset=utf-8"},
+                                                           {".mjs", "text/javascript; charset=utf-8"},
+                                                           {".css", "text/css; charset=utf-8"},
+                                                           {".svg", "image/svg+xml"},
+                                                           {".png", "image/png"},
+                                                           {".ico", "image/x-icon"},
+                                                           {".json", "application/json; charset=utf-8"},
+                                                           {".woff2", "font/woff2"},
+                                                           {".woff", "font/woff"},
+                                                           {".map", "application/json; charset=utf-8"},
+                                                           {".txt", "text/plain; charset=utf-8"},
+                                                           {".jpg", "image/jpeg"},
+                                                           {".webp", "image/webp"}};
   auto it = types.find(p.extension().string());
   return it == types.end() ? "application/octet-stream" : it->second;
 }
@@ -122,18 +133,30 @@ std::optional<std::string> ReadFile(const fs::path& p) {
 
 std::string ReasonOf(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 204: return "No Content";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 409: return "Conflict";
-    case 413: return "Payload Too Large";
-    case 422: return "Unprocessable Entity";
-    case 429: return "Too Many Requests";
-    default: return status >= 500 ? "Internal Server Error" : "OK";
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 204:
+      return "No Content";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 409:
+      return "Conflict";
+    case 413:
+      return "Payload Too Large";
+    case 422:
+      return "Unprocessable Entity";
+    case 429:
+      return "Too Many Requests";
+    default:
+      return status >= 500 ? "Internal Server Error" : "OK";
   }
 }
 
@@ -441,9 +464,8 @@ Result<unsigned short> Server::Start() {
             .port(impl->options.port)
             .request_handler(std::move(handler))
             .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}.max_body_size(hard_cap))
-            .acceptor_post_bind_hook([impl](asio::ip::tcp::acceptor& acceptor) {
-              impl->port = acceptor.local_endpoint().port();
-            })
+            .acceptor_post_bind_hook(
+                [impl](asio::ip::tcp::acceptor& acceptor) { impl->port = acceptor.local_endpoint().port(); })
             .read_next_http_message_timelimit(std::chrono::seconds{60})
             .handle_request_timeout(std::chrono::seconds{120}),
         impl->options.threads);

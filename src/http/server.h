@@ -27,19 +27,19 @@ struct UploadedFile {
 
 struct Request {
   Method method = Method::kGet;
-  std::string path;                           // without the query string
-  std::map<std::string, std::string> params;  // path parameters (":id" -> "42")
-  std::map<std::string, std::string> query;   // decoded query parameters
-  std::string raw_query;                      // the query string as sent (after '?')
-  std::map<std::string, std::string> headers; // lower-case names
+  std::string path;                            // without the query string
+  std::map<std::string, std::string> params;   // path parameters (":id" -> "42")
+  std::map<std::string, std::string> query;    // decoded query parameters
+  std::string raw_query;                       // the query string as sent (after '?')
+  std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
-  std::map<std::string, std::string> form;    // multipart text fields
-  std::vector<UploadedFile> files;            // multipart files
+  std::map<std::string, std::string> form;  // multipart text fields
+  std::vector<UploadedFile> files;          // multipart files
   std::string remote_ip;
   // Set by the auth step for routes that need a login.
   std::optional<services::Principal> principal;
-  std::string session_token;                  // the token that authenticated the call
-  std::string csrf_token;                     // that session's CSRF token
+  std::string session_token;  // the token that authenticated the call
+  std::string csrf_token;     // that session's CSRF token
 
   // Parses the body as a JSON object; kMalformedJson otherwise.
   Result<nlohmann::json> Json() const;
@@ -81,11 +81,11 @@ using Authenticator = std::function<Result<SessionInfo>(const std::string& token
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  unsigned short port = 8080;          // 0: any free port (tests)
+  unsigned short port = 8080;  // 0: any free port (tests)
   std::size_t threads = 4;
-  std::size_t max_json_body = 1 << 20;            // 1 MiB → 413 beyond
-  std::size_t max_upload_body = 25u << 20;        // multipart requests
-  std::string static_dir;                         // web/dist; empty: no static files
+  std::size_t max_json_body = 1 << 20;      // 1 MiB → 413 beyond
+  std::size_t max_upload_body = 25u << 20;  // multipart requests
+  std::string static_dir;                   // web/dist; empty: no static files
   std::string session_cookie = "lt_session";
 };
 
@@ -95,13 +95,12 @@ class Router {
   // max_body: the largest non-multipart body this route takes (0: the server's JSON
   // limit). The sandbox answers oversize bodies itself, in its profile's words.
   void Add(Method method, std::string pattern, Access access, Handler handler, std::size_t max_body = 0);
-  void AddAsync(Method method, std::string pattern, Access access, AsyncHandler handler,
-                std::size_t max_body = 0);
+  void AddAsync(Method method, std::string pattern, Access access, AsyncHandler handler, std::size_t max_body = 0);
   struct Route {
     Method method;
     std::string pattern;
     Access access;
-    Handler handler;              // one of the two is set
+    Handler handler;  // one of the two is set
     AsyncHandler async_handler;
     std::size_t max_body = 0;
   };

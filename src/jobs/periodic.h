@@ -13,8 +13,7 @@ namespace liantiao::jobs {
 // reads the platform's clock.
 class Periodic {
  public:
-  Periodic(std::chrono::seconds interval, std::function<void()> tick)
-      : interval_(interval), tick_(std::move(tick)) {}
+  Periodic(std::chrono::seconds interval, std::function<void()> tick) : interval_(interval), tick_(std::move(tick)) {}
   ~Periodic() { Stop(); }
   Periodic(const Periodic&) = delete;
   Periodic& operator=(const Periodic&) = delete;

@@ -12,8 +12,8 @@ void Prober::RunOnce() {
   if (!r.ok()) {
     spdlog::error("probe failed: {} ({})", r.error().message, r.error().CodeWord());
   } else if ((*r)["probed"].get<int>() > 0) {
-    spdlog::info("probed {} key(s) of cities' own test environments: {} working, {} failed",
-                 (*r)["probed"].get<int>(), (*r)["working"].get<int>(), (*r)["failed"].get<int>());
+    spdlog::info("probed {} key(s) of cities' own test environments: {} working, {} failed", (*r)["probed"].get<int>(),
+                 (*r)["working"].get<int>(), (*r)["failed"].get<int>());
   }
 }
 

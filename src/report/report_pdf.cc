@@ -113,9 +113,7 @@ std::string Text(const json& j, const char* key) {
   return it == j.end() ? std::string(kDash) : Scalar(*it);
 }
 
-bool Has(const json& j, const char* key) {
-  return j.is_object() && j.contains(key) && !j[key].is_null();
-}
+bool Has(const json& j, const char* key) { return j.is_object() && j.contains(key) && !j[key].is_null(); }
 
 // A time of the report (ISO 8601, as the JSON report has it) as a Chinese document
 // writes it, in Shanghai time: "2026年11月28日 10:00". Anything else is shown as given.
@@ -241,8 +239,7 @@ class Typesetter {
     double height = 0;
   };
 
-  LayoutPtr Make(const std::string& text, Style style, double width,
-                 PangoAlignment align = PANGO_ALIGN_LEFT) const {
+  LayoutPtr Make(const std::string& text, Style style, double width, PangoAlignment align = PANGO_ALIGN_LEFT) const {
     LayoutPtr layout(pango_layout_new(pango_));
     FontDescPtr font(pango_font_description_from_string(kFontFamily));
     // Absolute size: points are the PDF surface's unit, whatever pango's dpi is.
@@ -269,8 +266,7 @@ class Typesetter {
     return pango_units_to_double(logical.height);
   }
 
-  Row MakeRow(const std::vector<std::string>& cells, const std::vector<double>& widths,
-              Style style) const {
+  Row MakeRow(const std::vector<std::string>& cells, const std::vector<double>& widths, Style style) const {
     Row row;
     for (std::size_t i = 0; i < widths.size(); ++i) {
       const std::string& text = i < cells.size() ? cells[i] : std::string(kDash);
@@ -330,8 +326,8 @@ class Typesetter {
     constexpr double kPageNumberWidth = 100;
     LayoutPtr digest = Make("证据摘要：" + digest_, kFooterStyle, kContentWidth - kPageNumberWidth);
     const std::string total = total_pages_ > 0 ? std::to_string(total_pages_) : "?";
-    LayoutPtr number = Make("第 " + std::to_string(page_) + " 页 共 " + total + " 页", kFooterStyle,
-                            kPageNumberWidth, PANGO_ALIGN_RIGHT);
+    LayoutPtr number = Make("第 " + std::to_string(page_) + " 页 共 " + total + " 页", kFooterStyle, kPageNumberWidth,
+                            PANGO_ALIGN_RIGHT);
     Draw(digest.get(), kMargin, kFooterTop);
     Draw(number.get(), kPageWidth - kMargin - kPageNumberWidth, kFooterTop);
   }
@@ -356,8 +352,8 @@ std::vector<std::pair<std::string, std::string>> HeaderLines(const json& r) {
   for (const json& p : Array(r, "products")) {
     if (!products.empty()) products += "\n";
     const char* kind = Has(p, "kind_name") ? "kind_name" : "kind";
-    products += Text(p, "name") + "　型号 " + Text(p, "model") + "　类型 " + Text(p, kind) +
-                "　版本 " + Text(p, "version");
+    products +=
+        Text(p, "name") + "　型号 " + Text(p, "model") + "　类型 " + Text(p, kind) + "　版本 " + Text(p, "version");
   }
   if (products.empty()) products = kDash;
 
@@ -404,9 +400,9 @@ std::vector<std::string> SummaryLines(const json& r) {
     verdict = s["all_required_passed"].get<bool>() ? "必测用例全部通过" : "必测用例未全部通过";
   }
   return {
-      "必测用例 " + Text(s, "required_passed") + "/" + Text(s, "required") + " 通过；全部用例 " +
-          Text(s, "total") + " 项：通过 " + Text(s, "passed") + "，未通过 " + Text(s, "failed") +
-          "，待测 " + Text(s, "pending") + "；测试请求 " + Text(s, "requests") + " 次。",
+      "必测用例 " + Text(s, "required_passed") + "/" + Text(s, "required") + " 通过；全部用例 " + Text(s, "total") +
+          " 项：通过 " + Text(s, "passed") + "，未通过 " + Text(s, "failed") + "，待测 " + Text(s, "pending") +
+          "；测试请求 " + Text(s, "requests") + " 次。",
       "结论：" + verdict,
   };
 }
@@ -417,8 +413,8 @@ std::vector<std::vector<std::string>> CaseRows(const json& r) {
   for (const json& c : Array(r, "cases")) {
     std::string name = Text(c, "title");
     if (Has(c, "id")) name += "\n" + Text(c, "id");
-    rows.push_back({std::to_string(++n), name, Text(c, "required"), StatusWord(c), Text(c, "clause"),
-                    Text(c, "evidence_ids")});
+    rows.push_back(
+        {std::to_string(++n), name, Text(c, "required"), StatusWord(c), Text(c, "clause"), Text(c, "evidence_ids")});
   }
   return rows;
 }
@@ -427,16 +423,16 @@ std::vector<std::vector<std::string>> FailureRows(const json& r) {
   std::vector<std::vector<std::string>> rows;
   int n = 0;
   for (const json& f : Array(r, "failures")) {
-    rows.push_back({std::to_string(++n), Text(f, "case_id"), Text(f, "rule"), Text(f, "clause"),
-                    Text(f, "message"), Text(f, "evidence_id")});
+    rows.push_back({std::to_string(++n), Text(f, "case_id"), Text(f, "rule"), Text(f, "clause"), Text(f, "message"),
+                    Text(f, "evidence_id")});
   }
   return rows;
 }
 
-constexpr Column kCaseColumns[] = {
-    {"序号", 30}, {"用例", 165}, {"必测", 32}, {"结果", 42}, {"标准条款", 125}, {"证据编号", 0}};
-constexpr Column kFailureColumns[] = {
-    {"序号", 30}, {"用例", 85}, {"规则", 85}, {"标准条款", 100}, {"说明", 125}, {"证据编号", 0}};
+constexpr Column kCaseColumns[] = {{"序号", 30}, {"用例", 165},     {"必测", 32},
+                                   {"结果", 42}, {"标准条款", 125}, {"证据编号", 0}};
+constexpr Column kFailureColumns[] = {{"序号", 30},      {"用例", 85},  {"规则", 85},
+                                      {"标准条款", 100}, {"说明", 125}, {"证据编号", 0}};
 
 void Compose(Typesetter& t, const json& r) {
   t.Title(Has(r, "title") ? Text(r, "title") : "联调测试报告");

@@ -27,7 +27,8 @@ std::string RaiseSql(const std::string& selection) {
          "status) SELECT d.id, CASE d.kind WHEN 'complaint_verification' THEN 'complaint_overdue' "
          "ELSE d.kind || '_overdue' END, d.application_id, d.complaint_id, d.city_code, d.due_at, :now, 'open' "
          "FROM deadlines d WHERE " +
-         selection + " ON CONFLICT (deadline_id) DO NOTHING RETURNING id, application_id, complaint_id, kind, city_code";
+         selection +
+         " ON CONFLICT (deadline_id) DO NOTHING RETURNING id, application_id, complaint_id, kind, city_code";
 }
 
 // Alerts just inserted (the RETURNING columns of RaiseSql).
@@ -59,11 +60,18 @@ Status RecordRaised(soci::session& sql, const std::vector<Raised>& raised, Insta
   std::vector<std::pair<Audience, Notice>> notices;
   entries.reserve(raised.size());
   for (const Raised& a : raised) {
-    entries.push_back(HistoryEntry{.entity = "alert", .entity_id = a.id, .application_id = a.application_id,
-                                   .city_code = a.city, .actor = Actor::System(), .action = "raise",
-                                   .before = "", .after = "open", .reason = a.kind, .at = now});
-    Notice n{"alert_raised", AlertTitle(a.kind), "申请编号 " + std::to_string(a.application_id),
-             a.application_id, a.complaint_id, a.id};
+    entries.push_back(HistoryEntry{.entity = "alert",
+                                   .entity_id = a.id,
+                                   .application_id = a.application_id,
+                                   .city_code = a.city,
+                                   .actor = Actor::System(),
+                                   .action = "raise",
+                                   .before = "",
+                                   .after = "open",
+                                   .reason = a.kind,
+                                   .at = now});
+    Notice n{"alert_raised",   AlertTitle(a.kind), "申请编号 " + std::to_string(a.application_id),
+             a.application_id, a.complaint_id,     a.id};
     notices.emplace_back(Audience{Role::kCityReviewer, a.city, std::nullopt}, n);
     if (a.kind == "rectification_overdue") {
       notices.emplace_back(Audience{Role::kTechSupport, a.city, std::nullopt}, n);
@@ -124,8 +132,7 @@ Result<ListPage> AlertService::List(const Principal& p, const AlertFilter& filte
     const bool vendor = p.role == Role::kVendor;
     ScopePredicate scope = ScopeSql(p, vendor ? "ap" : "a");
     std::string from = std::string(" FROM alerts a JOIN cities c ON c.code = a.city_code") +
-                       (vendor ? " JOIN applications ap ON ap.id = a.application_id" : "") + " WHERE 1 = 1" +
-                       scope.sql;
+                       (vendor ? " JOIN applications ap ON ap.id = a.application_id" : "") + " WHERE 1 = 1" + scope.sql;
     if (p.role == Role::kTechSupport) from += " AND a.kind = 'rectification_overdue'";
     if (status) from += " AND a.status = :status";
     if (city_code) from += " AND a.city_code = :filter_city";
@@ -157,8 +164,7 @@ Result<ListPage> AlertService::List(const Principal& p, const AlertFilter& filte
   });
 }
 
-Result<json> AlertService::Act(const Principal& p, long long id, domain::AlertAction action,
-                               const std::string& text) {
+Result<json> AlertService::Act(const Principal& p, long long id, domain::AlertAction action, const std::string& text) {
   const Instant now = deps_.clock.Now();
   return deps_.db.Transact<json>([&](soci::session& sql) -> Result<json> {
     sql << "UPDATE alerts SET urge_count = urge_count WHERE id = :id", soci::use(id);
@@ -187,11 +193,16 @@ Result<json> AlertService::Act(const Principal& p, long long id, domain::AlertAc
       Notify(sql, Audience{Role::kCityReviewer, city, std::nullopt},
              Notice{"alert_urged", "省级主管部门督办：请尽快处理逾期事项", text, app_id, std::nullopt, id}, now);
     }
-    LT_RETURN_IF_ERROR(AppendHistory(
-        sql, HistoryEntry{.entity = "alert", .entity_id = id, .application_id = app_id, .city_code = city,
-                          .actor = Actor::Of(p), .action = std::string(domain::ToString(action)),
-                          .before = (*alert)["status"].get<std::string>(), .after = next_word,
-                          .reason = text, .at = now}));
+    LT_RETURN_IF_ERROR(AppendHistory(sql, HistoryEntry{.entity = "alert",
+                                                       .entity_id = id,
+                                                       .application_id = app_id,
+                                                       .city_code = city,
+                                                       .actor = Actor::Of(p),
+                                                       .action = std::string(domain::ToString(action)),
+                                                       .before = (*alert)["status"].get<std::string>(),
+                                                       .after = next_word,
+                                                       .reason = text,
+                                                       .at = now}));
     soci::rowset<soci::row> again = (sql.prepare << q, soci::use(id));
     for (const soci::row& r : again) return AlertJson(r);
     return MakeError(ErrorCode::kInternal);

@@ -47,9 +47,13 @@ Status RoomForAMaterial(soci::session& sql, long long application_id) {
 
 const std::set<std::string>& MaterialKinds() {
   // The materials the procedure asks for; "other" for anything else.
-  static const std::set<std::string> kinds{"business_license", "product_description",
-                                           "interface_statement", "test_report",
-                                           "connection_proof", "authorization_letter", "other"};
+  static const std::set<std::string> kinds{"business_license",
+                                           "product_description",
+                                           "interface_statement",
+                                           "test_report",
+                                           "connection_proof",
+                                           "authorization_letter",
+                                           "other"};
   return kinds;
 }
 
@@ -69,12 +73,9 @@ std::string CityName(soci::session& sql, const std::string& code) {
 
 json Opt(const std::optional<long long>& v) { return v ? json(*v) : json(nullptr); }
 json Opt(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
-json OptTime(const std::optional<long long>& v) {
-  return v ? json(FormatInstant(FromUnix(*v))) : json(nullptr);
-}
+json OptTime(const std::optional<long long>& v) { return v ? json(FormatInstant(FromUnix(*v))) : json(nullptr); }
 
-std::string KeyStatus(const soci::row& r, std::size_t revoked_col, std::size_t expires_col,
-                      Instant now) {
+std::string KeyStatus(const soci::row& r, std::size_t revoked_col, std::size_t expires_col, Instant now) {
   if (GetOptInt(r, revoked_col)) return "revoked";
   if (FromUnix(GetInt(r, expires_col)) < now) return "expired";
   return "active";
@@ -84,8 +85,7 @@ std::string KeyStatus(const soci::row& r, std::size_t revoked_col, std::size_t e
 
 Result<AppRow> LoadApplication(soci::session& sql, long long id) {
   soci::rowset<soci::row> rows =
-      (sql.prepare << "SELECT id, vendor_id, city_code, state FROM applications WHERE id = :id",
-       soci::use(id));
+      (sql.prepare << "SELECT id, vendor_id, city_code, state FROM applications WHERE id = :id", soci::use(id));
   for (const soci::row& r : rows) {
     auto state = domain::ParseAppState(GetText(r, 3));
     if (!state) return MakeError(ErrorCode::kInternal, "申请状态数据无效");
@@ -145,14 +145,19 @@ Result<json> ApplicationService::CreateProduct(const Principal& p, const NewProd
     long long id = 0, at = ToUnix(now), vendor = *p.vendor_id;
     sql << "INSERT INTO products (vendor_id, name, model, kind, version, created_at) VALUES "
            "(:v, :n, :m, :k, :ver, :at) RETURNING id",
-        soci::use(vendor), soci::use(in.name), soci::use(in.model), soci::use(in.kind),
-        soci::use(in.version), soci::use(at), soci::into(id);
-    LT_RETURN_IF_ERROR(AppendHistory(
-        sql, HistoryEntry{.entity = "product", .entity_id = id, .vendor_id = vendor,
-                          .actor = Actor::Of(p), .action = "product_add", .before = "",
-                          .after = "registered", .reason = in.name, .at = now}));
-    return json{{"id", id},         {"name", in.name}, {"model", in.model}, {"kind", in.kind},
-                {"version", in.version}, {"editable", true}, {"deletable", true}};
+        soci::use(vendor), soci::use(in.name), soci::use(in.model), soci::use(in.kind), soci::use(in.version),
+        soci::use(at), soci::into(id);
+    LT_RETURN_IF_ERROR(AppendHistory(sql, HistoryEntry{.entity = "product",
+                                                       .entity_id = id,
+                                                       .vendor_id = vendor,
+                                                       .actor = Actor::Of(p),
+                                                       .action = "product_add",
+                                                       .before = "",
+                                                       .after = "registered",
+                                                       .reason = in.name,
+                                                       .at = now}));
+    return json{{"id", id},         {"name", in.name},  {"model", in.model}, {"kind", in.kind}, {"version", in.version},
+                {"editable", true}, {"deletable", true}};
   });
 }
 
@@ -169,9 +174,13 @@ Result<json> ApplicationService::ListProducts(const Principal& p) {
                         "FROM products p WHERE p.vendor_id = :v ORDER BY p.id",
          soci::use(vendor));
     for (const soci::row& r : rows) {
-      out.push_back({{"id", GetInt(r, 0)}, {"name", GetText(r, 1)}, {"model", GetText(r, 2)},
-                     {"kind", GetText(r, 3)}, {"version", GetText(r, 4)},
-                     {"editable", GetInt(r, 6) == 0}, {"deletable", GetInt(r, 5) == 0}});
+      out.push_back({{"id", GetInt(r, 0)},
+                     {"name", GetText(r, 1)},
+                     {"model", GetText(r, 2)},
+                     {"kind", GetText(r, 3)},
+                     {"version", GetText(r, 4)},
+                     {"editable", GetInt(r, 6) == 0},
+                     {"deletable", GetInt(r, 5) == 0}});
     }
     return out;
   });
@@ -187,14 +196,20 @@ Result<json> ApplicationService::UpdateProduct(const Principal& p, long long id,
       return MakeError(ErrorCode::kInvalidTransition, "产品已随申请提交，不能再修改；如有新版本请添加新产品",
                        {{"applications", use.submitted}});
     }
-    sql << "UPDATE products SET name = :n, model = :m, kind = :k, version = :ver WHERE id = :id",
-        soci::use(in.name), soci::use(in.model), soci::use(in.kind), soci::use(in.version), soci::use(id);
-    LT_RETURN_IF_ERROR(AppendHistory(
-        sql, HistoryEntry{.entity = "product", .entity_id = id, .vendor_id = p.vendor_id, .actor = Actor::Of(p),
-                          .action = "product_update", .before = "registered", .after = "registered",
-                          .reason = in.name + " " + in.model + " " + in.version, .at = now}));
-    return json{{"id", id},         {"name", in.name}, {"model", in.model}, {"kind", in.kind},
-                {"version", in.version}, {"editable", true}, {"deletable", use.all == 0}};
+    sql << "UPDATE products SET name = :n, model = :m, kind = :k, version = :ver WHERE id = :id", soci::use(in.name),
+        soci::use(in.model), soci::use(in.kind), soci::use(in.version), soci::use(id);
+    LT_RETURN_IF_ERROR(AppendHistory(sql, HistoryEntry{.entity = "product",
+                                                       .entity_id = id,
+                                                       .vendor_id = p.vendor_id,
+                                                       .actor = Actor::Of(p),
+                                                       .action = "product_update",
+                                                       .before = "registered",
+                                                       .after = "registered",
+                                                       .reason = in.name + " " + in.model + " " + in.version,
+                                                       .at = now}));
+    return json{
+        {"id", id},         {"name", in.name},          {"model", in.model}, {"kind", in.kind}, {"version", in.version},
+        {"editable", true}, {"deletable", use.all == 0}};
   });
 }
 
@@ -209,10 +224,15 @@ Status ApplicationService::DeleteProduct(const Principal& p, long long id) {
     std::string name;
     sql << "SELECT name FROM products WHERE id = :id", soci::use(id), soci::into(name);
     sql << "DELETE FROM products WHERE id = :id", soci::use(id);
-    LT_RETURN_IF_ERROR(AppendHistory(
-        sql, HistoryEntry{.entity = "product", .entity_id = id, .vendor_id = p.vendor_id, .actor = Actor::Of(p),
-                          .action = "product_delete", .before = "registered", .after = "deleted",
-                          .reason = name, .at = now}));
+    LT_RETURN_IF_ERROR(AppendHistory(sql, HistoryEntry{.entity = "product",
+                                                       .entity_id = id,
+                                                       .vendor_id = p.vendor_id,
+                                                       .actor = Actor::Of(p),
+                                                       .action = "product_delete",
+                                                       .before = "registered",
+                                                       .after = "deleted",
+                                                       .reason = name,
+                                                       .at = now}));
     return Ok{};
   });
   if (!done.ok()) return done.take_error();
@@ -224,8 +244,7 @@ Status ApplicationService::DeleteProduct(const Principal& p, long long id) {
 Result<json> ApplicationService::Create(const Principal& p, const NewApplication& in) {
   LT_RETURN_IF_ERROR(RequireRole(p, {Role::kVendor}));
   if (in.path != "first" && in.path != "connected_elsewhere") {
-    return MakeError(ErrorCode::kInvalidField, "path 须为 first 或 connected_elsewhere",
-                     {{"field", "path"}});
+    return MakeError(ErrorCode::kInvalidField, "path 须为 first 或 connected_elsewhere", {{"field", "path"}});
   }
   if (in.product_ids.empty()) {
     return MakeError(ErrorCode::kMissingField, "至少选择一个产品", {{"field", "product_ids"}});
@@ -239,12 +258,10 @@ Result<json> ApplicationService::Create(const Principal& p, const NewApplication
                      {{"field", "connected_city_code"}});
   }
   if (!elsewhere && in.connected_city_code) {
-    return MakeError(ErrorCode::kInvalidField, "首次对接不应填写已对接城市",
-                     {{"field", "connected_city_code"}});
+    return MakeError(ErrorCode::kInvalidField, "首次对接不应填写已对接城市", {{"field", "connected_city_code"}});
   }
   if (elsewhere && *in.connected_city_code == in.city_code) {
-    return MakeError(ErrorCode::kInvalidField, "已对接城市不能与申请城市相同",
-                     {{"field", "connected_city_code"}});
+    return MakeError(ErrorCode::kInvalidField, "已对接城市不能与申请城市相同", {{"field", "connected_city_code"}});
   }
   const Instant now = deps_.clock.Now();
   const long long vendor = *p.vendor_id;
@@ -270,12 +287,11 @@ Result<json> ApplicationService::Create(const Principal& p, const NewApplication
     sql << "INSERT INTO applications (vendor_id, city_code, path, connected_city_code, "
            "description, state, created_at, updated_at) VALUES "
            "(:v, :c, :p, :cc, :d, :s, :at, :at2) RETURNING id",
-        soci::use(vendor), soci::use(in.city_code), soci::use(in.path),
-        soci::use(connected.value, connected.ind), soci::use(in.description), soci::use(state), soci::use(at),
-        soci::use(at), soci::into(id);
+        soci::use(vendor), soci::use(in.city_code), soci::use(in.path), soci::use(connected.value, connected.ind),
+        soci::use(in.description), soci::use(state), soci::use(at), soci::use(at), soci::into(id);
     for (long long pid : products) {
-      sql << "INSERT INTO application_products (application_id, product_id) VALUES (:a, :p)",
-          soci::use(id), soci::use(pid);
+      sql << "INSERT INTO application_products (application_id, product_id) VALUES (:a, :p)", soci::use(id),
+          soci::use(pid);
     }
     // Path 2: city B's success on this platform is the proof, linked: the newest of those
     // with the most of this application's products.
@@ -296,11 +312,17 @@ Result<json> ApplicationService::Create(const Principal& p, const NewApplication
             soci::use(id);
       }
     }
-    LT_RETURN_IF_ERROR(AppendHistory(
-        sql, HistoryEntry{.entity = "application", .entity_id = id, .application_id = id,
-                          .city_code = in.city_code, .vendor_id = vendor, .actor = Actor::Of(p),
-                          .action = "create", .before = "", .after = state,
-                          .reason = in.path, .at = now}));
+    LT_RETURN_IF_ERROR(AppendHistory(sql, HistoryEntry{.entity = "application",
+                                                       .entity_id = id,
+                                                       .application_id = id,
+                                                       .city_code = in.city_code,
+                                                       .vendor_id = vendor,
+                                                       .actor = Actor::Of(p),
+                                                       .action = "create",
+                                                       .before = "",
+                                                       .after = state,
+                                                       .reason = in.path,
+                                                       .at = now}));
     return id;
   });
   if (!created.ok()) return created.take_error();
@@ -311,22 +333,22 @@ std::string ApplicationListSql(const std::string& where) {
   // The inbox order: the soonest open deadline first, then the newest. The page is
   // chosen from index entries alone (applications by city and state, open deadlines
   // by deadlines_open_own), then only its rows are read and joined.
-  return
-      "WITH page AS (SELECT a.id AS id, d.id AS deadline_id, d.due_at AS due FROM applications a "
-      // An application has at most one open deadline of its own (review or joint
-      // test; complaint deadlines are the complaint's), so a plain join finds it
-      // without a correlated subquery per row. A deadline is in its application's
-      // city; saying so lets the database narrow the deadlines to the city's.
-      "LEFT JOIN deadlines d ON d.application_id = a.id AND d.city_code = a.city_code AND d.done_at IS NULL "
-      "AND d.complaint_id IS NULL " +
-      where + " ORDER BY CASE WHEN d.due_at IS NULL THEN 1 ELSE 0 END, d.due_at, a.id DESC "
-      "LIMIT :limit OFFSET :offset) "
-      "SELECT a.id, a.vendor_id, v.name, a.city_code, c.name, a.path, a.state, a.late, "
-      "a.created_at, a.updated_at, a.submitted_at, d.kind, d.started_at, d.due_at, d.done_at, "
-      "d.provisional, d.working_days, d.closed_by FROM page JOIN applications a ON a.id = page.id "
-      "JOIN vendors v ON v.id = a.vendor_id JOIN cities c ON c.code = a.city_code "
-      "LEFT JOIN deadlines d ON d.id = page.deadline_id "
-      "ORDER BY CASE WHEN page.due IS NULL THEN 1 ELSE 0 END, page.due, page.id DESC";
+  return "WITH page AS (SELECT a.id AS id, d.id AS deadline_id, d.due_at AS due FROM applications a "
+         // An application has at most one open deadline of its own (review or joint
+         // test; complaint deadlines are the complaint's), so a plain join finds it
+         // without a correlated subquery per row. A deadline is in its application's
+         // city; saying so lets the database narrow the deadlines to the city's.
+         "LEFT JOIN deadlines d ON d.application_id = a.id AND d.city_code = a.city_code AND d.done_at IS NULL "
+         "AND d.complaint_id IS NULL " +
+         where +
+         " ORDER BY CASE WHEN d.due_at IS NULL THEN 1 ELSE 0 END, d.due_at, a.id DESC "
+         "LIMIT :limit OFFSET :offset) "
+         "SELECT a.id, a.vendor_id, v.name, a.city_code, c.name, a.path, a.state, a.late, "
+         "a.created_at, a.updated_at, a.submitted_at, d.kind, d.started_at, d.due_at, d.done_at, "
+         "d.provisional, d.working_days, d.closed_by FROM page JOIN applications a ON a.id = page.id "
+         "JOIN vendors v ON v.id = a.vendor_id JOIN cities c ON c.code = a.city_code "
+         "LEFT JOIN deadlines d ON d.id = page.deadline_id "
+         "ORDER BY CASE WHEN page.due IS NULL THEN 1 ELSE 0 END, page.due, page.id DESC";
 }
 
 Result<json> ApplicationService::List(const Principal& p, const ApplicationQuery& q) {
@@ -413,8 +435,11 @@ Result<json> ApplicationService::Get(const Principal& p, long long id) {
              {"submitted_at", OptTime(GetOptInt(r, 8))},
              {"decided_at", OptTime(GetOptInt(r, 9))},
              {"vendor", {{"id", app.vendor_id}, {"name", GetText(r, 10)}, {"credit_code", GetText(r, 11)}}},
-             {"city", {{"code", app.city_code}, {"name", GetText(r, 12)}, {"profile", GetText(r, 13)},
-                       {"test_env", GetText(r, 14)}}},
+             {"city",
+              {{"code", app.city_code},
+               {"name", GetText(r, 12)},
+               {"profile", GetText(r, 13)},
+               {"test_env", GetText(r, 14)}}},
              {"city_code", app.city_code}};
       }
     }
@@ -426,7 +451,8 @@ Result<json> ApplicationService::Get(const Principal& p, long long id) {
                           "ON c.code = a.city_code WHERE a.id = :id",
            soci::use(lid));
       for (const soci::row& r : rows) {
-        j["connected_application"] = {{"id", lid}, {"state", GetText(r, 0)},
+        j["connected_application"] = {{"id", lid},
+                                      {"state", GetText(r, 0)},
                                       {"decided_at", OptTime(GetOptInt(r, 1))},
                                       {"city_name", GetText(r, 2)}};
       }
@@ -446,8 +472,11 @@ Result<json> ApplicationService::Get(const Principal& p, long long id) {
                           "ORDER BY p.id",
            soci::use(id));
       for (const soci::row& r : rows) {
-        j["products"].push_back({{"id", GetInt(r, 0)}, {"name", GetText(r, 1)}, {"model", GetText(r, 2)},
-                                 {"kind", GetText(r, 3)}, {"version", GetText(r, 4)}});
+        j["products"].push_back({{"id", GetInt(r, 0)},
+                                 {"name", GetText(r, 1)},
+                                 {"model", GetText(r, 2)},
+                                 {"kind", GetText(r, 3)},
+                                 {"version", GetText(r, 4)}});
       }
     }
     j["deadlines"] = DeadlinesJson(sql, id, now, *calendar);
@@ -458,9 +487,12 @@ Result<json> ApplicationService::Get(const Principal& p, long long id) {
                           "FROM materials WHERE application_id = :id ORDER BY id",
            soci::use(id));
       for (const soci::row& r : rows) {
-        j["materials"].push_back({{"id", GetInt(r, 0)}, {"kind", GetText(r, 1)},
-                                  {"filename", GetText(r, 2)}, {"content_type", GetText(r, 3)},
-                                  {"size", GetInt(r, 4)}, {"sha256", GetText(r, 5)},
+        j["materials"].push_back({{"id", GetInt(r, 0)},
+                                  {"kind", GetText(r, 1)},
+                                  {"filename", GetText(r, 2)},
+                                  {"content_type", GetText(r, 3)},
+                                  {"size", GetInt(r, 4)},
+                                  {"sha256", GetText(r, 5)},
                                   {"round", GetInt(r, 6)},
                                   {"uploaded_at", FormatInstant(FromUnix(GetInt(r, 7)))}});
       }
@@ -473,8 +505,11 @@ Result<json> ApplicationService::Get(const Principal& p, long long id) {
                           "ORDER BY r.id",
            soci::use(id));
       for (const soci::row& r : rows) {
-        j["reviews"].push_back({{"id", GetInt(r, 0)}, {"action", GetText(r, 1)}, {"note", GetText(r, 2)},
-                                {"problems", json::parse(GetText(r, 3))}, {"late", GetInt(r, 4) != 0},
+        j["reviews"].push_back({{"id", GetInt(r, 0)},
+                                {"action", GetText(r, 1)},
+                                {"note", GetText(r, 2)},
+                                {"problems", json::parse(GetText(r, 3))},
+                                {"late", GetInt(r, 4) != 0},
                                 {"created_at", FormatInstant(FromUnix(GetInt(r, 5)))},
                                 {"reviewer", GetText(r, 6)}});
       }
@@ -493,11 +528,14 @@ Result<json> ApplicationService::Get(const Principal& p, long long id) {
       for (const soci::row& r : rows) {
         const std::string profile = GetText(r, 1);
         const Instant issued = FromUnix(GetInt(r, 2));
-        json k = {{"app_id", GetText(r, 0)}, {"profile", profile},
+        json k = {{"app_id", GetText(r, 0)},
+                  {"profile", profile},
                   {"issued_at", FormatInstant(issued)},
                   {"expires_at", FormatInstant(FromUnix(GetInt(r, 3)))},
-                  {"claimed", GetOptInt(r, 4).has_value()}, {"claimed_at", OptTime(GetOptInt(r, 4))},
-                  {"revoked_at", OptTime(GetOptInt(r, 5))}, {"revoked_reason", GetText(r, 6)},
+                  {"claimed", GetOptInt(r, 4).has_value()},
+                  {"claimed_at", OptTime(GetOptInt(r, 4))},
+                  {"revoked_at", OptTime(GetOptInt(r, 5))},
+                  {"revoked_reason", GetText(r, 6)},
                   {"status", KeyStatus(r, 5, 3, now)},
                   {"endpoint", SandboxEndpoint(deps_, app.city_code, profile, test_env)},
                   {"sandbox", IdentityOfKey(GetInt(r, 7), app.city_code, issued).ToJson()}};
@@ -512,10 +550,12 @@ Result<json> ApplicationService::Get(const Principal& p, long long id) {
                           "WHERE application_id = :id ORDER BY id",
            soci::use(id));
       for (const soci::row& r : rows) {
-        j["alerts"].push_back({{"id", GetInt(r, 0)}, {"kind", GetText(r, 1)},
+        j["alerts"].push_back({{"id", GetInt(r, 0)},
+                               {"kind", GetText(r, 1)},
                                {"due_at", FormatInstant(FromUnix(GetInt(r, 2)))},
                                {"raised_at", FormatInstant(FromUnix(GetInt(r, 3)))},
-                               {"status", GetText(r, 4)}, {"feedback", GetText(r, 5)},
+                               {"status", GetText(r, 4)},
+                               {"feedback", GetText(r, 5)},
                                {"urge_count", GetInt(r, 6)}});
       }
     }
@@ -526,7 +566,9 @@ Result<json> ApplicationService::Get(const Principal& p, long long id) {
                           "ORDER BY id",
            soci::use(id));
       for (const soci::row& r : rows) {
-        json c = {{"id", GetInt(r, 0)}, {"conduct", GetText(r, 1)}, {"state", GetText(r, 2)},
+        json c = {{"id", GetInt(r, 0)},
+                  {"conduct", GetText(r, 1)},
+                  {"state", GetText(r, 2)},
                   {"created_at", FormatInstant(FromUnix(GetInt(r, 3)))}};
         if (auto s = domain::ParseComplaintState(GetText(r, 2))) c["state_name"] = domain::ChineseName(*s);
         j["complaints"].push_back(std::move(c));
@@ -543,10 +585,8 @@ Result<json> ApplicationService::Get(const Principal& p, long long id) {
   });
 }
 
-Result<json> ApplicationService::UploadMaterial(const Principal& p, long long id,
-                                                const std::string& kind,
-                                                const std::string& filename,
-                                                const std::string& data) {
+Result<json> ApplicationService::UploadMaterial(const Principal& p, long long id, const std::string& kind,
+                                                const std::string& filename, const std::string& data) {
   LT_RETURN_IF_ERROR(RequireRole(p, {Role::kVendor}));
   if (!MaterialKinds().count(kind)) {
     return MakeError(ErrorCode::kInvalidField, "材料类型无效", {{"field", "kind"}, {"allowed", MaterialKinds()}});
@@ -579,23 +619,30 @@ Result<json> ApplicationService::UploadMaterial(const Principal& p, long long id
     sql << "SELECT round FROM applications WHERE id = :id", soci::use(id), soci::into(round);
     sql << "INSERT INTO materials (application_id, kind, filename, content_type, size, sha256, round, "
            "uploaded_by, uploaded_at) VALUES (:a, :k, :f, :t, :s, :h, :r, :u, :at) RETURNING id",
-        soci::use(id), soci::use(kind), soci::use(filename), soci::use(stored.content_type),
-        soci::use(stored.size), soci::use(stored.sha256), soci::use(round), soci::use(p.user_id),
-        soci::use(at), soci::into(mid);
+        soci::use(id), soci::use(kind), soci::use(filename), soci::use(stored.content_type), soci::use(stored.size),
+        soci::use(stored.sha256), soci::use(round), soci::use(p.user_id), soci::use(at), soci::into(mid);
     std::string st{domain::ToString(app.state)};
-    LT_RETURN_IF_ERROR(AppendHistory(
-        sql, HistoryEntry{.entity = "application", .entity_id = id, .application_id = id,
-                          .city_code = app.city_code, .vendor_id = app.vendor_id,
-                          .actor = Actor::Of(p), .action = "material_upload", .before = st,
-                          .after = st, .reason = kind + ": " + filename + " (" + stored.sha256 + ")",
-                          .at = now}));
-    return json{{"id", mid}, {"kind", kind}, {"filename", filename}, {"size", stored.size},
-                {"sha256", stored.sha256}, {"content_type", stored.content_type}};
+    LT_RETURN_IF_ERROR(AppendHistory(sql, HistoryEntry{.entity = "application",
+                                                       .entity_id = id,
+                                                       .application_id = id,
+                                                       .city_code = app.city_code,
+                                                       .vendor_id = app.vendor_id,
+                                                       .actor = Actor::Of(p),
+                                                       .action = "material_upload",
+                                                       .before = st,
+                                                       .after = st,
+                                                       .reason = kind + ": " + filename + " (" + stored.sha256 + ")",
+                                                       .at = now}));
+    return json{{"id", mid},
+                {"kind", kind},
+                {"filename", filename},
+                {"size", stored.size},
+                {"sha256", stored.sha256},
+                {"content_type", stored.content_type}};
   });
 }
 
-Result<FileDownload> ApplicationService::DownloadMaterial(const Principal& p, long long id,
-                                                          long long material_id) {
+Result<FileDownload> ApplicationService::DownloadMaterial(const Principal& p, long long id, long long material_id) {
   auto meta = deps_.db.Read<FileDownload>([&](soci::session& sql) -> Result<FileDownload> {
     LT_ASSIGN_OR_RETURN(AppRow app, LoadApplication(sql, id));
     LT_RETURN_IF_ERROR(RequireApplicationInScope(sql, p, id, app.city_code, app.vendor_id));
@@ -616,8 +663,7 @@ Result<FileDownload> ApplicationService::DownloadMaterial(const Principal& p, lo
 
 namespace {
 
-Result<int> ValidateProblems(soci::session& sql, long long app_id, AppAction action,
-                             const json& problems) {
+Result<int> ValidateProblems(soci::session& sql, long long app_id, AppAction action, const json& problems) {
   if (!problems.is_array()) {
     return MakeError(ErrorCode::kInvalidField, "problems 须为数组", {{"field", "problems"}});
   }
@@ -660,8 +706,8 @@ Result<int> ValidateProblems(soci::session& sql, long long app_id, AppAction act
       }
       long long mid = pr["material_id"].get<long long>();
       int n = 0;
-      sql << "SELECT COUNT(*) FROM materials WHERE id = :m AND application_id = :a", soci::use(mid),
-          soci::use(app_id), soci::into(n);
+      sql << "SELECT COUNT(*) FROM materials WHERE id = :m AND application_id = :a", soci::use(mid), soci::use(app_id),
+          soci::into(n);
       if (n == 0) {
         return MakeError(ErrorCode::kInvalidField, "问题所指的材料不属于本申请", {{"field", at + ".material_id"}});
       }
@@ -680,14 +726,22 @@ std::optional<ActionNotice> NoticeFor(AppAction action, const AppRow& app) {
   Audience vendor{Role::kVendor, std::nullopt, app.vendor_id};
   Audience reviewers{Role::kCityReviewer, app.city_code, std::nullopt};
   switch (action) {
-    case AppAction::kSubmit: return ActionNotice{reviewers, "review_due", "有新的联调申请待审核"};
-    case AppAction::kResubmit: return ActionNotice{reviewers, "review_due", "申请已修改并重新提交，待审核"};
-    case AppAction::kWithdraw: return ActionNotice{reviewers, "application_withdrawn", "企业已撤回联调申请"};
-    case AppAction::kApprove: return ActionNotice{vendor, "key_issued", "审核通过，测试密钥已发放，请在 5 个工作日内完成联调"};
-    case AppAction::kReturn: return ActionNotice{vendor, "returned", "申请被退回修改，请按问题清单修改后重新提交"};
-    case AppAction::kSucceed: return ActionNotice{vendor, "succeeded", "联调成功"};
-    case AppAction::kDelay: return ActionNotice{vendor, "delayed", "联调延期，请查看问题清单"};
-    case AppAction::kReissueKey: return ActionNotice{vendor, "key_issued", "整改完成，新的测试密钥已发放，联调期限重新计算"};
+    case AppAction::kSubmit:
+      return ActionNotice{reviewers, "review_due", "有新的联调申请待审核"};
+    case AppAction::kResubmit:
+      return ActionNotice{reviewers, "review_due", "申请已修改并重新提交，待审核"};
+    case AppAction::kWithdraw:
+      return ActionNotice{reviewers, "application_withdrawn", "企业已撤回联调申请"};
+    case AppAction::kApprove:
+      return ActionNotice{vendor, "key_issued", "审核通过，测试密钥已发放，请在 5 个工作日内完成联调"};
+    case AppAction::kReturn:
+      return ActionNotice{vendor, "returned", "申请被退回修改，请按问题清单修改后重新提交"};
+    case AppAction::kSucceed:
+      return ActionNotice{vendor, "succeeded", "联调成功"};
+    case AppAction::kDelay:
+      return ActionNotice{vendor, "delayed", "联调延期，请查看问题清单"};
+    case AppAction::kReissueKey:
+      return ActionNotice{vendor, "key_issued", "整改完成，新的测试密钥已发放，联调期限重新计算"};
   }
   return std::nullopt;
 }
@@ -706,16 +760,15 @@ Status IssueKey(soci::session& sql, Deps& deps, const AppRow& app, Instant now) 
   const std::string sealed = deps.secrets.Seal(crypto::HexEncode(crypto::RandomBytes(16)));
   sql << "INSERT INTO test_keys (application_id, app_key, secret_sealed, city_code, profile, issued_at, "
          "expires_at) VALUES (:a, :k, :s, :c, :p, :i, :e)",
-      soci::use(app.id), soci::use(app_key), soci::use(sealed), soci::use(app.city_code),
-      soci::use(profile), soci::use(at), soci::use(expires);
+      soci::use(app.id), soci::use(app_key), soci::use(sealed), soci::use(app.city_code), soci::use(profile),
+      soci::use(at), soci::use(expires);
   return OkStatus();
 }
 
 }  // namespace
 
-Result<domain::AppTransition> ApplyApplicationAction(soci::session& sql, Deps& deps,
-                                                     const Actor& actor, const AppRow& app,
-                                                     AppAction action, const ActionInput& input,
+Result<domain::AppTransition> ApplyApplicationAction(soci::session& sql, Deps& deps, const Actor& actor,
+                                                     const AppRow& app, AppAction action, const ActionInput& input,
                                                      Instant now) {
   domain::AppGuardInput guard{now, std::nullopt, 0};
   if (auto window = FindOpenDeadline(sql, app.id, DeadlineKind::kJointTest)) {
@@ -780,29 +833,34 @@ Result<domain::AppTransition> ApplyApplicationAction(soci::session& sql, Deps& d
            "AND revoked_at IS NULL",
         soci::use(at), soci::use(to), soci::use(app.id);
   }
-  const bool review = action == AppAction::kApprove || action == AppAction::kReturn ||
-                      action == AppAction::kSucceed || action == AppAction::kDelay;
+  const bool review = action == AppAction::kApprove || action == AppAction::kReturn || action == AppAction::kSucceed ||
+                      action == AppAction::kDelay;
   if (review && actor.user_id) {
     std::string word{domain::ToString(action)}, problems = input.problems.dump();
     sql << "INSERT INTO reviews (application_id, reviewer_id, action, note, problems, late, created_at) "
            "VALUES (:a, :u, :w, :n, :p, :l, :at)",
-        soci::use(app.id), soci::use(*actor.user_id), soci::use(word), soci::use(input.note),
-        soci::use(problems), soci::use(late), soci::use(at);
+        soci::use(app.id), soci::use(*actor.user_id), soci::use(word), soci::use(input.note), soci::use(problems),
+        soci::use(late), soci::use(at);
   }
   std::string reason = input.note;
   if (problem_count > 0) reason += (reason.empty() ? "" : "；") + input.problems.dump();
   if (t.late) reason += (reason.empty() ? "" : "；") + std::string("逾期后记录");
-  LT_RETURN_IF_ERROR(AppendHistory(
-      sql, HistoryEntry{.entity = "application", .entity_id = app.id, .application_id = app.id,
-                        .city_code = app.city_code, .vendor_id = app.vendor_id, .actor = actor,
-                        .action = std::string(domain::ToString(action)),
-                        .before = std::string(domain::ToString(app.state)), .after = to,
-                        .reason = reason, .at = now}));
+  LT_RETURN_IF_ERROR(AppendHistory(sql, HistoryEntry{.entity = "application",
+                                                     .entity_id = app.id,
+                                                     .application_id = app.id,
+                                                     .city_code = app.city_code,
+                                                     .vendor_id = app.vendor_id,
+                                                     .actor = actor,
+                                                     .action = std::string(domain::ToString(action)),
+                                                     .before = std::string(domain::ToString(app.state)),
+                                                     .after = to,
+                                                     .reason = reason,
+                                                     .at = now}));
   if (auto notice = NoticeFor(action, app)) {
-    Notify(sql, notice->audience,
-           Notice{notice->kind, notice->title, "申请编号 " + std::to_string(app.id), app.id,
-                  std::nullopt, std::nullopt},
-           now);
+    Notify(
+        sql, notice->audience,
+        Notice{notice->kind, notice->title, "申请编号 " + std::to_string(app.id), app.id, std::nullopt, std::nullopt},
+        now);
   }
   if (domain::IsFinal(t.to)) {
     // A complaint about this application ends with it.
@@ -827,8 +885,7 @@ Result<domain::AppTransition> ApplyApplicationAction(soci::session& sql, Deps& d
   return t;
 }
 
-Result<json> ApplicationService::Act(const Principal& p, long long id, AppAction action,
-                                     const ActionInput& input) {
+Result<json> ApplicationService::Act(const Principal& p, long long id, AppAction action, const ActionInput& input) {
   const Instant now = deps_.clock.Now();
   auto done = deps_.db.Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
     LT_ASSIGN_OR_RETURN(AppRow app, LockApplication(sql, id));
@@ -879,11 +936,17 @@ Result<KeyClaim> ApplicationService::RevealKey(const Principal& p, long long id,
       sql << "UPDATE test_keys SET claimed_at = :n WHERE id = :id", soci::use(at), soci::use(key_id);
       const std::string app_key = GetText(r, 1);
       std::string state{domain::ToString(app.state)};
-      LT_RETURN_IF_ERROR(AppendHistory(
-          sql, HistoryEntry{.entity = "application", .entity_id = id, .application_id = id,
-                            .city_code = app.city_code, .vendor_id = app.vendor_id,
-                            .actor = Actor::Of(p), .action = rotate ? "key_rotate" : "key_claim",
-                            .before = state, .after = state, .reason = "app_id " + app_key, .at = now}));
+      LT_RETURN_IF_ERROR(AppendHistory(sql, HistoryEntry{.entity = "application",
+                                                         .entity_id = id,
+                                                         .application_id = id,
+                                                         .city_code = app.city_code,
+                                                         .vendor_id = app.vendor_id,
+                                                         .actor = Actor::Of(p),
+                                                         .action = rotate ? "key_rotate" : "key_claim",
+                                                         .before = state,
+                                                         .after = state,
+                                                         .reason = "app_id " + app_key,
+                                                         .at = now}));
       const std::string profile = GetText(r, 3);
       std::string test_env = "sandbox";
       sql << "SELECT test_env FROM cities WHERE code = :c", soci::use(app.city_code), soci::into(test_env);
@@ -898,11 +961,7 @@ Result<KeyClaim> ApplicationService::RevealKey(const Principal& p, long long id,
   });
 }
 
-Result<KeyClaim> ApplicationService::ClaimKey(const Principal& p, long long id) {
-  return RevealKey(p, id, false);
-}
-Result<KeyClaim> ApplicationService::RotateKey(const Principal& p, long long id) {
-  return RevealKey(p, id, true);
-}
+Result<KeyClaim> ApplicationService::ClaimKey(const Principal& p, long long id) { return RevealKey(p, id, false); }
+Result<KeyClaim> ApplicationService::RotateKey(const Principal& p, long long id) { return RevealKey(p, id, true); }
 
 }  // namespace liantiao::services

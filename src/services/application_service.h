@@ -65,13 +65,12 @@ class ApplicationService {
   // Scoped list, soonest open deadline first: every role's inbox.
   Result<json> List(const Principal& p, const ApplicationQuery& q);
   Result<json> Get(const Principal& p, long long id);
-  Result<json> UploadMaterial(const Principal& p, long long id, const std::string& kind,
-                              const std::string& filename, const std::string& data);
+  Result<json> UploadMaterial(const Principal& p, long long id, const std::string& kind, const std::string& filename,
+                              const std::string& data);
   Result<FileDownload> DownloadMaterial(const Principal& p, long long id, long long material_id);
 
   // The one entry for every state change of an application.
-  Result<json> Act(const Principal& p, long long id, domain::AppAction action,
-                   const ActionInput& input);
+  Result<json> Act(const Principal& p, long long id, domain::AppAction action, const ActionInput& input);
 
   Result<KeyClaim> ClaimKey(const Principal& p, long long id);
   Result<KeyClaim> RotateKey(const Principal& p, long long id);
@@ -100,9 +99,8 @@ const std::map<std::string, std::string>& ProductKindNames();
 
 // Checks the transition table and carries out its effects: state, deadlines, keys,
 // reviews, history, notifications, and closing complaints when the application ends.
-Result<domain::AppTransition> ApplyApplicationAction(soci::session& sql, Deps& deps,
-                                                     const Actor& actor, const AppRow& app,
-                                                     domain::AppAction action,
+Result<domain::AppTransition> ApplyApplicationAction(soci::session& sql, Deps& deps, const Actor& actor,
+                                                     const AppRow& app, domain::AppAction action,
                                                      const ActionInput& input, Instant now);
 
 }  // namespace liantiao::services

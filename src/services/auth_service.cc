@@ -33,23 +33,20 @@ bool IsBlank(std::string_view text) {
 
 Status RequireText(const std::string& value, const char* field, std::size_t max_len) {
   if (IsBlank(value)) {
-    return MakeError(ErrorCode::kMissingField, std::string("缺少必填字段：") + field,
-                     {{"field", field}});
+    return MakeError(ErrorCode::kMissingField, std::string("缺少必填字段：") + field, {{"field", field}});
   }
   if (value.size() > max_len) {
     return MakeError(ErrorCode::kInvalidField, std::string("字段过长：") + field,
                      {{"field", field}, {"max_length", max_len}});
   }
   if (HasHiddenControls(value)) {
-    return MakeError(ErrorCode::kInvalidField, std::string("字段含有不可见的控制字符：") + field,
-                     {{"field", field}});
+    return MakeError(ErrorCode::kInvalidField, std::string("字段含有不可见的控制字符：") + field, {{"field", field}});
   }
   return OkStatus();
 }
 
-json UserJson(long long id, const std::string& username, const std::string& display_name,
-              domain::Role role, const std::optional<std::string>& city,
-              const std::optional<long long>& vendor) {
+json UserJson(long long id, const std::string& username, const std::string& display_name, domain::Role role,
+              const std::optional<std::string>& city, const std::optional<long long>& vendor) {
   return {{"id", id},
           {"username", username},
           {"display_name", display_name},
@@ -72,20 +69,19 @@ struct UserRow {
 std::optional<UserRow> LoadUser(soci::session& sql, const std::string& where, const std::string& key) {
   soci::rowset<soci::row> rows =
       (sql.prepare << "SELECT id, username, password_hash, display_name, role, city_code, vendor_id, "
-                      "active FROM users WHERE " + where,
+                      "active FROM users WHERE " +
+                          where,
        soci::use(key));
   for (const soci::row& r : rows) {
     auto role = domain::ParseRole(GetText(r, 4));
     if (!role) return std::nullopt;
-    return UserRow{GetInt(r, 0), GetText(r, 1), GetText(r, 2), GetText(r, 3), *role,
-                   GetOptText(r, 5), GetOptInt(r, 6), GetInt(r, 7) != 0};
+    return UserRow{GetInt(r, 0), GetText(r, 1),    GetText(r, 2),   GetText(r, 3),
+                   *role,        GetOptText(r, 5), GetOptInt(r, 6), GetInt(r, 7) != 0};
   }
   return std::nullopt;
 }
 
-Principal PrincipalOf(const UserRow& u) {
-  return Principal{u.id, u.username, u.role, u.city, u.vendor};
-}
+Principal PrincipalOf(const UserRow& u) { return Principal{u.id, u.username, u.role, u.city, u.vendor}; }
 
 const std::regex& UsernamePattern() {
   static const std::regex re("^[A-Za-z0-9_.@-]{3,64}$");
@@ -110,8 +106,7 @@ Result<LoginResult> AuthService::Login(const std::string& username, const std::s
   });
   if (!found.ok()) return found.take_error();
   if (found->failures >= deps_.config.login_max_failures) {
-    return MakeError(ErrorCode::kTooManyAttempts, "",
-                     {{"retry_after_minutes", deps_.config.login_window_minutes}});
+    return MakeError(ErrorCode::kTooManyAttempts, "", {{"retry_after_minutes", deps_.config.login_window_minutes}});
   }
   // An unknown user name costs the same hash as a wrong password, so the answer's
   // timing does not tell which user names exist.
@@ -122,8 +117,7 @@ Result<LoginResult> AuthService::Login(const std::string& username, const std::s
   if (!ok) {
     long long at = ToUnix(now);
     auto st = deps_.db.Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
-      sql << "INSERT INTO login_failures (username, at) VALUES (:u, :at)", soci::use(username),
-          soci::use(at);
+      sql << "INSERT INTO login_failures (username, at) VALUES (:u, :at)", soci::use(username), soci::use(at);
       return Ok{};
     });
     if (!st.ok()) return st.take_error();
@@ -138,8 +132,7 @@ Result<LoginResult> AuthService::Login(const std::string& username, const std::s
   auto st = deps_.db.Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
     sql << "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES "
            "(:h, :u, :c, :cr, :ex)",
-        soci::use(token_hash), soci::use(u.id), soci::use(out.csrf_token), soci::use(created),
-        soci::use(expires);
+        soci::use(token_hash), soci::use(u.id), soci::use(out.csrf_token), soci::use(created), soci::use(expires);
     sql << "DELETE FROM login_failures WHERE username = :u", soci::use(username);
     sql << "DELETE FROM sessions WHERE expires_at < :n", soci::use(created);
     return Ok{};
@@ -160,10 +153,9 @@ Result<SessionView> AuthService::Authenticate(const std::string& token) {
   const std::string token_hash = crypto::Sha256Hex(token);
   const long long now = ToUnix(deps_.session_clock.Now());
   return deps_.db.Read<SessionView>([&](soci::session& sql) -> Result<SessionView> {
-    soci::rowset<soci::row> rows =
-        (sql.prepare << "SELECT s.user_id, s.csrf_token, s.expires_at FROM sessions s "
-                        "WHERE s.token_hash = :h",
-         soci::use(token_hash));
+    soci::rowset<soci::row> rows = (sql.prepare << "SELECT s.user_id, s.csrf_token, s.expires_at FROM sessions s "
+                                                   "WHERE s.token_hash = :h",
+                                    soci::use(token_hash));
     for (const soci::row& r : rows) {
       if (GetInt(r, 2) < now) break;
       auto user = LoadUser(sql, "id = CAST(:id AS BIGINT)", std::to_string(GetInt(r, 0)));
@@ -178,14 +170,15 @@ Result<json> AuthService::Me(const Principal& p) {
   return deps_.db.Read<json>([&](soci::session& sql) -> Result<json> {
     auto user = LoadUser(sql, "id = CAST(:id AS BIGINT)", std::to_string(p.user_id));
     if (!user) return MakeError(ErrorCode::kNotFound, "用户不存在");
-    json j = UserJson(user->id, user->username, user->display_name, user->role, user->city,
-                      user->vendor);
+    json j = UserJson(user->id, user->username, user->display_name, user->role, user->city, user->vendor);
     if (user->vendor) {
       soci::rowset<soci::row> rows =
           (sql.prepare << "SELECT name, credit_code, credit_code_checksum_ok FROM vendors WHERE id = :v",
            soci::use(*user->vendor));
       for (const soci::row& r : rows) {
-        j["vendor"] = {{"id", *user->vendor}, {"name", GetText(r, 0)}, {"credit_code", GetText(r, 1)},
+        j["vendor"] = {{"id", *user->vendor},
+                       {"name", GetText(r, 0)},
+                       {"credit_code", GetText(r, 1)},
                        {"credit_code_checksum_ok", GetInt(r, 2) != 0}};
       }
     }
@@ -205,19 +198,18 @@ Status ValidatePassword(const std::string& password, const char* field) {
 
 Status ValidateNewUser(const NewUser& u) {
   if (!std::regex_match(u.username, UsernamePattern())) {
-    return MakeError(ErrorCode::kInvalidField, "用户名须为 3–64 位字母、数字或 _ . @ -",
-                     {{"field", "username"}});
+    return MakeError(ErrorCode::kInvalidField, "用户名须为 3–64 位字母、数字或 _ . @ -", {{"field", "username"}});
   }
   LT_RETURN_IF_ERROR(ValidatePassword(u.password, "password"));
   const bool city_role = u.role == domain::Role::kCityReviewer || u.role == domain::Role::kTechSupport;
   if (city_role != u.city_code.has_value()) {
-    return MakeError(ErrorCode::kInvalidField,
-                     city_role ? "该角色必须指定所属城市" : "该角色不能指定城市", {{"field", "city_code"}});
+    return MakeError(ErrorCode::kInvalidField, city_role ? "该角色必须指定所属城市" : "该角色不能指定城市",
+                     {{"field", "city_code"}});
   }
   const bool vendor_role = u.role == domain::Role::kVendor;
   if (vendor_role != u.vendor_id.has_value()) {
-    return MakeError(ErrorCode::kInvalidField,
-                     vendor_role ? "企业用户必须指定所属企业" : "该角色不能指定企业", {{"field", "vendor_id"}});
+    return MakeError(ErrorCode::kInvalidField, vendor_role ? "企业用户必须指定所属企业" : "该角色不能指定企业",
+                     {{"field", "vendor_id"}});
   }
   if (u.role == domain::Role::kSystem) {
     return MakeError(ErrorCode::kInvalidField, "不能创建系统角色用户", {{"field", "role"}});
@@ -225,8 +217,7 @@ Status ValidateNewUser(const NewUser& u) {
   return OkStatus();
 }
 
-Result<long long> InsertUser(soci::session& sql, const NewUser& u, const std::string& hash,
-                             Instant now) {
+Result<long long> InsertUser(soci::session& sql, const NewUser& u, const std::string& hash, Instant now) {
   std::string role{domain::ToString(u.role)};
   storage::OptionalText city(u.city_code);
   storage::OptionalInt vendor(u.vendor_id);
@@ -260,11 +251,16 @@ Result<long long> AuthService::AddUser(const NewUser& u, const Actor& actor) {
   const Instant now = deps_.clock.Now();
   return deps_.db.Transact<long long>([&](soci::session& sql) -> Result<long long> {
     LT_ASSIGN_OR_RETURN(long long id, InsertUser(sql, u, hash, now));
-    LT_RETURN_IF_ERROR(AppendHistory(
-        sql, HistoryEntry{.entity = "user", .entity_id = id, .city_code = u.city_code,
-                          .vendor_id = u.vendor_id, .actor = actor, .action = "user_add",
-                          .before = "", .after = std::string(domain::ToString(u.role)),
-                          .reason = u.username, .at = now}));
+    LT_RETURN_IF_ERROR(AppendHistory(sql, HistoryEntry{.entity = "user",
+                                                       .entity_id = id,
+                                                       .city_code = u.city_code,
+                                                       .vendor_id = u.vendor_id,
+                                                       .actor = actor,
+                                                       .action = "user_add",
+                                                       .before = "",
+                                                       .after = std::string(domain::ToString(u.role)),
+                                                       .reason = u.username,
+                                                       .at = now}));
     return id;
   });
 }
@@ -277,8 +273,7 @@ Result<json> AuthService::ListUsers(const Principal& p) {
         (sql.prepare << "SELECT id, username, display_name, role, city_code, vendor_id, active FROM users ORDER BY id");
     for (const soci::row& r : rows) {
       auto role = domain::ParseRole(GetText(r, 3)).value_or(domain::Role::kVendor);
-      out.push_back(UserJson(GetInt(r, 0), GetText(r, 1), GetText(r, 2), role, GetOptText(r, 4),
-                             GetOptInt(r, 5)));
+      out.push_back(UserJson(GetInt(r, 0), GetText(r, 1), GetText(r, 2), role, GetOptText(r, 4), GetOptInt(r, 5)));
       out.back()["active"] = GetInt(r, 6) != 0;
     }
     return out;
@@ -309,8 +304,7 @@ Status AuthService::ChangePassword(const Principal& p, const std::string& keep_t
   });
   if (!user.ok()) return user.take_error();
   if (user->failures >= deps_.config.login_max_failures) {
-    return MakeError(ErrorCode::kTooManyAttempts, "",
-                     {{"retry_after_minutes", deps_.config.login_window_minutes}});
+    return MakeError(ErrorCode::kTooManyAttempts, "", {{"retry_after_minutes", deps_.config.login_window_minutes}});
   }
   if (!user->user || !crypto::VerifyPassword(current, user->user->password_hash)) {
     const long long at = ToUnix(attempt);
@@ -327,10 +321,16 @@ Status AuthService::ChangePassword(const Principal& p, const std::string& keep_t
   auto done = deps_.db.Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
     sql << "UPDATE users SET password_hash = :h WHERE id = :id", soci::use(hash), soci::use(p.user_id);
     sql << "DELETE FROM sessions WHERE user_id = :u AND token_hash <> :t", soci::use(p.user_id), soci::use(keep);
-    LT_RETURN_IF_ERROR(AppendHistory(
-        sql, HistoryEntry{.entity = "user", .entity_id = p.user_id, .city_code = p.city_code,
-                          .vendor_id = p.vendor_id, .actor = Actor::Of(p), .action = "password_change",
-                          .before = "", .after = "", .reason = "", .at = now}));
+    LT_RETURN_IF_ERROR(AppendHistory(sql, HistoryEntry{.entity = "user",
+                                                       .entity_id = p.user_id,
+                                                       .city_code = p.city_code,
+                                                       .vendor_id = p.vendor_id,
+                                                       .actor = Actor::Of(p),
+                                                       .action = "password_change",
+                                                       .before = "",
+                                                       .after = "",
+                                                       .reason = "",
+                                                       .at = now}));
     return Ok{};
   });
   if (!done.ok()) return done.take_error();
@@ -357,10 +357,16 @@ Result<json> AuthService::UpdateUser(const Principal& p, long long id, std::opti
     auto user = LoadUser(sql, "id = CAST(:id AS BIGINT)", std::to_string(id));
     if (!user || user->role == domain::Role::kSystem) return MakeError(ErrorCode::kNotFound, "用户不存在");
     auto record = [&](const char* action, std::string before, std::string after) {
-      return AppendHistory(sql, HistoryEntry{.entity = "user", .entity_id = id, .city_code = user->city,
-                                             .vendor_id = user->vendor, .actor = Actor::Of(p), .action = action,
-                                             .before = std::move(before), .after = std::move(after),
-                                             .reason = user->username, .at = now});
+      return AppendHistory(sql, HistoryEntry{.entity = "user",
+                                             .entity_id = id,
+                                             .city_code = user->city,
+                                             .vendor_id = user->vendor,
+                                             .actor = Actor::Of(p),
+                                             .action = action,
+                                             .before = std::move(before),
+                                             .after = std::move(after),
+                                             .reason = user->username,
+                                             .at = now});
     };
     if (active && *active != user->active) {
       const int flag = *active ? 1 : 0;
@@ -407,10 +413,15 @@ Result<json> LoadVendorJson(soci::session& sql, long long id) {
                       "contact_phone, contact_email FROM vendors WHERE id = :id",
        soci::use(id));
   for (const soci::row& r : rows) {
-    return json{{"id", id}, {"name", GetText(r, 0)}, {"credit_code", GetText(r, 1)},
-                {"credit_code_checksum_ok", GetInt(r, 2) != 0}, {"legal_rep", GetText(r, 3)},
-                {"address", GetText(r, 4)}, {"contact_name", GetText(r, 5)},
-                {"contact_phone", GetText(r, 6)}, {"contact_email", GetText(r, 7)}};
+    return json{{"id", id},
+                {"name", GetText(r, 0)},
+                {"credit_code", GetText(r, 1)},
+                {"credit_code_checksum_ok", GetInt(r, 2) != 0},
+                {"legal_rep", GetText(r, 3)},
+                {"address", GetText(r, 4)},
+                {"contact_name", GetText(r, 5)},
+                {"contact_phone", GetText(r, 6)},
+                {"contact_email", GetText(r, 7)}};
   }
   return MakeError(ErrorCode::kNotFound, "企业不存在");
 }
@@ -432,10 +443,15 @@ Result<json> AuthService::UpdateVendor(const Principal& p, const VendorProfile& 
            "contact_phone = :cp, contact_email = :ce WHERE id = :id",
         soci::use(v.name), soci::use(v.legal_rep), soci::use(v.address), soci::use(v.contact_name),
         soci::use(v.contact_phone), soci::use(v.contact_email), soci::use(id);
-    LT_RETURN_IF_ERROR(AppendHistory(
-        sql, HistoryEntry{.entity = "vendor", .entity_id = id, .vendor_id = id, .actor = Actor::Of(p),
-                          .action = "vendor_update", .before = "registered", .after = "registered",
-                          .reason = v.name, .at = now}));
+    LT_RETURN_IF_ERROR(AppendHistory(sql, HistoryEntry{.entity = "vendor",
+                                                       .entity_id = id,
+                                                       .vendor_id = id,
+                                                       .actor = Actor::Of(p),
+                                                       .action = "vendor_update",
+                                                       .before = "registered",
+                                                       .after = "registered",
+                                                       .reason = v.name,
+                                                       .at = now}));
     return LoadVendorJson(sql, id);
   });
 }
@@ -446,11 +462,11 @@ Result<json> AuthService::RegisterVendor(const VendorRegistration& reg, bool all
   const VendorProfile& e = reg.enterprise;
   const domain::CreditCodeCheck check = domain::CheckCreditCode(reg.credit_code);
   if (!check.well_formed || (!check.checksum_ok && !allow_pilot_codes)) {
-    return MakeError(ErrorCode::kInvalidCreditCode,
-                     check.well_formed ? "统一社会信用代码校验位不正确"
-                                       : "统一社会信用代码格式不正确：" + std::string(check.problem),
-                     {{"field", "enterprise.credit_code"}, {"well_formed", check.well_formed},
-                      {"checksum_ok", check.checksum_ok}});
+    return MakeError(
+        ErrorCode::kInvalidCreditCode,
+        check.well_formed ? "统一社会信用代码校验位不正确"
+                          : "统一社会信用代码格式不正确：" + std::string(check.problem),
+        {{"field", "enterprise.credit_code"}, {"well_formed", check.well_formed}, {"checksum_ok", check.checksum_ok}});
   }
   NewUser user{domain::Role::kVendor, reg.username, reg.password, e.contact_name, std::nullopt, 0};
   LT_RETURN_IF_ERROR(ValidateNewUser(user));
@@ -458,11 +474,9 @@ Result<json> AuthService::RegisterVendor(const VendorRegistration& reg, bool all
   const Instant now = deps_.clock.Now();
   return deps_.db.Transact<json>([&](soci::session& sql) -> Result<json> {
     int taken = 0;
-    sql << "SELECT COUNT(*) FROM vendors WHERE credit_code = :c", soci::use(reg.credit_code),
-        soci::into(taken);
+    sql << "SELECT COUNT(*) FROM vendors WHERE credit_code = :c", soci::use(reg.credit_code), soci::into(taken);
     if (taken) {
-      return MakeError(ErrorCode::kAlreadyExists, "该统一社会信用代码已注册",
-                       {{"field", "enterprise.credit_code"}});
+      return MakeError(ErrorCode::kAlreadyExists, "该统一社会信用代码已注册", {{"field", "enterprise.credit_code"}});
     }
     long long vendor_id = 0, at = ToUnix(now);
     int checksum_ok = check.checksum_ok ? 1 : 0;
@@ -470,23 +484,26 @@ Result<json> AuthService::RegisterVendor(const VendorRegistration& reg, bool all
            "contact_name, contact_phone, contact_email, created_at) VALUES (:n, :c, :ok, :l, :a, "
            ":cn, :cp, :ce, :at) RETURNING id",
         soci::use(e.name), soci::use(reg.credit_code), soci::use(checksum_ok), soci::use(e.legal_rep),
-        soci::use(e.address), soci::use(e.contact_name), soci::use(e.contact_phone),
-        soci::use(e.contact_email), soci::use(at),
-        soci::into(vendor_id);
+        soci::use(e.address), soci::use(e.contact_name), soci::use(e.contact_phone), soci::use(e.contact_email),
+        soci::use(at), soci::into(vendor_id);
     NewUser u = user;
     u.vendor_id = vendor_id;
     LT_ASSIGN_OR_RETURN(long long user_id, InsertUser(sql, u, hash, now));
     Actor actor{user_id, reg.username, domain::Role::kVendor};
     LT_RETURN_IF_ERROR(AppendHistory(
-        sql, HistoryEntry{.entity = "vendor", .entity_id = vendor_id, .vendor_id = vendor_id,
-                          .actor = actor, .action = "vendor_register", .before = "",
+        sql, HistoryEntry{.entity = "vendor",
+                          .entity_id = vendor_id,
+                          .vendor_id = vendor_id,
+                          .actor = actor,
+                          .action = "vendor_register",
+                          .before = "",
                           .after = "registered",
                           .reason = check.checksum_ok ? "" : "统一社会信用代码未通过校验位检查（试点代码，仅警告）",
                           .at = now}));
     LT_ASSIGN_OR_RETURN(json enterprise, LoadVendorJson(sql, vendor_id));
-    json out = {{"enterprise", enterprise},
-                {"user", UserJson(user_id, reg.username, e.contact_name, domain::Role::kVendor,
-                                  std::nullopt, vendor_id)}};
+    json out = {
+        {"enterprise", enterprise},
+        {"user", UserJson(user_id, reg.username, e.contact_name, domain::Role::kVendor, std::nullopt, vendor_id)}};
     if (!check.checksum_ok) out["warnings"] = json::array({"统一社会信用代码未通过校验位检查，已按试点代码登记"});
     return out;
   });

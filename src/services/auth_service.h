@@ -9,7 +9,7 @@
 namespace liantiao::services {
 
 struct LoginResult {
-  std::string token;       // shown once; only its hash is stored
+  std::string token;  // shown once; only its hash is stored
   std::string csrf_token;
   json user;
 };
@@ -74,9 +74,8 @@ class AuthService {
   Deps& deps_;
 };
 
-json UserJson(long long id, const std::string& username, const std::string& display_name,
-              domain::Role role, const std::optional<std::string>& city,
-              const std::optional<long long>& vendor);
+json UserJson(long long id, const std::string& username, const std::string& display_name, domain::Role role,
+              const std::optional<std::string>& city, const std::optional<long long>& vendor);
 
 // Validation shared by the services: non-empty, length-limited text fields.
 // Nothing but spaces (ASCII or ideographic), tabs and line breaks.

@@ -34,8 +34,8 @@ void UpsertYear(soci::session& sql, const domain::CalendarYear& y, Instant now) 
          "VALUES (:y, :o, :s, :h, :w, :at) ON CONFLICT (year) DO UPDATE SET official = excluded.official, "
          "source = excluded.source, holidays = excluded.holidays, workdays = excluded.workdays, "
          "updated_at = excluded.updated_at",
-      soci::use(y.year), soci::use(official), soci::use(y.source), soci::use(holidays),
-      soci::use(workdays), soci::use(at);
+      soci::use(y.year), soci::use(official), soci::use(y.source), soci::use(holidays), soci::use(workdays),
+      soci::use(at);
 }
 
 domain::WorkCalendar LoadCalendar(soci::session& sql) {
@@ -67,14 +67,13 @@ json CalendarYearJson(const domain::CalendarYear& y) {
 Status CalendarService::SeedAndLoad() {
   LT_ASSIGN_OR_RETURN(auto shipped, domain::ShippedCalendar());
   const Instant now = deps_.clock.Now();
-  auto cal = deps_.db.Transact<domain::WorkCalendar>(
-      [&](soci::session& sql) -> Result<domain::WorkCalendar> {
-        domain::WorkCalendar stored = LoadCalendar(sql);
-        for (const auto& y : shipped) {
-          if (!stored.HasYear(y.year)) UpsertYear(sql, y, now);
-        }
-        return LoadCalendar(sql);
-      });
+  auto cal = deps_.db.Transact<domain::WorkCalendar>([&](soci::session& sql) -> Result<domain::WorkCalendar> {
+    domain::WorkCalendar stored = LoadCalendar(sql);
+    for (const auto& y : shipped) {
+      if (!stored.HasYear(y.year)) UpsertYear(sql, y, now);
+    }
+    return LoadCalendar(sql);
+  });
   if (!cal.ok()) return cal.take_error();
   deps_.calendar.Set(std::move(cal).value());
   return OkStatus();
@@ -93,12 +92,11 @@ Result<json> CalendarService::GetYear(int year) {
   auto cal = deps_.calendar.Get();
   if (const domain::CalendarYear* y = cal->Year(year)) return CalendarYearJson(*y);
   // No data: the API still answers, saying it is not official (weekends only).
-  return json{{"year", year}, {"official", false}, {"source", ""},
-              {"holidays", json::array()}, {"workdays", json::array()}};
+  return json{
+      {"year", year}, {"official", false}, {"source", ""}, {"holidays", json::array()}, {"workdays", json::array()}};
 }
 
-Result<json> CalendarService::PutYears(const Principal& p,
-                                       const std::vector<domain::CalendarYear>& years) {
+Result<json> CalendarService::PutYears(const Principal& p, const std::vector<domain::CalendarYear>& years) {
   if (p.role != domain::Role::kAdmin) return MakeError(ErrorCode::kForbidden);
   if (years.empty()) return MakeError(ErrorCode::kInvalidCalendar, "没有可导入的年份");
   const Instant now = deps_.clock.Now();
@@ -106,10 +104,14 @@ Result<json> CalendarService::PutYears(const Principal& p,
       [&](soci::session& sql) -> Result<std::pair<domain::WorkCalendar, long long>> {
         for (const auto& y : years) {
           UpsertYear(sql, y, now);
-          LT_RETURN_IF_ERROR(AppendHistory(
-              sql, HistoryEntry{.entity = "calendar", .entity_id = y.year, .actor = Actor::Of(p),
-                                .action = "calendar_import", .before = "", .after = "loaded",
-                                .reason = y.source, .at = now}));
+          LT_RETURN_IF_ERROR(AppendHistory(sql, HistoryEntry{.entity = "calendar",
+                                                             .entity_id = y.year,
+                                                             .actor = Actor::Of(p),
+                                                             .action = "calendar_import",
+                                                             .before = "",
+                                                             .after = "loaded",
+                                                             .reason = y.source,
+                                                             .at = now}));
         }
         domain::WorkCalendar cal = LoadCalendar(sql);
         long long changed = RecomputeOpenDeadlines(sql, cal);
@@ -142,8 +144,8 @@ Result<json> CalendarService::Deadline(std::string_view from, int days) {
     return MakeError(ErrorCode::kInvalidField, "工作日天数须在 1 到 365 之间", {{"field", "days"}});
   }
   auto due = domain::ComputeDeadline(*start, days, *deps_.calendar.Get());
-  return json{{"due_at", FormatInstant(due.due_at)}, {"due_date", FormatDay(due.day)},
-              {"provisional", due.provisional}};
+  return json{
+      {"due_at", FormatInstant(due.due_at)}, {"due_date", FormatDay(due.day)}, {"provisional", due.provisional}};
 }
 
 }  // namespace liantiao::services

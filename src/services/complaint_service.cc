@@ -60,7 +60,6 @@ Result<ComplaintRow> LoadComplaint(soci::session& sql, long long id, bool lock) 
   return MakeError(ErrorCode::kNotFound, "投诉不存在");  // as for a foreign complaint
 }
 
-
 // The platform's own evidence: the history of the application's test keys. Sandbox
 // refusals join this list once the test environment records them.
 void AttachPlatformEvidence(soci::session& sql, long long complaint_id, long long app_id, Instant now) {
@@ -74,8 +73,12 @@ void AttachPlatformEvidence(soci::session& sql, long long complaint_id, long lon
       auto v = GetOptInt(r, i);
       return v ? json(FormatInstant(FromUnix(*v))) : json(nullptr);
     };
-    keys.push_back({{"app_id", GetText(r, 0)}, {"issued_at", t(1)}, {"expires_at", t(2)},
-                    {"claimed_at", t(3)}, {"revoked_at", t(4)}, {"revoked_reason", GetText(r, 5)}});
+    keys.push_back({{"app_id", GetText(r, 0)},
+                    {"issued_at", t(1)},
+                    {"expires_at", t(2)},
+                    {"claimed_at", t(3)},
+                    {"revoked_at", t(4)},
+                    {"revoked_reason", GetText(r, 5)}});
   }
   const std::string body = keys.dump();
   const std::string sha = crypto::Sha256Hex(body);
@@ -88,19 +91,24 @@ void AttachPlatformEvidence(soci::session& sql, long long complaint_id, long lon
 
 }  // namespace
 
-Status TransitionComplaint(soci::session& sql, const ComplaintRow& c, ComplaintAction action,
-                           const Actor& actor, const std::string& reason, Instant now, ComplaintState& out) {
+Status TransitionComplaint(soci::session& sql, const ComplaintRow& c, ComplaintAction action, const Actor& actor,
+                           const std::string& reason, Instant now, ComplaintState& out) {
   LT_ASSIGN_OR_RETURN(out, domain::ApplyComplaintAction(c.state, action, actor.role));
   std::string word{domain::ToString(out)};
   long long at = ToUnix(now);
-  sql << "UPDATE complaints SET state = :s, updated_at = :at WHERE id = :id", soci::use(word),
-      soci::use(at), soci::use(c.id);
-  return AppendHistory(
-      sql, HistoryEntry{.entity = "complaint", .entity_id = c.id, .application_id = c.application_id,
-                        .city_code = c.city_code, .vendor_id = c.vendor_id, .actor = actor,
-                        .action = std::string(domain::ToString(action)),
-                        .before = std::string(domain::ToString(c.state)), .after = word,
-                        .reason = reason, .at = now});
+  sql << "UPDATE complaints SET state = :s, updated_at = :at WHERE id = :id", soci::use(word), soci::use(at),
+      soci::use(c.id);
+  return AppendHistory(sql, HistoryEntry{.entity = "complaint",
+                                         .entity_id = c.id,
+                                         .application_id = c.application_id,
+                                         .city_code = c.city_code,
+                                         .vendor_id = c.vendor_id,
+                                         .actor = actor,
+                                         .action = std::string(domain::ToString(action)),
+                                         .before = std::string(domain::ToString(c.state)),
+                                         .after = word,
+                                         .reason = reason,
+                                         .at = now});
 }
 
 Result<json> ComplaintService::File(const Principal& p, const NewComplaint& in) {
@@ -140,21 +148,26 @@ Result<json> ComplaintService::File(const Principal& p, const NewComplaint& in) 
            "conduct, facts, occurred_at, state, created_at, updated_at) VALUES (:a, :v, :c, :cp, :ct, :r, "
            ":cd, :f, :o, :s, :at, :at2) RETURNING id",
         soci::use(app.id), soci::use(app.vendor_id), soci::use(app.city_code), soci::use(complainant),
-        soci::use(contact), soci::use(in.respondent), soci::use(in.conduct), soci::use(in.facts),
-        soci::use(occ), soci::use(state), soci::use(at), soci::use(at), soci::into(cid);
+        soci::use(contact), soci::use(in.respondent), soci::use(in.conduct), soci::use(in.facts), soci::use(occ),
+        soci::use(state), soci::use(at), soci::use(at), soci::into(cid);
     int days = domain::kDefaultComplaintVerificationDays;
-    sql << "SELECT complaint_verification_days FROM cities WHERE code = :c", soci::use(app.city_code),
-        soci::into(days);
+    sql << "SELECT complaint_verification_days FROM cities WHERE code = :c", soci::use(app.city_code), soci::into(days);
     StartDeadline(sql, *calendar, DeadlineKind::kComplaintVerification, app.id, cid, app.city_code, days, now);
     AttachPlatformEvidence(sql, cid, app.id, now);
-    LT_RETURN_IF_ERROR(AppendHistory(
-        sql, HistoryEntry{.entity = "complaint", .entity_id = cid, .application_id = app.id,
-                          .city_code = app.city_code, .vendor_id = app.vendor_id, .actor = Actor::Of(p),
-                          .action = "file", .before = "", .after = state,
-                          .reason = in.conduct, .at = now}));
+    LT_RETURN_IF_ERROR(AppendHistory(sql, HistoryEntry{.entity = "complaint",
+                                                       .entity_id = cid,
+                                                       .application_id = app.id,
+                                                       .city_code = app.city_code,
+                                                       .vendor_id = app.vendor_id,
+                                                       .actor = Actor::Of(p),
+                                                       .action = "file",
+                                                       .before = "",
+                                                       .after = state,
+                                                       .reason = in.conduct,
+                                                       .at = now}));
     Notify(sql, Audience{Role::kCityReviewer, app.city_code, std::nullopt},
-           Notice{"complaint_filed", "收到企业投诉，请在期限内核实", "投诉编号 " + std::to_string(cid),
-                  app.id, cid, std::nullopt},
+           Notice{"complaint_filed", "收到企业投诉，请在期限内核实", "投诉编号 " + std::to_string(cid), app.id, cid,
+                  std::nullopt},
            now);
     return cid;
   });
@@ -209,13 +222,23 @@ Result<json> ComplaintService::AddEvidence(const Principal& p, long long id, con
         soci::use(id), soci::use(filename), soci::use(stored.content_type), soci::use(stored.size),
         soci::use(stored.sha256), soci::use(description), soci::use(at), soci::into(eid);
     std::string st{domain::ToString(c.state)};
-    LT_RETURN_IF_ERROR(AppendHistory(
-        sql, HistoryEntry{.entity = "complaint", .entity_id = id, .application_id = c.application_id,
-                          .city_code = c.city_code, .vendor_id = c.vendor_id, .actor = Actor::Of(p),
-                          .action = "evidence_add", .before = st, .after = st,
-                          .reason = filename + " (" + stored.sha256 + ")", .at = now}));
-    return json{{"id", eid}, {"filename", filename}, {"size", stored.size}, {"sha256", stored.sha256},
-                {"content_type", stored.content_type}, {"source", "vendor"}};
+    LT_RETURN_IF_ERROR(AppendHistory(sql, HistoryEntry{.entity = "complaint",
+                                                       .entity_id = id,
+                                                       .application_id = c.application_id,
+                                                       .city_code = c.city_code,
+                                                       .vendor_id = c.vendor_id,
+                                                       .actor = Actor::Of(p),
+                                                       .action = "evidence_add",
+                                                       .before = st,
+                                                       .after = st,
+                                                       .reason = filename + " (" + stored.sha256 + ")",
+                                                       .at = now}));
+    return json{{"id", eid},
+                {"filename", filename},
+                {"size", stored.size},
+                {"sha256", stored.sha256},
+                {"content_type", stored.content_type},
+                {"source", "vendor"}};
   });
 }
 
@@ -242,11 +265,12 @@ Result<ListPage> ComplaintService::List(const Principal& p, std::optional<std::s
     // that a list of complaints shows what they wait for without reading each one.
     std::string q =
         "SELECT c.id, c.application_id, c.city_code, c.conduct, c.state, c.created_at, v.name, c.respondent, "
-        "c.findings, c.rectification_report, d.id, " + std::string(kDeadlineColumns) +
+        "c.findings, c.rectification_report, d.id, " +
+        std::string(kDeadlineColumns) +
         " FROM complaints c JOIN vendors v ON v.id = c.vendor_id "
         "LEFT JOIN deadlines d ON d.id = (SELECT MAX(d2.id) FROM deadlines d2 "
-        "WHERE d2.application_id = c.application_id AND d2.complaint_id = c.id)" + where +
-        " ORDER BY c.id DESC LIMIT :limit OFFSET :offset";
+        "WHERE d2.application_id = c.application_id AND d2.complaint_id = c.id)" +
+        where + " ORDER BY c.id DESC LIMIT :limit OFFSET :offset";
     soci::row r;
     soci::statement st = (sql.prepare << q);
     bind(st);
@@ -256,11 +280,12 @@ Result<ListPage> ComplaintService::List(const Principal& p, std::optional<std::s
     st.define_and_bind();
     st.execute(false);
     while (st.fetch()) {
-      json c = {{"id", GetInt(r, 0)}, {"application_id", GetInt(r, 1)}, {"city_code", GetText(r, 2)},
-                {"conduct", GetText(r, 3)}, {"state", GetText(r, 4)},
-                {"created_at", FormatInstant(FromUnix(GetInt(r, 5)))}, {"vendor_name", GetText(r, 6)},
-                {"respondent", GetText(r, 7)}, {"findings", GetText(r, 8)},
-                {"rectification_report", GetText(r, 9)}, {"deadline", nullptr}};
+      json c = {{"id", GetInt(r, 0)},           {"application_id", GetInt(r, 1)},
+                {"city_code", GetText(r, 2)},   {"conduct", GetText(r, 3)},
+                {"state", GetText(r, 4)},       {"created_at", FormatInstant(FromUnix(GetInt(r, 5)))},
+                {"vendor_name", GetText(r, 6)}, {"respondent", GetText(r, 7)},
+                {"findings", GetText(r, 8)},    {"rectification_report", GetText(r, 9)},
+                {"deadline", nullptr}};
       if (GetOptInt(r, 10)) {
         c["deadline"] = DeadlineJson(r, 11, now, *calendar);
         c["deadline"]["complaint_id"] = c["id"];
@@ -284,14 +309,23 @@ Result<json> ComplaintService::Get(const Principal& p, long long id) {
                         "rectification_report, created_at, updated_at FROM complaints WHERE id = :id",
          soci::use(id));
     for (const soci::row& r : rows) {
-      j = {{"id", id}, {"application_id", c.application_id}, {"vendor_id", c.vendor_id},
-           {"city_code", c.city_code}, {"state", domain::ToString(c.state)},
-           {"state_name", domain::ChineseName(c.state)}, {"complainant", GetText(r, 0)},
-           {"contact", GetText(r, 1)}, {"respondent", GetText(r, 2)}, {"conduct", GetText(r, 3)},
-           {"facts", GetText(r, 4)}, {"occurred_at", FormatInstant(FromUnix(GetInt(r, 5)))},
-           {"findings", GetText(r, 6)}, {"rectification_report", GetText(r, 7)},
+      j = {{"id", id},
+           {"application_id", c.application_id},
+           {"vendor_id", c.vendor_id},
+           {"city_code", c.city_code},
+           {"state", domain::ToString(c.state)},
+           {"state_name", domain::ChineseName(c.state)},
+           {"complainant", GetText(r, 0)},
+           {"contact", GetText(r, 1)},
+           {"respondent", GetText(r, 2)},
+           {"conduct", GetText(r, 3)},
+           {"facts", GetText(r, 4)},
+           {"occurred_at", FormatInstant(FromUnix(GetInt(r, 5)))},
+           {"findings", GetText(r, 6)},
+           {"rectification_report", GetText(r, 7)},
            {"created_at", FormatInstant(FromUnix(GetInt(r, 8)))},
-           {"updated_at", FormatInstant(FromUnix(GetInt(r, 9)))}, {"declaration", true}};
+           {"updated_at", FormatInstant(FromUnix(GetInt(r, 9)))},
+           {"declaration", true}};
     }
     j["evidence"] = json::array();
     soci::rowset<soci::row> ev =
@@ -299,8 +333,12 @@ Result<json> ComplaintService::Get(const Principal& p, long long id) {
                         "FROM complaint_evidence WHERE complaint_id = :id ORDER BY id",
          soci::use(id));
     for (const soci::row& r : ev) {
-      json e = {{"id", GetInt(r, 0)}, {"source", GetText(r, 1)}, {"filename", GetText(r, 2)},
-                {"content_type", GetText(r, 3)}, {"size", GetInt(r, 4)}, {"sha256", GetText(r, 5)},
+      json e = {{"id", GetInt(r, 0)},
+                {"source", GetText(r, 1)},
+                {"filename", GetText(r, 2)},
+                {"content_type", GetText(r, 3)},
+                {"size", GetInt(r, 4)},
+                {"sha256", GetText(r, 5)},
                 {"created_at", FormatInstant(FromUnix(GetInt(r, 7)))}};
       // The platform's evidence is data it holds itself: shown inline.
       if (GetText(r, 1) == "platform") {
@@ -365,7 +403,8 @@ Result<json> ComplaintService::Verify(const Principal& p, long long id, const Ve
                                       domain::ToString(verdict), id));
     Audience vendor{Role::kVendor, std::nullopt, c.vendor_id};
     if (!v.founded) {
-      Notify(sql, vendor, Notice{"complaint_unfounded", "投诉经核实不属实", v.findings, c.application_id, id, std::nullopt}, now);
+      Notify(sql, vendor,
+             Notice{"complaint_unfounded", "投诉经核实不属实", v.findings, c.application_id, id, std::nullopt}, now);
       return Ok{};
     }
     c.state = next;
@@ -374,8 +413,8 @@ Result<json> ComplaintService::Verify(const Principal& p, long long id, const Ve
     LT_ASSIGN_OR_RETURN(AppRow app, LoadApplication(sql, c.application_id));
     if (domain::IsFinal(app.state)) {
       LT_RETURN_IF_ERROR(TransitionComplaint(sql, c, ComplaintAction::kClose, Actor::System(),
-                                    "申请已" + std::string(domain::ChineseName(app.state)) + "，不再责令整改", now,
-                                    next));
+                                             "申请已" + std::string(domain::ChineseName(app.state)) + "，不再责令整改",
+                                             now, next));
       Notify(sql, vendor,
              Notice{"complaint_founded", "投诉经核实属实（申请已结束，不再责令整改）", v.findings, c.application_id, id,
                     std::nullopt},
@@ -383,12 +422,14 @@ Result<json> ComplaintService::Verify(const Principal& p, long long id, const Ve
       return Ok{};
     }
     LT_RETURN_IF_ERROR(TransitionComplaint(sql, c, ComplaintAction::kOrderRectification, Actor::System(),
-                                  "整改期限 " + std::to_string(days) + " 个工作日", now, next));
+                                           "整改期限 " + std::to_string(days) + " 个工作日", now, next));
     StartDeadline(sql, *calendar, DeadlineKind::kRectification, c.application_id, id, c.city_code, days, now);
     Notify(sql, Audience{Role::kTechSupport, c.city_code, std::nullopt},
            Notice{"rectification_ordered", "投诉属实，请按期完成整改", v.findings, c.application_id, id, std::nullopt},
            now);
-    Notify(sql, vendor, Notice{"complaint_founded", "投诉经核实属实，已责令整改", v.findings, c.application_id, id, std::nullopt}, now);
+    Notify(sql, vendor,
+           Notice{"complaint_founded", "投诉经核实属实，已责令整改", v.findings, c.application_id, id, std::nullopt},
+           now);
     return Ok{};
   });
   if (!done.ok()) return done.take_error();

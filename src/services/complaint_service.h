@@ -45,8 +45,8 @@ class ComplaintService {
   explicit ComplaintService(Deps& deps) : deps_(deps) {}
 
   Result<json> File(const Principal& p, const NewComplaint& c);
-  Result<json> AddEvidence(const Principal& p, long long id, const std::string& filename,
-                           const std::string& data, const std::string& description);
+  Result<json> AddEvidence(const Principal& p, long long id, const std::string& filename, const std::string& data,
+                           const std::string& description);
   // Newest first; a page of them (scope.h: PageRequest).
   Result<ListPage> List(const Principal& p, std::optional<std::string> state, PageRequest page = {});
   Result<json> Get(const Principal& p, long long id);

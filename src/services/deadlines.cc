@@ -9,9 +9,8 @@ using storage::GetInt;
 using storage::GetOptInt;
 using storage::GetText;
 
-long long StartDeadline(soci::session& sql, const domain::WorkCalendar& calendar,
-                        domain::DeadlineKind kind, long long application_id,
-                        std::optional<long long> complaint_id, const std::string& city_code,
+long long StartDeadline(soci::session& sql, const domain::WorkCalendar& calendar, domain::DeadlineKind kind,
+                        long long application_id, std::optional<long long> complaint_id, const std::string& city_code,
                         int working_days, Instant now) {
   const domain::DeadlineDue due = domain::ComputeDeadline(now, working_days, calendar);
   std::string kind_word{domain::ToString(kind)};
@@ -21,15 +20,13 @@ long long StartDeadline(soci::session& sql, const domain::WorkCalendar& calendar
   long long id = 0;
   sql << "INSERT INTO deadlines (application_id, complaint_id, city_code, kind, working_days, "
          "started_at, due_at, provisional) VALUES (:a, :c, :city, :k, :n, :s, :d, :p) RETURNING id",
-      soci::use(application_id), soci::use(complaint.value, complaint.ind), soci::use(city_code),
-      soci::use(kind_word), soci::use(working_days), soci::use(started), soci::use(due_at),
-      soci::use(provisional), soci::into(id);
+      soci::use(application_id), soci::use(complaint.value, complaint.ind), soci::use(city_code), soci::use(kind_word),
+      soci::use(working_days), soci::use(started), soci::use(due_at), soci::use(provisional), soci::into(id);
   return id;
 }
 
-Status CloseDeadlines(soci::session& sql, long long application_id,
-                    const std::vector<domain::DeadlineKind>& kinds, Instant now, std::string_view closed_by,
-                    std::optional<long long> complaint_id) {
+Status CloseDeadlines(soci::session& sql, long long application_id, const std::vector<domain::DeadlineKind>& kinds,
+                      Instant now, std::string_view closed_by, std::optional<long long> complaint_id) {
   long long done = ToUnix(now);
   const std::string by(closed_by);
   for (domain::DeadlineKind kind : kinds) {
@@ -47,25 +44,22 @@ Status CloseDeadlines(soci::session& sql, long long application_id,
   return RaiseAlertsClosedLate(sql, application_id, now);
 }
 
-std::optional<OpenDeadline> FindOpenDeadline(soci::session& sql, long long application_id,
-                                             domain::DeadlineKind kind,
+std::optional<OpenDeadline> FindOpenDeadline(soci::session& sql, long long application_id, domain::DeadlineKind kind,
                                              std::optional<long long> complaint_id) {
   // Two statements rather than ":c IS NULL OR …": PostgreSQL cannot type a parameter
   // that is only compared with NULL.
   std::string word{domain::ToString(kind)};
   long long cid = complaint_id.value_or(0);
-  std::string q =
-      "SELECT id, due_at FROM deadlines WHERE application_id = :a AND kind = :k AND done_at IS NULL";
+  std::string q = "SELECT id, due_at FROM deadlines WHERE application_id = :a AND kind = :k AND done_at IS NULL";
   q += complaint_id ? " AND complaint_id = :c ORDER BY id DESC" : " ORDER BY id DESC";
   soci::rowset<soci::row> rows = complaint_id
-      ? (sql.prepare << q, soci::use(application_id), soci::use(word), soci::use(cid))
-      : (sql.prepare << q, soci::use(application_id), soci::use(word));
+                                     ? (sql.prepare << q, soci::use(application_id), soci::use(word), soci::use(cid))
+                                     : (sql.prepare << q, soci::use(application_id), soci::use(word));
   for (const soci::row& r : rows) return OpenDeadline{GetInt(r, 0), FromUnix(GetInt(r, 1))};
   return std::nullopt;
 }
 
-json DeadlineJson(const soci::row& r, std::size_t c, Instant now,
-                  const domain::WorkCalendar& calendar) {
+json DeadlineJson(const soci::row& r, std::size_t c, Instant now, const domain::WorkCalendar& calendar) {
   const Instant due = FromUnix(GetInt(r, c + 2));
   const auto done = GetOptInt(r, c + 3);
   // A done deadline is judged at the moment it was done.
@@ -89,16 +83,15 @@ json DeadlineJson(const soci::row& r, std::size_t c, Instant now,
   return j;
 }
 
-json DeadlinesJson(soci::session& sql, long long application_id, Instant now,
-                   const domain::WorkCalendar& calendar, std::optional<long long> complaint_id) {
+json DeadlinesJson(soci::session& sql, long long application_id, Instant now, const domain::WorkCalendar& calendar,
+                   std::optional<long long> complaint_id) {
   json out = json::array();
   long long cid = complaint_id.value_or(0);
-  std::string q = std::string("SELECT ") + kDeadlineColumns +
-                  ", d.complaint_id FROM deadlines d WHERE d.application_id = :a";
+  std::string q =
+      std::string("SELECT ") + kDeadlineColumns + ", d.complaint_id FROM deadlines d WHERE d.application_id = :a";
   q += complaint_id ? " AND d.complaint_id = :c ORDER BY d.id" : " ORDER BY d.id";
-  soci::rowset<soci::row> rows = complaint_id
-      ? (sql.prepare << q, soci::use(application_id), soci::use(cid))
-      : (sql.prepare << q, soci::use(application_id));
+  soci::rowset<soci::row> rows = complaint_id ? (sql.prepare << q, soci::use(application_id), soci::use(cid))
+                                              : (sql.prepare << q, soci::use(application_id));
   for (const soci::row& r : rows) {
     json j = DeadlineJson(r, 0, now, calendar);
     auto c = GetOptInt(r, 7);

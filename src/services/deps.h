@@ -7,8 +7,8 @@
 #include <string>
 #include <utility>
 
-#include <nlohmann/json.hpp>
 #include <soci/soci.h>
+#include <nlohmann/json.hpp>
 
 #include "core/result.h"
 #include "core/time.h"
@@ -26,11 +26,11 @@ using nlohmann::json;
 
 struct Config {
   crypto::PasswordCost password_cost = crypto::PasswordCost::Interactive();
-  std::string files_dir = "var/files";          // material and evidence files, never served
-  std::size_t max_file_bytes = 20u << 20;       // one uploaded file
-  int key_grace_days = 2;                       // calendar days a key outlives its window
+  std::string files_dir = "var/files";     // material and evidence files, never served
+  std::size_t max_file_bytes = 20u << 20;  // one uploaded file
+  int key_grace_days = 2;                  // calendar days a key outlives its window
   int session_ttl_hours = 12;
-  int login_max_failures = 5;                   // per username within the window
+  int login_max_failures = 5;  // per username within the window
   int login_window_minutes = 15;
   std::string sandbox_base_url = "http://127.0.0.1:8080/sandbox";
   std::string default_profile = "gd-v1.3";

@@ -56,17 +56,16 @@ Status AppendHistoryBatch(soci::session& sql, const std::vector<HistoryEntry>& e
   for (const HistoryEntry& e : entries) {
     ++seq;
     const std::string hash = crypto::ChainHash(prev, CanonicalEntry(seq, e));
-    rows.push_back({std::to_string(seq), e.entity, std::to_string(e.entity_id), opt(e.application_id),
-                    opt(e.city_code), opt(e.vendor_id), opt(e.actor.user_id), e.actor.name,
-                    std::string(domain::ToString(e.actor.role)), e.action, e.before, e.after, e.reason,
-                    std::to_string(ToUnix(e.at)), prev, hash});
+    rows.push_back({std::to_string(seq), e.entity, std::to_string(e.entity_id), opt(e.application_id), opt(e.city_code),
+                    opt(e.vendor_id), opt(e.actor.user_id), e.actor.name, std::string(domain::ToString(e.actor.role)),
+                    e.action, e.before, e.after, e.reason, std::to_string(ToUnix(e.at)), prev, hash});
     prev = hash;
   }
-  storage::BulkInsert(sql, "history",
-                      {"seq", "entity", "entity_id", "application_id", "city_code", "vendor_id", "actor_id",
-                       "actor_name", "role", "action", "before_state", "after_state", "reason", "at",
-                       "prev_hash", "hash"},
-                      rows);
+  storage::BulkInsert(
+      sql, "history",
+      {"seq", "entity", "entity_id", "application_id", "city_code", "vendor_id", "actor_id", "actor_name", "role",
+       "action", "before_state", "after_state", "reason", "at", "prev_hash", "hash"},
+      rows);
   sql << "UPDATE history_head SET last_hash = :h WHERE id = 1", soci::use(prev);
   return OkStatus();
 }
@@ -121,8 +120,7 @@ Result<HistoryVerification> VerifyHistory(storage::Database& db) {
     if (v.ok) {
       std::string head_hash;
       long long head_seq = 0;
-      sql << "SELECT last_seq, last_hash FROM history_head WHERE id = 1", soci::into(head_seq),
-          soci::into(head_hash);
+      sql << "SELECT last_seq, last_hash FROM history_head WHERE id = 1", soci::into(head_seq), soci::into(head_hash);
       if (head_seq != expected_seq - 1 || head_hash != expected_prev) {
         v.ok = false;
         v.first_broken_seq = expected_seq;

@@ -11,9 +11,7 @@ using storage::GetInt;
 using storage::GetOptInt;
 using storage::GetText;
 
-void Notify(soci::session& sql, const Audience& a, const Notice& n, Instant now) {
-  NotifyMany(sql, {{a, n}}, now);
-}
+void Notify(soci::session& sql, const Audience& a, const Notice& n, Instant now) { NotifyMany(sql, {{a, n}}, now); }
 
 void NotifyMany(soci::session& sql, const std::vector<std::pair<Audience, Notice>>& notices, Instant now) {
   std::map<std::string, std::vector<long long>> audiences;
@@ -92,8 +90,7 @@ Status NotificationService::MarkRead(const Principal& p, long long id) {
     soci::indicator ind = soci::i_null;
     sql << "SELECT user_id FROM notifications WHERE id = :id", soci::use(id), soci::into(owner, ind);
     if (!sql.got_data() || owner != p.user_id) return MakeError(ErrorCode::kNotFound, "通知不存在");
-    sql << "UPDATE notifications SET read_at = :n WHERE id = :id AND read_at IS NULL", soci::use(now),
-        soci::use(id);
+    sql << "UPDATE notifications SET read_at = :n WHERE id = :id AND read_at IS NULL", soci::use(now), soci::use(id);
     return Ok{};
   });
 }
@@ -101,8 +98,8 @@ Status NotificationService::MarkRead(const Principal& p, long long id) {
 Status NotificationService::MarkAllRead(const Principal& p) {
   const long long now = ToUnix(deps_.clock.Now());
   return deps_.db.Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
-    sql << "UPDATE notifications SET read_at = :n WHERE user_id = :u AND read_at IS NULL",
-        soci::use(now), soci::use(p.user_id);
+    sql << "UPDATE notifications SET read_at = :n WHERE user_id = :u AND read_at IS NULL", soci::use(now),
+        soci::use(p.user_id);
     return Ok{};
   });
 }

@@ -42,8 +42,11 @@ Result<json> Platform::Cities() {
     soci::rowset<soci::row> rows = (sql.prepare << "SELECT code, name, profile, test_env, "
                                                    "complaint_verification_days FROM cities ORDER BY code");
     for (const soci::row& r : rows) {
-      out.push_back({{"code", GetText(r, 0)}, {"name", GetText(r, 1)}, {"profile", GetText(r, 2)},
-                     {"test_env", GetText(r, 3)}, {"complaint_verification_days", GetInt(r, 4)}});
+      out.push_back({{"code", GetText(r, 0)},
+                     {"name", GetText(r, 1)},
+                     {"profile", GetText(r, 2)},
+                     {"test_env", GetText(r, 3)},
+                     {"complaint_verification_days", GetInt(r, 4)}});
     }
     return out;
   });
@@ -71,10 +74,15 @@ Status Platform::SetCityProfile(const Principal& p, const std::string& code, con
     sql << "UPDATE cities SET profile = :p, test_env = :t, complaint_verification_days = "
            "CASE WHEN :s = 1 THEN :d ELSE complaint_verification_days END WHERE code = :c",
         soci::use(profile), soci::use(test_env), soci::use(set_days), soci::use(days), soci::use(code);
-    LT_RETURN_IF_ERROR(AppendHistory(
-        sql, HistoryEntry{.entity = "city", .entity_id = std::stoll(code), .city_code = code,
-                          .actor = Actor::Of(p), .action = "city_configure", .before = "",
-                          .after = profile + " " + test_env, .reason = "", .at = now}));
+    LT_RETURN_IF_ERROR(AppendHistory(sql, HistoryEntry{.entity = "city",
+                                                       .entity_id = std::stoll(code),
+                                                       .city_code = code,
+                                                       .actor = Actor::Of(p),
+                                                       .action = "city_configure",
+                                                       .before = "",
+                                                       .after = profile + " " + test_env,
+                                                       .reason = "",
+                                                       .at = now}));
     return Ok{};
   });
   if (done.ok()) sandbox.ForgetCities();

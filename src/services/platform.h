@@ -16,8 +16,16 @@ namespace liantiao::services {
 // Every use case, over one set of dependencies. Built once in app/.
 struct Platform {
   explicit Platform(Deps& d)
-      : deps(d), auth(d), calendar(d), applications(d), complaints(d), alerts(d), notifications(d), stats(d),
-        sandbox(d), probes(d) {}
+      : deps(d),
+        auth(d),
+        calendar(d),
+        applications(d),
+        complaints(d),
+        alerts(d),
+        notifications(d),
+        stats(d),
+        sandbox(d),
+        probes(d) {}
 
   // Reference data after the first start: the 21 cities and the shipped calendar.
   Status Seed();

@@ -42,13 +42,16 @@ struct Obj {
 class Store {
  public:
   Store(soci::session& sql, Statements& statements, const Context& ctx)
-      : sql_(sql), statements_(statements), key_(ctx.key.id), now_(ToUnix(ctx.now)), known_(ctx.known),
+      : sql_(sql),
+        statements_(statements),
+        key_(ctx.key.id),
+        now_(ToUnix(ctx.now)),
+        known_(ctx.known),
         observed_(ctx.observed) {}
 
   // nullopt when an object with this natural key exists already.
-  std::optional<long long> Insert(const std::string& kind, const std::string& natural_key,
-                                  const std::string& subject, const std::string& attr,
-                                  const std::string& event_day, const json& body) {
+  std::optional<long long> Insert(const std::string& kind, const std::string& natural_key, const std::string& subject,
+                                  const std::string& attr, const std::string& event_day, const json& body) {
     auto id = statements_.InsertObject(key_, kind, natural_key, subject, attr, event_day, Dump(body), now_);
     if (!id && absent_.contains(KnownObjects::Fact(key_, kind, natural_key))) {
       // Absent when this transaction looked, there now: another writer's transaction
@@ -76,7 +79,8 @@ class Store {
   // Whether the key has this object; for the kinds the rules ask about again and again,
   // answered from the objects known to exist when it is one of them.
   bool Exists(const std::string& kind, const std::string& natural_key) {
-    return Known(KnownObjects::Fact(key_, kind, natural_key), kind, [&] { return Find(kind, natural_key).has_value(); });
+    return Known(KnownObjects::Fact(key_, kind, natural_key), kind,
+                 [&] { return Find(kind, natural_key).has_value(); });
   }
   // Whether team `id` is this project's and this company's (either left out when the
   // request does not name it). A team keeps its company in `attr` and its project in
@@ -84,8 +88,7 @@ class Store {
   bool TeamMatches(long long id, const std::string& project, const std::string& corp) {
     return Known(KnownObjects::FactById(key_, "team", id) + "|" + project + "|" + corp, "team", [&] {
       auto o = statements_.FindObjectById(key_, "team", id);
-      return o && (project.empty() || o->subject.empty() || o->subject == project) &&
-             (corp.empty() || o->attr == corp);
+      return o && (project.empty() || o->subject.empty() || o->subject == project) && (corp.empty() || o->attr == corp);
     });
   }
   // A worker's latest entry or exit on or before `day`.
@@ -95,8 +98,8 @@ class Store {
   // Queries page through a key's store now and then: not worth a prepared statement.
   std::pair<std::vector<Obj>, long long> Page(const std::string& kind, long long offset, long long limit) {
     long long total = 0;
-    sql_ << "SELECT COUNT(*) FROM sandbox_objects WHERE key_id = :k AND kind = :kind", soci::use(key_),
-        soci::use(kind), soci::into(total);
+    sql_ << "SELECT COUNT(*) FROM sandbox_objects WHERE key_id = :k AND kind = :kind", soci::use(key_), soci::use(kind),
+        soci::into(total);
     std::vector<Obj> out;
     Each(kind, offset, limit, [&](Obj o) { out.push_back(std::move(o)); });
     return {std::move(out), total};
@@ -117,7 +120,11 @@ class Store {
 
  private:
   static Obj ToObj(StoredObject o) {
-    return Obj{o.id, std::move(o.natural_key), std::move(o.subject), std::move(o.attr), std::move(o.event_day),
+    return Obj{o.id,
+               std::move(o.natural_key),
+               std::move(o.subject),
+               std::move(o.attr),
+               std::move(o.event_day),
                std::move(o.body)};
   }
 
@@ -308,8 +315,10 @@ class Effects {
 
   EffectResult CheckSign() {
     EffectResult r;
-    r.answer_data = {{"appid", ctx_.key.app_key}, {"projectCode", identity_.project_code},
-                     {"corpCode", identity_.corp_code}, {"corpName", identity_.corp_name}};
+    r.answer_data = {{"appid", ctx_.key.app_key},
+                     {"projectCode", identity_.project_code},
+                     {"corpCode", identity_.corp_code},
+                     {"corpName", identity_.corp_name}};
     return r;
   }
 
@@ -433,8 +442,8 @@ class Effects {
       json body = WithoutImages(w);
       body["teamSysNo"] = ctx_.data.value("teamSysNo", json());
       body["corpCode"] = ctx_.data.value("corpCode", json());
-      store_.Insert("worker", Text(w.value("idCardNumber", json())), Text(w.value("idCardNumber", json())), team,
-                    "", body);
+      store_.Insert("worker", Text(w.value("idCardNumber", json())), Text(w.value("idCardNumber", json())), team, "",
+                    body);
     }
     return {};
   }
@@ -533,10 +542,10 @@ class Effects {
       const std::string id = Text(a.value("idCardNumber", json()));
       const std::string when = Text(a.value("date", json()));
       const std::string dir = Text(a.value("direction", json()));
-      const bool stored =
-          store_.Insert("attendance", AttendanceKey(when, id, dir), id, dir, when.substr(0, 10),
-                        WithoutImages(WithContext(a, ctx_.data, {"teamSysNo"})))
-              .has_value();
+      const bool stored = store_
+                              .Insert("attendance", AttendanceKey(when, id, dir), id, dir, when.substr(0, 10),
+                                      WithoutImages(WithContext(a, ctx_.data, {"teamSysNo"})))
+                              .has_value();
       if (!stored && list.size() == 1 && Rule("duplicate_attendance")) {
         return Failed(MakeRefusal("duplicate_attendance", Path("dataList", 0, "date"), {{"value", when}}),
                       {"duplicate"});
@@ -617,9 +626,9 @@ class Effects {
 
   EffectResult Query(const std::string& what) {
     static const std::map<std::string, std::string> kKinds = {
-        {"project", "project"},       {"subcontractor", "corp"},   {"team", "team"},
-        {"worker", "worker"},         {"entry_exit", "entry_exit"}, {"attendance", "attendance"},
-        {"payroll", "payroll_detail"}, {"contract", "contract"},   {"training", "training"}};
+        {"project", "project"},        {"subcontractor", "corp"},    {"team", "team"},
+        {"worker", "worker"},          {"entry_exit", "entry_exit"}, {"attendance", "attendance"},
+        {"payroll", "payroll_detail"}, {"contract", "contract"},     {"training", "training"}};
     auto kind = kKinds.find(what);
     const long long index = PageNumber(ctx_.data.value("pageIndex", json()), 0, 0, kMaxPageIndex);
     const long long size = PageNumber(ctx_.data.value("pageSize", json()), 10, 1, kMaxPageSize);
@@ -633,16 +642,17 @@ class Effects {
       ++total;
     };
     if (what == "project") {
-      take({{"projectCode", identity_.project_code}, {"name", "联调测试项目"},
-            {"contractorCorpCode", identity_.corp_code}, {"contractorCorpName", identity_.corp_name}});
+      take({{"projectCode", identity_.project_code},
+            {"name", "联调测试项目"},
+            {"contractorCorpCode", identity_.corp_code},
+            {"contractorCorpName", identity_.corp_name}});
     }
     // An attendance record is stored with its team, not its enterprise (the device
     // sends only teamSysNo); its corpCode is its team's, from Team.Add. Read once per
     // query rather than per record stored, so the write path does no extra lookup.
     std::map<std::string, std::string> team_corp;
     if (what == "attendance") {
-      store_.Each("team", 0, Store::kAll,
-                  [&](const Obj& o) { team_corp[std::to_string(kTeamBase + o.id)] = o.attr; });
+      store_.Each("team", 0, Store::kAll, [&](const Obj& o) { team_corp[std::to_string(kTeamBase + o.id)] = o.attr; });
     }
     const auto row_of = [&](const Obj& o) {
       json row = json::parse(o.body, nullptr, false);

@@ -80,10 +80,10 @@ struct Context {
 // What an effect did. A sync refusal leaves the store unchanged; an asynchronous
 // failure is accepted now and reported through AsyncHandleResult.Query.
 struct EffectResult {
-  std::optional<Refusal> refusal;       // answered at once
-  std::optional<Refusal> async_failure; // accepted; the async result is "failed"
-  json answer_data;                     // `data` of the answer (sync methods, queries)
-  json async_result;                    // `result` of the async answer on success
+  std::optional<Refusal> refusal;        // answered at once
+  std::optional<Refusal> async_failure;  // accepted; the async result is "failed"
+  json answer_data;                      // `data` of the answer (sync methods, queries)
+  json async_result;                     // `result` of the async answer on success
   // A fetched async result as the evidence keeps it, when that is not answer_data's
   // `result` with ID-like numbers masked (sandbox_async.masked_result).
   std::string evidence_result;
@@ -107,7 +107,7 @@ std::string MaskText(std::string text);  // ID-like numbers in free text
 void CollectEncrypted(const standard::Schema& schema, const json& value, std::vector<std::string>& out);
 // `text` with each of `values` masked as its field is in the kept request, then MaskText.
 std::string MaskPersonal(std::string text, const std::vector<std::string>& values);
-std::string Dump(const json& value);     // JSON text; invalid UTF-8 replaced, never thrown
+std::string Dump(const json& value);  // JSON text; invalid UTF-8 replaced, never thrown
 // The deepest nesting of brackets in a JSON text (outside strings).
 int NestingDepth(std::string_view text);
 inline constexpr int kMaxDataDepth = 32;

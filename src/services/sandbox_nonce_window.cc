@@ -63,10 +63,9 @@ void NonceWindow::End(bool committed) {
   open_ = false;
 }
 
-bool NonceLedger::Claim(soci::session& sql, Statements& statements, long long key_id,
-                        const std::string& nonce, long long seen_at, long long window) {
-  if (db_.dialect() != storage::Dialect::kSqlite)
-    return statements.InsertNonce(key_id, nonce, seen_at, window);
+bool NonceLedger::Claim(soci::session& sql, Statements& statements, long long key_id, const std::string& nonce,
+                        long long seen_at, long long window) {
+  if (db_.dialect() != storage::Dialect::kSqlite) return statements.InsertNonce(key_id, nonce, seen_at, window);
   std::lock_guard lock(mu_);
   if (!window_.open()) {
     window_.Begin(statements.NonceLogAfter(window_.last_seq()), seen_at - kNonceHour);

@@ -110,8 +110,8 @@ class NonceLedger {
   // seconds), that is, did not within the last `window` seconds; if so, it is claimed.
   // On SQLite the first claim of a transaction catches up on the log and asks the
   // database to end the window's transaction with it.
-  bool Claim(soci::session& sql, Statements& statements, long long key_id, const std::string& nonce,
-             long long seen_at, long long window);
+  bool Claim(soci::session& sql, Statements& statements, long long key_id, const std::string& nonce, long long seen_at,
+             long long window);
 
  private:
   storage::Database& db_;

@@ -1,6 +1,6 @@
 #include <algorithm>
-#include <future>
 #include <cstdio>
+#include <future>
 #include <iomanip>
 #include <map>
 #include <sstream>
@@ -10,8 +10,8 @@
 #include "crypto/crypto.h"
 #include "domain/credit_code.h"
 #include "services/sandbox_internal.h"
-#include "services/sandbox_service.h"
 #include "services/sandbox_nonce_window.h"
+#include "services/sandbox_service.h"
 #include "services/sandbox_statements.h"
 #include "standard/request.h"
 #include "storage/row.h"
@@ -163,7 +163,7 @@ struct Exchange {
   std::optional<KeyRow> key;
   std::string method;
   standard::Form form;
-  json data;             // decrypted when it got that far
+  json data;  // decrypted when it got that far
   bool data_parsed = false;
   std::string outcome = "refused";
   std::optional<Refusal> refusal;
@@ -191,9 +191,8 @@ class JsonWriter {
   void Key(std::string_view name) {
     // Member names are the standard's field names, plain ASCII: written as they are,
     // without the copy a json value of the name would take. Anything else is escaped.
-    const bool plain = std::all_of(name.begin(), name.end(), [](char c) {
-      return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
-    });
+    const bool plain =
+        std::all_of(name.begin(), name.end(), [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
     if (plain) {
       ((out_ += '"').append(name) += '"') += ':';
       return;
@@ -297,8 +296,7 @@ std::string MaskedRequest(const Exchange& x, const standard::MethodSpec* spec) {
 }
 
 // The profile's envelope.
-json Envelope(const standard::Profile& p, const standard::ErrorEntry& e, const std::string& message,
-              json data) {
+json Envelope(const standard::Profile& p, const standard::ErrorEntry& e, const std::string& message, json data) {
   json out;
   if (p.integer_codes) {
     try {
@@ -407,10 +405,11 @@ Result<long long> SandboxService::PurgeOldNonces(Instant now) {
     // before it go, all older than the window; one a little out of order stays until
     // the next sweep. The last row always stays: the next seq is one more than it.
     const long long since = before * sandbox::kNonceHour;
-    soci::statement log = (sql.prepare << "DELETE FROM sandbox_nonce_log WHERE seq < COALESCE("
-                                          "(SELECT seq FROM sandbox_nonce_log WHERE seen_at >= :t ORDER BY seq LIMIT 1), "
-                                          "(SELECT MAX(seq) FROM sandbox_nonce_log), 0)",
-                           soci::use(since, "t"));
+    soci::statement log =
+        (sql.prepare << "DELETE FROM sandbox_nonce_log WHERE seq < COALESCE("
+                        "(SELECT seq FROM sandbox_nonce_log WHERE seen_at >= :t ORDER BY seq LIMIT 1), "
+                        "(SELECT MAX(seq) FROM sandbox_nonce_log), 0)",
+         soci::use(since, "t"));
     log.execute(true);
     return static_cast<long long>(st.get_affected_rows() + log.get_affected_rows());
   });
@@ -419,7 +418,7 @@ Result<long long> SandboxService::PurgeOldNonces(Instant now) {
 namespace sandbox {
 
 struct KnownKey {
-  KeyRow key;                 // the secret opened, when secret_opened
+  KeyRow key;  // the secret opened, when secret_opened
   bool secret_opened = false;
   FaultState faults;
   // Built for `profile`, kept alive by `profiles`; nullopt when the secret does not
@@ -434,7 +433,7 @@ struct KnownKey {
 }  // namespace sandbox
 
 Result<std::shared_ptr<const sandbox::KnownKey>> SandboxService::FindKey(const std::string& app_key,
-                                                                       const standard::Profile& profile) {
+                                                                         const standard::Profile& profile) {
   // A read transaction, opening the sealed secret and deriving the cipher's key cost
   // about a sixth of a request, for a row that changes a few times in its life. Held
   // here while nothing could have changed it: every change to a key or its fault
@@ -474,7 +473,8 @@ Result<std::shared_ptr<const sandbox::KnownKey>> SandboxService::FindKey(const s
   if (auto secret = deps_.secrets.Open(known->key.secret); secret.ok()) {
     known->key.secret = std::move(secret).value();
     known->secret_opened = true;
-    if (auto c = standard::KeyCodec::Make(profile, known->key.secret); c.ok()) known->codec.emplace(std::move(c).value());
+    if (auto c = standard::KeyCodec::Make(profile, known->key.secret); c.ok())
+      known->codec.emplace(std::move(c).value());
   }
   std::lock_guard lock(keys_mu_);
   // Bounded by the keys ever issued; still, a cache must not grow without end.
@@ -540,8 +540,9 @@ Status StoreAndRecord(storage::Database& db, const sandbox::KnownObjects& known,
     }
   }
   if (outcome == "accepted") {
-    sandbox::Context ctx{p,   *method, *x.key, *codec, x.data, now, FormatDay(ShanghaiDay(now)), faults.delay_async,
-                         &known, &pending.observed};
+    sandbox::Context ctx{
+        p,      *method,          *x.key, *codec, x.data, now, FormatDay(ShanghaiDay(now)), faults.delay_async,
+        &known, &pending.observed};
     EffectResult r = sandbox::RunEffect(sql, statements, ctx);
     tags.insert(tags.end(), r.tags.begin(), r.tags.end());
     if (r.refusal) {
@@ -561,8 +562,8 @@ Status StoreAndRecord(storage::Database& db, const sandbox::KnownObjects& known,
         }
         const int status = failed ? p.status_failed : p.status_succeeded;
         const int pending_polls = faults.delay_async ? 2 : 0;
-        const long long number = statements.InsertAsync(key_id, x.method, status, client_result, masked_result,
-                                                        pending_polls, ToUnix(now));
+        const long long number =
+            statements.InsertAsync(key_id, x.method, status, client_result, masked_result, pending_polls, ToUnix(now));
         serial = sandbox::SerialCode(method->serial_prefix, now, number);
         if (failed) {
           tags.push_back("async_failed");
@@ -584,8 +585,8 @@ Status StoreAndRecord(storage::Database& db, const sandbox::KnownObjects& known,
     auto params = refusal->params;
     params["path"] = refusal->path;
     if (!params.contains("method")) params["method"] = x.method;
-    message = standard::FillMessage(refusal->message.empty() ? p.Error(refusal->error).message : refusal->message,
-                                    params);
+    message =
+        standard::FillMessage(refusal->message.empty() ? p.Error(refusal->error).message : refusal->message, params);
     answer = Envelope(p, p.Error(refusal->error), message, nullptr);
   } else {
     message = success.message;
@@ -746,10 +747,10 @@ void SandboxService::HandleAsync(SandboxCall incoming, std::function<void(Sandbo
       }
       refuse(std::move(error), "", std::move(params));
     };
-    x.method = p.style == "per_method" && call.endpoint != p.endpoint_path
-                   ? call.endpoint
-                   : (standard::FormValue(x.form, p.Param("method")) ? *standard::FormValue(x.form, p.Param("method"))
-                                                                     : "");
+    x.method =
+        p.style == "per_method" && call.endpoint != p.endpoint_path
+            ? call.endpoint
+            : (standard::FormValue(x.form, p.Param("method")) ? *standard::FormValue(x.form, p.Param("method")) : "");
     for (const auto& name : p.required_params) {
       const std::string* v = standard::FormValue(x.form, name);
       if (!v || v->empty()) return refuse_form("missing_param", {{"param", name}});
@@ -814,8 +815,8 @@ void SandboxService::HandleAsync(SandboxCall incoming, std::function<void(Sandbo
     if (raw && sandbox::NestingDepth(*raw) > sandbox::kMaxDataDepth) return refuse("invalid_json");
     json data = json::parse(raw ? *raw : std::string("{}"), nullptr, false);
     if (data.is_discarded() || !data.is_object()) return refuse("invalid_json");
-    auto decrypted = standard::TransformEncrypted(
-        *method->data_schema, data, [&](const std::string& v) { return codec->DecryptField(v); });
+    auto decrypted = standard::TransformEncrypted(*method->data_schema, data,
+                                                  [&](const std::string& v) { return codec->DecryptField(v); });
     if (decrypted.failed_path) {
       x.data = std::move(data);
       return refuse("decrypt_failed", *decrypted.failed_path);
@@ -855,7 +856,8 @@ void SandboxService::HandleAsync(SandboxCall incoming, std::function<void(Sandbo
   // What the request was does not depend on the transaction: masked here, outside the
   // writer's turn.
   if (x.key) pending->masked_request = MaskedRequest(x, pending->method);
-  writer_.Submit([this, pending](soci::session& sql) { return StoreAndRecord(deps_.db, *known_objects_, *nonces_, *pending, sql); },
+  writer_.Submit([this, pending](
+                     soci::session& sql) { return StoreAndRecord(deps_.db, *known_objects_, *nonces_, *pending, sql); },
                  [this, pending](Status write) { Answer(*pending, write, faults_fired_, *known_objects_); });
 }
 

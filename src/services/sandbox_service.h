@@ -1,8 +1,8 @@
 #pragma once
 
-#include <functional>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -22,10 +22,10 @@
 namespace liantiao::services {
 
 namespace sandbox {
-struct KnownKey;      // sandbox_pipeline.cc
-class KnownObjects;   // sandbox_internal.h
-class NonceLedger;    // sandbox_nonce_window.h
-}
+struct KnownKey;     // sandbox_pipeline.cc
+class KnownObjects;  // sandbox_internal.h
+class NonceLedger;   // sandbox_nonce_window.h
+}  // namespace sandbox
 
 // The test project and contractor provisioned for a key, so that a vendor's device
 // can start at Team.Add. Derived from the key, so nothing needs storing.
@@ -47,7 +47,7 @@ std::string SandboxEndpoint(const Deps& deps, const std::string& city_code, cons
 struct SandboxCall {
   std::string city_code;
   std::string endpoint;  // the last path segment: "open.api" or, per-method style, the method
-  std::string body;  // the form: a POST's body, or a GET's query string
+  std::string body;      // the form: a POST's body, or a GET's query string
   bool via_get = false;
   // Microseconds since the request arrived; measured by the HTTP layer (latency
   // evidence), so this layer reads no clock of its own beyond deps.clock.
@@ -59,9 +59,9 @@ struct SandboxCall {
 struct SandboxReply {
   std::string body;
   long long evidence_id = 0;
-  std::string outcome;  // accepted, refused, fault
-  std::string error;    // the catalogue key of a refusal or of an asynchronous failure
-  std::string path;     // where in `data` the failure is, "[workerList][0][idCardNumber]"
+  std::string outcome;    // accepted, refused, fault
+  std::string error;      // the catalogue key of a refusal or of an asynchronous failure
+  std::string path;       // where in `data` the failure is, "[workerList][0][idCardNumber]"
   int http_status = 200;  // 404 for a path the city's standard does not serve
 };
 
@@ -144,7 +144,6 @@ class SandboxService {
 };
 
 // The fault scenarios a city reviewer can switch on (docs/sandbox.md).
-inline const std::vector<std::string> kFaultScenarios = {"delay_async", "rate_limit_once",
-                                                        "server_error_once"};
+inline const std::vector<std::string> kFaultScenarios = {"delay_async", "rate_limit_once", "server_error_once"};
 
 }  // namespace liantiao::services

@@ -55,15 +55,12 @@ Statements::KeyQuery::KeyQuery(soci::session& sql)
     : st((sql.prepare << "SELECT id, application_id, city_code, profile, secret_sealed, issued_at, "
                          "expires_at, "
                          "revoked_at FROM test_keys WHERE app_key = :k",
-          soci::use(app_key), soci::into(id), soci::into(application_id), soci::into(city_code),
-          soci::into(profile), soci::into(secret), soci::into(issued_at), soci::into(expires_at),
-          soci::into(revoked_at, revoked))) {}
+          soci::use(app_key), soci::into(id), soci::into(application_id), soci::into(city_code), soci::into(profile),
+          soci::into(secret), soci::into(issued_at), soci::into(expires_at), soci::into(revoked_at, revoked))) {}
 
 Statements::FaultsQuery::FaultsQuery(soci::session& sql)
-    : st((sql.prepare
-              << "SELECT scenario, enabled, armed FROM sandbox_faults WHERE application_id = :a",
-          soci::use(application_id), soci::into(scenario), soci::into(enabled),
-          soci::into(armed))) {}
+    : st((sql.prepare << "SELECT scenario, enabled, armed FROM sandbox_faults WHERE application_id = :a",
+          soci::use(application_id), soci::into(scenario), soci::into(enabled), soci::into(armed))) {}
 
 Statements::NonceInsert::NonceInsert(soci::session& sql)
     // The casts give PostgreSQL the types it cannot infer for an INSERT … SELECT's list.
@@ -91,9 +88,8 @@ Statements::ObjectInsert::ObjectInsert(soci::session& sql)
          "INSERT INTO sandbox_objects (key_id, kind, natural_key, subject, attr, event_day, body, "
          "created_at) VALUES (:k, :kind, :nk, :s, :a, :d, :b, :t) "
          "ON CONFLICT (key_id, kind, natural_key) DO NOTHING",
-         "id", soci::use(key_id, "k"), soci::use(kind, "kind"),
-         soci::use(natural_key, "nk"), soci::use(subject, "s"), soci::use(attr, "a"),
-         soci::use(event_day, "d"), soci::use(body, "b"), soci::use(created_at, "t")) {}
+         "id", soci::use(key_id, "k"), soci::use(kind, "kind"), soci::use(natural_key, "nk"), soci::use(subject, "s"),
+         soci::use(attr, "a"), soci::use(event_day, "d"), soci::use(body, "b"), soci::use(created_at, "t")) {}
 
 Statements::ObjectQuery::ObjectQuery(soci::session& sql, const std::string& condition, bool by_id) : st(sql) {
   st.exchange(soci::use(key_id, "k"));
@@ -110,9 +106,10 @@ Statements::ObjectQuery::ObjectQuery(soci::session& sql, const std::string& cond
   st.exchange(soci::into(row.event_day));
   st.exchange(soci::into(row.body));
   st.alloc();
-  st.prepare("SELECT id, natural_key, subject, attr, event_day, body FROM sandbox_objects "
-             "WHERE key_id = :k AND kind = :kind AND " +
-             condition);
+  st.prepare(
+      "SELECT id, natural_key, subject, attr, event_day, body FROM sandbox_objects "
+      "WHERE key_id = :k AND kind = :kind AND " +
+      condition);
   st.define_and_bind();
 }
 
@@ -120,9 +117,8 @@ Statements::AsyncInsert::AsyncInsert(soci::session& sql)
     : st(sql,
          "INSERT INTO sandbox_async (key_id, method, status, result, masked_result, pending_polls, created_at) "
          "VALUES (:k, :m, :st, :r, :mr, :p, :c)",
-         "id", soci::use(key_id, "k"), soci::use(method, "m"), soci::use(status, "st"),
-         soci::use(result, "r"), soci::use(masked_result, "mr"), soci::use(pending_polls, "p"),
-         soci::use(created_at, "c")) {}
+         "id", soci::use(key_id, "k"), soci::use(method, "m"), soci::use(status, "st"), soci::use(result, "r"),
+         soci::use(masked_result, "mr"), soci::use(pending_polls, "p"), soci::use(created_at, "c")) {}
 
 Statements::EvidenceInsert::EvidenceInsert(soci::session& sql)
     : st(sql,
@@ -130,12 +126,12 @@ Statements::EvidenceInsert::EvidenceInsert(soci::session& sql)
          "outcome, code, error, rule_path, message, latency_us, tags, serial, data_digest, request, "
          "response) VALUES (:a, :k, :c, :t, :m, :o, :code, :e, :p, :msg, :l, :tags, :s, :d, :req, "
          ":resp)",
-         "id", soci::use(row.application_id, "a"), soci::use(row.key_id, "k"),
-         soci::use(row.city_code, "c"), soci::use(row.received_at, "t"), soci::use(row.method, "m"),
-         soci::use(row.outcome, "o"), soci::use(row.code, "code"), soci::use(row.error, "e"),
-         soci::use(row.rule_path, "p"), soci::use(row.message, "msg"), soci::use(row.latency_us, "l"),
-         soci::use(row.tags, "tags"), soci::use(row.serial, "s"), soci::use(row.data_digest, "d"),
-         soci::use(row.request, "req"), soci::use(row.response, "resp")) {}
+         "id", soci::use(row.application_id, "a"), soci::use(row.key_id, "k"), soci::use(row.city_code, "c"),
+         soci::use(row.received_at, "t"), soci::use(row.method, "m"), soci::use(row.outcome, "o"),
+         soci::use(row.code, "code"), soci::use(row.error, "e"), soci::use(row.rule_path, "p"),
+         soci::use(row.message, "msg"), soci::use(row.latency_us, "l"), soci::use(row.tags, "tags"),
+         soci::use(row.serial, "s"), soci::use(row.data_digest, "d"), soci::use(row.request, "req"),
+         soci::use(row.response, "resp")) {}
 
 Statements::LatestEntryExitQuery::LatestEntryExitQuery(soci::session& sql)
     : st((sql.prepare << "SELECT event_day, attr FROM sandbox_objects WHERE key_id = :k AND kind = 'entry_exit' "
@@ -231,10 +227,8 @@ long long Statements::AppendNonce(long long key_id, const std::string& nonce, lo
 }
 
 std::optional<long long> Statements::InsertObject(long long key_id, const std::string& kind,
-                                                  const std::string& natural_key,
-                                                  const std::string& subject,
-                                                  const std::string& attr,
-                                                  const std::string& event_day,
+                                                  const std::string& natural_key, const std::string& subject,
+                                                  const std::string& attr, const std::string& event_day,
                                                   const std::string& body, long long created_at) {
   ObjectInsert& q = object_insert_;
   q.key_id = key_id;
@@ -260,8 +254,7 @@ std::optional<StoredObject> Statements::FindObject(long long key_id, const std::
   return q.row;
 }
 
-std::optional<StoredObject> Statements::FindObjectById(long long key_id, const std::string& kind,
-                                                       long long id) {
+std::optional<StoredObject> Statements::FindObjectById(long long key_id, const std::string& kind, long long id) {
   ObjectQuery& q = object_by_id_;
   q.key_id = key_id;
   q.kind = kind;
@@ -280,9 +273,8 @@ std::optional<Statements::EntryExit> Statements::LatestEntryExit(long long key_i
   return EntryExit{q.event_day, q.type};
 }
 
-long long Statements::InsertAsync(long long key_id, const std::string& method, int status,
-                                  const std::string& result, const std::string& masked_result,
-                                  int pending_polls, long long created_at) {
+long long Statements::InsertAsync(long long key_id, const std::string& method, int status, const std::string& result,
+                                  const std::string& masked_result, int pending_polls, long long created_at) {
   if (defer_) {
     const long long id = NextAsyncId();
     deferred_async_.push_back({std::to_string(id), std::to_string(key_id), method, std::to_string(status), result,
@@ -359,13 +351,14 @@ void Statements::FlushBatch() {
   static const std::vector<std::string> kAsyncColumns = {"id",     "key_id",        "method",        "status",
                                                          "result", "masked_result", "pending_polls", "created_at"};
   static const std::vector<std::string> kEvidenceColumns = {
-      "id",      "application_id", "key_id",     "city_code", "received_at", "method",
-      "outcome", "code",           "error",      "rule_path", "message",     "latency_us",
-      "tags",    "serial",         "data_digest", "request",  "response"};
+      "id",      "application_id", "key_id",      "city_code", "received_at", "method",
+      "outcome", "code",           "error",       "rule_path", "message",     "latency_us",
+      "tags",    "serial",         "data_digest", "request",   "response"};
   storage::BulkInsert(sql_, "sandbox_async", kAsyncColumns, deferred_async_);
   deferred_async_.clear();
   if (deferred_evidence_.empty()) return;
-  const std::vector<long long> ids = DrawIds(sql_, "sandbox_evidence_id_seq", static_cast<int>(deferred_evidence_.size()));
+  const std::vector<long long> ids =
+      DrawIds(sql_, "sandbox_evidence_id_seq", static_cast<int>(deferred_evidence_.size()));
   std::vector<storage::BulkRow> rows;
   rows.reserve(deferred_evidence_.size());
   for (std::size_t i = 0; i < deferred_evidence_.size(); ++i) {

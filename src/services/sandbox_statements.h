@@ -73,14 +73,11 @@ class Statements {
   std::vector<NonceWindow::Row> NonceLogAfter(long long seq);
   long long AppendNonce(long long key_id, const std::string& nonce, long long seen_at);
   // nullopt when the key already has an object of this kind and natural key.
-  std::optional<long long> InsertObject(long long key_id, const std::string& kind,
-                                        const std::string& natural_key, const std::string& subject,
-                                        const std::string& attr, const std::string& event_day,
-                                        const std::string& body, long long created_at);
-  std::optional<StoredObject> FindObject(long long key_id, const std::string& kind,
-                                         const std::string& natural_key);
-  std::optional<StoredObject> FindObjectById(long long key_id, const std::string& kind,
-                                             long long id);
+  std::optional<long long> InsertObject(long long key_id, const std::string& kind, const std::string& natural_key,
+                                        const std::string& subject, const std::string& attr,
+                                        const std::string& event_day, const std::string& body, long long created_at);
+  std::optional<StoredObject> FindObject(long long key_id, const std::string& kind, const std::string& natural_key);
+  std::optional<StoredObject> FindObjectById(long long key_id, const std::string& kind, long long id);
   // A worker's latest entry or exit (kind "entry_exit", subject the ID number) dated on
   // or before `day` (yyyy-MM-dd; the latest of a day is the one stored last): its day
   // and its type ("1" in, "0" out). nullopt when there is none.

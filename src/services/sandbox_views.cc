@@ -55,8 +55,8 @@ std::optional<KeyInfo> CurrentKey(soci::session& sql, long long application_id) 
                       "WHERE application_id = :a ORDER BY id DESC LIMIT 1",
        soci::use(application_id));
   for (const soci::row& r : rows) {
-    KeyInfo k{GetInt(r, 0), GetText(r, 1), GetText(r, 2), GetText(r, 3), FromUnix(GetInt(r, 4)),
-              FromUnix(GetInt(r, 5)), std::nullopt};
+    KeyInfo k{GetInt(r, 0),           GetText(r, 1),          GetText(r, 2), GetText(r, 3),
+              FromUnix(GetInt(r, 4)), FromUnix(GetInt(r, 5)), std::nullopt};
     if (auto rv = GetOptInt(r, 6)) k.revoked_at = FromUnix(*rv);
     return k;
   }
@@ -83,7 +83,7 @@ struct Checklist {
 // A request's failing rule from a row of sandbox_evidence that starts with id, method,
 // outcome, tags, error, rule_path, message, code.
 json RuleOf(const soci::row& r) {
-  return {{"evidence_id", GetInt(r, 0)}, {"method", GetText(r, 1)}, {"rule", GetText(r, 4)},
+  return {{"evidence_id", GetInt(r, 0)}, {"method", GetText(r, 1)},  {"rule", GetText(r, 4)},
           {"path", GetText(r, 5)},       {"message", GetText(r, 6)}, {"code", GetText(r, 7)}};
 }
 
@@ -105,7 +105,7 @@ Result<Checklist> Judge(soci::session& sql, const Deps& deps, long long applicat
   const standard::Profile* profile = deps.profiles->Find(profile_name);
   if (!profile) return MakeError(ErrorCode::kConfigError, "接口标准不存在：" + profile_name);
   std::vector<standard::RequestFacts> facts;
-  long long received = 0;  // every request recorded for the key, judged or not
+  long long received = 0;           // every request recorded for the key, judged or not
   std::map<long long, json> rules;  // evidence id → its rule and message, for failed cases' reasons
   std::string chain(crypto::kGenesisHash);
   if (key) {
@@ -115,13 +115,13 @@ Result<Checklist> Judge(soci::session& sql, const Deps& deps, long long applicat
                         "FROM sandbox_evidence WHERE key_id = :k ORDER BY id",
          soci::use(key->id));
     for (const soci::row& r : rows) {
-      standard::RequestFacts f{GetInt(r, 0), GetText(r, 1), GetText(r, 2), SplitTags(GetText(r, 3)), GetText(r, 4),
-                               GetText(r, 9)};
+      standard::RequestFacts f{GetInt(r, 0),  GetText(r, 1), GetText(r, 2), SplitTags(GetText(r, 3)),
+                               GetText(r, 4), GetText(r, 9)};
       // Accepted requests are reasons only when they broke a `none` condition (a
       // duplicate): read again below, rather than kept for every request of the key.
       if (f.outcome != "accepted") rules[f.id] = RuleOf(r);
-      chain = crypto::ChainHash(chain, std::to_string(f.id) + "|" + f.method + "|" + f.outcome + "|" +
-                                           GetText(r, 7) + "|" + GetText(r, 3) + "|" + std::to_string(GetInt(r, 8)));
+      chain = crypto::ChainHash(chain, std::to_string(f.id) + "|" + f.method + "|" + f.outcome + "|" + GetText(r, 7) +
+                                           "|" + GetText(r, 3) + "|" + std::to_string(GetInt(r, 8)));
       ++received;
       // Only what the key's holder sent is judged: a request without the key's valid
       // signature may come from anyone who learnt the app_id, and would otherwise fail
@@ -178,7 +178,8 @@ Result<Checklist> Judge(soci::session& sql, const Deps& deps, long long applicat
       std::string text = "未通过：" + c.title;
       constexpr std::size_t kShown = 3;
       for (std::size_t i = 0; i < r.reasons.size() && i < kShown; ++i) {
-        text += "；" + rules[r.reasons[i]]["message"].get<std::string>() + "（证据 " + std::to_string(r.reasons[i]) + "）";
+        text +=
+            "；" + rules[r.reasons[i]]["message"].get<std::string>() + "（证据 " + std::to_string(r.reasons[i]) + "）";
       }
       if (r.reason_count > kShown) {
         text += "；另有 " + std::to_string(r.reason_count - kShown) + " 条同类问题，见证据记录";
@@ -193,8 +194,12 @@ Result<Checklist> Judge(soci::session& sql, const Deps& deps, long long applicat
       out.failures.push_back(std::move(item));
     }
   }
-  out.summary = {{"total", results.size()},     {"required", required},   {"passed", passed},
-                 {"failed", failed},            {"pending", pending},     {"required_passed", required_passed},
+  out.summary = {{"total", results.size()},
+                 {"required", required},
+                 {"passed", passed},
+                 {"failed", failed},
+                 {"pending", pending},
+                 {"required_passed", required_passed},
                  {"all_required_passed", required > 0 && required_passed == required},
                  {"requests", out.requests}};
   return out;
@@ -225,10 +230,14 @@ json SandboxService::KeyRefusals(soci::session& sql, long long application_id) {
   // sent it; anything else may have come from anyone who knew the app_id, so it is
   // listed after those, and said to be so.
   for (const soci::row& r : rows) {
-    out.push_back({{"evidence_id", GetInt(r, 0)}, {"received_at", FormatInstant(FromUnix(GetInt(r, 1)))},
-                   {"method", GetText(r, 2)},     {"code", GetText(r, 3)},
-                   {"error", GetText(r, 4)},      {"message", GetText(r, 5)},
-                   {"source", GetText(r, 6)},     {"app_id", GetText(r, 7)},
+    out.push_back({{"evidence_id", GetInt(r, 0)},
+                   {"received_at", FormatInstant(FromUnix(GetInt(r, 1)))},
+                   {"method", GetText(r, 2)},
+                   {"code", GetText(r, 3)},
+                   {"error", GetText(r, 4)},
+                   {"message", GetText(r, 5)},
+                   {"source", GetText(r, 6)},
+                   {"app_id", GetText(r, 7)},
                    {"signed", GetInt(r, 8) != 0}});
   }
   return out;
@@ -310,8 +319,8 @@ json EvidenceItems(soci::session& sql, long long application_id, const EvidenceF
                       "e.latency_us, e.tags, e.serial, e.request, e.response, e.source, k.app_key "
                       "FROM sandbox_evidence e LEFT JOIN test_keys k ON k.id = e.key_id" +
                           EvidenceWhere(f.q) + " ORDER BY e.id DESC LIMIT :l OFFSET :off",
-       soci::use(b.application_id), soci::use(b.method), soci::use(b.outcome), soci::use(b.key_id),
-       soci::use(b.from), soci::use(b.to), soci::use(limit), soci::use(offset));
+       soci::use(b.application_id), soci::use(b.method), soci::use(b.outcome), soci::use(b.key_id), soci::use(b.from),
+       soci::use(b.to), soci::use(limit), soci::use(offset));
   json items = json::array();
   for (const soci::row& r : rows) {
     items.push_back({{"id", GetInt(r, 0)},
@@ -351,8 +360,8 @@ Result<json> SandboxService::Evidence(const Principal& p, long long application_
   });
 }
 
-Result<std::string> SandboxService::EvidenceCsv(const Principal& p, long long application_id,
-                                                const EvidenceQuery& q, long long max_rows) {
+Result<std::string> SandboxService::EvidenceCsv(const Principal& p, long long application_id, const EvidenceQuery& q,
+                                                long long max_rows) {
   LT_ASSIGN_OR_RETURN(const EvidenceFilter filter, CheckEvidenceFilter(q));
   return deps_.db.Read<std::string>([&](soci::session& sql) -> Result<std::string> {
     LT_ASSIGN_OR_RETURN(AppRow app, LoadApplication(sql, application_id));
@@ -370,18 +379,18 @@ Result<std::string> SandboxService::EvidenceCsv(const Principal& p, long long ap
     static const std::map<std::string, std::string> kOutcomes{
         {"accepted", "受理"}, {"refused", "拒绝"}, {"fault", "故障"}};
     std::string csv(kCsvBom);
-    AppendCsvRow(csv, {"编号", "接收时间", "appId", "接口方法", "结果", "返回码", "规则", "字段", "说明",
-                       "耗时(毫秒)", "流水号", "标签", "来源", "请求（已脱敏）", "应答（已脱敏）"});
+    AppendCsvRow(csv, {"编号", "接收时间", "appId", "接口方法", "结果", "返回码", "规则", "字段", "说明", "耗时(毫秒)",
+                       "流水号", "标签", "来源", "请求（已脱敏）", "应答（已脱敏）"});
     for (const json& e : items) {
       const std::string outcome = e["outcome"];
       const auto word = kOutcomes.find(outcome);
       std::string tags;
       for (const auto& t : e["tags"]) tags += (tags.empty() ? "" : " ") + t.get<std::string>();
       auto text = [](const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); };
-      AppendCsvRow(csv, {std::to_string(e["id"].get<long long>()), e["received_at"], e["app_id"], e["method"],
-                         word == kOutcomes.end() ? outcome : word->second, e["code"], e["rule"], e["path"],
-                         e["message"], text(e["latency_ms"]), e["serial"], tags, e["source"], text(e["request"]),
-                         text(e["response"])});
+      AppendCsvRow(csv,
+                   {std::to_string(e["id"].get<long long>()), e["received_at"], e["app_id"], e["method"],
+                    word == kOutcomes.end() ? outcome : word->second, e["code"], e["rule"], e["path"], e["message"],
+                    text(e["latency_ms"]), e["serial"], tags, e["source"], text(e["request"]), text(e["response"])});
     }
     return csv;
   });
@@ -402,7 +411,8 @@ Result<CurrentChecklist> JudgeCurrent(soci::session& sql, const Deps& deps, long
   CurrentChecklist out;
   out.key = CurrentKey(sql, application_id);
   out.profile = out.key ? out.key->profile : "";
-  if (out.profile.empty()) sql << "SELECT profile FROM cities WHERE code = :c", soci::use(city_code), soci::into(out.profile);
+  if (out.profile.empty())
+    sql << "SELECT profile FROM cities WHERE code = :c", soci::use(city_code), soci::into(out.profile);
   LT_ASSIGN_OR_RETURN(out.checklist, Judge(sql, deps, application_id, out.key, out.profile));
   return out;
 }
@@ -415,14 +425,18 @@ Result<json> SandboxService::Conformance(const Principal& p, long long applicati
     LT_RETURN_IF_ERROR(RequireApplicationInScope(sql, p, application_id, app.city_code, app.vendor_id));
     LT_ASSIGN_OR_RETURN(CurrentChecklist current, JudgeCurrent(sql, deps_, application_id, app.city_code));
     const Checklist& c = current.checklist;
-    return json{{"application_id", application_id}, {"profile", current.profile}, {"key", KeyJson(current.key)},
-                {"cases", c.cases}, {"failures", c.failures}, {"delay_problems", c.delay_problems},
+    return json{{"application_id", application_id},
+                {"profile", current.profile},
+                {"key", KeyJson(current.key)},
+                {"cases", c.cases},
+                {"failures", c.failures},
+                {"delay_problems", c.delay_problems},
                 {"summary", c.summary}};
   });
 }
 
 Result<std::map<long long, json>> SandboxService::ConformanceSummaries(const Principal& p,
-                                                                      const std::vector<long long>& ids) {
+                                                                       const std::vector<long long>& ids) {
   return deps_.db.Read<std::map<long long, json>>([&](soci::session& sql) -> Result<std::map<long long, json>> {
     std::map<long long, json> out;
     for (long long id : ids) {
@@ -512,27 +526,29 @@ Result<json> SandboxService::Report(const Principal& p, long long application_id
                           {"kind_name", name == ProductKindNames().end() ? kind : name->second},
                           {"version", GetText(r, 3)}});
     }
-    return json{{"title", "联调测试报告"},
-                {"application", {{"id", application_id},
-                                 {"state", domain::ToString(app.state)},
-                                 {"state_name", domain::ChineseName(app.state)},
-                                 {"path", path},
-                                 {"submitted_at", submitted == soci::i_ok ? json(FormatInstant(FromUnix(submitted_at)))
-                                                                          : json(nullptr)},
-                                 {"city_code", app.city_code},
-                                 {"city_name", city_name}}},
-                {"vendor", {{"name", vendor_name}, {"credit_code", credit_code}}},
-                {"products", products},
-                {"profile", {{"name", profile_name},
-                             {"title", profile ? profile->title : ""},
-                             {"version", profile ? profile->version : ""}}},
-                {"key", KeyJson(key)},
-                {"cases", c.cases},
-                {"failures", c.failures},
-                {"summary", c.summary},
-                {"generated_at", FormatInstant(now)},
-                {"evidence_digest", c.digest},
-                {"source", source}};
+    return json{
+        {"title", "联调测试报告"},
+        {"application",
+         {{"id", application_id},
+          {"state", domain::ToString(app.state)},
+          {"state_name", domain::ChineseName(app.state)},
+          {"path", path},
+          {"submitted_at", submitted == soci::i_ok ? json(FormatInstant(FromUnix(submitted_at))) : json(nullptr)},
+          {"city_code", app.city_code},
+          {"city_name", city_name}}},
+        {"vendor", {{"name", vendor_name}, {"credit_code", credit_code}}},
+        {"products", products},
+        {"profile",
+         {{"name", profile_name},
+          {"title", profile ? profile->title : ""},
+          {"version", profile ? profile->version : ""}}},
+        {"key", KeyJson(key)},
+        {"cases", c.cases},
+        {"failures", c.failures},
+        {"summary", c.summary},
+        {"generated_at", FormatInstant(now)},
+        {"evidence_digest", c.digest},
+        {"source", source}};
   });
 }
 
@@ -561,7 +577,8 @@ Result<json> SandboxService::SetFaults(const Principal& p, long long application
     if (std::find(kFaultScenarios.begin(), kFaultScenarios.end(), it.key()) == kFaultScenarios.end()) {
       return MakeError(ErrorCode::kInvalidField, "未知的故障场景：" + it.key(), {{"field", it.key()}});
     }
-    if (!it->is_boolean()) return MakeError(ErrorCode::kInvalidField, "故障场景开关须为 true 或 false", {{"field", it.key()}});
+    if (!it->is_boolean())
+      return MakeError(ErrorCode::kInvalidField, "故障场景开关须为 true 或 false", {{"field", it.key()}});
   }
   const Instant now = deps_.clock.Now();
   auto done = deps_.db.Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
@@ -578,11 +595,17 @@ Result<json> SandboxService::SetFaults(const Principal& p, long long application
              "VALUES (:a, :s, :e, :e2, :t) ON CONFLICT (application_id, scenario) DO UPDATE SET "
              "enabled = excluded.enabled, armed = excluded.armed, switched_at = excluded.switched_at",
           soci::use(application_id), soci::use(scenario), soci::use(on), soci::use(on), soci::use(at);
-      LT_RETURN_IF_ERROR(AppendHistory(
-          sql, HistoryEntry{.entity = "application", .entity_id = application_id, .application_id = application_id,
-                            .city_code = app.city_code, .vendor_id = app.vendor_id, .actor = Actor::Of(p),
-                            .action = on ? "fault_on" : "fault_off", .before = "", .after = scenario,
-                            .reason = "", .at = now}));
+      LT_RETURN_IF_ERROR(AppendHistory(sql, HistoryEntry{.entity = "application",
+                                                         .entity_id = application_id,
+                                                         .application_id = application_id,
+                                                         .city_code = app.city_code,
+                                                         .vendor_id = app.vendor_id,
+                                                         .actor = Actor::Of(p),
+                                                         .action = on ? "fault_on" : "fault_off",
+                                                         .before = "",
+                                                         .after = scenario,
+                                                         .reason = "",
+                                                         .at = now}));
     }
     return Ok{};
   });

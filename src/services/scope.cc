@@ -6,18 +6,20 @@ using domain::Role;
 
 bool InScope(const Principal& p, const std::string& city_code, long long vendor_id) {
   switch (p.role) {
-    case Role::kVendor: return p.vendor_id && *p.vendor_id == vendor_id;
+    case Role::kVendor:
+      return p.vendor_id && *p.vendor_id == vendor_id;
     case Role::kCityReviewer:
-    case Role::kTechSupport: return p.city_code && *p.city_code == city_code;
+    case Role::kTechSupport:
+      return p.city_code && *p.city_code == city_code;
     case Role::kProvince:
     case Role::kAdmin:
-    case Role::kSystem: return true;
+    case Role::kSystem:
+      return true;
   }
   return false;
 }
 
-Status RequireInScope(const Principal& p, const std::string& city_code, long long vendor_id,
-                      const char* what) {
+Status RequireInScope(const Principal& p, const std::string& city_code, long long vendor_id, const char* what) {
   if (InScope(p, city_code, vendor_id)) return OkStatus();
   return MakeError(ErrorCode::kNotFound, std::string(what) + "不存在");
 }
@@ -34,8 +36,8 @@ Status RequireApplicationInScope(soci::session& sql, const Principal& p, long lo
   LT_RETURN_IF_ERROR(RequireInScope(p, city_code, vendor_id, "申请"));
   if (p.role != Role::kTechSupport) return OkStatus();
   int ordered = 0;
-  sql << "SELECT COUNT(*) FROM applications a WHERE a.id = :id" + RectificationOrdered("a"),
-      soci::use(application_id), soci::into(ordered);
+  sql << "SELECT COUNT(*) FROM applications a WHERE a.id = :id" + RectificationOrdered("a"), soci::use(application_id),
+      soci::into(ordered);
   if (ordered == 0) return MakeError(ErrorCode::kNotFound, "申请不存在");
   return OkStatus();
 }

@@ -4,8 +4,8 @@
 #include <optional>
 #include <string>
 
-#include <nlohmann/json.hpp>
 #include <soci/soci.h>
+#include <nlohmann/json.hpp>
 
 #include "core/result.h"
 #include "services/principal.h"
@@ -17,8 +17,7 @@ namespace liantiao::services {
 // outside the caller's scope is reported as not found, never as forbidden, so its
 // existence does not leak.
 bool InScope(const Principal& p, const std::string& city_code, long long vendor_id);
-Status RequireInScope(const Principal& p, const std::string& city_code, long long vendor_id,
-                      const char* what = "记录");
+Status RequireInScope(const Principal& p, const std::string& city_code, long long vendor_id, const char* what = "记录");
 
 // The same rule as a SQL predicate over `<alias>.city_code` / `<alias>.vendor_id`, for
 // list queries: " AND c.city_code = :scope_city" etc., with the value to bind.

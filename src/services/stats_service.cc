@@ -38,8 +38,12 @@ Result<json> StatsService::CityStats(const Principal& p, std::optional<std::stri
   if (p.role == Role::kVendor || p.role == Role::kTechSupport) return MakeError(ErrorCode::kForbidden);
   const Instant now = deps_.clock.Now();
   Instant from = FromUnix(0), to = now + std::chrono::seconds{1};
-  if (from_text) { LT_ASSIGN_OR_RETURN(from, ParseInstant(*from_text)); }
-  if (to_text) { LT_ASSIGN_OR_RETURN(to, ParsePeriodEnd(*to_text)); }
+  if (from_text) {
+    LT_ASSIGN_OR_RETURN(from, ParseInstant(*from_text));
+  }
+  if (to_text) {
+    LT_ASSIGN_OR_RETURN(to, ParsePeriodEnd(*to_text));
+  }
   if (to <= from) return MakeError(ErrorCode::kInvalidField, "统计区间无效：结束须晚于开始", {{"field", "to"}});
   auto calendar = deps_.calendar.Get();
   const long long f = ToUnix(from), t = ToUnix(to);
@@ -80,25 +84,27 @@ Result<json> StatsService::CityStats(const Principal& p, std::optional<std::stri
     };
     // Reviews done: review deadlines a decision ended. A withdrawal ends one too, but
     // nobody reviewed anything: it is neither done nor late.
-    each("SELECT city_code, started_at, due_at, done_at FROM deadlines WHERE kind = 'review' "
-         "AND done_at IS NOT NULL AND done_at >= :f AND done_at < :t "
-         "AND (closed_by IS NULL OR closed_by <> 'withdraw')",
-         [&](CityFigures& c, const soci::row& r) {
-           ++c.reviews_done;
-           const long long due = GetInt(r, 2), done = GetInt(r, 3);
-           if (done <= due) ++c.reviews_on_time;
-           c.review_days.push_back(days_between(ShanghaiDay(FromUnix(GetInt(r, 1))), ShanghaiDay(FromUnix(done))));
-         });
-    each("SELECT city_code, state, late FROM applications WHERE state IN ('succeeded', 'delayed') "
-         "AND decided_at >= :f AND decided_at < :t",
-         [](CityFigures& c, const soci::row& r) {
-           if (GetText(r, 1) == "succeeded") {
-             ++c.succeeded;
-             if (GetInt(r, 2) == 0) ++c.succeeded_on_time;
-           } else {
-             ++c.delayed;
-           }
-         });
+    each(
+        "SELECT city_code, started_at, due_at, done_at FROM deadlines WHERE kind = 'review' "
+        "AND done_at IS NOT NULL AND done_at >= :f AND done_at < :t "
+        "AND (closed_by IS NULL OR closed_by <> 'withdraw')",
+        [&](CityFigures& c, const soci::row& r) {
+          ++c.reviews_done;
+          const long long due = GetInt(r, 2), done = GetInt(r, 3);
+          if (done <= due) ++c.reviews_on_time;
+          c.review_days.push_back(days_between(ShanghaiDay(FromUnix(GetInt(r, 1))), ShanghaiDay(FromUnix(done))));
+        });
+    each(
+        "SELECT city_code, state, late FROM applications WHERE state IN ('succeeded', 'delayed') "
+        "AND decided_at >= :f AND decided_at < :t",
+        [](CityFigures& c, const soci::row& r) {
+          if (GetText(r, 1) == "succeeded") {
+            ++c.succeeded;
+            if (GetInt(r, 2) == 0) ++c.succeeded_on_time;
+          } else {
+            ++c.delayed;
+          }
+        });
     each("SELECT city_code, COUNT(*) FROM complaints WHERE created_at >= :f AND created_at < :t GROUP BY city_code",
          [](CityFigures& c, const soci::row& r) { c.complaints_filed += GetInt(r, 1); });
     each(history_count("complaint", "verify_founded"),
@@ -119,28 +125,28 @@ Result<json> StatsService::CityStats(const Principal& p, std::optional<std::stri
       if (!c.review_days.empty()) {
         std::sort(c.review_days.begin(), c.review_days.end());
         const std::size_t n = c.review_days.size();
-        median = n % 2 ? static_cast<double>(c.review_days[n / 2])
-                       : (c.review_days[n / 2 - 1] + c.review_days[n / 2]) / 2.0;
+        median =
+            n % 2 ? static_cast<double>(c.review_days[n / 2]) : (c.review_days[n / 2 - 1] + c.review_days[n / 2]) / 2.0;
       }
-      out.push_back({{"city_code", code},
-                     {"city_name", c.name},
-                     {"applications_received", c.received},
-                     {"reviews_done", c.reviews_done},
-                     {"reviews_on_time", c.reviews_on_time},
-                     {"reviews_on_time_pct", Pct(c.reviews_on_time, c.reviews_done)},
-                     {"median_review_working_days", median},
-                     {"joint_tests_succeeded", c.succeeded},
-                     {"joint_tests_succeeded_on_time", c.succeeded_on_time},
-                     {"joint_tests_on_time_pct", Pct(c.succeeded_on_time, c.succeeded)},
-                     {"joint_tests_delayed", c.delayed},
-                     {"complaints_filed", c.complaints_filed},
-                     {"complaints_founded", c.complaints_founded},
-                     {"alerts_raised", c.alerts_raised},
-                     {"alerts_answered", c.alerts_answered},
-                     {"alerts_open", c.alerts_open},
-                     {"mean_hours_to_answer",
-                      c.alerts_answered ? json(std::round(10 * c.answer_hours_total / c.alerts_answered) / 10)
-                                        : json(nullptr)}});
+      out.push_back(
+          {{"city_code", code},
+           {"city_name", c.name},
+           {"applications_received", c.received},
+           {"reviews_done", c.reviews_done},
+           {"reviews_on_time", c.reviews_on_time},
+           {"reviews_on_time_pct", Pct(c.reviews_on_time, c.reviews_done)},
+           {"median_review_working_days", median},
+           {"joint_tests_succeeded", c.succeeded},
+           {"joint_tests_succeeded_on_time", c.succeeded_on_time},
+           {"joint_tests_on_time_pct", Pct(c.succeeded_on_time, c.succeeded)},
+           {"joint_tests_delayed", c.delayed},
+           {"complaints_filed", c.complaints_filed},
+           {"complaints_founded", c.complaints_founded},
+           {"alerts_raised", c.alerts_raised},
+           {"alerts_answered", c.alerts_answered},
+           {"alerts_open", c.alerts_open},
+           {"mean_hours_to_answer",
+            c.alerts_answered ? json(std::round(10 * c.answer_hours_total / c.alerts_answered) / 10) : json(nullptr)}});
     }
     return json{{"from", FormatInstant(from)}, {"to", FormatInstant(to)}, {"cities", out}};
   });

@@ -16,8 +16,7 @@ class StatsService {
   Result<json> CityStats(const Principal& p, std::optional<std::string> from, std::optional<std::string> to);
   // The same figures as CSV with Chinese headers and a UTF-8 byte-order mark, which is
   // what Excel needs to open Chinese text correctly.
-  Result<std::string> CityStatsCsv(const Principal& p, std::optional<std::string> from,
-                                   std::optional<std::string> to);
+  Result<std::string> CityStatsCsv(const Principal& p, std::optional<std::string> from, std::optional<std::string> to);
 
  private:
   Deps& deps_;

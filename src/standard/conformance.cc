@@ -45,9 +45,9 @@ void AddTag(RequestFacts& r, std::string tag) {
 }  // namespace
 
 void DeriveSequenceTags(std::vector<RequestFacts>& requests) {
-  std::map<std::string, std::string> last_outcome;         // method → outcome of its latest request
-  std::map<std::string, std::set<std::string>> faulted;    // digest → errors of the faults that refused it
-  std::set<std::string> faults_so_far;                      // errors of the faults injected so far
+  std::map<std::string, std::string> last_outcome;       // method → outcome of its latest request
+  std::map<std::string, std::set<std::string>> faulted;  // digest → errors of the faults that refused it
+  std::set<std::string> faults_so_far;                   // errors of the faults injected so far
   for (auto& r : requests) {
     auto tag = [&r](std::string t) { AddTag(r, std::move(t)); };
     if (r.outcome == "accepted") {

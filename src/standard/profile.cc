@@ -14,8 +14,7 @@ namespace fs = std::filesystem;
 using Files = std::map<std::string, json>;  // relative path → parsed file
 
 Error ProfileError(const std::string& profile, const std::string& file, const std::string& what) {
-  return MakeError(ErrorCode::kConfigError,
-                   "接口标准配置文件有误：" + profile + "/" + file + "：" + what);
+  return MakeError(ErrorCode::kConfigError, "接口标准配置文件有误：" + profile + "/" + file + "：" + what);
 }
 
 // Objects merge key by key (child wins); anything else is replaced.
@@ -46,10 +45,12 @@ Files Overlay(Files parent, const Files& child) {
     } else if (path == "conformance.json" && value.contains("cases")) {
       json& cases = it->second["cases"];
       for (const auto& c : value["cases"]) {
-        auto same = std::find_if(cases.begin(), cases.end(), [&](const json& x) {
-          return x.value("id", "") == c.value("id", "");
-        });
-        if (same != cases.end()) *same = c; else cases.push_back(c);
+        auto same = std::find_if(cases.begin(), cases.end(),
+                                 [&](const json& x) { return x.value("id", "") == c.value("id", ""); });
+        if (same != cases.end())
+          *same = c;
+        else
+          cases.push_back(c);
       }
     } else {
       it->second = value;
@@ -212,8 +213,7 @@ Result<Profile> ParseProfile(const std::string& name, const Files& files) {
 
     const json errors = root.value("errors", json::object());
     for (auto& [key, entry] : errors.items()) {
-      p.errors[key] = {entry.at("code").is_string() ? entry.at("code").get<std::string>()
-                                                   : entry.at("code").dump(),
+      p.errors[key] = {entry.at("code").is_string() ? entry.at("code").get<std::string>() : entry.at("code").dump(),
                        entry.value("message", ""), entry.value("async", false)};
     }
     for (const char* needed : {"success", "malformed_form", "bad_signature", "server_error"}) {
@@ -255,8 +255,7 @@ Result<Profile> ParseProfile(const std::string& name, const Files& files) {
         m.clause = value.value("clause", "");
         // Unless the method says, writes follow the profile's default and reads are sync.
         const bool write = !m.name.ends_with(".Query");
-        m.async = async_enabled &&
-                  value.value("mode", write && default_async ? "async" : "sync") == "async";
+        m.async = async_enabled && value.value("mode", write && default_async ? "async" : "sync") == "async";
         m.serial_prefix = value.value("serial_prefix", "");
         m.effect = value.value("effect", "");
         m.rules = value.value("rules", std::vector<std::string>{});

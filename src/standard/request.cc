@@ -63,13 +63,26 @@ std::optional<Instant> ParseTimestamp(std::string_view text, const std::string& 
     if (++i == format.size()) return ParseTimestampWithGetTime(text, format);
     int field, width, low, high;
     switch (format[i]) {
-      case 'Y': field = 0, width = 4, low = 0, high = 9999; break;
-      case 'm': field = 1, width = 2, low = 1, high = 12; break;
-      case 'd': field = 2, width = 2, low = 1, high = 31; break;
-      case 'H': field = 3, width = 2, low = 0, high = 23; break;
-      case 'M': field = 4, width = 2, low = 0, high = 59; break;
-      case 'S': field = 5, width = 2, low = 0, high = 60; break;
-      default: return ParseTimestampWithGetTime(text, format);
+      case 'Y':
+        field = 0, width = 4, low = 0, high = 9999;
+        break;
+      case 'm':
+        field = 1, width = 2, low = 1, high = 12;
+        break;
+      case 'd':
+        field = 2, width = 2, low = 1, high = 31;
+        break;
+      case 'H':
+        field = 3, width = 2, low = 0, high = 23;
+        break;
+      case 'M':
+        field = 4, width = 2, low = 0, high = 59;
+        break;
+      case 'S':
+        field = 5, width = 2, low = 0, high = 60;
+        break;
+      default:
+        return ParseTimestampWithGetTime(text, format);
     }
     if (field == 2 && at < text.size() && space(text[at])) ++at;  // a day may be " 1"
     int value = 0, digits = 0;
@@ -89,12 +102,11 @@ std::optional<Instant> ParseTimestamp(std::string_view text, const std::string& 
   return ToInstant(fields[0], fields[1], fields[2], fields[3], fields[4], fields[5]);
 }
 
-Form BuildRequest(const Profile& profile, const KeyCodec& codec, const std::string& app_id,
-                  const std::string& method, json data, Instant now, const std::string& nonce) {
+Form BuildRequest(const Profile& profile, const KeyCodec& codec, const std::string& app_id, const std::string& method,
+                  json data, Instant now, const std::string& nonce) {
   if (const MethodSpec* m = profile.FindMethod(method)) {
-    TransformEncrypted(*m->data_schema, data, [&](const std::string& v) -> Result<std::string> {
-      return codec.EncryptField(v);
-    });
+    TransformEncrypted(*m->data_schema, data,
+                       [&](const std::string& v) -> Result<std::string> { return codec.EncryptField(v); });
   }
   Form form;
   form.emplace_back(profile.Param("app_id"), app_id);

@@ -32,8 +32,8 @@ std::optional<Instant> ParseTimestampWithGetTime(std::string_view text, const st
 // x-encrypted fields are encrypted, the fixed and common parameters are set, and
 // the signature is the last field. What the device simulator sends and what the
 // tests send; the sandbox checks it with the same KeyCodec.
-Form BuildRequest(const Profile& profile, const KeyCodec& codec, const std::string& app_id,
-                  const std::string& method, json data, Instant now, const std::string& nonce);
+Form BuildRequest(const Profile& profile, const KeyCodec& codec, const std::string& app_id, const std::string& method,
+                  json data, Instant now, const std::string& nonce);
 
 // Where a request of `method` goes, relative to the city's sandbox base
 // (".../sandbox/440100/"): the single endpoint, or the method for per-method profiles.

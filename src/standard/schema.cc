@@ -163,8 +163,8 @@ class Compiler {
 
   bool Types(const json& v, const std::string& at, std::uint8_t& out) {
     static const std::map<std::string, std::uint8_t, std::less<>> kTypes = {
-        {"string", Schema::kString}, {"integer", Schema::kInteger}, {"number", Schema::kNumber},
-        {"boolean", Schema::kBoolean}, {"array", Schema::kArray},   {"object", Schema::kObject},
+        {"string", Schema::kString},   {"integer", Schema::kInteger}, {"number", Schema::kNumber},
+        {"boolean", Schema::kBoolean}, {"array", Schema::kArray},     {"object", Schema::kObject},
         {"null", Schema::kNull}};
     const auto one = [&](const json& t) {
       auto found = t.is_string() ? kTypes.find(t.get<std::string>()) : kTypes.end();

@@ -59,7 +59,13 @@ struct ImageRule {
 struct Schema {
   // `type`: a bit per JSON type; none set accepts any value. `number` accepts integers.
   enum TypeBit : std::uint8_t {
-    kString = 1, kInteger = 2, kNumber = 4, kBoolean = 8, kArray = 16, kObject = 32, kNull = 64,
+    kString = 1,
+    kInteger = 2,
+    kNumber = 4,
+    kBoolean = 8,
+    kArray = 16,
+    kObject = 32,
+    kNull = 64,
   };
   std::uint8_t types = 0;
 

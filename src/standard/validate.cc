@@ -28,14 +28,14 @@ int Num(std::string_view s) {
 
 bool RealDate(int y, int m, int d) {
   return std::chrono::year_month_day(std::chrono::year(y), std::chrono::month(static_cast<unsigned>(m)),
-                                     std::chrono::day(static_cast<unsigned>(d))).ok();
+                                     std::chrono::day(static_cast<unsigned>(d)))
+      .ok();
 }
 
 // yyyy-MM-dd
 bool IsDate(std::string_view s) {
-  return s.size() == 10 && s[4] == '-' && s[7] == '-' && AllDigits(s.substr(0, 4)) &&
-         AllDigits(s.substr(5, 2)) && AllDigits(s.substr(8, 2)) &&
-         RealDate(Num(s.substr(0, 4)), Num(s.substr(5, 2)), Num(s.substr(8, 2)));
+  return s.size() == 10 && s[4] == '-' && s[7] == '-' && AllDigits(s.substr(0, 4)) && AllDigits(s.substr(5, 2)) &&
+         AllDigits(s.substr(8, 2)) && RealDate(Num(s.substr(0, 4)), Num(s.substr(5, 2)), Num(s.substr(8, 2)));
 }
 // yyyy-MM-dd HH:mm:ss
 bool IsDateTime(std::string_view s) {
@@ -51,14 +51,21 @@ bool IsMonth(std::string_view s) {
 
 std::uint8_t TypeBit(const json& v) {
   switch (v.type()) {
-    case json::value_t::string: return Schema::kString;
-    case json::value_t::boolean: return Schema::kBoolean;
+    case json::value_t::string:
+      return Schema::kString;
+    case json::value_t::boolean:
+      return Schema::kBoolean;
     case json::value_t::number_integer:
-    case json::value_t::number_unsigned: return Schema::kInteger;
-    case json::value_t::number_float: return Schema::kNumber;
-    case json::value_t::array: return Schema::kArray;
-    case json::value_t::object: return Schema::kObject;
-    default: return Schema::kNull;
+    case json::value_t::number_unsigned:
+      return Schema::kInteger;
+    case json::value_t::number_float:
+      return Schema::kNumber;
+    case json::value_t::array:
+      return Schema::kArray;
+    case json::value_t::object:
+      return Schema::kObject;
+    default:
+      return Schema::kNull;
   }
 }
 
@@ -418,8 +425,8 @@ bool IsValidIdNumber(std::string_view id, std::string_view today) {
   int sum = 0;
   for (int i = 0; i < 17; ++i) sum += (id[static_cast<std::size_t>(i)] - '0') * kWeights[i];
   if (kCheck[sum % 11] != id[17]) return false;
-  const std::string birth = std::string(id.substr(6, 4)) + "-" + std::string(id.substr(10, 2)) + "-" +
-                            std::string(id.substr(12, 2));
+  const std::string birth =
+      std::string(id.substr(6, 4)) + "-" + std::string(id.substr(10, 2)) + "-" + std::string(id.substr(12, 2));
   // A real day after 1900-01-01 and before today (reference/interface-research.md 5.1).
   return IsDate(birth) && birth > "1900-01-01" && birth < today;
 }

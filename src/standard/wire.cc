@@ -171,8 +171,8 @@ Result<KeyCodec> KeyCodec::Make(const Profile& profile, std::string secret) {
   LT_ASSIGN_OR_RETURN(auto digest, crypto::ParseDigestAlgorithm(profile.signature.algorithm));
   const CipherSpec& c = profile.cipher;
   if (secret.size() < 16) return MakeError(ErrorCode::kInvalidField, "密钥长度不足");
-  LT_ASSIGN_OR_RETURN(auto cipher, crypto::FieldCipher::Make(c.algorithm, SecretPart(secret, c.key),
-                                                             SecretPart(secret, c.iv)));
+  LT_ASSIGN_OR_RETURN(auto cipher,
+                      crypto::FieldCipher::Make(c.algorithm, SecretPart(secret, c.key), SecretPart(secret, c.iv)));
   return KeyCodec(profile, std::move(secret), digest, std::move(cipher));
 }
 

@@ -47,8 +47,7 @@ class KeyCodec {
   Result<std::string> DecryptField(std::string_view text) const;
 
  private:
-  KeyCodec(const Profile& profile, std::string secret, crypto::DigestAlgorithm digest,
-           crypto::FieldCipher cipher)
+  KeyCodec(const Profile& profile, std::string secret, crypto::DigestAlgorithm digest, crypto::FieldCipher cipher)
       : profile_(&profile), secret_(std::move(secret)), digest_(digest), cipher_(std::move(cipher)) {}
   const Profile* profile_;
   std::string secret_;

@@ -34,9 +34,10 @@ std::string StatementFor(const std::string& table, const std::vector<std::string
 // Runs one statement of `rows` rows over the values of rows[start, start + rows).
 class ChunkInserter {
  public:
-  ChunkInserter(soci::session& sql, const std::string& table, const std::vector<std::string>& columns,
-                std::size_t rows)
-      : columns_(columns.size()), values_(rows * columns.size()), indicators_(values_.size()),
+  ChunkInserter(soci::session& sql, const std::string& table, const std::vector<std::string>& columns, std::size_t rows)
+      : columns_(columns.size()),
+        values_(rows * columns.size()),
+        indicators_(values_.size()),
         statement_(sql.prepare << StatementFor(table, columns, rows)) {
     for (std::size_t i = 0; i < values_.size(); ++i) statement_.exchange(soci::use(values_[i], indicators_[i]));
     statement_.define_and_bind();
@@ -88,11 +89,20 @@ void CopyInto(soci::session& sql, const std::string& table, const std::vector<st
       // COPY's text format: escape the backslash and the separators.
       for (char ch : *row[c]) {
         switch (ch) {
-          case '\\': buffer += "\\\\"; break;
-          case '\t': buffer += "\\t"; break;
-          case '\n': buffer += "\\n"; break;
-          case '\r': buffer += "\\r"; break;
-          default: buffer += ch;
+          case '\\':
+            buffer += "\\\\";
+            break;
+          case '\t':
+            buffer += "\\t";
+            break;
+          case '\n':
+            buffer += "\\n";
+            break;
+          case '\r':
+            buffer += "\\r";
+            break;
+          default:
+            buffer += ch;
         }
       }
     }

@@ -128,9 +128,7 @@ Result<std::string> PgKeywordConnect(const std::string& uri, const std::string& 
   return out;
 }
 
-bool IsSqliteMemory(const DbUrl& url) {
-  return url.dialect == Dialect::kSqlite && url.connect == ":memory:";
-}
+bool IsSqliteMemory(const DbUrl& url) { return url.dialect == Dialect::kSqlite && url.connect == ":memory:"; }
 
 // SQLite creates the file but not its directory; a fresh checkout has no var/.
 Status PrepareLocation(const DbUrl& url) {
@@ -141,8 +139,7 @@ Status PrepareLocation(const DbUrl& url) {
   std::filesystem::create_directories(parent, ec);
   if (ec) {
     spdlog::error("cannot create database directory {}: {}", parent.string(), ec.message());
-    return MakeError(ErrorCode::kDatabaseError,
-                     fmt::format("无法创建数据库目录：{}", parent.string()));
+    return MakeError(ErrorCode::kDatabaseError, fmt::format("无法创建数据库目录：{}", parent.string()));
   }
   return OkStatus();
 }
@@ -222,8 +219,7 @@ void SleepBeforeRetry(int attempt) {
 }
 
 std::string ReplaceAll(std::string text, std::string_view from, std::string_view to) {
-  for (std::size_t pos = text.find(from); pos != std::string::npos;
-       pos = text.find(from, pos + to.size())) {
+  for (std::size_t pos = text.find(from); pos != std::string::npos; pos = text.find(from, pos + to.size())) {
     text.replace(pos, from.size(), to);
   }
   return text;
@@ -344,7 +340,8 @@ Result<std::uintmax_t> BackupSqliteFile(const DbUrl& url, const std::string& to)
     // The command line's one line says what failed; SQLite's words are for debugging.
     spdlog::debug("VACUUM INTO {} failed: {}", to, e.what());
     std::filesystem::remove(to, ec);  // a partial copy is no backup
-    return MakeError(ErrorCode::kDatabaseError, "写入备份文件失败（请检查目录是否存在、是否可写、磁盘空间是否足够）：" + to);
+    return MakeError(ErrorCode::kDatabaseError,
+                     "写入备份文件失败（请检查目录是否存在、是否可写、磁盘空间是否足够）：" + to);
   }
   const std::uintmax_t size = std::filesystem::file_size(to, ec);
   if (ec) return MakeError(ErrorCode::kDatabaseError, "写入备份文件失败：" + to);
@@ -472,8 +469,7 @@ void Database::WriterTurn::unlock() {
   free_.notify_all();
 }
 
-Database::Database(Dialect dialect, std::size_t pool_size)
-    : dialect_(dialect), pool_size_(pool_size) {}
+Database::Database(Dialect dialect, std::size_t pool_size) : dialect_(dialect), pool_size_(pool_size) {}
 
 Database::~Database() {
   if (log_fd_ >= 0) ::close(log_fd_);
@@ -494,8 +490,7 @@ Status Database::SyncLog() {
     return failed("stat");
   }
   struct stat opened {};
-  if (log_fd_ < 0 || ::fstat(log_fd_, &opened) != 0 || opened.st_ino != named.st_ino ||
-      opened.st_dev != named.st_dev) {
+  if (log_fd_ < 0 || ::fstat(log_fd_, &opened) != 0 || opened.st_ino != named.st_ino || opened.st_dev != named.st_dev) {
     if (log_fd_ >= 0) ::close(log_fd_);
     // fdatasync syncs the file, not the descriptor: a read-only one of our own will do.
     log_fd_ = ::open(wal_path_.c_str(), O_RDONLY | O_CLOEXEC);
@@ -630,8 +625,7 @@ Status Database::RunInTransaction(bool write, const std::function<Status(soci::s
         return MakeError(ErrorCode::kAlreadyExists);
       }
       if (failure == Failure::kRetry && attempt < kMaxRetries) {
-        spdlog::warn("transaction conflict, retrying ({}/{}): {}", attempt + 1, kMaxRetries,
-                     e.what());
+        spdlog::warn("transaction conflict, retrying ({}/{}): {}", attempt + 1, kMaxRetries, e.what());
         SleepBeforeRetry(attempt);
         continue;
       }
@@ -696,8 +690,8 @@ Result<std::vector<Status>> Database::TransactBatch(std::vector<Unit>& units, co
           const Failure failure = Classify(e);
           // A conflict is the whole transaction's: RunInTransaction runs it again.
           if (failure == Failure::kRetry) throw;
-          results[i] = failure == Failure::kUnique ? MakeError(ErrorCode::kAlreadyExists)
-                                                   : MakeError(ErrorCode::kDatabaseError);
+          results[i] =
+              failure == Failure::kUnique ? MakeError(ErrorCode::kAlreadyExists) : MakeError(ErrorCode::kDatabaseError);
           failed = i;
           throw;  // RunInTransaction rolls back, logs, and drops the connection's statements
         }
@@ -738,8 +732,7 @@ Status Database::Migrate() { return Migrate(EmbeddedMigrations()); }
 Status Database::Migrate(std::span<const Migration> migrations) {
   std::vector<const Migration*> ordered;
   for (const Migration& m : migrations) ordered.push_back(&m);
-  std::sort(ordered.begin(), ordered.end(),
-            [](const Migration* a, const Migration* b) { return a->name < b->name; });
+  std::sort(ordered.begin(), ordered.end(), [](const Migration* a, const Migration* b) { return a->name < b->name; });
 
   const bool pg = dialect_ == Dialect::kPostgres;
   // PG: a transaction-scoped advisory lock makes concurrent migrators take turns
@@ -747,8 +740,7 @@ Status Database::Migrate(std::span<const Migration> migrations) {
   auto lock = [pg](soci::session& s) {
     if (pg) {
       int one = 0;
-      s << fmt::format("SELECT 1 FROM pg_advisory_xact_lock({})", kMigrationLockKey),
-          soci::into(one);
+      s << fmt::format("SELECT 1 FROM pg_advisory_xact_lock({})", kMigrationLockKey), soci::into(one);
     }
   };
 
@@ -771,8 +763,8 @@ Status Database::Migrate(std::span<const Migration> migrations) {
     unknown.clear();
     soci::rowset<std::string> names = (s.prepare << "SELECT name FROM schema_migrations ORDER BY name");
     for (const std::string& applied : names) {
-      const bool ours = std::any_of(ordered.begin(), ordered.end(),
-                                    [&](const Migration* m) { return m->name == applied; });
+      const bool ours =
+          std::any_of(ordered.begin(), ordered.end(), [&](const Migration* m) { return m->name == applied; });
       if (!ours) unknown.push_back(applied);
     }
     return OkStatus();
@@ -790,8 +782,7 @@ Status Database::Migrate(std::span<const Migration> migrations) {
       applied = false;  // the transaction may be retried
       lock(s);
       int count = 0;
-      s << "SELECT COUNT(*) FROM schema_migrations WHERE name = :name", soci::use(name),
-          soci::into(count);
+      s << "SELECT COUNT(*) FROM schema_migrations WHERE name = :name", soci::use(name), soci::into(count);
       if (count > 0) return OkStatus();
       for (const std::string& statement : SplitStatements(ApplyDialect(m->sql, dialect_))) {
         try {
@@ -805,11 +796,9 @@ Status Database::Migrate(std::span<const Migration> migrations) {
         }
       }
       // Bookkeeping time, not a business instant: the wall clock is right here.
-      const long long now = std::chrono::duration_cast<std::chrono::seconds>(
-                                std::chrono::system_clock::now().time_since_epoch())
-                                .count();
-      s << "INSERT INTO schema_migrations (name, applied_at) VALUES (:name, :at)",
-          soci::use(name), soci::use(now);
+      const long long now =
+          std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+      s << "INSERT INTO schema_migrations (name, applied_at) VALUES (:name, :at)", soci::use(name), soci::use(now);
       applied = true;
       return OkStatus();
     });
@@ -825,8 +814,7 @@ Status Database::Migrate(std::span<const Migration> migrations) {
 std::string ApplyDialect(std::string_view sql, Dialect dialect) {
   const bool pg = dialect == Dialect::kPostgres;
   std::string out(sql);
-  out = ReplaceAll(std::move(out), "{{ID}}",
-                   pg ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT");
+  out = ReplaceAll(std::move(out), "{{ID}}", pg ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT");
   out = ReplaceAll(std::move(out), "{{BIGINT}}", pg ? "BIGINT" : "INTEGER");
   out = ReplaceAll(std::move(out), "{{BLOB}}", pg ? "BYTEA" : "BLOB");
   // A table stored in its primary key's order, without a separate rowid tree (SQLite);

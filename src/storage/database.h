@@ -211,7 +211,7 @@ class Database {
   std::atomic<std::uint64_t> write_epoch_{0};
   std::string wal_path_;  // SQLite files only
   std::mutex log_sync_mu_;
-  int log_fd_ = -1;       // wal_path_ opened by SyncLog; opened again if the file was replaced
+  int log_fd_ = -1;  // wal_path_ opened by SyncLog; opened again if the file was replaced
   class Checkpointer;
   std::unique_ptr<Checkpointer> checkpointer_;  // last: stopped before the pool closes
 };

@@ -13,7 +13,10 @@ namespace liantiao::storage {
 
 GroupCommit::GroupCommit(Database& db, std::size_t max_batch, std::size_t writers, Sync sync,
                          std::chrono::microseconds max_hold, Database::Deferral deferral)
-    : db_(db), max_batch_(max_batch), max_hold_(max_hold), sync_(sync ? std::move(sync) : Sync([&db] { return db.SyncLog(); })),
+    : db_(db),
+      max_batch_(max_batch),
+      max_hold_(max_hold),
+      sync_(sync ? std::move(sync) : Sync([&db] { return db.SyncLog(); })),
       deferral_(std::move(deferral)) {
   answerer_ = std::thread([this] { SendAnswers(); });
   for (std::size_t i = 0; i < std::max<std::size_t>(writers, 1); ++i) writers_.emplace_back([this] { Write(); });
@@ -99,7 +102,8 @@ void GroupCommit::RunBatch(std::vector<Entry>& batch) {
   {
     std::lock_guard lock(answers_mu_);
     for (std::size_t i = 0; i < batch.size(); ++i) {
-      answers_.push_back({std::move(batch[i].done), statuses.ok() ? std::move((*statuses)[i]) : Status(statuses.error())});
+      answers_.push_back(
+          {std::move(batch[i].done), statuses.ok() ? std::move((*statuses)[i]) : Status(statuses.error())});
     }
   }
   answers_ready_.notify_one();

@@ -85,7 +85,7 @@ class GroupCommit {
     Done done;
     Status status;
   };
-  void Write();   // a writer's loop
+  void Write();        // a writer's loop
   void SendAnswers();  // the answering thread's loop
   void RunBatch(std::vector<Entry>& batch);
 
@@ -101,7 +101,7 @@ class GroupCommit {
   bool answering_ = false;  // committed batches wait for the answering thread
   std::mutex answers_mu_;
   std::condition_variable answers_ready_;
-  std::vector<Answer> answers_;  // in commit order
+  std::vector<Answer> answers_;    // in commit order
   bool answers_stopping_ = false;  // set once the writers have stopped
   // Last: start once everything they use exists; the writers after the answerer, which
   // is stopped after them.

@@ -28,8 +28,7 @@ struct OptionalText {
   std::string value;
   soci::indicator ind = soci::i_null;
   OptionalText() = default;
-  explicit OptionalText(std::optional<std::string> v)
-      : value(v.value_or("")), ind(v ? soci::i_ok : soci::i_null) {}
+  explicit OptionalText(std::optional<std::string> v) : value(v.value_or("")), ind(v ? soci::i_ok : soci::i_null) {}
 };
 
 }  // namespace liantiao::storage

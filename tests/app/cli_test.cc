@@ -51,13 +51,14 @@ class CliTest : public ::testing::TestWithParam<std::string> {
 
   // Runs `liantiao ARGS --db URL` (with_db) and stdin text; captures everything.
   CliRun Liantiao(const std::string& args, const std::string& stdin_text = "", bool with_db = true,
-               const std::string& env = "") {
+                  const std::string& env = "") {
     const fs::path in = dir_ / "stdin", out = dir_ / "stdout", err = dir_ / "stderr";
     std::ofstream(in) << stdin_text;
-    std::string cmd = "cd " + Quote(dir_.string()) + " && env LIANTIAO_PASSWORD_COST=min LIANTIAO_MASTER_KEY=" +
-                      std::string(64, 'c') + " LIANTIAO_FILES_DIR=" + Quote((dir_ / "files").string()) + " " + env +
-                      " " + LIANTIAO_BINARY + " " + args + (with_db ? " --db " + Quote(db_->url()) : "") + " <" +
-                      Quote(in.string()) + " >" + Quote(out.string()) + " 2>" + Quote(err.string());
+    std::string cmd = "cd " + Quote(dir_.string()) +
+                      " && env LIANTIAO_PASSWORD_COST=min LIANTIAO_MASTER_KEY=" + std::string(64, 'c') +
+                      " LIANTIAO_FILES_DIR=" + Quote((dir_ / "files").string()) + " " + env + " " + LIANTIAO_BINARY +
+                      " " + args + (with_db ? " --db " + Quote(db_->url()) : "") + " <" + Quote(in.string()) + " >" +
+                      Quote(out.string()) + " 2>" + Quote(err.string());
     const int status = std::system(cmd.c_str());
     return CliRun{WIFEXITED(status) ? WEXITSTATUS(status) : -1, Slurp(out), Slurp(err)};
   }
@@ -76,17 +77,19 @@ TEST_P(CliTest, UsageErrorsExitTwo) {
   EXPECT_EQ(Liantiao("frobnicate", "", false).exit_code, 2);
   EXPECT_EQ(Liantiao("user add --username x", "", false).exit_code, 2);  // --role and --password-stdin missing
   // Values the command does not know are usage errors too, told in one line.
-  CliRun profile = Liantiao("device --profile gd-v9 --endpoint http://127.0.0.1:1/x --app-id a --secret-stdin", "s\n",
-                            false);
+  CliRun profile =
+      Liantiao("device --profile gd-v9 --endpoint http://127.0.0.1:1/x --app-id a --secret-stdin", "s\n", false);
   EXPECT_EQ(profile.exit_code, 2);
   EXPECT_NE(profile.err.find("unknown profile gd-v9"), std::string::npos) << profile.err;
 }
 
 TEST_P(CliTest, UserAddReadsThePasswordFromStdinAndRefusesDuplicates) {
-  CliRun ok = Liantiao("user add --role city_reviewer --city 440100 --username user1 --password-stdin", "Passw0rd!cli\n");
+  CliRun ok =
+      Liantiao("user add --role city_reviewer --city 440100 --username user1 --password-stdin", "Passw0rd!cli\n");
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
   EXPECT_NE(ok.out.find("user1"), std::string::npos);
-  CliRun again = Liantiao("user add --role city_reviewer --city 440100 --username user1 --password-stdin", "Passw0rd!cli\n");
+  CliRun again =
+      Liantiao("user add --role city_reviewer --city 440100 --username user1 --password-stdin", "Passw0rd!cli\n");
   EXPECT_EQ(again.exit_code, 1);
   EXPECT_EQ(std::count(again.err.begin(), again.err.end(), '\n'), 1) << again.err;  // one clear line
   EXPECT_NE(again.err.find("already_exists"), std::string::npos) << again.err;

@@ -196,8 +196,8 @@ TEST_P(DeviceTest, ReportAsJsonAndPdf) {
   ASSERT_EQ(pdf.body.rfind("%PDF-", 0), 0u);
   // The process id keeps the SQLite and PostgreSQL runs of this test, which ctest may
   // run at the same time with the same application id, off each other's file.
-  const std::string path = ::testing::TempDir() + "/report_" + std::to_string(key_.application_id) + "_" +
-                           std::to_string(getpid()) + ".pdf";
+  const std::string path =
+      ::testing::TempDir() + "/report_" + std::to_string(key_.application_id) + "_" + std::to_string(getpid()) + ".pdf";
   std::ofstream(path, std::ios::binary) << pdf.body;
   FILE* p = popen(("pdftotext -layout " + path + " - 2>&1").c_str(), "r");
   ASSERT_NE(p, nullptr);
@@ -217,8 +217,8 @@ TEST_P(DeviceTest, ReportAsJsonAndPdf) {
   EXPECT_NE(compact.find("班组"), std::string::npos);
 
   // 联调成功 carries the report it was decided on.
-  auto succeed = client.Post("/api/v1/applications/" + std::to_string(key_.application_id) + "/actions/succeed",
-                             json::object());
+  auto succeed =
+      client.Post("/api/v1/applications/" + std::to_string(key_.application_id) + "/actions/succeed", json::object());
   ASSERT_EQ(succeed.status, 200) << succeed.body;
   EXPECT_EQ(succeed.json()["state"], "succeeded");
   EXPECT_TRUE(succeed.json()["report"]["summary"]["all_required_passed"].get<bool>());
@@ -262,11 +262,10 @@ TEST_P(DeviceTest, AGetIsServedWhereTheStandardTakesIt) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Profiles, DeviceTest,
-    ::testing::Combine(::testing::ValuesIn(testing::TestDatabaseKinds()),
-                       ::testing::Values("national-1.0", "gd-v1.3", "gz-md5-des")),
-    [](const auto& param_info) { return testing::DatabaseAndProfileName(param_info.param); });
+INSTANTIATE_TEST_SUITE_P(Profiles, DeviceTest,
+                         ::testing::Combine(::testing::ValuesIn(testing::TestDatabaseKinds()),
+                                            ::testing::Values("national-1.0", "gd-v1.3", "gz-md5-des")),
+                         [](const auto& param_info) { return testing::DatabaseAndProfileName(param_info.param); });
 
 }  // namespace
 }  // namespace liantiao

@@ -19,18 +19,22 @@ TEST(Utf8, FindsCharactersNobodySees) {
   EXPECT_TRUE(HasHiddenControls(std::string("a\0b", 3)));
   EXPECT_TRUE(HasHiddenControls("bell\a"));
   EXPECT_TRUE(HasHiddenControls("del\x7f"));
-  EXPECT_TRUE(HasHiddenControls("report\xE2\x80\xAE" "fdp.exe"));  // U+202E
-  EXPECT_TRUE(HasHiddenControls("a\xE2\x81\xA6" "b"));             // U+2066
+  EXPECT_TRUE(
+      HasHiddenControls("report\xE2\x80\xAE"
+                        "fdp.exe"));  // U+202E
+  EXPECT_TRUE(
+      HasHiddenControls("a\xE2\x81\xA6"
+                        "b"));  // U+2066
 }
 
 TEST(Utf8, RefusesWhatIsNotUtf8) {
-  EXPECT_FALSE(IsValidUtf8("\xBD\xD8\xCD\xBC"));      // 截图 in GBK
-  EXPECT_FALSE(IsValidUtf8("\x80"));                  // a stray continuation byte
-  EXPECT_FALSE(IsValidUtf8("\xE8\x90"));              // truncated
-  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));              // overlong '/'
-  EXPECT_FALSE(IsValidUtf8("\xE0\x80\xAF"));          // overlong, three bytes
-  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));          // a surrogate
-  EXPECT_FALSE(IsValidUtf8("\xF4\x90\x80\x80"));      // beyond U+10FFFF
+  EXPECT_FALSE(IsValidUtf8("\xBD\xD8\xCD\xBC"));  // 截图 in GBK
+  EXPECT_FALSE(IsValidUtf8("\x80"));              // a stray continuation byte
+  EXPECT_FALSE(IsValidUtf8("\xE8\x90"));          // truncated
+  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));          // overlong '/'
+  EXPECT_FALSE(IsValidUtf8("\xE0\x80\xAF"));      // overlong, three bytes
+  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));      // a surrogate
+  EXPECT_FALSE(IsValidUtf8("\xF4\x90\x80\x80"));  // beyond U+10FFFF
   EXPECT_EQ(Utf8SequenceLength("a\xFF", 1), 0u);
 }
 

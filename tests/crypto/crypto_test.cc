@@ -26,8 +26,7 @@ TEST(Random, TokensAreUrlSafeAndDistinct) {
   const std::string a = RandomToken(32), b = RandomToken(32);
   EXPECT_NE(a, b);
   EXPECT_EQ(a.size(), 43u);
-  EXPECT_EQ(a.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-            std::string::npos);
+  EXPECT_EQ(a.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"), std::string::npos);
   EXPECT_EQ(RandomBytes(16).size(), 16u);
 }
 

@@ -21,9 +21,9 @@ TEST(CreditCode, WrongCheckCharacterIsWellFormedButFails) {
 }
 
 TEST(CreditCode, RejectsMalformed) {
-  for (const char* code : {"", "91350100M000100Y4", "91350100M000100Y433", "91350100M000100I43",
-                           "91350100M000100O43", "9135A100M000100Y43", "91350100m000100y43",
-                           "91350100M000100S43", "91350100M000100V43", "91350100M000100Z43"}) {
+  for (const char* code :
+       {"", "91350100M000100Y4", "91350100M000100Y433", "91350100M000100I43", "91350100M000100O43",
+        "9135A100M000100Y43", "91350100m000100y43", "91350100M000100S43", "91350100M000100V43", "91350100M000100Z43"}) {
     EXPECT_FALSE(CheckCreditCode(code).well_formed) << code;
     EXPECT_FALSE(CheckCreditCode(code).problem.empty()) << code;
   }
@@ -41,7 +41,8 @@ TEST(CreditCode, RefusesAZeroAuthorityOrDivisionWhateverItsCheckCharacter) {
 TEST(CreditCode, SaysWhatIsWrong) {
   EXPECT_EQ(CheckCreditCode("91350100m000100y43").problem, "字母须为大写");
   EXPECT_EQ(CheckCreditCode("9135").problem, "应为 18 位");
-  EXPECT_TRUE(CheckCreditCode("91350100M000100Y43").problem.empty()) << "well formed; its check character is another matter";
+  EXPECT_TRUE(CheckCreditCode("91350100M000100Y43").problem.empty())
+      << "well formed; its check character is another matter";
 }
 
 }  // namespace

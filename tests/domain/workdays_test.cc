@@ -253,7 +253,8 @@ TEST(ParseCalendarJsonTest, ListOfYearsSortedByYear) {
 
 // A year the file marks unofficial (an operator's own estimate) stays provisional.
 TEST(ParseCalendarJsonTest, KeepsAYearMarkedUnofficial) {
-  auto r = ParseCalendarJson(R"([{"year":2028,"official":false,"holidays":["2028-01-03"]},{"year":2027,"official":true}])");
+  auto r =
+      ParseCalendarJson(R"([{"year":2028,"official":false,"holidays":["2028-01-03"]},{"year":2027,"official":true}])");
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_TRUE((*r)[0].official);
   EXPECT_FALSE((*r)[1].official);
@@ -286,20 +287,18 @@ TEST_P(ParseCalendarJsonBadTest, RefusedWithInvalidCalendar) {
 
 INSTANTIATE_TEST_SUITE_P(
     Inputs, ParseCalendarJsonBadTest,
-    ::testing::Values(
-        BadJson{"Malformed", R"({"year":2027,"holidays":["2027-01-01")", ""},
-        BadJson{"NotAnObject", R"("2027")", ""},
-        BadJson{"Empty", R"([])", ""},
-        BadJson{"MissingYear", R"({"holidays":["2027-01-01"]})", ""},
-        BadJson{"BadDate", R"({"year":2027,"holidays":["2027-02-30"]})", "2027-02-30"},
-        BadJson{"NotADate", R"({"year":2027,"holidays":["1 Jan"]})", "1 Jan"},
-        BadJson{"DateOutsideYear", R"({"year":2027,"holidays":["2026-12-31"]})", "2026-12-31"},
-        BadJson{"WorkdayOnAWeekday", R"({"year":2027,"workdays":["2027-01-04"]})", "2027-01-04"},
-        BadJson{"BothHolidayAndWorkday", R"({"year":2027,"holidays":["2027-01-09"],"workdays":["2027-01-09"]})",
-                "2027-01-09"},
-        BadJson{"DuplicateYear", R"([{"year":2027},{"year":2027}])", ""},
-        BadJson{"HolidaysNotAList", R"({"year":2027,"holidays":"2027-01-01"})", ""},
-        BadJson{"OfficialNotABool", R"({"year":2027,"official":"no"})", ""}),
+    ::testing::Values(BadJson{"Malformed", R"({"year":2027,"holidays":["2027-01-01")", ""},
+                      BadJson{"NotAnObject", R"("2027")", ""}, BadJson{"Empty", R"([])", ""},
+                      BadJson{"MissingYear", R"({"holidays":["2027-01-01"]})", ""},
+                      BadJson{"BadDate", R"({"year":2027,"holidays":["2027-02-30"]})", "2027-02-30"},
+                      BadJson{"NotADate", R"({"year":2027,"holidays":["1 Jan"]})", "1 Jan"},
+                      BadJson{"DateOutsideYear", R"({"year":2027,"holidays":["2026-12-31"]})", "2026-12-31"},
+                      BadJson{"WorkdayOnAWeekday", R"({"year":2027,"workdays":["2027-01-04"]})", "2027-01-04"},
+                      BadJson{"BothHolidayAndWorkday",
+                              R"({"year":2027,"holidays":["2027-01-09"],"workdays":["2027-01-09"]})", "2027-01-09"},
+                      BadJson{"DuplicateYear", R"([{"year":2027},{"year":2027}])", ""},
+                      BadJson{"HolidaysNotAList", R"({"year":2027,"holidays":"2027-01-01"})", ""},
+                      BadJson{"OfficialNotABool", R"({"year":2027,"official":"no"})", ""}),
     [](const auto& param_info) { return std::string(param_info.param.name); });
 
 // ---- .ics import --------------------------------------------------------------------
@@ -366,12 +365,15 @@ TEST(ParseCalendarIcsTest, RefusesBrokenFeeds) {
   };
   expect_bad("not a calendar");
   expect_bad("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n");  // nothing in it
-  expect_bad("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20270231\r\nSUMMARY:春节(休)\r\n"
-             "END:VEVENT\r\nEND:VCALENDAR\r\n");  // no such date
-  expect_bad("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20270104\r\nSUMMARY:春节(班)\r\n"
-             "END:VEVENT\r\nEND:VCALENDAR\r\n");  // a Monday cannot be worked in lieu
-  expect_bad("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20270210\r\n"
-             "DTEND;VALUE=DATE:20270209\r\nSUMMARY:春节(休)\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n");  // ends first
+  expect_bad(
+      "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20270231\r\nSUMMARY:春节(休)\r\n"
+      "END:VEVENT\r\nEND:VCALENDAR\r\n");  // no such date
+  expect_bad(
+      "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20270104\r\nSUMMARY:春节(班)\r\n"
+      "END:VEVENT\r\nEND:VCALENDAR\r\n");  // a Monday cannot be worked in lieu
+  expect_bad(
+      "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20270210\r\n"
+      "DTEND;VALUE=DATE:20270209\r\nSUMMARY:春节(休)\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n");  // ends first
   expect_bad("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20270210\r\nSUMMARY:春节(休)\r\n");
 }
 

@@ -19,8 +19,12 @@ using namespace std::chrono_literals;
 // Every enumerator with its stable word, written out here rather than taken from the
 // implementation, so that a wrong word or a missing Parse case fails a test.
 const std::pair<Role, const char*> kRoles[] = {
-    {Role::kVendor, "vendor"},   {Role::kCityReviewer, "city_reviewer"}, {Role::kTechSupport, "tech_support"},
-    {Role::kProvince, "province"}, {Role::kAdmin, "admin"},             {Role::kSystem, "system"},
+    {Role::kVendor, "vendor"},
+    {Role::kCityReviewer, "city_reviewer"},
+    {Role::kTechSupport, "tech_support"},
+    {Role::kProvince, "province"},
+    {Role::kAdmin, "admin"},
+    {Role::kSystem, "system"},
 };
 const std::pair<AppState, const char*> kAppStates[] = {
     {AppState::kDraft, "draft"},         {AppState::kUnderReview, "under_review"},
@@ -29,8 +33,8 @@ const std::pair<AppState, const char*> kAppStates[] = {
     {AppState::kWithdrawn, "withdrawn"},
 };
 const std::pair<AppAction, const char*> kAppActions[] = {
-    {AppAction::kSubmit, "submit"},   {AppAction::kResubmit, "resubmit"}, {AppAction::kWithdraw, "withdraw"},
-    {AppAction::kApprove, "approve"}, {AppAction::kReturn, "return"},     {AppAction::kSucceed, "succeed"},
+    {AppAction::kSubmit, "submit"},   {AppAction::kResubmit, "resubmit"},      {AppAction::kWithdraw, "withdraw"},
+    {AppAction::kApprove, "approve"}, {AppAction::kReturn, "return"},          {AppAction::kSucceed, "succeed"},
     {AppAction::kDelay, "delay"},     {AppAction::kReissueKey, "reissue_key"},
 };
 const std::pair<DeadlineKind, const char*> kDeadlineKinds[] = {
@@ -40,9 +44,9 @@ const std::pair<DeadlineKind, const char*> kDeadlineKinds[] = {
     {DeadlineKind::kComplaintVerification, "complaint_verification"},
 };
 const std::pair<ComplaintState, const char*> kComplaintStates[] = {
-    {ComplaintState::kSubmitted, "submitted"},   {ComplaintState::kUnfounded, "unfounded"},
-    {ComplaintState::kFounded, "founded"},       {ComplaintState::kRectifying, "rectifying"},
-    {ComplaintState::kRectified, "rectified"},   {ComplaintState::kClosed, "closed"},
+    {ComplaintState::kSubmitted, "submitted"}, {ComplaintState::kUnfounded, "unfounded"},
+    {ComplaintState::kFounded, "founded"},     {ComplaintState::kRectifying, "rectifying"},
+    {ComplaintState::kRectified, "rectified"}, {ComplaintState::kClosed, "closed"},
 };
 const std::pair<ComplaintAction, const char*> kComplaintActions[] = {
     {ComplaintAction::kVerifyFounded, "verify_founded"},
@@ -107,14 +111,12 @@ Instant At(long long unix_seconds) { return FromUnix(unix_seconds); }
 const Instant kDue = At(1791647999);
 
 // Guard input that satisfies every guard, so that the table alone decides.
-AppGuardInput PassingGuards() {
-  return AppGuardInput{.now = kDue + 1s, .joint_test_due = kDue, .problem_count = 2};
-}
+AppGuardInput PassingGuards() { return AppGuardInput{.now = kDue + 1s, .joint_test_due = kDue, .problem_count = 2}; }
 
 // Checks one refused cell: the code, and the details that name the cell.
 template <typename T, typename State, typename Action>
-void ExpectRefusal(const Result<T>& r, const std::set<std::string>& acting, State state, Action action,
-                   Role role, const std::string& cell) {
+void ExpectRefusal(const Result<T>& r, const std::set<std::string>& acting, State state, Action action, Role role,
+                   const std::string& cell) {
   ASSERT_FALSE(r.ok()) << cell << " should be refused";
   const Error& e = r.error();
   const std::string pair = std::string(ToString(action)) + " " + std::string(ToString(role));
@@ -274,10 +276,10 @@ TEST(AppPrecedence, StateBeatsGuards) {
 TEST(AppPrecedence, FinalStatesRefuseEveryActionOfAnActingRole) {
   for (AppState s : {AppState::kSucceeded, AppState::kDelayed, AppState::kWithdrawn}) {
     for (const auto& [action, aw] : kAppActions) {
-      const Role role = (action == AppAction::kSubmit || action == AppAction::kResubmit ||
-                         action == AppAction::kWithdraw)
-                            ? Role::kVendor
-                            : (action == AppAction::kReissueKey ? Role::kTechSupport : Role::kCityReviewer);
+      const Role role =
+          (action == AppAction::kSubmit || action == AppAction::kResubmit || action == AppAction::kWithdraw)
+              ? Role::kVendor
+              : (action == AppAction::kReissueKey ? Role::kTechSupport : Role::kCityReviewer);
       auto r = ApplyAppAction(s, action, role, PassingGuards());
       ASSERT_FALSE(r.ok()) << aw;
       EXPECT_EQ(r.error().code, ErrorCode::kInvalidTransition) << aw;
@@ -423,8 +425,8 @@ AppTransition MustApply(AppState s, AppAction a, Role r) {
 }
 
 TEST(AppEffects, SubmitAndResubmitStartTheReview) {
-  for (auto [s, a] : {std::pair{AppState::kDraft, AppAction::kSubmit},
-                      std::pair{AppState::kReturned, AppAction::kResubmit}}) {
+  for (auto [s, a] :
+       {std::pair{AppState::kDraft, AppAction::kSubmit}, std::pair{AppState::kReturned, AppAction::kResubmit}}) {
     AppTransition t = MustApply(s, a, Role::kVendor);
     EXPECT_THAT(t.start_deadlines, ElementsAre(DeadlineKind::kReview));
     EXPECT_THAT(t.close_deadlines, IsEmpty());
@@ -517,9 +519,8 @@ TEST(Words, ActionsWithoutAParserStillHaveTheirWords) {
 
 TEST(Words, ChineseNames) {
   const std::pair<AppState, const char*> app[] = {
-      {AppState::kDraft, "草稿"},         {AppState::kUnderReview, "待审核"},
-      {AppState::kReturned, "退回修改"},  {AppState::kJointTesting, "联调中"},
-      {AppState::kSucceeded, "联调成功"}, {AppState::kDelayed, "联调延期"},
+      {AppState::kDraft, "草稿"},          {AppState::kUnderReview, "待审核"}, {AppState::kReturned, "退回修改"},
+      {AppState::kJointTesting, "联调中"}, {AppState::kSucceeded, "联调成功"}, {AppState::kDelayed, "联调延期"},
       {AppState::kWithdrawn, "已撤回"},
   };
   for (const auto& [s, name] : app) EXPECT_EQ(ChineseName(s), name);

@@ -32,37 +32,62 @@ constexpr const char* kSz = "440300";
 // Appears in every description of vendor A's applications: must never reach a foreign caller.
 constexpr const char* kSecret = "A企业内部说明-7f3c";
 
-enum class Caller { kAnonymous, kVendorA, kVendorB, kReviewerGz, kReviewerSz, kSupportGz, kSupportSz, kProvince, kAdmin };
-constexpr Caller kCallers[] = {Caller::kAnonymous,  Caller::kVendorA,   Caller::kVendorB,
+enum class Caller {
+  kAnonymous,
+  kVendorA,
+  kVendorB,
+  kReviewerGz,
+  kReviewerSz,
+  kSupportGz,
+  kSupportSz,
+  kProvince,
+  kAdmin
+};
+constexpr Caller kCallers[] = {Caller::kAnonymous,  Caller::kVendorA,    Caller::kVendorB,
                                Caller::kReviewerGz, Caller::kReviewerSz, Caller::kSupportGz,
-                               Caller::kSupportSz,  Caller::kProvince,  Caller::kAdmin};
+                               Caller::kSupportSz,  Caller::kProvince,   Caller::kAdmin};
 
 const char* Name(Caller c) {
   switch (c) {
-    case Caller::kAnonymous: return "anonymous";
-    case Caller::kVendorA: return "authz_vendor_a";
-    case Caller::kVendorB: return "authz_vendor_b";
-    case Caller::kReviewerGz: return "authz_reviewer_gz";
-    case Caller::kReviewerSz: return "authz_reviewer_sz";
-    case Caller::kSupportGz: return "authz_support_gz";
-    case Caller::kSupportSz: return "authz_support_sz";
-    case Caller::kProvince: return "authz_province";
-    case Caller::kAdmin: return "authz_admin";
+    case Caller::kAnonymous:
+      return "anonymous";
+    case Caller::kVendorA:
+      return "authz_vendor_a";
+    case Caller::kVendorB:
+      return "authz_vendor_b";
+    case Caller::kReviewerGz:
+      return "authz_reviewer_gz";
+    case Caller::kReviewerSz:
+      return "authz_reviewer_sz";
+    case Caller::kSupportGz:
+      return "authz_support_gz";
+    case Caller::kSupportSz:
+      return "authz_support_sz";
+    case Caller::kProvince:
+      return "authz_province";
+    case Caller::kAdmin:
+      return "authz_admin";
   }
   return "?";
 }
 
 std::optional<Role> RoleOf(Caller c) {
   switch (c) {
-    case Caller::kAnonymous: return std::nullopt;
+    case Caller::kAnonymous:
+      return std::nullopt;
     case Caller::kVendorA:
-    case Caller::kVendorB: return Role::kVendor;
+    case Caller::kVendorB:
+      return Role::kVendor;
     case Caller::kReviewerGz:
-    case Caller::kReviewerSz: return Role::kCityReviewer;
+    case Caller::kReviewerSz:
+      return Role::kCityReviewer;
     case Caller::kSupportGz:
-    case Caller::kSupportSz: return Role::kTechSupport;
-    case Caller::kProvince: return Role::kProvince;
-    case Caller::kAdmin: return Role::kAdmin;
+    case Caller::kSupportSz:
+      return Role::kTechSupport;
+    case Caller::kProvince:
+      return Role::kProvince;
+    case Caller::kAdmin:
+      return Role::kAdmin;
   }
   return std::nullopt;
 }
@@ -90,9 +115,9 @@ enum class ScopeRule {
 
 struct Row {
   bool public_route = false;
-  std::set<Role> roles;                 // the route names these roles; others 403
+  std::set<Role> roles;  // the route names these roles; others 403
   ScopeRule scope = ScopeRule::kNone;
-  std::set<Role> service_roles;         // narrowed further by the service / transition table (403)
+  std::set<Role> service_roles;  // narrowed further by the service / transition table (403)
 };
 
 const std::set<Role> kEveryRole = {Role::kVendor, Role::kCityReviewer, Role::kTechSupport, Role::kProvince,
@@ -240,8 +265,9 @@ class ApiAuthzTest : public ::testing::TestWithParam<std::string> {
     ASSERT_TRUE(b_app.ok());
     b_app_ = (*b_app)["id"];
 
-    services::NewComplaint c{apps_["joint_testing"], "", "", "广州市实名制管理系统", "key_unusable",
-                             "测试密钥无法使用", "2026-10-19T10:00:00+08:00", true};
+    services::NewComplaint c{
+        apps_["joint_testing"],      "",  "", "广州市实名制管理系统", "key_unusable", "测试密钥无法使用",
+        "2026-10-19T10:00:00+08:00", true};
     auto complaint = pf.complaints.File(P(Caller::kVendorA), c);
     ASSERT_TRUE(complaint.ok()) << complaint.error().message;
     complaint_ = (*complaint)["id"];
@@ -372,14 +398,24 @@ class ApiAuthzTest : public ::testing::TestWithParam<std::string> {
     const std::string s = std::to_string(n_);
     if (pattern.ends_with("/session")) return {{"username", "authz_vendor_b"}, {"password", testing::kTestPassword}};
     if (pattern.ends_with("/vendors/register")) {
-      return {{"enterprise", {{"name", "新企业" + s}, {"credit_code", testing::ValidCreditCode(7000 + n_)},
-                              {"legal_rep", "甲"}, {"address", "广州"}, {"contact_name", "乙"},
-                              {"contact_phone", "020-1234567"}, {"contact_email", "a@b.cn"}}},
-              {"username", "authz_new" + s}, {"password", "Passw0rd!x"}};
+      return {{"enterprise",
+               {{"name", "新企业" + s},
+                {"credit_code", testing::ValidCreditCode(7000 + n_)},
+                {"legal_rep", "甲"},
+                {"address", "广州"},
+                {"contact_name", "乙"},
+                {"contact_phone", "020-1234567"},
+                {"contact_email", "a@b.cn"}}},
+              {"username", "authz_new" + s},
+              {"password", "Passw0rd!x"}};
     }
     if (pattern.ends_with("/vendors/me")) {
-      return {{"name", "企业"}, {"legal_rep", "甲"}, {"address", "广州"}, {"contact_name", "乙"},
-              {"contact_phone", "020-1234567"}, {"contact_email", "a@b.cn"}};
+      return {{"name", "企业"},
+              {"legal_rep", "甲"},
+              {"address", "广州"},
+              {"contact_name", "乙"},
+              {"contact_phone", "020-1234567"},
+              {"contact_email", "a@b.cn"}};
     }
     if (pattern.ends_with("/users")) {
       return {{"role", "province"}, {"username", "authz_user" + s}, {"password", "Passw0rd!x"}};
@@ -397,8 +433,12 @@ class ApiAuthzTest : public ::testing::TestWithParam<std::string> {
     if (pattern.ends_with("/respond")) return {{"feedback", "已核实，正在处理"}};
     if (pattern.ends_with("/urge")) return {{"note", "请尽快处理"}};
     if (pattern.ends_with("/complaints")) {
-      return {{"application_id", apps_["joint_testing"]}, {"respondent", "技术支持单位"}, {"conduct", "other"},
-              {"facts", "f"}, {"occurred_at", "2026-10-19T10:00:00+08:00"}, {"declaration", true}};
+      return {{"application_id", apps_["joint_testing"]},
+              {"respondent", "技术支持单位"},
+              {"conduct", "other"},
+              {"facts", "f"},
+              {"occurred_at", "2026-10-19T10:00:00+08:00"},
+              {"declaration", true}};
     }
     if (pattern.ends_with("/verify")) return {{"founded", false}, {"findings", "经核实不属实"}};
     if (pattern.ends_with("/rectified")) return {{"report", "已整改"}};
@@ -418,10 +458,14 @@ class ApiAuthzTest : public ::testing::TestWithParam<std::string> {
                                   {{"file", "证据.pdf", "application/pdf", "%PDF-1.4 authz " + std::to_string(++n_)}});
     }
     switch (method) {
-      case http::Method::kGet: return client.Get(path);
-      case http::Method::kDelete: return client.Delete(path);
-      case http::Method::kPost: return client.Post(path, Body(pattern));
-      case http::Method::kPut: return client.Put(path, Body(pattern));
+      case http::Method::kGet:
+        return client.Get(path);
+      case http::Method::kDelete:
+        return client.Delete(path);
+      case http::Method::kPost:
+        return client.Post(path, Body(pattern));
+      case http::Method::kPut:
+        return client.Put(path, Body(pattern));
     }
     return {};
   }
@@ -440,7 +484,8 @@ class ApiAuthzTest : public ::testing::TestWithParam<std::string> {
     if (code == "forbidden") {
       const json details = r.json()["error"]["details"];
       EXPECT_TRUE(details.contains("role") && details["role"].is_string()) << where << " " << r.body;
-      EXPECT_TRUE(details.contains("action") && !details["action"].get<std::string>().empty()) << where << " " << r.body;
+      EXPECT_TRUE(details.contains("action") && !details["action"].get<std::string>().empty())
+          << where << " " << r.body;
       EXPECT_EQ(message.rfind("当前角色（", 0), 0u) << where << " " << message;
     }
   }
@@ -480,7 +525,8 @@ TEST_P(ApiAuthzTest, EveryRouteEveryCaller) {
       const auto role = RoleOf(caller);
       const std::string before = Snapshot();
       const HttpResponse r = Call(caller, route.method, route.pattern);
-      const std::string where = key + " as " + Name(caller) + " → " + std::to_string(r.status) + " " + r.body.substr(0, 300);
+      const std::string where =
+          key + " as " + Name(caller) + " → " + std::to_string(r.status) + " " + r.body.substr(0, 300);
       ASSERT_GT(r.status, 0) << where;
       ASSERT_LT(r.status, 500) << where;
       std::optional<std::string> refused;  // the error code a refusal must carry
@@ -534,11 +580,11 @@ TEST_P(ApiAuthzTest, EveryActionInEveryStateForEveryCaller) {
         const long long id = allowed ? MakeApp(state) : apps_.at(state);
         json body = json::object();
         if (std::string(action) == "return") body["problems"] = json::array({{{"text", "材料缺页"}}});
-        if (std::string(action) == "delay") body["problems"] = json::array({{{"clause", "V1.3 5.2"}, {"text", "签名错误"}}});
+        if (std::string(action) == "delay")
+          body["problems"] = json::array({{{"clause", "V1.3 5.2"}, {"text", "签名错误"}}});
         const std::string before = Snapshot();
         HttpClient client = ClientFor(caller);
-        const HttpResponse r =
-            client.Post("/api/v1/applications/" + std::to_string(id) + "/actions/" + action, body);
+        const HttpResponse r = client.Post("/api/v1/applications/" + std::to_string(id) + "/actions/" + action, body);
         const std::string where = std::string(action) + " on " + state + " as " + Name(caller) + " → " +
                                   std::to_string(r.status) + " " + r.body.substr(0, 300);
         ASSERT_GT(r.status, 0) << where;
@@ -588,8 +634,9 @@ TEST_P(ApiAuthzTest, ProvinceReadsEverythingButActsOnNoApplication) {
     }
     EXPECT_EQ(province.Post(base + "/test-key/claim").status, 403);
     EXPECT_EQ(province.Post(base + "/test-key/rotate").status, 403);
-    EXPECT_EQ(province.PostMultipart(base + "/materials", {{"kind", "other"}},
-                                     {{"file", "a.pdf", "application/pdf", "%PDF-1.4 p"}})
+    EXPECT_EQ(province
+                  .PostMultipart(base + "/materials", {{"kind", "other"}},
+                                 {{"file", "a.pdf", "application/pdf", "%PDF-1.4 p"}})
                   .status,
               403);
     EXPECT_EQ(Snapshot(), before) << state;
@@ -616,8 +663,8 @@ TEST_P(ApiAuthzTest, ListsAreScoped) {
   std::set<long long> a_apps = {late_app_};
   for (const auto& [state, id] : apps_) a_apps.insert(id);
 
-  for (const char* path : {"/api/v1/applications", "/api/v1/applications?city_code=440100",
-                           "/api/v1/applications?state=joint_testing"}) {
+  for (const char* path :
+       {"/api/v1/applications", "/api/v1/applications?city_code=440100", "/api/v1/applications?state=joint_testing"}) {
     for (Caller c : {Caller::kVendorB, Caller::kReviewerSz, Caller::kSupportSz}) {
       const json items = list(c, path);
       for (const json& i : items) {
@@ -657,9 +704,9 @@ TEST_P(ApiAuthzTest, ListsAreScoped) {
 
 TEST_P(ApiAuthzTest, AForeignRecordLooksLikeAMissingOne) {
   const std::string app = std::to_string(apps_["under_review"]);
-  const std::pair<Caller, std::string> cases[] = {
-      {Caller::kVendorB, "/api/v1/applications/"}, {Caller::kReviewerSz, "/api/v1/applications/"},
-      {Caller::kSupportSz, "/api/v1/applications/"}};
+  const std::pair<Caller, std::string> cases[] = {{Caller::kVendorB, "/api/v1/applications/"},
+                                                  {Caller::kReviewerSz, "/api/v1/applications/"},
+                                                  {Caller::kSupportSz, "/api/v1/applications/"}};
   for (const auto& [caller, prefix] : cases) {
     HttpClient client = ClientFor(caller);
     auto foreign = client.Get(prefix + app);

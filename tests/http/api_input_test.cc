@@ -45,8 +45,8 @@ bool HasNonAscii(const std::string& s) {
 }
 
 json Enterprise(const std::string& credit_code) {
-  return {{"name", "新建科技有限公司"}, {"credit_code", credit_code}, {"legal_rep", "张三"},
-          {"address", "广州市天河区"},   {"contact_name", "李四"},    {"contact_phone", "020-12345678"},
+  return {{"name", "新建科技有限公司"},      {"credit_code", credit_code}, {"legal_rep", "张三"},
+          {"address", "广州市天河区"},       {"contact_name", "李四"},     {"contact_phone", "020-12345678"},
           {"contact_email", "li@example.cn"}};
 }
 
@@ -75,8 +75,8 @@ class ApiInputTableTest : public ::testing::TestWithParam<std::string> {
     draft_ = make(0);
     review_ = make(1);
     joint_ = make(2);
-    services::NewComplaint c{joint_, "", "", "广州市实名制管理系统", "key_unusable", "测试密钥无法使用",
-                             "2026-10-12T09:00:00+08:00", true};
+    services::NewComplaint c{
+        joint_, "", "", "广州市实名制管理系统", "key_unusable", "测试密钥无法使用", "2026-10-12T09:00:00+08:00", true};
     auto complaint = pf.complaints.File(vendor_, c);
     ASSERT_TRUE(complaint.ok()) << complaint.error().message;
     complaint_ = (*complaint)["id"];
@@ -127,9 +127,9 @@ class ApiInputTableTest : public ::testing::TestWithParam<std::string> {
     HttpClient vendor = As(Who::kVendor);
     json s;
     s["history_entries"] = admin.Get("/api/v1/history/verify").json()["entries"];
-    for (const char* path : {"/api/v1/applications?limit=1000", "/api/v1/users", "/api/v1/cities",
-                             "/api/v1/calendar/2026", "/api/v1/calendar/2027", "/api/v1/test/clock",
-                             "/api/v1/alerts", "/api/v1/complaints"}) {
+    for (const char* path :
+         {"/api/v1/applications?limit=1000", "/api/v1/users", "/api/v1/cities", "/api/v1/calendar/2026",
+          "/api/v1/calendar/2027", "/api/v1/test/clock", "/api/v1/alerts", "/api/v1/complaints"}) {
       s[path] = admin.Get(path).body;
     }
     for (long long id : {draft_, review_, joint_}) {
@@ -152,10 +152,8 @@ class ApiInputTableTest : public ::testing::TestWithParam<std::string> {
 
 Case J(std::string name, Who who, std::string method, std::string path, json body, int status, std::string code) {
   return {std::move(name), who,
-          [method, path, body](HttpClient& c) {
-            return c.Send(method, path, body.dump(), "application/json");
-          },
-          status, std::move(code)};
+          [method, path, body](HttpClient& c) { return c.Send(method, path, body.dump(), "application/json"); }, status,
+          std::move(code)};
 }
 Case Raw(std::string name, Who who, std::string method, std::string path, std::string body, int status,
          std::string code) {
@@ -168,9 +166,8 @@ Case Get(std::string name, Who who, std::string path, int status, std::string co
 }
 Case Upload(std::string name, Who who, std::string path, std::map<std::string, std::string> fields,
             std::vector<MultipartFile> files, int status, std::string code) {
-  return {std::move(name), who,
-          [path, fields, files](HttpClient& c) { return c.PostMultipart(path, fields, files); }, status,
-          std::move(code)};
+  return {std::move(name), who, [path, fields, files](HttpClient& c) { return c.PostMultipart(path, fields, files); },
+          status, std::move(code)};
 }
 
 TEST_P(ApiInputTableTest, BadInputIsRefusedClearlyAndChangesNothing) {
@@ -194,8 +191,11 @@ TEST_P(ApiInputTableTest, BadInputIsRefusedClearlyAndChangesNothing) {
     }
     return b;
   };
-  const json good_complaint = {{"application_id", joint_}, {"respondent", "技术支持单位"}, {"conduct", "other"},
-                               {"facts", "接口不通"}, {"occurred_at", "2026-10-12T09:00:00+08:00"},
+  const json good_complaint = {{"application_id", joint_},
+                               {"respondent", "技术支持单位"},
+                               {"conduct", "other"},
+                               {"facts", "接口不通"},
+                               {"occurred_at", "2026-10-12T09:00:00+08:00"},
                                {"declaration", true}};
   auto complaint_with = [&](const std::string& key, json value) {
     json b = good_complaint;
@@ -216,8 +216,12 @@ TEST_P(ApiInputTableTest, BadInputIsRefusedClearlyAndChangesNothing) {
   enterprise_code_number["credit_code"] = 91440101;
   json enterprise_bad_phone = Enterprise(testing::ValidCreditCode(424244));
   enterprise_bad_phone["contact_phone"] = "call me";
-  const json profile = {{"name", "企业"}, {"legal_rep", "甲"}, {"address", "广州"}, {"contact_name", "乙"},
-                        {"contact_phone", "020-1234567"}, {"contact_email", "a@b.cn"}};
+  const json profile = {{"name", "企业"},
+                        {"legal_rep", "甲"},
+                        {"address", "广州"},
+                        {"contact_name", "乙"},
+                        {"contact_phone", "020-1234567"},
+                        {"contact_email", "a@b.cn"}};
   json profile_number = profile;
   profile_number["contact_email"] = 7;
   const MultipartFile pdf{"file", "a.pdf", "application/pdf", "%PDF-1.4 fine"};
@@ -227,8 +231,8 @@ TEST_P(ApiInputTableTest, BadInputIsRefusedClearlyAndChangesNothing) {
   const MultipartFile exe{"file", "setup.pdf", "application/pdf", std::string("MZ\x90\0\x03\0\0\0", 8)};
   const MultipartFile big{"file", "big.pdf", "application/pdf", "%PDF-1.4 " + std::string(max_file, 'x')};
   const MultipartFile huge{"file", "huge.pdf", "application/pdf", "%PDF-1.4 " + std::string(max_file * 2, 'x')};
-  const std::string oversize_json = json{{"name", std::string((1u << 20) + 16, 'x')}, {"model", "m"},
-                                         {"kind", "software"}, {"version", "1"}}.dump();
+  const std::string oversize_json =
+      json{{"name", std::string((1u << 20) + 16, 'x')}, {"model", "m"}, {"kind", "software"}, {"version", "1"}}.dump();
 
   const Who A = Who::kAnonymous, V = Who::kVendor, R = Who::kReviewer, AD = Who::kAdmin;
   const std::vector<Case> cases = {
@@ -236,7 +240,8 @@ TEST_P(ApiInputTableTest, BadInputIsRefusedClearlyAndChangesNothing) {
       Raw("login malformed", A, "POST", api + "/session", "{", 400, "malformed_json"),
       Raw("login array", A, "POST", api + "/session", "[\"input_vendor\"]", 400, "malformed_json"),
       Raw("login empty body", A, "POST", api + "/session", "", 400, "malformed_json"),
-      J("login username number", A, "POST", api + "/session", {{"username", 1}, {"password", "x"}}, 422, "invalid_field"),
+      J("login username number", A, "POST", api + "/session", {{"username", 1}, {"password", "x"}}, 422,
+        "invalid_field"),
       J("login no password", A, "POST", api + "/session", {{"username", "input_vendor"}}, 422, "missing_field"),
       // ---- vendor registration
       Raw("register malformed", A, "POST", api + "/vendors/register", "{\"enterprise\": {", 400, "malformed_json"),
@@ -250,9 +255,10 @@ TEST_P(ApiInputTableTest, BadInputIsRefusedClearlyAndChangesNothing) {
         "invalid_credit_code"),
       J("register lowercase/O code", A, "POST", api + "/vendors/register", reg(Enterprise("91440101MA0000O0Xx")), 422,
         "invalid_credit_code"),
-      J("register code number", A, "POST", api + "/vendors/register", reg(enterprise_code_number),
-        422, "invalid_field"),
-      J("register name number", A, "POST", api + "/vendors/register", reg(enterprise_name_number), 422, "invalid_field"),
+      J("register code number", A, "POST", api + "/vendors/register", reg(enterprise_code_number), 422,
+        "invalid_field"),
+      J("register name number", A, "POST", api + "/vendors/register", reg(enterprise_name_number), 422,
+        "invalid_field"),
       J("register bad phone", A, "POST", api + "/vendors/register", reg(enterprise_bad_phone), 422, "invalid_field"),
       Raw("register oversize", A, "POST", api + "/vendors/register", oversize_json, 413, "payload_too_large"),
       // ---- vendor profile
@@ -260,10 +266,10 @@ TEST_P(ApiInputTableTest, BadInputIsRefusedClearlyAndChangesNothing) {
       J("profile email number", V, "PUT", api + "/vendors/me", profile_number, 422, "invalid_field"),
       J("profile empty", V, "PUT", api + "/vendors/me", json::object(), 422, "missing_field"),
       // ---- users and cities
-      J("user unknown role", AD, "POST", api + "/users", {{"role", "emperor"}, {"username", "u1"}, {"password", "Passw0rd!x"}},
-        422, "invalid_field"),
-      J("user system role", AD, "POST", api + "/users", {{"role", "system"}, {"username", "u2"}, {"password", "Passw0rd!x"}},
-        422, "invalid_field"),
+      J("user unknown role", AD, "POST", api + "/users",
+        {{"role", "emperor"}, {"username", "u1"}, {"password", "Passw0rd!x"}}, 422, "invalid_field"),
+      J("user system role", AD, "POST", api + "/users",
+        {{"role", "system"}, {"username", "u2"}, {"password", "Passw0rd!x"}}, 422, "invalid_field"),
       J("user vendor_id string", AD, "POST", api + "/users",
         {{"role", "vendor"}, {"username", "u3"}, {"password", "Passw0rd!x"}, {"vendor_id", "1"}}, 422, "invalid_field"),
       J("user no username", AD, "POST", api + "/users", {{"role", "province"}, {"password", "Passw0rd!x"}}, 422,
@@ -278,13 +284,13 @@ TEST_P(ApiInputTableTest, BadInputIsRefusedClearlyAndChangesNothing) {
       J("city days string", AD, "PUT", api + "/cities/440100",
         {{"profile", "gd-v1.3"}, {"test_env", "sandbox"}, {"complaint_verification_days", "5"}}, 422, "invalid_field"),
       J("city days beyond 64 bits", AD, "PUT", api + "/cities/440100",
-        {{"profile", "gd-v1.3"}, {"test_env", "sandbox"}, {"complaint_verification_days", 18446744073709551615ULL}}, 422,
-        "invalid_field"),
+        {{"profile", "gd-v1.3"}, {"test_env", "sandbox"}, {"complaint_verification_days", 18446744073709551615ULL}},
+        422, "invalid_field"),
       // ---- products
-      J("product unknown kind", V, "POST", api + "/products", {{"name", "p"}, {"model", "m"}, {"kind", "toaster"}, {"version", "1"}},
-        422, "invalid_field"),
-      J("product name number", V, "POST", api + "/products", {{"name", 5}, {"model", "m"}, {"kind", "software"}, {"version", "1"}},
-        422, "invalid_field"),
+      J("product unknown kind", V, "POST", api + "/products",
+        {{"name", "p"}, {"model", "m"}, {"kind", "toaster"}, {"version", "1"}}, 422, "invalid_field"),
+      J("product name number", V, "POST", api + "/products",
+        {{"name", 5}, {"model", "m"}, {"kind", "software"}, {"version", "1"}}, 422, "invalid_field"),
       J("product no version", V, "POST", api + "/products", {{"name", "p"}, {"model", "m"}, {"kind", "software"}}, 422,
         "missing_field"),
       Raw("product array", V, "POST", api + "/products", "[{\"name\": \"p\"}]", 400, "malformed_json"),
@@ -292,8 +298,10 @@ TEST_P(ApiInputTableTest, BadInputIsRefusedClearlyAndChangesNothing) {
       // ---- applications
       Raw("application malformed", V, "POST", api + "/applications", "{", 400, "malformed_json"),
       Raw("application array", V, "POST", api + "/applications", "[1, 2]", 400, "malformed_json"),
-      Raw("application trailing garbage", V, "POST", api + "/applications", good_app.dump() + "}", 400, "malformed_json"),
-      J("application city number", V, "POST", api + "/applications", app_with("city_code", 440100), 422, "invalid_field"),
+      Raw("application trailing garbage", V, "POST", api + "/applications", good_app.dump() + "}", 400,
+          "malformed_json"),
+      J("application city number", V, "POST", api + "/applications", app_with("city_code", 440100), 422,
+        "invalid_field"),
       J("application product_ids string", V, "POST", api + "/applications", app_with("product_ids", "1"), 422,
         "invalid_field"),
       J("application product_ids of strings", V, "POST", api + "/applications",
@@ -313,7 +321,8 @@ TEST_P(ApiInputTableTest, BadInputIsRefusedClearlyAndChangesNothing) {
         "invalid_field"),
       // ---- application actions and ids
       J("unknown action", V, "POST", draft + "/actions/explode", json::object(), 404, "not_found"),
-      J("reissue_key is not an API action", V, "POST", joint + "/actions/reissue_key", json::object(), 404, "not_found"),
+      J("reissue_key is not an API action", V, "POST", joint + "/actions/reissue_key", json::object(), 404,
+        "not_found"),
       J("non-numeric id", V, "POST", api + "/applications/abc/actions/submit", json::object(), 404, "not_found"),
       J("negative id", V, "POST", api + "/applications/-1/actions/submit", json::object(), 404, "not_found"),
       J("zero id", V, "POST", api + "/applications/0/actions/submit", json::object(), 404, "not_found"),
@@ -347,9 +356,9 @@ TEST_P(ApiInputTableTest, BadInputIsRefusedClearlyAndChangesNothing) {
       Upload("material text file", V, draft + "/materials", {{"kind", "other"}}, {text}, 422, "unsupported_file_type"),
       Upload("material executable", V, draft + "/materials", {{"kind", "other"}}, {exe}, 422, "unsupported_file_type"),
       Upload("material over max_file_bytes", V, draft + "/materials", {{"kind", "other"}}, {big}, 413,
-        "payload_too_large"),
+             "payload_too_large"),
       Upload("material over the upload limit", V, draft + "/materials", {{"kind", "other"}}, {huge}, 413,
-        "payload_too_large"),
+             "payload_too_large"),
       Upload("material file name not UTF-8", V, draft + "/materials", {{"kind", "other"}}, {gbk_name}, 422,
              "invalid_field"),
       Upload("material no kind", V, draft + "/materials", {}, {pdf}, 422, "missing_field"),
@@ -388,8 +397,8 @@ TEST_P(ApiInputTableTest, BadInputIsRefusedClearlyAndChangesNothing) {
       J("complaint no facts", V, "POST", api + "/complaints", complaint_with("facts", removed), 422, "missing_field"),
       J("complaint blank facts", V, "POST", api + "/complaints", complaint_with("facts", "\t "), 422, "missing_field"),
       Upload("evidence empty file", V, complaint + "/evidence", {}, {empty}, 422, "invalid_field"),
-      Upload("evidence description not UTF-8", V, complaint + "/evidence", {{"description", "\xBD\xD8\xCD\xBC"}},
-             {pdf}, 422, "invalid_field"),
+      Upload("evidence description not UTF-8", V, complaint + "/evidence", {{"description", "\xBD\xD8\xCD\xBC"}}, {pdf},
+             422, "invalid_field"),
       Upload("evidence text file", V, complaint + "/evidence", {}, {text}, 422, "unsupported_file_type"),
       Upload("evidence over max_file_bytes", V, complaint + "/evidence", {}, {big}, 413, "payload_too_large"),
       Upload("evidence no file", V, complaint + "/evidence", {{"description", "截图"}}, {}, 422, "missing_field"),
@@ -413,7 +422,8 @@ TEST_P(ApiInputTableTest, BadInputIsRefusedClearlyAndChangesNothing) {
       // ---- test clock
       J("clock words", AD, "PUT", api + "/test/clock", {{"now", "tomorrow"}}, 422, "invalid_field"),
       J("clock month 13", AD, "PUT", api + "/test/clock", {{"now", "2026-13-01T00:00:00+08:00"}}, 422, "invalid_field"),
-      J("clock minute 60", AD, "PUT", api + "/test/clock", {{"now", "2026-10-10T10:60:00+08:00"}}, 422, "invalid_field"),
+      J("clock minute 60", AD, "PUT", api + "/test/clock", {{"now", "2026-10-10T10:60:00+08:00"}}, 422,
+        "invalid_field"),
       J("clock number", AD, "PUT", api + "/test/clock", {{"now", 1760000000}}, 422, "invalid_field"),
       J("clock missing", AD, "PUT", api + "/test/clock", json::object(), 422, "missing_field"),
       Raw("clock malformed", AD, "PUT", api + "/test/clock", "{", 400, "malformed_json"),
@@ -422,10 +432,10 @@ TEST_P(ApiInputTableTest, BadInputIsRefusedClearlyAndChangesNothing) {
       // The shape GET answers: a missing list or a mistyped member is refused, never
       // defaulted (an empty body would otherwise wipe the year).
       J("calendar empty body", AD, "PUT", api + "/calendar/2026", json::object(), 422, "missing_field"),
-      J("calendar no holidays", AD, "PUT", api + "/calendar/2026",
-        {{"official", true}, {"workdays", json::array()}}, 422, "missing_field"),
-      J("calendar no workdays", AD, "PUT", api + "/calendar/2026",
-        {{"official", true}, {"holidays", json::array()}}, 422, "missing_field"),
+      J("calendar no holidays", AD, "PUT", api + "/calendar/2026", {{"official", true}, {"workdays", json::array()}},
+        422, "missing_field"),
+      J("calendar no workdays", AD, "PUT", api + "/calendar/2026", {{"official", true}, {"holidays", json::array()}},
+        422, "missing_field"),
       J("calendar official string", AD, "PUT", api + "/calendar/2027",
         {{"official", "yes"}, {"holidays", json::array()}, {"workdays", json::array()}}, 422, "invalid_field"),
       J("calendar official null", AD, "PUT", api + "/calendar/2027",
@@ -470,8 +480,8 @@ TEST_P(ApiInputTableTest, BadInputIsRefusedClearlyAndChangesNothing) {
   // handler runs: a 413 if it answers at all, and the server carries on.
   const MultipartFile enormous{"file", "enormous.pdf", "application/pdf", "%PDF-1.4 " + std::string(max_file * 4, 'x')};
   std::vector<Case> all = cases;
-  all.push_back(Upload("material far beyond the upload limit", V, draft + "/materials", {{"kind", "other"}},
-                       {enormous}, kRefusedOrDropped, "payload_too_large"));
+  all.push_back(Upload("material far beyond the upload limit", V, draft + "/materials", {{"kind", "other"}}, {enormous},
+                       kRefusedOrDropped, "payload_too_large"));
   all.push_back(Raw("JSON far beyond the limit", V, "POST", api + "/products",
                     json{{"name", std::string(4u << 20, 'x')}}.dump(), kRefusedOrDropped, "payload_too_large"));
   for (const Case& c : all) {

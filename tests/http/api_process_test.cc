@@ -80,8 +80,8 @@ class ApiProcessTest : public ::testing::TestWithParam<std::string> {
       auto [it, inserted] = clients_.emplace(user, HttpClient(tp_->port()));
       ASSERT_FALSE(it->second.Login(user, testing::kTestPassword).empty()) << user;
     }
-    auto product = C("vendor1").Post("/api/v1/products",
-                                     {{"name", "人脸识别闸机"}, {"model", "G1"}, {"kind", "face_gate"}, {"version", "1.0"}});
+    auto product = C("vendor1").Post(
+        "/api/v1/products", {{"name", "人脸识别闸机"}, {"model", "G1"}, {"kind", "face_gate"}, {"version", "1.0"}});
     ASSERT_EQ(product.status, 201) << product.body;
     product_ = product.json()["id"];
   }
@@ -103,8 +103,9 @@ class ApiProcessTest : public ::testing::TestWithParam<std::string> {
 
   // A draft with one material uploaded through multipart.
   long long NewApp(const std::string& city = kGz, const std::string& vendor = "vendor1") {
-    auto r = C(vendor).Post("/api/v1/applications",
-                            {{"city_code", city}, {"path", "first"}, {"product_ids", {product_}}, {"description", "首次接入"}});
+    auto r = C(vendor).Post(
+        "/api/v1/applications",
+        {{"city_code", city}, {"path", "first"}, {"product_ids", {product_}}, {"description", "首次接入"}});
     EXPECT_EQ(r.status, 201) << r.body;
     const long long id = r.json().value("id", 0LL);
     auto m = UploadPdf(id, "license.pdf", kPdf, vendor);
@@ -119,8 +120,7 @@ class ApiProcessTest : public ::testing::TestWithParam<std::string> {
                                    {MultipartFile{"file", filename, "application/pdf", data}});
   }
 
-  HttpResponse Act(const std::string& who, long long id, const std::string& action,
-                   const json& body = json::object()) {
+  HttpResponse Act(const std::string& who, long long id, const std::string& action, const json& body = json::object()) {
     return C(who).Post("/api/v1/applications/" + std::to_string(id) + "/actions/" + action, body);
   }
 
@@ -150,11 +150,11 @@ class ApiProcessTest : public ::testing::TestWithParam<std::string> {
 
   json FileComplaint(long long app, const std::string& occurred_at) {
     auto r = C("vendor1").Post("/api/v1/complaints", {{"application_id", app},
-                                                       {"respondent", "广州市实名制系统技术支持单位"},
-                                                       {"conduct", "key_unusable"},
-                                                       {"facts", "测试密钥调用返回 -3"},
-                                                       {"occurred_at", occurred_at},
-                                                       {"declaration", true}});
+                                                      {"respondent", "广州市实名制系统技术支持单位"},
+                                                      {"conduct", "key_unusable"},
+                                                      {"facts", "测试密钥调用返回 -3"},
+                                                      {"occurred_at", occurred_at},
+                                                      {"declaration", true}});
     EXPECT_EQ(r.status, 201) << r.body;
     return r.json();
   }
@@ -233,8 +233,12 @@ TEST_P(ApiProcessTest, VendorRegistersWithACheckedCreditCode) {
   HttpClient anyone(tp_->port());
   auto body = [](const std::string& code, const std::string& user) {
     return json{{"enterprise",
-                 {{"name", "粤安智能科技有限公司"}, {"credit_code", code}, {"legal_rep", "李明"},
-                  {"address", "广州市天河区"}, {"contact_name", "陈静"}, {"contact_phone", "020-88886666"},
+                 {{"name", "粤安智能科技有限公司"},
+                  {"credit_code", code},
+                  {"legal_rep", "李明"},
+                  {"address", "广州市天河区"},
+                  {"contact_name", "陈静"},
+                  {"contact_phone", "020-88886666"},
                   {"contact_email", "ops@yuean.example.cn"}}},
                 {"username", user},
                 {"password", testing::kTestPassword}};
@@ -271,8 +275,8 @@ TEST_P(ApiProcessTest, VendorRegistersWithACheckedCreditCode) {
   EXPECT_EQ(me.json()["id"], created.json()["enterprise"]["id"]);
 
   // Products belong to the enterprise.
-  auto p = vendor.Post("/api/v1/products", {{"name", "考勤终端"}, {"model", "K2"}, {"kind", "attendance_terminal"},
-                                            {"version", "2.1"}});
+  auto p = vendor.Post("/api/v1/products",
+                       {{"name", "考勤终端"}, {"model", "K2"}, {"kind", "attendance_terminal"}, {"version", "2.1"}});
   ASSERT_EQ(p.status, 201) << p.body;
   EXPECT_EQ(p.json()["kind"], "attendance_terminal");
   auto list = vendor.Get("/api/v1/products");
@@ -315,8 +319,8 @@ TEST_P(ApiProcessTest, FirstPathReturnResubmitApproveKeyAndSuccess) {
   EXPECT_EQ(app["materials"][0]["content_type"], "application/pdf");
   // The material comes back byte for byte.
   const long long material = app["materials"][0]["id"];
-  auto download = C("rev_gz").Get("/api/v1/applications/" + std::to_string(id) + "/materials/" +
-                                  std::to_string(material));
+  auto download =
+      C("rev_gz").Get("/api/v1/applications/" + std::to_string(id) + "/materials/" + std::to_string(material));
   EXPECT_EQ(download.status, 200);
   EXPECT_EQ(download.body, kPdf);
   EXPECT_EQ(download.header("content-disposition"), "attachment; filename*=UTF-8''license.pdf");
@@ -429,8 +433,8 @@ TEST_P(ApiProcessTest, FirstPathReturnResubmitApproveKeyAndSuccess) {
   for (const json& h : app["history"]) {
     if (h["entity"] == "application") actions.push_back(h["action"]);
   }
-  const std::vector<std::string> expected = {"submit", "return", "resubmit", "approve", "key_claim", "key_rotate",
-                                             "succeed"};
+  const std::vector<std::string> expected = {"submit",    "return",     "resubmit", "approve",
+                                             "key_claim", "key_rotate", "succeed"};
   std::vector<std::string> filtered;
   for (const auto& a : actions) {
     if (std::find(expected.begin(), expected.end(), a) != expected.end()) filtered.push_back(a);
@@ -475,9 +479,7 @@ TEST_P(ApiProcessTest, TheListCarriesEachChecklistSummaryOnRequest) {
     EXPECT_GT(summary["total"].get<int>(), 0) << who;
   }
   // Without the parameter the list is as before; the other city and vendor see nothing.
-  EXPECT_FALSE(C("rev_gz").Get("/api/v1/applications")
-                   .json()["items"][0]
-                   .contains("conformance"));
+  EXPECT_FALSE(C("rev_gz").Get("/api/v1/applications").json()["items"][0].contains("conformance"));
   EXPECT_TRUE(C("rev_sz").Get("/api/v1/applications?include=conformance").json()["items"].empty());
   EXPECT_TRUE(C("vendor2").Get("/api/v1/applications?include=conformance").json()["items"].empty());
   auto bad = C("rev_gz").Get("/api/v1/applications?include=cases");
@@ -515,7 +517,8 @@ TEST_P(ApiProcessTest, SecondPathLinksCityBSuccess) {
   EXPECT_EQ(missing.status, 422);
   EXPECT_EQ(missing.error_code(), "missing_field");
   // Another vendor's success is not this vendor's proof.
-  auto p2 = C("vendor2").Post("/api/v1/products", {{"name", "闸机"}, {"model", "X"}, {"kind", "face_gate"}, {"version", "1"}});
+  auto p2 = C("vendor2").Post("/api/v1/products",
+                              {{"name", "闸机"}, {"model", "X"}, {"kind", "face_gate"}, {"version", "1"}});
   ASSERT_EQ(p2.status, 201);
   auto other = C("vendor2").Post("/api/v1/applications", {{"city_code", kGz},
                                                           {"path", "connected_elsewhere"},
@@ -747,8 +750,8 @@ TEST_P(ApiProcessTest, FoundedComplaintRectifiedWithNewKeyAndFreshWindow) {
   EXPECT_EQ(ev.json()["source"], "vendor");
   EXPECT_EQ(ev.json()["size"], static_cast<long long>(kPng.size()));
   const long long eid = ev.json()["id"];
-  auto exe = C("vendor1").PostMultipart(cpath + "/evidence", {},
-                                        {MultipartFile{"file", "tool.exe", "application/octet-stream", "MZ\x90\0\x03"}});
+  auto exe = C("vendor1").PostMultipart(
+      cpath + "/evidence", {}, {MultipartFile{"file", "tool.exe", "application/octet-stream", "MZ\x90\0\x03"}});
   EXPECT_EQ(exe.status, 422);
   EXPECT_EQ(exe.error_code(), "unsupported_file_type");
   c = GetComplaint("rev_gz", cid);
@@ -764,8 +767,9 @@ TEST_P(ApiProcessTest, FoundedComplaintRectifiedWithNewKeyAndFreshWindow) {
   EXPECT_EQ(early.status, 404);
   EXPECT_EQ(early.error_code(), "not_found");
 
-  auto verified = C("rev_gz").Post(cpath + "/actions/verify",
-                                   {{"founded", true}, {"findings", "测试环境未登记密钥"}, {"rectification_due_days", 3}});
+  auto verified =
+      C("rev_gz").Post(cpath + "/actions/verify",
+                       {{"founded", true}, {"findings", "测试环境未登记密钥"}, {"rectification_due_days", 3}});
   ASSERT_EQ(verified.status, 200) << verified.body;
   EXPECT_EQ(verified.json()["state"], "rectifying");
   EXPECT_EQ(verified.json()["findings"], "测试环境未登记密钥");
@@ -945,8 +949,9 @@ TEST_P(ApiProcessTest, AnAdminsOwnYearKeepsDeadlinesProvisional) {
   EXPECT_EQ(OpenDeadline(GetApp("vendor1", id), "joint_test")["provisional"], true);
 
   // Not the published schedule: its holiday is counted, the deadline stays provisional.
-  auto own = C("adm").Put("/api/v1/calendar/2027",
-                          {{"year", 2027}, {"official", false}, {"holidays", {"2027-01-01"}}, {"workdays", json::array()}});
+  auto own =
+      C("adm").Put("/api/v1/calendar/2027",
+                   {{"year", 2027}, {"official", false}, {"holidays", {"2027-01-01"}}, {"workdays", json::array()}});
   ASSERT_EQ(own.status, 200) << own.body;
   EXPECT_EQ(own.json()["official"], false);
   EXPECT_EQ(C("vendor1").Get("/api/v1/calendar/2027").json()["official"], false);

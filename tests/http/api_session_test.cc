@@ -69,8 +69,9 @@ TEST_P(ApiSessionTest, BearerTokenNeedsNoCsrfAndBadTokensAre401) {
   EXPECT_EQ(me.json()["username"], "browser_vendor");
   EXPECT_EQ(me.json()["role"], "vendor");
   EXPECT_EQ(me.json()["vendor"]["credit_code_checksum_ok"], true);
-  EXPECT_EQ(api.Post("/api/v1/products", {{"name", "终端"}, {"model", "T1"}, {"kind", "attendance_terminal"},
-                                          {"version", "1"}}).status,
+  EXPECT_EQ(api.Post("/api/v1/products",
+                     {{"name", "终端"}, {"model", "T1"}, {"kind", "attendance_terminal"}, {"version", "1"}})
+                .status,
             201);
   // The scheme's name in any case.
   api.SetDefaultHeader("Authorization", "bearer " + login.json()["token"].get<std::string>());
@@ -124,7 +125,8 @@ TEST_P(ApiSessionTest, ChangingTheOwnPasswordEndsTheOtherSessions) {
   auto wrong = here.Put("/api/v1/me/password", {{"current_password", "not it"}, {"new_password", "N3w-passw0rd"}});
   EXPECT_EQ(wrong.status, 422);
   EXPECT_EQ(wrong.json()["error"]["details"]["field"], "current_password");
-  auto short_one = here.Put("/api/v1/me/password", {{"current_password", testing::kTestPassword}, {"new_password", "short"}});
+  auto short_one =
+      here.Put("/api/v1/me/password", {{"current_password", testing::kTestPassword}, {"new_password", "short"}});
   EXPECT_EQ(short_one.json()["error"]["details"]["field"], "new_password");
   EXPECT_EQ(elsewhere.Get("/api/v1/me").status, 200) << "refused changes end nothing";
   auto changed =
@@ -141,7 +143,8 @@ TEST_P(ApiSessionTest, ChangingTheOwnPasswordEndsTheOtherSessions) {
     EXPECT_EQ(here.Put("/api/v1/me/password", {{"current_password", "guess"}, {"new_password", "An0ther-one"}}).status,
               422);
   }
-  auto locked = here.Put("/api/v1/me/password", {{"current_password", "N3w-passw0rd"}, {"new_password", "An0ther-one"}});
+  auto locked =
+      here.Put("/api/v1/me/password", {{"current_password", "N3w-passw0rd"}, {"new_password", "An0ther-one"}});
   EXPECT_EQ(locked.status, 429) << locked.body;
   EXPECT_EQ(locked.json()["error"]["code"], "too_many_attempts");
 }
@@ -174,10 +177,12 @@ TEST_P(ApiSessionTest, AnAdminDisablesAUserAndResetsItsPassword) {
   EXPECT_EQ(disabled.json()["active"], false);
   EXPECT_EQ(vendor.Get("/api/v1/me").status, 401);
   HttpClient again(tp_->port());
-  EXPECT_EQ(again.Post("/api/v1/session", {{"username", "browser_vendor"}, {"password", testing::kTestPassword}}).status,
-            401);
+  EXPECT_EQ(
+      again.Post("/api/v1/session", {{"username", "browser_vendor"}, {"password", testing::kTestPassword}}).status,
+      401);
   EXPECT_EQ(admin.Put(path, {{"active", true}, {"password", "Res3t-passw0rd"}}).json()["active"], true);
-  EXPECT_EQ(again.Post("/api/v1/session", {{"username", "browser_vendor"}, {"password", "Res3t-passw0rd"}}).status, 200);
+  EXPECT_EQ(again.Post("/api/v1/session", {{"username", "browser_vendor"}, {"password", "Res3t-passw0rd"}}).status,
+            200);
   // Each change is in the tamper-evident history, which still verifies.
   auto verify = admin.Get("/api/v1/history/verify");
   EXPECT_EQ(verify.json()["ok"], true) << verify.body;

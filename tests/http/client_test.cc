@@ -76,13 +76,11 @@ bool ReadRequest(int fd, std::string* body = nullptr) {
   return true;
 }
 
-void Send(int fd, const std::string& s) {
-  ASSERT_EQ(::send(fd, s.data(), s.size(), MSG_NOSIGNAL), ssize_t(s.size()));
-}
+void Send(int fd, const std::string& s) { ASSERT_EQ(::send(fd, s.data(), s.size(), MSG_NOSIGNAL), ssize_t(s.size())); }
 
 std::string WithLength(const std::string& body) {
-  return "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " +
-         std::to_string(body.size()) + "\r\n\r\n" + body;
+  return "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
+         body;
 }
 
 TEST(HttpClient, KeepsTheConnectionAcrossExchanges) {
@@ -173,8 +171,9 @@ TEST(HttpMessages, FormatRequestWritesTheBodyHeadersExceptForAGet) {
 // A response head is read once its blank line is in, whatever the case of its header
 // names; what is not HTTP is an error.
 TEST(HttpMessages, ParseResponseHeadWaitsForTheBlankLineAndReadsTheFraming) {
-  const std::string head = "HTTP/1.1 201 Created\r\ncontent-length: 12\r\nContent-Type: application/json\r\n"
-                           "CONNECTION: Close\r\n\r\n";
+  const std::string head =
+      "HTTP/1.1 201 Created\r\ncontent-length: 12\r\nContent-Type: application/json\r\n"
+      "CONNECTION: Close\r\n\r\n";
   for (std::size_t cut : {std::size_t{0}, std::size_t{10}, head.size() - 1}) {
     auto partial = ParseResponseHead(head.substr(0, cut));
     ASSERT_TRUE(partial.ok()) << cut;

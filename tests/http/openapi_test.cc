@@ -29,10 +29,14 @@ constexpr std::string_view kBase = "/api/v1";
 
 std::string OpenApiMethod(http::Method m) {
   switch (m) {
-    case http::Method::kGet: return "get";
-    case http::Method::kPost: return "post";
-    case http::Method::kPut: return "put";
-    case http::Method::kDelete: return "delete";
+    case http::Method::kGet:
+      return "get";
+    case http::Method::kPost:
+      return "post";
+    case http::Method::kPut:
+      return "put";
+    case http::Method::kDelete:
+      return "delete";
   }
   return "?";
 }
@@ -97,7 +101,7 @@ ScannedFile Scan(std::istream& in) {
   std::string line;
   int number = 0;
   bool in_paths = false;
-  std::string path;      // the current path, "" before the first
+  std::string path;  // the current path, "" before the first
   int path_line = 0;
   int methods_of_path = 0;
   auto close_path = [&] {

@@ -88,8 +88,9 @@ class ServerTest : public ::testing::Test {
     r.Add(Method::kGet, "/api/v1/things/:id/items/:item", Access::kPublic, [](Request& req) -> Result<Response> {
       return Response::JsonBody({{"params", req.params}, {"query", req.query}, {"path", req.path}});
     });
-    r.Add(Method::kGet, "/api/v1/things", Access::kPublic,
-          [](Request&) -> Result<Response> { return Response::JsonBody({{"list", true}}); });
+    r.Add(Method::kGet, "/api/v1/things", Access::kPublic, [](Request&) -> Result<Response> {
+      return Response::JsonBody({{"list", true}});
+    });
     r.Add(Method::kGet, "/api/v1/errors/:n", Access::kPublic, [](Request& req) -> Result<Response> {
       return MakeError(static_cast<ErrorCode>(std::stoi(req.params["n"])), "", {{"n", req.params["n"]}});
     });
@@ -121,7 +122,8 @@ class ServerTest : public ::testing::Test {
     r.AddAsync(Method::kPost, "/api/v1/later", Access::kPublic, [this](Request& req, Respond respond) {
       std::lock_guard lock(mu_);
       answerers_.emplace_back([body = req.body, respond = std::move(respond)] {
-        respond(Response::JsonBody({{"later", body}, {"thread", std::hash<std::thread::id>()(std::this_thread::get_id())}}));
+        respond(Response::JsonBody(
+            {{"later", body}, {"thread", std::hash<std::thread::id>()(std::this_thread::get_id())}}));
       });
     });
     // Keeps its answer until the test gives it (held_).
@@ -194,11 +196,9 @@ TEST_F(ServerTest, UnknownApiPathIsNotFoundJson) {
 
 TEST_F(ServerTest, EveryErrorCodeMapsToItsCategoryStatus) {
   const std::map<ErrorCategory, int> expected = {
-      {ErrorCategory::kInvalidInput, 400}, {ErrorCategory::kUnauthenticated, 401},
-      {ErrorCategory::kForbidden, 403},    {ErrorCategory::kNotFound, 404},
-      {ErrorCategory::kConflict, 409},     {ErrorCategory::kTooLarge, 413},
-      {ErrorCategory::kUnprocessable, 422}, {ErrorCategory::kRateLimited, 429},
-      {ErrorCategory::kInternal, 500}};
+      {ErrorCategory::kInvalidInput, 400},  {ErrorCategory::kUnauthenticated, 401}, {ErrorCategory::kForbidden, 403},
+      {ErrorCategory::kNotFound, 404},      {ErrorCategory::kConflict, 409},        {ErrorCategory::kTooLarge, 413},
+      {ErrorCategory::kUnprocessable, 422}, {ErrorCategory::kRateLimited, 429},     {ErrorCategory::kInternal, 500}};
   std::set<ErrorCategory> seen;
   for (int n = 0; n <= static_cast<int>(ErrorCode::kInternal); ++n) {
     const auto code = static_cast<ErrorCode>(n);
@@ -313,11 +313,9 @@ TEST_F(ServerTest, ParsesMultipartFieldsAndBinaryFiles) {
 }
 
 TEST_F(ServerTest, MalformedMultipartIsRejected) {
-  auto r = Client().Send("POST", "/api/v1/upload", "this is not multipart",
-                         "multipart/form-data; boundary=abc");
+  auto r = Client().Send("POST", "/api/v1/upload", "this is not multipart", "multipart/form-data; boundary=abc");
   ExpectErrorJson(r, 422, "invalid_field");
-  ExpectErrorJson(Client().Send("POST", "/api/v1/upload", "--x\r\n\r\n", "multipart/form-data"), 422,
-                  "invalid_field");
+  ExpectErrorJson(Client().Send("POST", "/api/v1/upload", "--x\r\n\r\n", "multipart/form-data"), 422, "invalid_field");
 }
 
 TEST_F(ServerTest, BearerTokenAuthenticatesWithoutCsrf) {
@@ -417,8 +415,8 @@ TEST_F(ServerTest, DeepLinksFallBackToIndex) {
 }
 
 TEST_F(ServerTest, PathTraversalIsNotServed) {
-  for (const auto& path : {"/../secret.txt", "/../etc/passwd", "/%2e%2e/secret.txt", "/%2e%2e/etc/passwd", "/assets/../../secret.txt",
-                           "/..%2fsecret.txt"}) {
+  for (const auto& path : {"/../secret.txt", "/../etc/passwd", "/%2e%2e/secret.txt", "/%2e%2e/etc/passwd",
+                           "/assets/../../secret.txt", "/..%2fsecret.txt"}) {
     SCOPED_TRACE(path);
     auto r = Client().Get(path);
     EXPECT_EQ(r.body.find("TOP-SECRET"), std::string::npos);

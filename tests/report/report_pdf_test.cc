@@ -35,22 +35,41 @@ json FullReport() {
   return {
       {"title", "联调测试报告"},
       {"application",
-       {{"id", 12}, {"state", "joint_testing"}, {"path", "first"}, {"city_code", "440100"},
-        {"city_name", "广州市"}, {"submitted_at", "2026-11-02T10:00:00+08:00"}}},
+       {{"id", 12},
+        {"state", "joint_testing"},
+        {"path", "first"},
+        {"city_code", "440100"},
+        {"city_name", "广州市"},
+        {"submitted_at", "2026-11-02T10:00:00+08:00"}}},
       {"vendor", {{"name", kVendor}, {"credit_code", "91440101MA5CJQ4N59"}}},
-      {"products", {{{"name", "人脸识别闸机"}, {"model", "HA-F100"}, {"kind", "attendance_terminal"}, {"kind_name", "考勤终端"},
+      {"products",
+       {{{"name", "人脸识别闸机"},
+         {"model", "HA-F100"},
+         {"kind", "attendance_terminal"},
+         {"kind_name", "考勤终端"},
          {"version", "2.1"}}}},
       {"profile", {{"name", "gd-v1.3"}, {"title", "广东省建筑工人管理服务信息平台数据接口标准"}, {"version", "1.3"}}},
       {"key",
-       {{"app_id", "lt4401a9f3"}, {"issued_at", "2026-11-03T09:00:00+08:00"},
-        {"expires_at", "2026-12-03T09:00:00+08:00"}, {"revoked_at", nullptr}}},
+       {{"app_id", "lt4401a9f3"},
+        {"issued_at", "2026-11-03T09:00:00+08:00"},
+        {"expires_at", "2026-12-03T09:00:00+08:00"},
+        {"revoked_at", nullptr}}},
       {"cases", cases},
       {"failures",
-       {{{"case_id", "payroll"}, {"rule", "worker_registered"}, {"clause", "数据接口标准 Payroll.Add"},
-         {"message", "工资发放记录中的工人未在项目登记"}, {"evidence_id", 130}}}},
+       {{{"case_id", "payroll"},
+         {"rule", "worker_registered"},
+         {"clause", "数据接口标准 Payroll.Add"},
+         {"message", "工资发放记录中的工人未在项目登记"},
+         {"evidence_id", 130}}}},
       {"summary",
-       {{"total", 64}, {"required", 48}, {"passed", 21}, {"failed", 22}, {"pending", 21},
-        {"required_passed", 16}, {"all_required_passed", false}, {"requests", 57}}},
+       {{"total", 64},
+        {"required", 48},
+        {"passed", 21},
+        {"failed", 22},
+        {"pending", 21},
+        {"required_passed", 16},
+        {"all_required_passed", false},
+        {"requests", 57}}},
       {"generated_at", "2026-11-24T15:00:00+08:00"},
       {"evidence_digest", kDigest},
       {"source", {{"city_code", "440300"}, {"note", "已在深圳市通过联调"}}},
@@ -102,12 +121,11 @@ TEST(RenderReportPdf, FullReportSpansPagesWithChineseText) {
   EXPECT_EQ(pdf->substr(0, 5), "%PDF-");
 
   const std::string text = PdfText(*pdf);
-  for (const char* want : {"联调测试报告", kVendor, "91440101MA5CJQ4N59", "通过", "未通过", "待测",
-                           "未通过的规则", "worker_registered", "第 1 页", "第 2 页", kDigest,
-                           "广州市", "首次对接", "申请编号", "测试密钥有效期", "必测用例 16/48 通过",
-                           // Times and kinds as a Chinese document writes them.
-                           "2026年11月2日 10:00", "2026年11月3日 09:00 至 2026年12月3日 09:00",
-                           "2026年11月24日 15:00", "类型 考勤终端"}) {
+  for (const char* want :
+       {"联调测试报告", kVendor, "91440101MA5CJQ4N59", "通过", "未通过", "待测", "未通过的规则", "worker_registered",
+        "第 1 页", "第 2 页", kDigest, "广州市", "首次对接", "申请编号", "测试密钥有效期", "必测用例 16/48 通过",
+        // Times and kinds as a Chinese document writes them.
+        "2026年11月2日 10:00", "2026年11月3日 09:00 至 2026年12月3日 09:00", "2026年11月24日 15:00", "类型 考勤终端"}) {
     EXPECT_TRUE(Contains(text, want)) << "missing: " << want << "\n" << text;
   }
   // pdftotext ends each page with a form feed: the last case is on the last page, which

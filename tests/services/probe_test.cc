@@ -223,8 +223,14 @@ TEST_P(ProbeTest, ARefusedKeyIsComplaintEvidence) {
   EXPECT_EQ(rows[0].code, "-2");
   EXPECT_EQ(rows[0].message, "签名校验错误");
 
-  services::NewComplaint nc{k.application_id, "", "", "广州市实名制系统", "key_unusable", "测试密钥被拒绝",
-                            FormatInstant(tp_->clock().Now()), true};
+  services::NewComplaint nc{k.application_id,
+                            "",
+                            "",
+                            "广州市实名制系统",
+                            "key_unusable",
+                            "测试密钥被拒绝",
+                            FormatInstant(tp_->clock().Now()),
+                            true};
   json filed = Must(pf().complaints.File(vendor_, nc));
   json complaint = Must(pf().complaints.Get(vendor_, filed["id"]));
   ASSERT_EQ(complaint["key_refusals"].size(), 1u) << complaint["key_refusals"].dump();
@@ -294,8 +300,8 @@ TEST_P(ProbeTest, ARevokedKeyIsNotProbed) {
   const long long key_id = KeyId(k.app_id), at = ToUnix(tp_->clock().Now());
   ASSERT_TRUE(tp_->db()
                   .Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
-                    sql << "UPDATE test_keys SET revoked_at = :t, revoked_reason = 'test' WHERE id = :k",
-                        soci::use(at), soci::use(key_id);
+                    sql << "UPDATE test_keys SET revoked_at = :t, revoked_reason = 'test' WHERE id = :k", soci::use(at),
+                        soci::use(key_id);
                     return Ok{};
                   })
                   .ok());

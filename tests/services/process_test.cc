@@ -74,7 +74,8 @@ class ProcessTest : public ::testing::TestWithParam<std::string> {
 
   // A complaint that the application's test key is unusable, filed by its vendor.
   json FileKeyComplaint(long long application_id, const std::string& occurred_at) {
-    services::NewComplaint nc{application_id, "", "", "广州市实名制系统", "key_unusable", "密钥不可用", occurred_at, true};
+    services::NewComplaint nc{application_id, "",           "",          "广州市实名制系统",
+                              "key_unusable", "密钥不可用", occurred_at, true};
     return Must(pf().complaints.File(vendor_, nc));
   }
 
@@ -237,8 +238,8 @@ TEST_P(ProcessTest, AStepDoneLateBeforeTheSweepStillRaisesItsAlert) {
   EXPECT_EQ(Must(pf().alerts.Sweep(due + std::chrono::hours{1})).raised, 0);
   EXPECT_EQ(Must(pf().alerts.List(province_, {})).items.size(), 1u);
   // A deadline a sweep already alerted is not alerted again when the step is done.
-  const Instant second_due =
-      *ParseInstant(OpenDeadline(Must(pf().applications.Get(reviewer_, on_time)), "review")["due_at"].get<std::string>());
+  const Instant second_due = *ParseInstant(
+      OpenDeadline(Must(pf().applications.Get(reviewer_, on_time)), "review")["due_at"].get<std::string>());
   EXPECT_EQ(Must(pf().alerts.Sweep(second_due + std::chrono::seconds{1})).raised, 1);
   tp_->clock().Set(second_due + std::chrono::hours{2});
   Act(reviewer_, on_time, AppAction::kApprove);
@@ -302,7 +303,8 @@ TEST_P(ProcessTest, EveryAlertKind) {
   Act(vendor_, c, AppAction::kSubmit);
   Act(reviewer_, c, AppAction::kApprove);
   // complaint_overdue (5 working days to verify) on c; rectification_overdue on b.
-  services::NewComplaint nc{c, "", "", "广州市实名制系统", "key_unusable", "密钥不可用", "2026-09-30T10:00:00+08:00", true};
+  services::NewComplaint nc{c,   "", "", "广州市实名制系统", "key_unusable", "密钥不可用", "2026-09-30T10:00:00+08:00",
+                            true};
   Must(pf().complaints.File(vendor_, nc));
   nc.application_id = b;
   json cb = Must(pf().complaints.File(vendor_, nc));
@@ -325,8 +327,8 @@ TEST_P(ProcessTest, FoundedComplaintLeadsToRectificationNewKeyAndFreshWindow) {
   const std::string first_key = app["test_key"]["app_id"];
   const std::string first_due = OpenDeadline(app, "joint_test")["due_at"];
   tp_->clock().Set(At("2026-10-09T11:00:00+08:00"));
-  services::NewComplaint nc{id, "", "", "广州市实名制系统技术支持单位", "key_unusable", "返回 -3",
-                            "2026-10-09T10:00:00+08:00", true};
+  services::NewComplaint nc{
+      id, "", "", "广州市实名制系统技术支持单位", "key_unusable", "返回 -3", "2026-10-09T10:00:00+08:00", true};
   EXPECT_EQ(CodeOf(pf().complaints.File(other_vendor_, nc)), "not_found");
   nc.declaration = false;
   EXPECT_EQ(CodeOf(pf().complaints.File(vendor_, nc)), "missing_field");
@@ -521,7 +523,8 @@ TEST_P(ProcessTest, SecondPathLinksCityBSuccess) {
   json gate_app = Must(pf().applications.Create(vendor_, {kGz, {gate}, "connected_elsewhere", kSz, ""}));
   EXPECT_EQ(gate_app["connected_application_id"], second);
   EXPECT_EQ(gate_app["connected_application"]["covers_products"], true);
-  const long long fresh = Must(pf().applications.CreateProduct(vendor_, {"考勤机", "K9", "attendance_terminal", "1"}))["id"];
+  const long long fresh =
+      Must(pf().applications.CreateProduct(vendor_, {"考勤机", "K9", "attendance_terminal", "1"}))["id"];
   json uncovered = Must(pf().applications.Create(vendor_, {kGz, {fresh}, "connected_elsewhere", kSz, ""}));
   EXPECT_FALSE(uncovered["connected_application_id"].is_null());
   EXPECT_EQ(uncovered["connected_application"]["covers_products"], false);
@@ -562,7 +565,10 @@ TEST_P(ProcessTest, TextWithHiddenControlCharactersIsRefused) {
   EXPECT_EQ(product.error().CodeWord(), "invalid_field");
   EXPECT_EQ(product.error().details["field"], "name");
   const long long id = NewApp();
-  auto upload = pf().applications.UploadMaterial(vendor_, id, "other", "x\xE2\x80\xAE" "fdp.pdf", kPdf);
+  auto upload = pf().applications.UploadMaterial(vendor_, id, "other",
+                                                 "x\xE2\x80\xAE"
+                                                 "fdp.pdf",
+                                                 kPdf);
   ASSERT_FALSE(upload.ok());
   EXPECT_EQ(upload.error().details["field"], "filename");
 }
@@ -600,8 +606,9 @@ TEST_P(ProcessTest, ScopeHidesForeignRecordsAsNotFound) {
   EXPECT_EQ(Must(pf().applications.List(reviewer_, {}))["total"], 1);
   // Another vendor's product cannot be named.
   json foreign = Must(pf().applications.CreateProduct(other_vendor_, {"p", "m", "software", "1"}));
-  EXPECT_EQ(CodeOf(pf().applications.Create(vendor_, {kGz, {foreign["id"].get<long long>()}, "first", std::nullopt, ""})),
-            "unknown_product");
+  EXPECT_EQ(
+      CodeOf(pf().applications.Create(vendor_, {kGz, {foreign["id"].get<long long>()}, "first", std::nullopt, ""})),
+      "unknown_product");
 }
 
 TEST_P(ProcessTest, SubmitNeedsMaterials) {
@@ -710,7 +717,8 @@ TEST_P(ProcessTest, StatisticsPerCity) {
   json stats = Must(pf().stats.CityStats(province_, std::nullopt, std::nullopt));
   EXPECT_EQ(stats["cities"].size(), 21u);
   json gz;
-  for (const json& c : stats["cities"]) if (c["city_code"] == kGz) gz = c;
+  for (const json& c : stats["cities"])
+    if (c["city_code"] == kGz) gz = c;
   EXPECT_EQ(gz["applications_received"], 1);
   EXPECT_EQ(gz["reviews_done"], 1);
   EXPECT_EQ(gz["reviews_on_time_pct"], 100.0);
@@ -817,9 +825,9 @@ TEST_P(ProcessTest, DeadlinesClosedBeforeTheirCloserWasKeptLearnItFromTheHistory
     }));
     return out;
   };
-  const std::vector<std::string> expected = {
-      "a review return",         "b review approve",  "b joint_test reissue_key", "b complaint_verification verify_founded",
-      "a review withdraw", "b rectification report_rectified"};
+  const std::vector<std::string> expected = {"a review return",          "b review approve",
+                                             "b joint_test reissue_key", "b complaint_verification verify_founded",
+                                             "a review withdraw",        "b rectification report_rectified"};
   ASSERT_EQ(closers(), expected);
   // The deadline objects say it too.
   std::vector<json> shown;
@@ -849,8 +857,8 @@ TEST_P(ProcessTest, VendorKeepsItsEnterpriseInformation) {
   json v = Must(pf().auth.GetVendor(vendor_));
   EXPECT_EQ(v["id"], *vendor_.vendor_id);
   const std::string code = v["credit_code"];
-  services::VendorProfile profile{"新名称科技有限公司", "王芳", "深圳市南山区", "赵强", "0755-26660000",
-                                  "ops@example.cn"};
+  services::VendorProfile profile{"新名称科技有限公司", "王芳",          "深圳市南山区", "赵强",
+                                  "0755-26660000",      "ops@example.cn"};
   json updated = Must(pf().auth.UpdateVendor(vendor_, profile));
   EXPECT_EQ(updated["name"], "新名称科技有限公司");
   EXPECT_EQ(updated["credit_code"], code);  // fixed at registration

@@ -177,11 +177,10 @@ TEST_P(SandboxExamplesTest, EveryExampleOfTheProfile) {
   EXPECT_GT(invalid, 30);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Profiles, SandboxExamplesTest,
-    ::testing::Combine(::testing::ValuesIn(testing::TestDatabaseKinds()),
-                       ::testing::Values("national-1.0", "gd-v1.3", "gz-md5-des")),
-    [](const auto& param_info) { return testing::DatabaseAndProfileName(param_info.param); });
+INSTANTIATE_TEST_SUITE_P(Profiles, SandboxExamplesTest,
+                         ::testing::Combine(::testing::ValuesIn(testing::TestDatabaseKinds()),
+                                            ::testing::Values("national-1.0", "gd-v1.3", "gz-md5-des")),
+                         [](const auto& param_info) { return testing::DatabaseAndProfileName(param_info.param); });
 
 }  // namespace
 }  // namespace liantiao

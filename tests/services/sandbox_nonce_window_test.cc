@@ -12,8 +12,7 @@ TEST(NonceWindowTest, AClaimCountsInItsTransactionAndJoinsTheWindowWhenItCommits
   w.Begin({}, 0);
   EXPECT_FALSE(w.UsedSince(NonceWindow::Key(1, "n1"), 900));
   w.Claim(NonceWindow::Key(1, "n1"), 1000, 1);
-  EXPECT_TRUE(w.UsedSince(NonceWindow::Key(1, "n1"), 900))
-      << "a later request of the same transaction";
+  EXPECT_TRUE(w.UsedSince(NonceWindow::Key(1, "n1"), 900)) << "a later request of the same transaction";
   EXPECT_FALSE(w.UsedSince(NonceWindow::Key(2, "n1"), 900)) << "another key's nonces are its own";
   EXPECT_FALSE(w.UsedSince(NonceWindow::Key(1, "n1"), 1000)) << "not after the start of the window";
   w.End(true);

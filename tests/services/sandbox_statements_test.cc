@@ -151,13 +151,13 @@ TEST_P(SandboxStatementsTest, ARowRefusedAtTheFlushFailsOnlyItsOwnUnit) {
 TEST_P(SandboxStatementsTest, AfterABatchRowsAreWrittenAtOnce) {
   long long in_batch = 0, refused = 0;
   std::vector<Database::Unit> units = {[&](soci::session& sql) -> Status {
-                                        db().Local<Statements>(sql).InsertEvidence(Row("in the batch"), in_batch);
-                                        return OkStatus();
-                                      },
-                                      [&](soci::session& sql) -> Status {
-                                        db().Local<Statements>(sql).InsertEvidence(Row("refused"), refused);
-                                        return MakeError(ErrorCode::kInvalidField);
-                                      }};
+                                         db().Local<Statements>(sql).InsertEvidence(Row("in the batch"), in_batch);
+                                         return OkStatus();
+                                       },
+                                       [&](soci::session& sql) -> Status {
+                                         db().Local<Statements>(sql).InsertEvidence(Row("refused"), refused);
+                                         return MakeError(ErrorCode::kInvalidField);
+                                       }};
   auto r = db().TransactBatch(units, nullptr, &deferral_);
   ASSERT_TRUE(r.ok());
   EXPECT_FALSE((*r)[1].ok());

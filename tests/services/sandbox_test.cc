@@ -112,11 +112,21 @@ class SandboxTest : public ::testing::TestWithParam<std::string> {
                           const std::pair<std::string, std::string>& corp = {}, bool enter = true) {
     const long long team_no = AddTeam(team, corp);
     const json team_data = Team(team, corp);
-    json worker = {{"workerName", "张三"}, {"isTeamLeader", 0}, {"idCardType", "01"}, {"idCardNumber", id},
-                   {"workType", "020"},  {"workRole", 20},     {"nation", "汉"},      {"address", "广州"},
-                   {"headImage", app::SamplePhoto()}, {"cellPhone", "13800000000"}, {"grantOrg", "广州市公安局"}};
-    const json common = {{"projectCode", key_.project_code}, {"corpCode", team_data["corpCode"]},
-                         {"corpName", team_data["corpName"]}, {"teamSysNo", team_no}};
+    json worker = {{"workerName", "张三"},
+                   {"isTeamLeader", 0},
+                   {"idCardType", "01"},
+                   {"idCardNumber", id},
+                   {"workType", "020"},
+                   {"workRole", 20},
+                   {"nation", "汉"},
+                   {"address", "广州"},
+                   {"headImage", app::SamplePhoto()},
+                   {"cellPhone", "13800000000"},
+                   {"grantOrg", "广州市公安局"}};
+    const json common = {{"projectCode", key_.project_code},
+                         {"corpCode", team_data["corpCode"]},
+                         {"corpName", team_data["corpName"]},
+                         {"teamSysNo", team_no}};
     json add = common;
     add["teamName"] = team;
     add["workerList"] = {worker};
@@ -129,7 +139,10 @@ class SandboxTest : public ::testing::TestWithParam<std::string> {
   }
   // An attendance record of worker `id`, entering on the test's day at `time`.
   static json AttendanceRecord(const std::string& id, const std::string& time) {
-    return json{{"idCardType", "01"}, {"idCardNumber", id}, {"date", "2026-10-20 " + time}, {"direction", "01"},
+    return json{{"idCardType", "01"},
+                {"idCardNumber", id},
+                {"date", "2026-10-20 " + time},
+                {"direction", "01"},
                 {"attendType", "001"}};
   }
   SandboxDriver::Reply Attend(long long team_no, json list) {
@@ -181,9 +194,11 @@ TEST_P(SandboxTest, SerialsAreAnsweredInFullToTheirKeyOnly) {
   Exec("UPDATE sandbox_async SET key_id = key_id + 1000");
   Refused(driver_->Send("AsyncHandleResult.Query", {{"requestSerialCode", serial}}), "serial_unknown", "-1");
 
-  Exec("INSERT INTO sandbox_serials (serial, key_id, method, status, result, pending_polls, created_at) "
-       "SELECT 'team-add-2026102009-1-73925810', id, 'Team.Add', 20, '{\"teamSysNo\":100000042}', 1, 0 "
-       "FROM test_keys WHERE app_key = '" + key_.app_id + "'");
+  Exec(
+      "INSERT INTO sandbox_serials (serial, key_id, method, status, result, pending_polls, created_at) "
+      "SELECT 'team-add-2026102009-1-73925810', id, 'Team.Add', 20, '{\"teamSysNo\":100000042}', 1, 0 "
+      "FROM test_keys WHERE app_key = '" +
+      key_.app_id + "'");
   auto legacy = [&] {
     return driver_->Send("AsyncHandleResult.Query", {{"requestSerialCode", "team-add-2026102009-1-73925810"}});
   };
@@ -201,10 +216,13 @@ TEST_P(SandboxTest, AttendanceFollowsTheLatestEntryOrExit) {
   const std::string id = "11010519491231002X";
   const long long team_no = EnteredWorker(id);  // in on 2026-10-19
   auto move = [&](const std::string& day, const char* type) {
-    return driver_->Send("WorkerEntryExit.Add",
-                         {{"projectCode", key_.project_code}, {"corpCode", key_.corp_code},
-                          {"corpName", key_.corp_name}, {"teamSysNo", team_no},
-                          {"workerList", {{{"idCardType", "01"}, {"idCardNumber", id}, {"date", day}, {"type", type}}}}});
+    return driver_->Send(
+        "WorkerEntryExit.Add",
+        {{"projectCode", key_.project_code},
+         {"corpCode", key_.corp_code},
+         {"corpName", key_.corp_name},
+         {"teamSysNo", team_no},
+         {"workerList", {{{"idCardType", "01"}, {"idCardNumber", id}, {"date", day}, {"type", type}}}}});
   };
   auto attend = [&](const std::string& day, const std::string& time) {
     json record = AttendanceRecord(id, time);
@@ -229,10 +247,12 @@ TEST_P(SandboxTest, ARetryThatDuplicatesAnEntryFailsTheRetryCase) {
   const std::string id = "11010519491231002X";
   const long long team_no = EnteredWorker(id, "木工班组", {}, /*enter=*/false);
   ASSERT_TRUE(tp_->platform().sandbox.SetFaults(reviewer_, key_.application_id, {{"server_error_once", true}}).ok());
-  const json entry = {{"projectCode", key_.project_code}, {"corpCode", key_.corp_code},
-                      {"corpName", key_.corp_name}, {"teamSysNo", team_no},
-                      {"workerList", {{{"idCardType", "01"}, {"idCardNumber", id}, {"date", "2026-10-19"},
-                                       {"type", "1"}}}}};
+  const json entry = {
+      {"projectCode", key_.project_code},
+      {"corpCode", key_.corp_code},
+      {"corpName", key_.corp_name},
+      {"teamSysNo", team_no},
+      {"workerList", {{{"idCardType", "01"}, {"idCardNumber", id}, {"date", "2026-10-19"}, {"type", "1"}}}}};
   EXPECT_EQ(driver_->Send("WorkerEntryExit.Add", entry).outcome, "fault");
   EXPECT_EQ(Polled(driver_->Send("WorkerEntryExit.Add", entry))["status"], 20) << "the retry";
   auto status = [&] {
@@ -251,23 +271,40 @@ TEST_P(SandboxTest, ARetryThatDuplicatesAnEntryFailsTheRetryCase) {
 // with its own payrollCode.
 TEST_P(SandboxTest, EachPayrollHasItsOwnCode) {
   const long long team_no = AddTeam();
-  json add = {{"projectCode", key_.project_code}, {"corpCode", key_.corp_code}, {"corpName", key_.corp_name},
-              {"teamSysNo", team_no}, {"teamName", "木工班组"}, {"workerList", json::array()}};
+  json add = {{"projectCode", key_.project_code}, {"corpCode", key_.corp_code},
+              {"corpName", key_.corp_name},       {"teamSysNo", team_no},
+              {"teamName", "木工班组"},           {"workerList", json::array()}};
   const std::vector<std::string> ids = {"11010519491231002X", "440106198503121237"};
   for (const std::string& id : ids) {
-    add["workerList"].push_back({{"workerName", "张三"}, {"isTeamLeader", 0}, {"idCardType", "01"},
-                                 {"idCardNumber", id}, {"workType", "020"}, {"workRole", 20}, {"nation", "汉"},
-                                 {"address", "广州"}, {"headImage", app::SamplePhoto()},
-                                 {"cellPhone", "13800000000"}, {"grantOrg", "广州市公安局"}});
+    add["workerList"].push_back({{"workerName", "张三"},
+                                 {"isTeamLeader", 0},
+                                 {"idCardType", "01"},
+                                 {"idCardNumber", id},
+                                 {"workType", "020"},
+                                 {"workRole", 20},
+                                 {"nation", "汉"},
+                                 {"address", "广州"},
+                                 {"headImage", app::SamplePhoto()},
+                                 {"cellPhone", "13800000000"},
+                                 {"grantOrg", "广州市公安局"}});
   }
   ASSERT_EQ(Polled(driver_->Send("ProjectWorker.Add", add))["status"], 20);
   std::set<std::string> codes;
   for (const std::string& id : ids) {
-    json payroll = {{"projectCode", key_.project_code}, {"corpCode", key_.corp_code}, {"corpName", key_.corp_name},
-                    {"teamSysNo", team_no}, {"payMonth", "2026-10"},
-                    {"detailList", {{{"idCardType", "01"}, {"idCardNumber", id}, {"days", 20}, {"workHours", 160},
-                                     {"totalPayAmount", 100}, {"actualAmount", 100}, {"isBackPay", 0},
-                                     {"balanceDate", "2026-10-20"}}}}};
+    json payroll = {{"projectCode", key_.project_code},
+                    {"corpCode", key_.corp_code},
+                    {"corpName", key_.corp_name},
+                    {"teamSysNo", team_no},
+                    {"payMonth", "2026-10"},
+                    {"detailList",
+                     {{{"idCardType", "01"},
+                       {"idCardNumber", id},
+                       {"days", 20},
+                       {"workHours", 160},
+                       {"totalPayAmount", 100},
+                       {"actualAmount", 100},
+                       {"isBackPay", 0},
+                       {"balanceDate", "2026-10-20"}}}}};
     const json result = Polled(driver_->Send("Payroll.Add", payroll));
     ASSERT_EQ(result["status"], 20) << result.dump();
     codes.insert(json::parse(result["result"].get<std::string>())[0]["payrollCode"].get<std::string>());
@@ -280,11 +317,13 @@ TEST_P(SandboxTest, EachPayrollHasItsOwnCode) {
 TEST_P(SandboxTest, AnExitNeedsAnEntryBeforeIt) {
   const std::string id = "11010519491231002X";
   const long long team_no = EnteredWorker(id, "木工班组", {}, /*enter=*/false);
-  Refused(driver_->Send("WorkerEntryExit.Add",
-                        {{"projectCode", key_.project_code}, {"corpCode", key_.corp_code},
-                         {"corpName", key_.corp_name}, {"teamSysNo", team_no},
-                         {"workerList", {{{"idCardType", "01"}, {"idCardNumber", id}, {"date", "2026-10-19"},
-                                          {"type", "0"}}}}}),
+  Refused(driver_->Send(
+              "WorkerEntryExit.Add",
+              {{"projectCode", key_.project_code},
+               {"corpCode", key_.corp_code},
+               {"corpName", key_.corp_name},
+               {"teamSysNo", team_no},
+               {"workerList", {{{"idCardType", "01"}, {"idCardNumber", id}, {"date", "2026-10-19"}, {"type", "0"}}}}}),
           "exit_before_entry", "-1");
   json record = AttendanceRecord(id, "08:00:00");
   record["date"] = "2026-10-19 08:00:00";
@@ -308,9 +347,8 @@ TEST_P(SandboxTest, DuplicateAttendanceFailsTheWholeRequest) {
   // The worker is known now; one not registered is still refused.
   json stranger = record("09:45:00");
   stranger["idCardNumber"] = "440106198503121237";
-  Refused(driver_->Send("WorkerAttendance.Add", {{"projectCode", key_.project_code},
-                                                 {"teamSysNo", team_no},
-                                                 {"dataList", {stranger}}}),
+  Refused(driver_->Send("WorkerAttendance.Add",
+                        {{"projectCode", key_.project_code}, {"teamSysNo", team_no}, {"dataList", {stranger}}}),
           "worker_registered", "-1");
 }
 
@@ -336,13 +374,13 @@ TEST_P(SandboxTest, AttendanceStoredBeforeKeysBeganWithTheTimeIsStillADuplicate)
   ASSERT_EQ(keys(), now_kept);
 
   // The row as stored before the migration, then the migration's own statement.
-  Exec("UPDATE sandbox_objects SET natural_key = subject || '|2026-10-20 08:00:00|' || attr "
-       "WHERE kind = 'attendance'");
+  Exec(
+      "UPDATE sandbox_objects SET natural_key = subject || '|2026-10-20 08:00:00|' || attr "
+      "WHERE kind = 'attendance'");
   ASSERT_EQ(keys(), std::vector<std::string>{id + "|2026-10-20 08:00:00|01"});
   // A record stored since: its key is in the new form already and must stay as it is.
   ASSERT_EQ(attend({AttendanceRecord(id, "07:00:00")}), 20);
-  const std::vector<std::string> both = {"2026-10-20 08:00:00|" + id + "|01",
-                                         "2026-10-20 07:00:00|" + id + "|01"};
+  const std::vector<std::string> both = {"2026-10-20 08:00:00|" + id + "|01", "2026-10-20 07:00:00|" + id + "|01"};
   EXPECT_EQ(testing::RerunMigrationStatements(tp_->db(), "0007_sandbox_append_keys"), 1);
   EXPECT_EQ(keys(), both);
   EXPECT_EQ(testing::RerunMigrationStatements(tp_->db(), "0007_sandbox_append_keys"), 1);
@@ -427,10 +465,10 @@ TEST(KnownObjectsTest, FactsAreKeptPerKeyAndBounded) {
 // the one whose write transaction disarms it fires it; the other is served as if it
 // never was armed, or takes the next one-off fault still armed.
 TEST_P(SandboxTest, AOneOffFaultFiresOnceAcrossProcesses) {
-  ASSERT_TRUE(tp_->platform()
-                  .sandbox.SetFaults(reviewer_, key_.application_id,
-                                     {{"rate_limit_once", true}, {"server_error_once", true}})
-                  .ok());
+  ASSERT_TRUE(
+      tp_->platform()
+          .sandbox.SetFaults(reviewer_, key_.application_id, {{"rate_limit_once", true}, {"server_error_once", true}})
+          .ok());
   auto twin = tp_->Twin(false);
   ASSERT_NE(twin, nullptr);
   SandboxDriver other(*twin, key_);
@@ -528,10 +566,11 @@ TEST_P(SandboxTest, ANonceRepeatsOnlyOnceItsWindowHasPassed) {
   // Another key's nonces are its own.
   const testing::SandboxKey fresh = RotateKey();
   SandboxDriver other(*tp_, fresh);
-  const json team = {{"projectCode", fresh.project_code}, {"corpCode", fresh.corp_code},
-                     {"corpName", fresh.corp_name}, {"teamName", "八班"}};
-  EXPECT_EQ(other.SendForm("Team.Add", WithNonce(other, other.Build("Team.Add", team), "123456")).outcome,
-            "accepted");
+  const json team = {{"projectCode", fresh.project_code},
+                     {"corpCode", fresh.corp_code},
+                     {"corpName", fresh.corp_name},
+                     {"teamName", "八班"}};
+  EXPECT_EQ(other.SendForm("Team.Add", WithNonce(other, other.Build("Team.Add", team), "123456")).outcome, "accepted");
 }
 
 // Another server on the same database recorded a nonce: here it is a replay. On SQLite
@@ -551,9 +590,9 @@ TEST_P(SandboxTest, ANonceAnotherServerRecordedIsAReplayHere) {
   Refused(driver_->SendForm("Team.Add", WithNonce(*driver_, driver_->Build("Team.Add", Team("二班")), "other-server")),
           "nonce_replayed", "-1");
   EXPECT_EQ(Count("sandbox_objects", "kind = 'team'"), 1) << "the replay stored nothing";
-  EXPECT_EQ(driver_->SendForm("Team.Add", WithNonce(*driver_, driver_->Build("Team.Add", Team("三班")), "this-one"))
-                .outcome,
-            "accepted");
+  EXPECT_EQ(
+      driver_->SendForm("Team.Add", WithNonce(*driver_, driver_->Build("Team.Add", Team("三班")), "this-one")).outcome,
+      "accepted");
 }
 
 // Two servers on one database take turns with one key's requests: each refuses the
@@ -616,8 +655,9 @@ TEST_P(SandboxTest, NoncesKeptBeforeTheyWereFiledByHourStillRefuseReplays) {
   for (const auto& [k, v] : form) {
     if (k == "nonce") nonce = v;
   }
-  Exec("CREATE TABLE sandbox_nonces (key_id BIGINT NOT NULL, nonce TEXT NOT NULL, seen_at BIGINT NOT NULL, "
-       "PRIMARY KEY (key_id, nonce))");
+  Exec(
+      "CREATE TABLE sandbox_nonces (key_id BIGINT NOT NULL, nonce TEXT NOT NULL, seen_at BIGINT NOT NULL, "
+      "PRIMARY KEY (key_id, nonce))");
   Exec("INSERT INTO sandbox_nonces (key_id, nonce, seen_at) SELECT id, '" + nonce + "', " +
        std::to_string(ToUnix(tp_->clock().Now()) - 5) + " FROM test_keys WHERE app_key = '" + key_.app_id + "'");
   EXPECT_EQ(testing::RerunMigrationStatements(tp_->db(), "0008_sandbox_recent_nonces", "INSERT"), 1);
@@ -643,8 +683,10 @@ TEST_P(SandboxTest, RevokedExpiredAndOtherCitysKeys) {
   const testing::SandboxKey fresh = RotateKey();
   Refused(driver_->Send("Team.Add", Team()), "key_revoked", "-3");
   SandboxDriver now(*tp_, fresh);
-  EXPECT_EQ(now.Send("Team.Add", {{"projectCode", fresh.project_code}, {"corpCode", fresh.corp_code},
-                                  {"corpName", fresh.corp_name}, {"teamName", "新班组"}})
+  EXPECT_EQ(now.Send("Team.Add", {{"projectCode", fresh.project_code},
+                                  {"corpCode", fresh.corp_code},
+                                  {"corpName", fresh.corp_name},
+                                  {"teamName", "新班组"}})
                 .outcome,
             "accepted");
   // Past its expiry (the joint-test window plus the grace days) the key stops working.
@@ -661,11 +703,11 @@ TEST_P(SandboxTest, RevokedExpiredAndOtherCitysKeys) {
   // The key refusals are evidence on the vendor's complaints, without the vendor
   // attaching anything.
   auto complaint = pf.complaints.File(vendor_, {.application_id = key_.application_id,
-                                                  .respondent = "广州市技术支持单位",
-                                                  .conduct = "key_unusable",
-                                                  .facts = "测试密钥无法使用",
-                                                  .occurred_at = "2026-10-20T10:00:00+08:00",
-                                                  .declaration = true});
+                                                .respondent = "广州市技术支持单位",
+                                                .conduct = "key_unusable",
+                                                .facts = "测试密钥无法使用",
+                                                .occurred_at = "2026-10-20T10:00:00+08:00",
+                                                .declaration = true});
   ASSERT_TRUE(complaint.ok()) << complaint.error().message;
   auto detail = pf.complaints.Get(reviewer_, (*complaint)["id"]);
   ASSERT_TRUE(detail.ok());
@@ -713,18 +755,29 @@ TEST_P(SandboxTest, GuangzhouSendsTheTeamNumberEncrypted) {
   const auto gz_reviewer = tp_->AddUser(domain::Role::kCityReviewer, "sb_gz_reviewer", "440300");
   const testing::SandboxKey k = testing::StartJointTest(*tp_, vendor_, gz_reviewer, "440300", "gz-md5-des");
   SandboxDriver gz(*tp_, k);
-  json team = {{"projectCode", k.project_code}, {"corpCode", k.corp_code}, {"corpName", k.corp_name},
-               {"teamName", "木工班组"}};
+  json team = {
+      {"projectCode", k.project_code}, {"corpCode", k.corp_code}, {"corpName", k.corp_name}, {"teamName", "木工班组"}};
   auto added = gz.Send("Team.Add", team);
   ASSERT_EQ(added.outcome, "accepted") << added.body.dump();
 
   const long long team_no = added.data()["teamSysNo"];
-  const json worker = {{"projectCode", k.project_code}, {"corpCode", k.corp_code}, {"corpName", k.corp_name},
-                       {"teamSysNo", team_no}, {"teamName", "木工班组"},
-                       {"workerList", {{{"workerName", "张三"}, {"isTeamLeader", 0}, {"idCardType", "01"},
-                                        {"idCardNumber", "11010519491231002X"}, {"workType", "020"}, {"workRole", 20},
-                                        {"nation", "汉"}, {"address", "广州"}, {"headImage", app::SamplePhoto()},
-                                        {"cellPhone", "13800000000"}, {"grantOrg", "广州市公安局"}}}}};
+  const json worker = {{"projectCode", k.project_code},
+                       {"corpCode", k.corp_code},
+                       {"corpName", k.corp_name},
+                       {"teamSysNo", team_no},
+                       {"teamName", "木工班组"},
+                       {"workerList",
+                        {{{"workerName", "张三"},
+                          {"isTeamLeader", 0},
+                          {"idCardType", "01"},
+                          {"idCardNumber", "11010519491231002X"},
+                          {"workType", "020"},
+                          {"workRole", 20},
+                          {"nation", "汉"},
+                          {"address", "广州"},
+                          {"headImage", app::SamplePhoto()},
+                          {"cellPhone", "13800000000"},
+                          {"grantOrg", "广州市公安局"}}}}};
   // Signed correctly, but with teamSysNo as a plain number (the ID number encrypted).
   standard::Form form = gz.Build("ProjectWorker.Add", worker);
   const std::string& data_param = gz.profile().Param("data");
@@ -781,7 +834,8 @@ TEST_P(SandboxTest, AttendanceQueriesNameTheEnterpriseThroughTheTeam) {
   EXPECT_EQ(rows[0]["corpCode"], labour.first);
   EXPECT_EQ(rows[0]["teamSysNo"], team_b);
   EXPECT_EQ(Query("WorkerAttendance.Query", {{"date", "2026-10-20"}, {"corpCode", key_.corp_code}})["totalCount"], 1);
-  EXPECT_EQ(Query("WorkerAttendance.Query", {{"date", "2026-10-20"}, {"corpCode", "913311001484116584"}})["totalCount"], 0);
+  EXPECT_EQ(Query("WorkerAttendance.Query", {{"date", "2026-10-20"}, {"corpCode", "913311001484116584"}})["totalCount"],
+            0);
   EXPECT_EQ(Query("WorkerAttendance.Query", {{"date", "2026-10-20"}})["totalCount"], 2) << "no corpCode: every record";
 }
 
@@ -792,8 +846,8 @@ TEST_P(SandboxTest, PageNumbersBeyondTheSchemaAreRefused) {
   auto page = [&](json index, json size) {
     return driver_->Send("Team.Query", {{"projectCode", key_.project_code}, {"pageIndex", index}, {"pageSize", size}});
   };
-  for (const json& index : {json(2147483648LL), json(4294967296LL), json(9223372036854775807LL),
-                            json(18446744073709551615ULL)}) {
+  for (const json& index :
+       {json(2147483648LL), json(4294967296LL), json(9223372036854775807LL), json(18446744073709551615ULL)}) {
     EXPECT_EQ(Refused(page(index, 10), "maximum", "-1").path, "[pageIndex]") << index;
   }
   EXPECT_EQ(Refused(page(0, 4294967297LL), "maximum", "-1").path, "[pageSize]");
@@ -818,7 +872,9 @@ TEST_P(SandboxTest, QueriesAnswerOnlyTheRowsTheirFiltersName) {
   const long long team_b = EnteredWorker(b, "钢筋班组");
   ASSERT_EQ(Attend(team_a, {AttendanceRecord(a, "08:00:00")}).outcome, "accepted");
   ASSERT_EQ(Attend(team_b, {AttendanceRecord(b, "08:05:00")}).outcome, "accepted");
-  const auto decrypted = [&](const json& row) { return driver_->codec().DecryptField(row["idCardNumber"].get<std::string>()).value(); };
+  const auto decrypted = [&](const json& row) {
+    return driver_->codec().DecryptField(row["idCardNumber"].get<std::string>()).value();
+  };
 
   EXPECT_EQ(Query("WorkerAttendance.Query", {{"date", "2020-01-01"}})["totalCount"], 0);
   EXPECT_TRUE(Query("WorkerAttendance.Query", {{"date", "2020-01-01"}})["rows"].empty());
@@ -829,11 +885,13 @@ TEST_P(SandboxTest, QueriesAnswerOnlyTheRowsTheirFiltersName) {
   rows = Query("WorkerAttendance.Query", {{"date", "2026-10-20"}, {"idCardNumber", b}})["rows"];
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(decrypted(rows[0]), b);
-  EXPECT_EQ(Query("WorkerAttendance.Query", {{"date", "2026-10-20"}, {"teamSysNo", std::to_string(team_b)}})["totalCount"], 1)
+  EXPECT_EQ(
+      Query("WorkerAttendance.Query", {{"date", "2026-10-20"}, {"teamSysNo", std::to_string(team_b)}})["totalCount"], 1)
       << "a number sent as text names the same team";
 
   EXPECT_EQ(Query("WorkerAttendance.Query", {{"date", "2026-10-20"}, {"corpCode", key_.corp_code}})["totalCount"], 2);
-  EXPECT_EQ(Query("WorkerAttendance.Query", {{"date", "2026-10-20"}, {"corpCode", "91350200MA2YJ1XR9G"}})["totalCount"], 0);
+  EXPECT_EQ(Query("WorkerAttendance.Query", {{"date", "2026-10-20"}, {"corpCode", "91350200MA2YJ1XR9G"}})["totalCount"],
+            0);
 
   EXPECT_EQ(Query("ProjectWorker.Query")["totalCount"], 2);
   rows = Query("ProjectWorker.Query", {{"teamSysNo", team_b}})["rows"];
@@ -853,19 +911,32 @@ TEST_P(SandboxTest, QueriesAnswerOnlyTheRowsTheirFiltersName) {
   EXPECT_EQ(Query("WorkerEntryExit.Query", {{"date", "2026-10-19"}})["totalCount"], 2);
   EXPECT_EQ(Query("WorkerEntryExit.Query", {{"date", "2026-10-18"}})["totalCount"], 0);
 
-  json payroll = {{"projectCode", key_.project_code}, {"corpCode", key_.corp_code}, {"corpName", key_.corp_name},
-                  {"teamSysNo", team_a}, {"payMonth", "2026-10"},
-                  {"detailList", {{{"idCardType", "01"}, {"idCardNumber", a}, {"days", 20}, {"workHours", 160},
-                                   {"totalPayAmount", 100}, {"actualAmount", 100}, {"isBackPay", 0},
-                                   {"balanceDate", "2026-10-20"}}}}};
+  json payroll = {{"projectCode", key_.project_code},
+                  {"corpCode", key_.corp_code},
+                  {"corpName", key_.corp_name},
+                  {"teamSysNo", team_a},
+                  {"payMonth", "2026-10"},
+                  {"detailList",
+                   {{{"idCardType", "01"},
+                     {"idCardNumber", a},
+                     {"days", 20},
+                     {"workHours", 160},
+                     {"totalPayAmount", 100},
+                     {"actualAmount", 100},
+                     {"isBackPay", 0},
+                     {"balanceDate", "2026-10-20"}}}}};
   ASSERT_EQ(Polled(driver_->Send("Payroll.Add", payroll))["status"], 20);
   EXPECT_EQ(Query("Payroll.Query", {{"payMonth", "2026-09"}})["totalCount"], 0);
   EXPECT_EQ(Query("Payroll.Query", {{"payMonth", "2026-10"}})["totalCount"], 1);
   EXPECT_EQ(Query("Payroll.Query", {{"teamSysNo", team_b}})["totalCount"], 0);
 
   // The key's own project, and one it uploaded: each once.
-  json project = {{"contractorCorpCode", key_.corp_code}, {"contractorCorpName", key_.corp_name},
-                  {"name", "示例住宅小区一期工程"}, {"category", "01"}, {"areaCode", "440106"}, {"prjStatus", "003"}};
+  json project = {{"contractorCorpCode", key_.corp_code},
+                  {"contractorCorpName", key_.corp_name},
+                  {"name", "示例住宅小区一期工程"},
+                  {"category", "01"},
+                  {"areaCode", "440106"},
+                  {"prjStatus", "003"}};
   const std::string code =
       json::parse(Polled(driver_->Send("Project.Add", project))["result"].get<std::string>())["projectCode"];
   EXPECT_EQ(Query("Project.Query")["totalCount"], 2);
@@ -886,20 +957,42 @@ TEST_P(SandboxTest, QueryAnswersEncryptEveryCipherField) {
   team["responsiblePersonIDNumber"] = id;
   const long long team_no =
       json::parse(Polled(driver_->Send("Team.Add", team))["result"].get<std::string>())["teamSysNo"];
-  json worker = {{"workerName", "张三"}, {"isTeamLeader", 0}, {"idCardType", "01"}, {"idCardNumber", id},
-                 {"workType", "020"},  {"workRole", 20},     {"nation", "汉"},      {"address", "广州"},
-                 {"headImage", app::SamplePhoto()}, {"cellPhone", "13800000000"}, {"grantOrg", "广州市公安局"},
-                 {"payRollBankCardNumber", card}, {"payRollBankName", "中国工商银行"}};
-  ASSERT_EQ(Polled(driver_->Send("ProjectWorker.Add", {{"projectCode", key_.project_code}, {"corpCode", key_.corp_code},
-                                                      {"corpName", key_.corp_name}, {"teamSysNo", team_no},
-                                                      {"teamName", "木工班组"}, {"workerList", {worker}}}))["status"],
+  json worker = {{"workerName", "张三"},
+                 {"isTeamLeader", 0},
+                 {"idCardType", "01"},
+                 {"idCardNumber", id},
+                 {"workType", "020"},
+                 {"workRole", 20},
+                 {"nation", "汉"},
+                 {"address", "广州"},
+                 {"headImage", app::SamplePhoto()},
+                 {"cellPhone", "13800000000"},
+                 {"grantOrg", "广州市公安局"},
+                 {"payRollBankCardNumber", card},
+                 {"payRollBankName", "中国工商银行"}};
+  ASSERT_EQ(Polled(driver_->Send("ProjectWorker.Add", {{"projectCode", key_.project_code},
+                                                       {"corpCode", key_.corp_code},
+                                                       {"corpName", key_.corp_name},
+                                                       {"teamSysNo", team_no},
+                                                       {"teamName", "木工班组"},
+                                                       {"workerList", {worker}}}))["status"],
             20);
-  json detail = {{"idCardType", "01"}, {"idCardNumber", id}, {"days", 20}, {"workHours", 160},
-                 {"payRollBankCardNumber", card}, {"payBankCardNumber", pay_card}, {"totalPayAmount", 100},
-                 {"actualAmount", 100}, {"isBackPay", 0}, {"balanceDate", "2026-10-20"}};
-  ASSERT_EQ(Polled(driver_->Send("Payroll.Add", {{"projectCode", key_.project_code}, {"corpCode", key_.corp_code},
-                                                {"corpName", key_.corp_name}, {"teamSysNo", team_no},
-                                                {"payMonth", "2026-10"}, {"detailList", {detail}}}))["status"],
+  json detail = {{"idCardType", "01"},
+                 {"idCardNumber", id},
+                 {"days", 20},
+                 {"workHours", 160},
+                 {"payRollBankCardNumber", card},
+                 {"payBankCardNumber", pay_card},
+                 {"totalPayAmount", 100},
+                 {"actualAmount", 100},
+                 {"isBackPay", 0},
+                 {"balanceDate", "2026-10-20"}};
+  ASSERT_EQ(Polled(driver_->Send("Payroll.Add", {{"projectCode", key_.project_code},
+                                                 {"corpCode", key_.corp_code},
+                                                 {"corpName", key_.corp_name},
+                                                 {"teamSysNo", team_no},
+                                                 {"payMonth", "2026-10"},
+                                                 {"detailList", {detail}}}))["status"],
             20);
   const auto encrypted = [&](const json& row, const std::string& field, const std::string& plain) {
     ASSERT_TRUE(row.contains(field)) << row.dump();
@@ -922,21 +1015,23 @@ TEST_P(SandboxTest, QueryAnswersEncryptEveryCipherField) {
 
 TEST_P(SandboxTest, MalformedFormsAndData) {
   Refused(driver_->SendBody("open.api", "appid=%ZZ&method=Team.Add"), "malformed_form", "-1");
-  auto missing = Refused(driver_->SendBody("open.api", "appid=" + key_.app_id + "&method=Team.Add"), "missing_param",
-                         "-1");
+  auto missing =
+      Refused(driver_->SendBody("open.api", "appid=" + key_.app_id + "&method=Team.Add"), "missing_param", "-1");
   EXPECT_NE(missing.body["message"].get<std::string>().find("format"), std::string::npos) << missing.body.dump();
   // Recorded as the named key's evidence; a form naming no issued key is not.
   EXPECT_GT(missing.evidence_id, 0);
   EXPECT_EQ(Count("sandbox_evidence", "error = 'missing_param'"), 1);
   // A nonce longer than the profile allows is refused, and not stored.
   const standard::Form long_nonce = WithNonce(*driver_, driver_->Build("Team.Add", Team()),
-                                             std::string(driver_->profile().nonce_max_length + 1, 'n'));
+                                              std::string(driver_->profile().nonce_max_length + 1, 'n'));
   Refused(driver_->SendForm("Team.Add", long_nonce), "malformed_form", "-1");
   EXPECT_EQ(Count(NonceTable(), "LENGTH(nonce) > 64"), 0);
-  EXPECT_EQ(Refused(driver_->SendBody("open.api", "appid=nobody&method=Team.Add"), "missing_param", "-1").evidence_id, 0);
+  EXPECT_EQ(Refused(driver_->SendBody("open.api", "appid=nobody&method=Team.Add"), "missing_param", "-1").evidence_id,
+            0);
   EXPECT_EQ(Count("sandbox_evidence", "error = 'missing_param'"), 1);
   // data that is not JSON, or a JSON that is not an object, or absurdly deep.
-  for (const std::string& data : {std::string("{not json"), std::string("[1,2]"), std::string(100, '[') + std::string(100, ']')}) {
+  for (const std::string& data :
+       {std::string("{not json"), std::string("[1,2]"), std::string(100, '[') + std::string(100, ']')}) {
     standard::Form form = driver_->Build("Team.Add", Team());
     for (auto& [k, v] : form) {
       if (k == "data") v = data;
@@ -946,8 +1041,11 @@ TEST_P(SandboxTest, MalformedFormsAndData) {
     Refused(driver_->SendForm("Team.Add", form), "invalid_json", "-1");
   }
   // An encrypted field that does not decrypt under the key.
-  json worker = {{"projectCode", key_.project_code}, {"corpCode", key_.corp_code}, {"corpName", key_.corp_name},
-                 {"teamSysNo", 100000001}, {"teamName", "x"},
+  json worker = {{"projectCode", key_.project_code},
+                 {"corpCode", key_.corp_code},
+                 {"corpName", key_.corp_name},
+                 {"teamSysNo", 100000001},
+                 {"teamName", "x"},
                  {"workerList", {{{"idCardType", "01"}, {"idCardNumber", "not-a-ciphertext"}}}}};
   standard::Form form = driver_->Build("Team.Query", {{"pageIndex", 0}, {"pageSize", 1}});
   for (auto& [k, v] : form) {
@@ -972,13 +1070,25 @@ TEST_P(SandboxTest, OversizedBodyAndImage) {
   EXPECT_EQ(reply.error, "body_too_large");
   EXPECT_NE(reply.body.find("1024KB"), std::string::npos) << reply.body;
   const long long team_no = AddTeam();
-  const std::string big = "data:image/jpeg;base64," + crypto::Base64Encode("\xFF\xD8\xFF\xE0" + std::string(52 * 1024, 'j'));
-  json worker = {{"workerName", "张三"}, {"isTeamLeader", 0}, {"idCardType", "01"}, {"idCardNumber", "11010519491231002X"},
-                 {"workType", "020"}, {"workRole", 20}, {"nation", "汉"}, {"address", "广州"}, {"headImage", big},
-                 {"cellPhone", "13800000000"}, {"grantOrg", "广州市公安局"}};
-  auto r = Refused(driver_->Send("ProjectWorker.Add", {{"projectCode", key_.project_code}, {"corpCode", key_.corp_code},
-                                                       {"corpName", key_.corp_name}, {"teamSysNo", team_no},
-                                                       {"teamName", "木工班组"}, {"workerList", {worker}}}),
+  const std::string big =
+      "data:image/jpeg;base64," + crypto::Base64Encode("\xFF\xD8\xFF\xE0" + std::string(52 * 1024, 'j'));
+  json worker = {{"workerName", "张三"},
+                 {"isTeamLeader", 0},
+                 {"idCardType", "01"},
+                 {"idCardNumber", "11010519491231002X"},
+                 {"workType", "020"},
+                 {"workRole", 20},
+                 {"nation", "汉"},
+                 {"address", "广州"},
+                 {"headImage", big},
+                 {"cellPhone", "13800000000"},
+                 {"grantOrg", "广州市公安局"}};
+  auto r = Refused(driver_->Send("ProjectWorker.Add", {{"projectCode", key_.project_code},
+                                                       {"corpCode", key_.corp_code},
+                                                       {"corpName", key_.corp_name},
+                                                       {"teamSysNo", team_no},
+                                                       {"teamName", "木工班组"},
+                                                       {"workerList", {worker}}}),
                    "image_size", "-1");
   EXPECT_EQ(r.body["message"], "[workerList][0][headImage]大小超过限制50KB!");
   // The evidence keeps the request with the image summarised and the number masked;
@@ -1026,13 +1136,20 @@ TEST_P(SandboxTest, EvidenceKeepsTheAnswerAsSentAndCountsAQuerysRows) {
 TEST_P(SandboxTest, EvidenceMasksPersonalNumbersAndSecrets) {
   const long long team_no = AddTeam();
   // A payroll for a worker never registered: the message names the ID number.
-  auto r = Refused(driver_->Send("Payroll.Add", {{"projectCode", key_.project_code}, {"corpCode", key_.corp_code},
-                                                 {"corpName", key_.corp_name}, {"teamSysNo", team_no},
+  auto r = Refused(driver_->Send("Payroll.Add", {{"projectCode", key_.project_code},
+                                                 {"corpCode", key_.corp_code},
+                                                 {"corpName", key_.corp_name},
+                                                 {"teamSysNo", team_no},
                                                  {"payMonth", "2026-10"},
-                                                 {"detailList", {{{"idCardType", "01"}, {"idCardNumber", "11010519491231002X"},
-                                                                  {"days", 20}, {"workHours", 160},
-                                                                  {"totalPayAmount", 100}, {"actualAmount", 100},
-                                                                  {"isBackPay", 0}, {"balanceDate", "2026-10-20"}}}}}),
+                                                 {"detailList",
+                                                  {{{"idCardType", "01"},
+                                                    {"idCardNumber", "11010519491231002X"},
+                                                    {"days", 20},
+                                                    {"workHours", 160},
+                                                    {"totalPayAmount", 100},
+                                                    {"actualAmount", 100},
+                                                    {"isBackPay", 0},
+                                                    {"balanceDate", "2026-10-20"}}}}}),
                    "worker_registered", "-1");
   EXPECT_NE(r.body["message"].get<std::string>().find("11010519491231002X"), std::string::npos)
       << "the vendor's client is told which worker";
@@ -1092,25 +1209,43 @@ TEST_P(SandboxTest, EvidenceMasksPersonalNumbersAndSecrets) {
 TEST_P(SandboxTest, EvidenceMasksEveryEncryptedNumberItsMessagesRepeat) {
   const long long team_no = AddTeam();
   const std::string passport = "E12345678";
-  json add = {{"projectCode", key_.project_code}, {"corpCode", key_.corp_code}, {"corpName", key_.corp_name},
-              {"teamSysNo", team_no}, {"teamName", "木工班组"},
-              {"workerList", {{{"workerName", "JOHN SMITH"}, {"isTeamLeader", 0}, {"idCardType", "08"},
-                               {"idCardNumber", passport}, {"workType", "020"}, {"workRole", 20}, {"nation", "汉"},
-                               {"address", "广州"}, {"headImage", app::SamplePhoto()},
-                               {"cellPhone", "13800000000"}, {"grantOrg", "United Kingdom"}}}}};
+  json add = {{"projectCode", key_.project_code},
+              {"corpCode", key_.corp_code},
+              {"corpName", key_.corp_name},
+              {"teamSysNo", team_no},
+              {"teamName", "木工班组"},
+              {"workerList",
+               {{{"workerName", "JOHN SMITH"},
+                 {"isTeamLeader", 0},
+                 {"idCardType", "08"},
+                 {"idCardNumber", passport},
+                 {"workType", "020"},
+                 {"workRole", 20},
+                 {"nation", "汉"},
+                 {"address", "广州"},
+                 {"headImage", app::SamplePhoto()},
+                 {"cellPhone", "13800000000"},
+                 {"grantOrg", "United Kingdom"}}}}};
   ASSERT_EQ(Polled(driver_->Send("ProjectWorker.Add", add))["status"], 20);
   // The same worker again: accepted, then failed in its asynchronous result.
   const json failed = Polled(driver_->Send("ProjectWorker.Add", add));
   ASSERT_EQ(failed["status"], 10) << failed.dump();
   EXPECT_NE(failed["result"].get<std::string>().find(passport), std::string::npos) << failed.dump();
   // A payroll for a passport never registered: refused at once, the number in the message.
-  auto r = Refused(driver_->Send("Payroll.Add", {{"projectCode", key_.project_code}, {"corpCode", key_.corp_code},
-                                                 {"corpName", key_.corp_name}, {"teamSysNo", team_no},
+  auto r = Refused(driver_->Send("Payroll.Add", {{"projectCode", key_.project_code},
+                                                 {"corpCode", key_.corp_code},
+                                                 {"corpName", key_.corp_name},
+                                                 {"teamSysNo", team_no},
                                                  {"payMonth", "2026-10"},
-                                                 {"detailList", {{{"idCardType", "08"}, {"idCardNumber", "G87654321"},
-                                                                  {"days", 20}, {"workHours", 160},
-                                                                  {"totalPayAmount", 100}, {"actualAmount", 100},
-                                                                  {"isBackPay", 0}, {"balanceDate", "2026-10-20"}}}}}),
+                                                 {"detailList",
+                                                  {{{"idCardType", "08"},
+                                                    {"idCardNumber", "G87654321"},
+                                                    {"days", 20},
+                                                    {"workHours", 160},
+                                                    {"totalPayAmount", 100},
+                                                    {"actualAmount", 100},
+                                                    {"isBackPay", 0},
+                                                    {"balanceDate", "2026-10-20"}}}}}),
                    "worker_registered", "-1");
   EXPECT_NE(r.body["message"].get<std::string>().find("G87654321"), std::string::npos);
   services::EvidenceQuery all;
@@ -1157,7 +1292,8 @@ TEST_P(SandboxTest, EvidenceCanBeNarrowedToWhenItWasReceived) {
     EXPECT_EQ(item["received_at"].get<std::string>().substr(0, 10), "2026-10-21") << item.dump();
   }
   // Refused clearly, naming the parameter.
-  for (const auto& [from, to, field] : std::vector<std::tuple<std::optional<std::string>, std::optional<std::string>, std::string>>{
+  for (const auto& [from, to, field] :
+       std::vector<std::tuple<std::optional<std::string>, std::optional<std::string>, std::string>>{
            {"yesterday", std::nullopt, "from"},
            {std::nullopt, "2026-13-01", "to"},
            {"2026-10-21T10:00:00+08:00", "2026-10-21T10:00:00+08:00", "to"},
@@ -1250,14 +1386,21 @@ TEST_P(SandboxTest, FailuresNameOnlyTheRefusalsBehindEachCase) {
   Refused(driver_->Send("Team.Add", unnamed), "required", "-1");
   const long long team_no = AddTeam();
   // A payroll for a worker never registered: the payroll case's failure, and no other's.
-  const auto payroll = Refused(
-      driver_->Send("Payroll.Add", {{"projectCode", key_.project_code}, {"corpCode", key_.corp_code},
-                                    {"corpName", key_.corp_name}, {"teamSysNo", team_no}, {"payMonth", "2026-10"},
-                                    {"detailList", {{{"idCardType", "01"}, {"idCardNumber", "11010519491231002X"},
-                                                     {"days", 20}, {"workHours", 160}, {"totalPayAmount", 100},
-                                                     {"actualAmount", 100}, {"isBackPay", 0},
-                                                     {"balanceDate", "2026-10-20"}}}}}),
-      "worker_registered", "-1");
+  const auto payroll = Refused(driver_->Send("Payroll.Add", {{"projectCode", key_.project_code},
+                                                             {"corpCode", key_.corp_code},
+                                                             {"corpName", key_.corp_name},
+                                                             {"teamSysNo", team_no},
+                                                             {"payMonth", "2026-10"},
+                                                             {"detailList",
+                                                              {{{"idCardType", "01"},
+                                                                {"idCardNumber", "11010519491231002X"},
+                                                                {"days", 20},
+                                                                {"workHours", 160},
+                                                                {"totalPayAmount", 100},
+                                                                {"actualAmount", 100},
+                                                                {"isBackPay", 0},
+                                                                {"balanceDate", "2026-10-20"}}}}}),
+                               "worker_registered", "-1");
   auto c = tp_->platform().sandbox.Conformance(reviewer_, key_.application_id);
   ASSERT_TRUE(c.ok());
   ASSERT_FALSE((*c)["failures"].empty());
@@ -1278,7 +1421,8 @@ TEST_P(SandboxTest, FailuresNameOnlyTheRefusalsBehindEachCase) {
 // Anyone who learnt the app_id can send requests naming the key; without its valid
 // signature they are evidence (unsigned) and judge none of the vendor's cases.
 TEST_P(SandboxTest, RequestsWithoutTheKeysSignatureJudgeNothing) {
-  auto form = driver_->Build("ProjectWorker.Query", {{"projectCode", key_.project_code}, {"pageIndex", 1}, {"pageSize", 10}});
+  auto form =
+      driver_->Build("ProjectWorker.Query", {{"projectCode", key_.project_code}, {"pageIndex", 1}, {"pageSize", 10}});
   form.back().second[0] = form.back().second[0] == 'a' ? 'b' : 'a';
   const auto forged = Refused(driver_->SendForm("ProjectWorker.Query", form), "bad_signature", "-2");
   auto c = tp_->platform().sandbox.Conformance(reviewer_, key_.application_id);
@@ -1311,12 +1455,20 @@ TEST_P(SandboxTest, RequestsWithoutTheKeysSignatureJudgeNothing) {
 TEST_P(SandboxTest, AProblemWithManyRequestsCountsThoseItDoesNotName) {
   const long long team_no = AddTeam();
   for (const char* id : {"11010519491231002X", "440106198503121237", "440106199002024564", "11010519491231002X"}) {
-    Refused(driver_->Send("Payroll.Add", {{"projectCode", key_.project_code}, {"corpCode", key_.corp_code},
-                                          {"corpName", key_.corp_name}, {"teamSysNo", team_no}, {"payMonth", "2026-10"},
-                                          {"detailList", {{{"idCardType", "01"}, {"idCardNumber", id}, {"days", 20},
-                                                           {"workHours", 160}, {"totalPayAmount", 100},
-                                                           {"actualAmount", 100}, {"isBackPay", 0},
-                                                           {"balanceDate", "2026-10-20"}}}}}),
+    Refused(driver_->Send("Payroll.Add", {{"projectCode", key_.project_code},
+                                          {"corpCode", key_.corp_code},
+                                          {"corpName", key_.corp_name},
+                                          {"teamSysNo", team_no},
+                                          {"payMonth", "2026-10"},
+                                          {"detailList",
+                                           {{{"idCardType", "01"},
+                                             {"idCardNumber", id},
+                                             {"days", 20},
+                                             {"workHours", 160},
+                                             {"totalPayAmount", 100},
+                                             {"actualAmount", 100},
+                                             {"isBackPay", 0},
+                                             {"balanceDate", "2026-10-20"}}}}}),
             "worker_registered", "-1");
   }
   auto c = tp_->platform().sandbox.Conformance(reviewer_, key_.application_id);
@@ -1355,14 +1507,21 @@ TEST_P(SandboxTest, ADuplicateIsExplainedByItsAsynchronousResult) {
 // x-messages), with the catalogue's code.
 TEST_P(SandboxTest, AFutureMonthIsRefusedInTheFieldsOwnWords) {
   const long long team_no = AddTeam();
-  const auto r = Refused(
-      driver_->Send("Payroll.Add", {{"projectCode", key_.project_code}, {"corpCode", key_.corp_code},
-                                    {"corpName", key_.corp_name}, {"teamSysNo", team_no}, {"payMonth", "2026-11"},
-                                    {"detailList", {{{"idCardType", "01"}, {"idCardNumber", "11010519491231002X"},
-                                                     {"days", 20}, {"workHours", 160}, {"totalPayAmount", 100},
-                                                     {"actualAmount", 100}, {"isBackPay", 0},
-                                                     {"balanceDate", "2026-10-20"}}}}}),
-      "not_future", "-1");
+  const auto r = Refused(driver_->Send("Payroll.Add", {{"projectCode", key_.project_code},
+                                                       {"corpCode", key_.corp_code},
+                                                       {"corpName", key_.corp_name},
+                                                       {"teamSysNo", team_no},
+                                                       {"payMonth", "2026-11"},
+                                                       {"detailList",
+                                                        {{{"idCardType", "01"},
+                                                          {"idCardNumber", "11010519491231002X"},
+                                                          {"days", 20},
+                                                          {"workHours", 160},
+                                                          {"totalPayAmount", 100},
+                                                          {"actualAmount", 100},
+                                                          {"isBackPay", 0},
+                                                          {"balanceDate", "2026-10-20"}}}}}),
+                         "not_future", "-1");
   EXPECT_EQ(r.body["message"], "[payMonth]不能大于今天!") << r.body.dump();
 }
 
@@ -1374,8 +1533,11 @@ TEST_P(SandboxTest, PathTwoShowsCityBsReport) {
   auto& pf = tp_->platform();
   json product = pf.applications.CreateProduct(vendor_, {"考勤终端", "A1", "attendance_terminal", "1"}).value();
   json app = pf.applications
-                 .Create(vendor_, {"440300", {product["id"].get<long long>()}, "connected_elsewhere",
-                                   std::string("440100"), "已在广州完成联调"})
+                 .Create(vendor_, {"440300",
+                                   {product["id"].get<long long>()},
+                                   "connected_elsewhere",
+                                   std::string("440100"),
+                                   "已在广州完成联调"})
                  .value();
   const auto reviewer_sz = tp_->AddUser(domain::Role::kCityReviewer, "sb_reviewer_sz", "440300");
   auto report = pf.sandbox.Report(reviewer_sz, app["id"]);
@@ -1399,10 +1561,11 @@ TEST_P(SandboxTest, PathTwoShowsCityBsReport) {
   EXPECT_LE(own["application"]["submitted_at"].get<std::string>(), own["key"]["issued_at"].get<std::string>());
   // Once Guangzhou records the success, a new application links it and shows it as passed.
   ASSERT_TRUE(pf.applications.Act(reviewer_, key_.application_id, domain::AppAction::kSucceed, {}).ok());
-  json linked = pf.applications
-                    .Create(vendor_, {"440400", {product["id"].get<long long>()}, "connected_elsewhere",
-                                      std::string("440100"), ""})
-                    .value();
+  json linked =
+      pf.applications
+          .Create(vendor_,
+                  {"440400", {product["id"].get<long long>()}, "connected_elsewhere", std::string("440100"), ""})
+          .value();
   ASSERT_EQ(linked["connected_application_id"], key_.application_id);
   const json passed = pf.sandbox.Report(vendor_, linked["id"]).value();
   EXPECT_EQ(passed["source"]["application_id"], key_.application_id);
@@ -1425,7 +1588,8 @@ TEST_P(SandboxTest, ASingleEndpointStandardAnswersAtItsPathOnly) {
 
 TEST_P(SandboxTest, CityWithItsOwnTestEnvironmentIsNotServedHere) {
   const auto admin = tp_->AddUser(domain::Role::kAdmin, "sb_admin");
-  ASSERT_TRUE(tp_->platform().SetCityProfile(admin, "440100", "gd-v1.3", "http://10.0.0.1/open.api", std::nullopt).ok());
+  ASSERT_TRUE(
+      tp_->platform().SetCityProfile(admin, "440100", "gd-v1.3", "http://10.0.0.1/open.api", std::nullopt).ok());
   auto r = driver_->Send("Team.Add", Team());
   EXPECT_EQ(r.outcome, "refused");
   EXPECT_EQ(r.code(), "-3");

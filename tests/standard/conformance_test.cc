@@ -71,10 +71,9 @@ TEST(DeriveSequenceTags, ARetryIsTaggedWithTheFaultItFollowed) {
 }
 
 TEST(DeriveSequenceTags, OnlyDuplicatesAfterAFaultCountAgainstItsRetry) {
-  std::vector<RequestFacts> r = {Req(1, "Team.Add", "accepted", {"duplicate"}, "", "d0"),
-                                 Req(2, "Team.Add", "fault", {}, "rate_limited", "d1"),
-                                 Req(3, "Team.Add", "accepted", {}, "", "d1"),
-                                 Req(4, "Team.Add", "accepted", {"duplicate"}, "", "d1")};
+  std::vector<RequestFacts> r = {
+      Req(1, "Team.Add", "accepted", {"duplicate"}, "", "d0"), Req(2, "Team.Add", "fault", {}, "rate_limited", "d1"),
+      Req(3, "Team.Add", "accepted", {}, "", "d1"), Req(4, "Team.Add", "accepted", {"duplicate"}, "", "d1")};
   DeriveSequenceTags(r);
   EXPECT_FALSE(HasTag(r[0], "duplicate_after:rate_limited"));
   EXPECT_TRUE(HasTag(r[3], "duplicate_after:rate_limited"));
@@ -149,7 +148,7 @@ TEST(JudgeCases, ARetryCaseWaitsForItsFaultAndIgnoresEarlierDuplicates) {
 TEST(JudgeCases, AFailedCaseIsExplainedByItsOwnStandingRefusalsOnly) {
   const Profile& p = *ShippedProfiles().Find("national-1.0");
   std::vector<RequestFacts> r = {
-      Req(1, "Team.Add", "refused", {}, "bad_signature"),             // corrected by 3
+      Req(1, "Team.Add", "refused", {}, "bad_signature"),                 // corrected by 3
       Req(2, "Payroll.Add", "refused", {"signed"}, "worker_registered"),  // still standing
       Req(3, "Team.Add", "accepted", {"signed"}),
       Req(4, "ProjectWorker.Add", "refused", {"signed"}, "required"),

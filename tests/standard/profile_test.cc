@@ -62,7 +62,8 @@ TEST(ProfileSet, SignedFieldsMustBeAListOfNamesOrAllExceptSign) {
         {{"p",
           {{"profile.json", R"({"name": "p", "errors": {"success": {"code": "0"}, "malformed_form": {"code": "-1"},
                                  "bad_signature": {"code": "-2"}, "server_error": {"code": "9999"}},
-                                 "signature": {"fields": )" + fields + "}}"}}}});
+                                 "signature": {"fields": )" +
+                                fields + "}}"}}}});
   };
   for (const char* bad : {R"("some")", R"([1, 2])", "7"}) {
     auto set = with_fields(bad);
@@ -85,8 +86,10 @@ TEST(ProfileSet, ANonceWindowIsAtMostAnHour) {
         {{"p",
           {{"profile.json", R"({"name": "p", "errors": {"success": {"code": "0"}, "malformed_form": {"code": "-1"},
                                  "bad_signature": {"code": "-2"}, "server_error": {"code": "9999"}},
-                                 "nonce": {"window_seconds": )" + window + R"(},
-                                 "timestamp": {"max_skew_seconds": )" + skew + "}}"}}}});
+                                 "nonce": {"window_seconds": )" +
+                                window + R"(},
+                                 "timestamp": {"max_skew_seconds": )" +
+                                skew + "}}"}}}});
   };
   auto fits = with("900", "600");
   ASSERT_TRUE(fits.ok()) << fits.error().message;
@@ -115,8 +118,9 @@ TEST(ProfileSet, QueryFiltersAreReadFromTheMethodFiles) {
   EXPECT_EQ(by_param["teamSysNo"].field, "teamSysNo");
 
   const auto build = [](const std::string& filters) {
-    return BuildMinimal({{"methods/X.Query.json", R"({"method": "X.Query", "effect": "team.query", "filters": )" + filters +
-                                                      R"(, "schema": {"type": "object", "properties": {"teamName": {"type": "string"}}}})"}});
+    return BuildMinimal({{"methods/X.Query.json",
+                          R"({"method": "X.Query", "effect": "team.query", "filters": )" + filters +
+                              R"(, "schema": {"type": "object", "properties": {"teamName": {"type": "string"}}}})"}});
   };
   EXPECT_TRUE(build(R"([{"param": "teamName"}])").ok());
   EXPECT_FALSE(build(R"([{"param": "teamSysNo"}])").ok()) << "a filter the request cannot send";
@@ -172,10 +176,12 @@ TEST(ProfileSet, AreaCodesMustBeKnownDivisions) {
 // fails the set at load with a message naming it, not every value refused later.
 TEST(ProfileSet, DictionariesASchemaNamesMustExist) {
   const auto build = [](const std::string& dictionaries, const std::string& dict) {
-    return BuildMinimal({{"dictionaries.json", dictionaries},
-                         {"methods/X.Add.json", R"({"method": "X.Add", "effect": "team.add", "schema": {"type": "object",
+    return BuildMinimal(
+        {{"dictionaries.json", dictionaries},
+         {"methods/X.Add.json", R"({"method": "X.Add", "effect": "team.add", "schema": {"type": "object",
                                                    "properties": {"list": {"type": "array", "items": {"type": "object",
-                                                   "properties": {"kind": {"type": "string", "x-dict": ")" + dict + R"("}}}}}}})"}});
+                                                   "properties": {"kind": {"type": "string", "x-dict": ")" +
+                                    dict + R"("}}}}}}})"}});
   };
   const std::string dicts = R"({"kinds": {"title": "类别", "codes": {"1": "一"}}})";
   EXPECT_TRUE(build(dicts, "kinds").ok());
@@ -204,9 +210,10 @@ TEST(ProfileSet, DictionariesASchemaNamesMustExist) {
 // places fails the set, naming the file.
 TEST(ProfileSet, ADictionaryMayHaveAFileOfItsOwn) {
   const auto build = [](const std::string& dictionaries, const std::string& own) {
-    return BuildMinimal({{"dictionaries.json", dictionaries},
-                         {"dictionaries/kinds.json", own},
-                         {"methods/X.Add.json", R"({"method": "X.Add", "effect": "team.add", "schema": {"type": "object",
+    return BuildMinimal(
+        {{"dictionaries.json", dictionaries},
+         {"dictionaries/kinds.json", own},
+         {"methods/X.Add.json", R"({"method": "X.Add", "effect": "team.add", "schema": {"type": "object",
                                                    "properties": {"kind": {"type": "string", "x-dict": "kinds"}}}})"}});
   };
   auto set = build(R"({"other": {"codes": {"a": "甲"}}})", R"({"title": "类别", "codes": {"1": "一"}})");
@@ -226,9 +233,7 @@ TEST(ProfileSet, ADictionaryMayHaveAFileOfItsOwn) {
   EXPECT_NE(no_codes.error().message.find("dictionaries/kinds.json"), std::string::npos) << no_codes.error().message;
 }
 
-TEST(DescribeProfiles, AnEmptySetIsAnEmptyList) {
-  EXPECT_EQ(DescribeProfiles(ProfileSet()), json::array());
-}
+TEST(DescribeProfiles, AnEmptySetIsAnEmptyList) { EXPECT_EQ(DescribeProfiles(ProfileSet()), json::array()); }
 
 }  // namespace
 }  // namespace liantiao::standard

@@ -17,8 +17,8 @@ TEST(ParseTimestamp, ReadsTheShippedPatternsInBeijingTime) {
 }
 
 TEST(ParseTimestamp, RefusesWhatIsNotADateAndTime) {
-  for (const char* bad : {"", "2026120112345x", "202612011234567", "20261301123456", "20260230123456",
-                          "20261201243456", "20261201126056", "2026-12-01 12:34:56"}) {
+  for (const char* bad : {"", "2026120112345x", "202612011234567", "20261301123456", "20260230123456", "20261201243456",
+                          "20261201126056", "2026-12-01 12:34:56"}) {
     EXPECT_EQ(ParseTimestamp(bad, "%Y%m%d%H%M%S"), std::nullopt) << bad;
   }
   EXPECT_EQ(ParseTimestamp("2026-12-01T12:34:56", "%Y-%m-%d %H:%M:%S"), std::nullopt);
@@ -39,11 +39,11 @@ TEST(ParseTimestamp, RefusesWhatIsNotADateAndTime) {
 TEST(ParseTimestamp, ReadsAsStdGetTimeDoes) {
   const std::string alphabet = "0123456789-: T\ta";
   int compared = 0, accepted = 0;
-  for (const auto& [base, format] : std::vector<std::pair<std::string, std::string>>{
-           {"20261201123456", "%Y%m%d%H%M%S"},
-           {"20240229235960", "%Y%m%d%H%M%S"},
-           {"2026-12-01 12:34:56", "%Y-%m-%d %H:%M:%S"},
-           {"2026-01-05 08:00:00", "%Y-%m-%d %H:%M:%S"}}) {
+  for (const auto& [base, format] :
+       std::vector<std::pair<std::string, std::string>>{{"20261201123456", "%Y%m%d%H%M%S"},
+                                                        {"20240229235960", "%Y%m%d%H%M%S"},
+                                                        {"2026-12-01 12:34:56", "%Y-%m-%d %H:%M:%S"},
+                                                        {"2026-01-05 08:00:00", "%Y-%m-%d %H:%M:%S"}}) {
     std::set<std::string> texts{base};
     // Two edits: each pair of positions given a digit of the other timestamps.
     for (std::size_t i = 0; i < base.size(); ++i) {

@@ -15,7 +15,8 @@ const CivilNow kNow{"2026-10-20", "2026-10-20 10:00:00", "2026-10"};
 DictionaryIndex Dictionaries() {
   std::string error;
   DictionaryIndex index;
-  index.emplace("kinds", Dictionary::Build("kinds", json::parse(R"({"title": "类别", "codes": {"1": "一", "2": "二"}})"), error));
+  index.emplace(
+      "kinds", Dictionary::Build("kinds", json::parse(R"({"title": "类别", "codes": {"1": "一", "2": "二"}})"), error));
   return index;
 }
 

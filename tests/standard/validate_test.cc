@@ -54,8 +54,8 @@ TEST(ValidateData, DeeplyNestedValueOfTheWrongTypeIsAViolationNotACrash) {
   constexpr std::size_t kDepth = 400000;
   const json data = json::parse(R"({"teamName":)" + std::string(kDepth, '[') + std::string(kDepth, ']') + "}");
   const auto violations = ValidateData(*m->data_schema, data, kNow);
-  auto it = std::find_if(violations.begin(), violations.end(),
-                         [](const Violation& v) { return v.path == "[teamName]"; });
+  auto it =
+      std::find_if(violations.begin(), violations.end(), [](const Violation& v) { return v.path == "[teamName]"; });
   ASSERT_NE(it, violations.end());
   EXPECT_EQ(it->kind, "type");
   EXPECT_EQ(it->params.at("value"), std::string(40, '[') + "…");
@@ -67,7 +67,8 @@ TEST(ValidateData, WrongTypeQuotesTheValuesJsonTextShortened) {
   const MethodSpec* m = p->FindMethod("Team.Add");
   ASSERT_NE(m, nullptr);
   const json small = {{"teamName", json::array({1, "a", json::object({{"k", nullptr}})})}};
-  const json long_value = {{"teamName", json::object({{"aaaaaaaaaa", json::array({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15})}})}};
+  const json long_value = {
+      {"teamName", json::object({{"aaaaaaaaaa", json::array({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15})}})}};
   auto value_of = [&](const json& data) {
     for (const auto& v : ValidateData(*m->data_schema, data, kNow)) {
       if (v.path == "[teamName]") return v.params.at("value");

@@ -28,8 +28,12 @@ TEST(KeyCodec, NationalProfileReproducesTheWorkedVector) {
   const std::string data =
       R"({"projectCode":"44010620190101001","teamSysNo":100156750,"dataList":[{"idCardType":"01","idCardNumber":")" +
       cipher + R"(","date":"2019-03-13 07:02:04","direction":"01"}]})";
-  Form form{{"appid", "44010620190101001"}, {"method", "WorkerAttendance.Add"}, {"format", "json"},
-            {"version", "1.0"},           {"timestamp", "20190313070204"},     {"nonce", "a1b2c3d4"},
+  Form form{{"appid", "44010620190101001"},
+            {"method", "WorkerAttendance.Add"},
+            {"format", "json"},
+            {"version", "1.0"},
+            {"timestamp", "20190313070204"},
+            {"nonce", "a1b2c3d4"},
             {"data", data}};
   EXPECT_EQ(codec->Sign(form), "8761a1bd5bf832f0525b2ef211e9a8d201f9b2d7c11461950886d1d7f9ee7943");
   EXPECT_TRUE(codec->Verify(form, "8761a1bd5bf832f0525b2ef211e9a8d201f9b2d7c11461950886d1d7f9ee7943"));
@@ -53,7 +57,13 @@ TEST(KeyCodec, NationalSignatureLowerCasesAsJavaAndAcceptsPhpsAsciiOnlyLowerCase
   EXPECT_EQ(SigningString(p, form, "S"), R"(appid=k&data={"teamname":"ａｂｃ班组äd"}&appsecret=s)");
   EXPECT_EQ(SigningString(p, form, "S", LowerCase::kAscii), R"(appid=k&data={"teamname":"ＡＢＣ班组Äd"}&appsecret=s)");
   // Text that is not UTF-8 is lower-cased in ASCII only, byte for byte.
-  EXPECT_EQ(SigningString(p, {{"data", "\xff" "AB"}}, "S"), "data=\xff" "ab&appsecret=s");
+  EXPECT_EQ(SigningString(p,
+                          {{"data",
+                            "\xff"
+                            "AB"}},
+                          "S"),
+            "data=\xff"
+            "ab&appsecret=s");
 
   auto codec = KeyCodec::Make(p, kSecret);
   ASSERT_TRUE(codec.ok());
@@ -94,10 +104,8 @@ TEST(KeyCodec, GuangzhouProfileUsesMd5AndDesHex) {
   ASSERT_NE(p, nullptr);
   auto codec = KeyCodec::Make(*p, kSecret);
   ASSERT_TRUE(codec.ok());
-  EXPECT_EQ(codec->EncryptField("11010519491231002X"),
-            "des:a75af6c38cb84af638b959a5f24c0fecb8c6b742dd6c024c");
-  EXPECT_EQ(codec->DecryptField("des:a75af6c38cb84af638b959a5f24c0fecb8c6b742dd6c024c").value(),
-            "11010519491231002X");
+  EXPECT_EQ(codec->EncryptField("11010519491231002X"), "des:a75af6c38cb84af638b959a5f24c0fecb8c6b742dd6c024c");
+  EXPECT_EQ(codec->DecryptField("des:a75af6c38cb84af638b959a5f24c0fecb8c6b742dd6c024c").value(), "11010519491231002X");
   EXPECT_FALSE(codec->DecryptField("a75af6c38cb84af638b959a5f24c0fecb8c6b742dd6c024c").ok());
   EXPECT_EQ(SigningString(*p, {{"timestamp", "2026-11-24 10:00:00"}, {"appKey", "K"}, {"sign", "x"}}, "S3"),
             "appKey=K&timestamp=2026-11-24 10:00:00S3");

@@ -102,8 +102,8 @@ TEST(ParseDbUrlTest, PasswordParameterIsMasked) {
 }
 
 TEST(ParseDbUrlTest, RejectsUnknownAndMalformedUrls) {
-  for (const char* bad : {"", "mysql://root:pw@localhost/x", "sqlite:", "sqlite://host/x.db",
-                          "postgresql://", "var/liantiao.db", "sqlite:a=b.db"}) {
+  for (const char* bad : {"", "mysql://root:pw@localhost/x", "sqlite:", "sqlite://host/x.db", "postgresql://",
+                          "var/liantiao.db", "sqlite:a=b.db"}) {
     auto url = ParseDbUrl(bad);
     ASSERT_FALSE(url.ok()) << bad;
     EXPECT_EQ(url.error().code, ErrorCode::kConfigError) << bad;
@@ -142,9 +142,8 @@ TEST(MigrationTextTest, SplitsOnSemicolonAtEndOfLineAndDropsComments) {
       "  -- indented comment;\n"
       "INSERT INTO a (x) VALUES ('1');\n"
       "SELECT 1";
-  EXPECT_THAT(SplitStatements(sql),
-              ElementsAre("CREATE TABLE a (\n  x TEXT DEFAULT 'a;b'  -- not the end\n)",
-                          "INSERT INTO a (x) VALUES ('1')", "SELECT 1"));
+  EXPECT_THAT(SplitStatements(sql), ElementsAre("CREATE TABLE a (\n  x TEXT DEFAULT 'a;b'  -- not the end\n)",
+                                                "INSERT INTO a (x) VALUES ('1')", "SELECT 1"));
   EXPECT_TRUE(SplitStatements("-- only a comment\n\n").empty());
 }
 
@@ -391,7 +390,7 @@ TEST(DatabaseOpenTest, TheWalStartsOverUnderContinuousWrites) {
   ASSERT_TRUE((*db)->Migrate(m).ok());
   const std::string wal = WalPath(tdb.url());
   const std::uintmax_t frame = kPage + 24;  // a WAL frame: its header and one page
-  constexpr int kCommits = 12000;  // a frame or more each
+  constexpr int kCommits = 12000;           // a frame or more each
   std::atomic<int> committed{0};
   std::thread writer([&] {
     const std::string v(1000, 'x');
@@ -479,8 +478,7 @@ class DatabaseTest : public ::testing::TestWithParam<std::string> {
   Result<long long> InsertItem(const std::string& name) {
     return db_->Transact<long long>([&](soci::session& s) -> Result<long long> {
       long long id = 0;
-      s << "INSERT INTO items (name) VALUES (:name) RETURNING id", soci::use(name),
-          soci::into(id);
+      s << "INSERT INTO items (name) VALUES (:name) RETURNING id", soci::use(name), soci::into(id);
       return id;
     });
   }
@@ -569,8 +567,8 @@ TEST_P(DatabaseTest, FailedMigrationRollsBackCompletely) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM schema_migrations"), 2);  // 0001 and 0002 only
 
   // Nothing of 0003 is left: a fixed version creates the same table again.
-  const Migration fixed[] = {kSchema[0], {"0002_ok", "CREATE TABLE fine (v TEXT);"},
-                             {"0003_broken", "CREATE TABLE half (v TEXT);"}};
+  const Migration fixed[] = {
+      kSchema[0], {"0002_ok", "CREATE TABLE fine (v TEXT);"}, {"0003_broken", "CREATE TABLE half (v TEXT);"}};
   ASSERT_TRUE(db_->Migrate(fixed).ok());
   EXPECT_EQ(Count("SELECT COUNT(*) FROM half"), 0);
 }
@@ -677,8 +675,7 @@ TEST_P(DatabaseTest, ConcurrentWriteTransactionsAllSucceed) {
           long long n = 0;
           s << "SELECT n FROM counters WHERE name = 'c'", soci::into(n);
           const long long next = n + 1;
-          s << "UPDATE counters SET n = :n WHERE name = 'c' AND n = :old", soci::use(next),
-              soci::use(n);
+          s << "UPDATE counters SET n = :n WHERE name = 'c' AND n = :old", soci::use(next), soci::use(n);
           const std::string name = "t" + std::to_string(t) + "_" + std::to_string(i);
           s << "INSERT INTO items (name) VALUES (:name)", soci::use(name);
           return OkStatus();
@@ -779,12 +776,13 @@ TEST_P(DatabaseTest, ConflictRetryRunsTheBatchAgain) {
 TEST_P(DatabaseTest, ADeferralFlushesAfterTheUnitsInTheirTransaction) {
   std::vector<std::string> calls;
   long long items_at_flush = -1;
-  Database::Deferral deferral{[&](soci::session&, bool may_defer) { calls.push_back(may_defer ? "begin" : "begin direct"); },
-                              [&](soci::session& s) {
-                                calls.push_back("flush");
-                                s << "SELECT COUNT(*) FROM items", soci::into(items_at_flush);
-                                s << "INSERT INTO items (name) VALUES ('flushed')";
-                              }};
+  Database::Deferral deferral{
+      [&](soci::session&, bool may_defer) { calls.push_back(may_defer ? "begin" : "begin direct"); },
+      [&](soci::session& s) {
+        calls.push_back("flush");
+        s << "SELECT COUNT(*) FROM items", soci::into(items_at_flush);
+        s << "INSERT INTO items (name) VALUES ('flushed')";
+      }};
   std::vector<Database::Unit> units = {Insert("a"), Insert("b")};
   auto r = db_->TransactBatch(units, nullptr, &deferral);
   ASSERT_TRUE(r.ok());
@@ -876,22 +874,26 @@ TEST_P(DatabaseTest, AfterTransactionIsToldWhetherTheTransactionCommitted) {
   ASSERT_TRUE(db_->Transact<Ok>([&](soci::session& s) -> Status {
                    told(s);
                    return OkStatus();
-                 }).ok());
+                 })
+                  .ok());
   EXPECT_EQ(ended, std::vector<bool>{true});
   ended.clear();
   EXPECT_FALSE(db_->Transact<Ok>([&](soci::session& s) -> Status {
                     told(s);
                     return MakeError(ErrorCode::kInvalidField);
-                  }).ok());
+                  })
+                   .ok());
   EXPECT_FALSE(db_->Transact<Ok>([&](soci::session& s) -> Status {
                     told(s);
                     throw std::runtime_error("boom");
-                  }).ok());
+                  })
+                   .ok());
   EXPECT_FALSE(db_->Transact<Ok>([&](soci::session& s) -> Status {  // the COMMIT fails
                     told(s);
                     s << "INSERT INTO children (parent) VALUES (42)";
                     return OkStatus();
-                  }).ok());
+                  })
+                   .ok());
   EXPECT_EQ(ended, (std::vector<bool>{false, false, false}));
   ended.clear();
   // A failing unit: the batch's first run rolls back, the second commits. Each run of
@@ -966,8 +968,7 @@ TEST_P(DatabaseTest, EmbeddedMigrationsApply) {
   ASSERT_TRUE((*db)->Migrate().ok());
 }
 
-INSTANTIATE_TEST_SUITE_P(Dialects, DatabaseTest,
-                         ::testing::ValuesIn(liantiao::testing::TestDatabaseKinds()),
+INSTANTIATE_TEST_SUITE_P(Dialects, DatabaseTest, ::testing::ValuesIn(liantiao::testing::TestDatabaseKinds()),
                          [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 
 }  // namespace

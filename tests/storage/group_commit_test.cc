@@ -375,8 +375,7 @@ TEST_P(GroupCommitTest, EachBatchFlushesWhatItsUnitsDeferred) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM nonces"), 3);
 }
 
-INSTANTIATE_TEST_SUITE_P(Dialects, GroupCommitTest,
-                         ::testing::ValuesIn(liantiao::testing::TestDatabaseKinds()),
+INSTANTIATE_TEST_SUITE_P(Dialects, GroupCommitTest, ::testing::ValuesIn(liantiao::testing::TestDatabaseKinds()),
                          [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 
 }  // namespace

@@ -112,9 +112,7 @@ std::string JsonText(const nlohmann::json& body) { return body.dump(); }
 
 }  // namespace
 
-nlohmann::json HttpResponse::json() const {
-  return nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-}
+nlohmann::json HttpResponse::json() const { return nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false); }
 
 std::string HttpResponse::header(const std::string& name) const {
   auto it = headers.find(Lower(name));
@@ -156,8 +154,8 @@ HttpResponse HttpClient::Delete(const std::string& path, const Headers& headers)
   return Send("DELETE", path, "", "", headers);
 }
 
-HttpResponse HttpClient::PostRaw(const std::string& path, const std::string& body,
-                                 const std::string& content_type, const Headers& headers) {
+HttpResponse HttpClient::PostRaw(const std::string& path, const std::string& body, const std::string& content_type,
+                                 const Headers& headers) {
   return Send("POST", path, body, content_type, headers);
 }
 

@@ -62,7 +62,9 @@ class HttpClient {
                        const Headers& headers = {});
 
   // "Authorization: Bearer <token>" on every request; an empty token removes it.
-  void SetBearer(const std::string& token) { SetDefaultHeader("Authorization", token.empty() ? "" : "Bearer " + token); }
+  void SetBearer(const std::string& token) {
+    SetDefaultHeader("Authorization", token.empty() ? "" : "Bearer " + token);
+  }
   void UseCookies(bool on) { EnableCookies(on); }
   void SetHeader(const std::string& name, const std::string& value) { SetDefaultHeader(name, value); }
   // POST /api/v1/session; on success sets the bearer token and returns it, else "".

@@ -28,8 +28,9 @@ SandboxKey StartJointTest(TestPlatform& tp, const services::Principal& vendor, c
     ADD_FAILURE() << "city profile: " << st.error().message;
   }
   json product = Must(pf.applications.CreateProduct(vendor, {"人脸识别闸机", "F1", "face_gate", "1.0"}), "product");
-  json app = Must(pf.applications.Create(vendor, {city, {product["id"].get<long long>()}, "first", std::nullopt, "联调"}),
-                  "application");
+  json app =
+      Must(pf.applications.Create(vendor, {city, {product["id"].get<long long>()}, "first", std::nullopt, "联调"}),
+           "application");
   const long long id = app["id"];
   Must(pf.applications.UploadMaterial(vendor, id, "business_license", "license.pdf", "%PDF-1.4\nlicense\n"),
        "material");

@@ -75,9 +75,8 @@ bool TestPlatform::Init(bool serve_http) {
 std::unique_ptr<TestPlatform> TestPlatform::Create(const std::string& kind, Instant start, bool serve_http) {
   auto database = std::make_shared<TestDatabase>(TestDatabase::Create(kind));
   if (database->url().empty()) return nullptr;
-  const fs::path files = fs::temp_directory_path() /
-                         ("lt_files_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) + "_" +
-                          crypto::RandomToken(4));
+  const fs::path files = fs::temp_directory_path() / ("lt_files_" + std::to_string(::getpid()) + "_" +
+                                                      std::to_string(counter++) + "_" + crypto::RandomToken(4));
   std::unique_ptr<TestPlatform> tp(new TestPlatform(database, files.string(), start));
   if (!tp->Init(serve_http)) return nullptr;
   return tp;
@@ -102,7 +101,9 @@ services::Principal TestPlatform::AddVendor(const std::string& username) {
   static std::atomic<int> n{1};
   services::VendorRegistration r{
       {username + " 科技有限公司", "法人", "广州市天河区", "联系人", "020-12345678", username + "@example.cn"},
-      ValidCreditCode(n++), username, kTestPassword};
+      ValidCreditCode(n++),
+      username,
+      kTestPassword};
   auto v = platform().auth.RegisterVendor(r, false);
   EXPECT_TRUE(v.ok()) << (v.ok() ? "" : v.error().message);
   if (!v.ok()) return {};
