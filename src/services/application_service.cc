@@ -918,6 +918,12 @@ Result<KeyClaim> ApplicationService::RevealKey(const Principal& p, long long id,
     if (rotate) {
       auto window = FindOpenDeadline(sql, app.id, DeadlineKind::kJointTest);
       if (!window) return MakeError(ErrorCode::kInternal, "联调期限缺失");
+      // After the window the city decides on the evidence of the key it ran on; a new
+      // key would start that evidence over (the checklist judges the current key).
+      if (now > window->due_at) {
+        return MakeError(ErrorCode::kInvalidTransition, "联调期限已结束，不能再重新生成测试密钥",
+                         {{"due_at", FormatInstant(window->due_at)}});
+      }
       LT_RETURN_IF_ERROR(IssueKey(sql, deps_, app, now));
     }
     soci::rowset<soci::row> rows =

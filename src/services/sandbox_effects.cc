@@ -376,6 +376,7 @@ class Effects {
             soci::use(serial);
       }
       r.answer_data = {{"status", ctx_.profile.status_pending}, {"result", ""}};
+      r.tags.push_back("pending");
       r.tags.push_back("pending:" + a->method);
       return r;
     }

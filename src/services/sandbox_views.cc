@@ -222,10 +222,12 @@ json SandboxService::KeyRefusals(soci::session& sql, long long application_id) {
       (sql.prepare << "SELECT e.id, e.received_at, e.method, e.code, e.error, e.message, e.source, k.app_key, "
                       "CASE WHEN (' ' || e.tags || ' ') LIKE '% signed %' OR e.source = 'probe' THEN 1 ELSE 0 END "
                       "AS authentic FROM sandbox_evidence e LEFT JOIN test_keys k ON k.id = e.key_id "
-                      "WHERE e.application_id = :a AND e.outcome <> 'accepted' AND e.error IN "
+                      "WHERE e.application_id = :a AND e.outcome = 'refused' AND e.error IN "
                       "('key_revoked', 'key_expired', 'wrong_city', 'bad_signature', 'server_error', "
                       "'rate_limited', 'unknown_method', 'probe_failed') ORDER BY authentic DESC, e.id DESC LIMIT 200",
        soci::use(application_id));
+  // Refusals only: a fault a reviewer switched on (outcome 'fault') is the city's test
+  // of the client's retries, not the key failing.
   // `signed`: the request carried the key's valid signature, or the platform's own probe
   // sent it; anything else may have come from anyone who knew the app_id, so it is
   // listed after those, and said to be so.

@@ -95,6 +95,13 @@ std::vector<CaseResult> JudgeCases(const Profile& profile, const std::vector<Req
       out.push_back(std::move(result));
       continue;
     }
+    const auto shown = [&](const Condition& cond) {
+      return std::any_of(requests.begin(), requests.end(), [&](const RequestFacts& r) { return Matches(cond, r); });
+    };
+    if (!c.until.empty() && std::none_of(c.until.begin(), c.until.end(), shown)) {
+      out.push_back(std::move(result));
+      continue;
+    }
     bool all_met = !c.all.empty();
     std::vector<const Condition*> unmet;
     // A case about an injected fault waits for the fault: until one refused a request,

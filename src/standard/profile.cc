@@ -307,6 +307,7 @@ Result<Profile> ParseProfile(const std::string& name, const Files& files) {
         cc.title = item.value("title", cc.id);
         cc.clause = item.value("clause", "");
         cc.scenario = item.value("scenario", "");
+        cc.until = ParseConditions(item.value("until", json::array()));
         cc.required = item.value("required", false);
         cc.all = ParseConditions(item.value("all", json::array()));
         cc.none = ParseConditions(item.value("none", json::array()));

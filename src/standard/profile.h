@@ -77,6 +77,9 @@ struct ConformanceCase {
   std::string id, title, clause, scenario;
   bool required = false;
   std::vector<Condition> all, none;
+  // The case is pending until a request matches one of these (a scenario's effect
+  // showing itself, e.g. a result answered "pending"); empty: judged from the start.
+  std::vector<Condition> until;
 };
 
 struct Example {

@@ -158,7 +158,11 @@ TEST_P(ProcessTest, DelayOnlyAfterTheWindowAndWithProblems) {
   ActionInput problems;
   problems.problems = json::array({{{"clause", "V1.3 4.2"}, {"text", "签名错误"}}});
   EXPECT_EQ(CodeOf(pf().applications.Act(reviewer_, id, AppAction::kDelay, problems)), "invalid_transition");
-  tp_->clock().Set(due + std::chrono::seconds{1});
+  Must(pf().applications.ClaimKey(vendor_, id));
+  // Past the window the key still works for its grace days, but a new one would start
+  // over the evidence the city now decides on: rotating is refused.
+  tp_->clock().Set(due + std::chrono::seconds(1));
+  EXPECT_EQ(CodeOf(pf().applications.RotateKey(vendor_, id)), "invalid_transition");
   EXPECT_EQ(CodeOf(pf().applications.Act(reviewer_, id, AppAction::kDelay, {})), "problems_required");
   ActionInput no_clause;
   no_clause.problems = json::array({{{"text", "签名错误"}}});

@@ -725,6 +725,31 @@ TEST_P(SandboxTest, RevokedExpiredAndOtherCitysKeys) {
   EXPECT_EQ(refusals.back()["error"], "wrong_city");
 }
 
+// The faults a reviewer switches on are the city's own test of the client, not the key
+// failing: a complaint's evidence of refusals leaves them out.
+TEST_P(SandboxTest, InjectedFaultsAreNotAComplaintsKeyRefusals) {
+  ASSERT_TRUE(tp_->platform()
+                  .sandbox.SetFaults(reviewer_, key_.application_id, {{"rate_limit_once", true}, {"server_error_once", true}})
+                  .ok());
+  EXPECT_EQ(driver_->Send("Team.Add", Team()).outcome, "fault");
+  EXPECT_EQ(driver_->Send("Team.Add", Team("钢筋班组")).outcome, "fault");
+  testing::SandboxKey forged = key_;
+  forged.secret = std::string(key_.secret.size(), 'x');
+  EXPECT_EQ(SandboxDriver(*tp_, forged).Send("Team.Add", Team()).error, "bad_signature");
+  auto complaint = tp_->platform().complaints.File(vendor_, {.application_id = key_.application_id,
+                                                             .respondent = "广州市技术支持单位",
+                                                             .conduct = "key_unusable",
+                                                             .facts = "测试密钥无法使用",
+                                                             .occurred_at = "2026-10-20T10:00:00+08:00",
+                                                             .declaration = true});
+  ASSERT_TRUE(complaint.ok()) << complaint.error().message;
+  auto detail = tp_->platform().complaints.Get(reviewer_, (*complaint)["id"]);
+  ASSERT_TRUE(detail.ok());
+  const json& refusals = (*detail)["key_refusals"];
+  ASSERT_EQ(refusals.size(), 1u) << refusals.dump();
+  EXPECT_EQ(refusals[0]["error"], "bad_signature");
+}
+
 // A key is issued for one profile: once its city speaks another, the key is out of
 // scope there, even when signed and encrypted the new profile's way with its secret.
 TEST_P(SandboxTest, AKeyOfAnotherProfileIsRefusedAfterItsCitySwitches) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
 #include <stdexcept>
 #include <string>
 
@@ -39,6 +40,20 @@ TEST(JudgeCases, AFailureNamesAFewReasonsAndCountsThemAll) {
   EXPECT_EQ(dup.status, "fail");
   EXPECT_EQ(dup.reasons, (std::vector<long long>{1, 2, 3, 4, 5}));
   EXPECT_EQ(dup.reason_count, 7u);
+}
+
+// Switching delayed results on fails nothing by itself: the case waits until a result
+// was answered pending, then asks for it to be fetched after that.
+TEST(JudgeCases, TheDelayCaseWaitsUntilAResultWasAnsweredPending) {
+  const Profile& p = *ShippedProfiles().Find("national-1.0");
+  const std::set<std::string> on = {"delay_async"};
+  std::vector<RequestFacts> r = {Req(1, "Team.Add", "accepted", {"signed"}),
+                                 Req(2, "AsyncHandleResult.Query", "accepted", {"signed", "fetched:Team.Add"})};
+  EXPECT_EQ(StatusOf(JudgeCases(p, r, on), "async_delay"), "pending") << "earlier traffic, no delayed result yet";
+  r.push_back(Req(3, "AsyncHandleResult.Query", "accepted", {"signed", "pending", "pending:Team.Add"}));
+  EXPECT_EQ(StatusOf(JudgeCases(p, r, on), "async_delay"), "fail") << "answered pending, not fetched since";
+  r.push_back(Req(4, "AsyncHandleResult.Query", "accepted", {"signed", "fetched:Team.Add", "fetched_after_pending"}));
+  EXPECT_EQ(StatusOf(JudgeCases(p, r, on), "async_delay"), "pass");
 }
 
 TEST(DeriveSequenceTags, CorrectedFollowsARefusalOfTheSameMethod) {
