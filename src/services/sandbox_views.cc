@@ -99,6 +99,16 @@ std::optional<std::string> AsyncFailureText(soci::session& sql, long long key_id
   return sandbox::MaskText(masked_result.empty() ? std::move(result) : std::move(masked_result));
 }
 
+// What the report's evidence digest covers of one evidence row (columns as Judge
+// selects them): all of it, so that a row changed after the report is told by the
+// digest. Each text goes in as its SHA-256, so no field's content can pass for a
+// separator and the link stays short however large the request kept.
+std::string EvidenceLink(const soci::row& r) {
+  std::string link = std::to_string(GetInt(r, 0)) + "|" + std::to_string(GetInt(r, 8));
+  for (std::size_t column : {1u, 2u, 7u, 3u, 4u, 5u, 6u, 9u, 10u, 11u, 12u}) link += "|" + crypto::Sha256Hex(GetText(r, column));
+  return link;
+}
+
 // Judges the profile's catalogue against the current key's evidence.
 Result<Checklist> Judge(soci::session& sql, const Deps& deps, long long application_id,
                         const std::optional<KeyInfo>& key, const std::string& profile_name) {
@@ -111,7 +121,7 @@ Result<Checklist> Judge(soci::session& sql, const Deps& deps, long long applicat
   if (key) {
     soci::rowset<soci::row> rows =
         (sql.prepare << "SELECT id, method, outcome, tags, error, rule_path, message, code, received_at, "
-                        "data_digest "
+                        "data_digest, serial, request, response "
                         "FROM sandbox_evidence WHERE key_id = :k ORDER BY id",
          soci::use(key->id));
     for (const soci::row& r : rows) {
@@ -120,8 +130,7 @@ Result<Checklist> Judge(soci::session& sql, const Deps& deps, long long applicat
       // Accepted requests are reasons only when they broke a `none` condition (a
       // duplicate): read again below, rather than kept for every request of the key.
       if (f.outcome != "accepted") rules[f.id] = RuleOf(r);
-      chain = crypto::ChainHash(chain, std::to_string(f.id) + "|" + f.method + "|" + f.outcome + "|" + GetText(r, 7) +
-                                           "|" + GetText(r, 3) + "|" + std::to_string(GetInt(r, 8)));
+      chain = crypto::ChainHash(chain, EvidenceLink(r));
       ++received;
       // Only what the key's holder sent is judged: a request without the key's valid
       // signature may come from anyone who learnt the app_id, and would otherwise fail

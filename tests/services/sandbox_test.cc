@@ -750,6 +750,23 @@ TEST_P(SandboxTest, InjectedFaultsAreNotAComplaintsKeyRefusals) {
   EXPECT_EQ(refusals[0]["error"], "bad_signature");
 }
 
+// The report's evidence digest covers every column of the evidence it is built on: a
+// row changed afterwards (its kept request, its answer, its message) changes it.
+TEST_P(SandboxTest, TheReportDigestCoversWhatTheEvidenceKept) {
+  AddTeam();
+  auto digest = [&] { return tp_->platform().sandbox.Report(reviewer_, key_.application_id).value()["evidence_digest"]; };
+  const json before = digest();
+  EXPECT_EQ(digest(), before) << "the same evidence, the same digest";
+  for (const char* change : {"UPDATE sandbox_evidence SET response = REPLACE(response, '成功', '失败') WHERE id = 1",
+                             "UPDATE sandbox_evidence SET request = REPLACE(request, '木工班组', '钢筋班组') WHERE id = 1",
+                             "UPDATE sandbox_evidence SET message = '篡改' WHERE id = 2",
+                             "UPDATE sandbox_evidence SET data_digest = '00' WHERE id = 1"}) {
+    const json was = digest();
+    Exec(change);
+    EXPECT_NE(digest(), was) << change;
+  }
+}
+
 // A key is issued for one profile: once its city speaks another, the key is out of
 // scope there, even when signed and encrypted the new profile's way with its secret.
 TEST_P(SandboxTest, AKeyOfAnotherProfileIsRefusedAfterItsCitySwitches) {
