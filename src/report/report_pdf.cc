@@ -381,6 +381,11 @@ std::vector<std::pair<std::string, std::string>> HeaderLines(const json& r) {
       {"测试密钥有效期", validity},
       {"生成时间", TimeText(r, "generated_at")},
   };
+  // Decided: this is the report the decision was taken on, kept with it.
+  if (Has(r, "frozen_at")) {
+    lines.emplace_back("报告性质",
+                       "联调结果记录时留存的报告（" + TimeText(r, "frozen_at") + "），此后的测试请求不再计入");
+  }
   // Path 2: the report shown is another city's, and the reader must be told whose.
   if (r.contains("source") && r["source"].is_object()) {
     const json& source = r["source"];

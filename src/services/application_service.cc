@@ -833,6 +833,14 @@ Result<domain::AppTransition> ApplyApplicationAction(soci::session& sql, Deps& d
            "AND revoked_at IS NULL",
         soci::use(at), soci::use(to), soci::use(app.id);
   }
+  // 联调成功 and 联调延期 are decided on the report as it stands now: kept with the
+  // decision, it stays the application's report whatever the key's evidence does later.
+  if (action == AppAction::kSucceed || action == AppAction::kDelay) {
+    LT_ASSIGN_OR_RETURN(json report, SandboxService::BuildReport(sql, deps, app.id, now));
+    report["frozen_at"] = FormatInstant(now);
+    const std::string text = report.dump(-1, ' ', false, json::error_handler_t::replace);
+    sql << "UPDATE applications SET decided_report = :r WHERE id = :id", soci::use(text), soci::use(app.id);
+  }
   const bool review = action == AppAction::kApprove || action == AppAction::kReturn || action == AppAction::kSucceed ||
                       action == AppAction::kDelay;
   if (review && actor.user_id) {

@@ -102,7 +102,13 @@ class SandboxService {
   // The checklist summaries of several applications, read together (a list page);
   // applications unknown or out of the principal's scope are left out.
   Result<std::map<long long, json>> ConformanceSummaries(const Principal& p, const std::vector<long long>& ids);
+  // A decided application's report is the one its decision froze; others are built now.
   Result<json> Report(const Principal& p, long long application_id);
+  // The report of an application as its evidence stands now, on `sql`, without a scope
+  // check: what a decision freezes (ApplicationService stores it with the decision).
+  static Result<json> BuildReport(soci::session& sql, const Deps& deps, long long application_id, Instant now);
+  // The report a decision froze; none before the decision.
+  static std::optional<json> FrozenReport(soci::session& sql, long long application_id);
   Result<json> Faults(const Principal& p, long long application_id);
   Result<json> SetFaults(const Principal& p, long long application_id, const json& switches);
   // Key refusals and failed probes of an application's keys: complaint evidence.

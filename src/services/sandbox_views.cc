@@ -105,7 +105,8 @@ std::optional<std::string> AsyncFailureText(soci::session& sql, long long key_id
 // separator and the link stays short however large the request kept.
 std::string EvidenceLink(const soci::row& r) {
   std::string link = std::to_string(GetInt(r, 0)) + "|" + std::to_string(GetInt(r, 8));
-  for (std::size_t column : {1u, 2u, 7u, 3u, 4u, 5u, 6u, 9u, 10u, 11u, 12u}) link += "|" + crypto::Sha256Hex(GetText(r, column));
+  for (std::size_t column : {1u, 2u, 7u, 3u, 4u, 5u, 6u, 9u, 10u, 11u, 12u})
+    link += "|" + crypto::Sha256Hex(GetText(r, column));
   return link;
 }
 
@@ -434,6 +435,13 @@ Result<json> SandboxService::Conformance(const Principal& p, long long applicati
   return deps_.db.Read<json>([&](soci::session& sql) -> Result<json> {
     LT_ASSIGN_OR_RETURN(AppRow app, LoadApplication(sql, application_id));
     LT_RETURN_IF_ERROR(RequireApplicationInScope(sql, p, application_id, app.city_code, app.vendor_id));
+    // Decided: the checklist of the report the decision was taken on.
+    if (auto frozen = FrozenReport(sql, application_id)) {
+      return json{{"application_id", application_id},  {"profile", (*frozen)["profile"].value("name", "")},
+                  {"key", (*frozen)["key"]},           {"cases", (*frozen)["cases"]},
+                  {"failures", (*frozen)["failures"]}, {"delay_problems", json::array()},
+                  {"summary", (*frozen)["summary"]},   {"frozen_at", (*frozen)["frozen_at"]}};
+    }
     LT_ASSIGN_OR_RETURN(CurrentChecklist current, JudgeCurrent(sql, deps_, application_id, app.city_code));
     const Checklist& c = current.checklist;
     return json{{"application_id", application_id},
@@ -442,7 +450,8 @@ Result<json> SandboxService::Conformance(const Principal& p, long long applicati
                 {"cases", c.cases},
                 {"failures", c.failures},
                 {"delay_problems", c.delay_problems},
-                {"summary", c.summary}};
+                {"summary", c.summary},
+                {"frozen_at", nullptr}};
   });
 }
 
@@ -454,6 +463,10 @@ Result<std::map<long long, json>> SandboxService::ConformanceSummaries(const Pri
       auto app = LoadApplication(sql, id);
       if (!app.ok() && app.error().code != ErrorCode::kNotFound) return app.take_error();
       if (!app.ok() || !RequireApplicationInScope(sql, p, id, app->city_code, app->vendor_id).ok()) continue;
+      if (auto frozen = FrozenReport(sql, id)) {
+        out[id] = (*frozen)["summary"];
+        continue;
+      }
       LT_ASSIGN_OR_RETURN(CurrentChecklist current, JudgeCurrent(sql, deps_, id, app->city_code));
       out[id] = std::move(current.checklist.summary);
     }
@@ -461,106 +474,154 @@ Result<std::map<long long, json>> SandboxService::ConformanceSummaries(const Pri
   });
 }
 
+std::optional<json> SandboxService::FrozenReport(soci::session& sql, long long application_id) {
+  std::string text;
+  soci::indicator ind = soci::i_null;
+  sql << "SELECT decided_report FROM applications WHERE id = :a", soci::use(application_id), soci::into(text, ind);
+  if (!sql.got_data() || ind != soci::i_ok || text.empty()) return std::nullopt;
+  json report = json::parse(text, nullptr, false);
+  if (report.is_discarded()) return std::nullopt;
+  return report;
+}
+
 Result<json> SandboxService::Report(const Principal& p, long long application_id) {
   const Instant now = deps_.clock.Now();
   return deps_.db.Read<json>([&](soci::session& sql) -> Result<json> {
     LT_ASSIGN_OR_RETURN(AppRow app, LoadApplication(sql, application_id));
     LT_RETURN_IF_ERROR(RequireApplicationInScope(sql, p, application_id, app.city_code, app.vendor_id));
-    // Path 2: the vendor is connected in city B already; city B's report is what city A's
-    // reviewer is shown: the success the application links, else the vendor's latest
-    // success there, else (nothing passed there on this platform) its latest joint test
-    // there, marked as such.
-    long long source_app = application_id;
-    std::string path, connected;
-    long long submitted_at = 0, linked = 0;
-    soci::indicator ci = soci::i_null, submitted = soci::i_null, li = soci::i_null;
-    sql << "SELECT path, connected_city_code, submitted_at, connected_application_id FROM applications WHERE id = :a",
-        soci::use(application_id), soci::into(path), soci::into(connected, ci), soci::into(submitted_at, submitted),
-        soci::into(linked, li);
-    const bool path_two = path == "connected_elsewhere" && ci == soci::i_ok && !connected.empty();
-    if (path_two) {
-      if (li == soci::i_ok) {
-        source_app = linked;
-      } else {
-        soci::rowset<soci::row> rows =
-            (sql.prepare << "SELECT a.id FROM applications a JOIN test_keys k ON k.application_id = a.id "
-                            "WHERE a.vendor_id = :v AND a.city_code = :c "
-                            "ORDER BY CASE WHEN a.state = 'succeeded' THEN 0 ELSE 1 END, a.id DESC LIMIT 1",
-             soci::use(app.vendor_id), soci::use(connected));
-        for (const soci::row& r : rows) source_app = GetInt(r, 0);
+    if (auto frozen = FrozenReport(sql, application_id)) return *std::move(frozen);
+    return BuildReport(sql, deps_, application_id, now);
+  });
+}
+
+Result<json> SandboxService::BuildReport(soci::session& sql, const Deps& deps, long long application_id, Instant now) {
+  LT_ASSIGN_OR_RETURN(AppRow app, LoadApplication(sql, application_id));
+  // Path 2: the vendor is connected in city B already; city B's report is what city A's
+  // reviewer is shown: the success the application links, else the vendor's latest
+  // success there, else (nothing passed there on this platform) its latest joint test
+  // there, marked as such.
+  long long source_app = application_id;
+  std::string path, connected;
+  long long submitted_at = 0, linked = 0;
+  soci::indicator ci = soci::i_null, submitted = soci::i_null, li = soci::i_null;
+  sql << "SELECT path, connected_city_code, submitted_at, connected_application_id FROM applications WHERE id = :a",
+      soci::use(application_id), soci::into(path), soci::into(connected, ci), soci::into(submitted_at, submitted),
+      soci::into(linked, li);
+  const bool path_two = path == "connected_elsewhere" && ci == soci::i_ok && !connected.empty();
+  if (path_two) {
+    if (li == soci::i_ok) {
+      source_app = linked;
+    } else {
+      soci::rowset<soci::row> rows =
+          (sql.prepare << "SELECT a.id FROM applications a JOIN test_keys k ON k.application_id = a.id "
+                          "WHERE a.vendor_id = :v AND a.city_code = :c "
+                          "ORDER BY CASE WHEN a.state = 'succeeded' THEN 0 ELSE 1 END, a.id DESC LIMIT 1",
+           soci::use(app.vendor_id), soci::use(connected));
+      for (const soci::row& r : rows) source_app = GetInt(r, 0);
+    }
+  }
+  LT_ASSIGN_OR_RETURN(AppRow shown, LoadApplication(sql, source_app));
+  // City B's application decided: the report its decision froze is what it showed.
+  const std::optional<json> frozen = source_app != application_id ? FrozenReport(sql, source_app) : std::nullopt;
+  CurrentChecklist current;
+  if (frozen) {
+    current.profile = (*frozen)["profile"].value("name", "");
+  } else {
+    LT_ASSIGN_OR_RETURN(current, JudgeCurrent(sql, deps, source_app, shown.city_code));
+  }
+  // The application's own city: its name for the report, its profile to compare city B's with.
+  std::string city_name, own_profile;
+  sql << "SELECT name, profile FROM cities WHERE code = :c", soci::use(app.city_code), soci::into(city_name),
+      soci::into(own_profile);
+  json source = nullptr;
+  if (path_two) {
+    std::string b;
+    sql << "SELECT name FROM cities WHERE code = :c", soci::use(connected), soci::into(b);
+    const bool found = source_app != application_id;
+    const bool passed = found && shown.state == domain::AppState::kSucceeded;
+    const bool same_profile = found && current.profile == own_profile;
+    std::string note = !found   ? "在" + b + "未找到该企业的联调记录"
+                       : passed ? "已在" + b + "联调成功，以下为该市的联调测试报告"
+                                : "在" + b + "尚未联调成功，以下为该市最近一次联调的测试报告";
+    if (found && !same_profile) note += "（该市接口标准为 " + current.profile + "，与本市 " + own_profile + " 不同）";
+    // The products of this application that city B's joint test did not cover: its
+    // report says nothing of them, and the reader is told so.
+    json uncovered = json::array();
+    if (found) {
+      soci::rowset<soci::row> rows =
+          (sql.prepare << "SELECT p.name, p.model FROM application_products ap JOIN products p ON p.id = ap.product_id "
+                          "WHERE ap.application_id = :a AND ap.product_id NOT IN "
+                          "(SELECT product_id FROM application_products WHERE application_id = :b) ORDER BY p.id",
+           soci::use(application_id), soci::use(source_app));
+      for (const soci::row& r : rows) {
+        const std::string model = GetText(r, 1);
+        uncovered.push_back(GetText(r, 0) + (model.empty() ? "" : " " + model));
       }
     }
-    LT_ASSIGN_OR_RETURN(AppRow shown, LoadApplication(sql, source_app));
-    LT_ASSIGN_OR_RETURN(CurrentChecklist current, JudgeCurrent(sql, deps_, source_app, shown.city_code));
-    // The application's own city: its name for the report, its profile to compare city B's with.
-    std::string city_name, own_profile;
-    sql << "SELECT name, profile FROM cities WHERE code = :c", soci::use(app.city_code), soci::into(city_name),
-        soci::into(own_profile);
-    json source = nullptr;
-    if (path_two) {
-      std::string b;
-      sql << "SELECT name FROM cities WHERE code = :c", soci::use(connected), soci::into(b);
-      const bool found = source_app != application_id;
-      const bool passed = found && shown.state == domain::AppState::kSucceeded;
-      const bool same_profile = found && current.profile == own_profile;
-      std::string note = !found   ? "在" + b + "未找到该企业的联调记录"
-                         : passed ? "已在" + b + "联调成功，以下为该市的联调测试报告"
-                                  : "在" + b + "尚未联调成功，以下为该市最近一次联调的测试报告";
-      if (found && !same_profile) note += "（该市接口标准为 " + current.profile + "，与本市 " + own_profile + " 不同）";
-      source = {{"city_code", connected},
-                {"city_name", b},
-                {"application_id", found ? json(source_app) : json(nullptr)},
-                {"state", found ? json(domain::ToString(shown.state)) : json(nullptr)},
-                {"state_name", found ? json(domain::ChineseName(shown.state)) : json(nullptr)},
-                {"passed", passed},
-                {"same_profile", same_profile},
-                {"note", note}};
+    if (!uncovered.empty()) {
+      std::string names;
+      for (const auto& n : uncovered) names += (names.empty() ? "" : "、") + n.get<std::string>();
+      note += "；本申请的产品 " + names + " 不在该市联调的产品之列，该报告不涉及";
     }
-    const std::optional<KeyInfo>& key = current.key;
-    const std::string& profile_name = current.profile;
-    const Checklist& c = current.checklist;
-    const standard::Profile* profile = deps_.profiles->Find(profile_name);
-    std::string vendor_name, credit_code;
-    sql << "SELECT name, credit_code FROM vendors WHERE id = :v", soci::use(app.vendor_id), soci::into(vendor_name),
-        soci::into(credit_code);
-    json products = json::array();
-    soci::rowset<soci::row> prows =
-        (sql.prepare << "SELECT p.name, p.model, p.kind, p.version FROM products p JOIN application_products ap "
-                        "ON ap.product_id = p.id WHERE ap.application_id = :a ORDER BY p.id",
-         soci::use(application_id));
-    for (const soci::row& r : prows) {
-      const std::string kind = GetText(r, 2);
-      const auto name = ProductKindNames().find(kind);
-      products.push_back({{"name", GetText(r, 0)},
-                          {"model", GetText(r, 1)},
-                          {"kind", kind},
-                          {"kind_name", name == ProductKindNames().end() ? kind : name->second},
-                          {"version", GetText(r, 3)}});
-    }
-    return json{
-        {"title", "联调测试报告"},
-        {"application",
-         {{"id", application_id},
-          {"state", domain::ToString(app.state)},
-          {"state_name", domain::ChineseName(app.state)},
-          {"path", path},
-          {"submitted_at", submitted == soci::i_ok ? json(FormatInstant(FromUnix(submitted_at))) : json(nullptr)},
-          {"city_code", app.city_code},
-          {"city_name", city_name}}},
-        {"vendor", {{"name", vendor_name}, {"credit_code", credit_code}}},
-        {"products", products},
-        {"profile",
-         {{"name", profile_name},
-          {"title", profile ? profile->title : ""},
-          {"version", profile ? profile->version : ""}}},
-        {"key", KeyJson(key)},
-        {"cases", c.cases},
-        {"failures", c.failures},
-        {"summary", c.summary},
-        {"generated_at", FormatInstant(now)},
-        {"evidence_digest", c.digest},
-        {"source", source}};
-  });
+    source = {{"city_code", connected},
+              {"city_name", b},
+              {"application_id", found ? json(source_app) : json(nullptr)},
+              {"state", found ? json(domain::ToString(shown.state)) : json(nullptr)},
+              {"state_name", found ? json(domain::ChineseName(shown.state)) : json(nullptr)},
+              {"passed", passed},
+              {"same_profile", same_profile},
+              {"uncovered_products", uncovered},
+              {"note", note}};
+  }
+  const std::optional<KeyInfo>& key = current.key;
+  const std::string& profile_name = current.profile;
+  const Checklist& c = current.checklist;
+  const standard::Profile* profile = deps.profiles->Find(profile_name);
+  std::string vendor_name, credit_code;
+  sql << "SELECT name, credit_code FROM vendors WHERE id = :v", soci::use(app.vendor_id), soci::into(vendor_name),
+      soci::into(credit_code);
+  json products = json::array();
+  soci::rowset<soci::row> prows =
+      (sql.prepare << "SELECT p.name, p.model, p.kind, p.version FROM products p JOIN application_products ap "
+                      "ON ap.product_id = p.id WHERE ap.application_id = :a ORDER BY p.id",
+       soci::use(application_id));
+  for (const soci::row& r : prows) {
+    const std::string kind = GetText(r, 2);
+    const auto name = ProductKindNames().find(kind);
+    products.push_back({{"name", GetText(r, 0)},
+                        {"model", GetText(r, 1)},
+                        {"kind", kind},
+                        {"kind_name", name == ProductKindNames().end() ? kind : name->second},
+                        {"version", GetText(r, 3)}});
+  }
+  json report{{"title", "联调测试报告"},
+              {"application",
+               {{"id", application_id},
+                {"state", domain::ToString(app.state)},
+                {"state_name", domain::ChineseName(app.state)},
+                {"path", path},
+                {"submitted_at", submitted == soci::i_ok ? json(FormatInstant(FromUnix(submitted_at))) : json(nullptr)},
+                {"city_code", app.city_code},
+                {"city_name", city_name}}},
+              {"vendor", {{"name", vendor_name}, {"credit_code", credit_code}}},
+              {"products", products},
+              {"profile",
+               {{"name", profile_name},
+                {"title", profile ? profile->title : ""},
+                {"version", profile ? profile->version : ""}}},
+              {"key", KeyJson(key)},
+              {"cases", c.cases},
+              {"failures", c.failures},
+              {"summary", c.summary},
+              {"generated_at", FormatInstant(now)},
+              {"evidence_digest", c.digest},
+              {"source", source},
+              {"frozen_at", nullptr}};
+  if (frozen) {
+    for (const char* part : {"key", "cases", "failures", "summary", "evidence_digest"}) report[part] = (*frozen)[part];
+    report["profile"] = (*frozen)["profile"];
+  }
+  return report;
 }
 
 Result<json> SandboxService::Faults(const Principal& p, long long application_id) {

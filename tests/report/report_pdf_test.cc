@@ -143,6 +143,15 @@ TEST(RenderReportPdf, FullReportSpansPagesWithChineseText) {
   EXPECT_EQ(seen, pages) << of_total;
 }
 
+// The report a decision was taken on says so, and when.
+TEST(RenderReportPdf, ADecidedReportSaysItWasKeptWithTheDecision) {
+  json report = FullReport();
+  EXPECT_FALSE(Contains(PdfText(RenderReportPdf(report).value()), "联调结果记录时留存的报告"));
+  report["frozen_at"] = "2026-11-25T09:30:00+08:00";
+  const std::string text = PdfText(RenderReportPdf(report).value());
+  EXPECT_TRUE(Contains(text, "联调结果记录时留存的报告（2026年11月25日 09:30）")) << text;
+}
+
 TEST(RenderReportPdf, TableHeaderRepeatsOnEveryPage) {
   const auto pdf = RenderReportPdf(FullReport());
   ASSERT_TRUE(pdf.ok());

@@ -728,9 +728,10 @@ TEST_P(SandboxTest, RevokedExpiredAndOtherCitysKeys) {
 // The faults a reviewer switches on are the city's own test of the client, not the key
 // failing: a complaint's evidence of refusals leaves them out.
 TEST_P(SandboxTest, InjectedFaultsAreNotAComplaintsKeyRefusals) {
-  ASSERT_TRUE(tp_->platform()
-                  .sandbox.SetFaults(reviewer_, key_.application_id, {{"rate_limit_once", true}, {"server_error_once", true}})
-                  .ok());
+  ASSERT_TRUE(
+      tp_->platform()
+          .sandbox.SetFaults(reviewer_, key_.application_id, {{"rate_limit_once", true}, {"server_error_once", true}})
+          .ok());
   EXPECT_EQ(driver_->Send("Team.Add", Team()).outcome, "fault");
   EXPECT_EQ(driver_->Send("Team.Add", Team("钢筋班组")).outcome, "fault");
   testing::SandboxKey forged = key_;
@@ -754,13 +755,16 @@ TEST_P(SandboxTest, InjectedFaultsAreNotAComplaintsKeyRefusals) {
 // row changed afterwards (its kept request, its answer, its message) changes it.
 TEST_P(SandboxTest, TheReportDigestCoversWhatTheEvidenceKept) {
   AddTeam();
-  auto digest = [&] { return tp_->platform().sandbox.Report(reviewer_, key_.application_id).value()["evidence_digest"]; };
+  auto digest = [&] {
+    return tp_->platform().sandbox.Report(reviewer_, key_.application_id).value()["evidence_digest"];
+  };
   const json before = digest();
   EXPECT_EQ(digest(), before) << "the same evidence, the same digest";
-  for (const char* change : {"UPDATE sandbox_evidence SET response = REPLACE(response, '成功', '失败') WHERE id = 1",
-                             "UPDATE sandbox_evidence SET request = REPLACE(request, '木工班组', '钢筋班组') WHERE id = 1",
-                             "UPDATE sandbox_evidence SET message = '篡改' WHERE id = 2",
-                             "UPDATE sandbox_evidence SET data_digest = '00' WHERE id = 1"}) {
+  for (const char* change :
+       {"UPDATE sandbox_evidence SET response = REPLACE(response, '成功', '失败') WHERE id = 1",
+        "UPDATE sandbox_evidence SET request = REPLACE(request, '木工班组', '钢筋班组') WHERE id = 1",
+        "UPDATE sandbox_evidence SET message = '篡改' WHERE id = 2",
+        "UPDATE sandbox_evidence SET data_digest = '00' WHERE id = 1"}) {
     const json was = digest();
     Exec(change);
     EXPECT_NE(digest(), was) << change;
@@ -1614,6 +1618,53 @@ TEST_P(SandboxTest, PathTwoShowsCityBsReport) {
   EXPECT_EQ(passed["source"]["passed"], true);
   EXPECT_EQ(passed["source"]["state"], "succeeded");
   EXPECT_NE(passed["source"]["note"].get<std::string>().find("联调成功"), std::string::npos);
+}
+
+// 联调成功 is decided on the report as it stands then: kept with the decision, it is the
+// application's report and checklist from then on, whatever reaches the key afterwards,
+// and what a later application connected through it shows.
+TEST_P(SandboxTest, TheReportADecisionWasTakenOnStaysAsItWas) {
+  auto& pf = tp_->platform();
+  AddTeam();
+  const json live = pf.sandbox.Report(vendor_, key_.application_id).value();
+  EXPECT_TRUE(live["frozen_at"].is_null());
+  tp_->clock().Advance(std::chrono::hours(1));
+  ASSERT_TRUE(pf.applications.Act(reviewer_, key_.application_id, domain::AppAction::kSucceed, {}).ok());
+  const json decided = pf.sandbox.Report(vendor_, key_.application_id).value();
+  EXPECT_EQ(decided["frozen_at"], "2026-10-20T11:00:00+08:00");
+  EXPECT_EQ(decided["generated_at"], "2026-10-20T11:00:00+08:00");
+  EXPECT_EQ(decided["application"]["state"], "succeeded");
+  EXPECT_EQ(decided["evidence_digest"], live["evidence_digest"]);
+  // The device left running, signed with the now revoked key: recorded, and the
+  // report and checklist stay those of the decision.
+  tp_->clock().Advance(std::chrono::hours(1));
+  EXPECT_EQ(driver_->Send("Team.Add", Team("钢筋班组")).error, "key_revoked");
+  EXPECT_EQ(pf.sandbox.Report(vendor_, key_.application_id).value(), decided);
+  const json checklist = pf.sandbox.Conformance(reviewer_, key_.application_id).value();
+  EXPECT_EQ(checklist["summary"], decided["summary"]);
+  EXPECT_EQ(checklist["frozen_at"], decided["frozen_at"]);
+  EXPECT_EQ(pf.sandbox.Evidence(reviewer_, key_.application_id, {}).value()["total"], 3) << "still recorded";
+  // An application connected through it shows the decided report.
+  const json source = pf.applications.Get(vendor_, key_.application_id).value();
+  const long long tested = source["products"][0]["id"];
+  json linked =
+      pf.applications.Create(vendor_, {"440400", {tested}, "connected_elsewhere", std::string("440100"), ""}).value();
+  const json shown = pf.sandbox.Report(vendor_, linked["id"]).value();
+  EXPECT_EQ(shown["evidence_digest"], decided["evidence_digest"]);
+  EXPECT_EQ(shown["summary"], decided["summary"]);
+  EXPECT_TRUE(shown["frozen_at"].is_null()) << "its own report is not decided yet";
+  EXPECT_EQ(shown["source"]["uncovered_products"], json::array());
+  // A product city B never tested is named as such, beside the report that does not cover it.
+  const json untested = pf.applications.CreateProduct(vendor_, {"人脸闸机", "G9", "face_gate", "9"}).value();
+  json other =
+      pf.applications
+          .Create(vendor_,
+                  {"440600", {untested["id"].get<long long>()}, "connected_elsewhere", std::string("440100"), ""})
+          .value();
+  const json uncovered = pf.sandbox.Report(vendor_, other["id"]).value();
+  EXPECT_EQ(uncovered["source"]["uncovered_products"], json::array({"人脸闸机 G9"})) << uncovered["source"].dump();
+  EXPECT_NE(uncovered["source"]["note"].get<std::string>().find("人脸闸机 G9"), std::string::npos)
+      << uncovered["source"]["note"];
 }
 
 // A standard with one endpoint is served at that path only; elsewhere: 404, and
