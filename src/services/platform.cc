@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "core/embedded.h"
 #include "services/history.h"
 #include "storage/row.h"
@@ -61,15 +63,28 @@ Status Platform::SetCityProfile(const Principal& p, const std::string& code, con
   if (test_env != "sandbox" && test_env.rfind("http://", 0) != 0 && test_env.rfind("https://", 0) != 0) {
     return MakeError(ErrorCode::kInvalidField, "测试环境须为 sandbox 或 http(s) 地址", {{"field", "test_env"}});
   }
+  if (test_env != "sandbox") {
+    // A typo here would be probed and recorded as the city's system failing the key:
+    // the address must name a host, and hold nothing a URL cannot.
+    const std::string_view rest = std::string_view(test_env).substr(test_env.find("://") + 3);
+    const std::string_view host = rest.substr(0, rest.find_first_of("/:?#"));
+    const bool clean =
+        std::none_of(test_env.begin(), test_env.end(), [](unsigned char c) { return c <= 0x20 || c == 0x7f; });
+    if (host.empty() || !clean || test_env.size() > 500) {
+      return MakeError(ErrorCode::kInvalidField, "测试环境地址无效：须含主机名，且不含空格或控制字符",
+                       {{"field", "test_env"}});
+    }
+  }
   if (complaint_days && (*complaint_days < 1 || *complaint_days > 60)) {
     return MakeError(ErrorCode::kInvalidField, "投诉核实期限须为 1–60 个工作日",
                      {{"field", "complaint_verification_days"}});
   }
   const Instant now = deps.clock.Now();
   auto done = deps.db.Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
-    int n = 0;
-    sql << "SELECT COUNT(*) FROM cities WHERE code = :c", soci::use(code), soci::into(n);
-    if (n == 0) return MakeError(ErrorCode::kNotFound, "城市不存在");
+    std::string old_profile, old_env;
+    sql << "SELECT profile, test_env FROM cities WHERE code = :c", soci::use(code), soci::into(old_profile),
+        soci::into(old_env);
+    if (!sql.got_data()) return MakeError(ErrorCode::kNotFound, "城市不存在");
     int days = complaint_days.value_or(0), set_days = complaint_days ? 1 : 0;
     sql << "UPDATE cities SET profile = :p, test_env = :t, complaint_verification_days = "
            "CASE WHEN :s = 1 THEN :d ELSE complaint_verification_days END WHERE code = :c",
@@ -79,7 +94,7 @@ Status Platform::SetCityProfile(const Principal& p, const std::string& code, con
                                                        .city_code = code,
                                                        .actor = Actor::Of(p),
                                                        .action = "city_configure",
-                                                       .before = "",
+                                                       .before = old_profile + " " + old_env,
                                                        .after = profile + " " + test_env,
                                                        .reason = "",
                                                        .at = now}));

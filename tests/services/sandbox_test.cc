@@ -1688,6 +1688,23 @@ TEST_P(SandboxTest, CityWithItsOwnTestEnvironmentIsNotServedHere) {
   EXPECT_EQ(r.code(), "-3");
   // An unknown profile is refused when the admin sets it.
   EXPECT_FALSE(tp_->platform().SetCityProfile(admin, "440100", "no-such-profile", "sandbox", std::nullopt).ok());
+  // An address that names no host, or holds a space, would be probed and recorded as
+  // the city's system failing: refused when the admin sets it.
+  for (const char* bad : {"http://", "http:///open.api", "http://10.0.0.1/open.api?x=1 y", "https://:8080/x"}) {
+    auto set = tp_->platform().SetCityProfile(admin, "440100", "gd-v1.3", bad, std::nullopt);
+    ASSERT_FALSE(set.ok()) << bad;
+    EXPECT_EQ(set.error().details["field"], "test_env") << bad;
+  }
+  // The history says what the city was configured with before.
+  std::string before;
+  tp_->db()
+      .Read<Ok>([&](soci::session& sql) -> Result<Ok> {
+        sql << "SELECT before_state FROM history WHERE action = 'city_configure' ORDER BY seq DESC LIMIT 1",
+            soci::into(before);
+        return Ok{};
+      })
+      .value();
+  EXPECT_EQ(before, "gd-v1.3 sandbox");
 }
 
 INSTANTIATE_TEST_SUITE_P(Databases, SandboxTest, ::testing::ValuesIn(testing::TestDatabaseKinds()));
