@@ -549,11 +549,8 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
     LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
     LT_ASSIGN_OR_RETURN(json report, pf.sandbox.Report(*req.principal, id));
     LT_ASSIGN_OR_RETURN(std::string pdf, report::RenderReportPdf(report));
-    Response r;
-    r.content_type = "application/pdf";
-    r.body = std::move(pdf);
-    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"report-" + std::to_string(id) + ".pdf\"");
-    return r;
+    // Named as the JSON download is (联调测试报告-<id>), in the document's own words.
+    return Download({"联调测试报告-" + std::to_string(id) + ".pdf", "application/pdf", std::move(pdf)});
   });
   t.Add(Method::kGet, "/applications/:id/faults", kLogged, [&pf](Request& req) -> Result<Response> {
     LT_ASSIGN_OR_RETURN(long long id, IdParam(req));

@@ -193,6 +193,12 @@ TEST_P(DeviceTest, ReportAsJsonAndPdf) {
   auto pdf = client.Get("/api/v1/applications/" + std::to_string(key_.application_id) + "/report.pdf");
   ASSERT_EQ(pdf.status, 200);
   EXPECT_EQ(pdf.header("content-type"), "application/pdf");
+  // Named as the JSON download is: 联调测试报告-<id>.pdf, in RFC 5987 encoding.
+  EXPECT_NE(pdf.header("content-disposition")
+                .find("filename*=UTF-8''%E8%81%94%E8%B0%83%E6%B5%8B%E8%AF%95%E6%8A%A5%E5%91%8A-" +
+                      std::to_string(key_.application_id) + ".pdf"),
+            std::string::npos)
+      << pdf.header("content-disposition");
   ASSERT_EQ(pdf.body.rfind("%PDF-", 0), 0u);
   // The process id keeps the SQLite and PostgreSQL runs of this test, which ctest may
   // run at the same time with the same application id, off each other's file.

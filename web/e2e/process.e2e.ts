@@ -364,6 +364,9 @@ describe('the whole process of process.md', () => {
     await vendor.getByTestId(`application-link-${appId}`).click()
     await detailState(vendor, 'succeeded')
     await screenshot(vendor, 'process-09-vendor-succeeded')
+    // The checklist is the one the decision was taken on, and says so.
+    await vendor.getByTestId('conformance-frozen').waitFor()
+    expect(await vendor.getByTestId('conformance-frozen').textContent()).toContain('记录联调结果时留存的检查结果')
     // The server sends the PDF as an attachment: a download, not a page.
     const downloaded = vendor.waitForEvent('download')
     await vendor.getByTestId('report-pdf').click()
