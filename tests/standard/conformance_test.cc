@@ -191,12 +191,34 @@ TEST(JudgeCases, AViolatedCaseIsExplainedByTheViolatingRequests) {
 }
 
 TEST(JudgeCases, ACaseNamingNoMethodIsExplainedByAnyStandingRefusal) {
-  const Profile& p = *ShippedProfiles().Find("national-1.0");
+  // The shipped signature case waits for an accepted request (until); without that
+  // wait it names no method, and any standing refusal explains it.
+  Profile p = *ShippedProfiles().Find("national-1.0");
+  for (auto& c : p.cases) c.until.clear();
   std::vector<RequestFacts> r = {Req(1, "Team.Add", "refused", {}, "bad_signature"),
                                  Req(2, "Payroll.Add", "refused", {}, "bad_signature")};
   const auto results = JudgeCases(p, r, {});
   EXPECT_EQ(ResultOf(results, "signature").status, "fail");
   EXPECT_EQ(ResultOf(results, "signature").reasons, (std::vector<long long>{1, 2}));
+}
+
+// A signed request refused for its data says nothing of the signature, nor of
+// duplicates: those cases wait for an accepted request rather than fail on the
+// refusals of other cases (the 联调延期 list would cite the wrong clause).
+TEST(JudgeCases, RefusalsOfTheDataFailNeitherTheSignatureNorTheDuplicatesCase) {
+  const Profile& p = *ShippedProfiles().Find("national-1.0");
+  std::vector<RequestFacts> r = {Req(1, "Team.Add", "refused", {"signed"}, "required"),
+                                 Req(2, "Payroll.Add", "refused", {"signed"}, "min_items")};
+  DeriveSequenceTags(r);
+  auto results = JudgeCases(p, r, {});
+  EXPECT_EQ(ResultOf(results, "signature").status, "pending");
+  EXPECT_EQ(ResultOf(results, "no_duplicates").status, "pending");
+  EXPECT_EQ(ResultOf(results, "team_add_async").status, "fail") << "the case of the method refused";
+  r.push_back(Req(3, "Team.Add", "accepted", {"signed"}));
+  DeriveSequenceTags(r);
+  results = JudgeCases(p, r, {});
+  EXPECT_EQ(ResultOf(results, "signature").status, "pass");
+  EXPECT_EQ(ResultOf(results, "no_duplicates").status, "pass");
 }
 
 }  // namespace
