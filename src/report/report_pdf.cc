@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <exception>
+#include <map>
 #include <memory>
 #include <span>
 #include <string_view>
@@ -407,7 +408,11 @@ std::vector<std::string> SummaryLines(const json& r) {
   return {
       "必测用例 " + Text(s, "required_passed") + "/" + Text(s, "required") + " 通过；全部用例 " + Text(s, "total") +
           " 项：通过 " + Text(s, "passed") + "，未通过 " + Text(s, "failed") + "，待测 " + Text(s, "pending") +
-          "；测试请求 " + Text(s, "requests") + " 次。",
+          "；测试请求 " + Text(s, "requests") + " 次" +
+          (Has(s, "probes") && Text(s, "probes") != "0"
+               ? "（另有平台对该市测试环境的探测 " + Text(s, "probes") + " 次，不计入用例判定）"
+               : "") +
+          "。",
       "结论：" + verdict,
   };
 }
@@ -416,8 +421,8 @@ std::vector<std::vector<std::string>> CaseRows(const json& r) {
   std::vector<std::vector<std::string>> rows;
   int n = 0;
   for (const json& c : Array(r, "cases")) {
-    std::string name = Text(c, "title");
-    if (Has(c, "id")) name += "\n" + Text(c, "id");
+    // The document names cases by their titles; their ids are the JSON report's.
+    const std::string name = Has(c, "title") ? Text(c, "title") : Text(c, "id");
     rows.push_back(
         {std::to_string(++n), name, Text(c, "required"), StatusWord(c), Text(c, "clause"), Text(c, "evidence_ids")});
   }
@@ -427,16 +432,24 @@ std::vector<std::vector<std::string>> CaseRows(const json& r) {
 std::vector<std::vector<std::string>> FailureRows(const json& r) {
   std::vector<std::vector<std::string>> rows;
   int n = 0;
+  // A failure names its case by the case's title, and the field it is about; the
+  // rule's catalogue key (a machine word) stays in the JSON report.
+  std::map<std::string, std::string> titles;
+  for (const json& c : Array(r, "cases")) {
+    if (Has(c, "id") && Has(c, "title")) titles[Text(c, "id")] = Text(c, "title");
+  }
   for (const json& f : Array(r, "failures")) {
-    rows.push_back({std::to_string(++n), Text(f, "case_id"), Text(f, "rule"), Text(f, "clause"), Text(f, "message"),
-                    Text(f, "evidence_id")});
+    const auto title = titles.find(Text(f, "case_id"));
+    rows.push_back({std::to_string(++n), title != titles.end() ? title->second : Text(f, "case_id"),
+                    Has(f, "path") && !Text(f, "path").empty() ? Text(f, "path") : kDash, Text(f, "clause"),
+                    Text(f, "message"), Text(f, "evidence_id")});
   }
   return rows;
 }
 
 constexpr Column kCaseColumns[] = {{"序号", 30}, {"用例", 165},     {"必测", 32},
                                    {"结果", 42}, {"标准条款", 125}, {"证据编号", 0}};
-constexpr Column kFailureColumns[] = {{"序号", 30},      {"用例", 85},  {"规则", 85},
+constexpr Column kFailureColumns[] = {{"序号", 30},      {"用例", 85},  {"字段", 85},
                                       {"标准条款", 100}, {"说明", 125}, {"证据编号", 0}};
 
 void Compose(Typesetter& t, const json& r) {

@@ -105,7 +105,7 @@ std::optional<std::string> AsyncFailureText(soci::session& sql, long long key_id
 // separator and the link stays short however large the request kept.
 std::string EvidenceLink(const soci::row& r) {
   std::string link = std::to_string(GetInt(r, 0)) + "|" + std::to_string(GetInt(r, 8));
-  for (std::size_t column : {1u, 2u, 7u, 3u, 4u, 5u, 6u, 9u, 10u, 11u, 12u})
+  for (std::size_t column : {1u, 2u, 7u, 3u, 4u, 5u, 6u, 9u, 10u, 11u, 12u, 13u})
     link += "|" + crypto::Sha256Hex(GetText(r, column));
   return link;
 }
@@ -117,12 +117,13 @@ Result<Checklist> Judge(soci::session& sql, const Deps& deps, long long applicat
   if (!profile) return MakeError(ErrorCode::kConfigError, "接口标准不存在：" + profile_name);
   std::vector<standard::RequestFacts> facts;
   long long received = 0;           // every request recorded for the key, judged or not
+  long long probes = 0;             // the platform's probes with the key (a city's own test environment)
   std::map<long long, json> rules;  // evidence id → its rule and message, for failed cases' reasons
   std::string chain(crypto::kGenesisHash);
   if (key) {
     soci::rowset<soci::row> rows =
         (sql.prepare << "SELECT id, method, outcome, tags, error, rule_path, message, code, received_at, "
-                        "data_digest, serial, request, response "
+                        "data_digest, serial, request, response, source "
                         "FROM sandbox_evidence WHERE key_id = :k ORDER BY id",
          soci::use(key->id));
     for (const soci::row& r : rows) {
@@ -132,6 +133,12 @@ Result<Checklist> Judge(soci::session& sql, const Deps& deps, long long applicat
       // duplicate): read again below, rather than kept for every request of the key.
       if (f.outcome != "accepted") rules[f.id] = RuleOf(r);
       chain = crypto::ChainHash(chain, EvidenceLink(r));
+      // The platform's own probes of a city's test environment are not the vendor's
+      // requests: counted apart, and judge nothing.
+      if (GetText(r, 13) == "probe") {
+        ++probes;
+        continue;
+      }
       ++received;
       // Only what the key's holder sent is judged: a request without the key's valid
       // signature may come from anyone who learnt the app_id, and would otherwise fail
@@ -211,7 +218,8 @@ Result<Checklist> Judge(soci::session& sql, const Deps& deps, long long applicat
                  {"pending", pending},
                  {"required_passed", required_passed},
                  {"all_required_passed", required > 0 && required_passed == required},
-                 {"requests", out.requests}};
+                 {"requests", out.requests},
+                 {"probes", probes}};
   return out;
 }
 

@@ -56,8 +56,9 @@ json FullReport() {
         {"revoked_at", nullptr}}},
       {"cases", cases},
       {"failures",
-       {{{"case_id", "payroll"},
+       {{{"case_id", "case_2"},
          {"rule", "worker_registered"},
+         {"path", "[payMonth]"},
          {"clause", "数据接口标准 Payroll.Add"},
          {"message", "工资发放记录中的工人未在项目登记"},
          {"evidence_id", 130}}}},
@@ -122,12 +123,15 @@ TEST(RenderReportPdf, FullReportSpansPagesWithChineseText) {
 
   const std::string text = PdfText(*pdf);
   for (const char* want :
-       {"联调测试报告", kVendor, "91440101MA5CJQ4N59", "通过", "未通过", "待测", "未通过的规则", "worker_registered",
+       {"联调测试报告", kVendor, "91440101MA5CJQ4N59", "通过", "未通过", "待测", "未通过的规则", "[payMonth]",
         "第 1 页", "第 2 页", kDigest, "广州市", "首次对接", "申请编号", "测试密钥有效期", "必测用例 16/48 通过",
         // Times and kinds as a Chinese document writes them.
         "2026年11月2日 10:00", "2026年11月3日 09:00 至 2026年12月3日 09:00", "2026年11月24日 15:00", "类型 考勤终端"}) {
     EXPECT_TRUE(Contains(text, want)) << "missing: " << want << "\n" << text;
   }
+  // Machine words stay in the JSON: no rule key, no case id.
+  EXPECT_FALSE(Contains(text, "worker_registered")) << text;
+  EXPECT_FALSE(Contains(text, "case_2")) << text;
   // pdftotext ends each page with a form feed: the last case is on the last page, which
   // is not the first, and every page names the same total.
   const std::string squeezed = Squeezed(text);
@@ -162,7 +166,7 @@ TEST(RenderReportPdf, TableHeaderRepeatsOnEveryPage) {
     const std::string p = text.substr(start, ff - start);
     ++page;
     // Pages holding case rows carry the header; the last may hold only the failures.
-    if (p.find("case_") != std::string::npos) {
+    if (p.find("班组上传") != std::string::npos) {
       EXPECT_NE(p.find("标准条款"), std::string::npos) << "page " << page;
       EXPECT_NE(p.find("证据编号"), std::string::npos) << "page " << page;
     }
