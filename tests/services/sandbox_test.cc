@@ -137,6 +137,25 @@ class SandboxTest : public ::testing::TestWithParam<std::string> {
     EXPECT_EQ(Polled(driver_->Send("WorkerEntryExit.Add", entry))["status"], 20);
     return team_no;
   }
+  // A payroll of team `team_no` for `month` paying worker `id` (an ID card number, or
+  // another document's of type `id_type`).
+  json Payroll(long long team_no, const std::string& id, const std::string& month = "2026-10",
+               const std::string& id_type = "01") {
+    return {{"projectCode", key_.project_code},
+            {"corpCode", key_.corp_code},
+            {"corpName", key_.corp_name},
+            {"teamSysNo", team_no},
+            {"payMonth", month},
+            {"detailList",
+             {{{"idCardType", id_type},
+               {"idCardNumber", id},
+               {"days", 20},
+               {"workHours", 160},
+               {"totalPayAmount", 100},
+               {"actualAmount", 100},
+               {"isBackPay", 0},
+               {"balanceDate", "2026-10-20"}}}}};
+  }
   // An attendance record of worker `id`, entering on the test's day at `time`.
   static json AttendanceRecord(const std::string& id, const std::string& time) {
     return json{{"idCardType", "01"},
@@ -291,20 +310,7 @@ TEST_P(SandboxTest, EachPayrollHasItsOwnCode) {
   ASSERT_EQ(Polled(driver_->Send("ProjectWorker.Add", add))["status"], 20);
   std::set<std::string> codes;
   for (const std::string& id : ids) {
-    json payroll = {{"projectCode", key_.project_code},
-                    {"corpCode", key_.corp_code},
-                    {"corpName", key_.corp_name},
-                    {"teamSysNo", team_no},
-                    {"payMonth", "2026-10"},
-                    {"detailList",
-                     {{{"idCardType", "01"},
-                       {"idCardNumber", id},
-                       {"days", 20},
-                       {"workHours", 160},
-                       {"totalPayAmount", 100},
-                       {"actualAmount", 100},
-                       {"isBackPay", 0},
-                       {"balanceDate", "2026-10-20"}}}}};
+    json payroll = Payroll(team_no, id);
     const json result = Polled(driver_->Send("Payroll.Add", payroll));
     ASSERT_EQ(result["status"], 20) << result.dump();
     codes.insert(json::parse(result["result"].get<std::string>())[0]["payrollCode"].get<std::string>());
@@ -957,20 +963,7 @@ TEST_P(SandboxTest, QueriesAnswerOnlyTheRowsTheirFiltersName) {
   EXPECT_EQ(Query("WorkerEntryExit.Query", {{"date", "2026-10-19"}})["totalCount"], 2);
   EXPECT_EQ(Query("WorkerEntryExit.Query", {{"date", "2026-10-18"}})["totalCount"], 0);
 
-  json payroll = {{"projectCode", key_.project_code},
-                  {"corpCode", key_.corp_code},
-                  {"corpName", key_.corp_name},
-                  {"teamSysNo", team_a},
-                  {"payMonth", "2026-10"},
-                  {"detailList",
-                   {{{"idCardType", "01"},
-                     {"idCardNumber", a},
-                     {"days", 20},
-                     {"workHours", 160},
-                     {"totalPayAmount", 100},
-                     {"actualAmount", 100},
-                     {"isBackPay", 0},
-                     {"balanceDate", "2026-10-20"}}}}};
+  json payroll = Payroll(team_a, a);
   ASSERT_EQ(Polled(driver_->Send("Payroll.Add", payroll))["status"], 20);
   EXPECT_EQ(Query("Payroll.Query", {{"payMonth", "2026-09"}})["totalCount"], 0);
   EXPECT_EQ(Query("Payroll.Query", {{"payMonth", "2026-10"}})["totalCount"], 1);
@@ -1182,21 +1175,7 @@ TEST_P(SandboxTest, EvidenceKeepsTheAnswerAsSentAndCountsAQuerysRows) {
 TEST_P(SandboxTest, EvidenceMasksPersonalNumbersAndSecrets) {
   const long long team_no = AddTeam();
   // A payroll for a worker never registered: the message names the ID number.
-  auto r = Refused(driver_->Send("Payroll.Add", {{"projectCode", key_.project_code},
-                                                 {"corpCode", key_.corp_code},
-                                                 {"corpName", key_.corp_name},
-                                                 {"teamSysNo", team_no},
-                                                 {"payMonth", "2026-10"},
-                                                 {"detailList",
-                                                  {{{"idCardType", "01"},
-                                                    {"idCardNumber", "11010519491231002X"},
-                                                    {"days", 20},
-                                                    {"workHours", 160},
-                                                    {"totalPayAmount", 100},
-                                                    {"actualAmount", 100},
-                                                    {"isBackPay", 0},
-                                                    {"balanceDate", "2026-10-20"}}}}}),
-                   "worker_registered", "-1");
+  auto r = Refused(driver_->Send("Payroll.Add", Payroll(team_no, "11010519491231002X")), "worker_registered", "-1");
   EXPECT_NE(r.body["message"].get<std::string>().find("11010519491231002X"), std::string::npos)
       << "the vendor's client is told which worker";
   auto ev = tp_->platform().sandbox.Evidence(reviewer_, key_.application_id, {});
@@ -1278,21 +1257,8 @@ TEST_P(SandboxTest, EvidenceMasksEveryEncryptedNumberItsMessagesRepeat) {
   ASSERT_EQ(failed["status"], 10) << failed.dump();
   EXPECT_NE(failed["result"].get<std::string>().find(passport), std::string::npos) << failed.dump();
   // A payroll for a passport never registered: refused at once, the number in the message.
-  auto r = Refused(driver_->Send("Payroll.Add", {{"projectCode", key_.project_code},
-                                                 {"corpCode", key_.corp_code},
-                                                 {"corpName", key_.corp_name},
-                                                 {"teamSysNo", team_no},
-                                                 {"payMonth", "2026-10"},
-                                                 {"detailList",
-                                                  {{{"idCardType", "08"},
-                                                    {"idCardNumber", "G87654321"},
-                                                    {"days", 20},
-                                                    {"workHours", 160},
-                                                    {"totalPayAmount", 100},
-                                                    {"actualAmount", 100},
-                                                    {"isBackPay", 0},
-                                                    {"balanceDate", "2026-10-20"}}}}}),
-                   "worker_registered", "-1");
+  auto r =
+      Refused(driver_->Send("Payroll.Add", Payroll(team_no, "G87654321", "2026-10", "08")), "worker_registered", "-1");
   EXPECT_NE(r.body["message"].get<std::string>().find("G87654321"), std::string::npos);
   services::EvidenceQuery all;
   all.limit = 100;
@@ -1432,21 +1398,8 @@ TEST_P(SandboxTest, FailuresNameOnlyTheRefusalsBehindEachCase) {
   Refused(driver_->Send("Team.Add", unnamed), "required", "-1");
   const long long team_no = AddTeam();
   // A payroll for a worker never registered: the payroll case's failure, and no other's.
-  const auto payroll = Refused(driver_->Send("Payroll.Add", {{"projectCode", key_.project_code},
-                                                             {"corpCode", key_.corp_code},
-                                                             {"corpName", key_.corp_name},
-                                                             {"teamSysNo", team_no},
-                                                             {"payMonth", "2026-10"},
-                                                             {"detailList",
-                                                              {{{"idCardType", "01"},
-                                                                {"idCardNumber", "11010519491231002X"},
-                                                                {"days", 20},
-                                                                {"workHours", 160},
-                                                                {"totalPayAmount", 100},
-                                                                {"actualAmount", 100},
-                                                                {"isBackPay", 0},
-                                                                {"balanceDate", "2026-10-20"}}}}}),
-                               "worker_registered", "-1");
+  const auto payroll =
+      Refused(driver_->Send("Payroll.Add", Payroll(team_no, "11010519491231002X")), "worker_registered", "-1");
   auto c = tp_->platform().sandbox.Conformance(reviewer_, key_.application_id);
   ASSERT_TRUE(c.ok());
   ASSERT_FALSE((*c)["failures"].empty());
@@ -1501,21 +1454,7 @@ TEST_P(SandboxTest, RequestsWithoutTheKeysSignatureJudgeNothing) {
 TEST_P(SandboxTest, AProblemWithManyRequestsCountsThoseItDoesNotName) {
   const long long team_no = AddTeam();
   for (const char* id : {"11010519491231002X", "440106198503121237", "440106199002024564", "11010519491231002X"}) {
-    Refused(driver_->Send("Payroll.Add", {{"projectCode", key_.project_code},
-                                          {"corpCode", key_.corp_code},
-                                          {"corpName", key_.corp_name},
-                                          {"teamSysNo", team_no},
-                                          {"payMonth", "2026-10"},
-                                          {"detailList",
-                                           {{{"idCardType", "01"},
-                                             {"idCardNumber", id},
-                                             {"days", 20},
-                                             {"workHours", 160},
-                                             {"totalPayAmount", 100},
-                                             {"actualAmount", 100},
-                                             {"isBackPay", 0},
-                                             {"balanceDate", "2026-10-20"}}}}}),
-            "worker_registered", "-1");
+    Refused(driver_->Send("Payroll.Add", Payroll(team_no, id)), "worker_registered", "-1");
   }
   auto c = tp_->platform().sandbox.Conformance(reviewer_, key_.application_id);
   ASSERT_TRUE(c.ok());
@@ -1553,21 +1492,8 @@ TEST_P(SandboxTest, ADuplicateIsExplainedByItsAsynchronousResult) {
 // x-messages), with the catalogue's code.
 TEST_P(SandboxTest, AFutureMonthIsRefusedInTheFieldsOwnWords) {
   const long long team_no = AddTeam();
-  const auto r = Refused(driver_->Send("Payroll.Add", {{"projectCode", key_.project_code},
-                                                       {"corpCode", key_.corp_code},
-                                                       {"corpName", key_.corp_name},
-                                                       {"teamSysNo", team_no},
-                                                       {"payMonth", "2026-11"},
-                                                       {"detailList",
-                                                        {{{"idCardType", "01"},
-                                                          {"idCardNumber", "11010519491231002X"},
-                                                          {"days", 20},
-                                                          {"workHours", 160},
-                                                          {"totalPayAmount", 100},
-                                                          {"actualAmount", 100},
-                                                          {"isBackPay", 0},
-                                                          {"balanceDate", "2026-10-20"}}}}}),
-                         "not_future", "-1");
+  const auto r =
+      Refused(driver_->Send("Payroll.Add", Payroll(team_no, "11010519491231002X", "2026-11")), "not_future", "-1");
   EXPECT_EQ(r.body["message"], "[payMonth]不能大于今天!") << r.body.dump();
 }
 
