@@ -181,3 +181,7 @@ export const KEY_REVOKE_REASON_LABELS: Record<string, string> = {
 }
 
 export const EVIDENCE_OUTCOME_LABELS: Record<string, string> = { accepted: '受理', refused: '拒绝', fault: '故障' }
+
+// Who sent an evidence row: the vendor's device to the hosted sandbox, or the
+// platform's own probe of a city's test environment.
+export const EVIDENCE_SOURCE_LABELS: Record<string, string> = { sandbox: '设备请求（沙箱）', probe: '平台探测' }
