@@ -839,7 +839,8 @@ Result<domain::AppTransition> ApplyApplicationAction(soci::session& sql, Deps& d
     LT_ASSIGN_OR_RETURN(json report, SandboxService::BuildReport(sql, deps, app.id, now));
     report["frozen_at"] = FormatInstant(now);
     const std::string text = report.dump(-1, ' ', false, json::error_handler_t::replace);
-    sql << "UPDATE applications SET decided_report = :r WHERE id = :id", soci::use(text), soci::use(app.id);
+    sql << "INSERT INTO decided_reports (application_id, decided_at, report) VALUES (:id, :at, :r)", soci::use(app.id),
+        soci::use(at), soci::use(text);
   }
   const bool review = action == AppAction::kApprove || action == AppAction::kReturn || action == AppAction::kSucceed ||
                       action == AppAction::kDelay;

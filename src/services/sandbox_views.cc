@@ -426,6 +426,9 @@ struct CurrentChecklist {
   Checklist checklist;
 };
 
+// The parts of a report that say what the joint test found, as opposed to whose it is.
+constexpr const char* kJudgedParts[] = {"profile", "key", "cases", "failures", "summary", "evidence_digest"};
+
 Result<CurrentChecklist> JudgeCurrent(soci::session& sql, const Deps& deps, long long application_id,
                                       const std::string& city_code) {
   CurrentChecklist out;
@@ -435,6 +438,21 @@ Result<CurrentChecklist> JudgeCurrent(soci::session& sql, const Deps& deps, long
     sql << "SELECT profile FROM cities WHERE code = :c", soci::use(city_code), soci::into(out.profile);
   LT_ASSIGN_OR_RETURN(out.checklist, Judge(sql, deps, application_id, out.key, out.profile));
   return out;
+}
+
+// kJudgedParts of a checklist judged now.
+json JudgedPart(const CurrentChecklist& current, const Deps& deps) {
+  const standard::Profile* profile = deps.profiles->Find(current.profile);
+  const Checklist& c = current.checklist;
+  return {{"profile",
+           {{"name", current.profile},
+            {"title", profile ? profile->title : ""},
+            {"version", profile ? profile->version : ""}}},
+          {"key", KeyJson(current.key)},
+          {"cases", c.cases},
+          {"failures", c.failures},
+          {"summary", c.summary},
+          {"evidence_digest", c.digest}};
 }
 
 }  // namespace
@@ -484,9 +502,8 @@ Result<std::map<long long, json>> SandboxService::ConformanceSummaries(const Pri
 
 std::optional<json> SandboxService::FrozenReport(soci::session& sql, long long application_id) {
   std::string text;
-  soci::indicator ind = soci::i_null;
-  sql << "SELECT decided_report FROM applications WHERE id = :a", soci::use(application_id), soci::into(text, ind);
-  if (!sql.got_data() || ind != soci::i_ok || text.empty()) return std::nullopt;
+  sql << "SELECT report FROM decided_reports WHERE application_id = :a", soci::use(application_id), soci::into(text);
+  if (!sql.got_data()) return std::nullopt;
   json report = json::parse(text, nullptr, false);
   if (report.is_discarded()) return std::nullopt;
   return report;
@@ -529,14 +546,16 @@ Result<json> SandboxService::BuildReport(soci::session& sql, const Deps& deps, l
     }
   }
   LT_ASSIGN_OR_RETURN(AppRow shown, LoadApplication(sql, source_app));
-  // City B's application decided: the report its decision froze is what it showed.
-  const std::optional<json> frozen = source_app != application_id ? FrozenReport(sql, source_app) : std::nullopt;
-  CurrentChecklist current;
-  if (frozen) {
-    current.profile = (*frozen)["profile"].value("name", "");
+  // What the report says of the joint test: city B's decided report when its decision
+  // kept one, else the checklist judged now.
+  json judged;
+  if (auto frozen = source_app != application_id ? FrozenReport(sql, source_app) : std::nullopt) {
+    for (const char* part : kJudgedParts) judged[part] = (*frozen)[part];
   } else {
-    LT_ASSIGN_OR_RETURN(current, JudgeCurrent(sql, deps, source_app, shown.city_code));
+    LT_ASSIGN_OR_RETURN(CurrentChecklist current, JudgeCurrent(sql, deps, source_app, shown.city_code));
+    judged = JudgedPart(current, deps);
   }
+  const std::string shown_profile = judged["profile"].value("name", "");
   // The application's own city: its name for the report, its profile to compare city B's with.
   std::string city_name, own_profile;
   sql << "SELECT name, profile FROM cities WHERE code = :c", soci::use(app.city_code), soci::into(city_name),
@@ -547,11 +566,11 @@ Result<json> SandboxService::BuildReport(soci::session& sql, const Deps& deps, l
     sql << "SELECT name FROM cities WHERE code = :c", soci::use(connected), soci::into(b);
     const bool found = source_app != application_id;
     const bool passed = found && shown.state == domain::AppState::kSucceeded;
-    const bool same_profile = found && current.profile == own_profile;
+    const bool same_profile = found && shown_profile == own_profile;
     std::string note = !found   ? "在" + b + "未找到该企业的联调记录"
                        : passed ? "已在" + b + "联调成功，以下为该市的联调测试报告"
                                 : "在" + b + "尚未联调成功，以下为该市最近一次联调的测试报告";
-    if (found && !same_profile) note += "（该市接口标准为 " + current.profile + "，与本市 " + own_profile + " 不同）";
+    if (found && !same_profile) note += "（该市接口标准为 " + shown_profile + "，与本市 " + own_profile + " 不同）";
     // The products of this application that city B's joint test did not cover: its
     // report says nothing of them, and the reader is told so.
     json uncovered = json::array();
@@ -581,10 +600,6 @@ Result<json> SandboxService::BuildReport(soci::session& sql, const Deps& deps, l
               {"uncovered_products", uncovered},
               {"note", note}};
   }
-  const std::optional<KeyInfo>& key = current.key;
-  const std::string& profile_name = current.profile;
-  const Checklist& c = current.checklist;
-  const standard::Profile* profile = deps.profiles->Find(profile_name);
   std::string vendor_name, credit_code;
   sql << "SELECT name, credit_code FROM vendors WHERE id = :v", soci::use(app.vendor_id), soci::into(vendor_name),
       soci::into(credit_code);
@@ -613,22 +628,10 @@ Result<json> SandboxService::BuildReport(soci::session& sql, const Deps& deps, l
                 {"city_name", city_name}}},
               {"vendor", {{"name", vendor_name}, {"credit_code", credit_code}}},
               {"products", products},
-              {"profile",
-               {{"name", profile_name},
-                {"title", profile ? profile->title : ""},
-                {"version", profile ? profile->version : ""}}},
-              {"key", KeyJson(key)},
-              {"cases", c.cases},
-              {"failures", c.failures},
-              {"summary", c.summary},
               {"generated_at", FormatInstant(now)},
-              {"evidence_digest", c.digest},
               {"source", source},
               {"frozen_at", nullptr}};
-  if (frozen) {
-    for (const char* part : {"key", "cases", "failures", "summary", "evidence_digest"}) report[part] = (*frozen)[part];
-    report["profile"] = (*frozen)["profile"];
-  }
+  report.update(judged);
   return report;
 }
 
