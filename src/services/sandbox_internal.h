@@ -102,10 +102,9 @@ std::string SerialCode(const std::string& prefix, Instant at, long long id);
 std::optional<long long> SerialNumber(std::string_view serial);
 
 std::string MaskText(std::string text);  // ID-like numbers in free text
-// The values of the encrypted members of `value` (ID, passport and bank card numbers):
-// what a message about the request may repeat and the evidence must not keep.
-void CollectEncrypted(const standard::Schema& schema, const json& value, std::vector<std::string>& out);
-// `text` with each of `values` masked as its field is in the kept request, then MaskText.
+// `text` with each of `values` (the request's encrypted values: ID, passport and bank
+// card numbers, which a message may repeat) masked as its field is in the kept
+// request, then MaskText.
 std::string MaskPersonal(std::string text, const std::vector<std::string>& values);
 std::string Dump(const json& value);  // JSON text; invalid UTF-8 replaced, never thrown
 // The deepest nesting of brackets in a JSON text (outside strings).

@@ -107,18 +107,6 @@ std::string MaskText(std::string text) {
   return text;
 }
 
-void CollectEncrypted(const standard::Schema& schema, const json& value, std::vector<std::string>& out) {
-  if (value.is_string()) {
-    if (schema.encrypted && !value.get_ref<const std::string&>().empty()) out.push_back(value.get<std::string>());
-  } else if (value.is_object()) {
-    for (auto it = value.begin(); it != value.end(); ++it) {
-      if (const standard::Schema* member = schema.Property(it.key())) CollectEncrypted(*member, it.value(), out);
-    }
-  } else if (value.is_array() && schema.items) {
-    for (const json& item : value) CollectEncrypted(*schema.items, item, out);
-  }
-}
-
 std::string MaskPersonal(std::string text, const std::vector<std::string>& values) {
   for (const std::string& value : values) {
     const std::string masked = standard::MaskNumber(value);
@@ -516,7 +504,14 @@ Status StoreAndRecord(storage::Database& db, const sandbox::KnownObjects& known,
   const auto personal = [&]() -> const std::vector<std::string>& {
     if (!personal_values) {
       personal_values.emplace();
-      if (method && x.data_parsed) sandbox::CollectEncrypted(*method->data_schema, x.data, *personal_values);
+      if (method && x.data_parsed) {
+        // The walk that decrypted them, run on a copy that keeps each value as it is.
+        json copy = x.data;
+        standard::TransformEncrypted(*method->data_schema, copy, [&](const std::string& v) -> Result<std::string> {
+          if (!v.empty()) personal_values->push_back(v);
+          return v;
+        });
+      }
     }
     return *personal_values;
   };
@@ -616,9 +611,8 @@ Status StoreAndRecord(storage::Database& db, const sandbox::KnownObjects& known,
     if (has_rows) kept[p.data_field]["rows"] = std::to_string(kept[p.data_field]["rows"].size()) + " 行";
     kept[p.message_field] = masked_message;
     if (has_result) {
-      kept[p.data_field]["result"] = evidence_result.empty()
-                                         ? sandbox::MaskText(kept[p.data_field]["result"].get<std::string>())
-                                         : sandbox::MaskText(std::move(evidence_result));
+      json& result = kept[p.data_field]["result"];
+      result = sandbox::MaskText(evidence_result.empty() ? result.get<std::string>() : std::move(evidence_result));
     }
     response = sandbox::Dump(kept);
   }
