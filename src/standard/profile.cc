@@ -177,6 +177,10 @@ Result<Profile> ParseProfile(const std::string& name, const Files& files) {
     }
 
     const json c = root.value("cipher", json::object());
+    // cipher.fields: member names sent encrypted in every method, as if each schema
+    // marked them x-encrypted (Guangzhou's 班组编号 teamSysNo, which the national
+    // standard sends plain). Marked on the methods' schemas as they are compiled below.
+    std::vector<std::string> encrypted_fields;
     p.cipher.algorithm = c.value("algorithm", p.cipher.algorithm);
     p.cipher.key = c.value("key", p.cipher.key);
     p.cipher.iv = c.value("iv", p.cipher.iv);
@@ -189,7 +193,7 @@ Result<Profile> ParseProfile(const std::string& name, const Files& files) {
           })) {
         return ProfileError(name, "profile.json", "cipher.fields 应为字段名的数组");
       }
-      p.cipher.fields = fields.get<std::vector<std::string>>();
+      encrypted_fields = fields.get<std::vector<std::string>>();
     }
 
     const json e = root.value("envelope", json::object());
@@ -260,7 +264,7 @@ Result<Profile> ParseProfile(const std::string& name, const Files& files) {
         m.effect = value.value("effect", "");
         m.rules = value.value("rules", std::vector<std::string>{});
         json schema = value.value("schema", json::object());
-        MarkEncrypted(schema, p.cipher.fields);
+        MarkEncrypted(schema, encrypted_fields);
         auto compiled = Schema::Compile(schema, p.dictionaries);
         if (!compiled.ok()) return ProfileError(name, path, compiled.error().message);
         m.data_schema = std::move(compiled).value();

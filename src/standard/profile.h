@@ -37,9 +37,6 @@ struct CipherSpec {
   std::string iv = "secret_prefix_16";  // secret_prefix_16, zero, none
   std::string encoding = "base64";      // base64, hex
   std::string prefix;                   // e.g. "des:"
-  // Member names sent encrypted in every method, as if each schema marked them
-  // x-encrypted (Guangzhou's 班组编号 teamSysNo, which the national standard sends plain).
-  std::vector<std::string> fields;
 };
 
 struct ErrorEntry {

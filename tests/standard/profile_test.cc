@@ -78,6 +78,47 @@ TEST(ProfileSet, SignedFieldsMustBeAListOfNamesOrAllExceptSign) {
             (std::vector<std::string>{"appid", "data"}));
 }
 
+// transport.http_methods and cipher.fields are checked at load, and do what they say:
+// GET accepted where listed, the named members encrypted in every method that has them.
+TEST(ProfileSet, HttpMethodsAndCipherFieldsAreCheckedAndApplied) {
+  const auto build = [](const std::string& transport, const std::string& cipher) {
+    return ProfileSet::Build(
+        {{"p",
+          {{"profile.json", R"({"name": "p", "errors": {"success": {"code": "0"}, "malformed_form": {"code": "-1"},
+                                 "bad_signature": {"code": "-2"}, "server_error": {"code": "9999"}},
+                                 "transport": )" +
+                                transport + R"(, "cipher": )" + cipher + "}"},
+           {"methods/Team.Add.json",
+            R"({"method": "Team.Add", "schema": {"type": "object", "properties": {
+                  "teamSysNo": {"type": ["integer", "string"]},
+                  "workerList": {"type": "array", "items": {"type": "object",
+                                 "properties": {"teamSysNo": {"type": "string"}, "name": {"type": "string"}}}}}}})"}}}});
+  };
+  for (const char* bad : {R"({"http_methods": ["GET"]})", R"({"http_methods": ["POST", "PUT"]})"}) {
+    auto set = build(bad, "{}");
+    ASSERT_FALSE(set.ok()) << bad;
+    EXPECT_NE(set.error().message.find("transport.http_methods"), std::string::npos) << set.error().message;
+  }
+  for (const char* bad : {R"({"fields": "teamSysNo"})", R"({"fields": [""]})", R"({"fields": [7]})"}) {
+    auto set = build("{}", bad);
+    ASSERT_FALSE(set.ok()) << bad;
+    EXPECT_NE(set.error().message.find("cipher.fields"), std::string::npos) << set.error().message;
+  }
+  auto plain = build("{}", "{}");
+  ASSERT_TRUE(plain.ok()) << plain.error().message;
+  EXPECT_FALSE(plain->Find("p")->accepts_get);
+  EXPECT_FALSE(plain->Find("p")->FindMethod("Team.Add")->data_schema->Property("teamSysNo")->encrypted);
+  auto set = build(R"({"http_methods": ["POST", "GET"]})", R"({"fields": ["teamSysNo"]})");
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  const Profile& p = *set->Find("p");
+  EXPECT_TRUE(p.accepts_get);
+  const Schema& schema = *p.FindMethod("Team.Add")->data_schema;
+  EXPECT_TRUE(schema.Property("teamSysNo")->encrypted);
+  EXPECT_TRUE(schema.Property("workerList")->items->Property("teamSysNo")->encrypted) << "at any depth";
+  EXPECT_FALSE(schema.Property("workerList")->items->Property("name")->encrypted);
+  EXPECT_TRUE(p.cipher_fields.contains("teamSysNo")) << "and answered encrypted in query rows";
+}
+
 // A nonce window (the standard's, or twice the skew when longer) is at most an hour:
 // the sandbox files nonces by the hour they arrived in. A longer one fails the set.
 TEST(ProfileSet, ANonceWindowIsAtMostAnHour) {
