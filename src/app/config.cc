@@ -112,10 +112,6 @@ constexpr const char* kKeys[] = {"db",
                                  "max_file_bytes",
                                  "secure_cookie"};
 
-}  // namespace
-
-namespace {
-
 // <prefix>/share/liantiao when this binary is <prefix>/bin/liantiao and that directory exists.
 std::optional<fs::path> InstalledDataDir() {
   std::error_code ec;
@@ -125,10 +121,6 @@ std::optional<fs::path> InstalledDataDir() {
   if (!fs::is_directory(dir / "profiles", ec)) return std::nullopt;
   return dir;
 }
-
-}  // namespace
-
-namespace {
 
 // `name` under an installed binary's share/liantiao, else `fallback` (a build tree's).
 std::string DataDir(const char* name, std::string fallback) {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <limits>
+#include <string_view>
+#include <utility>
 
 #include "services/auth_service.h"
 #include "services/history.h"
@@ -46,11 +48,25 @@ std::vector<Raised> ReadRaised(soci::rowset<soci::row>& rows) {
   return raised;
 }
 
+// The kinds of alert (one per kind of deadline, as RaiseSql names them) and the title
+// of each one's notice.
+constexpr std::pair<std::string_view, const char*> kAlertKinds[] = {
+    {"review_overdue", "审核逾期预警：请核实并反馈情况"},
+    {"joint_test_overdue", "联调逾期预警：请核实情况"},
+    {"rectification_overdue", "整改逾期预警"},
+    {"complaint_overdue", "投诉核实逾期预警"},
+};
+
+const std::pair<std::string_view, const char*>* FindAlertKind(std::string_view kind) {
+  for (const auto& k : kAlertKinds) {
+    if (k.first == kind) return &k;
+  }
+  return nullptr;
+}
+
 const char* AlertTitle(const std::string& kind) {
-  if (kind == "review_overdue") return "审核逾期预警：请核实并反馈情况";
-  if (kind == "joint_test_overdue") return "联调逾期预警：请核实情况";
-  if (kind == "rectification_overdue") return "整改逾期预警";
-  return "投诉核实逾期预警";
+  const auto* k = FindAlertKind(kind);
+  return k ? k->second : kAlertKinds[3].second;
 }
 
 // What raising alerts writes besides the alert rows: a history entry each, the city's
@@ -120,9 +136,7 @@ Result<ListPage> AlertService::List(const Principal& p, const AlertFilter& filte
   if (status && !domain::ParseAlertState(*status)) {
     return MakeError(ErrorCode::kInvalidField, "状态值无效", {{"field", "status"}});
   }
-  static constexpr std::string_view kKinds[] = {"review_overdue", "joint_test_overdue", "rectification_overdue",
-                                                "complaint_overdue"};
-  if (kind && std::find(std::begin(kKinds), std::end(kKinds), *kind) == std::end(kKinds)) {
+  if (kind && !FindAlertKind(*kind)) {
     return MakeError(ErrorCode::kInvalidField, "预警类型无效", {{"field", "kind"}});
   }
   const int limit = std::clamp(page.limit, 1, kMaxPage), offset = std::max(page.offset, 0);

@@ -52,8 +52,9 @@ struct ListPage {
   nlohmann::json items = nlohmann::json::array();
   long long total = 0;
 };
-// How many rows `from_where` (" FROM … WHERE …") selects, its placeholders bound by
-// `bind` as the page's own statement binds them: a ListPage's total.
+// How many rows a list's FROM and WHERE clauses select (`from_where`, e.g.
+// " FROM alerts a WHERE a.status = :status"), its placeholders bound by `bind` as the
+// page's own statement binds them: a ListPage's total.
 long long CountRows(soci::session& sql, const std::string& from_where,
                     const std::function<void(soci::statement&)>& bind);
 
