@@ -112,17 +112,7 @@ class SandboxTest : public ::testing::TestWithParam<std::string> {
                           const std::pair<std::string, std::string>& corp = {}, bool enter = true) {
     const long long team_no = AddTeam(team, corp);
     const json team_data = Team(team, corp);
-    json worker = {{"workerName", "张三"},
-                   {"isTeamLeader", 0},
-                   {"idCardType", "01"},
-                   {"idCardNumber", id},
-                   {"workType", "020"},
-                   {"workRole", 20},
-                   {"nation", "汉"},
-                   {"address", "广州"},
-                   {"headImage", app::SamplePhoto()},
-                   {"cellPhone", "13800000000"},
-                   {"grantOrg", "广州市公安局"}};
+    json worker = Worker(id);
     const json common = {{"projectCode", key_.project_code},
                          {"corpCode", team_data["corpCode"]},
                          {"corpName", team_data["corpName"]},
@@ -136,6 +126,21 @@ class SandboxTest : public ::testing::TestWithParam<std::string> {
     entry["workerList"] = {{{"idCardType", "01"}, {"idCardNumber", id}, {"date", "2026-10-19"}, {"type", "1"}}};
     EXPECT_EQ(Polled(driver_->Send("WorkerEntryExit.Add", entry))["status"], 20);
     return team_no;
+  }
+  // The platform's evidence of key refusals on a 测试密钥无法使用 complaint the vendor
+  // files now about the key's application, as the city's reviewer reads it.
+  json KeyRefusalsOfANewComplaint() {
+    auto complaint = tp_->platform().complaints.File(vendor_, {.application_id = key_.application_id,
+                                                               .respondent = "广州市技术支持单位",
+                                                               .conduct = "key_unusable",
+                                                               .facts = "测试密钥无法使用",
+                                                               .occurred_at = "2026-10-20T10:00:00+08:00",
+                                                               .declaration = true});
+    EXPECT_TRUE(complaint.ok()) << complaint.error().message;
+    if (!complaint.ok()) return json::array();
+    auto detail = tp_->platform().complaints.Get(reviewer_, (*complaint)["id"]);
+    EXPECT_TRUE(detail.ok());
+    return detail.ok() ? (*detail)["key_refusals"] : json::array();
   }
   // A payroll of team `team_no` for `month` paying worker `id` (an ID card number, or
   // another document's of type `id_type`).
@@ -155,6 +160,28 @@ class SandboxTest : public ::testing::TestWithParam<std::string> {
                {"actualAmount", 100},
                {"isBackPay", 0},
                {"balanceDate", "2026-10-20"}}}}};
+  }
+  // Worker `id` (an ID card number) as ProjectWorker.Add lists a worker.
+  static json Worker(const std::string& id) {
+    return {{"workerName", "张三"},
+            {"isTeamLeader", 0},
+            {"idCardType", "01"},
+            {"idCardNumber", id},
+            {"workType", "020"},
+            {"workRole", 20},
+            {"nation", "汉"},
+            {"address", "广州"},
+            {"headImage", app::SamplePhoto()},
+            {"cellPhone", "13800000000"},
+            {"grantOrg", "广州市公安局"}};
+  }
+  // A foreign worker, known by passport number (证件类型 08).
+  static json PassportWorker(const std::string& passport) {
+    json w = Worker(passport);
+    w["workerName"] = "JOHN SMITH";
+    w["idCardType"] = "08";
+    w["grantOrg"] = "United Kingdom";
+    return w;
   }
   // An attendance record of worker `id`, entering on the test's day at `time`.
   static json AttendanceRecord(const std::string& id, const std::string& time) {
@@ -295,17 +322,7 @@ TEST_P(SandboxTest, EachPayrollHasItsOwnCode) {
               {"teamName", "木工班组"},           {"workerList", json::array()}};
   const std::vector<std::string> ids = {"11010519491231002X", "440106198503121237"};
   for (const std::string& id : ids) {
-    add["workerList"].push_back({{"workerName", "张三"},
-                                 {"isTeamLeader", 0},
-                                 {"idCardType", "01"},
-                                 {"idCardNumber", id},
-                                 {"workType", "020"},
-                                 {"workRole", 20},
-                                 {"nation", "汉"},
-                                 {"address", "广州"},
-                                 {"headImage", app::SamplePhoto()},
-                                 {"cellPhone", "13800000000"},
-                                 {"grantOrg", "广州市公安局"}});
+    add["workerList"].push_back(Worker(id));
   }
   ASSERT_EQ(Polled(driver_->Send("ProjectWorker.Add", add))["status"], 20);
   std::set<std::string> codes;
@@ -675,7 +692,6 @@ TEST_P(SandboxTest, NoncesKeptBeforeTheyWereFiledByHourStillRefuseReplays) {
 }
 
 TEST_P(SandboxTest, RevokedExpiredAndOtherCitysKeys) {
-  auto& pf = tp_->platform();
   // Another city on the same family of profile: the key is not its key.
   Refused(driver_->SendBody("open.api", standard::EncodeForm(driver_->Build("Team.Add", Team())), "440300"),
           "wrong_city", "-3");
@@ -708,23 +724,14 @@ TEST_P(SandboxTest, RevokedExpiredAndOtherCitysKeys) {
 
   // The key refusals are evidence on the vendor's complaints, without the vendor
   // attaching anything.
-  auto complaint = pf.complaints.File(vendor_, {.application_id = key_.application_id,
-                                                .respondent = "广州市技术支持单位",
-                                                .conduct = "key_unusable",
-                                                .facts = "测试密钥无法使用",
-                                                .occurred_at = "2026-10-20T10:00:00+08:00",
-                                                .declaration = true});
-  ASSERT_TRUE(complaint.ok()) << complaint.error().message;
-  auto detail = pf.complaints.Get(reviewer_, (*complaint)["id"]);
-  ASSERT_TRUE(detail.ok());
+  const json refusals = KeyRefusalsOfANewComplaint();
   std::set<std::string> errors;
-  for (const auto& r : (*detail)["key_refusals"]) errors.insert(r["error"]);
-  EXPECT_TRUE(errors.contains("key_revoked")) << (*detail)["key_refusals"].dump();
+  for (const auto& r : refusals) errors.insert(r["error"]);
+  EXPECT_TRUE(errors.contains("key_revoked")) << refusals.dump();
   EXPECT_TRUE(errors.contains("key_expired"));
   EXPECT_TRUE(errors.contains("wrong_city"));
   // The key holder's own refusals say so and come first; the forged one comes last,
   // marked as not signed.
-  const json& refusals = (*detail)["key_refusals"];
   ASSERT_EQ(refusals.size(), 4u) << refusals.dump();
   for (std::size_t i = 0; i + 1 < refusals.size(); ++i) EXPECT_EQ(refusals[i]["signed"], true) << refusals.dump();
   EXPECT_EQ(refusals.back()["signed"], false);
@@ -743,16 +750,7 @@ TEST_P(SandboxTest, InjectedFaultsAreNotAComplaintsKeyRefusals) {
   testing::SandboxKey forged = key_;
   forged.secret = std::string(key_.secret.size(), 'x');
   EXPECT_EQ(SandboxDriver(*tp_, forged).Send("Team.Add", Team()).error, "bad_signature");
-  auto complaint = tp_->platform().complaints.File(vendor_, {.application_id = key_.application_id,
-                                                             .respondent = "广州市技术支持单位",
-                                                             .conduct = "key_unusable",
-                                                             .facts = "测试密钥无法使用",
-                                                             .occurred_at = "2026-10-20T10:00:00+08:00",
-                                                             .declaration = true});
-  ASSERT_TRUE(complaint.ok()) << complaint.error().message;
-  auto detail = tp_->platform().complaints.Get(reviewer_, (*complaint)["id"]);
-  ASSERT_TRUE(detail.ok());
-  const json& refusals = (*detail)["key_refusals"];
+  const json refusals = KeyRefusalsOfANewComplaint();
   ASSERT_EQ(refusals.size(), 1u) << refusals.dump();
   EXPECT_EQ(refusals[0]["error"], "bad_signature");
 }
@@ -813,23 +811,9 @@ TEST_P(SandboxTest, GuangzhouSendsTheTeamNumberEncrypted) {
   ASSERT_EQ(added.outcome, "accepted") << added.body.dump();
 
   const long long team_no = added.data()["teamSysNo"];
-  const json worker = {{"projectCode", k.project_code},
-                       {"corpCode", k.corp_code},
-                       {"corpName", k.corp_name},
-                       {"teamSysNo", team_no},
-                       {"teamName", "木工班组"},
-                       {"workerList",
-                        {{{"workerName", "张三"},
-                          {"isTeamLeader", 0},
-                          {"idCardType", "01"},
-                          {"idCardNumber", "11010519491231002X"},
-                          {"workType", "020"},
-                          {"workRole", 20},
-                          {"nation", "汉"},
-                          {"address", "广州"},
-                          {"headImage", app::SamplePhoto()},
-                          {"cellPhone", "13800000000"},
-                          {"grantOrg", "广州市公安局"}}}}};
+  const json worker = {{"projectCode", k.project_code}, {"corpCode", k.corp_code},
+                       {"corpName", k.corp_name},       {"teamSysNo", team_no},
+                       {"teamName", "木工班组"},        {"workerList", {Worker("11010519491231002X")}}};
   // Signed correctly, but with teamSysNo as a plain number (the ID number encrypted).
   standard::Form form = gz.Build("ProjectWorker.Add", worker);
   const std::string& data_param = gz.profile().Param("data");
@@ -996,19 +980,9 @@ TEST_P(SandboxTest, QueryAnswersEncryptEveryCipherField) {
   team["responsiblePersonIDNumber"] = id;
   const long long team_no =
       json::parse(Polled(driver_->Send("Team.Add", team))["result"].get<std::string>())["teamSysNo"];
-  json worker = {{"workerName", "张三"},
-                 {"isTeamLeader", 0},
-                 {"idCardType", "01"},
-                 {"idCardNumber", id},
-                 {"workType", "020"},
-                 {"workRole", 20},
-                 {"nation", "汉"},
-                 {"address", "广州"},
-                 {"headImage", app::SamplePhoto()},
-                 {"cellPhone", "13800000000"},
-                 {"grantOrg", "广州市公安局"},
-                 {"payRollBankCardNumber", card},
-                 {"payRollBankName", "中国工商银行"}};
+  json worker = Worker(id);
+  worker["payRollBankCardNumber"] = card;
+  worker["payRollBankName"] = "中国工商银行";
   ASSERT_EQ(Polled(driver_->Send("ProjectWorker.Add", {{"projectCode", key_.project_code},
                                                        {"corpCode", key_.corp_code},
                                                        {"corpName", key_.corp_name},
@@ -1016,23 +990,10 @@ TEST_P(SandboxTest, QueryAnswersEncryptEveryCipherField) {
                                                        {"teamName", "木工班组"},
                                                        {"workerList", {worker}}}))["status"],
             20);
-  json detail = {{"idCardType", "01"},
-                 {"idCardNumber", id},
-                 {"days", 20},
-                 {"workHours", 160},
-                 {"payRollBankCardNumber", card},
-                 {"payBankCardNumber", pay_card},
-                 {"totalPayAmount", 100},
-                 {"actualAmount", 100},
-                 {"isBackPay", 0},
-                 {"balanceDate", "2026-10-20"}};
-  ASSERT_EQ(Polled(driver_->Send("Payroll.Add", {{"projectCode", key_.project_code},
-                                                 {"corpCode", key_.corp_code},
-                                                 {"corpName", key_.corp_name},
-                                                 {"teamSysNo", team_no},
-                                                 {"payMonth", "2026-10"},
-                                                 {"detailList", {detail}}}))["status"],
-            20);
+  json payroll = Payroll(team_no, id);
+  payroll["detailList"][0]["payRollBankCardNumber"] = card;
+  payroll["detailList"][0]["payBankCardNumber"] = pay_card;
+  ASSERT_EQ(Polled(driver_->Send("Payroll.Add", payroll))["status"], 20);
   const auto encrypted = [&](const json& row, const std::string& field, const std::string& plain) {
     ASSERT_TRUE(row.contains(field)) << row.dump();
     const std::string sent = row[field];
@@ -1111,17 +1072,8 @@ TEST_P(SandboxTest, OversizedBodyAndImage) {
   const long long team_no = AddTeam();
   const std::string big =
       "data:image/jpeg;base64," + crypto::Base64Encode("\xFF\xD8\xFF\xE0" + std::string(52 * 1024, 'j'));
-  json worker = {{"workerName", "张三"},
-                 {"isTeamLeader", 0},
-                 {"idCardType", "01"},
-                 {"idCardNumber", "11010519491231002X"},
-                 {"workType", "020"},
-                 {"workRole", 20},
-                 {"nation", "汉"},
-                 {"address", "广州"},
-                 {"headImage", big},
-                 {"cellPhone", "13800000000"},
-                 {"grantOrg", "广州市公安局"}};
+  json worker = Worker("11010519491231002X");
+  worker["headImage"] = big;
   auto r = Refused(driver_->Send("ProjectWorker.Add", {{"projectCode", key_.project_code},
                                                        {"corpCode", key_.corp_code},
                                                        {"corpName", key_.corp_name},
@@ -1234,23 +1186,9 @@ TEST_P(SandboxTest, EvidenceMasksPersonalNumbersAndSecrets) {
 TEST_P(SandboxTest, EvidenceMasksEveryEncryptedNumberItsMessagesRepeat) {
   const long long team_no = AddTeam();
   const std::string passport = "E12345678";
-  json add = {{"projectCode", key_.project_code},
-              {"corpCode", key_.corp_code},
-              {"corpName", key_.corp_name},
-              {"teamSysNo", team_no},
-              {"teamName", "木工班组"},
-              {"workerList",
-               {{{"workerName", "JOHN SMITH"},
-                 {"isTeamLeader", 0},
-                 {"idCardType", "08"},
-                 {"idCardNumber", passport},
-                 {"workType", "020"},
-                 {"workRole", 20},
-                 {"nation", "汉"},
-                 {"address", "广州"},
-                 {"headImage", app::SamplePhoto()},
-                 {"cellPhone", "13800000000"},
-                 {"grantOrg", "United Kingdom"}}}}};
+  json add = {{"projectCode", key_.project_code}, {"corpCode", key_.corp_code},
+              {"corpName", key_.corp_name},       {"teamSysNo", team_no},
+              {"teamName", "木工班组"},           {"workerList", {PassportWorker(passport)}}};
   ASSERT_EQ(Polled(driver_->Send("ProjectWorker.Add", add))["status"], 20);
   // The same worker again: accepted, then failed in its asynchronous result.
   const json failed = Polled(driver_->Send("ProjectWorker.Add", add));
