@@ -59,6 +59,10 @@ Status Apply(AppConfig& c, const std::string& key, const std::string& value) {
   } else if (key == "key_probe_interval_seconds") {
     LT_ASSIGN_OR_RETURN(long long n, ToNumber(key, value, 60, 7 * 86400));
     c.services.probe_interval = std::chrono::seconds{n};
+  } else if (key == "probe_ca_file") {
+    std::ifstream in(value);
+    if (!in) return ConfigError(key, "文件不存在或不可读");
+    c.probe_ca_file = value;
   } else if (key == "static_dir") {
     c.static_dir = value;
   } else if (key == "files_dir") {
@@ -101,6 +105,7 @@ constexpr const char* kKeys[] = {"db",
                                  "sweep_interval_seconds",
                                  "probe_interval_seconds",
                                  "key_probe_interval_seconds",
+                                 "probe_ca_file",
                                  "static_dir",
                                  "files_dir",
                                  "master_key_file",

@@ -29,6 +29,9 @@ struct AppConfig {
   std::chrono::seconds sweep_interval{60};
   // How often the prober looks for keys due a probe (each key: services.probe_interval).
   std::chrono::seconds probe_interval{300};
+  // A PEM file of the CAs an https test environment's certificate is checked against,
+  // instead of the system's store (a province's own CA); empty: the system's.
+  std::string probe_ca_file;
   // The built web app and the interface-standard profiles (docs/profiles.md), read at
   // start-up: an installed binary's own (DefaultDataDirs), else the source tree's.
   std::string static_dir = DefaultStaticDir();

@@ -31,7 +31,7 @@ class Runtime {
   AppConfig config_;
   std::unique_ptr<storage::Database> db_;
   crypto::SecretBox box_;
-  HttpPoster poster_;  // probes of cities' own test environments
+  HttpPoster poster_;  // probes of cities' own test environments (config_.probe_ca_file)
   services::Deps deps_;
   std::unique_ptr<services::Platform> platform_;
 };

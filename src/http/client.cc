@@ -272,11 +272,4 @@ Result<ClientResponse> HttpConnection::Get(const std::string& target) {
   return r;
 }
 
-Result<ClientResponse> PostOnce(const std::string& url, const std::string& content_type, const std::string& body,
-                                std::chrono::milliseconds timeout) {
-  LT_ASSIGN_OR_RETURN(Url u, ParseUrl(url));
-  HttpConnection c(u.host, u.port, timeout);
-  return c.Post(u.target, content_type, body);
-}
-
 }  // namespace liantiao::http

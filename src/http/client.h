@@ -10,8 +10,9 @@
 
 namespace liantiao::http {
 
-// "http://host:port/path" → its parts. Only plain http: the sandbox and the city test
-// environments the platform probes are reached inside the province's network.
+// "http://host:port/path" → its parts. Only plain http: the device simulator and the
+// load generator reach the sandbox (behind a TLS proxy, the proxy's plain side). Probes of
+// cities' own test environments, which may be https, go through libcurl (app::HttpPoster).
 struct Url {
   std::string host;
   unsigned short port = 80;
@@ -63,9 +64,5 @@ class HttpConnection {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
-
-// A single request on a fresh connection.
-Result<ClientResponse> PostOnce(const std::string& url, const std::string& content_type, const std::string& body,
-                                std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
 }  // namespace liantiao::http

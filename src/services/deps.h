@@ -41,7 +41,7 @@ struct Config {
 
 // One HTTP POST to a city's own test environment: (status, body), or an error when no
 // answer came (connection refused, timeout, malformed answer). The app layer supplies
-// one built on http::PostOnce; services never open sockets themselves.
+// one built on libcurl; services never open sockets themselves.
 struct HttpPoster {
   virtual ~HttpPoster() = default;
   virtual Result<std::pair<int, std::string>> Post(const std::string& url, const std::string& content_type,

@@ -161,7 +161,7 @@ Result<json> ProbeService::ProbeDue(Instant now) {
                         "FROM applications a "
                         "JOIN cities c ON c.code = a.city_code "
                         "JOIN test_keys k ON k.application_id = a.id "
-                        "WHERE a.state = 'joint_testing' AND c.test_env LIKE 'http://%' "
+                        "WHERE a.state = 'joint_testing' AND c.test_env <> 'sandbox' "
                         "AND k.id = (SELECT MAX(k2.id) FROM test_keys k2 WHERE k2.application_id = a.id) "
                         "AND k.revoked_at IS NULL AND k.expires_at >= :now "
                         "AND NOT EXISTS (SELECT 1 FROM sandbox_evidence e WHERE e.key_id = k.id "

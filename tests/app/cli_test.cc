@@ -257,6 +257,9 @@ TEST_P(CliTest, BadConfigurationStopsStartUpNamingTheKey) {
   CliRun cookie = Liantiao("serve --listen 127.0.0.1:0", "", true, "LIANTIAO_SECURE_COOKIE=yes");
   EXPECT_EQ(cookie.exit_code, 1);
   EXPECT_NE(cookie.err.find("secure_cookie"), std::string::npos) << cookie.err;
+  CliRun ca = Liantiao("serve --listen 127.0.0.1:0", "", true, "LIANTIAO_PROBE_CA_FILE=/nonexistent/ca.pem");
+  EXPECT_EQ(ca.exit_code, 1);
+  EXPECT_NE(ca.err.find("probe_ca_file"), std::string::npos) << ca.err;
   // The same setting given on the command line is a usage error.
   CliRun listen = Liantiao("serve --listen nowhere");
   EXPECT_EQ(listen.exit_code, 2);

@@ -1,7 +1,8 @@
 // Probes of a city's own test environment (ProbeService) against a fake city system
 // on 127.0.0.1: an HTTP server that checks the signature with the key's secret and
 // answers in the profile's envelope. Runs on SQLite and (with LIANTIAO_TEST_PG)
-// PostgreSQL, through the real http::PostOnce poster the app layer installs.
+// PostgreSQL, through the real poster the app layer installs (libcurl), over http and
+// https.
 #include <atomic>
 #include <memory>
 #include <mutex>
@@ -10,12 +11,14 @@
 
 #include <gtest/gtest.h>
 
+#include "app/http_poster.h"
 #include "http/server.h"
 #include "standard/wire.h"
 #include "storage/row.h"
 #include "testing/app/sandbox_driver.h"
 #include "testing/app/test_platform.h"
 #include "testing/must.h"
+#include "testing/tls_server.h"
 
 namespace liantiao {
 namespace {
@@ -291,6 +294,48 @@ TEST_P(ProbeTest, AKeyIsProbedAtMostOncePerInterval) {
   EXPECT_EQ(Probe(), (json{{"probed", 1}, {"working", 1}, {"failed", 0}}));
   EXPECT_EQ(fake_->calls(), 2);
   EXPECT_EQ(Evidence(k.application_id).size(), 2u);
+}
+
+// A city system reached over https: the probe speaks TLS, checks the certificate (here
+// against the CA file an operator would configure, probe_ca_file) and judges the answer
+// as over http.
+TEST_P(ProbeTest, AnHttpsTestEnvironmentIsProbedWithItsCertificateChecked) {
+  const SandboxKey k = testing::StartJointTest(*tp_, vendor_, reviewer_, kGz, "gd-v1.3");
+  const standard::Profile& profile = *pf().deps.profiles->Find("gd-v1.3");
+  const standard::KeyCodec codec = Must(standard::KeyCodec::Make(profile, k.secret));
+  std::string seen_target;
+  testing::TlsServer city([&](const std::string& target, const std::string& body) {
+    seen_target = target;
+    auto form = standard::ParseForm(body);
+    const std::string* sign = form.ok() ? standard::FormValue(*form, profile.Param("sign")) : nullptr;
+    const bool ok = sign != nullptr && codec.Verify(*form, *sign);
+    return json{{"code", ok ? "0" : "-2"}, {"message", ok ? "成功" : "签名校验错误"}, {"data", nullptr}}.dump();
+  });
+  const std::string url = "https://127.0.0.1:" + std::to_string(city.port()) + "/api/open.api";
+  ASSERT_TRUE(pf().SetCityProfile(admin_, kGz, "gd-v1.3", url, std::nullopt).ok());
+
+  // The system's CA store does not vouch for the city's certificate: a failed probe that
+  // says so, and the signed request is never sent.
+  EXPECT_EQ(Probe(), (json{{"probed", 1}, {"working", 0}, {"failed", 1}}));
+  auto rows = Evidence(k.application_id);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].error, "probe_failed");
+  EXPECT_EQ(rows[0].message.rfind("测试环境无法连接：服务器证书校验失败", 0), 0u) << rows[0].message;
+  EXPECT_EQ(city.requests(), 0);
+
+  // With the city's CA trusted, the key is found working.
+  app::HttpPoster trusting(std::chrono::seconds(5), testing::WriteTempFile("city_ca.pem", city.certificate_pem()));
+  services::HttpPoster* installed = pf().deps.poster;
+  pf().deps.poster = &trusting;
+  tp_->clock().Advance(pf().deps.config.probe_interval);
+  const json summary = Probe();
+  pf().deps.poster = installed;
+  EXPECT_EQ(summary, (json{{"probed", 1}, {"working", 1}, {"failed", 0}}));
+  EXPECT_EQ(seen_target, "/api/open.api");
+  rows = Evidence(k.application_id);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1].outcome, "accepted");
+  EXPECT_EQ(rows[1].code, "0");
 }
 
 TEST_P(ProbeTest, CitiesOnTheHostedSandboxAreNeverProbed) {
