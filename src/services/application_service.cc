@@ -746,11 +746,14 @@ std::optional<ActionNotice> NoticeFor(AppAction action, const AppRow& app) {
   return std::nullopt;
 }
 
-Status IssueKey(soci::session& sql, Deps& deps, const AppRow& app, Instant now) {
+// A new key for the application's open joint-test window; the key in use is revoked
+// as `superseded` (the city's re-issue) or `rotated` (the vendor's own new key).
+Status IssueKey(soci::session& sql, Deps& deps, const AppRow& app, Instant now,
+                const std::string& revoked_reason = "superseded") {
   long long at = ToUnix(now);
-  sql << "UPDATE test_keys SET revoked_at = :n, revoked_reason = 'superseded' WHERE application_id = :a "
+  sql << "UPDATE test_keys SET revoked_at = :n, revoked_reason = :r WHERE application_id = :a "
          "AND revoked_at IS NULL",
-      soci::use(at), soci::use(app.id);
+      soci::use(at), soci::use(revoked_reason), soci::use(app.id);
   auto window = FindOpenDeadline(sql, app.id, DeadlineKind::kJointTest);
   if (!window) return MakeError(ErrorCode::kInternal, "联调期限缺失");
   long long expires = ToUnix(window->due_at) + deps.config.key_grace_days * 86400LL;
@@ -933,7 +936,7 @@ Result<KeyClaim> ApplicationService::RevealKey(const Principal& p, long long id,
         return MakeError(ErrorCode::kInvalidTransition, "联调期限已结束，不能再重新生成测试密钥",
                          {{"due_at", FormatInstant(window->due_at)}});
       }
-      LT_RETURN_IF_ERROR(IssueKey(sql, deps_, app, now));
+      LT_RETURN_IF_ERROR(IssueKey(sql, deps_, app, now, "rotated"));
     }
     soci::rowset<soci::row> rows =
         (sql.prepare << "SELECT id, app_key, secret_sealed, profile, expires_at, claimed_at, issued_at "

@@ -239,16 +239,22 @@ json SandboxService::KeyRefusals(soci::session& sql, long long application_id) {
   soci::rowset<soci::row> rows =
       (sql.prepare << "SELECT e.id, e.received_at, e.method, e.code, e.error, e.message, e.source, k.app_key, "
                       "CASE WHEN (' ' || e.tags || ' ') LIKE '% signed %' OR e.source = 'probe' THEN 1 ELSE 0 END "
-                      "AS authentic FROM sandbox_evidence e LEFT JOIN test_keys k ON k.id = e.key_id "
+                      "AS authentic, "
+                      "CASE WHEN e.error = 'key_revoked' AND k.revoked_reason = 'rotated' THEN 1 ELSE 0 END "
+                      "AS own_rotation FROM sandbox_evidence e LEFT JOIN test_keys k ON k.id = e.key_id "
                       "WHERE e.application_id = :a AND e.outcome = 'refused' AND e.error IN "
                       "('key_revoked', 'key_expired', 'wrong_city', 'bad_signature', 'server_error', "
-                      "'rate_limited', 'unknown_method', 'probe_failed') ORDER BY authentic DESC, e.id DESC LIMIT 200",
+                      "'rate_limited', 'unknown_method', 'probe_failed') "
+                      "ORDER BY authentic DESC, own_rotation ASC, e.id DESC LIMIT 200",
        soci::use(application_id));
   // Refusals only: a fault a reviewer switched on (outcome 'fault') is the city's test
   // of the client's retries, not the key failing.
   // `signed`: the request carried the key's valid signature, or the platform's own probe
   // sent it; anything else may have come from anyone who knew the app_id, so it is
   // listed after those, and said to be so.
+  // `own_rotation`: a key_revoked refusal of a key the vendor replaced itself (a device
+  // still sending with the old key), listed after the other signed refusals: the key
+  // did not fail, the vendor retired it.
   for (const soci::row& r : rows) {
     out.push_back({{"evidence_id", GetInt(r, 0)},
                    {"received_at", FormatInstant(FromUnix(GetInt(r, 1)))},
@@ -258,7 +264,8 @@ json SandboxService::KeyRefusals(soci::session& sql, long long application_id) {
                    {"message", GetText(r, 5)},
                    {"source", GetText(r, 6)},
                    {"app_id", GetText(r, 7)},
-                   {"signed", GetInt(r, 8) != 0}});
+                   {"signed", GetInt(r, 8) != 0},
+                   {"own_rotation", GetInt(r, 9) != 0}});
   }
   return out;
 }

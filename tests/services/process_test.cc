@@ -857,6 +857,35 @@ TEST_P(ProcessTest, DeadlinesClosedBeforeTheirCloserWasKeptLearnItFromTheHistory
   }
 }
 
+TEST_P(ProcessTest, AKeyTheVendorRotatedIsRevokedAsRotated) {
+  const long long id = NewApp();
+  Act(vendor_, id, AppAction::kSubmit);
+  Act(reviewer_, id, AppAction::kApprove);
+  Must(pf().applications.ClaimKey(vendor_, id));
+  tp_->clock().Advance(std::chrono::minutes(5));
+  Must(pf().applications.RotateKey(vendor_, id));
+  tp_->clock().Advance(std::chrono::minutes(5));
+  Act(reviewer_, id, AppAction::kSucceed, {json::array(), "通过"});
+  auto reasons = [&] {
+    std::vector<std::string> out;
+    const json app = Must(pf().applications.Get(vendor_, id));
+    for (const json& k : app["test_keys"]) out.push_back(k["revoked_reason"]);
+    return out;
+  };
+  const std::vector<std::string> expected = {"rotated", "succeeded"};
+  ASSERT_EQ(reasons(), expected);
+
+  // The same keys as a database kept them before rotations were told apart (both
+  // `superseded`), then the migration's own statement: the rotation is found by its
+  // history entry, and the other key is left as it was.
+  Must(tp_->db().Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
+    sql << "UPDATE test_keys SET revoked_reason = 'superseded' WHERE application_id = :a", soci::use(id);
+    return Ok{};
+  }));
+  EXPECT_EQ(testing::RerunMigrationStatements(tp_->db(), "0012_test_keys_rotated"), 1);
+  EXPECT_EQ(reasons(), (std::vector<std::string>{"rotated", "superseded"}));
+}
+
 TEST_P(ProcessTest, VendorKeepsItsEnterpriseInformation) {
   json v = Must(pf().auth.GetVendor(vendor_));
   EXPECT_EQ(v["id"], *vendor_.vendor_id);

@@ -736,6 +736,15 @@ TEST_P(SandboxTest, RevokedExpiredAndOtherCitysKeys) {
   for (std::size_t i = 0; i + 1 < refusals.size(); ++i) EXPECT_EQ(refusals[i]["signed"], true) << refusals.dump();
   EXPECT_EQ(refusals.back()["signed"], false);
   EXPECT_EQ(refusals.back()["error"], "wrong_city");
+  // The old key's refusal after the vendor's own rotation says so, after the other
+  // signed ones: the key did not fail, the vendor retired it.
+  EXPECT_EQ(refusals[2]["error"], "key_revoked") << refusals.dump();
+  EXPECT_EQ(refusals[2]["own_rotation"], true);
+  for (std::size_t i : {0u, 1u, 3u}) EXPECT_EQ(refusals[i]["own_rotation"], false) << refusals.dump();
+  // The key's history says the same.
+  const json keys = tp_->platform().applications.Get(reviewer_, key_.application_id).value()["test_keys"];
+  ASSERT_GE(keys.size(), 2u) << keys.dump();
+  EXPECT_EQ(keys[0]["revoked_reason"], "rotated") << keys.dump();
 }
 
 // The faults a reviewer switches on are the city's own test of the client, not the key

@@ -264,6 +264,8 @@ describe('vendor', () => {
     const keys = (await vendorApi.call('GET', `/applications/${appId}`)).body.test_keys as { app_id: string; status: string }[]
     expect(keys.find((k) => k.app_id === appKey)?.status).toBe('revoked')
     expect(keys.find((k) => k.app_id === rotated)?.status).toBe('active')
+    // The key history says the vendor retired the old key itself.
+    await poll(() => page.getByTestId('test-key-history').textContent()).toContain('厂商重新生成密钥后作废')
 
     // A complaint from the application's page: the form opens with this application;
     // cancelled, the complaint list stays.

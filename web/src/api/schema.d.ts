@@ -509,7 +509,7 @@ export interface paths {
         /**
          * Rotate the test key (重新生成), old key revoked
          * @description Roles: vendor (own applications).
-         *     Issues a new key (the old one is revoked as superseded) and claims it; the
+         *     Issues a new key (the old one is revoked, `revoked_reason` `rotated`) and claims it; the
          *     joint-test window does not change. Only while joint_testing (else 409).
          */
         post: operations["rotateTestKey"];
@@ -578,7 +578,11 @@ export interface paths {
          *     failures are the problem list a 联调延期 decision is pre-filled with: for each
          *     failed case its first five requests, `failure_count` saying how many there are
          *     in all (the rest are in the evidence log). Only requests carrying the key's valid
-         *     signature are judged.
+         *     signature are judged. `summary.requests` counts the requests recorded for the
+         *     key; the platform's own probes of a city's test environment are counted apart
+         *     (`summary.probes`) and judge nothing. Once 联调成功 or 联调延期 is recorded, it is the checklist
+         *     of the report the decision was taken on (`frozen_at` the decision's time, null
+         *     before), whatever reaches the key afterwards; `delay_problems` is then empty.
          */
         get: operations["getConformance"];
         put?: never;
@@ -601,12 +605,18 @@ export interface paths {
          * @description Roles: everyone in scope. Application, vendor, products (`{name, model, kind,
          *     kind_name, version}`, `kind_name` in Chinese), city, profile and version, key period, every case with status and evidence ids, failing rules
          *     with clause, summary, generated time and `evidence_digest` (a SHA-256 chain
-         *     over the evidence it covers). A path-2 application shows city B's report:
+         *     over every column of the evidence it covers). Once 联调成功 or 联调延期 is
+         *     recorded, the report is the one the decision was taken on, kept with it
+         *     (`frozen_at` the decision's time; null for a report built on the evidence as
+         *     it stands). A path-2 application shows city B's report (its decided one, when
+         *     city B decided):
          *     `application` stays the application asked about (its own city), and `source`
          *     `{city_code, city_name, application_id, state, state_name, passed, same_profile,
-         *     note}` names whose report it is: the success the application links, else the
+         *     uncovered_products, note}` names whose report it is: the success the application links, else the
          *     vendor's latest success in city B, else its latest joint test there (`passed`
-         *     false); `application_id` is null when the vendor has none there.
+         *     false); `application_id` is null when the vendor has none there;
+         *     `uncovered_products` names this application's products ("name model") that city
+         *     B's application did not include, which its report does not cover.
          */
         get: operations["getReportJson"];
         put?: never;
@@ -1499,6 +1509,11 @@ export interface components {
             claimed_at: string | null;
             /** Format: date-time */
             revoked_at: string | null;
+            /**
+             * @description Why the key was revoked: `rotated` (the vendor's own new key), `superseded`
+             *     (a new key the city issued on rectification), `succeeded`, `delayed` or
+             *     `withdrawn` (the application ended); empty while the key is not revoked.
+             */
             revoked_reason: string;
             /** @enum {string} */
             status: "active" | "expired" | "revoked";
@@ -1606,6 +1621,9 @@ export interface components {
              *     anything. `signed` is true when the request carried the key's valid
              *     signature, or the platform's own probe sent it: only then is it known to
              *     come from the key's holder. Rows that are not signed are listed after those.
+             *     `own_rotation` is true for a `key_revoked` refusal of a key the vendor replaced
+             *     itself (`test-key/rotate`: a device still sending with the old key); those are
+             *     listed after the other signed refusals.
              */
             key_refusals?: {
                 evidence_id: number;
@@ -1619,6 +1637,7 @@ export interface components {
                 source: "sandbox" | "probe";
                 app_id: string;
                 signed: boolean;
+                own_rotation: boolean;
             }[];
         };
         Evidence: {

@@ -175,6 +175,7 @@ export const KEY_STATUS_LABELS: Record<string, string> = { active: '有效', exp
 // Why a test key was revoked: replaced by a new one, or the application ended.
 export const KEY_REVOKE_REASON_LABELS: Record<string, string> = {
   superseded: '已被新密钥替代',
+  rotated: '厂商重新生成密钥后作废',
   succeeded: '联调成功后收回',
   delayed: '联调延期后收回',
   withdrawn: '申请撤回后收回',
