@@ -186,3 +186,29 @@ export const EVIDENCE_OUTCOME_LABELS: Record<string, string> = { accepted: '受�
 // Who sent an evidence row: the vendor's device to the hosted sandbox, or the
 // platform's own probe of a city's test environment.
 export const EVIDENCE_SOURCE_LABELS: Record<string, string> = { sandbox: '设备请求（沙箱）', probe: '平台探测' }
+
+// What the sandbox noted about an evidence row (its `tags`), as a reviewer reads them.
+// A tag with a method after the colon names it: `fetched:Team.Add`.
+export const EVIDENCE_TAG_LABELS: Record<string, string> = {
+  signed: '签名有效',
+  encrypted_field: '含加密字段',
+  head_image: '含头像图片',
+  via_get: '以 GET 方式提交',
+  duplicate: '重复数据',
+  async_failed: '异步处理失败',
+  pending: '结果处理中',
+  fetched_after_pending: '等待后取得结果',
+  entry_in: '进场',
+  entry_out: '退场',
+  direction_in: '考勤：进',
+  direction_out: '考勤：出',
+}
+const EVIDENCE_TAG_PREFIXES: Record<string, string> = { 'fetched:': '取得结果：', 'pending:': '处理中：' }
+
+export function evidenceTagLabel(tag: string): string {
+  if (tag in EVIDENCE_TAG_LABELS) return EVIDENCE_TAG_LABELS[tag]
+  for (const [prefix, text] of Object.entries(EVIDENCE_TAG_PREFIXES)) {
+    if (tag.startsWith(prefix)) return text + tag.slice(prefix.length)
+  }
+  return tag // a tag of a newer server: shown as it is rather than hidden
+}
