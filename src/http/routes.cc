@@ -325,6 +325,10 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
     LT_ASSIGN_OR_RETURN(auto me, pf.auth.Me(*req.principal));
     json body = me;
     body["csrf_token"] = req.csrf_token;
+    // The largest file an upload may carry, so the page can refuse a bigger one before
+    // sending it: a body past the server's hard cap is cut off with the connection,
+    // which a browser can only report as a network failure.
+    body["max_file_bytes"] = pf.deps.config.max_file_bytes;
     return Ok(body);
   });
 

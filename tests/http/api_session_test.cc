@@ -40,6 +40,8 @@ TEST_P(ApiSessionTest, BrowserSessionNeedsCsrfOnUnsafeMethods) {
   auto me = browser.Get("/api/v1/me");
   EXPECT_EQ(me.status, 200);
   EXPECT_EQ(me.json()["csrf_token"], csrf);
+  // And the upload limit, for the page to refuse a bigger file before sending it.
+  EXPECT_EQ(me.json()["max_file_bytes"], tp_->config().services.max_file_bytes);
   // A write without the CSRF token is refused and creates nothing.
   nlohmann::json product = {{"name", "闸机"}, {"model", "G1"}, {"kind", "face_gate"}, {"version", "1"}};
   auto refused = browser.Post("/api/v1/products", product);

@@ -128,8 +128,19 @@ describe('vendor', () => {
     await poll(() => page.getByTestId('action-submit').isDisabled()).toBe(true)
     expect(await page.getByTestId('action-submit').getAttribute('title')).toBe('请先上传申请材料再提交')
 
-    // --- a material, with progress ---
+    // --- a file over the upload limit is refused before it is sent ---
     await chooseOption(page, 'material-kind', '营业执照')
+    const me = (await (await server.apiAs('e2e_vendor', PASSWORD)).call('GET', '/me')).body as { max_file_bytes: number }
+    let sent = false
+    page.on('request', (r) => (sent ||= r.url().endsWith('/materials') && r.method() === 'POST'))
+    await page
+      .getByTestId('material-file')
+      .setInputFiles({ name: '过大的扫描件.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(me.max_file_bytes + 1) })
+    await page.getByTestId('material-upload').click()
+    await poll(() => page.getByTestId('material-upload-error').textContent()).toContain('超过上传上限 20.0 MB')
+    expect(sent).toBe(false)
+
+    // --- a material, with progress ---
     await page.getByTestId('material-file').setInputFiles({ name: '营业执照.pdf', mimeType: 'application/pdf', buffer: PDF })
     await page.getByTestId('material-upload').click()
     await poll(() => page.getByTestId('material-progress').textContent()).toContain('100%')

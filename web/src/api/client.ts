@@ -2,6 +2,7 @@
 // cookie, the CSRF token on unsafe methods, and every failure turned into an
 // ApiError that carries the server's stable code and its Chinese message.
 import type { components, operations } from './schema'
+import { formatBytes } from '@/utils/format'
 
 export type Schemas = components['schemas']
 
@@ -34,9 +35,29 @@ export class ApiError extends Error {
 
 let csrfToken = ''
 let onUnauthorized: (() => void) | null = null
+let maxFileBytes = 0 // 0: not known yet (before /me), nothing checked here
 
 export function setCsrfToken(token: string): void {
   csrfToken = token
+}
+
+// The server's upload limit (GET /me). A file over it is refused here, before any byte
+// is sent: a body past the server's hard cap is cut off with the connection, which
+// would reach the person as a network failure.
+export function setMaxFileBytes(bytes: number): void {
+  maxFileBytes = bytes
+}
+
+export function oversizeFileError(form: FormData): ApiError | null {
+  if (!maxFileBytes) return null
+  for (const value of form.values()) {
+    if (value instanceof Blob && value.size > maxFileBytes) {
+      const name = value instanceof File ? `「${value.name}」` : ''
+      const message = `文件${name}大小 ${formatBytes(value.size)}，超过上传上限 ${formatBytes(maxFileBytes)}`
+      return new ApiError(413, 'payload_too_large', message, { max_bytes: maxFileBytes })
+    }
+  }
+  return null
 }
 
 // Called when a logged-in call answers 401 (the session ended or expired).
@@ -120,6 +141,8 @@ async function getPage<T>(
 
 // Multipart upload with progress (fetch cannot report upload progress).
 function upload<T>(path: string, form: FormData, onProgress?: (percent: number) => void): Promise<T> {
+  const oversize = oversizeFileError(form)
+  if (oversize) return Promise.reject(oversize)
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest()
     xhr.open('POST', API_BASE + path)

@@ -1235,6 +1235,13 @@ export interface components {
              *     HttpOnly cookie but lost the token given at login) can send X-CSRF-Token again.
              */
             csrf_token: string;
+            /**
+             * Format: int64
+             * @description The largest file an upload (material, complaint evidence) may carry
+             *     (`max_file_bytes` of the configuration); a larger one is refused with
+             *     `payload_too_large`.
+             */
+            max_file_bytes: number;
             /** @description Only for vendor users. */
             vendor?: {
                 /** Format: int64 */

@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia'
-import { api, ApiError, setCsrfToken, type Schemas } from '@/api/client'
+import { api, ApiError, setCsrfToken, setMaxFileBytes, type Schemas } from '@/api/client'
 
 export type Role = Schemas['User']['role']
 type Me = Schemas['Me']
@@ -42,6 +42,7 @@ export const useSessionStore = defineStore('session', {
     async refresh(): Promise<void> {
       const me = await api.get<Me>('/me')
       setCsrfToken(me.csrf_token)
+      setMaxFileBytes(me.max_file_bytes)
       this.me = me
     },
     async login(username: string, password: string): Promise<void> {
