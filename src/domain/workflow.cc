@@ -185,6 +185,18 @@ Status CheckGuards(AppAction action, const AppGuardInput& input) {
         if (input.joint_test_due) details["joint_test_due"] = FormatInstant(*input.joint_test_due);
         return MakeError(ErrorCode::kInvalidTransition, "联调期限尚未届满，暂不能记录联调延期", std::move(details));
       }
+      // A complaint that the key was unusable or the interface a barrier is the city's
+      // to answer first: founded, the vendor is owed a new key and a new window, so the
+      // window that ran out is not the device's to answer for; not yet verified, it could
+      // still be founded, when nothing could be rectified any more (the delay recorded).
+      if (input.open_complaints > 0) {
+        return MakeError(ErrorCode::kInvalidTransition,
+                         "该申请有未办结的投诉（待核实或整改中），须投诉核实不属实或整改完成后方可记录联调延期",
+                         {{"state", "joint_testing"},
+                          {"action", "delay"},
+                          {"reason", "complaint_open"},
+                          {"open_complaints", input.open_complaints}});
+      }
       if (input.problem_count <= 0) {
         return MakeError(ErrorCode::kProblemsRequired,
                          "联调延期须逐项列明设备不符合接口标准的问题（对应条款或测试用例）", {{"field", "problems"}});
@@ -203,6 +215,11 @@ Status CheckGuards(AppAction action, const AppGuardInput& input) {
 }
 
 }  // namespace
+
+std::string ApplicationEndedPhrase(AppState state) {
+  const std::string_view name = ChineseName(state);  // 已撤回 carries its own 已
+  return std::string(name.starts_with("已") ? "申请" : "申请已") + std::string(name);
+}
 
 Error Forbidden(Role role, std::string_view action) {
   return MakeError(ErrorCode::kForbidden, "当前角色（" + std::string(ChineseRole(role)) + "）无权执行此操作",

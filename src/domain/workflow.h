@@ -55,6 +55,8 @@ std::optional<DeadlineKind> ParseDeadlineKind(std::string_view);
 std::optional<ComplaintState> ParseComplaintState(std::string_view);
 std::optional<AlertState> ParseAlertState(std::string_view);
 std::string_view ChineseName(AppState);  // 草稿, 待审核, …
+// "申请已联调成功", "申请已撤回": the application's final state as a phrase.
+std::string ApplicationEndedPhrase(AppState);
 std::string_view ChineseName(ComplaintState);
 bool IsFinal(AppState);
 bool IsFinal(ComplaintState);
@@ -68,6 +70,7 @@ struct AppGuardInput {
   std::optional<Instant> joint_test_due;  // the open joint-test deadline's due_at
   int problem_count = 0;                  // problems given with return / delay
   std::optional<Instant> review_due;      // the open review deadline's due_at
+  int open_complaints = 0;                // the application's complaints submitted, founded or rectifying
 };
 
 // The effects of an allowed transition, for the service to carry out.

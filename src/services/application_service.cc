@@ -778,6 +778,11 @@ Result<domain::AppTransition> ApplyApplicationAction(soci::session& sql, Deps& d
     guard.joint_test_due = window->due_at;
   }
   if (auto review = FindOpenDeadline(sql, app.id, DeadlineKind::kReview)) guard.review_due = review->due_at;
+  if (action == AppAction::kDelay) {
+    sql << "SELECT COUNT(*) FROM complaints WHERE application_id = :a "
+           "AND state IN ('submitted', 'founded', 'rectifying')",
+        soci::use(app.id), soci::into(guard.open_complaints);
+  }
   if (action == AppAction::kReturn || action == AppAction::kDelay) {
     // Who may act in which state is judged before the problem list: a return of an
     // application already returned is invalid_transition whatever its problems say.
@@ -889,7 +894,7 @@ Result<domain::AppTransition> ApplyApplicationAction(soci::session& sql, Deps& d
       if (!domain::ApplyComplaintAction(c.state, domain::ComplaintAction::kClose, Role::kSystem).ok()) continue;
       domain::ComplaintState closed;
       LT_RETURN_IF_ERROR(TransitionComplaint(sql, c, domain::ComplaintAction::kClose, Actor::System(),
-                                             "申请已" + std::string(domain::ChineseName(t.to)), now, closed));
+                                             domain::ApplicationEndedPhrase(t.to), now, closed));
       LT_RETURN_IF_ERROR(CloseDeadlines(sql, app.id, {DeadlineKind::kRectification}, now,
                                         domain::ToString(domain::ComplaintAction::kClose), c.id));
     }

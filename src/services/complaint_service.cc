@@ -413,8 +413,7 @@ Result<json> ComplaintService::Verify(const Principal& p, long long id, const Ve
     LT_ASSIGN_OR_RETURN(AppRow app, LoadApplication(sql, c.application_id));
     if (domain::IsFinal(app.state)) {
       LT_RETURN_IF_ERROR(TransitionComplaint(sql, c, ComplaintAction::kClose, Actor::System(),
-                                             "申请已" + std::string(domain::ChineseName(app.state)) + "，不再责令整改",
-                                             now, next));
+                                             domain::ApplicationEndedPhrase(app.state) + "，不再责令整改", now, next));
       Notify(sql, vendor,
              Notice{"complaint_founded", "投诉经核实属实（申请已结束，不再责令整改）", v.findings, c.application_id, id,
                     std::nullopt},

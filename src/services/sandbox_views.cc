@@ -405,19 +405,22 @@ Result<std::string> SandboxService::EvidenceCsv(const Principal& p, long long ap
     const json items = EvidenceItems(sql, application_id, filter, max_rows, 0);
     static const std::map<std::string, std::string> kOutcomes{
         {"accepted", "受理"}, {"refused", "拒绝"}, {"fault", "故障"}};
+    static const std::map<std::string, std::string> kSources{{"sandbox", "设备请求（沙箱）"}, {"probe", "平台探测"}};
+    auto word = [](const std::map<std::string, std::string>& words, const std::string& key) {
+      const auto found = words.find(key);
+      return found == words.end() ? key : found->second;
+    };
     std::string csv(kCsvBom);
     AppendCsvRow(csv, {"编号", "接收时间", "appId", "接口方法", "结果", "返回码", "规则", "字段", "说明", "耗时(毫秒)",
                        "流水号", "标签", "来源", "请求（已脱敏）", "应答（已脱敏）"});
     for (const json& e : items) {
-      const std::string outcome = e["outcome"];
-      const auto word = kOutcomes.find(outcome);
       std::string tags;
       for (const auto& t : e["tags"]) tags += (tags.empty() ? "" : " ") + t.get<std::string>();
       auto text = [](const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); };
       AppendCsvRow(csv,
                    {std::to_string(e["id"].get<long long>()), e["received_at"], e["app_id"], e["method"],
-                    word == kOutcomes.end() ? outcome : word->second, e["code"], e["rule"], e["path"], e["message"],
-                    text(e["latency_ms"]), e["serial"], tags, e["source"], text(e["request"]), text(e["response"])});
+                    word(kOutcomes, e["outcome"]), e["code"], e["rule"], e["path"], e["message"], text(e["latency_ms"]),
+                    e["serial"], tags, word(kSources, e["source"]), text(e["request"]), text(e["response"])});
     }
     return csv;
   });

@@ -138,7 +138,9 @@ Result<json> StatsService::CityStats(const Principal& p, std::optional<std::stri
            {"median_review_working_days", median},
            {"joint_tests_succeeded", c.succeeded},
            {"joint_tests_succeeded_on_time", c.succeeded_on_time},
-           {"joint_tests_on_time_pct", Pct(c.succeeded_on_time, c.succeeded)},
+           // Of the joint tests concluded (succeeded or delayed), the share that succeeded
+           // within the window: a city whose tests end in delay is not at 100 %.
+           {"joint_tests_on_time_pct", Pct(c.succeeded_on_time, c.succeeded + c.delayed)},
            {"joint_tests_delayed", c.delayed},
            {"complaints_filed", c.complaints_filed},
            {"complaints_founded", c.complaints_founded},

@@ -325,6 +325,21 @@ TEST(AppGuards, DelayWithoutAnOpenWindowIsRefused) {
   EXPECT_TRUE(r.error().details["joint_test_due"].is_null());
 }
 
+TEST(AppGuards, DelayWaitsForTheApplicationsOpenComplaints) {
+  auto r = Delay({.now = kDue + 1s, .joint_test_due = kDue, .problem_count = 1, .open_complaints = 1});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kInvalidTransition);
+  EXPECT_EQ(r.error().details["reason"], "complaint_open");
+  EXPECT_EQ(r.error().details["open_complaints"], 1);
+  // Inside the window the window is the reason; a success never waits.
+  EXPECT_EQ(
+      Delay({.now = kDue, .joint_test_due = kDue, .problem_count = 1, .open_complaints = 1}).error().details["reason"],
+      "window_not_expired");
+  EXPECT_TRUE(ApplyAppAction(AppState::kJointTesting, AppAction::kSucceed, Role::kCityReviewer,
+                             {.now = kDue + 1s, .joint_test_due = kDue, .open_complaints = 2})
+                  .ok());
+}
+
 TEST(AppGuards, DelayWithoutProblemsIsRefused) {
   auto r = Delay({.now = kDue + 1s, .joint_test_due = kDue, .problem_count = 0});
   ASSERT_FALSE(r.ok());
@@ -501,6 +516,12 @@ void ExpectRoundTrip(const std::pair<Enum, const char*> (&all)[N], ParseFn parse
   for (const char* junk : {"", "Vendor", "DRAFT", " draft", "draft ", "unknown", "联调中"}) {
     EXPECT_FALSE(parse(junk).has_value()) << "'" << junk << "'";
   }
+}
+
+TEST(Words, AnEndedApplicationIsSaidOnce) {
+  EXPECT_EQ(ApplicationEndedPhrase(AppState::kWithdrawn), "申请已撤回");
+  EXPECT_EQ(ApplicationEndedPhrase(AppState::kSucceeded), "申请已联调成功");
+  EXPECT_EQ(ApplicationEndedPhrase(AppState::kDelayed), "申请已联调延期");
 }
 
 TEST(Words, RoundTrip) {

@@ -741,6 +741,47 @@ TEST_P(ProcessTest, StatisticsPerCity) {
   EXPECT_EQ(CodeOf(pf().stats.CityStats(vendor_, std::nullopt, std::nullopt)), "forbidden");
 }
 
+// 按期联调成功率: of the joint tests concluded, the share that succeeded within the window;
+// a delayed one counts against it, as does a success recorded late.
+TEST_P(ProcessTest, JointTestsOnTimeAreAShareOfEveryConcludedJointTest) {
+  std::vector<long long> ids;
+  for (int i = 0; i < 3; ++i) {
+    ids.push_back(NewApp());
+    Act(vendor_, ids.back(), AppAction::kSubmit);
+    Act(reviewer_, ids.back(), AppAction::kApprove);
+  }
+  Act(reviewer_, ids[0], AppAction::kSucceed);
+  tp_->clock().Set(At("2026-11-20T09:00:00+08:00"));  // every window is over
+  Act(reviewer_, ids[1], AppAction::kSucceed);        // late
+  ActionInput problems;
+  problems.problems = json::array({{{"clause", "V1.3 4.2"}, {"text", "签名错误"}}});
+  Act(reviewer_, ids[2], AppAction::kDelay, problems);
+  auto gz = [&](const Principal& who) {
+    const json stats = Must(pf().stats.CityStats(who, std::nullopt, std::nullopt));
+    for (const json& c : stats["cities"]) {
+      if (c["city_code"] == kGz) return c;
+    }
+    return json();
+  };
+  const json c = gz(province_);
+  EXPECT_EQ(c["joint_tests_succeeded"], 2);
+  EXPECT_EQ(c["joint_tests_succeeded_on_time"], 1);
+  EXPECT_EQ(c["joint_tests_delayed"], 1);
+  EXPECT_NEAR(c["joint_tests_on_time_pct"].get<double>(), 100.0 / 3, 0.05) << c.dump();
+  // A city whose only joint test was delayed is at 0 %, not blank.
+  const long long only = NewApp(kSz);
+  Act(vendor_, only, AppAction::kSubmit);
+  Act(reviewer_sz_, only, AppAction::kApprove);
+  tp_->clock().Set(At("2026-12-20T09:00:00+08:00"));
+  Act(reviewer_sz_, only, AppAction::kDelay, problems);
+  const json stats = Must(pf().stats.CityStats(province_, std::nullopt, std::nullopt));
+  for (const json& city : stats["cities"]) {
+    if (city["city_code"] == kSz) {
+      EXPECT_EQ(city["joint_tests_on_time_pct"], 0.0) << city.dump();
+    }
+  }
+}
+
 TEST_P(ProcessTest, StatisticsCountOnlyReviewsTheReviewerDecided) {
   // a: returned on time, resubmitted, then withdrawn after the new review deadline;
   // b: approved on time. A withdrawal ends the review deadline but is no review.
@@ -855,6 +896,31 @@ TEST_P(ProcessTest, DeadlinesClosedBeforeTheirCloserWasKeptLearnItFromTheHistory
       EXPECT_EQ(c["reviews_done"], 2);
     }
   }
+}
+
+// 联调延期 waits for the application's complaints: founded, the window that ran out was
+// the city's to answer for; unverified, it may yet be founded, with nothing left to rectify.
+TEST_P(ProcessTest, DelayWaitsUntilTheApplicationsComplaintsAreSettled) {
+  const auto [a, b] = SubmitTwoThenReturnOneApproveOther();
+  (void)a;
+  const long long cid = FileKeyComplaint(b, "2026-10-09T08:30:00+08:00")["id"];
+  tp_->clock().Set(At("2026-10-20T09:00:00+08:00"));  // the window (due 2026-10-16) is over
+  ActionInput problems;
+  problems.problems = json::array({{{"clause", "V1.3 4.2"}, {"text", "签名错误"}}});
+  auto refused = pf().applications.Act(reviewer_, b, AppAction::kDelay, problems);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kInvalidTransition);
+  EXPECT_EQ(refused.error().details["reason"], "complaint_open");
+  // Founded and being rectified: still not the device's delay.
+  Must(pf().complaints.Verify(reviewer_, cid, {true, "属实", std::nullopt}));
+  EXPECT_EQ(CodeOf(pf().applications.Act(reviewer_, b, AppAction::kDelay, problems)), "invalid_transition");
+  EXPECT_EQ(Must(pf().complaints.Get(vendor_, cid))["state"], "rectifying");
+  // Rectified: a new key and a new window; once that window is over, a delay is the
+  // device's again, and it closes the complaint.
+  Must(pf().complaints.ReportRectified(support_, cid, "已重新提供密钥"));
+  tp_->clock().Set(At("2026-11-02T09:00:00+08:00"));
+  EXPECT_EQ(Act(reviewer_, b, AppAction::kDelay, problems)["state"], "delayed");
+  EXPECT_EQ(Must(pf().complaints.Get(vendor_, cid))["state"], "closed");
 }
 
 TEST_P(ProcessTest, AKeyTheVendorRotatedIsRevokedAsRotated) {

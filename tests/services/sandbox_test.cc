@@ -1268,7 +1268,7 @@ TEST_P(SandboxTest, EvidenceCanBeNarrowedToWhenItWasReceived) {
 }
 
 // The evidence log as a spreadsheet: the filtered rows, newest first, in one file, with
-// Chinese headers and outcomes; larger than its bound, it is refused with the count.
+// Chinese headers, outcomes and sources; larger than its bound, it is refused with the count.
 TEST_P(SandboxTest, EvidenceExportsAsCsvOfTheFilteredRows) {
   AddTeam("木工班组");  // Team.Add and its AsyncHandleResult.Query
   json bad = Team();
@@ -1287,6 +1287,7 @@ TEST_P(SandboxTest, EvidenceExportsAsCsvOfTheFilteredRows) {
   EXPECT_NE(lines[2].find(",AsyncHandleResult.Query,受理,0,"), std::string::npos) << lines[2];
   EXPECT_NE(lines[3].find(",Team.Add,受理,0,"), std::string::npos) << lines[3];
   EXPECT_NE(lines[3].find(key_.app_id), std::string::npos);
+  EXPECT_NE(lines[3].find(",设备请求（沙箱）,"), std::string::npos) << lines[3] << ": the source in Chinese";
   EXPECT_EQ(csv->find(key_.secret), std::string::npos) << "masked as in the log";
   // The log's filters apply.
   services::EvidenceQuery q;

@@ -54,8 +54,13 @@ describe('stats helpers', () => {
       city({ city_code: '440300', reviews_done: 1, reviews_on_time: 0, reviews_on_time_pct: 0, alerts_open: 2 }),
     ])
     expect(t.reviews_on_time_pct).toBe(75)
-    expect(t.joint_tests_on_time_pct).toBeNull()
+    expect(t.joint_tests_on_time_pct).toBe(0) // the one joint test concluded was delayed
     expect(t.joint_tests_delayed).toBe(1)
+    const mixed = totalOf([
+      city({ joint_tests_succeeded: 2, joint_tests_succeeded_on_time: 1, joint_tests_delayed: 1 }),
+      city({ city_code: '440300', joint_tests_succeeded: 1, joint_tests_succeeded_on_time: 1 }),
+    ])
+    expect(mixed.joint_tests_on_time_pct).toBe(50) // 2 on time of 4 concluded
     expect(t.alerts_open).toBe(2)
     expect(formatPct(t.reviews_on_time_pct)).toBe('75%')
     expect(formatPct(null)).toBe('—')

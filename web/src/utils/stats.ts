@@ -71,7 +71,8 @@ export function totalOf(cities: CityStats[]): CityStats {
     median_review_working_days: null,
     joint_tests_succeeded: succeeded,
     joint_tests_succeeded_on_time: succeededOnTime,
-    joint_tests_on_time_pct: ratio(succeededOnTime, succeeded),
+    // Of the joint tests concluded, as the server counts it per city.
+    joint_tests_on_time_pct: ratio(succeededOnTime, succeeded + sum('joint_tests_delayed')),
     joint_tests_delayed: sum('joint_tests_delayed'),
     complaints_filed: sum('complaints_filed'),
     complaints_founded: sum('complaints_founded'),
