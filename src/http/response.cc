@@ -45,8 +45,14 @@ Response Response::JsonBody(const nlohmann::json& value, int status) {
 
 Response Response::FromError(const Error& error) {
   nlohmann::json details = error.details.is_null() ? nlohmann::json::object() : error.details;
-  return JsonBody({{"error", {{"code", error.CodeWord()}, {"message", error.message}, {"details", details}}}},
-                  StatusOf(error.Category()));
+  Response r = JsonBody({{"error", {{"code", error.CodeWord()}, {"message", error.message}, {"details", details}}}},
+                        StatusOf(error.Category()));
+  // A refusal that says when to come back says it to HTTP clients too (RFC 9110 §10.2.3).
+  if (const auto minutes = details.find("retry_after_minutes");
+      minutes != details.end() && minutes->is_number_integer()) {
+    r.headers.emplace_back("Retry-After", std::to_string(minutes->get<long long>() * 60));
+  }
+  return r;
 }
 
 void Router::Add(Method method, std::string pattern, Access access, Handler handler, std::size_t max_body) {

@@ -138,6 +138,19 @@ std::optional<std::string> Query(const Request& req, const char* name) {
   return it->second;
 }
 
+// A time in a query string. Its offset's "+" is a space once the query is decoded
+// (x-www-form-urlencoded reads "+" as one) unless the client wrote it %2B:
+// "2026-09-30T10:00:00 08:00" is read as the "+08:00" it was typed as. A space is
+// nowhere else in a time, so nothing else is changed.
+std::optional<std::string> TimeQuery(const Request& req, const char* name) {
+  auto v = Query(req, name);
+  if (v && v->size() > 6 && v->find('T') != std::string::npos) {
+    const std::size_t sign = v->size() - 6;  // " 08:00"
+    if ((*v)[sign] == ' ' && (*v)[sign + 3] == ':') (*v)[sign] = '+';
+  }
+  return v;
+}
+
 Result<int> QueryInt(const Request& req, const char* name, int fallback) {
   auto v = Query(req, name);
   if (!v) return fallback;
@@ -175,8 +188,8 @@ Result<services::EvidenceQuery> EvidenceQueryOf(const Request& req) {
     LT_ASSIGN_OR_RETURN(int k, QueryInt(req, "key_id", 0));
     q.key_id = k;
   }
-  q.from = Query(req, "from");
-  q.to = Query(req, "to");
+  q.from = TimeQuery(req, "from");
+  q.to = TimeQuery(req, "to");
   return q;
 }
 
@@ -656,8 +669,9 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
 
   // ---- calendar
   t.Add(Method::kGet, "/calendar/deadline", kLogged, [&pf](Request& req) -> Result<Response> {
-    auto from = Query(req, "from");
+    auto from = TimeQuery(req, "from");
     if (!from) return MakeError(ErrorCode::kMissingField, "缺少查询参数：from", {{"field", "from"}});
+    if (!Query(req, "days")) return MakeError(ErrorCode::kMissingField, "缺少查询参数：days", {{"field", "days"}});
     LT_ASSIGN_OR_RETURN(int days, QueryInt(req, "days", 0));
     return Render(pf.calendar.Deadline(*from, days));
   });
@@ -676,12 +690,12 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
 
   // ---- statistics, notifications, history
   t.Add(Method::kGet, "/stats", {Role::kCityReviewer, Role::kProvince, Role::kAdmin}, [&pf](Request& req) {
-    return Render(pf.stats.CityStats(*req.principal, Query(req, "from"), Query(req, "to")));
+    return Render(pf.stats.CityStats(*req.principal, TimeQuery(req, "from"), TimeQuery(req, "to")));
   });
   t.Add(Method::kGet, "/stats/export", {Role::kCityReviewer, Role::kProvince, Role::kAdmin},
         [&pf](Request& req) -> Result<Response> {
           LT_ASSIGN_OR_RETURN(std::string csv,
-                              pf.stats.CityStatsCsv(*req.principal, Query(req, "from"), Query(req, "to")));
+                              pf.stats.CityStatsCsv(*req.principal, TimeQuery(req, "from"), TimeQuery(req, "to")));
           Response r;
           r.content_type = "text/csv; charset=utf-8";
           r.body = std::move(csv);

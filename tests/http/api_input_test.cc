@@ -465,6 +465,7 @@ TEST_P(ApiInputTableTest, BadInputIsRefusedClearlyAndChangesNothing) {
       Get("deadline bad days", V, api + "/calendar/deadline?from=2026-10-12T10:00:00%2B08:00&days=three", 422,
           "invalid_field"),
       Get("deadline no from", V, api + "/calendar/deadline?days=3", 422, "missing_field"),
+      Get("deadline no days", V, api + "/calendar/deadline?from=2026-10-12T10:00:00%2B08:00", 422, "missing_field"),
       Get("deadline in year 9999", V, api + "/calendar/deadline?from=9999-12-31T10:00:00%2B08:00&days=365", 422,
           "invalid_field"),
       Get("deadline in year 1", V, api + "/calendar/deadline?from=0001-01-01T10:00:00%2B08:00&days=3", 422,
@@ -521,6 +522,9 @@ TEST_P(ApiInputTableTest, FiveBadPasswordsThrottleTheUsername) {
   EXPECT_EQ(sixth.status, 429) << sixth.body;
   EXPECT_EQ(sixth.json()["error"]["code"], "too_many_attempts");
   EXPECT_TRUE(HasNonAscii(sixth.json()["error"].value("message", "")));
+  // When to try again, for HTTP clients as well: the window, in seconds.
+  EXPECT_EQ(sixth.header("Retry-After"),
+            std::to_string(sixth.json()["error"]["details"]["retry_after_minutes"].get<int>() * 60));
   // Even the right password waits out the window: no session is handed out.
   auto right = client.Post("/api/v1/session", {{"username", "input_throttled"}, {"password", testing::kTestPassword}});
   EXPECT_EQ(right.status, 429) << right.body;

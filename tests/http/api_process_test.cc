@@ -851,6 +851,10 @@ TEST_P(ApiProcessTest, CalendarYearsAndDeadlines) {
   EXPECT_EQ(d.json()["due_at"], "2026-10-10T23:59:59+08:00");
   EXPECT_EQ(d.json()["due_date"], "2026-10-10");
   EXPECT_EQ(d.json()["provisional"], false);
+  // The time as api.md writes it, its "+" not escaped (a space once decoded): the same.
+  auto typed = C("rev_gz").Get("/api/v1/calendar/deadline?from=2026-09-30T10:00:00+08:00&days=3");
+  ASSERT_EQ(typed.status, 200) << typed.body;
+  EXPECT_EQ(typed.json()["due_at"], "2026-10-10T23:59:59+08:00");
 
   auto none = C("adm").Get("/api/v1/calendar/2027");
   ASSERT_EQ(none.status, 200);
