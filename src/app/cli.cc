@@ -186,6 +186,17 @@ int UserAdd(const CommonOptions& common, const std::string& role_word, const std
                            "未知的角色：" + role_word + "（可选 vendor、city_reviewer、tech_support、province、admin）",
                            {{"field", "role"}}));
   }
+  // Which account needs what is known before anything is opened: a reviewer or support
+  // unit belongs to a city, a vendor user to an enterprise.
+  const bool city_role = *role == domain::Role::kCityReviewer || *role == domain::Role::kTechSupport;
+  if (city_role && !city) {
+    return Usage(MakeError(ErrorCode::kMissingField, "角色 " + role_word + " 须以 --city 指定所属城市（如 440100）",
+                           {{"field", "city"}}));
+  }
+  if (*role == domain::Role::kVendor && !vendor) {
+    return Usage(
+        MakeError(ErrorCode::kMissingField, "角色 vendor 须以 --vendor 指定所属企业的编号", {{"field", "vendor"}}));
+  }
   std::string password;
   std::getline(std::cin, password);
   if (!password.empty() && password.back() == '\r') password.pop_back();
@@ -423,8 +434,10 @@ int RunCli(int argc, char** argv) {
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int code = cli.exit(e);
-    return code == 0 ? 0 : 2;
+    // --help and --version print and succeed; anything else is one line, as every
+    // other refusal of the command line is (CLI11 says what is wrong, in English).
+    if (e.get_exit_code() == 0) return cli.exit(e);
+    return Usage(std::string("用法错误：") + e.what() + "（liantiao --help 查看用法）");
   }
   // A --db the command cannot read is a usage error, as a --listen is; the same URL
   // from a config file is a failure of the configuration (exit 1).

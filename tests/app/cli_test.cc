@@ -76,6 +76,17 @@ TEST_P(CliTest, UsageErrorsExitTwo) {
   EXPECT_EQ(Liantiao("", "", false).exit_code, 2);
   EXPECT_EQ(Liantiao("frobnicate", "", false).exit_code, 2);
   EXPECT_EQ(Liantiao("user add --username x", "", false).exit_code, 2);  // --role and --password-stdin missing
+  // Told in one line, in Chinese around what the parser found.
+  CliRun unknown = Liantiao("frobnicate", "", false);
+  EXPECT_EQ(std::count(unknown.err.begin(), unknown.err.end(), '\n'), 1) << unknown.err;
+  EXPECT_NE(unknown.err.find("用法错误"), std::string::npos) << unknown.err;
+  // An account that must belong somewhere is told where before anything is opened.
+  CliRun no_city = Liantiao("user add --role city_reviewer --username r9 --password-stdin", "Passw0rd!cli\n", false);
+  EXPECT_EQ(no_city.exit_code, 2);
+  EXPECT_NE(no_city.err.find("--city"), std::string::npos) << no_city.err;
+  CliRun no_vendor = Liantiao("user add --role vendor --username v9 --password-stdin", "Passw0rd!cli\n", false);
+  EXPECT_EQ(no_vendor.exit_code, 2);
+  EXPECT_NE(no_vendor.err.find("--vendor"), std::string::npos) << no_vendor.err;
   // Values the command does not know are usage errors too, told in one line.
   CliRun profile =
       Liantiao("device --profile gd-v9 --endpoint http://127.0.0.1:1/x --app-id a --secret-stdin", "s\n", false);
