@@ -102,6 +102,19 @@ Result<services::VendorProfile> ParseProfile(const json& e) {
   return v;
 }
 
+// A refusal about a field as the body names it: the registration's enterprise fields
+// are "enterprise.x" (the object they are in), the profile's own body has them at the
+// top ("x"). The services name them "enterprise.x" for both.
+Error FieldAsSent(Error e, bool nested) {
+  if (!e.details.is_object() || !e.details.contains("field") || !e.details["field"].is_string()) return e;
+  std::string field = e.details["field"];
+  const bool prefixed = field.starts_with("enterprise.");
+  if (nested && !prefixed) field = "enterprise." + field;
+  if (!nested && prefixed) field = field.substr(std::string_view("enterprise.").size());
+  e.details["field"] = field;
+  return e;
+}
+
 Result<json> Object(const json& j, const std::string& field) { return Member(j, field, json::value_t::object, "对象"); }
 
 // PUT /calendar/{year} takes the shape GET answers. Both lists are required: a missing
@@ -351,8 +364,12 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
     LT_ASSIGN_OR_RETURN(json body, req.Json());
     LT_ASSIGN_OR_RETURN(json e, Object(body, "enterprise"));
     services::VendorRegistration reg;
-    LT_ASSIGN_OR_RETURN(reg.enterprise, ParseProfile(e));
-    LT_ASSIGN_OR_RETURN(reg.credit_code, Str(e, "credit_code"));
+    auto profile = ParseProfile(e);
+    if (!profile.ok()) return FieldAsSent(profile.take_error(), true);
+    reg.enterprise = std::move(profile).value();
+    auto credit_code = Str(e, "credit_code");
+    if (!credit_code.ok()) return FieldAsSent(credit_code.take_error(), true);
+    reg.credit_code = std::move(credit_code).value();
     LT_ASSIGN_OR_RETURN(reg.username, Str(body, "username"));
     LT_ASSIGN_OR_RETURN(reg.password, Str(body, "password"));
     return Render(pf.auth.RegisterVendor(reg, opt.allow_pilot_credit_codes), 201);
@@ -362,7 +379,9 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
   t.Add(Method::kPut, "/vendors/me", kVendor, [&pf](Request& req) -> Result<Response> {
     LT_ASSIGN_OR_RETURN(json body, req.Json());
     LT_ASSIGN_OR_RETURN(auto profile, ParseProfile(body));
-    return Render(pf.auth.UpdateVendor(*req.principal, profile));
+    auto updated = pf.auth.UpdateVendor(*req.principal, profile);
+    if (!updated.ok()) return FieldAsSent(updated.take_error(), false);
+    return Render(std::move(updated));
   });
   t.Add(Method::kGet, "/users", kAdmin, [&pf](Request& req) { return Render(pf.auth.ListUsers(*req.principal)); });
   t.Add(Method::kPost, "/users", kAdmin, [&pf](Request& req) -> Result<Response> {

@@ -510,6 +510,33 @@ TEST_P(ApiInputTableTest, BadInputIsRefusedClearlyAndChangesNothing) {
   EXPECT_EQ(health.json()["status"], "ok");
 }
 
+// details.field names a field as the body holds it, so a form can mark it: inside the
+// registration's `enterprise` object "enterprise.x", at the top of the profile's own body "x".
+TEST_P(ApiInputTableTest, ARefusedFieldIsNamedAsTheBodyHoldsIt) {
+  auto field = [](const HttpResponse& r) { return r.json()["error"]["details"].value("field", std::string()); };
+  HttpClient anyone = As(Who::kAnonymous);
+  json enterprise = Enterprise(testing::ValidCreditCode(424245));
+  enterprise.erase("legal_rep");
+  const json reg = {{"enterprise", enterprise}, {"username", "field_vendor"}, {"password", "Passw0rd!new"}};
+  EXPECT_EQ(field(anyone.Post("/api/v1/vendors/register", reg)), "enterprise.legal_rep");
+  json bad_phone = reg;
+  bad_phone["enterprise"]["legal_rep"] = "张三";
+  bad_phone["enterprise"]["contact_phone"] = "call me";
+  EXPECT_EQ(field(anyone.Post("/api/v1/vendors/register", bad_phone)), "enterprise.contact_phone");
+  json no_code = bad_phone;
+  no_code["enterprise"]["contact_phone"] = "020-12345678";
+  no_code["enterprise"].erase("credit_code");
+  EXPECT_EQ(field(anyone.Post("/api/v1/vendors/register", no_code)), "enterprise.credit_code");
+
+  HttpClient vendor = As(Who::kVendor);
+  json profile = Enterprise("");
+  profile.erase("credit_code");
+  profile["contact_email"] = "not-an-address";
+  EXPECT_EQ(field(vendor.Put("/api/v1/vendors/me", profile)), "contact_email");
+  profile.erase("contact_email");
+  EXPECT_EQ(field(vendor.Put("/api/v1/vendors/me", profile)), "contact_email");
+}
+
 TEST_P(ApiInputTableTest, FiveBadPasswordsThrottleTheUsername) {
   HttpClient client(tp_->port());
   const json wrong = {{"username", "input_throttled"}, {"password", "not-the-password"}};
