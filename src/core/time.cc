@@ -68,6 +68,14 @@ Result<CivilDay> ParseDay(std::string_view s) {
   return day;
 }
 
+Result<Instant> InField(Result<Instant> parsed, std::string_view field) {
+  if (parsed.ok()) return parsed;
+  Error e = parsed.take_error();
+  if (!e.details.is_object()) e.details = nlohmann::json::object();
+  e.details["field"] = std::string(field);
+  return e;
+}
+
 Result<Instant> ParsePeriodEnd(std::string_view s) {
   LT_ASSIGN_OR_RETURN(Instant t, ParseInstant(s));
   if (s.size() == 10) return StartOfDay(AddDays(ShanghaiDay(t), 1));

@@ -38,6 +38,8 @@ Result<Instant> ParseInstant(std::string_view text);
 Result<Instant> ParsePeriodEnd(std::string_view text);
 std::string FormatDay(CivilDay day);  // "2026-10-10"
 Result<CivilDay> ParseDay(std::string_view text);
+// A parse's refusal naming the field it was given in (details.field): a form marks it.
+Result<Instant> InField(Result<Instant> parsed, std::string_view field);
 
 // Time is an input: everything that needs "now" is given a Clock or an Instant.
 class Clock {

@@ -747,7 +747,7 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
     t.Add(Method::kPut, "/test/clock", kAdmin, [clock](Request& req) -> Result<Response> {
       LT_ASSIGN_OR_RETURN(json body, req.Json());
       LT_ASSIGN_OR_RETURN(std::string now, Str(body, "now"));
-      LT_ASSIGN_OR_RETURN(Instant at, ParseInstant(now));
+      LT_ASSIGN_OR_RETURN(Instant at, InField(ParseInstant(now), "now"));
       clock->Set(at);
       return Ok({{"now", FormatInstant(at)}});
     });

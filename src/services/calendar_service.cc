@@ -126,12 +126,8 @@ Result<json> CalendarService::PutYears(const Principal& p, const std::vector<dom
 }
 
 Result<json> CalendarService::Deadline(std::string_view from, int days) {
-  auto start = ParseInstant(from);
-  if (!start.ok()) {
-    Error e = start.error();
-    e.details["field"] = "from";
-    return e;
-  }
+  auto start = InField(ParseInstant(from), "from");
+  if (!start.ok()) return start.take_error();
   // A year later than the last the calendar may hold would give a due date past it.
   const int year = static_cast<int>(ShanghaiDay(*start).year());
   if (year < domain::kMinCalendarYear || year >= domain::kMaxCalendarYear) {

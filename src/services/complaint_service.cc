@@ -121,7 +121,7 @@ Result<json> ComplaintService::File(const Principal& p, const NewComplaint& in) 
   }
   LT_RETURN_IF_ERROR(RequireText(in.respondent, "respondent", 200));
   LT_RETURN_IF_ERROR(RequireText(in.facts, "facts", 8000));
-  LT_ASSIGN_OR_RETURN(Instant occurred, ParseInstant(in.occurred_at));
+  LT_ASSIGN_OR_RETURN(Instant occurred, InField(ParseInstant(in.occurred_at), "occurred_at"));
   const Instant now = deps_.clock.Now();
   if (occurred > now) {
     return MakeError(ErrorCode::kInvalidField, "发生时间不能晚于当前时间", {{"field", "occurred_at"}});

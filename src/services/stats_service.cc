@@ -39,10 +39,10 @@ Result<json> StatsService::CityStats(const Principal& p, std::optional<std::stri
   const Instant now = deps_.clock.Now();
   Instant from = FromUnix(0), to = now + std::chrono::seconds{1};
   if (from_text) {
-    LT_ASSIGN_OR_RETURN(from, ParseInstant(*from_text));
+    LT_ASSIGN_OR_RETURN(from, InField(ParseInstant(*from_text), "from"));
   }
   if (to_text) {
-    LT_ASSIGN_OR_RETURN(to, ParsePeriodEnd(*to_text));
+    LT_ASSIGN_OR_RETURN(to, InField(ParsePeriodEnd(*to_text), "to"));
   }
   if (to <= from) return MakeError(ErrorCode::kInvalidField, "统计区间无效：结束须晚于开始", {{"field", "to"}});
   auto calendar = deps_.calendar.Get();

@@ -535,6 +535,15 @@ TEST_P(ApiInputTableTest, ARefusedFieldIsNamedAsTheBodyHoldsIt) {
   EXPECT_EQ(field(vendor.Put("/api/v1/vendors/me", profile)), "contact_email");
   profile.erase("contact_email");
   EXPECT_EQ(field(vendor.Put("/api/v1/vendors/me", profile)), "contact_email");
+
+  // A time that is no time names its field too.
+  const json complaint = {{"application_id", joint_},   {"respondent", "广州市实名制管理系统"},
+                          {"conduct", "key_unusable"},  {"facts", "测试密钥无法使用"},
+                          {"occurred_at", "yesterday"}, {"declaration", true}};
+  EXPECT_EQ(field(vendor.Post("/api/v1/complaints", complaint)), "occurred_at");
+  HttpClient reviewer = As(Who::kReviewer);
+  EXPECT_EQ(field(reviewer.Get("/api/v1/stats?from=bad")), "from");
+  EXPECT_EQ(field(reviewer.Get("/api/v1/stats?to=bad")), "to");
 }
 
 TEST_P(ApiInputTableTest, FiveBadPasswordsThrottleTheUsername) {
