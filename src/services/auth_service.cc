@@ -90,22 +90,26 @@ const std::regex& UsernamePattern() {
 
 }  // namespace
 
-Result<LoginResult> AuthService::Login(const std::string& username, const std::string& password) {
+Result<LoginResult> AuthService::Login(const std::string& username, const std::string& password,
+                                       const std::string& client) {
   const Instant now = deps_.session_clock.Now();
   const long long window_start = ToUnix(now) - deps_.config.login_window_minutes * 60LL;
   // Read the user and the recent failures first; hashing happens outside any transaction.
   struct Found {
     std::optional<UserRow> user;
-    long long failures;
+    long long from_client = 0, from_all = 0;
   };
   auto found = deps_.db.Read<Found>([&](soci::session& sql) -> Result<Found> {
-    long long failures = 0;
-    sql << "SELECT COUNT(*) FROM login_failures WHERE username = :u AND at > :w", soci::use(username),
-        soci::use(window_start), soci::into(failures);
-    return Found{LoadUser(sql, "username = :u", username), failures};
+    Found f;
+    sql << "SELECT COUNT(*), COALESCE(SUM(CASE WHEN client = :c THEN 1 ELSE 0 END), 0) FROM login_failures "
+           "WHERE username = :u AND at > :w AND client <> 'session'",
+        soci::use(client), soci::use(username), soci::use(window_start), soci::into(f.from_all),
+        soci::into(f.from_client);
+    f.user = LoadUser(sql, "username = :u", username);
+    return f;
   });
   if (!found.ok()) return found.take_error();
-  if (found->failures >= deps_.config.login_max_failures) {
+  if (found->from_client >= deps_.config.login_max_failures || found->from_all >= deps_.config.login_max_failures_all) {
     return MakeError(ErrorCode::kTooManyAttempts, "", {{"retry_after_minutes", deps_.config.login_window_minutes}});
   }
   // An unknown user name costs the same hash as a wrong password, so the answer's
@@ -117,7 +121,8 @@ Result<LoginResult> AuthService::Login(const std::string& username, const std::s
   if (!ok) {
     long long at = ToUnix(now);
     auto st = deps_.db.Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
-      sql << "INSERT INTO login_failures (username, at) VALUES (:u, :at)", soci::use(username), soci::use(at);
+      sql << "INSERT INTO login_failures (username, at, client) VALUES (:u, :at, :c)", soci::use(username),
+          soci::use(at), soci::use(client);
       return Ok{};
     });
     if (!st.ok()) return st.take_error();
@@ -297,8 +302,10 @@ Status AuthService::ChangePassword(const Principal& p, const std::string& keep_t
   };
   auto user = deps_.db.Read<Found>([&](soci::session& sql) -> Result<Found> {
     Found f;
-    sql << "SELECT COUNT(*) FROM login_failures WHERE username = :u AND at > :w", soci::use(p.username),
-        soci::use(window_start), soci::into(f.failures);
+    // Only the session's own wrong guesses: failed logins elsewhere do not stop its
+    // holder changing the password.
+    sql << "SELECT COUNT(*) FROM login_failures WHERE username = :u AND at > :w AND client = 'session'",
+        soci::use(p.username), soci::use(window_start), soci::into(f.failures);
     f.user = LoadUser(sql, "id = CAST(:id AS BIGINT)", std::to_string(p.user_id));
     return f;
   });
@@ -309,7 +316,8 @@ Status AuthService::ChangePassword(const Principal& p, const std::string& keep_t
   if (!user->user || !crypto::VerifyPassword(current, user->user->password_hash)) {
     const long long at = ToUnix(attempt);
     auto st = deps_.db.Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
-      sql << "INSERT INTO login_failures (username, at) VALUES (:u, :at)", soci::use(p.username), soci::use(at);
+      sql << "INSERT INTO login_failures (username, at, client) VALUES (:u, :at, 'session')", soci::use(p.username),
+          soci::use(at);
       return Ok{};
     });
     if (!st.ok()) return st.take_error();

@@ -44,9 +44,12 @@ class AuthService {
  public:
   explicit AuthService(Deps& deps) : deps_(deps) {}
 
-  // Throttled per username: after config.login_max_failures failures within the
-  // window, even a right password is refused until the window passes.
-  Result<LoginResult> Login(const std::string& username, const std::string& password);
+  // Throttled per user name and client (the address the request came from): after
+  // config.login_max_failures failures of that name from that client within the window,
+  // even a right password from it is refused until the window passes; other clients
+  // still log in, until the name's failures from all clients reach
+  // config.login_max_failures_all (a guessing spread over many addresses).
+  Result<LoginResult> Login(const std::string& username, const std::string& password, const std::string& client = "");
   Status Logout(const std::string& token);
   Result<SessionView> Authenticate(const std::string& token);
   Result<json> Me(const Principal& p);

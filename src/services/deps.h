@@ -30,7 +30,8 @@ struct Config {
   std::size_t max_file_bytes = 20u << 20;  // one uploaded file
   int key_grace_days = 2;                  // calendar days a key outlives its window
   int session_ttl_hours = 12;
-  int login_max_failures = 5;  // per username within the window
+  int login_max_failures = 5;       // per user name and client within the window
+  int login_max_failures_all = 50;  // per user name from every client within the window
   int login_window_minutes = 15;
   std::string sandbox_base_url = "http://127.0.0.1:8080/sandbox";
   std::string default_profile = "gd-v1.3";

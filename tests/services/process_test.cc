@@ -679,6 +679,22 @@ TEST_P(ProcessTest, HistoryVerifyNamesTheFirstTamperedEntry) {
   EXPECT_EQ(v.first_broken_seq, victim);
 }
 
+// A stranger's guesses lock the user name for the stranger's address, not for the user;
+// guesses spread over many addresses lock it for everyone.
+TEST_P(ProcessTest, LoginThrottlingIsPerClientUntilTheGuessesComeFromEverywhere) {
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(CodeOf(pf().auth.Login("vendor1", "wrong", "203.0.113.9")), "bad_credentials");
+  }
+  EXPECT_EQ(CodeOf(pf().auth.Login("vendor1", testing::kTestPassword, "203.0.113.9")), "too_many_attempts");
+  EXPECT_TRUE(pf().auth.Login("vendor1", testing::kTestPassword, "198.51.100.7").ok()) << "the user, elsewhere";
+  for (int i = 0; i < 50; ++i) {
+    pf().auth.Login("vendor1", "wrong", "203.0.113." + std::to_string(100 + i % 50)).ok();
+  }
+  EXPECT_EQ(CodeOf(pf().auth.Login("vendor1", testing::kTestPassword, "198.51.100.7")), "too_many_attempts");
+  tp_->session_clock().Set(tp_->session_clock().Now() + std::chrono::minutes{16});
+  EXPECT_TRUE(pf().auth.Login("vendor1", testing::kTestPassword, "198.51.100.7").ok());
+}
+
 TEST_P(ProcessTest, LoginIsThrottledAndSessionsAreShared) {
   for (int i = 0; i < 5; ++i) EXPECT_EQ(CodeOf(pf().auth.Login("vendor1", "wrong")), "bad_credentials");
   EXPECT_EQ(CodeOf(pf().auth.Login("vendor1", testing::kTestPassword)), "too_many_attempts");
