@@ -939,7 +939,10 @@ Result<KeyClaim> ApplicationService::RevealKey(const Principal& p, long long id,
       // key would start that evidence over (the checklist judges the current key).
       if (now > window->due_at) {
         return MakeError(ErrorCode::kInvalidTransition, "联调期限已结束，不能再重新生成测试密钥",
-                         {{"due_at", FormatInstant(window->due_at)}});
+                         {{"state", domain::ToString(app.state)},
+                          {"action", "rotate"},
+                          {"reason", "window_expired"},
+                          {"due_at", FormatInstant(window->due_at)}});
       }
       LT_RETURN_IF_ERROR(IssueKey(sql, deps_, app, now, "rotated"));
     }

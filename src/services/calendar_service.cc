@@ -114,7 +114,7 @@ Result<json> CalendarService::PutYears(const Principal& p, const std::vector<dom
                                                              .at = now}));
         }
         domain::WorkCalendar cal = LoadCalendar(sql);
-        long long changed = RecomputeOpenDeadlines(sql, cal);
+        long long changed = RecomputeDeadlines(sql, cal);
         return std::make_pair(std::move(cal), changed);
       });
   if (!result.ok()) return result.take_error();

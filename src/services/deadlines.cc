@@ -101,22 +101,26 @@ json DeadlinesJson(soci::session& sql, long long application_id, Instant now, co
   return out;
 }
 
-long long RecomputeOpenDeadlines(soci::session& sql, const domain::WorkCalendar& calendar) {
+long long RecomputeDeadlines(soci::session& sql, const domain::WorkCalendar& calendar) {
   struct Row {
     long long id, started, due, application_id;
     int days, provisional;
     std::string kind;
+    bool open;
   };
-  std::vector<Row> open;
+  std::vector<Row> due_rows;
+  // A closed deadline still provisional was counted on a guess of the calendar: its due
+  // date (which the statistics' on-time count reads) is made the official one's too.
   soci::rowset<soci::row> rows =
-      (sql.prepare << "SELECT id, started_at, working_days, due_at, provisional, application_id, kind "
-                      "FROM deadlines WHERE done_at IS NULL");
+      (sql.prepare << "SELECT id, started_at, working_days, due_at, provisional, application_id, kind, "
+                      "CASE WHEN done_at IS NULL THEN 1 ELSE 0 END FROM deadlines "
+                      "WHERE done_at IS NULL OR provisional = 1");
   for (const soci::row& r : rows) {
-    open.push_back({GetInt(r, 0), GetInt(r, 1), GetInt(r, 3), GetInt(r, 5), static_cast<int>(GetInt(r, 2)),
-                    static_cast<int>(GetInt(r, 4)), GetText(r, 6)});
+    due_rows.push_back({GetInt(r, 0), GetInt(r, 1), GetInt(r, 3), GetInt(r, 5), static_cast<int>(GetInt(r, 2)),
+                        static_cast<int>(GetInt(r, 4)), GetText(r, 6), GetInt(r, 7) != 0});
   }
   long long changed = 0;
-  for (const Row& row : open) {
+  for (const Row& row : due_rows) {
     auto due = domain::ComputeDeadline(FromUnix(row.started), row.days, calendar);
     long long due_at = ToUnix(due.due_at);
     int provisional = due.provisional ? 1 : 0;
@@ -127,7 +131,7 @@ long long RecomputeOpenDeadlines(soci::session& sql, const domain::WorkCalendar&
         soci::use(provisional), soci::use(row.id);
     // The test key lives as long as the joint-test window plus its grace: it moves with
     // the window, or a key could expire while the window is still open.
-    if (row.kind == "joint_test" && due_at != row.due) {
+    if (row.open && row.kind == "joint_test" && due_at != row.due) {
       const long long shift = due_at - row.due;
       sql << "UPDATE test_keys SET expires_at = expires_at + :s WHERE application_id = :a AND revoked_at IS NULL",
           soci::use(shift), soci::use(row.application_id);

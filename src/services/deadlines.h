@@ -38,8 +38,10 @@ json DeadlineJson(const soci::row& row, std::size_t first_column, Instant now, c
 inline constexpr const char* kDeadlineColumns =
     "d.kind, d.started_at, d.due_at, d.done_at, d.provisional, d.working_days, d.closed_by";
 
-// Recomputes every open deadline from its start and length (after a calendar change).
+// Recomputes every open deadline from its start and length (after a calendar change),
+// and every closed one still provisional; a joint-test window's open key moves with it.
+// What was recorded when a deadline closed (a decision's `late`, an alert) stands.
 // Returns how many changed.
-long long RecomputeOpenDeadlines(soci::session& sql, const domain::WorkCalendar& calendar);
+long long RecomputeDeadlines(soci::session& sql, const domain::WorkCalendar& calendar);
 
 }  // namespace liantiao::services

@@ -162,7 +162,11 @@ TEST_P(ProcessTest, DelayOnlyAfterTheWindowAndWithProblems) {
   // Past the window the key still works for its grace days, but a new one would start
   // over the evidence the city now decides on: rotating is refused.
   tp_->clock().Set(due + std::chrono::seconds(1));
-  EXPECT_EQ(CodeOf(pf().applications.RotateKey(vendor_, id)), "invalid_transition");
+  auto late_rotation = pf().applications.RotateKey(vendor_, id);
+  ASSERT_FALSE(late_rotation.ok());
+  EXPECT_EQ(late_rotation.error().code, ErrorCode::kInvalidTransition);
+  EXPECT_EQ(late_rotation.error().details["reason"], "window_expired");  // with {state, action} as the others
+  EXPECT_EQ(late_rotation.error().details["state"], "joint_testing");
   EXPECT_EQ(CodeOf(pf().applications.Act(reviewer_, id, AppAction::kDelay, {})), "problems_required");
   ActionInput no_clause;
   no_clause.problems = json::array({{{"text", "签名错误"}}});
@@ -660,6 +664,38 @@ TEST_P(ProcessTest, CalendarImportRecomputesProvisionalDeadlines) {
   // The key moves with its window, keeping its grace.
   EXPECT_EQ(At(app["test_key"]["expires_at"].get<std::string>().c_str()), key_expiry + std::chrono::days(1));
   EXPECT_EQ(CodeOf(pf().calendar.PutYears(reviewer_, {y2027})), "forbidden");
+}
+
+// A deadline closed while it was still provisional gets the official due date too: it
+// stops saying provisional, and the statistics judge it on the calendar as published.
+TEST_P(ProcessTest, CalendarImportRecomputesClosedProvisionalDeadlines) {
+  tp_->clock().Set(At("2026-12-29T10:00:00+08:00"));
+  const long long id = NewApp();
+  Act(vendor_, id, AppAction::kSubmit);  // 12-30, 12-31, 2027-01-01 (a guess: Friday) → due 01-01
+  tp_->clock().Set(At("2027-01-04T10:00:00+08:00"));
+  Act(reviewer_, id, AppAction::kApprove);  // after the guessed due date
+  auto review = [&] {
+    const json app = Must(pf().applications.Get(vendor_, id));
+    for (const json& d : app["deadlines"]) {
+      if (d["kind"] == "review") return d;
+    }
+    return json();
+  };
+  EXPECT_EQ(review()["provisional"], true);
+  EXPECT_EQ(review()["due_at"], "2027-01-01T23:59:59+08:00");
+  domain::CalendarYear y2027;
+  y2027.year = 2027;
+  y2027.holidays = {*ParseDay("2027-01-01")};
+  y2027.source = "test";
+  Must(pf().calendar.PutYears(admin_, {y2027}));
+  EXPECT_EQ(review()["provisional"], false);
+  EXPECT_EQ(review()["due_at"], "2027-01-04T23:59:59+08:00");
+  const json stats = Must(pf().stats.CityStats(province_, std::nullopt, std::nullopt));
+  for (const json& c : stats["cities"]) {
+    if (c["city_code"] == kGz) {
+      EXPECT_EQ(c["reviews_on_time"], 1) << c.dump();
+    }
+  }
 }
 
 TEST_P(ProcessTest, HistoryVerifyNamesTheFirstTamperedEntry) {
