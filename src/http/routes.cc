@@ -41,12 +41,13 @@ Error MissingField(const std::string& field) {
   return MakeError(ErrorCode::kMissingField, "缺少必填字段：" + field, {{"field", field}});
 }
 
-Result<std::string> Str(const json& j, const std::string& field, bool required = true) {
+// `within`: where `j` sits in the body ("enterprise."), for the refusal to name the field as sent.
+Result<std::string> Str(const json& j, const std::string& field, bool required = true, const std::string& within = "") {
   if (!j.contains(field) || j[field].is_null()) {
-    if (required) return MissingField(field);
+    if (required) return MissingField(within + field);
     return std::string();
   }
-  if (!j[field].is_string()) return FieldError(field, "字符串");
+  if (!j[field].is_string()) return FieldError(within + field, "字符串");
   return j[field].get<std::string>();
 }
 
@@ -91,28 +92,15 @@ Result<services::NewProduct> ParseProduct(const json& body) {
   return p;
 }
 
-Result<services::VendorProfile> ParseProfile(const json& e) {
+Result<services::VendorProfile> ParseProfile(const json& e, const std::string& within = "") {
   services::VendorProfile v;
-  LT_ASSIGN_OR_RETURN(v.name, Str(e, "name"));
-  LT_ASSIGN_OR_RETURN(v.legal_rep, Str(e, "legal_rep"));
-  LT_ASSIGN_OR_RETURN(v.address, Str(e, "address"));
-  LT_ASSIGN_OR_RETURN(v.contact_name, Str(e, "contact_name"));
-  LT_ASSIGN_OR_RETURN(v.contact_phone, Str(e, "contact_phone"));
-  LT_ASSIGN_OR_RETURN(v.contact_email, Str(e, "contact_email"));
+  LT_ASSIGN_OR_RETURN(v.name, Str(e, "name", true, within));
+  LT_ASSIGN_OR_RETURN(v.legal_rep, Str(e, "legal_rep", true, within));
+  LT_ASSIGN_OR_RETURN(v.address, Str(e, "address", true, within));
+  LT_ASSIGN_OR_RETURN(v.contact_name, Str(e, "contact_name", true, within));
+  LT_ASSIGN_OR_RETURN(v.contact_phone, Str(e, "contact_phone", true, within));
+  LT_ASSIGN_OR_RETURN(v.contact_email, Str(e, "contact_email", true, within));
   return v;
-}
-
-// A refusal about a field as the body names it: the registration's enterprise fields
-// are "enterprise.x" (the object they are in), the profile's own body has them at the
-// top ("x"). The services name them "enterprise.x" for both.
-Error FieldAsSent(Error e, bool nested) {
-  if (!e.details.is_object() || !e.details.contains("field") || !e.details["field"].is_string()) return e;
-  std::string field = e.details["field"];
-  const bool prefixed = field.starts_with("enterprise.");
-  if (nested && !prefixed) field = "enterprise." + field;
-  if (!nested && prefixed) field = field.substr(std::string_view("enterprise.").size());
-  e.details["field"] = field;
-  return e;
 }
 
 Result<json> Object(const json& j, const std::string& field) { return Member(j, field, json::value_t::object, "对象"); }
@@ -364,12 +352,8 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
     LT_ASSIGN_OR_RETURN(json body, req.Json());
     LT_ASSIGN_OR_RETURN(json e, Object(body, "enterprise"));
     services::VendorRegistration reg;
-    auto profile = ParseProfile(e);
-    if (!profile.ok()) return FieldAsSent(profile.take_error(), true);
-    reg.enterprise = std::move(profile).value();
-    auto credit_code = Str(e, "credit_code");
-    if (!credit_code.ok()) return FieldAsSent(credit_code.take_error(), true);
-    reg.credit_code = std::move(credit_code).value();
+    LT_ASSIGN_OR_RETURN(reg.enterprise, ParseProfile(e, "enterprise."));
+    LT_ASSIGN_OR_RETURN(reg.credit_code, Str(e, "credit_code", true, "enterprise."));
     LT_ASSIGN_OR_RETURN(reg.username, Str(body, "username"));
     LT_ASSIGN_OR_RETURN(reg.password, Str(body, "password"));
     return Render(pf.auth.RegisterVendor(reg, opt.allow_pilot_credit_codes), 201);
@@ -379,9 +363,7 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
   t.Add(Method::kPut, "/vendors/me", kVendor, [&pf](Request& req) -> Result<Response> {
     LT_ASSIGN_OR_RETURN(json body, req.Json());
     LT_ASSIGN_OR_RETURN(auto profile, ParseProfile(body));
-    auto updated = pf.auth.UpdateVendor(*req.principal, profile);
-    if (!updated.ok()) return FieldAsSent(updated.take_error(), false);
-    return Render(std::move(updated));
+    return Render(pf.auth.UpdateVendor(*req.principal, profile));
   });
   t.Add(Method::kGet, "/users", kAdmin, [&pf](Request& req) { return Render(pf.auth.ListUsers(*req.principal)); });
   t.Add(Method::kPost, "/users", kAdmin, [&pf](Request& req) -> Result<Response> {

@@ -31,16 +31,16 @@ bool IsBlank(std::string_view text) {
   return true;
 }
 
-Status RequireText(const std::string& value, const char* field, std::size_t max_len) {
+Status RequireText(const std::string& value, std::string_view field, std::size_t max_len) {
+  const std::string name(field);
   if (IsBlank(value)) {
-    return MakeError(ErrorCode::kMissingField, std::string("缺少必填字段：") + field, {{"field", field}});
+    return MakeError(ErrorCode::kMissingField, "缺少必填字段：" + name, {{"field", name}});
   }
   if (value.size() > max_len) {
-    return MakeError(ErrorCode::kInvalidField, std::string("字段过长：") + field,
-                     {{"field", field}, {"max_length", max_len}});
+    return MakeError(ErrorCode::kInvalidField, "字段过长：" + name, {{"field", name}, {"max_length", max_len}});
   }
   if (HasHiddenControls(value)) {
-    return MakeError(ErrorCode::kInvalidField, std::string("字段含有不可见的控制字符：") + field, {{"field", field}});
+    return MakeError(ErrorCode::kInvalidField, "字段含有不可见的控制字符：" + name, {{"field", name}});
   }
   return OkStatus();
 }
@@ -397,20 +397,22 @@ Result<json> AuthService::UpdateUser(const Principal& p, long long id, std::opti
 
 namespace {
 
-Status ValidateProfile(const VendorProfile& v) {
-  LT_RETURN_IF_ERROR(RequireText(v.name, "enterprise.name", 200));
-  LT_RETURN_IF_ERROR(RequireText(v.legal_rep, "enterprise.legal_rep", 100));
-  LT_RETURN_IF_ERROR(RequireText(v.address, "enterprise.address", 300));
-  LT_RETURN_IF_ERROR(RequireText(v.contact_name, "enterprise.contact_name", 100));
-  LT_RETURN_IF_ERROR(RequireText(v.contact_phone, "enterprise.contact_phone", 30));
-  LT_RETURN_IF_ERROR(RequireText(v.contact_email, "enterprise.contact_email", 200));
+// `within`: where the profile's fields sit in the request body ("enterprise." in a
+// registration, "" in the profile's own), so a refusal names the field as sent.
+Status ValidateProfile(const VendorProfile& v, const std::string& within) {
+  LT_RETURN_IF_ERROR(RequireText(v.name, within + "name", 200));
+  LT_RETURN_IF_ERROR(RequireText(v.legal_rep, within + "legal_rep", 100));
+  LT_RETURN_IF_ERROR(RequireText(v.address, within + "address", 300));
+  LT_RETURN_IF_ERROR(RequireText(v.contact_name, within + "contact_name", 100));
+  LT_RETURN_IF_ERROR(RequireText(v.contact_phone, within + "contact_phone", 30));
+  LT_RETURN_IF_ERROR(RequireText(v.contact_email, within + "contact_email", 200));
   static const std::regex phone("^[0-9+() -]{7,30}$");
   static const std::regex email("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
   if (!std::regex_match(v.contact_phone, phone)) {
-    return MakeError(ErrorCode::kInvalidField, "联系电话格式无效", {{"field", "enterprise.contact_phone"}});
+    return MakeError(ErrorCode::kInvalidField, "联系电话格式无效", {{"field", within + "contact_phone"}});
   }
   if (!std::regex_match(v.contact_email, email)) {
-    return MakeError(ErrorCode::kInvalidField, "电子邮箱格式无效", {{"field", "enterprise.contact_email"}});
+    return MakeError(ErrorCode::kInvalidField, "电子邮箱格式无效", {{"field", within + "contact_email"}});
   }
   return OkStatus();
 }
@@ -443,7 +445,7 @@ Result<json> AuthService::GetVendor(const Principal& p) {
 
 Result<json> AuthService::UpdateVendor(const Principal& p, const VendorProfile& v) {
   if (p.role != domain::Role::kVendor || !p.vendor_id) return MakeError(ErrorCode::kForbidden);
-  LT_RETURN_IF_ERROR(ValidateProfile(v));
+  LT_RETURN_IF_ERROR(ValidateProfile(v, ""));
   const Instant now = deps_.clock.Now();
   const long long id = *p.vendor_id;
   return deps_.db.Transact<json>([&](soci::session& sql) -> Result<json> {
@@ -466,7 +468,7 @@ Result<json> AuthService::UpdateVendor(const Principal& p, const VendorProfile& 
 
 Result<json> AuthService::RegisterVendor(const VendorRegistration& reg, bool allow_pilot_codes) {
   LT_RETURN_IF_ERROR(RequireText(reg.credit_code, "enterprise.credit_code", 18));
-  LT_RETURN_IF_ERROR(ValidateProfile(reg.enterprise));
+  LT_RETURN_IF_ERROR(ValidateProfile(reg.enterprise, "enterprise."));
   const VendorProfile& e = reg.enterprise;
   const domain::CreditCodeCheck check = domain::CheckCreditCode(reg.credit_code);
   if (!check.well_formed || (!check.checksum_ok && !allow_pilot_codes)) {

@@ -85,6 +85,6 @@ json UserJson(long long id, const std::string& username, const std::string& disp
 bool IsBlank(std::string_view text);
 // A required text field: missing_field when blank, invalid_field when over max_len bytes
 // or holding characters nobody sees (HasHiddenControls).
-Status RequireText(const std::string& value, const char* field, std::size_t max_len = 500);
+Status RequireText(const std::string& value, std::string_view field, std::size_t max_len = 500);
 
 }  // namespace liantiao::services
