@@ -83,6 +83,36 @@ std::optional<UserRow> LoadUser(soci::session& sql, const std::string& where, co
 
 Principal PrincipalOf(const UserRow& u) { return Principal{u.id, u.username, u.role, u.city, u.vendor}; }
 
+// Wrong passwords are counted per user name and client (login_failures.client: the
+// address a login came from). A wrong current password in a password change is a client
+// of its own, so that others' failed logins never stop the session's holder.
+constexpr const char* kPasswordChangeClient = "session";
+
+struct RecentFailures {
+  long long from_client = 0;  // of the name from `client`
+  long long from_logins = 0;  // of the name from every client that logs in
+};
+
+RecentFailures CountFailures(soci::session& sql, const std::string& username, const std::string& client,
+                             long long since) {
+  RecentFailures f;
+  const std::string password_change = kPasswordChangeClient;  // bound by reference until the statement runs
+  sql << "SELECT COALESCE(SUM(CASE WHEN client = :c THEN 1 ELSE 0 END), 0), "
+         "COALESCE(SUM(CASE WHEN client <> :pc THEN 1 ELSE 0 END), 0) "
+         "FROM login_failures WHERE username = :u AND at > :w",
+      soci::use(client), soci::use(password_change), soci::use(username), soci::use(since), soci::into(f.from_client),
+      soci::into(f.from_logins);
+  return f;
+}
+
+Status RecordFailure(storage::Database& db, const std::string& username, const std::string& client, long long at) {
+  return db.Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
+    sql << "INSERT INTO login_failures (username, at, client) VALUES (:u, :at, :c)", soci::use(username), soci::use(at),
+        soci::use(client);
+    return Ok{};
+  });
+}
+
 const std::regex& UsernamePattern() {
   static const std::regex re("^[A-Za-z0-9_.@-]{3,64}$");
   return re;
@@ -97,19 +127,14 @@ Result<LoginResult> AuthService::Login(const std::string& username, const std::s
   // Read the user and the recent failures first; hashing happens outside any transaction.
   struct Found {
     std::optional<UserRow> user;
-    long long from_client = 0, from_all = 0;
+    RecentFailures failures;
   };
   auto found = deps_.db.Read<Found>([&](soci::session& sql) -> Result<Found> {
-    Found f;
-    sql << "SELECT COUNT(*), COALESCE(SUM(CASE WHEN client = :c THEN 1 ELSE 0 END), 0) FROM login_failures "
-           "WHERE username = :u AND at > :w AND client <> 'session'",
-        soci::use(client), soci::use(username), soci::use(window_start), soci::into(f.from_all),
-        soci::into(f.from_client);
-    f.user = LoadUser(sql, "username = :u", username);
-    return f;
+    return Found{LoadUser(sql, "username = :u", username), CountFailures(sql, username, client, window_start)};
   });
   if (!found.ok()) return found.take_error();
-  if (found->from_client >= deps_.config.login_max_failures || found->from_all >= deps_.config.login_max_failures_all) {
+  if (found->failures.from_client >= deps_.config.login_max_failures ||
+      found->failures.from_logins >= deps_.config.login_max_failures_all) {
     return MakeError(ErrorCode::kTooManyAttempts, "", {{"retry_after_minutes", deps_.config.login_window_minutes}});
   }
   // An unknown user name costs the same hash as a wrong password, so the answer's
@@ -119,13 +144,7 @@ Result<LoginResult> AuthService::Login(const std::string& username, const std::s
   const bool ok = found->user ? found->user->active && crypto::VerifyPassword(password, found->user->password_hash)
                               : (crypto::VerifyPassword(password, dummy_hash), false);
   if (!ok) {
-    long long at = ToUnix(now);
-    auto st = deps_.db.Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
-      sql << "INSERT INTO login_failures (username, at, client) VALUES (:u, :at, :c)", soci::use(username),
-          soci::use(at), soci::use(client);
-      return Ok{};
-    });
-    if (!st.ok()) return st.take_error();
+    LT_RETURN_IF_ERROR(RecordFailure(deps_.db, username, client, ToUnix(now)));
     return MakeError(ErrorCode::kBadCredentials);
   }
   const UserRow& u = *found->user;
@@ -292,8 +311,8 @@ Status AuthService::ChangePassword(const Principal& p, const std::string& keep_t
   if (next == current) {
     return MakeError(ErrorCode::kInvalidField, "新密码不能与当前密码相同", {{"field", "new_password"}});
   }
-  // A wrong current password is a failed password attempt like a failed login, and
-  // counts towards the same limit: a session left open is no way to guess the password.
+  // A wrong current password is a failed password attempt like a failed login, with the
+  // same limit: a session left open is no way to guess the password.
   const Instant attempt = deps_.session_clock.Now();
   const long long window_start = ToUnix(attempt) - deps_.config.login_window_minutes * 60LL;
   struct Found {
@@ -302,10 +321,7 @@ Status AuthService::ChangePassword(const Principal& p, const std::string& keep_t
   };
   auto user = deps_.db.Read<Found>([&](soci::session& sql) -> Result<Found> {
     Found f;
-    // Only the session's own wrong guesses: failed logins elsewhere do not stop its
-    // holder changing the password.
-    sql << "SELECT COUNT(*) FROM login_failures WHERE username = :u AND at > :w AND client = 'session'",
-        soci::use(p.username), soci::use(window_start), soci::into(f.failures);
+    f.failures = CountFailures(sql, p.username, kPasswordChangeClient, window_start).from_client;
     f.user = LoadUser(sql, "id = CAST(:id AS BIGINT)", std::to_string(p.user_id));
     return f;
   });
@@ -314,13 +330,7 @@ Status AuthService::ChangePassword(const Principal& p, const std::string& keep_t
     return MakeError(ErrorCode::kTooManyAttempts, "", {{"retry_after_minutes", deps_.config.login_window_minutes}});
   }
   if (!user->user || !crypto::VerifyPassword(current, user->user->password_hash)) {
-    const long long at = ToUnix(attempt);
-    auto st = deps_.db.Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
-      sql << "INSERT INTO login_failures (username, at, client) VALUES (:u, :at, 'session')", soci::use(p.username),
-          soci::use(at);
-      return Ok{};
-    });
-    if (!st.ok()) return st.take_error();
+    LT_RETURN_IF_ERROR(RecordFailure(deps_.db, p.username, kPasswordChangeClient, ToUnix(attempt)));
     return MakeError(ErrorCode::kInvalidField, "当前密码不正确", {{"field", "current_password"}});
   }
   LT_ASSIGN_OR_RETURN(std::string hash, crypto::HashPassword(next, deps_.config.password_cost));

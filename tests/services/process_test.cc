@@ -727,8 +727,10 @@ TEST_P(ProcessTest, LoginThrottlingIsPerClientUntilTheGuessesComeFromEverywhere)
     pf().auth.Login("vendor1", "wrong", "203.0.113." + std::to_string(100 + i % 50)).ok();
   }
   EXPECT_EQ(CodeOf(pf().auth.Login("vendor1", testing::kTestPassword, "198.51.100.7")), "too_many_attempts");
+  // The failed logins do not stop a session's holder changing the password.
+  ASSERT_TRUE(pf().auth.ChangePassword(vendor_, "", testing::kTestPassword, "An0ther-passw0rd").ok());
   tp_->session_clock().Set(tp_->session_clock().Now() + std::chrono::minutes{16});
-  EXPECT_TRUE(pf().auth.Login("vendor1", testing::kTestPassword, "198.51.100.7").ok());
+  EXPECT_TRUE(pf().auth.Login("vendor1", "An0ther-passw0rd", "198.51.100.7").ok());
 }
 
 TEST_P(ProcessTest, LoginIsThrottledAndSessionsAreShared) {
