@@ -9,10 +9,12 @@
 namespace liantiao::standard {
 namespace {
 
-// A profile "p" of the files given and the least profile.json that loads.
-Result<ProfileSet> BuildMinimal(ProfileFiles files) {
+// A profile "p" of the files given and the least profile.json that loads, with
+// `members` (", \"transport\": {…}") added to it.
+Result<ProfileSet> BuildMinimal(ProfileFiles files, const std::string& members = "") {
   files["profile.json"] = R"({"name": "p", "errors": {"success": {"code": "0"}, "malformed_form": {"code": "-1"},
-                                "bad_signature": {"code": "-2"}, "server_error": {"code": "9999"}}})";
+                                "bad_signature": {"code": "-2"}, "server_error": {"code": "9999"}})" +
+                          members + "}";
   return ProfileSet::Build({{"p", std::move(files)}});
 }
 
@@ -58,12 +60,7 @@ TEST(ProfileSet, ASynchronousProfileHasNoResultQuery) {
 // fails the set with a message naming it, not a profile signing nothing.
 TEST(ProfileSet, SignedFieldsMustBeAListOfNamesOrAllExceptSign) {
   const auto with_fields = [](const std::string& fields) {
-    return ProfileSet::Build(
-        {{"p",
-          {{"profile.json", R"({"name": "p", "errors": {"success": {"code": "0"}, "malformed_form": {"code": "-1"},
-                                 "bad_signature": {"code": "-2"}, "server_error": {"code": "9999"}},
-                                 "signature": {"fields": )" +
-                                fields + "}}"}}}});
+    return BuildMinimal({}, R"(, "signature": {"fields": )" + fields + "}");
   };
   for (const char* bad : {R"("some")", R"([1, 2])", "7"}) {
     auto set = with_fields(bad);
@@ -82,17 +79,12 @@ TEST(ProfileSet, SignedFieldsMustBeAListOfNamesOrAllExceptSign) {
 // GET accepted where listed, the named members encrypted in every method that has them.
 TEST(ProfileSet, HttpMethodsAndCipherFieldsAreCheckedAndApplied) {
   const auto build = [](const std::string& transport, const std::string& cipher) {
-    return ProfileSet::Build(
-        {{"p",
-          {{"profile.json", R"({"name": "p", "errors": {"success": {"code": "0"}, "malformed_form": {"code": "-1"},
-                                 "bad_signature": {"code": "-2"}, "server_error": {"code": "9999"}},
-                                 "transport": )" +
-                                transport + R"(, "cipher": )" + cipher + "}"},
-           {"methods/Team.Add.json",
-            R"({"method": "Team.Add", "schema": {"type": "object", "properties": {
+    return BuildMinimal({{"methods/Team.Add.json",
+                          R"({"method": "Team.Add", "schema": {"type": "object", "properties": {
                   "teamSysNo": {"type": ["integer", "string"]},
                   "workerList": {"type": "array", "items": {"type": "object",
-                                 "properties": {"teamSysNo": {"type": "string"}, "name": {"type": "string"}}}}}}})"}}}});
+                                 "properties": {"teamSysNo": {"type": "string"}, "name": {"type": "string"}}}}}}})"}},
+                        R"(, "transport": )" + transport + R"(, "cipher": )" + cipher);
   };
   for (const char* bad : {R"({"http_methods": ["GET"]})", R"({"http_methods": ["POST", "PUT"]})"}) {
     auto set = build(bad, "{}");
@@ -123,14 +115,8 @@ TEST(ProfileSet, HttpMethodsAndCipherFieldsAreCheckedAndApplied) {
 // the sandbox files nonces by the hour they arrived in. A longer one fails the set.
 TEST(ProfileSet, ANonceWindowIsAtMostAnHour) {
   const auto with = [](const std::string& window, const std::string& skew) {
-    return ProfileSet::Build(
-        {{"p",
-          {{"profile.json", R"({"name": "p", "errors": {"success": {"code": "0"}, "malformed_form": {"code": "-1"},
-                                 "bad_signature": {"code": "-2"}, "server_error": {"code": "9999"}},
-                                 "nonce": {"window_seconds": )" +
-                                window + R"(},
-                                 "timestamp": {"max_skew_seconds": )" +
-                                skew + "}}"}}}});
+    return BuildMinimal(
+        {}, R"(, "nonce": {"window_seconds": )" + window + R"(}, "timestamp": {"max_skew_seconds": )" + skew + "}");
   };
   auto fits = with("900", "600");
   ASSERT_TRUE(fits.ok()) << fits.error().message;
