@@ -13,14 +13,11 @@ namespace {
 // so a city system that answers with a page of HTML still completes the exchange.
 constexpr std::size_t kMaxBody = 64 << 10;
 
-struct Sink {
-  std::string body;
-};
-
+// libcurl's write callback: appends to the std::string `user`, up to kMaxBody.
 std::size_t Write(char* data, std::size_t size, std::size_t n, void* user) {
-  auto* sink = static_cast<Sink*>(user);
+  auto* body = static_cast<std::string*>(user);
   const std::size_t bytes = size * n;
-  if (sink->body.size() < kMaxBody) sink->body.append(data, std::min(bytes, kMaxBody - sink->body.size()));
+  if (body->size() < kMaxBody) body->append(data, std::min(bytes, kMaxBody - body->size()));
   return bytes;
 }
 
@@ -74,21 +71,21 @@ struct ListDeleter {
 }  // namespace
 
 HttpPoster::HttpPoster(std::chrono::milliseconds timeout, std::string ca_file)
-    : timeout_(timeout), ca_file_(std::move(ca_file)) {
-  // Once per process, before any handle: libcurl's global setup is not to be raced.
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
+    : timeout_(timeout), ca_file_(std::move(ca_file)) {}
 
 Result<std::pair<int, std::string>> HttpPoster::Post(const std::string& url, const std::string& content_type,
                                                      const std::string& body) {
+  // Once per process, before the first handle and not raced: libcurl's global set-up,
+  // at the first probe rather than at the start of every command.
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   std::unique_ptr<CURL, EasyDeleter> curl(curl_easy_init());
   if (!curl) return PostError("无法创建 HTTP 请求");
   const std::string type_header = "Content-Type: " + content_type;
   std::unique_ptr<curl_slist, ListDeleter> headers(curl_slist_append(nullptr, type_header.c_str()));
   // No "Expect: 100-continue": some servers never answer it, and the body is small.
   headers.reset(curl_slist_append(headers.release(), "Expect:"));
-  Sink sink;
+  std::string answer;
   char detail[CURL_ERROR_SIZE] = "";
   CURL* c = curl.get();
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
@@ -105,13 +102,13 @@ Result<std::pair<int, std::string>> HttpPoster::Post(const std::string& url, con
   curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, Write);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &answer);
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, detail);
   const CURLcode done = curl_easy_perform(c);
   if (done != CURLE_OK) return PostError(Describe(done, detail));
   long status = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-  return std::pair<int, std::string>{static_cast<int>(status), std::move(sink.body)};
+  return std::pair<int, std::string>{static_cast<int>(status), std::move(answer)};
 }
 
 }  // namespace liantiao::app
