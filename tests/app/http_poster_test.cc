@@ -21,7 +21,7 @@ TEST(HttpPoster, PostsOverHttpsToAServerItsCaFileTrusts) {
     seen_body = body;
     return std::string(R"({"code":"0","message":"成功"})");
   });
-  HttpPoster poster(std::chrono::seconds(5), testing::WriteTempFile("poster_ca.pem", server.certificate_pem()));
+  HttpPoster poster(std::chrono::seconds(5), server.certificate_file());
   auto [status, body] = Must(
       poster.Post("https://127.0.0.1:" + std::to_string(server.port()) + "/api/open.api", kForm, "a=1&b=%E4%B8%AD"));
   EXPECT_EQ(status, 200);

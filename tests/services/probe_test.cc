@@ -324,7 +324,7 @@ TEST_P(ProbeTest, AnHttpsTestEnvironmentIsProbedWithItsCertificateChecked) {
   EXPECT_EQ(city.requests(), 0);
 
   // With the city's CA trusted, the key is found working.
-  app::HttpPoster trusting(std::chrono::seconds(5), testing::WriteTempFile("city_ca.pem", city.certificate_pem()));
+  app::HttpPoster trusting(std::chrono::seconds(5), city.certificate_file());
   services::HttpPoster* installed = pf().deps.poster;
   pf().deps.poster = &trusting;
   tp_->clock().Advance(pf().deps.config.probe_interval);

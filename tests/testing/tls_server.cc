@@ -64,7 +64,7 @@ TlsServer::TlsServer(Handler answer) : answer_(std::move(answer)) {
   Check(X509_sign(cert.get(), key.get(), EVP_sha256()) > 0, "signing");
   std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), BIO_free);
   PEM_write_bio_X509(bio.get(), cert.get());
-  certificate_pem_ = Pem(bio.get());
+  const std::string pem = Pem(bio.get());
 
   SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
   Check(ctx != nullptr, "context");
@@ -83,6 +83,10 @@ TlsServer::TlsServer(Handler answer) : answer_(std::move(answer)) {
   socklen_t len = sizeof addr;
   ::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len);
   port_ = ntohs(addr.sin_port);
+  certificate_file_ = (std::filesystem::path(::testing::TempDir()) /
+                       ("tls_server_" + std::to_string(::getpid()) + "_" + std::to_string(port_) + ".pem"))
+                          .string();
+  std::ofstream(certificate_file_, std::ios::binary) << pem;
   Check(::pipe2(wake_, O_CLOEXEC) == 0, "pipe");
   thread_ = std::thread([this] { Serve(); });
 }
@@ -95,6 +99,8 @@ TlsServer::~TlsServer() {
   ::close(wake_[0]);
   ::close(wake_[1]);
   SSL_CTX_free(static_cast<SSL_CTX*>(ctx_));
+  std::error_code ignored;
+  std::filesystem::remove(certificate_file_, ignored);
 }
 
 void TlsServer::Serve() {
@@ -148,12 +154,6 @@ void TlsServer::Answer(void* handle) {
       "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
       "\r\nConnection: close\r\n\r\n" + body;
   SSL_write(ssl, out.data(), static_cast<int>(out.size()));
-}
-
-std::string WriteTempFile(const std::string& name, const std::string& text) {
-  const std::filesystem::path path = std::filesystem::path(::testing::TempDir()) / name;
-  std::ofstream(path, std::ios::binary) << text;
-  return path.string();
 }
 
 }  // namespace liantiao::testing

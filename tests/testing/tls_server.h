@@ -9,7 +9,7 @@ namespace liantiao::testing {
 
 // An HTTPS server on 127.0.0.1 for the tests of clients that speak TLS (the probes of a
 // city's own test environment). At construction it makes a key and a self-signed
-// certificate for 127.0.0.1 (its own CA: trusting certificate_pem() trusts the server);
+// certificate for 127.0.0.1 (its own CA: trusting certificate_file() trusts the server);
 // one thread answers each request with 200 and `answer(target, body)` as
 // application/json, then closes the connection. Plain OpenSSL over POSIX sockets.
 class TlsServer {
@@ -22,7 +22,9 @@ class TlsServer {
   TlsServer& operator=(const TlsServer&) = delete;
 
   unsigned short port() const { return port_; }
-  const std::string& certificate_pem() const { return certificate_pem_; }
+  // A PEM file of the certificate, what a client is told to trust: this server's own
+  // (tests run side by side each have theirs), removed with it.
+  const std::string& certificate_file() const { return certificate_file_; }
   // Requests read whole (each is answered), and TLS handshakes the client broke off (a
   // client that did not trust the certificate).
   int requests() const { return requests_; }
@@ -33,15 +35,12 @@ class TlsServer {
   void Answer(void* ssl);
 
   Handler answer_;
-  std::string certificate_pem_;
+  std::string certificate_file_;
   void* ctx_ = nullptr;  // SSL_CTX
   int listener_ = -1, wake_[2] = {-1, -1};
   unsigned short port_ = 0;
   std::atomic<int> requests_{0}, handshakes_failed_{0};
   std::thread thread_;
 };
-
-// `text` in a new file under the test's temporary directory; its path.
-std::string WriteTempFile(const std::string& name, const std::string& text);
 
 }  // namespace liantiao::testing
