@@ -48,16 +48,12 @@ export function setMaxFileBytes(bytes: number): void {
   maxFileBytes = bytes
 }
 
-export function oversizeFileError(form: FormData): ApiError | null {
-  if (!maxFileBytes) return null
-  for (const value of form.values()) {
-    if (value instanceof Blob && value.size > maxFileBytes) {
-      const name = value instanceof File ? `「${value.name}」` : ''
-      const message = `文件${name}大小 ${formatBytes(value.size)}，超过上传上限 ${formatBytes(maxFileBytes)}`
-      return new ApiError(413, 'payload_too_large', message, { max_bytes: maxFileBytes })
-    }
-  }
-  return null
+// The refusal of a file over that limit; null for one within it (or before /me).
+export function oversizeFileError(file: Blob): ApiError | null {
+  if (!maxFileBytes || file.size <= maxFileBytes) return null
+  const name = file instanceof File ? `「${file.name}」` : ''
+  const message = `文件${name}大小 ${formatBytes(file.size)}，超过上传上限 ${formatBytes(maxFileBytes)}`
+  return new ApiError(413, 'payload_too_large', message, { max_bytes: maxFileBytes })
 }
 
 // Called when a logged-in call answers 401 (the session ended or expired).
@@ -141,8 +137,10 @@ async function getPage<T>(
 
 // Multipart upload with progress (fetch cannot report upload progress).
 function upload<T>(path: string, form: FormData, onProgress?: (percent: number) => void): Promise<T> {
-  const oversize = oversizeFileError(form)
-  if (oversize) return Promise.reject(oversize)
+  for (const value of form.values()) {
+    const oversize = value instanceof Blob ? oversizeFileError(value) : null
+    if (oversize) return Promise.reject(oversize)
+  }
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest()
     xhr.open('POST', API_BASE + path)

@@ -61,6 +61,7 @@ export function totalOf(cities: CityStats[]): CityStats {
   const reviewsOnTime = sum('reviews_on_time')
   const succeeded = sum('joint_tests_succeeded')
   const succeededOnTime = sum('joint_tests_succeeded_on_time')
+  const delayed = sum('joint_tests_delayed')
   return {
     city_code: '',
     city_name: '合计',
@@ -72,8 +73,8 @@ export function totalOf(cities: CityStats[]): CityStats {
     joint_tests_succeeded: succeeded,
     joint_tests_succeeded_on_time: succeededOnTime,
     // Of the joint tests concluded, as the server counts it per city.
-    joint_tests_on_time_pct: ratio(succeededOnTime, succeeded + sum('joint_tests_delayed')),
-    joint_tests_delayed: sum('joint_tests_delayed'),
+    joint_tests_on_time_pct: ratio(succeededOnTime, succeeded + delayed),
+    joint_tests_delayed: delayed,
     complaints_filed: sum('complaints_filed'),
     complaints_founded: sum('complaints_founded'),
     alerts_raised: sum('alerts_raised'),
