@@ -41,17 +41,7 @@ Workforce PrepareWorkforce(Write write, const std::string& project_code, const s
   for (int batch = 0; batch < kWorkers / 5; ++batch) {
     json list = json::array();
     for (int i = batch * 5; i < batch * 5 + 5; ++i) {
-      list.push_back({{"workerName", "工人" + std::to_string(i)},
-                      {"isTeamLeader", 0},
-                      {"idCardType", "01"},
-                      {"idCardNumber", w.ids[i]},
-                      {"workType", "020"},
-                      {"workRole", 20},
-                      {"nation", "汉"},
-                      {"address", "广州"},
-                      {"headImage", app::SamplePhoto()},
-                      {"cellPhone", "13800000000"},
-                      {"grantOrg", "广州市公安局"}});
+      list.push_back(app::SampleWorker("工人" + std::to_string(i), w.ids[i]));
       entries.push_back({{"idCardType", "01"},
                          {"idCardNumber", w.ids[i]},
                          {"date", FormatInstant(w.entered).substr(0, 10)},

@@ -44,6 +44,20 @@ std::string SamplePhoto() {
   return "data:image/png;base64," + crypto::Base64Encode(kPng);
 }
 
+json SampleWorker(const std::string& name, const std::string& id_number) {
+  return {{"workerName", name},
+          {"isTeamLeader", 0},
+          {"idCardType", "01"},
+          {"idCardNumber", id_number},
+          {"workType", "020"},
+          {"workRole", 20},
+          {"nation", "汉"},
+          {"address", "广州"},
+          {"headImage", SamplePhoto()},
+          {"cellPhone", "13800000000"},
+          {"grantOrg", "广州市公安局"}};
+}
+
 DeviceClient::DeviceClient(DeviceOptions options, standard::KeyCodec codec, http::Url url)
     : options_(std::move(options)),
       codec_(std::move(codec)),
@@ -143,20 +157,15 @@ class Sequence {
 
     json workers = json::array();
     for (int i = 0; i < o_.workers; ++i) {
-      workers.push_back({{"workerName", std::string("测试工人") + std::to_string(i + 1)},
-                         {"isTeamLeader", i == 0 ? 1 : 0},
-                         {"idCardType", "01"},
-                         {"idCardNumber", Id(i)},
-                         {"workType", "020"},
-                         {"workRole", 20},
-                         {"nation", "汉"},
-                         {"address", "广东省广州市海珠区测试路" + std::to_string(i + 1) + "号"},
-                         {"headImage", SamplePhoto()},
-                         {"cellPhone", "1380000" + std::to_string(1000 + i)},
-                         {"grantOrg", "广州市公安局海珠分局"},
-                         {"payRollBankCardNumber", "62220000000000" + std::to_string(10000 + i)},
-                         {"payRollBankName", "中国工商银行广州分行"},
-                         {"payRollTopBankCode", "102"}});
+      json w = SampleWorker("测试工人" + std::to_string(i + 1), Id(i));
+      w["isTeamLeader"] = i == 0 ? 1 : 0;
+      w["address"] = "广东省广州市海珠区测试路" + std::to_string(i + 1) + "号";
+      w["cellPhone"] = "1380000" + std::to_string(1000 + i);
+      w["grantOrg"] = "广州市公安局海珠分局";
+      w["payRollBankCardNumber"] = "62220000000000" + std::to_string(10000 + i);
+      w["payRollBankName"] = "中国工商银行广州分行";
+      w["payRollTopBankCode"] = "102";
+      workers.push_back(std::move(w));
     }
     json worker_add = {{"projectCode", project_},      {"corpCode", corp_},
                        {"corpName", corp_name_},       {"teamSysNo", team_no},

@@ -89,5 +89,9 @@ Result<DeviceReport> RunDevice(const DeviceOptions& options, std::ostream& out);
 std::string FictitiousIdNumber(unsigned long long seed);
 // A small valid PNG as a data URI: the photos a device sends.
 std::string SamplePhoto();
+// A worker as ProjectWorker.Add lists one, with the least a city requires (type of
+// work, role, photo, phone, issuing office): what the simulator, the benchmark's
+// workload and the tests register.
+json SampleWorker(const std::string& name, const std::string& id_number);
 
 }  // namespace liantiao::app

@@ -162,19 +162,7 @@ class SandboxTest : public ::testing::TestWithParam<std::string> {
                {"balanceDate", "2026-10-20"}}}}};
   }
   // Worker `id` (an ID card number) as ProjectWorker.Add lists a worker.
-  static json Worker(const std::string& id) {
-    return {{"workerName", "张三"},
-            {"isTeamLeader", 0},
-            {"idCardType", "01"},
-            {"idCardNumber", id},
-            {"workType", "020"},
-            {"workRole", 20},
-            {"nation", "汉"},
-            {"address", "广州"},
-            {"headImage", app::SamplePhoto()},
-            {"cellPhone", "13800000000"},
-            {"grantOrg", "广州市公安局"}};
-  }
+  static json Worker(const std::string& id) { return app::SampleWorker("张三", id); }
   // A foreign worker, known by passport number (证件类型 08).
   static json PassportWorker(const std::string& passport) {
     json w = Worker(passport);
