@@ -2,6 +2,7 @@
 
 #include <thread>
 
+#include "core/json_text.h"
 #include "crypto/crypto.h"
 #include "standard/request.h"
 
@@ -84,7 +85,7 @@ Result<json> DeviceClient::SendForm(const std::string& method, const standard::F
   LT_ASSIGN_OR_RETURN(
       http::ClientResponse r,
       connection_.Post(target, "application/x-www-form-urlencoded; charset=UTF-8", standard::EncodeForm(form)));
-  json body = json::parse(r.body, nullptr, false);
+  json body = ParseJsonBounded(r.body);
   if (body.is_discarded()) {
     return MakeError(ErrorCode::kInternal, "测试环境的应答不是 JSON（HTTP " + std::to_string(r.status) + "）");
   }
@@ -313,7 +314,7 @@ class Sequence {
       const json rd = r.value(p.data_field, json());
       const int status = rd.value("status", p.status_pending);
       if (status == p.status_succeeded) {
-        const json result = json::parse(rd.value("result", std::string("{}")), nullptr, false);
+        const json result = ParseJsonBounded(rd.value("result", std::string("{}")));
         if (result.is_array() && !result.empty()) return result[0];
         return result.is_object() ? result : json::object();
       }

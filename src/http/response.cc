@@ -1,5 +1,6 @@
 #include <algorithm>
 
+#include "core/json_text.h"
 #include "http/server.h"
 
 namespace liantiao::http {
@@ -29,6 +30,10 @@ int StatusOf(ErrorCategory category) {
 }
 
 Result<nlohmann::json> Request::Json() const {
+  if (JsonNestingDepth(body) > kMaxJsonDepth) {
+    return MakeError(ErrorCode::kMalformedJson, "请求体嵌套层数过多（最多 " + std::to_string(kMaxJsonDepth) + " 层）",
+                     {{"max_depth", kMaxJsonDepth}});
+  }
   nlohmann::json j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return MakeError(ErrorCode::kMalformedJson);
   if (!j.is_object()) return MakeError(ErrorCode::kMalformedJson, "请求体须为 JSON 对象");

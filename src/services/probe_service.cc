@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/json_text.h"
 #include "core/utf8.h"
 #include "crypto/crypto.h"
 #include "services/sandbox_internal.h"
@@ -73,7 +74,7 @@ std::string MaskedRequest(const standard::Profile& p, const standard::Form& form
     if (name == p.Param("sign")) {
       out[name] = value.size() > 12 ? value.substr(0, 8) + "…" : value;
     } else if (name == p.Param("data")) {
-      json data = json::parse(value, nullptr, false);
+      json data = ParseJsonBounded(value);
       out[name] = data.is_discarded() ? json(value) : data;
     } else {
       out[name] = value;
@@ -117,7 +118,7 @@ ProbeResult Probe(const Deps& deps, const DueKey& k, const standard::Profile& p,
   }
   const auto& [status, body] = *answer;
   r.response = SafeText(sandbox::MaskText(body), kMaxResponseBytes);
-  const json envelope = json::parse(body, nullptr, false);
+  const json envelope = ParseJsonBounded(body);
   const bool is_envelope = !envelope.is_discarded() && envelope.is_object();
   std::string message;
   if (is_envelope) {

@@ -107,8 +107,5 @@ std::string MaskText(std::string text);  // ID-like numbers in free text
 // request, then MaskText.
 std::string MaskPersonal(std::string text, const std::vector<std::string>& values);
 std::string Dump(const json& value);  // JSON text; invalid UTF-8 replaced, never thrown
-// The deepest nesting of brackets in a JSON text (outside strings).
-int NestingDepth(std::string_view text);
-inline constexpr int kMaxDataDepth = 32;
 
 }  // namespace liantiao::services::sandbox

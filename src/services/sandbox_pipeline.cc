@@ -7,6 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/json_text.h"
 #include "crypto/crypto.h"
 #include "domain/credit_code.h"
 #include "services/sandbox_internal.h"
@@ -60,29 +61,6 @@ std::string Dump(const json& value) {
   // Decrypted fields may hold bytes that are not UTF-8 (a GBK client): replace them
   // rather than throw.
   return value.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-int NestingDepth(std::string_view text) {
-  int depth = 0, deepest = 0;
-  bool in_string = false, escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      deepest = std::max(deepest, ++depth);
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
-  return deepest;
 }
 
 // Personal numbers in free text, masked: ID-like numbers (17 digits and a check
@@ -806,8 +784,7 @@ void SandboxService::HandleAsync(SandboxCall incoming, std::function<void(Sandbo
     const std::string* raw = standard::FormValue(x.form, p.Param("data"));
     // No payload of the standard nests deeper than a few levels; a deeper one is
     // refused before anything recurses over it.
-    if (raw && sandbox::NestingDepth(*raw) > sandbox::kMaxDataDepth) return refuse("invalid_json");
-    json data = json::parse(raw ? *raw : std::string("{}"), nullptr, false);
+    json data = raw ? ParseJsonBounded(*raw) : json::object();
     if (data.is_discarded() || !data.is_object()) return refuse("invalid_json");
     auto decrypted = standard::TransformEncrypted(*method->data_schema, data,
                                                   [&](const std::string& v) { return codec->DecryptField(v); });

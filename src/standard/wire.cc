@@ -115,7 +115,11 @@ Result<Form> ParseForm(std::string_view body) {
     if (eq != std::string_view::npos) {
       LT_ASSIGN_OR_RETURN(value, Unescape(pair.substr(eq + 1)));
     }
-    if (!FormValue(form, name)) form.emplace_back(std::move(name), std::move(value));
+    if (FormValue(form, name)) continue;
+    if (form.size() == kMaxFormFields) {
+      return MakeError(ErrorCode::kInvalidField, "表单字段过多（最多 " + std::to_string(kMaxFormFields) + " 个）");
+    }
+    form.emplace_back(std::move(name), std::move(value));
   }
   return form;
 }

@@ -16,8 +16,12 @@ namespace liantiao::standard {
 
 using Form = std::vector<std::pair<std::string, std::string>>;
 
-// application/x-www-form-urlencoded. A bad %-escape or an empty name → kInvalidInput.
-// Repeated names keep the first value (as the reference servers do).
+// application/x-www-form-urlencoded. A bad %-escape, an empty name or more than
+// kMaxFormFields distinct names → kInvalidField. Repeated names keep the first value (as
+// the reference servers do).
+// A request of the standard has about ten parameters; the bound keeps the lookups of
+// ParseForm and FormValue (a scan, the cheapest for ten) from growing with the body.
+inline constexpr std::size_t kMaxFormFields = 64;
 Result<Form> ParseForm(std::string_view body);
 std::string EncodeForm(const Form& form);
 const std::string* FormValue(const Form& form, std::string_view name);

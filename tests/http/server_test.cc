@@ -269,6 +269,18 @@ TEST_F(ServerTest, JsonBodyRoundTripAndMalformedJson) {
   EXPECT_EQ(r.error_code(), "");
 }
 
+TEST_F(ServerTest, DeeplyNestedJsonIsRefusedBeforeAnythingRecursesOverIt) {
+  // Copying or dumping a value recurses once per level: 400 levels fit the test's 1 KiB
+  // limit and would pass the parser, and a megabyte of them exhausted a thread's stack.
+  std::string deep;
+  for (int i = 0; i < 400; ++i) deep += "[";
+  for (int i = 0; i < 400; ++i) deep += "]";
+  auto r = Client().Send("POST", "/api/v1/echo", R"({"a":)" + deep + "}", "application/json");
+  ExpectErrorJson(r, 400, "malformed_json");
+  EXPECT_EQ(r.json()["error"]["details"]["max_depth"], 32);
+  EXPECT_EQ(Client().Post("/api/v1/echo", {{"a", {{"b", {1, 2}}}}}).status, 201);
+}
+
 TEST_F(ServerTest, BodyOverLimitIs413) {
   const std::string big(kMaxJson + 10, 'x');
   auto r = Client().Post("/api/v1/echo", {{"pad", big}});
