@@ -140,27 +140,31 @@ int Serve(const CommonOptions& common, const std::optional<std::string>& listen,
     spdlog::warn("static_dir {} does not exist: the web app is not served (build it with make web)",
                  config->static_dir);
   }
+  // The sandbox's address in key claims names the bound port (port 0 is any free one): set
+  // once bound and before the first connection is accepted, so no request reads it as it
+  // changes.
+  if (!config->sandbox_base_url_set) {
+    server_options.on_bound = [&rt, host = config->host](unsigned short port) {
+      std::string& base_url = (*rt)->platform().deps.config.sandbox_base_url;
+      base_url = "http://" + host + ":" + std::to_string(port) + "/sandbox";
+      // Vendors' devices send to the endpoint of the key claim: an address only this
+      // machine can reach is no endpoint for them.
+      if (host == "0.0.0.0" || host == "::" || host == "[::]") {
+        spdlog::warn(
+            "test keys will name the sandbox as {}, which no device can reach: set sandbox_base_url "
+            "(LIANTIAO_SANDBOX_BASE_URL) to the address vendors use",
+            base_url);
+      }
+    };
+  }
   http::Server server(server_options, http::BuildRouter((*rt)->platform(), route_options),
                       http::MakeAuthenticator((*rt)->platform()));
   auto port = server.Start();
   if (!port.ok()) return Fail(port.error());
-  // Tests read this line to learn the port when they ask for port 0.
-  // Set before the port is announced, so no client can have asked for a key yet.
-  if (!config->sandbox_base_url_set) {
-    (*rt)->platform().deps.config.sandbox_base_url =
-        "http://" + config->host + ":" + std::to_string(*port) + "/sandbox";
-    // Vendors' devices send to the endpoint of the key claim: an address only this
-    // machine can reach is no endpoint for them.
-    if (config->host == "0.0.0.0" || config->host == "::" || config->host == "[::]") {
-      spdlog::warn(
-          "test keys will name the sandbox as {}, which no device can reach: set sandbox_base_url "
-          "(LIANTIAO_SANDBOX_BASE_URL) to the address vendors use",
-          (*rt)->platform().deps.config.sandbox_base_url);
-    }
-  }
   if (config->services.password_cost.ops == crypto::PasswordCost::Minimum().ops) {
     spdlog::warn("password_cost is min: password hashes are cheap to guess; use it for tests only");
   }
+  // Tests read this line to learn the port when they ask for port 0.
   std::cout << "liantiao: listening on http://" << config->host << ":" << *port << std::endl;
   jobs::Sweeper sweeper((*rt)->platform(), clock, config->sweep_interval);
   // Under the test clock the sweep runs only on demand (POST /test/sweep), so tests

@@ -464,8 +464,10 @@ Result<unsigned short> Server::Start() {
             .port(impl->options.port)
             .request_handler(std::move(handler))
             .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}.max_body_size(hard_cap))
-            .acceptor_post_bind_hook(
-                [impl](asio::ip::tcp::acceptor& acceptor) { impl->port = acceptor.local_endpoint().port(); })
+            .acceptor_post_bind_hook([impl](asio::ip::tcp::acceptor& acceptor) {
+              impl->port = acceptor.local_endpoint().port();
+              if (impl->options.on_bound) impl->options.on_bound(impl->port);
+            })
             .read_next_http_message_timelimit(std::chrono::seconds{60})
             .handle_request_timeout(std::chrono::seconds{120}),
         impl->options.threads);

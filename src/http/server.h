@@ -87,6 +87,9 @@ struct ServerOptions {
   std::size_t max_upload_body = 25u << 20;  // multipart requests
   std::string static_dir;                   // web/dist; empty: no static files
   std::string session_cookie = "lt_session";
+  // Called with the bound port before the first connection is accepted: what depends on
+  // the port (the sandbox's address in key claims) is set here, never while requests run.
+  std::function<void(unsigned short port)> on_bound;
 };
 
 // The routes of the API. Patterns are express-style: "/api/v1/applications/:id".

@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <filesystem>
 #include <fstream>
@@ -443,6 +444,24 @@ TEST(ServerNoStaticTest, NonApiPathIs404JsonWithoutStaticDir) {
   ASSERT_TRUE(port.ok());
   ExpectErrorJson(HttpClient(*port).Get("/"), 404, "not_found");
   ExpectErrorJson(HttpClient(*port).Get("/applications/1"), 404, "not_found");
+}
+
+TEST(ServerLifecycleTest, TheBoundPortIsGivenBeforeTheFirstConnection) {
+  std::atomic<unsigned short> bound{0};
+  std::atomic<int> seen_by_handler{-1};
+  Router router;
+  router.Add(Method::kGet, "/api/v1/port", Access::kPublic, [&](Request&) -> Result<Response> {
+    seen_by_handler = bound.load();
+    return Response::JsonBody({});
+  });
+  Server server(ServerOptions{.port = 0, .threads = 1, .on_bound = [&](unsigned short p) { bound = p; }},
+                std::move(router), FakeAuthenticator);
+  auto port = server.Start();
+  ASSERT_TRUE(port.ok());
+  EXPECT_EQ(bound.load(), *port);
+  EXPECT_EQ(HttpClient(*port).Get("/api/v1/port").status, 200);
+  EXPECT_EQ(seen_by_handler.load(), *port);
+  server.Stop();
 }
 
 TEST(ServerLifecycleTest, StopWakesWaitAndBusyPortFails) {
