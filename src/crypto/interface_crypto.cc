@@ -58,7 +58,8 @@ constexpr std::array<FieldCipher::Algorithm, 4> kAlgorithms{{
 
 const EVP_CIPHER* FetchCipher(const FieldCipher::Algorithm& a) {
   if (a.legacy) LoadLegacyProvider();
-  // One fetch per algorithm for the process; the table is small and fixed.
+  // One fetch per algorithm for the process (the table is small and fixed), at
+  // FieldCipher::Make: a keyed cipher keeps what it fetched.
   static std::array<EVP_CIPHER*, kAlgorithms.size()> cache{};
   static std::mutex mu;
   std::lock_guard lock(mu);
@@ -77,7 +78,7 @@ Result<std::string> Run(const EVP_CIPHER* cipher, const std::string& key, const 
   const auto* k = reinterpret_cast<const unsigned char*>(key.data());
   const auto* v = iv.empty() ? nullptr : reinterpret_cast<const unsigned char*>(iv.data());
   if (!ctx || EVP_CipherInit_ex2(ctx.get(), cipher, k, v, encrypt ? 1 : 0, nullptr) != 1) {
-    return MakeError(ErrorCode::kInternal, "cipher initialisation failed");
+    return MakeError(ErrorCode::kInternal, "加密算法初始化失败");
   }
   std::string out(input.size() + 32, '\0');
   int n = 0, tail = 0;
@@ -85,7 +86,7 @@ Result<std::string> Run(const EVP_CIPHER* cipher, const std::string& key, const 
   if (EVP_CipherUpdate(ctx.get(), o, &n, reinterpret_cast<const unsigned char*>(input.data()),
                        static_cast<int>(input.size())) != 1 ||
       EVP_CipherFinal_ex(ctx.get(), o + n, &tail) != 1) {
-    return MakeError(ErrorCode::kInvalidField, "ciphertext does not decrypt under this key");
+    return MakeError(ErrorCode::kInvalidField, "密文无法用此密钥解密");
   }
   out.resize(static_cast<std::size_t>(n + tail));
   return out;
@@ -93,10 +94,21 @@ Result<std::string> Run(const EVP_CIPHER* cipher, const std::string& key, const 
 }  // namespace
 
 Result<DigestAlgorithm> ParseDigestAlgorithm(std::string_view name) {
-  if (name == "sha256") return DigestAlgorithm::kSha256;
-  if (name == "md5") return DigestAlgorithm::kMd5;
-  if (name == "sm3") return DigestAlgorithm::kSm3;
-  return MakeError(ErrorCode::kInvalidField, "unknown digest algorithm: " + std::string(name));
+  DigestAlgorithm algorithm;
+  if (name == "sha256") {
+    algorithm = DigestAlgorithm::kSha256;
+  } else if (name == "md5") {
+    algorithm = DigestAlgorithm::kMd5;
+  } else if (name == "sm3") {
+    algorithm = DigestAlgorithm::kSm3;
+  } else {
+    return MakeError(ErrorCode::kInvalidField, "不支持的摘要算法：" + std::string(name));
+  }
+  // Checked here, where a profile names it, so that DigestHex never meets a missing one.
+  if (FetchDigest(algorithm) == nullptr) {
+    return MakeError(ErrorCode::kInternal, "本机 OpenSSL 未提供摘要算法 " + std::string(name));
+  }
+  return algorithm;
 }
 
 std::string DigestHex(DigestAlgorithm algorithm, std::string_view data) {
@@ -110,23 +122,24 @@ Result<FieldCipher> FieldCipher::Make(std::string_view name, std::string key, st
   for (const auto& a : kAlgorithms) {
     if (a.name != name) continue;
     if (key.size() != a.key_bytes || iv.size() != a.iv_bytes) {
-      return MakeError(ErrorCode::kInvalidField, "key or iv length does not fit " + std::string(name));
+      return MakeError(ErrorCode::kInvalidField, "密钥或初始向量的长度不符合 " + std::string(name));
     }
-    if (FetchCipher(a) == nullptr) {
-      return MakeError(ErrorCode::kInternal, "OpenSSL does not provide " + std::string(name));
+    const EVP_CIPHER* cipher = FetchCipher(a);
+    if (cipher == nullptr) {
+      return MakeError(ErrorCode::kInternal, "本机 OpenSSL 未提供加密算法 " + std::string(name));
     }
-    return FieldCipher(&a, std::move(key), std::move(iv));
+    return FieldCipher(cipher, std::move(key), std::move(iv));
   }
-  return MakeError(ErrorCode::kInvalidField, "unknown cipher: " + std::string(name));
+  return MakeError(ErrorCode::kInvalidField, "不支持的加密算法：" + std::string(name));
 }
 
 std::string FieldCipher::Encrypt(std::string_view plaintext) const {
-  auto out = Run(FetchCipher(*algorithm_), key_, iv_, plaintext, true);
+  auto out = Run(cipher_, key_, iv_, plaintext, true);
   return out.ok() ? std::move(out).value() : std::string();  // encryption cannot fail once keyed
 }
 
 Result<std::string> FieldCipher::Decrypt(std::string_view ciphertext) const {
-  return Run(FetchCipher(*algorithm_), key_, iv_, ciphertext, false);
+  return Run(cipher_, key_, iv_, ciphertext, false);
 }
 
 }  // namespace liantiao::crypto

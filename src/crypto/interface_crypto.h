@@ -6,6 +6,8 @@
 
 #include "core/result.h"
 
+struct evp_cipher_st;  // OpenSSL's EVP_CIPHER
+
 // The primitives the interface standards use for request signatures and field
 // encryption. Which of them a city uses, and how keys are derived from the secret,
 // is profile data (spec/profiles/*); this file only implements the algorithms.
@@ -13,7 +15,8 @@ namespace liantiao::crypto {
 
 enum class DigestAlgorithm { kSha256, kMd5, kSm3 };
 
-// "sha256", "md5", "sm3" → the algorithm; anything else → kInvalidField.
+// "sha256", "md5", "sm3" → the algorithm; anything else → kInvalidField, one this
+// machine's OpenSSL does not provide → kInternal.
 Result<DigestAlgorithm> ParseDigestAlgorithm(std::string_view name);
 // Lower-case hex digest.
 std::string DigestHex(DigestAlgorithm algorithm, std::string_view data);
@@ -32,9 +35,9 @@ class FieldCipher {
   struct Algorithm;  // the table of supported ciphers (interface_crypto.cc)
 
  private:
-  FieldCipher(const Algorithm* algorithm, std::string key, std::string iv)
-      : algorithm_(algorithm), key_(std::move(key)), iv_(std::move(iv)) {}
-  const Algorithm* algorithm_;
+  FieldCipher(const evp_cipher_st* cipher, std::string key, std::string iv)
+      : cipher_(cipher), key_(std::move(key)), iv_(std::move(iv)) {}
+  const evp_cipher_st* cipher_;  // fetched once for the process, never freed
   std::string key_, iv_;
 };
 
