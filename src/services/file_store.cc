@@ -1,5 +1,10 @@
 #include "services/file_store.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -41,21 +46,41 @@ Result<StoredFile> FileStore::Store(const std::string& data) const {
   std::error_code ec;
   if (fs::exists(target, ec)) return out;
   fs::create_directories(target.parent_path(), ec);
+  // Written whole to a temporary file, synced, renamed into place and the directory
+  // synced: the row that names the file is committed after this returns, durably, so
+  // the file must be too. A file whose transaction then fails stays as an unreferenced
+  // copy under its digest (the store is content-addressed: the next upload of the same
+  // bytes uses it), never as a row without its file.
   const fs::path tmp = target.string() + ".tmp." + crypto::RandomToken(6);
-  {
-    std::ofstream f(tmp, std::ios::binary);
-    f.write(data.data(), static_cast<std::streamsize>(data.size()));
-    f.flush();
-    if (!f) {
-      spdlog::error("file store: cannot write {}", tmp.string());
-      return MakeError(ErrorCode::kStorageError);
-    }
-  }
-  fs::rename(tmp, target, ec);
-  if (ec) {
-    spdlog::error("file store: cannot rename {}: {}", tmp.string(), ec.message());
+  const auto fail = [&](const char* what) -> Error {
+    spdlog::error("file store: cannot {} {}: {}", what, tmp.string(), std::strerror(errno));
     fs::remove(tmp, ec);
     return MakeError(ErrorCode::kStorageError);
+  };
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return fail("create");
+  for (std::size_t done = 0; done < data.size();) {
+    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int err = n < 0 ? errno : ENOSPC;
+      ::close(fd);
+      errno = err;
+      return fail("write");
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0) {
+    const int err = errno;
+    ::close(fd);
+    errno = err;
+    return fail("sync");
+  }
+  if (::close(fd) != 0) return fail("close");
+  if (::rename(tmp.c_str(), target.c_str()) != 0) return fail("rename");
+  if (const int dir = ::open(target.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
   }
   return out;
 }
