@@ -153,7 +153,14 @@ class Sequence {
       LT_RETURN_IF_ERROR(Mistake("Team.Add", bad));
     }
     LT_ASSIGN_OR_RETURN(json team_result, Write("Team.Add", team));
-    long long team_no = team_result.value("teamSysNo", 0LL);
+    // A number, or its ciphertext where the profile encrypts it (gz: des:…).
+    long long team_no = 0;
+    if (const json& no = team_result.value("teamSysNo", json()); no.is_number_integer()) {
+      team_no = no.get<long long>();
+    } else if (no.is_string()) {
+      auto plain = c_.codec().DecryptField(no.get<std::string>());
+      if (plain.ok()) team_no = std::atoll(plain->c_str());
+    }
     if (team_no == 0) return MakeError(ErrorCode::kInternal, "Team.Add 未返回 teamSysNo");
 
     json workers = json::array();

@@ -71,6 +71,7 @@ class DeviceClient {
   bool Success(const json& answer) const;
   std::string CodeOf(const json& answer) const;
   const standard::Profile& profile() const { return *options_.profile; }
+  const standard::KeyCodec& codec() const { return codec_; }
 
  private:
   explicit DeviceClient(DeviceOptions options, standard::KeyCodec codec, http::Url url);

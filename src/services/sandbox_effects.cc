@@ -424,6 +424,9 @@ class Effects {
     }
     EffectResult r;
     r.async_result = {{"teamSysNo", kTeamBase + *id}};
+    // Answered as Team.Query answers it: under the key's cipher where the profile
+    // encrypts it (gz: 班组编号).
+    EncryptCipherFields(r.async_result);
     r.answer_data = r.async_result;
     return r;
   }

@@ -85,7 +85,9 @@ class ExampleRunner {
       assigned = json::parse(o.async["result"].get<std::string>(), nullptr, false);
     }
     if (method == "Team.Add" && assigned.is_object() && assigned.contains("teamSysNo")) {
-      vars_["teamSysNo"] = assigned["teamSysNo"].dump();
+      // A number, or its ciphertext where the profile encrypts it (gz).
+      const json& no = assigned["teamSysNo"];
+      vars_["teamSysNo"] = no.is_string() ? d_.codec().DecryptField(no.get<std::string>()).value() : no.dump();
     }
     // And for ${addedProjectCode}: the code of a project the key's traffic added.
     if (method == "Project.Add" && assigned.is_object() && assigned["projectCode"].is_string()) {

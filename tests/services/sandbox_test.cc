@@ -796,8 +796,8 @@ TEST_P(SandboxTest, AKeyOfAnotherProfileIsRefusedAfterItsCitySwitches) {
 }
 
 // Guangzhou's standard lists 班组编号 among the fields sent DES-encrypted: a request
-// must send teamSysNo encrypted, a plain one is refused as undecryptable, and query
-// rows answer it encrypted. The national standard sends it plain.
+// must send teamSysNo encrypted, a plain one is refused as undecryptable, and Team.Add's
+// answer and query rows give it encrypted. The national standard sends it plain.
 TEST_P(SandboxTest, GuangzhouSendsTheTeamNumberEncrypted) {
   const auto gz_reviewer = tp_->AddUser(domain::Role::kCityReviewer, "sb_gz_reviewer", "440300");
   const testing::SandboxKey k = testing::StartJointTest(*tp_, vendor_, gz_reviewer, "440300", "gz-md5-des");
@@ -807,7 +807,11 @@ TEST_P(SandboxTest, GuangzhouSendsTheTeamNumberEncrypted) {
   auto added = gz.Send("Team.Add", team);
   ASSERT_EQ(added.outcome, "accepted") << added.body.dump();
 
-  const long long team_no = added.data()["teamSysNo"];
+  ASSERT_TRUE(added.data()["teamSysNo"].is_string()) << added.body.dump();
+  const std::string answered = added.data()["teamSysNo"];
+  EXPECT_EQ(answered.rfind("des:", 0), 0u) << answered;
+  const long long team_no = std::stoll(gz.codec().DecryptField(answered).value());
+  EXPECT_GT(team_no, 100000000);
   const json worker = {{"projectCode", k.project_code}, {"corpCode", k.corp_code},
                        {"corpName", k.corp_name},       {"teamSysNo", team_no},
                        {"teamName", "木工班组"},        {"workerList", {Worker("11010519491231002X")}}};
