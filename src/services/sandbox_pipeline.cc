@@ -796,16 +796,21 @@ void SandboxService::HandleAsync(SandboxCall incoming, std::function<void(Sandbo
     x.data = std::move(data);
     x.data_parsed = true;
     x.digest = crypto::Sha256Hex(x.method + "\n" + sandbox::Dump(x.data));
-    // A write that got this far takes an armed one-off fault instead of its answer,
-    // whatever the rest of the pipeline finds; whether it still is armed is decided in
-    // the write transaction (StoreAndRecord).
-    if (!x.method.ends_with(".Query")) x.armed_faults = faults.armed_once;
-    auto violations = standard::ValidateData(*method->data_schema, x.data, standard::CivilNow::At(now));
+    // "Not in the future" allows the device's clock the lead its timestamp is allowed: a
+    // gate a few seconds ahead of the server records attendance at "now" by its own clock.
+    auto violations = standard::ValidateData(*method->data_schema, x.data,
+                                             standard::CivilNow::At(now + std::chrono::seconds(p.max_skew_seconds)));
     if (!violations.empty()) {
       refuse(violations.front().kind, violations.front().path, violations.front().params);
       x.refusal->message = violations.front().message;
       return;
     }
+    // A write whose data passed takes an armed one-off fault instead of its answer, so
+    // that the retry the fault asks for (the same data) is one the sandbox accepts: a
+    // fault spent on data refused anyway would leave the client's correct retry refused
+    // too. Whether the fault still is armed is decided in the write transaction
+    // (StoreAndRecord).
+    if (!x.method.ends_with(".Query")) x.armed_faults = faults.armed_once;
     if (x.data.contains("workerList") && x.data["workerList"].is_array()) {
       for (const auto& w : x.data["workerList"]) {
         if (w.is_object() && w.contains("headImage")) {

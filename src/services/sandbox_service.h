@@ -149,7 +149,7 @@ class SandboxService {
   std::atomic<std::uint64_t> faults_fired_{0};
 };
 
-// The fault scenarios a city reviewer can switch on (docs/sandbox.md).
+// The fault scenarios a city reviewer can switch on (docs/profiles.md, conformance.json).
 inline const std::vector<std::string> kFaultScenarios = {"delay_async", "rate_limit_once", "server_error_once"};
 
 }  // namespace liantiao::services

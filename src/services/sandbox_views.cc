@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "crypto/crypto.h"
 #include "services/application_service.h"
@@ -63,11 +64,22 @@ std::optional<KeyInfo> CurrentKey(soci::session& sql, long long application_id) 
   return std::nullopt;
 }
 
-std::set<std::string> ScenariosSeen(soci::session& sql, long long application_id) {
-  std::set<std::string> out;
+// The profile the application is judged on and its faults act on: its current key's,
+// else (no key yet) its city's.
+std::string CurrentProfile(soci::session& sql, long long application_id, const std::string& city_code) {
+  if (const auto key = CurrentKey(sql, application_id)) return key->profile;
+  std::string profile;
+  sql << "SELECT profile FROM cities WHERE code = :c", soci::use(city_code), soci::into(profile);
+  return profile;
+}
+
+// The fault scenarios ever switched on for the application, each with whether it is on now.
+std::map<std::string, bool> ScenariosSeen(soci::session& sql, long long application_id) {
+  std::map<std::string, bool> out;
   soci::rowset<soci::row> rows =
-      (sql.prepare << "SELECT scenario FROM sandbox_faults WHERE application_id = :a", soci::use(application_id));
-  for (const soci::row& r : rows) out.insert(GetText(r, 0));
+      (sql.prepare << "SELECT scenario, enabled FROM sandbox_faults WHERE application_id = :a",
+       soci::use(application_id));
+  for (const soci::row& r : rows) out[GetText(r, 0)] = GetInt(r, 1) != 0;
   return out;
 }
 
@@ -148,8 +160,10 @@ Result<Checklist> Judge(soci::session& sql, const Deps& deps, long long applicat
     }
   }
   standard::DeriveSequenceTags(facts);
-  const std::set<std::string> seen = ScenariosSeen(sql, application_id);
-  const auto results = standard::JudgeCases(*profile, facts, seen);
+  const std::map<std::string, bool> seen = ScenariosSeen(sql, application_id);
+  std::set<std::string> scenarios;
+  for (const auto& [scenario, on] : seen) scenarios.insert(scenario);
+  const auto results = standard::JudgeCases(*profile, facts, scenarios);
   for (const auto& result : results) {
     for (long long id : result.reasons) {
       if (rules.contains(id)) continue;
@@ -173,8 +187,12 @@ Result<Checklist> Judge(soci::session& sql, const Deps& deps, long long applicat
   int passed = 0, failed = 0, pending = 0, required = 0, required_passed = 0;
   for (const auto& r : results) {
     const auto& c = *r.spec;
-    // A scenario case applies only once its fault was switched on for the application.
-    const bool applicable = c.scenario.empty() || seen.contains(c.scenario);
+    // A scenario case applies while its fault is switched on for the application, and
+    // after it was switched off if the fault showed itself to the current key (the case
+    // judged): one switched on and off again before it did can no longer be met.
+    const auto scenario = seen.find(c.scenario);
+    const bool applicable =
+        c.scenario.empty() || (scenario != seen.end() && (scenario->second || r.status != "pending"));
     out.cases.push_back({{"id", c.id},
                          {"title", c.title},
                          {"required", c.required},
@@ -650,12 +668,18 @@ Result<json> SandboxService::Faults(const Principal& p, long long application_id
     LT_ASSIGN_OR_RETURN(AppRow app, LoadApplication(sql, application_id));
     LT_RETURN_IF_ERROR(RequireApplicationInScope(sql, p, application_id, app.city_code, app.vendor_id));
     json out = json::object();
-    for (const auto& s : kFaultScenarios) out[s] = {{"enabled", false}, {"armed", false}};
+    const standard::Profile* profile = deps_.profiles->Find(CurrentProfile(sql, application_id, app.city_code));
+    for (const auto& s : kFaultScenarios) {
+      const bool available = s != "delay_async" || !profile || profile->async_enabled;
+      out[s] = {{"enabled", false}, {"armed", false}, {"available", available}};
+    }
     soci::rowset<soci::row> rows =
         (sql.prepare << "SELECT scenario, enabled, armed FROM sandbox_faults WHERE application_id = :a",
          soci::use(application_id));
     for (const soci::row& r : rows) {
-      out[GetText(r, 0)] = {{"enabled", GetInt(r, 1) != 0}, {"armed", GetInt(r, 2) != 0}};
+      json& scenario = out[GetText(r, 0)];
+      scenario["enabled"] = GetInt(r, 1) != 0;
+      scenario["armed"] = GetInt(r, 2) != 0;
     }
     return json{{"application_id", application_id}, {"scenarios", out}};
   });
@@ -679,6 +703,17 @@ Result<json> SandboxService::SetFaults(const Principal& p, long long application
     LT_RETURN_IF_ERROR(RequireInScope(p, app.city_code, app.vendor_id, "申请"));
     if (app.state != domain::AppState::kJointTesting) {
       return MakeError(ErrorCode::kInvalidTransition, "只有联调中的申请可以设置故障场景");
+    }
+    // Delayed results need asynchronous results: a profile that answers every method
+    // at once has none to delay, and its case could never be met.
+    if (switches.value("delay_async", false)) {
+      const std::string profile_name = CurrentProfile(sql, application_id, app.city_code);
+      const standard::Profile* profile = deps_.profiles->Find(profile_name);
+      if (profile && !profile->async_enabled) {
+        return MakeError(ErrorCode::kInvalidField,
+                         "该城市接口标准（" + profile->title + "）同步应答，没有可延迟的异步结果",
+                         {{"field", "delay_async"}, {"profile", profile_name}});
+      }
     }
     for (auto it = switches.begin(); it != switches.end(); ++it) {
       const int on = it->get<bool>() ? 1 : 0;

@@ -13,16 +13,28 @@ namespace {
 constexpr std::size_t kMaxEvidencePerCondition = 5;
 
 bool Matches(const Condition& c, const RequestFacts& r) {
-  return (c.method.empty() || c.method == r.method) && (c.outcome.empty() || c.outcome == r.outcome) &&
-         (c.tag.empty() || HasTag(r, c.tag)) && (c.error.empty() || c.error == r.error);
+  // A write answered as accepted whose asynchronous result failed stored nothing: it
+  // meets no `outcome: accepted` condition (it still is the accepted request it was
+  // for the order of requests: `corrected`, retries).
+  const bool outcome =
+      c.outcome.empty() || (c.outcome == r.outcome && !(c.outcome == "accepted" && HasTag(r, "async_failed")));
+  return (c.method.empty() || c.method == r.method) && outcome && (c.tag.empty() || HasTag(r, c.tag)) &&
+         (c.error.empty() || c.error == r.error);
 }
 
 // A case is "touched" once any request names one of its methods (or, for cases
-// that name none, once there is any traffic at all): before that it is pending.
-bool Touched(const ConformanceCase& c, const std::vector<RequestFacts>& requests) {
+// that name none, once there is any traffic at all): before that it is pending. The
+// asynchronous query touches only a case about nothing else: asking for the results of
+// other writes says nothing of a case whose write was never sent.
+bool Touched(const ConformanceCase& c, const std::vector<RequestFacts>& requests, const std::string& query_method) {
   std::vector<std::string> methods;
   for (const auto& cond : c.all) {
-    if (!cond.method.empty()) methods.push_back(cond.method);
+    if (!cond.method.empty() && cond.method != query_method) methods.push_back(cond.method);
+  }
+  if (methods.empty()) {
+    for (const auto& cond : c.all) {
+      if (cond.method == query_method) methods.push_back(cond.method);
+    }
   }
   if (methods.empty()) return !requests.empty();
   return std::any_of(requests.begin(), requests.end(), [&](const RequestFacts& r) {
@@ -48,6 +60,7 @@ void DeriveSequenceTags(std::vector<RequestFacts>& requests) {
   std::map<std::string, std::string> last_outcome;       // method → outcome of its latest request
   std::map<std::string, std::set<std::string>> faulted;  // digest → errors of the faults that refused it
   std::set<std::string> faults_so_far;                   // errors of the faults injected so far
+  bool pending_seen = false;                             // an async result was answered pending
   for (auto& r : requests) {
     auto tag = [&r](std::string t) { AddTag(r, std::move(t)); };
     if (r.outcome == "accepted") {
@@ -60,7 +73,11 @@ void DeriveSequenceTags(std::vector<RequestFacts>& requests) {
     }
     if (HasTag(r, "duplicate")) {
       for (const auto& error : faults_so_far) tag("duplicate_after:" + error);
+      // Sent again rather than waited for: a client that meets a delayed result must
+      // keep asking, not write the data a second time.
+      if (pending_seen) tag("duplicate_after:pending");
     }
+    if (HasTag(r, "pending")) pending_seen = true;
     if (r.outcome == "fault") {
       if (!r.digest.empty()) faulted[r.digest].insert(r.error);
       faults_so_far.insert(r.error);
@@ -137,7 +154,7 @@ std::vector<CaseResult> JudgeCases(const Profile& profile, const std::vector<Req
                               result.evidence_ids.end());
     if (all_met && !violated) {
       result.status = "pass";
-    } else if (violated || (fault ? fault_found > 0 : Touched(c, requests))) {
+    } else if (violated || (fault ? fault_found > 0 : Touched(c, requests, profile.async_query_method))) {
       result.status = "fail";
       if (violated) {
         std::sort(violations.begin(), violations.end());

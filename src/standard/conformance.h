@@ -36,8 +36,9 @@ struct CaseResult {
 // them: `corrected` (accepted after a refusal of the same method),
 // `retried_after_fault` and `retried_after:<error>` (accepted with the data of a
 // request that an injected fault with that error refused), `duplicate_after:<error>`
-// (a duplicate sent after such a fault), and `not_retried` on a fault whose data was
-// never accepted later.
+// (a duplicate sent after such a fault), `duplicate_after:pending` (a duplicate sent
+// after an asynchronous result was answered pending), and `not_retried` on a fault whose
+// data was never accepted later.
 void DeriveSequenceTags(std::vector<RequestFacts>& requests);
 
 // Judges the profile's case catalogue against the requests of one key, oldest first.

@@ -301,6 +301,60 @@ TEST_P(SandboxTest, ARetryThatDuplicatesAnEntryFailsTheRetryCase) {
   EXPECT_EQ(status(), "fail");
 }
 
+// A one-off fault waits for a write whose data passes: spent on data refused anyway, it
+// would leave the client's correct retry (the same data) refused too, and the retry case
+// failed for a client that retried as it should.
+TEST_P(SandboxTest, AFaultIsNotSpentOnDataThatIsRefused) {
+  ASSERT_TRUE(tp_->platform().sandbox.SetFaults(reviewer_, key_.application_id, {{"server_error_once", true}}).ok());
+  json bad = Team();
+  bad.erase("teamName");
+  Refused(driver_->Send("Team.Add", bad), "required", "-1");
+  EXPECT_EQ(driver_->Send("Team.Add", Team()).outcome, "fault") << "the first write that passes takes the fault";
+  EXPECT_EQ(Polled(driver_->Send("Team.Add", Team()))["status"], 20) << "the retry";
+  const json c = tp_->platform().sandbox.Conformance(reviewer_, key_.application_id).value();
+  for (const json& k : c["cases"]) {
+    if (k["id"] == "retry_server_error") {
+      EXPECT_EQ(k["status"], "pass") << k.dump();
+    }
+  }
+}
+
+// A scenario switched on and off again before its fault showed itself asks nothing of
+// the vendor: its case is not applicable and holds no decision back.
+TEST_P(SandboxTest, AScenarioSwitchedOffBeforeItFiredNoLongerApplies) {
+  auto applicable = [&] {
+    const json c = tp_->platform().sandbox.Conformance(reviewer_, key_.application_id).value();
+    for (const json& k : c["cases"]) {
+      if (k["id"] == "retry_rate_limit") return k["applicable"].get<bool>();
+    }
+    return false;
+  };
+  auto& sandbox = tp_->platform().sandbox;
+  ASSERT_TRUE(sandbox.SetFaults(reviewer_, key_.application_id, {{"rate_limit_once", true}}).ok());
+  EXPECT_TRUE(applicable()) << "on, waiting for its fault";
+  ASSERT_TRUE(sandbox.SetFaults(reviewer_, key_.application_id, {{"rate_limit_once", false}}).ok());
+  EXPECT_FALSE(applicable()) << "off before it fired";
+  ASSERT_TRUE(sandbox.SetFaults(reviewer_, key_.application_id, {{"rate_limit_once", true}}).ok());
+  EXPECT_EQ(driver_->Send("Team.Add", Team()).outcome, "fault");
+  ASSERT_TRUE(sandbox.SetFaults(reviewer_, key_.application_id, {{"rate_limit_once", false}}).ok());
+  EXPECT_TRUE(applicable()) << "it fired: the vendor's retry is judged";
+}
+
+// Delayed results need asynchronous results: a city whose standard answers at once
+// cannot have them delayed.
+TEST_P(SandboxTest, DelayedResultsAreRefusedForASynchronousStandard) {
+  const auto gz_reviewer = tp_->AddUser(domain::Role::kCityReviewer, "sb_gz_delay", "440300");
+  const testing::SandboxKey k = testing::StartJointTest(*tp_, vendor_, gz_reviewer, "440300", "gz-md5-des");
+  auto& sandbox = tp_->platform().sandbox;
+  auto refused = sandbox.SetFaults(gz_reviewer, k.application_id, {{"delay_async", true}});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kInvalidField);
+  EXPECT_EQ(refused.error().details["field"], "delay_async");
+  EXPECT_FALSE(sandbox.Faults(gz_reviewer, k.application_id).value()["scenarios"]["delay_async"]["enabled"]);
+  EXPECT_TRUE(sandbox.SetFaults(gz_reviewer, k.application_id, {{"rate_limit_once", true}}).ok());
+  EXPECT_TRUE(sandbox.SetFaults(reviewer_, key_.application_id, {{"delay_async", true}}).ok()) << "national: async";
+}
+
 // Two payrolls of one team and month, sent in the same second, are two payrolls, each
 // with its own payrollCode.
 TEST_P(SandboxTest, EachPayrollHasItsOwnCode) {
@@ -1430,6 +1484,17 @@ TEST_P(SandboxTest, ADuplicateIsExplainedByItsAsynchronousResult) {
 
 // The answer words a future pay month as the reference servers do (the field's own
 // x-messages), with the catalogue's code.
+// A gate whose clock runs a few seconds ahead of the server records attendance at "now"
+// by its own clock: "not in the future" allows it the lead its timestamp is allowed.
+TEST_P(SandboxTest, ADevicesClockAheadWithinTheSkewIsNotTheFuture) {
+  const std::string id = "11010519491231002X";
+  const long long team_no = EnteredWorker(id);
+  ASSERT_EQ(driver_->profile().max_skew_seconds, 600);
+  EXPECT_EQ(Polled(Attend(team_no, {AttendanceRecord(id, "10:00:05")}))["status"], 20) << "5 s ahead";
+  EXPECT_EQ(Polled(Attend(team_no, {AttendanceRecord(id, "10:09:59")}))["status"], 20) << "within the skew";
+  Refused(Attend(team_no, {AttendanceRecord(id, "10:10:01")}), "not_future", "-1");
+}
+
 TEST_P(SandboxTest, AFutureMonthIsRefusedInTheFieldsOwnWords) {
   const long long team_no = AddTeam();
   const auto r =

@@ -56,6 +56,72 @@ TEST(JudgeCases, TheDelayCaseWaitsUntilAResultWasAnsweredPending) {
   EXPECT_EQ(StatusOf(JudgeCases(p, r, on), "async_delay"), "pass");
 }
 
+// Writing the data again while its result is pending is the duplicate the delay case
+// is about: the client must keep asking for the result instead.
+TEST(JudgeCases, TheDelayCaseFailsAClientThatWritesAgainWhileItsResultIsPending) {
+  const Profile& p = *ShippedProfiles().Find("national-1.0");
+  const std::set<std::string> on = {"delay_async"};
+  std::vector<RequestFacts> r = {
+      Req(1, "Team.Add", "accepted", {"signed"}, "", "t"),
+      Req(2, "AsyncHandleResult.Query", "accepted", {"signed", "pending", "pending:Team.Add"}),
+      Req(3, "Team.Add", "accepted", {"signed", "duplicate", "async_failed"}, "", "t"),
+      Req(4, "AsyncHandleResult.Query", "accepted", {"signed", "fetched:Team.Add", "fetched_after_pending"})};
+  DeriveSequenceTags(r);
+  EXPECT_TRUE(HasTag(r[2], "duplicate_after:pending"));
+  const auto results = JudgeCases(p, r, on);
+  const CaseResult& delay = ResultOf(results, "async_delay");
+  EXPECT_EQ(delay.status, "fail");
+  EXPECT_EQ(delay.reasons, (std::vector<long long>{3}));
+  // A duplicate before any result was answered pending is not this case's concern.
+  std::vector<RequestFacts> before = {
+      Req(1, "Team.Add", "accepted", {"signed"}, "", "t"),
+      Req(2, "Team.Add", "accepted", {"signed", "duplicate", "async_failed"}, "", "t"),
+      Req(3, "AsyncHandleResult.Query", "accepted", {"signed", "pending", "pending:Team.Add"}),
+      Req(4, "AsyncHandleResult.Query", "accepted", {"signed", "fetched:Team.Add", "fetched_after_pending"})};
+  DeriveSequenceTags(before);
+  EXPECT_EQ(StatusOf(JudgeCases(p, before, on), "async_delay"), "pass");
+}
+
+// A write whose asynchronous result failed (a duplicate found in processing) stored
+// nothing: it passes no case as an accepted request.
+TEST(JudgeCases, AWriteWhoseResultFailedIsNoAcceptedRequest) {
+  const Profile& p = *ShippedProfiles().Find("national-1.0");
+  std::vector<RequestFacts> r = {Req(1, "WorkerContract.Add", "accepted", {"signed", "duplicate", "async_failed"})};
+  EXPECT_EQ(StatusOf(JudgeCases(p, r, {}), "contract"), "fail");
+  r.push_back(Req(2, "WorkerContract.Add", "accepted", {"signed"}));
+  const auto results = JudgeCases(p, r, {});
+  const CaseResult& contract = ResultOf(results, "contract");
+  EXPECT_EQ(contract.status, "pass");
+  EXPECT_EQ(contract.evidence_ids, (std::vector<long long>{2}));
+}
+
+// Asking for the results of other writes touches no case of a write never sent.
+TEST(JudgeCases, TheAsyncQueryAloneLeavesAnotherWritesCasePending) {
+  const Profile& p = *ShippedProfiles().Find("national-1.0");
+  std::vector<RequestFacts> r = {Req(1, "Team.Add", "accepted", {"signed"}),
+                                 Req(2, "AsyncHandleResult.Query", "accepted", {"signed", "fetched:Team.Add"})};
+  const auto results = JudgeCases(p, r, {});
+  EXPECT_EQ(StatusOf(results, "team_add_async"), "pass");
+  EXPECT_EQ(StatusOf(results, "worker_add"), "pending");
+  EXPECT_EQ(StatusOf(results, "payroll"), "pending");
+  r.push_back(Req(3, "Payroll.Add", "refused", {"signed"}, "not_registered"));
+  EXPECT_EQ(StatusOf(JudgeCases(p, r, {}), "payroll"), "fail");
+}
+
+// A client that was never refused has nothing to correct.
+TEST(JudgeCases, CorrectedWaitsForARefusal) {
+  const Profile& p = *ShippedProfiles().Find("national-1.0");
+  std::vector<RequestFacts> r = {Req(1, "Team.Add", "accepted", {"signed"})};
+  DeriveSequenceTags(r);
+  EXPECT_EQ(StatusOf(JudgeCases(p, r, {}), "corrected"), "pending");
+  r.push_back(Req(2, "Team.Add", "refused", {"signed"}, "required"));
+  DeriveSequenceTags(r);
+  EXPECT_EQ(StatusOf(JudgeCases(p, r, {}), "corrected"), "fail");
+  r.push_back(Req(3, "Team.Add", "accepted", {"signed"}));
+  DeriveSequenceTags(r);
+  EXPECT_EQ(StatusOf(JudgeCases(p, r, {}), "corrected"), "pass");
+}
+
 TEST(DeriveSequenceTags, CorrectedFollowsARefusalOfTheSameMethod) {
   std::vector<RequestFacts> r = {Req(1, "Team.Add", "refused"), Req(2, "Project.Query", "accepted"),
                                  Req(3, "Team.Add", "accepted"), Req(4, "Team.Add", "accepted")};

@@ -510,7 +510,9 @@ export interface paths {
          * Rotate the test key (重新生成), old key revoked
          * @description Roles: vendor (own applications).
          *     Issues a new key (the old one is revoked, `revoked_reason` `rotated`) and claims it; the
-         *     joint-test window does not change. Only while joint_testing (else 409).
+         *     joint-test window does not change. Only while joint_testing and inside the window
+         *     (else 409 invalid_transition; after the window details `{state, action: rotate,
+         *     reason: window_expired, due_at}`).
          */
         post: operations["rotateTestKey"];
         delete?: never;
@@ -657,8 +659,10 @@ export interface paths {
          * Switch fault scenarios on or off (city reviewer, joint testing only)
          * @description Body `{scenarios: {delay_async?: bool, rate_limit_once?: bool,
          *     server_error_once?: bool}}`. delay_async answers the next two polls of each
-         *     serial "pending"; the one-off faults answer the next write `-5` or `9999`
-         *     once. Cases that need the client to retry correctly apply once switched on.
+         *     serial "pending" (422 where the standard has no asynchronous results); the
+         *     one-off faults answer the next write whose data passes the checks `-5` or
+         *     `9999` once. Cases that need the client to retry correctly apply while switched
+         *     on, and after being switched off if the fault showed itself.
          */
         put: operations["setFaults"];
         post?: never;
@@ -925,7 +929,9 @@ export interface paths {
          *     The end (23:59:59 Shanghai) of the `days`-th working day after the day of
          *     `from`; provisional when a counted day lies in a year without the official
          *     schedule (no data, or an admin's own entry with `official: false`). `from`
-         *     in a year from 1949 to 2199 (else 422 invalid_field, field `from`), `days` 1–365.
+         *     in a year from 1949 to 2199 (else 422 invalid_field, field `from`), `days` 1–365;
+         *     either missing is 422 missing_field. A time's "+" written unescaped in the query
+         *     (decoded as a space) is read as the "+" it was, here and in every time filter.
          */
         get: operations["computeDeadline"];
         put?: never;
@@ -1725,6 +1731,11 @@ export interface components {
                 median_review_working_days: number | null;
                 joint_tests_succeeded: number;
                 joint_tests_succeeded_on_time: number;
+                /**
+                 * @description 按期联调成功率: joint_tests_succeeded_on_time over the joint tests concluded
+                 *     in the period (joint_tests_succeeded + joint_tests_delayed), in percent;
+                 *     null when none was concluded.
+                 */
                 joint_tests_on_time_pct: number | null;
                 joint_tests_delayed: number;
                 complaints_filed: number;
@@ -1828,7 +1839,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Too many failed logins for this user name (too_many_attempts); `details.retry_after_minutes`. */
+        /** @description Too many failed logins for this user name from this client, or from all clients together (too_many_attempts); `details.retry_after_minutes`, and the same in seconds in the `Retry-After` header. */
         TooManyRequests: {
             headers: {
                 [name: string]: unknown;
@@ -2862,7 +2873,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description `{application_id, scenarios: {delay_async|rate_limit_once|server_error_once: {enabled, armed}}}` */
+            /** @description `{application_id, scenarios: {delay_async|rate_limit_once|server_error_once: {enabled, armed, available}}}`; `available` is false for delay_async where the application's interface standard answers at once (no asynchronous results) */
             200: {
                 headers: {
                     [name: string]: unknown;
