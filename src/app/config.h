@@ -33,7 +33,7 @@ struct AppConfig {
   // instead of the system's store (a province's own CA); empty: the system's.
   std::string probe_ca_file;
   // The built web app and the interface-standard profiles (docs/profiles.md), read at
-  // start-up: an installed binary's own (DefaultDataDirs), else the source tree's.
+  // start-up: an installed binary's own (DefaultStaticDir, DefaultProfilesDir), else the source tree's.
   std::string static_dir = DefaultStaticDir();
   std::string profiles_dir = DefaultProfilesDir();
   bool sandbox_base_url_set = false;  // else derived from the listen address
