@@ -179,16 +179,13 @@ const json& Member(const json& data, const std::string& name) {
   return it == data.end() ? kNull : *it;
 }
 
-// Images are kept as their size: the store holds facts, not photographs.
-constexpr std::array kImageFields = {"headImage", "positiveIDCardImage", "negativeIDCardImage", "issueCardPic",
-                                     "image"};
-
-// An item as stored: its images replaced by their size (a key's store would otherwise
-// hold every photo sent).
-json WithoutImages(json item) {
-  for (const char* f : kImageFields) {
-    if (item.is_object() && item.contains(f) && item[f].is_string()) {
-      item[f] = "<" + std::to_string(item[f].get<std::string>().size()) + " 字符>";
+// An item as stored: its images (the profile's image fields) replaced by their size, so
+// a key's store holds facts, not every photo sent.
+json WithoutImages(json item, const std::set<std::string, std::less<>>& images) {
+  if (!item.is_object()) return item;
+  for (auto it = item.begin(); it != item.end(); ++it) {
+    if (it.value().is_string() && images.contains(it.key())) {
+      it.value() = "<" + std::to_string(it.value().get<std::string>().size()) + " 字符>";
     }
   }
   return item;
@@ -196,9 +193,9 @@ json WithoutImages(json item) {
 
 // A stored item as a query answers it: without the images it no longer holds, rather
 // than with a stand-in a client would try to decode.
-void DropStoredImages(json& row) {
+void DropStoredImages(json& row, const std::set<std::string, std::less<>>& images) {
   if (!row.is_object()) return;
-  for (const char* f : kImageFields) row.erase(f);
+  for (const auto& f : images) row.erase(f);
 }
 
 // Page numbers are refused beyond the method's schema; these bounds only keep
@@ -416,7 +413,7 @@ class Effects {
   EffectResult TeamAdd() {
     const std::string key = Text(ctx_.data.value("corpCode", json())) + "|" + Text(ctx_.data.value("teamName", json()));
     auto id = store_.Insert("team", key, Text(Member(ctx_.data, "projectCode")), Text(Member(ctx_.data, "corpCode")),
-                            "", WithoutImages(ctx_.data));
+                            "", WithoutImages(ctx_.data, ctx_.profile.image_fields));
     if (!id) {
       auto existing = store_.Find("team", key);
       const long long no = existing ? kTeamBase + existing->id : 0;
@@ -443,7 +440,7 @@ class Effects {
     }
     const std::string team = Text(ctx_.data.value("teamSysNo", json()));
     for (const auto& w : list) {
-      json body = WithoutImages(w);
+      json body = WithoutImages(w, ctx_.profile.image_fields);
       body["teamSysNo"] = ctx_.data.value("teamSysNo", json());
       body["corpCode"] = ctx_.data.value("corpCode", json());
       store_.Insert("worker", Text(w.value("idCardNumber", json())), Text(w.value("idCardNumber", json())), team, "",
@@ -546,10 +543,11 @@ class Effects {
       const std::string id = Text(a.value("idCardNumber", json()));
       const std::string when = Text(a.value("date", json()));
       const std::string dir = Text(a.value("direction", json()));
-      const bool stored = store_
-                              .Insert("attendance", AttendanceKey(when, id, dir), id, dir, when.substr(0, 10),
-                                      WithoutImages(WithContext(a, ctx_.data, {"teamSysNo"})))
-                              .has_value();
+      const bool stored =
+          store_
+              .Insert("attendance", AttendanceKey(when, id, dir), id, dir, when.substr(0, 10),
+                      WithoutImages(WithContext(a, ctx_.data, {"teamSysNo"}), ctx_.profile.image_fields))
+              .has_value();
       if (!stored && list.size() == 1 && Rule("duplicate_attendance")) {
         return Failed(MakeRefusal("duplicate_attendance", Path("dataList", 0, "date"), {{"value", when}}),
                       {"duplicate"});
@@ -660,7 +658,7 @@ class Effects {
     }
     const auto row_of = [&](const Obj& o) {
       json row = json::parse(o.body, nullptr, false);
-      DropStoredImages(row);
+      DropStoredImages(row, ctx_.profile.image_fields);
       if (what == "team") row["teamSysNo"] = kTeamBase + o.id;
       if (!team_corp.empty() && row.is_object()) {  // attendance, with teams stored
         if (auto corp = team_corp.find(Text(row.value("teamSysNo", json()))); corp != team_corp.end()) {

@@ -108,12 +108,14 @@ void MarkEncrypted(json& schema, const std::vector<std::string>& names) {
 }
 
 // The property names a schema marks x-encrypted, at any depth.
-void CollectCipherFields(const Schema& schema, std::set<std::string, std::less<>>& out) {
+// The names of the properties, at any depth, that `marked` picks.
+template <typename Marked>
+void CollectFields(const Schema& schema, std::set<std::string, std::less<>>& out, const Marked& marked) {
   for (std::size_t i = 0; i < schema.properties.size(); ++i) {
-    if (schema.properties[i].encrypted) out.insert(schema.property_names[i]);
-    CollectCipherFields(schema.properties[i], out);
+    if (marked(schema.properties[i])) out.insert(schema.property_names[i]);
+    CollectFields(schema.properties[i], out, marked);
   }
-  if (schema.items) CollectCipherFields(*schema.items, out);
+  if (schema.items) CollectFields(*schema.items, out, marked);
 }
 
 Result<Profile> ParseProfile(const std::string& name, const Files& files) {
@@ -288,7 +290,8 @@ Result<Profile> ParseProfile(const std::string& name, const Files& files) {
           }
           m.filters.push_back(std::move(filter));
         }
-        CollectCipherFields(*m.data_schema, p.cipher_fields);
+        CollectFields(*m.data_schema, p.cipher_fields, [](const Schema& field) { return field.encrypted; });
+        CollectFields(*m.data_schema, p.image_fields, [](const Schema& field) { return field.image.has_value(); });
         // Without asynchronous processing there are no results to ask for: the query
         // method is not served (unknown_method), as on the city's own server.
         if (!async_enabled && m.effect == "async.query") continue;

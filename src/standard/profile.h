@@ -127,6 +127,9 @@ struct Profile {
   // Every property name some method's schema marks `x-encrypted`: the fields the
   // standard sends encrypted, in requests and in query answers alike.
   std::set<std::string, std::less<>> cipher_fields;
+  // Every property name some method's schema checks as an image (`x-image`): what the
+  // sandbox's store keeps as a size rather than the photograph.
+  std::set<std::string, std::less<>> image_fields;
   std::vector<ConformanceCase> cases;
   std::vector<Example> examples;
 
