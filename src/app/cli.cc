@@ -177,6 +177,8 @@ int Serve(const CommonOptions& common, const std::optional<std::string>& listen,
   server.Wait();
   prober.Stop();
   sweeper.Stop();
+  // The requests in flight are answered first (systemctl stop, a rolling restart).
+  server.Drain(std::chrono::milliseconds(200), std::chrono::seconds(10));
   server.Stop();
   spdlog::default_logger()->flush();
   return 0;

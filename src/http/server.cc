@@ -12,6 +12,7 @@
 #include <fstream>
 #include <mutex>
 #include <sstream>
+#include <thread>
 
 #include <spdlog/spdlog.h>
 #include <restinio/all.hpp>
@@ -200,6 +201,9 @@ struct Server::Impl {
     long long count = 0;
   };
   std::shared_ptr<Pending> pending = std::make_shared<Pending>();
+  // Requests that reached the handler, and those in it now (Drain).
+  std::atomic<std::uint64_t> started{0};
+  std::atomic<int> handling{0};
 
   void Handle(Request& req, const Respond& respond) {
     // The API and the hosted sandbox are routed; everything else is the web app.
@@ -350,6 +354,12 @@ Result<unsigned short> Server::Start() {
   Impl* impl = impl_.get();
   auto handler = [impl](restinio::request_handle_t rh) -> restinio::request_handling_status_t {
     const auto started = std::chrono::steady_clock::now();
+    impl->started.fetch_add(1, std::memory_order_relaxed);
+    impl->handling.fetch_add(1, std::memory_order_acq_rel);
+    struct Handled {
+      std::atomic<int>& handling;
+      ~Handled() { handling.fetch_sub(1, std::memory_order_acq_rel); }
+    } handled{impl->handling};
     Request req;
     const auto method = MethodOf(rh->header().method());
     // Sends `resp` on rh; RESTinio takes a response from any thread.
@@ -499,6 +509,28 @@ void Server::Wait() {
 }
 
 bool Server::stopping() const { return impl_ && impl_->stopped.load(); }
+
+void Server::Drain(std::chrono::milliseconds quiet, std::chrono::milliseconds limit) {
+  if (!impl_ || !impl_->running) return;
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + limit;
+  std::uint64_t seen = impl_->started.load();
+  auto quiet_since = Clock::now();
+  // A poll rather than a wake-up: a request waiting for a thread is invisible until a
+  // thread takes it, so only a stretch without any new one says the connections are done.
+  constexpr auto kPoll = std::chrono::milliseconds(20);
+  while (Clock::now() < deadline) {
+    std::this_thread::sleep_for(kPoll);
+    const std::uint64_t now_seen = impl_->started.load();
+    if (now_seen != seen || impl_->handling.load() > 0) {
+      seen = now_seen;
+      quiet_since = Clock::now();
+    } else if (Clock::now() - quiet_since >= quiet) {
+      return;
+    }
+  }
+  spdlog::warn("stopping while requests still arrive ({} ms of draining)", limit.count());
+}
 
 void Server::Stop() {
   if (!impl_) return;

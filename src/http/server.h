@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -123,6 +124,11 @@ class Server {
   Result<unsigned short> Start();
   // Blocks until Stop() is called or SIGINT/SIGTERM arrives.
   void Wait();
+  // Keeps serving until no request has started for `quiet` and none is being handled,
+  // for at most `limit`: the requests already sent on open connections (read, or
+  // waiting for a thread) are answered rather than dropped by the Stop that follows.
+  // What `serve` does after SIGTERM.
+  void Drain(std::chrono::milliseconds quiet, std::chrono::milliseconds limit);
   // Waits (up to 10 s) for asynchronous handlers still owing an answer, then stops.
   void Stop();
   // True once Stop() was called.

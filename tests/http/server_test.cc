@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -462,6 +463,44 @@ TEST(ServerLifecycleTest, TheBoundPortIsGivenBeforeTheFirstConnection) {
   EXPECT_EQ(HttpClient(*port).Get("/api/v1/port").status, 200);
   EXPECT_EQ(seen_by_handler.load(), *port);
   server.Stop();
+}
+
+// What serve does on SIGTERM before stopping: the requests already sent are answered,
+// the one a thread handles and the one waiting for that thread alike.
+TEST(ServerLifecycleTest, DrainAnswersTheRequestsAlreadySent) {
+  std::promise<void> entered, release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<int> finished{0};
+  Router router;
+  router.Add(Method::kGet, "/api/v1/slow", Access::kPublic, [&](Request& req) -> Result<Response> {
+    if (req.query["first"] == "1") {
+      entered.set_value();
+      released.wait();
+    }
+    ++finished;
+    return Response::JsonBody({{"ok", true}});
+  });
+  Server server(ServerOptions{.port = 0, .threads = 1}, std::move(router), FakeAuthenticator);
+  auto port = server.Start();
+  ASSERT_TRUE(port.ok());
+  HttpResponse first, second;
+  std::thread a([&] { first = HttpClient(*port).Get("/api/v1/slow?first=1"); });
+  entered.get_future().wait();
+  // The one thread is busy: this request waits for it.
+  std::thread b([&] { second = HttpClient(*port).Get("/api/v1/slow"); });
+  int finished_when_drained = -1;
+  std::thread drainer([&] {
+    server.Drain(std::chrono::milliseconds(100), std::chrono::seconds(10));
+    finished_when_drained = finished.load();
+  });
+  release.set_value();
+  drainer.join();
+  EXPECT_EQ(finished_when_drained, 2);
+  a.join();
+  b.join();
+  server.Stop();
+  EXPECT_EQ(first.status, 200);
+  EXPECT_EQ(second.status, 200);
 }
 
 TEST(ServerLifecycleTest, StopWakesWaitAndBusyPortFails) {
