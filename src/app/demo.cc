@@ -7,6 +7,7 @@
 
 #include "app/runtime.h"
 #include "services/history.h"
+#include "storage/database.h"
 
 namespace liantiao::app {
 
@@ -265,7 +266,7 @@ Status RunDemo(const AppConfig& config, std::ostream& out) {
   clock.Set(now);
   LT_ASSIGN_OR_RETURN(auto swept, pf.alerts.Sweep(now));
 
-  out << "liantiao demo data written to " << config.db_url << "\n"
+  out << "liantiao demo data written to " << storage::MaskPassword(config.db_url) << "\n"
       << "  21 cities, " << b.logins().size() << " users, 2 vendors, applications in every state, " << swept.raised
       << " alert(s) raised now\n\n"
       << "Demo logins (password for every account: " << kDemoPassword << ")\n";

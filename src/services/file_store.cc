@@ -89,8 +89,15 @@ Result<std::string> FileStore::Read(const std::string& sha) const {
   if (sha.size() != 64 || sha.find_first_not_of("0123456789abcdef") != std::string::npos) {
     return MakeError(ErrorCode::kNotFound, "文件不存在");
   }
+  // Asked for by a row that names it: a file missing or unreadable is the operator's
+  // problem (files_dir restored without its files, not shared by every server, or not
+  // readable by the service), said in the log, not the user's "no such file".
   std::ifstream f(PathOf(sha), std::ios::binary);
-  if (!f) return MakeError(ErrorCode::kNotFound, "文件不存在");
+  if (!f) {
+    spdlog::error("file store: {} named by the database cannot be read: {} (every server must use the same files_dir)",
+                  PathOf(sha), std::strerror(errno));
+    return MakeError(ErrorCode::kStorageError, "文件缺失或无法读取，请联系平台管理员");
+  }
   std::ostringstream ss;
   ss << f.rdbuf();
   return ss.str();

@@ -52,27 +52,6 @@ void RegisterBackends() {
   });
 }
 
-// Masks the password of a URL ("user:secret@" and "password=secret") for logs and
-// messages: a URL is configuration, and configuration ends up in tickets.
-std::string MaskPassword(std::string_view url) {
-  std::string out(url);
-  const std::size_t scheme_end = out.find("://");
-  if (scheme_end != std::string::npos) {
-    const std::size_t auth_begin = scheme_end + 3;
-    std::size_t auth_end = out.find_first_of("/?#", auth_begin);
-    if (auth_end == std::string::npos) auth_end = out.size();
-    const std::size_t at = out.rfind('@', auth_end);
-    if (at != std::string::npos && at >= auth_begin) {
-      const std::size_t colon = out.find(':', auth_begin);
-      if (colon != std::string::npos && colon < at) {
-        out.replace(colon + 1, at - colon - 1, "***");
-      }
-    }
-  }
-  static const std::regex kPasswordParam(R"((password=)[^&\s]*)", std::regex::icase);
-  return std::regex_replace(out, kPasswordParam, "$1***");
-}
-
 Error BadUrl(const std::string& display, std::string_view why) {
   return MakeError(ErrorCode::kConfigError,
                    fmt::format("数据库地址无效（{}）：{}。支持的写法：{}", why, display, kSupportedUrls),
@@ -233,6 +212,27 @@ std::string_view Trim(std::string_view s) {
 }
 
 }  // namespace
+
+// Masks the password of a URL ("user:secret@" and "password=secret") for logs and
+// messages: a URL is configuration, and configuration ends up in tickets.
+std::string MaskPassword(std::string_view url) {
+  std::string out(url);
+  const std::size_t scheme_end = out.find("://");
+  if (scheme_end != std::string::npos) {
+    const std::size_t auth_begin = scheme_end + 3;
+    std::size_t auth_end = out.find_first_of("/?#", auth_begin);
+    if (auth_end == std::string::npos) auth_end = out.size();
+    const std::size_t at = out.rfind('@', auth_end);
+    if (at != std::string::npos && at >= auth_begin) {
+      const std::size_t colon = out.find(':', auth_begin);
+      if (colon != std::string::npos && colon < at) {
+        out.replace(colon + 1, at - colon - 1, "***");
+      }
+    }
+  }
+  static const std::regex kPasswordParam(R"((password=)[^&\s]*)", std::regex::icase);
+  return std::regex_replace(out, kPasswordParam, "$1***");
+}
 
 Result<DbUrl> ParseDbUrl(std::string_view url) {
   const std::string display = MaskPassword(url);

@@ -71,6 +71,9 @@ struct ConflictRetry : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The URL with its password masked ("user:***@", "password=***"), for logs and output.
+std::string MaskPassword(std::string_view url);
+
 // A pool of SOCI sessions on one database. Repository code is the same for both
 // dialects; the few differences (id columns, BEGIN IMMEDIATE) live here.
 class Database {
