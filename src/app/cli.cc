@@ -137,7 +137,7 @@ int Serve(const CommonOptions& common, const std::optional<std::string>& listen,
     server_options.static_dir = config->static_dir;
     spdlog::info("web app served from {}", config->static_dir);
   } else {
-    spdlog::warn("static_dir {} does not exist: the web app is not served (build it with make web)",
+    spdlog::warn("static_dir {} does not exist: the web app is not served (build it with make build)",
                  config->static_dir);
   }
   // The sandbox's address in key claims names the bound port (port 0 is any free one): set

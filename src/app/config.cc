@@ -72,7 +72,16 @@ Status Apply(AppConfig& c, const std::string& key, const std::string& value) {
   } else if (key == "master_key") {
     c.master_key_hex = value;
   } else if (key == "sandbox_base_url") {
-    c.services.sandbox_base_url = value;
+    // Key claims name it as the endpoint devices send to: it must be an address they can
+    // post to.
+    const bool http = value.rfind("http://", 0) == 0 || value.rfind("https://", 0) == 0;
+    const std::size_t host = value.find("://") + 3;
+    if (!http || host >= value.size() || value[host] == '/') {
+      return ConfigError(key, "应为 http:// 或 https:// 开头的地址，如 https://sandbox.example.gov.cn/sandbox");
+    }
+    std::string url = value;
+    while (url.back() == '/') url.pop_back();  // the city and endpoint are appended with "/"
+    c.services.sandbox_base_url = url;
     c.sandbox_base_url_set = true;
   } else if (key == "profiles_dir") {
     c.profiles_dir = value;

@@ -271,6 +271,13 @@ TEST_P(CliTest, BadConfigurationStopsStartUpNamingTheKey) {
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.err.find("threads"), std::string::npos) << bad.err;
   EXPECT_NE(bad.err.find("LIANTIAO_THREADS"), std::string::npos) << bad.err;  // as the operator set it
+  // Key claims would name it as the devices' endpoint: it must be an http(s) address.
+  for (const char* url : {"ftp://x", "not a url", "https://"}) {
+    CliRun base =
+        Liantiao("serve --listen 127.0.0.1:0", "", true, std::string("LIANTIAO_SANDBOX_BASE_URL='") + url + "'");
+    EXPECT_EQ(base.exit_code, 1) << url;
+    EXPECT_NE(base.err.find("sandbox_base_url"), std::string::npos) << url << ": " << base.err;
+  }
   CliRun cookie = Liantiao("serve --listen 127.0.0.1:0", "", true, "LIANTIAO_SECURE_COOKIE=yes");
   EXPECT_EQ(cookie.exit_code, 1);
   EXPECT_NE(cookie.err.find("secure_cookie"), std::string::npos) << cookie.err;
