@@ -64,10 +64,10 @@ std::optional<KeyInfo> CurrentKey(soci::session& sql, long long application_id) 
   return std::nullopt;
 }
 
-// The profile the application is judged on and its faults act on: its current key's,
-// else (no key yet) its city's.
-std::string CurrentProfile(soci::session& sql, long long application_id, const std::string& city_code) {
-  if (const auto key = CurrentKey(sql, application_id)) return key->profile;
+// The profile an application is judged on and its faults act on: its current key's
+// (`key`, when it has one), else its city's.
+std::string ProfileOf(soci::session& sql, const std::optional<KeyInfo>& key, const std::string& city_code) {
+  if (key) return key->profile;
   std::string profile;
   sql << "SELECT profile FROM cities WHERE code = :c", soci::use(city_code), soci::into(profile);
   return profile;
@@ -461,9 +461,7 @@ Result<CurrentChecklist> JudgeCurrent(soci::session& sql, const Deps& deps, long
                                       const std::string& city_code) {
   CurrentChecklist out;
   out.key = CurrentKey(sql, application_id);
-  out.profile = out.key ? out.key->profile : "";
-  if (out.profile.empty())
-    sql << "SELECT profile FROM cities WHERE code = :c", soci::use(city_code), soci::into(out.profile);
+  out.profile = ProfileOf(sql, out.key, city_code);
   LT_ASSIGN_OR_RETURN(out.checklist, Judge(sql, deps, application_id, out.key, out.profile));
   return out;
 }
@@ -668,7 +666,8 @@ Result<json> SandboxService::Faults(const Principal& p, long long application_id
     LT_ASSIGN_OR_RETURN(AppRow app, LoadApplication(sql, application_id));
     LT_RETURN_IF_ERROR(RequireApplicationInScope(sql, p, application_id, app.city_code, app.vendor_id));
     json out = json::object();
-    const standard::Profile* profile = deps_.profiles->Find(CurrentProfile(sql, application_id, app.city_code));
+    const standard::Profile* profile =
+        deps_.profiles->Find(ProfileOf(sql, CurrentKey(sql, application_id), app.city_code));
     for (const auto& s : kFaultScenarios) {
       const bool available = s != "delay_async" || !profile || profile->async_enabled;
       out[s] = {{"enabled", false}, {"armed", false}, {"available", available}};
@@ -707,7 +706,7 @@ Result<json> SandboxService::SetFaults(const Principal& p, long long application
     // Delayed results need asynchronous results: a profile that answers every method
     // at once has none to delay, and its case could never be met.
     if (switches.value("delay_async", false)) {
-      const std::string profile_name = CurrentProfile(sql, application_id, app.city_code);
+      const std::string profile_name = ProfileOf(sql, CurrentKey(sql, application_id), app.city_code);
       const standard::Profile* profile = deps_.profiles->Find(profile_name);
       if (profile && !profile->async_enabled) {
         return MakeError(ErrorCode::kInvalidField,
