@@ -455,25 +455,24 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
     services::ApplicationQuery q;
     q.state = Query(req, "state");
     q.city_code = Query(req, "city_code");
-    LT_ASSIGN_OR_RETURN(q.limit, QueryInt(req, "limit", 50));
-    LT_ASSIGN_OR_RETURN(q.offset, QueryInt(req, "offset", 0));
+    LT_ASSIGN_OR_RETURN(q.page, PageOf(req));
     const auto include = Query(req, "include");
     if (include && *include != "conformance") {
       return MakeError(ErrorCode::kInvalidField, "include 仅支持 conformance", {{"field", "include"}});
     }
-    LT_ASSIGN_OR_RETURN(json list, pf.applications.List(*req.principal, q));
+    LT_ASSIGN_OR_RETURN(services::ListPage list, pf.applications.List(*req.principal, q));
     if (include) {
       // Each item's checklist summary, for a list page that would otherwise ask for
       // every application's conformance one by one.
       std::vector<long long> ids;
-      for (const json& item : list["items"]) ids.push_back(item["id"].get<long long>());
+      for (const json& item : list.items) ids.push_back(item["id"].get<long long>());
       LT_ASSIGN_OR_RETURN(auto summaries, pf.sandbox.ConformanceSummaries(*req.principal, ids));
-      for (json& item : list["items"]) {
+      for (json& item : list.items) {
         auto it = summaries.find(item["id"].get<long long>());
         item["conformance"] = it == summaries.end() ? json(nullptr) : it->second;
       }
     }
-    return Ok(list);
+    return RenderPage(std::move(list));
   });
   t.Add(Method::kGet, "/applications/:id", kLogged, [&pf](Request& req) -> Result<Response> {
     LT_ASSIGN_OR_RETURN(long long id, IdParam(req));

@@ -351,35 +351,28 @@ std::string ApplicationListSql(const std::string& where) {
          "ORDER BY CASE WHEN page.due IS NULL THEN 1 ELSE 0 END, page.due, page.id DESC";
 }
 
-Result<json> ApplicationService::List(const Principal& p, const ApplicationQuery& q) {
+Result<ListPage> ApplicationService::List(const Principal& p, const ApplicationQuery& q) {
   if (q.state && !domain::ParseAppState(*q.state)) {
     return MakeError(ErrorCode::kInvalidField, "状态值无效", {{"field", "state"}});
   }
   const Instant now = deps_.clock.Now();
   auto calendar = deps_.calendar.Get();
-  return deps_.db.Read<json>([&](soci::session& sql) -> Result<json> {
+  const int limit = std::clamp(q.page.limit, 1, kMaxPage), offset = std::max(q.page.offset, 0);
+  return deps_.db.Read<ListPage>([&](soci::session& sql) -> Result<ListPage> {
     ScopePredicate scope = ScopeSql(p, "a");
     std::string where = "WHERE 1 = 1" + scope.sql + ApplicationScopeSql(p, "a");
     if (q.state) where += " AND a.state = :state";
     if (q.city_code) where += " AND a.city_code = :city";
-    std::string query = ApplicationListSql(where);
-    std::string count_query = "SELECT COUNT(*) FROM applications a " + where;
-    soci::statement count_st = (sql.prepare << count_query);
-    soci::statement st = (sql.prepare << query);
-    long long total = 0;
+    soci::statement st = (sql.prepare << ApplicationListSql(where));
     auto bind = [&](soci::statement& s) {
       if (scope.binds_vendor) s.exchange(soci::use(scope.vendor_id));
       if (scope.binds_city) s.exchange(soci::use(scope.city_code));
       if (q.state) s.exchange(soci::use(*q.state));
       if (q.city_code) s.exchange(soci::use(*q.city_code));
     };
-    bind(count_st);
-    count_st.exchange(soci::into(total));
-    count_st.define_and_bind();
-    count_st.execute(true);
-    json items = json::array();
+    ListPage out;
+    out.total = CountRows(sql, " FROM applications a " + where, bind);
     soci::row r;
-    int limit = std::clamp(q.limit, 1, 200), offset = std::max(q.offset, 0);
     bind(st);
     st.exchange(soci::use(limit));
     st.exchange(soci::use(offset));
@@ -399,9 +392,9 @@ Result<json> ApplicationService::List(const Principal& p, const ApplicationQuery
                    {"submitted_at", OptTime(GetOptInt(r, 10))}};
       if (auto s = domain::ParseAppState(GetText(r, 6))) item["state_name"] = domain::ChineseName(*s);
       item["next_deadline"] = GetOptText(r, 11) ? DeadlineJson(r, 11, now, *calendar) : json(nullptr);
-      items.push_back(std::move(item));
+      out.items.push_back(std::move(item));
     }
-    return json{{"items", items}, {"total", total}, {"limit", limit}, {"offset", offset}};
+    return out;
   });
 }
 

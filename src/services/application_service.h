@@ -8,6 +8,7 @@
 #include <soci/soci.h>
 
 #include "services/deps.h"
+#include "services/scope.h"
 
 namespace liantiao::services {
 
@@ -31,8 +32,7 @@ struct ActionInput {
 struct ApplicationQuery {
   std::optional<std::string> state;
   std::optional<std::string> city_code;
-  int limit = 50;
-  int offset = 0;
+  PageRequest page;
 };
 
 struct KeyClaim {
@@ -63,7 +63,7 @@ class ApplicationService {
 
   Result<json> Create(const Principal& p, const NewApplication& app);
   // Scoped list, soonest open deadline first: every role's inbox.
-  Result<json> List(const Principal& p, const ApplicationQuery& q);
+  Result<ListPage> List(const Principal& p, const ApplicationQuery& q);
   Result<json> Get(const Principal& p, long long id);
   Result<json> UploadMaterial(const Principal& p, long long id, const std::string& kind, const std::string& filename,
                               const std::string& data);

@@ -472,16 +472,16 @@ TEST_P(ApiProcessTest, TheListCarriesEachChecklistSummaryOnRequest) {
   for (const char* who : {"vendor1", "rev_gz", "prov"}) {
     auto list = C(who).Get("/api/v1/applications?state=joint_testing&include=conformance");
     ASSERT_EQ(list.status, 200) << list.body;
-    ASSERT_EQ(list.json()["items"].size(), 1u) << who;
-    const json summary = list.json()["items"][0]["conformance"];
+    ASSERT_EQ(list.json().size(), 1u) << who;
+    const json summary = list.json()[0]["conformance"];
     EXPECT_EQ(summary, C(who).Get(path + "/conformance").json()["summary"]) << who;
     EXPECT_EQ(summary["requests"], 1) << who;
     EXPECT_GT(summary["total"].get<int>(), 0) << who;
   }
   // Without the parameter the list is as before; the other city and vendor see nothing.
-  EXPECT_FALSE(C("rev_gz").Get("/api/v1/applications").json()["items"][0].contains("conformance"));
-  EXPECT_TRUE(C("rev_sz").Get("/api/v1/applications?include=conformance").json()["items"].empty());
-  EXPECT_TRUE(C("vendor2").Get("/api/v1/applications?include=conformance").json()["items"].empty());
+  EXPECT_FALSE(C("rev_gz").Get("/api/v1/applications").json()[0].contains("conformance"));
+  EXPECT_TRUE(C("rev_sz").Get("/api/v1/applications?include=conformance").json().empty());
+  EXPECT_TRUE(C("vendor2").Get("/api/v1/applications?include=conformance").json().empty());
   auto bad = C("rev_gz").Get("/api/v1/applications?include=cases");
   EXPECT_EQ(bad.status, 422);
   EXPECT_EQ(bad.error_code(), "invalid_field");
@@ -616,7 +616,31 @@ TEST_P(ApiProcessTest, ReviewOverdueAlert) {
 }
 
 // Lists answered as arrays come a page at a time with the list's size in X-Total-Count,
-// so that no alert or complaint goes unseen however many there are.
+// so that no application, alert or complaint goes unseen however many there are.
+TEST_P(ApiProcessTest, ApplicationsComeAPageAtATime) {
+  const long long a = NewApp(), b = NewApp(), sz = NewApp(kSz);
+  MustAct("vendor1", a, "submit");
+  MustAct("vendor1", b, "submit");
+  MustAct("vendor1", sz, "submit");
+  auto all = C("vendor1").Get("/api/v1/applications");
+  ASSERT_EQ(all.status, 200) << all.body;
+  ASSERT_TRUE(all.json().is_array()) << all.body;
+  EXPECT_EQ(all.header("x-total-count"), "3");
+  ASSERT_EQ(all.json().size(), 3u);
+  auto second = C("vendor1").Get("/api/v1/applications?limit=1&offset=1");
+  EXPECT_EQ(second.header("x-total-count"), "3");
+  ASSERT_EQ(second.json().size(), 1u);
+  EXPECT_EQ(second.json()[0]["id"], all.json()[1]["id"]);
+  EXPECT_TRUE(C("vendor1").Get("/api/v1/applications?offset=3").json().empty());
+  // The filters apply before the page is cut, and to its total.
+  auto city = C("rev_gz").Get("/api/v1/applications?state=under_review&limit=1");
+  EXPECT_EQ(city.header("x-total-count"), "2");
+  ASSERT_EQ(city.json().size(), 1u);
+  EXPECT_EQ(C("prov").Get("/api/v1/applications?city_code=440300").header("x-total-count"), "1");
+  auto bad = C("prov").Get("/api/v1/applications?limit=ten");
+  EXPECT_EQ(bad.status, 422) << bad.body;
+}
+
 TEST_P(ApiProcessTest, AlertsAndComplaintsComeAPageAtATime) {
   const long long a = NewApp(), b = NewApp();
   MustAct("vendor1", a, "submit");

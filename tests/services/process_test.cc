@@ -372,14 +372,14 @@ TEST_P(ProcessTest, FoundedComplaintLeadsToRectificationNewKeyAndFreshWindow) {
   EXPECT_EQ(CodeOf(pf().complaints.ReportRectified(support_, cid, "done")), "not_found");  // not even its state
   // Nor the application, its materials or its joint test.
   EXPECT_EQ(CodeOf(pf().applications.Get(support_, id)), "not_found");
-  EXPECT_EQ(Must(pf().applications.List(support_, {}))["total"], 0);
+  EXPECT_EQ(Must(pf().applications.List(support_, {})).total, 0);
   EXPECT_EQ(CodeOf(pf().sandbox.Evidence(support_, id, {})), "not_found");
   EXPECT_EQ(CodeOf(pf().complaints.DownloadEvidence(support_, cid, uploaded["id"])), "not_found");
   c = Must(pf().complaints.Verify(reviewer_, cid, {true, "测试环境未登记密钥", 3}));
   EXPECT_EQ(c["state"], "rectifying");
   // Its order opens the application to the support unit.
   EXPECT_EQ(Must(pf().applications.Get(support_, id))["id"], id);
-  EXPECT_EQ(Must(pf().applications.List(support_, {}))["total"], 1);
+  EXPECT_EQ(Must(pf().applications.List(support_, {})).total, 1);
   EXPECT_TRUE(pf().sandbox.Evidence(support_, id, {}).ok());
   json item = listed(support_);
   EXPECT_EQ(item["findings"], "测试环境未登记密钥");
@@ -607,11 +607,10 @@ TEST_P(ProcessTest, ScopeHidesForeignRecordsAsNotFound) {
   EXPECT_EQ(CodeOf(pf().applications.Act(province_, id, AppAction::kSubmit, {})), "forbidden");
   EXPECT_EQ(CodeOf(pf().applications.Act(reviewer_, id, AppAction::kApprove, {})), "invalid_transition");
   EXPECT_EQ(CodeOf(pf().applications.Act(reviewer_, id, AppAction::kSubmit, {})), "forbidden");
-  json mine = Must(pf().applications.List(vendor_, {}));
-  EXPECT_EQ(mine["total"], 1);
-  EXPECT_EQ(Must(pf().applications.List(other_vendor_, {}))["total"], 0);
-  EXPECT_EQ(Must(pf().applications.List(reviewer_sz_, {}))["total"], 0);
-  EXPECT_EQ(Must(pf().applications.List(reviewer_, {}))["total"], 1);
+  EXPECT_EQ(Must(pf().applications.List(vendor_, {})).total, 1);
+  EXPECT_EQ(Must(pf().applications.List(other_vendor_, {})).total, 0);
+  EXPECT_EQ(Must(pf().applications.List(reviewer_sz_, {})).total, 0);
+  EXPECT_EQ(Must(pf().applications.List(reviewer_, {})).total, 1);
   // Another vendor's product cannot be named.
   json foreign = Must(pf().applications.CreateProduct(other_vendor_, {"p", "m", "software", "1"}));
   EXPECT_EQ(
@@ -875,26 +874,25 @@ TEST_P(ProcessTest, TheListPutsTheSoonestOwnDeadlineFirstOnEveryPage) {
   FileKeyComplaint(e, "2026-10-09T08:30:00+08:00");
   const long long d = NewApp();
 
-  const json all = Must(pf().applications.List(vendor_, {}));
-  ASSERT_EQ(all["total"], 5);
+  const services::ListPage all = Must(pf().applications.List(vendor_, {}));
+  ASSERT_EQ(all.total, 5);
   std::vector<long long> order;
-  for (const json& item : all["items"]) order.push_back(item["id"]);
+  for (const json& item : all.items) order.push_back(item["id"]);
   EXPECT_EQ(order, (std::vector<long long>{a, b, e, d, c}));
-  EXPECT_EQ(all["items"][0]["next_deadline"]["kind"], "review");
-  EXPECT_EQ(all["items"][1]["next_deadline"]["kind"], "review");
-  EXPECT_EQ(all["items"][2]["next_deadline"]["kind"], "joint_test");
-  EXPECT_LT(all["items"][1]["next_deadline"]["due_at"].get<std::string>(),
-            all["items"][2]["next_deadline"]["due_at"].get<std::string>());
-  EXPECT_TRUE(all["items"][3]["next_deadline"].is_null());
+  EXPECT_EQ(all.items[0]["next_deadline"]["kind"], "review");
+  EXPECT_EQ(all.items[1]["next_deadline"]["kind"], "review");
+  EXPECT_EQ(all.items[2]["next_deadline"]["kind"], "joint_test");
+  EXPECT_LT(all.items[1]["next_deadline"]["due_at"].get<std::string>(),
+            all.items[2]["next_deadline"]["due_at"].get<std::string>());
+  EXPECT_TRUE(all.items[3]["next_deadline"].is_null());
   // Page by page, the same order.
   for (int offset = 0; offset < 5; ++offset) {
     services::ApplicationQuery q;
-    q.limit = 1;
-    q.offset = offset;
-    const json page = Must(pf().applications.List(vendor_, q));
-    ASSERT_EQ(page["items"].size(), 1u);
-    EXPECT_EQ(page["items"][0]["id"], order[static_cast<std::size_t>(offset)]) << offset;
-    EXPECT_EQ(page["total"], 5);
+    q.page = {1, offset};
+    const services::ListPage page = Must(pf().applications.List(vendor_, q));
+    ASSERT_EQ(page.items.size(), 1u);
+    EXPECT_EQ(page.items[0]["id"], order[static_cast<std::size_t>(offset)]) << offset;
+    EXPECT_EQ(page.total, 5);
   }
 }
 

@@ -326,7 +326,7 @@ describe('vendor', () => {
     const page = await newPage(browser, server)
     await login(page, 'huaan')
     const huaan = await server.apiAs('huaan')
-    const mine = (await huaan.call('GET', '/applications')).body.items as { id: number; state: string }[]
+    const mine = (await huaan.call('GET', '/applications')).body as { id: number; state: string }[]
     const details = await Promise.all(mine.map(async (a) => (await huaan.call('GET', `/applications/${a.id}`)).body))
     // In joint testing with the window over: the key expired, the city decides next.
     const expired = details.find((a) => a.state === 'joint_testing' && a.test_key?.status === 'expired')
@@ -356,7 +356,7 @@ describe('vendor', () => {
     const page = await newPage(browser, server)
     await login(page, 'jietong')
     const huaan = await server.apiAs('huaan')
-    const theirs = (await huaan.call('GET', '/applications')).body.items[0].id as number
+    const theirs = (await huaan.call('GET', '/applications')).body[0].id as number
     await page.goto(`/applications/${theirs}`)
     await poll(() => page.getByTestId('detail-not-found').textContent()).toContain('申请不存在或无权查看')
     expect(await page.getByTestId('detail-header').count()).toBe(0)

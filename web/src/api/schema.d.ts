@@ -348,7 +348,10 @@ export interface paths {
          * List applications in the caller's scope
          * @description Roles: any logged-in user (scoped: vendor its own, city roles their city,
          *     province and admin all).
-         *     Ordered as an inbox: the soonest open deadline first, then the newest.
+         *     Ordered as an inbox: the soonest open deadline first, then the newest; a page
+         *     of at most `limit` (default and largest 1000) from `offset`, with the whole
+         *     list's size in `X-Total-Count`. `state` and `city_code` narrow the list before
+         *     it is paged (and its total).
          */
         get: operations["listApplications"];
         put?: never;
@@ -2460,9 +2463,10 @@ export interface operations {
             query?: {
                 state?: components["schemas"]["ApplicationState"];
                 city_code?: string;
-                /** @description Clamped to 1–200. */
-                limit?: number;
-                offset?: number;
+                /** @description At most this many rows (1–1000; a value outside is clamped; not an integer is 422). */
+                limit?: components["parameters"]["PageLimit"];
+                /** @description Rows to skip from the start of the list (a negative value counts as 0). */
+                offset?: components["parameters"]["PageOffset"];
                 /**
                  * @description `conformance`: each item also carries `conformance`, its checklist summary
                  *     as `GET /applications/{id}/conformance` answers it (one call for a list
@@ -2479,15 +2483,11 @@ export interface operations {
             /** @description One page of applications. */
             200: {
                 headers: {
+                    "X-Total-Count": components["headers"]["TotalCount"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        items: components["schemas"]["ApplicationSummary"][];
-                        total: number;
-                        limit: number;
-                        offset: number;
-                    };
+                    "application/json": components["schemas"]["ApplicationSummary"][];
                 };
             };
             401: components["responses"]["Unauthenticated"];
