@@ -105,11 +105,37 @@ RecentFailures CountFailures(soci::session& sql, const std::string& username, co
   return f;
 }
 
-Status RecordFailure(storage::Database& db, const std::string& username, const std::string& client, long long at) {
-  return db.Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
-    sql << "INSERT INTO login_failures (username, at, client) VALUES (:u, :at, :c)", soci::use(username), soci::use(at),
-        soci::use(client);
-    return Ok{};
+// A password attempt is counted before its password is hashed: the failures are
+// counted and the attempt filed as one in the same write transaction, so that many
+// guesses sent at once cannot all read a count under the limit before any of them is
+// filed (SQLite's BEGIN IMMEDIATE makes such transactions take turns; on PostgreSQL a
+// transaction-scoped advisory lock on the user name does). A right password then takes
+// its attempt back (a login clears the name's failures). Returns the attempt's row, or
+// kTooManyAttempts when the client or every client together is at its limit.
+struct AttemptLimits {
+  long long window_start = 0;
+  long long max_from_client = 0;
+  std::optional<long long> max_from_logins;  // not for a password change
+  int retry_after_minutes = 0;
+};
+
+Result<long long> FileAttempt(storage::Database& db, const std::string& username, const std::string& client,
+                              long long at, const AttemptLimits& limits) {
+  return db.Transact<long long>([&](soci::session& sql) -> Result<long long> {
+    if (storage::DialectOf(sql) == storage::Dialect::kPostgres) {
+      const std::string lock_name = "login_failures:" + username;
+      int one = 0;
+      sql << "SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtext(:n))) l", soci::use(lock_name), soci::into(one);
+    }
+    const RecentFailures f = CountFailures(sql, username, client, limits.window_start);
+    if (f.from_client >= limits.max_from_client ||
+        (limits.max_from_logins && f.from_logins >= *limits.max_from_logins)) {
+      return MakeError(ErrorCode::kTooManyAttempts, "", {{"retry_after_minutes", limits.retry_after_minutes}});
+    }
+    long long id = 0;
+    sql << "INSERT INTO login_failures (username, at, client) VALUES (:u, :at, :c) RETURNING id", soci::use(username),
+        soci::use(at), soci::use(client), soci::into(id);
+    return id;
   });
 }
 
@@ -124,30 +150,22 @@ Result<LoginResult> AuthService::Login(const std::string& username, const std::s
                                        const std::string& client) {
   const Instant now = deps_.session_clock.Now();
   const long long window_start = ToUnix(now) - deps_.config.login_window_minutes * 60LL;
-  // Read the user and the recent failures first; hashing happens outside any transaction.
-  struct Found {
-    std::optional<UserRow> user;
-    RecentFailures failures;
-  };
-  auto found = deps_.db.Read<Found>([&](soci::session& sql) -> Result<Found> {
-    return Found{LoadUser(sql, "username = :u", username), CountFailures(sql, username, client, window_start)};
-  });
+  // The attempt is filed first; hashing happens outside any transaction.
+  LT_RETURN_IF_ERROR(FileAttempt(deps_.db, username, client, ToUnix(now),
+                                 {window_start, deps_.config.login_max_failures, deps_.config.login_max_failures_all,
+                                  deps_.config.login_window_minutes}));
+  auto found = deps_.db.Read<std::optional<UserRow>>(
+      [&](soci::session& sql) -> Result<std::optional<UserRow>> { return LoadUser(sql, "username = :u", username); });
   if (!found.ok()) return found.take_error();
-  if (found->failures.from_client >= deps_.config.login_max_failures ||
-      found->failures.from_logins >= deps_.config.login_max_failures_all) {
-    return MakeError(ErrorCode::kTooManyAttempts, "", {{"retry_after_minutes", deps_.config.login_window_minutes}});
-  }
   // An unknown user name costs the same hash as a wrong password, so the answer's
   // timing does not tell which user names exist.
   static const std::string dummy_hash =
       crypto::HashPassword(crypto::RandomToken(16), deps_.config.password_cost).value();
-  const bool ok = found->user ? found->user->active && crypto::VerifyPassword(password, found->user->password_hash)
-                              : (crypto::VerifyPassword(password, dummy_hash), false);
-  if (!ok) {
-    LT_RETURN_IF_ERROR(RecordFailure(deps_.db, username, client, ToUnix(now)));
-    return MakeError(ErrorCode::kBadCredentials);
-  }
-  const UserRow& u = *found->user;
+  const std::optional<UserRow>& user = *found;
+  const bool ok = user ? user->active && crypto::VerifyPassword(password, user->password_hash)
+                       : (crypto::VerifyPassword(password, dummy_hash), false);
+  if (!ok) return MakeError(ErrorCode::kBadCredentials);  // its attempt stays filed
+  const UserRow& u = *user;
   LoginResult out{crypto::RandomToken(32), crypto::RandomToken(24),
                   UserJson(u.id, u.username, u.display_name, u.role, u.city, u.vendor)};
   const std::string token_hash = crypto::Sha256Hex(out.token);
@@ -315,29 +333,23 @@ Status AuthService::ChangePassword(const Principal& p, const std::string& keep_t
   // same limit: a session left open is no way to guess the password.
   const Instant attempt = deps_.session_clock.Now();
   const long long window_start = ToUnix(attempt) - deps_.config.login_window_minutes * 60LL;
-  struct Found {
-    std::optional<UserRow> user;
-    long long failures = 0;
-  };
-  auto user = deps_.db.Read<Found>([&](soci::session& sql) -> Result<Found> {
-    Found f;
-    f.failures = CountFailures(sql, p.username, kPasswordChangeClient, window_start).from_client;
-    f.user = LoadUser(sql, "id = CAST(:id AS BIGINT)", std::to_string(p.user_id));
-    return f;
+  LT_ASSIGN_OR_RETURN(
+      const long long attempt_id,
+      FileAttempt(deps_.db, p.username, kPasswordChangeClient, ToUnix(attempt),
+                  {window_start, deps_.config.login_max_failures, std::nullopt, deps_.config.login_window_minutes}));
+  auto user = deps_.db.Read<std::optional<UserRow>>([&](soci::session& sql) -> Result<std::optional<UserRow>> {
+    return LoadUser(sql, "id = CAST(:id AS BIGINT)", std::to_string(p.user_id));
   });
   if (!user.ok()) return user.take_error();
-  if (user->failures >= deps_.config.login_max_failures) {
-    return MakeError(ErrorCode::kTooManyAttempts, "", {{"retry_after_minutes", deps_.config.login_window_minutes}});
-  }
-  if (!user->user || !crypto::VerifyPassword(current, user->user->password_hash)) {
-    LT_RETURN_IF_ERROR(RecordFailure(deps_.db, p.username, kPasswordChangeClient, ToUnix(attempt)));
-    return MakeError(ErrorCode::kInvalidField, "当前密码不正确", {{"field", "current_password"}});
+  if (!*user || !crypto::VerifyPassword(current, (*user)->password_hash)) {
+    return MakeError(ErrorCode::kInvalidField, "当前密码不正确", {{"field", "current_password"}});  // filed
   }
   LT_ASSIGN_OR_RETURN(std::string hash, crypto::HashPassword(next, deps_.config.password_cost));
   const Instant now = deps_.clock.Now();
   const std::string keep = crypto::Sha256Hex(keep_token);
   auto done = deps_.db.Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
     sql << "UPDATE users SET password_hash = :h WHERE id = :id", soci::use(hash), soci::use(p.user_id);
+    sql << "DELETE FROM login_failures WHERE id = :a", soci::use(attempt_id);  // the right password's attempt
     sql << "DELETE FROM sessions WHERE user_id = :u AND token_hash <> :t", soci::use(p.user_id), soci::use(keep);
     LT_RETURN_IF_ERROR(AppendHistory(sql, HistoryEntry{.entity = "user",
                                                        .entity_id = p.user_id,

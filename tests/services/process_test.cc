@@ -1,6 +1,9 @@
 // The process of process.md through the services, on SQLite and (with
 // LIANTIAO_TEST_PG) PostgreSQL, with a manual clock.
 #include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -730,6 +733,44 @@ TEST_P(ProcessTest, LoginThrottlingIsPerClientUntilTheGuessesComeFromEverywhere)
   ASSERT_TRUE(pf().auth.ChangePassword(vendor_, "", testing::kTestPassword, "An0ther-passw0rd").ok());
   tp_->session_clock().Set(tp_->session_clock().Now() + std::chrono::minutes{16});
   EXPECT_TRUE(pf().auth.Login("vendor1", "An0ther-passw0rd", "198.51.100.7").ok());
+}
+
+// Guesses sent at once are counted as they arrive, not after their passwords are
+// hashed: no more of them are judged than the limit, however many race for it.
+TEST_P(ProcessTest, ConcurrentGuessesGetNoMoreTriesThanTheLimit) {
+  constexpr int kGuesses = 16;
+  std::vector<std::string> codes(kGuesses);
+  {
+    std::vector<std::jthread> threads;
+    for (int i = 0; i < kGuesses; ++i) {
+      threads.emplace_back([&, i] { codes[i] = CodeOf(pf().auth.Login("vendor1", "wrong", "203.0.113.9")); });
+    }
+  }
+  EXPECT_EQ(std::count(codes.begin(), codes.end(), "bad_credentials"), 5);
+  EXPECT_EQ(std::count(codes.begin(), codes.end(), "too_many_attempts"), kGuesses - 5);
+  // The same for a session's holder guessing the current password.
+  std::vector<std::string> changes(kGuesses);
+  {
+    std::vector<std::jthread> threads;
+    for (int i = 0; i < kGuesses; ++i) {
+      threads.emplace_back(
+          [&, i] { changes[i] = CodeOf(pf().auth.ChangePassword(vendor_, "", "wrong", "An0ther-passw0rd")); });
+    }
+  }
+  EXPECT_EQ(std::count(changes.begin(), changes.end(), "invalid_field"), 5);
+  EXPECT_EQ(std::count(changes.begin(), changes.end(), "too_many_attempts"), kGuesses - 5);
+}
+
+// A right current password does not count against the limit.
+TEST_P(ProcessTest, ARightCurrentPasswordIsNoFailedAttempt) {
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(CodeOf(pf().auth.ChangePassword(vendor_, "", "wrong", "An0ther-passw0rd")), "invalid_field");
+  }
+  ASSERT_TRUE(pf().auth.ChangePassword(vendor_, "", testing::kTestPassword, "An0ther-passw0rd").ok());
+  ASSERT_TRUE(pf().auth.ChangePassword(vendor_, "", "An0ther-passw0rd", "Th1rd-passw0rd").ok());
+  // The fifth wrong one reaches the limit.
+  EXPECT_EQ(CodeOf(pf().auth.ChangePassword(vendor_, "", "wrong", "F0urth-passw0rd")), "invalid_field");
+  EXPECT_EQ(CodeOf(pf().auth.ChangePassword(vendor_, "", "Th1rd-passw0rd", "F0urth-passw0rd")), "too_many_attempts");
 }
 
 TEST_P(ProcessTest, LoginIsThrottledAndSessionsAreShared) {
