@@ -206,12 +206,15 @@ int UserAdd(const CommonOptions& common, const std::string& role_word, const std
   std::string password;
   std::getline(std::cin, password);
   if (!password.empty() && password.back() == '\r') password.pop_back();
+  // The account's own fields are a usage error, told before the database is opened;
+  // what needs the records (an unknown city or enterprise, a name taken) is a failure.
+  services::NewUser u{*role, username, password, display, city, vendor};
+  if (auto valid = services::ValidateNewUser(u); !valid.ok()) return Usage(valid.error());
   auto config = Configure(common);
   if (!config.ok()) return Fail(config.error());
   SystemClock clock;
   auto rt = Runtime::Open(*config, clock, clock);
   if (!rt.ok()) return Fail(rt.error());
-  services::NewUser u{*role, username, password, display, city, vendor};
   services::Actor cli{std::nullopt, "cli", domain::Role::kAdmin};
   auto id = (*rt)->platform().auth.AddUser(u, cli);
   if (!id.ok()) return Fail(id.error());

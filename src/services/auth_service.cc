@@ -238,27 +238,6 @@ Status ValidatePassword(const std::string& password, const char* field) {
   return OkStatus();
 }
 
-Status ValidateNewUser(const NewUser& u) {
-  if (!std::regex_match(u.username, UsernamePattern())) {
-    return MakeError(ErrorCode::kInvalidField, "用户名须为 3–64 位字母、数字或 _ . @ -", {{"field", "username"}});
-  }
-  LT_RETURN_IF_ERROR(ValidatePassword(u.password, "password"));
-  const bool city_role = u.role == domain::Role::kCityReviewer || u.role == domain::Role::kTechSupport;
-  if (city_role != u.city_code.has_value()) {
-    return MakeError(ErrorCode::kInvalidField, city_role ? "该角色必须指定所属城市" : "该角色不能指定城市",
-                     {{"field", "city_code"}});
-  }
-  const bool vendor_role = u.role == domain::Role::kVendor;
-  if (vendor_role != u.vendor_id.has_value()) {
-    return MakeError(ErrorCode::kInvalidField, vendor_role ? "企业用户必须指定所属企业" : "该角色不能指定企业",
-                     {{"field", "vendor_id"}});
-  }
-  if (u.role == domain::Role::kSystem) {
-    return MakeError(ErrorCode::kInvalidField, "不能创建系统角色用户", {{"field", "role"}});
-  }
-  return OkStatus();
-}
-
 Result<long long> InsertUser(soci::session& sql, const NewUser& u, const std::string& hash, Instant now) {
   std::string role{domain::ToString(u.role)};
   storage::OptionalText city(u.city_code);
@@ -286,6 +265,27 @@ Result<long long> InsertUser(soci::session& sql, const NewUser& u, const std::st
 }
 
 }  // namespace
+
+Status ValidateNewUser(const NewUser& u) {
+  if (!std::regex_match(u.username, UsernamePattern())) {
+    return MakeError(ErrorCode::kInvalidField, "用户名须为 3–64 位字母、数字或 _ . @ -", {{"field", "username"}});
+  }
+  LT_RETURN_IF_ERROR(ValidatePassword(u.password, "password"));
+  const bool city_role = u.role == domain::Role::kCityReviewer || u.role == domain::Role::kTechSupport;
+  if (city_role != u.city_code.has_value()) {
+    return MakeError(ErrorCode::kInvalidField, city_role ? "该角色必须指定所属城市" : "该角色不能指定城市",
+                     {{"field", "city_code"}});
+  }
+  const bool vendor_role = u.role == domain::Role::kVendor;
+  if (vendor_role != u.vendor_id.has_value()) {
+    return MakeError(ErrorCode::kInvalidField, vendor_role ? "企业用户必须指定所属企业" : "该角色不能指定企业",
+                     {{"field", "vendor_id"}});
+  }
+  if (u.role == domain::Role::kSystem) {
+    return MakeError(ErrorCode::kInvalidField, "不能创建系统角色用户", {{"field", "role"}});
+  }
+  return OkStatus();
+}
 
 Result<long long> AuthService::AddUser(const NewUser& u, const Actor& actor) {
   LT_RETURN_IF_ERROR(ValidateNewUser(u));

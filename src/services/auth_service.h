@@ -27,6 +27,9 @@ struct NewUser {
   std::optional<std::string> city_code;
   std::optional<long long> vendor_id;
 };
+// What a new user's own fields must be, before any record is read: the user name's
+// form, the password's length, and the city or enterprise its role needs and no other.
+Status ValidateNewUser(const NewUser& u);
 
 // The enterprise information a vendor keeps up to date (the credit code is fixed at
 // registration).

@@ -87,6 +87,15 @@ TEST_P(CliTest, UsageErrorsExitTwo) {
   CliRun no_vendor = Liantiao("user add --role vendor --username v9 --password-stdin", "Passw0rd!cli\n", false);
   EXPECT_EQ(no_vendor.exit_code, 2);
   EXPECT_NE(no_vendor.err.find("--vendor"), std::string::npos) << no_vendor.err;
+  // So are a city for a role that has none, a malformed user name and a short password.
+  CliRun admin_city =
+      Liantiao("user add --role admin --city 440100 --username adm9 --password-stdin", "Passw0rd!cli\n", false);
+  EXPECT_EQ(admin_city.exit_code, 2) << admin_city.err;
+  EXPECT_NE(admin_city.err.find("该角色不能指定城市"), std::string::npos) << admin_city.err;
+  CliRun bad_name = Liantiao("user add --role province --username 'a b' --password-stdin", "Passw0rd!cli\n", false);
+  EXPECT_EQ(bad_name.exit_code, 2) << bad_name.err;
+  EXPECT_NE(bad_name.err.find("用户名"), std::string::npos) << bad_name.err;
+  EXPECT_EQ(Liantiao("user add --role province --username prov9 --password-stdin", "short\n", false).exit_code, 2);
   // Values the command does not know are usage errors too, told in one line.
   CliRun profile =
       Liantiao("device --profile gd-v9 --endpoint http://127.0.0.1:1/x --app-id a --secret-stdin", "s\n", false);
@@ -108,7 +117,7 @@ TEST_P(CliTest, UserAddReadsThePasswordFromStdinAndRefusesDuplicates) {
   EXPECT_EQ(wizard.exit_code, 2);
   EXPECT_NE(wizard.err.find("未知的角色：wizard"), std::string::npos) << wizard.err;
   EXPECT_EQ(std::count(wizard.err.begin(), wizard.err.end(), '\n'), 1) << wizard.err;
-  EXPECT_EQ(Liantiao("user add --role city_reviewer --city 999999 --username u3 --password-stdin", "Passw0rd!cli\n")
+  EXPECT_EQ(Liantiao("user add --role city_reviewer --city 999999 --username user3 --password-stdin", "Passw0rd!cli\n")
                 .exit_code,
             1);
 }
