@@ -211,7 +211,11 @@ Result<std::string> LoadMasterKey(const AppConfig& c) {
     if (!written || !closed) return ConfigError("master_key_file", "无法写入密钥文件 " + path.string());
     spdlog::warn("created a new master key in {}; keep it with the database", path.string());
   }
+  // A file that cannot be read is told as such, not as a key of the wrong form.
   std::ifstream f(path);
+  if (!fs::is_regular_file(path) || !f) {
+    return ConfigError("master_key_file", "无法读取密钥文件 " + path.string() + "（须为可读的普通文件）");
+  }
   std::string hex;
   f >> hex;
   auto key = crypto::HexDecode(hex);

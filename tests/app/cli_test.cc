@@ -287,6 +287,12 @@ TEST_P(CliTest, BadConfigurationStopsStartUpNamingTheKey) {
     EXPECT_EQ(base.exit_code, 1) << url;
     EXPECT_NE(base.err.find("sandbox_base_url"), std::string::npos) << url << ": " << base.err;
   }
+  // A master key file that cannot be read is not called a key of the wrong form.
+  fs::create_directories(dir_ / "key_dir");
+  CliRun key = Liantiao("serve --listen 127.0.0.1:0", "", true,
+                        "LIANTIAO_MASTER_KEY= LIANTIAO_MASTER_KEY_FILE=" + Quote((dir_ / "key_dir").string()));
+  EXPECT_EQ(key.exit_code, 1);
+  EXPECT_NE(key.err.find("无法读取密钥文件"), std::string::npos) << key.err;
   CliRun cookie = Liantiao("serve --listen 127.0.0.1:0", "", true, "LIANTIAO_SECURE_COOKIE=yes");
   EXPECT_EQ(cookie.exit_code, 1);
   EXPECT_NE(cookie.err.find("secure_cookie"), std::string::npos) << cookie.err;
