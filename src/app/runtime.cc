@@ -1,6 +1,12 @@
 #include "app/runtime.h"
 
 #include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <soci/soci.h>
+#include <spdlog/spdlog.h>
 
 namespace liantiao::app {
 
@@ -16,6 +22,35 @@ Runtime::Runtime(AppConfig config, std::unique_ptr<storage::Database> db, crypto
       platform_(std::make_unique<services::Platform>(deps_)) {
   deps_.poster = &poster_;
 }
+
+namespace {
+
+// A city set to a profile that is not in the profiles directory (its folder removed
+// or renamed since) cannot run its sandbox: every request would be answered with a
+// configuration error. The other cities still work, so the server starts, and says at
+// once which cities and which folder to look at.
+void WarnOfCitiesWithoutTheirProfile(storage::Database& db, const standard::ProfileSet& profiles,
+                                     const std::string& dir) {
+  auto missing = db.Read<std::vector<std::pair<std::string, std::string>>>(
+      [&](soci::session& sql) -> Result<std::vector<std::pair<std::string, std::string>>> {
+        std::vector<std::pair<std::string, std::string>> out;
+        soci::rowset<soci::row> rows = (sql.prepare << "SELECT code, profile FROM cities ORDER BY code");
+        for (const soci::row& r : rows) {
+          std::string code = r.get<std::string>(0), profile = r.get<std::string>(1);
+          if (!profiles.Find(profile)) out.emplace_back(std::move(code), std::move(profile));
+        }
+        return out;
+      });
+  if (!missing.ok()) return;  // the server's own start-up reads will say what is wrong
+  for (const auto& [code, profile] : *missing) {
+    spdlog::warn(
+        "city {} is set to interface profile {}, which is not in {}: its sandbox answers a configuration "
+        "error until the profile is restored or the city is set to another",
+        code, profile, dir);
+  }
+}
+
+}  // namespace
 
 Result<std::unique_ptr<Runtime>> Runtime::Open(const AppConfig& config, const Clock& clock,
                                                const Clock& session_clock) {
@@ -53,6 +88,7 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const AppConfig& config, const Cl
   std::unique_ptr<Runtime> rt(new Runtime(config, std::move(db), std::move(box), clock, session_clock));
   rt->deps_.profiles = std::make_shared<const standard::ProfileSet>(std::move(profiles));
   LT_RETURN_IF_ERROR(rt->platform().Seed());
+  WarnOfCitiesWithoutTheirProfile(rt->db(), *rt->deps_.profiles, config.profiles_dir);
   return rt;
 }
 

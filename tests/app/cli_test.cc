@@ -339,6 +339,27 @@ TEST_P(CliTest, AServerThatCannotListenWritesItsLogBeforeItsFailure) {
   EXPECT_LT(migration, failure) << r.err;
 }
 
+// A city whose profile folder is gone is named at start-up, with the folder to look in.
+TEST_P(CliTest, ACityWhoseProfileIsMissingIsNamedAtStartUp) {
+  ASSERT_EQ(Liantiao("user add --role province --username prov1 --password-stdin", "Passw0rd!cli\n").exit_code, 0);
+  {
+    auto url = storage::ParseDbUrl(db_->url());
+    ASSERT_TRUE(url.ok());
+    auto db = storage::Database::Open(*url, 1);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)
+                    ->Transact<Ok>([](soci::session& sql) -> Result<Ok> {
+                      sql << "UPDATE cities SET profile = 'gd-v9.9' WHERE code = '440300'";
+                      return Ok{};
+                    })
+                    .ok());
+  }
+  CliRun r = Liantiao("user add --role province --username prov2 --password-stdin", "Passw0rd!cli\n");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("city 440300 is set to interface profile gd-v9.9"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("city 440100"), std::string::npos) << r.err;
+}
+
 // api.md: a failed command exits 1 with one clear line on stderr, even where the
 // driver's reason spans several (libpq's connection refusal and its hint).
 TEST_P(CliTest, AnUnreachableDatabaseIsOneLine) {
