@@ -185,6 +185,7 @@ Result<Checklist> Judge(soci::session& sql, const Deps& deps, long long applicat
   out.requests = received;
   out.digest = "sha256:" + chain;
   int passed = 0, failed = 0, pending = 0, required = 0, required_passed = 0;
+  json untested = json::array();  // required cases no request has met yet: problems too, after the failures
   for (const auto& r : results) {
     const auto& c = *r.spec;
     // A scenario case applies while its fault is switched on for the application, and
@@ -221,6 +222,10 @@ Result<Checklist> Judge(soci::session& sql, const Deps& deps, long long applicat
       }
       out.delay_problems.push_back({{"clause", c.clause}, {"text", text}});
     }
+    if (r.status == "pending" && c.required && applicable) {
+      untested.push_back(
+          {{"clause", c.clause}, {"text", "未完成测试：" + c.title + "（联调期内未收到满足本用例的请求）"}});
+    }
     // The failing rules behind a failed case (standard::CaseResult::reasons).
     for (long long id : r.reasons) {
       json item = rules[id];
@@ -229,6 +234,7 @@ Result<Checklist> Judge(soci::session& sql, const Deps& deps, long long applicat
       out.failures.push_back(std::move(item));
     }
   }
+  for (json& problem : untested) out.delay_problems.push_back(std::move(problem));
   out.summary = {{"total", results.size()},
                  {"required", required},
                  {"passed", passed},

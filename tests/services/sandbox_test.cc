@@ -3,7 +3,9 @@
 // evidence with the failing rule, and leaving the key's store unchanged.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <future>
+#include <set>
 #include <thread>
 
 #include "app/device.h"
@@ -1374,6 +1376,28 @@ TEST_P(SandboxTest, FailingCasesBecomeTheDelayProblemList) {
   }
   EXPECT_TRUE(listed) << (*c)["delay_problems"].dump();
   EXPECT_FALSE((*c)["summary"]["all_required_passed"].get<bool>());
+  // The required cases no request has met yet are problems too, after the failures: a
+  // delay names what the device never did as well as what it did wrong.
+  std::set<std::string> problem_clauses;
+  std::size_t first_untested = (*c)["delay_problems"].size();
+  for (std::size_t i = 0; i < (*c)["delay_problems"].size(); ++i) {
+    const json& p = (*c)["delay_problems"][i];
+    problem_clauses.insert(p["clause"].get<std::string>());
+    if (p["text"].get<std::string>().starts_with("未完成测试：")) first_untested = std::min(first_untested, i);
+    if (i > first_untested) {
+      EXPECT_TRUE(p["text"].get<std::string>().starts_with("未完成测试：")) << p.dump();
+    }
+  }
+  EXPECT_GT(first_untested, 0u) << "the failure first";
+  int pending_required = 0;
+  for (const json& k : (*c)["cases"]) {
+    if (k["required"].get<bool>() && k["applicable"].get<bool>() && k["status"] == "pending") {
+      ++pending_required;
+      EXPECT_EQ(problem_clauses.count(k["clause"].get<std::string>()), 1u) << k.dump();
+    }
+  }
+  EXPECT_GT(pending_required, 0);
+  EXPECT_LT(first_untested, (*c)["delay_problems"].size());
   // Once corrected, the case passes and leaves the list.
   auto ok = driver_->Send("Team.Add", Team());
   driver_->Poll(ok.data()["requestSerialCode"]);

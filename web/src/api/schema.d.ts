@@ -459,7 +459,7 @@ export interface paths {
          *     (joint_testing → succeeded, `note` optional; late if after the window),
          *     `delay` (joint_testing → delayed, only after the window, `problems`
          *     [{clause, text}] required; `GET …/conformance` offers `delay_problems`, the
-         *     failing required cases, to pre-fill it). The answer to `succeed` carries the
+         *     failing required cases and then the required ones not yet met, to pre-fill it). The answer to `succeed` carries the
          *     joint-test report it was decided on as `report`.
          *     A role that never takes the action is 403 forbidden; a role that may, but not
          *     from this state, is 409 invalid_transition; so is delay inside the window,

@@ -89,7 +89,8 @@ export function inboxSummary(items: ApplicationSummary[], complaintsToVerify: nu
 }
 
 // The problem list a 联调延期 decision starts from: the server's own delay_problems
-// (failing required cases with the refusals behind them) when it offers them; else
+// (failing required cases with the refusals behind them, then the required cases not
+// yet met) when it offers them; else
 // every applicable case that failed, then the required ones never shown to pass,
 // each naming its clause. The reviewer edits the list before sending.
 export function prefillDelayProblems(c: Conformance | null | undefined): DelayProblemRow[] {
