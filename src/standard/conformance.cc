@@ -26,7 +26,7 @@ bool Matches(const Condition& c, const RequestFacts& r) {
 // that name none, once there is any traffic at all): before that it is pending. The
 // asynchronous query touches only a case about nothing else: asking for the results of
 // other writes says nothing of a case whose write was never sent.
-bool Touched(const ConformanceCase& c, const std::vector<RequestFacts>& requests, const std::string& query_method) {
+std::vector<std::string> TouchingMethods(const ConformanceCase& c, const std::string& query_method) {
   std::vector<std::string> methods;
   for (const auto& cond : c.all) {
     if (!cond.method.empty() && cond.method != query_method) methods.push_back(cond.method);
@@ -36,10 +36,16 @@ bool Touched(const ConformanceCase& c, const std::vector<RequestFacts>& requests
       if (cond.method == query_method) methods.push_back(cond.method);
     }
   }
-  if (methods.empty()) return !requests.empty();
-  return std::any_of(requests.begin(), requests.end(), [&](const RequestFacts& r) {
-    return std::find(methods.begin(), methods.end(), r.method) != methods.end();
-  });
+  return methods;
+}
+
+bool Touches(const std::vector<std::string>& methods, const RequestFacts& r) {
+  return methods.empty() || std::find(methods.begin(), methods.end(), r.method) != methods.end();
+}
+
+bool Touched(const ConformanceCase& c, const std::vector<RequestFacts>& requests, const std::string& query_method) {
+  const std::vector<std::string> methods = TouchingMethods(c, query_method);
+  return std::any_of(requests.begin(), requests.end(), [&](const RequestFacts& r) { return Touches(methods, r); });
 }
 
 }  // namespace
@@ -175,6 +181,18 @@ std::vector<CaseResult> JudgeCases(const Profile& profile, const std::vector<Req
       }
       result.reason_count = result.reasons.size();
       if (result.reasons.size() > kMaxEvidencePerCondition) result.reasons.resize(kMaxEvidencePerCondition);
+      // A failed case cites the requests behind its failure; where no single request is
+      // to blame (a write never followed by its query), the latest that touched it.
+      result.evidence_ids.insert(result.evidence_ids.end(), result.reasons.begin(), result.reasons.end());
+      if (result.evidence_ids.empty()) {
+        const std::vector<std::string> methods = TouchingMethods(c, profile.async_query_method);
+        for (std::size_t i = requests.size(); i-- > 0 && result.evidence_ids.size() < kMaxEvidencePerCondition;) {
+          if (Touches(methods, requests[i])) result.evidence_ids.push_back(requests[i].id);
+        }
+      }
+      std::sort(result.evidence_ids.begin(), result.evidence_ids.end());
+      result.evidence_ids.erase(std::unique(result.evidence_ids.begin(), result.evidence_ids.end()),
+                                result.evidence_ids.end());
     }
     out.push_back(std::move(result));
   }

@@ -42,6 +42,25 @@ TEST(JudgeCases, AFailureNamesAFewReasonsAndCountsThemAll) {
   EXPECT_EQ(dup.reason_count, 7u);
 }
 
+// A failed case always cites evidence: the refusals behind it, or where no request is
+// to blame (a result answered pending and never fetched again), the latest requests
+// that touched it.
+TEST(JudgeCases, AFailedCaseCitesTheRequestsBehindIt) {
+  const Profile& p = *ShippedProfiles().Find("national-1.0");
+  std::vector<RequestFacts> refused = {Req(1, "Team.Add", "refused", {"signed"}, "-1")};
+  DeriveSequenceTags(refused);
+  const auto team = JudgeCases(p, refused, {});
+  EXPECT_EQ(ResultOf(team, "team_add_async").status, "fail");
+  EXPECT_EQ(ResultOf(team, "team_add_async").evidence_ids, (std::vector<long long>{1}));
+  std::vector<RequestFacts> delayed = {
+      Req(1, "Team.Add", "accepted", {"signed"}),
+      Req(2, "AsyncHandleResult.Query", "accepted", {"signed", "pending", "pending:Team.Add"})};
+  DeriveSequenceTags(delayed);
+  const auto delay = JudgeCases(p, delayed, {"delay_async"});
+  EXPECT_EQ(ResultOf(delay, "async_delay").status, "fail");
+  EXPECT_FALSE(ResultOf(delay, "async_delay").evidence_ids.empty());
+}
+
 // Switching delayed results on fails nothing by itself: the case waits until a result
 // was answered pending, then asks for it to be fetched after that.
 TEST(JudgeCases, TheDelayCaseWaitsUntilAResultWasAnsweredPending) {
