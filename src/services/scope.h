@@ -39,7 +39,7 @@ Status RequireApplicationInScope(soci::session& sql, const Principal& p, long lo
 // The same as SQL over the applications alias, added to ScopeSql's for lists.
 std::string ApplicationScopeSql(const Principal& p, const std::string& alias);
 
-// A page of a list that is answered as a JSON array (GET /alerts, GET /complaints, as
+// A page of a list that is answered as a JSON array (GET /applications, /alerts, /complaints, as
 // the contract shapes them): the rows from `offset`, at most `limit` (clamped to
 // 1–kMaxPage), and how many the whole list has, which the API answers as X-Total-Count
 // so that no row goes unseen.

@@ -119,7 +119,7 @@ async function exchange<T>(method: string, path: string, body?: unknown): Promis
   return { body: (text ? JSON.parse(text) : undefined) as T, headers: res.headers }
 }
 
-// A list the API answers as an array a page at a time (GET /alerts, GET /complaints):
+// A list the API answers as an array a page at a time (GET /applications, /alerts, /complaints):
 // its rows and how many the whole list has (X-Total-Count), so that a page can say
 // when it shows only part of the list.
 export interface Page<T> {
