@@ -597,11 +597,19 @@ Result<json> SandboxService::BuildReport(soci::session& sql, const Deps& deps, l
     std::string b;
     sql << "SELECT name FROM cities WHERE code = :c", soci::use(connected), soci::into(b);
     const bool found = source_app != application_id;
-    const bool passed = found && shown.state == domain::AppState::kSucceeded;
+    // A passing report: city B recorded 联调成功 and its report shows every required
+    // case passed. A success recorded on a report that does not is told as such.
+    const bool succeeded = found && shown.state == domain::AppState::kSucceeded;
+    const json& summary = judged["summary"];
+    const bool all_passed = summary.is_object() && summary.value("all_required_passed", false);
+    const bool passed = succeeded && all_passed;
     const bool same_profile = found && shown_profile == own_profile;
     std::string note = !found   ? "在" + b + "未找到该企业的联调记录"
                        : passed ? "已在" + b + "联调成功，以下为该市的联调测试报告"
-                                : "在" + b + "尚未联调成功，以下为该市最近一次联调的测试报告";
+                       : succeeded ? "已在" + b + "记录联调成功，但该市的测试报告中必测用例未全部通过（" +
+                                         std::to_string(summary.value("required_passed", 0)) + "/" +
+                                         std::to_string(summary.value("required", 0)) + "），以下为该报告"
+                                   : "在" + b + "尚未联调成功，以下为该市最近一次联调的测试报告";
     if (found && !same_profile) note += "（该市接口标准为 " + shown_profile + "，与本市 " + own_profile + " 不同）";
     // The products of this application that city B's joint test did not cover: its
     // report says nothing of them, and the reader is told so.

@@ -228,6 +228,19 @@ TEST_P(DeviceTest, ReportAsJsonAndPdf) {
   ASSERT_EQ(succeed.status, 200) << succeed.body;
   EXPECT_EQ(succeed.json()["state"], "succeeded");
   EXPECT_TRUE(succeed.json()["report"]["summary"]["all_required_passed"].get<bool>());
+  // A passing report: shown as such to a city the vendor applies to as connected here.
+  auto& pf = tp_->platform();
+  const json product = pf.applications.CreateProduct(vendor_, {"闸机", "G2", "face_gate", "1"}).value();
+  const json elsewhere =
+      pf.applications
+          .Create(vendor_,
+                  {"440300", {product["id"].get<long long>()}, "connected_elsewhere", std::string("440100"), ""})
+          .value();
+  const json shown = pf.sandbox.Report(vendor_, elsewhere["id"]).value();
+  EXPECT_EQ(shown["source"]["application_id"], key_.application_id);
+  EXPECT_EQ(shown["source"]["passed"], true) << shown["source"].dump();
+  EXPECT_NE(shown["source"]["note"].get<std::string>().find("联调成功，以下为该市的联调测试报告"), std::string::npos)
+      << shown["source"]["note"];
 
   // Another vendor cannot read it.
   auto other = tp_->AddVendor("dev_other");

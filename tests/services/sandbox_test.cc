@@ -1568,11 +1568,15 @@ TEST_P(SandboxTest, PathTwoShowsCityBsReport) {
                   {"440400", {product["id"].get<long long>()}, "connected_elsewhere", std::string("440100"), ""})
           .value();
   ASSERT_EQ(linked["connected_application_id"], key_.application_id);
-  const json passed = pf.sandbox.Report(vendor_, linked["id"]).value();
-  EXPECT_EQ(passed["source"]["application_id"], key_.application_id);
-  EXPECT_EQ(passed["source"]["passed"], true);
-  EXPECT_EQ(passed["source"]["state"], "succeeded");
-  EXPECT_NE(passed["source"]["note"].get<std::string>().find("联调成功"), std::string::npos);
+  // Recorded as a success on a report whose required cases did not all pass (one team
+  // added): shown as succeeded there, not as a passing report.
+  const json succeeded = pf.sandbox.Report(vendor_, linked["id"]).value();
+  EXPECT_EQ(succeeded["source"]["application_id"], key_.application_id);
+  EXPECT_EQ(succeeded["source"]["state"], "succeeded");
+  EXPECT_FALSE(succeeded["summary"]["all_required_passed"].get<bool>());
+  EXPECT_EQ(succeeded["source"]["passed"], false);
+  EXPECT_NE(succeeded["source"]["note"].get<std::string>().find("必测用例未全部通过"), std::string::npos)
+      << succeeded["source"]["note"];
 }
 
 // 联调成功 is decided on the report as it stands then: kept with the decision, it is the
