@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <regex>
 #include <sstream>
 
 #include <sys/stat.h>
@@ -48,6 +49,43 @@ int Usage(const std::string& line) {
 int Usage(const Error& e) {
   Fail(e);
   return 2;
+}
+
+// What CLI11 found wrong with the command line, in Chinese for its usual errors (CLI11
+// words them in English, with no way to give it other words); anything else as CLI11
+// says it. A word where a subcommand is due that is none is named with the choices.
+std::string ParseErrorText(CLI::App& cli, const CLI::ParseError& e, int argc, char** argv) {
+  const std::string what = e.what();
+  CLI::App* at = &cli;
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word.empty() || word[0] == '-' || at->get_subcommands({}).empty()) break;
+    CLI::App* sub = nullptr;
+    for (CLI::App* candidate : at->get_subcommands({})) {
+      if (candidate->get_name() == word) sub = candidate;
+    }
+    if (!sub) {
+      std::string names;
+      for (CLI::App* candidate : at->get_subcommands({})) names += (names.empty() ? "" : "、") + candidate->get_name();
+      return "未知的子命令：" + word + "（可用：" + names + "）";
+    }
+    at = sub;
+  }
+  std::smatch m;
+  if (what == "A subcommand is required") {
+    std::string names;
+    for (CLI::App* candidate : at->get_subcommands({})) names += (names.empty() ? "" : "、") + candidate->get_name();
+    return "缺少子命令（可用：" + names + "）";
+  }
+  static const std::regex unexpected("^The following arguments? (?:was|were) not expected: (.*)$");
+  static const std::regex required("^(\\S+) is required$");
+  static const std::regex missing_value("^(\\S+): \\d+ required \\S+ missing$");
+  static const std::regex conversion("^Could not convert: (.*)$");
+  if (std::regex_match(what, m, unexpected)) return "无法识别的参数：" + m[1].str();
+  if (std::regex_match(what, m, required)) return "缺少必需的选项：" + m[1].str();
+  if (std::regex_match(what, m, missing_value)) return "选项缺少取值：" + m[1].str();
+  if (std::regex_match(what, m, conversion)) return "选项的取值无效：" + m[1].str();
+  return what;
 }
 
 struct CommonOptions {
@@ -447,9 +485,9 @@ int RunCli(int argc, char** argv) {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     // --help and --version print and succeed; anything else is one line, as every
-    // other refusal of the command line is (CLI11 says what is wrong, in English).
+    // other refusal of the command line is.
     if (e.get_exit_code() == 0) return cli.exit(e);
-    return Usage(std::string("用法错误：") + e.what() + "（liantiao --help 查看用法）");
+    return Usage("用法错误：" + ParseErrorText(cli, e, argc, argv) + "。运行 liantiao --help 查看用法");
   }
   // A --db the command cannot read is a usage error, as a --listen is; the same URL
   // from a config file is a failure of the configuration (exit 1).

@@ -80,6 +80,18 @@ TEST_P(CliTest, UsageErrorsExitTwo) {
   CliRun unknown = Liantiao("frobnicate", "", false);
   EXPECT_EQ(std::count(unknown.err.begin(), unknown.err.end(), '\n'), 1) << unknown.err;
   EXPECT_NE(unknown.err.find("用法错误"), std::string::npos) << unknown.err;
+  EXPECT_NE(unknown.err.find("未知的子命令：frobnicate"), std::string::npos) << unknown.err;
+  EXPECT_NE(unknown.err.find("serve"), std::string::npos) << "the choices: " << unknown.err;
+  CliRun nothing = Liantiao("", "", false);
+  EXPECT_NE(nothing.err.find("缺少子命令"), std::string::npos) << nothing.err;
+  CliRun extra = Liantiao("serve --bogus", "", false);
+  EXPECT_EQ(extra.exit_code, 2);
+  EXPECT_NE(extra.err.find("无法识别的参数：--bogus"), std::string::npos) << extra.err;
+  EXPECT_NE(Liantiao("device --app-id x", "", false).err.find("缺少必需的选项：--"), std::string::npos);
+  EXPECT_NE(Liantiao("serve --listen", "", false).err.find("选项缺少取值：--listen"), std::string::npos);
+  CliRun vendor = Liantiao("user add --role vendor --vendor abc --username vend9 --password-stdin", "", false);
+  EXPECT_EQ(vendor.exit_code, 2);
+  EXPECT_NE(vendor.err.find("选项的取值无效：--vendor"), std::string::npos) << vendor.err;
   // An account that must belong somewhere is told where before anything is opened.
   CliRun no_city = Liantiao("user add --role city_reviewer --username r9 --password-stdin", "Passw0rd!cli\n", false);
   EXPECT_EQ(no_city.exit_code, 2);
