@@ -137,6 +137,8 @@ class Sequence {
     }
     LT_RETURN_IF_ERROR(AsStatus(Expect("Project.Query", {{"pageIndex", 0}, {"pageSize", 10}})));
 
+    // This run's own team and training names: a second run on the same key sends new
+    // records, not duplicates of the first run's.
     const std::string suffix = crypto::HexEncode(crypto::RandomBytes(3));
     json team = {{"projectCode", project_},
                  {"corpCode", corp_},
@@ -248,7 +250,7 @@ class Sequence {
     LT_RETURN_IF_ERROR(AsStatus(Write("ProjectTraining.Add", {{"projectCode", project_},
                                                               {"trainingDate", Today(now)},
                                                               {"trainingDuration", 2},
-                                                              {"trainingName", "入场安全教育"},
+                                                              {"trainingName", "入场安全教育" + suffix},
                                                               {"trainingTypeCode", "003002"}})));
     LT_RETURN_IF_ERROR(
         AsStatus(Expect("ProjectWorker.Query", {{"projectCode", project_}, {"pageIndex", 0}, {"pageSize", 10}})));

@@ -117,6 +117,19 @@ bool ValidUtf8(const std::string& s) {
   return true;
 }
 
+// The simulator run again on the same key sends new records: it succeeds again, and
+// the checklist finds no duplicate.
+TEST_P(DeviceTest, ASecondRunOnTheSameKeyIsNoDuplicate) {
+  std::ostringstream out;
+  ASSERT_TRUE(app::RunDevice(Options(), out).ok());
+  auto again = app::RunDevice(Options(), out);
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_TRUE(again->ok());
+  const json checklist = Checklist();
+  EXPECT_EQ(Status(checklist, "no_duplicates"), "pass") << checklist.dump(1);
+  EXPECT_TRUE(checklist["summary"]["all_required_passed"].get<bool>());
+}
+
 TEST_P(DeviceTest, MistakesAreRefusedThenCorrected) {
   std::ostringstream out;
   app::DeviceOptions options = Options(/*mistakes=*/true);
