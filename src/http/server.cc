@@ -87,7 +87,10 @@ std::string PercentDecode(std::string_view s, bool plus_is_space) {
   return out;
 }
 
-std::map<std::string, std::string> ParseQuery(std::string_view q) {
+// `repeated` receives the first name given twice with different values: the API's
+// filters take one value each, and silently keeping one of two would answer a question
+// the client did not ask.
+std::map<std::string, std::string> ParseQuery(std::string_view q, std::string& repeated) {
   std::map<std::string, std::string> out;
   std::size_t i = 0;
   while (i <= q.size()) {
@@ -98,7 +101,8 @@ std::map<std::string, std::string> ParseQuery(std::string_view q) {
       const std::size_t eq = pair.find('=');
       std::string key = PercentDecode(pair.substr(0, eq), true);
       std::string value = eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1), true);
-      out.emplace(std::move(key), std::move(value));
+      auto [it, added] = out.emplace(key, value);
+      if (!added && it->second != value && repeated.empty()) repeated = std::move(key);
     }
     i = amp + 1;
   }
@@ -395,7 +399,14 @@ Result<unsigned short> Server::Start() {
     req.method = *method;
     req.path = std::string(rh->header().path());
     req.raw_query = std::string(rh->header().query());
-    req.query = ParseQuery(req.raw_query);
+    std::string repeated;
+    req.query = ParseQuery(req.raw_query, repeated);
+    if (!repeated.empty() && req.path.starts_with("/api/")) {
+      send(Response::FromError(MakeError(ErrorCode::kInvalidField,
+                                         "查询参数 " + repeated + " 给出了多个不同的取值，每个参数只能给一个值",
+                                         {{"field", repeated}})));
+      return restinio::request_accepted();
+    }
     rh->header().for_each_field([&](const restinio::http_header_field_t& f) {
       std::string name(f.name());
       std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });

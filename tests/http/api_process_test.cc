@@ -639,6 +639,12 @@ TEST_P(ApiProcessTest, ApplicationsComeAPageAtATime) {
   EXPECT_EQ(C("prov").Get("/api/v1/applications?city_code=440300").header("x-total-count"), "1");
   auto bad = C("prov").Get("/api/v1/applications?limit=ten");
   EXPECT_EQ(bad.status, 422) << bad.body;
+  // A filter given twice with different values is refused, not read as one of them;
+  // the same value twice is the same question.
+  auto twice = C("rev_gz").Get("/api/v1/applications?state=under_review&state=joint_testing");
+  EXPECT_EQ(twice.status, 422) << twice.body;
+  EXPECT_EQ(twice.json()["error"]["details"]["field"], "state") << twice.body;
+  EXPECT_EQ(C("rev_gz").Get("/api/v1/applications?state=under_review&state=under_review").header("x-total-count"), "2");
 }
 
 TEST_P(ApiProcessTest, AlertsAndComplaintsComeAPageAtATime) {
