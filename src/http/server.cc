@@ -101,7 +101,8 @@ std::map<std::string, std::string> ParseQuery(std::string_view q, std::string& r
       const std::size_t eq = pair.find('=');
       std::string key = PercentDecode(pair.substr(0, eq), true);
       std::string value = eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1), true);
-      auto [it, added] = out.emplace(key, value);
+      // try_emplace leaves key and value as they were when the name is already there.
+      auto [it, added] = out.try_emplace(std::move(key), std::move(value));
       if (!added && it->second != value && repeated.empty()) repeated = std::move(key);
     }
     i = amp + 1;
@@ -211,8 +212,21 @@ struct Server::Impl {
 
   void Handle(Request& req, const Respond& respond) {
     // The API and the hosted sandbox are routed; everything else is the web app.
-    const bool api = req.path == "/api" || req.path.rfind("/api/", 0) == 0 || req.path.rfind("/sandbox/", 0) == 0;
+    const bool sandbox = req.path.starts_with("/sandbox/");
+    const bool api = sandbox || req.path == "/api" || req.path.starts_with("/api/");
     if (!api) return respond(Static(req));
+    // Only the API's handlers read decoded parameters: the web app's files ignore the
+    // query and the sandbox reads its GET form from raw_query itself, so neither pays for
+    // a map it does not use.
+    if (!sandbox) {
+      std::string repeated;
+      req.query = ParseQuery(req.raw_query, repeated);
+      if (!repeated.empty()) {
+        return respond(Response::FromError(
+            MakeError(ErrorCode::kInvalidField, "查询参数 " + repeated + " 给出了多个不同的取值，每个参数只能给一个值",
+                      {{"field", repeated}})));
+      }
+    }
     const auto path_segments = Segments(req.path);
     for (std::size_t r = 0; r < router.routes().size(); ++r) {
       const Router::Route& route = router.routes()[r];
@@ -399,14 +413,6 @@ Result<unsigned short> Server::Start() {
     req.method = *method;
     req.path = std::string(rh->header().path());
     req.raw_query = std::string(rh->header().query());
-    std::string repeated;
-    req.query = ParseQuery(req.raw_query, repeated);
-    if (!repeated.empty() && req.path.starts_with("/api/")) {
-      send(Response::FromError(MakeError(ErrorCode::kInvalidField,
-                                         "查询参数 " + repeated + " 给出了多个不同的取值，每个参数只能给一个值",
-                                         {{"field", repeated}})));
-      return restinio::request_accepted();
-    }
     rh->header().for_each_field([&](const restinio::http_header_field_t& f) {
       std::string name(f.name());
       std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });

@@ -30,7 +30,7 @@ struct Request {
   Method method = Method::kGet;
   std::string path;                            // without the query string
   std::map<std::string, std::string> params;   // path parameters (":id" -> "42")
-  std::map<std::string, std::string> query;    // decoded query parameters
+  std::map<std::string, std::string> query;    // decoded query parameters (not for /sandbox/)
   std::string raw_query;                       // the query string as sent (after '?')
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;

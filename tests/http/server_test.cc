@@ -188,6 +188,14 @@ TEST_F(ServerTest, DecodesQuery) {
   EXPECT_EQ(r.json()["path"], "/api/v1/things/1/items/x");
 }
 
+TEST_F(ServerTest, AQueryNameGivenTwoValuesIsRefused) {
+  ExpectErrorJson(Client().Get("/api/v1/things/1/items/x?q=a&city=1&q=b"), 422, "invalid_field");
+  EXPECT_EQ(Client().Get("/api/v1/things/1/items/x?q=a&q=b").json()["error"]["details"]["field"], "q");
+  auto same = Client().Get("/api/v1/things/1/items/x?q=a&q=a");
+  ASSERT_EQ(same.status, 200) << same.body;
+  EXPECT_EQ(same.json()["query"]["q"], "a");
+}
+
 TEST_F(ServerTest, UnknownApiPathIsNotFoundJson) {
   ExpectErrorJson(Client().Get("/api/v1/nothing-here"), 404, "not_found");
   ExpectErrorJson(Client().Get("/api/v1/things/1/items"), 404, "not_found");
