@@ -49,6 +49,14 @@ Result<std::optional<ResponseHead>> ParseResponseHead(std::string_view buffer);
 // One HTTP/1.1 connection kept alive across requests (the device simulator and the
 // load generator send many requests over one). Not thread-safe: one per thread.
 // A failed exchange closes the connection; the next request reconnects.
+//
+// Why not libcurl, which the probes use (app::HttpPoster): the benchmark's load
+// generator shares the two cores with the server it measures, so it drives its sockets
+// from one epoll loop with requests signed before the run and needs the framing as plain
+// functions over its own buffers (FormatRequest, ParseResponseHead), not a transfer handle
+// per request. The simulator is the same client sending one request at a time, so both
+// speak HTTP through the same tested code. The subset is small: plain http (a TLS proxy's
+// plain side), Content-Length or chunked answers, keep-alive (tests/http/client_test.cc).
 class HttpConnection {
  public:
   HttpConnection(std::string host, unsigned short port, std::chrono::milliseconds timeout = std::chrono::seconds(10));

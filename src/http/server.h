@@ -94,6 +94,14 @@ struct ServerOptions {
 };
 
 // The routes of the API. Patterns are express-style: "/api/v1/applications/:id".
+//
+// Why not RESTinio's express_router: the table is data the rest of the project reads.
+// Each route carries its roles and its body limit, checked before the handler runs (the
+// limit before the body is parsed); tests/http/api_authz_test.cc and openapi_test.cc walk
+// routes() to hold every route to its roles and to docs/openapi.yaml; and routes.cc stays
+// free of RESTinio's templates, which are slow to compile, so only server.cc includes them.
+// Matching is a linear scan of literal segments and ":name" parameters: about a hundred
+// routes, no regular expressions, no wildcards.
 class Router {
  public:
   // max_body: the largest non-multipart body this route takes (0: the server's JSON
