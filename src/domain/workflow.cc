@@ -1,5 +1,6 @@
 #include "domain/workflow.h"
 
+#include <algorithm>
 #include <array>
 #include <cassert>
 #include <string>
@@ -48,6 +49,36 @@ constexpr AlertRule kAlertRules[] = {
     // 督办 records the province's pressure but only the city's answer closes an alert.
     {AlertState::kOpen, AlertAction::kUrge, kProvince, AlertState::kOpen},
 };
+
+// What each state opens besides its transitions (see AppActivity).
+constexpr ActivityRule kActivityRules[] = {
+    // The materials are what the review reads: fixed from submission, open again when
+    // the reviewer returns the application for revision.
+    {AppActivity::kUploadMaterial, AppState::kDraft},
+    {AppActivity::kUploadMaterial, AppState::kReturned},
+    // The key works only for the joint test; it is revoked when the test ends.
+    {AppActivity::kUseTestKey, AppState::kJointTesting},
+    // A complaint is about the joint test (an unusable key, a technical barrier).
+    {AppActivity::kFileComplaint, AppState::kJointTesting},
+    {AppActivity::kSetFaultScenarios, AppState::kJointTesting},
+};
+
+// A refused activity in its own words. A switch without default: a new activity must
+// say how it is refused.
+std::string_view ActivityRefusal(AppActivity activity) {
+  switch (activity) {
+    case AppActivity::kUploadMaterial:
+      return "仅草稿或退回修改状态可上传材料";
+    case AppActivity::kUseTestKey:
+      return "仅联调中的申请有可用的测试密钥";
+    case AppActivity::kFileComplaint:
+      return "仅联调中的申请可以投诉";
+    case AppActivity::kSetFaultScenarios:
+      return "只有联调中的申请可以设置故障场景";
+  }
+  assert(false && "unknown AppActivity");
+  return "";
+}
 
 // Every enumerator, for the Parse functions. ToString's switch has no default, so
 // adding an enumerator fails to compile there first; add it here at the same time.
@@ -479,20 +510,41 @@ Result<AlertState> ApplyAlertAction(AlertState state, AlertAction action, Role r
   return rule->to;
 }
 
-bool CanFileComplaint(AppState state) {
-  switch (state) {
-    case AppState::kJointTesting:
-      return true;
-    case AppState::kDraft:
-    case AppState::kUnderReview:
-    case AppState::kReturned:
-    case AppState::kSucceeded:
-    case AppState::kDelayed:
-    case AppState::kWithdrawn:
-      return false;
+std::span<const ActivityRule> AppActivityTable() { return kActivityRules; }
+
+std::string_view ToString(AppActivity activity) {
+  switch (activity) {
+    case AppActivity::kUploadMaterial:
+      return "upload_material";
+    case AppActivity::kUseTestKey:
+      return "use_test_key";
+    case AppActivity::kFileComplaint:
+      return "file_complaint";
+    case AppActivity::kSetFaultScenarios:
+      return "set_fault_scenarios";
   }
-  assert(false && "unknown AppState");
-  return false;
+  assert(false && "unknown AppActivity");
+  return "";
+}
+
+bool Allows(AppState state, AppActivity activity) {
+  return std::ranges::any_of(kActivityRules,
+                             [&](const ActivityRule& r) { return r.activity == activity && r.state == state; });
+}
+
+Status RequireAllowed(AppState state, AppActivity activity) {
+  if (Allows(state, activity)) return OkStatus();
+  return MakeError(ErrorCode::kInvalidTransition, std::string(ActivityRefusal(activity)),
+                   {{"state", ToString(state)}, {"activity", ToString(activity)}});
+}
+
+Status RequireRotationWindow(AppState state, Instant now, Instant joint_test_due) {
+  if (now <= joint_test_due) return OkStatus();
+  return MakeError(ErrorCode::kInvalidTransition, "联调期限已结束，不能再重新生成测试密钥",
+                   {{"state", ToString(state)},
+                    {"action", "rotate"},
+                    {"reason", "window_expired"},
+                    {"due_at", FormatInstant(joint_test_due)}});
 }
 
 }  // namespace liantiao::domain

@@ -118,8 +118,32 @@ struct AlertRule {
 std::span<const AlertRule> AlertTransitionTable();
 Result<AlertState> ApplyAlertAction(AlertState state, AlertAction action, Role role);
 
-// A vendor may file a complaint only while its application is in joint testing.
-bool CanFileComplaint(AppState state);
+// What an application's state opens besides its transitions: the vendor's materials,
+// its test key and complaints, the city's fault scenarios. One row per (activity, state)
+// in which it is open; anything not in the table is refused. The services ask
+// RequireAllowed before they do it, so the rules stand here beside the transitions
+// rather than in each service.
+enum class AppActivity {
+  kUploadMaterial,     // vendor: draft or returned (the materials the review reads)
+  kUseTestKey,         // vendor: claim or rotate the key, joint testing only
+  kFileComplaint,      // vendor: joint testing only
+  kSetFaultScenarios,  // city reviewer: joint testing only
+};
+struct ActivityRule {
+  AppActivity activity;
+  AppState state;
+};
+std::span<const ActivityRule> AppActivityTable();
+std::string_view ToString(AppActivity);
+bool Allows(AppState state, AppActivity activity);
+// OK when the table has the row, else invalid_transition (409) in the activity's own
+// words ("仅草稿或退回修改状态可上传材料"), details {state, activity}.
+Status RequireAllowed(AppState state, AppActivity activity);
+// A vendor rotates its key only while the joint-test window is open: after its due
+// second the city decides on the evidence of the key the window ran on, and a new key
+// would start the checklist over. invalid_transition with details {state, action:
+// "rotate", reason: "window_expired", due_at}.
+Status RequireRotationWindow(AppState state, Instant now, Instant joint_test_due);
 
 // Working days each deadline kind runs for (complaint verification is configurable;
 // rectification is the reviewer's choice, default 5).

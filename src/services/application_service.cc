@@ -589,11 +589,7 @@ Result<json> ApplicationService::UploadMaterial(const Principal& p, long long id
   auto pre = deps_.db.Read<AppRow>([&](soci::session& sql) { return LoadApplication(sql, id); });
   if (!pre.ok()) return pre.take_error();
   LT_RETURN_IF_ERROR(RequireInScope(p, pre->city_code, pre->vendor_id, "申请"));
-  auto editable = [](AppState s) { return s == AppState::kDraft || s == AppState::kReturned; };
-  if (!editable(pre->state)) {
-    return MakeError(ErrorCode::kInvalidTransition, "仅草稿或退回修改状态可上传材料",
-                     {{"state", domain::ToString(pre->state)}});
-  }
+  LT_RETURN_IF_ERROR(domain::RequireAllowed(pre->state, domain::AppActivity::kUploadMaterial));
   auto room = deps_.db.Read<Ok>([&](soci::session& sql) -> Result<Ok> {
     LT_RETURN_IF_ERROR(RoomForAMaterial(sql, id));
     return Ok{};
@@ -603,10 +599,7 @@ Result<json> ApplicationService::UploadMaterial(const Principal& p, long long id
   const Instant now = deps_.clock.Now();
   return deps_.db.Transact<json>([&](soci::session& sql) -> Result<json> {
     LT_ASSIGN_OR_RETURN(AppRow app, LockApplication(sql, id));
-    if (!editable(app.state)) {
-      return MakeError(ErrorCode::kInvalidTransition, "仅草稿或退回修改状态可上传材料",
-                       {{"state", domain::ToString(app.state)}});
-    }
+    LT_RETURN_IF_ERROR(domain::RequireAllowed(app.state, domain::AppActivity::kUploadMaterial));
     LT_RETURN_IF_ERROR(RoomForAMaterial(sql, id));
     long long round = 0, mid = 0, at = ToUnix(now);
     sql << "SELECT round FROM applications WHERE id = :id", soci::use(id), soci::into(round);
@@ -920,23 +913,12 @@ Result<KeyClaim> ApplicationService::RevealKey(const Principal& p, long long id,
   return deps_.db.Transact<KeyClaim>([&](soci::session& sql) -> Result<KeyClaim> {
     LT_ASSIGN_OR_RETURN(AppRow app, LockApplication(sql, id));
     LT_RETURN_IF_ERROR(RequireInScope(p, app.city_code, app.vendor_id, "申请"));
-    if (app.state != AppState::kJointTesting) {
-      return MakeError(ErrorCode::kInvalidTransition, "仅联调中的申请有可用的测试密钥",
-                       {{"state", domain::ToString(app.state)}});
-    }
+    LT_RETURN_IF_ERROR(domain::RequireAllowed(app.state, domain::AppActivity::kUseTestKey));
     const long long at = ToUnix(now);
     if (rotate) {
       auto window = FindOpenDeadline(sql, app.id, DeadlineKind::kJointTest);
       if (!window) return MakeError(ErrorCode::kInternal, "联调期限缺失");
-      // After the window the city decides on the evidence of the key it ran on; a new
-      // key would start that evidence over (the checklist judges the current key).
-      if (now > window->due_at) {
-        return MakeError(ErrorCode::kInvalidTransition, "联调期限已结束，不能再重新生成测试密钥",
-                         {{"state", domain::ToString(app.state)},
-                          {"action", "rotate"},
-                          {"reason", "window_expired"},
-                          {"due_at", FormatInstant(window->due_at)}});
-      }
+      LT_RETURN_IF_ERROR(domain::RequireRotationWindow(app.state, now, window->due_at));
       LT_RETURN_IF_ERROR(IssueKey(sql, deps_, app, now, "rotated"));
     }
     soci::rowset<soci::row> rows =

@@ -130,10 +130,7 @@ Result<json> ComplaintService::File(const Principal& p, const NewComplaint& in) 
   auto id = deps_.db.Transact<long long>([&](soci::session& sql) -> Result<long long> {
     LT_ASSIGN_OR_RETURN(AppRow app, LockApplication(sql, in.application_id));
     LT_RETURN_IF_ERROR(RequireInScope(p, app.city_code, app.vendor_id, "申请"));
-    if (!domain::CanFileComplaint(app.state)) {
-      return MakeError(ErrorCode::kInvalidTransition, "仅联调中的申请可以投诉",
-                       {{"state", domain::ToString(app.state)}});
-    }
+    LT_RETURN_IF_ERROR(domain::RequireAllowed(app.state, domain::AppActivity::kFileComplaint));
     std::string complainant = in.complainant, contact = in.contact;
     if (complainant.empty() || contact.empty()) {
       std::string name, phone;

@@ -570,10 +570,59 @@ TEST(Finality, NoRowLeavesAFinalState) {
   }
 }
 
-TEST(Complaints, FiledOnlyDuringJointTesting) {
-  for (const auto& [s, word] : kAppStates) {
-    EXPECT_EQ(CanFileComplaint(s), s == AppState::kJointTesting) << word;
+// Every (activity, state) cell against an expectation written here, not taken from
+// the table: materials while the vendor may edit, everything else in joint testing.
+TEST(Activities, EveryCellOfTheTable) {
+  const std::pair<AppActivity, const char*> activities[] = {
+      {AppActivity::kUploadMaterial, "upload_material"},
+      {AppActivity::kUseTestKey, "use_test_key"},
+      {AppActivity::kFileComplaint, "file_complaint"},
+      {AppActivity::kSetFaultScenarios, "set_fault_scenarios"},
+  };
+  for (const auto& [activity, activity_word] : activities) {
+    EXPECT_EQ(ToString(activity), activity_word);
+    for (const auto& [s, word] : kAppStates) {
+      const bool expected = activity == AppActivity::kUploadMaterial
+                                ? (s == AppState::kDraft || s == AppState::kReturned)
+                                : s == AppState::kJointTesting;
+      EXPECT_EQ(Allows(s, activity), expected) << activity_word << " in " << word;
+      const Status st = RequireAllowed(s, activity);
+      ASSERT_EQ(st.ok(), expected) << activity_word << " in " << word;
+      if (expected) continue;
+      EXPECT_EQ(st.error().code, ErrorCode::kInvalidTransition);
+      EXPECT_EQ(st.error().details["state"], word);
+      EXPECT_EQ(st.error().details["activity"], activity_word);
+      EXPECT_FALSE(st.error().message.empty());
+    }
   }
+}
+
+TEST(Activities, TheRefusalsSayWhatIsAllowed) {
+  EXPECT_EQ(RequireAllowed(AppState::kUnderReview, AppActivity::kUploadMaterial).error().message,
+            "仅草稿或退回修改状态可上传材料");
+  EXPECT_EQ(RequireAllowed(AppState::kSucceeded, AppActivity::kUseTestKey).error().message,
+            "仅联调中的申请有可用的测试密钥");
+  EXPECT_EQ(RequireAllowed(AppState::kDraft, AppActivity::kFileComplaint).error().message, "仅联调中的申请可以投诉");
+  EXPECT_EQ(RequireAllowed(AppState::kDelayed, AppActivity::kSetFaultScenarios).error().message,
+            "只有联调中的申请可以设置故障场景");
+}
+
+TEST(Activities, NoActivityInAFinalState) {
+  for (const ActivityRule& rule : AppActivityTable()) EXPECT_FALSE(IsFinal(rule.state)) << ToString(rule.activity);
+}
+
+// The window is inclusive of its due second, as for `delay` and late `succeed`.
+TEST(Activities, KeyRotationOnlyInsideTheWindow) {
+  EXPECT_TRUE(RequireRotationWindow(AppState::kJointTesting, kDue - 96h, kDue).ok());
+  EXPECT_TRUE(RequireRotationWindow(AppState::kJointTesting, kDue, kDue).ok());
+  const Status late = RequireRotationWindow(AppState::kJointTesting, kDue + 1s, kDue);
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.error().code, ErrorCode::kInvalidTransition);
+  EXPECT_EQ(late.error().message, "联调期限已结束，不能再重新生成测试密钥");
+  EXPECT_EQ(late.error().details["reason"], "window_expired");
+  EXPECT_EQ(late.error().details["action"], "rotate");
+  EXPECT_EQ(late.error().details["state"], "joint_testing");
+  EXPECT_EQ(late.error().details["due_at"], FormatInstant(kDue));
 }
 
 }  // namespace
