@@ -527,13 +527,11 @@ std::string_view ToString(AppActivity activity) {
   return "";
 }
 
-bool Allows(AppState state, AppActivity activity) {
-  return std::ranges::any_of(kActivityRules,
-                             [&](const ActivityRule& r) { return r.activity == activity && r.state == state; });
-}
-
 Status RequireAllowed(AppState state, AppActivity activity) {
-  if (Allows(state, activity)) return OkStatus();
+  if (std::ranges::any_of(kActivityRules,
+                          [&](const ActivityRule& r) { return r.activity == activity && r.state == state; })) {
+    return OkStatus();
+  }
   return MakeError(ErrorCode::kInvalidTransition, std::string(ActivityRefusal(activity)),
                    {{"state", ToString(state)}, {"activity", ToString(activity)}});
 }

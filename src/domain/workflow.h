@@ -135,7 +135,6 @@ struct ActivityRule {
 };
 std::span<const ActivityRule> AppActivityTable();
 std::string_view ToString(AppActivity);
-bool Allows(AppState state, AppActivity activity);
 // OK when the table has the row, else invalid_transition (409) in the activity's own
 // words ("仅草稿或退回修改状态可上传材料"), details {state, activity}.
 Status RequireAllowed(AppState state, AppActivity activity);

@@ -405,7 +405,7 @@ export interface paths {
          * Upload a material (申请材料)
          * @description Roles: vendor (own applications).
          *     Only while the application is draft or returned (else 409
-         *     invalid_transition). Accepted types are sniffed from the content: PDF, PNG,
+         *     invalid_transition, details `{state, activity: upload_material}`). Accepted types are sniffed from the content: PDF, PNG,
          *     JPEG, Office (docx, xlsx), OFD, zip; others are 422 unsupported_file_type. An
          *     empty file is 422 invalid_field; a file over the size limit 413; a 101st
          *     material of one application 422 invalid_field (details {field: file, max: 100}).
@@ -489,8 +489,8 @@ export interface paths {
         /**
          * Claim the test key (领取测试密钥), secret shown once
          * @description Roles: vendor (own applications).
-         *     Only while joint_testing (else 409 invalid_transition; an expired key is also
-         *     409 invalid_transition). Each key reveals its secret once: a second claim is
+         *     Only while joint_testing (else 409 invalid_transition, details `{state,
+         *     activity: use_test_key}`; an expired key is also 409 invalid_transition). Each key reveals its secret once: a second claim is
          *     409 already_claimed (rotate for a new one).
          */
         post: operations["claimTestKey"];
@@ -514,7 +514,8 @@ export interface paths {
          * @description Roles: vendor (own applications).
          *     Issues a new key (the old one is revoked, `revoked_reason` `rotated`) and claims it; the
          *     joint-test window does not change. Only while joint_testing and inside the window
-         *     (else 409 invalid_transition; after the window details `{state, action: rotate,
+         *     (else 409 invalid_transition: details `{state, activity: use_test_key}` outside
+         *     joint testing; after the window details `{state, action: rotate,
          *     reason: window_expired, due_at}`).
          */
         post: operations["rotateTestKey"];
@@ -668,7 +669,9 @@ export interface paths {
          *     serial "pending" (422 where the standard has no asynchronous results); the
          *     one-off faults answer the next write whose data passes the checks `-5` or
          *     `9999` once. Cases that need the client to retry correctly apply while switched
-         *     on, and after being switched off if the fault showed itself.
+         *     on, and after being switched off if the fault showed itself. Only while the
+         *     application is joint_testing (else 409 invalid_transition, details `{state,
+         *     activity: set_fault_scenarios}`).
          */
         put: operations["setFaults"];
         post?: never;
@@ -801,7 +804,8 @@ export interface paths {
          * File a complaint (投诉举报)
          * @description Roles: vendor (own applications).
          *     The fields of the complaint form (举报表). Only for a joint_testing application
-         *     (else 409 invalid_transition). `declaration` must be true; `occurred_at` not in
+         *     (else 409 invalid_transition, details `{state, activity: file_complaint}`).
+         *     `declaration` must be true; `occurred_at` not in
          *     the future. `complainant` and `contact` default to the enterprise's contact.
          *     Starts the city's verification deadline and attaches the platform's own
          *     evidence (the test-key history).
