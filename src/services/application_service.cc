@@ -101,6 +101,36 @@ Result<AppRow> LockApplication(soci::session& sql, long long id) {
   return LoadApplication(sql, id);
 }
 
+namespace {
+
+// Path 2: city B's success on this platform is the proof, linked. Of the vendor's
+// successes in the named city that include at least one of this application's
+// products, the one with the most of them, the newest among equals; a success for other
+// products proves nothing about these, so then nothing is linked and the proof is an
+// upload. Run when the application is created and again when it is submitted, so that a
+// success recorded in between is found. No-op for path 1.
+void LinkConnectedSuccess(soci::session& sql, long long app_id) {
+  constexpr const char* kShared =
+      "(SELECT COUNT(*) FROM application_products ap JOIN application_products mine "
+      "ON mine.product_id = ap.product_id WHERE ap.application_id = a.id AND mine.application_id = me.id)";
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT a.id FROM applications a JOIN applications me ON a.vendor_id = me.vendor_id "
+                      "AND a.city_code = me.connected_city_code WHERE me.id = :id AND me.path = "
+                      "'connected_elsewhere' AND a.state = 'succeeded' AND "
+                   << kShared << " > 0 ORDER BY " << kShared << " DESC, a.decided_at DESC, a.id DESC",
+       soci::use(app_id));
+  std::optional<long long> linked;
+  for (const soci::row& r : rows) {
+    linked = GetInt(r, 0);
+    break;
+  }
+  storage::OptionalInt value(linked);
+  sql << "UPDATE applications SET connected_application_id = :l WHERE id = :id AND path = 'connected_elsewhere'",
+      soci::use(value.value, value.ind), soci::use(app_id);
+}
+
+}  // namespace
+
 // ---------------------------------------------------------------- products
 
 namespace {
@@ -293,25 +323,7 @@ Result<json> ApplicationService::Create(const Principal& p, const NewApplication
       sql << "INSERT INTO application_products (application_id, product_id) VALUES (:a, :p)", soci::use(id),
           soci::use(pid);
     }
-    // Path 2: city B's success on this platform is the proof, linked: the newest of those
-    // with the most of this application's products.
-    if (elsewhere) {
-      soci::rowset<soci::row> rows =
-          (sql.prepare << "SELECT a.id FROM applications a WHERE a.vendor_id = :v AND a.city_code = :c "
-                          "AND a.state = 'succeeded' ORDER BY (SELECT COUNT(*) FROM application_products ap "
-                          "JOIN application_products mine ON mine.product_id = ap.product_id "
-                          "WHERE ap.application_id = a.id AND mine.application_id = :id) DESC, a.decided_at DESC",
-           soci::use(vendor), soci::use(*in.connected_city_code), soci::use(id));
-      std::optional<long long> linked;
-      for (const soci::row& r : rows) {
-        linked = GetInt(r, 0);
-        break;
-      }
-      if (linked) {
-        sql << "UPDATE applications SET connected_application_id = :l WHERE id = :id", soci::use(*linked),
-            soci::use(id);
-      }
-    }
+    LinkConnectedSuccess(sql, id);
     LT_RETURN_IF_ERROR(AppendHistory(sql, HistoryEntry{.entity = "application",
                                                        .entity_id = id,
                                                        .application_id = id,
@@ -789,17 +801,28 @@ Result<domain::AppTransition> ApplyApplicationAction(soci::session& sql, Deps& d
     if (materials == 0) {
       return MakeError(ErrorCode::kMissingField, "请先上传申请材料再提交", {{"field", "materials"}});
     }
-    // Path 2 names city B and the proof: city B's success on this platform, linked when
-    // the application was created, or else an uploaded proof of the connection there.
-    long long unproven = 0;
-    sql << "SELECT COUNT(*) FROM applications a WHERE a.id = :a AND a.path = 'connected_elsewhere' "
-           "AND a.connected_application_id IS NULL AND NOT EXISTS (SELECT 1 FROM materials m "
-           "WHERE m.application_id = a.id AND m.kind = 'connection_proof')",
-        soci::use(app.id), soci::into(unproven);
-    if (unproven != 0) {
-      return MakeError(ErrorCode::kMissingField,
-                       "已在其他城市联调的申请须上传该城市的联调成功证明（本平台无其联调成功记录可关联）",
-                       {{"field", "materials"}, {"kind", "connection_proof"}});
+    // Path 2 names city B and the proof: city B's success on this platform, linked (looked
+    // for again now: it may have been recorded since the draft was made), or else an
+    // uploaded proof of the connection there; also when the linked success leaves some of
+    // the products applied for out, since it proves nothing about those.
+    LinkConnectedSuccess(sql, app.id);
+    std::optional<long long> linked;
+    long long uncovered = 0, proofs = 0;
+    soci::indicator linked_ind = soci::i_null;
+    long long linked_value = 0;
+    sql << "SELECT a.connected_application_id, (SELECT COUNT(*) FROM application_products mine WHERE "
+           "mine.application_id = a.id AND mine.product_id NOT IN (SELECT b.product_id FROM application_products b "
+           "WHERE b.application_id = a.connected_application_id)), (SELECT COUNT(*) FROM materials m WHERE "
+           "m.application_id = a.id AND m.kind = 'connection_proof') FROM applications a WHERE a.id = :a AND "
+           "a.path = 'connected_elsewhere'",
+        soci::use(app.id), soci::into(linked_value, linked_ind), soci::into(uncovered), soci::into(proofs);
+    if (sql.got_data() && linked_ind == soci::i_ok) linked = linked_value;
+    if (sql.got_data() && proofs == 0 && (!linked || uncovered != 0)) {
+      return MakeError(
+          ErrorCode::kMissingField,
+          linked ? "已在其他城市联调的申请须上传该城市的联调成功证明（本平台关联的联调成功记录未包含所申请的全部产品）"
+                 : "已在其他城市联调的申请须上传该城市的联调成功证明（本平台无其联调成功记录可关联）",
+          {{"field", "materials"}, {"kind", "connection_proof"}});
     }
   }
   auto calendar = deps.calendar.Get();
@@ -815,6 +838,17 @@ Result<domain::AppTransition> ApplyApplicationAction(soci::session& sql, Deps& d
   }
   if (domain::IsFinal(t.to)) {
     sql << "UPDATE applications SET decided_at = :at WHERE id = :id", soci::use(at), soci::use(app.id);
+  }
+  if (t.to == AppState::kSucceeded) {
+    // The vendor's path-2 applications naming this city that are still being prepared
+    // now find this success, as their vendor sees them before submitting.
+    std::vector<long long> waiting;
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT id FROM applications WHERE vendor_id = :v AND connected_city_code = :c AND "
+                        "path = 'connected_elsewhere' AND state IN ('draft', 'returned')",
+         soci::use(app.vendor_id), soci::use(app.city_code));
+    for (const soci::row& r : rows) waiting.push_back(GetInt(r, 0));
+    for (long long id : waiting) LinkConnectedSuccess(sql, id);
   }
   LT_RETURN_IF_ERROR(CloseDeadlines(sql, app.id, t.close_deadlines, now, domain::ToString(action)));
   for (DeadlineKind kind : t.start_deadlines) {

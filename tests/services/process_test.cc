@@ -521,8 +521,7 @@ TEST_P(ProcessTest, SecondPathLinksCityBSuccess) {
   EXPECT_EQ(Act(vendor_, linked, AppAction::kSubmit)["state"], "under_review");
 
   // A later success in Shenzhen for another product: each application links the success
-  // of its own product; one for a product never connected there links a success and
-  // says that it covers other products.
+  // of its own product.
   const long long gate = Must(pf().applications.CreateProduct(vendor_, {"闸机", "G2", "face_gate", "2.0"}))["id"];
   tp_->clock().Set(At("2026-10-09T09:00:00+08:00"));
   const long long second = NewApp(kSz, &vendor_, gate);
@@ -536,9 +535,41 @@ TEST_P(ProcessTest, SecondPathLinksCityBSuccess) {
   EXPECT_EQ(gate_app["connected_application"]["covers_products"], true);
   const long long fresh =
       Must(pf().applications.CreateProduct(vendor_, {"考勤机", "K9", "attendance_terminal", "1"}))["id"];
-  json uncovered = Must(pf().applications.Create(vendor_, {kGz, {fresh}, "connected_elsewhere", kSz, ""}));
-  EXPECT_FALSE(uncovered["connected_application_id"].is_null());
-  EXPECT_EQ(uncovered["connected_application"]["covers_products"], false);
+  // A success for other products only proves nothing about this one: nothing is linked,
+  // and the proof is an upload.
+  json unrelated = Must(pf().applications.Create(vendor_, {kGz, {fresh}, "connected_elsewhere", kSz, ""}));
+  EXPECT_TRUE(unrelated["connected_application_id"].is_null());
+  // One that covers some of the products is linked, says so, and the others still need
+  // an uploaded proof before the application can be submitted.
+  json partly = Must(pf().applications.Create(vendor_, {kGz, {gate, fresh}, "connected_elsewhere", kSz, ""}));
+  EXPECT_EQ(partly["connected_application_id"], second);
+  EXPECT_EQ(partly["connected_application"]["covers_products"], false);
+  const long long partly_id = partly["id"];
+  Must(pf().applications.UploadMaterial(vendor_, partly_id, "business_license", "license.pdf", kPdf));
+  auto unproven = pf().applications.Act(vendor_, partly_id, AppAction::kSubmit, {});
+  ASSERT_FALSE(unproven.ok());
+  EXPECT_EQ(unproven.error().details["kind"], "connection_proof");
+  EXPECT_NE(unproven.error().message.find("未包含所申请的全部产品"), std::string::npos) << unproven.error().message;
+  Must(pf().applications.UploadMaterial(vendor_, partly_id, "connection_proof", "proof.pdf", kPdf));
+  EXPECT_EQ(Act(vendor_, partly_id, AppAction::kSubmit)["state"], "under_review");
+}
+
+// City B's success recorded after the path-2 draft was made is linked to the draft at
+// once: no upload is asked for what the platform itself holds.
+TEST_P(ProcessTest, SecondPathLinksASuccessRecordedAfterTheDraft) {
+  const long long first = NewApp(kSz);
+  Act(vendor_, first, AppAction::kSubmit);
+  Act(reviewer_sz_, first, AppAction::kApprove);
+  json draft = Must(pf().applications.Create(vendor_, {kGz, {product_}, "connected_elsewhere", kSz, ""}));
+  EXPECT_TRUE(draft["connected_application_id"].is_null()) << "city B's test is not decided yet";
+  Act(reviewer_sz_, first, AppAction::kSucceed);
+  const long long id = draft["id"];
+  EXPECT_EQ(Must(pf().applications.Get(vendor_, id))["connected_application_id"], first);
+  Must(pf().applications.UploadMaterial(vendor_, id, "business_license", "license.pdf", kPdf));
+  json submitted = Act(vendor_, id, AppAction::kSubmit);
+  EXPECT_EQ(submitted["state"], "under_review");
+  EXPECT_EQ(submitted["connected_application_id"], first);
+  EXPECT_EQ(submitted["connected_application"]["covers_products"], true);
 }
 
 // A complaint holds at most 100 of the vendor's files, and none once it is closed; a

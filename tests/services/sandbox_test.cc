@@ -1532,14 +1532,12 @@ TEST_P(SandboxTest, PathTwoShowsCityBsReport) {
   auto team = driver_->Send("Team.Add", Team());
   driver_->Poll(team.data()["requestSerialCode"]);
   auto& pf = tp_->platform();
-  json product = pf.applications.CreateProduct(vendor_, {"考勤终端", "A1", "attendance_terminal", "1"}).value();
-  json app = pf.applications
-                 .Create(vendor_, {"440300",
-                                   {product["id"].get<long long>()},
-                                   "connected_elsewhere",
-                                   std::string("440100"),
-                                   "已在广州完成联调"})
-                 .value();
+  // The product tested there.
+  const long long product = pf.applications.Get(vendor_, key_.application_id).value()["products"][0]["id"];
+  json app =
+      pf.applications
+          .Create(vendor_, {"440300", {product}, "connected_elsewhere", std::string("440100"), "已在广州完成联调"})
+          .value();
   const auto reviewer_sz = tp_->AddUser(domain::Role::kCityReviewer, "sb_reviewer_sz", "440300");
   auto report = pf.sandbox.Report(reviewer_sz, app["id"]);
   ASSERT_TRUE(report.ok()) << report.error().message;
@@ -1563,10 +1561,7 @@ TEST_P(SandboxTest, PathTwoShowsCityBsReport) {
   // Once Guangzhou records the success, a new application links it and shows it as passed.
   ASSERT_TRUE(pf.applications.Act(reviewer_, key_.application_id, domain::AppAction::kSucceed, {}).ok());
   json linked =
-      pf.applications
-          .Create(vendor_,
-                  {"440400", {product["id"].get<long long>()}, "connected_elsewhere", std::string("440100"), ""})
-          .value();
+      pf.applications.Create(vendor_, {"440400", {product}, "connected_elsewhere", std::string("440100"), ""}).value();
   ASSERT_EQ(linked["connected_application_id"], key_.application_id);
   // Recorded as a success on a report whose required cases did not all pass (one team
   // added): shown as succeeded there, not as a passing report.
@@ -1613,12 +1608,14 @@ TEST_P(SandboxTest, TheReportADecisionWasTakenOnStaysAsItWas) {
   EXPECT_EQ(shown["summary"], decided["summary"]);
   EXPECT_TRUE(shown["frozen_at"].is_null()) << "its own report is not decided yet";
   EXPECT_EQ(shown["source"]["uncovered_products"], json::array());
-  // A product city B never tested is named as such, beside the report that does not cover it.
+  // A product city B never tested is named as such, beside the report that covers the
+  // other.
   const json untested = pf.applications.CreateProduct(vendor_, {"人脸闸机", "G9", "face_gate", "9"}).value();
   json other =
       pf.applications
-          .Create(vendor_,
-                  {"440600", {untested["id"].get<long long>()}, "connected_elsewhere", std::string("440100"), ""})
+          .Create(
+              vendor_,
+              {"440600", {tested, untested["id"].get<long long>()}, "connected_elsewhere", std::string("440100"), ""})
           .value();
   const json uncovered = pf.sandbox.Report(vendor_, other["id"]).value();
   EXPECT_EQ(uncovered["source"]["uncovered_products"], json::array({"人脸闸机 G9"})) << uncovered["source"].dump();
