@@ -276,15 +276,18 @@ Result<SweepResult> AlertService::Sweep(Instant now) {
 }
 
 Status RaiseAlertsClosedLate(soci::session& sql, long long application_id, Instant now) {
+  // Only the deadlines closed at this instant: a deadline closed on time earlier whose due
+  // date a calendar loaded since moved before its close was met as it was known then, and
+  // no later action on the application raises an alert for it.
   const long long at = ToUnix(now);
   soci::rowset<soci::row> rows =
-      (sql.prepare << RaiseSql("d.application_id = :a AND d.alert_raised = 0 AND d.done_at IS NOT NULL "
+      (sql.prepare << RaiseSql("d.application_id = :a AND d.alert_raised = 0 AND d.done_at = :done "
                                "AND d.done_at > d.due_at"),
-       soci::use(at), soci::use(application_id));
+       soci::use(at), soci::use(application_id), soci::use(at));
   const std::vector<Raised> raised = ReadRaised(rows);
   sql << "UPDATE deadlines SET alert_raised = 1 WHERE application_id = :a AND alert_raised = 0 "
-         "AND done_at IS NOT NULL AND done_at > due_at",
-      soci::use(application_id);
+         "AND done_at = :done AND done_at > due_at",
+      soci::use(application_id), soci::use(at);
   if (raised.empty()) return OkStatus();
   LT_RETURN_IF_ERROR(RecordRaised(sql, raised, now));
   NotifyProvince(sql, static_cast<long long>(raised.size()), now);

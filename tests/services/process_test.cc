@@ -731,6 +731,27 @@ TEST_P(ProcessTest, CalendarImportRecomputesClosedProvisionalDeadlines) {
   }
 }
 
+// A review done on time by the calendar as known then, whose due date an official year
+// loaded later moves before it, raises no alert: not at the load, and not at the next
+// action on the application either.
+TEST_P(ProcessTest, AReviewDoneOnTimeStaysWithoutAlertWhenTheCalendarMovesItsDueDate) {
+  tp_->clock().Set(At("2026-12-30T10:00:00+08:00"));
+  const long long id = NewApp();
+  Act(vendor_, id, AppAction::kSubmit);  // 12-31, then the guess 01-01 (Fri), 01-04 → due 01-04
+  tp_->clock().Set(At("2027-01-04T10:00:00+08:00"));
+  Act(reviewer_, id, AppAction::kApprove);  // on time as known
+  domain::CalendarYear y2027;
+  y2027.year = 2027;
+  y2027.workdays = {*ParseDay("2027-01-02")};  // a make-up Saturday: now due 01-02
+  y2027.source = "test";
+  Must(pf().calendar.PutYears(admin_, {y2027}));
+  EXPECT_EQ(Must(pf().alerts.Sweep(At("2027-01-05T10:00:00+08:00"))).raised, 0);
+  tp_->clock().Set(At("2027-01-05T10:00:00+08:00"));
+  Act(reviewer_, id, AppAction::kSucceed);
+  EXPECT_EQ(Must(pf().alerts.List(admin_, {})).items.size(), 0u);
+  EXPECT_EQ(Must(pf().applications.Get(vendor_, id))["late"], false);
+}
+
 TEST_P(ProcessTest, HistoryVerifyNamesTheFirstTamperedEntry) {
   const long long id = NewApp();
   Act(vendor_, id, AppAction::kSubmit);
