@@ -101,7 +101,7 @@ std::string SerialCode(const std::string& prefix, Instant at, long long id);
 // The sequence number a serial ends in; nullopt when it ends in no number.
 std::optional<long long> SerialNumber(std::string_view serial);
 
-std::string MaskText(std::string text);  // ID-like numbers in free text
+std::string MaskText(std::string text);  // ID-like, bank card and mobile numbers in free text
 // `text` with each of `values` (the request's encrypted values: ID, passport and bank
 // card numbers, which a message may repeat) masked as its field is in the kept
 // request, then MaskText.

@@ -63,26 +63,66 @@ std::string Dump(const json& value) {
   return value.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-// Personal numbers in free text, masked: ID-like numbers (17 digits and a check
-// character) and bank card numbers (16 to 19 digits), each a whole run of digits. A
-// plain scan: this runs on every answer's message.
-std::string MaskText(std::string text) {
-  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+namespace {
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// A mainland mobile number as a whole run of digits: 11 of them, 1 then 3 to 9.
+bool IsMobile(std::string_view run) { return run.size() == 11 && run[0] == '1' && run[1] >= '3' && run[1] <= '9'; }
+
+// `text` with each whole run of digits (an ID number's final X included) that `mask`
+// answers for replaced by that answer. A plain scan: this runs on every answer's message.
+template <typename Mask>
+std::string MaskRuns(std::string text, Mask mask) {
   for (std::size_t i = 0; i < text.size();) {
-    if (!digit(text[i])) {
+    if (!IsDigit(text[i])) {
       ++i;
       continue;
     }
     std::size_t end = i;  // the whole run of digits from i
-    while (end < text.size() && digit(text[end])) ++end;
+    while (end < text.size() && IsDigit(text[end])) ++end;
     if (end - i == 17 && end < text.size() && (text[end] == 'X' || text[end] == 'x')) ++end;
-    const std::size_t length = end - i;
-    if (length >= 16 && length <= 19) {
-      text.replace(i, length, standard::MaskNumber(std::string_view(text).substr(i, length)));
+    if (std::optional<std::string> masked = mask(std::string_view(text).substr(i, end - i))) {
+      text.replace(i, end - i, *masked);
+      end = i + masked->size();
     }
     i = end;
   }
   return text;
+}
+
+std::optional<std::string> MaskPhoneRun(std::string_view run) {
+  if (IsMobile(run)) return standard::MaskPhone(run);
+  return std::nullopt;
+}
+
+// Mobile numbers only: for the members the standard defines, whose other long numbers
+// (a project code has 18 digits) are the data rather than anyone's.
+std::string MaskPhones(std::string text) { return MaskRuns(std::move(text), MaskPhoneRun); }
+
+bool HasPhone(std::string_view text) {
+  std::size_t run = 0;
+  for (std::size_t i = 0; i <= text.size(); ++i) {
+    if (i < text.size() && IsDigit(text[i])) {
+      ++run;
+    } else {
+      if (IsMobile(text.substr(i - run, run))) return true;
+      run = 0;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+// Personal numbers in free text, masked: ID-like numbers (17 digits and a check
+// character), bank card numbers (16 to 19 digits) and mobile numbers, each a whole run
+// of digits.
+std::string MaskText(std::string text) {
+  return MaskRuns(std::move(text), [](std::string_view run) -> std::optional<std::string> {
+    if (run.size() >= 16 && run.size() <= 19) return standard::MaskNumber(run);
+    return MaskPhoneRun(run);
+  });
 }
 
 std::string MaskPersonal(std::string text, const std::vector<std::string>& values) {
@@ -174,16 +214,19 @@ class JsonWriter {
 };
 
 // Writes `value` with what the evidence must not keep masked: encrypted fields
-// (personal numbers), phone numbers (x-mask) and images (summarised). Walks the
-// method's schema beside the data and writes the rest as it is: the text a masked copy
-// would dump to, without copying the data. A member the standard does not define
-// is a client's own addition: ID-like numbers in it are masked too.
+// (personal numbers), phone numbers (x-mask, and mobile numbers anywhere in a string) and
+// images (summarised). Walks the method's schema beside the data and writes the rest as it
+// is: the text a masked copy would dump to, without copying the data. A member the
+// standard does not define is a client's own addition: ID-like and bank card numbers in
+// it are masked too (not in the members it defines: a project code has 18 digits).
 void WriteMasked(const standard::Schema& schema, const json& value, JsonWriter& out) {
   if (value.is_string()) {
     const auto& text = value.get_ref<const std::string&>();
     if (schema.image) return out.Value("<图片 " + std::to_string(text.size()) + " 字符>");
     if (schema.encrypted) return out.Value(standard::MaskNumber(text));
     if (schema.mask_phone) return out.Value(standard::MaskPhone(text));
+    // Free text (a remark, a name) may still hold somebody's mobile number.
+    if (sandbox::HasPhone(text)) return out.Value(sandbox::MaskPhones(text));
   } else if (value.is_object() && !schema.properties.empty()) {
     out.Char('{');
     for (auto it = value.begin(); it != value.end(); ++it) {

@@ -1213,16 +1213,34 @@ TEST_P(SandboxTest, EvidenceMasksPersonalNumbersAndSecrets) {
   EXPECT_EQ(team_row["request"]["data"]["remarkBank"], "工资卡622202*********3445，流水号20261020100000")
       << "a bank card number (16 to 19 digits) masked, a shorter number not";
   EXPECT_EQ(team_row["request"]["data"]["teamName"], "钢筋班组");
+  // A mobile number in free text is masked in the members the standard defines too.
+  json remarked = Team("木工班组");
+  remarked["remark"] = "联系13512345678，项目编码" + key_.project_code;
+  EXPECT_EQ(driver_->Send("Team.Add", remarked).outcome, "accepted");
+  const json remark_row = (*tp_->platform().sandbox.Evidence(reviewer_, key_.application_id, {}))["items"][0];
+  EXPECT_EQ(remark_row["request"]["data"]["remark"], "联系135****5678，项目编码" + key_.project_code)
+      << "the project code is the data, not anyone's number";
+  // And in data kept as it came because it is not JSON.
+  standard::Form broken = driver_->Build("Team.Add", Team());
+  for (auto& [k, v] : broken) {
+    if (k == "data") v = R"({"teamName":"x","responsiblePersonPhone":"13700001111")";
+  }
+  broken.pop_back();
+  broken.emplace_back("sign", driver_->codec().Sign(broken));
+  EXPECT_EQ(driver_->SendForm("Team.Add", broken).error, "invalid_json");
+  const json broken_row = (*tp_->platform().sandbox.Evidence(reviewer_, key_.application_id, {}))["items"][0];
+  EXPECT_EQ(broken_row["request"].dump().find("13700001111"), std::string::npos) << broken_row.dump();
+  EXPECT_NE(broken_row["request"].dump().find("137****1111"), std::string::npos) << broken_row.dump();
   // Filters and paging.
   services::EvidenceQuery q;
   q.method = "Team.Add";
-  EXPECT_EQ((*tp_->platform().sandbox.Evidence(vendor_, key_.application_id, q))["total"], 2);
+  EXPECT_EQ((*tp_->platform().sandbox.Evidence(vendor_, key_.application_id, q))["total"], 4);
   q = {};
   q.limit = 1;
   q.offset = 1;
   auto page = tp_->platform().sandbox.Evidence(vendor_, key_.application_id, q);
   EXPECT_EQ((*page)["items"].size(), 1u);
-  EXPECT_EQ((*page)["total"], 4);
+  EXPECT_EQ((*page)["total"], 6);
   q.outcome = "nonsense";
   EXPECT_FALSE(tp_->platform().sandbox.Evidence(vendor_, key_.application_id, q).ok());
   // A bad page names the parameter that is wrong.
