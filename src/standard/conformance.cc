@@ -67,6 +67,7 @@ void DeriveSequenceTags(std::vector<RequestFacts>& requests) {
   std::map<std::string, std::set<std::string>> faulted;  // digest → errors of the faults that refused it
   std::set<std::string> faults_so_far;                   // errors of the faults injected so far
   bool pending_seen = false;                             // an async result was answered pending
+  std::set<std::string> sent;                            // digests of the data sent so far
   for (auto& r : requests) {
     auto tag = [&r](std::string t) { AddTag(r, std::move(t)); };
     if (r.outcome == "accepted") {
@@ -77,12 +78,15 @@ void DeriveSequenceTags(std::vector<RequestFacts>& requests) {
         for (const auto& error : f->second) tag("retried_after:" + error);
       }
     }
-    if (HasTag(r, "duplicate")) {
+    if (HasTag(r, "duplicate") && !r.digest.empty() && sent.contains(r.digest)) {
+      // Data sent again: after a fault, a retry that duplicated what was stored; after a
+      // pending result, the write sent again rather than its result asked for again. A
+      // new request that merely repeats stored rows is not a retry: it fails only the
+      // case about duplicates.
       for (const auto& error : faults_so_far) tag("duplicate_after:" + error);
-      // Sent again rather than waited for: a client that meets a delayed result must
-      // keep asking, not write the data a second time.
       if (pending_seen) tag("duplicate_after:pending");
     }
+    if (!r.digest.empty()) sent.insert(r.digest);
     if (HasTag(r, "pending")) pending_seen = true;
     if (r.outcome == "fault") {
       if (!r.digest.empty()) faulted[r.digest].insert(r.error);
@@ -101,14 +105,18 @@ void DeriveSequenceTags(std::vector<RequestFacts>& requests) {
 
 std::vector<CaseResult> JudgeCases(const Profile& profile, const std::vector<RequestFacts>& requests,
                                    const std::set<std::string>& scenarios) {
-  // standing[i]: request i was refused and no request of its method was accepted later.
+  // standing[i]: request i was refused, or accepted with an asynchronous result that
+  // failed (it stored nothing), and no request of its method was accepted, and stored,
+  // later.
   std::vector<bool> standing(requests.size(), false);
   {
     std::set<std::string> accepted_later;
     for (std::size_t i = requests.size(); i-- > 0;) {
       const RequestFacts& r = requests[i];
-      standing[i] = r.outcome == "refused" && !accepted_later.contains(r.method);
-      if (r.outcome == "accepted") accepted_later.insert(r.method);
+      const bool stored = r.outcome == "accepted" && !HasTag(r, "async_failed");
+      const bool failed = r.outcome == "refused" || (r.outcome == "accepted" && !stored);
+      standing[i] = failed && !accepted_later.contains(r.method);
+      if (stored) accepted_later.insert(r.method);
     }
   }
   std::vector<CaseResult> out;
@@ -161,7 +169,6 @@ std::vector<CaseResult> JudgeCases(const Profile& profile, const std::vector<Req
     if (all_met && !violated) {
       result.status = "pass";
     } else if (violated || (fault ? fault_found > 0 : Touched(c, requests, profile.async_query_method))) {
-      result.status = "fail";
       if (violated) {
         std::sort(violations.begin(), violations.end());
         violations.erase(std::unique(violations.begin(), violations.end()), violations.end());
@@ -179,20 +186,19 @@ std::vector<CaseResult> JudgeCases(const Profile& profile, const std::vector<Req
           if (standing[i] && named) result.reasons.push_back(requests[i].id);
         }
       }
-      result.reason_count = result.reasons.size();
-      if (result.reasons.size() > kMaxEvidencePerCondition) result.reasons.resize(kMaxEvidencePerCondition);
-      // A failed case cites the requests behind its failure; where no single request is
-      // to blame (a write never followed by its query), the latest that touched it.
-      result.evidence_ids.insert(result.evidence_ids.end(), result.reasons.begin(), result.reasons.end());
-      if (result.evidence_ids.empty()) {
-        const std::vector<std::string> methods = TouchingMethods(c, profile.async_query_method);
-        for (std::size_t i = requests.size(); i-- > 0 && result.evidence_ids.size() < kMaxEvidencePerCondition;) {
-          if (Touches(methods, requests[i])) result.evidence_ids.push_back(requests[i].id);
-        }
+      // Started but not finished, with nothing against it (a write whose result was not
+      // asked for yet, an entry without its attendance): still pending, as the device may
+      // be in the middle of the sequence. It fails on a request that explains why.
+      if (!result.reasons.empty()) {
+        result.status = "fail";
+        result.reason_count = result.reasons.size();
+        if (result.reasons.size() > kMaxEvidencePerCondition) result.reasons.resize(kMaxEvidencePerCondition);
+        // A failed case cites the requests behind its failure.
+        result.evidence_ids.insert(result.evidence_ids.end(), result.reasons.begin(), result.reasons.end());
+        std::sort(result.evidence_ids.begin(), result.evidence_ids.end());
+        result.evidence_ids.erase(std::unique(result.evidence_ids.begin(), result.evidence_ids.end()),
+                                  result.evidence_ids.end());
       }
-      std::sort(result.evidence_ids.begin(), result.evidence_ids.end());
-      result.evidence_ids.erase(std::unique(result.evidence_ids.begin(), result.evidence_ids.end()),
-                                result.evidence_ids.end());
     }
     out.push_back(std::move(result));
   }

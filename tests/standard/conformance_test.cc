@@ -42,9 +42,9 @@ TEST(JudgeCases, AFailureNamesAFewReasonsAndCountsThemAll) {
   EXPECT_EQ(dup.reason_count, 7u);
 }
 
-// A failed case always cites evidence: the refusals behind it, or where no request is
-// to blame (a result answered pending and never fetched again), the latest requests
-// that touched it.
+// A failed case always cites the requests behind it. One started but not finished with
+// no request to blame (a result answered pending and not fetched again yet) is still in
+// progress: pending, citing what met its conditions so far.
 TEST(JudgeCases, AFailedCaseCitesTheRequestsBehindIt) {
   const Profile& p = *ShippedProfiles().Find("national-1.0");
   std::vector<RequestFacts> refused = {Req(1, "Team.Add", "refused", {"signed"}, "-1")};
@@ -57,8 +57,10 @@ TEST(JudgeCases, AFailedCaseCitesTheRequestsBehindIt) {
       Req(2, "AsyncHandleResult.Query", "accepted", {"signed", "pending", "pending:Team.Add"})};
   DeriveSequenceTags(delayed);
   const auto delay = JudgeCases(p, delayed, {"delay_async"});
-  EXPECT_EQ(ResultOf(delay, "async_delay").status, "fail");
-  EXPECT_FALSE(ResultOf(delay, "async_delay").evidence_ids.empty());
+  EXPECT_EQ(ResultOf(delay, "async_delay").status, "pending");
+  EXPECT_TRUE(ResultOf(delay, "async_delay").reasons.empty());
+  EXPECT_EQ(ResultOf(delay, "team_add_async").status, "pending") << "accepted, its result not fetched yet";
+  EXPECT_EQ(ResultOf(delay, "team_add_async").evidence_ids, (std::vector<long long>{1}));
 }
 
 // Switching delayed results on fails nothing by itself: the case waits until a result
@@ -70,7 +72,7 @@ TEST(JudgeCases, TheDelayCaseWaitsUntilAResultWasAnsweredPending) {
                                  Req(2, "AsyncHandleResult.Query", "accepted", {"signed", "fetched:Team.Add"})};
   EXPECT_EQ(StatusOf(JudgeCases(p, r, on), "async_delay"), "pending") << "earlier traffic, no delayed result yet";
   r.push_back(Req(3, "AsyncHandleResult.Query", "accepted", {"signed", "pending", "pending:Team.Add"}));
-  EXPECT_EQ(StatusOf(JudgeCases(p, r, on), "async_delay"), "fail") << "answered pending, not fetched since";
+  EXPECT_EQ(StatusOf(JudgeCases(p, r, on), "async_delay"), "pending") << "answered pending, not fetched since yet";
   r.push_back(Req(4, "AsyncHandleResult.Query", "accepted", {"signed", "fetched:Team.Add", "fetched_after_pending"}));
   EXPECT_EQ(StatusOf(JudgeCases(p, r, on), "async_delay"), "pass");
 }
@@ -245,6 +247,37 @@ TEST(JudgeCases, ARetryCaseWaitsForItsFaultAndIgnoresEarlierDuplicates) {
   EXPECT_EQ(StatusOf(JudgeCases(p, r, {"rate_limit_once"}), "retry_rate_limit"), "pass");
 }
 
+// A duplicate in a new request (rows already stored, or one row twice) is no retry: it
+// fails the case about duplicates, not the retry cases a fault asked for, nor the delay
+// case. Sending the same data again after the fault or a pending result does.
+TEST(JudgeCases, OnlyDataSentAgainIsADuplicateAfterAFaultOrAPendingResult) {
+  const Profile& p = *ShippedProfiles().Find("national-1.0");
+  const std::set<std::string> on = {"rate_limit_once", "delay_async"};
+  std::vector<RequestFacts> r = {
+      Req(1, "Team.Add", "fault", {"signed"}, "rate_limited", "a"),
+      Req(2, "Team.Add", "accepted", {"signed"}, "", "a"),
+      Req(3, "AsyncHandleResult.Query", "accepted", {"signed", "pending", "pending:Team.Add"}),
+      Req(4, "AsyncHandleResult.Query", "accepted", {"signed", "fetched:Team.Add", "fetched_after_pending"}),
+      Req(5, "WorkerAttendance.Add", "accepted", {"signed", "duplicate", "async_failed"}, "", "new"),
+  };
+  DeriveSequenceTags(r);
+  EXPECT_FALSE(HasTag(r[4], "duplicate_after:rate_limited"));
+  EXPECT_FALSE(HasTag(r[4], "duplicate_after:pending"));
+  auto results = JudgeCases(p, r, on);
+  EXPECT_EQ(StatusOf(results, "retry_rate_limit"), "pass");
+  EXPECT_EQ(StatusOf(results, "async_delay"), "pass");
+  EXPECT_EQ(ResultOf(results, "no_duplicates").reasons, (std::vector<long long>{5}));
+  // The retried data sent once more: a duplicate after the fault and the pending result.
+  r.push_back(Req(6, "Team.Add", "accepted", {"signed", "duplicate", "async_failed"}, "", "a"));
+  DeriveSequenceTags(r);
+  EXPECT_TRUE(HasTag(r[5], "duplicate_after:rate_limited"));
+  EXPECT_TRUE(HasTag(r[5], "duplicate_after:pending"));
+  results = JudgeCases(p, r, on);
+  EXPECT_EQ(StatusOf(results, "retry_rate_limit"), "fail");
+  EXPECT_EQ(ResultOf(results, "retry_rate_limit").reasons, (std::vector<long long>{6}));
+  EXPECT_EQ(StatusOf(results, "async_delay"), "fail");
+}
+
 TEST(JudgeCases, AFailedCaseIsExplainedByItsOwnStandingRefusalsOnly) {
   const Profile& p = *ShippedProfiles().Find("national-1.0");
   std::vector<RequestFacts> r = {
@@ -255,8 +288,9 @@ TEST(JudgeCases, AFailedCaseIsExplainedByItsOwnStandingRefusalsOnly) {
   };
   DeriveSequenceTags(r);
   const auto results = JudgeCases(p, r, {});
-  // Team.Add was accepted but its result never fetched: its corrected refusal is no reason.
-  EXPECT_EQ(ResultOf(results, "team_add_async").status, "fail");
+  // Team.Add was accepted but its result not fetched yet: its corrected refusal is no
+  // reason, and the case is still in progress.
+  EXPECT_EQ(ResultOf(results, "team_add_async").status, "pending");
   EXPECT_TRUE(ResultOf(results, "team_add_async").reasons.empty());
   EXPECT_EQ(ResultOf(results, "payroll").reasons, (std::vector<long long>{2}));
   EXPECT_EQ(ResultOf(results, "worker_add").reasons, (std::vector<long long>{4}));
