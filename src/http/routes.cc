@@ -519,14 +519,18 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
   // Answered from the thread that commits the request's write batch, so that a batch
   // holds every request in flight rather than one per server thread.
   // A standard that also takes GET (Guangzhou's) gets the form as the query string.
-  const auto sandbox = [&pf](bool via_get) {
-    return [&pf, via_get](Request& req, Respond respond) {
+  // PUT and DELETE reach it too, to be refused in its envelope (405) rather than in this
+  // API's.
+  const auto sandbox = [&pf](Method method) {
+    return [&pf, method](Request& req, Respond respond) {
+      const bool via_get = method == Method::kGet;
       const auto started = std::chrono::steady_clock::now();
       services::SandboxCall call;
       call.city_code = req.params["city"];
       call.endpoint = req.params["endpoint"];
       call.body = via_get ? std::move(req.raw_query) : std::move(req.body);
       call.via_get = via_get;
+      if (method != Method::kGet && method != Method::kPost) call.other_method = std::string(MethodWord(method));
       call.elapsed_us = [started] {
         return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started)
             .count();
@@ -539,8 +543,11 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
       });
     };
   };
-  t.router.AddAsync(Method::kPost, "/sandbox/:city/:endpoint", Access::kPublic, sandbox(false), 4u << 20);
-  t.router.AddAsync(Method::kGet, "/sandbox/:city/:endpoint", Access::kPublic, sandbox(true));
+  t.router.AddAsync(Method::kPost, "/sandbox/:city/:endpoint", Access::kPublic, sandbox(Method::kPost), 4u << 20);
+  t.router.AddAsync(Method::kGet, "/sandbox/:city/:endpoint", Access::kPublic, sandbox(Method::kGet));
+  for (Method other : {Method::kPut, Method::kDelete}) {
+    t.router.AddAsync(other, "/sandbox/:city/:endpoint", Access::kPublic, sandbox(other));
+  }
   t.Add(Method::kGet, "/applications/:id/evidence", kLogged, [&pf](Request& req) -> Result<Response> {
     LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
     LT_ASSIGN_OR_RETURN(services::EvidenceQuery q, EvidenceQueryOf(req));

@@ -251,7 +251,7 @@ struct Server::Impl {
 
   void Dispatch(const Router::Route& route, Request& req, const Respond& respond) {
     const std::size_t limit = route.max_body ? route.max_body : options.max_json_body;
-    if (!IsMultipart(req.headers) && req.body.size() > limit) {
+    if (!req.multipart && req.body.size() > limit) {
       return respond(Response::FromError(MakeError(ErrorCode::kPayloadTooLarge, "", {{"max_bytes", limit}})));
     }
     if (route.access == Access::kAuthenticated) {
@@ -420,7 +420,8 @@ Result<unsigned short> Server::Start() {
     });
     req.body = rh->body();
     req.remote_ip = rh->remote_endpoint().address().to_string();
-    if (IsMultipart(req.headers)) {
+    req.multipart = IsMultipart(req.headers) && !req.path.starts_with("/sandbox/");
+    if (req.multipart) {
       if (req.body.size() > impl->options.max_upload_body) {
         send(Response::FromError(
             MakeError(ErrorCode::kPayloadTooLarge, "", {{"max_bytes", impl->options.max_upload_body}})));

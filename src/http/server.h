@@ -34,6 +34,9 @@ struct Request {
   std::string raw_query;                       // the query string as sent (after '?')
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
+  // The body parsed as multipart/form-data: never for /sandbox/, whose standard reads the
+  // body itself and refuses what it cannot read in its own envelope.
+  bool multipart = false;
   std::map<std::string, std::string> form;  // multipart text fields
   std::vector<UploadedFile> files;          // multipart files
   std::string remote_ip;

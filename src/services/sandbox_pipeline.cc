@@ -730,12 +730,13 @@ void SandboxService::HandleAsync(SandboxCall incoming, std::function<void(Sandbo
     reply.http_status = 404;
     return pending->done(std::move(reply));
   }
-  // A GET where the standard asks for a POST: the city's server would not take it
-  // (HTTP 405), and nothing is recorded, as no key was read.
-  if (call.via_get && !p.accepts_get) {
+  // A GET where the standard asks for a POST, or a method no standard takes: the city's
+  // server would not take it (HTTP 405), and nothing is recorded, as no key was read.
+  if ((call.via_get && !p.accepts_get) || !call.other_method.empty()) {
     const auto& e = p.Error("malformed_form");
-    SandboxReply reply{Envelope(p, e, "请求方式不支持：GET，请使用 POST", nullptr).dump(), 0, "refused",
-                       "malformed_form"};
+    const std::string message = "请求方式不支持：" + (call.via_get ? std::string("GET") : call.other_method) +
+                                (p.accepts_get ? "，请使用 POST 或 GET" : "，请使用 POST");
+    SandboxReply reply{Envelope(p, e, message, nullptr).dump(), 0, "refused", "malformed_form"};
     reply.http_status = 405;
     return pending->done(std::move(reply));
   }

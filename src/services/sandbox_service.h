@@ -49,6 +49,8 @@ struct SandboxCall {
   std::string endpoint;  // the last path segment: "open.api" or, per-method style, the method
   std::string body;      // the form: a POST's body, or a GET's query string
   bool via_get = false;
+  // A method no standard takes (PUT, DELETE): answered 405 in the profile's envelope.
+  std::string other_method;
   // Microseconds since the request arrived; measured by the HTTP layer (latency
   // evidence), so this layer reads no clock of its own beyond deps.clock.
   std::function<long long()> elapsed_us = [] { return 0LL; };

@@ -291,6 +291,39 @@ TEST_P(DeviceTest, AGetIsServedWhereTheStandardTakesIt) {
   }
 }
 
+// What the standard does not take is refused in its own envelope, not in the platform
+// API's: PUT and DELETE (405, nothing recorded), and a multipart body, which is not the
+// form the standard defines (its code for a missing or malformed parameter).
+TEST_P(DeviceTest, WhatTheStandardDoesNotTakeIsRefusedInItsEnvelope) {
+  testing::SandboxDriver driver(*tp_, key_);
+  const standard::Profile& p = driver.profile();
+  const std::string path = "/sandbox/440100/" + standard::EndpointFor(p, "Team.Add");
+  testing::HttpClient client(tp_->port());
+  const auto code_of = [&](const testing::HttpResponse& r) {
+    const json body = r.json();
+    if (!body.contains(p.code_field)) return std::string("<no ") + p.code_field + ">";
+    const json c = body[p.code_field];
+    return c.is_string() ? c.get<std::string>() : c.dump();
+  };
+  for (const char* method : {"PUT", "DELETE"}) {
+    auto r = client.Send(method, path, "", "application/x-www-form-urlencoded");
+    EXPECT_EQ(r.status, 405) << method << " " << r.body;
+    EXPECT_EQ(code_of(r), p.Error("malformed_form").code) << r.body;
+    EXPECT_NE(r.body.find(std::string("请求方式不支持：") + method), std::string::npos) << r.body;
+  }
+  const std::string form = standard::EncodeForm(driver.Build("Team.Add", {{"teamName", "钢筋班组"}}));
+  auto multipart = client.Send(
+      "POST", path, "--zz\r\nContent-Disposition: form-data; name=\"data\"\r\n\r\n" + form + "\r\n--zz--\r\n",
+      "multipart/form-data; boundary=zz");
+  EXPECT_EQ(multipart.status, 200) << multipart.body;
+  const std::string code = code_of(multipart);
+  EXPECT_TRUE(code == p.Error("missing_param").code || code == p.Error("malformed_form").code) << multipart.body;
+  EXPECT_FALSE(multipart.json().contains("error")) << "not the platform API's error shape: " << multipart.body;
+  auto ev = tp_->platform().sandbox.Evidence(vendor_, key_.application_id, {});
+  ASSERT_TRUE(ev.ok());
+  EXPECT_EQ((*ev)["total"], 0) << "no key named by any of them: " << ev->dump();
+}
+
 INSTANTIATE_TEST_SUITE_P(Profiles, DeviceTest,
                          ::testing::Combine(::testing::ValuesIn(testing::TestDatabaseKinds()),
                                             ::testing::Values("national-1.0", "gd-v1.3", "gz-md5-des")),

@@ -168,6 +168,8 @@ std::map<std::string, Row> Table() {
       // The sandbox: the test key in the form authenticates, not a session.
       {"POST /sandbox/:city/:endpoint", {.public_route = true}},
       {"GET /sandbox/:city/:endpoint", {.public_route = true}},
+      {"PUT /sandbox/:city/:endpoint", {.public_route = true}},
+      {"DELETE /sandbox/:city/:endpoint", {.public_route = true}},
       {"GET /api/v1/alerts", {.roles = kEveryRole}},
       {"POST /api/v1/alerts/:id/respond", {.roles = reviewer, .scope = ScopeRule::kRecord}},
       {"POST /api/v1/alerts/:id/urge", {.roles = province, .scope = ScopeRule::kRecord}},

@@ -697,7 +697,12 @@ export interface paths {
          *     its envelope, and records nothing.
          */
         get: operations["sandboxGet"];
-        put?: never;
+        /**
+         * Refused in the profile's envelope (no interface standard takes PUT)
+         * @description Answered 405 with the profile's `malformed_form` code in its envelope
+         *     (`请求方式不支持：PUT，请使用 POST`), recorded nowhere. Likewise DELETE.
+         */
+        put: operations["sandboxPut"];
         /**
          * City A's hosted test environment (the interface standard itself)
          * @description Speaks the city's profile (docs/profiles.md), not this API: a form of
@@ -709,9 +714,15 @@ export interface paths {
          *     `{"code": "-2", "message": "签名校验错误", "data": null}`; every request
          *     naming an issued key is recorded as evidence. Another path of a
          *     single-endpoint profile is 404, in the envelope, recorded nowhere.
+         *     A body that is not the form (multipart/form-data, JSON) is refused in
+         *     the envelope (its code for a missing or malformed parameter).
          */
         post: operations["sandbox"];
-        delete?: never;
+        /**
+         * Refused in the profile's envelope (no interface standard takes DELETE)
+         * @description Answered as PUT is.
+         */
+        delete: operations["sandboxDelete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2962,6 +2973,34 @@ export interface operations {
             };
         };
     };
+    sandboxPut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                city: string;
+                endpoint: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Not the endpoint of a single-endpoint profile (the profile's envelope). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The profile's envelope with its `malformed_form` code. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     sandbox: {
         parameters: {
             query?: never;
@@ -2997,6 +3036,34 @@ export interface operations {
                 content?: never;
             };
             413: components["responses"]["TooLarge"];
+        };
+    };
+    sandboxDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                city: string;
+                endpoint: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Not the endpoint of a single-endpoint profile (the profile's envelope). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The profile's envelope with its `malformed_form` code. */
+            405: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     listAlerts: {
