@@ -696,10 +696,11 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
   });
 
   // ---- statistics, notifications, history
-  t.Add(Method::kGet, "/stats", {Role::kCityReviewer, Role::kProvince, Role::kAdmin}, [&pf](Request& req) {
-    return Render(pf.stats.CityStats(*req.principal, TimeQuery(req, "from"), TimeQuery(req, "to")));
-  });
-  t.Add(Method::kGet, "/stats/export", {Role::kCityReviewer, Role::kProvince, Role::kAdmin},
+  t.Add(Method::kGet, "/stats", {Role::kCityReviewer, Role::kTechSupport, Role::kProvince, Role::kAdmin},
+        [&pf](Request& req) {
+          return Render(pf.stats.CityStats(*req.principal, TimeQuery(req, "from"), TimeQuery(req, "to")));
+        });
+  t.Add(Method::kGet, "/stats/export", {Role::kCityReviewer, Role::kTechSupport, Role::kProvince, Role::kAdmin},
         [&pf](Request& req) -> Result<Response> {
           LT_ASSIGN_OR_RETURN(std::string csv,
                               pf.stats.CityStatsCsv(*req.principal, TimeQuery(req, "from"), TimeQuery(req, "to")));

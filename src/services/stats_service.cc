@@ -35,7 +35,7 @@ json Pct(long long part, long long whole) {
 
 Result<json> StatsService::CityStats(const Principal& p, std::optional<std::string> from_text,
                                      std::optional<std::string> to_text) {
-  if (p.role == Role::kVendor || p.role == Role::kTechSupport) return MakeError(ErrorCode::kForbidden);
+  if (p.role == Role::kVendor) return MakeError(ErrorCode::kForbidden);
   const Instant now = deps_.clock.Now();
   Instant from = FromUnix(0), to = now + std::chrono::seconds{1};
   if (from_text) {

@@ -126,7 +126,8 @@ const std::set<Role> kEveryRole = {Role::kVendor, Role::kCityReviewer, Role::kTe
 std::map<std::string, Row> Table() {
   const std::set<Role> vendor = {Role::kVendor}, reviewer = {Role::kCityReviewer}, admin = {Role::kAdmin},
                        support = {Role::kTechSupport}, province = {Role::kProvince},
-                       supervisors = {Role::kCityReviewer, Role::kProvince, Role::kAdmin};
+                       supervisors = {Role::kCityReviewer, Role::kProvince, Role::kAdmin},
+                       city_and_up = {Role::kCityReviewer, Role::kTechSupport, Role::kProvince, Role::kAdmin};
   return {
       {"GET /api/v1/health", {.public_route = true}},
       {"GET /api/v1/ready", {.public_route = true}},
@@ -183,8 +184,8 @@ std::map<std::string, Row> Table() {
       {"GET /api/v1/calendar/deadline", {.roles = kEveryRole}},
       {"GET /api/v1/calendar/:year", {.roles = kEveryRole}},
       {"PUT /api/v1/calendar/:year", {.roles = admin}},
-      {"GET /api/v1/stats", {.roles = supervisors}},
-      {"GET /api/v1/stats/export", {.roles = supervisors}},
+      {"GET /api/v1/stats", {.roles = city_and_up}},
+      {"GET /api/v1/stats/export", {.roles = city_and_up}},
       {"GET /api/v1/notifications", {.roles = kEveryRole}},
       {"POST /api/v1/notifications/:id/read", {.roles = kEveryRole, .scope = ScopeRule::kOwner}},
       {"POST /api/v1/notifications/read-all", {.roles = kEveryRole}},

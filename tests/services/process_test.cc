@@ -884,6 +884,10 @@ TEST_P(ProcessTest, StatisticsPerCity) {
   json day = Must(pf().stats.CityStats(reviewer_, today, today));
   EXPECT_EQ(day["cities"][0]["applications_received"], 1);
   EXPECT_EQ(day["to"], FormatInstant(StartOfDay(AddDays(ShanghaiDay(tp_->clock().Now()), 1))));
+  // The city's technical support unit reads its own city's figures too.
+  json support = Must(pf().stats.CityStats(support_, std::nullopt, std::nullopt));
+  ASSERT_EQ(support["cities"].size(), 1u);
+  EXPECT_EQ(support["cities"][0]["city_code"], kGz);
   EXPECT_EQ(CodeOf(pf().stats.CityStats(vendor_, std::nullopt, std::nullopt)), "forbidden");
 }
 

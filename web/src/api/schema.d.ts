@@ -1007,7 +1007,7 @@ export interface paths {
         };
         /**
          * Per-city figures of the process (统计)
-         * @description Roles: city_reviewer (own city only), province, admin (all cities).
+         * @description Roles: city_reviewer and tech_support (own city only), province, admin (all cities).
          *     Over [from, to): from defaults to the beginning, to to now. Each is ISO 8601
          *     with an offset, or a bare date: `from=2026-09-01` is 00:00 of that day in
          *     Asia/Shanghai, `to=2026-09-30` includes the whole of that day (the answer's `to`
@@ -1031,7 +1031,7 @@ export interface paths {
         };
         /**
          * The per-city figures as CSV (统计导出)
-         * @description Roles: city_reviewer (own city), province, admin. The figures of GET /stats as
+         * @description Roles: city_reviewer and tech_support (own city), province, admin. The figures of GET /stats as
          *     CSV with Chinese column headers, UTF-8 with a byte-order mark so Excel opens it
          *     correctly.
          */
