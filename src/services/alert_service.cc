@@ -229,7 +229,7 @@ Result<json> AlertService::Respond(const Principal& p, long long id, const std::
 }
 
 Result<json> AlertService::Urge(const Principal& p, long long id, const std::string& note) {
-  if (note.size() > 2000) return MakeError(ErrorCode::kInvalidField, "督办意见过长", {{"field", "note"}});
+  LT_RETURN_IF_ERROR(OptionalText(note, "note", 2000));
   return Act(p, id, domain::AlertAction::kUrge, note);
 }
 

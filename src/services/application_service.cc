@@ -279,9 +279,7 @@ Result<json> ApplicationService::Create(const Principal& p, const NewApplication
   if (in.product_ids.empty()) {
     return MakeError(ErrorCode::kMissingField, "至少选择一个产品", {{"field", "product_ids"}});
   }
-  if (in.description.size() > 4000) {
-    return MakeError(ErrorCode::kInvalidField, "说明过长", {{"field", "description"}});
-  }
+  LT_RETURN_IF_ERROR(OptionalText(in.description, "description", 4000));
   const bool elsewhere = in.path == "connected_elsewhere";
   if (elsewhere && !in.connected_city_code) {
     return MakeError(ErrorCode::kMissingField, "已在其他城市对接的，须填写已对接城市",
@@ -688,6 +686,7 @@ Result<int> ValidateProblems(soci::session& sql, long long app_id, AppAction act
     if (text->size() > kMaxText) {
       return MakeError(ErrorCode::kInvalidField, "问题内容过长", {{"field", at + ".text"}, {"max_length", kMaxText}});
     }
+    LT_RETURN_IF_ERROR(OptionalText(*text, at + ".text", kMaxText));
     if (action == AppAction::kDelay) {
       const auto clause = text_of(pr, "clause");
       if (!clause) {
@@ -697,6 +696,7 @@ Result<int> ValidateProblems(soci::session& sql, long long app_id, AppAction act
       if (clause->size() > kMaxClause) {
         return MakeError(ErrorCode::kInvalidField, "条款过长", {{"field", at + ".clause"}, {"max_length", kMaxClause}});
       }
+      LT_RETURN_IF_ERROR(OptionalText(*clause, at + ".clause", kMaxClause));
     }
     if (action == AppAction::kReturn && pr.contains("material_id") && !pr["material_id"].is_null()) {
       if (!pr["material_id"].is_number_integer()) {
@@ -923,6 +923,7 @@ Result<domain::AppTransition> ApplyApplicationAction(soci::session& sql, Deps& d
 }
 
 Result<json> ApplicationService::Act(const Principal& p, long long id, AppAction action, const ActionInput& input) {
+  LT_RETURN_IF_ERROR(OptionalText(input.note, "note", 4000));
   const Instant now = deps_.clock.Now();
   auto done = deps_.db.Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
     LT_ASSIGN_OR_RETURN(AppRow app, LockApplication(sql, id));

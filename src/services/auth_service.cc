@@ -36,6 +36,12 @@ Status RequireText(const std::string& value, std::string_view field, std::size_t
   if (IsBlank(value)) {
     return MakeError(ErrorCode::kMissingField, "缺少必填字段：" + name, {{"field", name}});
   }
+  return OptionalText(value, field, max_len);
+}
+
+Status OptionalText(const std::string& value, std::string_view field, std::size_t max_len) {
+  if (value.empty()) return OkStatus();
+  const std::string name(field);
   if (value.size() > max_len) {
     return MakeError(ErrorCode::kInvalidField, "字段过长：" + name, {{"field", name}, {"max_length", max_len}});
   }
@@ -271,6 +277,7 @@ Status ValidateNewUser(const NewUser& u) {
     return MakeError(ErrorCode::kInvalidField, "用户名须为 3–64 位字母、数字或 _ . @ -", {{"field", "username"}});
   }
   LT_RETURN_IF_ERROR(ValidatePassword(u.password, "password"));
+  LT_RETURN_IF_ERROR(OptionalText(u.display_name, "display_name", 100));
   const bool city_role = u.role == domain::Role::kCityReviewer || u.role == domain::Role::kTechSupport;
   if (city_role != u.city_code.has_value()) {
     return MakeError(ErrorCode::kInvalidField, city_role ? "该角色必须指定所属城市" : "该角色不能指定城市",

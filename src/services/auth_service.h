@@ -89,5 +89,8 @@ bool IsBlank(std::string_view text);
 // A required text field: missing_field when blank, invalid_field when over max_len bytes
 // or holding characters nobody sees (HasHiddenControls).
 Status RequireText(const std::string& value, std::string_view field, std::size_t max_len = 500);
+// An optional text field: may be empty; otherwise invalid_field when over max_len bytes
+// or holding characters nobody sees.
+Status OptionalText(const std::string& value, std::string_view field, std::size_t max_len);
 
 }  // namespace liantiao::services

@@ -121,6 +121,8 @@ Result<json> ComplaintService::File(const Principal& p, const NewComplaint& in) 
   }
   LT_RETURN_IF_ERROR(RequireText(in.respondent, "respondent", 200));
   LT_RETURN_IF_ERROR(RequireText(in.facts, "facts", 8000));
+  LT_RETURN_IF_ERROR(OptionalText(in.complainant, "complainant", 100));
+  LT_RETURN_IF_ERROR(OptionalText(in.contact, "contact", 100));
   LT_ASSIGN_OR_RETURN(Instant occurred, InField(ParseInstant(in.occurred_at), "occurred_at"));
   const Instant now = deps_.clock.Now();
   if (occurred > now) {
@@ -198,6 +200,7 @@ Result<json> ComplaintService::AddEvidence(const Principal& p, long long id, con
                                            const std::string& data, const std::string& description) {
   if (p.role != Role::kVendor) return MakeError(ErrorCode::kForbidden);
   LT_RETURN_IF_ERROR(RequireText(filename, "filename", 255));
+  LT_RETURN_IF_ERROR(OptionalText(description, "description", 2000));
   auto pre = deps_.db.Read<ComplaintRow>([&](soci::session& sql) { return LoadComplaint(sql, id, false); });
   if (!pre.ok()) return pre.take_error();
   LT_RETURN_IF_ERROR(RequireInScope(p, pre->city_code, pre->vendor_id, "投诉"));

@@ -752,6 +752,35 @@ TEST_P(ProcessTest, AReviewDoneOnTimeStaysWithoutAlertWhenTheCalendarMovesItsDue
   EXPECT_EQ(Must(pf().applications.Get(vendor_, id))["late"], false);
 }
 
+// Free text that is optional is still bounded and free of characters nobody sees (NUL,
+// a right-to-left override): refused with the field named, and nothing is changed.
+TEST_P(ProcessTest, OptionalTextRefusesHiddenCharactersAndOverlongText) {
+  const std::string nul("备注\0尾", 8), rlo = "备注\xE2\x80\xAE尾";
+  auto field_of = [](const auto& r) {
+    return r.ok() ? std::string("<accepted>") : r.error().details.value("field", std::string("<none>"));
+  };
+  EXPECT_EQ(field_of(pf().applications.Create(vendor_, {kGz, {product_}, "first", std::nullopt, rlo})), "description");
+  const long long id = NewApp();
+  ActionInput noted;
+  noted.note = nul;
+  EXPECT_EQ(field_of(pf().applications.Act(vendor_, id, AppAction::kSubmit, noted)), "note");
+  noted.note = std::string(4001, 'a');
+  EXPECT_EQ(field_of(pf().applications.Act(vendor_, id, AppAction::kSubmit, noted)), "note");
+  EXPECT_EQ(Must(pf().applications.Get(vendor_, id))["state"], "draft");
+  Act(vendor_, id, AppAction::kSubmit);
+  ActionInput returned;
+  returned.problems = json::array({{{"text", rlo}}});
+  EXPECT_EQ(field_of(pf().applications.Act(reviewer_, id, AppAction::kReturn, returned)), "problems[0].text");
+  Act(reviewer_, id, AppAction::kApprove);
+  services::NewComplaint nc{id,           std::string(101, 'a'),       "",  "广州市实名制系统", "key_unusable",
+                            "密钥不可用", "2026-09-30T10:00:00+08:00", true};
+  EXPECT_EQ(field_of(pf().complaints.File(vendor_, nc)), "complainant");
+  nc.complainant = "";
+  nc.contact = nul;
+  EXPECT_EQ(field_of(pf().complaints.File(vendor_, nc)), "contact");
+  EXPECT_TRUE(Must(pf().applications.Get(vendor_, id))["complaints"].empty());
+}
+
 TEST_P(ProcessTest, HistoryVerifyNamesTheFirstTamperedEntry) {
   const long long id = NewApp();
   Act(vendor_, id, AppAction::kSubmit);
