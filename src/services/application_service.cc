@@ -420,8 +420,9 @@ Result<json> ApplicationService::Get(const Principal& p, long long id) {
           (sql.prepare << "SELECT a.path, a.connected_city_code, a.connected_application_id, "
                           "a.description, a.late, a.round, a.created_at, a.updated_at, "
                           "a.submitted_at, a.decided_at, v.name, v.credit_code, c.name, c.profile, "
-                          "c.test_env FROM applications a JOIN vendors v ON v.id = a.vendor_id "
-                          "JOIN cities c ON c.code = a.city_code WHERE a.id = :id",
+                          "c.test_env, b.name FROM applications a JOIN vendors v ON v.id = a.vendor_id "
+                          "JOIN cities c ON c.code = a.city_code LEFT JOIN cities b ON b.code = "
+                          "a.connected_city_code WHERE a.id = :id",
            soci::use(id));
       for (const soci::row& r : rows) {
         j = {{"id", id},
@@ -429,6 +430,7 @@ Result<json> ApplicationService::Get(const Principal& p, long long id) {
              {"state_name", domain::ChineseName(app.state)},
              {"path", GetText(r, 0)},
              {"connected_city_code", Opt(GetOptText(r, 1))},
+             {"connected_city_name", Opt(GetOptText(r, 15))},
              {"connected_application_id", Opt(GetOptInt(r, 2))},
              {"description", GetText(r, 3)},
              {"late", GetInt(r, 4) != 0},

@@ -505,6 +505,7 @@ TEST_P(ApiProcessTest, SecondPathLinksCityBSuccess) {
   const long long id = r.json()["id"];
   EXPECT_EQ(r.json()["path"], "connected_elsewhere");
   EXPECT_EQ(r.json()["connected_city_code"], kSz);
+  EXPECT_EQ(r.json()["connected_city_name"], "深圳市");
   EXPECT_EQ(r.json()["connected_application_id"], first);
   json app = GetApp("rev_gz", id);
   EXPECT_EQ(app["connected_application_id"], first);

@@ -1407,6 +1407,8 @@ export interface components {
             /** @enum {string} */
             path: "first" | "connected_elsewhere";
             connected_city_code: string | null;
+            /** @description The name of city B on path 2 (null on path 1). */
+            connected_city_name: string | null;
             /**
              * Format: int64
              * @description The vendor's succeeded application in the connected city, linked as proof: the newest of those with the most of this application's products.
