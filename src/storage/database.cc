@@ -808,7 +808,65 @@ Status Database::Migrate(std::span<const Migration> migrations) {
     }
     if (applied) spdlog::info("applied migration {}", name);
   }
+  if (!pg) LT_RETURN_IF_ERROR(WidenIntegerColumns());
   return SyncLog();
+}
+
+// SOCI's SQLite backend reads a column declared INTEGER as a C++ int, truncating the
+// 64-bit value SQLite holds: every instant after 2038-01-19 (and before 1901) would come
+// back wrong. A column declared BIGINT is read as long long. The declaration is only a
+// name here (both have INTEGER affinity and the same storage), so the tables' declared
+// types are rewritten in the schema, as SQLite documents for changes that leave the
+// stored content as it is: once, for databases made before, and after each migration
+// for the tables it creates. An INTEGER PRIMARY KEY stays as it is: that one is the
+// rowid itself.
+Status Database::WidenIntegerColumns() {
+  Status st = RunInTransaction(true, [&](soci::session& s) -> Status {
+    std::vector<std::pair<std::string, std::string>> changed;  // table, its new CREATE statement
+    soci::rowset<soci::row> tables =
+        (s.prepare << "SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%INTEGER%'");
+    for (const soci::row& r : tables) {
+      const std::string name = r.get<std::string>(0), sql = r.get<std::string>(1);
+      std::string wide = WidenIntegerDeclarations(sql);
+      if (wide != sql) changed.emplace_back(name, std::move(wide));
+    }
+    if (changed.empty()) return OkStatus();
+    int version = 0;
+    s << "PRAGMA schema_version", soci::into(version);
+    s << "PRAGMA writable_schema = ON";
+    for (const auto& [name, sql] : changed) {
+      s << "UPDATE sqlite_schema SET sql = :sql WHERE type = 'table' AND name = :name", soci::use(sql), soci::use(name);
+    }
+    s << "PRAGMA schema_version = " + std::to_string(version + 1);
+    s << "PRAGMA writable_schema = OFF";
+    spdlog::info("{} table(s) now declare their integer columns BIGINT", changed.size());
+    return OkStatus();
+  });
+  // Not fatal: the database works as before, but instants past 2038 would read wrong.
+  if (!st.ok()) spdlog::warn("could not declare the integer columns BIGINT: {}", st.error().message);
+  return OkStatus();
+}
+
+std::string WidenIntegerDeclarations(std::string_view sql) {
+  static constexpr std::string_view kWord = "INTEGER", kRowid = "PRIMARY KEY";
+  const auto word_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  std::string out;
+  out.reserve(sql.size());
+  std::size_t i = 0;
+  while (i < sql.size()) {
+    const std::size_t at = sql.find(kWord, i);
+    if (at == std::string_view::npos) break;
+    const std::size_t end = at + kWord.size();
+    const bool whole = (at == 0 || !word_char(sql[at - 1])) && (end == sql.size() || !word_char(sql[end]));
+    std::size_t next = end;
+    while (next < sql.size() && std::isspace(static_cast<unsigned char>(sql[next]))) ++next;
+    const bool rowid = sql.substr(next, kRowid.size()) == kRowid;
+    out.append(sql.substr(i, at - i));
+    out.append(whole && !rowid ? "BIGINT" : kWord);
+    i = end;
+  }
+  out.append(sql.substr(std::min(i, sql.size())));
+  return out;
 }
 
 std::string ApplyDialect(std::string_view sql, Dialect dialect) {

@@ -179,6 +179,8 @@ class Database {
   Status Migrate(std::span<const Migration> migrations);
 
  private:
+  // SQLite: declares the tables' integer columns BIGINT (database.cc says why).
+  Status WidenIntegerColumns();
   Database(Dialect dialect, std::size_t pool_size);
   template <typename T>
   Result<T> Run(bool write, const std::function<Result<T>(soci::session&)>& fn);

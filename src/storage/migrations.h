@@ -28,6 +28,11 @@ std::span<const Migration> EmbeddedMigrations();
 // integers are 64-bit anyway.)
 std::string ApplyDialect(std::string_view sql, Dialect dialect);
 
+// A CREATE TABLE statement with its columns declared INTEGER declared BIGINT instead,
+// except an INTEGER PRIMARY KEY (the rowid): SOCI reads INTEGER columns of SQLite as a
+// 32-bit int. Whole words only; the rest of the text as it is.
+std::string WidenIntegerDeclarations(std::string_view sql);
+
 // Splits migration SQL into statements: a statement ends at a ';' that ends a line
 // (trailing blanks allowed); lines starting with "--" are comments and dropped. The
 // terminating ';' is not part of the statement. Neither SQLite nor libpq accepts

@@ -14,6 +14,7 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include "storage/migrations.h"
+#include "storage/row.h"
 #include "testing/test_database.h"
 
 namespace liantiao::storage {
@@ -130,6 +131,15 @@ TEST(MigrationTextTest, DialectTokens) {
   const std::string keyed = "CREATE TABLE k (a TEXT PRIMARY KEY){{WITHOUT_ROWID}};";
   EXPECT_EQ(ApplyDialect(keyed, Dialect::kSqlite), "CREATE TABLE k (a TEXT PRIMARY KEY) WITHOUT ROWID;");
   EXPECT_EQ(ApplyDialect(keyed, Dialect::kPostgres), "CREATE TABLE k (a TEXT PRIMARY KEY);");
+}
+
+TEST(MigrationTextTest, IntegerColumnsAreDeclaredBigintButNotTheRowid) {
+  EXPECT_EQ(WidenIntegerDeclarations(
+                "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL,\n  n INTEGER)"),
+            "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, at BIGINT NOT NULL,\n  n BIGINT)");
+  EXPECT_EQ(WidenIntegerDeclarations("CREATE TABLE u (seq INTEGER  PRIMARY KEY, INTEGERS TEXT, x_INTEGER INTEGER)"),
+            "CREATE TABLE u (seq INTEGER  PRIMARY KEY, INTEGERS TEXT, x_INTEGER BIGINT)");
+  EXPECT_EQ(WidenIntegerDeclarations("CREATE TABLE v (a TEXT)"), "CREATE TABLE v (a TEXT)");
 }
 
 TEST(MigrationTextTest, SplitsOnSemicolonAtEndOfLineAndDropsComments) {
@@ -505,6 +515,36 @@ class DatabaseTest : public ::testing::TestWithParam<std::string> {
 
 // SyncLog syncs a SQLite file's WAL (opening it again once the file was replaced) and
 // has nothing to do on PostgreSQL.
+// Instants past 2038 and before 1901 read back whole. On SQLite the tables declare their
+// integer columns BIGINT, which SOCI reads as long long (INTEGER it reads as an int);
+// the rowid keeps its INTEGER PRIMARY KEY.
+TEST_P(DatabaseTest, IntegersBeyondThirtyTwoBitsReadBackWhole) {
+  for (const long long at : {4102444800LL, -2208988800LL, 2147483648LL}) {
+    auto id = InsertItem("at " + std::to_string(at));
+    ASSERT_TRUE(id.ok());
+    auto read = db_->Transact<long long>([&](soci::session& s) -> Result<long long> {
+      s << "UPDATE items SET at = :at WHERE id = :id", soci::use(at), soci::use(*id);
+      soci::rowset<soci::row> rows = (s.prepare << "SELECT at FROM items WHERE id = :id", soci::use(*id));
+      for (const soci::row& r : rows) return GetInt(r, 0);
+      return 0LL;
+    });
+    ASSERT_TRUE(read.ok());
+    EXPECT_EQ(*read, at);
+  }
+  if (GetParam() != "sqlite") return;
+  auto schema = db_->Read<std::string>([](soci::session& s) -> Result<std::string> {
+    std::string items, parents;
+    s << "SELECT sql FROM sqlite_schema WHERE name = 'items'", soci::into(items);
+    s << "SELECT sql FROM sqlite_schema WHERE name = 'parents'", soci::into(parents);
+    return items + "\n" + parents;
+  });
+  ASSERT_TRUE(schema.ok());
+  EXPECT_THAT(*schema, HasSubstr("at BIGINT"));
+  EXPECT_THAT(*schema, HasSubstr("id INTEGER PRIMARY KEY AUTOINCREMENT"));
+  EXPECT_THAT(*schema, HasSubstr("id INTEGER PRIMARY KEY)"));
+  EXPECT_THAT(*schema, Not(HasSubstr("at INTEGER")));
+}
+
 TEST_P(DatabaseTest, SyncLogSyncsTheWalFile) {
   ASSERT_TRUE(InsertItem("a").ok());  // Transact syncs after its commit
   EXPECT_TRUE(db_->SyncLog().ok());
