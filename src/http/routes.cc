@@ -168,6 +168,14 @@ Result<services::PageRequest> PageOf(const Request& req) {
   services::PageRequest page;
   LT_ASSIGN_OR_RETURN(page.limit, QueryInt(req, "limit", services::kMaxPage));
   LT_ASSIGN_OR_RETURN(page.offset, QueryInt(req, "offset", 0));
+  // A larger page than the largest is given the largest (as documented); one of no rows,
+  // or before the first, is no page.
+  if (page.limit < 1) {
+    return MakeError(ErrorCode::kInvalidField, "查询参数 limit 须为正整数", {{"field", "limit"}});
+  }
+  if (page.offset < 0) {
+    return MakeError(ErrorCode::kInvalidField, "查询参数 offset 不能为负数", {{"field", "offset"}});
+  }
   return page;
 }
 

@@ -474,6 +474,9 @@ TEST_P(ApiInputTableTest, BadInputIsRefusedClearlyAndChangesNothing) {
       Get("alerts bad status", R, api + "/alerts?status=burning", 422, "invalid_field"),
       Get("alerts bad limit", R, api + "/alerts?limit=all", 422, "invalid_field"),
       Get("complaints bad offset", V, api + "/complaints?offset=next", 422, "invalid_field"),
+      Get("applications no rows", V, api + "/applications?limit=0", 422, "invalid_field"),
+      Get("alerts negative limit", R, api + "/alerts?limit=-1", 422, "invalid_field"),
+      Get("complaints negative offset", V, api + "/complaints?offset=-5", 422, "invalid_field"),
       Get("complaints bad state", V, api + "/complaints?state=angry", 422, "invalid_field"),
   };
 

@@ -349,7 +349,7 @@ export interface paths {
          * @description Roles: any logged-in user (scoped: vendor its own, city roles their city,
          *     province and admin all).
          *     Ordered as an inbox: the soonest open deadline first, then the newest; a page
-         *     of at most `limit` (default and largest 1000) from `offset`, with the whole
+         *     of at most `limit` (default and largest 1000; below 1, or a negative `offset`, is 422 invalid_field) from `offset`, with the whole
          *     list's size in `X-Total-Count`. `state` and `city_code` narrow the list before
          *     it is paged (and its total).
          */
@@ -741,7 +741,7 @@ export interface paths {
          *     enterprise's applications (as in GET /applications/{id}, with `urge_note`
          *     empty: the province's note is for the city), city_reviewer its city's,
          *     tech_support its city's rectification_overdue only, province and admin all.
-         *     Ordered by due time; a page of at most `limit` (default and largest 1000)
+         *     Ordered by due time; a page of at most `limit` (default and largest 1000; below 1, or a negative `offset`, is 422 invalid_field)
          *     from `offset`, with the whole list's size in `X-Total-Count`. `status`,
          *     `city_code` and `kind` narrow the list before it is paged (and its total).
          */
@@ -807,7 +807,7 @@ export interface paths {
         };
         /**
          * List complaints in the caller's scope
-         * @description Roles: any logged-in user (scoped; a technical support unit sees only its city's rectification orders, complaints verified founded). Newest first; a page of at most `limit` (default and largest 1000) from `offset`, with the whole list's size in `X-Total-Count`.
+         * @description Roles: any logged-in user (scoped; a technical support unit sees only its city's rectification orders, complaints verified founded). Newest first; a page of at most `limit` (default and largest 1000; below 1, or a negative `offset`, is 422 invalid_field) from `offset`, with the whole list's size in `X-Total-Count`.
          */
         get: operations["listComplaints"];
         put?: never;
