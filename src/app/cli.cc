@@ -261,11 +261,17 @@ int UserAdd(const CommonOptions& common, const std::string& role_word, const std
 }
 
 int CalendarImport(const CommonOptions& common, const std::string& file) {
+  // A calendar is a few kilobytes a year: a larger input (a device, a wrong file) is
+  // refused after reading a little past the limit rather than read to its end.
+  constexpr std::size_t kMaxCalendarBytes = 4u << 20;
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec)) return Fail("这是目录，不是日历文件：" + file);
   std::ifstream f(file, std::ios::binary);
   if (!f) return Fail("无法读取文件：" + file);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  const std::string text = ss.str();
+  std::string text(kMaxCalendarBytes + 1, '\0');
+  f.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(f.gcount()));
+  if (text.size() > kMaxCalendarBytes) return Fail("日历文件过大（上限 4 MB）：" + file);
   std::string extension = std::filesystem::path(file).extension().string();
   std::transform(extension.begin(), extension.end(), extension.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });

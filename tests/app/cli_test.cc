@@ -148,6 +148,13 @@ TEST_P(CliTest, CalendarImportJsonAndIcs) {
   CliRun feed = Liantiao("calendar import " + Quote(ics.string()));
   EXPECT_EQ(feed.exit_code, 0) << feed.err;
   EXPECT_EQ(Liantiao("calendar import missing.json").exit_code, 1);
+  // A directory, and an endless input, each refused with one line of its own.
+  CliRun dir = Liantiao("calendar import " + Quote(dir_.string()));
+  EXPECT_EQ(dir.exit_code, 1);
+  EXPECT_NE(dir.err.find("目录"), std::string::npos) << dir.err;
+  CliRun endless = Liantiao("calendar import /dev/zero");
+  EXPECT_EQ(endless.exit_code, 1);
+  EXPECT_NE(endless.err.find("过大"), std::string::npos) << endless.err;
   // Upper-case extensions are the same formats.
   fs::copy_file(ics, dir_ / "FEED.ICS");
   CliRun upper = Liantiao("calendar import FEED.ICS");
