@@ -1,5 +1,7 @@
 #include "core/utf8.h"
 
+#include <algorithm>
+
 namespace liantiao {
 
 std::size_t Utf8SequenceLength(std::string_view text, std::size_t at) {
@@ -41,6 +43,12 @@ bool HasHiddenControls(std::string_view text) {
     }
   }
   return false;
+}
+
+std::size_t CharacterCount(std::string_view text) {
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < text.size(); ++count) i += std::max<std::size_t>(1, Utf8SequenceLength(text, i));
+  return count;
 }
 
 bool IsValidUtf8(std::string_view text) {

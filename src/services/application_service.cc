@@ -685,18 +685,12 @@ Result<int> ValidateProblems(soci::session& sql, long long app_id, AppAction act
     if (!text) {
       return MakeError(ErrorCode::kInvalidField, "每个问题都须写明具体内容（text）", {{"field", at + ".text"}});
     }
-    if (text->size() > kMaxText) {
-      return MakeError(ErrorCode::kInvalidField, "问题内容过长", {{"field", at + ".text"}, {"max_length", kMaxText}});
-    }
     LT_RETURN_IF_ERROR(OptionalText(*text, at + ".text", kMaxText));
     if (action == AppAction::kDelay) {
       const auto clause = text_of(pr, "clause");
       if (!clause) {
         return MakeError(ErrorCode::kInvalidField, "联调延期的每个问题须注明所违反的接口标准条款或测试用例",
                          {{"field", at + ".clause"}});
-      }
-      if (clause->size() > kMaxClause) {
-        return MakeError(ErrorCode::kInvalidField, "条款过长", {{"field", at + ".clause"}, {"max_length", kMaxClause}});
       }
       LT_RETURN_IF_ERROR(OptionalText(*clause, at + ".clause", kMaxClause));
     }

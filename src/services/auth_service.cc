@@ -42,7 +42,7 @@ Status RequireText(const std::string& value, std::string_view field, std::size_t
 Status OptionalText(const std::string& value, std::string_view field, std::size_t max_len) {
   if (value.empty()) return OkStatus();
   const std::string name(field);
-  if (value.size() > max_len) {
+  if (CharacterCount(value) > max_len) {
     return MakeError(ErrorCode::kInvalidField, "字段过长：" + name, {{"field", name}, {"max_length", max_len}});
   }
   if (HasHiddenControls(value)) {

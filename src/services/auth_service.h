@@ -86,10 +86,10 @@ json UserJson(long long id, const std::string& username, const std::string& disp
 // Validation shared by the services: non-empty, length-limited text fields.
 // Nothing but spaces (ASCII or ideographic), tabs and line breaks.
 bool IsBlank(std::string_view text);
-// A required text field: missing_field when blank, invalid_field when over max_len bytes
+// A required text field: missing_field when blank, invalid_field when over max_len characters
 // or holding characters nobody sees (HasHiddenControls).
 Status RequireText(const std::string& value, std::string_view field, std::size_t max_len = 500);
-// An optional text field: may be empty; otherwise invalid_field when over max_len bytes
+// An optional text field: may be empty; otherwise invalid_field when over max_len characters
 // or holding characters nobody sees.
 Status OptionalText(const std::string& value, std::string_view field, std::size_t max_len);
 

@@ -27,6 +27,21 @@ TEST(Utf8, FindsCharactersNobodySees) {
                         "b"));  // U+2066
 }
 
+// Characters as a person (and the web app's length limits) count them.
+TEST(Utf8, CountsCharactersNotBytes) {
+  EXPECT_EQ(CharacterCount(""), 0u);
+  EXPECT_EQ(CharacterCount("abc"), 3u);
+  EXPECT_EQ(CharacterCount("联调成功"), 4u);
+  EXPECT_EQ(CharacterCount("\xF0\x9F\x98\x80"
+                           "a"),
+            2u)
+      << "a four-byte character is one";
+  EXPECT_EQ(CharacterCount("\xFF\xFE"
+                           "a"),
+            3u)
+      << "bytes that start no character count one each";
+}
+
 TEST(Utf8, RefusesWhatIsNotUtf8) {
   EXPECT_FALSE(IsValidUtf8("\xBD\xD8\xCD\xBC"));  // 截图 in GBK
   EXPECT_FALSE(IsValidUtf8("\x80"));              // a stray continuation byte
