@@ -107,8 +107,8 @@ namespace {
 // successes in the named city that include at least one of this application's
 // products, the one with the most of them, the newest among equals; a success for other
 // products proves nothing about these, so then nothing is linked and the proof is an
-// upload. Run when the application is created and again when it is submitted, so that a
-// success recorded in between is found. No-op for path 1.
+// upload. Run when the application is created, when city B records a success while the
+// application is a draft or returned, and when it is submitted. No-op for path 1.
 void LinkConnectedSuccess(soci::session& sql, long long app_id) {
   constexpr const char* kShared =
       "(SELECT COUNT(*) FROM application_products ap JOIN application_products mine "
