@@ -537,8 +537,7 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
       call.city_code = req.params["city"];
       call.endpoint = req.params["endpoint"];
       call.body = via_get ? std::move(req.raw_query) : std::move(req.body);
-      call.via_get = via_get;
-      if (method != Method::kGet && method != Method::kPost) call.other_method = std::string(MethodWord(method));
+      call.http_method = std::string(MethodWord(method));
       call.elapsed_us = [started] {
         return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started)
             .count();

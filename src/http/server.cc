@@ -180,6 +180,9 @@ std::optional<std::string> CookieValue(const std::string& header, const std::str
   return std::nullopt;
 }
 
+// The hosted sandbox's paths: the interface standard's, not this API's.
+bool IsSandboxPath(std::string_view path) { return path.starts_with("/sandbox/"); }
+
 bool IsMultipart(const std::map<std::string, std::string>& headers) {
   auto it = headers.find("content-type");
   return it != headers.end() && it->second.rfind("multipart/form-data", 0) == 0;
@@ -212,7 +215,7 @@ struct Server::Impl {
 
   void Handle(Request& req, const Respond& respond) {
     // The API and the hosted sandbox are routed; everything else is the web app.
-    const bool sandbox = req.path.starts_with("/sandbox/");
+    const bool sandbox = IsSandboxPath(req.path);
     const bool api = sandbox || req.path == "/api" || req.path.starts_with("/api/");
     if (!api) return respond(Static(req));
     // Only the API's handlers read decoded parameters: the web app's files ignore the
@@ -420,7 +423,7 @@ Result<unsigned short> Server::Start() {
     });
     req.body = rh->body();
     req.remote_ip = rh->remote_endpoint().address().to_string();
-    req.multipart = IsMultipart(req.headers) && !req.path.starts_with("/sandbox/");
+    req.multipart = IsMultipart(req.headers) && !IsSandboxPath(req.path);
     if (req.multipart) {
       if (req.body.size() > impl->options.max_upload_body) {
         send(Response::FromError(

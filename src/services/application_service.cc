@@ -802,22 +802,20 @@ Result<domain::AppTransition> ApplyApplicationAction(soci::session& sql, Deps& d
     // uploaded proof of the connection there; also when the linked success leaves some of
     // the products applied for out, since it proves nothing about those.
     LinkConnectedSuccess(sql, app.id);
-    std::optional<long long> linked;
+    int linked = 0;
     long long uncovered = 0, proofs = 0;
-    soci::indicator linked_ind = soci::i_null;
-    long long linked_value = 0;
-    sql << "SELECT a.connected_application_id, (SELECT COUNT(*) FROM application_products mine WHERE "
-           "mine.application_id = a.id AND mine.product_id NOT IN (SELECT b.product_id FROM application_products b "
-           "WHERE b.application_id = a.connected_application_id)), (SELECT COUNT(*) FROM materials m WHERE "
-           "m.application_id = a.id AND m.kind = 'connection_proof') FROM applications a WHERE a.id = :a AND "
-           "a.path = 'connected_elsewhere'",
-        soci::use(app.id), soci::into(linked_value, linked_ind), soci::into(uncovered), soci::into(proofs);
-    if (sql.got_data() && linked_ind == soci::i_ok) linked = linked_value;
-    if (sql.got_data() && proofs == 0 && (!linked || uncovered != 0)) {
+    sql << "SELECT CASE WHEN a.connected_application_id IS NULL THEN 0 ELSE 1 END, (SELECT COUNT(*) FROM "
+           "application_products mine WHERE mine.application_id = a.id AND mine.product_id NOT IN (SELECT "
+           "b.product_id FROM application_products b WHERE b.application_id = a.connected_application_id)), "
+           "(SELECT COUNT(*) FROM materials m WHERE m.application_id = a.id AND m.kind = 'connection_proof') "
+           "FROM applications a WHERE a.id = :a AND a.path = 'connected_elsewhere'",
+        soci::use(app.id), soci::into(linked), soci::into(uncovered), soci::into(proofs);
+    if (sql.got_data() && proofs == 0 && (linked == 0 || uncovered != 0)) {
       return MakeError(
           ErrorCode::kMissingField,
-          linked ? "已在其他城市联调的申请须上传该城市的联调成功证明（本平台关联的联调成功记录未包含所申请的全部产品）"
-                 : "已在其他城市联调的申请须上传该城市的联调成功证明（本平台无其联调成功记录可关联）",
+          linked != 0
+              ? "已在其他城市联调的申请须上传该城市的联调成功证明（本平台关联的联调成功记录未包含所申请的全部产品）"
+              : "已在其他城市联调的申请须上传该城市的联调成功证明（本平台无其联调成功记录可关联）",
           {{"field", "materials"}, {"kind", "connection_proof"}});
     }
   }

@@ -71,9 +71,13 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsMobile(std::string_view run) { return run.size() == 11 && run[0] == '1' && run[1] >= '3' && run[1] <= '9'; }
 
 // `text` with each whole run of digits (an ID number's final X included) that `mask`
-// answers for replaced by that answer. A plain scan: this runs on every answer's message.
+// answers for replaced by that answer; nullopt when there is none, so that text with
+// nothing to mask is not copied. A plain scan: this runs on every answer's message and
+// every string member of a kept request.
 template <typename Mask>
-std::string MaskRuns(std::string text, Mask mask) {
+std::optional<std::string> MaskRuns(std::string_view text, Mask mask) {
+  std::optional<std::string> out;
+  std::size_t copied = 0;  // text[0, copied) is in *out
   for (std::size_t i = 0; i < text.size();) {
     if (!IsDigit(text[i])) {
       ++i;
@@ -82,35 +86,20 @@ std::string MaskRuns(std::string text, Mask mask) {
     std::size_t end = i;  // the whole run of digits from i
     while (end < text.size() && IsDigit(text[end])) ++end;
     if (end - i == 17 && end < text.size() && (text[end] == 'X' || text[end] == 'x')) ++end;
-    if (std::optional<std::string> masked = mask(std::string_view(text).substr(i, end - i))) {
-      text.replace(i, end - i, *masked);
-      end = i + masked->size();
+    if (std::optional<std::string> masked = mask(text.substr(i, end - i))) {
+      if (!out) out.emplace();
+      out->append(text.substr(copied, i - copied)).append(*masked);
+      copied = end;
     }
     i = end;
   }
-  return text;
+  if (out) out->append(text.substr(copied));
+  return out;
 }
 
 std::optional<std::string> MaskPhoneRun(std::string_view run) {
   if (IsMobile(run)) return standard::MaskPhone(run);
   return std::nullopt;
-}
-
-// Mobile numbers only: for the members the standard defines, whose other long numbers
-// (a project code has 18 digits) are the data rather than anyone's.
-std::string MaskPhones(std::string text) { return MaskRuns(std::move(text), MaskPhoneRun); }
-
-bool HasPhone(std::string_view text) {
-  std::size_t run = 0;
-  for (std::size_t i = 0; i <= text.size(); ++i) {
-    if (i < text.size() && IsDigit(text[i])) {
-      ++run;
-    } else {
-      if (IsMobile(text.substr(i - run, run))) return true;
-      run = 0;
-    }
-  }
-  return false;
 }
 
 }  // namespace
@@ -119,10 +108,11 @@ bool HasPhone(std::string_view text) {
 // character), bank card numbers (16 to 19 digits) and mobile numbers, each a whole run
 // of digits.
 std::string MaskText(std::string text) {
-  return MaskRuns(std::move(text), [](std::string_view run) -> std::optional<std::string> {
+  auto masked = MaskRuns(text, [](std::string_view run) -> std::optional<std::string> {
     if (run.size() >= 16 && run.size() <= 19) return standard::MaskNumber(run);
     return MaskPhoneRun(run);
   });
+  return masked ? std::move(*masked) : std::move(text);
 }
 
 std::string MaskPersonal(std::string text, const std::vector<std::string>& values) {
@@ -225,8 +215,9 @@ void WriteMasked(const standard::Schema& schema, const json& value, JsonWriter& 
     if (schema.image) return out.Value("<图片 " + std::to_string(text.size()) + " 字符>");
     if (schema.encrypted) return out.Value(standard::MaskNumber(text));
     if (schema.mask_phone) return out.Value(standard::MaskPhone(text));
-    // Free text (a remark, a name) may still hold somebody's mobile number.
-    if (sandbox::HasPhone(text)) return out.Value(sandbox::MaskPhones(text));
+    // Free text (a remark, a name) may still hold somebody's mobile number; only those:
+    // a defined member's other long numbers (a project code has 18 digits) are data.
+    if (auto masked = sandbox::MaskRuns(text, sandbox::MaskPhoneRun)) return out.Value(*masked);
   } else if (value.is_object() && !schema.properties.empty()) {
     out.Char('{');
     for (auto it = value.begin(); it != value.end(); ++it) {
@@ -732,15 +723,16 @@ void SandboxService::HandleAsync(SandboxCall incoming, std::function<void(Sandbo
   }
   // A GET where the standard asks for a POST, or a method no standard takes: the city's
   // server would not take it (HTTP 405), and nothing is recorded, as no key was read.
-  if ((call.via_get && !p.accepts_get) || !call.other_method.empty()) {
+  const bool via_get = call.http_method == "GET";
+  if (call.http_method != "POST" && !(via_get && p.accepts_get)) {
     const auto& e = p.Error("malformed_form");
-    const std::string message = "请求方式不支持：" + (call.via_get ? std::string("GET") : call.other_method) +
-                                (p.accepts_get ? "，请使用 POST 或 GET" : "，请使用 POST");
+    const std::string message =
+        "请求方式不支持：" + call.http_method + (p.accepts_get ? "，请使用 POST 或 GET" : "，请使用 POST");
     SandboxReply reply{Envelope(p, e, message, nullptr).dump(), 0, "refused", "malformed_form"};
     reply.http_status = 405;
     return pending->done(std::move(reply));
   }
-  if (call.via_get) x.tags.push_back("via_get");
+  if (via_get) x.tags.push_back("via_get");
 
   // 2. Parse: size, form, the common parameters.
   auto& known = pending->known;

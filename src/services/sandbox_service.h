@@ -48,9 +48,9 @@ struct SandboxCall {
   std::string city_code;
   std::string endpoint;  // the last path segment: "open.api" or, per-method style, the method
   std::string body;      // the form: a POST's body, or a GET's query string
-  bool via_get = false;
-  // A method no standard takes (PUT, DELETE): answered 405 in the profile's envelope.
-  std::string other_method;
+  // "POST", or "GET" (the form as the query string, where the profile takes it); any
+  // other is answered 405 in the profile's envelope.
+  std::string http_method = "POST";
   // Microseconds since the request arrived; measured by the HTTP layer (latency
   // evidence), so this layer reads no clock of its own beyond deps.clock.
   std::function<long long()> elapsed_us = [] { return 0LL; };

@@ -808,7 +808,7 @@ Status Database::Migrate(std::span<const Migration> migrations) {
     }
     if (applied) spdlog::info("applied migration {}", name);
   }
-  if (!pg) LT_RETURN_IF_ERROR(WidenIntegerColumns());
+  if (!pg) WidenIntegerColumns();
   return SyncLog();
 }
 
@@ -820,7 +820,7 @@ Status Database::Migrate(std::span<const Migration> migrations) {
 // stored content as it is: once, for databases made before, and after each migration
 // for the tables it creates. An INTEGER PRIMARY KEY stays as it is: that one is the
 // rowid itself.
-Status Database::WidenIntegerColumns() {
+void Database::WidenIntegerColumns() {
   Status st = RunInTransaction(true, [&](soci::session& s) -> Status {
     std::vector<std::pair<std::string, std::string>> changed;  // table, its new CREATE statement
     soci::rowset<soci::row> tables =
@@ -844,7 +844,6 @@ Status Database::WidenIntegerColumns() {
   });
   // Not fatal: the database works as before, but instants past 2038 would read wrong.
   if (!st.ok()) spdlog::warn("could not declare the integer columns BIGINT: {}", st.error().message);
-  return OkStatus();
 }
 
 std::string WidenIntegerDeclarations(std::string_view sql) {

@@ -180,7 +180,7 @@ class Database {
 
  private:
   // SQLite: declares the tables' integer columns BIGINT (database.cc says why).
-  Status WidenIntegerColumns();
+  void WidenIntegerColumns();
   Database(Dialect dialect, std::size_t pool_size);
   template <typename T>
   Result<T> Run(bool write, const std::function<Result<T>(soci::session&)>& fn);
