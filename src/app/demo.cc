@@ -201,15 +201,19 @@ Status RunDemo(const AppConfig& config, std::ostream& out) {
                            {Problems({{"V1.3 5.4 WorkerAttendance.Add", "考勤记录时间晚于当前时间，未通过业务规则校验"},
                                       {"V1.3 4.2 签名", "签名计算未按参数名排序，服务端返回 -2"}}),
                             "联调期内未完成考勤上传"}));
+  // From day 3 the products have succeeded in 广州, so applications for them come by the
+  // second path with that success as their linked proof.
   // Day 14–15: a joint test that will run past its window.
   b.At(14);
-  LT_ASSIGN_OR_RETURN(long long a_jt_late, b.Application(va, zs, {gate}, "闸机接入中山市系统"));
+  LT_ASSIGN_OR_RETURN(long long a_jt_late,
+                      b.Application(va, zs, {gate}, "闸机已在广州市联调成功，申请接入中山市系统", gz));
   LT_RETURN_IF_ERROR(b.Act(va, a_jt_late, AppAction::kSubmit));
   b.At(15);
   LT_RETURN_IF_ERROR(b.Act(reviewer[zs], a_jt_late, AppAction::kApprove));
   // Day 20: a review that will run past its deadline.
   b.At(20);
-  LT_ASSIGN_OR_RETURN(long long a_rev_late, b.Application(va, fs, {term}, "考勤终端接入佛山市系统"));
+  LT_ASSIGN_OR_RETURN(long long a_rev_late,
+                      b.Application(va, fs, {term}, "考勤终端已在广州市联调成功，申请接入佛山市系统", gz));
   LT_RETURN_IF_ERROR(b.Act(va, a_rev_late, AppAction::kSubmit));
   // Day 21: an unfounded complaint on the late joint test.
   b.At(21);
@@ -231,7 +235,8 @@ Status RunDemo(const AppConfig& config, std::ostream& out) {
   }
   // Day 26–28: a joint test with a founded complaint under rectification.
   b.At(26);
-  LT_ASSIGN_OR_RETURN(long long a_cmp, b.Application(va, zh, {gate, term}, "闸机与考勤终端接入珠海市系统"));
+  LT_ASSIGN_OR_RETURN(long long a_cmp,
+                      b.Application(va, zh, {gate, term}, "闸机与考勤终端已在广州市联调成功，申请接入珠海市系统", gz));
   LT_RETURN_IF_ERROR(b.Act(va, a_cmp, AppAction::kSubmit));
   b.At(27);
   LT_RETURN_IF_ERROR(b.Act(reviewer[zh], a_cmp, AppAction::kApprove));
@@ -257,7 +262,7 @@ Status RunDemo(const AppConfig& config, std::ostream& out) {
   }
   // Day 29: fresh work in the inboxes, including the second path (linked proof).
   b.At(29);
-  LT_ASSIGN_OR_RETURN(long long a_new, b.Application(va, sz, {gate}, "闸机接入深圳市系统"));
+  LT_ASSIGN_OR_RETURN(long long a_new, b.Application(va, sz, {gate}, "闸机已在广州市联调成功，申请接入深圳市系统", gz));
   LT_RETURN_IF_ERROR(b.Act(va, a_new, AppAction::kSubmit));
   LT_ASSIGN_OR_RETURN(long long b_path2, b.Application(vb, sz, {jt_gate}, "已在广州市联调成功，申请接入深圳市", gz));
   LT_RETURN_IF_ERROR(b.Act(vb, b_path2, AppAction::kSubmit));

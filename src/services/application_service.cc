@@ -308,6 +308,26 @@ Result<json> ApplicationService::Create(const Principal& p, const NewApplication
       if (!sql.got_data() || owner != vendor) {
         return MakeError(ErrorCode::kUnknownProduct, "", {{"product_id", pid}});
       }
+      // The first path is for a product "never connected in any city" (process.md): one the
+      // platform records as succeeded in another city comes by the second path, naming that
+      // city, whose success is then its linked proof. Judged when the path is chosen; an
+      // application made before the success keeps its path.
+      if (!elsewhere) {
+        std::string done_in;
+        sql << "SELECT a.city_code FROM application_products ap JOIN applications a ON a.id = ap.application_id "
+               "WHERE ap.product_id = :p AND a.state = 'succeeded' AND a.city_code <> :c "
+               "ORDER BY a.decided_at, a.id LIMIT 1",
+            soci::use(pid), soci::use(in.city_code), soci::into(done_in);
+        if (sql.got_data()) {
+          std::string product;
+          sql << "SELECT name FROM products WHERE id = :p", soci::use(pid), soci::into(product);
+          const std::string city = CityName(sql, done_in);
+          return MakeError(
+              ErrorCode::kInvalidField,
+              "产品「" + product + "」已在" + city + "联调成功，不属于首次对接：请选择“已在其他城市对接”并填写" + city,
+              {{"field", "path"}, {"product_id", pid}, {"connected_city_code", done_in}});
+        }
+      }
     }
     storage::OptionalText connected(in.connected_city_code);
     long long id = 0, at = ToUnix(now);

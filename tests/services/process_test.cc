@@ -572,6 +572,41 @@ TEST_P(ProcessTest, SecondPathLinksASuccessRecordedAfterTheDraft) {
   EXPECT_EQ(submitted["connected_application"]["covers_products"], true);
 }
 
+// The first path is for a product never connected anywhere: once the platform records
+// its success in city B, an application for it elsewhere comes by the second path and is
+// told which city to name. Drafts made before the success keep their path, and the city
+// where it succeeded may still be applied to again.
+TEST_P(ProcessTest, FirstPathIsRefusedForAProductThatSucceededElsewhere) {
+  const long long before = NewApp(kGz);
+  const long long first = NewApp(kSz);
+  Act(vendor_, first, AppAction::kSubmit);
+  Act(reviewer_sz_, first, AppAction::kApprove);
+  const long long in_progress = NewApp(kGz);  // city B's test not decided yet: still the first path
+  Act(reviewer_sz_, first, AppAction::kSucceed);
+  auto refused = pf().applications.Create(vendor_, {kGz, {product_}, "first", std::nullopt, ""});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().CodeWord(), "invalid_field");
+  EXPECT_EQ(refused.error().details["field"], "path");
+  EXPECT_EQ(refused.error().details["product_id"], product_);
+  EXPECT_EQ(refused.error().details["connected_city_code"], kSz);
+  EXPECT_NE(refused.error().message.find("深圳市"), std::string::npos) << refused.error().message;
+  // With another product beside it, the one that succeeded still decides.
+  const long long fresh =
+      Must(pf().applications.CreateProduct(vendor_, {"考勤机", "K9", "attendance_terminal", "1"}))["id"];
+  EXPECT_EQ(CodeOf(pf().applications.Create(vendor_, {kGz, {fresh, product_}, "first", std::nullopt, ""})),
+            "invalid_field");
+  EXPECT_TRUE(pf().applications.Create(vendor_, {kGz, {fresh}, "first", std::nullopt, ""}).ok());
+  EXPECT_TRUE(pf().applications.Create(vendor_, {kSz, {product_}, "first", std::nullopt, ""}).ok());
+  EXPECT_EQ(Must(pf().applications.Create(
+                vendor_, {kGz, {product_}, "connected_elsewhere", kSz, ""}))["connected_application_id"],
+            first);
+  // What was made before keeps its path and can go on.
+  for (long long id : {before, in_progress}) {
+    EXPECT_EQ(Must(pf().applications.Get(vendor_, id))["path"], "first");
+    EXPECT_EQ(Act(vendor_, id, AppAction::kSubmit)["state"], "under_review");
+  }
+}
+
 // A complaint holds at most 100 of the vendor's files, and none once it is closed; a
 // refused file is not kept among the files either.
 TEST_P(ProcessTest, RefusedComplaintEvidenceStoresNothing) {
@@ -923,6 +958,8 @@ TEST_P(ProcessTest, StatisticsPerCity) {
 // 按期联调成功率: of the joint tests concluded, the share that succeeded within the window;
 // a delayed one counts against it, as does a success recorded late.
 TEST_P(ProcessTest, JointTestsOnTimeAreAShareOfEveryConcludedJointTest) {
+  // Made before the product succeeds in 广州, so still by the first path.
+  const long long only = NewApp(kSz);
   std::vector<long long> ids;
   for (int i = 0; i < 3; ++i) {
     ids.push_back(NewApp());
@@ -948,7 +985,6 @@ TEST_P(ProcessTest, JointTestsOnTimeAreAShareOfEveryConcludedJointTest) {
   EXPECT_EQ(c["joint_tests_delayed"], 1);
   EXPECT_NEAR(c["joint_tests_on_time_pct"].get<double>(), 100.0 / 3, 0.05) << c.dump();
   // A city whose only joint test was delayed is at 0 %, not blank.
-  const long long only = NewApp(kSz);
   Act(vendor_, only, AppAction::kSubmit);
   Act(reviewer_sz_, only, AppAction::kApprove);
   tp_->clock().Set(At("2026-12-20T09:00:00+08:00"));

@@ -10,9 +10,17 @@ import { launchBrowser, login, newPage, screenshot, startServer, type ApiClient,
 const WAIT = { timeout: 15_000 }
 const PDF = '%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'
 
-// A vendor's application in a city, with one material, submitted for review.
+// A vendor's application in a city, with one material, submitted for review. Product 1
+// succeeded in 广州 in the demo data, so it comes by the second path with that success
+// linked as its proof.
 async function submittedApplication(server: Server, vendor: ApiClient, city: string): Promise<number> {
-  const created = await vendor.call('POST', '/applications', { city_code: city, product_ids: [1], path: 'first', description: '联调申请（测试）' })
+  const created = await vendor.call('POST', '/applications', {
+    city_code: city,
+    product_ids: [1],
+    path: 'connected_elsewhere',
+    connected_city_code: '440100',
+    description: '联调申请（测试）',
+  })
   expect(created.status).toBe(201)
   const id = created.body.id as number
   const form = new FormData()

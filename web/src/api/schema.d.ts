@@ -360,8 +360,11 @@ export interface paths {
          * @description Roles: vendor.
          *     `path` is `first` (首次对接) or `connected_elsewhere` (已在其他城市对接); the
          *     latter needs `connected_city_code` (not the applied city), and the vendor's
-         *     success there on this platform is linked as proof. Unknown city: 422
-         *     unknown_city; a product not of the caller's enterprise: 422 unknown_product.
+         *     success there on this platform is linked as proof. `first` for a product the
+         *     platform records as succeeded in another city: 422 invalid_field with
+         *     `details.field` = `path`, `product_id` and `connected_city_code` (that city).
+         *     Unknown city: 422 unknown_city; a product not of the caller's enterprise: 422
+         *     unknown_product.
          */
         post: operations["createApplication"];
         delete?: never;
