@@ -38,6 +38,8 @@ struct Obj {
   std::string body;
 };
 
+std::optional<long long> Number(const json& v);
+
 // The objects one key's traffic stored. Every statement is scoped by key_id.
 class Store {
  public:
@@ -89,6 +91,15 @@ class Store {
     return Known(KnownObjects::FactById(key_, "team", id) + "|" + project + "|" + corp, "team", [&] {
       auto o = statements_.FindObjectById(key_, "team", id);
       return o && (project.empty() || o->subject.empty() || o->subject == project) && (corp.empty() || o->attr == corp);
+    });
+  }
+  // Whether worker `id` is registered in team `team`, the teamSysNo its ProjectWorker.Add
+  // named (kept in `attr`; compared as numbers, since either request may send it as a
+  // string). A worker stored without one matches any team.
+  bool WorkerInTeam(const std::string& id, long long team) {
+    return Known(KnownObjects::Fact(key_, "worker", id) + "|team|" + std::to_string(team), "worker", [&] {
+      auto o = statements_.FindObject(key_, "worker", id);
+      return o && (o->attr.empty() || Number(json(o->attr)) == team);
     });
   }
   // A worker's latest entry or exit on or before `day`.
@@ -449,10 +460,22 @@ class Effects {
     return {};
   }
 
+  // The worker of record `i` must be registered in the project (`worker_registered`) and,
+  // when the request names a team, in that team (`worker_in_team`): a record filed under
+  // another team of the project would be counted as that team's.
   std::optional<Refusal> Registered(const std::string& list_name, std::size_t i, const std::string& id,
                                     const char* what) {
-    if (!Rule("worker_registered") || store_.Exists("worker", id)) return std::nullopt;
-    return MakeRefusal("worker_registered", Path(list_name, i, "idCardNumber"), {{"value", id}, {"what", what}});
+    if (Rule("worker_registered") && !store_.Exists("worker", id)) {
+      return MakeRefusal("worker_registered", Path(list_name, i, "idCardNumber"), {{"value", id}, {"what", what}});
+    }
+    if (Rule("worker_in_team") && ctx_.data.contains("teamSysNo")) {
+      const json& team = Member(ctx_.data, "teamSysNo");
+      if (auto n = Number(team); n && !store_.WorkerInTeam(id, *n)) {
+        return MakeRefusal("worker_in_team", Path(list_name, i, "idCardNumber"),
+                           {{"value", id}, {"team", Text(team)}, {"what", what}});
+      }
+    }
+    return std::nullopt;
   }
 
   // A worker's records alternate, 进场 (type 1) then 退场 (type 0), dates never going

@@ -181,7 +181,7 @@ class SandboxTest : public ::testing::TestWithParam<std::string> {
                 {"direction", "01"},
                 {"attendType", "001"}};
   }
-  SandboxDriver::Reply Attend(long long team_no, json list) {
+  SandboxDriver::Reply Attend(json team_no, json list) {
     return driver_->Send("WorkerAttendance.Add",
                          {{"projectCode", key_.project_code}, {"teamSysNo", team_no}, {"dataList", std::move(list)}});
   }
@@ -275,6 +275,30 @@ TEST_P(SandboxTest, AttendanceFollowsTheLatestEntryOrExit) {
   Refused(move("2026-10-18", "0"), "entry_exit_order", "-1");
   // The same record again is a resend: a duplicate, failed in its asynchronous result.
   EXPECT_EQ(Polled(move("2026-10-20", "1"))["status"], 10);
+}
+
+// A worker's records are filed under the team the worker was registered in: another team
+// of the same project is refused (`worker_in_team`), also once the worker is known from
+// accepted records, and whether teamSysNo comes as a number or a string.
+TEST_P(SandboxTest, AWorkersRecordsNameTheWorkersOwnTeam) {
+  const std::string id = "11010519491231002X";
+  const long long team_no = EnteredWorker(id);
+  const long long other = AddTeam("钢筋班组");
+  EXPECT_EQ(Polled(Attend(team_no, {AttendanceRecord(id, "08:00:00")}))["status"], 20);
+  auto refused = Attend(other, {AttendanceRecord(id, "09:00:00")});
+  Refused(refused, "worker_in_team", "-1");
+  EXPECT_EQ(refused.path, "[dataList][0][idCardNumber]");
+  EXPECT_NE(refused.body["message"].get<std::string>().find(std::to_string(other)), std::string::npos)
+      << refused.body.dump();
+  Refused(Attend(json(std::to_string(other)), {AttendanceRecord(id, "09:00:00")}), "worker_in_team", "-1");
+  EXPECT_EQ(Polled(Attend(json(std::to_string(team_no)), {AttendanceRecord(id, "10:00:00")}))["status"], 20);
+  const json exit = {
+      {"projectCode", key_.project_code},
+      {"corpCode", key_.corp_code},
+      {"corpName", key_.corp_name},
+      {"teamSysNo", other},
+      {"workerList", {{{"idCardType", "01"}, {"idCardNumber", id}, {"date", "2026-10-20"}, {"type", "0"}}}}};
+  Refused(driver_->Send("WorkerEntryExit.Add", exit), "worker_in_team", "-1");
 }
 
 // A retry after a server error that stores the record twice fails the retry case: the
