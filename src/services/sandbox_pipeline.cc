@@ -755,10 +755,14 @@ void SandboxService::HandleAsync(SandboxCall incoming, std::function<void(Sandbo
       }
       refuse(std::move(error), "", std::move(params));
     };
-    x.method =
-        p.style == "per_method" && call.endpoint != p.endpoint_path
-            ? call.endpoint
-            : (standard::FormValue(x.form, p.Param("method")) ? *standard::FormValue(x.form, p.Param("method")) : "");
+    const std::string* method_field = standard::FormValue(x.form, p.Param("method"));
+    const bool method_in_path = p.style == "per_method" && call.endpoint != p.endpoint_path;
+    x.method = method_in_path ? call.endpoint : (method_field ? *method_field : "");
+    // Where the path names the method, a method field naming another contradicts it:
+    // which of the two the client meant is not for the sandbox to guess.
+    if (method_in_path && method_field && !method_field->empty() && *method_field != x.method) {
+      return refuse_form("malformed_form", {{"param", p.Param("method")}});
+    }
     for (const auto& name : p.required_params) {
       const std::string* v = standard::FormValue(x.form, name);
       if (!v || v->empty()) return refuse_form("missing_param", {{"param", name}});

@@ -381,6 +381,32 @@ TEST_P(SandboxTest, DelayedResultsAreRefusedForASynchronousStandard) {
   EXPECT_TRUE(sandbox.SetFaults(reviewer_, key_.application_id, {{"delay_async", true}}).ok()) << "national: async";
 }
 
+// Where the URL names the method (gz-md5-des), a signed method field naming another is
+// refused as a malformed form, recorded as the key's evidence; naming the same one is fine.
+TEST_P(SandboxTest, AMethodFieldContradictingThePathIsRefused) {
+  const auto gz_reviewer = tp_->AddUser(domain::Role::kCityReviewer, "sb_gz_method", "440300");
+  const testing::SandboxKey k = testing::StartJointTest(*tp_, vendor_, gz_reviewer, "440300", "gz-md5-des");
+  testing::SandboxDriver gz(*tp_, k);
+  const json query = {{"projectCode", k.project_code}, {"pageIndex", 0}, {"pageSize", 10}};
+  // The client's form names Team.Query beside its signed fields, and is sent to
+  // ProjectWorker.Query's URL.
+  standard::Form form = gz.Build("Team.Query", query);
+  const std::string sign = gz.profile().Param("sign");
+  std::erase_if(form, [&](const auto& f) { return f.first == sign; });
+  form.emplace_back(gz.profile().Param("method"), "Team.Query");
+  form.emplace_back(sign, gz.codec().Sign(form));
+  ASSERT_TRUE(gz.codec().Verify(form, *standard::FormValue(form, sign)));
+  auto refused = gz.SendBody(standard::EndpointFor(gz.profile(), "ProjectWorker.Query"), standard::EncodeForm(form));
+  EXPECT_EQ(refused.outcome, "refused") << refused.body.dump();
+  EXPECT_EQ(refused.error, "malformed_form");
+  EXPECT_EQ(refused.code(), "1001");
+  EXPECT_EQ(refused.body[gz.profile().message_field], "参数格式错误") << refused.body.dump();
+  EXPECT_GT(refused.evidence_id, 0);
+  EXPECT_EQ(gz.SendBody(standard::EndpointFor(gz.profile(), "Team.Query"), standard::EncodeForm(form)).outcome,
+            "accepted")
+      << "the same form at its own method's URL";
+}
+
 // Two payrolls of one team and month, sent in the same second, are two payrolls, each
 // with its own payrollCode.
 TEST_P(SandboxTest, EachPayrollHasItsOwnCode) {
