@@ -1,6 +1,7 @@
 #include "services/application_service.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "services/auth_service.h"
@@ -359,6 +360,33 @@ Result<json> ApplicationService::Create(const Principal& p, const NewApplication
   return Get(p, *created);
 }
 
+namespace {
+
+// Each listed application's products (`products`: id, name, model), read for the whole
+// page in one query: the inbox names what is applied for without opening each one.
+void AddProducts(soci::session& sql, json& items) {
+  if (items.empty()) return;
+  std::string ids;
+  std::map<long long, json*> by_id;
+  for (json& item : items) {
+    const long long id = item["id"].get<long long>();
+    ids += (ids.empty() ? "" : ",") + std::to_string(id);
+    by_id[id] = &item;
+  }
+  // The ids are the page's own integers, so they are written into the statement.
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT ap.application_id, p.id, p.name, p.model FROM application_products ap "
+                      "JOIN products p ON p.id = ap.product_id WHERE ap.application_id IN (" +
+                          ids + ") ORDER BY ap.application_id, p.id");
+  for (const soci::row& r : rows) {
+    if (auto it = by_id.find(GetInt(r, 0)); it != by_id.end()) {
+      (*it->second)["products"].push_back({{"id", GetInt(r, 1)}, {"name", GetText(r, 2)}, {"model", GetText(r, 3)}});
+    }
+  }
+}
+
+}  // namespace
+
 std::string ApplicationListSql(const std::string& where) {
   // The inbox order: the soonest open deadline first, then the newest. The page is
   // chosen from index entries alone (applications by city and state, open deadlines
@@ -422,8 +450,10 @@ Result<ListPage> ApplicationService::List(const Principal& p, const ApplicationQ
                    {"submitted_at", OptTime(GetOptInt(r, 10))}};
       if (auto s = domain::ParseAppState(GetText(r, 6))) item["state_name"] = domain::ChineseName(*s);
       item["next_deadline"] = GetOptText(r, 11) ? DeadlineJson(r, 11, now, *calendar) : json(nullptr);
+      item["products"] = json::array();
       out.items.push_back(std::move(item));
     }
+    AddProducts(sql, out.items);
     return out;
   });
 }

@@ -687,6 +687,32 @@ TEST_P(ProcessTest, ScopeHidesForeignRecordsAsNotFound) {
       "unknown_product");
 }
 
+// A list names each application's products, in order of their ids, for every page.
+TEST_P(ProcessTest, ListedApplicationsNameTheirProducts) {
+  const long long gate = Must(pf().applications.CreateProduct(vendor_, {"闸机", "G2", "face_gate", "2.0"}))["id"];
+  const long long both =
+      Must(pf().applications.Create(vendor_, {kGz, {gate, product_}, "first", std::nullopt, ""}))["id"];
+  const long long one = NewApp(kSz);
+  for (int offset : {0, 1}) {
+    services::ApplicationQuery q;
+    q.page = {1, offset};
+    const services::ListPage page = Must(pf().applications.List(vendor_, q));
+    ASSERT_EQ(page.items.size(), 1u);
+    const json& item = page.items[0];
+    std::vector<long long> ids;
+    for (const json& p : item["products"]) ids.push_back(p["id"]);
+    if (item["id"] == both) {
+      EXPECT_EQ(ids, (std::vector<long long>{std::min(gate, product_), std::max(gate, product_)})) << item.dump();
+      EXPECT_EQ(item["products"][gate < product_ ? 0 : 1]["name"], "闸机");
+      EXPECT_EQ(item["products"][gate < product_ ? 0 : 1]["model"], "G2");
+    } else {
+      EXPECT_EQ(item["id"], one);
+      EXPECT_EQ(ids, std::vector<long long>{product_}) << item.dump();
+    }
+  }
+  EXPECT_TRUE(Must(pf().applications.List(other_vendor_, {})).items.empty());
+}
+
 TEST_P(ProcessTest, SubmitNeedsMaterials) {
   json app = Must(pf().applications.Create(vendor_, {kGz, {product_}, "first", std::nullopt, ""}));
   const long long id = app["id"];

@@ -99,6 +99,9 @@ describe('city reviewer, tech support and province', () => {
     expect(await rows.nth(0).textContent()).toContain(`已超期 ${days} 个工作日`)
     expect(await rows.nth(1).textContent()).toContain(`#${fresh}`)
     expect(await rows.nth(1).textContent()).toContain('剩余')
+    // What each one is for, without opening it.
+    expect(await reviewer.getByTestId('inbox-products-8').textContent()).toBe('实名制考勤终端（HA-AT20）')
+    expect(await reviewer.getByTestId(`inbox-products-${fresh}`).textContent()).toBe('人脸识别闸机（HA-FG300）')
     expect(await reviewer.getByTestId('stat-under-review').textContent()).toContain('2')
     expect(await reviewer.getByTestId('stat-overdue').textContent()).toContain('1')
     await expect.poll(() => reviewer.getByTestId('stat-alerts').textContent(), WAIT).toContain('1')

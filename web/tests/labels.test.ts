@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { evidenceTagLabel } from '@/utils/labels'
+import { evidenceTagLabel, productList } from '@/utils/labels'
 
 describe('evidenceTagLabel', () => {
   it('names what the sandbox noted in Chinese', () => {
@@ -13,5 +13,21 @@ describe('evidenceTagLabel', () => {
   })
   it('shows a tag it does not know as it is', () => {
     expect(evidenceTagLabel('something_new')).toBe('something_new')
+  })
+})
+
+describe('productList', () => {
+  it('names each product with its model, in order', () => {
+    expect(
+      productList([
+        { name: '人脸识别闸机', model: 'HA-FG300' },
+        { name: '实名制考勤终端', model: 'HA-AT20' },
+      ]),
+    ).toBe('人脸识别闸机（HA-FG300）、实名制考勤终端（HA-AT20）')
+    expect(productList([{ name: '闸机', model: '' }])).toBe('闸机')
+  })
+  it('shows a dash when there is none', () => {
+    expect(productList([])).toBe('—')
+    expect(productList(undefined)).toBe('—')
   })
 })

@@ -43,6 +43,7 @@ const app = (id: number, state: ApplicationSummary['state'], d: Partial<Deadline
   updated_at: '2026-11-01T10:00:00+08:00',
   submitted_at: null,
   next_deadline: d ? deadline(d) : null,
+  products: [{ id: 1, name: '人脸识别闸机', model: 'HA-FG300' }],
 })
 
 describe('the inbox', () => {

@@ -1388,6 +1388,13 @@ export interface components {
             submitted_at: string | null;
             /** @description The application's soonest open deadline (without complaint_id), if any. */
             next_deadline: components["schemas"]["Deadline"] | null;
+            /** @description The products applied for, by id. */
+            products: {
+                /** Format: int64 */
+                id: number;
+                name: string;
+                model: string;
+            }[];
             /** @description Only with `include=conformance`. */
             conformance?: components["schemas"]["ConformanceSummary"] | null;
         };

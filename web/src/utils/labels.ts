@@ -212,3 +212,9 @@ export function evidenceTagLabel(tag: string): string {
   }
   return tag // a tag of a newer server: shown as it is rather than hidden
 }
+
+// An application's products in one line, each with its model: 人脸识别闸机（HA-FG300）、…
+export function productList(products: readonly { name: string; model: string }[] | null | undefined): string {
+  if (!products?.length) return '—'
+  return products.map((p) => (p.model ? `${p.name}（${p.model}）` : p.name)).join('、')
+}
