@@ -395,6 +395,10 @@ std::vector<std::pair<std::string, std::string>> HeaderLines(const json& r) {
     if (Has(source, "application_id")) from += "　申请编号 " + Text(source, "application_id");
     lines.emplace_back("报告来源城市", from);
     lines.emplace_back("来源说明", Text(source, "note"));
+    if (Has(source, "frozen_at")) {
+      lines.emplace_back(
+          "报告性质", "该市记录联调结果时留存的报告（" + TimeText(source, "frozen_at") + "），此后的测试请求不再计入");
+    }
   }
   return lines;
 }

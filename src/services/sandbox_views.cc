@@ -580,9 +580,10 @@ Result<json> SandboxService::BuildReport(soci::session& sql, const Deps& deps, l
   LT_ASSIGN_OR_RETURN(AppRow shown, LoadApplication(sql, source_app));
   // What the report says of the joint test: city B's decided report when its decision
   // kept one, else the checklist judged now.
-  json judged;
+  json judged, source_frozen_at = nullptr;
   if (auto frozen = source_app != application_id ? FrozenReport(sql, source_app) : std::nullopt) {
     for (const char* part : kJudgedParts) judged[part] = (*frozen)[part];
+    source_frozen_at = (*frozen)["frozen_at"];
   } else {
     LT_ASSIGN_OR_RETURN(CurrentChecklist current, JudgeCurrent(sql, deps, source_app, shown.city_code));
     judged = JudgedPart(current, deps);
@@ -638,6 +639,9 @@ Result<json> SandboxService::BuildReport(soci::session& sql, const Deps& deps, l
               {"passed", passed},
               {"same_profile", same_profile},
               {"uncovered_products", uncovered},
+              // City B's decided report, kept when it recorded its result: the time it
+              // was kept; null when its checklist is judged on the evidence as it stands.
+              {"frozen_at", source_frozen_at},
               {"note", note}};
   }
   std::string vendor_name, credit_code;

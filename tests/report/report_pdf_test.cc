@@ -73,7 +73,7 @@ json FullReport() {
         {"requests", 57}}},
       {"generated_at", "2026-11-24T15:00:00+08:00"},
       {"evidence_digest", kDigest},
-      {"source", {{"city_code", "440300"}, {"note", "已在深圳市通过联调"}}},
+      {"source", {{"city_code", "440300"}, {"note", "已在深圳市通过联调"}, {"frozen_at", "2026-11-20T16:30:00+08:00"}}},
   };
 }
 
@@ -126,7 +126,9 @@ TEST(RenderReportPdf, FullReportSpansPagesWithChineseText) {
        {"联调测试报告", kVendor, "91440101MA5CJQ4N59", "通过", "未通过", "待测", "未通过的规则", "[payMonth]",
         "第 1 页", "第 2 页", kDigest, "广州市", "首次对接", "申请编号", "测试密钥有效期", "必测用例 16/48 通过",
         // Times and kinds as a Chinese document writes them.
-        "2026年11月2日 10:00", "2026年11月3日 09:00 至 2026年12月3日 09:00", "2026年11月24日 15:00", "类型 考勤终端"}) {
+        "2026年11月2日 10:00", "2026年11月3日 09:00 至 2026年12月3日 09:00", "2026年11月24日 15:00", "类型 考勤终端",
+        // City B's report, kept with its decision.
+        "该市记录联调结果时留存的报告（2026年11月20日 16:30）"}) {
     EXPECT_TRUE(Contains(text, want)) << "missing: " << want << "\n" << text;
   }
   // Machine words stay in the JSON: no rule key, no case id.

@@ -1614,6 +1614,7 @@ TEST_P(SandboxTest, PathTwoShowsCityBsReport) {
   EXPECT_EQ((*report)["source"]["application_id"], key_.application_id);
   EXPECT_EQ((*report)["source"]["passed"], false) << "joint testing there, not yet succeeded";
   EXPECT_NE((*report)["source"]["note"].get<std::string>().find("尚未联调成功"), std::string::npos);
+  EXPECT_TRUE((*report)["source"]["frozen_at"].is_null()) << "judged on city B's evidence as it stands";
   // The application is the one applied for, in its own city; the report is city B's.
   EXPECT_EQ((*report)["application"]["id"], app["id"]);
   EXPECT_EQ((*report)["application"]["city_code"], "440300");
@@ -1675,6 +1676,7 @@ TEST_P(SandboxTest, TheReportADecisionWasTakenOnStaysAsItWas) {
   EXPECT_EQ(shown["evidence_digest"], decided["evidence_digest"]);
   EXPECT_EQ(shown["summary"], decided["summary"]);
   EXPECT_TRUE(shown["frozen_at"].is_null()) << "its own report is not decided yet";
+  EXPECT_EQ(shown["source"]["frozen_at"], decided["frozen_at"]) << "city B's is, and says when it was kept";
   EXPECT_EQ(shown["source"]["uncovered_products"], json::array());
   // A product city B never tested is named as such, beside the report that covers the
   // other.

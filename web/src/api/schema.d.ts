@@ -621,12 +621,15 @@ export interface paths {
          *     city B decided):
          *     `application` stays the application asked about (its own city), and `source`
          *     `{city_code, city_name, application_id, state, state_name, passed, same_profile,
-         *     uncovered_products, note}` names whose report it is: the success the application links, else the
+         *     uncovered_products, frozen_at, note}` names whose report it is: the success the application links, else the
          *     vendor's latest success in city B, else its latest joint test there;
          *     `passed` is true only for a passing report: city B recorded 联调成功 and every
          *     required case of the report passed (a success recorded on a report that does
          *     not is `state` succeeded, `passed` false, and the note says so);
-         *     `application_id` is null when the vendor has none there;
+         *     `application_id` is null when the vendor has none there; `source.frozen_at` is
+         *     when city B's report was kept with its decision (null when its checklist is
+         *     judged on the evidence as it stands); the top-level `frozen_at` stays this
+         *     application's own;
          *     `uncovered_products` names this application's products ("name model") that city
          *     B's application did not include, which its report does not cover.
          */
