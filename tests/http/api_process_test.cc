@@ -206,6 +206,11 @@ class ApiProcessTest : public ::testing::TestWithParam<std::string> {
     EXPECT_EQ(urged.json()["status"], "open");
     EXPECT_EQ(urged.json()["urge_note"], "请尽快处理");
     EXPECT_EQ(Kinds(Notifications("rev_gz")).count("alert_urged"), 1u);
+    // Urged again without a note: counted, and the note given before stays shown.
+    auto urged_again = C("prov").Post(base + "/urge", json::object());
+    ASSERT_EQ(urged_again.status, 200) << urged_again.body;
+    EXPECT_EQ(urged_again.json()["urge_count"], 2);
+    EXPECT_EQ(urged_again.json()["urge_note"], "请尽快处理");
     auto other_city = C("rev_sz").Post(base + "/respond", {{"feedback", "x"}});
     EXPECT_EQ(other_city.status, 404);
     EXPECT_EQ(other_city.error_code(), "not_found");

@@ -1612,7 +1612,7 @@ export interface components {
             urge_count: number;
             /** Format: date-time */
             last_urged_at: string | null;
-            /** @description The province's note with its last urging; empty in a vendor's list. */
+            /** @description The province's latest note (an urging without one keeps the note given before); empty in a vendor's list. */
             urge_note: string;
         };
         ComplaintSummary: {
