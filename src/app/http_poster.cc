@@ -73,8 +73,8 @@ struct ListDeleter {
 HttpPoster::HttpPoster(std::chrono::milliseconds timeout, std::string ca_file)
     : timeout_(timeout), ca_file_(std::move(ca_file)) {}
 
-Result<std::pair<int, std::string>> HttpPoster::Post(const std::string& url, const std::string& content_type,
-                                                     const std::string& body) {
+Result<services::PostAnswer> HttpPoster::Post(const std::string& url, const std::string& content_type,
+                                              const std::string& body) {
   // Once per process, before the first handle and not raced: libcurl's global set-up,
   // at the first probe rather than at the start of every command.
   static std::once_flag once;
@@ -105,10 +105,18 @@ Result<std::pair<int, std::string>> HttpPoster::Post(const std::string& url, con
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &answer);
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, detail);
   const CURLcode done = curl_easy_perform(c);
-  if (done != CURLE_OK) return PostError(Describe(done, detail));
+  // The exchange's time as libcurl measured it, from the start to the last byte (or to
+  // the failure): the latency a probe's evidence records.
+  curl_off_t elapsed_us = 0;
+  curl_easy_getinfo(c, CURLINFO_TOTAL_TIME_T, &elapsed_us);
+  if (done != CURLE_OK) {
+    Error e = PostError(Describe(done, detail));
+    e.details["elapsed_us"] = static_cast<long long>(elapsed_us);
+    return e;
+  }
   long status = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-  return std::pair<int, std::string>{static_cast<int>(status), std::move(answer)};
+  return services::PostAnswer{static_cast<int>(status), std::move(answer), static_cast<long long>(elapsed_us)};
 }
 
 }  // namespace liantiao::app

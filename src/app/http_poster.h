@@ -20,8 +20,8 @@ namespace liantiao::app {
 class HttpPoster final : public services::HttpPoster {
  public:
   explicit HttpPoster(std::chrono::milliseconds timeout = std::chrono::seconds(5), std::string ca_file = "");
-  Result<std::pair<int, std::string>> Post(const std::string& url, const std::string& content_type,
-                                           const std::string& body) override;
+  Result<services::PostAnswer> Post(const std::string& url, const std::string& content_type,
+                                    const std::string& body) override;
 
  private:
   std::chrono::milliseconds timeout_;

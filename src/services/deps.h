@@ -40,13 +40,21 @@ struct Config {
   std::chrono::seconds probe_interval{30 * 60};
 };
 
-// One HTTP POST to a city's own test environment: (status, body), or an error when no
-// answer came (connection refused, timeout, malformed answer). The app layer supplies
-// one built on libcurl; services never open sockets themselves.
+// What a city's test environment answered, and how long the exchange took as the HTTP
+// layer measured it (services read no clock of their own).
+struct PostAnswer {
+  int status = 0;
+  std::string body;
+  long long elapsed_us = 0;
+};
+
+// One HTTP POST to a city's own test environment, or an error when no answer came
+// (connection refused, timeout, malformed answer) with the time spent trying in its
+// details' `elapsed_us`. The app layer supplies one built on libcurl; services never
+// open sockets themselves.
 struct HttpPoster {
   virtual ~HttpPoster() = default;
-  virtual Result<std::pair<int, std::string>> Post(const std::string& url, const std::string& content_type,
-                                                   const std::string& body) = 0;
+  virtual Result<PostAnswer> Post(const std::string& url, const std::string& content_type, const std::string& body) = 0;
 };
 
 // The working-day calendar as stored, cached in memory and replaced whole when an

@@ -32,6 +32,7 @@ struct DueKey {
 // What one probe found, ready to be recorded.
 struct ProbeResult {
   std::string method, outcome, code, error, message, request, response;
+  long long latency_us = 0;  // the exchange's time, as the HTTP layer measured it
 };
 
 // Text from another system as it may be stored: valid UTF-8 (a GBK answer or a
@@ -113,10 +114,12 @@ ProbeResult Probe(const Deps& deps, const DueKey& k, const standard::Profile& p,
 
   auto answer = deps.poster->Post(url, "application/x-www-form-urlencoded; charset=UTF-8", standard::EncodeForm(form));
   if (!answer.ok()) {
+    r.latency_us = answer.error().details.value("elapsed_us", 0LL);
     r.message = SafeText("测试环境无法连接：" + answer.error().message, kMaxMessageBytes);
     return r;
   }
-  const auto& [status, body] = *answer;
+  const auto& [status, body, elapsed_us] = *answer;
+  r.latency_us = elapsed_us;
   r.response = SafeText(sandbox::MaskText(body), kMaxResponseBytes);
   const json envelope = ParseJsonBounded(body);
   const bool is_envelope = !envelope.is_discarded() && envelope.is_object();
@@ -190,10 +193,10 @@ Result<json> ProbeService::ProbeDue(Instant now) {
     auto written = deps_.db.Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
       sql << "INSERT INTO sandbox_evidence (application_id, key_id, city_code, source, received_at, method, "
              "outcome, code, error, message, latency_us, request, response) VALUES "
-             "(:a, :k, :c, 'probe', :t, :m, :o, :code, :e, :msg, 0, :req, :resp)",
+             "(:a, :k, :c, 'probe', :t, :m, :o, :code, :e, :msg, :lat, :req, :resp)",
           soci::use(k.application_id), soci::use(k.key_id), soci::use(k.city_code), soci::use(now_s),
           soci::use(r.method), soci::use(r.outcome), soci::use(r.code), soci::use(r.error), soci::use(r.message),
-          soci::use(r.request), soci::use(r.response);
+          soci::use(r.latency_us), soci::use(r.request), soci::use(r.response);
       return Ok{};
     });
     if (!written.ok()) {

@@ -22,9 +22,10 @@ TEST(HttpPoster, PostsOverHttpsToAServerItsCaFileTrusts) {
     return std::string(R"({"code":"0","message":"成功"})");
   });
   HttpPoster poster(std::chrono::seconds(5), server.certificate_file());
-  auto [status, body] = Must(
+  auto [status, body, elapsed_us] = Must(
       poster.Post("https://127.0.0.1:" + std::to_string(server.port()) + "/api/open.api", kForm, "a=1&b=%E4%B8%AD"));
   EXPECT_EQ(status, 200);
+  EXPECT_GT(elapsed_us, 0) << "the exchange's time, for the probe's evidence";
   EXPECT_EQ(body, R"({"code":"0","message":"成功"})");
   EXPECT_EQ(seen_target, "/api/open.api");
   EXPECT_EQ(seen_body, "a=1&b=%E4%B8%AD");
@@ -60,7 +61,9 @@ TEST(HttpPoster, PostsOverPlainHttpAndReportsWhatFailed) {
   });
   const unsigned short port = Must(server.Start());
   HttpPoster poster(std::chrono::seconds(5));
-  auto [status, body] = Must(poster.Post("http://127.0.0.1:" + std::to_string(port) + "/api/echo", kForm, "x=1"));
+  auto [status, body, elapsed_us] =
+      Must(poster.Post("http://127.0.0.1:" + std::to_string(port) + "/api/echo", kForm, "x=1"));
+  EXPECT_GT(elapsed_us, 0);
   EXPECT_EQ(status, 201);
   EXPECT_EQ(body, "x=1");
   server.Stop();
@@ -69,6 +72,7 @@ TEST(HttpPoster, PostsOverPlainHttpAndReportsWhatFailed) {
   auto refused = poster.Post("http://127.0.0.1:1/api/echo", kForm, "x=1");
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().message.rfind("无法连接", 0), 0u) << refused.error().message;
+  EXPECT_TRUE(refused.error().details.contains("elapsed_us")) << refused.error().details.dump();
   // Only http and https: a city's address in another scheme is not fetched.
   auto ftp = poster.Post("ftp://127.0.0.1/api/echo", kForm, "x=1");
   ASSERT_FALSE(ftp.ok());

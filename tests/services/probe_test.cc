@@ -212,6 +212,7 @@ TEST_P(ProbeTest, AWorkingKeyIsRecordedAsAcceptedProbeEvidence) {
   json view = Must(pf().sandbox.Evidence(vendor_, k.application_id, {}));
   ASSERT_EQ(view["items"].size(), 1u) << view.dump();
   EXPECT_EQ(view["items"][0]["source"], "probe");
+  EXPECT_GT(view["items"][0]["latency_ms"].get<double>(), 0.0) << "the round trip to the city, as measured";
   // The checklist and the report count it apart from the vendor's requests.
   json summary_of_checklist = Must(pf().sandbox.Conformance(vendor_, k.application_id))["summary"];
   EXPECT_EQ(summary_of_checklist["requests"], 0) << summary_of_checklist.dump();
