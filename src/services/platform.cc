@@ -65,13 +65,30 @@ Status Platform::SetCityProfile(const Principal& p, const std::string& code, con
   }
   if (test_env != "sandbox") {
     // A typo here would be probed and recorded as the city's system failing the key:
-    // the address must name a host, and hold nothing a URL cannot.
+    // the address must name a host (and a port, if any, that exists), and hold nothing
+    // a URL cannot.
     const std::string_view rest = std::string_view(test_env).substr(test_env.find("://") + 3);
-    const std::string_view host = rest.substr(0, rest.find_first_of("/:?#"));
+    const std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+    // Every signed-in user reads a city's test_env: a user name or password in it
+    // would be shown to every vendor.
+    if (authority.find('@') != std::string_view::npos) {
+      return MakeError(ErrorCode::kInvalidField, "测试环境地址不能包含用户名或密码（该地址对所有用户可见）",
+                       {{"field", "test_env"}});
+    }
+    // "host", "host:port", "[v6]" or "[v6]:port" (an unclosed "[" leaves no host).
+    const std::size_t host_end = authority.starts_with('[') ? authority.find(']') + 1 : authority.find(':');
+    const std::string_view host = authority.substr(0, host_end);
+    const std::string_view port =
+        host_end < authority.size() && authority[host_end] == ':' ? authority.substr(host_end + 1) : "";
+    const bool port_ok = host_end >= authority.size() ||
+                         (authority[host_end] == ':' && !port.empty() && port.size() <= 5 &&
+                          std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+                          std::stoi(std::string(port)) >= 1 && std::stoi(std::string(port)) <= 65535);
     const bool clean =
         std::none_of(test_env.begin(), test_env.end(), [](unsigned char c) { return c <= 0x20 || c == 0x7f; });
-    if (host.empty() || !clean || test_env.size() > 500) {
-      return MakeError(ErrorCode::kInvalidField, "测试环境地址无效：须含主机名，且不含空格或控制字符",
+    if (host.empty() || host == "[]" || !port_ok || !clean || test_env.size() > 500) {
+      return MakeError(ErrorCode::kInvalidField,
+                       "测试环境地址无效：须含主机名（端口须为 1–65535），且不含空格或控制字符",
                        {{"field", "test_env"}});
     }
   }
