@@ -362,6 +362,13 @@ Result<json> ApplicationService::Create(const Principal& p, const NewApplication
 
 namespace {
 
+// The test project and contractor provisioned for a key in the hosted sandbox; null for
+// a city with its own test environment, whose system knows nothing of them.
+json ProvisionedProject(long long key_id, const std::string& city_code, Instant issued, const std::string& test_env) {
+  if (test_env != "sandbox") return nullptr;
+  return IdentityOfKey(key_id, city_code, issued).ToJson();
+}
+
 // Each listed application's products (`products`: id, name, model), read for the whole
 // page in one query: the inbox names what is applied for without opening each one.
 void AddProducts(soci::session& sql, json& items) {
@@ -593,7 +600,7 @@ Result<json> ApplicationService::Get(const Principal& p, long long id) {
                   {"revoked_reason", GetText(r, 6)},
                   {"status", KeyStatus(r, 5, 3, now)},
                   {"endpoint", SandboxEndpoint(deps_, app.city_code, profile, test_env)},
-                  {"sandbox", IdentityOfKey(GetInt(r, 7), app.city_code, issued).ToJson()}};
+                  {"sandbox", ProvisionedProject(GetInt(r, 7), app.city_code, issued, test_env)}};
         j["test_keys"].push_back(k);
         if (k["status"] != "revoked") j["test_key"] = k;
       }
@@ -1035,7 +1042,7 @@ Result<KeyClaim> ApplicationService::RevealKey(const Principal& p, long long id,
                            {"profile", profile},
                            {"endpoint", SandboxEndpoint(deps_, app.city_code, profile, test_env)},
                            {"expires_at", FormatInstant(FromUnix(GetInt(r, 4)))},
-                           {"sandbox", IdentityOfKey(key_id, app.city_code, FromUnix(GetInt(r, 6))).ToJson()}}};
+                           {"sandbox", ProvisionedProject(key_id, app.city_code, FromUnix(GetInt(r, 6)), test_env)}}};
     }
     return MakeError(ErrorCode::kNotFound, "没有可领取的测试密钥");
   });

@@ -1712,11 +1712,21 @@ TEST_P(SandboxTest, CityWithItsOwnTestEnvironmentIsNotServedHere) {
   auto r = driver_->Send("Team.Add", Team());
   EXPECT_EQ(r.outcome, "refused");
   EXPECT_EQ(r.code(), "-3");
+  // A key is claimed for the city's own system: no hosted test project is offered,
+  // since that system knows nothing of it.
+  auto claimed = tp_->platform().applications.RotateKey(vendor_, key_.application_id);
+  ASSERT_TRUE(claimed.ok()) << claimed.error().message;
+  EXPECT_EQ(claimed->body["endpoint"], "http://10.0.0.1/open.api");
+  EXPECT_TRUE(claimed->body["sandbox"].is_null()) << claimed->body.dump();
+  const json detail = tp_->platform().applications.Get(vendor_, key_.application_id).value();
+  EXPECT_TRUE(detail["test_key"]["sandbox"].is_null()) << detail["test_key"].dump();
   // An unknown profile is refused when the admin sets it.
   EXPECT_FALSE(tp_->platform().SetCityProfile(admin, "440100", "no-such-profile", "sandbox", std::nullopt).ok());
   // An address that names no host, or holds a space, would be probed and recorded as
   // the city's system failing: refused when the admin sets it.
-  for (const char* bad : {"http://", "http:///open.api", "http://10.0.0.1/open.api?x=1 y", "https://:8080/x"}) {
+  for (const char* bad : {"http://", "http:///open.api", "http://10.0.0.1/open.api?x=1 y", "https://:8080/x",
+                          "http://127.0.0.1:99999/open.api", "http://10.0.0.1:0/open.api", "http://10.0.0.1:/x",
+                          "http://10.0.0.1:80a/x", "http://[::1/x", "http://[]:80/x"}) {
     auto set = tp_->platform().SetCityProfile(admin, "440100", "gd-v1.3", bad, std::nullopt);
     ASSERT_FALSE(set.ok()) << bad;
     EXPECT_EQ(set.error().details["field"], "test_env") << bad;
@@ -1731,6 +1741,15 @@ TEST_P(SandboxTest, CityWithItsOwnTestEnvironmentIsNotServedHere) {
       })
       .value();
   EXPECT_EQ(before, "gd-v1.3 sandbox");
+  // A user name or password in it would be shown to every vendor: refused, and said why.
+  auto secret =
+      tp_->platform().SetCityProfile(admin, "440100", "gd-v1.3", "http://user:S3cret@10.0.0.1/open.api", std::nullopt);
+  ASSERT_FALSE(secret.ok());
+  EXPECT_NE(secret.error().message.find("用户名或密码"), std::string::npos) << secret.error().message;
+  for (const char* good : {"http://10.0.0.1:8080/open.api", "https://[::1]:8443/api", "https://[::1]/api",
+                           "http://test.example.cn/api?x=1"}) {
+    EXPECT_TRUE(tp_->platform().SetCityProfile(admin, "440100", "gd-v1.3", good, std::nullopt).ok()) << good;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Databases, SandboxTest, ::testing::ValuesIn(testing::TestDatabaseKinds()));

@@ -1543,12 +1543,12 @@ export interface components {
             profile: string;
             /** @description Where the device sends its requests (as in KeyClaim). */
             endpoint: string;
-            /** @description The test project and contractor provisioned for this key (as in KeyClaim). */
+            /** @description The test project and contractor provisioned for this key (as in KeyClaim); null for a city with its own test environment. */
             sandbox: {
                 project_code: string;
                 corp_code: string;
                 corp_name: string;
-            };
+            } | null;
             /** Format: date-time */
             issued_at: string;
             /** Format: date-time */
@@ -1579,12 +1579,12 @@ export interface components {
             endpoint: string;
             /** Format: date-time */
             expires_at: string;
-            /** @description The test project and contractor provisioned for this key, so a device can start at Team.Add. */
+            /** @description The test project and contractor provisioned for this key in the hosted sandbox, so a device can start at Team.Add; null for a city with its own test environment, which knows nothing of them. */
             sandbox: {
                 project_code: string;
                 corp_code: string;
                 corp_name: string;
-            };
+            } | null;
         };
         Alert: {
             /** Format: int64 */
