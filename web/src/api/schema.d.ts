@@ -614,7 +614,7 @@ export interface paths {
          * @description Roles: everyone in scope. Application, vendor, products (`{name, model, kind,
          *     kind_name, version}`, `kind_name` in Chinese), city, profile and version, key period, every case with status and evidence ids, failing rules
          *     with clause, summary, generated time and `evidence_digest` (a SHA-256 chain
-         *     over every column of the evidence it covers). Once 联调成功 or 联调延期 is
+         *     over every column of the evidence it covers, as docs/ARCHITECTURE.md defines it). Once 联调成功 or 联调延期 is
          *     recorded, the report is the one the decision was taken on, kept with it
          *     (`frozen_at` the decision's time; null for a report built on the evidence as
          *     it stands). A path-2 application shows city B's report (its decided one, when
