@@ -205,8 +205,8 @@ Result<json> AlertService::Act(const Principal& p, long long id, domain::AlertAc
       // An urging without a note repeats the last one: the note given before stays
       // what the alert shows (each urging, with its note, is in the history).
       sql << "UPDATE alerts SET urge_count = urge_count + 1, last_urged_at = :at, "
-             "urge_note = CASE WHEN :n = '' THEN urge_note ELSE :n2 END WHERE id = :id",
-          soci::use(at), soci::use(text), soci::use(text), soci::use(id);
+             "urge_note = COALESCE(NULLIF(:n, ''), urge_note) WHERE id = :id",
+          soci::use(at), soci::use(text), soci::use(id);
       Notify(sql, Audience{Role::kCityReviewer, city, std::nullopt},
              Notice{"alert_urged", "省级主管部门督办：请尽快处理逾期事项", text, app_id, std::nullopt, id}, now);
     }

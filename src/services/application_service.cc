@@ -314,14 +314,13 @@ Result<json> ApplicationService::Create(const Principal& p, const NewApplication
       // city, whose success is then its linked proof. Judged when the path is chosen; an
       // application made before the success keeps its path.
       if (!elsewhere) {
-        std::string done_in;
-        sql << "SELECT a.city_code FROM application_products ap JOIN applications a ON a.id = ap.application_id "
+        std::string done_in, product;
+        sql << "SELECT a.city_code, p.name FROM application_products ap "
+               "JOIN applications a ON a.id = ap.application_id JOIN products p ON p.id = ap.product_id "
                "WHERE ap.product_id = :p AND a.state = 'succeeded' AND a.city_code <> :c "
                "ORDER BY a.decided_at, a.id LIMIT 1",
-            soci::use(pid), soci::use(in.city_code), soci::into(done_in);
+            soci::use(pid), soci::use(in.city_code), soci::into(done_in), soci::into(product);
         if (sql.got_data()) {
-          std::string product;
-          sql << "SELECT name FROM products WHERE id = :p", soci::use(pid), soci::into(product);
           const std::string city = CityName(sql, done_in);
           return MakeError(
               ErrorCode::kInvalidField,

@@ -3,6 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <charconv>
+#include <optional>
+#include <string_view>
 
 #include "core/embedded.h"
 #include "services/history.h"
@@ -12,6 +15,44 @@ namespace liantiao::services {
 
 using storage::GetInt;
 using storage::GetText;
+
+namespace {
+
+// Why a city's own test address cannot be probed, or nullopt. A typo here would be probed
+// and recorded as the city's system failing the key, so it must be an http(s) URL naming
+// a host (and a port, if any, that exists) and hold nothing a URL cannot. Checked here
+// rather than by libcurl's URL parser, which only the app layer links; what is needed of
+// the address is this little.
+std::optional<std::string> TestEnvProblem(std::string_view url) {
+  if (!url.starts_with("http://") && !url.starts_with("https://")) return "测试环境须为 sandbox 或 http(s) 地址";
+  const std::string_view rest = url.substr(url.find("://") + 3);
+  const std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+  // Every signed-in user reads a city's test_env: a user name or password in it would
+  // be shown to every vendor.
+  if (authority.find('@') != std::string_view::npos) return "测试环境地址不能包含用户名或密码（该地址对所有用户可见）";
+  // "host", "host:port", "[v6]" or "[v6]:port"; an unclosed "[" leaves no host.
+  std::size_t host_size = authority.find(':');
+  if (authority.starts_with('[')) {
+    const std::size_t close = authority.find(']');
+    host_size = close == std::string_view::npos || close == 1 ? 0 : close + 1;
+  }
+  const std::string_view host = authority.substr(0, host_size);
+  const std::string_view after = authority.substr(host.size());
+  bool port_ok = after.empty();
+  if (after.starts_with(':')) {
+    const std::string_view digits = after.substr(1);
+    unsigned port = 0;
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+    port_ok = ec == std::errc() && end == digits.data() + digits.size() && port >= 1 && port <= 65535;
+  }
+  const bool clean = std::none_of(url.begin(), url.end(), [](unsigned char c) { return c <= 0x20 || c == 0x7f; });
+  if (host.empty() || !port_ok || !clean || url.size() > 500) {
+    return "测试环境地址无效：须含主机名（端口须为 1–65535），且不含空格或控制字符";
+  }
+  return std::nullopt;
+}
+
+}  // namespace
 
 Status Platform::Seed() {
   const json cities = json::parse(embedded::kGuangdongCities);
@@ -60,36 +101,9 @@ Status Platform::SetCityProfile(const Principal& p, const std::string& code, con
   if (profile.empty() || profile.size() > 64 || !deps.profiles->Find(profile)) {
     return MakeError(ErrorCode::kInvalidField, "接口标准版本无效", {{"field", "profile"}});
   }
-  if (test_env != "sandbox" && test_env.rfind("http://", 0) != 0 && test_env.rfind("https://", 0) != 0) {
-    return MakeError(ErrorCode::kInvalidField, "测试环境须为 sandbox 或 http(s) 地址", {{"field", "test_env"}});
-  }
   if (test_env != "sandbox") {
-    // A typo here would be probed and recorded as the city's system failing the key:
-    // the address must name a host (and a port, if any, that exists), and hold nothing
-    // a URL cannot.
-    const std::string_view rest = std::string_view(test_env).substr(test_env.find("://") + 3);
-    const std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
-    // Every signed-in user reads a city's test_env: a user name or password in it
-    // would be shown to every vendor.
-    if (authority.find('@') != std::string_view::npos) {
-      return MakeError(ErrorCode::kInvalidField, "测试环境地址不能包含用户名或密码（该地址对所有用户可见）",
-                       {{"field", "test_env"}});
-    }
-    // "host", "host:port", "[v6]" or "[v6]:port" (an unclosed "[" leaves no host).
-    const std::size_t host_end = authority.starts_with('[') ? authority.find(']') + 1 : authority.find(':');
-    const std::string_view host = authority.substr(0, host_end);
-    const std::string_view port =
-        host_end < authority.size() && authority[host_end] == ':' ? authority.substr(host_end + 1) : "";
-    const bool port_ok = host_end >= authority.size() ||
-                         (authority[host_end] == ':' && !port.empty() && port.size() <= 5 &&
-                          std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
-                          std::stoi(std::string(port)) >= 1 && std::stoi(std::string(port)) <= 65535);
-    const bool clean =
-        std::none_of(test_env.begin(), test_env.end(), [](unsigned char c) { return c <= 0x20 || c == 0x7f; });
-    if (host.empty() || host == "[]" || !port_ok || !clean || test_env.size() > 500) {
-      return MakeError(ErrorCode::kInvalidField,
-                       "测试环境地址无效：须含主机名（端口须为 1–65535），且不含空格或控制字符",
-                       {{"field", "test_env"}});
+    if (auto problem = TestEnvProblem(test_env)) {
+      return MakeError(ErrorCode::kInvalidField, *problem, {{"field", "test_env"}});
     }
   }
   if (complaint_days && (*complaint_days < 1 || *complaint_days > 60)) {

@@ -38,7 +38,20 @@ struct Obj {
   std::string body;
 };
 
-std::optional<long long> Number(const json& v);
+std::string Text(const json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_number_integer() || v.is_number_unsigned()) return v.dump();
+  return {};
+}
+
+std::optional<long long> Number(const json& v) {
+  try {
+    if (v.is_number_integer() || v.is_number_unsigned()) return v.get<long long>();
+    if (v.is_string() && !v.get<std::string>().empty()) return std::stoll(v.get<std::string>());
+  } catch (...) {
+  }
+  return std::nullopt;
+}
 
 // The objects one key's traffic stored. Every statement is scoped by key_id.
 class Store {
@@ -165,21 +178,6 @@ class Store {
   // The objects this unit looked up and did not find (as KnownObjects::Fact).
   std::set<std::string> absent_;
 };
-
-std::string Text(const json& v) {
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_number_integer() || v.is_number_unsigned()) return v.dump();
-  return {};
-}
-
-std::optional<long long> Number(const json& v) {
-  try {
-    if (v.is_number_integer() || v.is_number_unsigned()) return v.get<long long>();
-    if (v.is_string() && !v.get<std::string>().empty()) return std::stoll(v.get<std::string>());
-  } catch (...) {
-  }
-  return std::nullopt;
-}
 
 // `data[name]`, or null where data has no such member: the request's data is read-only
 // to the effects (a non-const operator[] would add the member).

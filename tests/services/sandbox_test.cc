@@ -185,6 +185,15 @@ class SandboxTest : public ::testing::TestWithParam<std::string> {
     return driver_->Send("WorkerAttendance.Add",
                          {{"projectCode", key_.project_code}, {"teamSysNo", team_no}, {"dataList", std::move(list)}});
   }
+  // The `data` of a WorkerEntryExit.Add of worker `id` in team `team_no` of the key's
+  // contractor: 进场 (type "1") or 退场 ("0") on `day`.
+  json EntryExit(json team_no, const std::string& id, const std::string& day, const char* type) {
+    return {{"projectCode", key_.project_code},
+            {"corpCode", key_.corp_code},
+            {"corpName", key_.corp_name},
+            {"teamSysNo", std::move(team_no)},
+            {"workerList", {{{"idCardType", "01"}, {"idCardNumber", id}, {"date", day}, {"type", type}}}}};
+  }
   // A query's `data`: first page of 10 of the key's project (Project.Query: of every
   // project), with `filters` added.
   json Query(const std::string& method, const json& filters = json::object()) {
@@ -252,13 +261,7 @@ TEST_P(SandboxTest, AttendanceFollowsTheLatestEntryOrExit) {
   const std::string id = "11010519491231002X";
   const long long team_no = EnteredWorker(id);  // in on 2026-10-19
   auto move = [&](const std::string& day, const char* type) {
-    return driver_->Send(
-        "WorkerEntryExit.Add",
-        {{"projectCode", key_.project_code},
-         {"corpCode", key_.corp_code},
-         {"corpName", key_.corp_name},
-         {"teamSysNo", team_no},
-         {"workerList", {{{"idCardType", "01"}, {"idCardNumber", id}, {"date", day}, {"type", type}}}}});
+    return driver_->Send("WorkerEntryExit.Add", EntryExit(team_no, id, day, type));
   };
   auto attend = [&](const std::string& day, const std::string& time) {
     json record = AttendanceRecord(id, time);
@@ -292,13 +295,7 @@ TEST_P(SandboxTest, AWorkersRecordsNameTheWorkersOwnTeam) {
       << refused.body.dump();
   Refused(Attend(json(std::to_string(other)), {AttendanceRecord(id, "09:00:00")}), "worker_in_team", "-1");
   EXPECT_EQ(Polled(Attend(json(std::to_string(team_no)), {AttendanceRecord(id, "10:00:00")}))["status"], 20);
-  const json exit = {
-      {"projectCode", key_.project_code},
-      {"corpCode", key_.corp_code},
-      {"corpName", key_.corp_name},
-      {"teamSysNo", other},
-      {"workerList", {{{"idCardType", "01"}, {"idCardNumber", id}, {"date", "2026-10-20"}, {"type", "0"}}}}};
-  Refused(driver_->Send("WorkerEntryExit.Add", exit), "worker_in_team", "-1");
+  Refused(driver_->Send("WorkerEntryExit.Add", EntryExit(other, id, "2026-10-20", "0")), "worker_in_team", "-1");
 }
 
 // A retry after a server error that stores the record twice fails the retry case: the
@@ -307,12 +304,7 @@ TEST_P(SandboxTest, ARetryThatDuplicatesAnEntryFailsTheRetryCase) {
   const std::string id = "11010519491231002X";
   const long long team_no = EnteredWorker(id, "木工班组", {}, /*enter=*/false);
   ASSERT_TRUE(tp_->platform().sandbox.SetFaults(reviewer_, key_.application_id, {{"server_error_once", true}}).ok());
-  const json entry = {
-      {"projectCode", key_.project_code},
-      {"corpCode", key_.corp_code},
-      {"corpName", key_.corp_name},
-      {"teamSysNo", team_no},
-      {"workerList", {{{"idCardType", "01"}, {"idCardNumber", id}, {"date", "2026-10-19"}, {"type", "1"}}}}};
+  const json entry = EntryExit(team_no, id, "2026-10-19", "1");
   EXPECT_EQ(driver_->Send("WorkerEntryExit.Add", entry).outcome, "fault");
   EXPECT_EQ(Polled(driver_->Send("WorkerEntryExit.Add", entry))["status"], 20) << "the retry";
   auto status = [&] {
@@ -434,14 +426,7 @@ TEST_P(SandboxTest, EachPayrollHasItsOwnCode) {
 TEST_P(SandboxTest, AnExitNeedsAnEntryBeforeIt) {
   const std::string id = "11010519491231002X";
   const long long team_no = EnteredWorker(id, "木工班组", {}, /*enter=*/false);
-  Refused(driver_->Send(
-              "WorkerEntryExit.Add",
-              {{"projectCode", key_.project_code},
-               {"corpCode", key_.corp_code},
-               {"corpName", key_.corp_name},
-               {"teamSysNo", team_no},
-               {"workerList", {{{"idCardType", "01"}, {"idCardNumber", id}, {"date", "2026-10-19"}, {"type", "0"}}}}}),
-          "exit_before_entry", "-1");
+  Refused(driver_->Send("WorkerEntryExit.Add", EntryExit(team_no, id, "2026-10-19", "0")), "exit_before_entry", "-1");
   json record = AttendanceRecord(id, "08:00:00");
   record["date"] = "2026-10-19 08:00:00";
   Refused(Attend(team_no, {record}), "worker_entered", "-1");
