@@ -26,6 +26,7 @@
 #include "jobs/prober.h"
 #include "jobs/sweeper.h"
 #include "services/history.h"
+#include "services/sandbox_service.h"
 #include "storage/database.h"
 #include "storage/migrations.h"
 
@@ -326,6 +327,52 @@ int HistoryVerify(const CommonOptions& common) {
   return 0;
 }
 
+// `report verify`: a joint-test report's evidence digest recomputed from the database
+// (services::SandboxService::CheckReportDigest): the report an application's decision
+// kept, or a report file as downloaded (report.json), such as the copy a vendor kept.
+int ReportVerify(const CommonOptions& common, std::optional<long long> application, const std::string& file) {
+  json report;
+  if (!application) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return Fail("无法读取报告文件：" + file);
+    report = json::parse(in, nullptr, false);
+    if (report.is_discarded()) return Fail("报告文件不是有效的 JSON：" + file);
+  }
+  auto config = ConfigureExisting(common);
+  if (!config.ok()) return Fail(config.error());
+  auto url = storage::ParseDbUrl(config->db_url);
+  if (!url.ok()) return Fail(url.error());
+  auto db = storage::Database::Open(*url, 1);
+  if (!db.ok()) return Fail(db.error());
+  auto check = (*db)->Read<services::ReportDigestCheck>([&](soci::session& sql) -> Result<services::ReportDigestCheck> {
+    if (application) {
+      auto kept = services::SandboxService::FrozenReport(sql, *application);
+      if (!kept) {
+        return MakeError(ErrorCode::kNotFound,
+                         "申请 " + std::to_string(*application) +
+                             " 没有留存的联调测试报告（申请不存在，或尚未记录联调成功或联调延期）");
+      }
+      report = *std::move(kept);
+    }
+    return services::SandboxService::CheckReportDigest(sql, report);
+  });
+  if (!check.ok()) return Fail(check.error());
+  std::string rows = std::to_string(check->rows) + " 条证据";
+  if (!check->app_key.empty()) rows = "测试密钥 " + check->app_key + " 的 " + rows;
+  if (check->last_id) rows += "（至第 " + std::to_string(*check->last_id) + " 条）";
+  if (!check->matches) {
+    return Fail("证据摘要不一致：报告记录为 " + check->recorded + "，按数据库中" + rows + "重新计算为 " +
+                check->recomputed +
+                (check->coverage_recorded
+                     ? "；报告所涵盖的证据在其生成后被改动或删除"
+                     : "；该报告未记录所涵盖的证据范围，已按该密钥的全部证据计算，报告生成后新增的证据也会造成不一致"));
+  }
+  std::cout << "report ok: evidence digest " << check->recorded << " matches " << check->rows << " evidence rows"
+            << (check->app_key.empty() ? "" : " of key " + check->app_key)
+            << (check->last_id ? " (through evidence " + std::to_string(*check->last_id) + ")" : "") << "\n";
+  return 0;
+}
+
 // `db repack`: a SQLite file created before new files got 16 KB pages, rewritten with
 // them (storage::RepackSqliteFile). Needs no runtime: the file must be closed anyway.
 int DbRepack(const CommonOptions& common) {
@@ -460,6 +507,17 @@ int RunCli(int argc, char** argv) {
   auto* verify = history->add_subcommand("verify", "check the hash chain; names the first broken entry");
   add_common(verify);
 
+  auto* report = cli.add_subcommand("report", "joint-test reports");
+  report->require_subcommand(1);
+  auto* report_verify = report->add_subcommand(
+      "verify", "recompute a report's evidence digest from the database: an application's kept report, or a file");
+  add_common(report_verify);
+  std::optional<long long> report_application;
+  std::string report_file;
+  auto* report_app_option =
+      report_verify->add_option("--application", report_application, "the application whose report its decision kept");
+  report_verify->add_option("FILE", report_file, "a report as downloaded (report.json)")->excludes(report_app_option);
+
   auto* db = cli.add_subcommand("db", "the database file");
   db->require_subcommand(1);
   auto* repack = db->add_subcommand(
@@ -511,6 +569,12 @@ int RunCli(int argc, char** argv) {
     if (*user_add) return UserAdd(common, role, city, vendor, username, display);
     if (*import) return CalendarImport(common, file);
     if (*verify) return HistoryVerify(common);
+    if (*report_verify) {
+      if (!report_application && report_file.empty()) {
+        return Usage("用法错误：须给出 --application 或报告文件（FILE）。运行 liantiao report verify --help 查看用法");
+      }
+      return ReportVerify(common, report_application, report_file);
+    }
     if (*repack) return DbRepack(common);
     if (*backup) return DbBackup(common, backup_to);
     if (*device) return Device(dev);

@@ -583,6 +583,12 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
     // Named as the JSON download is (联调测试报告-<id>), in the document's own words.
     return Download({"联调测试报告-" + std::to_string(id) + ".pdf", "application/pdf", std::move(pdf)});
   });
+  // Whether the evidence the shown report covers is still what it was when the report
+  // was made (its digest recomputed from the evidence as stored now).
+  t.Add(Method::kGet, "/applications/:id/report/verification", kLogged, [&pf](Request& req) -> Result<Response> {
+    LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
+    return Render(pf.sandbox.VerifyReport(*req.principal, id));
+  });
   t.Add(Method::kGet, "/applications/:id/faults", kLogged, [&pf](Request& req) -> Result<Response> {
     LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
     return Render(pf.sandbox.Faults(*req.principal, id));

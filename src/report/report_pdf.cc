@@ -382,6 +382,14 @@ std::vector<std::pair<std::string, std::string>> HeaderLines(const json& r) {
       {"测试密钥有效期", validity},
       {"生成时间", TimeText(r, "generated_at")},
   };
+  // Which evidence the footer's digest covers: what `liantiao report verify` recomputes.
+  if (r.contains("evidence_covered") && r["evidence_covered"].is_object()) {
+    const json& covered = r["evidence_covered"];
+    lines.emplace_back("证据摘要范围", Has(covered, "last_id")
+                                           ? "该测试密钥的 " + Text(covered, "rows") + " 条证据（至证据编号 " +
+                                                 Text(covered, "last_id") + "），可对照平台数据核验页脚的证据摘要"
+                                           : "报告生成时该测试密钥尚无证据");
+  }
   // Decided: this is the report the decision was taken on, kept with it.
   if (Has(r, "frozen_at")) {
     lines.emplace_back("报告性质",

@@ -20,7 +20,8 @@ namespace liantiao::report {
 //    "failures": [{"case_id", "rule", "clause", "message", "evidence_id"}],
 //    "summary": {"total", "required", "passed", "failed", "pending", "required_passed",
 //                "all_required_passed", "requests"},
-//    "generated_at", "evidence_digest", "source"?: {"city_code", "note"}}
+//    "generated_at", "evidence_digest", "evidence_covered"?: {"rows", "last_id"},
+//    "source"?: {"city_code", "note"}}
 //
 // Output is a complete A4 PDF document (text set in Noto Sans CJK SC, so it stays
 // searchable and extractable). A missing field is shown as "—" rather than refused: the

@@ -79,6 +79,23 @@ struct EvidenceQuery {
   int offset = 0;
 };
 
+// A joint-test report's evidence digest recomputed from the evidence as stored now
+// (docs/ARCHITECTURE.md defines the chain): whether the rows the report covers are still
+// what they were when it was made.
+struct ReportDigestCheck {
+  bool matches = false;
+  std::string recorded;    // the report's evidence_digest
+  std::string recomputed;  // the same chain over the same rows as stored now
+  std::string app_key;     // the key whose evidence the report covers; empty: the report had no key
+  long long rows = 0;      // rows chained now
+  std::optional<long long> last_id;
+  // The report names the last row it covers (evidence_covered). Reports kept before
+  // reports did cover every row their key had then: all the key's rows are chained, so
+  // a row recorded for the key since also makes the digests differ.
+  bool coverage_recorded = false;
+  json ToJson() const;
+};
+
 // The hosted test environment: the request pipeline (parse → key → freshness →
 // signature → decrypt → schema → rules → store → answer → evidence), and the views of
 // its evidence: the evidence log, the conformance checklist, the joint-test report
@@ -109,8 +126,16 @@ class SandboxService {
   // The report of an application as its evidence stands now, on `sql`, without a scope
   // check: what a decision freezes (ApplicationService stores it with the decision).
   static Result<json> BuildReport(soci::session& sql, const Deps& deps, long long application_id, Instant now);
+  // The report an application shows: the one its decision froze, else built now.
+  static Result<json> ShownReport(soci::session& sql, const Deps& deps, long long application_id, Instant now);
   // The report a decision froze; none before the decision.
   static std::optional<json> FrozenReport(soci::session& sql, long long application_id);
+  // The report's evidence digest checked against the evidence as stored now, on `sql`,
+  // without a scope check (`liantiao report verify`, for whoever holds the database).
+  // A report the key of which the database does not hold: kNotFound; no digest: kInvalidField.
+  static Result<ReportDigestCheck> CheckReportDigest(soci::session& sql, const json& report);
+  // The same for the report the application shows (Report): its kept one once decided.
+  Result<json> VerifyReport(const Principal& p, long long application_id);
   Result<json> Faults(const Principal& p, long long application_id);
   Result<json> SetFaults(const Principal& p, long long application_id, const json& switches);
   // Key refusals and failed probes of an application's keys: complaint evidence.

@@ -2,6 +2,7 @@
 // checklist, the joint-test report and the reviewer's fault switches.
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -90,6 +91,8 @@ struct Checklist {
   json delay_problems = json::array();  // what a 联调延期 decision is pre-filled with
   std::string digest;
   long long requests = 0;
+  long long chained = 0;             // evidence rows the digest covers
+  std::optional<long long> last_id;  // the last of them (rows of the key after it are not covered)
 };
 
 // A request's failing rule from a row of sandbox_evidence that starts with id, method,
@@ -111,10 +114,16 @@ std::optional<std::string> AsyncFailureText(soci::session& sql, long long key_id
   return sandbox::MaskText(masked_result.empty() ? std::move(result) : std::move(masked_result));
 }
 
-// What the report's evidence digest covers of one evidence row (columns as Judge
-// selects them): all of it, so that a row changed after the report is told by the
-// digest. Each text goes in as its SHA-256, so no field's content can pass for a
-// separator and the link stays short however large the request kept.
+// The columns of sandbox_evidence the conformance judge and the report's digest read,
+// in the order RuleOf and EvidenceLink address them.
+constexpr const char* kChainedColumns =
+    "id, method, outcome, tags, error, rule_path, message, code, received_at, "
+    "data_digest, serial, request, response, source";
+
+// What the report's evidence digest covers of one evidence row (kChainedColumns): all
+// of it, so that a row changed after the report is told by the digest. Each text goes in
+// as its SHA-256, so no field's content can pass for a separator and the link stays
+// short however large the request kept.
 std::string EvidenceLink(const soci::row& r) {
   std::string link = std::to_string(GetInt(r, 0)) + "|" + std::to_string(GetInt(r, 8));
   for (std::size_t column : {1u, 2u, 7u, 3u, 4u, 5u, 6u, 9u, 10u, 11u, 12u, 13u})
@@ -132,11 +141,11 @@ Result<Checklist> Judge(soci::session& sql, const Deps& deps, long long applicat
   long long probes = 0;             // the platform's probes with the key (a city's own test environment)
   std::map<long long, json> rules;  // evidence id → its rule and message, for failed cases' reasons
   std::string chain(crypto::kGenesisHash);
+  long long chained = 0;
+  std::optional<long long> last_id;
   if (key) {
     soci::rowset<soci::row> rows =
-        (sql.prepare << "SELECT id, method, outcome, tags, error, rule_path, message, code, received_at, "
-                        "data_digest, serial, request, response, source "
-                        "FROM sandbox_evidence WHERE key_id = :k ORDER BY id",
+        (sql.prepare << "SELECT " << kChainedColumns << " FROM sandbox_evidence WHERE key_id = :k ORDER BY id",
          soci::use(key->id));
     for (const soci::row& r : rows) {
       standard::RequestFacts f{GetInt(r, 0),  GetText(r, 1), GetText(r, 2), SplitTags(GetText(r, 3)),
@@ -145,6 +154,8 @@ Result<Checklist> Judge(soci::session& sql, const Deps& deps, long long applicat
       // duplicate): read again below, rather than kept for every request of the key.
       if (f.outcome != "accepted") rules[f.id] = RuleOf(r);
       chain = crypto::ChainHash(chain, EvidenceLink(r));
+      ++chained;
+      last_id = f.id;
       // The platform's own probes of a city's test environment are not the vendor's
       // requests: counted apart, and judge nothing.
       if (GetText(r, 13) == "probe") {
@@ -184,6 +195,8 @@ Result<Checklist> Judge(soci::session& sql, const Deps& deps, long long applicat
   Checklist out;
   out.requests = received;
   out.digest = "sha256:" + chain;
+  out.chained = chained;
+  out.last_id = last_id;
   int passed = 0, failed = 0, pending = 0, required = 0, required_passed = 0;
   json untested = json::array();  // required cases no request has met yet: problems too, after the failures
   for (const auto& r : results) {
@@ -245,6 +258,12 @@ Result<Checklist> Judge(soci::session& sql, const Deps& deps, long long applicat
                  {"requests", out.requests},
                  {"probes", probes}};
   return out;
+}
+
+// Which of the key's evidence rows a digest covers: how many, and the last one's id
+// (null: none). Rows recorded for the key after it are not covered.
+json EvidenceCovered(long long rows, std::optional<long long> last_id) {
+  return {{"rows", rows}, {"last_id", last_id ? json(*last_id) : json(nullptr)}};
 }
 
 json KeyJson(const std::optional<KeyInfo>& key) {
@@ -461,7 +480,8 @@ struct CurrentChecklist {
 };
 
 // The parts of a report that say what the joint test found, as opposed to whose it is.
-constexpr const char* kJudgedParts[] = {"profile", "key", "cases", "failures", "summary", "evidence_digest"};
+constexpr const char* kJudgedParts[] = {"profile",         "key", "cases", "failures", "summary", "evidence_digest",
+                                        "evidence_covered"};
 
 Result<CurrentChecklist> JudgeCurrent(soci::session& sql, const Deps& deps, long long application_id,
                                       const std::string& city_code) {
@@ -484,7 +504,8 @@ json JudgedPart(const CurrentChecklist& current, const Deps& deps) {
           {"cases", c.cases},
           {"failures", c.failures},
           {"summary", c.summary},
-          {"evidence_digest", c.digest}};
+          {"evidence_digest", c.digest},
+          {"evidence_covered", EvidenceCovered(c.chained, c.last_id)}};
 }
 
 }  // namespace
@@ -546,9 +567,13 @@ Result<json> SandboxService::Report(const Principal& p, long long application_id
   return deps_.db.Read<json>([&](soci::session& sql) -> Result<json> {
     LT_ASSIGN_OR_RETURN(AppRow app, LoadApplication(sql, application_id));
     LT_RETURN_IF_ERROR(RequireApplicationInScope(sql, p, application_id, app.city_code, app.vendor_id));
-    if (auto frozen = FrozenReport(sql, application_id)) return *std::move(frozen);
-    return BuildReport(sql, deps_, application_id, now);
+    return ShownReport(sql, deps_, application_id, now);
   });
+}
+
+Result<json> SandboxService::ShownReport(soci::session& sql, const Deps& deps, long long application_id, Instant now) {
+  if (auto frozen = FrozenReport(sql, application_id)) return *std::move(frozen);
+  return BuildReport(sql, deps, application_id, now);
 }
 
 Result<json> SandboxService::BuildReport(soci::session& sql, const Deps& deps, long long application_id, Instant now) {
@@ -677,6 +702,83 @@ Result<json> SandboxService::BuildReport(soci::session& sql, const Deps& deps, l
               {"frozen_at", nullptr}};
   report.update(judged);
   return report;
+}
+
+json ReportDigestCheck::ToJson() const {
+  return {{"matches", matches},
+          {"recorded_digest", recorded},
+          {"recomputed_digest", recomputed},
+          {"key_app_id", app_key.empty() ? json(nullptr) : json(app_key)},
+          {"rows", rows},
+          {"last_id", last_id ? json(*last_id) : json(nullptr)},
+          {"coverage_recorded", coverage_recorded}};
+}
+
+Result<ReportDigestCheck> SandboxService::CheckReportDigest(soci::session& sql, const json& report) {
+  const auto digest = report.is_object() ? report.find("evidence_digest") : report.end();
+  if (!report.is_object() || digest == report.end() || !digest->is_string()) {
+    return MakeError(ErrorCode::kInvalidField, "不是联调测试报告：缺少证据摘要（evidence_digest）",
+                     {{"field", "evidence_digest"}});
+  }
+  ReportDigestCheck out;
+  out.recorded = digest->get<std::string>();
+  // Reports kept before they named their last row cover every row of the key then.
+  std::optional<long long> through;
+  if (const auto covered = report.find("evidence_covered"); covered != report.end() && covered->is_object()) {
+    out.coverage_recorded = true;
+    const auto last = covered->find("last_id");
+    if (last == covered->end() || !(last->is_number_integer() || last->is_null())) {
+      return MakeError(ErrorCode::kInvalidField, "报告的证据范围（evidence_covered.last_id）无效",
+                       {{"field", "evidence_covered"}});
+    }
+    if (last->is_number_integer()) through = last->get<long long>();
+  }
+  std::string chain(crypto::kGenesisHash);
+  const auto key = report.find("key");
+  if (key != report.end() && key->is_object()) {
+    const auto app_id = key->find("app_id");
+    if (app_id == key->end() || !app_id->is_string()) {
+      return MakeError(ErrorCode::kInvalidField, "报告的测试密钥（key.app_id）无效", {{"field", "key"}});
+    }
+    out.app_key = app_id->get<std::string>();
+    long long key_id = 0;
+    sql << "SELECT id FROM test_keys WHERE app_key = :k", soci::use(out.app_key), soci::into(key_id);
+    if (!sql.got_data()) {
+      return MakeError(ErrorCode::kNotFound, "报告所述的测试密钥在数据库中不存在：" + out.app_key, {{"field", "key"}});
+    }
+    // A report that names its last row as none covers no row (a key that had received
+    // nothing); one that names none at all, every row of the key.
+    if (through || !out.coverage_recorded) {
+      const long long last = through.value_or(std::numeric_limits<long long>::max());
+      soci::rowset<soci::row> rows =
+          (sql.prepare << "SELECT " << kChainedColumns
+                       << " FROM sandbox_evidence WHERE key_id = :k AND id <= :t ORDER BY id",
+           soci::use(key_id), soci::use(last));
+      for (const soci::row& r : rows) {
+        chain = crypto::ChainHash(chain, EvidenceLink(r));
+        ++out.rows;
+        out.last_id = GetInt(r, 0);
+      }
+    }
+  }
+  out.recomputed = "sha256:" + chain;
+  out.matches = out.recomputed == out.recorded;
+  return out;
+}
+
+Result<json> SandboxService::VerifyReport(const Principal& p, long long application_id) {
+  const Instant now = deps_.clock.Now();
+  return deps_.db.Read<json>([&](soci::session& sql) -> Result<json> {
+    LT_ASSIGN_OR_RETURN(AppRow app, LoadApplication(sql, application_id));
+    LT_RETURN_IF_ERROR(RequireApplicationInScope(sql, p, application_id, app.city_code, app.vendor_id));
+    LT_ASSIGN_OR_RETURN(json report, ShownReport(sql, deps_, application_id, now));
+    LT_ASSIGN_OR_RETURN(ReportDigestCheck check, CheckReportDigest(sql, report));
+    json out = check.ToJson();
+    out["application_id"] = application_id;
+    out["frozen_at"] = report["frozen_at"];
+    out["source_frozen_at"] = report["source"].is_object() ? report["source"]["frozen_at"] : json(nullptr);
+    return out;
+  });
 }
 
 Result<json> SandboxService::Faults(const Principal& p, long long application_id) {

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include <soci/sqlite3/soci-sqlite3.h>
+#include <nlohmann/json.hpp>
 
 #include "storage/database.h"
 #include "testing/test_database.h"
@@ -208,6 +209,57 @@ TEST_P(CliTest, HistoryVerifyNamesTheFirstBrokenEntry) {
   EXPECT_NE(broken.err.find("历史记录链在第 1 条断开"), std::string::npos) << broken.err;
 }
 
+// `report verify` recomputes a report's evidence digest from the database: the report
+// an application's decision kept, or a report file as downloaded.
+TEST_P(CliTest, ReportVerifyChecksAKeptReportOrAFile) {
+  ASSERT_EQ(Liantiao("demo").exit_code, 0);
+  long long app = 0;
+  std::string kept;
+  {
+    auto url = storage::ParseDbUrl(db_->url());
+    ASSERT_TRUE(url.ok());
+    auto db = storage::Database::Open(*url, 1);
+    ASSERT_TRUE(db.ok());
+    auto st = (*db)->Read<Ok>([&](soci::session& sql) -> Result<Ok> {
+      sql << "SELECT application_id, report FROM decided_reports ORDER BY application_id LIMIT 1", soci::into(app),
+          soci::into(kept);
+      return Ok{};
+    });
+    ASSERT_TRUE(st.ok());
+  }
+  ASSERT_GT(app, 0) << "the demo decides applications";
+  CliRun ok = Liantiao("report verify --application " + std::to_string(app));
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_NE(ok.out.find("report ok: evidence digest sha256:"), std::string::npos) << ok.out;
+  std::ofstream(dir_ / "report.json") << kept;
+  CliRun file = Liantiao("report verify report.json");
+  EXPECT_EQ(file.exit_code, 0) << file.err;
+  EXPECT_EQ(file.out, ok.out);
+
+  nlohmann::json altered = nlohmann::json::parse(kept);
+  altered["evidence_digest"] = "sha256:" + std::string(64, 'f');
+  std::ofstream(dir_ / "altered.json") << altered.dump();
+  CliRun differs = Liantiao("report verify altered.json");
+  EXPECT_EQ(differs.exit_code, 1);
+  EXPECT_NE(differs.err.find("证据摘要不一致：报告记录为 sha256:ffff"), std::string::npos) << differs.err;
+  EXPECT_EQ(std::count(differs.err.begin(), differs.err.end(), '\n'), 1) << differs.err;
+
+  std::ofstream(dir_ / "broken.json") << "{";
+  EXPECT_NE(Liantiao("report verify broken.json").err.find("不是有效的 JSON"), std::string::npos);
+  EXPECT_NE(Liantiao("report verify missing.json").err.find("无法读取报告文件"), std::string::npos);
+  std::ofstream(dir_ / "other.json") << R"({"title": "something else"})";
+  CliRun other = Liantiao("report verify other.json");
+  EXPECT_EQ(other.exit_code, 1);
+  EXPECT_NE(other.err.find("不是联调测试报告"), std::string::npos) << other.err;
+  CliRun undecided = Liantiao("report verify --application 999999");
+  EXPECT_EQ(undecided.exit_code, 1);
+  EXPECT_NE(undecided.err.find("没有留存的联调测试报告"), std::string::npos) << undecided.err;
+  CliRun neither = Liantiao("report verify");
+  EXPECT_EQ(neither.exit_code, 2);
+  EXPECT_NE(neither.err.find("--application"), std::string::npos) << neither.err;
+  EXPECT_EQ(Liantiao("report verify --application 1 report.json").exit_code, 2);
+}
+
 // Commands that read or change a database already there refuse a SQLite path where
 // there is none, and create nothing: a mistyped path is not an empty database whose
 // history "verifies".
@@ -215,8 +267,9 @@ TEST_P(CliTest, CommandsOnAnExistingDatabaseRefuseAMissingFile) {
   const fs::path missing = dir_ / "typo" / "liantiao.db";
   const std::string db = " --db " + Quote("sqlite:" + missing.string());
   std::ofstream(dir_ / "2027.json") << R"({"year": 2027, "holidays": ["2027-01-01"], "workdays": []})";
-  for (const std::string& command : {"history verify" + db, "calendar import 2027.json" + db, "db repack" + db,
-                                     "db backup --to " + Quote((dir_ / "copy.db").string()) + db}) {
+  for (const std::string& command :
+       {"history verify" + db, "calendar import 2027.json" + db, "db repack" + db,
+        "db backup --to " + Quote((dir_ / "copy.db").string()) + db, "report verify --application 1" + db}) {
     CliRun r = Liantiao(command, "", /*with_db=*/false);
     EXPECT_EQ(r.exit_code, 1) << command;
     EXPECT_NE(r.err.find("数据库文件不存在"), std::string::npos) << command << ": " << r.err;

@@ -164,6 +164,7 @@ std::map<std::string, Row> Table() {
       {"GET /api/v1/applications/:id/conformance", {.roles = kEveryRole, .scope = ScopeRule::kApplicationRead}},
       {"GET /api/v1/applications/:id/report.json", {.roles = kEveryRole, .scope = ScopeRule::kApplicationRead}},
       {"GET /api/v1/applications/:id/report.pdf", {.roles = kEveryRole, .scope = ScopeRule::kApplicationRead}},
+      {"GET /api/v1/applications/:id/report/verification", {.roles = kEveryRole, .scope = ScopeRule::kApplicationRead}},
       {"GET /api/v1/applications/:id/faults", {.roles = kEveryRole, .scope = ScopeRule::kApplicationRead}},
       {"PUT /api/v1/applications/:id/faults", {.roles = reviewer, .scope = ScopeRule::kRecord}},
       // The sandbox: the test key in the form authenticates, not a session.

@@ -73,6 +73,7 @@ json FullReport() {
         {"requests", 57}}},
       {"generated_at", "2026-11-24T15:00:00+08:00"},
       {"evidence_digest", kDigest},
+      {"evidence_covered", {{"rows", 57}, {"last_id", 130}}},
       {"source", {{"city_code", "440300"}, {"note", "已在深圳市通过联调"}, {"frozen_at", "2026-11-20T16:30:00+08:00"}}},
   };
 }
@@ -128,7 +129,9 @@ TEST(RenderReportPdf, FullReportSpansPagesWithChineseText) {
         // Times and kinds as a Chinese document writes them.
         "2026年11月2日 10:00", "2026年11月3日 09:00 至 2026年12月3日 09:00", "2026年11月24日 15:00", "类型 考勤终端",
         // City B's report, kept with its decision.
-        "该市记录联调结果时留存的报告（2026年11月20日 16:30）"}) {
+        "该市记录联调结果时留存的报告（2026年11月20日 16:30）",
+        // What the footer's digest covers.
+        "该测试密钥的 57 条证据（至证据编号 130）"}) {
     EXPECT_TRUE(Contains(text, want)) << "missing: " << want << "\n" << text;
   }
   // Machine words stay in the JSON: no rule key, no case id.
@@ -156,6 +159,16 @@ TEST(RenderReportPdf, ADecidedReportSaysItWasKeptWithTheDecision) {
   report["frozen_at"] = "2026-11-25T09:30:00+08:00";
   const std::string text = PdfText(RenderReportPdf(report).value());
   EXPECT_TRUE(Contains(text, "联调结果记录时留存的报告（2026年11月25日 09:30）")) << text;
+}
+
+// A report made before its key received anything says so of its digest.
+TEST(RenderReportPdf, ADigestOfNoEvidenceSaysSo) {
+  json report = FullReport();
+  report["evidence_covered"] = {{"rows", 0}, {"last_id", nullptr}};
+  const std::string text = PdfText(RenderReportPdf(report).value());
+  EXPECT_TRUE(Contains(text, "报告生成时该测试密钥尚无证据")) << text;
+  report.erase("evidence_covered");
+  EXPECT_FALSE(Contains(PdfText(RenderReportPdf(report).value()), "证据摘要范围")) << "reports kept before it said";
 }
 
 TEST(RenderReportPdf, TableHeaderRepeatsOnEveryPage) {

@@ -863,6 +863,106 @@ TEST_P(SandboxTest, TheReportDigestCoversWhatTheEvidenceKept) {
   }
 }
 
+// A report's digest is checked against the evidence as stored now over the rows it
+// names: rows recorded for the key later leave it standing; a covered row changed does not.
+TEST_P(SandboxTest, AReportsDigestIsCheckedOverTheRowsItCovers) {
+  auto& pf = tp_->platform();
+  AddTeam();
+  const json report = pf.sandbox.Report(reviewer_, key_.application_id).value();
+  const long long rows = Count("sandbox_evidence");
+  ASSERT_GT(rows, 0);
+  EXPECT_EQ(report["evidence_covered"]["rows"], rows);
+  const long long last = report["evidence_covered"]["last_id"];
+  auto check = [&](const json& r) {
+    return tp_->db().Read<services::ReportDigestCheck>(
+        [&](soci::session& sql) { return services::SandboxService::CheckReportDigest(sql, r); });
+  };
+  auto first = check(report);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_TRUE(first->matches);
+  EXPECT_EQ(first->recomputed, report["evidence_digest"]);
+  EXPECT_EQ(first->rows, rows);
+  EXPECT_EQ(first->last_id, last);
+  EXPECT_EQ(first->app_key, key_.app_id);
+  EXPECT_TRUE(first->coverage_recorded);
+
+  EXPECT_EQ(driver_->Send("Team.Add", Team("钢筋班组")).outcome, "accepted");
+  EXPECT_TRUE(check(report)->matches) << "a row after the report is not covered";
+  json unbounded = report;
+  unbounded.erase("evidence_covered");
+  auto all = check(unbounded);
+  EXPECT_FALSE(all->matches) << "a report that names no last row covers every row of the key";
+  EXPECT_FALSE(all->coverage_recorded);
+  EXPECT_EQ(all->rows, rows + 1);
+
+  Exec("UPDATE sandbox_evidence SET message = '篡改' WHERE id > " + std::to_string(last));
+  EXPECT_TRUE(check(report)->matches) << "nor is a change to it";
+  Exec("UPDATE sandbox_evidence SET message = '篡改' WHERE id = " + std::to_string(last));
+  auto changed = check(report);
+  EXPECT_FALSE(changed->matches);
+  EXPECT_EQ(changed->recorded, report["evidence_digest"]);
+  EXPECT_NE(changed->recomputed, changed->recorded);
+  Exec("DELETE FROM sandbox_evidence WHERE id = " + std::to_string(last));
+  EXPECT_FALSE(check(report)->matches) << "a covered row removed";
+}
+
+// What a report names its check by: a key the database does not hold, no digest, or a
+// malformed range are refused; a report made before any key has the chain's start.
+TEST_P(SandboxTest, AReportDigestCheckRefusesWhatIsNoReport) {
+  auto check = [&](const json& r) {
+    return tp_->db().Read<services::ReportDigestCheck>(
+        [&](soci::session& sql) { return services::SandboxService::CheckReportDigest(sql, r); });
+  };
+  EXPECT_EQ(check(json::array()).error().code, ErrorCode::kInvalidField);
+  EXPECT_EQ(check(json{{"title", "联调测试报告"}}).error().code, ErrorCode::kInvalidField);
+  const std::string none = "sha256:" + std::string(crypto::kGenesisHash);
+  EXPECT_EQ(check(json{{"evidence_digest", none},
+                       {"key", {{"app_id", "nobody"}}},
+                       {"evidence_covered", {{"rows", 0}, {"last_id", nullptr}}}})
+                .error()
+                .code,
+            ErrorCode::kNotFound);
+  EXPECT_EQ(
+      check(json{{"evidence_digest", none}, {"key", nullptr}, {"evidence_covered", {{"last_id", "7"}}}}).error().code,
+      ErrorCode::kInvalidField);
+  EXPECT_EQ(check(json{{"evidence_digest", none}, {"key", {{"app_id", 7}}}}).error().code, ErrorCode::kInvalidField);
+  auto keyless = check(json{{"evidence_digest", none}, {"key", nullptr}});
+  ASSERT_TRUE(keyless.ok());
+  EXPECT_TRUE(keyless->matches);
+  EXPECT_EQ(keyless->rows, 0);
+  EXPECT_TRUE(keyless->app_key.empty());
+  // A key that had received nothing when the report was made covers none of its rows.
+  AddTeam();
+  auto empty = check(json{{"evidence_digest", none},
+                          {"key", {{"app_id", key_.app_id}}},
+                          {"evidence_covered", {{"rows", 0}, {"last_id", nullptr}}}});
+  ASSERT_TRUE(empty.ok());
+  EXPECT_TRUE(empty->matches);
+  EXPECT_EQ(empty->rows, 0);
+}
+
+// The check of the report an application shows: its kept one after the decision, whose
+// evidence a later change to the database is told by.
+TEST_P(SandboxTest, TheKeptReportIsVerifiedAgainstTheEvidence) {
+  auto& pf = tp_->platform();
+  AddTeam();
+  const json live = pf.sandbox.VerifyReport(vendor_, key_.application_id).value();
+  EXPECT_TRUE(live["matches"]);
+  EXPECT_TRUE(live["frozen_at"].is_null()) << "built now: matches by construction, and says so";
+  ASSERT_TRUE(pf.applications.Act(reviewer_, key_.application_id, domain::AppAction::kSucceed, {}).ok());
+  EXPECT_EQ(driver_->Send("Team.Add", Team("钢筋班组")).error, "key_revoked");
+  const json kept = pf.sandbox.VerifyReport(reviewer_, key_.application_id).value();
+  EXPECT_TRUE(kept["matches"]) << kept.dump();
+  EXPECT_FALSE(kept["frozen_at"].is_null());
+  EXPECT_EQ(kept["key_app_id"], key_.app_id);
+  Exec("UPDATE sandbox_evidence SET response = REPLACE(response, '成功', '失败') WHERE id = 1");
+  const json tampered = pf.sandbox.VerifyReport(reviewer_, key_.application_id).value();
+  EXPECT_FALSE(tampered["matches"]);
+  EXPECT_EQ(tampered["recorded_digest"], kept["recorded_digest"]);
+  const auto outsider = tp_->AddUser(domain::Role::kCityReviewer, "sb_verify_outsider", "440300");
+  EXPECT_FALSE(pf.sandbox.VerifyReport(outsider, key_.application_id).ok());
+}
+
 // A key is issued for one profile: once its city speaks another, the key is out of
 // scope there, even when signed and encrypted the new profile's way with its secret.
 TEST_P(SandboxTest, AKeyOfAnotherProfileIsRefusedAfterItsCitySwitches) {

@@ -613,8 +613,11 @@ export interface paths {
          * The joint-test report (联调测试报告) as JSON
          * @description Roles: everyone in scope. Application, vendor, products (`{name, model, kind,
          *     kind_name, version}`, `kind_name` in Chinese), city, profile and version, key period, every case with status and evidence ids, failing rules
-         *     with clause, summary, generated time and `evidence_digest` (a SHA-256 chain
-         *     over every column of the evidence it covers, as docs/ARCHITECTURE.md defines it). Once 联调成功 or 联调延期 is
+         *     with clause, summary, generated time, `evidence_digest` (a SHA-256 chain
+         *     over every column of the evidence it covers, as docs/ARCHITECTURE.md defines it)
+         *     and `evidence_covered` `{rows, last_id}` (how many of the key's evidence rows the
+         *     digest covers and the last one's id, null for none; reports kept before it was
+         *     added lack it and cover every row their key had). Once 联调成功 or 联调延期 is
          *     recorded, the report is the one the decision was taken on, kept with it
          *     (`frozen_at` the decision's time; null for a report built on the evidence as
          *     it stands). A path-2 application shows city B's report (its decided one, when
@@ -651,6 +654,33 @@ export interface paths {
         };
         /** The joint-test report as a typeset PDF (Chinese) */
         get: operations["getReportPdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/applications/{id}/report/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether the evidence the report covers is unchanged
+         * @description Roles: everyone in scope. The report the application shows (the one its decision
+         *     kept, once decided) has its `evidence_digest` recomputed from the evidence as
+         *     stored now over the rows it covers. `matches` false: a covered row was changed
+         *     or removed since the report was made (or, for a report without
+         *     `evidence_covered`, a row was recorded for the key since). A report built now
+         *     matches by construction; `frozen_at` (and `source_frozen_at` for a path-2
+         *     report of city B) says whether it was kept. `liantiao report verify` does the
+         *     same from the command line, also for a downloaded report file.
+         */
+        get: operations["getReportVerification"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2888,6 +2918,46 @@ export interface operations {
                 };
                 content: {
                     "application/pdf": string;
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getReportVerification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A positive integer id; anything else (or an id outside the caller's scope) is 404. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The check. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        application_id: number;
+                        matches: boolean;
+                        /** @description the report's evidence_digest */
+                        recorded_digest: string;
+                        recomputed_digest: string;
+                        /** @description null: the report has no key */
+                        key_app_id: string | null;
+                        /** @description evidence rows chained now */
+                        rows: number;
+                        last_id: number | null;
+                        /** @description the report has evidence_covered */
+                        coverage_recorded: boolean;
+                        frozen_at: string | null;
+                        source_frozen_at: string | null;
+                    };
                 };
             };
             401: components["responses"]["Unauthenticated"];
