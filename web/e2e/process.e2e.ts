@@ -374,6 +374,12 @@ describe('the whole process of process.md', () => {
     expect(file.suggestedFilename()).toMatch(/\.pdf$/)
     const path = await file.path()
     expect(readFileSync(path).subarray(0, 5).toString('latin1')).toBe('%PDF-')
+    // The evidence the kept report covers is checked against the database as it is now.
+    await vendor.getByTestId('report-verify').click()
+    await expect
+      .poll(() => vendor.getByTestId('report-verify-result').textContent(), { timeout: 10_000 })
+      .toContain('证据未改动')
+    expect(await vendor.getByTestId('report-verify-result').textContent()).toContain('报告留存于')
 
     const app = await application()
     expect(app.state).toBe('succeeded')
