@@ -309,14 +309,17 @@ int CalendarImport(const CommonOptions& common, const std::string& file) {
   return 0;
 }
 
-// Reads the database as it is: no migration applied, no master key needed, so a backup
-// can be checked anywhere, and checking changes nothing.
+// The database of a command that checks one already there, opened as it is: no
+// migration applied, no master key needed, so a backup can be checked anywhere, and
+// checking changes nothing.
+Result<std::unique_ptr<storage::Database>> OpenAsItIs(const CommonOptions& common) {
+  LT_ASSIGN_OR_RETURN(AppConfig config, ConfigureExisting(common));
+  LT_ASSIGN_OR_RETURN(storage::DbUrl url, storage::ParseDbUrl(config.db_url));
+  return storage::Database::Open(url, 1);
+}
+
 int HistoryVerify(const CommonOptions& common) {
-  auto config = ConfigureExisting(common);
-  if (!config.ok()) return Fail(config.error());
-  auto url = storage::ParseDbUrl(config->db_url);
-  if (!url.ok()) return Fail(url.error());
-  auto db = storage::Database::Open(*url, 1);
+  auto db = OpenAsItIs(common);
   if (!db.ok()) return Fail(db.error());
   auto v = services::VerifyHistory(**db);
   if (!v.ok()) return Fail(v.error());
@@ -338,11 +341,7 @@ int ReportVerify(const CommonOptions& common, std::optional<long long> applicati
     report = json::parse(in, nullptr, false);
     if (report.is_discarded()) return Fail("报告文件不是有效的 JSON：" + file);
   }
-  auto config = ConfigureExisting(common);
-  if (!config.ok()) return Fail(config.error());
-  auto url = storage::ParseDbUrl(config->db_url);
-  if (!url.ok()) return Fail(url.error());
-  auto db = storage::Database::Open(*url, 1);
+  auto db = OpenAsItIs(common);
   if (!db.ok()) return Fail(db.error());
   auto check = (*db)->Read<services::ReportDigestCheck>([&](soci::session& sql) -> Result<services::ReportDigestCheck> {
     if (application) {
