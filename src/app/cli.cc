@@ -361,10 +361,7 @@ int ReportVerify(const CommonOptions& common, std::optional<long long> applicati
   if (check->last_id) rows += "（至第 " + std::to_string(*check->last_id) + " 条）";
   if (!check->matches) {
     return Fail("证据摘要不一致：报告记录为 " + check->recorded + "，按数据库中" + rows + "重新计算为 " +
-                check->recomputed +
-                (check->coverage_recorded
-                     ? "；报告所涵盖的证据在其生成后被改动或删除"
-                     : "；该报告未记录所涵盖的证据范围，已按该密钥的全部证据计算，报告生成后新增的证据也会造成不一致"));
+                check->recomputed + "；" + check->Explanation());
   }
   std::cout << "report ok: evidence digest " << check->recorded << " matches " << check->rows << " evidence rows"
             << (check->app_key.empty() ? "" : " of key " + check->app_key)

@@ -89,10 +89,16 @@ struct ReportDigestCheck {
   std::string app_key;     // the key whose evidence the report covers; empty: the report had no key
   long long rows = 0;      // rows chained now
   std::optional<long long> last_id;
+  std::optional<long long> rows_recorded;  // how many the report says it covers (evidence_covered.rows)
   // The report names the last row it covers (evidence_covered). Reports kept before
   // reports did cover every row their key had then: all the key's rows are chained, so
   // a row recorded for the key since also makes the digests differ.
   bool coverage_recorded = false;
+  // Why the digests differ, in Chinese; empty when they agree. The rows counted tell a
+  // change from a removal and from a row more. A row more need not be tampering: on
+  // PostgreSQL two writers may commit rows out of id order, so a request in flight when
+  // the report was made can land below its last row.
+  std::string Explanation() const;
   json ToJson() const;
 };
 

@@ -704,8 +704,24 @@ Result<json> SandboxService::BuildReport(soci::session& sql, const Deps& deps, l
   return report;
 }
 
+std::string ReportDigestCheck::Explanation() const {
+  if (matches) return "";
+  if (!coverage_recorded) {
+    return "该报告未记录所涵盖的证据范围，已按该测试密钥的全部证据计算，报告生成后新增的证据也会造成不一致";
+  }
+  const std::string counts = "该范围内现有 " + std::to_string(rows) + " 条证据，报告生成时为 " +
+                             (rows_recorded ? std::to_string(*rows_recorded) : std::string("—")) + " 条";
+  if (rows_recorded && rows < *rows_recorded) return counts + "：有证据在报告生成后被删除";
+  if (rows_recorded && rows > *rows_recorded) {
+    return counts + "：多出的证据或是报告生成时尚未提交的请求（并发写入），或是此后被加入";
+  }
+  return "报告所涵盖的证据在其生成后被改动";
+}
+
 json ReportDigestCheck::ToJson() const {
   return {{"matches", matches},
+          {"explanation", matches ? json(nullptr) : json(Explanation())},
+          {"rows_recorded", rows_recorded ? json(*rows_recorded) : json(nullptr)},
           {"recorded_digest", recorded},
           {"recomputed_digest", recomputed},
           {"key_app_id", app_key.empty() ? json(nullptr) : json(app_key)},
@@ -732,6 +748,9 @@ Result<ReportDigestCheck> SandboxService::CheckReportDigest(soci::session& sql, 
                        {{"field", "evidence_covered"}});
     }
     if (last->is_number_integer()) through = last->get<long long>();
+    if (const auto rows = covered->find("rows"); rows != covered->end() && rows->is_number_integer()) {
+      out.rows_recorded = rows->get<long long>();
+    }
   }
   std::string chain(crypto::kGenesisHash);
   const auto key = report.find("key");

@@ -902,8 +902,44 @@ TEST_P(SandboxTest, AReportsDigestIsCheckedOverTheRowsItCovers) {
   EXPECT_FALSE(changed->matches);
   EXPECT_EQ(changed->recorded, report["evidence_digest"]);
   EXPECT_NE(changed->recomputed, changed->recorded);
+  EXPECT_EQ(changed->rows_recorded, rows);
+  EXPECT_EQ(changed->Explanation(), "报告所涵盖的证据在其生成后被改动");
+  EXPECT_TRUE(first->Explanation().empty());
   Exec("DELETE FROM sandbox_evidence WHERE id = " + std::to_string(last));
-  EXPECT_FALSE(check(report)->matches) << "a covered row removed";
+  auto removed = check(report);
+  EXPECT_FALSE(removed->matches) << "a covered row removed";
+  EXPECT_NE(removed->Explanation().find("被删除"), std::string::npos) << removed->Explanation();
+  EXPECT_NE(all->Explanation().find("未记录所涵盖的证据范围"), std::string::npos) << all->Explanation();
+}
+
+// A row that commits below a report's last row after the report was made (a request in
+// flight then: two writers on PostgreSQL commit out of id order) makes the digests
+// differ, and the check says there is a row more rather than a row changed.
+TEST_P(SandboxTest, ARowCommittedBelowTheReportsLastRowIsToldApart) {
+  auto& pf = tp_->platform();
+  AddTeam();
+  EXPECT_EQ(driver_->Send("Team.Add", Team("钢筋班组")).outcome, "accepted");
+  const long long first_id = tp_->db()
+                                 .Read<long long>([](soci::session& sql) -> Result<long long> {
+                                   long long id = 0;
+                                   sql << "SELECT MIN(id) FROM sandbox_evidence", soci::into(id);
+                                   return id;
+                                 })
+                                 .value();
+  const std::string where = " WHERE id = " + std::to_string(first_id);
+  Exec("CREATE TABLE held_evidence AS SELECT * FROM sandbox_evidence" + where);
+  Exec("DELETE FROM sandbox_evidence" + where);
+  const json report = pf.sandbox.Report(reviewer_, key_.application_id).value();
+  Exec("INSERT INTO sandbox_evidence SELECT * FROM held_evidence");
+  auto late = tp_->db().Read<services::ReportDigestCheck>(
+      [&](soci::session& sql) { return services::SandboxService::CheckReportDigest(sql, report); });
+  ASSERT_TRUE(late.ok());
+  EXPECT_FALSE(late->matches);
+  EXPECT_EQ(late->rows, *late->rows_recorded + 1);
+  EXPECT_NE(late->Explanation().find("尚未提交的请求"), std::string::npos) << late->Explanation();
+  const json answer = pf.sandbox.VerifyReport(reviewer_, key_.application_id).value();
+  EXPECT_TRUE(answer["matches"]) << "the report shown is built now, on every row";
+  EXPECT_TRUE(answer["explanation"].is_null());
 }
 
 // What a report names its check by: a key the database does not hold, no digest, or a

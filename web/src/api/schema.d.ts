@@ -2945,6 +2945,15 @@ export interface operations {
                     "application/json": {
                         application_id: number;
                         matches: boolean;
+                        /**
+                         * @description Why the digests differ, in Chinese (null when they agree): a covered row
+                         *     changed, removed, or a row more in the range. A row more need not be
+                         *     tampering: on PostgreSQL a request in flight when the report was made
+                         *     may commit below its last row.
+                         */
+                        explanation: string | null;
+                        /** @description the report's evidence_covered.rows */
+                        rows_recorded: number | null;
                         /** @description the report's evidence_digest */
                         recorded_digest: string;
                         recomputed_digest: string;
