@@ -84,17 +84,6 @@ std::map<std::string, bool> ScenariosSeen(soci::session& sql, long long applicat
   return out;
 }
 
-struct Checklist {
-  json cases = json::array();
-  json summary;
-  json failures = json::array();
-  json delay_problems = json::array();  // what a 联调延期 decision is pre-filled with
-  std::string digest;
-  long long requests = 0;
-  long long chained = 0;             // evidence rows the digest covers
-  std::optional<long long> last_id;  // the last of them (rows of the key after it are not covered)
-};
-
 // A request's failing rule from a row of sandbox_evidence that starts with id, method,
 // outcome, tags, error, rule_path, message, code.
 json RuleOf(const soci::row& r) {
@@ -131,6 +120,33 @@ std::string EvidenceLink(const soci::row& r) {
   return link;
 }
 
+// The report's evidence digest as rows are added in id order (docs/ARCHITECTURE.md):
+// the chain, how many rows it covers and the last one's id. Built by the judge for a
+// report, and again by CheckReportDigest over the rows a report names.
+struct EvidenceChain {
+  std::string hash{crypto::kGenesisHash};
+  long long rows = 0;
+  std::optional<long long> last_id;  // none: no row (rows of the key after it are not covered)
+
+  void Add(const soci::row& r) {
+    hash = crypto::ChainHash(hash, EvidenceLink(r));
+    ++rows;
+    last_id = GetInt(r, 0);
+  }
+  std::string Digest() const { return "sha256:" + hash; }
+  // The report's evidence_covered.
+  json Covered() const { return {{"rows", rows}, {"last_id", last_id ? json(*last_id) : json(nullptr)}}; }
+};
+
+struct Checklist {
+  json cases = json::array();
+  json summary;
+  json failures = json::array();
+  json delay_problems = json::array();  // what a 联调延期 decision is pre-filled with
+  EvidenceChain chain;                  // the report's evidence digest over the key's rows
+  long long requests = 0;
+};
+
 // Judges the profile's catalogue against the current key's evidence.
 Result<Checklist> Judge(soci::session& sql, const Deps& deps, long long application_id,
                         const std::optional<KeyInfo>& key, const std::string& profile_name) {
@@ -140,9 +156,7 @@ Result<Checklist> Judge(soci::session& sql, const Deps& deps, long long applicat
   long long received = 0;           // every request recorded for the key, judged or not
   long long probes = 0;             // the platform's probes with the key (a city's own test environment)
   std::map<long long, json> rules;  // evidence id → its rule and message, for failed cases' reasons
-  std::string chain(crypto::kGenesisHash);
-  long long chained = 0;
-  std::optional<long long> last_id;
+  EvidenceChain chain;
   if (key) {
     soci::rowset<soci::row> rows =
         (sql.prepare << "SELECT " << kChainedColumns << " FROM sandbox_evidence WHERE key_id = :k ORDER BY id",
@@ -153,9 +167,7 @@ Result<Checklist> Judge(soci::session& sql, const Deps& deps, long long applicat
       // Accepted requests are reasons only when they broke a `none` condition (a
       // duplicate): read again below, rather than kept for every request of the key.
       if (f.outcome != "accepted") rules[f.id] = RuleOf(r);
-      chain = crypto::ChainHash(chain, EvidenceLink(r));
-      ++chained;
-      last_id = f.id;
+      chain.Add(r);
       // The platform's own probes of a city's test environment are not the vendor's
       // requests: counted apart, and judge nothing.
       if (GetText(r, 13) == "probe") {
@@ -194,9 +206,7 @@ Result<Checklist> Judge(soci::session& sql, const Deps& deps, long long applicat
   }
   Checklist out;
   out.requests = received;
-  out.digest = "sha256:" + chain;
-  out.chained = chained;
-  out.last_id = last_id;
+  out.chain = std::move(chain);
   int passed = 0, failed = 0, pending = 0, required = 0, required_passed = 0;
   json untested = json::array();  // required cases no request has met yet: problems too, after the failures
   for (const auto& r : results) {
@@ -258,12 +268,6 @@ Result<Checklist> Judge(soci::session& sql, const Deps& deps, long long applicat
                  {"requests", out.requests},
                  {"probes", probes}};
   return out;
-}
-
-// Which of the key's evidence rows a digest covers: how many, and the last one's id
-// (null: none). Rows recorded for the key after it are not covered.
-json EvidenceCovered(long long rows, std::optional<long long> last_id) {
-  return {{"rows", rows}, {"last_id", last_id ? json(*last_id) : json(nullptr)}};
 }
 
 json KeyJson(const std::optional<KeyInfo>& key) {
@@ -504,8 +508,8 @@ json JudgedPart(const CurrentChecklist& current, const Deps& deps) {
           {"cases", c.cases},
           {"failures", c.failures},
           {"summary", c.summary},
-          {"evidence_digest", c.digest},
-          {"evidence_covered", EvidenceCovered(c.chained, c.last_id)}};
+          {"evidence_digest", c.chain.Digest()},
+          {"evidence_covered", c.chain.Covered()}};
 }
 
 }  // namespace
@@ -752,7 +756,7 @@ Result<ReportDigestCheck> SandboxService::CheckReportDigest(soci::session& sql, 
       out.rows_recorded = rows->get<long long>();
     }
   }
-  std::string chain(crypto::kGenesisHash);
+  EvidenceChain chain;
   const auto key = report.find("key");
   if (key != report.end() && key->is_object()) {
     const auto app_id = key->find("app_id");
@@ -773,14 +777,12 @@ Result<ReportDigestCheck> SandboxService::CheckReportDigest(soci::session& sql, 
           (sql.prepare << "SELECT " << kChainedColumns
                        << " FROM sandbox_evidence WHERE key_id = :k AND id <= :t ORDER BY id",
            soci::use(key_id), soci::use(last));
-      for (const soci::row& r : rows) {
-        chain = crypto::ChainHash(chain, EvidenceLink(r));
-        ++out.rows;
-        out.last_id = GetInt(r, 0);
-      }
+      for (const soci::row& r : rows) chain.Add(r);
     }
   }
-  out.recomputed = "sha256:" + chain;
+  out.rows = chain.rows;
+  out.last_id = chain.last_id;
+  out.recomputed = chain.Digest();
   out.matches = out.recomputed == out.recorded;
   return out;
 }
