@@ -330,7 +330,8 @@ int HistoryVerify(const CommonOptions& common) {
   return 0;
 }
 
-// `report verify`: a joint-test report's evidence digest recomputed from the database
+// `report verify`: a joint-test report's evidence digest recomputed from the database,
+// and a kept report's content against the digest its decision's history entry recorded
 // (services::SandboxService::CheckReportDigest): the report an application's decision
 // kept, or a report file as downloaded (report.json), such as the copy a vendor kept.
 int ReportVerify(const CommonOptions& common, std::optional<long long> application, const std::string& file) {
@@ -360,12 +361,29 @@ int ReportVerify(const CommonOptions& common, std::optional<long long> applicati
   if (!check->app_key.empty()) rows = "测试密钥 " + check->app_key + " 的 " + rows;
   if (check->last_id) rows += "（至第 " + std::to_string(*check->last_id) + " 条）";
   if (!check->matches) {
-    return Fail("证据摘要不一致：报告记录为 " + check->recorded + "，按数据库中" + rows + "重新计算为 " +
-                check->recomputed + "；" + check->Explanation());
+    std::string why;
+    if (!check->evidence_matches) {
+      why = "证据摘要不一致：报告记录为 " + check->recorded + "，按数据库中" + rows + "重新计算为 " +
+            check->recomputed + "。";
+    }
+    if (!check->ContentMatches()) {
+      why += "报告内容摘要不一致：历史记录第 " + std::to_string(check->content_history_seq.value_or(0)) + " 条记录为 " +
+             check->content_recorded.value_or("") + "，该报告为 " + check->content_digest + "。";
+    }
+    return Fail(why + check->Explanation());
   }
   std::cout << "report ok: evidence digest " << check->recorded << " matches " << check->rows << " evidence rows"
             << (check->app_key.empty() ? "" : " of key " + check->app_key)
             << (check->last_id ? " (through evidence " + std::to_string(*check->last_id) + ")" : "") << "\n";
+  if (check->content_recorded) {
+    std::cout << "report content digest " << check->content_digest << " matches history entry "
+              << *check->content_history_seq << " (the decision)\n";
+  } else if (check->kept) {
+    std::cout << "report content not compared: its decision was recorded before decisions kept their report's "
+                 "digest\n";
+  } else {
+    std::cout << "report content not compared: not a report a decision kept (no frozen_at)\n";
+  }
   return 0;
 }
 
@@ -506,7 +524,9 @@ int RunCli(int argc, char** argv) {
   auto* report = cli.add_subcommand("report", "joint-test reports");
   report->require_subcommand(1);
   auto* report_verify = report->add_subcommand(
-      "verify", "recompute a report's evidence digest from the database: an application's kept report, or a file");
+      "verify",
+      "check a report against the database: its evidence digest, and a kept report's content against its "
+      "decision's history entry; an application's kept report, or a file");
   add_common(report_verify);
   std::optional<long long> report_application;
   std::string report_file;

@@ -913,12 +913,16 @@ Result<domain::AppTransition> ApplyApplicationAction(soci::session& sql, Deps& d
   }
   // 联调成功 and 联调延期 are decided on the report as it stands now: kept with the
   // decision, it stays the application's report whatever the key's evidence does later.
+  // The decision's history entry records the kept report's digest: the chain then
+  // covers the report too (a report changed afterwards no longer matches it).
+  std::optional<std::string> report_digest;
   if (action == AppAction::kSucceed || action == AppAction::kDelay) {
     LT_ASSIGN_OR_RETURN(json report, SandboxService::BuildReport(sql, deps, app.id, now));
     report["frozen_at"] = FormatInstant(now);
-    const std::string text = report.dump(-1, ' ', false, json::error_handler_t::replace);
+    const std::string text = KeptReportText(report);
     sql << "INSERT INTO decided_reports (application_id, decided_at, report) VALUES (:id, :at, :r)", soci::use(app.id),
         soci::use(at), soci::use(text);
+    report_digest = KeptReportDigest(text);
   }
   const bool review = action == AppAction::kApprove || action == AppAction::kReturn || action == AppAction::kSucceed ||
                       action == AppAction::kDelay;
@@ -942,7 +946,8 @@ Result<domain::AppTransition> ApplyApplicationAction(soci::session& sql, Deps& d
                                                      .before = std::string(domain::ToString(app.state)),
                                                      .after = to,
                                                      .reason = reason,
-                                                     .at = now}));
+                                                     .at = now,
+                                                     .report_digest = report_digest}));
   if (auto notice = NoticeFor(action, app)) {
     Notify(
         sql, notice->audience,

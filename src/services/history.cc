@@ -1,6 +1,7 @@
 #include "services/history.h"
 
 #include "crypto/crypto.h"
+#include "domain/workflow.h"
 #include "storage/bulk.h"
 #include "storage/row.h"
 
@@ -28,6 +29,7 @@ std::string CanonicalEntry(long long seq, const HistoryEntry& e) {
   j["after"] = e.after;
   j["reason"] = e.reason;
   j["at"] = ToUnix(e.at);
+  if (e.report_digest) j["report_digest"] = *e.report_digest;
   return j.dump();
 }
 
@@ -58,13 +60,13 @@ Status AppendHistoryBatch(soci::session& sql, const std::vector<HistoryEntry>& e
     const std::string hash = crypto::ChainHash(prev, CanonicalEntry(seq, e));
     rows.push_back({std::to_string(seq), e.entity, std::to_string(e.entity_id), opt(e.application_id), opt(e.city_code),
                     opt(e.vendor_id), opt(e.actor.user_id), e.actor.name, std::string(domain::ToString(e.actor.role)),
-                    e.action, e.before, e.after, e.reason, std::to_string(ToUnix(e.at)), prev, hash});
+                    e.action, e.before, e.after, e.reason, std::to_string(ToUnix(e.at)), prev, hash, e.report_digest});
     prev = hash;
   }
   storage::BulkInsert(
       sql, "history",
       {"seq", "entity", "entity_id", "application_id", "city_code", "vendor_id", "actor_id", "actor_name", "role",
-       "action", "before_state", "after_state", "reason", "at", "prev_hash", "hash"},
+       "action", "before_state", "after_state", "reason", "at", "prev_hash", "hash", "report_digest"},
       rows);
   sql << "UPDATE history_head SET last_hash = :h WHERE id = 1", soci::use(prev);
   return OkStatus();
@@ -75,10 +77,12 @@ Result<HistoryVerification> VerifyHistory(storage::Database& db) {
     HistoryVerification v;
     std::string expected_prev{crypto::kGenesisHash};
     long long expected_seq = 1;
+    const char* report_digest = HistoryHasReportDigests(sql) ? "report_digest" : "NULL";
     soci::rowset<soci::row> rows =
         (sql.prepare << "SELECT seq, entity, entity_id, application_id, city_code, vendor_id, "
                         "actor_id, actor_name, role, action, before_state, after_state, reason, at, "
-                        "prev_hash, hash FROM history ORDER BY seq");
+                        "prev_hash, hash, "
+                     << report_digest << " FROM history ORDER BY seq");
     for (const soci::row& r : rows) {
       HistoryEntry e;
       long long seq = GetInt(r, 0);
@@ -98,6 +102,7 @@ Result<HistoryVerification> VerifyHistory(storage::Database& db) {
       e.at = FromUnix(GetInt(r, 13));
       const std::string prev = GetText(r, 14);
       const std::string hash = GetText(r, 15);
+      e.report_digest = GetOptText(r, 16);
       ++v.entries;
       auto broken = [&](std::string why) {
         v.ok = false;
@@ -131,13 +136,33 @@ Result<HistoryVerification> VerifyHistory(storage::Database& db) {
   });
 }
 
+bool HistoryHasReportDigests(soci::session& sql) {
+  long long applied = 0;
+  sql << "SELECT COUNT(*) FROM schema_migrations WHERE name = '0014_history_report_digest'", soci::into(applied);
+  return applied > 0;
+}
+
+std::optional<DecisionReportDigest> FindDecisionReportDigest(soci::session& sql, long long application_id) {
+  const std::string succeed{domain::ToString(domain::AppAction::kSucceed)};
+  const std::string delay{domain::ToString(domain::AppAction::kDelay)};
+  const char* report_digest = HistoryHasReportDigests(sql) ? "report_digest" : "NULL";
+  soci::rowset<soci::row> rows = (sql.prepare << "SELECT seq, " << report_digest
+                                              << " FROM history WHERE entity = 'application' AND entity_id = :a "
+                                                 "AND action IN (:s, :d) ORDER BY seq DESC LIMIT 1",
+                                  soci::use(application_id), soci::use(succeed), soci::use(delay));
+  for (const soci::row& r : rows) return DecisionReportDigest{GetInt(r, 0), GetOptText(r, 1)};
+  return std::nullopt;
+}
+
 json ApplicationHistory(soci::session& sql, long long application_id) {
   json out = json::array();
   soci::rowset<soci::row> rows =
       (sql.prepare << "SELECT seq, entity, entity_id, actor_name, role, action, before_state, "
-                      "after_state, reason, at, hash FROM history WHERE application_id = :a ORDER BY seq",
+                      "after_state, reason, at, hash, report_digest FROM history WHERE application_id = :a "
+                      "ORDER BY seq",
        soci::use(application_id));
   for (const soci::row& r : rows) {
+    const std::optional<std::string> report_digest = GetOptText(r, 11);
     out.push_back({{"seq", GetInt(r, 0)},
                    {"entity", GetText(r, 1)},
                    {"entity_id", GetInt(r, 2)},
@@ -148,7 +173,8 @@ json ApplicationHistory(soci::session& sql, long long application_id) {
                    {"after", GetText(r, 7)},
                    {"reason", GetText(r, 8)},
                    {"at", FormatInstant(FromUnix(GetInt(r, 9)))},
-                   {"hash", GetText(r, 10)}});
+                   {"hash", GetText(r, 10)},
+                   {"report_digest", report_digest ? json(*report_digest) : json(nullptr)}});
   }
   return out;
 }

@@ -79,11 +79,22 @@ struct EvidenceQuery {
   int offset = 0;
 };
 
-// A joint-test report's evidence digest recomputed from the evidence as stored now
-// (docs/ARCHITECTURE.md defines the chain): whether the rows the report covers are still
-// what they were when it was made.
+// The text a decision keeps of its report (decided_reports.report): its JSON with the
+// keys in order and no spaces, so that every copy of it (report.json as downloaded,
+// pretty-printed or not) gives the same text again. Its SHA-256 ("sha256:" and 64 hex
+// digits, as the evidence digest) is the report's content digest, which the decision's
+// history entry records (history.report_digest).
+std::string KeptReportText(const json& report);
+std::string KeptReportDigest(std::string_view kept_text);
+inline std::string ReportContentDigest(const json& report) { return KeptReportDigest(KeptReportText(report)); }
+
+// A joint-test report checked against the database: its evidence digest recomputed from
+// the evidence as stored now (docs/ARCHITECTURE.md defines the chain), whether the rows
+// it covers are still what they were when it was made; and a kept report's content
+// against the digest its decision's history entry recorded.
 struct ReportDigestCheck {
-  bool matches = false;
+  bool matches = false;  // everything checked agrees
+  bool evidence_matches = false;
   std::string recorded;    // the report's evidence_digest
   std::string recomputed;  // the same chain over the same rows as stored now
   std::string app_key;     // the key whose evidence the report covers; empty: the report had no key
@@ -94,8 +105,16 @@ struct ReportDigestCheck {
   // reports did cover every row their key had then: all the key's rows are chained, so
   // a row recorded for the key since also makes the digests differ.
   bool coverage_recorded = false;
-  // Why the digests differ, in Chinese; empty when they agree. The rows counted tell a
-  // change from a removal and from a row more. A row more need not be tampering: on
+  // The report's content: its digest now, and for a report a decision kept (frozen_at
+  // set) what the decision's history entry recorded (nullopt: not a kept report, or kept
+  // before decisions recorded it; then nothing is compared).
+  std::string content_digest;
+  std::optional<std::string> content_recorded;
+  std::optional<long long> content_history_seq;  // the decision's history entry
+  bool kept = false;                             // the report says a decision kept it
+  bool ContentMatches() const { return !content_recorded || *content_recorded == content_digest; }
+  // Why the check fails, in Chinese; empty when everything agrees. The rows counted tell
+  // a change from a removal and from a row more. A row more need not be tampering: on
   // PostgreSQL two writers may commit rows out of id order, so a request in flight when
   // the report was made can land below its last row.
   std::string Explanation() const;
@@ -136,9 +155,10 @@ class SandboxService {
   static Result<json> ShownReport(soci::session& sql, const Deps& deps, long long application_id, Instant now);
   // The report a decision froze; none before the decision.
   static std::optional<json> FrozenReport(soci::session& sql, long long application_id);
-  // The report's evidence digest checked against the evidence as stored now, on `sql`,
-  // without a scope check (`liantiao report verify`, for whoever holds the database).
-  // A report the key of which the database does not hold: kNotFound; no digest: kInvalidField.
+  // The report's evidence digest checked against the evidence as stored now, and a kept
+  // report's content against its decision's history entry, on `sql`, without a scope check (`liantiao report verify`,
+  // for whoever holds the database). A report the key of which the database does not hold: kNotFound; no digest:
+  // kInvalidField.
   static Result<ReportDigestCheck> CheckReportDigest(soci::session& sql, const json& report);
   // The same for the report the application shows (Report): its kept one once decided.
   Result<json> VerifyReport(const Principal& p, long long application_id);

@@ -708,30 +708,51 @@ Result<json> SandboxService::BuildReport(soci::session& sql, const Deps& deps, l
   return report;
 }
 
+std::string KeptReportText(const json& report) { return report.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+std::string KeptReportDigest(std::string_view kept_text) { return "sha256:" + crypto::Sha256Hex(kept_text); }
+
 std::string ReportDigestCheck::Explanation() const {
-  if (matches) return "";
-  if (!coverage_recorded) {
-    return "该报告未记录所涵盖的证据范围，已按该测试密钥的全部证据计算，报告生成后新增的证据也会造成不一致";
+  std::vector<std::string> why;
+  if (!ContentMatches()) {
+    why.push_back("报告内容与记录联调结论时写入历史记录（第 " + std::to_string(content_history_seq.value_or(0)) +
+                  " 条）的报告摘要不一致：报告在结论记录后被改动");
   }
-  const std::string counts = "该范围内现有 " + std::to_string(rows) + " 条证据，报告生成时为 " +
-                             (rows_recorded ? std::to_string(*rows_recorded) : std::string("—")) + " 条";
-  if (rows_recorded && rows < *rows_recorded) return counts + "：有证据在报告生成后被删除";
-  if (rows_recorded && rows > *rows_recorded) {
-    return counts + "：多出的证据或是报告生成时尚未提交的请求（并发写入），或是此后被加入";
+  if (!evidence_matches) {
+    if (!coverage_recorded) {
+      why.push_back("该报告未记录所涵盖的证据范围，已按该测试密钥的全部证据计算，报告生成后新增的证据也会造成不一致");
+    } else {
+      const std::string counts = "该范围内现有 " + std::to_string(rows) + " 条证据，报告生成时为 " +
+                                 (rows_recorded ? std::to_string(*rows_recorded) : std::string("—")) + " 条";
+      if (rows_recorded && rows < *rows_recorded) {
+        why.push_back(counts + "：有证据在报告生成后被删除");
+      } else if (rows_recorded && rows > *rows_recorded) {
+        why.push_back(counts + "：多出的证据或是报告生成时尚未提交的请求（并发写入），或是此后被加入");
+      } else {
+        why.push_back("报告所涵盖的证据在其生成后被改动");
+      }
+    }
   }
-  return "报告所涵盖的证据在其生成后被改动";
+  std::string out;
+  for (const std::string& w : why) out += (out.empty() ? "" : "；") + w;
+  return out;
 }
 
 json ReportDigestCheck::ToJson() const {
   return {{"matches", matches},
           {"explanation", matches ? json(nullptr) : json(Explanation())},
+          {"evidence_matches", evidence_matches},
           {"rows_recorded", rows_recorded ? json(*rows_recorded) : json(nullptr)},
           {"recorded_digest", recorded},
           {"recomputed_digest", recomputed},
           {"key_app_id", app_key.empty() ? json(nullptr) : json(app_key)},
           {"rows", rows},
           {"last_id", last_id ? json(*last_id) : json(nullptr)},
-          {"coverage_recorded", coverage_recorded}};
+          {"coverage_recorded", coverage_recorded},
+          {"report_digest", content_digest},
+          {"report_digest_recorded", content_recorded ? json(*content_recorded) : json(nullptr)},
+          {"report_digest_history_seq", content_history_seq ? json(*content_history_seq) : json(nullptr)},
+          {"kept", kept}};
 }
 
 Result<ReportDigestCheck> SandboxService::CheckReportDigest(soci::session& sql, const json& report) {
@@ -783,7 +804,21 @@ Result<ReportDigestCheck> SandboxService::CheckReportDigest(soci::session& sql, 
   out.rows = chain.rows;
   out.last_id = chain.last_id;
   out.recomputed = chain.Digest();
-  out.matches = out.recomputed == out.recorded;
+  out.evidence_matches = out.recomputed == out.recorded;
+  // A report a decision kept names its application and when it was kept; that
+  // decision's history entry holds the digest of its content.
+  out.content_digest = ReportContentDigest(report);
+  const auto frozen = report.find("frozen_at");
+  const auto application = report.find("application");
+  out.kept = frozen != report.end() && frozen->is_string() && application != report.end() && application->is_object() &&
+             application->contains("id") && (*application)["id"].is_number_integer();
+  if (out.kept) {
+    if (auto decision = FindDecisionReportDigest(sql, (*application)["id"].get<long long>())) {
+      out.content_recorded = decision->digest;
+      if (decision->digest) out.content_history_seq = decision->seq;
+    }
+  }
+  out.matches = out.evidence_matches && out.ContentMatches();
   return out;
 }
 

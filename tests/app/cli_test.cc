@@ -232,9 +232,40 @@ TEST_P(CliTest, ReportVerifyChecksAKeptReportOrAFile) {
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
   EXPECT_NE(ok.out.find("report ok: evidence digest sha256:"), std::string::npos) << ok.out;
   std::ofstream(dir_ / "report.json") << kept;
+  EXPECT_NE(ok.out.find("report content digest sha256:"), std::string::npos) << ok.out;
+  EXPECT_NE(ok.out.find("matches history entry"), std::string::npos) << ok.out;
   CliRun file = Liantiao("report verify report.json");
   EXPECT_EQ(file.exit_code, 0) << file.err;
   EXPECT_EQ(file.out, ok.out);
+  // The same report as another program may save it: indented, its keys in another order.
+  nlohmann::ordered_json reordered;
+  const nlohmann::json parsed = nlohmann::json::parse(kept);
+  for (auto it = parsed.rbegin(); it != parsed.rend(); ++it) reordered[it.key()] = *it;
+  std::ofstream(dir_ / "indented.json") << reordered.dump(2);
+  CliRun indented = Liantiao("report verify indented.json");
+  EXPECT_EQ(indented.exit_code, 0) << indented.err;
+  EXPECT_EQ(indented.out, ok.out);
+
+  // A kept report whose verdict was changed: its evidence is as it was, its content is
+  // not what the decision recorded.
+  nlohmann::json passed = parsed;
+  passed["summary"]["all_required_passed"] = !parsed["summary"]["all_required_passed"].get<bool>();
+  std::ofstream(dir_ / "passed.json") << passed.dump();
+  CliRun verdict = Liantiao("report verify passed.json");
+  EXPECT_EQ(verdict.exit_code, 1);
+  EXPECT_EQ(verdict.err.find("证据摘要不一致"), std::string::npos) << verdict.err;
+  EXPECT_NE(verdict.err.find("报告内容摘要不一致：历史记录第 "), std::string::npos) << verdict.err;
+  EXPECT_NE(verdict.err.find("报告在结论记录后被改动"), std::string::npos) << verdict.err;
+  EXPECT_EQ(std::count(verdict.err.begin(), verdict.err.end(), '\n'), 1) << verdict.err;
+  // A report not kept by a decision (as downloaded before it): its evidence is checked,
+  // its content compared with nothing.
+  nlohmann::json live = parsed;
+  live["frozen_at"] = nullptr;
+  std::ofstream(dir_ / "live.json") << live.dump();
+  CliRun unkept = Liantiao("report verify live.json");
+  EXPECT_EQ(unkept.exit_code, 0) << unkept.err;
+  EXPECT_NE(unkept.out.find("report content not compared: not a report a decision kept"), std::string::npos)
+      << unkept.out;
 
   nlohmann::json altered = nlohmann::json::parse(kept);
   altered["evidence_digest"] = "sha256:" + std::string(64, 'f');

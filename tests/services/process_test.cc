@@ -859,6 +859,64 @@ TEST_P(ProcessTest, HistoryVerifyNamesTheFirstTamperedEntry) {
   EXPECT_EQ(v.first_broken_seq, victim);
 }
 
+// A decision's entry records its report's digest; the entries before that column hash
+// as they did, and a database an earlier version left (no column) still verifies, its
+// decisions without a digest.
+TEST_P(ProcessTest, DecisionsRecordTheirReportsDigestInTheHistoryChain) {
+  services::HistoryEntry e{.entity = "application", .entity_id = 1, .action = "succeed", .at = FromUnix(1)};
+  const std::string before = services::CanonicalEntry(7, e);
+  EXPECT_EQ(before.find("report_digest"), std::string::npos) << "hashed as entries were before the column";
+  e.report_digest = "sha256:" + std::string(64, 'a');
+  EXPECT_NE(services::CanonicalEntry(7, e), before);
+
+  const long long id = NewApp();
+  Act(vendor_, id, AppAction::kSubmit);
+  Act(reviewer_, id, AppAction::kApprove);
+  Act(reviewer_, id, AppAction::kSucceed);
+  auto decision = Must(tp_->db().Read<std::optional<services::DecisionReportDigest>>(
+      [&](soci::session& sql) -> Result<std::optional<services::DecisionReportDigest>> {
+        return services::FindDecisionReportDigest(sql, id);
+      }));
+  ASSERT_TRUE(decision && decision->digest);
+  std::string kept;
+  Must(tp_->db().Read<Ok>([&](soci::session& sql) -> Result<Ok> {
+    sql << "SELECT report FROM decided_reports WHERE application_id = :a", soci::use(id), soci::into(kept);
+    return Ok{};
+  }));
+  EXPECT_EQ(*decision->digest, services::KeptReportDigest(kept));
+  ASSERT_TRUE(Must(services::VerifyHistory(tp_->db())).ok);
+
+  // The digest is covered by the entry's hash: taken away, the chain breaks there.
+  Must(tp_->db().Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
+    sql << "UPDATE history SET report_digest = NULL";
+    return Ok{};
+  }));
+  auto v = Must(services::VerifyHistory(tp_->db()));
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.first_broken_seq, decision->seq);
+}
+
+// `history verify` and `report verify` read a database as it is: one an earlier version
+// left, without history.report_digest, still verifies.
+TEST_P(ProcessTest, AHistoryWithoutReportDigestsStillVerifies) {
+  const long long id = NewApp();
+  Act(vendor_, id, AppAction::kSubmit);
+  Act(reviewer_, id, AppAction::kApprove);
+  Must(tp_->db().Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
+    sql << "ALTER TABLE history DROP COLUMN report_digest";
+    sql << "DELETE FROM schema_migrations WHERE name = '0014_history_report_digest'";
+    return Ok{};
+  }));
+  auto v = Must(services::VerifyHistory(tp_->db()));
+  EXPECT_TRUE(v.ok) << v.problem;
+  EXPECT_GE(v.entries, 4);
+  auto decision = Must(tp_->db().Read<std::optional<services::DecisionReportDigest>>(
+      [&](soci::session& sql) -> Result<std::optional<services::DecisionReportDigest>> {
+        return services::FindDecisionReportDigest(sql, id);
+      }));
+  EXPECT_FALSE(decision) << "not decided";
+}
+
 // A stranger's guesses lock the user name for the stranger's address, not for the user;
 // guesses spread over many addresses lock it for everyone.
 TEST_P(ProcessTest, LoginThrottlingIsPerClientUntilTheGuessesComeFromEverywhere) {

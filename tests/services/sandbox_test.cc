@@ -10,6 +10,7 @@
 
 #include "app/device.h"
 #include "crypto/crypto.h"
+#include "services/history.h"
 #include "services/sandbox_internal.h"
 #include "standard/request.h"
 #include "storage/row.h"
@@ -997,6 +998,54 @@ TEST_P(SandboxTest, TheKeptReportIsVerifiedAgainstTheEvidence) {
   EXPECT_EQ(tampered["recorded_digest"], kept["recorded_digest"]);
   const auto outsider = tp_->AddUser(domain::Role::kCityReviewer, "sb_verify_outsider", "440300");
   EXPECT_FALSE(pf.sandbox.VerifyReport(outsider, key_.application_id).ok());
+}
+
+// The decision's history entry records the kept report's content digest: the kept
+// report changed afterwards is told by it (its evidence unchanged), and changing that
+// entry as well breaks the history chain.
+TEST_P(SandboxTest, TheKeptReportsContentIsCheckedAgainstItsDecisionsHistoryEntry) {
+  auto& pf = tp_->platform();
+  AddTeam();
+  const json live = pf.sandbox.VerifyReport(vendor_, key_.application_id).value();
+  EXPECT_FALSE(live["kept"]);
+  EXPECT_TRUE(live["report_digest_recorded"].is_null()) << "a report built now is compared with nothing";
+  ASSERT_TRUE(pf.applications.Act(reviewer_, key_.application_id, domain::AppAction::kSucceed, {}).ok());
+  const json kept = pf.sandbox.VerifyReport(reviewer_, key_.application_id).value();
+  EXPECT_TRUE(kept["matches"]) << kept.dump();
+  EXPECT_TRUE(kept["kept"]);
+  ASSERT_TRUE(kept["report_digest_recorded"].is_string()) << kept.dump();
+  EXPECT_EQ(kept["report_digest"], kept["report_digest_recorded"]);
+  const json report = pf.sandbox.Report(reviewer_, key_.application_id).value();
+  EXPECT_EQ(kept["report_digest"], services::ReportContentDigest(report));
+  // The application's history shows the decision with the digest.
+  const json history = pf.applications.Get(reviewer_, key_.application_id).value()["history"];
+  ASSERT_TRUE(history.is_array());
+  const auto decision =
+      std::find_if(history.begin(), history.end(), [](const json& h) { return h["action"] == "succeed"; });
+  ASSERT_NE(decision, history.end()) << history.dump();
+  EXPECT_EQ((*decision)["report_digest"], kept["report_digest"]);
+  EXPECT_EQ(kept["report_digest_history_seq"], (*decision)["seq"]);
+  EXPECT_EQ(std::count_if(history.begin(), history.end(), [](const json& h) { return h["report_digest"].is_null(); }),
+            static_cast<long>(history.size()) - 1)
+      << "only the decision records a report";
+
+  // The cases not yet run turned into passed ones in the kept report: the evidence
+  // digest still agrees, the content digest does not.
+  Exec("UPDATE decided_reports SET report = REPLACE(report, '\"status\":\"pending\"', '\"status\":\"pass\"')");
+  const json altered = pf.sandbox.VerifyReport(reviewer_, key_.application_id).value();
+  EXPECT_FALSE(altered["matches"]);
+  EXPECT_TRUE(altered["evidence_matches"]);
+  EXPECT_NE(altered["report_digest"], altered["report_digest_recorded"]);
+  EXPECT_NE(altered["explanation"].get<std::string>().find("报告在结论记录后被改动"), std::string::npos)
+      << altered["explanation"];
+  ASSERT_TRUE(services::VerifyHistory(tp_->db()).value().ok) << "the chain itself is intact";
+  // The entry made to agree with the altered report: the chain breaks there.
+  Exec("UPDATE history SET report_digest = '" + altered["report_digest"].get<std::string>() +
+       "' WHERE report_digest IS NOT NULL");
+  EXPECT_TRUE(pf.sandbox.VerifyReport(reviewer_, key_.application_id).value()["matches"]);
+  const auto chain = services::VerifyHistory(tp_->db()).value();
+  EXPECT_FALSE(chain.ok);
+  EXPECT_EQ(chain.first_broken_seq, kept["report_digest_history_seq"].get<long long>());
 }
 
 // A key is issued for one profile: once its city speaks another, the key is out of
