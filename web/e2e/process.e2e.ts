@@ -379,7 +379,10 @@ describe('the whole process of process.md', () => {
     await expect
       .poll(() => vendor.getByTestId('report-verify-result').textContent(), { timeout: 10_000 })
       .toContain('证据未改动')
-    expect(await vendor.getByTestId('report-verify-result').textContent()).toContain('报告留存于')
+    const verified = await vendor.getByTestId('report-verify-result').textContent()
+    expect(verified).toContain('报告留存于')
+    // The kept report is what the decision's history entry recorded.
+    expect(verified).toContain('报告内容与记录联调结论时写入历史记录')
 
     const app = await application()
     expect(app.state).toBe('succeeded')

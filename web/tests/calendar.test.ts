@@ -41,6 +41,7 @@ describe('process progress', () => {
     reason: '',
     at: '2026-10-01T00:00:00+08:00',
     hash: 'h',
+    report_digest: null,
   })
 
   it('marks the states passed and the complaint steps reached', () => {

@@ -87,6 +87,7 @@ describe('user history in Chinese', () => {
     reason: 'reviewer_440500',
     at: '2026-11-14T02:00:00Z',
     hash: 'x',
+    report_digest: null,
   })
 
   it('labels the password and status actions', () => {

@@ -15,6 +15,7 @@ const entry = (seq: number, entity: string, action: string, before: string, afte
   reason,
   at: '2026-11-14T02:00:00Z',
   hash: 'abcdef0123456789abcdef',
+  report_digest: null,
 })
 
 const history = [

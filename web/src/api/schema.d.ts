@@ -670,15 +670,18 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Whether the evidence the report covers is unchanged
+         * Whether the report and the evidence it covers are unchanged
          * @description Roles: everyone in scope. The report the application shows (the one its decision
          *     kept, once decided) has its `evidence_digest` recomputed from the evidence as
-         *     stored now over the rows it covers. `matches` false: a covered row was changed
-         *     or removed since the report was made (or, for a report without
-         *     `evidence_covered`, a row was recorded for the key since). A report built now
-         *     matches by construction; `frozen_at` (and `source_frozen_at` for a path-2
-         *     report of city B) says whether it was kept. `liantiao report verify` does the
-         *     same from the command line, also for a downloaded report file.
+         *     stored now over the rows it covers. `evidence_matches` false: a covered row was
+         *     changed or removed since the report was made (or, for a report without
+         *     `evidence_covered`, a row was recorded for the key since). A kept report's
+         *     content is also compared with the digest its decision's history entry recorded
+         *     (`report_digest_recorded`; the history chain covers that entry, so changing both
+         *     breaks the chain). `matches` is true when everything compared agrees. A report
+         *     built now matches by construction; `frozen_at` (and `source_frozen_at` for a
+         *     path-2 report of city B) says whether it was kept. `liantiao report verify` does
+         *     the same from the command line, also for a downloaded report file.
          */
         get: operations["getReportVerification"];
         put?: never;
@@ -1827,6 +1830,12 @@ export interface components {
             /** Format: date-time */
             at: string;
             hash: string;
+            /**
+             * @description A decision's (succeed, delay): the digest ("sha256:" and 64 hex digits) of the
+             *     joint-test report it was taken on and kept, covered by the entry's hash. Null in
+             *     other entries and in decisions recorded before decisions kept it.
+             */
+            report_digest: string | null;
         };
         HistoryVerification: {
             ok: boolean;
@@ -2944,10 +2953,25 @@ export interface operations {
                 content: {
                     "application/json": {
                         application_id: number;
+                        /** @description the evidence and, for a kept report, its content agree */
                         matches: boolean;
+                        /** @description the evidence digest agrees */
+                        evidence_matches: boolean;
+                        /** @description the report's content digest, computed now */
+                        report_digest: string;
                         /**
-                         * @description Why the digests differ, in Chinese (null when they agree): a covered row
-                         *     changed, removed, or a row more in the range. A row more need not be
+                         * @description What the decision's history entry recorded; null for a report not kept by a
+                         *     decision, or kept before decisions recorded it (nothing compared).
+                         */
+                        report_digest_recorded: string | null;
+                        /** @description that history entry */
+                        report_digest_history_seq: number | null;
+                        /** @description the report says a decision kept it (frozen_at) */
+                        kept: boolean;
+                        /**
+                         * @description Why the check fails, in Chinese (null when everything agrees): the kept
+                         *     report changed since its decision; a covered row changed, removed, or a
+                         *     row more in the range. A row more need not be
                          *     tampering: on PostgreSQL a request in flight when the report was made
                          *     may commit below its last row.
                          */
