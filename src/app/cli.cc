@@ -366,7 +366,7 @@ int ReportVerify(const CommonOptions& common, std::optional<long long> applicati
       why = "证据摘要不一致：报告记录为 " + check->recorded + "，按数据库中" + rows + "重新计算为 " +
             check->recomputed + "。";
     }
-    if (!check->ContentMatches()) {
+    if (!check->ContentDigestMatches()) {
       why += "报告内容摘要不一致：历史记录第 " + std::to_string(check->content_history_seq.value_or(0)) + " 条记录为 " +
              check->content_recorded.value_or("") + "，该报告为 " + check->content_digest + "。";
     }
@@ -377,8 +377,12 @@ int ReportVerify(const CommonOptions& common, std::optional<long long> applicati
             << (check->last_id ? " (through evidence " + std::to_string(*check->last_id) + ")" : "") << "\n";
   if (check->content_recorded) {
     std::cout << "report content digest " << check->content_digest << " matches history entry "
-              << *check->content_history_seq << " (the decision)\n";
-  } else if (check->kept) {
+              << *check->content_history_seq << " (the decision"
+              << (check->kept ? ""
+                              : " of application " + std::to_string(*check->content_application) +
+                                    ", whose kept report this one shows")
+              << ")\n";
+  } else if (check->kept || check->content_application) {
     std::cout << "report content not compared: its decision was recorded before decisions kept their report's "
                  "digest\n";
   } else {

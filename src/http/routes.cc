@@ -579,7 +579,7 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
   t.Add(Method::kGet, "/applications/:id/report.pdf", kLogged, [&pf](Request& req) -> Result<Response> {
     LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
     LT_ASSIGN_OR_RETURN(json report, pf.sandbox.Report(*req.principal, id));
-    LT_ASSIGN_OR_RETURN(std::string pdf, report::RenderReportPdf(report));
+    LT_ASSIGN_OR_RETURN(std::string pdf, report::RenderReportPdf(report, services::ReportContentDigest(report)));
     // Named as the JSON download is (联调测试报告-<id>), in the document's own words.
     return Download({"联调测试报告-" + std::to_string(id) + ".pdf", "application/pdf", std::move(pdf)});
   });

@@ -343,7 +343,7 @@ class Typesetter {
 
 // ---------------------------------------------------------------- the report's parts
 
-std::vector<std::pair<std::string, std::string>> HeaderLines(const json& r) {
+std::vector<std::pair<std::string, std::string>> HeaderLines(const json& r, const std::string& content_digest) {
   const json& app = Object(r, "application");
   const json& vendor = Object(r, "vendor");
   const json& profile = Object(r, "profile");
@@ -394,6 +394,8 @@ std::vector<std::pair<std::string, std::string>> HeaderLines(const json& r) {
   if (Has(r, "frozen_at")) {
     lines.emplace_back("报告性质",
                        "联调结果记录时留存的报告（" + TimeText(r, "frozen_at") + "），此后的测试请求不再计入");
+    // What the decision's history entry recorded of this report: the reader can quote it.
+    if (!content_digest.empty()) lines.emplace_back("报告内容摘要", content_digest + "，已记入联调结论的历史记录");
   }
   // Path 2: the report shown is another city's, and the reader must be told whose.
   if (r.contains("source") && r["source"].is_object()) {
@@ -464,9 +466,9 @@ constexpr Column kCaseColumns[] = {{"序号", 30}, {"用例", 165},     {"必测
 constexpr Column kFailureColumns[] = {{"序号", 30},      {"用例", 85},  {"字段", 85},
                                       {"标准条款", 100}, {"说明", 125}, {"证据编号", 0}};
 
-void Compose(Typesetter& t, const json& r) {
+void Compose(Typesetter& t, const json& r, const std::string& content_digest) {
   t.Title(Has(r, "title") ? Text(r, "title") : "联调测试报告");
-  t.KeyValues(HeaderLines(r));
+  t.KeyValues(HeaderLines(r, content_digest));
   t.Heading("测试概况");
   for (const std::string& line : SummaryLines(r)) t.Paragraph(line);
   t.Heading("测试用例");
@@ -517,7 +519,7 @@ Status RequireFont(PangoContext* pango) {
 }
 
 // Renders the whole document once; `out` null discards the bytes (the counting pass).
-Result<int> RenderPass(const json& report, int total_pages, std::string* out) {
+Result<int> RenderPass(const json& report, const std::string& content_digest, int total_pages, std::string* out) {
   SurfacePtr surface(out ? cairo_pdf_surface_create_for_stream(AppendToString, out, kPageWidth, kPageHeight)
                          : cairo_pdf_surface_create_for_stream(nullptr, nullptr, kPageWidth, kPageHeight));
   if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS) {
@@ -538,7 +540,7 @@ Result<int> RenderPass(const json& report, int total_pages, std::string* out) {
   LT_RETURN_IF_ERROR(RequireFont(pango.get()));
 
   Typesetter t(cr.get(), pango.get(), total_pages, Text(report, "evidence_digest"));
-  Compose(t, report);
+  Compose(t, report, content_digest);
   const int pages = t.Finish();
 
   cairo_surface_finish(surface.get());
@@ -553,12 +555,12 @@ Result<int> RenderPass(const json& report, int total_pages, std::string* out) {
 
 }  // namespace
 
-Result<std::string> RenderReportPdf(const json& report) {
+Result<std::string> RenderReportPdf(const json& report, const std::string& content_digest) {
   if (!report.is_object()) return RenderError("report is not a JSON object");
   try {
-    LT_ASSIGN_OR_RETURN(const int pages, RenderPass(report, 0, nullptr));
+    LT_ASSIGN_OR_RETURN(const int pages, RenderPass(report, content_digest, 0, nullptr));
     std::string pdf;
-    LT_ASSIGN_OR_RETURN(const int again, RenderPass(report, pages, &pdf));
+    LT_ASSIGN_OR_RETURN(const int again, RenderPass(report, content_digest, pages, &pdf));
     // The passes lay out identical text with identical metrics; a difference is a bug.
     if (again != pages) return RenderError("page count changed between passes");
     return pdf;

@@ -28,6 +28,8 @@ namespace liantiao::report {
 // report is a record of what the platform holds. Fails with kReportRenderFailed when the
 // input is not a JSON object, the font is not installed, or cairo cannot write the PDF.
 // Safe to call from several threads at once (pango's font map is per thread).
-Result<std::string> RenderReportPdf(const nlohmann::json& report);
+// `content_digest`: for a report a decision kept (frozen_at), the digest of its content
+// that the decision's history entry recorded, printed beside when it was kept.
+Result<std::string> RenderReportPdf(const nlohmann::json& report, const std::string& content_digest = "");
 
 }  // namespace liantiao::report

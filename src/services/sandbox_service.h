@@ -107,12 +107,18 @@ struct ReportDigestCheck {
   bool coverage_recorded = false;
   // The report's content: its digest now, and for a report a decision kept (frozen_at
   // set) what the decision's history entry recorded (nullopt: not a kept report, or kept
-  // before decisions recorded it; then nothing is compared).
+  // before decisions recorded it; then nothing is compared). For a path-2 report built
+  // now, the same of city B's kept report, whose verdict it shows.
   std::string content_digest;
   std::optional<std::string> content_recorded;
   std::optional<long long> content_history_seq;  // the decision's history entry
+  std::optional<long long> content_application;  // whose decision: this report's, or city B's
   bool kept = false;                             // the report says a decision kept it
-  bool ContentMatches() const { return !content_recorded || *content_recorded == content_digest; }
+  // A path-2 report: the verdict it shows (profile, key, cases, failures, summary,
+  // evidence digest and range) is that of city B's kept report as the database keeps it.
+  bool source_matches = true;
+  bool ContentDigestMatches() const { return !content_recorded || *content_recorded == content_digest; }
+  bool ContentMatches() const { return source_matches && ContentDigestMatches(); }
   // Why the check fails, in Chinese; empty when everything agrees. The rows counted tell
   // a change from a removal and from a row more. A row more need not be tampering: on
   // PostgreSQL two writers may commit rows out of id order, so a request in flight when

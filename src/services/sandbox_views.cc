@@ -714,9 +714,9 @@ std::string KeptReportDigest(std::string_view kept_text) { return "sha256:" + cr
 
 std::string ReportDigestCheck::Explanation() const {
   std::vector<std::string> why;
-  if (!ContentMatches()) {
-    why.push_back("报告内容与记录联调结论时写入历史记录（第 " + std::to_string(content_history_seq.value_or(0)) +
-                  " 条）的报告摘要不一致：报告在结论记录后被改动");
+  if (!ContentDigestMatches()) {
+    why.push_back(std::string(kept ? "报告内容" : "所引用的他市留存报告") + "与记录联调结论时写入历史记录（第 " +
+                  std::to_string(content_history_seq.value_or(0)) + " 条）的报告摘要不一致：报告在结论记录后被改动");
   }
   if (!evidence_matches) {
     if (!coverage_recorded) {
@@ -733,6 +733,7 @@ std::string ReportDigestCheck::Explanation() const {
       }
     }
   }
+  if (!source_matches) why.insert(why.begin(), "报告所引用的他市联调结果与该市留存的联调测试报告不一致");
   std::string out;
   for (const std::string& w : why) out += (out.empty() ? "" : "；") + w;
   return out;
@@ -752,6 +753,8 @@ json ReportDigestCheck::ToJson() const {
           {"report_digest", content_digest},
           {"report_digest_recorded", content_recorded ? json(*content_recorded) : json(nullptr)},
           {"report_digest_history_seq", content_history_seq ? json(*content_history_seq) : json(nullptr)},
+          {"report_digest_application_id", content_application ? json(*content_application) : json(nullptr)},
+          {"source_matches", source_matches},
           {"kept", kept}};
 }
 
@@ -806,17 +809,36 @@ Result<ReportDigestCheck> SandboxService::CheckReportDigest(soci::session& sql, 
   out.recomputed = chain.Digest();
   out.evidence_matches = out.recomputed == out.recorded;
   // A report a decision kept names its application and when it was kept; that
-  // decision's history entry holds the digest of its content.
+  // decision's history entry holds the digest of its content. A path-2 report built now
+  // shows the verdict of city B's kept report: that report as the database keeps it is
+  // compared with its own decision's entry, and the verdict shown with it.
   out.content_digest = ReportContentDigest(report);
-  const auto frozen = report.find("frozen_at");
-  const auto application = report.find("application");
-  out.kept = frozen != report.end() && frozen->is_string() && application != report.end() && application->is_object() &&
-             application->contains("id") && (*application)["id"].is_number_integer();
-  if (out.kept) {
-    if (auto decision = FindDecisionReportDigest(sql, (*application)["id"].get<long long>())) {
+  const auto kept_application = [](const json& r, const char* id_field, const json& id_holder) {
+    const auto frozen = r.find("frozen_at");
+    const auto id = id_holder.is_object() ? id_holder.find(id_field) : id_holder.end();
+    return frozen != r.end() && frozen->is_string() && id != id_holder.end() && id->is_number_integer()
+               ? std::optional<long long>(id->get<long long>())
+               : std::nullopt;
+  };
+  const auto compare_with_decision = [&](long long application_id, std::string content) {
+    out.content_application = application_id;
+    out.content_digest = std::move(content);
+    if (auto decision = FindDecisionReportDigest(sql, application_id)) {
       out.content_recorded = decision->digest;
       if (decision->digest) out.content_history_seq = decision->seq;
     }
+  };
+  const json source = report.value("source", json());
+  if (auto own = kept_application(report, "id", report.value("application", json()))) {
+    out.kept = true;
+    compare_with_decision(*own, out.content_digest);
+  } else if (auto city_b = source.is_object() ? kept_application(source, "application_id", source) : std::nullopt) {
+    const std::optional<json> kept = FrozenReport(sql, *city_b);
+    out.source_matches = kept.has_value();
+    for (const char* part : kJudgedParts) {
+      if (kept && report.value(part, json()) != kept->value(part, json())) out.source_matches = false;
+    }
+    if (kept) compare_with_decision(*city_b, ReportContentDigest(*kept));
   }
   out.matches = out.evidence_matches && out.ContentMatches();
   return out;

@@ -213,23 +213,29 @@ TEST_P(DeviceTest, ReportAsJsonAndPdf) {
             std::string::npos)
       << pdf.header("content-disposition");
   ASSERT_EQ(pdf.body.rfind("%PDF-", 0), 0u);
-  // The process id keeps the SQLite and PostgreSQL runs of this test, which ctest may
-  // run at the same time with the same application id, off each other's file.
-  const std::string path =
-      ::testing::TempDir() + "/report_" + std::to_string(key_.application_id) + "_" + std::to_string(getpid()) + ".pdf";
-  std::ofstream(path, std::ios::binary) << pdf.body;
-  FILE* p = popen(("pdftotext -layout " + path + " - 2>&1").c_str(), "r");
-  ASSERT_NE(p, nullptr);
-  std::string text;
-  char buf[4096];
-  while (std::size_t n = fread(buf, 1, sizeof buf, p)) text.append(buf, n);
-  const int status = pclose(p);
-  std::remove(path.c_str());
-  ASSERT_EQ(status, 0) << "pdftotext failed (scripts/bootstrap installs poppler-utils): " << text;
-  std::string compact;
-  for (char c : text) {
-    if (c != ' ') compact += c;
-  }
+  // The PDF's text as pdftotext reads it, without the spaces of its layout. The process
+  // id keeps the SQLite and PostgreSQL runs of this test, which ctest may run at the same
+  // time with the same application id, off each other's file.
+  const auto pdf_text = [&](const std::string& body) {
+    const std::string path = ::testing::TempDir() + "/report_" + std::to_string(key_.application_id) + "_" +
+                             std::to_string(getpid()) + ".pdf";
+    std::ofstream(path, std::ios::binary) << body;
+    FILE* p = popen(("pdftotext -layout " + path + " - 2>&1").c_str(), "r");
+    std::string text;
+    if (p == nullptr) return text;
+    char buf[4096];
+    while (std::size_t n = fread(buf, 1, sizeof buf, p)) text.append(buf, n);
+    const int status = pclose(p);
+    std::remove(path.c_str());
+    EXPECT_EQ(status, 0) << "pdftotext failed (scripts/bootstrap installs poppler-utils): " << text;
+    std::string compact;
+    for (char c : text) {
+      if (c != ' ') compact += c;
+    }
+    return compact;
+  };
+  const std::string compact = pdf_text(pdf.body);
+  const std::string& text = compact;
   EXPECT_NE(compact.find("联调测试报告"), std::string::npos) << text;
   EXPECT_NE(compact.find("通过"), std::string::npos);
   EXPECT_NE(compact.find(key_.app_id), std::string::npos);
@@ -241,6 +247,15 @@ TEST_P(DeviceTest, ReportAsJsonAndPdf) {
   ASSERT_EQ(succeed.status, 200) << succeed.body;
   EXPECT_EQ(succeed.json()["state"], "succeeded");
   EXPECT_TRUE(succeed.json()["report"]["summary"]["all_required_passed"].get<bool>());
+  // Its PDF names the digest of the kept report that the decision's history entry recorded.
+  const json verification =
+      client.Get("/api/v1/applications/" + std::to_string(key_.application_id) + "/report/verification").json();
+  ASSERT_TRUE(verification["report_digest_recorded"].is_string()) << verification.dump();
+  const std::string kept_pdf =
+      pdf_text(client.Get("/api/v1/applications/" + std::to_string(key_.application_id) + "/report.pdf").body);
+  EXPECT_NE(kept_pdf.find("报告内容摘要"), std::string::npos) << kept_pdf;
+  EXPECT_NE(kept_pdf.find(verification["report_digest_recorded"].get<std::string>().substr(0, 40)), std::string::npos)
+      << kept_pdf;
   // A passing report: shown as such to a city the vendor applies to as connected here.
   auto& pf = tp_->platform();
   const long long product = pf.applications.Get(vendor_, key_.application_id).value()["products"][0]["id"];

@@ -159,6 +159,14 @@ TEST(RenderReportPdf, ADecidedReportSaysItWasKeptWithTheDecision) {
   report["frozen_at"] = "2026-11-25T09:30:00+08:00";
   const std::string text = PdfText(RenderReportPdf(report).value());
   EXPECT_TRUE(Contains(text, "联调结果记录时留存的报告（2026年11月25日 09:30）")) << text;
+  EXPECT_FALSE(Contains(text, "报告内容摘要"));
+  // With the digest its decision recorded, which a reader can quote.
+  const std::string digest = "sha256:" + std::string(64, 'c');
+  const std::string with = PdfText(RenderReportPdf(report, digest).value());
+  EXPECT_TRUE(Contains(with, "报告内容摘要")) << with;
+  EXPECT_TRUE(Contains(with, std::string(64, 'c').substr(0, 32))) << with;
+  report["frozen_at"] = nullptr;
+  EXPECT_FALSE(Contains(PdfText(RenderReportPdf(report, digest).value()), "报告内容摘要")) << "not a kept report";
 }
 
 // A report made before its key received anything says so of its digest.

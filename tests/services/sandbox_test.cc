@@ -1863,6 +1863,51 @@ TEST_P(SandboxTest, TheReportADecisionWasTakenOnStaysAsItWas) {
       << uncovered["source"]["note"];
 }
 
+// A path-2 report shows city B's kept verdict: checking it compares city B's kept report
+// with city B's decision, and the verdict shown with that report.
+TEST_P(SandboxTest, APathTwoReportIsCheckedAgainstCityBsDecision) {
+  auto& pf = tp_->platform();
+  AddTeam();
+  ASSERT_TRUE(pf.applications.Act(reviewer_, key_.application_id, domain::AppAction::kSucceed, {}).ok());
+  const long long tested = pf.applications.Get(vendor_, key_.application_id).value()["products"][0]["id"];
+  const long long linked =
+      pf.applications.Create(vendor_, {"440400", {tested}, "connected_elsewhere", std::string("440100"), ""})
+          .value()["id"];
+  const json shown = pf.sandbox.VerifyReport(vendor_, linked).value();
+  EXPECT_TRUE(shown["matches"]) << shown.dump();
+  EXPECT_FALSE(shown["kept"]);
+  EXPECT_TRUE(shown["source_matches"]);
+  EXPECT_EQ(shown["report_digest_application_id"], key_.application_id);
+  EXPECT_EQ(shown["report_digest"], pf.sandbox.VerifyReport(vendor_, key_.application_id).value()["report_digest"]);
+
+  // A downloaded copy whose verdict was changed no longer shows city B's.
+  json copy = pf.sandbox.Report(vendor_, linked).value();
+  copy["summary"]["required_passed"] = copy["summary"]["required"];
+  auto check = [&](const json& r) {
+    return tp_->db()
+        .Read<services::ReportDigestCheck>(
+            [&](soci::session& sql) { return services::SandboxService::CheckReportDigest(sql, r); })
+        .value();
+  };
+  const services::ReportDigestCheck changed = check(copy);
+  EXPECT_FALSE(changed.matches);
+  EXPECT_TRUE(changed.evidence_matches);
+  EXPECT_FALSE(changed.source_matches);
+  EXPECT_NE(changed.Explanation().find("他市联调结果与该市留存的联调测试报告不一致"), std::string::npos)
+      << changed.Explanation();
+  // City B's kept report changed in the database: told by city B's decision.
+  Exec(
+      "UPDATE decided_reports SET report = REPLACE(report, '\"title\":\"联调测试报告\"', "
+      "'\"title\":\"联调测试报告（修订）\"') WHERE application_id = " +
+      std::to_string(key_.application_id));
+  const services::ReportDigestCheck altered = check(pf.sandbox.Report(vendor_, linked).value());
+  EXPECT_FALSE(altered.matches);
+  EXPECT_TRUE(altered.source_matches) << "the verdict is still the one the database keeps";
+  EXPECT_FALSE(altered.ContentDigestMatches());
+  EXPECT_NE(altered.Explanation().find("所引用的他市留存报告与记录联调结论时写入历史记录"), std::string::npos)
+      << altered.Explanation();
+}
+
 // A standard with one endpoint is served at that path only; elsewhere: 404, and
 // nothing recorded.
 TEST_P(SandboxTest, ASingleEndpointStandardAnswersAtItsPathOnly) {
