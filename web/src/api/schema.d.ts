@@ -2966,6 +2966,17 @@ export interface operations {
                         report_digest_recorded: string | null;
                         /** @description that history entry */
                         report_digest_history_seq: number | null;
+                        /**
+                         * @description Whose decision the content was compared with: the application's own, or,
+                         *     for a path-2 report built now, city B's, whose kept report it shows.
+                         */
+                        report_digest_application_id: number | null;
+                        /**
+                         * @description A path-2 report: the verdict it shows (profile, key, cases, failures,
+                         *     summary, evidence digest and range) is city B's kept report's. True
+                         *     otherwise.
+                         */
+                        source_matches: boolean;
                         /** @description the report says a decision kept it (frozen_at) */
                         kept: boolean;
                         /**
