@@ -180,6 +180,22 @@ Result<json> ProbeService::ProbeDue(Instant now) {
   };
   LT_ASSIGN_OR_RETURN(std::vector<DueKey> due, deps_.db.Read<std::vector<DueKey>>(load));
 
+  // 2. Each key claimed before its probe: several servers on one database run this
+  // round, and a key due for all of them (its last probe's evidence older than the
+  // interval, the new one not recorded while the city's system answers) is probed by
+  // the one whose claim takes. A claim older than the interval is spent (a server that
+  // stopped mid-probe). The conditional update decides: on PostgreSQL the second
+  // claimant waits for the first's row lock and then finds the claim taken.
+  auto claim = [&](const DueKey& k) -> Result<bool> {
+    return deps_.db.Transact<bool>([&](soci::session& sql) -> Result<bool> {
+      soci::statement st = (sql.prepare << "UPDATE test_keys SET probe_claimed_at = :now WHERE id = :k "
+                                           "AND (probe_claimed_at IS NULL OR probe_claimed_at <= :since)",
+                            soci::use(now_s, "now"), soci::use(k.key_id, "k"), soci::use(since, "since"));
+      st.execute(true);
+      return st.get_affected_rows() == 1;
+    });
+  };
+
   int probed = 0, working = 0, failed = 0;
   for (const DueKey& k : due) {
     const standard::Profile* p = deps_.profiles->Find(k.profile);
@@ -187,9 +203,15 @@ Result<json> ProbeService::ProbeDue(Instant now) {
       spdlog::warn("probe: key {} names unknown profile {}", k.key_id, k.profile);
       continue;
     }
-    // 2. The network call, outside any transaction.
+    auto mine = claim(k);
+    if (!mine.ok()) {
+      spdlog::error("probe: key {} not claimed: {}", k.key_id, mine.error().message);
+      continue;
+    }
+    if (!*mine) continue;  // another server probes it this round
+    // 3. The network call, outside any transaction.
     const ProbeResult r = Probe(deps_, k, *p, now);
-    // 3. The record: complaint evidence.
+    // 4. The record: complaint evidence.
     auto written = deps_.db.Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
       sql << "INSERT INTO sandbox_evidence (application_id, key_id, city_code, source, received_at, method, "
              "outcome, code, error, message, latency_us, request, response) VALUES "

@@ -4,6 +4,7 @@
 // PostgreSQL, through the real poster the app layer installs (libcurl), over http and
 // https.
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -49,7 +50,7 @@ class FakeCity {
     http::ServerOptions options;
     options.host = "127.0.0.1";
     options.port = 0;
-    options.threads = 1;
+    options.threads = 2;
     server_ = std::make_unique<http::Server>(options, std::move(router), [](const std::string&) {
       return Result<http::SessionInfo>(MakeError(ErrorCode::kUnauthenticated));
     });
@@ -62,6 +63,11 @@ class FakeCity {
     server_.reset();
   }
   void set_mode(Mode m) { mode_ = m; }
+  // Runs on the city's thread while it answers a probe: what happens meanwhile elsewhere.
+  void set_meanwhile(std::function<void()> f) {
+    std::lock_guard lock(mu_);
+    meanwhile_ = std::move(f);
+  }
   int calls() const { return calls_; }
   std::string last_endpoint() {
     std::lock_guard lock(mu_);
@@ -82,6 +88,12 @@ class FakeCity {
  private:
   Result<http::Response> Answer(http::Request& req) {
     ++calls_;
+    std::function<void()> meanwhile;
+    {
+      std::lock_guard lock(mu_);
+      meanwhile.swap(meanwhile_);  // once
+    }
+    if (meanwhile) meanwhile();
     auto form = standard::ParseForm(req.body);
     bool ok = form.ok() && mode_ == Mode::kCorrect;
     {
@@ -122,6 +134,7 @@ class FakeCity {
   std::atomic<int> calls_{0};
   std::mutex mu_;
   std::string last_endpoint_, last_method_;
+  std::function<void()> meanwhile_;
 };
 
 struct EvidenceRow {
@@ -217,6 +230,23 @@ TEST_P(ProbeTest, AWorkingKeyIsRecordedAsAcceptedProbeEvidence) {
   json summary_of_checklist = Must(pf().sandbox.Conformance(vendor_, k.application_id))["summary"];
   EXPECT_EQ(summary_of_checklist["requests"], 0) << summary_of_checklist.dump();
   EXPECT_EQ(summary_of_checklist["probes"], 1);
+}
+
+// Several servers on one database each run the probe round. One that finds the key due
+// while another's probe of it is still waiting for the city's answer leaves it alone:
+// the city is probed once and the result recorded once.
+TEST_P(ProbeTest, AKeyIsProbedByOneServerARound) {
+  const SandboxKey k = Start();
+  json second;
+  fake_->set_meanwhile([&] { second = Probe(); });  // the other server's round, meanwhile
+  EXPECT_EQ(Probe(), (json{{"probed", 1}, {"working", 1}, {"failed", 0}}));
+  EXPECT_EQ(second, (json{{"probed", 0}, {"working", 0}, {"failed", 0}})) << "claimed by the first";
+  EXPECT_EQ(fake_->calls(), 1);
+  EXPECT_EQ(Evidence(k.application_id).size(), 1u);
+  // The next round, an interval later, probes it again.
+  tp_->clock().Advance(pf().deps.config.probe_interval);
+  EXPECT_EQ(Probe()["probed"], 1);
+  EXPECT_EQ(fake_->calls(), 2);
 }
 
 TEST_P(ProbeTest, ARefusedKeyIsComplaintEvidence) {
