@@ -1,5 +1,7 @@
 #include "services/auth_service.h"
 
+#include <algorithm>
+#include <cctype>
 #include <regex>
 
 #include <spdlog/spdlog.h>
@@ -87,6 +89,26 @@ std::optional<UserRow> LoadUser(soci::session& sql, const std::string& where, co
   return std::nullopt;
 }
 
+// A user name as it is matched and as its failed attempts are counted: without regard
+// to case (names are ASCII, UsernamePattern), so "Vendor1" is vendor1 and guesses
+// varying the case count towards one limit.
+std::string FoldedName(std::string_view username) {
+  std::string out(username);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+// The user a login names: its exact name, else the one user whose name differs in case
+// only. Two such users (created before names were matched so) log in by exact name.
+std::optional<UserRow> LoadUserByName(soci::session& sql, const std::string& username) {
+  if (auto exact = LoadUser(sql, "username = :u", username)) return exact;
+  const std::string folded = FoldedName(username);
+  int matches = 0;
+  sql << "SELECT COUNT(*) FROM users WHERE LOWER(username) = :u", soci::use(folded), soci::into(matches);
+  if (matches != 1) return std::nullopt;
+  return LoadUser(sql, "LOWER(username) = :u", folded);
+}
+
 Principal PrincipalOf(const UserRow& u) { return Principal{u.id, u.username, u.role, u.city, u.vendor}; }
 
 // Wrong passwords are counted per user name and client (login_failures.client: the
@@ -156,12 +178,13 @@ Result<LoginResult> AuthService::Login(const std::string& username, const std::s
                                        const std::string& client) {
   const Instant now = deps_.session_clock.Now();
   const long long window_start = ToUnix(now) - deps_.config.login_window_minutes * 60LL;
+  const std::string folded = FoldedName(username);
   // The attempt is filed first; hashing happens outside any transaction.
-  LT_RETURN_IF_ERROR(FileAttempt(deps_.db, username, client, ToUnix(now),
+  LT_RETURN_IF_ERROR(FileAttempt(deps_.db, folded, client, ToUnix(now),
                                  {window_start, deps_.config.login_max_failures, deps_.config.login_max_failures_all,
                                   deps_.config.login_window_minutes}));
   auto found = deps_.db.Read<std::optional<UserRow>>(
-      [&](soci::session& sql) -> Result<std::optional<UserRow>> { return LoadUser(sql, "username = :u", username); });
+      [&](soci::session& sql) -> Result<std::optional<UserRow>> { return LoadUserByName(sql, username); });
   if (!found.ok()) return found.take_error();
   // An unknown user name costs the same hash as a wrong password, so the answer's
   // timing does not tell which user names exist.
@@ -181,7 +204,7 @@ Result<LoginResult> AuthService::Login(const std::string& username, const std::s
     sql << "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES "
            "(:h, :u, :c, :cr, :ex)",
         soci::use(token_hash), soci::use(u.id), soci::use(out.csrf_token), soci::use(created), soci::use(expires);
-    sql << "DELETE FROM login_failures WHERE username = :u", soci::use(username);
+    sql << "DELETE FROM login_failures WHERE username = :u", soci::use(folded);
     sql << "DELETE FROM sessions WHERE expires_at < :n", soci::use(created);
     return Ok{};
   });
@@ -258,9 +281,17 @@ Result<long long> InsertUser(soci::session& sql, const NewUser& u, const std::st
     sql << "SELECT COUNT(*) FROM vendors WHERE id = :v", soci::use(*u.vendor_id), soci::into(n);
     if (n == 0) return MakeError(ErrorCode::kInvalidField, "企业不存在", {{"field", "vendor_id"}});
   }
+  // Taken without regard to case. On PostgreSQL two creations of one folded name take
+  // turns on a transaction-scoped advisory lock (SQLite's writers take turns anyway).
+  const std::string folded = FoldedName(u.username);
+  if (storage::DialectOf(sql) == storage::Dialect::kPostgres) {
+    const std::string lock_name = "users:" + folded;
+    int one = 0;
+    sql << "SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtext(:n))) l", soci::use(lock_name), soci::into(one);
+  }
   int taken = 0;
-  sql << "SELECT COUNT(*) FROM users WHERE username = :u", soci::use(u.username), soci::into(taken);
-  if (taken) return MakeError(ErrorCode::kAlreadyExists, "用户名已被使用", {{"field", "username"}});
+  sql << "SELECT COUNT(*) FROM users WHERE LOWER(username) = :u", soci::use(folded), soci::into(taken);
+  if (taken) return MakeError(ErrorCode::kAlreadyExists, "用户名已被使用（不区分大小写）", {{"field", "username"}});
   long long id = 0, at = ToUnix(now);
   const std::string display = u.display_name.empty() ? u.username : u.display_name;
   sql << "INSERT INTO users (username, password_hash, role, city_code, vendor_id, display_name, "
@@ -342,7 +373,7 @@ Status AuthService::ChangePassword(const Principal& p, const std::string& keep_t
   const long long window_start = ToUnix(attempt) - deps_.config.login_window_minutes * 60LL;
   LT_ASSIGN_OR_RETURN(
       const long long attempt_id,
-      FileAttempt(deps_.db, p.username, kPasswordChangeClient, ToUnix(attempt),
+      FileAttempt(deps_.db, FoldedName(p.username), kPasswordChangeClient, ToUnix(attempt),
                   {window_start, deps_.config.login_max_failures, std::nullopt, deps_.config.login_window_minutes}));
   auto user = deps_.db.Read<std::optional<UserRow>>([&](soci::session& sql) -> Result<std::optional<UserRow>> {
     return LoadUser(sql, "id = CAST(:id AS BIGINT)", std::to_string(p.user_id));

@@ -935,6 +935,34 @@ TEST_P(ProcessTest, LoginThrottlingIsPerClientUntilTheGuessesComeFromEverywhere)
   EXPECT_TRUE(pf().auth.Login("vendor1", "An0ther-passw0rd", "198.51.100.7").ok());
 }
 
+// User names are told apart without regard to case: a login in other capitals is the
+// same user, its guesses count towards the same limit, and no second user takes the
+// name in other capitals. Two such users a database holds from before log in by their
+// exact names; a third spelling names neither.
+TEST_P(ProcessTest, UserNamesAreMatchedWithoutRegardToCase) {
+  auto login = Must(pf().auth.Login("VENDOR1", testing::kTestPassword, "198.51.100.7"));
+  EXPECT_EQ(login.user["username"], "vendor1");
+  for (const char* name : {"Vendor1", "VENDOR1", "vendor1", "vEndor1", "VeNdOr1"}) {
+    EXPECT_EQ(CodeOf(pf().auth.Login(name, "wrong", "203.0.113.9")), "bad_credentials") << name;
+  }
+  EXPECT_EQ(CodeOf(pf().auth.Login("vendor1", testing::kTestPassword, "203.0.113.9")), "too_many_attempts");
+  const services::Actor admin{std::nullopt, "admin", Role::kAdmin};
+  auto taken = pf().auth.AddUser({Role::kProvince, "Vendor1", "Passw0rd!case", "", std::nullopt, std::nullopt}, admin);
+  ASSERT_FALSE(taken.ok());
+  EXPECT_EQ(taken.error().code, ErrorCode::kAlreadyExists);
+  EXPECT_EQ(taken.error().details["field"], "username");
+
+  Must(pf().auth.AddUser({Role::kProvince, "prov_case", "Passw0rd!case", "", std::nullopt, std::nullopt}, admin));
+  Must(tp_->db().Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
+    sql << "INSERT INTO users (username, password_hash, role, display_name, created_at) "
+           "SELECT 'Prov_Case', password_hash, role, display_name, created_at FROM users WHERE username = 'prov_case'";
+    return Ok{};
+  }));
+  EXPECT_EQ(Must(pf().auth.Login("prov_case", "Passw0rd!case", "198.51.100.8")).user["username"], "prov_case");
+  EXPECT_EQ(Must(pf().auth.Login("Prov_Case", "Passw0rd!case", "198.51.100.8")).user["username"], "Prov_Case");
+  EXPECT_EQ(CodeOf(pf().auth.Login("PROV_CASE", "Passw0rd!case", "198.51.100.8")), "bad_credentials");
+}
+
 // Guesses sent at once are counted as they arrive, not after their passwords are
 // hashed: no more of them are judged than the limit, however many race for it.
 TEST_P(ProcessTest, ConcurrentGuessesGetNoMoreTriesThanTheLimit) {
