@@ -117,6 +117,7 @@ struct ReportDigestCheck {
   // A path-2 report: the verdict it shows (profile, key, cases, failures, summary,
   // evidence digest and range) is that of city B's kept report as the database keeps it.
   bool source_matches = true;
+  bool source_found = true;  // city B's kept report is in the database
   bool ContentDigestMatches() const { return !content_recorded || *content_recorded == content_digest; }
   bool ContentMatches() const { return source_matches && ContentDigestMatches(); }
   // Why the check fails, in Chinese; empty when everything agrees. The rows counted tell

@@ -714,6 +714,10 @@ std::string KeptReportDigest(std::string_view kept_text) { return "sha256:" + cr
 
 std::string ReportDigestCheck::Explanation() const {
   std::vector<std::string> why;
+  if (!source_matches) {
+    why.push_back(source_found ? "报告所引用的他市联调结果与该市留存的联调测试报告不一致"
+                               : "报告所引用的他市留存的联调测试报告在数据库中不存在");
+  }
   if (!ContentDigestMatches()) {
     why.push_back(std::string(kept ? "报告内容" : "所引用的他市留存报告") + "与记录联调结论时写入历史记录（第 " +
                   std::to_string(content_history_seq.value_or(0)) + " 条）的报告摘要不一致：报告在结论记录后被改动");
@@ -733,7 +737,6 @@ std::string ReportDigestCheck::Explanation() const {
       }
     }
   }
-  if (!source_matches) why.insert(why.begin(), "报告所引用的他市联调结果与该市留存的联调测试报告不一致");
   std::string out;
   for (const std::string& w : why) out += (out.empty() ? "" : "；") + w;
   return out;
@@ -834,7 +837,8 @@ Result<ReportDigestCheck> SandboxService::CheckReportDigest(soci::session& sql, 
     compare_with_decision(*own, out.content_digest);
   } else if (auto city_b = source.is_object() ? kept_application(source, "application_id", source) : std::nullopt) {
     const std::optional<json> kept = FrozenReport(sql, *city_b);
-    out.source_matches = kept.has_value();
+    out.source_found = kept.has_value();
+    out.source_matches = out.source_found;
     for (const char* part : kJudgedParts) {
       if (kept && report.value(part, json()) != kept->value(part, json())) out.source_matches = false;
     }

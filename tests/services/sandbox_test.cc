@@ -1906,6 +1906,13 @@ TEST_P(SandboxTest, APathTwoReportIsCheckedAgainstCityBsDecision) {
   EXPECT_FALSE(altered.ContentDigestMatches());
   EXPECT_NE(altered.Explanation().find("所引用的他市留存报告与记录联调结论时写入历史记录"), std::string::npos)
       << altered.Explanation();
+  // City B's kept report gone from the database: said so.
+  const json shown_before = pf.sandbox.Report(vendor_, linked).value();
+  Exec("DELETE FROM decided_reports WHERE application_id = " + std::to_string(key_.application_id));
+  const services::ReportDigestCheck gone = check(shown_before);
+  EXPECT_FALSE(gone.matches);
+  EXPECT_FALSE(gone.source_found);
+  EXPECT_NE(gone.Explanation().find("在数据库中不存在"), std::string::npos) << gone.Explanation();
 }
 
 // A standard with one endpoint is served at that path only; elsewhere: 404, and
