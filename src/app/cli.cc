@@ -337,6 +337,8 @@ int HistoryVerify(const CommonOptions& common) {
 int ReportVerify(const CommonOptions& common, std::optional<long long> application, const std::string& file) {
   json report;
   if (!application) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(file, ec)) return Fail("无法读取报告文件：" + file + "（这是一个目录）");
     std::ifstream in(file, std::ios::binary);
     if (!in) return Fail("无法读取报告文件：" + file);
     report = json::parse(in, nullptr, false);
@@ -385,8 +387,12 @@ int ReportVerify(const CommonOptions& common, std::optional<long long> applicati
   } else if (check->kept || check->content_application) {
     std::cout << "report content not compared: its decision was recorded before decisions kept their report's "
                  "digest\n";
-  } else {
-    std::cout << "report content not compared: not a report a decision kept (no frozen_at)\n";
+  }
+  if (check->verdict_compared_with) {
+    std::cout << "report verdict matches the report application " << *check->verdict_compared_with
+              << " kept for the same key and evidence\n";
+  } else if (!check->content_recorded) {
+    std::cout << "report verdict not compared: no report was kept for the same key and evidence\n";
   }
   return 0;
 }

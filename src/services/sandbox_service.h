@@ -105,21 +105,29 @@ struct ReportDigestCheck {
   // reports did cover every row their key had then: all the key's rows are chained, so
   // a row recorded for the key since also makes the digests differ.
   bool coverage_recorded = false;
-  // The report's content: its digest now, and for a report a decision kept (frozen_at
-  // set) what the decision's history entry recorded (nullopt: not a kept report, or kept
-  // before decisions recorded it; then nothing is compared). For a path-2 report built
-  // now, the same of city B's kept report, whose verdict it shows.
+  // The report's content: its digest now, and for a report that says a decision kept it
+  // (frozen_at) what that decision's history entry recorded (nullopt: not such a report,
+  // or kept before decisions recorded it; then nothing is compared). For a path-2 report
+  // built now on city B's kept report, the same of city B's kept report.
   std::string content_digest;
   std::optional<std::string> content_recorded;
   std::optional<long long> content_history_seq;  // the decision's history entry
   std::optional<long long> content_application;  // whose decision: this report's, or city B's
   bool kept = false;                             // the report says a decision kept it
-  // A path-2 report: the verdict it shows (profile, key, cases, failures, summary,
-  // evidence digest and range) is that of city B's kept report as the database keeps it.
-  bool source_matches = true;
-  bool source_found = true;  // city B's kept report is in the database
+  bool decision_found = true;                    // and the application it names has a decision recorded
+  bool source_found = true;                      // a path-2 report's city B report is in the database
+  // The report's key was issued for the application it names (or, on path 2, for city
+  // B's application whose joint test it shows).
+  bool key_belongs = true;
+  // Its verdict (profile, key, cases, failures, summary, evidence digest and range) is
+  // the one the key's application kept for the same key and evidence range, when it kept
+  // one (verdict_compared_with): the same rows judged give the same verdict.
+  bool verdict_matches = true;
+  std::optional<long long> verdict_compared_with;
   bool ContentDigestMatches() const { return !content_recorded || *content_recorded == content_digest; }
-  bool ContentMatches() const { return source_matches && ContentDigestMatches(); }
+  bool ContentMatches() const {
+    return key_belongs && source_found && decision_found && verdict_matches && ContentDigestMatches();
+  }
   // Why the check fails, in Chinese; empty when everything agrees. The rows counted tell
   // a change from a removal and from a row more. A row more need not be tampering: on
   // PostgreSQL two writers may commit rows out of id order, so a request in flight when

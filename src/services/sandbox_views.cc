@@ -714,9 +714,13 @@ std::string KeptReportDigest(std::string_view kept_text) { return "sha256:" + cr
 
 std::string ReportDigestCheck::Explanation() const {
   std::vector<std::string> why;
-  if (!source_matches) {
-    why.push_back(source_found ? "报告所引用的他市联调结果与该市留存的联调测试报告不一致"
-                               : "报告所引用的他市留存的联调测试报告在数据库中不存在");
+  if (!key_belongs) why.push_back("报告所述的测试密钥 " + app_key + " 不是为报告所述的申请签发的");
+  if (!source_found) why.push_back("报告所引用的他市留存的联调测试报告在数据库中不存在");
+  if (!decision_found) why.push_back("报告称其为记录联调结论时留存的报告，但所述申请没有联调结论记录");
+  if (!verdict_matches) {
+    why.push_back("报告的测试结论与申请 " + std::to_string(verdict_compared_with.value_or(0)) +
+                  " 就同一测试密钥、同一证据范围留存的报告不一致：同一证据应得出同一结论，除非其间开启了故障场景，"
+                  "否则报告的结论已被改动");
   }
   if (!ContentDigestMatches()) {
     why.push_back(std::string(kept ? "报告内容" : "所引用的他市留存报告") + "与记录联调结论时写入历史记录（第 " +
@@ -757,7 +761,9 @@ json ReportDigestCheck::ToJson() const {
           {"report_digest_recorded", content_recorded ? json(*content_recorded) : json(nullptr)},
           {"report_digest_history_seq", content_history_seq ? json(*content_history_seq) : json(nullptr)},
           {"report_digest_application_id", content_application ? json(*content_application) : json(nullptr)},
-          {"source_matches", source_matches},
+          {"key_belongs", key_belongs},
+          {"verdict_matches", verdict_matches},
+          {"verdict_compared_with", verdict_compared_with ? json(*verdict_compared_with) : json(nullptr)},
           {"kept", kept}};
 }
 
@@ -784,6 +790,7 @@ Result<ReportDigestCheck> SandboxService::CheckReportDigest(soci::session& sql, 
     }
   }
   EvidenceChain chain;
+  std::optional<long long> key_owner;  // the application the report's key was issued for
   const auto key = report.find("key");
   if (key != report.end() && key->is_object()) {
     const auto app_id = key->find("app_id");
@@ -791,8 +798,10 @@ Result<ReportDigestCheck> SandboxService::CheckReportDigest(soci::session& sql, 
       return MakeError(ErrorCode::kInvalidField, "报告的测试密钥（key.app_id）无效", {{"field", "key"}});
     }
     out.app_key = app_id->get<std::string>();
-    long long key_id = 0;
-    sql << "SELECT id FROM test_keys WHERE app_key = :k", soci::use(out.app_key), soci::into(key_id);
+    long long key_id = 0, owner = 0;
+    sql << "SELECT id, application_id FROM test_keys WHERE app_key = :k", soci::use(out.app_key), soci::into(key_id),
+        soci::into(owner);
+    key_owner = owner;
     if (!sql.got_data()) {
       return MakeError(ErrorCode::kNotFound, "报告所述的测试密钥在数据库中不存在：" + out.app_key, {{"field", "key"}});
     }
@@ -811,38 +820,59 @@ Result<ReportDigestCheck> SandboxService::CheckReportDigest(soci::session& sql, 
   out.last_id = chain.last_id;
   out.recomputed = chain.Digest();
   out.evidence_matches = out.recomputed == out.recorded;
-  // A report a decision kept names its application and when it was kept; that
-  // decision's history entry holds the digest of its content. A path-2 report built now
-  // shows the verdict of city B's kept report: that report as the database keeps it is
-  // compared with its own decision's entry, and the verdict shown with it.
+  // What the report says of itself is not taken on trust: its key must be the named
+  // application's (or, for a path-2 report, city B's application's, whose joint test it
+  // shows); a report naming itself kept is compared with that decision's history entry;
+  // and whatever it says of itself, its verdict (profile, key, cases, failures, summary,
+  // evidence digest and range) must be the one the key's application kept for the same
+  // evidence: the same rows judged give the same verdict, so a copy with frozen_at taken
+  // away or its cases edited does not pass as a report built earlier.
   out.content_digest = ReportContentDigest(report);
-  const auto kept_application = [](const json& r, const char* id_field, const json& id_holder) {
-    const auto frozen = r.find("frozen_at");
-    const auto id = id_holder.is_object() ? id_holder.find(id_field) : id_holder.end();
-    return frozen != r.end() && frozen->is_string() && id != id_holder.end() && id->is_number_integer()
-               ? std::optional<long long>(id->get<long long>())
-               : std::nullopt;
+  const auto integer = [](const json& holder, const char* field) -> std::optional<long long> {
+    const auto v = holder.is_object() ? holder.find(field) : holder.end();
+    return v != holder.end() && v->is_number_integer() ? std::optional<long long>(v->get<long long>()) : std::nullopt;
   };
+  const auto says_kept = [](const json& holder) {
+    const auto frozen = holder.is_object() ? holder.find("frozen_at") : holder.end();
+    return frozen != holder.end() && !frozen->is_null();
+  };
+  const std::optional<long long> named = integer(report.value("application", json()), "id");
+  const json source = report.value("source", json());
+  const std::optional<long long> city_b = integer(source, "application_id");
+  if (key_owner) out.key_belongs = key_owner == named || (city_b && key_owner == city_b);
   const auto compare_with_decision = [&](long long application_id, std::string content) {
     out.content_application = application_id;
     out.content_digest = std::move(content);
-    if (auto decision = FindDecisionReportDigest(sql, application_id)) {
+    auto decision = FindDecisionReportDigest(sql, application_id);
+    out.decision_found = decision.has_value();
+    if (decision) {
       out.content_recorded = decision->digest;
       if (decision->digest) out.content_history_seq = decision->seq;
     }
   };
-  const json source = report.value("source", json());
-  if (auto own = kept_application(report, "id", report.value("application", json()))) {
-    out.kept = true;
-    compare_with_decision(*own, out.content_digest);
-  } else if (auto city_b = source.is_object() ? kept_application(source, "application_id", source) : std::nullopt) {
+  out.kept = says_kept(report);
+  if (out.kept) {
+    if (named) {
+      compare_with_decision(*named, out.content_digest);
+    } else {
+      out.decision_found = false;  // kept, it says, by no application's decision
+    }
+  } else if (city_b && says_kept(source)) {
+    // A path-2 report built now on city B's kept report: that report, as the database
+    // keeps it, against city B's decision.
     const std::optional<json> kept = FrozenReport(sql, *city_b);
     out.source_found = kept.has_value();
-    out.source_matches = out.source_found;
-    for (const char* part : kJudgedParts) {
-      if (kept && report.value(part, json()) != kept->value(part, json())) out.source_matches = false;
-    }
     if (kept) compare_with_decision(*city_b, ReportContentDigest(*kept));
+  }
+  if (key_owner && out.key_belongs) {
+    if (const std::optional<json> kept = FrozenReport(sql, *key_owner);
+        kept && kept->value("key", json()).value("app_id", "") == out.app_key &&
+        kept->value("evidence_covered", json()) == report.value("evidence_covered", json())) {
+      out.verdict_compared_with = *key_owner;
+      for (const char* part : kJudgedParts) {
+        if (report.value(part, json()) != kept->value(part, json())) out.verdict_matches = false;
+      }
+    }
   }
   out.matches = out.evidence_matches && out.ContentMatches();
   return out;

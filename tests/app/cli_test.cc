@@ -257,15 +257,51 @@ TEST_P(CliTest, ReportVerifyChecksAKeptReportOrAFile) {
   EXPECT_NE(verdict.err.find("报告内容摘要不一致：历史记录第 "), std::string::npos) << verdict.err;
   EXPECT_NE(verdict.err.find("报告在结论记录后被改动"), std::string::npos) << verdict.err;
   EXPECT_EQ(std::count(verdict.err.begin(), verdict.err.end(), '\n'), 1) << verdict.err;
-  // A report not kept by a decision (as downloaded before it): its evidence is checked,
-  // its content compared with nothing.
+  // A report not kept by a decision (as downloaded before it) whose evidence range is the
+  // kept one's: the same rows give the same verdict, so its verdict is compared with the
+  // kept report's. Unchanged it passes; an edited verdict does not, nor does an edited one
+  // that names another application or claims a decision that application never had.
   nlohmann::json live = parsed;
   live["frozen_at"] = nullptr;
   std::ofstream(dir_ / "live.json") << live.dump();
   CliRun unkept = Liantiao("report verify live.json");
   EXPECT_EQ(unkept.exit_code, 0) << unkept.err;
-  EXPECT_NE(unkept.out.find("report content not compared: not a report a decision kept"), std::string::npos)
+  EXPECT_NE(unkept.out.find("verdict matches the report application " + std::to_string(app) + " kept"),
+            std::string::npos)
       << unkept.out;
+  for (const auto& [name, forged] :
+       std::vector<std::pair<std::string, nlohmann::json>>{{"no_frozen",
+                                                            [&] {
+                                                              nlohmann::json f = passed;
+                                                              f.erase("frozen_at");
+                                                              return f;
+                                                            }()},
+                                                           {"frozen_number",
+                                                            [&] {
+                                                              nlohmann::json f = passed;
+                                                              f["frozen_at"] = 12;
+                                                              return f;
+                                                            }()},
+                                                           {"other_application",
+                                                            [&] {
+                                                              nlohmann::json f = passed;
+                                                              f["application"]["id"] = 999999;
+                                                              return f;
+                                                            }()},
+                                                           {"string_id", [&] {
+                                                              nlohmann::json f = passed;
+                                                              f["application"]["id"] = std::to_string(app);
+                                                              return f;
+                                                            }()}}) {
+    std::ofstream(dir_ / (name + ".json")) << forged.dump();
+    CliRun r = Liantiao("report verify " + name + ".json");
+    EXPECT_EQ(r.exit_code, 1) << name << ": " << r.out;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << name << ": " << r.err;
+  }
+  CliRun other_app = Liantiao("report verify other_application.json");
+  EXPECT_NE(other_app.err.find("不是为报告所述的申请签发的"), std::string::npos) << other_app.err;
+  CliRun no_frozen = Liantiao("report verify no_frozen.json");
+  EXPECT_NE(no_frozen.err.find("同一证据范围留存的报告不一致"), std::string::npos) << no_frozen.err;
 
   nlohmann::json altered = nlohmann::json::parse(kept);
   altered["evidence_digest"] = "sha256:" + std::string(64, 'f');
@@ -278,6 +314,9 @@ TEST_P(CliTest, ReportVerifyChecksAKeptReportOrAFile) {
   std::ofstream(dir_ / "broken.json") << "{";
   EXPECT_NE(Liantiao("report verify broken.json").err.find("不是有效的 JSON"), std::string::npos);
   EXPECT_NE(Liantiao("report verify missing.json").err.find("无法读取报告文件"), std::string::npos);
+  CliRun directory = Liantiao("report verify " + Quote(dir_.string()));
+  EXPECT_EQ(directory.exit_code, 1);
+  EXPECT_NE(directory.err.find("这是一个目录"), std::string::npos) << directory.err;
   std::ofstream(dir_ / "other.json") << R"({"title": "something else"})";
   CliRun other = Liantiao("report verify other.json");
   EXPECT_EQ(other.exit_code, 1);

@@ -970,12 +970,22 @@ TEST_P(SandboxTest, AReportDigestCheckRefusesWhatIsNoReport) {
   EXPECT_TRUE(keyless->app_key.empty());
   // A key that had received nothing when the report was made covers none of its rows.
   AddTeam();
-  auto empty = check(json{{"evidence_digest", none},
+  const json empty_report{{"evidence_digest", none},
+                          {"application", {{"id", key_.application_id}}},
                           {"key", {{"app_id", key_.app_id}}},
-                          {"evidence_covered", {{"rows", 0}, {"last_id", nullptr}}}});
+                          {"evidence_covered", {{"rows", 0}, {"last_id", nullptr}}}};
+  auto empty = check(empty_report);
   ASSERT_TRUE(empty.ok());
-  EXPECT_TRUE(empty->matches);
+  EXPECT_TRUE(empty->matches) << empty->Explanation();
   EXPECT_EQ(empty->rows, 0);
+  // A report whose key was issued for another application than the one it names.
+  json elsewhere = empty_report;
+  elsewhere["application"]["id"] = key_.application_id + 1000;
+  auto foreign = check(elsewhere);
+  ASSERT_TRUE(foreign.ok());
+  EXPECT_FALSE(foreign->matches);
+  EXPECT_TRUE(foreign->evidence_matches);
+  EXPECT_FALSE(foreign->key_belongs);
 }
 
 // The check of the report an application shows: its kept one after the decision, whose
@@ -1876,7 +1886,9 @@ TEST_P(SandboxTest, APathTwoReportIsCheckedAgainstCityBsDecision) {
   const json shown = pf.sandbox.VerifyReport(vendor_, linked).value();
   EXPECT_TRUE(shown["matches"]) << shown.dump();
   EXPECT_FALSE(shown["kept"]);
-  EXPECT_TRUE(shown["source_matches"]);
+  EXPECT_TRUE(shown["key_belongs"]);
+  EXPECT_TRUE(shown["verdict_matches"]);
+  EXPECT_EQ(shown["verdict_compared_with"], key_.application_id);
   EXPECT_EQ(shown["report_digest_application_id"], key_.application_id);
   EXPECT_EQ(shown["report_digest"], pf.sandbox.VerifyReport(vendor_, key_.application_id).value()["report_digest"]);
 
@@ -1892,9 +1904,8 @@ TEST_P(SandboxTest, APathTwoReportIsCheckedAgainstCityBsDecision) {
   const services::ReportDigestCheck changed = check(copy);
   EXPECT_FALSE(changed.matches);
   EXPECT_TRUE(changed.evidence_matches);
-  EXPECT_FALSE(changed.source_matches);
-  EXPECT_NE(changed.Explanation().find("他市联调结果与该市留存的联调测试报告不一致"), std::string::npos)
-      << changed.Explanation();
+  EXPECT_FALSE(changed.verdict_matches);
+  EXPECT_NE(changed.Explanation().find("同一证据范围留存的报告不一致"), std::string::npos) << changed.Explanation();
   // City B's kept report changed in the database: told by city B's decision.
   Exec(
       "UPDATE decided_reports SET report = REPLACE(report, '\"title\":\"联调测试报告\"', "
@@ -1902,7 +1913,7 @@ TEST_P(SandboxTest, APathTwoReportIsCheckedAgainstCityBsDecision) {
       std::to_string(key_.application_id));
   const services::ReportDigestCheck altered = check(pf.sandbox.Report(vendor_, linked).value());
   EXPECT_FALSE(altered.matches);
-  EXPECT_TRUE(altered.source_matches) << "the verdict is still the one the database keeps";
+  EXPECT_TRUE(altered.verdict_matches) << "the verdict is still the one the database keeps";
   EXPECT_FALSE(altered.ContentDigestMatches());
   EXPECT_NE(altered.Explanation().find("所引用的他市留存报告与记录联调结论时写入历史记录"), std::string::npos)
       << altered.Explanation();

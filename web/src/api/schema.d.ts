@@ -678,7 +678,10 @@ export interface paths {
          *     `evidence_covered`, a row was recorded for the key since). A kept report's
          *     content is also compared with the digest its decision's history entry recorded
          *     (`report_digest_recorded`; the history chain covers that entry, so changing both
-         *     breaks the chain). `matches` is true when everything compared agrees. A report
+         *     breaks the chain). Whatever a report says of itself, its key must belong to the
+         *     application it names, and its verdict must be the one kept for the same key and
+         *     evidence range, when one was kept. `matches` is true when everything compared
+         *     agrees. A report
          *     built now matches by construction; `frozen_at` (and `source_frozen_at` for a
          *     path-2 report of city B) says whether it was kept. `liantiao report verify` does
          *     the same from the command line, also for a downloaded report file.
@@ -2972,11 +2975,19 @@ export interface operations {
                          */
                         report_digest_application_id: number | null;
                         /**
-                         * @description A path-2 report: the verdict it shows (profile, key, cases, failures,
-                         *     summary, evidence digest and range) is city B's kept report's. True
-                         *     otherwise.
+                         * @description The report's key was issued for the application it names (or, for a
+                         *     path-2 report, for city B's application whose joint test it shows).
                          */
-                        source_matches: boolean;
+                        key_belongs: boolean;
+                        /**
+                         * @description The verdict (profile, key, cases, failures, summary, evidence digest and
+                         *     range) is the one the key's application kept for the same key and
+                         *     evidence range (the same rows judged give the same verdict); true when
+                         *     there is none to compare with.
+                         */
+                        verdict_matches: boolean;
+                        /** @description the application whose kept report the verdict was compared with */
+                        verdict_compared_with: number | null;
                         /** @description the report says a decision kept it (frozen_at) */
                         kept: boolean;
                         /**
