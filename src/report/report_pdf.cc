@@ -397,17 +397,26 @@ std::vector<std::pair<std::string, std::string>> HeaderLines(const json& r, cons
     // What the decision's history entry recorded of this report: the reader can quote it.
     if (!content_digest.empty()) lines.emplace_back("报告内容摘要", content_digest + "，已记入联调结论的历史记录");
   }
-  // Path 2: the report shown is another city's, and the reader must be told whose.
+  // Path 2: the report shown is another city's, and the reader must be told whose; or,
+  // once the application has a key of its own, its own, city B's beside it as the proof.
   if (r.contains("source") && r["source"].is_object()) {
     const json& source = r["source"];
+    const bool own = source.value("own_test", false);
     std::string from = Has(source, "city_name") ? Text(source, "city_name") + "（" + Text(source, "city_code") + "）"
                                                 : Text(source, "city_code");
     if (Has(source, "application_id")) from += "　申请编号 " + Text(source, "application_id");
-    lines.emplace_back("报告来源城市", from);
+    lines.emplace_back(own ? "已联调城市" : "报告来源城市", from);
     lines.emplace_back("来源说明", Text(source, "note"));
+    if (own && source.contains("summary") && source["summary"].is_object()) {
+      const json& summary = source["summary"];
+      lines.emplace_back("该市测试概况", "必测用例 " + Text(summary, "required_passed") + "/" +
+                                             Text(summary, "required") + " 通过；证据摘要 " +
+                                             Text(source, "evidence_digest"));
+    }
     if (Has(source, "frozen_at")) {
       lines.emplace_back(
-          "报告性质", "该市记录联调结果时留存的报告（" + TimeText(source, "frozen_at") + "），此后的测试请求不再计入");
+          own ? "该市报告性质" : "报告性质",
+          "该市记录联调结果时留存的报告（" + TimeText(source, "frozen_at") + "），此后的测试请求不再计入");
     }
   }
   return lines;

@@ -617,6 +617,15 @@ Result<json> SandboxService::BuildReport(soci::session& sql, const Deps& deps, l
     LT_ASSIGN_OR_RETURN(CurrentChecklist current, JudgeCurrent(sql, deps, source_app, shown.city_code));
     judged = JudgedPart(current, deps);
   }
+  // A path-2 application takes the same steps: once it has a key of its own here, its
+  // own joint test is what the report shows and the city decides on, city B's report
+  // beside it as the proof it was (source: its verdict's summary and digest). Before
+  // that, city B's report is what there is to show.
+  std::optional<json> own_test;
+  if (path_two && CurrentKey(sql, application_id)) {
+    LT_ASSIGN_OR_RETURN(CurrentChecklist mine, JudgeCurrent(sql, deps, application_id, app.city_code));
+    own_test = JudgedPart(mine, deps);
+  }
   const std::string shown_profile = judged["profile"].value("name", "");
   // The application's own city: its name for the report, its profile to compare city B's with.
   std::string city_name, own_profile;
@@ -634,12 +643,13 @@ Result<json> SandboxService::BuildReport(soci::session& sql, const Deps& deps, l
     const bool all_passed = summary.is_object() && summary.value("all_required_passed", false);
     const bool passed = succeeded && all_passed;
     const bool same_profile = found && shown_profile == own_profile;
-    std::string note = !found   ? "在" + b + "未找到该企业的联调记录"
-                       : passed ? "已在" + b + "联调成功，以下为该市的联调测试报告"
+    std::string note = !found ? "在" + b + "未找到该企业的联调记录"
+                       : passed ? "已在" + b + "联调成功" + (own_test ? "" : "，以下为该市的联调测试报告")
                        : succeeded ? "已在" + b + "记录联调成功，但该市的测试报告中必测用例未全部通过（" +
                                          std::to_string(summary.value("required_passed", 0)) + "/" +
-                                         std::to_string(summary.value("required", 0)) + "），以下为该报告"
-                                   : "在" + b + "尚未联调成功，以下为该市最近一次联调的测试报告";
+                                         std::to_string(summary.value("required", 0)) + "）" +
+                                         (own_test ? "" : "，以下为该报告")
+                                   : "在" + b + "尚未联调成功" + (own_test ? "" : "，以下为该市最近一次联调的测试报告");
     if (found && !same_profile) note += "（该市接口标准为 " + shown_profile + "，与本市 " + own_profile + " 不同）";
     // The products of this application that city B's joint test did not cover: its
     // report says nothing of them, and the reader is told so.
@@ -658,8 +668,9 @@ Result<json> SandboxService::BuildReport(soci::session& sql, const Deps& deps, l
     if (!uncovered.empty()) {
       std::string names;
       for (const auto& n : uncovered) names += (names.empty() ? "" : "、") + n.get<std::string>();
-      note += "；本申请的产品 " + names + " 不在该市联调的产品之列，该报告不涉及";
+      note += "；本申请的产品 " + names + " 不在该市联调的产品之列，该市的报告不涉及";
     }
+    if (own_test) note += "；以下为本申请在本市的联调测试报告";
     source = {{"city_code", connected},
               {"city_name", b},
               {"application_id", found ? json(source_app) : json(nullptr)},
@@ -671,8 +682,16 @@ Result<json> SandboxService::BuildReport(soci::session& sql, const Deps& deps, l
               // City B's decided report, kept when it recorded its result: the time it
               // was kept; null when its checklist is judged on the evidence as it stands.
               {"frozen_at", source_frozen_at},
-              {"note", note}};
+              {"note", note},
+              // City B's verdict, which the report shows itself until this application
+              // has a key of its own.
+              {"summary", found ? judged["summary"] : json(nullptr)},
+              {"evidence_digest", found ? judged["evidence_digest"] : json(nullptr)},
+              // Whether the report shows this application's own joint test (true) or
+              // city B's.
+              {"own_test", own_test.has_value()}};
   }
+  if (own_test) judged = *std::move(own_test);
   std::string vendor_name, credit_code;
   sql << "SELECT name, credit_code FROM vendors WHERE id = :v", soci::use(app.vendor_id), soci::into(vendor_name),
       soci::into(credit_code);

@@ -169,6 +169,25 @@ TEST(RenderReportPdf, ADecidedReportSaysItWasKeptWithTheDecision) {
   EXPECT_FALSE(Contains(PdfText(RenderReportPdf(report, digest).value()), "报告内容摘要")) << "not a kept report";
 }
 
+// A path-2 report showing the application's own joint test names city B as where it was
+// connected, with city B's verdict, not as the report's source.
+TEST(RenderReportPdf, APathTwoReportOfItsOwnJointTestNamesCityBsVerdictBesideIt) {
+  json report = FullReport();
+  report["source"] = {{"city_code", "440100"},
+                      {"city_name", "广州市"},
+                      {"application_id", 7},
+                      {"note", "已在广州市联调成功；以下为本申请在本市的联调测试报告"},
+                      {"summary", {{"required", 5}, {"required_passed", 5}}},
+                      {"evidence_digest", "sha256:" + std::string(64, 'b')},
+                      {"own_test", true}};
+  const std::string text = PdfText(RenderReportPdf(report).value());
+  EXPECT_TRUE(Contains(text, "已联调城市")) << text;
+  EXPECT_FALSE(Contains(text, "报告来源城市")) << text;
+  EXPECT_TRUE(Contains(text, "必测用例 5/5 通过")) << text;
+  report["source"]["own_test"] = false;
+  EXPECT_TRUE(Contains(PdfText(RenderReportPdf(report).value()), "报告来源城市"));
+}
+
 // A report made before its key received anything says so of its digest.
 TEST(RenderReportPdf, ADigestOfNoEvidenceSaysSo) {
   json report = FullReport();

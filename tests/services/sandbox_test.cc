@@ -1823,6 +1823,58 @@ TEST_P(SandboxTest, PathTwoShowsCityBsReport) {
       << succeeded["source"]["note"];
 }
 
+// A path-2 application takes the same steps: once approved with a key of its own, its
+// report shows its own joint test, with city B's verdict beside it as the proof; the
+// decision keeps that, and the checklist does not turn into city B's when it is taken.
+TEST_P(SandboxTest, APathTwoApplicationsOwnJointTestIsItsReport) {
+  auto& pf = tp_->platform();
+  AddTeam();
+  ASSERT_TRUE(pf.applications.Act(reviewer_, key_.application_id, domain::AppAction::kSucceed, {}).ok());
+  const json city_b = pf.sandbox.Report(vendor_, key_.application_id).value();
+  const long long product = pf.applications.Get(vendor_, key_.application_id).value()["products"][0]["id"];
+  const long long id =
+      pf.applications
+          .Create(vendor_, {"440300", {product}, "connected_elsewhere", std::string("440100"), "已在广州完成联调"})
+          .value()["id"];
+  const json before = pf.sandbox.Report(vendor_, id).value();
+  EXPECT_EQ(before["key"]["app_id"], key_.app_id) << "no key of its own yet: city B's report";
+  EXPECT_NE(before["source"]["note"].get<std::string>().find("以下为该报告"), std::string::npos)
+      << before["source"]["note"];
+
+  const auto reviewer_sz = tp_->AddUser(domain::Role::kCityReviewer, "sb_own_rev_sz", "440300");
+  const auto admin = tp_->AddUser(domain::Role::kAdmin, "sb_own_admin");
+  ASSERT_TRUE(pf.SetCityProfile(admin, "440300", key_.profile, "sandbox", std::nullopt).ok());
+  ASSERT_TRUE(pf.applications.UploadMaterial(vendor_, id, "business_license", "l.pdf", "%PDF-1.4\nl\n").ok());
+  ASSERT_TRUE(pf.applications.Act(vendor_, id, domain::AppAction::kSubmit, {}).ok());
+  ASSERT_TRUE(pf.applications.Act(reviewer_sz, id, domain::AppAction::kApprove, {}).ok());
+  const testing::SandboxKey own =
+      testing::KeyFromClaim(id, "440300", pf.applications.ClaimKey(vendor_, id).value().body);
+  testing::SandboxDriver driver(*tp_, own);
+  driver.Send("Project.Query", {{"pageIndex", 0}, {"pageSize", 1}});
+
+  const json shown = pf.sandbox.Report(reviewer_sz, id).value();
+  EXPECT_EQ(shown["key"]["app_id"], own.app_id) << "its own joint test";
+  EXPECT_EQ(shown["summary"]["requests"], 1);
+  EXPECT_EQ(shown["source"]["application_id"], key_.application_id);
+  EXPECT_EQ(shown["source"]["summary"], city_b["summary"]) << "city B's verdict, beside it";
+  EXPECT_EQ(shown["source"]["own_test"], true);
+  EXPECT_EQ(before["source"]["own_test"], false);
+  EXPECT_EQ(shown["source"]["evidence_digest"], city_b["evidence_digest"]);
+  EXPECT_NE(shown["source"]["note"].get<std::string>().find("以下为本申请在本市的联调测试报告"), std::string::npos)
+      << shown["source"]["note"];
+  const json checklist = pf.sandbox.Conformance(reviewer_sz, id).value();
+  EXPECT_EQ(checklist["summary"], shown["summary"]);
+
+  ASSERT_TRUE(pf.applications.Act(reviewer_sz, id, domain::AppAction::kSucceed, {}).ok());
+  const json kept = pf.sandbox.Report(reviewer_sz, id).value();
+  EXPECT_EQ(kept["key"]["app_id"], own.app_id);
+  EXPECT_EQ(kept["evidence_digest"], shown["evidence_digest"]);
+  EXPECT_EQ(pf.sandbox.Conformance(reviewer_sz, id).value()["summary"], checklist["summary"]);
+  const json verified = pf.sandbox.VerifyReport(reviewer_sz, id).value();
+  EXPECT_TRUE(verified["matches"]) << verified.dump();
+  EXPECT_EQ(verified["key_app_id"], own.app_id);
+}
+
 // 联调成功 is decided on the report as it stands then: kept with the decision, it is the
 // application's report and checklist from then on, whatever reaches the key afterwards,
 // and what a later application connected through it shows.

@@ -36,9 +36,12 @@ SandboxKey StartJointTest(TestPlatform& tp, const services::Principal& vendor, c
        "material");
   Must(pf.applications.Act(vendor, id, domain::AppAction::kSubmit, {}), "submit");
   Must(pf.applications.Act(reviewer, id, domain::AppAction::kApprove, {}), "approve");
-  json claim = Must(pf.applications.ClaimKey(vendor, id), "claim").body;
+  return KeyFromClaim(id, city, Must(pf.applications.ClaimKey(vendor, id), "claim").body);
+}
+
+SandboxKey KeyFromClaim(long long application_id, const std::string& city, const json& claim) {
   SandboxKey k;
-  k.application_id = id;
+  k.application_id = application_id;
   k.city_code = city;
   k.app_id = claim["app_id"];
   k.secret = claim["secret"];

@@ -33,6 +33,9 @@ struct SandboxKey {
 // (with `reviewer` approving) and claims its key. The city gets `profile` first.
 SandboxKey StartJointTest(TestPlatform& tp, const services::Principal& vendor, const services::Principal& reviewer,
                           const std::string& city, const std::string& profile);
+// The key a claim answered (ApplicationService::ClaimKey's body), for the application
+// in `city`.
+SandboxKey KeyFromClaim(long long application_id, const std::string& city, const nlohmann::json& claim);
 
 // Sends requests to the sandbox through the service (no sockets), signed and
 // encrypted with the same code the device simulator uses.

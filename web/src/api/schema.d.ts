@@ -621,10 +621,12 @@ export interface paths {
          *     recorded, the report is the one the decision was taken on, kept with it
          *     (`frozen_at` the decision's time; null for a report built on the evidence as
          *     it stands). A path-2 application shows city B's report (its decided one, when
-         *     city B decided):
+         *     city B decided) until it has a key of its own here; from then on its own joint
+         *     test, city B's verdict staying in `source.summary` and `source.evidence_digest`
+         *     (docs/workflow.md):
          *     `application` stays the application asked about (its own city), and `source`
          *     `{city_code, city_name, application_id, state, state_name, passed, same_profile,
-         *     uncovered_products, frozen_at, note}` names whose report it is: the success the application links, else the
+         *     uncovered_products, frozen_at, note, summary, evidence_digest, own_test}` names city B's report (`own_test`: the report shows this application's own joint test): the success the application links, else the
          *     vendor's latest success in city B, else its latest joint test there;
          *     `passed` is true only for a passing report: city B recorded 联调成功 and every
          *     required case of the report passed (a success recorded on a report that does
