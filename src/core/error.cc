@@ -32,6 +32,8 @@ Entry Lookup(ErrorCode code) {
       return {"forbidden", C::kForbidden, "当前角色无权执行此操作"};
     case ErrorCode::kNotFound:
       return {"not_found", C::kNotFound, "记录不存在"};
+    case ErrorCode::kMethodNotAllowed:
+      return {"method_not_allowed", C::kMethodNotAllowed, "该接口不支持此请求方法"};
     case ErrorCode::kInvalidTransition:
       return {"invalid_transition", C::kConflict, "当前状态不允许此操作"};
     case ErrorCode::kAlreadyExists:

@@ -10,15 +10,16 @@ namespace liantiao {
 // What kind of failure an error is; the HTTP layer maps each category to one
 // status in one place (http/response.cc, StatusOf). Bugs are not errors: they assert.
 enum class ErrorCategory {
-  kInvalidInput,     // 400: malformed request
-  kUnauthenticated,  // 401
-  kForbidden,        // 403
-  kNotFound,         // 404: also anything outside the caller's scope
-  kConflict,         // 409: the state does not allow it
-  kTooLarge,         // 413
-  kUnprocessable,    // 422: well-formed but breaks a rule
-  kRateLimited,      // 429
-  kInternal,         // 500: the environment failed (database, disk)
+  kInvalidInput,      // 400: malformed request
+  kUnauthenticated,   // 401
+  kForbidden,         // 403
+  kNotFound,          // 404: also anything outside the caller's scope
+  kMethodNotAllowed,  // 405: the path exists, not with this method
+  kConflict,          // 409: the state does not allow it
+  kTooLarge,          // 413
+  kUnprocessable,     // 422: well-formed but breaks a rule
+  kRateLimited,       // 429
+  kInternal,          // 500: the environment failed (database, disk)
 };
 
 // The one catalogue of stable error codes. Adding a code: add it here and to
@@ -32,6 +33,7 @@ enum class ErrorCode {
   kCsrfMismatch,
   kForbidden,
   kNotFound,
+  kMethodNotAllowed,
   kInvalidTransition,
   kAlreadyExists,
   kAlreadyClaimed,

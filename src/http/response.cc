@@ -15,6 +15,8 @@ int StatusOf(ErrorCategory category) {
       return 403;
     case ErrorCategory::kNotFound:
       return 404;
+    case ErrorCategory::kMethodNotAllowed:
+      return 405;
     case ErrorCategory::kConflict:
       return 409;
     case ErrorCategory::kTooLarge:

@@ -249,6 +249,27 @@ struct Server::Impl {
       req.params = std::move(params);
       return Dispatch(route, req, respond);
     }
+    // No route: a path that exists with other methods is told so (405, with the methods
+    // it takes in Allow), any other is unknown. Looked for only on a miss, so that the
+    // routes matched (the sandbox's above all) pay nothing for it.
+    std::string allowed;
+    for (std::size_t r = 0; r < router.routes().size(); ++r) {
+      const auto& pattern = patterns[r];
+      if (pattern.size() != path_segments.size()) continue;
+      bool match = true;
+      for (std::size_t i = 0; i < pattern.size() && match; ++i) {
+        match = (!pattern[i].empty() && pattern[i][0] == ':') || pattern[i] == path_segments[i];
+      }
+      const std::string_view word = MethodWord(router.routes()[r].method);
+      if (match && allowed.find(word) == std::string::npos)
+        allowed += (allowed.empty() ? "" : ", ") + std::string(word);
+    }
+    if (!allowed.empty()) {
+      Response resp = Response::FromError(
+          MakeError(ErrorCode::kMethodNotAllowed, "", {{"method", MethodWord(req.method)}, {"allowed", allowed}}));
+      resp.headers.emplace_back("Allow", allowed);
+      return respond(std::move(resp));
+    }
     respond(Response::FromError(MakeError(ErrorCode::kNotFound, "接口不存在", {{"path", req.path}})));
   }
 
@@ -410,7 +431,7 @@ Result<unsigned short> Server::Start() {
       spdlog::info("{} {} {} {:.1f}ms", word, path, resp.status, ms);
     };
     if (!method) {
-      send(Response::FromError(MakeError(ErrorCode::kNotFound, "不支持的请求方法")));
+      send(Response::FromError(MakeError(ErrorCode::kMethodNotAllowed)));
       return restinio::request_accepted();
     }
     req.method = *method;

@@ -199,16 +199,28 @@ TEST_F(ServerTest, AQueryNameGivenTwoValuesIsRefused) {
 TEST_F(ServerTest, UnknownApiPathIsNotFoundJson) {
   ExpectErrorJson(Client().Get("/api/v1/nothing-here"), 404, "not_found");
   ExpectErrorJson(Client().Get("/api/v1/things/1/items"), 404, "not_found");
-  // Same path, wrong method.
-  ExpectErrorJson(Client().Delete("/api/v1/things"), 404, "not_found");
   ExpectErrorJson(Client().Get("/api"), 404, "not_found");
+  ExpectErrorJson(Client().Delete("/api/v1/nothing-here"), 404, "not_found");
+}
+
+// A path that exists answers another method 405, naming the methods it takes; a method
+// the API takes nowhere is the same.
+TEST_F(ServerTest, AKnownPathWithAnotherMethodIsMethodNotAllowed) {
+  auto r = Client().Delete("/api/v1/things");
+  ExpectErrorJson(r, 405, "method_not_allowed");
+  EXPECT_EQ(r.header("allow"), "GET");
+  EXPECT_EQ(r.json()["error"]["details"]["allowed"], "GET");
+  EXPECT_EQ(r.json()["error"]["details"]["method"], "DELETE");
+  ExpectErrorJson(Client().Put("/api/v1/things/1/items/x"), 405, "method_not_allowed");
+  ExpectErrorJson(Client().Send("OPTIONS", "/api/v1/things", "", "text/plain"), 405, "method_not_allowed");
 }
 
 TEST_F(ServerTest, EveryErrorCodeMapsToItsCategoryStatus) {
   const std::map<ErrorCategory, int> expected = {
-      {ErrorCategory::kInvalidInput, 400},  {ErrorCategory::kUnauthenticated, 401}, {ErrorCategory::kForbidden, 403},
-      {ErrorCategory::kNotFound, 404},      {ErrorCategory::kConflict, 409},        {ErrorCategory::kTooLarge, 413},
-      {ErrorCategory::kUnprocessable, 422}, {ErrorCategory::kRateLimited, 429},     {ErrorCategory::kInternal, 500}};
+      {ErrorCategory::kInvalidInput, 400}, {ErrorCategory::kUnauthenticated, 401},  {ErrorCategory::kForbidden, 403},
+      {ErrorCategory::kNotFound, 404},     {ErrorCategory::kMethodNotAllowed, 405}, {ErrorCategory::kConflict, 409},
+      {ErrorCategory::kTooLarge, 413},     {ErrorCategory::kUnprocessable, 422},    {ErrorCategory::kRateLimited, 429},
+      {ErrorCategory::kInternal, 500}};
   std::set<ErrorCategory> seen;
   for (int n = 0; n <= static_cast<int>(ErrorCode::kInternal); ++n) {
     const auto code = static_cast<ErrorCode>(n);
