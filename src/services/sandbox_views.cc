@@ -869,6 +869,13 @@ Result<ReportDigestCheck> SandboxService::CheckReportDigest(soci::session& sql, 
       if (decision->digest) out.content_history_seq = decision->seq;
     }
   };
+  // Kept reports read once each: on path 2 city B's is both the source and the key's.
+  std::map<long long, std::optional<json>> kept_reports;
+  const auto kept_report = [&](long long application_id) -> const std::optional<json>& {
+    auto it = kept_reports.find(application_id);
+    if (it == kept_reports.end()) it = kept_reports.emplace(application_id, FrozenReport(sql, application_id)).first;
+    return it->second;
+  };
   out.kept = says_kept(report);
   if (out.kept) {
     if (named) {
@@ -879,12 +886,12 @@ Result<ReportDigestCheck> SandboxService::CheckReportDigest(soci::session& sql, 
   } else if (city_b && says_kept(source)) {
     // A path-2 report built now on city B's kept report: that report, as the database
     // keeps it, against city B's decision.
-    const std::optional<json> kept = FrozenReport(sql, *city_b);
+    const std::optional<json>& kept = kept_report(*city_b);
     out.source_found = kept.has_value();
     if (kept) compare_with_decision(*city_b, ReportContentDigest(*kept));
   }
   if (key_owner && out.key_belongs) {
-    if (const std::optional<json> kept = FrozenReport(sql, *key_owner);
+    if (const std::optional<json>& kept = kept_report(*key_owner);
         kept && kept->value("key", json()).value("app_id", "") == out.app_key &&
         kept->value("evidence_covered", json()) == report.value("evidence_covered", json())) {
       out.verdict_compared_with = *key_owner;
