@@ -141,6 +141,7 @@ Result<ListPage> AlertService::List(const Principal& p, const AlertFilter& filte
   }
   const int limit = std::clamp(page.limit, 1, kMaxPage), offset = std::max(page.offset, 0);
   return deps_.db.Read<ListPage>([&](soci::session& sql) -> Result<ListPage> {
+    if (city_code) LT_RETURN_IF_ERROR(RequireKnownCity(sql, *city_code));
     // Alerts carry their city but not their enterprise: a vendor's are those of its own
     // applications, the ones GET /applications/{id} shows it.
     const bool vendor = p.role == Role::kVendor;

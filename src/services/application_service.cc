@@ -296,10 +296,7 @@ Result<json> ApplicationService::Create(const Principal& p, const NewApplication
   const long long vendor = *p.vendor_id;
   auto created = deps_.db.Transact<long long>([&](soci::session& sql) -> Result<long long> {
     for (const std::string* code : {&in.city_code, elsewhere ? &*in.connected_city_code : nullptr}) {
-      if (!code) continue;
-      if (CityName(sql, *code).empty()) {
-        return MakeError(ErrorCode::kUnknownCity, "", {{"city_code", *code}});
-      }
+      if (code) LT_RETURN_IF_ERROR(RequireKnownCity(sql, *code));
     }
     std::set<long long> products(in.product_ids.begin(), in.product_ids.end());
     for (long long pid : products) {
@@ -423,6 +420,7 @@ Result<ListPage> ApplicationService::List(const Principal& p, const ApplicationQ
   auto calendar = deps_.calendar.Get();
   const int limit = std::clamp(q.page.limit, 1, kMaxPage), offset = std::max(q.page.offset, 0);
   return deps_.db.Read<ListPage>([&](soci::session& sql) -> Result<ListPage> {
+    if (q.city_code) LT_RETURN_IF_ERROR(RequireKnownCity(sql, *q.city_code));
     ScopePredicate scope = ScopeSql(p, "a");
     std::string where = "WHERE 1 = 1" + scope.sql + ApplicationScopeSql(p, "a");
     if (q.state) where += " AND a.state = :state";

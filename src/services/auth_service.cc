@@ -9,6 +9,7 @@
 #include "core/utf8.h"
 #include "domain/credit_code.h"
 #include "services/history.h"
+#include "services/scope.h"
 #include "storage/row.h"
 
 namespace liantiao::services {
@@ -271,11 +272,7 @@ Result<long long> InsertUser(soci::session& sql, const NewUser& u, const std::st
   std::string role{domain::ToString(u.role)};
   storage::OptionalText city(u.city_code);
   storage::OptionalInt vendor(u.vendor_id);
-  if (u.city_code) {
-    int n = 0;
-    sql << "SELECT COUNT(*) FROM cities WHERE code = :c", soci::use(*u.city_code), soci::into(n);
-    if (n == 0) return MakeError(ErrorCode::kUnknownCity, "", {{"city_code", *u.city_code}});
-  }
+  if (u.city_code) LT_RETURN_IF_ERROR(RequireKnownCity(sql, *u.city_code));
   if (u.vendor_id) {
     int n = 0;
     sql << "SELECT COUNT(*) FROM vendors WHERE id = :v", soci::use(*u.vendor_id), soci::into(n);

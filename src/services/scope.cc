@@ -57,6 +57,13 @@ long long CountRows(soci::session& sql, const std::string& from_where,
   return total;
 }
 
+Status RequireKnownCity(soci::session& sql, const std::string& city_code) {
+  int n = 0;
+  sql << "SELECT COUNT(*) FROM cities WHERE code = :c", soci::use(city_code), soci::into(n);
+  if (n == 0) return MakeError(ErrorCode::kUnknownCity, "", {{"city_code", city_code}});
+  return OkStatus();
+}
+
 ScopePredicate ScopeSql(const Principal& p, const std::string& alias) {
   ScopePredicate s;
   switch (p.role) {

@@ -58,4 +58,9 @@ struct ListPage {
 long long CountRows(soci::session& sql, const std::string& from_where,
                     const std::function<void(soci::statement&)>& bind);
 
+// A city code a request names, as a field or a list's filter, must be one of the
+// platform's cities: unknown_city (422) otherwise. A known city outside the caller's
+// scope is not refused here: a list filtered by it is empty, as scope decides.
+Status RequireKnownCity(soci::session& sql, const std::string& city_code);
+
 }  // namespace liantiao::services

@@ -643,6 +643,12 @@ TEST_P(ApiProcessTest, ApplicationsComeAPageAtATime) {
   EXPECT_EQ(city.header("x-total-count"), "2");
   ASSERT_EQ(city.json().size(), 1u);
   EXPECT_EQ(C("prov").Get("/api/v1/applications?city_code=440300").header("x-total-count"), "1");
+  // Another city's filter shows a city reviewer nothing; a code that is no city's is refused.
+  EXPECT_EQ(C("rev_gz").Get("/api/v1/applications?city_code=440300").header("x-total-count"), "0");
+  auto nowhere = C("prov").Get("/api/v1/applications?city_code=449999");
+  EXPECT_EQ(nowhere.status, 422) << nowhere.body;
+  EXPECT_EQ(nowhere.json()["error"]["code"], "unknown_city");
+  EXPECT_EQ(nowhere.json()["error"]["details"]["city_code"], "449999");
   auto bad = C("prov").Get("/api/v1/applications?limit=ten");
   EXPECT_EQ(bad.status, 422) << bad.body;
   // A filter given twice with different values is refused, not read as one of them;
@@ -697,7 +703,10 @@ TEST_P(ApiProcessTest, AlertsNarrowToACityAndAKindBeforeThePage) {
   EXPECT_EQ(both.json()[0]["application_id"], gz);
   // A city's reviewer asking for another city's alerts sees none of them.
   EXPECT_EQ(C("rev_gz").Get("/api/v1/alerts?city_code=440300").header("x-total-count"), "0");
-  EXPECT_EQ(C("prov").Get("/api/v1/alerts?city_code=999999").header("x-total-count"), "0");
+  // A code that is no city's is a mistake to say, not a city without alerts.
+  auto nowhere = C("prov").Get("/api/v1/alerts?city_code=999999");
+  EXPECT_EQ(nowhere.status, 422) << nowhere.body;
+  EXPECT_EQ(nowhere.json()["error"]["code"], "unknown_city");
   auto bad = C("prov").Get("/api/v1/alerts?kind=late");
   EXPECT_EQ(bad.status, 422) << bad.body;
   EXPECT_EQ(bad.json()["error"]["details"]["field"], "kind");
