@@ -373,7 +373,11 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
     LT_ASSIGN_OR_RETURN(auto profile, ParseProfile(body));
     return Render(pf.auth.UpdateVendor(*req.principal, profile));
   });
-  t.Add(Method::kGet, "/users", kAdmin, [&pf](Request& req) { return Render(pf.auth.ListUsers(*req.principal)); });
+  t.Add(Method::kGet, "/users", kAdmin, [&pf](Request& req) -> Result<Response> {
+    services::UserQuery q{Query(req, "role"), Query(req, "city_code"), Query(req, "q")};
+    LT_ASSIGN_OR_RETURN(q.page, PageOf(req));
+    return RenderPage(pf.auth.ListUsers(*req.principal, q));
+  });
   t.Add(Method::kPost, "/users", kAdmin, [&pf](Request& req) -> Result<Response> {
     LT_ASSIGN_OR_RETURN(json body, req.Json());
     services::NewUser u;

@@ -342,16 +342,53 @@ Result<long long> AuthService::AddUser(const NewUser& u, const Actor& actor) {
   });
 }
 
-Result<json> AuthService::ListUsers(const Principal& p) {
+Result<ListPage> AuthService::ListUsers(const Principal& p, const UserQuery& q) {
   if (p.role != domain::Role::kAdmin) return MakeError(ErrorCode::kForbidden);
-  return deps_.db.Read<json>([&](soci::session& sql) -> Result<json> {
-    json out = json::array();
-    soci::rowset<soci::row> rows =
-        (sql.prepare << "SELECT id, username, display_name, role, city_code, vendor_id, active FROM users ORDER BY id");
-    for (const soci::row& r : rows) {
+  if (q.role && !domain::ParseRole(*q.role)) {
+    return MakeError(ErrorCode::kInvalidField, "角色值无效", {{"field", "role"}});
+  }
+  // LIKE's own characters in what was typed match themselves; lower-cased here and in
+  // the query, as SQLite's LIKE folds ASCII case and PostgreSQL's does not.
+  std::optional<std::string> pattern;
+  if (q.search) {
+    std::string escaped;
+    for (char c : *q.search) {
+      if (c == '%' || c == '_' || c == '\\') escaped += '\\';
+      escaped += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    }
+    pattern = "%" + escaped + "%";
+  }
+  const int limit = std::clamp(q.page.limit, 1, kMaxPage), offset = std::max(q.page.offset, 0);
+  return deps_.db.Read<ListPage>([&](soci::session& sql) -> Result<ListPage> {
+    if (q.city_code) LT_RETURN_IF_ERROR(RequireKnownCity(sql, *q.city_code));
+    std::string from = " FROM users WHERE 1 = 1";
+    if (q.role) from += " AND role = :role";
+    if (q.city_code) from += " AND city_code = :city";
+    if (pattern) from += " AND (LOWER(username) LIKE :p1 ESCAPE '\\' OR LOWER(display_name) LIKE :p2 ESCAPE '\\')";
+    auto bind = [&](soci::statement& st) {
+      if (q.role) st.exchange(soci::use(*q.role));
+      if (q.city_code) st.exchange(soci::use(*q.city_code));
+      if (pattern) {
+        st.exchange(soci::use(*pattern));
+        st.exchange(soci::use(*pattern));
+      }
+    };
+    ListPage out;
+    out.total = CountRows(sql, from, bind);
+    soci::row r;
+    soci::statement st = (sql.prepare << "SELECT id, username, display_name, role, city_code, vendor_id, active" +
+                                             from + " ORDER BY id LIMIT :limit OFFSET :offset");
+    bind(st);
+    st.exchange(soci::use(limit));
+    st.exchange(soci::use(offset));
+    st.exchange(soci::into(r));
+    st.define_and_bind();
+    st.execute(false);
+    while (st.fetch()) {
       auto role = domain::ParseRole(GetText(r, 3)).value_or(domain::Role::kVendor);
-      out.push_back(UserJson(GetInt(r, 0), GetText(r, 1), GetText(r, 2), role, GetOptText(r, 4), GetOptInt(r, 5)));
-      out.back()["active"] = GetInt(r, 6) != 0;
+      out.items.push_back(
+          UserJson(GetInt(r, 0), GetText(r, 1), GetText(r, 2), role, GetOptText(r, 4), GetOptInt(r, 5)));
+      out.items.back()["active"] = GetInt(r, 6) != 0;
     }
     return out;
   });

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "services/deps.h"
+#include "services/scope.h"
 
 namespace liantiao::services {
 
@@ -17,6 +18,13 @@ struct LoginResult {
 struct SessionView {
   Principal principal;
   std::string csrf_token;
+};
+
+// The admin's list of users: `role` and `city_code` narrow it, `search` matches part of
+// a user name (without regard to case) or display name, before the page is cut.
+struct UserQuery {
+  std::optional<std::string> role, city_code, search;
+  PageRequest page;
 };
 
 struct NewUser {
@@ -59,7 +67,7 @@ class AuthService {
 
   // Creates a user (the CLI, the demo and admins). Checks the role's scope fields.
   Result<long long> AddUser(const NewUser& user, const Actor& actor);
-  Result<json> ListUsers(const Principal& p);
+  Result<ListPage> ListUsers(const Principal& p, const UserQuery& q);
   // The caller's own password: the current one must be given; the user's other
   // sessions end (the one that asked, `keep_token`, stays).
   Status ChangePassword(const Principal& p, const std::string& keep_token, const std::string& current,

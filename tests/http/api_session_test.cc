@@ -190,6 +190,43 @@ TEST_P(ApiSessionTest, AnAdminDisablesAUserAndResetsItsPassword) {
   EXPECT_EQ(verify.json()["ok"], true) << verify.body;
 }
 
+// The admin's list of users comes a page at a time, narrowed by role, city and part of
+// a name before the page is cut; what it is asked for wrongly is refused, not ignored.
+TEST_P(ApiSessionTest, TheUserListNarrowsAndPages) {
+  tp_->AddUser(Role::kAdmin, "list_admin");
+  tp_->AddUser(Role::kCityReviewer, "Reviewer_GZ", "440100");
+  tp_->AddUser(Role::kCityReviewer, "reviewer_sz", "440300");
+  tp_->AddUser(Role::kTechSupport, "support_gz", "440100");
+  tp_->AddUser(Role::kCityReviewer, "odd_name", "440100");
+  tp_->AddUser(Role::kTechSupport, "oddxname", "440300");
+  HttpClient admin(tp_->port());
+  auto a = admin.Post("/api/v1/session", {{"username", "list_admin"}, {"password", testing::kTestPassword}});
+  admin.SetDefaultHeader("Authorization", "Bearer " + a.json()["token"].get<std::string>());
+  auto names = [&](const std::string& query) {
+    auto r = admin.Get("/api/v1/users" + query);
+    EXPECT_EQ(r.status, 200) << query << ": " << r.body;
+    std::vector<std::string> out;
+    for (const auto& u : r.json()) out.push_back(u["username"]);
+    return std::make_pair(out, r.header("x-total-count"));
+  };
+  auto all = names("");
+  EXPECT_EQ(all.second, "7");  // browser_vendor and the six above
+  auto reviewers = names("?role=city_reviewer");
+  EXPECT_EQ(reviewers.first, (std::vector<std::string>{"Reviewer_GZ", "reviewer_sz", "odd_name"}));
+  EXPECT_EQ(names("?role=city_reviewer&city_code=440100").first, (std::vector<std::string>{"Reviewer_GZ", "odd_name"}));
+  // Part of a name, without regard to case; _ (and %) are the characters typed.
+  EXPECT_EQ(names("?q=REVIEWER_").first, (std::vector<std::string>{"Reviewer_GZ", "reviewer_sz"}));
+  EXPECT_EQ(names("?q=d_n").first, (std::vector<std::string>{"odd_name"}));
+  EXPECT_TRUE(names("?q=%25").first.empty());
+  EXPECT_EQ(names("?q=_gz").first, (std::vector<std::string>{"Reviewer_GZ", "support_gz"}));
+  auto page = names("?role=city_reviewer&limit=1&offset=1");
+  EXPECT_EQ(page.first, (std::vector<std::string>{"reviewer_sz"}));
+  EXPECT_EQ(page.second, "3");
+  EXPECT_EQ(admin.Get("/api/v1/users?role=king").json()["error"]["details"]["field"], "role");
+  EXPECT_EQ(admin.Get("/api/v1/users?city_code=449999").json()["error"]["code"], "unknown_city");
+  EXPECT_EQ(admin.Get("/api/v1/users?limit=0").status, 422);
+}
+
 // A page on another site cannot log its visitor in (login CSRF): the browser marks the
 // request cross-site, and it is refused. The same site, and clients that are not
 // browsers, log in as before.

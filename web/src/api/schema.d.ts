@@ -177,8 +177,12 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List all users
+         * List users
          * @description Roles: admin.
+         *     By id; a page of at most `limit` (default and largest 1000; below 1, or a negative
+         *     `offset`, is 422 invalid_field) from `offset`, with the whole list's size in
+         *     `X-Total-Count`. `role`, `city_code` and `q` narrow the list before it is paged
+         *     (and its total).
          */
         get: operations["listUsers"];
         put?: never;
@@ -2216,16 +2220,27 @@ export interface operations {
     };
     listUsers: {
         parameters: {
-            query?: never;
+            query?: {
+                role?: components["schemas"]["Role"];
+                /** @description Users of this city (city_reviewer, tech_support); a code that is none of the platform's cities is 422 unknown_city. */
+                city_code?: string;
+                /** @description Part of the user name (without regard to case) or of the display name. */
+                q?: string;
+                /** @description At most this many rows (1–1000; a value outside is clamped; not an integer is 422). */
+                limit?: components["parameters"]["PageLimit"];
+                /** @description Rows to skip from the start of the list (a negative value counts as 0). */
+                offset?: components["parameters"]["PageOffset"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Every user, by id. */
+            /** @description One page of users. */
             200: {
                 headers: {
+                    "X-Total-Count": components["headers"]["TotalCount"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2234,6 +2249,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     addUser: {
@@ -2539,6 +2555,10 @@ export interface operations {
         parameters: {
             query?: {
                 state?: components["schemas"]["ApplicationState"];
+                /**
+                 * @description Only this city's applications (within the caller's scope: another city's shows a
+                 *     city role none). A code that is none of the platform's cities is 422 unknown_city.
+                 */
                 city_code?: string;
                 /** @description At most this many rows (1–1000; a value outside is clamped; not an integer is 422). */
                 limit?: components["parameters"]["PageLimit"];
@@ -3212,7 +3232,10 @@ export interface operations {
         parameters: {
             query?: {
                 status?: "open" | "answered";
-                /** @description Only this city's alerts (within the caller's scope; an unknown code matches none). */
+                /**
+                 * @description Only this city's alerts (within the caller's scope: another city's shows a
+                 *     city role none). A code that is none of the platform's cities is 422 unknown_city.
+                 */
                 city_code?: string;
                 kind?: "review_overdue" | "joint_test_overdue" | "rectification_overdue" | "complaint_overdue";
                 /** @description At most this many rows (1–1000; a value outside is clamped; not an integer is 422). */

@@ -6,15 +6,20 @@ export function useLoader<T>(load: () => Promise<T>, initial: T) {
   const data = ref(initial) as Ref<T>
   const loading = ref(false)
   const error = ref<string | null>(null)
+  // Only the latest load lands: one started earlier (a filter changed meanwhile) that
+  // answers later is dropped.
+  let latest = 0
   async function reload(): Promise<void> {
+    const mine = ++latest
     loading.value = true
     error.value = null
     try {
-      data.value = await load()
+      const value = await load()
+      if (mine === latest) data.value = value
     } catch (e) {
-      error.value = errorMessage(e)
+      if (mine === latest) error.value = errorMessage(e)
     } finally {
-      loading.value = false
+      if (mine === latest) loading.value = false
     }
   }
   return { data, loading, error, reload }
