@@ -171,6 +171,7 @@ int Serve(const CommonOptions& common, const std::optional<std::string>& listen,
   server_options.port = config->port;
   server_options.threads = config->threads;
   server_options.max_upload_body = config->services.max_file_bytes + (1u << 20);
+  server_options.max_upload_file = config->services.max_file_bytes;
   spdlog::info("interface-standard profiles read from {}", config->profiles_dir);
   if (std::filesystem::exists(config->static_dir)) {
     server_options.static_dir = config->static_dir;

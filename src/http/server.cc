@@ -153,6 +153,8 @@ std::string ReasonOf(int status) {
       return "Forbidden";
     case 404:
       return "Not Found";
+    case 405:
+      return "Method Not Allowed";
     case 409:
       return "Conflict";
     case 413:
@@ -447,8 +449,9 @@ Result<unsigned short> Server::Start() {
     req.multipart = IsMultipart(req.headers) && !IsSandboxPath(req.path);
     if (req.multipart) {
       if (req.body.size() > impl->options.max_upload_body) {
-        send(Response::FromError(
-            MakeError(ErrorCode::kPayloadTooLarge, "", {{"max_bytes", impl->options.max_upload_body}})));
+        const std::size_t file_limit =
+            impl->options.max_upload_file ? impl->options.max_upload_file : impl->options.max_upload_body;
+        send(Response::FromError(MakeError(ErrorCode::kPayloadTooLarge, "", {{"max_bytes", file_limit}})));
         return restinio::request_accepted();
       }
       namespace hfp = restinio::http_field_parsers;

@@ -89,7 +89,11 @@ struct ServerOptions {
   std::size_t threads = 4;
   std::size_t max_json_body = 1 << 20;      // 1 MiB → 413 beyond
   std::size_t max_upload_body = 25u << 20;  // multipart requests
-  std::string static_dir;                   // web/dist; empty: no static files
+  // The largest file an upload may carry (the services' own limit), which a multipart
+  // body refused here reports as `max_bytes`: the figure the user can act on, whatever
+  // the body's envelope adds. 0: max_upload_body.
+  std::size_t max_upload_file = 0;
+  std::string static_dir;  // web/dist; empty: no static files
   std::string session_cookie = "lt_session";
   // Called with the bound port before the first connection is accepted: what depends on
   // the port (the sandbox's address in key claims) is set here, never while requests run.

@@ -131,6 +131,19 @@ constexpr const char* kAlertColumns =
 
 }  // namespace
 
+json ApplicationAlerts(soci::session& sql, long long application_id, bool for_vendor) {
+  json out = json::array();
+  soci::rowset<soci::row> rows = (sql.prepare << std::string("SELECT ") + kAlertColumns +
+                                                     " FROM alerts a JOIN cities c ON c.code = a.city_code "
+                                                     "WHERE a.application_id = :id ORDER BY a.id",
+                                  soci::use(application_id));
+  for (const soci::row& r : rows) {
+    out.push_back(AlertJson(r));
+    if (for_vendor) out.back()["urge_note"] = "";
+  }
+  return out;
+}
+
 Result<ListPage> AlertService::List(const Principal& p, const AlertFilter& filter, PageRequest page) {
   const auto& [status, city_code, kind] = filter;
   if (status && !domain::ParseAlertState(*status)) {

@@ -39,6 +39,10 @@ class AlertService {
   Deps& deps_;
 };
 
+// An application's alerts as GET /alerts shows each (for its detail), oldest first; a
+// vendor's without the province's urging note, which is for the city.
+json ApplicationAlerts(soci::session& sql, long long application_id, bool for_vendor);
+
 // The alerts a sweep would have raised for deadlines of the application that were
 // closed after their due time before any sweep saw them overdue: the step was done
 // late, so the deadline passed with it not done. Called where deadlines are closed.

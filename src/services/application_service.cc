@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "services/alert_service.h"
 #include "services/auth_service.h"
 #include "services/complaint_service.h"
 #include "services/deadlines.h"
@@ -602,22 +603,7 @@ Result<json> ApplicationService::Get(const Principal& p, long long id) {
         if (k["status"] != "revoked") j["test_key"] = k;
       }
     }
-    j["alerts"] = json::array();
-    {
-      soci::rowset<soci::row> rows =
-          (sql.prepare << "SELECT id, kind, due_at, raised_at, status, feedback, urge_count FROM alerts "
-                          "WHERE application_id = :id ORDER BY id",
-           soci::use(id));
-      for (const soci::row& r : rows) {
-        j["alerts"].push_back({{"id", GetInt(r, 0)},
-                               {"kind", GetText(r, 1)},
-                               {"due_at", FormatInstant(FromUnix(GetInt(r, 2)))},
-                               {"raised_at", FormatInstant(FromUnix(GetInt(r, 3)))},
-                               {"status", GetText(r, 4)},
-                               {"feedback", GetText(r, 5)},
-                               {"urge_count", GetInt(r, 6)}});
-      }
-    }
+    j["alerts"] = ApplicationAlerts(sql, id, p.role == Role::kVendor);
     j["complaints"] = json::array();
     {
       soci::rowset<soci::row> rows =

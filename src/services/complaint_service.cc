@@ -184,7 +184,10 @@ constexpr long long kMaxVendorEvidence = 100;
 // beyond kMaxVendorEvidence.
 Status RoomForEvidence(soci::session& sql, const ComplaintRow& c) {
   if (domain::IsFinal(c.state)) {
-    return MakeError(ErrorCode::kInvalidTransition, "投诉已办结，不能再补充证据");
+    // Closed as founded and rectified, or as unfounded: said as the state it is in.
+    return MakeError(ErrorCode::kInvalidTransition,
+                     "该投诉已处于“" + std::string(domain::ChineseName(c.state)) + "”状态，不能再补充证据",
+                     {{"state", domain::ToString(c.state)}, {"action", "add_evidence"}});
   }
   long long count = 0;
   sql << "SELECT COUNT(*) FROM complaint_evidence WHERE complaint_id = :c AND source = 'vendor'", soci::use(c.id),

@@ -616,6 +616,15 @@ TEST_P(ApiProcessTest, ReviewOverdueAlert) {
   ASSERT_EQ(app["alerts"].size(), 1u);
   EXPECT_EQ(app["alerts"][0]["kind"], "review_overdue");
   UrgeAndRespond(alert);
+  // The detail shows each alert as the alerts list does; the province's urging note is
+  // for the city, not the vendor.
+  const json listed = Alerts("prov", "?status=answered");
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(GetApp("rev_gz", id)["alerts"][0], listed[0]);
+  EXPECT_EQ(GetApp("rev_gz", id)["alerts"][0]["application_id"], id);
+  EXPECT_EQ(GetApp("rev_gz", id)["alerts"][0]["city_code"], "440100");
+  EXPECT_EQ(GetApp("vendor1", id)["alerts"][0]["urge_note"], "");
+  EXPECT_EQ(GetApp("vendor1", id)["alerts"][0]["urge_count"], 2);
   // Answering the alert does not decide the review.
   EXPECT_EQ(GetApp("rev_gz", id)["state"], "under_review");
   EXPECT_EQ(Sweep(), 0);

@@ -34,6 +34,7 @@ constexpr const char* kGoodToken = "good-token";
 constexpr const char* kCsrf = "csrf-123";
 constexpr std::size_t kMaxJson = 1024;
 constexpr std::size_t kMaxUpload = 64 * 1024;
+constexpr std::size_t kMaxUploadFile = 60 * 1024;  // what the upload's body may carry as a file
 
 void WriteFile(const fs::path& p, const std::string& data) {
   fs::create_directories(p.parent_path());
@@ -67,6 +68,7 @@ class ServerTest : public ::testing::Test {
     options.threads = 2;
     options.max_json_body = kMaxJson;
     options.max_upload_body = kMaxUpload;
+    options.max_upload_file = kMaxUploadFile;
     options.static_dir = (base_ / "dist").string();
     server_ = std::make_unique<Server>(options, BuildRouter(), FakeAuthenticator);
     auto port = server_->Start();
@@ -310,7 +312,9 @@ TEST_F(ServerTest, BodyOverLimitIs413) {
   EXPECT_EQ(r.json()["error"]["details"]["max_bytes"], kMaxJson);
 
   MultipartFile file{"file", "big.bin", "application/octet-stream", std::string(kMaxUpload + 100, 'y')};
-  ExpectErrorJson(Client().PostMultipart("/api/v1/upload", {}, {file}), 413, "payload_too_large");
+  auto upload = Client().PostMultipart("/api/v1/upload", {}, {file});
+  ExpectErrorJson(upload, 413, "payload_too_large");
+  EXPECT_EQ(upload.json()["error"]["details"]["max_bytes"], kMaxUploadFile);
 }
 
 TEST_F(ServerTest, HugeBodyIsRefusedWithoutHanging) {

@@ -630,7 +630,12 @@ TEST_P(ProcessTest, RefusedComplaintEvidenceStoresNothing) {
   EXPECT_EQ(full.error().details["max"], 100);
   EXPECT_FALSE(stored(png + "extra"));
   Must(pf().complaints.Verify(reviewer_, cid, {false, "密钥可用，投诉不成立", std::nullopt}));
-  EXPECT_EQ(CodeOf(pf().complaints.AddEvidence(vendor_, cid, "late.png", png + "late", "")), "invalid_transition");
+  auto late = pf().complaints.AddEvidence(vendor_, cid, "late.png", png + "late", "");
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.error().CodeWord(), "invalid_transition");
+  EXPECT_EQ(late.error().details["state"], "unfounded");
+  EXPECT_EQ(late.error().details["action"], "add_evidence");
+  EXPECT_NE(late.error().message.find("投诉不属实"), std::string::npos) << late.error().message;
   EXPECT_FALSE(stored(png + "late"));
 }
 

@@ -58,6 +58,7 @@ bool TestPlatform::Init(bool serve_http) {
   options.port = 0;
   options.threads = 4;
   options.max_upload_body = config_.services.max_file_bytes + (256u << 10);
+  options.max_upload_file = config_.services.max_file_bytes;
   http::RouteOptions routes;
   routes.test_clock = &clock_;
   server_ = std::make_unique<http::Server>(options, http::BuildRouter(platform(), routes),

@@ -1513,20 +1513,8 @@ export interface components {
             test_key: components["schemas"]["TestKeyPublic"] | null;
             /** @description Every key ever issued, public part only. */
             test_keys: components["schemas"]["TestKeyPublic"][];
-            alerts: {
-                /** Format: int64 */
-                id: number;
-                /** @enum {string} */
-                kind: "review_overdue" | "joint_test_overdue" | "rectification_overdue" | "complaint_overdue";
-                /** Format: date-time */
-                due_at: string;
-                /** Format: date-time */
-                raised_at: string;
-                /** @enum {string} */
-                status: "open" | "answered";
-                feedback: string;
-                urge_count: number;
-            }[];
+            /** @description The application's alerts, oldest first, each as GET /alerts shows it. */
+            alerts: components["schemas"]["Alert"][];
             complaints: {
                 /** Format: int64 */
                 id: number;
