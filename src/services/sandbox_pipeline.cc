@@ -484,6 +484,19 @@ Result<std::shared_ptr<const sandbox::KnownKey>> SandboxService::FindKey(const s
   return std::shared_ptr<const sandbox::KnownKey>(std::move(known));
 }
 
+// Whether the request's effect would be taken (neither refused nor failed
+// asynchronously), tried under a savepoint and undone: the store is as it was, and what
+// the effect found is not remembered.
+bool EffectWouldBeTaken(soci::session& sql, sandbox::Statements& statements, sandbox::Context ctx) {
+  std::vector<std::string> discarded;
+  ctx.observed = &discarded;
+  sql << "SAVEPOINT fault_trial";
+  const EffectResult r = sandbox::RunEffect(sql, statements, ctx);
+  sql << "ROLLBACK TO SAVEPOINT fault_trial";
+  sql << "RELEASE SAVEPOINT fault_trial";
+  return !r.refusal && !r.async_failure;
+}
+
 // Step 8 of HandleAsync: the request's effect on its key's store, its answer and its
 // evidence, as one unit of a group-commit batch. May run more than once (see
 // storage::GroupCommit); its only effects outside the database are on `pending`.
@@ -530,12 +543,20 @@ Status StoreAndRecord(storage::Database& db, const sandbox::KnownObjects& known,
   const long long key_id = x.key ? x.key->id : 0;
   // A one-off fault fires once: only the request whose transaction disarms it fires it.
   // A request that read it armed before another's disarming committed is served as if
-  // it never was (row lock on PostgreSQL, the one writer on SQLite).
-  for (const sandbox::OneOffFault* fault : x.armed_faults) {
-    if (!statements.DisarmFault(x.key->application_id, fault->scenario)) continue;
-    outcome = "fault";
-    refusal = Refusal{fault->error, "", {}};
-    break;
+  // it never was (row lock on PostgreSQL, the one writer on SQLite). It fires only on a
+  // request whose effect the store would take, so that the retry it asks for, the same
+  // data, is accepted; one the business rules refuse meets them instead, and the fault
+  // waits for the next.
+  if (!x.armed_faults.empty() && outcome == "accepted" &&
+      EffectWouldBeTaken(sql, statements,
+                         sandbox::Context{p, *method, *x.key, *codec, x.data, now, FormatDay(ShanghaiDay(now)),
+                                          faults.delay_async, &known, nullptr})) {
+    for (const sandbox::OneOffFault* fault : x.armed_faults) {
+      if (!statements.DisarmFault(x.key->application_id, fault->scenario)) continue;
+      outcome = "fault";
+      refusal = Refusal{fault->error, "", {}};
+      break;
+    }
   }
   if (outcome == "accepted") {
     const std::string* nonce = standard::FormValue(x.form, p.Param("nonce"));

@@ -338,6 +338,29 @@ TEST_P(SandboxTest, AFaultIsNotSpentOnDataThatIsRefused) {
   }
 }
 
+// Nor on a record the business rules refuse (a worker the project does not have), nor
+// on one that would fail in its asynchronous result (a duplicate): the rules are met
+// before the fault is spent, so the client's retry of the record that took it passes.
+TEST_P(SandboxTest, AFaultIsNotSpentOnARecordTheRulesRefuse) {
+  const std::string id = "11010519491231002X";
+  const long long team_no = EnteredWorker(id);  // in on 2026-10-19
+  ASSERT_TRUE(tp_->platform().sandbox.SetFaults(reviewer_, key_.application_id, {{"rate_limit_once", true}}).ok());
+  Refused(Attend(team_no, {AttendanceRecord("440106198503121237", "08:00:00")}), "worker_registered", "-1");
+  EXPECT_EQ(Polled(driver_->Send("WorkerEntryExit.Add", EntryExit(team_no, id, "2026-10-19", "1")))["status"], 10)
+      << "a resend of the entry: a duplicate, failed in its result and not faulted";
+  const json record = AttendanceRecord(id, "09:00:00");
+  EXPECT_EQ(Attend(team_no, {record}).outcome, "fault") << "the first record the store takes";
+  EXPECT_EQ(Polled(Attend(team_no, {record}))["status"], 20) << "the retry";
+  const json c = tp_->platform().sandbox.Conformance(reviewer_, key_.application_id).value();
+  bool judged = false;
+  for (const json& k : c["cases"]) {
+    if (k["id"] != "retry_rate_limit") continue;
+    judged = true;
+    EXPECT_EQ(k["status"], "pass") << k.dump();
+  }
+  EXPECT_TRUE(judged);
+}
+
 // A scenario switched on and off again before its fault showed itself asks nothing of
 // the vendor: its case is not applicable and holds no decision back.
 TEST_P(SandboxTest, AScenarioSwitchedOffBeforeItFiredNoLongerApplies) {
