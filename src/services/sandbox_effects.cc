@@ -388,6 +388,7 @@ class Effects {
     }
     r.answer_data = {{"status", a->status}, {"result", a->result}};
     r.evidence_result = std::move(a->masked_result);
+    r.tags.push_back("resolved:" + a->method);  // no longer pending, whatever its status
     if (a->status == ctx_.profile.status_succeeded) {
       r.tags.push_back("fetched:" + a->method);
       if (a->polled_pending != 0) r.tags.push_back("fetched_after_pending");

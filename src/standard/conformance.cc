@@ -65,33 +65,36 @@ void AddTag(RequestFacts& r, std::string tag) {
 void DeriveSequenceTags(std::vector<RequestFacts>& requests) {
   std::map<std::string, std::string> last_outcome;       // method → outcome of its latest request
   std::map<std::string, std::set<std::string>> faulted;  // digest → errors of the faults that refused it
-  std::set<std::string> faults_so_far;                   // errors of the faults injected so far
-  bool pending_seen = false;                             // an async result was answered pending
-  std::set<std::string> sent;                            // digests of the data sent so far
+  std::set<std::string> awaited;  // methods with a result answered pending and not answered since
+  std::set<std::string> sent;     // digests of the data sent so far
   for (auto& r : requests) {
     auto tag = [&r](std::string t) { AddTag(r, std::move(t)); };
+    const auto f = r.digest.empty() ? faulted.end() : faulted.find(r.digest);
+    if (r.outcome == "accepted" && f != faulted.end()) {
+      tag("retried_after_fault");
+      for (const auto& error : f->second) tag("retried_after:" + error);
+    }
     if (r.outcome == "accepted") {
       auto last = last_outcome.find(r.method);
       if (last != last_outcome.end() && last->second == "refused") tag("corrected");
-      if (auto f = faulted.find(r.digest); !r.digest.empty() && f != faulted.end()) {
-        tag("retried_after_fault");
-        for (const auto& error : f->second) tag("retried_after:" + error);
-      }
     }
     if (HasTag(r, "duplicate") && !r.digest.empty() && sent.contains(r.digest)) {
-      // Data sent again: after a fault, a retry that duplicated what was stored; after a
-      // pending result, the write sent again rather than its result asked for again. A
-      // new request that merely repeats stored rows is not a retry: it fails only the
-      // case about duplicates.
-      for (const auto& error : faults_so_far) tag("duplicate_after:" + error);
-      if (pending_seen) tag("duplicate_after:pending");
+      // Data sent again and found stored: the data a fault refused, once its retry was
+      // stored, is a retry that duplicated it; a write of a method whose result was
+      // answered pending and not answered since is the write sent again rather than its
+      // result asked for again. Other repeated data is not about a fault or a delay: it
+      // fails only the case about duplicates.
+      if (f != faulted.end()) {
+        for (const auto& error : f->second) tag("duplicate_after:" + error);
+      }
+      if (awaited.contains(r.method)) tag("duplicate_after:pending");
     }
     if (!r.digest.empty()) sent.insert(r.digest);
-    if (HasTag(r, "pending")) pending_seen = true;
-    if (r.outcome == "fault") {
-      if (!r.digest.empty()) faulted[r.digest].insert(r.error);
-      faults_so_far.insert(r.error);
+    for (const auto& t : r.tags) {
+      if (t.starts_with("pending:")) awaited.insert(t.substr(8));
+      if (t.starts_with("resolved:")) awaited.erase(t.substr(9));
     }
+    if (r.outcome == "fault" && !r.digest.empty()) faulted[r.digest].insert(r.error);
     last_outcome[r.method] = r.outcome;
   }
   // A fault whose data no later request got accepted with was never retried.

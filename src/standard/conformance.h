@@ -36,9 +36,10 @@ struct CaseResult {
 // them: `corrected` (accepted after a refusal of the same method),
 // `retried_after_fault` and `retried_after:<error>` (accepted with the data of a
 // request that an injected fault with that error refused), `duplicate_after:<error>`
-// (a duplicate sent after such a fault), `duplicate_after:pending` (a duplicate sent
-// after an asynchronous result was answered pending), and `not_retried` on a fault whose
-// data was never accepted later.
+// (that data sent again once it was stored: a retry that duplicated it),
+// `duplicate_after:pending` (a duplicate of a method whose result was answered pending,
+// `pending:<method>`, and not answered since, `resolved:<method>`), and `not_retried`
+// on a fault whose data was never accepted later.
 void DeriveSequenceTags(std::vector<RequestFacts>& requests);
 
 // Judges the profile's case catalogue against the requests of one key, oldest first.

@@ -182,6 +182,42 @@ TEST(DeriveSequenceTags, OnlyDuplicatesAfterAFaultCountAgainstItsRetry) {
   EXPECT_FALSE(HasTag(r[3], "duplicate_after:server_error"));
 }
 
+// Only the faulted data sent again counts against the retry: other data repeated after
+// the fault (another method's, sent twice) is a duplicate, not a retry that duplicated.
+TEST(DeriveSequenceTags, OtherDataRepeatedAfterAFaultIsNoDuplicatedRetry) {
+  std::vector<RequestFacts> r = {Req(1, "Team.Add", "fault", {}, "rate_limited", "t"),
+                                 Req(2, "Team.Add", "accepted", {}, "", "t"),
+                                 Req(3, "ProjectWorker.Add", "accepted", {}, "", "w"),
+                                 Req(4, "ProjectWorker.Add", "accepted", {"duplicate"}, "", "w")};
+  DeriveSequenceTags(r);
+  EXPECT_TRUE(HasTag(r[1], "retried_after:rate_limited"));
+  EXPECT_FALSE(HasTag(r[3], "duplicate_after:rate_limited"));
+  const Profile& p = *ShippedProfiles().Find("national-1.0");
+  EXPECT_EQ(StatusOf(JudgeCases(p, r, {"rate_limit_once"}), "retry_rate_limit"), "pass");
+}
+
+// The write sent again once its result was answered, after the delay, is no longer the
+// write resent instead of its result asked for: it fails the duplicates case only.
+TEST(DeriveSequenceTags, AWriteResentAfterItsResultWasAnsweredIsNoResendWhilePending) {
+  std::vector<RequestFacts> r = {
+      Req(1, "Team.Add", "accepted", {"signed"}, "", "t"),
+      Req(2, "AsyncHandleResult.Query", "accepted", {"signed", "pending", "pending:Team.Add"}),
+      Req(3, "AsyncHandleResult.Query", "accepted",
+          {"signed", "fetched:Team.Add", "fetched_after_pending", "resolved:Team.Add"}),
+      Req(4, "Team.Add", "accepted", {"signed", "duplicate", "async_failed"}, "", "t")};
+  DeriveSequenceTags(r);
+  EXPECT_FALSE(HasTag(r[3], "duplicate_after:pending"));
+  const Profile& p = *ShippedProfiles().Find("national-1.0");
+  EXPECT_EQ(StatusOf(JudgeCases(p, r, {"delay_async"}), "async_delay"), "pass");
+  // Sent again while pending, it is.
+  std::vector<RequestFacts> during = {
+      Req(1, "Team.Add", "accepted", {"signed"}, "", "t"),
+      Req(2, "AsyncHandleResult.Query", "accepted", {"signed", "pending", "pending:Team.Add"}),
+      Req(3, "Team.Add", "accepted", {"signed", "duplicate", "async_failed"}, "", "t")};
+  DeriveSequenceTags(during);
+  EXPECT_TRUE(HasTag(during[2], "duplicate_after:pending"));
+}
+
 TEST(JudgeCases, PendingUntilTouchedThenFailOrPass) {
   const Profile& p = *ShippedProfiles().Find("national-1.0");
   EXPECT_EQ(StatusOf(JudgeCases(p, {}, {}), "team_add_async"), "pending");

@@ -203,7 +203,11 @@ export const EVIDENCE_TAG_LABELS: Record<string, string> = {
   direction_in: '考勤：进',
   direction_out: '考勤：出',
 }
-const EVIDENCE_TAG_PREFIXES: Record<string, string> = { 'fetched:': '取得结果：', 'pending:': '处理中：' }
+const EVIDENCE_TAG_PREFIXES: Record<string, string> = {
+  'fetched:': '取得结果：',
+  'pending:': '处理中：',
+  'resolved:': '已有最终结果：',
+}
 
 export function evidenceTagLabel(tag: string): string {
   if (tag in EVIDENCE_TAG_LABELS) return EVIDENCE_TAG_LABELS[tag]
