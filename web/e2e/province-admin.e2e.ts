@@ -125,6 +125,8 @@ describe('province and admin', () => {
     const timeline = page.getByTestId('history-timeline')
     await eventually(() => timeline.textContent()).toContain('审核通过并发放测试密钥')
     expect(await timeline.textContent()).toContain('待审核 → 联调中')
+    // The province reads the joint test as the city does: checklist, evidence, report.
+    await eventually(() => page.getByTestId('joint-test-panel').count()).toBe(1)
     await screenshot(page, 'application-process')
   })
 

@@ -345,6 +345,9 @@ describe('city reviewer, tech support and province', () => {
     expect((await refused).status()).toBe(409)
     await expect.poll(() => city.getByTestId('succeed-error').textContent(), WAIT).toMatch(/[\u4e00-\u9fa5]/)
     expect(await city.getByTestId('succeed-note').inputValue()).toBe('设备各项用例均已通过')
+    // Underneath, the page has read the application again: withdrawn, nothing to decide.
+    await expect.poll(() => city.getByTestId('detail-state').getAttribute('data-state'), WAIT).toBe('withdrawn')
+    expect(await city.getByTestId('review-succeed').count()).toBe(0)
   })
 
   it('lets the province urge an open alert', async () => {
