@@ -825,7 +825,7 @@ void SandboxService::HandleAsync(SandboxCall incoming, std::function<void(Sandbo
     // 4. Freshness: timestamp within the skew. The nonce is checked where it is
     // stored, in the write transaction: a replay is refused there atomically.
     const std::string* ts = standard::FormValue(x.form, p.Param("timestamp"));
-    auto when = ts ? standard::ParseTimestamp(*ts, p.timestamp_format) : std::nullopt;
+    auto when = ts ? standard::ParseWireTimestamp(*ts, p.timestamp_format) : std::nullopt;
     if (!when) return refuse_keyed("timestamp_format");
     if (std::chrono::abs(*when - now) > std::chrono::seconds(p.max_skew_seconds)) {
       return refuse_keyed("timestamp_skew");

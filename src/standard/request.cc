@@ -102,6 +102,12 @@ std::optional<Instant> ParseTimestamp(std::string_view text, const std::string& 
   return ToInstant(fields[0], fields[1], fields[2], fields[3], fields[4], fields[5]);
 }
 
+std::optional<Instant> ParseWireTimestamp(std::string_view text, const std::string& format) {
+  auto at = ParseTimestamp(text, format);
+  if (!at || FormatTimestamp(*at, format) != text) return std::nullopt;
+  return at;
+}
+
 Form BuildRequest(const Profile& profile, const KeyCodec& codec, const std::string& app_id, const std::string& method,
                   json data, Instant now, const std::string& nonce) {
   if (const MethodSpec* m = profile.FindMethod(method)) {

@@ -25,6 +25,11 @@ std::string FormatTimestamp(Instant t, const std::string& format);
 // other directive is read by std::get_time itself.
 std::optional<Instant> ParseTimestamp(std::string_view text, const std::string& format);
 // The same through std::get_time, for any pattern, a text that ends early refused too:
+// A request's timestamp as the sandbox takes it: read by ParseTimestamp and written in
+// exactly the profile's format, every field at its full width ("20261205074601", not
+// "2026120507461"), no second 60, no spaces std::get_time would skip. What a client
+// formats with the pattern always is.
+std::optional<Instant> ParseWireTimestamp(std::string_view text, const std::string& format);
 // ParseTimestamp's fallback, and what its tests and the fuzz target compare it with.
 std::optional<Instant> ParseTimestampWithGetTime(std::string_view text, const std::string& format);
 

@@ -34,6 +34,25 @@ TEST(ParseTimestamp, RefusesWhatIsNotADateAndTime) {
   EXPECT_EQ(ParseTimestamp(" 2026-01- 5  08:00:00", "%Y-%m-%d %H:%M:%S"), *at);
 }
 
+// On the wire the timestamp is the profile's pattern exactly: what std::get_time would
+// also take (a field cut short, second 60, spaces) is refused.
+TEST(ParseWireTimestamp, TakesThePatternExactly) {
+  const auto at = ParseInstant("2026-12-05T07:46:01+08:00");
+  ASSERT_TRUE(at.ok());
+  EXPECT_EQ(ParseWireTimestamp("20261205074601", "%Y%m%d%H%M%S"), *at);
+  EXPECT_EQ(ParseWireTimestamp("2026-12-05 07:46:01", "%Y-%m-%d %H:%M:%S"), *at);
+  for (const char* loose : {"2026120507461", "20261205074660", " 20261205074601"}) {
+    EXPECT_TRUE(ParseTimestamp(loose, "%Y%m%d%H%M%S").has_value()) << loose << ": std::get_time takes it";
+    EXPECT_EQ(ParseWireTimestamp(loose, "%Y%m%d%H%M%S"), std::nullopt) << loose;
+  }
+  EXPECT_EQ(ParseWireTimestamp("2026-12-5 7:46:01", "%Y-%m-%d %H:%M:%S"), std::nullopt);
+  EXPECT_EQ(ParseWireTimestamp("2026-12-05  07:46:01", "%Y-%m-%d %H:%M:%S"), std::nullopt);
+  // Whatever FormatTimestamp writes is read back.
+  for (const char* format : {"%Y%m%d%H%M%S", "%Y-%m-%d %H:%M:%S"}) {
+    EXPECT_EQ(ParseWireTimestamp(FormatTimestamp(*at, format), format), *at) << format;
+  }
+}
+
 // Every text one edit away from a valid timestamp (a character deleted, replaced or
 // added), and many two edits away, is read as std::get_time reads it, for both patterns.
 TEST(ParseTimestamp, ReadsAsStdGetTimeDoes) {
