@@ -243,6 +243,9 @@ int UserAdd(const CommonOptions& common, const std::string& role_word, const std
     return Usage(
         MakeError(ErrorCode::kMissingField, "角色 vendor 须以 --vendor 指定所属企业的编号", {{"field", "vendor"}}));
   }
+  if (vendor && *vendor <= 0) {
+    return Usage(MakeError(ErrorCode::kInvalidField, "--vendor 应为企业的编号（正整数）", {{"field", "vendor"}}));
+  }
   std::string password;
   std::getline(std::cin, password);
   if (!password.empty() && password.back() == '\r') password.pop_back();

@@ -109,6 +109,15 @@ TEST_P(CliTest, UsageErrorsExitTwo) {
   EXPECT_EQ(bad_name.exit_code, 2) << bad_name.err;
   EXPECT_NE(bad_name.err.find("用户名"), std::string::npos) << bad_name.err;
   EXPECT_EQ(Liantiao("user add --role province --username prov9 --password-stdin", "short\n", false).exit_code, 2);
+  // A city code that is not six digits, or an enterprise number that is not positive,
+  // cannot be right whatever the database holds.
+  CliRun short_city =
+      Liantiao("user add --role city_reviewer --city 4401 --username rev8 --password-stdin", "Passw0rd!cli\n", false);
+  EXPECT_EQ(short_city.exit_code, 2) << short_city.err;
+  EXPECT_NE(short_city.err.find("6 位数字"), std::string::npos) << short_city.err;
+  EXPECT_EQ(Liantiao("user add --role vendor --vendor 0 --username vend8 --password-stdin", "Passw0rd!cli\n", false)
+                .exit_code,
+            2);
   // Values the command does not know are usage errors too, told in one line.
   CliRun profile =
       Liantiao("device --profile gd-v9 --endpoint http://127.0.0.1:1/x --app-id a --secret-stdin", "s\n", false);
