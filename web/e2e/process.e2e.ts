@@ -337,6 +337,9 @@ describe('the whole process of process.md', () => {
     const feedback = '已核实：因测试密钥配置问题经投诉整改后重新发放密钥，企业已完成联调测试，必测项全部通过，今日确认联调成功。'
     await reviewer.getByTestId('alert-feedback-input').fill(feedback)
     await reviewer.getByTestId('alert-respond-submit').click()
+    // Answered, it leaves the list of open alerts, and is among the answered ones.
+    await expect.poll(() => reviewer.getByTestId(`alert-status-${alertId}`).count(), { timeout: 10_000 }).toBe(0)
+    await reviewer.getByTestId('alerts-status').getByText('已反馈').click()
     await expect
       .poll(() => reviewer.getByTestId(`alert-status-${alertId}`).textContent(), { timeout: 10_000 })
       .toContain('已反馈')
@@ -401,6 +404,10 @@ describe('the whole process of process.md', () => {
     expect(text).not.toContain('人脸识别闸机接入')
     expect(await other.getByTestId('detail-header').count()).toBe(0)
     await screenshot(other, 'process-10-other-vendor-not-found')
+    // Its complaint too.
+    await other.goto(`/complaints/${complaintId}`)
+    await other.getByTestId('complaint-not-found').waitFor()
+    expect(await other.locator('body').textContent()).not.toContain('华安')
   })
 })
 

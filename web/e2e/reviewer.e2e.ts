@@ -202,7 +202,8 @@ describe('city reviewer, tech support and province', () => {
     const answer = reviewer.waitForResponse((r) => r.url().endsWith(`/alerts/${alert!.id}/respond`))
     await reviewer.getByTestId('alert-respond-submit').click()
     expect((await answer).status()).toBe(200)
-    // Answered alerts leave the open list; the answered view shows the feedback.
+    // Answered alerts leave the open list at once; the answered view shows the feedback.
+    await expect.poll(() => reviewer.getByTestId(`alert-status-${alert!.id}`).count(), WAIT).toBe(0)
     await reviewer.locator('[data-testid=alerts-status]').getByText('全部').click()
     await expect.poll(() => reviewer.getByTestId(`alert-feedback-${alert!.id}`).textContent(), WAIT).toContain('经核实')
     expect(await reviewer.getByTestId(`alert-status-${alert!.id}`).textContent()).toContain('已反馈')

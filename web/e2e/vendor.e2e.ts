@@ -293,6 +293,16 @@ describe('vendor', () => {
     expect(await page.getByTestId('application-table').textContent()).toContain('联调中')
     await settled(page)
     await screenshot(page, 'vendor-applications')
+    // The state filter is kept in the URL: back from an application, the list is as it was.
+    await chooseOption(page, 'state-filter', '联调中')
+    await page.waitForURL(/\/vendor\/applications\?state=joint_testing$/)
+    await poll(() => page.getByTestId(`application-link-${appId}`).count()).toBe(1)
+    await page.getByTestId(`application-link-${appId}`).click()
+    await page.waitForURL(new RegExp(`/applications/${appId}$`))
+    await page.goBack()
+    await page.waitForURL(/state=joint_testing/)
+    await poll(() => page.getByTestId('application-table').textContent()).toContain('联调中')
+    expect(await page.getByTestId('application-table').textContent()).not.toContain('草稿')
   })
 
   it('applies on path 2, linking the success in the other city as proof', async () => {
