@@ -366,6 +366,10 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
     LT_ASSIGN_OR_RETURN(reg.password, Str(body, "password"));
     return Render(pf.auth.RegisterVendor(reg, opt.allow_pilot_credit_codes), 201);
   });
+  t.Add(Method::kGet, "/vendors", {Role::kProvince, Role::kAdmin}, [&pf](Request& req) -> Result<Response> {
+    LT_ASSIGN_OR_RETURN(services::PageRequest page, PageOf(req));
+    return RenderPage(pf.auth.ListVendors(*req.principal, Query(req, "q"), page));
+  });
   t.Add(Method::kGet, "/vendors/me", kVendor,
         [&pf](Request& req) { return Render(pf.auth.GetVendor(*req.principal)); });
   t.Add(Method::kPut, "/vendors/me", kVendor, [&pf](Request& req) -> Result<Response> {

@@ -349,22 +349,28 @@ Result<long long> AuthService::AddUser(const NewUser& u, const Actor& actor) {
   });
 }
 
+namespace {
+
+// What was typed, for LIKE: lower-cased (SQLite's LIKE folds ASCII case, PostgreSQL's
+// does not; the column is lower-cased too) with LIKE's own characters escaped.
+std::string ContainsPattern(const std::string& typed) {
+  std::string escaped;
+  for (char c : typed) {
+    if (c == '%' || c == '_' || c == '\\') escaped += '\\';
+    escaped += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  }
+  return "%" + escaped + "%";
+}
+
+}  // namespace
+
 Result<ListPage> AuthService::ListUsers(const Principal& p, const UserQuery& q) {
   if (p.role != domain::Role::kAdmin) return MakeError(ErrorCode::kForbidden);
   if (q.role && !domain::ParseRole(*q.role)) {
     return MakeError(ErrorCode::kInvalidField, "角色值无效", {{"field", "role"}});
   }
-  // LIKE's own characters in what was typed match themselves; lower-cased here and in
-  // the query, as SQLite's LIKE folds ASCII case and PostgreSQL's does not.
   std::optional<std::string> pattern;
-  if (q.search) {
-    std::string escaped;
-    for (char c : *q.search) {
-      if (c == '%' || c == '_' || c == '\\') escaped += '\\';
-      escaped += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    }
-    pattern = "%" + escaped + "%";
-  }
+  if (q.search) pattern = ContainsPattern(*q.search);
   const int limit = std::clamp(q.page.limit, 1, kMaxPage), offset = std::max(q.page.offset, 0);
   return deps_.db.Read<ListPage>([&](soci::session& sql) -> Result<ListPage> {
     if (q.city_code) LT_RETURN_IF_ERROR(RequireKnownCity(sql, *q.city_code));
@@ -518,22 +524,27 @@ Status ValidateProfile(const VendorProfile& v, const std::string& within) {
   return OkStatus();
 }
 
+constexpr const char* kVendorColumns =
+    "id, name, credit_code, credit_code_checksum_ok, legal_rep, address, contact_name, contact_phone, "
+    "contact_email, created_at";
+
+json VendorJson(const soci::row& r) {
+  return json{{"id", GetInt(r, 0)},
+              {"name", GetText(r, 1)},
+              {"credit_code", GetText(r, 2)},
+              {"credit_code_checksum_ok", GetInt(r, 3) != 0},
+              {"legal_rep", GetText(r, 4)},
+              {"address", GetText(r, 5)},
+              {"contact_name", GetText(r, 6)},
+              {"contact_phone", GetText(r, 7)},
+              {"contact_email", GetText(r, 8)},
+              {"created_at", FormatInstant(FromUnix(GetInt(r, 9)))}};
+}
+
 Result<json> LoadVendorJson(soci::session& sql, long long id) {
   soci::rowset<soci::row> rows =
-      (sql.prepare << "SELECT name, credit_code, credit_code_checksum_ok, legal_rep, address, contact_name, "
-                      "contact_phone, contact_email FROM vendors WHERE id = :id",
-       soci::use(id));
-  for (const soci::row& r : rows) {
-    return json{{"id", id},
-                {"name", GetText(r, 0)},
-                {"credit_code", GetText(r, 1)},
-                {"credit_code_checksum_ok", GetInt(r, 2) != 0},
-                {"legal_rep", GetText(r, 3)},
-                {"address", GetText(r, 4)},
-                {"contact_name", GetText(r, 5)},
-                {"contact_phone", GetText(r, 6)},
-                {"contact_email", GetText(r, 7)}};
-  }
+      (sql.prepare << std::string("SELECT ") + kVendorColumns + " FROM vendors WHERE id = :id", soci::use(id));
+  for (const soci::row& r : rows) return VendorJson(r);
   return MakeError(ErrorCode::kNotFound, "企业不存在");
 }
 
@@ -542,6 +553,37 @@ Result<json> LoadVendorJson(soci::session& sql, long long id) {
 Result<json> AuthService::GetVendor(const Principal& p) {
   if (p.role != domain::Role::kVendor || !p.vendor_id) return MakeError(ErrorCode::kForbidden);
   return deps_.db.Read<json>([&](soci::session& sql) { return LoadVendorJson(sql, *p.vendor_id); });
+}
+
+Result<ListPage> AuthService::ListVendors(const Principal& p, const std::optional<std::string>& search,
+                                          PageRequest page) {
+  if (p.role != domain::Role::kAdmin && p.role != domain::Role::kProvince) return MakeError(ErrorCode::kForbidden);
+  std::optional<std::string> pattern;
+  if (search) pattern = ContainsPattern(*search);
+  const int limit = std::clamp(page.limit, 1, kMaxPage), offset = std::max(page.offset, 0);
+  return deps_.db.Read<ListPage>([&](soci::session& sql) -> Result<ListPage> {
+    std::string from = " FROM vendors WHERE 1 = 1";
+    if (pattern) from += " AND (LOWER(name) LIKE :p1 ESCAPE '\\' OR LOWER(credit_code) LIKE :p2 ESCAPE '\\')";
+    auto bind = [&](soci::statement& st) {
+      if (pattern) {
+        st.exchange(soci::use(*pattern));
+        st.exchange(soci::use(*pattern));
+      }
+    };
+    ListPage out;
+    out.total = CountRows(sql, from, bind);
+    soci::row r;
+    soci::statement st =
+        (sql.prepare << std::string("SELECT ") + kVendorColumns + from + " ORDER BY id LIMIT :limit OFFSET :offset");
+    bind(st);
+    st.exchange(soci::use(limit));
+    st.exchange(soci::use(offset));
+    st.exchange(soci::into(r));
+    st.define_and_bind();
+    st.execute(false);
+    while (st.fetch()) out.items.push_back(VendorJson(r));
+    return out;
+  });
 }
 
 Result<json> AuthService::UpdateVendor(const Principal& p, const VendorProfile& v) {

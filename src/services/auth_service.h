@@ -82,6 +82,9 @@ class AuthService {
   // `allow_pilot_codes` is set (warn-only mode), and is flagged.
   Result<json> RegisterVendor(const VendorRegistration& reg, bool allow_pilot_codes);
   Result<json> GetVendor(const Principal& p);
+  // Every vendor enterprise, for the admin (who adds their users) and the province: by
+  // id, `search` matching part of the name or credit code, a page at a time.
+  Result<ListPage> ListVendors(const Principal& p, const std::optional<std::string>& search, PageRequest page);
   Result<json> UpdateVendor(const Principal& p, const VendorProfile& profile);
 
  private:

@@ -135,6 +135,7 @@ std::map<std::string, Row> Table() {
       {"POST /api/v1/vendors/register", {.public_route = true}},
       {"DELETE /api/v1/session", {.roles = kEveryRole}},
       {"GET /api/v1/me", {.roles = kEveryRole}},
+      {"GET /api/v1/vendors", {.roles = {Role::kProvince, Role::kAdmin}}},
       {"GET /api/v1/vendors/me", {.roles = vendor}},
       {"PUT /api/v1/vendors/me", {.roles = vendor}},
       {"GET /api/v1/users", {.roles = admin}},

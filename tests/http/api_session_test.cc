@@ -227,6 +227,27 @@ TEST_P(ApiSessionTest, TheUserListNarrowsAndPages) {
   EXPECT_EQ(admin.Get("/api/v1/users?limit=0").status, 422);
 }
 
+// The admin and the province list the vendor enterprises, those without any application
+// included (the admin adds their users), narrowed by part of a name or credit code.
+TEST_P(ApiSessionTest, TheVendorListShowsEveryEnterprise) {
+  tp_->AddUser(Role::kAdmin, "vendors_admin");
+  HttpClient admin(tp_->port());
+  auto a = admin.Post("/api/v1/session", {{"username", "vendors_admin"}, {"password", testing::kTestPassword}});
+  admin.SetDefaultHeader("Authorization", "Bearer " + a.json()["token"].get<std::string>());
+  auto all = admin.Get("/api/v1/vendors");
+  ASSERT_EQ(all.status, 200) << all.body;
+  EXPECT_EQ(all.header("x-total-count"), "1");
+  ASSERT_EQ(all.json().size(), 1u);
+  const nlohmann::json v = all.json()[0];
+  for (const char* field : {"id", "name", "credit_code", "contact_name", "contact_phone", "created_at"}) {
+    EXPECT_TRUE(v.contains(field)) << field;
+  }
+  const std::string code = v["credit_code"];
+  EXPECT_EQ(admin.Get("/api/v1/vendors?q=" + code.substr(2, 6)).header("x-total-count"), "1");
+  EXPECT_EQ(admin.Get("/api/v1/vendors?q=%25").header("x-total-count"), "0");
+  EXPECT_EQ(admin.Get("/api/v1/vendors?limit=0").status, 422);
+}
+
 // A page on another site cannot log its visitor in (login CSRF): the browser marks the
 // request cross-site, and it is refused. The same site, and clients that are not
 // browsers, log in as before.

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
+import { creditCodeCheckChar } from '../src/utils/creditCode'
 import { DEMO_PASSWORD, login, newPage, screenshot, type Server, withDemoServerAndBrowser } from './harness'
 
 // The machine is shared and slow: give the page time to show what it loads.
@@ -149,6 +150,34 @@ describe('province and admin', () => {
     // The new user can log in.
     await server.apiAs('support_sz_2', 'Secret@2026x')
     await screenshot(page, 'admin-users')
+
+    // An enterprise that registered and filed nothing yet is offered for a vendor user.
+    const first17 = '91440101MA5E2E8Q1'
+    const registered = await fetch(`${server.url}/api/v1/vendors/register`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        enterprise: {
+          name: '东莞新注册科技有限公司',
+          credit_code: first17 + creditCodeCheckChar(first17),
+          legal_rep: '李四',
+          address: '东莞市南城街道',
+          contact_name: '李四',
+          contact_phone: '13800138000',
+          contact_email: 'li@example.com',
+        },
+        username: 'newvendor01',
+        password: 'Secret@2026x',
+      }),
+    })
+    expect(registered.status).toBe(201)
+    await page.reload()
+    await page.getByTestId('user-add').click()
+    await choose(page, 'user-role', '软硬件企业')
+    await page.getByTestId('user-vendor').click()
+    await eventually(() => page.locator('.el-select-dropdown__item:visible').allTextContents()).toContainEqual(
+      expect.stringContaining('东莞新注册科技有限公司'),
+    )
   })
 
   it('lets the admin disable, enable and reset the password of a user, but not their own', async () => {

@@ -119,6 +119,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/vendors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the vendor enterprises
+         * @description Roles: admin, province.
+         *     Every registered enterprise, with or without applications (the admin adds their
+         *     users), by id; `q` matches part of the name or credit code (without regard to
+         *     case). A page of at most `limit` (default and largest 1000; below 1, or a negative
+         *     `offset`, is 422 invalid_field) from `offset`, with the whole list's size in
+         *     `X-Total-Count`.
+         */
+        get: operations["listVendors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/vendors/me": {
         parameters: {
             query?: never;
@@ -1354,6 +1379,11 @@ export interface components {
             contact_name: string;
             contact_phone: string;
             contact_email: string;
+            /**
+             * Format: date-time
+             * @description When the enterprise registered.
+             */
+            created_at?: string;
         };
         Product: {
             /** Format: int64 */
@@ -2113,6 +2143,36 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    listVendors: {
+        parameters: {
+            query?: {
+                q?: string;
+                /** @description At most this many rows (1–1000; a value outside is clamped; not an integer is 422). */
+                limit?: components["parameters"]["PageLimit"];
+                /** @description Rows to skip from the start of the list (a negative value counts as 0). */
+                offset?: components["parameters"]["PageOffset"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of enterprises. */
+            200: {
+                headers: {
+                    "X-Total-Count": components["headers"]["TotalCount"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Vendor"][];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             422: components["responses"]["Unprocessable"];
         };
     };
