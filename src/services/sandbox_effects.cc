@@ -402,8 +402,13 @@ class Effects {
     // The name is kept apart from the project, so a query lists each project once.
     auto id = store_.Insert("project_name", name, "", "", "", json::object());
     if (!id) return Failed(MakeRefusal("duplicate_project", "[name]", {{"value", name}}), {"duplicate"});
-    // The platform assigns project codes: area code + date + sequence.
-    const std::string code = identity_.project_code.substr(0, 14) + std::to_string(1000 + *id % 9000);
+    // The platform assigns project codes: the project's area code (its areaCode when that
+    // is six digits, else the key's city's) + the date + a sequence.
+    std::string area = Text(ctx_.data.value("areaCode", json()));
+    if (area.size() != 6 || !std::all_of(area.begin(), area.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      area = identity_.project_code.substr(0, 6);
+    }
+    const std::string code = area + identity_.project_code.substr(6, 8) + std::to_string(1000 + *id % 9000);
     json project = ctx_.data;
     project["projectCode"] = code;
     store_.Insert("project", code, "", "", "", project);
@@ -453,6 +458,7 @@ class Effects {
       json body = WithoutImages(w, ctx_.profile.image_fields);
       body["teamSysNo"] = ctx_.data.value("teamSysNo", json());
       body["corpCode"] = ctx_.data.value("corpCode", json());
+      if (ctx_.data.contains("projectCode")) body["projectCode"] = ctx_.data["projectCode"];
       store_.Insert("worker", Text(w.value("idCardNumber", json())), Text(w.value("idCardNumber", json())), team, "",
                     body);
     }
@@ -521,7 +527,7 @@ class Effects {
       const std::string type = Text(list[i].value("type", json()));
       const std::string day = Text(list[i].value("date", json()));
       store_.Insert("entry_exit", id + "|" + day + "|" + type, id, type, day,
-                    WithContext(list[i], ctx_.data, {"teamSysNo", "corpCode"}));
+                    WithContext(list[i], ctx_.data, {"teamSysNo", "corpCode", "projectCode"}));
       r.tags.push_back(type == "1" ? "entry_in" : "entry_out");
     }
     Dedupe(r.tags);
@@ -568,7 +574,7 @@ class Effects {
       const bool stored =
           store_
               .Insert("attendance", AttendanceKey(when, id, dir), id, dir, when.substr(0, 10),
-                      WithoutImages(WithContext(a, ctx_.data, {"teamSysNo"}), ctx_.profile.image_fields))
+                      WithoutImages(WithContext(a, ctx_.data, {"teamSysNo", "projectCode"}), ctx_.profile.image_fields))
               .has_value();
       if (!stored && list.size() == 1 && Rule("duplicate_attendance")) {
         return Failed(MakeRefusal("duplicate_attendance", Path("dataList", 0, "date"), {{"value", when}}),
@@ -601,7 +607,7 @@ class Effects {
     for (const auto& d : list) {
       const std::string worker = Text(d.value("idCardNumber", json()));
       store_.Insert("payroll_detail", worker + "|" + month, worker, month, "",
-                    WithContext(d, ctx_.data, {"teamSysNo", "corpCode", "payMonth"}));
+                    WithContext(d, ctx_.data, {"teamSysNo", "corpCode", "payMonth", "projectCode"}));
     }
     EffectResult r;
     r.async_result = json::array({{{"payrollCode", "PR" + std::to_string(kTeamBase + id.value_or(0))}}});
@@ -632,7 +638,8 @@ class Effects {
     }
     for (const auto& item : list) {
       const std::string id = Text(item.value("idCardNumber", json()));
-      store_.Insert(kind, id + "|" + Text(item.value("startDate", json())), id, "", "", item);
+      store_.Insert(kind, id + "|" + Text(item.value("startDate", json())), id, "", "",
+                    WithContext(item, ctx_.data, {"projectCode"}));
     }
     return {};
   }
@@ -658,10 +665,19 @@ class Effects {
     const long long size = PageNumber(ctx_.data.value("pageSize", json()), 10, 1, kMaxPageSize);
     const long long offset = index * size;  // both bounded: no overflow
     const Filters filters(ctx_.method, ctx_.data);
+    // The rows of the project asked about: a key may have added projects (Project.Add)
+    // besides the one provisioned for it; a row stored without its projectCode is the
+    // provisioned project's.
+    const std::string project = what == "project" ? "" : Text(ctx_.data.value("projectCode", json()));
+    const bool one_project =
+        project.empty() || (project == identity_.project_code && store_.Page("project", 0, 0).second == 0);
     json rows = json::array();
     long long total = 0;  // rows that pass the filters, on any page
     const auto take = [&](json row) {
       if (!filters.Match(row)) return;
+      if (!one_project && row.is_object() && Text(row.value("projectCode", json(identity_.project_code))) != project) {
+        return;
+      }
       if (total >= offset && total - offset < size) rows.push_back(std::move(row));
       ++total;
     };
@@ -689,7 +705,7 @@ class Effects {
       }
       return row;
     };
-    if (kind != kKinds.end() && filters.empty()) {
+    if (kind != kKinds.end() && filters.empty() && one_project) {
       // Unfiltered, the database pages (after the rows that are not stored).
       const long long before = total;
       const long long limit = size - static_cast<long long>(rows.size());

@@ -1278,6 +1278,37 @@ TEST_P(SandboxTest, QueriesAnswerOnlyTheRowsTheirFiltersName) {
   EXPECT_EQ(rows[0]["name"], "示例住宅小区一期工程");
   EXPECT_EQ(Query("Project.Query", {{"projectCode", key_.project_code}})["totalCount"], 1);
   EXPECT_EQ(Query("Project.Query", {{"contractorCorpName", "另一家建设公司"}})["totalCount"], 0);
+  // Its code begins with the area code it was given, then the date and a sequence.
+  EXPECT_EQ(code.substr(0, 6), "440106") << code;
+  EXPECT_EQ(code.size(), key_.project_code.size()) << code;
+}
+
+// A key's queries answer the rows of the project they name: a team added to a project
+// the key uploaded is that project's, not the provisioned one's.
+TEST_P(SandboxTest, QueriesAnswerTheProjectTheyName) {
+  const std::string id = "11010519491231002X";
+  EnteredWorker(id);  // in the provisioned project
+  json project = {{"contractorCorpCode", key_.corp_code},
+                  {"contractorCorpName", key_.corp_name},
+                  {"name", "示例住宅小区二期工程"},
+                  {"category", "01"},
+                  {"areaCode", "440106"},
+                  {"prjStatus", "003"}};
+  const std::string other =
+      json::parse(Polled(driver_->Send("Project.Add", project))["result"].get<std::string>())["projectCode"];
+  json team = Team("钢筋班组");
+  team["projectCode"] = other;
+  ASSERT_EQ(Polled(driver_->Send("Team.Add", team))["status"], 20);
+  const json own = Query("Team.Query");
+  EXPECT_EQ(own["totalCount"], 1) << own.dump();
+  EXPECT_EQ(own["rows"][0]["teamName"], "木工班组");
+  const json theirs = Query("Team.Query", {{"projectCode", other}});
+  ASSERT_EQ(theirs["totalCount"], 1) << theirs.dump();
+  EXPECT_EQ(theirs["rows"][0]["teamName"], "钢筋班组");
+  EXPECT_EQ(Query("ProjectWorker.Query")["totalCount"], 1);
+  EXPECT_EQ(Query("ProjectWorker.Query", {{"projectCode", other}})["totalCount"], 0);
+  EXPECT_EQ(Query("WorkerEntryExit.Query", {{"projectCode", other}})["totalCount"], 0);
+  EXPECT_EQ(Query("WorkerEntryExit.Query")["totalCount"], 1);
 }
 
 // Every field the profile sends encrypted is answered encrypted with the key's
