@@ -141,7 +141,7 @@ std::string StatusWord(const json& c) {
 
 std::string PathWord(const std::string& path) {
   if (path == "first") return "首次对接";
-  if (path == "connected_elsewhere") return "已在其他城市对接";
+  if (path == "connected_elsewhere") return "已在其他地市对接";
   return path;
 }
 

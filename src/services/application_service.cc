@@ -284,7 +284,7 @@ Result<json> ApplicationService::Create(const Principal& p, const NewApplication
   LT_RETURN_IF_ERROR(OptionalText(in.description, "description", 4000));
   const bool elsewhere = in.path == "connected_elsewhere";
   if (elsewhere && !in.connected_city_code) {
-    return MakeError(ErrorCode::kMissingField, "已在其他城市对接的，须填写已对接城市",
+    return MakeError(ErrorCode::kMissingField, "已在其他地市对接的，须填写已对接地市",
                      {{"field", "connected_city_code"}});
   }
   if (!elsewhere && in.connected_city_code) {
@@ -322,7 +322,7 @@ Result<json> ApplicationService::Create(const Principal& p, const NewApplication
           const std::string city = CityName(sql, done_in);
           return MakeError(
               ErrorCode::kInvalidField,
-              "产品「" + product + "」已在" + city + "联调成功，不属于首次对接：请选择“已在其他城市对接”并填写" + city,
+              "产品「" + product + "」已在" + city + "联调成功，不属于首次对接：请选择“已在其他地市对接”并填写" + city,
               {{"field", "path"}, {"product_id", pid}, {"connected_city_code", done_in}});
         }
       }
