@@ -174,20 +174,12 @@ Result<ListPage> AlertService::List(const Principal& p, const AlertFilter& filte
     };
     ListPage out;
     out.total = CountRows(sql, from, bind);
-    soci::row r;
-    soci::statement st = (sql.prepare << std::string("SELECT ") + kAlertColumns + from +
-                                             " ORDER BY a.due_at, a.id LIMIT :limit OFFSET :offset");
-    bind(st);
-    st.exchange(soci::use(limit));
-    st.exchange(soci::use(offset));
-    st.exchange(soci::into(r));
-    st.define_and_bind();
-    st.execute(false);
-    while (st.fetch()) {
-      out.items.push_back(AlertJson(r));
-      // The province's urging note is addressed to the city, as in the application view.
-      if (vendor) out.items.back()["urge_note"] = "";
-    }
+    EachRowOfPage(sql, std::string("SELECT ") + kAlertColumns + from + " ORDER BY a.due_at, a.id", bind, limit, offset,
+                  [&](const soci::row& r) {
+                    out.items.push_back(AlertJson(r));
+                    // The province's urging note is addressed to the city, as in the application view.
+                    if (vendor) out.items.back()["urge_note"] = "";
+                  });
     return out;
   });
 }

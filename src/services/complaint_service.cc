@@ -273,16 +273,8 @@ Result<ListPage> ComplaintService::List(const Principal& p, std::optional<std::s
         " FROM complaints c JOIN vendors v ON v.id = c.vendor_id "
         "LEFT JOIN deadlines d ON d.id = (SELECT MAX(d2.id) FROM deadlines d2 "
         "WHERE d2.application_id = c.application_id AND d2.complaint_id = c.id)" +
-        where + " ORDER BY c.id DESC LIMIT :limit OFFSET :offset";
-    soci::row r;
-    soci::statement st = (sql.prepare << q);
-    bind(st);
-    st.exchange(soci::use(limit));
-    st.exchange(soci::use(offset));
-    st.exchange(soci::into(r));
-    st.define_and_bind();
-    st.execute(false);
-    while (st.fetch()) {
+        where + " ORDER BY c.id DESC";
+    EachRowOfPage(sql, q, bind, limit, offset, [&](const soci::row& r) {
       json c = {{"id", GetInt(r, 0)},           {"application_id", GetInt(r, 1)},
                 {"city_code", GetText(r, 2)},   {"conduct", GetText(r, 3)},
                 {"state", GetText(r, 4)},       {"created_at", FormatInstant(FromUnix(GetInt(r, 5)))},
@@ -295,7 +287,7 @@ Result<ListPage> ComplaintService::List(const Principal& p, std::optional<std::s
       }
       if (auto s = domain::ParseComplaintState(GetText(r, 4))) c["state_name"] = domain::ChineseName(*s);
       out.items.push_back(std::move(c));
-    }
+    });
     return out;
   });
 }

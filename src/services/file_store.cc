@@ -38,7 +38,8 @@ Result<StoredFile> FileStore::Store(const std::string& data) const {
   }
   std::string type = SniffContentType(data);
   if (type.empty()) {
-    return MakeError(ErrorCode::kUnsupportedFileType, "仅支持 PDF、PNG、JPEG 图片，Word/Excel（docx、xlsx）、OFD 文档和 ZIP 压缩包",
+    return MakeError(ErrorCode::kUnsupportedFileType,
+                     "仅支持 PDF、PNG、JPEG 图片，Word/Excel（docx、xlsx）、OFD 文档和 ZIP 压缩包",
                      {{"accepted", {"pdf", "png", "jpg", "docx", "xlsx", "ofd", "zip"}}});
   }
   StoredFile out{crypto::Sha256Hex(data), type, static_cast<long long>(data.size())};

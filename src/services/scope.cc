@@ -57,6 +57,19 @@ long long CountRows(soci::session& sql, const std::string& from_where,
   return total;
 }
 
+void EachRowOfPage(soci::session& sql, const std::string& select, const std::function<void(soci::statement&)>& bind,
+                   int limit, int offset, const std::function<void(const soci::row&)>& each) {
+  soci::row r;
+  soci::statement st = (sql.prepare << select + " LIMIT :limit OFFSET :offset");
+  bind(st);
+  st.exchange(soci::use(limit));
+  st.exchange(soci::use(offset));
+  st.exchange(soci::into(r));
+  st.define_and_bind();
+  st.execute(false);
+  while (st.fetch()) each(r);
+}
+
 Status RequireKnownCity(soci::session& sql, const std::string& city_code) {
   int n = 0;
   sql << "SELECT COUNT(*) FROM cities WHERE code = :c", soci::use(city_code), soci::into(n);

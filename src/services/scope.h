@@ -58,6 +58,12 @@ struct ListPage {
 long long CountRows(soci::session& sql, const std::string& from_where,
                     const std::function<void(soci::statement&)>& bind);
 
+// Runs `select` (a whole SELECT with its ORDER BY, without LIMIT) for the rows from
+// `offset`, at most `limit`, its placeholders bound by `bind` as CountRows binds them,
+// and calls `each` with every row: a ListPage's items.
+void EachRowOfPage(soci::session& sql, const std::string& select, const std::function<void(soci::statement&)>& bind,
+                   int limit, int offset, const std::function<void(const soci::row&)>& each);
+
 // A city code a request names, as a field or a list's filter, must be one of the
 // platform's cities: unknown_city (422) otherwise. A known city outside the caller's
 // scope is not refused here: a list filtered by it is empty, as scope decides.
