@@ -16,6 +16,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/error.h"
 #include "http/routes.h"
 #include "testing/app/test_platform.h"
 
@@ -263,6 +264,29 @@ TEST_F(OpenApiTest, TestClockRoutesAreDocumented) {
                             Endpoint{"/test/sweep", "post"}, Endpoint{"/test/probe", "post"}}) {
     EXPECT_TRUE(routes_.count(e)) << "router lacks " << e.second << " " << e.first;
     EXPECT_TRUE(documented_.count(e)) << "not documented: " << e.second << " " << e.first;
+  }
+}
+
+// Every code of the error catalogue is one the Error schema names, so that a client
+// generated from the file knows every code the server answers.
+TEST(OpenApiErrors, TheErrorSchemaNamesEveryCode) {
+  std::ifstream in(kOpenApiPath, std::ios::binary);
+  ASSERT_TRUE(in);
+  std::string line, codes;
+  bool in_error = false;
+  while (std::getline(in, line)) {
+    if (line == "    Error:") in_error = true;
+    if (in_error && line.find("enum: [") != std::string::npos) {
+      codes = line;
+      break;
+    }
+  }
+  ASSERT_FALSE(codes.empty()) << "no enum of codes under components/schemas/Error";
+  for (int c = 0; c <= static_cast<int>(ErrorCode::kInternal); ++c) {
+    const std::string word(CodeWordOf(static_cast<ErrorCode>(c)));
+    EXPECT_TRUE(codes.find(" " + word + ",") != std::string::npos ||
+                codes.find("[" + word + ",") != std::string::npos || codes.find(" " + word + "]") != std::string::npos)
+        << word << " is missing from the Error schema's enum";
   }
 }
 

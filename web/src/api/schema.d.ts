@@ -1281,7 +1281,7 @@ export interface components {
                  * @description Stable machine word.
                  * @enum {string}
                  */
-                code: "malformed_json" | "invalid_field" | "missing_field" | "unauthenticated" | "bad_credentials" | "csrf_mismatch" | "forbidden" | "not_found" | "invalid_transition" | "already_exists" | "already_claimed" | "problems_required" | "invalid_credit_code" | "unknown_city" | "unknown_product" | "payload_too_large" | "unsupported_file_type" | "too_many_attempts" | "invalid_calendar" | "database_error" | "storage_error" | "config_error" | "report_render_failed" | "internal";
+                code: "malformed_json" | "invalid_field" | "missing_field" | "unauthenticated" | "bad_credentials" | "csrf_mismatch" | "forbidden" | "not_found" | "method_not_allowed" | "invalid_transition" | "already_exists" | "already_claimed" | "problems_required" | "invalid_credit_code" | "unknown_city" | "unknown_product" | "payload_too_large" | "unsupported_file_type" | "too_many_attempts" | "invalid_calendar" | "database_error" | "storage_error" | "config_error" | "report_render_failed" | "internal";
                 /** @description Chinese, for people. */
                 message: string;
                 /** @description Machine-readable context, e.g. `field`, `state`, `action`, `allowed`. */
