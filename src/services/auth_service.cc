@@ -192,7 +192,8 @@ Result<LoginResult> AuthService::Login(const std::string& username, const std::s
   static const std::string dummy_hash =
       crypto::HashPassword(crypto::RandomToken(16), deps_.config.password_cost).value();
   const std::optional<UserRow>& user = *found;
-  const bool ok = user ? user->active && crypto::VerifyPassword(password, user->password_hash)
+  // A disabled account's password is hashed too: answered no sooner than any other.
+  const bool ok = user ? crypto::VerifyPassword(password, user->password_hash) && user->active
                        : (crypto::VerifyPassword(password, dummy_hash), false);
   if (!ok) return MakeError(ErrorCode::kBadCredentials);  // its attempt stays filed
   const UserRow& u = *user;
