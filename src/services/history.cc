@@ -157,9 +157,9 @@ std::optional<DecisionReportDigest> FindDecisionReportDigest(soci::session& sql,
 json ApplicationHistory(soci::session& sql, long long application_id) {
   json out = json::array();
   soci::rowset<soci::row> rows =
-      (sql.prepare << "SELECT seq, entity, entity_id, actor_name, role, action, before_state, "
-                      "after_state, reason, at, hash, report_digest FROM history WHERE application_id = :a "
-                      "ORDER BY seq",
+      (sql.prepare << "SELECT h.seq, h.entity, h.entity_id, h.actor_name, h.role, h.action, h.before_state, "
+                      "h.after_state, h.reason, h.at, h.hash, h.report_digest, u.display_name FROM history h "
+                      "LEFT JOIN users u ON u.id = h.actor_id WHERE h.application_id = :a ORDER BY h.seq",
        soci::use(application_id));
   for (const soci::row& r : rows) {
     const std::optional<std::string> report_digest = GetOptText(r, 11);
@@ -175,6 +175,10 @@ json ApplicationHistory(soci::session& sql, long long application_id) {
                    {"at", FormatInstant(FromUnix(GetInt(r, 9)))},
                    {"hash", GetText(r, 10)},
                    {"report_digest", report_digest ? json(*report_digest) : json(nullptr)}});
+    // The account's name as people know it (not part of the entry, nor of its hash): read
+    // from the user now; null for the platform itself or an account gone.
+    const std::optional<std::string> display = GetOptText(r, 12);
+    out.back()["actor_display"] = display && !display->empty() ? json(*display) : json(nullptr);
   }
   return out;
 }

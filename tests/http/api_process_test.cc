@@ -448,10 +448,17 @@ TEST_P(ApiProcessTest, FirstPathReturnResubmitApproveKeyAndSuccess) {
   for (const json& h : app["history"]) {
     if (h["action"] == "return") {
       EXPECT_EQ(h["actor"], "rev_gz");
+      EXPECT_EQ(h["actor_display"], "rev_gz");  // the account's display name, as added
       EXPECT_EQ(h["role"], "city_reviewer");
       EXPECT_EQ(h["before"], "under_review");
       EXPECT_EQ(h["after"], "returned");
       EXPECT_NE(h["reason"].get<std::string>().find("营业执照未加盖公章"), std::string::npos);
+    }
+  }
+
+  for (const json& h : app["history"]) {
+    if (h["role"] == "system") {
+      EXPECT_TRUE(h["actor_display"].is_null()) << h.dump();
     }
   }
 

@@ -64,6 +64,11 @@ describe('history entries in Chinese', () => {
     expect(actorWithRole(history[5])).toBe('平台')
     expect(actorName(history[3])).toBe('huaan')
     expect(actorWithRole(history[3])).toBe('市级主管部门 · huaan')
+    // With the account's display name, the name people know first.
+    const named = { ...history[3], actor: 'reviewer_440100', actor_display: '广州市住房城乡建设局' }
+    expect(actorName(named)).toBe('广州市住房城乡建设局（reviewer_440100）')
+    expect(actorWithRole(named)).toBe('市级主管部门 · 广州市住房城乡建设局（reviewer_440100）')
+    expect(actorName({ ...named, actor_display: 'reviewer_440100' })).toBe('reviewer_440100')
   })
 
   it('colours entries by what happened', () => {

@@ -1848,7 +1848,13 @@ export interface components {
             entity: string;
             /** Format: int64 */
             entity_id: number;
+            /** @description The account that acted (its user name), as the entry records it. */
             actor: string;
+            /**
+             * @description That account's display name now (an organisation's name for city roles), read
+             *     from the user and not part of the entry or its hash; null for the platform itself.
+             */
+            actor_display?: string | null;
             role: string;
             action: string;
             before: string;

@@ -27,15 +27,19 @@ function stateTable(entity: string): Record<string, string> {
   return STATE_LABELS
 }
 
+type Actor = Pick<Entry, 'actor' | 'role'> & { actor_display?: string | null }
+
 // Who acted: the platform itself (the system actor, whatever its account is called)
-// is just 平台; a person is their account name.
-export function actorName(e: Pick<Entry, 'actor' | 'role'>): string {
-  return e.role === 'system' ? label(ACTOR_ROLE_LABELS, 'system') : e.actor
+// is just 平台; a person is the account's display name, with its user name after it
+// ("广州市住房城乡建设局（reviewer_440100）"), or the user name alone.
+export function actorName(e: Actor): string {
+  if (e.role === 'system') return label(ACTOR_ROLE_LABELS, 'system')
+  return e.actor_display && e.actor_display !== e.actor ? `${e.actor_display}（${e.actor}）` : e.actor
 }
 
-// Who acted with their role: "市级主管部门 · reviewer_440100", or 平台.
-export function actorWithRole(e: Pick<Entry, 'actor' | 'role'>): string {
-  return e.role === 'system' ? actorName(e) : `${label(ACTOR_ROLE_LABELS, e.role)} · ${e.actor}`
+// Who acted with their role: "市级主管部门 · 广州市住房城乡建设局（reviewer_440100）", or 平台.
+export function actorWithRole(e: Actor): string {
+  return e.role === 'system' ? actorName(e) : `${label(ACTOR_ROLE_LABELS, e.role)} · ${actorName(e)}`
 }
 
 // "草稿 → 待审核", "→ 待核实" for a new record, null when nothing changed.
