@@ -791,7 +791,10 @@ void SandboxService::HandleAsync(SandboxCall incoming, std::function<void(Sandbo
     if (x.method.empty()) return refuse_form("missing_param", {{"param", p.Param("method")}});
     for (const auto& [name, value] : p.fixed_params) {
       const std::string* v = standard::FormValue(x.form, name);
-      if (v && *v != value) return refuse_form("malformed_form", {{"param", name}});
+      if (v && *v != value) {
+        const standard::MethodSpec* m = p.FindMethod(x.method);
+        if (!m || !m->AlsoAccepts(name, *v)) return refuse_form("malformed_form", {{"param", name}});
+      }
     }
     if (const std::string* nonce = standard::FormValue(x.form, p.Param("nonce"));
         nonce && nonce->size() > p.nonce_max_length) {

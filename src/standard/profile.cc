@@ -275,6 +275,13 @@ Result<Profile> ParseProfile(const std::string& name, const Files& files) {
             return ProfileError(name, path, "规则 " + rule + " 在 errors 中没有对应条目");
           }
         }
+        const json also_accepts = value.value("also_accepts", json::object());
+        for (const auto& [param, values] : also_accepts.items()) {
+          if (!p.fixed_params.contains(param)) {
+            return ProfileError(name, path, "also_accepts 的 " + param + " 不是 transport.fixed 中的参数");
+          }
+          m.also_accepts[param] = values.get<std::vector<std::string>>();
+        }
         for (const auto& f : value.value("filters", json::array())) {
           QueryFilter filter;
           filter.param = f.at("param").get<std::string>();
@@ -331,6 +338,11 @@ Result<Profile> ParseProfile(const std::string& name, const Files& files) {
 
 bool MethodSpec::HasRule(std::string_view rule) const {
   return std::find(rules.begin(), rules.end(), rule) != rules.end();
+}
+
+bool MethodSpec::AlsoAccepts(const std::string& param, const std::string& value) const {
+  auto it = also_accepts.find(param);
+  return it != also_accepts.end() && std::find(it->second.begin(), it->second.end(), value) != it->second.end();
 }
 
 const MethodSpec* Profile::FindMethod(std::string_view method) const {

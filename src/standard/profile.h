@@ -60,10 +60,15 @@ struct MethodSpec {
   std::string effect;
   std::vector<std::string> rules;
   std::vector<QueryFilter> filters;
+  // Values this method's requests may give a fixed parameter (transport.fixed) besides
+  // the profile's own, e.g. CheckSign.Query's `version` 1.1 (the method file's
+  // `also_accepts`).
+  std::map<std::string, std::vector<std::string>> also_accepts;
   // The JSON Schema of `data`, compiled at load (schema.h): what the validator, the
   // field cipher and the evidence walk.
   std::shared_ptr<const Schema> data_schema;
   bool HasRule(std::string_view rule) const;
+  bool AlsoAccepts(const std::string& param, const std::string& value) const;
 };
 
 struct Condition {

@@ -1311,6 +1311,22 @@ TEST_P(SandboxTest, QueriesAnswerTheProjectTheyName) {
   EXPECT_EQ(Query("WorkerEntryExit.Query")["totalCount"], 1);
 }
 
+// CheckSign.Query may say version=1.1, as the client it was seen in does; no other
+// method may: the profile's fixed version stands for them.
+TEST_P(SandboxTest, CheckSignAlsoAcceptsVersionOneOne) {
+  auto with_version = [&](const std::string& method, const json& data) {
+    standard::Form form = driver_->Build(method, data);
+    form.erase(std::remove_if(form.begin(), form.end(), [](const auto& kv) { return kv.first == "sign"; }), form.end());
+    for (auto& [name, value] : form) {
+      if (name == "version") value = "1.1";
+    }
+    form.emplace_back("sign", driver_->codec().Sign(form));
+    return driver_->SendForm(method, form);
+  };
+  EXPECT_EQ(with_version("CheckSign.Query", json::object()).outcome, "accepted");
+  Refused(with_version("Team.Add", Team()), "malformed_form", "-1");
+}
+
 // Every field the profile sends encrypted is answered encrypted with the key's
 // cipher, not only idCardNumber.
 TEST_P(SandboxTest, QueryAnswersEncryptEveryCipherField) {

@@ -75,6 +75,27 @@ TEST(ProfileSet, SignedFieldsMustBeAListOfNamesOrAllExceptSign) {
             (std::vector<std::string>{"appid", "data"}));
 }
 
+// A method's also_accepts names parameters of transport.fixed only, and widens only
+// that method.
+TEST(ProfileSet, AlsoAcceptsWidensOneMethodsFixedParameter) {
+  const auto build = [](const std::string& also) {
+    return BuildMinimal(
+        {{"methods/CheckSign.Query.json", R"({"method": "CheckSign.Query", "also_accepts": )" + also +
+                                              R"(, "schema": {"type": "object", "properties": {}}})"},
+         {"methods/Team.Query.json", R"({"method": "Team.Query", "schema": {"type": "object", "properties": {}}})"}},
+        R"(, "transport": {"fixed": {"version": "1.0"}})");
+  };
+  auto bad = build(R"({"format": ["xml"]})");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("also_accepts"), std::string::npos) << bad.error().message;
+  auto set = build(R"({"version": ["1.1"]})");
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  const Profile& p = *set->Find("p");
+  EXPECT_TRUE(p.FindMethod("CheckSign.Query")->AlsoAccepts("version", "1.1"));
+  EXPECT_FALSE(p.FindMethod("CheckSign.Query")->AlsoAccepts("version", "2.0"));
+  EXPECT_FALSE(p.FindMethod("Team.Query")->AlsoAccepts("version", "1.1"));
+}
+
 // transport.http_methods and cipher.fields are checked at load, and do what they say:
 // GET accepted where listed, the named members encrypted in every method that has them.
 TEST(ProfileSet, HttpMethodsAndCipherFieldsAreCheckedAndApplied) {
