@@ -44,27 +44,42 @@ std::optional<Instant> ParseTimestampWithGetTime(std::string_view text, const st
   return ToInstant(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
-std::optional<Instant> ParseTimestamp(std::string_view text, const std::string& format) {
+namespace {
+
+// ParseTimestamp and ParseWireTimestamp: as std::get_time reads, or (`exact`) only what
+// FormatTimestamp writes: every field at its full width (a year from 1000 on), a second
+// up to 59, the pattern's other characters (whitespace included) as they are, nothing
+// skipped.
+std::optional<Instant> ReadTimestamp(std::string_view text, const std::string& format, bool exact) {
   const auto space = [](char c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
   const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
   int fields[6] = {-1, -1, -1, -1, -1, -1};  // year, month, day, hour, minute, second
+  // A pattern with another directive: std::get_time reads it, and an exact reading
+  // also writes it back.
+  const auto other = [&]() -> std::optional<Instant> {
+    auto at = ParseTimestampWithGetTime(text, format);
+    if (exact && at && FormatTimestamp(*at, format) != text) return std::nullopt;
+    return at;
+  };
   std::size_t at = 0;
-  while (at < text.size() && space(text[at])) ++at;  // as the stream's sentry skips it
+  while (!exact && at < text.size() && space(text[at])) ++at;  // as the stream's sentry skips it
   for (std::size_t i = 0; i < format.size(); ++i) {
-    if (space(format[i])) {  // any run of whitespace, none included
+    if (!exact && space(format[i])) {  // any run of whitespace, none included
       while (at < text.size() && space(text[at])) ++at;
       continue;
     }
     if (format[i] != '%') {
-      if (at >= text.size() || lower(text[at]) != lower(format[i])) return std::nullopt;
+      if (at >= text.size() || (exact ? text[at] != format[i] : lower(text[at]) != lower(format[i]))) {
+        return std::nullopt;
+      }
       ++at;
       continue;
     }
-    if (++i == format.size()) return ParseTimestampWithGetTime(text, format);
+    if (++i == format.size()) return other();
     int field, width, low, high;
     switch (format[i]) {
-      case 'Y':
-        field = 0, width = 4, low = 0, high = 9999;
+      case 'Y':  // exactly: four digits, as strftime writes a year from 1000 on
+        field = 0, width = 4, low = exact ? 1000 : 0, high = 9999;
         break;
       case 'm':
         field = 1, width = 2, low = 1, high = 12;
@@ -79,18 +94,18 @@ std::optional<Instant> ParseTimestamp(std::string_view text, const std::string& 
         field = 4, width = 2, low = 0, high = 59;
         break;
       case 'S':
-        field = 5, width = 2, low = 0, high = 60;
+        field = 5, width = 2, low = 0, high = exact ? 59 : 60;
         break;
       default:
-        return ParseTimestampWithGetTime(text, format);
+        return other();
     }
-    if (field == 2 && at < text.size() && space(text[at])) ++at;  // a day may be " 1"
+    if (!exact && field == 2 && at < text.size() && space(text[at])) ++at;  // a day may be " 1"
     int value = 0, digits = 0;
     while (digits < width && at < text.size() && text[at] >= '0' && text[at] <= '9') {
       value = value * 10 + (text[at++] - '0');
       ++digits;
     }
-    if (digits == 0 || value < low || value > high) return std::nullopt;
+    if (digits == 0 || (exact && digits != width) || value < low || value > high) return std::nullopt;
     fields[field] = value;
   }
   if (at != text.size()) return std::nullopt;
@@ -102,10 +117,14 @@ std::optional<Instant> ParseTimestamp(std::string_view text, const std::string& 
   return ToInstant(fields[0], fields[1], fields[2], fields[3], fields[4], fields[5]);
 }
 
+}  // namespace
+
+std::optional<Instant> ParseTimestamp(std::string_view text, const std::string& format) {
+  return ReadTimestamp(text, format, false);
+}
+
 std::optional<Instant> ParseWireTimestamp(std::string_view text, const std::string& format) {
-  auto at = ParseTimestamp(text, format);
-  if (!at || FormatTimestamp(*at, format) != text) return std::nullopt;
-  return at;
+  return ReadTimestamp(text, format, true);
 }
 
 Form BuildRequest(const Profile& profile, const KeyCodec& codec, const std::string& app_id, const std::string& method,

@@ -24,12 +24,12 @@ std::string FormatTimestamp(Instant t, const std::string& format);
 // istringstream, reading took 2 % of the sandbox's request threads. A pattern with any
 // other directive is read by std::get_time itself.
 std::optional<Instant> ParseTimestamp(std::string_view text, const std::string& format);
-// The same through std::get_time, for any pattern, a text that ends early refused too:
-// A request's timestamp as the sandbox takes it: read by ParseTimestamp and written in
-// exactly the profile's format, every field at its full width ("20261205074601", not
-// "2026120507461"), no second 60, no spaces std::get_time would skip. What a client
-// formats with the pattern always is.
+// A request's timestamp as the sandbox takes it: only what FormatTimestamp writes with
+// the pattern, every field at its full width ("20261205074601", not "2026120507461"),
+// no second 60, no whitespace std::get_time would skip. Read in the same pass as
+// ParseTimestamp, nothing written back for the six directives above.
 std::optional<Instant> ParseWireTimestamp(std::string_view text, const std::string& format);
+// The same through std::get_time, for any pattern, a text that ends early refused too:
 // ParseTimestamp's fallback, and what its tests and the fuzz target compare it with.
 std::optional<Instant> ParseTimestampWithGetTime(std::string_view text, const std::string& format);
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 namespace liantiao::standard {
@@ -47,8 +48,11 @@ TEST(ParseWireTimestamp, TakesThePatternExactly) {
   }
   EXPECT_EQ(ParseWireTimestamp("2026-12-5 7:46:01", "%Y-%m-%d %H:%M:%S"), std::nullopt);
   EXPECT_EQ(ParseWireTimestamp("2026-12-05  07:46:01", "%Y-%m-%d %H:%M:%S"), std::nullopt);
+  // A pattern with another directive is read by std::get_time and must be written back.
+  EXPECT_EQ(ParseWireTimestamp("20261205074601%", "%Y%m%d%H%M%S%%"), *at);
+  EXPECT_EQ(ParseWireTimestamp("2026120507461%", "%Y%m%d%H%M%S%%"), std::nullopt);
   // Whatever FormatTimestamp writes is read back.
-  for (const char* format : {"%Y%m%d%H%M%S", "%Y-%m-%d %H:%M:%S"}) {
+  for (const char* format : {"%Y%m%d%H%M%S", "%Y-%m-%d %H:%M:%S", "%Y%m%d%H%M%S%%"}) {
     EXPECT_EQ(ParseWireTimestamp(FormatTimestamp(*at, format), format), *at) << format;
   }
 }
@@ -83,6 +87,14 @@ TEST(ParseTimestamp, ReadsAsStdGetTimeDoes) {
     for (const std::string& text : texts) {
       const auto expected = ParseTimestampWithGetTime(text, format);
       EXPECT_EQ(ParseTimestamp(text, format), expected) << text << " with " << format;
+      // The exact reading takes of these what is written back unchanged, and only that
+      // (of a four-digit year: strftime writes one before 1000 without its zeros).
+      const bool four_digit_year =
+          text.size() >= 4 && text[0] >= '1' && text[0] <= '9' &&
+          std::all_of(text.begin(), text.begin() + 4, [](char c) { return c >= '0' && c <= '9'; });
+      const auto written_back =
+          expected && four_digit_year && FormatTimestamp(*expected, format) == text ? expected : std::nullopt;
+      EXPECT_EQ(ParseWireTimestamp(text, format), written_back) << text << " with " << format << " (exact)";
       ++compared;
       accepted += expected.has_value();
     }
