@@ -1,5 +1,6 @@
 #include "domain/credit_code.h"
 
+#include <algorithm>
 #include <array>
 
 namespace liantiao::domain {
@@ -16,6 +17,10 @@ int ValueOf(char c) {
 }
 
 }  // namespace
+
+bool IsDivisionCodeForm(std::string_view code) {
+  return code.size() == 6 && std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
 
 CreditCodeCheck CheckCreditCode(std::string_view code) {
   CreditCodeCheck out;

@@ -19,6 +19,11 @@ struct CreditCodeCheck {
 
 CreditCodeCheck CheckCreditCode(std::string_view code);
 
+// Whether `code` has the form of a GB/T 2260 administrative division code (a city's or
+// district's code, positions 3–8 of a credit code): six digits. Whether it names a
+// division is for the records (the platform's cities, a profile's dictionary).
+bool IsDivisionCodeForm(std::string_view code);
+
 // The first 17 characters with their check character appended; empty when a
 // character is outside the alphabet. Used to make valid codes for test data.
 std::string CompleteCreditCode(std::string_view first17);

@@ -314,8 +314,7 @@ Status ValidateNewUser(const NewUser& u) {
   }
   // A city code is six digits (GB/T 2260) whatever the records hold: told here, before
   // any record is read.
-  if (u.city_code && (u.city_code->size() != 6 || !std::all_of(u.city_code->begin(), u.city_code->end(),
-                                                               [](char c) { return c >= '0' && c <= '9'; }))) {
+  if (u.city_code && !domain::IsDivisionCodeForm(*u.city_code)) {
     return MakeError(ErrorCode::kInvalidField, "城市代码应为 6 位数字（如 440100）", {{"field", "city_code"}});
   }
   const bool vendor_role = u.role == domain::Role::kVendor;
@@ -323,7 +322,6 @@ Status ValidateNewUser(const NewUser& u) {
     return MakeError(ErrorCode::kInvalidField, vendor_role ? "企业用户必须指定所属企业" : "该角色不能指定企业",
                      {{"field", "vendor_id"}});
   }
-
   if (u.role == domain::Role::kSystem) {
     return MakeError(ErrorCode::kInvalidField, "不能创建系统角色用户", {{"field", "role"}});
   }

@@ -8,6 +8,7 @@
 #include <limits>
 #include <set>
 
+#include "domain/credit_code.h"
 #include "services/sandbox_internal.h"
 #include "services/sandbox_service.h"
 #include "services/sandbox_statements.h"
@@ -405,9 +406,7 @@ class Effects {
     // The platform assigns project codes: the project's area code (its areaCode when that
     // is six digits, else the key's city's) + the date + a sequence.
     std::string area = Text(ctx_.data.value("areaCode", json()));
-    if (area.size() != 6 || !std::all_of(area.begin(), area.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-      area = identity_.project_code.substr(0, 6);
-    }
+    if (!domain::IsDivisionCodeForm(area)) area = identity_.project_code.substr(0, 6);
     const std::string code = area + identity_.project_code.substr(6, 8) + std::to_string(1000 + *id % 9000);
     json project = ctx_.data;
     project["projectCode"] = code;

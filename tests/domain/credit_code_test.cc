@@ -45,5 +45,13 @@ TEST(CreditCode, SaysWhatIsWrong) {
       << "well formed; its check character is another matter";
 }
 
+TEST(IsDivisionCodeForm, SixDigitsOnly) {
+  EXPECT_TRUE(IsDivisionCodeForm("440100"));
+  EXPECT_TRUE(IsDivisionCodeForm("440106"));
+  for (const char* bad : {"", "4401", "4401000", "44010A", " 44010", "４４０１００"}) {
+    EXPECT_FALSE(IsDivisionCodeForm(bad)) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace liantiao::domain
