@@ -174,8 +174,8 @@ Result<ListPage> AlertService::List(const Principal& p, const AlertFilter& filte
     };
     ListPage out;
     out.total = CountRows(sql, from, bind);
-    EachRowOfPage(sql, std::string("SELECT ") + kAlertColumns + from + " ORDER BY a.due_at, a.id", bind, limit, offset,
-                  [&](const soci::row& r) {
+    EachRowOfPage(sql, std::string("SELECT ") + kAlertColumns + from + " ORDER BY a.due_at, a.id" + kPageLimit, bind,
+                  limit, offset, [&](const soci::row& r) {
                     out.items.push_back(AlertJson(r));
                     // The province's urging note is addressed to the city, as in the application view.
                     if (vendor) out.items.back()["urge_note"] = "";

@@ -426,7 +426,6 @@ Result<ListPage> ApplicationService::List(const Principal& p, const ApplicationQ
     std::string where = "WHERE 1 = 1" + scope.sql + ApplicationScopeSql(p, "a");
     if (q.state) where += " AND a.state = :state";
     if (q.city_code) where += " AND a.city_code = :city";
-    soci::statement st = (sql.prepare << ApplicationListSql(where));
     auto bind = [&](soci::statement& s) {
       if (scope.binds_vendor) s.exchange(soci::use(scope.vendor_id));
       if (scope.binds_city) s.exchange(soci::use(scope.city_code));
@@ -435,14 +434,7 @@ Result<ListPage> ApplicationService::List(const Principal& p, const ApplicationQ
     };
     ListPage out;
     out.total = CountRows(sql, " FROM applications a " + where, bind);
-    soci::row r;
-    bind(st);
-    st.exchange(soci::use(limit));
-    st.exchange(soci::use(offset));
-    st.exchange(soci::into(r));
-    st.define_and_bind();
-    st.execute(false);
-    while (st.fetch()) {
+    EachRowOfPage(sql, ApplicationListSql(where), bind, limit, offset, [&](const soci::row& r) {
       json item = {{"id", GetInt(r, 0)},
                    {"vendor", {{"id", GetInt(r, 1)}, {"name", GetText(r, 2)}}},
                    {"city_code", GetText(r, 3)},
@@ -457,7 +449,7 @@ Result<ListPage> ApplicationService::List(const Principal& p, const ApplicationQ
       item["next_deadline"] = GetOptText(r, 11) ? DeadlineJson(r, 11, now, *calendar) : json(nullptr);
       item["products"] = json::array();
       out.items.push_back(std::move(item));
-    }
+    });
     AddProducts(sql, out.items);
     return out;
   });

@@ -387,13 +387,15 @@ Result<ListPage> AuthService::ListUsers(const Principal& p, const UserQuery& q) 
     };
     ListPage out;
     out.total = CountRows(sql, from, bind);
-    EachRowOfPage(sql, "SELECT id, username, display_name, role, city_code, vendor_id, active" + from + " ORDER BY id",
-                  bind, limit, offset, [&](const soci::row& r) {
-                    auto role = domain::ParseRole(GetText(r, 3)).value_or(domain::Role::kVendor);
-                    out.items.push_back(
-                        UserJson(GetInt(r, 0), GetText(r, 1), GetText(r, 2), role, GetOptText(r, 4), GetOptInt(r, 5)));
-                    out.items.back()["active"] = GetInt(r, 6) != 0;
-                  });
+    EachRowOfPage(
+        sql,
+        "SELECT id, username, display_name, role, city_code, vendor_id, active" + from + " ORDER BY id" + kPageLimit,
+        bind, limit, offset, [&](const soci::row& r) {
+          auto role = domain::ParseRole(GetText(r, 3)).value_or(domain::Role::kVendor);
+          out.items.push_back(
+              UserJson(GetInt(r, 0), GetText(r, 1), GetText(r, 2), role, GetOptText(r, 4), GetOptInt(r, 5)));
+          out.items.back()["active"] = GetInt(r, 6) != 0;
+        });
     return out;
   });
 }
@@ -563,8 +565,8 @@ Result<ListPage> AuthService::ListVendors(const Principal& p, const std::optiona
     };
     ListPage out;
     out.total = CountRows(sql, from, bind);
-    EachRowOfPage(sql, std::string("SELECT ") + kVendorColumns + from + " ORDER BY id", bind, limit, offset,
-                  [&](const soci::row& r) { out.items.push_back(VendorJson(r)); });
+    EachRowOfPage(sql, std::string("SELECT ") + kVendorColumns + from + " ORDER BY id" + kPageLimit, bind, limit,
+                  offset, [&](const soci::row& r) { out.items.push_back(VendorJson(r)); });
     return out;
   });
 }

@@ -273,7 +273,7 @@ Result<ListPage> ComplaintService::List(const Principal& p, std::optional<std::s
         " FROM complaints c JOIN vendors v ON v.id = c.vendor_id "
         "LEFT JOIN deadlines d ON d.id = (SELECT MAX(d2.id) FROM deadlines d2 "
         "WHERE d2.application_id = c.application_id AND d2.complaint_id = c.id)" +
-        where + " ORDER BY c.id DESC";
+        where + " ORDER BY c.id DESC" + kPageLimit;
     EachRowOfPage(sql, q, bind, limit, offset, [&](const soci::row& r) {
       json c = {{"id", GetInt(r, 0)},           {"application_id", GetInt(r, 1)},
                 {"city_code", GetText(r, 2)},   {"conduct", GetText(r, 3)},

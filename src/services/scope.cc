@@ -60,7 +60,7 @@ long long CountRows(soci::session& sql, const std::string& from_where,
 void EachRowOfPage(soci::session& sql, const std::string& select, const std::function<void(soci::statement&)>& bind,
                    int limit, int offset, const std::function<void(const soci::row&)>& each) {
   soci::row r;
-  soci::statement st = (sql.prepare << select + " LIMIT :limit OFFSET :offset");
+  soci::statement st = (sql.prepare << select);
   bind(st);
   st.exchange(soci::use(limit));
   st.exchange(soci::use(offset));

@@ -58,9 +58,13 @@ struct ListPage {
 long long CountRows(soci::session& sql, const std::string& from_where,
                     const std::function<void(soci::statement&)>& bind);
 
-// Runs `select` (a whole SELECT with its ORDER BY, without LIMIT) for the rows from
-// `offset`, at most `limit`, its placeholders bound by `bind` as CountRows binds them,
-// and calls `each` with every row: a ListPage's items.
+// The close of a page's SELECT, for EachRowOfPage.
+inline constexpr const char* kPageLimit = " LIMIT :limit OFFSET :offset";
+
+// A ListPage's items: runs `select`, whose last two placeholders are `:limit` and
+// `:offset` (usually its closing "LIMIT :limit OFFSET :offset"; the inbox's are inside
+// a WITH), with the ones before them bound by `bind` as CountRows binds them, and calls
+// `each` with every row.
 void EachRowOfPage(soci::session& sql, const std::string& select, const std::function<void(soci::statement&)>& bind,
                    int limit, int offset, const std::function<void(const soci::row&)>& each);
 
