@@ -121,10 +121,14 @@ class Store {
     return statements_.LatestEntryExit(key_, id, day);
   }
   // Queries page through a key's store now and then: not worth a prepared statement.
-  std::pair<std::vector<Obj>, long long> Page(const std::string& kind, long long offset, long long limit) {
+  long long Count(const std::string& kind) {
     long long total = 0;
     sql_ << "SELECT COUNT(*) FROM sandbox_objects WHERE key_id = :k AND kind = :kind", soci::use(key_), soci::use(kind),
         soci::into(total);
+    return total;
+  }
+  std::pair<std::vector<Obj>, long long> Page(const std::string& kind, long long offset, long long limit) {
+    const long long total = Count(kind);
     std::vector<Obj> out;
     Each(kind, offset, limit, [&](Obj o) { out.push_back(std::move(o)); });
     return {std::move(out), total};
@@ -668,8 +672,7 @@ class Effects {
     // besides the one provisioned for it; a row stored without its projectCode is the
     // provisioned project's.
     const std::string project = what == "project" ? "" : Text(ctx_.data.value("projectCode", json()));
-    const bool one_project =
-        project.empty() || (project == identity_.project_code && store_.Page("project", 0, 0).second == 0);
+    const bool one_project = project.empty() || (project == identity_.project_code && store_.Count("project") == 0);
     json rows = json::array();
     long long total = 0;  // rows that pass the filters, on any page
     const auto take = [&](json row) {
