@@ -106,7 +106,9 @@ void NotifyProvince(soci::session& sql, long long total, Instant now) {
          now);
 }
 
-json AlertJson(const soci::row& r) {
+// An alert as the API shows it; to a vendor without the province's urging note, which
+// is addressed to the city.
+json AlertJson(const soci::row& r, bool for_vendor = false) {
   auto answered = GetOptInt(r, 9);
   auto urged = GetOptInt(r, 11);
   return {{"id", GetInt(r, 0)},
@@ -121,7 +123,7 @@ json AlertJson(const soci::row& r) {
           {"answered_at", answered ? json(FormatInstant(FromUnix(*answered))) : json(nullptr)},
           {"urge_count", GetInt(r, 10)},
           {"last_urged_at", urged ? json(FormatInstant(FromUnix(*urged))) : json(nullptr)},
-          {"urge_note", GetText(r, 12)},
+          {"urge_note", for_vendor ? "" : GetText(r, 12)},
           {"city_name", GetText(r, 13)}};
 }
 
@@ -137,10 +139,7 @@ json ApplicationAlerts(soci::session& sql, long long application_id, bool for_ve
                                                      " FROM alerts a JOIN cities c ON c.code = a.city_code "
                                                      "WHERE a.application_id = :id ORDER BY a.id",
                                   soci::use(application_id));
-  for (const soci::row& r : rows) {
-    out.push_back(AlertJson(r));
-    if (for_vendor) out.back()["urge_note"] = "";
-  }
+  for (const soci::row& r : rows) out.push_back(AlertJson(r, for_vendor));
   return out;
 }
 
@@ -175,11 +174,7 @@ Result<ListPage> AlertService::List(const Principal& p, const AlertFilter& filte
     ListPage out;
     out.total = CountRows(sql, from, bind);
     EachRowOfPage(sql, std::string("SELECT ") + kAlertColumns + from + " ORDER BY a.due_at, a.id" + kPageLimit, bind,
-                  limit, offset, [&](const soci::row& r) {
-                    out.items.push_back(AlertJson(r));
-                    // The province's urging note is addressed to the city, as in the application view.
-                    if (vendor) out.items.back()["urge_note"] = "";
-                  });
+                  limit, offset, [&](const soci::row& r) { out.items.push_back(AlertJson(r, vendor)); });
     return out;
   });
 }
