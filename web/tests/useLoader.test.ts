@@ -12,11 +12,17 @@ function deferred<T>() {
   return { promise, resolve, reject }
 }
 
+// A loader whose first and second loads answer when the test settles them.
+function twoLoads() {
+  const answers = [deferred<string>(), deferred<string>()]
+  let call = 0
+  return { answers, loader: useLoader(() => answers[call++].promise, 'none') }
+}
+
 describe('useLoader', () => {
   it('keeps what the latest load answered when an earlier one answers after it', async () => {
-    const answers = [deferred<string>(), deferred<string>()]
-    let call = 0
-    const { data, loading, reload } = useLoader(() => answers[call++].promise, 'none')
+    const { answers, loader } = twoLoads()
+    const { data, loading, reload } = loader
     const first = reload()
     const second = reload()
     answers[1].resolve('second')
@@ -29,9 +35,8 @@ describe('useLoader', () => {
   })
 
   it('drops an earlier load’s failure once a later one has answered', async () => {
-    const answers = [deferred<string>(), deferred<string>()]
-    let call = 0
-    const { data, error, reload } = useLoader(() => answers[call++].promise, 'none')
+    const { answers, loader } = twoLoads()
+    const { data, error, reload } = loader
     const first = reload()
     const second = reload()
     answers[1].resolve('second')
