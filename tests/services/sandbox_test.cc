@@ -104,6 +104,17 @@ class SandboxTest : public ::testing::TestWithParam<std::string> {
 
   // The async result of an accepted write, polled once: its `data`.
   json Polled(const SandboxDriver::Reply& write) { return driver_->Poll(write.data()["requestSerialCode"]).data(); }
+  // Adds a project of the key's contractor in district 440106 (Project.Add) and returns
+  // the projectCode the platform gave it.
+  std::string AddProject(const std::string& name) {
+    const json project = {{"contractorCorpCode", key_.corp_code},
+                          {"contractorCorpName", key_.corp_name},
+                          {"name", name},
+                          {"category", "01"},
+                          {"areaCode", "440106"},
+                          {"prjStatus", "003"}};
+    return json::parse(Polled(driver_->Send("Project.Add", project))["result"].get<std::string>())["projectCode"];
+  }
   // Adds Team() and returns its teamSysNo.
   long long AddTeam(const std::string& name = "木工班组", const std::pair<std::string, std::string>& corp = {}) {
     return json::parse(Polled(driver_->Send("Team.Add", Team(name, corp)))["result"].get<std::string>())["teamSysNo"];
@@ -1264,14 +1275,7 @@ TEST_P(SandboxTest, QueriesAnswerOnlyTheRowsTheirFiltersName) {
   EXPECT_EQ(Query("Payroll.Query", {{"teamSysNo", team_b}})["totalCount"], 0);
 
   // The key's own project, and one it uploaded: each once.
-  json project = {{"contractorCorpCode", key_.corp_code},
-                  {"contractorCorpName", key_.corp_name},
-                  {"name", "示例住宅小区一期工程"},
-                  {"category", "01"},
-                  {"areaCode", "440106"},
-                  {"prjStatus", "003"}};
-  const std::string code =
-      json::parse(Polled(driver_->Send("Project.Add", project))["result"].get<std::string>())["projectCode"];
+  const std::string code = AddProject("示例住宅小区一期工程");
   EXPECT_EQ(Query("Project.Query")["totalCount"], 2);
   rows = Query("Project.Query", {{"projectCode", code}})["rows"];
   ASSERT_EQ(rows.size(), 1u);
@@ -1288,14 +1292,7 @@ TEST_P(SandboxTest, QueriesAnswerOnlyTheRowsTheirFiltersName) {
 TEST_P(SandboxTest, QueriesAnswerTheProjectTheyName) {
   const std::string id = "11010519491231002X";
   EnteredWorker(id);  // in the provisioned project
-  json project = {{"contractorCorpCode", key_.corp_code},
-                  {"contractorCorpName", key_.corp_name},
-                  {"name", "示例住宅小区二期工程"},
-                  {"category", "01"},
-                  {"areaCode", "440106"},
-                  {"prjStatus", "003"}};
-  const std::string other =
-      json::parse(Polled(driver_->Send("Project.Add", project))["result"].get<std::string>())["projectCode"];
+  const std::string other = AddProject("示例住宅小区二期工程");
   json team = Team("钢筋班组");
   team["projectCode"] = other;
   ASSERT_EQ(Polled(driver_->Send("Team.Add", team))["status"], 20);
