@@ -70,13 +70,13 @@ void DeriveSequenceTags(std::vector<RequestFacts>& requests) {
   for (auto& r : requests) {
     auto tag = [&r](std::string t) { AddTag(r, std::move(t)); };
     const auto f = r.digest.empty() ? faulted.end() : faulted.find(r.digest);
-    if (r.outcome == "accepted" && f != faulted.end()) {
-      tag("retried_after_fault");
-      for (const auto& error : f->second) tag("retried_after:" + error);
-    }
     if (r.outcome == "accepted") {
       auto last = last_outcome.find(r.method);
       if (last != last_outcome.end() && last->second == "refused") tag("corrected");
+      if (f != faulted.end()) {
+        tag("retried_after_fault");
+        for (const auto& error : f->second) tag("retried_after:" + error);
+      }
     }
     if (HasTag(r, "duplicate") && !r.digest.empty() && sent.contains(r.digest)) {
       // Data sent again and found stored: the data a fault refused, once its retry was
