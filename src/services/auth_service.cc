@@ -387,15 +387,18 @@ Result<ListPage> AuthService::ListUsers(const Principal& p, const UserQuery& q) 
     };
     ListPage out;
     out.total = CountRows(sql, from, bind);
-    EachRowOfPage(
-        sql,
-        "SELECT id, username, display_name, role, city_code, vendor_id, active" + from + " ORDER BY id" + kPageLimit,
-        bind, limit, offset, [&](const soci::row& r) {
-          auto role = domain::ParseRole(GetText(r, 3)).value_or(domain::Role::kVendor);
-          out.items.push_back(
-              UserJson(GetInt(r, 0), GetText(r, 1), GetText(r, 2), role, GetOptText(r, 4), GetOptInt(r, 5)));
-          out.items.back()["active"] = GetInt(r, 6) != 0;
-        });
+    EachRowOfPage(sql,
+                  "SELECT id, username, display_name, role, city_code, vendor_id, active, "
+                  "(SELECT name FROM vendors WHERE vendors.id = users.vendor_id)" +
+                      from + " ORDER BY id" + kPageLimit,
+                  bind, limit, offset, [&](const soci::row& r) {
+                    auto role = domain::ParseRole(GetText(r, 3)).value_or(domain::Role::kVendor);
+                    out.items.push_back(
+                        UserJson(GetInt(r, 0), GetText(r, 1), GetText(r, 2), role, GetOptText(r, 4), GetOptInt(r, 5)));
+                    out.items.back()["active"] = GetInt(r, 6) != 0;
+                    // The enterprise's name, so a page of users names theirs without a second list.
+                    if (auto name = GetOptText(r, 7)) out.items.back()["vendor_name"] = *name;
+                  });
     return out;
   });
 }

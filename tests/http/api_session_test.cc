@@ -165,6 +165,9 @@ TEST_P(ApiSessionTest, AnAdminDisablesAUserAndResetsItsPassword) {
     if (u["username"] == "browser_vendor") {
       vendor_id = u["id"];
       EXPECT_EQ(u["active"], true);
+      EXPECT_EQ(u["vendor_name"], "browser_vendor 科技有限公司");  // the enterprise's, named in the list
+    } else {
+      EXPECT_FALSE(u.contains("vendor_name")) << u.dump();
     }
   }
   ASSERT_GT(vendor_id, 0);

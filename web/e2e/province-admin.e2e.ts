@@ -178,6 +178,18 @@ describe('province and admin', () => {
     await eventually(() => page.locator('.el-select-dropdown__item:visible').allTextContents()).toContainEqual(
       expect.stringContaining('东莞新注册科技有限公司'),
     )
+    // Typing searches the server's list of enterprises; the user then added is listed
+    // with its enterprise's name.
+    await page.getByTestId('user-vendor').locator('input').fill('新注册')
+    await eventually(() => page.locator('.el-select-dropdown__item:visible').allTextContents()).toEqual([
+      expect.stringContaining('东莞新注册科技有限公司'),
+    ])
+    await page.locator('.el-select-dropdown__item:visible').first().click()
+    await page.getByTestId('user-username').fill('newvendor02')
+    await page.getByTestId('user-password').fill('Secret@2026x')
+    await page.getByTestId('user-submit').click()
+    await page.getByTestId('user-search').fill('newvendor02')
+    await eventually(() => page.getByTestId('users-table').textContent()).toContain('东莞新注册科技有限公司')
   })
 
   it('lets the admin disable, enable and reset the password of a user, but not their own', async () => {

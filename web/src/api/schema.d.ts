@@ -1328,6 +1328,8 @@ export interface components {
             vendor_id: number | null;
             /** @description In the admin's list of users; false when disabled. */
             active?: boolean;
+            /** @description In the admin's list of users, a vendor user's enterprise name. */
+            vendor_name?: string;
         };
         Me: components["schemas"]["User"] & {
             /**
