@@ -26,6 +26,8 @@ Entry Lookup(ErrorCode code) {
       return {"unauthenticated", C::kUnauthenticated, "请先登录"};
     case ErrorCode::kBadCredentials:
       return {"bad_credentials", C::kUnauthenticated, "用户名或密码错误"};
+    case ErrorCode::kAccountDisabled:
+      return {"account_disabled", C::kForbidden, "账号已停用，请联系系统管理员"};
     case ErrorCode::kCsrfMismatch:
       return {"csrf_mismatch", C::kForbidden, "CSRF 校验失败，请刷新页面后重试"};
     case ErrorCode::kForbidden:

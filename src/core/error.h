@@ -30,6 +30,7 @@ enum class ErrorCode {
   kMissingField,
   kUnauthenticated,
   kBadCredentials,
+  kAccountDisabled,
   kCsrfMismatch,
   kForbidden,
   kNotFound,

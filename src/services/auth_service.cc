@@ -193,9 +193,12 @@ Result<LoginResult> AuthService::Login(const std::string& username, const std::s
       crypto::HashPassword(crypto::RandomToken(16), deps_.config.password_cost).value();
   const std::optional<UserRow>& user = *found;
   // A disabled account's password is hashed too: answered no sooner than any other.
-  const bool ok = user ? crypto::VerifyPassword(password, user->password_hash) && user->active
+  const bool ok = user ? crypto::VerifyPassword(password, user->password_hash)
                        : (crypto::VerifyPassword(password, dummy_hash), false);
   if (!ok) return MakeError(ErrorCode::kBadCredentials);  // its attempt stays filed
+  // Only the right password learns that the account is disabled (and why it cannot log
+  // in); anyone else is told what a wrong password is told.
+  if (!user->active) return MakeError(ErrorCode::kAccountDisabled);
   const UserRow& u = *user;
   LoginResult out{crypto::RandomToken(32), crypto::RandomToken(24),
                   UserJson(u.id, u.username, u.display_name, u.role, u.city, u.vendor)};

@@ -182,9 +182,14 @@ TEST_P(ApiSessionTest, AnAdminDisablesAUserAndResetsItsPassword) {
   EXPECT_EQ(disabled.json()["active"], false);
   EXPECT_EQ(vendor.Get("/api/v1/me").status, 401);
   HttpClient again(tp_->port());
-  EXPECT_EQ(
-      again.Post("/api/v1/session", {{"username", "browser_vendor"}, {"password", testing::kTestPassword}}).status,
-      401);
+  // The right password learns that the account is disabled; a wrong one does not.
+  auto refused = again.Post("/api/v1/session", {{"username", "browser_vendor"}, {"password", testing::kTestPassword}});
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(refused.json()["error"]["code"], "account_disabled");
+  EXPECT_EQ(refused.json()["error"]["message"], "账号已停用，请联系系统管理员");
+  auto wrong = again.Post("/api/v1/session", {{"username", "browser_vendor"}, {"password", "Wr0ng-passw0rd"}});
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_EQ(wrong.json()["error"]["code"], "bad_credentials");
   EXPECT_EQ(admin.Put(path, {{"active", true}, {"password", "Res3t-passw0rd"}}).json()["active"], true);
   EXPECT_EQ(again.Post("/api/v1/session", {{"username", "browser_vendor"}, {"password", "Res3t-passw0rd"}}).status,
             200);

@@ -215,6 +215,14 @@ describe('province and admin', () => {
     expect((await held.call('GET', '/me')).status).toBe(401)
     await expect(server.apiAs(user)).rejects.toThrow(/login of reviewer_441300 failed/)
     await screenshot(page, 'admin-users-status')
+    // The user, with the right password, is told the account is disabled.
+    const disabledPage = await newPage(browser, server)
+    await disabledPage.goto('/login')
+    await disabledPage.getByTestId('login-username').fill(user)
+    await disabledPage.getByTestId('login-password').fill(DEMO_PASSWORD)
+    await disabledPage.getByTestId('login-submit').click()
+    await eventually(() => disabledPage.locator('.el-alert').textContent()).toContain('账号已停用，请联系系统管理员')
+    await disabledPage.close()
 
     // Enabling again needs no confirmation.
     await page.getByTestId(`user-toggle-${user}`).click()

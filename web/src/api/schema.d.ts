@@ -60,7 +60,9 @@ export interface paths {
          *     Answers a bearer token for API clients, the CSRF token a browser must send in
          *     `X-CSRF-Token` on unsafe methods, and the user; also sets the HttpOnly
          *     `lt_session` cookie (SameSite=Strict). Failures are throttled per user name:
-         *     too many within the window answer 429 too_many_attempts. A request the
+         *     too many within the window answer 429 too_many_attempts. The right password
+         *     of a disabled account answers 403 account_disabled (a wrong one, 401
+         *     bad_credentials as for any account). A request the
          *     browser marks `Sec-Fetch-Site: cross-site` (a form on another site) is 403
          *     csrf_mismatch, as is one to `POST /vendors/register`.
          */
@@ -1281,7 +1283,7 @@ export interface components {
                  * @description Stable machine word.
                  * @enum {string}
                  */
-                code: "malformed_json" | "invalid_field" | "missing_field" | "unauthenticated" | "bad_credentials" | "csrf_mismatch" | "forbidden" | "not_found" | "method_not_allowed" | "invalid_transition" | "already_exists" | "already_claimed" | "problems_required" | "invalid_credit_code" | "unknown_city" | "unknown_product" | "payload_too_large" | "unsupported_file_type" | "too_many_attempts" | "invalid_calendar" | "database_error" | "storage_error" | "config_error" | "report_render_failed" | "internal";
+                code: "malformed_json" | "invalid_field" | "missing_field" | "unauthenticated" | "bad_credentials" | "account_disabled" | "csrf_mismatch" | "forbidden" | "not_found" | "method_not_allowed" | "invalid_transition" | "already_exists" | "already_claimed" | "problems_required" | "invalid_credit_code" | "unknown_city" | "unknown_product" | "payload_too_large" | "unsupported_file_type" | "too_many_attempts" | "invalid_calendar" | "database_error" | "storage_error" | "config_error" | "report_render_failed" | "internal";
                 /** @description Chinese, for people. */
                 message: string;
                 /** @description Machine-readable context, e.g. `field`, `state`, `action`, `allowed`. */
@@ -2067,6 +2069,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
