@@ -290,20 +290,10 @@ int CalendarImport(const CommonOptions& common, const std::string& file) {
   auto rt = Runtime::Open(*config, clock, clock);
   if (!rt.ok()) return Fail(rt.error());
   if (ics) {
-    // A feed groups events by their own dates, so a New Year holiday that starts on
-    // 12-31 yields a one-day entry for the year before: merge into stored years instead
-    // of replacing them. A date in both lists keeps the imported meaning.
+    // A feed's New Year holiday may reach into the year before: such fragments are
+    // merged into the stored years, covered years replace them (MergeImportedIcsYear).
     auto stored = (*rt)->platform().deps.calendar.Get();
-    for (auto& y : *years) {
-      const domain::CalendarYear* old = stored->Year(y.year);
-      if (!old) continue;
-      for (CivilDay d : old->holidays) {
-        if (!y.workdays.count(d)) y.holidays.insert(d);
-      }
-      for (CivilDay d : old->workdays) {
-        if (!y.holidays.count(d)) y.workdays.insert(d);
-      }
-    }
+    for (auto& y : *years) y = domain::MergeImportedIcsYear(std::move(y), stored->Year(y.year));
   }
   services::Principal admin{0, "cli", domain::Role::kAdmin, std::nullopt, std::nullopt};
   auto r = (*rt)->platform().calendar.PutYears(admin, *years);

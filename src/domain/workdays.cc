@@ -347,9 +347,10 @@ Result<std::vector<CalendarYear>> ParseCalendarIcs(std::string_view text) {
       }
       CalendarYear& cy = years[y];
       cy.year = y;
-      cy.official = true;
+      cy.official = false;  // until a day away from New Year shows the feed covers it
       cy.source = "admin import (ics)";
       (kind == EventKind::kHoliday ? cy.holidays : cy.workdays).insert(d);
+      if (!NearNewYear(d)) cy.official = true;
     }
   }
   if (years.empty()) return CalendarError("日历文件中没有节假日或调休上班日");
@@ -359,6 +360,26 @@ Result<std::vector<CalendarYear>> ParseCalendarIcs(std::string_view text) {
     out.push_back(std::move(cy));
   }
   return out;
+}
+
+bool NearNewYear(CivilDay day) {
+  const unsigned month = static_cast<unsigned>(day.month()), d = static_cast<unsigned>(day.day());
+  return (month == 1 && d <= 7) || (month == 12 && d >= 25);
+}
+
+CalendarYear MergeImportedIcsYear(CalendarYear imported, const CalendarYear* stored) {
+  if (!stored) return imported;  // a fragment alone stays unofficial (ParseCalendarIcs)
+  const bool fragment = !imported.official;
+  if (!fragment && !stored->official) return imported;
+  const auto keep = [&](CivilDay d) { return fragment || NearNewYear(d); };
+  for (CivilDay d : stored->holidays) {
+    if (keep(d) && !imported.workdays.count(d)) imported.holidays.insert(d);
+  }
+  for (CivilDay d : stored->workdays) {
+    if (keep(d) && !imported.holidays.count(d)) imported.workdays.insert(d);
+  }
+  if (fragment) imported.official = stored->official;
+  return imported;
 }
 
 Result<std::vector<CalendarYear>> ShippedCalendar() {

@@ -21,6 +21,8 @@ struct CalendarYear {
   // but the deadlines it touches stay provisional until the official data is loaded.
   bool official = true;
   std::string source;  // e.g. "chinese-days@1.2.3" or "admin import 2026-11-24"
+
+  friend bool operator==(const CalendarYear&, const CalendarYear&) = default;
 };
 
 // The working-day calendar: a value, built from stored years. A year with no data is
@@ -33,6 +35,8 @@ class WorkCalendar {
   const CalendarYear* Year(int year) const;  // nullptr if none
   std::vector<int> Years() const;
   bool IsWorkingDay(CivilDay day) const;
+
+  friend bool operator==(const WorkCalendar&, const WorkCalendar&) = default;
 
  private:
   std::map<int, CalendarYear> years_;
@@ -71,7 +75,23 @@ constexpr int kMaxCalendarYear = 2200;
 // "holidays": ["2027-01-01", ...], "workdays": [...]} or a list of such objects. `.ics`: the chinese-days feed
 // (VEVENTs whose SUMMARY marks 休 / 班, DTSTART[/DTEND] dates).
 Result<std::vector<CalendarYear>> ParseCalendarJson(std::string_view text);
+// A feed groups events by their own dates, so the New Year holiday of one year's
+// arrangement may put a day or two into the year before (2030-12-30 for 元旦 2031). A
+// year of which the feed holds only such days, all within a week of New Year, is a
+// fragment and comes back with `official` false: it says nothing of the rest of its year.
 Result<std::vector<CalendarYear>> ParseCalendarIcs(std::string_view text);
+// Whether `day` lies within a week of New Year (12-25 to 01-07), where one year's
+// arrangement may reach into the next or the one before.
+bool NearNewYear(CivilDay day);
+// What an imported `.ics` year makes of the year stored (if any):
+// - a fragment is merged into the stored year, which keeps its own `official` (no
+//   stored year: an unofficial one of the fragment alone, so its deadlines stay
+//   provisional);
+// - a year the feed covers replaces the stored one, except that an official stored
+//   year keeps its days near New Year that the feed does not mention (another year's
+//   arrangement reaching into it). An admin's own, unofficial entry is replaced whole.
+// A day in both keeps the imported meaning.
+CalendarYear MergeImportedIcsYear(CalendarYear imported, const CalendarYear* stored);
 // The calendar data shipped with liantiao (data/calendar/official.json, embedded).
 Result<std::vector<CalendarYear>> ShippedCalendar();
 

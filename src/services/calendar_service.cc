@@ -1,5 +1,7 @@
 #include "services/calendar_service.h"
 
+#include <spdlog/spdlog.h>
+
 #include "services/deadlines.h"
 #include "services/history.h"
 #include "storage/row.h"
@@ -80,8 +82,17 @@ Status CalendarService::SeedAndLoad() {
 }
 
 Status CalendarService::Reload() {
-  auto cal = deps_.db.Read<domain::WorkCalendar>(
-      [](soci::session& sql) -> Result<domain::WorkCalendar> { return LoadCalendar(sql); });
+  const auto cached = deps_.calendar.Get();
+  auto cal = deps_.db.Transact<domain::WorkCalendar>([&](soci::session& sql) -> Result<domain::WorkCalendar> {
+    domain::WorkCalendar stored = LoadCalendar(sql);
+    // Another process changed it (`liantiao calendar import`, or another server): the
+    // deadlines this server counted since on the calendar it had are counted again.
+    if (!(stored == *cached)) {
+      const long long changed = RecomputeDeadlines(sql, stored);
+      spdlog::info("calendar changed in the database; deadlines recomputed: {}", changed);
+    }
+    return stored;
+  });
   if (!cal.ok()) return cal.take_error();
   deps_.calendar.Set(std::move(cal).value());
   return OkStatus();

@@ -196,6 +196,47 @@ TEST_P(CliTest, IcsImportMergesIntoStoredYears) {
   EXPECT_NE(workdays->find("2026-10-01"), std::string::npos);
 }
 
+// A year a feed only reaches into at New Year does not become official; a year it
+// covers replaces an admin's unofficial guess instead of keeping it.
+TEST_P(CliTest, IcsImportOfficialOnlyForTheYearsAFeedCovers) {
+  ASSERT_EQ(Liantiao("user add --role province --username prov1 --password-stdin", "Passw0rd!cli\n").exit_code, 0);
+  auto url = storage::ParseDbUrl(db_->url());
+  ASSERT_TRUE(url.ok());
+  auto db = storage::Database::Open(*url, 1);
+  ASSERT_TRUE(db.ok());
+  auto year = [&](int y) {
+    return (*db)->Read<std::string>([y](soci::session& sql) -> Result<std::string> {
+      int official = 0;
+      std::string h;
+      sql << "SELECT official, holidays FROM calendar_years WHERE year = :y", soci::use(y), soci::into(official),
+          soci::into(h);
+      return std::to_string(official) + " " + h;
+    });
+  };
+  auto event = [](const std::string& from, const std::string& to) {
+    return "BEGIN:VEVENT\r\nSUMMARY:休\r\nDTSTART;VALUE=DATE:" + from + "\r\nDTEND;VALUE=DATE:" + to +
+           "\r\nEND:VEVENT\r\n";
+  };
+  std::ofstream(dir_ / "2031.ics") << "BEGIN:VCALENDAR\r\n" + event("20301230", "20310102") +
+                                          event("20310205", "20310211") + "END:VCALENDAR\r\n";
+  ASSERT_EQ(Liantiao("calendar import 2031.ics").exit_code, 0);
+  auto y2030 = year(2030), y2031 = year(2031);
+  ASSERT_TRUE(y2030.ok() && y2031.ok());
+  EXPECT_EQ(y2030->substr(0, 2), "0 ") << *y2030;  // a fragment: 2030's deadlines stay provisional
+  EXPECT_NE(y2030->find("2030-12-30"), std::string::npos) << *y2030;
+  EXPECT_EQ(y2031->substr(0, 2), "1 ") << *y2031;
+
+  std::ofstream(dir_ / "guess.json") << R"({"year": 2029, "official": false, "holidays": ["2029-01-04"]})";
+  ASSERT_EQ(Liantiao("calendar import guess.json").exit_code, 0);
+  std::ofstream(dir_ / "2029.ics") << "BEGIN:VCALENDAR\r\n" + event("20290101", "20290102") +
+                                          event("20290501", "20290504") + "END:VCALENDAR\r\n";
+  ASSERT_EQ(Liantiao("calendar import 2029.ics").exit_code, 0);
+  auto y2029 = year(2029);
+  ASSERT_TRUE(y2029.ok());
+  EXPECT_EQ(y2029->substr(0, 2), "1 ") << *y2029;
+  EXPECT_EQ(y2029->find("2029-01-04"), std::string::npos) << *y2029;  // the guess is gone
+}
+
 TEST_P(CliTest, HistoryVerifyNamesTheFirstBrokenEntry) {
   ASSERT_EQ(Liantiao("user add --role province --username prov1 --password-stdin", "Passw0rd!cli\n").exit_code, 0);
   ASSERT_EQ(Liantiao("user add --role province --username prov2 --password-stdin", "Passw0rd!cli\n").exit_code, 0);

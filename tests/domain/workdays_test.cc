@@ -355,6 +355,43 @@ TEST(ParseCalendarIcsTest, UnfoldsLinesSpansYearsAndToleratesBareLf) {
   EXPECT_EQ((*r)[1].year, 2023);
   EXPECT_EQ((*r)[1].holidays, (std::set<CivilDay>{D("2023-01-01"), D("2023-01-02")}));
   EXPECT_EQ((*r)[1].workdays, (std::set<CivilDay>{D("2023-01-28")}));
+  // 2022 only has the next year's New Year reaching into it: a fragment, not its data.
+  EXPECT_FALSE((*r)[0].official);
+  EXPECT_TRUE((*r)[1].official);
+}
+
+CalendarYear Year(int y, bool official, std::set<CivilDay> holidays, std::set<CivilDay> workdays = {}) {
+  return CalendarYear{y, std::move(holidays), std::move(workdays), official, "test"};
+}
+
+// A fragment joins the stored year and keeps its flag; alone, it is unofficial.
+TEST(MergeImportedIcsYearTest, AFragmentJoinsTheStoredYear) {
+  const CalendarYear fragment = Year(2030, false, {D("2030-12-30"), D("2030-12-31")});
+  const CalendarYear official = Year(2030, true, {D("2030-10-01")}, {D("2030-10-12")});
+  CalendarYear merged = MergeImportedIcsYear(fragment, &official);
+  EXPECT_TRUE(merged.official);
+  EXPECT_EQ(merged.holidays, (std::set<CivilDay>{D("2030-10-01"), D("2030-12-30"), D("2030-12-31")}));
+  EXPECT_EQ(merged.workdays, (std::set<CivilDay>{D("2030-10-12")}));
+  const CalendarYear guess = Year(2030, false, {D("2030-06-03")});
+  EXPECT_FALSE(MergeImportedIcsYear(fragment, &guess).official);
+  EXPECT_FALSE(MergeImportedIcsYear(fragment, nullptr).official);
+}
+
+// A covered year replaces the stored one: an admin's guess whole, an official year but
+// for another arrangement's days near New Year that the feed does not mention.
+TEST(MergeImportedIcsYearTest, ACoveredYearReplacesTheStoredOne) {
+  const CalendarYear feed = Year(2029, true, {D("2029-01-01"), D("2029-10-01")});
+  const CalendarYear guess = Year(2029, false, {D("2029-01-04"), D("2029-05-02")});
+  CalendarYear replaced = MergeImportedIcsYear(feed, &guess);
+  EXPECT_TRUE(replaced.official);
+  EXPECT_EQ(replaced.holidays, feed.holidays);
+  // An official correction removes a day; 12-31, from the next year's feed, stays; a
+  // day the feed names a working day is one.
+  const CalendarYear stored =
+      Year(2029, true, {D("2029-01-01"), D("2029-05-02"), D("2029-12-31"), D("2029-12-29")}, {});
+  CalendarYear corrected = MergeImportedIcsYear(Year(2029, true, {D("2029-01-01")}, {D("2029-12-29")}), &stored);
+  EXPECT_EQ(corrected.holidays, (std::set<CivilDay>{D("2029-01-01"), D("2029-12-31")}));
+  EXPECT_EQ(corrected.workdays, (std::set<CivilDay>{D("2029-12-29")}));
 }
 
 TEST(ParseCalendarIcsTest, RefusesBrokenFeeds) {

@@ -765,6 +765,28 @@ TEST_P(ProcessTest, CalendarImportRecomputesProvisionalDeadlines) {
   EXPECT_EQ(CodeOf(pf().calendar.PutYears(reviewer_, {y2027})), "forbidden");
 }
 
+// A year imported by another process (`liantiao calendar import` beside a running
+// server) reaches the deadlines this server counted on the calendar it still had, at the
+// next sweep, which reloads the calendar.
+TEST_P(ProcessTest, ACalendarChangedElsewhereRecomputesDeadlinesAtTheNextSweep) {
+  tp_->clock().Set(At("2026-12-29T10:00:00+08:00"));
+  auto st = tp_->db().Transact<Ok>([](soci::session& sql) -> Result<Ok> {
+    sql << "INSERT INTO calendar_years (year, official, source, holidays, workdays, updated_at) "
+           "VALUES (2027, 1, 'import elsewhere', '[\"2027-01-01\"]', '[]', 0)";
+    return Ok{};
+  });
+  ASSERT_TRUE(st.ok());
+  const long long id = NewApp();
+  Act(vendor_, id, AppAction::kSubmit);  // counted on the calendar without 2027
+  auto review = [&] { return OpenDeadline(Must(pf().applications.Get(vendor_, id)), "review"); };
+  EXPECT_EQ(review()["provisional"], true);
+  EXPECT_EQ(review()["due_at"], "2027-01-01T23:59:59+08:00");
+  Must(pf().Sweep(tp_->clock().Now()));
+  EXPECT_EQ(review()["provisional"], false);
+  EXPECT_EQ(review()["due_at"], "2027-01-04T23:59:59+08:00");
+  EXPECT_EQ(Must(pf().calendar.GetYear(2027))["official"], true);
+}
+
 // A deadline closed while it was still provisional gets the official due date too: it
 // stops saying provisional, and the statistics judge it on the calendar as published.
 TEST_P(ProcessTest, CalendarImportRecomputesClosedProvisionalDeadlines) {
