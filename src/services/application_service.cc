@@ -958,7 +958,7 @@ Result<json> ApplicationService::Act(const Principal& p, long long id, AppAction
   const Instant now = deps_.clock.Now();
   auto done = deps_.db.Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
     LT_ASSIGN_OR_RETURN(AppRow app, LockApplication(sql, id));
-    LT_RETURN_IF_ERROR(RequireInScope(p, app.city_code, app.vendor_id, "申请"));
+    LT_RETURN_IF_ERROR(RequireApplicationInScope(sql, p, app.id, app.city_code, app.vendor_id));
     if (action == AppAction::kReissueKey) {
       // Only the rectification of a founded complaint re-issues a key.
       return MakeError(ErrorCode::kForbidden, "测试密钥须通过投诉整改流程重新发放");
@@ -978,7 +978,7 @@ Result<KeyClaim> ApplicationService::RevealKey(const Principal& p, long long id,
   const Instant now = deps_.clock.Now();
   return deps_.db.Transact<KeyClaim>([&](soci::session& sql) -> Result<KeyClaim> {
     LT_ASSIGN_OR_RETURN(AppRow app, LockApplication(sql, id));
-    LT_RETURN_IF_ERROR(RequireInScope(p, app.city_code, app.vendor_id, "申请"));
+    LT_RETURN_IF_ERROR(RequireApplicationInScope(sql, p, app.id, app.city_code, app.vendor_id));
     LT_RETURN_IF_ERROR(domain::RequireAllowed(app.state, domain::AppActivity::kUseTestKey));
     const long long at = ToUnix(now);
     if (rotate) {

@@ -131,7 +131,7 @@ Result<json> ComplaintService::File(const Principal& p, const NewComplaint& in) 
   auto calendar = deps_.calendar.Get();
   auto id = deps_.db.Transact<long long>([&](soci::session& sql) -> Result<long long> {
     LT_ASSIGN_OR_RETURN(AppRow app, LockApplication(sql, in.application_id));
-    LT_RETURN_IF_ERROR(RequireInScope(p, app.city_code, app.vendor_id, "申请"));
+    LT_RETURN_IF_ERROR(RequireApplicationInScope(sql, p, app.id, app.city_code, app.vendor_id));
     LT_RETURN_IF_ERROR(domain::RequireAllowed(app.state, domain::AppActivity::kFileComplaint));
     std::string complainant = in.complainant, contact = in.contact;
     if (complainant.empty() || contact.empty()) {

@@ -957,7 +957,7 @@ Result<json> SandboxService::SetFaults(const Principal& p, long long application
   const Instant now = deps_.clock.Now();
   auto done = deps_.db.Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
     LT_ASSIGN_OR_RETURN(AppRow app, LockApplication(sql, application_id));
-    LT_RETURN_IF_ERROR(RequireInScope(p, app.city_code, app.vendor_id, "申请"));
+    LT_RETURN_IF_ERROR(RequireApplicationInScope(sql, p, app.id, app.city_code, app.vendor_id));
     LT_RETURN_IF_ERROR(domain::RequireAllowed(app.state, domain::AppActivity::kSetFaultScenarios));
     // Delayed results need asynchronous results: a profile that answers every method
     // at once has none to delay, and its case could never be met.

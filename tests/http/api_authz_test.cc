@@ -156,8 +156,9 @@ std::map<std::string, Row> Table() {
       {"POST /api/v1/applications/:id/materials", {.roles = vendor, .scope = ScopeRule::kRecord}},
       {"GET /api/v1/applications/:id/materials/:mid", {.roles = kEveryRole, .scope = ScopeRule::kApplicationRead}},
       // With action "approve"; the whole action × state × role table is the next test.
+      // GZ's support unit is told no more than when it reads the application: 404.
       {"POST /api/v1/applications/:id/actions/:action",
-       {.roles = kEveryRole, .scope = ScopeRule::kRecord, .service_roles = reviewer}},
+       {.roles = kEveryRole, .scope = ScopeRule::kApplicationRead, .service_roles = reviewer}},
       {"POST /api/v1/applications/:id/test-key/claim", {.roles = vendor, .scope = ScopeRule::kRecord}},
       {"POST /api/v1/applications/:id/test-key/rotate", {.roles = vendor, .scope = ScopeRule::kRecord}},
       {"GET /api/v1/applications/:id/evidence", {.roles = kEveryRole, .scope = ScopeRule::kApplicationRead}},
@@ -608,7 +609,9 @@ TEST_P(ApiAuthzTest, EveryActionInEveryStateForEveryCaller) {
         int status = 0;
         if (!role) {
           status = 401, code = "unauthenticated";
-        } else if (!SeesVendorAInGz(caller)) {
+        } else if (!SeesVendorAInGz(caller) || caller == Caller::kSupportGz) {
+          // GZ's support unit sees only applications with a rectification order, which
+          // none of these has: it learns no more by acting than by reading.
           status = 404, code = "not_found";
         } else if (!role_may_act[static_cast<int>(*role)]) {
           status = 403, code = "forbidden";
