@@ -249,6 +249,11 @@ void WriteMasked(const standard::Schema& schema, const json& value, JsonWriter& 
 // `spec` is the method the pipeline found for the request (null when it found none).
 std::string MaskedRequest(const Exchange& x, const standard::MethodSpec* spec) {
   const standard::Profile* p = x.profile;
+  // The key's secret, under whatever name a client sends it (a field of its own, or
+  // inside another value): kept as *** like the profile's own names for it.
+  const auto carries_secret = [&](std::string_view value) {
+    return x.key && x.key->secret.size() >= 8 && value.find(x.key->secret) != std::string_view::npos;
+  };
   // The data is parsed only once the pipeline found the method: then it is written
   // masked from x.data, where "data" comes in the fields' order.
   const standard::MethodSpec* method = x.data_parsed && p ? spec : nullptr;
@@ -263,7 +268,7 @@ std::string MaskedRequest(const Exchange& x, const standard::MethodSpec* spec) {
   fields.reserve(x.form.size() + 1);
   for (const auto& [name, value] : x.form) {
     if (data_param && name == *data_param) continue;
-    if (name == "appsecret" || name == "secret") {
+    if (name == "appsecret" || name == "secret" || carries_secret(value)) {
       fields.push_back({name, "***"});
     } else if (sign_param && name == *sign_param) {
       fields.push_back({name, value.size() > 12 ? value.substr(0, 8) + "…" : value});
@@ -275,7 +280,11 @@ std::string MaskedRequest(const Exchange& x, const standard::MethodSpec* spec) {
     fields.push_back({"data", nullptr});
   } else if (data_param) {
     const std::string* raw = standard::FormValue(x.form, *data_param);
-    if (raw) fields.push_back({"data", sandbox::MaskText(raw->size() > 300 ? raw->substr(0, 300) + "…" : *raw)});
+    if (raw && carries_secret(*raw)) {
+      fields.push_back({"data", "***"});
+    } else if (raw) {
+      fields.push_back({"data", sandbox::MaskText(raw->size() > 300 ? raw->substr(0, 300) + "…" : *raw)});
+    }
   }
   std::stable_sort(fields.begin(), fields.end(), [](const Field& a, const Field& b) { return a.name < b.name; });
   std::string text;

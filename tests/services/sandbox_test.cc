@@ -1478,6 +1478,20 @@ TEST_P(SandboxTest, EvidenceKeepsTheAnswerAsSentAndCountsAQuerysRows) {
   EXPECT_EQ(kept["code"], write.body["code"]);
 }
 
+// The key's secret is kept as *** whatever a client calls the field it sends it in.
+TEST_P(SandboxTest, EvidenceMasksTheSecretUnderAnyName) {
+  standard::Form leaky = driver_->Build("Team.Add", Team("油漆班组"));
+  leaky.pop_back();  // the signature, made again below
+  leaky.emplace_back("password", key_.secret);
+  leaky.emplace_back("note", "secret=" + key_.secret + ";");
+  leaky.emplace_back("sign", driver_->codec().Sign(leaky));
+  driver_->SendForm("Team.Add", leaky);
+  const json leaky_row = (*tp_->platform().sandbox.Evidence(reviewer_, key_.application_id, {}))["items"][0];
+  EXPECT_EQ(leaky_row.dump().find(key_.secret), std::string::npos) << leaky_row.dump();
+  EXPECT_EQ(leaky_row["request"]["password"], "***") << leaky_row.dump();
+  EXPECT_EQ(leaky_row["request"]["note"], "***") << leaky_row.dump();
+}
+
 TEST_P(SandboxTest, EvidenceMasksPersonalNumbersAndSecrets) {
   const long long team_no = AddTeam();
   // A payroll for a worker never registered: the message names the ID number.
