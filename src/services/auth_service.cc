@@ -406,6 +406,18 @@ Result<ListPage> AuthService::ListUsers(const Principal& p, const UserQuery& q) 
   });
 }
 
+Result<long long> AuthService::PurgeExpired() {
+  const long long now = ToUnix(deps_.session_clock.Now());
+  const long long window_start = now - deps_.config.login_window_minutes * 60LL;
+  return deps_.db.Transact<long long>([&](soci::session& sql) -> Result<long long> {
+    soci::statement failures = (sql.prepare << "DELETE FROM login_failures WHERE at <= :w", soci::use(window_start));
+    failures.execute(true);
+    soci::statement sessions = (sql.prepare << "DELETE FROM sessions WHERE expires_at < :n", soci::use(now));
+    sessions.execute(true);
+    return failures.get_affected_rows() + sessions.get_affected_rows();
+  });
+}
+
 Status AuthService::ChangePassword(const Principal& p, const std::string& keep_token, const std::string& current,
                                    const std::string& next) {
   if (current.empty()) return MakeError(ErrorCode::kMissingField, "请输入当前密码", {{"field", "current_password"}});

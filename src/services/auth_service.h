@@ -62,6 +62,10 @@ class AuthService {
   // config.login_max_failures_all (a guessing spread over many addresses).
   Result<LoginResult> Login(const std::string& username, const std::string& password, const std::string& client = "");
   Status Logout(const std::string& token);
+  // Deletes the failed logins the limit no longer counts (older than its window) and
+  // the expired sessions: guesses at made-up user names would otherwise stay forever.
+  // Answers how many rows went.
+  Result<long long> PurgeExpired();
   Result<SessionView> Authenticate(const std::string& token);
   Result<json> Me(const Principal& p);
 

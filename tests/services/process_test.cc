@@ -1016,6 +1016,35 @@ TEST_P(ProcessTest, ConcurrentGuessesGetNoMoreTriesThanTheLimit) {
   EXPECT_EQ(std::count(changes.begin(), changes.end(), "too_many_attempts"), kGuesses - 5);
 }
 
+// The sweep deletes the failed logins the limit no longer counts, and expired sessions;
+// failures within the window stay and still count.
+TEST_P(ProcessTest, TheSweepPurgesOldLoginFailuresAndExpiredSessions) {
+  auto rows = [&](const char* table) {
+    return Must(tp_->db().Read<long long>([table](soci::session& sql) -> Result<long long> {
+      long long n = 0;
+      sql << std::string("SELECT COUNT(*) FROM ") + table, soci::into(n);
+      return n;
+    }));
+  };
+  ASSERT_TRUE(pf().auth.Login("vendor1", testing::kTestPassword, "203.0.113.9").ok());
+  const long long sessions = rows("sessions");
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(CodeOf(pf().auth.Login("made_up_" + std::to_string(i), "x")), "bad_credentials");
+  EXPECT_EQ(rows("login_failures"), 3);
+  Must(pf().Sweep(tp_->clock().Now()));
+  EXPECT_EQ(rows("login_failures"), 3) << "within the window: still counted";
+  tp_->session_clock().Set(tp_->session_clock().Now() + std::chrono::hours(1));
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(CodeOf(pf().auth.Login("vendor2", "wrong")), "bad_credentials");
+  Must(pf().Sweep(tp_->clock().Now()));
+  EXPECT_EQ(rows("login_failures"), 5) << "the made-up names' failures are gone";
+  EXPECT_EQ(CodeOf(pf().auth.Login("vendor2", testing::kTestPassword)), "too_many_attempts");
+  EXPECT_EQ(rows("sessions"), sessions);
+  tp_->session_clock().Set(tp_->session_clock().Now() + std::chrono::hours(24 * 30));
+  Must(pf().Sweep(tp_->clock().Now()));
+  EXPECT_EQ(rows("sessions"), 0);
+  EXPECT_EQ(rows("login_failures"), 0);
+}
+
 // A right current password does not count against the limit.
 TEST_P(ProcessTest, ARightCurrentPasswordIsNoFailedAttempt) {
   for (int i = 0; i < 4; ++i) {
