@@ -267,6 +267,13 @@ struct IcsEvent {
   std::string summary_text;
 };
 
+// Whether `day` lies within a week of New Year (12-25 to 01-07), where one year's
+// arrangement may reach into the next or the one before.
+bool NearNewYear(CivilDay day) {
+  const unsigned month = static_cast<unsigned>(day.month()), d = static_cast<unsigned>(day.day());
+  return (month == 1 && d <= 7) || (month == 12 && d >= 25);
+}
+
 }  // namespace
 
 Result<std::vector<CalendarYear>> ParseCalendarJson(std::string_view text) {
@@ -360,11 +367,6 @@ Result<std::vector<CalendarYear>> ParseCalendarIcs(std::string_view text) {
     out.push_back(std::move(cy));
   }
   return out;
-}
-
-bool NearNewYear(CivilDay day) {
-  const unsigned month = static_cast<unsigned>(day.month()), d = static_cast<unsigned>(day.day());
-  return (month == 1 && d <= 7) || (month == 12 && d >= 25);
 }
 
 CalendarYear MergeImportedIcsYear(CalendarYear imported, const CalendarYear* stored) {

@@ -80,9 +80,6 @@ Result<std::vector<CalendarYear>> ParseCalendarJson(std::string_view text);
 // year of which the feed holds only such days, all within a week of New Year, is a
 // fragment and comes back with `official` false: it says nothing of the rest of its year.
 Result<std::vector<CalendarYear>> ParseCalendarIcs(std::string_view text);
-// Whether `day` lies within a week of New Year (12-25 to 01-07), where one year's
-// arrangement may reach into the next or the one before.
-bool NearNewYear(CivilDay day);
 // What an imported `.ics` year makes of the year stored (if any):
 // - a fragment is merged into the stored year, which keeps its own `official` (no
 //   stored year: an unofficial one of the fragment alone, so its deadlines stay

@@ -82,16 +82,17 @@ Status CalendarService::SeedAndLoad() {
 }
 
 Status CalendarService::Reload() {
-  const auto cached = deps_.calendar.Get();
+  auto stored = deps_.db.Read<domain::WorkCalendar>(
+      [](soci::session& sql) -> Result<domain::WorkCalendar> { return LoadCalendar(sql); });
+  if (!stored.ok()) return stored.take_error();
+  if (*stored == *deps_.calendar.Get()) return OkStatus();  // the usual case: no write
+  // Another process changed it (`liantiao calendar import`, or another server): the
+  // deadlines this server counted since on the calendar it had are counted again.
   auto cal = deps_.db.Transact<domain::WorkCalendar>([&](soci::session& sql) -> Result<domain::WorkCalendar> {
-    domain::WorkCalendar stored = LoadCalendar(sql);
-    // Another process changed it (`liantiao calendar import`, or another server): the
-    // deadlines this server counted since on the calendar it had are counted again.
-    if (!(stored == *cached)) {
-      const long long changed = RecomputeDeadlines(sql, stored);
-      spdlog::info("calendar changed in the database; deadlines recomputed: {}", changed);
-    }
-    return stored;
+    domain::WorkCalendar now_stored = LoadCalendar(sql);
+    const long long changed = RecomputeDeadlines(sql, now_stored);
+    spdlog::info("calendar changed in the database; deadlines recomputed: {}", changed);
+    return now_stored;
   });
   if (!cal.ok()) return cal.take_error();
   deps_.calendar.Set(std::move(cal).value());

@@ -38,6 +38,16 @@ class CliTest : public ::testing::TestWithParam<std::string> {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
+  // The test's database, opened beside the commands (null, with a failure, if it cannot be).
+  std::unique_ptr<storage::Database> OpenDb() {
+    auto url = storage::ParseDbUrl(db_->url());
+    EXPECT_TRUE(url.ok());
+    if (!url.ok()) return nullptr;
+    auto db = storage::Database::Open(*url, 1);
+    EXPECT_TRUE(db.ok());
+    return db.ok() ? std::move(db).value() : nullptr;
+  }
+
   static std::string Quote(const std::string& s) {
     std::string q = "'";
     for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
@@ -181,11 +191,9 @@ TEST_P(CliTest, IcsImportMergesIntoStoredYears) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // The stored 2026 keeps its holidays (10-01) and adjusted working days (10-10), and
   // gains the imported 12-31.
-  auto url = storage::ParseDbUrl(db_->url());
-  ASSERT_TRUE(url.ok());
-  auto db = storage::Database::Open(*url, 1);
-  ASSERT_TRUE(db.ok());
-  auto workdays = (*db)->Read<std::string>([](soci::session& sql) -> Result<std::string> {
+  auto db = OpenDb();
+  ASSERT_NE(db, nullptr);
+  auto workdays = db->Read<std::string>([](soci::session& sql) -> Result<std::string> {
     std::string w, h;
     sql << "SELECT workdays, holidays FROM calendar_years WHERE year = 2026", soci::into(w), soci::into(h);
     return w + h;
@@ -200,12 +208,10 @@ TEST_P(CliTest, IcsImportMergesIntoStoredYears) {
 // covers replaces an admin's unofficial guess instead of keeping it.
 TEST_P(CliTest, IcsImportOfficialOnlyForTheYearsAFeedCovers) {
   ASSERT_EQ(Liantiao("user add --role province --username prov1 --password-stdin", "Passw0rd!cli\n").exit_code, 0);
-  auto url = storage::ParseDbUrl(db_->url());
-  ASSERT_TRUE(url.ok());
-  auto db = storage::Database::Open(*url, 1);
-  ASSERT_TRUE(db.ok());
+  auto db = OpenDb();
+  ASSERT_NE(db, nullptr);
   auto year = [&](int y) {
-    return (*db)->Read<std::string>([y](soci::session& sql) -> Result<std::string> {
+    return db->Read<std::string>([y](soci::session& sql) -> Result<std::string> {
       int official = 0;
       std::string h;
       sql << "SELECT official, holidays FROM calendar_years WHERE year = :y", soci::use(y), soci::into(official),
@@ -244,11 +250,9 @@ TEST_P(CliTest, HistoryVerifyNamesTheFirstBrokenEntry) {
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
   EXPECT_NE(ok.out.find("history ok: 2 entries"), std::string::npos) << ok.out;
   {
-    auto url = storage::ParseDbUrl(db_->url());
-    ASSERT_TRUE(url.ok());
-    auto db = storage::Database::Open(*url, 1);
-    ASSERT_TRUE(db.ok());
-    auto st = (*db)->Transact<Ok>([](soci::session& sql) -> Result<Ok> {
+    auto db = OpenDb();
+    ASSERT_NE(db, nullptr);
+    auto st = db->Transact<Ok>([](soci::session& sql) -> Result<Ok> {
       sql << "UPDATE history SET actor_name = 'someone else' WHERE seq = 1";
       return Ok{};
     });
@@ -266,11 +270,9 @@ TEST_P(CliTest, ReportVerifyChecksAKeptReportOrAFile) {
   long long app = 0;
   std::string kept;
   {
-    auto url = storage::ParseDbUrl(db_->url());
-    ASSERT_TRUE(url.ok());
-    auto db = storage::Database::Open(*url, 1);
-    ASSERT_TRUE(db.ok());
-    auto st = (*db)->Read<Ok>([&](soci::session& sql) -> Result<Ok> {
+    auto db = OpenDb();
+    ASSERT_NE(db, nullptr);
+    auto st = db->Read<Ok>([&](soci::session& sql) -> Result<Ok> {
       sql << "SELECT application_id, report FROM decided_reports ORDER BY application_id LIMIT 1", soci::into(app),
           soci::into(kept);
       return Ok{};
@@ -535,16 +537,12 @@ TEST_P(CliTest, AServerThatCannotListenWritesItsLogBeforeItsFailure) {
 TEST_P(CliTest, ACityWhoseProfileIsMissingIsNamedAtStartUp) {
   ASSERT_EQ(Liantiao("user add --role province --username prov1 --password-stdin", "Passw0rd!cli\n").exit_code, 0);
   {
-    auto url = storage::ParseDbUrl(db_->url());
-    ASSERT_TRUE(url.ok());
-    auto db = storage::Database::Open(*url, 1);
-    ASSERT_TRUE(db.ok());
-    ASSERT_TRUE((*db)
-                    ->Transact<Ok>([](soci::session& sql) -> Result<Ok> {
-                      sql << "UPDATE cities SET profile = 'gd-v9.9' WHERE code = '440300'";
-                      return Ok{};
-                    })
-                    .ok());
+    auto db = OpenDb();
+    ASSERT_NE(db, nullptr);
+    ASSERT_TRUE(db->Transact<Ok>([](soci::session& sql) -> Result<Ok> {
+                    sql << "UPDATE cities SET profile = 'gd-v9.9' WHERE code = '440300'";
+                    return Ok{};
+                  }).ok());
   }
   CliRun r = Liantiao("user add --role province --username prov2 --password-stdin", "Passw0rd!cli\n");
   EXPECT_EQ(r.exit_code, 0) << r.err;
