@@ -172,6 +172,7 @@ int Serve(const CommonOptions& common, const std::optional<std::string>& listen,
   server_options.threads = config->threads;
   server_options.max_upload_body = config->services.max_file_bytes + (1u << 20);
   server_options.max_upload_file = config->services.max_file_bytes;
+  server_options.trusted_proxies = config->trusted_proxies;
   spdlog::info("interface-standard profiles read from {}", config->profiles_dir);
   if (std::filesystem::exists(config->static_dir)) {
     server_options.static_dir = config->static_dir;

@@ -91,6 +91,8 @@ Status Apply(AppConfig& c, const std::string& key, const std::string& value) {
   } else if (key == "secure_cookie") {
     if (value != "true" && value != "false") return ConfigError(key, "应为 true 或 false");
     c.secure_cookie = value == "true";
+  } else if (key == "trusted_proxies") {
+    LT_ASSIGN_OR_RETURN(c.trusted_proxies, http::TrustedProxies::Parse(value));
   } else if (key == "password_cost") {
     if (value == "interactive") {
       c.services.password_cost = crypto::PasswordCost::Interactive();
@@ -124,7 +126,8 @@ constexpr const char* kKeys[] = {"db",
                                  "allow_pilot_credit_codes",
                                  "password_cost",
                                  "max_file_bytes",
-                                 "secure_cookie"};
+                                 "secure_cookie",
+                                 "trusted_proxies"};
 
 // <prefix>/share/liantiao when this binary is <prefix>/bin/liantiao and that directory exists.
 std::optional<fs::path> InstalledDataDir() {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/result.h"
+#include "http/client_address.h"
 #include "services/deps.h"
 
 namespace liantiao::app {
@@ -43,6 +44,8 @@ struct AppConfig {
   // Session cookies marked Secure: set when browsers reach the server over HTTPS (a TLS
   // proxy in front of it), so a cookie is never sent in clear.
   bool secure_cookie = false;
+  // Proxies whose X-Forwarded-For names the client that login limits count by.
+  http::TrustedProxies trusted_proxies;
   services::Config services;
 };
 

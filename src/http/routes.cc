@@ -325,7 +325,7 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
     LT_ASSIGN_OR_RETURN(json body, req.Json());
     LT_ASSIGN_OR_RETURN(std::string username, Str(body, "username"));
     LT_ASSIGN_OR_RETURN(std::string password, Str(body, "password"));
-    LT_ASSIGN_OR_RETURN(auto login, pf.auth.Login(username, password, req.remote_ip));
+    LT_ASSIGN_OR_RETURN(auto login, pf.auth.Login(username, password, req.client_ip));
     Response r = Ok({{"token", login.token}, {"csrf_token", login.csrf_token}, {"user", login.user}});
     std::string cookie = opt.session_cookie + "=" + login.token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
                          std::to_string(pf.deps.config.session_ttl_hours * 3600);

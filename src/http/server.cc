@@ -13,6 +13,8 @@
 #include <mutex>
 #include <sstream>
 #include <thread>
+#include <unordered_map>
+#include <variant>
 
 #include <spdlog/spdlog.h>
 #include <restinio/all.hpp>
@@ -190,6 +192,58 @@ bool IsMultipart(const std::map<std::string, std::string>& headers) {
   return it != headers.end() && it->second.rfind("multipart/form-data", 0) == 0;
 }
 
+// Connections open per client address, counted by RESTinio's two hooks: the IP blocker
+// (asked as each connection is accepted: it counts the connection in, or refuses it when
+// the address has its share open) and the state listener (told when one closes). A
+// trusted proxy's connections are not counted: it carries many clients.
+class ClientConnections {
+ public:
+  ClientConnections(std::size_t per_client, const TrustedProxies& trusted)
+      : per_client_(per_client), trusted_(trusted) {}
+
+  restinio::ip_blocker::inspection_result_t inspect(const restinio::ip_blocker::incoming_info_t& info) noexcept {
+    const std::string address = info.remote_endpoint().address().to_string();
+    if (trusted_.Contains(address)) return restinio::ip_blocker::inspection_result_t::allow;
+    std::lock_guard lock(mu_);
+    std::size_t& open = open_[address];
+    if (open >= per_client_) {
+      if (!warned_) spdlog::warn("{} has {} connections open: further ones are closed", address, open);
+      warned_ = true;
+      return restinio::ip_blocker::inspection_result_t::deny;
+    }
+    ++open;
+    return restinio::ip_blocker::inspection_result_t::allow;
+  }
+
+  void state_changed(const restinio::connection_state::notice_t& notice) noexcept {
+    if (!std::holds_alternative<restinio::connection_state::closed_t>(notice.cause())) return;
+    const std::string address = notice.remote_endpoint().address().to_string();
+    if (trusted_.Contains(address)) return;
+    std::lock_guard lock(mu_);
+    auto it = open_.find(address);
+    if (it == open_.end()) return;
+    if (--it->second == 0) {
+      open_.erase(it);
+      if (open_.empty()) warned_ = false;
+    }
+  }
+
+ private:
+  const std::size_t per_client_;
+  const TrustedProxies trusted_;
+  std::mutex mu_;
+  std::unordered_map<std::string, std::size_t> open_;
+  bool warned_ = false;  // one warning per episode, not one per refused connection
+};
+
+// RESTinio's defaults, with a limit on connections open at once (ServerOptions) and the
+// per-client count above.
+struct Traits : restinio::default_traits_t {
+  static constexpr bool use_connection_count_limiter = true;
+  using ip_blocker_t = ClientConnections;
+  using connection_state_listener_t = ClientConnections;
+};
+
 }  // namespace
 
 struct Server::Impl {
@@ -198,7 +252,7 @@ struct Server::Impl {
   Authenticator authenticator;
   // Compiled patterns: segments with ":" marking parameters.
   std::vector<std::vector<std::string>> patterns;
-  restinio::running_server_handle_t<restinio::default_traits_t> running;
+  restinio::running_server_handle_t<Traits> running;
   std::atomic<bool> stopped{false};
   std::mutex wait_mutex;
   restinio::asio_ns::io_context* waiter = nullptr;  // the io_context a Wait() runs, if any
@@ -442,10 +496,22 @@ Result<unsigned short> Server::Start() {
     rh->header().for_each_field([&](const restinio::http_header_field_t& f) {
       std::string name(f.name());
       std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-      req.headers[name] = std::string(f.value());
+      std::string& value = req.headers[name];
+      // Each proxy may add its own X-Forwarded-For line: they read as one list, in order.
+      if (!value.empty() && name == "x-forwarded-for") {
+        value += ", ";
+        value += f.value();
+      } else {
+        value = std::string(f.value());
+      }
     });
     req.body = rh->body();
     req.remote_ip = rh->remote_endpoint().address().to_string();
+    {
+      const auto forwarded = req.headers.find("x-forwarded-for");
+      req.client_ip = ClientAddress(req.remote_ip, forwarded == req.headers.end() ? "" : forwarded->second,
+                                    impl->options.trusted_proxies);
+    }
     req.multipart = IsMultipart(req.headers) && !IsSandboxPath(req.path);
     if (req.multipart) {
       if (req.body.size() > impl->options.max_upload_body) {
@@ -511,13 +577,18 @@ Result<unsigned short> Server::Start() {
   };
 
   const std::uint64_t hard_cap = std::max(impl->options.max_upload_body, impl->options.max_json_body) * 2;
+  auto connections =
+      std::make_shared<ClientConnections>(impl->options.max_connections_per_client, impl->options.trusted_proxies);
   try {
     impl->running = restinio::run_async(
         restinio::own_io_context(),
-        restinio::server_settings_t<restinio::default_traits_t>{}
+        restinio::server_settings_t<Traits>{}
             .address(impl->options.host)
             .port(impl->options.port)
             .request_handler(std::move(handler))
+            .max_parallel_connections(impl->options.max_connections)
+            .ip_blocker(connections)
+            .connection_state_listener(connections)
             .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}.max_body_size(hard_cap))
             .acceptor_post_bind_hook([impl](asio::ip::tcp::acceptor& acceptor) {
               impl->port = acceptor.local_endpoint().port();

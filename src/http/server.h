@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/result.h"
+#include "http/client_address.h"
 #include "services/principal.h"
 
 namespace liantiao::http {
@@ -39,7 +40,10 @@ struct Request {
   bool multipart = false;
   std::map<std::string, std::string> form;  // multipart text fields
   std::vector<UploadedFile> files;          // multipart files
-  std::string remote_ip;
+  std::string remote_ip;                    // the connection's peer
+  // The client: remote_ip, or behind a trusted proxy the address it forwards
+  // (ClientAddress). What per-client limits count by.
+  std::string client_ip;
   // Set by the auth step for routes that need a login.
   std::optional<services::Principal> principal;
   std::string session_token;  // the token that authenticated the call
@@ -95,6 +99,15 @@ struct ServerOptions {
   std::size_t max_upload_file = 0;
   std::string static_dir;  // web/dist; empty: no static files
   std::string session_cookie = "lt_session";
+  // Proxies whose X-Forwarded-For names the client (Request::client_ip).
+  TrustedProxies trusted_proxies;
+  // Connections open at once: beyond it, new ones wait in the listen backlog until one
+  // closes. Each may hold a body up to the largest limit above while it is read, so this
+  // bounds the memory that requests in flight can take.
+  std::size_t max_connections = 1024;
+  // Connections open at once from one address (not counting trusted proxies): a further
+  // one is closed as soon as it is accepted, so one client cannot take every slot.
+  std::size_t max_connections_per_client = 128;
   // Called with the bound port before the first connection is accepted: what depends on
   // the port (the sandbox's address in key claims) is set here, never while requests run.
   std::function<void(unsigned short port)> on_bound;
