@@ -166,13 +166,7 @@ int Serve(const CommonOptions& common, const std::optional<std::string>& listen,
   route_options.test_clock = test_clock ? &manual_clock : nullptr;
   route_options.allow_pilot_credit_codes = config->allow_pilot_credit_codes;
   route_options.secure_cookie = config->secure_cookie;
-  http::ServerOptions server_options;
-  server_options.host = config->host;
-  server_options.port = config->port;
-  server_options.threads = config->threads;
-  server_options.max_upload_body = config->services.max_file_bytes + (1u << 20);
-  server_options.max_upload_file = config->services.max_file_bytes;
-  server_options.trusted_proxies = config->trusted_proxies;
+  http::ServerOptions server_options = ServerOptionsOf(*config);
   spdlog::info("interface-standard profiles read from {}", config->profiles_dir);
   if (std::filesystem::exists(config->static_dir)) {
     server_options.static_dir = config->static_dir;

@@ -194,6 +194,18 @@ Result<AppConfig> LoadConfig(const std::optional<std::string>& config_file) {
   return c;
 }
 
+http::ServerOptions ServerOptionsOf(const AppConfig& c) {
+  http::ServerOptions o;
+  o.host = c.host;
+  o.port = c.port;
+  o.threads = c.threads;
+  // A multipart body carries its file and an envelope (boundaries, part headers, fields).
+  o.max_upload_body = c.services.max_file_bytes + (1u << 20);
+  o.max_upload_file = c.services.max_file_bytes;
+  o.trusted_proxies = c.trusted_proxies;
+  return o;
+}
+
 Result<std::string> LoadMasterKey(const AppConfig& c) {
   if (c.master_key_hex) {
     auto key = crypto::HexDecode(*c.master_key_hex);

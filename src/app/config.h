@@ -5,7 +5,7 @@
 #include <string>
 
 #include "core/result.h"
-#include "http/client_address.h"
+#include "http/server.h"
 #include "services/deps.h"
 
 namespace liantiao::app {
@@ -53,6 +53,9 @@ struct AppConfig {
 Result<AppConfig> LoadConfig(const std::optional<std::string>& config_file);
 // Splits "host:port" into the config; port 0 means any free port.
 Status ApplyListen(AppConfig& config, const std::string& listen);
+// The server's settings that follow from the config: the listen address, threads, upload
+// limits and trusted proxies (`serve` adds the web app's directory and the bound-port hook).
+http::ServerOptions ServerOptionsOf(const AppConfig& config);
 // The 32-byte key test-key secrets are sealed with: LIANTIAO_MASTER_KEY, or the key
 // file (created with mode 0600 on first start when missing).
 Result<std::string> LoadMasterKey(const AppConfig& config);

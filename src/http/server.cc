@@ -205,14 +205,15 @@ class ClientConnections {
     const std::string address = info.remote_endpoint().address().to_string();
     if (trusted_.Contains(address)) return restinio::ip_blocker::inspection_result_t::allow;
     std::lock_guard lock(mu_);
-    std::size_t& open = open_[address];
-    if (open >= per_client_) {
-      if (!warned_) spdlog::warn("{} has {} connections open: further ones are closed", address, open);
-      warned_ = true;
-      return restinio::ip_blocker::inspection_result_t::deny;
+    Open& open = open_[address];
+    if (open.count < per_client_) {
+      ++open.count;
+      return restinio::ip_blocker::inspection_result_t::allow;
     }
-    ++open;
-    return restinio::ip_blocker::inspection_result_t::allow;
+    // Once per address while it stays at its share, not once per refused connection.
+    if (!open.warned) spdlog::warn("{} has {} connections open: further ones are closed", address, open.count);
+    open.warned = true;
+    return restinio::ip_blocker::inspection_result_t::deny;
   }
 
   void state_changed(const restinio::connection_state::notice_t& notice) noexcept {
@@ -222,18 +223,18 @@ class ClientConnections {
     std::lock_guard lock(mu_);
     auto it = open_.find(address);
     if (it == open_.end()) return;
-    if (--it->second == 0) {
-      open_.erase(it);
-      if (open_.empty()) warned_ = false;
-    }
+    if (--it->second.count == 0) open_.erase(it);
   }
 
  private:
+  struct Open {
+    std::size_t count = 0;
+    bool warned = false;
+  };
   const std::size_t per_client_;
   const TrustedProxies trusted_;
   std::mutex mu_;
-  std::unordered_map<std::string, std::size_t> open_;
-  bool warned_ = false;  // one warning per episode, not one per refused connection
+  std::unordered_map<std::string, Open> open_;
 };
 
 // RESTinio's defaults, with a limit on connections open at once (ServerOptions) and the
@@ -274,10 +275,13 @@ struct Server::Impl {
     const bool sandbox = IsSandboxPath(req.path);
     const bool api = sandbox || req.path == "/api" || req.path.starts_with("/api/");
     if (!api) return respond(Static(req));
-    // Only the API's handlers read decoded parameters: the web app's files ignore the
-    // query and the sandbox reads its GET form from raw_query itself, so neither pays for
-    // a map it does not use.
+    // Only the API's handlers read decoded parameters and the client's address: the web
+    // app's files ignore both, the sandbox reads its GET form from raw_query itself and
+    // its key is the client, so neither pays for what it does not use.
     if (!sandbox) {
+      const auto forwarded = req.headers.find("x-forwarded-for");
+      req.client_ip = ClientAddress(req.remote_ip, forwarded == req.headers.end() ? "" : forwarded->second,
+                                    options.trusted_proxies);
       std::string repeated;
       req.query = ParseQuery(req.raw_query, repeated);
       if (!repeated.empty()) {
@@ -507,11 +511,6 @@ Result<unsigned short> Server::Start() {
     });
     req.body = rh->body();
     req.remote_ip = rh->remote_endpoint().address().to_string();
-    {
-      const auto forwarded = req.headers.find("x-forwarded-for");
-      req.client_ip = ClientAddress(req.remote_ip, forwarded == req.headers.end() ? "" : forwarded->second,
-                                    impl->options.trusted_proxies);
-    }
     req.multipart = IsMultipart(req.headers) && !IsSandboxPath(req.path);
     if (req.multipart) {
       if (req.body.size() > impl->options.max_upload_body) {

@@ -42,7 +42,7 @@ struct Request {
   std::vector<UploadedFile> files;          // multipart files
   std::string remote_ip;                    // the connection's peer
   // The client: remote_ip, or behind a trusted proxy the address it forwards
-  // (ClientAddress). What per-client limits count by.
+  // (ClientAddress); what the login limits count by. Set for /api/ routes only.
   std::string client_ip;
   // Set by the auth step for routes that need a login.
   std::optional<services::Principal> principal;

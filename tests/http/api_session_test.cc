@@ -256,6 +256,34 @@ TEST_P(ApiSessionTest, TheVendorListShowsEveryEnterprise) {
   EXPECT_EQ(admin.Get("/api/v1/vendors?limit=0").status, 422);
 }
 
+// Failed logins count per client. Behind a proxy listed in trusted_proxies that is the
+// address its X-Forwarded-For names, so one client's guesses do not lock out the others
+// behind the same proxy; without the setting the header is not believed, and every
+// request from the proxy's address counts as one client.
+TEST_P(ApiSessionTest, BehindATrustedProxyLoginLimitsCountTheForwardedClient) {
+  auto attempt = [&](unsigned short port, const std::string& forwarded_for, const std::string& password) {
+    HttpClient c(port);
+    return c
+        .Post("/api/v1/session", {{"username", "browser_vendor"}, {"password", password}},
+              {{"X-Forwarded-For", forwarded_for}})
+        .status;
+  };
+  auto proxied =
+      TestPlatform::Create(GetParam(), *ParseInstant("2026-09-30T10:00:00+08:00"), true,
+                           [](app::AppConfig& c) { c.trusted_proxies = *http::TrustedProxies::Parse("127.0.0.1"); });
+  ASSERT_NE(proxied, nullptr);
+  proxied->AddVendor("browser_vendor");
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(attempt(proxied->port(), "203.0.113.1", "guess"), 401);
+  EXPECT_EQ(attempt(proxied->port(), "203.0.113.1", testing::kTestPassword), 429) << "that client waits";
+  // The client's own header cannot pose as another: the proxy's appended address counts.
+  EXPECT_EQ(attempt(proxied->port(), "203.0.113.2, 203.0.113.1", testing::kTestPassword), 429);
+  EXPECT_EQ(attempt(proxied->port(), "203.0.113.2", testing::kTestPassword), 200) << "another client logs in";
+
+  // tp_ trusts no proxy: the same guesses lock the name for every request from 127.0.0.1.
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(attempt(tp_->port(), "203.0.113.1", "guess"), 401);
+  EXPECT_EQ(attempt(tp_->port(), "203.0.113.2", testing::kTestPassword), 429);
+}
+
 // A page on another site cannot log its visitor in (login CSRF): the browser marks the
 // request cross-site, and it is refused. The same site, and clients that are not
 // browsers, log in as before.

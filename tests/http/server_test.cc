@@ -20,6 +20,7 @@
 #include <gtest/gtest.h>
 #include <spdlog/spdlog.h>
 
+#include "http/client.h"
 #include "testing/http_client.h"
 
 namespace liantiao::http {
@@ -542,6 +543,72 @@ TEST(ServerLifecycleTest, StopWakesWaitAndBusyPortFails) {
   waiter.join();
   server.Wait();  // already stopped: returns at once
   EXPECT_EQ(HttpClient(*port).Get("/api/v1/x").status, 0);
+}
+
+// A router whose one route answers the client's address as the server resolved it.
+Router WhoRouter() {
+  Router r;
+  r.Add(Method::kGet, "/api/v1/who", Access::kPublic, [](Request& req) -> Result<Response> {
+    return Response::JsonBody({{"client", req.client_ip}, {"peer", req.remote_ip}});
+  });
+  return r;
+}
+
+TEST(ServerLimitsTest, AClientBeyondItsShareOfConnectionsIsClosedUntilOneOfItsOwnCloses) {
+  Server server(ServerOptions{.port = 0, .threads = 1, .max_connections_per_client = 2}, WhoRouter(),
+                FakeAuthenticator);
+  auto port = server.Start();
+  ASSERT_TRUE(port.ok());
+  auto a = std::make_unique<HttpConnection>("127.0.0.1", *port);
+  HttpConnection b("127.0.0.1", *port), c("127.0.0.1", *port);
+  ASSERT_TRUE(a->Get("/api/v1/who").ok());
+  ASSERT_TRUE(b.Get("/api/v1/who").ok());  // both kept alive
+  auto third = c.Get("/api/v1/who");
+  EXPECT_FALSE(third.ok()) << "a third connection from 127.0.0.1 is closed unanswered";
+  EXPECT_TRUE(b.Get("/api/v1/who").ok()) << "the open ones go on";
+  a.reset();  // one of them closes: its slot is free once the server has seen it close
+  bool answered = false;
+  for (int attempt = 0; attempt < 1000 && !answered; ++attempt) answered = c.Get("/api/v1/who").ok();
+  EXPECT_TRUE(answered);
+  server.Stop();
+}
+
+TEST(ServerLimitsTest, ConnectionsBeyondTheLimitWaitForOneToClose) {
+  Server server(ServerOptions{.port = 0, .threads = 1, .max_connections = 1}, WhoRouter(), FakeAuthenticator);
+  auto port = server.Start();
+  ASSERT_TRUE(port.ok());
+  auto first = std::make_unique<HttpConnection>("127.0.0.1", *port);
+  ASSERT_TRUE(first->Get("/api/v1/who").ok());
+  // Not accepted while the first is open: no answer (nothing closes it either).
+  HttpConnection waiting("127.0.0.1", *port, std::chrono::milliseconds(500));
+  EXPECT_FALSE(waiting.Get("/api/v1/who").ok());
+  first.reset();
+  auto later = waiting.Get("/api/v1/who");
+  ASSERT_TRUE(later.ok()) << later.error().message;
+  EXPECT_EQ(later->status, 200);
+  server.Stop();
+}
+
+TEST(ServerLimitsTest, TheClientIsTheForwardedAddressOnlyBehindATrustedProxy) {
+  auto who = [](unsigned short port, const HttpClient::Headers& headers) {
+    return HttpClient(port).Get("/api/v1/who", headers).json()["client"];
+  };
+  Server plain(ServerOptions{.port = 0, .threads = 1}, WhoRouter(), FakeAuthenticator);
+  auto plain_port = plain.Start();
+  ASSERT_TRUE(plain_port.ok());
+  EXPECT_EQ(who(*plain_port, {{"X-Forwarded-For", "203.0.113.7"}}), "127.0.0.1");
+  plain.Stop();
+
+  Server proxied(ServerOptions{.port = 0, .threads = 1, .trusted_proxies = *TrustedProxies::Parse("127.0.0.0/8")},
+                 WhoRouter(), FakeAuthenticator);
+  auto port = proxied.Start();
+  ASSERT_TRUE(port.ok());
+  EXPECT_EQ(who(*port, {{"X-Forwarded-For", "203.0.113.7"}}), "203.0.113.7");
+  EXPECT_EQ(who(*port, {}), "127.0.0.1");
+  // Two header lines are one list: the right-most untrusted entry is in the second.
+  EXPECT_EQ(who(*port, {{"X-Forwarded-For", "198.51.100.1"}, {"X-Forwarded-For", "203.0.113.7, 127.0.0.2"}}),
+            "203.0.113.7");
+  proxied.Stop();
 }
 
 }  // namespace

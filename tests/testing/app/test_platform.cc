@@ -37,7 +37,7 @@ TestPlatform::~TestPlatform() {
   if (database_.use_count() == 1) fs::remove_all(files_dir_, ec);
 }
 
-bool TestPlatform::Init(bool serve_http) {
+bool TestPlatform::Init(bool serve_http, const std::function<void(app::AppConfig&)>& configure) {
   // Keep test output to what fails; the access log and migrations are noise here.
   spdlog::set_level(spdlog::level::warn);
   config_.db_url = database_->url();
@@ -46,6 +46,7 @@ bool TestPlatform::Init(bool serve_http) {
   config_.services.files_dir = files_dir_;
   config_.master_key_hex = std::string(64, 'a');
   config_.services.max_file_bytes = 1 << 20;  // 1 MiB keeps oversize tests cheap
+  if (configure) configure(config_);
   auto rt = app::Runtime::Open(config_, clock_, session_clock_);
   if (!rt.ok()) {
     ADD_FAILURE() << "runtime: " << rt.error().message;
@@ -53,12 +54,10 @@ bool TestPlatform::Init(bool serve_http) {
   }
   runtime_ = std::move(rt).value();
   if (!serve_http) return true;
-  http::ServerOptions options;
+  // As `serve` sets it up, on 127.0.0.1 and any free port.
+  http::ServerOptions options = app::ServerOptionsOf(config_);
   options.host = "127.0.0.1";
   options.port = 0;
-  options.threads = 4;
-  options.max_upload_body = config_.services.max_file_bytes + (256u << 10);
-  options.max_upload_file = config_.services.max_file_bytes;
   http::RouteOptions routes;
   routes.test_clock = &clock_;
   server_ = std::make_unique<http::Server>(options, http::BuildRouter(platform(), routes),
@@ -73,13 +72,14 @@ bool TestPlatform::Init(bool serve_http) {
   return true;
 }
 
-std::unique_ptr<TestPlatform> TestPlatform::Create(const std::string& kind, Instant start, bool serve_http) {
+std::unique_ptr<TestPlatform> TestPlatform::Create(const std::string& kind, Instant start, bool serve_http,
+                                                   const std::function<void(app::AppConfig&)>& configure) {
   auto database = std::make_shared<TestDatabase>(TestDatabase::Create(kind));
   if (database->url().empty()) return nullptr;
   const fs::path files = fs::temp_directory_path() / ("lt_files_" + std::to_string(::getpid()) + "_" +
                                                       std::to_string(counter++) + "_" + crypto::RandomToken(4));
   std::unique_ptr<TestPlatform> tp(new TestPlatform(database, files.string(), start));
-  if (!tp->Init(serve_http)) return nullptr;
+  if (!tp->Init(serve_http, configure)) return nullptr;
   return tp;
 }
 

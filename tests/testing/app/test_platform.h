@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,7 +20,9 @@ inline constexpr const char* kTestPassword = "Passw0rd!test";
 // with an ephemeral port and the test-clock routes. Files go to a temp directory.
 class TestPlatform {
  public:
-  static std::unique_ptr<TestPlatform> Create(const std::string& kind, Instant start, bool serve_http = true);
+  // `configure` changes the test defaults of the config before the platform opens.
+  static std::unique_ptr<TestPlatform> Create(const std::string& kind, Instant start, bool serve_http = true,
+                                              const std::function<void(app::AppConfig&)>& configure = {});
   // A second platform on the same database (another "server process"), with its own
   // pool, clock and HTTP server.
   std::unique_ptr<TestPlatform> Twin(bool serve_http = true) const;
@@ -43,7 +46,7 @@ class TestPlatform {
 
  private:
   TestPlatform(std::shared_ptr<TestDatabase> database, std::string files_dir, Instant start);
-  bool Init(bool serve_http);
+  bool Init(bool serve_http, const std::function<void(app::AppConfig&)>& configure = {});
 
   std::shared_ptr<TestDatabase> database_;
   std::string files_dir_;
