@@ -59,8 +59,10 @@ export interface paths {
          * @description Roles: anyone (no login).
          *     Answers a bearer token for API clients, the CSRF token a browser must send in
          *     `X-CSRF-Token` on unsafe methods, and the user; also sets the HttpOnly
-         *     `lt_session` cookie (SameSite=Strict). Failures are throttled per user name:
-         *     too many within the window answer 429 too_many_attempts. The right password
+         *     `lt_session` cookie (SameSite=Strict). Failures are throttled per user name and
+         *     client (the connection's address, or behind a proxy the server is configured to
+         *     trust, the client its `X-Forwarded-For` names): too many within the window
+         *     answer 429 too_many_attempts. The right password
          *     of a disabled account answers 403 account_disabled (a wrong one, 401
          *     bad_credentials as for any account). A request the
          *     browser marks `Sec-Fetch-Site: cross-site` (a form on another site) is 403
