@@ -1,5 +1,6 @@
 #include "app/config.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -101,6 +102,9 @@ Status Apply(AppConfig& c, const std::string& key, const std::string& value) {
     } else {
       return ConfigError(key, "应为 interactive 或 min（仅供测试）");
     }
+  } else if (key == "password_hash_slots") {
+    LT_ASSIGN_OR_RETURN(long long n, ToNumber(key, value, 1, 256));
+    c.password_hash_slots = static_cast<int>(n);
   } else if (key == "max_file_bytes") {
     LT_ASSIGN_OR_RETURN(long long n, ToNumber(key, value, 1024, 1LL << 30));
     c.services.max_file_bytes = static_cast<std::size_t>(n);
@@ -125,6 +129,7 @@ constexpr const char* kKeys[] = {"db",
                                  "profiles_dir",
                                  "allow_pilot_credit_codes",
                                  "password_cost",
+                                 "password_hash_slots",
                                  "max_file_bytes",
                                  "secure_cookie",
                                  "trusted_proxies"};
@@ -204,6 +209,14 @@ http::ServerOptions ServerOptionsOf(const AppConfig& c) {
   o.max_upload_file = c.services.max_file_bytes;
   o.trusted_proxies = c.trusted_proxies;
   return o;
+}
+
+services::Config ServicesConfigOf(const AppConfig& c) {
+  services::Config s = c.services;
+  const int threads = static_cast<int>(std::max<std::size_t>(1, c.threads));
+  s.password_hash_slots = c.password_hash_slots.value_or(std::max(1, threads / 2));
+  s.password_hash_queue = std::max(0, threads - 1 - s.password_hash_slots);
+  return s;
 }
 
 Result<std::string> LoadMasterKey(const AppConfig& c) {

@@ -44,6 +44,9 @@ struct AppConfig {
   // Session cookies marked Secure: set when browsers reach the server over HTTPS (a TLS
   // proxy in front of it), so a cookie is never sent in clear.
   bool secure_cookie = false;
+  // Password hashes (Argon2id, about 0.1 s of a core and 64 MiB each) at once; unset:
+  // half the threads (ServicesConfigOf).
+  std::optional<int> password_hash_slots;
   // Proxies whose X-Forwarded-For names the client that login limits count by.
   http::TrustedProxies trusted_proxies;
   services::Config services;
@@ -56,6 +59,10 @@ Status ApplyListen(AppConfig& config, const std::string& listen);
 // The server's settings that follow from the config: the listen address, threads, upload
 // limits and trusted proxies (`serve` adds the web app's directory and the bound-port hook).
 http::ServerOptions ServerOptionsOf(const AppConfig& config);
+// The services' settings: config.services, with the password hashing gate sized by the
+// HTTP threads: password_hash_slots (else half the threads) hash at once, and as many
+// more wait as leave one thread that neither hashes nor waits, for every other request.
+services::Config ServicesConfigOf(const AppConfig& config);
 // The 32-byte key test-key secrets are sealed with: LIANTIAO_MASTER_KEY, or the key
 // file (created with mode 0600 on first start when missing).
 Result<std::string> LoadMasterKey(const AppConfig& config);

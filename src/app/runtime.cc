@@ -18,7 +18,7 @@ Runtime::Runtime(AppConfig config, std::unique_ptr<storage::Database> db, crypto
       db_(std::move(db)),
       box_(std::move(box)),
       poster_(std::chrono::seconds(5), config_.probe_ca_file),
-      deps_{*db_, clock, session_clock, box_, config_.services},
+      deps_{*db_, clock, session_clock, box_, ServicesConfigOf(config_)},
       platform_(std::make_unique<services::Platform>(deps_)) {
   deps_.poster = &poster_;
 }

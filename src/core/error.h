@@ -20,6 +20,7 @@ enum class ErrorCategory {
   kUnprocessable,     // 422: well-formed but breaks a rule
   kRateLimited,       // 429
   kInternal,          // 500: the environment failed (database, disk)
+  kUnavailable,       // 503: busy for now; the same request later succeeds
 };
 
 // The one catalogue of stable error codes. Adding a code: add it here and to
@@ -45,6 +46,7 @@ enum class ErrorCode {
   kPayloadTooLarge,
   kUnsupportedFileType,
   kTooManyAttempts,
+  kServerBusy,
   kInvalidCalendar,
   kDatabaseError,
   kStorageError,

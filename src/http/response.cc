@@ -27,6 +27,8 @@ int StatusOf(ErrorCategory category) {
       return 429;
     case ErrorCategory::kInternal:
       return 500;
+    case ErrorCategory::kUnavailable:
+      return 503;
   }
   return 500;
 }
@@ -58,6 +60,9 @@ Response Response::FromError(const Error& error) {
   if (const auto minutes = details.find("retry_after_minutes");
       minutes != details.end() && minutes->is_number_integer()) {
     r.headers.emplace_back("Retry-After", std::to_string(minutes->get<long long>() * 60));
+  } else if (const auto seconds = details.find("retry_after_seconds");
+             seconds != details.end() && seconds->is_number_integer()) {
+    r.headers.emplace_back("Retry-After", std::to_string(seconds->get<long long>()));
   }
   return r;
 }

@@ -138,28 +138,47 @@ RecentFailures CountFailures(soci::session& sql, const std::string& username, co
 // counted and the attempt filed as one in the same write transaction, so that many
 // guesses sent at once cannot all read a count under the limit before any of them is
 // filed (SQLite's BEGIN IMMEDIATE makes such transactions take turns; on PostgreSQL a
-// transaction-scoped advisory lock on the user name does). A right password then takes
-// its attempt back (a login clears the name's failures). Returns the attempt's row, or
-// kTooManyAttempts when the client or every client together is at its limit.
+// transaction-scoped advisory lock on the user name does, and one on the client for its
+// count over every name). A right password then takes its attempt back (a login clears
+// the name's failures). Returns the attempt's row, or kTooManyAttempts when the client
+// or every client together is at its limit for the name, or the client at its limit
+// over every name.
 struct AttemptLimits {
   long long window_start = 0;
   long long max_from_client = 0;
-  std::optional<long long> max_from_logins;  // not for a password change
+  std::optional<long long> max_from_logins;       // not for a password change
+  std::optional<long long> max_client_all_names;  // logins from a known client only
   int retry_after_minutes = 0;
 };
+
+void LockForAttempts(soci::session& sql, const std::string& lock_name) {
+  int one = 0;
+  sql << "SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtext(:n))) l", soci::use(lock_name), soci::into(one);
+}
 
 Result<long long> FileAttempt(storage::Database& db, const std::string& username, const std::string& client,
                               long long at, const AttemptLimits& limits) {
   return db.Transact<long long>([&](soci::session& sql) -> Result<long long> {
+    const bool per_client = limits.max_client_all_names && !client.empty();
     if (storage::DialectOf(sql) == storage::Dialect::kPostgres) {
-      const std::string lock_name = "login_failures:" + username;
-      int one = 0;
-      sql << "SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtext(:n))) l", soci::use(lock_name), soci::into(one);
+      // Always the name's lock first, then the client's: two attempts never wait on each
+      // other's second lock.
+      LockForAttempts(sql, "login_failures:" + username);
+      if (per_client) LockForAttempts(sql, "login_client:" + client);
     }
     const RecentFailures f = CountFailures(sql, username, client, limits.window_start);
     if (f.from_client >= limits.max_from_client ||
         (limits.max_from_logins && f.from_logins >= *limits.max_from_logins)) {
       return MakeError(ErrorCode::kTooManyAttempts, "", {{"retry_after_minutes", limits.retry_after_minutes}});
+    }
+    if (per_client) {
+      long long from_client = 0;
+      sql << "SELECT COUNT(*) FROM login_failures WHERE client = :c AND at > :w", soci::use(client),
+          soci::use(limits.window_start), soci::into(from_client);
+      if (from_client >= *limits.max_client_all_names) {
+        return MakeError(ErrorCode::kTooManyAttempts, "该网络地址登录失败次数过多，请稍后再试",
+                         {{"retry_after_minutes", limits.retry_after_minutes}});
+      }
     }
     long long id = 0;
     sql << "INSERT INTO login_failures (username, at, client) VALUES (:u, :at, :c) RETURNING id", soci::use(username),
@@ -180,21 +199,27 @@ Result<LoginResult> AuthService::Login(const std::string& username, const std::s
   const Instant now = deps_.session_clock.Now();
   const long long window_start = ToUnix(now) - deps_.config.login_window_minutes * 60LL;
   const std::string folded = FoldedName(username);
-  // The attempt is filed first; hashing happens outside any transaction.
-  LT_RETURN_IF_ERROR(FileAttempt(deps_.db, folded, client, ToUnix(now),
-                                 {window_start, deps_.config.login_max_failures, deps_.config.login_max_failures_all,
-                                  deps_.config.login_window_minutes}));
-  auto found = deps_.db.Read<std::optional<UserRow>>(
-      [&](soci::session& sql) -> Result<std::optional<UserRow>> { return LoadUserByName(sql, username); });
-  if (!found.ok()) return found.take_error();
-  // An unknown user name costs the same hash as a wrong password, so the answer's
-  // timing does not tell which user names exist.
-  static const std::string dummy_hash =
-      crypto::HashPassword(crypto::RandomToken(16), deps_.config.password_cost).value();
-  const std::optional<UserRow>& user = *found;
-  // A disabled account's password is hashed too: answered no sooner than any other.
-  const bool ok = user ? crypto::VerifyPassword(password, user->password_hash)
-                       : (crypto::VerifyPassword(password, dummy_hash), false);
+  std::optional<UserRow> user;
+  bool ok = false;
+  {
+    // A slot to hash in first: a login turned away busy has filed no failed attempt.
+    LT_ASSIGN_OR_RETURN(HashGate::Ticket slot, deps_.hashing.Enter());
+    // The attempt is filed next; hashing happens outside any transaction.
+    LT_RETURN_IF_ERROR(FileAttempt(deps_.db, folded, client, ToUnix(now),
+                                   {window_start, deps_.config.login_max_failures, deps_.config.login_max_failures_all,
+                                    deps_.config.login_max_failures_client, deps_.config.login_window_minutes}));
+    auto found = deps_.db.Read<std::optional<UserRow>>(
+        [&](soci::session& sql) -> Result<std::optional<UserRow>> { return LoadUserByName(sql, username); });
+    if (!found.ok()) return found.take_error();
+    user = std::move(*found);
+    // An unknown user name costs the same hash as a wrong password, so the answer's
+    // timing does not tell which user names exist.
+    static const std::string dummy_hash =
+        crypto::HashPassword(crypto::RandomToken(16), deps_.config.password_cost).value();
+    // A disabled account's password is hashed too: answered no sooner than any other.
+    ok = user ? crypto::VerifyPassword(password, user->password_hash)
+              : (crypto::VerifyPassword(password, dummy_hash), false);
+  }
   if (!ok) return MakeError(ErrorCode::kBadCredentials);  // its attempt stays filed
   // Only the right password learns that the account is disabled (and why it cannot log
   // in); anyone else is told what a wrong password is told.
@@ -240,6 +265,11 @@ Result<SessionView> AuthService::Authenticate(const std::string& token) {
     }
     return MakeError(ErrorCode::kUnauthenticated, "登录已失效，请重新登录");
   });
+}
+
+Result<std::string> AuthService::HashInTurn(const std::string& password) {
+  LT_ASSIGN_OR_RETURN(HashGate::Ticket slot, deps_.hashing.Enter());
+  return crypto::HashPassword(password, deps_.config.password_cost);
 }
 
 Result<json> AuthService::Me(const Principal& p) {
@@ -333,7 +363,7 @@ Status ValidateNewUser(const NewUser& u) {
 
 Result<long long> AuthService::AddUser(const NewUser& u, const Actor& actor) {
   LT_RETURN_IF_ERROR(ValidateNewUser(u));
-  LT_ASSIGN_OR_RETURN(std::string hash, crypto::HashPassword(u.password, deps_.config.password_cost));
+  LT_ASSIGN_OR_RETURN(std::string hash, HashInTurn(u.password));
   const Instant now = deps_.clock.Now();
   return deps_.db.Transact<long long>([&](soci::session& sql) -> Result<long long> {
     LT_ASSIGN_OR_RETURN(long long id, InsertUser(sql, u, hash, now));
@@ -429,18 +459,24 @@ Status AuthService::ChangePassword(const Principal& p, const std::string& keep_t
   // same limit: a session left open is no way to guess the password.
   const Instant attempt = deps_.session_clock.Now();
   const long long window_start = ToUnix(attempt) - deps_.config.login_window_minutes * 60LL;
-  LT_ASSIGN_OR_RETURN(
-      const long long attempt_id,
-      FileAttempt(deps_.db, FoldedName(p.username), kPasswordChangeClient, ToUnix(attempt),
-                  {window_start, deps_.config.login_max_failures, std::nullopt, deps_.config.login_window_minutes}));
-  auto user = deps_.db.Read<std::optional<UserRow>>([&](soci::session& sql) -> Result<std::optional<UserRow>> {
-    return LoadUser(sql, "id = CAST(:id AS BIGINT)", std::to_string(p.user_id));
-  });
-  if (!user.ok()) return user.take_error();
-  if (!*user || !crypto::VerifyPassword(current, (*user)->password_hash)) {
-    return MakeError(ErrorCode::kInvalidField, "当前密码不正确", {{"field", "current_password"}});  // filed
+  long long attempt_id = 0;
+  std::string hash;
+  {
+    // One slot for both hashes; taken before the attempt is filed, as a login's is.
+    LT_ASSIGN_OR_RETURN(HashGate::Ticket slot, deps_.hashing.Enter());
+    LT_ASSIGN_OR_RETURN(attempt_id,
+                        FileAttempt(deps_.db, FoldedName(p.username), kPasswordChangeClient, ToUnix(attempt),
+                                    {window_start, deps_.config.login_max_failures, std::nullopt, std::nullopt,
+                                     deps_.config.login_window_minutes}));
+    auto user = deps_.db.Read<std::optional<UserRow>>([&](soci::session& sql) -> Result<std::optional<UserRow>> {
+      return LoadUser(sql, "id = CAST(:id AS BIGINT)", std::to_string(p.user_id));
+    });
+    if (!user.ok()) return user.take_error();
+    if (!*user || !crypto::VerifyPassword(current, (*user)->password_hash)) {
+      return MakeError(ErrorCode::kInvalidField, "当前密码不正确", {{"field", "current_password"}});  // filed
+    }
+    LT_ASSIGN_OR_RETURN(hash, crypto::HashPassword(next, deps_.config.password_cost));
   }
-  LT_ASSIGN_OR_RETURN(std::string hash, crypto::HashPassword(next, deps_.config.password_cost));
   const Instant now = deps_.clock.Now();
   const std::string keep = crypto::Sha256Hex(keep_token);
   auto done = deps_.db.Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
@@ -475,7 +511,7 @@ Result<json> AuthService::UpdateUser(const Principal& p, long long id, std::opti
   if (password) LT_RETURN_IF_ERROR(ValidatePassword(*password, "password"));
   std::optional<std::string> hash;
   if (password) {
-    LT_ASSIGN_OR_RETURN(std::string h, crypto::HashPassword(*password, deps_.config.password_cost));
+    LT_ASSIGN_OR_RETURN(std::string h, HashInTurn(*password));
     hash = std::move(h);
   }
   const Instant now = deps_.clock.Now();
@@ -626,7 +662,7 @@ Result<json> AuthService::RegisterVendor(const VendorRegistration& reg, bool all
   }
   NewUser user{domain::Role::kVendor, reg.username, reg.password, e.contact_name, std::nullopt, 0};
   LT_RETURN_IF_ERROR(ValidateNewUser(user));
-  LT_ASSIGN_OR_RETURN(std::string hash, crypto::HashPassword(reg.password, deps_.config.password_cost));
+  LT_ASSIGN_OR_RETURN(std::string hash, HashInTurn(reg.password));
   const Instant now = deps_.clock.Now();
   return deps_.db.Transact<json>([&](soci::session& sql) -> Result<json> {
     int taken = 0;

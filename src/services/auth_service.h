@@ -59,7 +59,10 @@ class AuthService {
   // config.login_max_failures failures of that name from that client within the window,
   // even a right password from it is refused until the window passes; other clients
   // still log in, until the name's failures from all clients reach
-  // config.login_max_failures_all (a guessing spread over many addresses).
+  // config.login_max_failures_all (a guessing spread over many addresses). A client whose
+  // failures over every name reach config.login_max_failures_client logs in as nobody
+  // until the window passes. The password is hashed in a slot of deps.hashing: when
+  // none frees in time the answer is server_busy, and no attempt is filed.
   Result<LoginResult> Login(const std::string& username, const std::string& password, const std::string& client = "");
   Status Logout(const std::string& token);
   // Deletes the failed logins the limit no longer counts (older than its window) and
@@ -92,6 +95,9 @@ class AuthService {
   Result<json> UpdateVendor(const Principal& p, const VendorProfile& profile);
 
  private:
+  // crypto::HashPassword in a slot of deps_.hashing (server_busy when none is free).
+  Result<std::string> HashInTurn(const std::string& password);
+
   Deps& deps_;
 };
 

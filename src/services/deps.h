@@ -16,6 +16,7 @@
 #include "domain/workdays.h"
 #include "domain/workflow.h"
 #include "services/file_store.h"
+#include "services/hash_gate.h"
 #include "services/principal.h"
 #include "standard/profile.h"
 #include "storage/database.h"
@@ -33,6 +34,15 @@ struct Config {
   int login_max_failures = 5;       // per user name and client within the window
   int login_max_failures_all = 50;  // per user name from every client within the window
   int login_window_minutes = 15;
+  // Failed logins from one client (its address) within the window, whatever the user
+  // names: beyond it, that client logs in as nobody until the window passes. Guessing
+  // passwords of many names, or made-up ones, from one address.
+  int login_max_failures_client = 100;
+  // Password hashes at once, more waiting for one and for how long (HashGate). app/
+  // derives them from the HTTP threads so that hashing never holds all of them.
+  int password_hash_slots = 2;
+  int password_hash_queue = 1;
+  std::chrono::milliseconds password_hash_wait{2000};
   std::string sandbox_base_url = "http://127.0.0.1:8080/sandbox";
   std::string default_profile = "gd-v1.3";
   // A city's own test environment is probed with an application's key at most this
@@ -87,6 +97,7 @@ struct Deps {
   Config config;
   FileStore files{config.files_dir, config.max_file_bytes};
   CalendarCache calendar;
+  HashGate hashing{config.password_hash_slots, config.password_hash_queue, config.password_hash_wait};
   // The interface-standard profiles (spec/profiles), loaded at start-up.
   std::shared_ptr<const standard::ProfileSet> profiles = std::make_shared<standard::ProfileSet>();
   // Probes of cities' own test environments; null: nothing is probed.

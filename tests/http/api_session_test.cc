@@ -284,6 +284,30 @@ TEST_P(ApiSessionTest, BehindATrustedProxyLoginLimitsCountTheForwardedClient) {
   EXPECT_EQ(attempt(tp_->port(), "203.0.113.2", testing::kTestPassword), 429);
 }
 
+// A login that finds every password hashing slot taken is answered 503 server_busy with
+// Retry-After, at once; a slot freed, the same login goes through.
+TEST_P(ApiSessionTest, ALoginWithNoSlotToHashInIsAnswered503) {
+  auto busy = TestPlatform::Create(GetParam(), *ParseInstant("2026-09-30T10:00:00+08:00"), true, [](app::AppConfig& c) {
+    c.password_hash_slots = 1;
+    c.services.password_hash_wait = std::chrono::milliseconds(0);
+  });
+  ASSERT_NE(busy, nullptr);
+  busy->AddVendor("busy_vendor");
+  auto login = [&] {
+    return HttpClient(busy->port())
+        .Post("/api/v1/session", {{"username", "busy_vendor"}, {"password", testing::kTestPassword}});
+  };
+  {
+    auto slot = busy->platform().deps.hashing.Enter();
+    ASSERT_TRUE(slot.ok());
+    auto r = login();
+    EXPECT_EQ(r.status, 503);
+    EXPECT_EQ(r.json()["error"]["code"], "server_busy");
+    EXPECT_EQ(r.header("retry-after"), "1");
+  }
+  EXPECT_EQ(login().status, 200);
+}
+
 // A page on another site cannot log its visitor in (login CSRF): the browser marks the
 // request cross-site, and it is refused. The same site, and clients that are not
 // browsers, log in as before.

@@ -223,7 +223,7 @@ TEST_F(ServerTest, EveryErrorCodeMapsToItsCategoryStatus) {
       {ErrorCategory::kInvalidInput, 400}, {ErrorCategory::kUnauthenticated, 401},  {ErrorCategory::kForbidden, 403},
       {ErrorCategory::kNotFound, 404},     {ErrorCategory::kMethodNotAllowed, 405}, {ErrorCategory::kConflict, 409},
       {ErrorCategory::kTooLarge, 413},     {ErrorCategory::kUnprocessable, 422},    {ErrorCategory::kRateLimited, 429},
-      {ErrorCategory::kInternal, 500}};
+      {ErrorCategory::kUnavailable, 503},  {ErrorCategory::kInternal, 500}};
   std::set<ErrorCategory> seen;
   for (int n = 0; n <= static_cast<int>(ErrorCode::kInternal); ++n) {
     const auto code = static_cast<ErrorCode>(n);

@@ -33,8 +33,13 @@ const std::string kPdf = "%PDF-1.4\nliantiao test\n";
 
 class ProcessTest : public ::testing::TestWithParam<std::string> {
  protected:
+  static constexpr int kHashSlots = 64;
+
   void SetUp() override {
-    tp_ = TestPlatform::Create(GetParam(), At("2026-09-30T10:00:00+08:00"), /*serve_http=*/false);
+    // A password hashing gate wider than the concurrent guesses of the throttling tests:
+    // they test the count of attempts, not the gate (its own tests do).
+    tp_ = TestPlatform::Create(GetParam(), At("2026-09-30T10:00:00+08:00"), /*serve_http=*/false,
+                               [](app::AppConfig& c) { c.password_hash_slots = kHashSlots; });
     ASSERT_NE(tp_, nullptr);
     vendor_ = tp_->AddVendor("vendor1");
     other_vendor_ = tp_->AddVendor("vendor2");
@@ -1014,6 +1019,57 @@ TEST_P(ProcessTest, ConcurrentGuessesGetNoMoreTriesThanTheLimit) {
   }
   EXPECT_EQ(std::count(changes.begin(), changes.end(), "invalid_field"), 5);
   EXPECT_EQ(std::count(changes.begin(), changes.end(), "too_many_attempts"), kGuesses - 5);
+}
+
+// One client guessing at many user names, or made-up ones, reaches a limit over all of
+// them: from then on it logs in as nobody, not even with a right password, until the
+// window passes. Other clients log in as before.
+TEST_P(ProcessTest, OneClientsGuessesAtManyNamesReachALimitOfTheirOwn) {
+  const std::string guesser = "203.0.113.50";
+  for (int i = 0; i < 100; ++i) {
+    ASSERT_EQ(CodeOf(pf().auth.Login("made_up_" + std::to_string(i), "wrong", guesser)), "bad_credentials") << i;
+  }
+  auto refused = pf().auth.Login("vendor1", testing::kTestPassword, guesser);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kTooManyAttempts);
+  EXPECT_EQ(refused.error().message, "该网络地址登录失败次数过多，请稍后再试");
+  EXPECT_EQ(refused.error().details["retry_after_minutes"], 15);
+  EXPECT_TRUE(pf().auth.Login("vendor1", testing::kTestPassword, "198.51.100.7").ok()) << "another client";
+  EXPECT_TRUE(pf().auth.Login("vendor1", testing::kTestPassword).ok()) << "no address: not counted so";
+  tp_->session_clock().Set(tp_->session_clock().Now() + std::chrono::minutes{16});
+  EXPECT_TRUE(pf().auth.Login("vendor1", testing::kTestPassword, guesser).ok()) << "the window has passed";
+}
+
+// When every password hashing slot is taken, a login, a registration and a password
+// change are answered server_busy at once, and nothing is filed: neither a failed
+// attempt nor a user. Once a slot frees they go through.
+TEST_P(ProcessTest, WhenNoSlotToHashInIsFreeTheAnswerIsBusyAndNothingIsFiled) {
+  std::vector<services::HashGate::Ticket> held;
+  while (true) {
+    auto ticket = pf().deps.hashing.Enter();
+    if (!ticket.ok()) break;
+    held.push_back(std::move(*ticket));
+  }
+  ASSERT_EQ(held.size(), static_cast<std::size_t>(kHashSlots));
+  auto busy = pf().auth.Login("vendor1", testing::kTestPassword, "198.51.100.7");
+  ASSERT_FALSE(busy.ok());
+  EXPECT_EQ(busy.error().code, ErrorCode::kServerBusy);
+  EXPECT_GE(busy.error().details["retry_after_seconds"].get<int>(), 1);
+  EXPECT_EQ(CodeOf(pf().auth.ChangePassword(vendor_, "", "wrong", "An0ther-passw0rd")), "server_busy");
+  const services::Actor admin{std::nullopt, "admin", Role::kAdmin};
+  EXPECT_EQ(
+      CodeOf(pf().auth.AddUser({Role::kProvince, "prov_busy", "Passw0rd!busy", "", std::nullopt, std::nullopt}, admin)),
+      "server_busy");
+  const long long failures = Must(tp_->db().Read<long long>([](soci::session& sql) -> Result<long long> {
+    long long n = 0;
+    sql << "SELECT COUNT(*) FROM login_failures", soci::into(n);
+    return n;
+  }));
+  EXPECT_EQ(failures, 0);
+  held.pop_back();
+  EXPECT_TRUE(pf().auth.Login("vendor1", testing::kTestPassword, "198.51.100.7").ok());
+  EXPECT_TRUE(
+      pf().auth.AddUser({Role::kProvince, "prov_busy", "Passw0rd!busy", "", std::nullopt, std::nullopt}, admin).ok());
 }
 
 // The sweep deletes the failed logins the limit no longer counts, and expired sessions;

@@ -62,7 +62,9 @@ export interface paths {
          *     `lt_session` cookie (SameSite=Strict). Failures are throttled per user name and
          *     client (the connection's address, or behind a proxy the server is configured to
          *     trust, the client its `X-Forwarded-For` names): too many within the window
-         *     answer 429 too_many_attempts. The right password
+         *     answer 429 too_many_attempts, as do logins from a client whose failures over
+         *     every user name reach that client's own limit. When every slot for hashing a
+         *     password is taken the answer is 503 server_busy, and nothing is counted. The right password
          *     of a disabled account answers 403 account_disabled (a wrong one, 401
          *     bad_credentials as for any account). A request the
          *     browser marks `Sec-Fetch-Site: cross-site` (a form on another site) is 403
@@ -1285,7 +1287,7 @@ export interface components {
                  * @description Stable machine word.
                  * @enum {string}
                  */
-                code: "malformed_json" | "invalid_field" | "missing_field" | "unauthenticated" | "bad_credentials" | "account_disabled" | "csrf_mismatch" | "forbidden" | "not_found" | "method_not_allowed" | "invalid_transition" | "already_exists" | "already_claimed" | "problems_required" | "invalid_credit_code" | "unknown_city" | "unknown_product" | "payload_too_large" | "unsupported_file_type" | "too_many_attempts" | "invalid_calendar" | "database_error" | "storage_error" | "config_error" | "report_render_failed" | "internal";
+                code: "malformed_json" | "invalid_field" | "missing_field" | "unauthenticated" | "bad_credentials" | "account_disabled" | "csrf_mismatch" | "forbidden" | "not_found" | "method_not_allowed" | "invalid_transition" | "already_exists" | "already_claimed" | "problems_required" | "invalid_credit_code" | "unknown_city" | "unknown_product" | "payload_too_large" | "unsupported_file_type" | "too_many_attempts" | "server_busy" | "invalid_calendar" | "database_error" | "storage_error" | "config_error" | "report_render_failed" | "internal";
                 /** @description Chinese, for people. */
                 message: string;
                 /** @description Machine-readable context, e.g. `field`, `state`, `action`, `allowed`. */
@@ -1953,8 +1955,17 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Too many failed logins for this user name from this client, or from all clients together (too_many_attempts); `details.retry_after_minutes`, and the same in seconds in the `Retry-After` header. */
+        /** @description Too many failed logins for this user name from this client, or from all clients together, or from this client over every user name (too_many_attempts); `details.retry_after_minutes`, and the same in seconds in the `Retry-After` header. */
         TooManyRequests: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Every slot for hashing a password is taken and none freed in time (server_busy); nothing was changed or counted. `details.retry_after_seconds`, and the same in the `Retry-After` header. */
+        ServerBusy: {
             headers: {
                 [name: string]: unknown;
             };
@@ -2075,6 +2086,7 @@ export interface operations {
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServerBusy"];
         };
     };
     logout: {
@@ -2157,6 +2169,8 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServerBusy"];
         };
     };
     listVendors: {
@@ -2277,6 +2291,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Unprocessable"];
+            503: components["responses"]["ServerBusy"];
         };
     };
     listUsers: {
@@ -2356,6 +2371,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Unprocessable"];
+            503: components["responses"]["ServerBusy"];
         };
     };
     updateUser: {
@@ -2393,6 +2409,7 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Unprocessable"];
+            503: components["responses"]["ServerBusy"];
         };
     };
     listCities: {

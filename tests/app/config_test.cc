@@ -1,0 +1,52 @@
+#include "app/config.h"
+
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "crypto/crypto.h"
+
+namespace liantiao::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Half the threads hash at once; as many more wait as leave one thread that does neither.
+TEST(ConfigTest, ThePasswordHashingGateIsSizedByTheThreads) {
+  struct Case {
+    std::size_t threads;
+    std::optional<int> slots;
+    int want_slots, want_queue;
+  };
+  for (const Case& c : {Case{4, std::nullopt, 2, 1}, Case{1, std::nullopt, 1, 0}, Case{2, std::nullopt, 1, 0},
+                        Case{16, std::nullopt, 8, 7}, Case{8, 2, 2, 5}, Case{2, 8, 8, 0}}) {
+    AppConfig config;
+    config.threads = c.threads;
+    config.password_hash_slots = c.slots;
+    const services::Config s = ServicesConfigOf(config);
+    EXPECT_EQ(s.password_hash_slots, c.want_slots) << c.threads;
+    EXPECT_EQ(s.password_hash_queue, c.want_queue) << c.threads;
+  }
+}
+
+TEST(ConfigTest, PasswordHashSlotsIsANumberFromOneTo256) {
+  const fs::path file = fs::temp_directory_path() / ("lt_config_" + crypto::RandomToken(6) + ".json");
+  auto load = [&](const std::string& value) {
+    std::ofstream(file) << R"({"password_hash_slots": )" << value << "}";
+    return LoadConfig(file.string());
+  };
+  auto three = load("3");
+  ASSERT_TRUE(three.ok()) << three.error().message;
+  EXPECT_EQ(three->password_hash_slots, 3);
+  for (const char* bad : {"0", "257", "\"many\""}) {
+    auto refused = load(bad);
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_EQ(refused.error().code, ErrorCode::kConfigError);
+    EXPECT_NE(refused.error().message.find("password_hash_slots"), std::string::npos) << refused.error().message;
+  }
+  fs::remove(file);
+}
+
+}  // namespace
+}  // namespace liantiao::app
