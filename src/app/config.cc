@@ -102,6 +102,12 @@ Status Apply(AppConfig& c, const std::string& key, const std::string& value) {
     } else {
       return ConfigError(key, "应为 interactive 或 min（仅供测试）");
     }
+  } else if (key == "max_connections") {
+    LT_ASSIGN_OR_RETURN(long long n, ToNumber(key, value, 1, 100000));
+    c.max_connections = static_cast<std::size_t>(n);
+  } else if (key == "max_connections_per_client") {
+    LT_ASSIGN_OR_RETURN(long long n, ToNumber(key, value, 1, 100000));
+    c.max_connections_per_client = static_cast<std::size_t>(n);
   } else if (key == "password_hash_slots") {
     LT_ASSIGN_OR_RETURN(long long n, ToNumber(key, value, 1, 256));
     c.password_hash_slots = static_cast<int>(n);
@@ -132,7 +138,9 @@ constexpr const char* kKeys[] = {"db",
                                  "password_hash_slots",
                                  "max_file_bytes",
                                  "secure_cookie",
-                                 "trusted_proxies"};
+                                 "trusted_proxies",
+                                 "max_connections",
+                                 "max_connections_per_client"};
 
 // <prefix>/share/liantiao when this binary is <prefix>/bin/liantiao and that directory exists.
 std::optional<fs::path> InstalledDataDir() {
@@ -208,6 +216,8 @@ http::ServerOptions ServerOptionsOf(const AppConfig& c) {
   o.max_upload_body = c.services.max_file_bytes + (1u << 20);
   o.max_upload_file = c.services.max_file_bytes;
   o.trusted_proxies = c.trusted_proxies;
+  o.max_connections = c.max_connections;
+  o.max_connections_per_client = c.max_connections_per_client;
   return o;
 }
 

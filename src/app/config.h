@@ -47,6 +47,10 @@ struct AppConfig {
   // Password hashes (Argon2id, about 0.1 s of a core and 64 MiB each) at once; unset:
   // half the threads (ServicesConfigOf).
   std::optional<int> password_hash_slots;
+  // Connections open at once (more wait in the listen backlog), and from one address
+  // that is not a trusted proxy (more are closed as they are accepted).
+  std::size_t max_connections = 1024;
+  std::size_t max_connections_per_client = 128;
   // Proxies whose X-Forwarded-For names the client that login limits count by.
   http::TrustedProxies trusted_proxies;
   services::Config services;

@@ -48,5 +48,23 @@ TEST(ConfigTest, PasswordHashSlotsIsANumberFromOneTo256) {
   fs::remove(file);
 }
 
+// The connection limits reach the server's options; a limit that is no number is refused
+// naming its key.
+TEST(ConfigTest, ConnectionLimitsAreSettingsOfTheServer) {
+  const fs::path file = fs::temp_directory_path() / ("lt_config_" + crypto::RandomToken(6) + ".json");
+  std::ofstream(file) << R"({"max_connections": 300, "max_connections_per_client": "16"})";
+  auto config = LoadConfig(file.string());
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  const http::ServerOptions options = ServerOptionsOf(*config);
+  EXPECT_EQ(options.max_connections, 300u);
+  EXPECT_EQ(options.max_connections_per_client, 16u);
+  EXPECT_EQ(ServerOptionsOf(AppConfig{}).max_connections, 1024u) << "the default";
+  std::ofstream(file) << R"({"max_connections_per_client": 0})";
+  auto refused = LoadConfig(file.string());
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().details["key"], "max_connections_per_client");
+  fs::remove(file);
+}
+
 }  // namespace
 }  // namespace liantiao::app
