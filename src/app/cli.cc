@@ -160,6 +160,9 @@ int Serve(const CommonOptions& common, const std::optional<std::string>& listen,
   // The test clock starts at the real time and moves only by PUT /test/clock.
   ManualClock manual_clock{system_clock.Now()};
   const Clock& clock = test_clock ? static_cast<const Clock&>(manual_clock) : system_clock;
+  // Another server on the address (an instance left running, an older version) is found
+  // before the database is opened: nothing is migrated under it.
+  if (auto st = http::Server::CheckCanListen(ServerOptionsOf(*config)); !st.ok()) return Fail(st.error());
   auto rt = Runtime::Open(*config, clock, system_clock);
   if (!rt.ok()) return Fail(rt.error());
   http::RouteOptions route_options;

@@ -452,6 +452,36 @@ Server::Server(ServerOptions options, Router router, Authenticator authenticator
 
 Server::~Server() { Stop(); }
 
+namespace {
+
+Error CannotListen(const ServerOptions& o, const std::string& why) {
+  return MakeError(ErrorCode::kConfigError, "无法监听 " + o.host + ":" + std::to_string(o.port) + "：" + why);
+}
+
+}  // namespace
+
+Status Server::CheckCanListen(const ServerOptions& options) {
+  if (options.port == 0) return OkStatus();  // any free port
+  namespace asio = restinio::asio_ns;
+  // The address as RESTinio's acceptor reads it (impl/acceptor.hpp): "localhost" is the
+  // IPv4 loopback, anything else a numeric address; bound with SO_REUSEADDR as it binds.
+  std::string host = options.host;
+  if (host == "localhost") host = "127.0.0.1";
+  if (host == "ip6-localhost") host = "::1";
+  asio::error_code ec;
+  const auto address = asio::ip::make_address(host, ec);
+  if (ec) return CannotListen(options, ec.message());
+  const asio::ip::tcp::endpoint endpoint(address, options.port);
+  asio::io_context io;
+  asio::ip::tcp::acceptor acceptor(io);
+  if (!acceptor.open(endpoint.protocol(), ec) &&
+      !acceptor.set_option(asio::ip::tcp::acceptor::reuse_address(true), ec)) {
+    acceptor.bind(endpoint, ec);
+  }
+  if (ec) return CannotListen(options, ec.message());
+  return OkStatus();  // the acceptor closes: Start binds it again
+}
+
 Result<unsigned short> Server::Start() {
   Impl* impl = impl_.get();
   auto handler = [impl](restinio::request_handle_t rh) -> restinio::request_handling_status_t {
@@ -598,8 +628,7 @@ Result<unsigned short> Server::Start() {
         impl->options.threads);
   } catch (const std::exception& e) {
     // Not logged here: the caller reports the error (the command line as its one line).
-    return MakeError(ErrorCode::kConfigError,
-                     "无法监听 " + impl->options.host + ":" + std::to_string(impl->options.port) + "：" + e.what());
+    return CannotListen(impl->options, e.what());
   }
   return impl->port.load();
 }

@@ -148,6 +148,10 @@ class Server {
  public:
   Server(ServerOptions options, Router router, Authenticator authenticator);
   ~Server();
+  // Whether the address can be bound now (port 0: always), binding it and letting it go,
+  // so that a command can refuse before it changes anything when another process
+  // listens there. Start may still fail if one takes it meanwhile.
+  static Status CheckCanListen(const ServerOptions& options);
   // Binds and starts serving on background threads; returns the bound port.
   Result<unsigned short> Start();
   // Blocks until Stop() is called or SIGINT/SIGTERM arrives.
