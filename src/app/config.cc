@@ -102,6 +102,9 @@ Status Apply(AppConfig& c, const std::string& key, const std::string& value) {
     } else {
       return ConfigError(key, "应为 interactive 或 min（仅供测试）");
     }
+  } else if (key == "vendor_storage_bytes") {
+    LT_ASSIGN_OR_RETURN(long long n, ToNumber(key, value, 1LL << 20, 1LL << 40));
+    c.services.vendor_storage_bytes = n;
   } else if (key == "max_connections") {
     LT_ASSIGN_OR_RETURN(long long n, ToNumber(key, value, 1, 100000));
     c.max_connections = static_cast<std::size_t>(n);
@@ -140,7 +143,8 @@ constexpr const char* kKeys[] = {"db",
                                  "secure_cookie",
                                  "trusted_proxies",
                                  "max_connections",
-                                 "max_connections_per_client"};
+                                 "max_connections_per_client",
+                                 "vendor_storage_bytes"};
 
 // <prefix>/share/liantiao when this binary is <prefix>/bin/liantiao and that directory exists.
 std::optional<fs::path> InstalledDataDir() {

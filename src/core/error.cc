@@ -56,6 +56,8 @@ Entry Lookup(ErrorCode code) {
       return {"unsupported_file_type", C::kUnprocessable, "不支持的文件类型"};
     case ErrorCode::kTooManyAttempts:
       return {"too_many_attempts", C::kRateLimited, "登录失败次数过多，请稍后再试"};
+    case ErrorCode::kQuotaExceeded:
+      return {"quota_exceeded", C::kConflict, "已达到上限"};
     case ErrorCode::kServerBusy:
       return {"server_busy", C::kUnavailable, "服务器繁忙，请稍后重试"};
     case ErrorCode::kInvalidCalendar:

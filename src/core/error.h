@@ -47,6 +47,7 @@ enum class ErrorCode {
   kUnsupportedFileType,
   kTooManyAttempts,
   kServerBusy,
+  kQuotaExceeded,
   kInvalidCalendar,
   kDatabaseError,
   kStorageError,

@@ -12,6 +12,7 @@
 #include "services/notifications.h"
 #include "services/sandbox_service.h"
 #include "services/scope.h"
+#include "services/vendor_quota.h"
 #include "storage/row.h"
 
 namespace liantiao::services {
@@ -636,6 +637,8 @@ Result<json> ApplicationService::UploadMaterial(const Principal& p, long long id
   LT_RETURN_IF_ERROR(domain::RequireAllowed(pre->state, domain::AppActivity::kUploadMaterial));
   auto room = deps_.db.Read<Ok>([&](soci::session& sql) -> Result<Ok> {
     LT_RETURN_IF_ERROR(RoomForAMaterial(sql, id));
+    LT_RETURN_IF_ERROR(RoomInVendorStorage(sql, pre->vendor_id, static_cast<long long>(data.size()),
+                                           deps_.config.vendor_storage_bytes));
     return Ok{};
   });
   if (!room.ok()) return room.take_error();
@@ -645,6 +648,7 @@ Result<json> ApplicationService::UploadMaterial(const Principal& p, long long id
     LT_ASSIGN_OR_RETURN(AppRow app, LockApplication(sql, id));
     LT_RETURN_IF_ERROR(domain::RequireAllowed(app.state, domain::AppActivity::kUploadMaterial));
     LT_RETURN_IF_ERROR(RoomForAMaterial(sql, id));
+    LT_RETURN_IF_ERROR(RoomInVendorStorage(sql, app.vendor_id, stored.size, deps_.config.vendor_storage_bytes));
     long long round = 0, mid = 0, at = ToUnix(now);
     sql << "SELECT round FROM applications WHERE id = :id", soci::use(id), soci::into(round);
     sql << "INSERT INTO materials (application_id, kind, filename, content_type, size, sha256, round, "

@@ -8,6 +8,7 @@
 #include "services/notifications.h"
 #include "services/sandbox_service.h"
 #include "services/scope.h"
+#include "services/vendor_quota.h"
 #include "storage/row.h"
 
 namespace liantiao::services {
@@ -211,6 +212,8 @@ Result<json> ComplaintService::AddEvidence(const Principal& p, long long id, con
   // transaction, which may come after the complaint was closed.
   auto room = deps_.db.Read<Ok>([&](soci::session& sql) -> Result<Ok> {
     LT_RETURN_IF_ERROR(RoomForEvidence(sql, *pre));
+    LT_RETURN_IF_ERROR(RoomInVendorStorage(sql, pre->vendor_id, static_cast<long long>(data.size()),
+                                           deps_.config.vendor_storage_bytes));
     return Ok{};
   });
   if (!room.ok()) return room.take_error();
@@ -219,6 +222,7 @@ Result<json> ComplaintService::AddEvidence(const Principal& p, long long id, con
   return deps_.db.Transact<json>([&](soci::session& sql) -> Result<json> {
     LT_ASSIGN_OR_RETURN(ComplaintRow c, LoadComplaint(sql, id, true));
     LT_RETURN_IF_ERROR(RoomForEvidence(sql, c));
+    LT_RETURN_IF_ERROR(RoomInVendorStorage(sql, c.vendor_id, stored.size, deps_.config.vendor_storage_bytes));
     long long eid = 0, at = ToUnix(now);
     sql << "INSERT INTO complaint_evidence (complaint_id, source, filename, content_type, size, sha256, "
            "description, created_at) VALUES (:c, 'vendor', :f, :t, :s, :h, :d, :at) RETURNING id",

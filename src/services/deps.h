@@ -27,9 +27,10 @@ using nlohmann::json;
 
 struct Config {
   crypto::PasswordCost password_cost = crypto::PasswordCost::Interactive();
-  std::string files_dir = "var/files";     // material and evidence files, never served
-  std::size_t max_file_bytes = 20u << 20;  // one uploaded file
-  int key_grace_days = 2;                  // calendar days a key outlives its window
+  std::string files_dir = "var/files";         // material and evidence files, never served
+  std::size_t max_file_bytes = 20u << 20;      // one uploaded file
+  long long vendor_storage_bytes = 2LL << 30;  // every file a vendor's users upload (vendor_quota.h)
+  int key_grace_days = 2;                      // calendar days a key outlives its window
   int session_ttl_hours = 12;
   int login_max_failures = 5;       // per user name and client within the window
   int login_max_failures_all = 50;  // per user name from every client within the window

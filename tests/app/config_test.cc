@@ -48,9 +48,9 @@ TEST(ConfigTest, PasswordHashSlotsIsANumberFromOneTo256) {
   fs::remove(file);
 }
 
-// The connection limits reach the server's options; a limit that is no number is refused
-// naming its key.
-TEST(ConfigTest, ConnectionLimitsAreSettingsOfTheServer) {
+// The connection limits reach the server's options and the vendor storage quota the
+// services'; a limit out of its range is refused naming its key.
+TEST(ConfigTest, ConnectionLimitsAndTheVendorQuotaAreSettings) {
   const fs::path file = fs::temp_directory_path() / ("lt_config_" + crypto::RandomToken(6) + ".json");
   std::ofstream(file) << R"({"max_connections": 300, "max_connections_per_client": "16"})";
   auto config = LoadConfig(file.string());
@@ -59,6 +59,12 @@ TEST(ConfigTest, ConnectionLimitsAreSettingsOfTheServer) {
   EXPECT_EQ(options.max_connections, 300u);
   EXPECT_EQ(options.max_connections_per_client, 16u);
   EXPECT_EQ(ServerOptionsOf(AppConfig{}).max_connections, 1024u) << "the default";
+  std::ofstream(file) << R"({"vendor_storage_bytes": 1073741824})";
+  auto quota = LoadConfig(file.string());
+  ASSERT_TRUE(quota.ok()) << quota.error().message;
+  EXPECT_EQ(quota->services.vendor_storage_bytes, 1LL << 30);
+  std::ofstream(file) << R"({"vendor_storage_bytes": 1000})";
+  EXPECT_FALSE(LoadConfig(file.string()).ok()) << "under 1 MiB";
   std::ofstream(file) << R"({"max_connections_per_client": 0})";
   auto refused = LoadConfig(file.string());
   ASSERT_FALSE(refused.ok());

@@ -1021,6 +1021,40 @@ TEST_P(ProcessTest, ConcurrentGuessesGetNoMoreTriesThanTheLimit) {
   EXPECT_EQ(std::count(changes.begin(), changes.end(), "too_many_attempts"), kGuesses - 5);
 }
 
+// A vendor's uploads together stay within its storage quota: a file that would pass it is
+// refused whichever application it is for, and nothing of it is recorded; another
+// vendor's quota is its own.
+TEST_P(ProcessTest, AVendorsUploadsStayWithinItsStorageQuota) {
+  const long long quota = 2 * static_cast<long long>(kPdf.size()) + 10;
+  auto small = TestPlatform::Create(GetParam(), At("2026-09-30T10:00:00+08:00"), /*serve_http=*/false,
+                                    [quota](app::AppConfig& c) { c.services.vendor_storage_bytes = quota; });
+  ASSERT_NE(small, nullptr);
+  services::Platform& platform = small->platform();
+  auto new_app = [&](const Principal& who) -> long long {
+    const long long product = Must(platform.applications.CreateProduct(who, {"闸机", "G1", "face_gate", "1.0"}))["id"];
+    return Must(platform.applications.Create(who, {kGz, {product}, "first", std::nullopt, "d"}))["id"];
+  };
+  const Principal vendor = small->AddVendor("quota_vendor");
+  const long long first = new_app(vendor), second = new_app(vendor);
+  Must(platform.applications.UploadMaterial(vendor, first, "business_license", "a.pdf", kPdf));
+  Must(platform.applications.UploadMaterial(vendor, second, "business_license", "b.pdf", kPdf));
+  for (const long long id : {first, second}) {
+    auto refused = platform.applications.UploadMaterial(vendor, id, "other", "c.pdf", kPdf);
+    ASSERT_FALSE(refused.ok()) << id;
+    EXPECT_EQ(refused.error().code, ErrorCode::kQuotaExceeded);
+    EXPECT_EQ(refused.error().details["quota_bytes"], quota);
+    EXPECT_EQ(refused.error().details["used_bytes"], 2 * static_cast<long long>(kPdf.size()));
+  }
+  const long long materials = Must(small->db().Read<long long>([](soci::session& sql) -> Result<long long> {
+    long long n = 0;
+    sql << "SELECT COUNT(*) FROM materials", soci::into(n);
+    return n;
+  }));
+  EXPECT_EQ(materials, 2);
+  const Principal other = small->AddVendor("quota_other");
+  EXPECT_TRUE(platform.applications.UploadMaterial(other, new_app(other), "business_license", "a.pdf", kPdf).ok());
+}
+
 // One client guessing at many user names, or made-up ones, reaches a limit over all of
 // them: from then on it logs in as nobody, not even with a right password, until the
 // window passes. Other clients log in as before.

@@ -446,7 +446,10 @@ export interface paths {
          *     invalid_transition, details `{state, activity: upload_material}`). Accepted types are sniffed from the content: PDF, PNG,
          *     JPEG, Office (docx, xlsx), OFD, zip; others are 422 unsupported_file_type. An
          *     empty file is 422 invalid_field; a file over the size limit 413; a 101st
-         *     material of one application 422 invalid_field (details {field: file, max: 100}).
+         *     material of one application 422 invalid_field (details {field: file, max: 100});
+         *     a file that would take the vendor's uploads past its storage quota
+         *     (`vendor_storage_bytes`) 409 quota_exceeded (details {quota_bytes, used_bytes,
+         *     file_bytes}). A refused file is not kept.
          */
         post: operations["uploadMaterial"];
         delete?: never;
@@ -920,7 +923,8 @@ export interface paths {
          * Add evidence to a complaint (证据材料)
          * @description Roles: vendor (own complaints).
          *     Not once the complaint is final (409 invalid_transition), nor beyond 100 of the
-         *     vendor's files (422 invalid_field, details.max); a refused file is not kept. Same
+         *     vendor's files (422 invalid_field, details.max), nor past the vendor's storage
+         *     quota (409 quota_exceeded, as for materials); a refused file is not kept. Same
          *     file rules as materials.
          */
         post: operations["addEvidence"];
@@ -1287,7 +1291,7 @@ export interface components {
                  * @description Stable machine word.
                  * @enum {string}
                  */
-                code: "malformed_json" | "invalid_field" | "missing_field" | "unauthenticated" | "bad_credentials" | "account_disabled" | "csrf_mismatch" | "forbidden" | "not_found" | "method_not_allowed" | "invalid_transition" | "already_exists" | "already_claimed" | "problems_required" | "invalid_credit_code" | "unknown_city" | "unknown_product" | "payload_too_large" | "unsupported_file_type" | "too_many_attempts" | "server_busy" | "invalid_calendar" | "database_error" | "storage_error" | "config_error" | "report_render_failed" | "internal";
+                code: "malformed_json" | "invalid_field" | "missing_field" | "unauthenticated" | "bad_credentials" | "account_disabled" | "csrf_mismatch" | "forbidden" | "not_found" | "method_not_allowed" | "invalid_transition" | "already_exists" | "already_claimed" | "problems_required" | "invalid_credit_code" | "unknown_city" | "unknown_product" | "payload_too_large" | "unsupported_file_type" | "too_many_attempts" | "server_busy" | "quota_exceeded" | "invalid_calendar" | "database_error" | "storage_error" | "config_error" | "report_render_failed" | "internal";
                 /** @description Chinese, for people. */
                 message: string;
                 /** @description Machine-readable context, e.g. `field`, `state`, `action`, `allowed`. */
