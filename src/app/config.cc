@@ -105,6 +105,9 @@ Status Apply(AppConfig& c, const std::string& key, const std::string& value) {
   } else if (key == "vendor_storage_bytes") {
     LT_ASSIGN_OR_RETURN(long long n, ToNumber(key, value, 1LL << 20, 1LL << 40));
     c.services.vendor_storage_bytes = n;
+  } else if (key == "sandbox_unsigned_refusals_per_hour") {
+    LT_ASSIGN_OR_RETURN(long long n, ToNumber(key, value, 0, 1000000));
+    c.services.sandbox_unsigned_refusals_per_hour = static_cast<int>(n);
   } else if (key == "max_connections") {
     LT_ASSIGN_OR_RETURN(long long n, ToNumber(key, value, 1, 100000));
     c.max_connections = static_cast<std::size_t>(n);
@@ -144,7 +147,8 @@ constexpr const char* kKeys[] = {"db",
                                  "trusted_proxies",
                                  "max_connections",
                                  "max_connections_per_client",
-                                 "vendor_storage_bytes"};
+                                 "vendor_storage_bytes",
+                                 "sandbox_unsigned_refusals_per_hour"};
 
 // <prefix>/share/liantiao when this binary is <prefix>/bin/liantiao and that directory exists.
 std::optional<fs::path> InstalledDataDir() {

@@ -45,6 +45,9 @@ struct Config {
   int password_hash_queue = 1;
   std::chrono::milliseconds password_hash_wait{2000};
   std::string sandbox_base_url = "http://127.0.0.1:8080/sandbox";
+  // Refusals of one key whose signature did not verify, recorded as its evidence per
+  // clock hour; more are answered but not recorded (sandbox_refusal_budget.h).
+  int sandbox_unsigned_refusals_per_hour = 1000;
   std::string default_profile = "gd-v1.3";
   // A city's own test environment is probed with an application's key at most this
   // often (ProbeService).

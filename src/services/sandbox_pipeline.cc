@@ -12,6 +12,7 @@
 #include "domain/credit_code.h"
 #include "services/sandbox_internal.h"
 #include "services/sandbox_nonce_window.h"
+#include "services/sandbox_refusal_budget.h"
 #include "services/sandbox_service.h"
 #include "services/sandbox_statements.h"
 #include "standard/request.h"
@@ -370,6 +371,8 @@ SandboxService::SandboxService(Deps& deps)
     : deps_(deps),
       known_objects_(std::make_unique<sandbox::KnownObjects>()),
       nonces_(std::make_unique<sandbox::NonceLedger>(deps.db)),
+      unsigned_refusals_(
+          std::make_unique<sandbox::UnsignedRefusalBudget>(deps.config.sandbox_unsigned_refusals_per_hour)),
       writer_(deps.db, 256, deps.db.dialect() == storage::Dialect::kPostgres ? 2 : 1, nullptr,
               std::chrono::milliseconds(5), BatchWrites(deps.db)) {}
 
@@ -506,6 +509,15 @@ bool EffectWouldBeTaken(soci::session& sql, sandbox::Statements& statements, san
   return !r.refusal && !r.async_failure;
 }
 
+// The message of a refusal: its own text (a business rule's) or the profile's for its
+// catalogue key, with its parameters filled in.
+std::string RefusalMessage(const standard::Profile& p, const Refusal& refusal, const std::string& method) {
+  auto params = refusal.params;
+  params["path"] = refusal.path;
+  if (!params.contains("method")) params["method"] = method;
+  return standard::FillMessage(refusal.message.empty() ? p.Error(refusal.error).message : refusal.message, params);
+}
+
 // Step 8 of HandleAsync: the request's effect on its key's store, its answer and its
 // evidence, as one unit of a group-commit batch. May run more than once (see
 // storage::GroupCommit); its only effects outside the database are on `pending`.
@@ -619,18 +631,14 @@ Status StoreAndRecord(storage::Database& db, const sandbox::KnownObjects& known,
   }
   std::string message;
   if (refusal) {
-    auto params = refusal->params;
-    params["path"] = refusal->path;
-    if (!params.contains("method")) params["method"] = x.method;
-    message =
-        standard::FillMessage(refusal->message.empty() ? p.Error(refusal->error).message : refusal->message, params);
+    message = RefusalMessage(p, *refusal, x.method);
     answer = Envelope(p, p.Error(refusal->error), message, nullptr);
   } else {
     message = success.message;
     answer = Envelope(p, success, message, answer_data);
   }
-  // A request that names no issued key belongs to no application and nobody could see
-  // its evidence; recording it would only let anyone fill the database.
+  // HandleAsync answers a request that names no issued key itself (nothing to record);
+  // this keeps the function whole for any that still came here.
   if (!x.key) {
     x.outcome = outcome;
     x.error = refusal ? refusal->error : "";
@@ -894,6 +902,32 @@ void SandboxService::HandleAsync(SandboxCall incoming, std::function<void(Sandbo
     }
     x.outcome = "accepted";
   }();
+
+  // A refusal that is not recorded is answered here, without a turn of the writer: one
+  // that names no issued key (it belongs to no application, nobody could see its
+  // evidence, and recording it would only let anyone fill the database), and one of a
+  // key whose signature did not verify beyond the hour's number for the key
+  // (sandbox_refusal_budget.h).
+  if (x.outcome == "refused" && x.refusal) {
+    bool record = x.key.has_value();
+    if (record && std::find(x.tags.begin(), x.tags.end(), "signed") == x.tags.end()) {
+      switch (unsigned_refusals_->Take(x.key->id, ToUnix(now))) {
+        case sandbox::UnsignedRefusalBudget::Verdict::kRecord:
+          break;
+        case sandbox::UnsignedRefusalBudget::Verdict::kRecordLast:
+          x.tags.push_back("unsigned_cap");
+          break;
+        case sandbox::UnsignedRefusalBudget::Verdict::kSkip:
+          record = false;
+          break;
+      }
+    }
+    if (!record) {
+      const Refusal& r = *x.refusal;
+      return pending->done({sandbox::Dump(Envelope(p, p.Error(r.error), RefusalMessage(p, r, x.method), nullptr)), 0,
+                            "refused", r.error, r.path});
+    }
+  }
 
   // 8. Store, answer and record in one transaction: an answer that says "accepted" is
   // never given for a request whose evidence is not committed. The transaction is shared

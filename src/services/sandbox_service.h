@@ -22,9 +22,10 @@
 namespace liantiao::services {
 
 namespace sandbox {
-struct KnownKey;     // sandbox_pipeline.cc
-class KnownObjects;  // sandbox_internal.h
-class NonceLedger;   // sandbox_nonce_window.h
+struct KnownKey;              // sandbox_pipeline.cc
+class KnownObjects;           // sandbox_internal.h
+class NonceLedger;            // sandbox_nonce_window.h
+class UnsignedRefusalBudget;  // sandbox_refusal_budget.h
 }  // namespace sandbox
 
 // The test project and contractor provisioned for a key, so that a vendor's device
@@ -206,6 +207,8 @@ class SandboxService {
   std::unique_ptr<sandbox::KnownObjects> known_objects_;
   // The replay check of the requests' write transactions (sandbox_nonce_window.h).
   std::unique_ptr<sandbox::NonceLedger> nonces_;
+  // How many refusals of each key whose signature did not verify are recorded.
+  std::unique_ptr<sandbox::UnsignedRefusalBudget> unsigned_refusals_;
   storage::GroupCommit writer_;  // the requests' write transactions (step 8 of Handle)
   std::mutex cities_mu_;
   std::map<std::string, CachedCity> cities_;

@@ -48,8 +48,9 @@ TEST(ConfigTest, PasswordHashSlotsIsANumberFromOneTo256) {
   fs::remove(file);
 }
 
-// The connection limits reach the server's options and the vendor storage quota the
-// services'; a limit out of its range is refused naming its key.
+// The connection limits reach the server's options, the vendor storage quota and the
+// sandbox's number of unsigned refusals the services'; a limit out of its range is
+// refused naming its key.
 TEST(ConfigTest, ConnectionLimitsAndTheVendorQuotaAreSettings) {
   const fs::path file = fs::temp_directory_path() / ("lt_config_" + crypto::RandomToken(6) + ".json");
   std::ofstream(file) << R"({"max_connections": 300, "max_connections_per_client": "16"})";
@@ -65,6 +66,11 @@ TEST(ConfigTest, ConnectionLimitsAndTheVendorQuotaAreSettings) {
   EXPECT_EQ(quota->services.vendor_storage_bytes, 1LL << 30);
   std::ofstream(file) << R"({"vendor_storage_bytes": 1000})";
   EXPECT_FALSE(LoadConfig(file.string()).ok()) << "under 1 MiB";
+  std::ofstream(file) << R"({"sandbox_unsigned_refusals_per_hour": 20})";
+  auto cap = LoadConfig(file.string());
+  ASSERT_TRUE(cap.ok()) << cap.error().message;
+  EXPECT_EQ(cap->services.sandbox_unsigned_refusals_per_hour, 20);
+  EXPECT_EQ(AppConfig{}.services.sandbox_unsigned_refusals_per_hour, 1000) << "the default";
   std::ofstream(file) << R"({"max_connections_per_client": 0})";
   auto refused = LoadConfig(file.string());
   ASSERT_FALSE(refused.ok());

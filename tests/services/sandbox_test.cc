@@ -861,6 +861,52 @@ TEST_P(SandboxTest, RevokedExpiredAndOtherCitysKeys) {
   EXPECT_EQ(keys[0]["revoked_reason"], "rotated") << keys.dump();
 }
 
+// Anyone who learnt an app_id can send requests naming it. Those whose signature does
+// not verify are recorded up to a number per key and hour, the last tagged, and beyond
+// it answered alike but not recorded; the key holder's own requests always are.
+TEST_P(SandboxTest, AKeysUnsignedRefusalsAreRecordedUpToANumberAnHour) {
+  auto tp = TestPlatform::Create(GetParam(), ParseInstant("2026-10-20T10:00:00+08:00").value(), false,
+                                 [](app::AppConfig& c) { c.services.sandbox_unsigned_refusals_per_hour = 3; });
+  ASSERT_NE(tp, nullptr);
+  const auto vendor = tp->AddVendor("cap_vendor");
+  const auto reviewer = tp->AddUser(domain::Role::kCityReviewer, "cap_reviewer", "440100");
+  const testing::SandboxKey key = testing::StartJointTest(*tp, vendor, reviewer, "440100", "gd-v1.3");
+  testing::SandboxKey forged = key;
+  forged.secret = std::string(key.secret.size(), 'x');
+  SandboxDriver stranger(*tp, forged), holder(*tp, key);
+  const json team = {{"projectCode", key.project_code},
+                     {"corpCode", key.corp_code},
+                     {"corpName", key.corp_name},
+                     {"teamName", "木工班组"}};
+  auto evidence = [&] {
+    auto ev = tp->platform().sandbox.Evidence(reviewer, key.application_id, {.limit = 100});
+    EXPECT_TRUE(ev.ok());
+    return ev.ok() ? (*ev)["items"] : json::array();
+  };
+  for (int i = 0; i < 5; ++i) {
+    const auto r = stranger.Send("Team.Add", team);
+    EXPECT_EQ(r.error, "bad_signature") << "answered alike: " << r.body.dump();
+    EXPECT_EQ(r.code(), "-2");
+    EXPECT_EQ(r.evidence_id != 0, i < 3) << i;
+  }
+  json items = evidence();
+  ASSERT_EQ(items.size(), 3u) << items.dump();
+  EXPECT_EQ(items[0]["tags"], json::array({"unsigned_cap"})) << "the last recorded says more came";
+  EXPECT_EQ(items[1]["tags"], json::array());
+  // The holder's own requests, refused or accepted, are recorded whatever strangers sent.
+  json no_name = team;
+  no_name.erase("teamName");
+  EXPECT_NE(holder.Send("Team.Add", no_name).evidence_id, 0);
+  EXPECT_EQ(holder.Send("Team.Add", team).outcome, "accepted");
+  EXPECT_EQ(evidence().size(), 5u);
+  // The next hour, strangers' requests are recorded again.
+  tp->clock().Advance(std::chrono::hours(1));
+  EXPECT_NE(
+      stranger.Send("Team.Query", {{"projectCode", key.project_code}, {"pageIndex", 0}, {"pageSize", 10}}).evidence_id,
+      0);
+  EXPECT_EQ(evidence().size(), 6u);
+}
+
 // The faults a reviewer switches on are the city's own test of the client, not the key
 // failing: a complaint's evidence of refusals leaves them out.
 TEST_P(SandboxTest, InjectedFaultsAreNotAComplaintsKeyRefusals) {

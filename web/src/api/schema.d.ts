@@ -576,7 +576,10 @@ export interface paths {
         /**
          * The evidence log of the application's joint test (every sandbox exchange)
          * @description Roles: everyone in scope (the vendor, the city). Newest first. Personal
-         *     numbers and secrets are masked; images are summarised by size.
+         *     numbers and secrets are masked; images are summarised by size. Refusals
+         *     whose signature did not verify are kept up to a number per key and clock
+         *     hour (setting `sandbox_unsigned_refusals_per_hour`); the last kept is
+         *     tagged `unsigned_cap` (tags: docs/profiles.md).
          */
         get: operations["listEvidence"];
         put?: never;

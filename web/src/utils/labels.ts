@@ -191,6 +191,7 @@ export const EVIDENCE_SOURCE_LABELS: Record<string, string> = { sandbox: '设备
 // A tag with a method after the colon names it: `fetched:Team.Add`.
 export const EVIDENCE_TAG_LABELS: Record<string, string> = {
   signed: '签名有效',
+  unsigned_cap: '本小时签名无效的拒绝已达记录上限，此后不再记录',
   encrypted_field: '含加密字段',
   head_image: '含头像图片',
   via_get: '以 GET 方式提交',
