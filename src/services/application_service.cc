@@ -572,7 +572,7 @@ Result<json> ApplicationService::Get(const Principal& p, long long id) {
     {
       soci::rowset<soci::row> rows =
           (sql.prepare << "SELECT app_key, profile, issued_at, expires_at, claimed_at, revoked_at, "
-                          "revoked_reason, id FROM test_keys WHERE application_id = :id ORDER BY id",
+                          "revoked_reason, id, store_purged_at FROM test_keys WHERE application_id = :id ORDER BY id",
            soci::use(id));
       // Where to send and the provisioned test project are not secret: the vendor's
       // engineers and the reviewer need them for as long as the key lives, not only
@@ -589,6 +589,7 @@ Result<json> ApplicationService::Get(const Principal& p, long long id) {
                   {"claimed_at", OptTime(GetOptInt(r, 4))},
                   {"revoked_at", OptTime(GetOptInt(r, 5))},
                   {"revoked_reason", GetText(r, 6)},
+                  {"store_purged_at", OptTime(GetOptInt(r, 8))},
                   {"status", KeyStatus(r, 5, 3, now)},
                   {"endpoint", SandboxEndpoint(deps_, app.city_code, profile, test_env)},
                   {"sandbox", ProvisionedProject(GetInt(r, 7), app.city_code, issued, test_env)}};

@@ -48,6 +48,9 @@ struct Config {
   // Refusals of one key whose signature did not verify, recorded as its evidence per
   // clock hour; more are answered but not recorded (sandbox_refusal_budget.h).
   int sandbox_unsigned_refusals_per_hour = 1000;
+  // Days a key's sandbox store (its requests' data, ID numbers decrypted) is kept after
+  // the key was revoked or expired (sandbox_retention.cc).
+  int sandbox_store_retention_days = 30;
   std::string default_profile = "gd-v1.3";
   // A city's own test environment is probed with an application's key at most this
   // often (ProbeService).

@@ -76,6 +76,9 @@ Result<SweepResult> Platform::Sweep(Instant now) {
   if (auto purged = sandbox.PurgeOldNonces(now); !purged.ok()) {
     spdlog::warn("sweep: purging old nonces failed: {}", purged.error().message);
   }
+  if (auto purged = sandbox.PurgeEndedStores(now); !purged.ok()) {
+    spdlog::warn("sweep: deleting the stores of ended keys failed: {}", purged.error().message);
+  }
   if (auto purged = auth.PurgeExpired(); !purged.ok()) {
     spdlog::warn("sweep: purging old login failures and sessions failed: {}", purged.error().message);
   }

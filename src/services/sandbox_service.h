@@ -141,6 +141,13 @@ struct ReportDigestCheck {
 // signature → decrypt → schema → rules → store → answer → evidence), and the views of
 // its evidence: the evidence log, the conformance checklist, the joint-test report
 // and the reviewer's fault scenarios.
+// What one PurgeEndedStores deleted.
+struct StorePurge {
+  long long keys = 0;     // keys whose stores are now gone
+  long long objects = 0;  // their workers, teams, records …
+  long long results = 0;  // their asynchronous results
+};
+
 class SandboxService {
  public:
   explicit SandboxService(Deps& deps);
@@ -189,6 +196,10 @@ class SandboxService {
   // nonce may not repeat within its profile's window, at most an hour). Run with each
   // deadline sweep; answers how many were deleted.
   Result<long long> PurgeOldNonces(Instant now);
+  // Deletes the stores of keys that ended (revoked or expired) more than
+  // sandbox_store_retention_days before `now`, a bounded number of keys at a time, and
+  // marks each key's store_purged_at (sandbox_retention.cc). Run with each sweep.
+  Result<StorePurge> PurgeEndedStores(Instant now);
 
  private:
   Result<std::pair<std::string, std::string>> CityProfile(const std::string& city_code);

@@ -49,7 +49,7 @@ TEST(ConfigTest, PasswordHashSlotsIsANumberFromOneTo256) {
 }
 
 // The connection limits reach the server's options, the vendor storage quota and the
-// sandbox's number of unsigned refusals the services'; a limit out of its range is
+// sandbox's settings the services'; a limit out of its range is
 // refused naming its key.
 TEST(ConfigTest, ConnectionLimitsAndTheVendorQuotaAreSettings) {
   const fs::path file = fs::temp_directory_path() / ("lt_config_" + crypto::RandomToken(6) + ".json");
@@ -66,11 +66,15 @@ TEST(ConfigTest, ConnectionLimitsAndTheVendorQuotaAreSettings) {
   EXPECT_EQ(quota->services.vendor_storage_bytes, 1LL << 30);
   std::ofstream(file) << R"({"vendor_storage_bytes": 1000})";
   EXPECT_FALSE(LoadConfig(file.string()).ok()) << "under 1 MiB";
-  std::ofstream(file) << R"({"sandbox_unsigned_refusals_per_hour": 20})";
-  auto cap = LoadConfig(file.string());
-  ASSERT_TRUE(cap.ok()) << cap.error().message;
-  EXPECT_EQ(cap->services.sandbox_unsigned_refusals_per_hour, 20);
+  std::ofstream(file) << R"({"sandbox_unsigned_refusals_per_hour": 20, "sandbox_store_retention_days": 7})";
+  auto sandbox = LoadConfig(file.string());
+  ASSERT_TRUE(sandbox.ok()) << sandbox.error().message;
+  EXPECT_EQ(sandbox->services.sandbox_unsigned_refusals_per_hour, 20);
+  EXPECT_EQ(sandbox->services.sandbox_store_retention_days, 7);
   EXPECT_EQ(AppConfig{}.services.sandbox_unsigned_refusals_per_hour, 1000) << "the default";
+  EXPECT_EQ(AppConfig{}.services.sandbox_store_retention_days, 30) << "the default";
+  std::ofstream(file) << R"({"sandbox_store_retention_days": -1})";
+  EXPECT_FALSE(LoadConfig(file.string()).ok());
   std::ofstream(file) << R"({"max_connections_per_client": 0})";
   auto refused = LoadConfig(file.string());
   ASSERT_FALSE(refused.ok());

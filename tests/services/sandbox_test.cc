@@ -861,6 +861,57 @@ TEST_P(SandboxTest, RevokedExpiredAndOtherCitysKeys) {
   EXPECT_EQ(keys[0]["revoked_reason"], "rotated") << keys.dump();
 }
 
+// A key's store holds the ID numbers its requests sent, decrypted: it is deleted
+// sandbox_store_retention_days (30) after the key ended, while the evidence, masked,
+// stays. A key still in use keeps its store.
+TEST_P(SandboxTest, AKeysStoreIsDeletedAMonthAfterTheKeyEnded) {
+  EnteredWorker("11010519491231002X");
+  const long long old_key = tp_->db()
+                                .Read<long long>([&](soci::session& sql) -> Result<long long> {
+                                  long long id = 0;
+                                  sql << "SELECT id FROM test_keys WHERE app_key = :k", soci::use(key_.app_id),
+                                      soci::into(id);
+                                  return id;
+                                })
+                                .value();
+  const std::string old_objects = "key_id = " + std::to_string(old_key);
+  ASSERT_GE(Count("sandbox_objects", old_objects), 3) << "a team, a worker, an entry";
+  ASSERT_GE(Count("sandbox_async", old_objects), 2);
+  const testing::SandboxKey fresh = RotateKey();  // revokes the old key now
+  key_ = fresh;
+  driver_ = std::make_unique<SandboxDriver>(*tp_, fresh);
+  AddTeam();
+  const long long evidence = Count("sandbox_evidence");
+  const long long fresh_objects = Count("sandbox_objects", "NOT " + old_objects);
+  ASSERT_GE(fresh_objects, 1);
+
+  auto& sandbox = tp_->platform().sandbox;
+  const Instant revoked = tp_->clock().Now();
+  const long long kept = Count("sandbox_objects", old_objects);
+  services::StorePurge none = sandbox.PurgeEndedStores(revoked + std::chrono::hours(24 * 30)).value();
+  EXPECT_EQ(none.keys, 0) << "kept for 30 days after the key ended";
+  EXPECT_EQ(Count("sandbox_objects", old_objects), kept);
+
+  services::StorePurge purged =
+      sandbox.PurgeEndedStores(revoked + std::chrono::hours(24 * 30) + std::chrono::seconds(1)).value();
+  EXPECT_EQ(purged.keys, 1);
+  EXPECT_GE(purged.objects, 3);
+  EXPECT_GE(purged.results, 2);
+  EXPECT_EQ(Count("sandbox_objects", old_objects), 0);
+  EXPECT_EQ(Count("sandbox_async", old_objects), 0);
+  EXPECT_EQ(Count("sandbox_objects", "NOT " + old_objects), fresh_objects) << "the key in use keeps its store";
+  EXPECT_EQ(Count("sandbox_evidence"), evidence) << "the evidence stays";
+  const json keys = tp_->platform().applications.Get(reviewer_, key_.application_id).value()["test_keys"];
+  ASSERT_EQ(keys.size(), 2u);
+  EXPECT_TRUE(keys[0]["store_purged_at"].is_string()) << keys.dump();
+  EXPECT_TRUE(keys[1]["store_purged_at"].is_null());
+  // Done once: the next sweep finds nothing more of that key.
+  EXPECT_EQ(sandbox.PurgeEndedStores(revoked + std::chrono::hours(24 * 31)).value().keys, 0);
+  // The key in use expires in time; a month later its store goes too.
+  EXPECT_EQ(sandbox.PurgeEndedStores(revoked + std::chrono::hours(24 * 90)).value().keys, 1);
+  EXPECT_EQ(Count("sandbox_objects"), 0);
+}
+
 // Anyone who learnt an app_id can send requests naming it. Those whose signature does
 // not verify are recorded up to a number per key and hour, the last tagged, and beyond
 // it answered alike but not recorded; the key holder's own requests always are.

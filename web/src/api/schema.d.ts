@@ -1639,6 +1639,13 @@ export interface components {
              *     `withdrawn` (the application ended); empty while the key is not revoked.
              */
             revoked_reason: string;
+            /**
+             * Format: date-time
+             * @description When the key's sandbox store (the data its requests stored, ID numbers
+             *     decrypted) was deleted: `sandbox_store_retention_days` (30) after the key
+             *     was revoked or expired. The evidence, masked, is kept. Null while kept.
+             */
+            store_purged_at: string | null;
             /** @enum {string} */
             status: "active" | "expired" | "revoked";
         };
