@@ -327,17 +327,19 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
     LT_ASSIGN_OR_RETURN(std::string password, Str(body, "password"));
     LT_ASSIGN_OR_RETURN(auto login, pf.auth.Login(username, password, req.client_ip));
     Response r = Ok({{"token", login.token}, {"csrf_token", login.csrf_token}, {"user", login.user}});
-    std::string cookie = opt.session_cookie + "=" + login.token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
-                         std::to_string(pf.deps.config.session_ttl_hours * 3600);
-    if (opt.secure_cookie) cookie += "; Secure";
-    r.headers.emplace_back("Set-Cookie", cookie);
+    const std::string attributes =
+        "SameSite=Strict; Max-Age=" + std::to_string(pf.deps.config.session_ttl_hours * 3600) +
+        (opt.secure_cookie ? "; Secure" : "");
+    r.headers.emplace_back("Set-Cookie", opt.session_cookie + "=" + login.token + "; Path=/; HttpOnly; " + attributes);
+    r.headers.emplace_back("Set-Cookie", std::string(kSignedInCookie) + "=1; Path=/; " + attributes);
     return r;
   });
   t.Add(Method::kDelete, "/session", kLogged, [&pf, opt](Request& req) -> Result<Response> {
     LT_RETURN_IF_ERROR(pf.auth.Logout(req.session_token));
     Response r = Ok({{"ok", true}});
-    r.headers.emplace_back("Set-Cookie", opt.session_cookie + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0" +
-                                             (opt.secure_cookie ? "; Secure" : ""));
+    const std::string attributes = "SameSite=Strict; Max-Age=0" + std::string(opt.secure_cookie ? "; Secure" : "");
+    r.headers.emplace_back("Set-Cookie", opt.session_cookie + "=; Path=/; HttpOnly; " + attributes);
+    r.headers.emplace_back("Set-Cookie", std::string(kSignedInCookie) + "=; Path=/; " + attributes);
     return r;
   });
   // The CSRF token comes back with /me so that a reloaded page, which still has the

@@ -17,6 +17,11 @@ struct RouteOptions {
   bool secure_cookie = false;  // set behind TLS
 };
 
+// Set and cleared with the session cookie, holding nothing but "1" and readable by the
+// web app (not HttpOnly): a page opened without it knows there is no session to
+// restore, instead of asking GET /me only to be answered 401.
+inline constexpr const char* kSignedInCookie = "lt_signed_in";
+
 // The whole API of docs/openapi.yaml. Each route names the roles that may call it:
 // role enforcement lives in this table; tenant scope in services/scope.
 Router BuildRouter(services::Platform& platform, const RouteOptions& options);

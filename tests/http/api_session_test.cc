@@ -324,8 +324,10 @@ TEST_P(ApiSessionTest, ALoginPostedFromAnotherSiteIsRefused) {
   EXPECT_EQ(client.Post("/api/v1/session", body).status, 200);
 }
 
-// Behind TLS (secure_cookie), the cookie set at login and the one clearing it at logout
-// are both marked Secure, so a browser never sends the session over plain HTTP.
+// Behind TLS (secure_cookie), the cookies set at login and the ones clearing them at
+// logout are all marked Secure, so a browser never sends the session over plain HTTP.
+// Beside the session's HttpOnly cookie, `lt_signed_in` tells the web app that there is
+// one, and holds nothing else.
 TEST_P(ApiSessionTest, ASecureCookieIsMarkedSoAtLoginAndLogout) {
   http::RouteOptions options;
   options.secure_cookie = true;
@@ -341,9 +343,10 @@ TEST_P(ApiSessionTest, ASecureCookieIsMarkedSoAtLoginAndLogout) {
     ADD_FAILURE() << "no session route";
     return {};
   };
-  auto cookie_of = [](const http::Response& r) {
+  // The Set-Cookie header naming `cookie`.
+  auto cookie_of = [](const http::Response& r, const std::string& cookie = "lt_session") {
     for (const auto& [name, value] : r.headers) {
-      if (name == "Set-Cookie") return value;
+      if (name == "Set-Cookie" && value.starts_with(cookie + "=")) return value;
     }
     return std::string();
   };
@@ -351,14 +354,24 @@ TEST_P(ApiSessionTest, ASecureCookieIsMarkedSoAtLoginAndLogout) {
   login.method = http::Method::kPost;
   login.body = nlohmann::json{{"username", "browser_vendor"}, {"password", testing::kTestPassword}}.dump();
   const http::Response in = call(http::Method::kPost, login);
+  const std::string token = nlohmann::json::parse(in.body)["token"];
+  EXPECT_EQ(cookie_of(in).find("lt_session=" + token + "; Path=/; HttpOnly; "), 0u) << cookie_of(in);
   EXPECT_NE(cookie_of(in).find("; Secure"), std::string::npos) << cookie_of(in);
+  // Its companion, which the web app reads, says only that there is a session.
+  const std::string signed_in = cookie_of(in, http::kSignedInCookie);
+  EXPECT_EQ(signed_in.find("lt_signed_in=1; "), 0u) << signed_in;
+  EXPECT_EQ(signed_in.find("HttpOnly"), std::string::npos) << signed_in;
+  EXPECT_NE(signed_in.find("; Secure"), std::string::npos) << signed_in;
+  EXPECT_EQ(signed_in.find(token), std::string::npos);
   http::Request logout;
   logout.method = http::Method::kDelete;
-  logout.session_token = nlohmann::json::parse(in.body)["token"];
+  logout.session_token = token;
   logout.principal = tp_->platform().auth.Authenticate(logout.session_token)->principal;
   const http::Response out = call(http::Method::kDelete, logout);
-  EXPECT_NE(cookie_of(out).find("Max-Age=0"), std::string::npos) << cookie_of(out);
-  EXPECT_NE(cookie_of(out).find("; Secure"), std::string::npos) << cookie_of(out);
+  for (const char* cookie : {"lt_session", http::kSignedInCookie}) {
+    EXPECT_NE(cookie_of(out, cookie).find("Max-Age=0"), std::string::npos) << cookie;
+    EXPECT_NE(cookie_of(out, cookie).find("; Secure"), std::string::npos) << cookie;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Databases, ApiSessionTest, ::testing::ValuesIn(testing::TestDatabaseKinds()),

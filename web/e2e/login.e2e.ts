@@ -12,7 +12,20 @@ describe('login', () => {
 
   it('refuses a wrong password with the server message and lands each role on its page', async () => {
     const page = await newPage(browser, server)
+    // A browser without a session opens the login page without asking who it is: no
+    // GET /me answered 401, nothing in the console.
+    const errors: string[] = []
+    const asked: string[] = []
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text())
+    })
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname === '/api/v1/me') asked.push(r.url())
+    })
     await page.goto('/login')
+    await page.getByTestId('login-username').waitFor()
+    expect(asked).toEqual([])
+    expect(errors).toEqual([])
     await screenshot(page, 'login')
     await page.getByTestId('login-username').fill('huaan')
     await page.getByTestId('login-password').fill('wrong-password')

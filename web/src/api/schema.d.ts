@@ -2086,7 +2086,7 @@ export interface operations {
             /** @description Logged in. */
             200: {
                 headers: {
-                    /** @description `lt_session=<token>; Path=/; HttpOnly; SameSite=Strict; Max-Age=<ttl>` (plus `Secure` behind TLS). */
+                    /** @description `lt_session=<token>; Path=/; HttpOnly; SameSite=Strict; Max-Age=<ttl>` (plus `Secure` behind TLS), and a second one, `lt_signed_in=1; Path=/; SameSite=Strict; Max-Age=<ttl>`, which the web app reads (not HttpOnly, holds nothing else) to know that there is a session to restore. */
                     "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
@@ -2115,7 +2115,7 @@ export interface operations {
             /** @description Logged out. */
             200: {
                 headers: {
-                    /** @description `lt_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0` */
+                    /** @description `lt_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`, and `lt_signed_in=; Path=/; SameSite=Strict; Max-Age=0` */
                     "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };

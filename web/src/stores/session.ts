@@ -15,6 +15,20 @@ export const HOME_OF_ROLE: Record<Role, string> = {
 
 let restoring: Promise<void> | null = null
 
+// Set and cleared by the server with the HttpOnly session cookie (http/routes.h): without
+// it there is no session to restore, and asking /me would only be answered 401.
+const SIGNED_IN_COOKIE = 'lt_signed_in'
+
+export function hasSessionCookie(): boolean {
+  return document.cookie.split(';').some((c) => c.trim().startsWith(`${SIGNED_IN_COOKIE}=1`))
+}
+
+// A session the server no longer knows (expired, ended by a password change): the
+// companion cookie goes too, so the next page does not ask again.
+function forgetSessionCookie(): void {
+  document.cookie = `${SIGNED_IN_COOKIE}=; Path=/; Max-Age=0; SameSite=Strict`
+}
+
 export const useSessionStore = defineStore('session', {
   state: () => ({ me: null as Me | null, checked: false }),
   getters: {
@@ -28,10 +42,15 @@ export const useSessionStore = defineStore('session', {
     // Called at start-up and by the router's guard: both share the one request.
     restore(): Promise<void> {
       if (this.checked) return Promise.resolve()
+      if (!hasSessionCookie()) {
+        this.me = null
+        this.checked = true
+        return Promise.resolve()
+      }
       restoring ??= this.refresh()
         .catch((e) => {
           if (!(e instanceof ApiError) || e.status !== 401) throw e
-          this.me = null
+          this.clear()
         })
         .finally(() => {
           this.checked = true
@@ -60,6 +79,7 @@ export const useSessionStore = defineStore('session', {
     clear(): void {
       this.me = null
       setCsrfToken('')
+      forgetSessionCookie()
     },
   },
 })
