@@ -27,7 +27,8 @@ Result<long long> IdParam(const Request& req, const char* name = "id") {
   if (it != req.params.end()) {
     const std::string& s = it->second;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec == std::errc() && p == s.data() + s.size() && v > 0) return v;
+    // Written as the API writes ids: "007" is not a way of naming 7.
+    if (ec == std::errc() && p == s.data() + s.size() && v > 0 && s[0] != '0') return v;
   }
   // A malformed id names nothing: not found, like any id outside the caller's scope.
   return MakeError(ErrorCode::kNotFound);

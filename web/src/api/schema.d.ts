@@ -1998,7 +1998,7 @@ export interface components {
         };
     };
     parameters: {
-        /** @description A positive integer id; anything else (or an id outside the caller's scope) is 404. */
+        /** @description A positive integer id, written without leading zeros; anything else (or an id outside the caller's scope) is 404. */
         Id: number;
         /** @description The city's administrative division code, e.g. 440100 (广州). */
         CityCode: string;
@@ -2393,7 +2393,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A positive integer id; anything else (or an id outside the caller's scope) is 404. */
+                /** @description A positive integer id, written without leading zeros; anything else (or an id outside the caller's scope) is 404. */
                 id: components["parameters"]["Id"];
             };
             cookie?: never;
@@ -2580,7 +2580,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A positive integer id; anything else (or an id outside the caller's scope) is 404. */
+                /** @description A positive integer id, written without leading zeros; anything else (or an id outside the caller's scope) is 404. */
                 id: components["parameters"]["Id"];
             };
             cookie?: never;
@@ -2619,7 +2619,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A positive integer id; anything else (or an id outside the caller's scope) is 404. */
+                /** @description A positive integer id, written without leading zeros; anything else (or an id outside the caller's scope) is 404. */
                 id: components["parameters"]["Id"];
             };
             cookie?: never;
@@ -2725,7 +2725,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A positive integer id; anything else (or an id outside the caller's scope) is 404. */
+                /** @description A positive integer id, written without leading zeros; anything else (or an id outside the caller's scope) is 404. */
                 id: components["parameters"]["Id"];
             };
             cookie?: never;
@@ -2750,7 +2750,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A positive integer id; anything else (or an id outside the caller's scope) is 404. */
+                /** @description A positive integer id, written without leading zeros; anything else (or an id outside the caller's scope) is 404. */
                 id: components["parameters"]["Id"];
             };
             cookie?: never;
@@ -2788,7 +2788,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A positive integer id; anything else (or an id outside the caller's scope) is 404. */
+                /** @description A positive integer id, written without leading zeros; anything else (or an id outside the caller's scope) is 404. */
                 id: components["parameters"]["Id"];
                 /** @description The material's id. */
                 mid: number;
@@ -2817,7 +2817,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A positive integer id; anything else (or an id outside the caller's scope) is 404. */
+                /** @description A positive integer id, written without leading zeros; anything else (or an id outside the caller's scope) is 404. */
                 id: components["parameters"]["Id"];
                 action: "submit" | "resubmit" | "withdraw" | "approve" | "return" | "succeed" | "delay";
             };
@@ -2856,7 +2856,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A positive integer id; anything else (or an id outside the caller's scope) is 404. */
+                /** @description A positive integer id, written without leading zeros; anything else (or an id outside the caller's scope) is 404. */
                 id: components["parameters"]["Id"];
             };
             cookie?: never;
@@ -2883,7 +2883,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A positive integer id; anything else (or an id outside the caller's scope) is 404. */
+                /** @description A positive integer id, written without leading zeros; anything else (or an id outside the caller's scope) is 404. */
                 id: components["parameters"]["Id"];
             };
             cookie?: never;
@@ -2920,7 +2920,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description A positive integer id; anything else (or an id outside the caller's scope) is 404. */
+                /** @description A positive integer id, written without leading zeros; anything else (or an id outside the caller's scope) is 404. */
                 id: components["parameters"]["Id"];
             };
             cookie?: never;
@@ -2954,7 +2954,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description A positive integer id; anything else (or an id outside the caller's scope) is 404. */
+                /** @description A positive integer id, written without leading zeros; anything else (or an id outside the caller's scope) is 404. */
                 id: components["parameters"]["Id"];
             };
             cookie?: never;
@@ -2980,7 +2980,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A positive integer id; anything else (or an id outside the caller's scope) is 404. */
+                /** @description A positive integer id, written without leading zeros; anything else (or an id outside the caller's scope) is 404. */
                 id: components["parameters"]["Id"];
             };
             cookie?: never;
@@ -3005,7 +3005,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A positive integer id; anything else (or an id outside the caller's scope) is 404. */
+                /** @description A positive integer id, written without leading zeros; anything else (or an id outside the caller's scope) is 404. */
                 id: components["parameters"]["Id"];
             };
             cookie?: never;
@@ -3030,7 +3030,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A positive integer id; anything else (or an id outside the caller's scope) is 404. */
+                /** @description A positive integer id, written without leading zeros; anything else (or an id outside the caller's scope) is 404. */
                 id: components["parameters"]["Id"];
             };
             cookie?: never;
@@ -3055,7 +3055,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A positive integer id; anything else (or an id outside the caller's scope) is 404. */
+                /** @description A positive integer id, written without leading zeros; anything else (or an id outside the caller's scope) is 404. */
                 id: components["parameters"]["Id"];
             };
             cookie?: never;
@@ -3138,7 +3138,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A positive integer id; anything else (or an id outside the caller's scope) is 404. */
+                /** @description A positive integer id, written without leading zeros; anything else (or an id outside the caller's scope) is 404. */
                 id: components["parameters"]["Id"];
             };
             cookie?: never;
@@ -3163,7 +3163,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A positive integer id; anything else (or an id outside the caller's scope) is 404. */
+                /** @description A positive integer id, written without leading zeros; anything else (or an id outside the caller's scope) is 404. */
                 id: components["parameters"]["Id"];
             };
             cookie?: never;
@@ -3361,7 +3361,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A positive integer id; anything else (or an id outside the caller's scope) is 404. */
+                /** @description A positive integer id, written without leading zeros; anything else (or an id outside the caller's scope) is 404. */
                 id: components["parameters"]["Id"];
             };
             cookie?: never;
@@ -3397,7 +3397,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A positive integer id; anything else (or an id outside the caller's scope) is 404. */
+                /** @description A positive integer id, written without leading zeros; anything else (or an id outside the caller's scope) is 404. */
                 id: components["parameters"]["Id"];
             };
             cookie?: never;
@@ -3505,7 +3505,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A positive integer id; anything else (or an id outside the caller's scope) is 404. */
+                /** @description A positive integer id, written without leading zeros; anything else (or an id outside the caller's scope) is 404. */
                 id: components["parameters"]["Id"];
             };
             cookie?: never;
@@ -3543,7 +3543,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A positive integer id; anything else (or an id outside the caller's scope) is 404. */
+                /** @description A positive integer id, written without leading zeros; anything else (or an id outside the caller's scope) is 404. */
                 id: components["parameters"]["Id"];
             };
             cookie?: never;
@@ -3568,7 +3568,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A positive integer id; anything else (or an id outside the caller's scope) is 404. */
+                /** @description A positive integer id, written without leading zeros; anything else (or an id outside the caller's scope) is 404. */
                 id: components["parameters"]["Id"];
                 /** @description The evidence's id. */
                 eid: number;
@@ -3597,7 +3597,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A positive integer id; anything else (or an id outside the caller's scope) is 404. */
+                /** @description A positive integer id, written without leading zeros; anything else (or an id outside the caller's scope) is 404. */
                 id: components["parameters"]["Id"];
             };
             cookie?: never;
@@ -3635,7 +3635,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A positive integer id; anything else (or an id outside the caller's scope) is 404. */
+                /** @description A positive integer id, written without leading zeros; anything else (or an id outside the caller's scope) is 404. */
                 id: components["parameters"]["Id"];
             };
             cookie?: never;
@@ -3847,7 +3847,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A positive integer id; anything else (or an id outside the caller's scope) is 404. */
+                /** @description A positive integer id, written without leading zeros; anything else (or an id outside the caller's scope) is 404. */
                 id: components["parameters"]["Id"];
             };
             cookie?: never;
