@@ -54,6 +54,17 @@ class SandboxTest : public ::testing::TestWithParam<std::string> {
     return r;
   }
 
+  // The database id of the key in use.
+  long long KeyId() {
+    return tp_->db()
+        .Read<long long>([&](soci::session& sql) -> Result<long long> {
+          long long id = 0;
+          sql << "SELECT id FROM test_keys WHERE app_key = :k", soci::use(key_.app_id), soci::into(id);
+          return id;
+        })
+        .value();
+  }
+
   // Where the nonces are kept: a log on SQLite, a keyed table on PostgreSQL
   // (services/sandbox_nonce_window.h).
   std::string NonceTable() const { return GetParam() == "sqlite" ? "sandbox_nonce_log" : "sandbox_recent_nonces"; }
@@ -536,14 +547,7 @@ TEST_P(SandboxTest, AListWhoseRecordIsCommittedConcurrentlyFailsWhole) {
   if (GetParam() != "postgresql") GTEST_SKIP() << "one writer: nothing commits between a lookup and an insert";
   const std::string id = "11010519491231002X";
   const long long team_no = EnteredWorker(id);
-  const long long key_id = tp_->db()
-                               .Read<long long>([&](soci::session& sql) -> Result<long long> {
-                                 long long k = 0;
-                                 sql << "SELECT id FROM test_keys WHERE app_key = :a", soci::use(key_.app_id),
-                                     soci::into(k);
-                                 return k;
-                               })
-                               .value();
+  const long long key_id = KeyId();
   ASSERT_GT(key_id, 0);
 
   // Another transaction stores the 08:00 record and holds its commit.
@@ -866,14 +870,7 @@ TEST_P(SandboxTest, RevokedExpiredAndOtherCitysKeys) {
 // stays. A key still in use keeps its store.
 TEST_P(SandboxTest, AKeysStoreIsDeletedAMonthAfterTheKeyEnded) {
   EnteredWorker("11010519491231002X");
-  const long long old_key = tp_->db()
-                                .Read<long long>([&](soci::session& sql) -> Result<long long> {
-                                  long long id = 0;
-                                  sql << "SELECT id FROM test_keys WHERE app_key = :k", soci::use(key_.app_id),
-                                      soci::into(id);
-                                  return id;
-                                })
-                                .value();
+  const long long old_key = KeyId();
   const std::string old_objects = "key_id = " + std::to_string(old_key);
   ASSERT_GE(Count("sandbox_objects", old_objects), 3) << "a team, a worker, an entry";
   ASSERT_GE(Count("sandbox_async", old_objects), 2);
