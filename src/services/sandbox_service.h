@@ -143,8 +143,8 @@ struct ReportDigestCheck {
 // and the reviewer's fault scenarios.
 // What one PurgeEndedStores deleted.
 struct StorePurge {
-  long long keys = 0;     // keys whose stores are now gone
-  long long objects = 0;  // their workers, teams, records …
+  long long keys = 0;     // keys whose stores are now gone (marked)
+  long long objects = 0;  // workers, teams, records … deleted, of a store left unfinished too
   long long results = 0;  // their asynchronous results
 };
 
@@ -197,9 +197,11 @@ class SandboxService {
   // deadline sweep; answers how many were deleted.
   Result<long long> PurgeOldNonces(Instant now);
   // Deletes the stores of keys that ended (revoked or expired) more than
-  // sandbox_store_retention_days before `now`, a bounded number of keys at a time, and
-  // marks each key's store_purged_at (sandbox_retention.cc). Run with each sweep.
-  Result<StorePurge> PurgeEndedStores(Instant now);
+  // sandbox_store_retention_days before `now`, at most `max_objects` objects in one
+  // call, and marks each key whose store is gone (store_purged_at); the next call goes
+  // on with a store left unfinished (sandbox_retention.cc). Run with each sweep.
+  static constexpr long long kMaxPurgedObjects = 5000;
+  Result<StorePurge> PurgeEndedStores(Instant now, long long max_objects = kMaxPurgedObjects);
 
  private:
   Result<std::pair<std::string, std::string>> CityProfile(const std::string& city_code);
