@@ -111,6 +111,9 @@ Status Apply(AppConfig& c, const std::string& key, const std::string& value) {
   } else if (key == "sandbox_store_retention_days") {
     LT_ASSIGN_OR_RETURN(long long n, ToNumber(key, value, 0, 3650));
     c.services.sandbox_store_retention_days = static_cast<int>(n);
+  } else if (key == "vendor_max_drafts" || key == "vendor_max_products") {
+    LT_ASSIGN_OR_RETURN(long long n, ToNumber(key, value, 1, 1000000));
+    (key == "vendor_max_drafts" ? c.services.vendor_max_drafts : c.services.vendor_max_products) = static_cast<int>(n);
   } else if (key == "max_connections") {
     LT_ASSIGN_OR_RETURN(long long n, ToNumber(key, value, 1, 100000));
     c.max_connections = static_cast<std::size_t>(n);
@@ -152,7 +155,9 @@ constexpr const char* kKeys[] = {"db",
                                  "max_connections_per_client",
                                  "vendor_storage_bytes",
                                  "sandbox_unsigned_refusals_per_hour",
-                                 "sandbox_store_retention_days"};
+                                 "sandbox_store_retention_days",
+                                 "vendor_max_drafts",
+                                 "vendor_max_products"};
 
 // <prefix>/share/liantiao when this binary is <prefix>/bin/liantiao and that directory exists.
 std::optional<fs::path> InstalledDataDir() {

@@ -176,6 +176,7 @@ Result<json> ApplicationService::CreateProduct(const Principal& p, const NewProd
   const Instant now = deps_.clock.Now();
   return deps_.db.Transact<json>([&](soci::session& sql) -> Result<json> {
     long long id = 0, at = ToUnix(now), vendor = *p.vendor_id;
+    LT_RETURN_IF_ERROR(RoomForVendorProduct(sql, vendor, deps_.config.vendor_max_products));
     sql << "INSERT INTO products (vendor_id, name, model, kind, version, created_at) VALUES "
            "(:v, :n, :m, :k, :ver, :at) RETURNING id",
         soci::use(vendor), soci::use(in.name), soci::use(in.model), soci::use(in.kind), soci::use(in.version),
@@ -328,6 +329,7 @@ Result<json> ApplicationService::Create(const Principal& p, const NewApplication
         }
       }
     }
+    LT_RETURN_IF_ERROR(RoomForVendorDraft(sql, vendor, deps_.config.vendor_max_drafts));
     storage::OptionalText connected(in.connected_city_code);
     long long id = 0, at = ToUnix(now);
     std::string state{domain::ToString(AppState::kDraft)};

@@ -30,6 +30,8 @@ struct Config {
   std::string files_dir = "var/files";         // material and evidence files, never served
   std::size_t max_file_bytes = 20u << 20;      // one uploaded file
   long long vendor_storage_bytes = 2LL << 30;  // every file a vendor's users upload (vendor_quota.h)
+  int vendor_max_drafts = 200;                 // applications of one vendor not yet submitted
+  int vendor_max_products = 1000;              // products of one vendor
   int key_grace_days = 2;                      // calendar days a key outlives its window
   int session_ttl_hours = 12;
   int login_max_failures = 5;       // per user name and client within the window

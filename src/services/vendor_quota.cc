@@ -34,4 +34,23 @@ Status RoomInVendorStorage(soci::session& sql, long long vendor_id, long long ad
                    {{"field", "file"}, {"quota_bytes", quota}, {"used_bytes", used}, {"file_bytes", adding}});
 }
 
+Status RoomForVendorDraft(soci::session& sql, long long vendor_id, int limit) {
+  long long drafts = 0;
+  sql << "SELECT COUNT(*) FROM applications WHERE vendor_id = :v AND state = 'draft'", soci::use(vendor_id),
+      soci::into(drafts);
+  if (drafts < limit) return OkStatus();
+  return MakeError(ErrorCode::kQuotaExceeded,
+                   "草稿申请已达上限（" + std::to_string(limit) + " 个），请先提交或撤回已有的草稿",
+                   {{"limit", limit}, {"kind", "drafts"}});
+}
+
+Status RoomForVendorProduct(soci::session& sql, long long vendor_id, int limit) {
+  long long products = 0;
+  sql << "SELECT COUNT(*) FROM products WHERE vendor_id = :v", soci::use(vendor_id), soci::into(products);
+  if (products < limit) return OkStatus();
+  return MakeError(ErrorCode::kQuotaExceeded,
+                   "产品数量已达上限（" + std::to_string(limit) + " 个），请删除不再使用的产品或联系系统管理员",
+                   {{"limit", limit}, {"kind", "products"}});
+}
+
 }  // namespace liantiao::services

@@ -18,4 +18,11 @@ long long VendorStoredBytes(soci::session& sql, long long vendor_id);
 // quota can be passed by at most one file per upload in flight.
 Status RoomInVendorStorage(soci::session& sql, long long vendor_id, long long adding, long long quota);
 
+// quota_exceeded when the vendor already has `limit` drafts (applications not yet
+// submitted), or `limit` products: a draft or a product costs no upload, so the storage
+// quota does not bound how many rows one enterprise can add. Checked in the transaction
+// that adds one; two adds of one vendor at the same instant may each pass.
+Status RoomForVendorDraft(soci::session& sql, long long vendor_id, int limit);
+Status RoomForVendorProduct(soci::session& sql, long long vendor_id, int limit);
+
 }  // namespace liantiao::services

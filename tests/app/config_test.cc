@@ -73,6 +73,11 @@ TEST(ConfigTest, ConnectionLimitsAndTheVendorQuotaAreSettings) {
   EXPECT_EQ(sandbox->services.sandbox_store_retention_days, 7);
   EXPECT_EQ(AppConfig{}.services.sandbox_unsigned_refusals_per_hour, 1000) << "the default";
   EXPECT_EQ(AppConfig{}.services.sandbox_store_retention_days, 30) << "the default";
+  std::ofstream(file) << R"({"vendor_max_drafts": 50, "vendor_max_products": "70"})";
+  auto records = LoadConfig(file.string());
+  ASSERT_TRUE(records.ok()) << records.error().message;
+  EXPECT_EQ(records->services.vendor_max_drafts, 50);
+  EXPECT_EQ(records->services.vendor_max_products, 70);
   std::ofstream(file) << R"({"sandbox_store_retention_days": -1})";
   EXPECT_FALSE(LoadConfig(file.string()).ok());
   std::ofstream(file) << R"({"max_connections_per_client": 0})";

@@ -1055,6 +1055,47 @@ TEST_P(ProcessTest, AVendorsUploadsStayWithinItsStorageQuota) {
   EXPECT_TRUE(platform.applications.UploadMaterial(other, new_app(other), "business_license", "a.pdf", kPdf).ok());
 }
 
+// A draft or a product costs no upload: how many one vendor may have is bounded on its
+// own. A draft submitted or withdrawn makes room for another; other vendors are not
+// counted.
+TEST_P(ProcessTest, AVendorsDraftsAndProductsAreBounded) {
+  auto small =
+      TestPlatform::Create(GetParam(), At("2026-09-30T10:00:00+08:00"), /*serve_http=*/false, [](app::AppConfig& c) {
+        c.services.vendor_max_drafts = 2;
+        c.services.vendor_max_products = 3;
+      });
+  ASSERT_NE(small, nullptr);
+  services::Platform& platform = small->platform();
+  const Principal vendor = small->AddVendor("bounded_vendor");
+  std::vector<long long> products;
+  for (int i = 0; i < 3; ++i) {
+    products.push_back(
+        Must(platform.applications.CreateProduct(vendor, {"闸机", "G" + std::to_string(i), "face_gate", "1.0"}))["id"]);
+  }
+  auto product = platform.applications.CreateProduct(vendor, {"闸机", "G9", "face_gate", "1.0"});
+  ASSERT_FALSE(product.ok());
+  EXPECT_EQ(product.error().code, ErrorCode::kQuotaExceeded);
+  EXPECT_EQ(product.error().details["kind"], "products");
+  EXPECT_EQ(product.error().details["limit"], 3);
+  auto draft = [&] { return platform.applications.Create(vendor, {kGz, {products[0]}, "first", std::nullopt, "d"}); };
+  const long long first = Must(draft())["id"];
+  Must(draft());
+  auto refused = draft();
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kQuotaExceeded);
+  EXPECT_EQ(refused.error().details["kind"], "drafts");
+  const long long apps = Must(small->db().Read<long long>([](soci::session& sql) -> Result<long long> {
+    long long n = 0;
+    sql << "SELECT COUNT(*) FROM applications", soci::into(n);
+    return n;
+  }));
+  EXPECT_EQ(apps, 2) << "nothing kept of the refused one";
+  Must(platform.applications.Act(vendor, first, AppAction::kWithdraw, {}));
+  EXPECT_TRUE(draft().ok()) << "a withdrawn draft makes room";
+  const Principal other = small->AddVendor("bounded_other");
+  EXPECT_TRUE(platform.applications.CreateProduct(other, {"闸机", "G1", "face_gate", "1.0"}).ok());
+}
+
 // One client guessing at many user names, or made-up ones, reaches a limit over all of
 // them: from then on it logs in as nobody, not even with a right password, until the
 // window passes. Other clients log in as before.

@@ -336,7 +336,8 @@ export interface paths {
         put?: never;
         /**
          * Register a product (产品)
-         * @description Roles: vendor.
+         * @description Roles: vendor. A vendor has at most `vendor_max_products` (1,000) products:
+         *     beyond, 409 quota_exceeded (details {kind: products, limit}).
          */
         post: operations["createProduct"];
         delete?: never;
@@ -399,7 +400,9 @@ export interface paths {
          *     platform records as succeeded in another city: 422 invalid_field with
          *     `details.field` = `path`, `product_id` and `connected_city_code` (that city).
          *     Unknown city: 422 unknown_city; a product not of the caller's enterprise: 422
-         *     unknown_product.
+         *     unknown_product. A vendor has at most `vendor_max_drafts` (200) drafts at once
+         *     (submitting or withdrawing one makes room): beyond, 409 quota_exceeded
+         *     (details {kind: drafts, limit}).
          */
         post: operations["createApplication"];
         delete?: never;
@@ -2571,6 +2574,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Unprocessable"];
         };
@@ -2716,6 +2720,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Unprocessable"];
         };
