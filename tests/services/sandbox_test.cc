@@ -915,6 +915,34 @@ TEST_P(SandboxTest, AKeysStoreIsDeletedAMonthAfterTheKeyEnded) {
   EXPECT_EQ(Count("sandbox_objects"), 0);
 }
 
+// One sweep takes every ended key it can, each store with its asynchronous results;
+// a key that ended less than the retention ago keeps its store.
+TEST_P(SandboxTest, OneSweepDeletesTheStoresOfSeveralEndedKeys) {
+  const Instant start = tp_->clock().Now();
+  std::vector<long long> ended;
+  for (const char* team : {"木工班组", "钢筋班组"}) {
+    AddTeam(team);
+    ended.push_back(KeyId());
+    key_ = RotateKey();
+    driver_ = std::make_unique<SandboxDriver>(*tp_, key_);
+  }
+  AddTeam("油漆班组");
+  const std::string in_use = "key_id = " + std::to_string(KeyId());
+  const long long kept_objects = Count("sandbox_objects", in_use);
+  const long long kept_results = Count("sandbox_async", in_use);
+  ASSERT_GE(kept_results, 1);
+  const services::StorePurge purged =
+      tp_->platform().sandbox.PurgeEndedStores(start + std::chrono::hours(24 * 30) + std::chrono::seconds(1)).value();
+  EXPECT_EQ(purged.keys, 2);
+  EXPECT_GE(purged.results, 2);
+  for (const long long key : ended) {
+    EXPECT_EQ(Count("sandbox_objects", "key_id = " + std::to_string(key)), 0) << key;
+    EXPECT_EQ(Count("sandbox_async", "key_id = " + std::to_string(key)), 0) << key;
+  }
+  EXPECT_EQ(Count("sandbox_objects", in_use), kept_objects);
+  EXPECT_EQ(Count("sandbox_async", in_use), kept_results);
+}
+
 // Anyone who learnt an app_id can send requests naming it. Those whose signature does
 // not verify are recorded up to a number per key and hour, the last tagged, and beyond
 // it answered alike but not recorded; the key holder's own requests always are.
