@@ -637,15 +637,9 @@ Status StoreAndRecord(storage::Database& db, const sandbox::KnownObjects& known,
     message = success.message;
     answer = Envelope(p, success, message, answer_data);
   }
-  // HandleAsync answers a request that names no issued key itself (nothing to record);
-  // this keeps the function whole for any that still came here.
-  if (!x.key) {
-    x.outcome = outcome;
-    x.error = refusal ? refusal->error : "";
-    evidence_id = 0;
-    return OkStatus();
-  }
-  // Evidence: what was asked, what was answered, why. A query's rows are summed up, and
+  // Only requests naming an issued key come here: HandleAsync answers the others itself
+  // (a request can be accepted only with a key, and a refusal without one is never
+  // recorded). Evidence: what was asked, what was answered, why. A query's rows are summed up, and
   // personal numbers in the message or an async result masked; an answer with none of
   // these (every accepted write) is kept as sent, and its text is sent as written here.
   const std::string masked_message = refusal ? sandbox::MaskPersonal(message, personal()) : sandbox::MaskText(message);

@@ -2,15 +2,12 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
 import { useApplicationsStore } from '@/stores/applications'
 import { ApiError } from '@/api/client'
+import { respond } from './fetchStub'
 
 const CITIES = [
   { code: '440100', name: '广州市', profile: 'gd-v1.3', test_env: 'sandbox', complaint_verification_days: 5 },
   { code: '440300', name: '深圳市', profile: 'gd-v1.3', test_env: 'sandbox', complaint_verification_days: 5 },
 ]
-
-function respond(status: number, body: unknown) {
-  return Promise.resolve(new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } }))
-}
 
 describe('applications store', () => {
   beforeEach(() => {

@@ -1,12 +1,9 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
 import { useSessionStore } from '@/stores/session'
+import { answerEveryFetch } from './fetchStub'
 
 const ME = { id: 3, username: 'vendor_demo', role: 'vendor', csrf_token: 'c', max_file_bytes: 1024 }
-
-function respond(status: number, body: unknown) {
-  return Promise.resolve(new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } }))
-}
 
 function setCookie(value: string) {
   document.cookie = value
@@ -20,8 +17,7 @@ describe('session store', () => {
   })
 
   it('does not ask the server who we are when no session was signalled', async () => {
-    const fetch = vi.fn(() => respond(401, { error: { code: 'unauthorized', message: '请先登录', details: {} } }))
-    vi.stubGlobal('fetch', fetch)
+    const fetch = answerEveryFetch(401, { error: { code: 'unauthorized', message: '请先登录', details: {} } })
     const session = useSessionStore()
     await session.restore()
     expect(fetch).not.toHaveBeenCalled()
@@ -31,20 +27,18 @@ describe('session store', () => {
 
   it('restores a signalled session from /me', async () => {
     setCookie('lt_signed_in=1; Path=/')
-    const fetch = vi.fn(() => respond(200, ME))
-    vi.stubGlobal('fetch', fetch)
+    const fetch = answerEveryFetch(200, ME)
     const session = useSessionStore()
     await session.restore()
     expect(fetch).toHaveBeenCalledTimes(1)
-    expect(String((fetch.mock.calls[0] as unknown[])[0])).toBe('/api/v1/me')
+    expect(fetch.mock.calls[0][0]).toBe('/api/v1/me')
     expect(session.role).toBe('vendor')
     expect(document.cookie).toContain('lt_signed_in=1')
   })
 
   it('forgets the signal of a session the server no longer knows', async () => {
     setCookie('lt_signed_in=1; Path=/')
-    const fetch = vi.fn(() => respond(401, { error: { code: 'unauthorized', message: '请先登录', details: {} } }))
-    vi.stubGlobal('fetch', fetch)
+    const fetch = answerEveryFetch(401, { error: { code: 'unauthorized', message: '请先登录', details: {} } })
     const session = useSessionStore()
     await session.restore()
     expect(fetch).toHaveBeenCalledTimes(1)
