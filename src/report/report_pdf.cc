@@ -527,16 +527,28 @@ Status RequireFont(PangoContext* pango) {
   return OkStatus();
 }
 
-// Renders the whole document once; `out` null discards the bytes (the counting pass).
-Result<int> RenderPass(const json& report, const std::string& content_digest, int total_pages, std::string* out) {
-  SurfacePtr surface(out ? cairo_pdf_surface_create_for_stream(AppendToString, out, kPageWidth, kPageHeight)
-                         : cairo_pdf_surface_create_for_stream(nullptr, nullptr, kPageWidth, kPageHeight));
+// Where a pass draws: the PDF into `out`, or, for counting the pages, a recording
+// surface, which lays out and draws the same text with the same font options but embeds
+// no font. (A PDF surface that discards its bytes would still build the font subsets, and
+// for a CJK font cairo reads the whole outline table to do so: most of a render's time.)
+// kCountOnPdf: the count taken on a PDF surface after all (see RenderReportPdf).
+enum class Pass { kCount, kCountOnPdf, kWrite };
+
+// Renders the whole document once; its page count.
+Result<int> RenderPass(const json& report, const std::string& content_digest, int total_pages, Pass pass,
+                       std::string* out = nullptr) {
+  SurfacePtr surface(pass == Pass::kCount
+                         ? cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, nullptr)
+                         : cairo_pdf_surface_create_for_stream(pass == Pass::kWrite ? AppendToString : nullptr, out,
+                                                               kPageWidth, kPageHeight));
   if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS) {
     return RenderError(cairo_status_to_string(cairo_surface_status(surface.get())));
   }
-  const std::string title = Has(report, "title") ? Text(report, "title") : "联调测试报告";
-  cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_TITLE, title.c_str());
-  cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATOR, "liantiao");
+  if (pass == Pass::kWrite) {
+    const std::string title = Has(report, "title") ? Text(report, "title") : "联调测试报告";
+    cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_TITLE, title.c_str());
+    cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATOR, "liantiao");
+  }
 
   CairoPtr cr(cairo_create(surface.get()));
   PangoContextPtr pango(pango_cairo_create_context(cr.get()));
@@ -567,11 +579,19 @@ Result<int> RenderPass(const json& report, const std::string& content_digest, in
 Result<std::string> RenderReportPdf(const json& report, const std::string& content_digest) {
   if (!report.is_object()) return RenderError("report is not a JSON object");
   try {
-    LT_ASSIGN_OR_RETURN(const int pages, RenderPass(report, content_digest, 0, nullptr));
+    LT_ASSIGN_OR_RETURN(int pages, RenderPass(report, content_digest, 0, Pass::kCount));
     std::string pdf;
-    LT_ASSIGN_OR_RETURN(const int again, RenderPass(report, content_digest, pages, &pdf));
-    // The passes lay out identical text with identical metrics; a difference is a bug.
-    if (again != pages) return RenderError("page count changed between passes");
+    LT_ASSIGN_OR_RETURN(int again, RenderPass(report, content_digest, pages, Pass::kWrite, &pdf));
+    if (again != pages) {
+      // Both surfaces are given the same unhinted font options, so they break lines and
+      // pages alike; should a cairo or pango release ever differ, the count is taken on
+      // a PDF surface, as the document itself is laid out.
+      LT_ASSIGN_OR_RETURN(pages, RenderPass(report, content_digest, 0, Pass::kCountOnPdf));
+      pdf.clear();
+      LT_ASSIGN_OR_RETURN(again, RenderPass(report, content_digest, pages, Pass::kWrite, &pdf));
+      // Identical text with identical metrics on identical surfaces: a difference is a bug.
+      if (again != pages) return RenderError("page count changed between passes");
+    }
     return pdf;
   } catch (const json::exception& e) {
     return RenderError(std::string("report JSON: ") + e.what());
