@@ -8,7 +8,7 @@
 
 #include "domain/workdays.h"
 #include "domain/workflow.h"
-#include "report/report_pdf.h"
+#include "http/report_pdfs.h"
 #include "services/history.h"
 #include "standard/profile.h"
 
@@ -268,21 +268,39 @@ Status RefuseCrossSite(const Request& req) {
 struct Table {
   Router router;
   void Add(Method m, const std::string& path, std::initializer_list<Role> roles, Handler h) {
-    // A caller whose role the route does not serve is refused naming its role and the
-    // route ("POST /alerts/:id/respond") as the action, as the tables name theirs.
     std::vector<Role> allowed(roles);
     const Access access = allowed.empty() ? Access::kPublic : Access::kAuthenticated;
-    router.Add(m, "/api/v1" + path, access,
-               [allowed = std::move(allowed), action = std::string(MethodWord(m)) + " " + path,
-                h = std::move(h)](Request& req) -> Result<Response> {
-                 if (!allowed.empty()) {
-                   if (!req.principal) return MakeError(ErrorCode::kUnauthenticated);
-                   if (std::find(allowed.begin(), allowed.end(), req.principal->role) == allowed.end()) {
-                     return domain::Forbidden(req.principal->role, action);
-                   }
-                 }
-                 return h(req);
-               });
+    router.Add(
+        m, "/api/v1" + path, access,
+        [allowed = std::move(allowed), action = ActionOf(m, path), h = std::move(h)](Request& req) -> Result<Response> {
+          LT_RETURN_IF_ERROR(MayCall(req, allowed, action));
+          return h(req);
+        });
+  }
+  // A route answered later (AsyncHandler), for a logged-in caller of `roles`.
+  void AddAsync(Method m, const std::string& path, std::initializer_list<Role> roles, AsyncHandler h) {
+    router.AddAsync(m, "/api/v1" + path, Access::kAuthenticated,
+                    [allowed = std::vector<Role>(roles), action = ActionOf(m, path), h = std::move(h)](
+                        Request& req, Respond respond) {
+                      if (Status may = MayCall(req, allowed, action); !may.ok()) {
+                        respond(Response::FromError(may.error()));
+                        return;
+                      }
+                      h(req, std::move(respond));
+                    });
+  }
+
+ private:
+  // A caller whose role the route does not serve is refused naming its role and the
+  // route ("POST /alerts/:id/respond") as the action, as the tables name theirs.
+  static std::string ActionOf(Method m, const std::string& path) { return std::string(MethodWord(m)) + " " + path; }
+  static Status MayCall(const Request& req, const std::vector<Role>& allowed, const std::string& action) {
+    if (allowed.empty()) return OkStatus();
+    if (!req.principal) return MakeError(ErrorCode::kUnauthenticated);
+    if (std::find(allowed.begin(), allowed.end(), req.principal->role) == allowed.end()) {
+      return domain::Forbidden(req.principal->role, action);
+    }
+    return OkStatus();
   }
 };
 
@@ -587,13 +605,25 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
     LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
     return Render(pf.sandbox.Report(*req.principal, id));
   });
-  t.Add(Method::kGet, "/applications/:id/report.pdf", kLogged, [&pf](Request& req) -> Result<Response> {
-    LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
-    LT_ASSIGN_OR_RETURN(json report, pf.sandbox.Report(*req.principal, id));
-    LT_ASSIGN_OR_RETURN(std::string pdf, report::RenderReportPdf(report, services::ReportContentDigest(report)));
-    // Named as the JSON download is (联调测试报告-<id>), in the document's own words.
-    return Download({"联调测试报告-" + std::to_string(id) + ".pdf", "application/pdf", std::move(pdf)});
-  });
+  // Rendered off the HTTP threads, and kept for the next request of the same report
+  // (ReportPdfs); the report itself is built here, in the caller's scope.
+  t.AddAsync(
+      Method::kGet, "/applications/:id/report.pdf", kLogged,
+      [&pf, pdfs = std::make_shared<ReportPdfs>(ReportPdfs::Options{})](Request& req, Respond respond) {
+        auto fail = [&respond](const Error& e) { respond(Response::FromError(e)); };
+        auto id = IdParam(req);
+        if (!id.ok()) return fail(id.error());
+        auto report = pf.sandbox.Report(*req.principal, *id);
+        if (!report.ok()) return fail(report.error());
+        std::string digest = services::ReportContentDigest(*report);
+        pdfs->Render(
+            std::move(*report), std::move(digest), [id = *id, respond = std::move(respond)](Result<std::string> pdf) {
+              if (!pdf.ok()) return respond(Response::FromError(pdf.error()));
+              // Named as the JSON download is (联调测试报告-<id>), in the
+              // document's own words.
+              respond(Download({"联调测试报告-" + std::to_string(id) + ".pdf", "application/pdf", std::move(*pdf)}));
+            });
+      });
   // Whether the evidence the shown report covers is still what it was when the report
   // was made (its digest recomputed from the evidence as stored now).
   t.Add(Method::kGet, "/applications/:id/report/verification", kLogged, [&pf](Request& req) -> Result<Response> {

@@ -698,7 +698,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The joint-test report as a typeset PDF (Chinese) */
+        /**
+         * The joint-test report as a typeset PDF (Chinese)
+         * @description The report of report.json, typeset. Rendering takes about half a second, on
+         *     threads of its own: when as many renders as the server queues already wait, the
+         *     answer is 503 server_busy with Retry-After at once. The last few PDFs are kept,
+         *     so the same report asked for again (its content unchanged but for
+         *     `generated_at`) is answered from memory, with the generation time it was
+         *     rendered at.
+         */
         get: operations["getReportPdf"];
         put?: never;
         post?: never;
@@ -3053,6 +3061,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["ServerBusy"];
         };
     };
     getReportVerification: {

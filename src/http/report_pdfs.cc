@@ -1,0 +1,119 @@
+#include "http/report_pdfs.h"
+
+#include <pthread.h>
+
+#include <algorithm>
+
+#include <spdlog/spdlog.h>
+
+#include "crypto/crypto.h"
+#include "report/report_pdf.h"
+#include "services/sandbox_service.h"
+
+namespace liantiao::http {
+
+namespace {
+
+// How long a client told server_busy is asked to wait: about what the renders already
+// waiting take.
+constexpr long long kRetryAfterSeconds = 5;
+
+Error Busy() { return MakeError(ErrorCode::kServerBusy, "", {{"retry_after_seconds", kRetryAfterSeconds}}); }
+
+}  // namespace
+
+ReportPdfs::ReportPdfs(Options options, RenderFn render)
+    : options_(options),
+      render_(render ? std::move(render) : RenderFn([](const nlohmann::json& report, const std::string& digest) {
+        return report::RenderReportPdf(report, digest);
+      })) {
+  for (std::size_t i = 0; i < std::max<std::size_t>(options_.threads, 1); ++i) {
+    threads_.emplace_back([this] { Work(); });
+  }
+}
+
+ReportPdfs::~ReportPdfs() {
+  std::deque<Job> waiting;
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+    waiting.swap(queue_);
+  }
+  queued_.notify_all();
+  for (Job& job : waiting) job.done(Busy());
+  for (std::thread& t : threads_) t.join();
+}
+
+std::string ReportPdfs::KeyOf(const nlohmann::json& report, const std::string& content_digest) {
+  // The report as a decision keeps it (one text for equal content), without the one
+  // field that changes with every request to a live report.
+  nlohmann::json content = report;
+  if (content.is_object()) content.erase("generated_at");
+  return crypto::Sha256Hex(services::KeptReportText(content) + '\n' + content_digest);
+}
+
+void ReportPdfs::Render(nlohmann::json report, std::string content_digest, Done done) {
+  std::string key = KeyOf(report, content_digest);
+  std::unique_lock lock(mu_);
+  if (const std::string* pdf = Kept(key)) {
+    std::string copy = *pdf;
+    lock.unlock();
+    done(std::move(copy));
+    return;
+  }
+  if (stopping_ || queue_.size() >= options_.queue) {
+    lock.unlock();
+    done(Busy());
+    return;
+  }
+  queue_.push_back({std::move(key), std::move(report), std::move(content_digest), std::move(done)});
+  lock.unlock();
+  queued_.notify_one();
+}
+
+void ReportPdfs::Work() {
+  pthread_setname_np(pthread_self(), "report-pdf");  // shown by top -H and perf
+  std::unique_lock lock(mu_);
+  for (;;) {
+    queued_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    if (stopping_) return;  // the destructor answers what still waits
+    Job job = std::move(queue_.front());
+    queue_.pop_front();
+    // Asked for twice before the first render ended: the second one waited for nothing.
+    if (const std::string* pdf = Kept(job.key)) {
+      std::string copy = *pdf;
+      lock.unlock();
+      job.done(std::move(copy));
+      lock.lock();
+      continue;
+    }
+    lock.unlock();
+    Result<std::string> pdf = MakeError(ErrorCode::kReportRenderFailed);
+    try {
+      pdf = render_(job.report, job.digest);
+    } catch (const std::exception& e) {
+      spdlog::error("rendering a report PDF failed: {}", e.what());
+    }
+    if (pdf.ok()) {
+      std::lock_guard keep(mu_);
+      Keep(job.key, *pdf);
+    }
+    job.done(std::move(pdf));
+    lock.lock();
+  }
+}
+
+const std::string* ReportPdfs::Kept(const std::string& key) {
+  const auto it = std::find_if(kept_.begin(), kept_.end(), [&](const auto& k) { return k.first == key; });
+  if (it == kept_.end()) return nullptr;
+  kept_.splice(kept_.begin(), kept_, it);
+  return &kept_.front().second;
+}
+
+void ReportPdfs::Keep(const std::string& key, const std::string& pdf) {
+  if (options_.cached == 0 || Kept(key)) return;
+  kept_.emplace_front(key, pdf);
+  while (kept_.size() > options_.cached) kept_.pop_back();
+}
+
+}  // namespace liantiao::http
