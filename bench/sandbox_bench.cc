@@ -81,6 +81,8 @@ Server StartServer(const std::string& db_url, const std::string& dir) {
 
 struct Key {
   std::string app_id, secret, project_code, corp_code, corp_name, target;
+  long long application_id = 0;
+  services::Principal reviewer;
 };
 
 // An application of a vendor in Guangzhou through review to joint testing, its key
@@ -89,7 +91,8 @@ Key PrepareKey(testing::TestPlatform& tp) {
   const auto vendor = tp.AddVendor("bench_vendor");
   const auto reviewer = tp.AddUser(domain::Role::kCityReviewer, "bench_reviewer", "440100");
   const testing::SandboxKey k = testing::StartJointTest(tp, vendor, reviewer, "440100", "gd-v1.3");
-  return {k.app_id, k.secret, k.project_code, k.corp_code, k.corp_name, "/sandbox/440100/open.api"};
+  return {k.app_id,    k.secret,    k.project_code, k.corp_code, k.corp_name, "/sandbox/440100/open.api",
+          k.application_id, reviewer};
 }
 
 struct LoadResult {
@@ -444,6 +447,23 @@ int Run(const std::string& kind, int seconds, int connections, bool prepare) {
       "%lld | "
       "missing: %lld | | |\n",
       kind.c_str(), connections, answered.size(), found, static_cast<long long>(answered.size()) - found);
+  // What the reviewer's pages cost once the key holds all of that evidence: the checklist
+  // and the report are judged live from every row of the key (in-process, the same
+  // service calls as GET /applications/{id}/conformance and report.json).
+  long long rows = 0;
+  (void)tp->db().Read<Ok>([&](soci::session& sql) -> Result<Ok> {
+    sql << "SELECT COUNT(*) FROM sandbox_evidence", soci::into(rows);
+    return Ok{};
+  });
+  auto timed = [](auto&& call) {
+    const auto start = Steady::now();
+    const bool ok = call().ok();
+    return ok ? std::chrono::duration<double, std::milli>(Steady::now() - start).count() : -1.0;
+  };
+  const double conformance = timed([&] { return tp->platform().sandbox.Conformance(key.reviewer, key.application_id); });
+  const double report = timed([&] { return tp->platform().sandbox.Report(key.reviewer, key.application_id); });
+  std::printf("| %s | judged live over %lld evidence rows | | conformance %.0f ms | report.json %.0f ms | | | |\n",
+              kind.c_str(), rows, conformance, report);
   std::filesystem::remove_all(dir);
   return static_cast<long long>(answered.size()) == found ? 0 : 1;
 }
