@@ -91,7 +91,7 @@ Key PrepareKey(testing::TestPlatform& tp) {
   const auto vendor = tp.AddVendor("bench_vendor");
   const auto reviewer = tp.AddUser(domain::Role::kCityReviewer, "bench_reviewer", "440100");
   const testing::SandboxKey k = testing::StartJointTest(tp, vendor, reviewer, "440100", "gd-v1.3");
-  return {k.app_id,    k.secret,    k.project_code, k.corp_code, k.corp_name, "/sandbox/440100/open.api",
+  return {k.app_id,         k.secret, k.project_code, k.corp_code, k.corp_name, "/sandbox/440100/open.api",
           k.application_id, reviewer};
 }
 
@@ -460,10 +460,15 @@ int Run(const std::string& kind, int seconds, int connections, bool prepare) {
     const bool ok = call().ok();
     return ok ? std::chrono::duration<double, std::milli>(Steady::now() - start).count() : -1.0;
   };
-  const double conformance = timed([&] { return tp->platform().sandbox.Conformance(key.reviewer, key.application_id); });
+  const double conformance =
+      timed([&] { return tp->platform().sandbox.Conformance(key.reviewer, key.application_id); });
+  // Asked again with no row added: the checklist judged above (services::sandbox::ChecklistCache).
+  const double again = timed([&] { return tp->platform().sandbox.Conformance(key.reviewer, key.application_id); });
   const double report = timed([&] { return tp->platform().sandbox.Report(key.reviewer, key.application_id); });
-  std::printf("| %s | judged live over %lld evidence rows | | conformance %.0f ms | report.json %.0f ms | | | |\n",
-              kind.c_str(), rows, conformance, report);
+  std::printf(
+      "| %s | judged live over %lld evidence rows | | conformance %.0f ms | again %.1f ms | report.json %.1f ms | "
+      "|\n",
+      kind.c_str(), rows, conformance, again, report);
   std::filesystem::remove_all(dir);
   return static_cast<long long>(answered.size()) == found ? 0 : 1;
 }

@@ -18,6 +18,7 @@
 #include "services/file_store.h"
 #include "services/hash_gate.h"
 #include "services/principal.h"
+#include "services/sandbox_checklist.h"
 #include "standard/profile.h"
 #include "storage/database.h"
 
@@ -111,6 +112,9 @@ struct Deps {
   std::shared_ptr<const standard::ProfileSet> profiles = std::make_shared<standard::ProfileSet>();
   // Probes of cities' own test environments; null: nothing is probed.
   HttpPoster* poster = nullptr;
+  // Conformance checklists judged last (sandbox_checklist.h). Mutable: a cache of what
+  // the judge makes from the database, read and filled by views given a const Deps.
+  mutable sandbox::ChecklistCache checklists;
 };
 
 // An actor as the history and notifications record it; the platform itself is the

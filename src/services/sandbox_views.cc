@@ -17,6 +17,9 @@
 
 namespace liantiao::services {
 
+using sandbox::Checklist;
+using sandbox::EvidenceChain;
+
 namespace {
 
 using storage::GetInt;
@@ -120,38 +123,24 @@ std::string EvidenceLink(const soci::row& r) {
   return link;
 }
 
-// The report's evidence digest as rows are added in id order (docs/ARCHITECTURE.md):
-// the chain, how many rows it covers and the last one's id. Built by the judge for a
-// report, and again by CheckReportDigest over the rows a report names.
-struct EvidenceChain {
-  std::string hash{crypto::kGenesisHash};
-  long long rows = 0;
-  std::optional<long long> last_id;  // none: no row (rows of the key after it are not covered)
-
-  void Add(const soci::row& r) {
-    hash = crypto::ChainHash(hash, EvidenceLink(r));
-    ++rows;
-    last_id = GetInt(r, 0);
-  }
-  std::string Digest() const { return "sha256:" + hash; }
-  // The report's evidence_covered.
-  json Covered() const { return {{"rows", rows}, {"last_id", last_id ? json(*last_id) : json(nullptr)}}; }
-};
-
-struct Checklist {
-  json cases = json::array();
-  json summary;
-  json failures = json::array();
-  json delay_problems = json::array();  // what a 联调延期 decision is pre-filled with
-  EvidenceChain chain;                  // the report's evidence digest over the key's rows
-  long long requests = 0;
-};
-
 // Judges the profile's catalogue against the current key's evidence.
 Result<Checklist> Judge(soci::session& sql, const Deps& deps, long long application_id,
                         const std::optional<KeyInfo>& key, const std::string& profile_name) {
   const standard::Profile* profile = deps.profiles->Find(profile_name);
   if (!profile) return MakeError(ErrorCode::kConfigError, "接口标准不存在：" + profile_name);
+  const std::map<std::string, bool> seen = ScenariosSeen(sql, application_id);
+  // What the checklist is judged from (ChecklistCache): the rows of the key are counted
+  // as well as their last id, so that a row committed late below the last one (two
+  // writers on PostgreSQL) is judged too.
+  long long rows_now = 0, last_now = 0;
+  if (key) {
+    sql << "SELECT COUNT(*), COALESCE(MAX(id), 0) FROM sandbox_evidence WHERE key_id = :k", soci::use(key->id),
+        soci::into(rows_now), soci::into(last_now);
+  }
+  std::string stamp = std::to_string(application_id) + "|" + (key ? std::to_string(key->id) : "-") + "|" +
+                      profile_name + "|" + std::to_string(rows_now) + "|" + std::to_string(last_now);
+  for (const auto& [scenario, on] : seen) stamp += "|" + scenario + (on ? "=1" : "=0");
+  if (auto kept = deps.checklists.Find(stamp)) return std::move(*kept);
   std::vector<standard::RequestFacts> facts;
   long long received = 0;           // every request recorded for the key, judged or not
   long long probes = 0;             // the platform's probes with the key (a city's own test environment)
@@ -183,7 +172,6 @@ Result<Checklist> Judge(soci::session& sql, const Deps& deps, long long applicat
     }
   }
   standard::DeriveSequenceTags(facts);
-  const std::map<std::string, bool> seen = ScenariosSeen(sql, application_id);
   std::set<std::string> scenarios;
   for (const auto& [scenario, on] : seen) scenarios.insert(scenario);
   const auto results = standard::JudgeCases(*profile, facts, scenarios);
@@ -267,6 +255,9 @@ Result<Checklist> Judge(soci::session& sql, const Deps& deps, long long applicat
                  {"all_required_passed", required > 0 && required_passed == required},
                  {"requests", out.requests},
                  {"probes", probes}};
+  // Kept only when the rows judged are the rows stamped: a row committed between the
+  // stamp and the scan would make the stamp name fewer rows than were judged.
+  if (out.chain.rows == rows_now && out.chain.last_id.value_or(0) == last_now) deps.checklists.Keep(stamp, out);
   return out;
 }
 
@@ -280,6 +271,12 @@ json KeyJson(const std::optional<KeyInfo>& key) {
 }
 
 }  // namespace
+
+void sandbox::EvidenceChain::Add(const soci::row& r) {
+  hash = crypto::ChainHash(hash, EvidenceLink(r));
+  ++rows;
+  last_id = GetInt(r, 0);
+}
 
 json SandboxService::KeyRefusals(soci::session& sql, long long application_id) {
   json out = json::array();

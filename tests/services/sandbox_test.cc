@@ -1007,23 +1007,55 @@ TEST_P(SandboxTest, InjectedFaultsAreNotAComplaintsKeyRefusals) {
 }
 
 // The report's evidence digest covers every column of the evidence it is built on: a
-// row changed afterwards (its kept request, its answer, its message) changes it.
+// row changed afterwards (its kept request, its answer, its message) changes the digest
+// of the rows as stored now, and the report's verification tells it. The live report
+// itself is judged once for rows that were only ever added (ChecklistCache): it keeps
+// the digest of the rows as they were recorded.
 TEST_P(SandboxTest, TheReportDigestCoversWhatTheEvidenceKept) {
+  auto& pf = tp_->platform();
   AddTeam();
-  auto digest = [&] {
-    return tp_->platform().sandbox.Report(reviewer_, key_.application_id).value()["evidence_digest"];
-  };
+  auto digest = [&] { return pf.sandbox.Report(reviewer_, key_.application_id).value()["evidence_digest"]; };
+  auto check = [&] { return pf.sandbox.VerifyReport(reviewer_, key_.application_id).value(); };
   const json before = digest();
   EXPECT_EQ(digest(), before) << "the same evidence, the same digest";
+  EXPECT_EQ(check()["recomputed_digest"], before);
+  EXPECT_TRUE(check()["matches"]);
   for (const char* change :
        {"UPDATE sandbox_evidence SET response = REPLACE(response, '成功', '失败') WHERE id = 1",
         "UPDATE sandbox_evidence SET request = REPLACE(request, '木工班组', '钢筋班组') WHERE id = 1",
         "UPDATE sandbox_evidence SET message = '篡改' WHERE id = 2",
         "UPDATE sandbox_evidence SET data_digest = '00' WHERE id = 1"}) {
-    const json was = digest();
+    const json was = check()["recomputed_digest"];
     Exec(change);
-    EXPECT_NE(digest(), was) << change;
+    const json now = check();
+    EXPECT_NE(now["recomputed_digest"], was) << change;
+    EXPECT_FALSE(now["matches"]) << change;
+    EXPECT_EQ(now["recorded_digest"], before) << change;
   }
+  EXPECT_EQ(digest(), before) << "the rows as they were recorded";
+}
+
+// A checklist is judged again whenever the key's rows are not those it was judged from:
+// one more row, and a row committed late below the last one (two writers on
+// PostgreSQL give ids in one order and commit in another).
+TEST_P(SandboxTest, TheChecklistIsJudgedAgainWhenTheKeysRowsChange) {
+  auto& pf = tp_->platform();
+  AddTeam();
+  auto covered = [&] { return pf.sandbox.Report(reviewer_, key_.application_id).value()["evidence_covered"]; };
+  const json first = covered();
+  EXPECT_EQ(covered(), first);
+  AddTeam("钢筋班组");
+  const json more = covered();
+  EXPECT_GT(more["rows"].get<long long>(), first["rows"].get<long long>());
+  Exec(
+      "INSERT INTO sandbox_evidence (id, application_id, key_id, city_code, source, received_at, method, outcome, "
+      "code, error, rule_path, message, latency_us, tags, serial, data_digest, request, response) "
+      "SELECT -1, application_id, key_id, city_code, source, received_at, method, outcome, code, error, rule_path, "
+      "message, latency_us, tags, serial, data_digest, request, response FROM sandbox_evidence WHERE id = 1");
+  const json late = covered();
+  EXPECT_EQ(late["rows"].get<long long>(), more["rows"].get<long long>() + 1);
+  EXPECT_EQ(late["last_id"], more["last_id"]);
+  EXPECT_TRUE(pf.sandbox.VerifyReport(reviewer_, key_.application_id).value()["matches"]);
 }
 
 // A report's digest is checked against the evidence as stored now over the rows it

@@ -735,8 +735,9 @@ export interface paths {
          *     breaks the chain). Whatever a report says of itself, its key must belong to the
          *     application it names, and its verdict must be the one kept for the same key and
          *     evidence range, when one was kept. `matches` is true when everything compared
-         *     agrees. A report
-         *     built now matches by construction; `frozen_at` (and `source_frozen_at` for a
+         *     agrees. A report not yet kept is the one judged when the key's rows were last
+         *     added to (the server keeps it until they change), so it matches unless a row was
+         *     changed in place since; `frozen_at` (and `source_frozen_at` for a
          *     path-2 report of city B) says whether it was kept. `liantiao report verify` does
          *     the same from the command line, also for a downloaded report file.
          */
