@@ -44,16 +44,16 @@ Result<StorePurge> SandboxService::PurgeEndedStores(Instant now, long long max_o
                                soci::use(text), soci::use(key));
     soci::statement mark =
         (sql.prepare << "UPDATE test_keys SET store_purged_at = :t WHERE id = :k", soci::use(at), soci::use(key));
+    // The store's objects, as many as this sweep has room for: a store left with some
+    // stays unmarked, and the next sweep goes on with it.
+    long long room = 0;
+    soci::statement objects = (sql.prepare << "DELETE FROM sandbox_objects WHERE id IN (SELECT id FROM "
+                                              "sandbox_objects WHERE key_id = :k LIMIT :room)",
+                               soci::use(key, "k"), soci::use(room, "room"));
     for (const long long k : keys) {
       key = k;
-      // The store's objects, as many as this sweep has room for: a store left with some
-      // stays unmarked, and the next sweep goes on with it.
-      const long long room = max_objects - done.objects;
+      room = max_objects - done.objects;
       if (room <= 0) break;
-      soci::statement objects = (sql.prepare << "DELETE FROM sandbox_objects WHERE id IN (SELECT id FROM "
-                                                "sandbox_objects WHERE key_id = :k LIMIT " +
-                                                    std::to_string(room) + ")",
-                                 soci::use(key));
       objects.execute(true);
       const auto deleted = static_cast<long long>(objects.get_affected_rows());
       done.objects += deleted;
