@@ -465,10 +465,18 @@ int Run(const std::string& kind, int seconds, int connections, bool prepare) {
   // Asked again with no row added: the checklist judged above (services::sandbox::ChecklistCache).
   const double again = timed([&] { return tp->platform().sandbox.Conformance(key.reviewer, key.application_id); });
   const double report = timed([&] { return tp->platform().sandbox.Report(key.reviewer, key.application_id); });
+  // The evidence log's first page (50 rows and the count of all), and the refusals only.
+  services::EvidenceQuery page;
+  const double evidence =
+      timed([&] { return tp->platform().sandbox.Evidence(key.reviewer, key.application_id, page); });
+  page.outcome = "refused";
+  const double refused = timed([&] { return tp->platform().sandbox.Evidence(key.reviewer, key.application_id, page); });
   std::printf(
       "| %s | judged live over %lld evidence rows | | conformance %.0f ms | again %.1f ms | report.json %.1f ms | "
       "|\n",
       kind.c_str(), rows, conformance, again, report);
+  std::printf("| %s | evidence log over %lld rows | | first page %.1f ms | refusals only %.1f ms | | | |\n",
+              kind.c_str(), rows, evidence, refused);
   std::filesystem::remove_all(dir);
   return static_cast<long long>(answered.size()) == found ? 0 : 1;
 }
