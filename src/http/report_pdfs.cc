@@ -26,7 +26,8 @@ ReportPdfs::ReportPdfs(Options options, RenderFn render)
     : options_(options),
       render_(render ? std::move(render) : RenderFn([](const nlohmann::json& report, const std::string& digest) {
         return report::RenderReportPdf(report, digest);
-      })) {
+      })),
+      kept_(options.cached) {
   for (std::size_t i = 0; i < std::max<std::size_t>(options_.threads, 1); ++i) {
     threads_.emplace_back([this] { Work(); });
   }
@@ -55,7 +56,7 @@ std::string ReportPdfs::KeyOf(const nlohmann::json& report, const std::string& c
 void ReportPdfs::Render(nlohmann::json report, std::string content_digest, Done done) {
   std::string key = KeyOf(report, content_digest);
   std::unique_lock lock(mu_);
-  if (const std::string* pdf = Kept(key)) {
+  if (const std::string* pdf = kept_.Find(key)) {
     std::string copy = *pdf;
     lock.unlock();
     done(std::move(copy));
@@ -80,7 +81,7 @@ void ReportPdfs::Work() {
     Job job = std::move(queue_.front());
     queue_.pop_front();
     // Asked for twice before the first render ended: the second one waited for nothing.
-    if (const std::string* pdf = Kept(job.key)) {
+    if (const std::string* pdf = kept_.Find(job.key)) {
       std::string copy = *pdf;
       lock.unlock();
       job.done(std::move(copy));
@@ -96,24 +97,11 @@ void ReportPdfs::Work() {
     }
     if (pdf.ok()) {
       std::lock_guard keep(mu_);
-      Keep(job.key, *pdf);
+      kept_.Keep(job.key, *pdf);
     }
     job.done(std::move(pdf));
     lock.lock();
   }
-}
-
-const std::string* ReportPdfs::Kept(const std::string& key) {
-  const auto it = std::find_if(kept_.begin(), kept_.end(), [&](const auto& k) { return k.first == key; });
-  if (it == kept_.end()) return nullptr;
-  kept_.splice(kept_.begin(), kept_, it);
-  return &kept_.front().second;
-}
-
-void ReportPdfs::Keep(const std::string& key, const std::string& pdf) {
-  if (options_.cached == 0 || Kept(key)) return;
-  kept_.emplace_front(key, pdf);
-  while (kept_.size() > options_.cached) kept_.pop_back();
 }
 
 }  // namespace liantiao::http

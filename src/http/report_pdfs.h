@@ -4,7 +4,6 @@
 #include <cstddef>
 #include <deque>
 #include <functional>
-#include <list>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -13,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/recent.h"
 #include "core/result.h"
 
 namespace liantiao::http {
@@ -62,9 +62,6 @@ class ReportPdfs {
     Done done;
   };
   void Work();
-  // The kept PDF of `key`, moved to the front; nullptr when none (mu_ held).
-  const std::string* Kept(const std::string& key);
-  void Keep(const std::string& key, const std::string& pdf);
 
   const Options options_;
   const RenderFn render_;
@@ -72,8 +69,8 @@ class ReportPdfs {
   std::condition_variable queued_;
   std::deque<Job> queue_;
   bool stopping_ = false;
-  std::list<std::pair<std::string, std::string>> kept_;  // most recently used first
-  std::vector<std::thread> threads_;                     // last: start once the rest exists
+  RecentlyUsed<std::string> kept_;    // PDFs by KeyOf; under mu_
+  std::vector<std::thread> threads_;  // last: start once the rest exists
 };
 
 }  // namespace liantiao::http

@@ -4,7 +4,6 @@
 // (sandbox_views.cc), and the checklists last made, kept by what they were made from.
 
 #include <cstddef>
-#include <list>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -13,6 +12,7 @@
 #include <soci/soci.h>
 #include <nlohmann/json.hpp>
 
+#include "core/recent.h"
 #include "crypto/crypto.h"
 
 namespace liantiao::services::sandbox {
@@ -54,36 +54,23 @@ struct Checklist {
 class ChecklistCache {
  public:
   ChecklistCache() = default;
-  explicit ChecklistCache(std::size_t capacity) : capacity_(capacity) {}
+  explicit ChecklistCache(std::size_t capacity) : kept_(capacity) {}
   ChecklistCache(const ChecklistCache&) = delete;
   ChecklistCache& operator=(const ChecklistCache&) = delete;
 
   std::optional<Checklist> Find(const std::string& stamp) {
     std::lock_guard lock(mu_);
-    for (auto it = kept_.begin(); it != kept_.end(); ++it) {
-      if (it->first != stamp) continue;
-      kept_.splice(kept_.begin(), kept_, it);
-      return kept_.front().second;
-    }
-    return std::nullopt;
+    const Checklist* kept = kept_.Find(stamp);
+    return kept ? std::optional<Checklist>(*kept) : std::nullopt;
   }
   void Keep(const std::string& stamp, const Checklist& checklist) {
-    if (capacity_ == 0) return;
     std::lock_guard lock(mu_);
-    for (auto it = kept_.begin(); it != kept_.end(); ++it) {
-      if (it->first == stamp) {
-        kept_.erase(it);
-        break;
-      }
-    }
-    kept_.emplace_front(stamp, checklist);
-    while (kept_.size() > capacity_) kept_.pop_back();
+    kept_.Keep(stamp, checklist);
   }
 
  private:
-  const std::size_t capacity_ = 32;
   std::mutex mu_;
-  std::list<std::pair<std::string, Checklist>> kept_;  // most recently used first
+  RecentlyUsed<Checklist> kept_{32};
 };
 
 }  // namespace liantiao::services::sandbox
