@@ -377,6 +377,24 @@ describe('the whole process of process.md', () => {
     expect(file.suggestedFilename()).toMatch(/\.pdf$/)
     const path = await file.path()
     expect(readFileSync(path).subarray(0, 5).toString('latin1')).toBe('%PDF-')
+    // When every render is taken the server answers 503: the page says when to try
+    // again, and nothing is downloaded nor opened.
+    await vendor.route('**/report.pdf', (route) =>
+      route.fulfill({
+        status: 503,
+        headers: { 'Content-Type': 'application/json', 'Retry-After': '5' },
+        body: JSON.stringify({
+          error: { code: 'server_busy', message: '服务器繁忙，请稍后重试', details: { retry_after_seconds: 5 } },
+        }),
+      }),
+    )
+    const pagesBefore = vendor.context().pages().length
+    await vendor.getByTestId('report-pdf').click()
+    await expect
+      .poll(() => vendor.locator('.el-message--error').last().textContent())
+      .toContain('报告正在排队生成，请 5 秒后再下载')
+    expect(vendor.context().pages().length).toBe(pagesBefore)
+    await vendor.unroute('**/report.pdf')
     // The evidence the kept report covers is checked against the database as it is now.
     await vendor.getByTestId('report-verify').click()
     await expect

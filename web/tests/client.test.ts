@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { api, ApiError, setMaxFileBytes } from '@/api/client'
+import { api, ApiError, fetchFile, filenameOf, setMaxFileBytes } from '@/api/client'
 
 function respond(body: unknown, headers: Record<string, string> = {}) {
   return Promise.resolve(
@@ -53,5 +53,83 @@ describe('api.upload', () => {
     form.append('file', new File([new Uint8Array(2048)], 'a.pdf'))
     void api.upload('/applications/1/materials', form)
     expect(send).toHaveBeenCalledWith(form)
+  })
+})
+
+describe('fetchFile', () => {
+  afterEach(() => vi.unstubAllGlobals())
+
+  it('answers the file and the name the server gives it', async () => {
+    const fetch = vi.fn((_url: string, _init?: RequestInit) =>
+      Promise.resolve(
+        new Response(new Uint8Array([0x25, 0x50, 0x44, 0x46]), {
+          status: 200,
+          headers: {
+            'Content-Type': 'application/pdf',
+            'Content-Disposition': "attachment; filename*=UTF-8''%E8%81%94%E8%B0%83%E6%B5%8B%E8%AF%95%E6%8A%A5%E5%91%8A-7.pdf",
+          },
+        }),
+      ),
+    )
+    vi.stubGlobal('fetch', fetch)
+    const file = await fetchFile('/applications/7/report.pdf', 'fallback.pdf')
+    expect(fetch.mock.calls[0][0]).toBe('/api/v1/applications/7/report.pdf')
+    expect(file.filename).toBe('联调测试报告-7.pdf')
+    expect(new Uint8Array(await file.blob.arrayBuffer())).toEqual(new Uint8Array([0x25, 0x50, 0x44, 0x46]))
+  })
+
+  it('names the file itself when the server does not', async () => {
+    vi.stubGlobal('fetch', vi.fn(() => Promise.resolve(new Response('x', { status: 200 }))))
+    expect((await fetchFile('/applications/7/report.pdf', '联调测试报告-7.pdf')).filename).toBe('联调测试报告-7.pdf')
+  })
+
+  it('turns a full render queue into a message saying when to try again', async () => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(() =>
+        Promise.resolve(
+          new Response(
+            JSON.stringify({
+              error: { code: 'server_busy', message: '服务器繁忙，请稍后重试', details: { retry_after_seconds: 5 } },
+            }),
+            { status: 503, headers: { 'Content-Type': 'application/json', 'Retry-After': '5' } },
+          ),
+        ),
+      ),
+    )
+    const err = await fetchFile('/applications/7/report.pdf', 'x.pdf').catch((e) => e)
+    expect(err).toBeInstanceOf(ApiError)
+    expect(err.status).toBe(503)
+    expect(err.code).toBe('server_busy')
+    expect(err.message).toBe('报告正在排队生成，请 5 秒后再下载')
+  })
+
+  it('keeps the server\'s own refusal otherwise', async () => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(() =>
+        Promise.resolve(
+          new Response(JSON.stringify({ error: { code: 'not_found', message: '申请不存在' } }), { status: 404 }),
+        ),
+      ),
+    )
+    const err = await fetchFile('/applications/9/report.pdf', 'x.pdf').catch((e) => e)
+    expect(err.code).toBe('not_found')
+    expect(err.message).toBe('申请不存在')
+  })
+
+  it('reports a failed connection as a network error', async () => {
+    vi.stubGlobal('fetch', vi.fn(() => Promise.reject(new TypeError('Failed to fetch'))))
+    expect((await fetchFile('/applications/7/report.pdf', 'x.pdf').catch((e) => e)).code).toBe('network')
+  })
+})
+
+describe('filenameOf', () => {
+  it('prefers the UTF-8 name and falls back to the plain one', () => {
+    expect(filenameOf("attachment; filename=\"a.pdf\"; filename*=UTF-8''%E6%8A%A5%E5%91%8A.pdf")).toBe('报告.pdf')
+    expect(filenameOf('attachment; filename="a.pdf"')).toBe('a.pdf')
+    expect(filenameOf("attachment; filename*=UTF-8''%E6%8A; filename=b.pdf")).toBe('b.pdf')
+    expect(filenameOf('attachment')).toBeNull()
+    expect(filenameOf(null)).toBeNull()
   })
 })

@@ -168,6 +168,48 @@ export function downloadUrl(path: string): string {
   return API_BASE + path
 }
 
+// A file the API answers (a report PDF), fetched rather than opened as a link: a refusal
+// (503 server_busy while the PDF renders are all taken, 404, an ended session) then reaches
+// the person as an ApiError with the server's Chinese message, instead of the error's JSON
+// shown in a tab of its own. The name is the server's (Content-Disposition, RFC 5987's
+// filename*), or `fallbackName` when it gives none.
+export async function fetchFile(path: string, fallbackName: string): Promise<{ blob: Blob; filename: string }> {
+  let res: Response
+  try {
+    res = await fetch(API_BASE + path, { credentials: 'same-origin' })
+  } catch {
+    throw networkError()
+  }
+  if (!res.ok) {
+    const err = errorFromResponse(res.status, await res.text())
+    if (err.code === 'server_busy') {
+      const seconds = Number(err.details.retry_after_seconds ?? res.headers.get('Retry-After'))
+      if (Number.isFinite(seconds) && seconds > 0) {
+        throw new ApiError(err.status, err.code, `报告正在排队生成，请 ${seconds} 秒后再下载`, err.details)
+      }
+    }
+    if (res.status === 401 && onUnauthorized) onUnauthorized()
+    throw err
+  }
+  return { blob: await res.blob(), filename: filenameOf(res.headers.get('Content-Disposition')) ?? fallbackName }
+}
+
+// The file name of a Content-Disposition header: filename* (UTF-8, percent-encoded) first,
+// then a plain filename; null when it names none.
+export function filenameOf(disposition: string | null): string | null {
+  if (!disposition) return null
+  const extended = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(disposition)
+  if (extended) {
+    try {
+      return decodeURIComponent(extended[1].trim())
+    } catch {
+      // a malformed escape: try the plain name
+    }
+  }
+  const plain = /filename\s*=\s*"?([^";]+)"?/i.exec(disposition)
+  return plain ? plain[1].trim() : null
+}
+
 export const api = {
   get: <T>(path: string, params?: Record<string, string | number | boolean | undefined | null>) =>
     request<T>('GET', path + buildQuery(params)),
