@@ -1,10 +1,13 @@
 #include "http/routes.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <chrono>
 #include <climits>
 #include <initializer_list>
+#include <string>
+#include <string_view>
 
 #include "domain/workdays.h"
 #include "domain/workflow.h"
@@ -254,10 +257,33 @@ Response Download(const services::FileDownload& f) {
 
 // Logging in and signing up need no session, so no CSRF token guards them: a page on
 // another site could post a form to them and log the visitor in as the attacker's user.
-// Browsers say where a request comes from (Fetch Metadata); a cross-site one is refused.
-// Clients that are not browsers send no such header and are not affected.
+// The media type of a Content-Type header, lower-cased, without its parameters.
+std::string MediaType(std::string_view content_type) {
+  content_type = content_type.substr(0, content_type.find(';'));
+  while (!content_type.empty() && content_type.back() == ' ') content_type.remove_suffix(1);
+  while (!content_type.empty() && content_type.front() == ' ') content_type.remove_prefix(1);
+  std::string lower(content_type);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower;
+}
+
+// Login CSRF: a page on another site must not log its visitor in (or sign them up).
+// - Browsers say where a request comes from (Fetch Metadata): a cross-site one is refused.
+// - Browsers without Fetch Metadata (Safari before 16.4, older others) still send Origin
+//   on a POST. What a page on another site can send without asking the server first (a
+//   CORS preflight, which this server never grants) is a form's body: urlencoded,
+//   multipart or text/plain, or none. The web app always sends JSON. So a request that
+//   has an Origin and is not JSON is a form or a simple request from a page: refused.
+// Clients that are not browsers send neither header and are not affected, whatever their
+// Content-Type.
 Status RefuseCrossSite(const Request& req) {
-  if (auto it = req.headers.find("sec-fetch-site"); it != req.headers.end() && it->second == "cross-site") {
+  if (auto it = req.headers.find("sec-fetch-site"); it != req.headers.end()) {
+    if (it->second == "cross-site") return MakeError(ErrorCode::kCsrfMismatch, "不接受来自其他网站的登录或注册请求");
+    return OkStatus();  // a browser that says where the request comes from: not another site
+  }
+  if (req.headers.find("origin") == req.headers.end()) return OkStatus();
+  const auto type = req.headers.find("content-type");
+  if (type == req.headers.end() || MediaType(type->second) != "application/json") {
     return MakeError(ErrorCode::kCsrfMismatch, "不接受来自其他网站的登录或注册请求");
   }
   return OkStatus();

@@ -324,6 +324,35 @@ TEST_P(ApiSessionTest, ALoginPostedFromAnotherSiteIsRefused) {
   EXPECT_EQ(client.Post("/api/v1/session", body).status, 200);
 }
 
+// Browsers without Fetch Metadata still send Origin on a POST. What a page on another
+// site can post to the server without a CORS preflight is a form's body (urlencoded,
+// multipart, text/plain) or none: with an Origin, such a login or sign-up is refused. The
+// web app's JSON with an Origin, a browser saying the request is same-origin, and clients
+// sending no Origin (whatever their Content-Type, as curl -d sends) log in as before.
+TEST_P(ApiSessionTest, ALoginFormFromAPageWithoutFetchMetadataIsRefused) {
+  HttpClient client(tp_->port());
+  const std::string body = nlohmann::json{{"username", "browser_vendor"}, {"password", testing::kTestPassword}}.dump();
+  const HttpClient::Headers page = {{"Origin", "https://elsewhere.example"}};
+  for (const std::string type : {"text/plain", "application/x-www-form-urlencoded", "TEXT/PLAIN;charset=UTF-8", ""}) {
+    auto r = client.PostRaw("/api/v1/session", body, type, page);
+    EXPECT_EQ(r.status, 403) << type;
+    EXPECT_EQ(r.json()["error"]["code"], "csrf_mismatch") << type;
+    EXPECT_TRUE(r.header("set-cookie").empty()) << type;
+  }
+  auto form = client.PostMultipart("/api/v1/session",
+                                   {{"username", "browser_vendor"}, {"password", testing::kTestPassword}}, {}, page);
+  EXPECT_EQ(form.status, 403);
+  EXPECT_EQ(form.json()["error"]["code"], "csrf_mismatch");
+  EXPECT_EQ(client.PostRaw("/api/v1/vendors/register", R"({"username":"x"})", "text/plain", page).status, 403);
+  EXPECT_EQ(client.PostRaw("/api/v1/session", body, "Application/JSON; charset=UTF-8", page).status, 200);
+  EXPECT_EQ(client.PostRaw("/api/v1/session", body, "text/plain", {}).status, 200);
+  EXPECT_EQ(client
+                .PostRaw("/api/v1/session", body, "text/plain",
+                         {{"Origin", "http://127.0.0.1"}, {"Sec-Fetch-Site", "same-origin"}})
+                .status,
+            200);
+}
+
 // Behind TLS (secure_cookie), the cookies set at login and the ones clearing them at
 // logout are all marked Secure, so a browser never sends the session over plain HTTP.
 // Beside the session's HttpOnly cookie, `lt_signed_in` tells the web app that there is

@@ -68,7 +68,11 @@ export interface paths {
          *     of a disabled account answers 403 account_disabled (a wrong one, 401
          *     bad_credentials as for any account). A request the
          *     browser marks `Sec-Fetch-Site: cross-site` (a form on another site) is 403
-         *     csrf_mismatch, as is one to `POST /vendors/register`.
+         *     csrf_mismatch, as is one to `POST /vendors/register`. So is one that has no
+         *     `Sec-Fetch-Site` but an `Origin` (a browser without Fetch Metadata) and a body
+         *     that is not `application/json` (what a form on another site can send without a
+         *     CORS preflight). Clients that send no `Origin` are not affected, whatever their
+         *     `Content-Type`.
          */
         post: operations["login"];
         /**
