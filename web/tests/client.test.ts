@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { api, ApiError, fetchFile, filenameOf, setMaxFileBytes } from '@/api/client'
+import { answerEveryFetch, answerEveryFetchWith } from './fetchStub'
 
 function respond(body: unknown, headers: Record<string, string> = {}) {
   return Promise.resolve(
@@ -60,7 +61,7 @@ describe('fetchFile', () => {
   afterEach(() => vi.unstubAllGlobals())
 
   it('answers the file and the name the server gives it', async () => {
-    const fetch = vi.fn((_url: string, _init?: RequestInit) =>
+    const fetch = answerEveryFetchWith(() =>
       Promise.resolve(
         new Response(new Uint8Array([0x25, 0x50, 0x44, 0x46]), {
           status: 200,
@@ -71,7 +72,6 @@ describe('fetchFile', () => {
         }),
       ),
     )
-    vi.stubGlobal('fetch', fetch)
     const file = await fetchFile('/applications/7/report.pdf', 'fallback.pdf')
     expect(fetch.mock.calls[0][0]).toBe('/api/v1/applications/7/report.pdf')
     expect(file.filename).toBe('联调测试报告-7.pdf')
@@ -79,24 +79,14 @@ describe('fetchFile', () => {
   })
 
   it('names the file itself when the server does not', async () => {
-    vi.stubGlobal('fetch', vi.fn(() => Promise.resolve(new Response('x', { status: 200 }))))
+    answerEveryFetchWith(() => Promise.resolve(new Response('x', { status: 200 })))
     expect((await fetchFile('/applications/7/report.pdf', '联调测试报告-7.pdf')).filename).toBe('联调测试报告-7.pdf')
   })
 
   it('turns a full render queue into a message saying when to try again', async () => {
-    vi.stubGlobal(
-      'fetch',
-      vi.fn(() =>
-        Promise.resolve(
-          new Response(
-            JSON.stringify({
-              error: { code: 'server_busy', message: '服务器繁忙，请稍后重试', details: { retry_after_seconds: 5 } },
-            }),
-            { status: 503, headers: { 'Content-Type': 'application/json', 'Retry-After': '5' } },
-          ),
-        ),
-      ),
-    )
+    answerEveryFetch(503, {
+      error: { code: 'server_busy', message: '服务器繁忙，请稍后重试', details: { retry_after_seconds: 5 } },
+    })
     const err = await fetchFile('/applications/7/report.pdf', 'x.pdf').catch((e) => e)
     expect(err).toBeInstanceOf(ApiError)
     expect(err.status).toBe(503)
@@ -105,21 +95,14 @@ describe('fetchFile', () => {
   })
 
   it('keeps the server\'s own refusal otherwise', async () => {
-    vi.stubGlobal(
-      'fetch',
-      vi.fn(() =>
-        Promise.resolve(
-          new Response(JSON.stringify({ error: { code: 'not_found', message: '申请不存在' } }), { status: 404 }),
-        ),
-      ),
-    )
+    answerEveryFetch(404, { error: { code: 'not_found', message: '申请不存在' } })
     const err = await fetchFile('/applications/9/report.pdf', 'x.pdf').catch((e) => e)
     expect(err.code).toBe('not_found')
     expect(err.message).toBe('申请不存在')
   })
 
   it('reports a failed connection as a network error', async () => {
-    vi.stubGlobal('fetch', vi.fn(() => Promise.reject(new TypeError('Failed to fetch'))))
+    answerEveryFetchWith(() => Promise.reject(new TypeError('Failed to fetch')))
     expect((await fetchFile('/applications/7/report.pdf', 'x.pdf').catch((e) => e)).code).toBe('network')
   })
 })

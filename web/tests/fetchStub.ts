@@ -8,7 +8,13 @@ export function respond(status: number, body: unknown): Promise<Response> {
 // Replaces the global fetch with one answering `status` and `body` to every call, and
 // returns it so that a test can read the calls made.
 export function answerEveryFetch(status: number, body: unknown) {
-  const fetch = vi.fn((_url: string, _init?: RequestInit) => respond(status, body))
+  return answerEveryFetchWith(() => respond(status, body))
+}
+
+// The same with any answer (a file, a body that is not JSON): `answer` makes a fresh one
+// for every call, as a Response's body can be read once.
+export function answerEveryFetchWith(answer: () => Promise<Response>) {
+  const fetch = vi.fn((_url: string, _init?: RequestInit) => answer())
   vi.stubGlobal('fetch', fetch)
   return fetch
 }

@@ -99,24 +99,31 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
 
 // The answer's body and headers; every failure as an ApiError.
 async function exchange<T>(method: string, path: string, body?: unknown): Promise<{ body: T; headers: Headers }> {
+  const res = await send(path, {
+    method,
+    headers: headers(method, body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  const text = await res.text()
+  return { body: (text ? JSON.parse(text) : undefined) as T, headers: res.headers }
+}
+
+// One call to the server with the session cookie: the answer when it is a success, every
+// failure (no connection, a refusal) as an ApiError. A 401 outside logging in tells the
+// app that the session ended.
+async function send(path: string, init: RequestInit): Promise<Response> {
   let res: Response
   try {
-    res = await fetch(API_BASE + path, {
-      method,
-      credentials: 'same-origin',
-      headers: headers(method, body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
+    res = await fetch(API_BASE + path, { ...init, credentials: 'same-origin' })
   } catch {
     throw networkError()
   }
-  const text = await res.text()
   if (!res.ok) {
-    const err = errorFromResponse(res.status, text)
+    const err = errorFromResponse(res.status, await res.text())
     if (res.status === 401 && path !== '/session' && onUnauthorized) onUnauthorized()
     throw err
   }
-  return { body: (text ? JSON.parse(text) : undefined) as T, headers: res.headers }
+  return res
 }
 
 // A list the API answers as an array a page at a time (GET /applications, /alerts, /complaints):
@@ -170,26 +177,20 @@ export function downloadUrl(path: string): string {
 
 // A file the API answers (a report PDF), fetched rather than opened as a link: a refusal
 // (503 server_busy while the PDF renders are all taken, 404, an ended session) then reaches
-// the person as an ApiError with the server's Chinese message, instead of the error's JSON
-// shown in a tab of its own. The name is the server's (Content-Disposition, RFC 5987's
+// the person as an ApiError with the server's Chinese message (for server_busy, one saying
+// when to try again, from details.retry_after_seconds), instead of the error's JSON shown
+// in a tab of its own. The name is the server's (Content-Disposition, RFC 5987's
 // filename*), or `fallbackName` when it gives none.
 export async function fetchFile(path: string, fallbackName: string): Promise<{ blob: Blob; filename: string }> {
   let res: Response
   try {
-    res = await fetch(API_BASE + path, { credentials: 'same-origin' })
-  } catch {
-    throw networkError()
-  }
-  if (!res.ok) {
-    const err = errorFromResponse(res.status, await res.text())
-    if (err.code === 'server_busy') {
-      const seconds = Number(err.details.retry_after_seconds ?? res.headers.get('Retry-After'))
-      if (Number.isFinite(seconds) && seconds > 0) {
-        throw new ApiError(err.status, err.code, `报告正在排队生成，请 ${seconds} 秒后再下载`, err.details)
-      }
+    res = await send(path, { method: 'GET' })
+  } catch (e) {
+    const seconds = e instanceof ApiError && e.code === 'server_busy' ? Number(e.details.retry_after_seconds) : NaN
+    if (e instanceof ApiError && seconds > 0) {
+      throw new ApiError(e.status, e.code, `报告正在排队生成，请 ${seconds} 秒后再下载`, e.details)
     }
-    if (res.status === 401 && onUnauthorized) onUnauthorized()
-    throw err
+    throw e
   }
   return { blob: await res.blob(), filename: filenameOf(res.headers.get('Content-Disposition')) ?? fallbackName }
 }
