@@ -1,13 +1,12 @@
 #include "http/routes.h"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <chrono>
 #include <climits>
 #include <initializer_list>
-#include <string>
-#include <string_view>
+
+#include <restinio/helpers/http_field_parsers/content-type.hpp>
 
 #include "domain/workdays.h"
 #include "domain/workflow.h"
@@ -257,14 +256,13 @@ Response Download(const services::FileDownload& f) {
 
 // Logging in and signing up need no session, so no CSRF token guards them: a page on
 // another site could post a form to them and log the visitor in as the attacker's user.
-// The media type of a Content-Type header, lower-cased, without its parameters.
-std::string MediaType(std::string_view content_type) {
-  content_type = content_type.substr(0, content_type.find(';'));
-  while (!content_type.empty() && content_type.back() == ' ') content_type.remove_suffix(1);
-  while (!content_type.empty() && content_type.front() == ' ') content_type.remove_prefix(1);
-  std::string lower(content_type);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower;
+// Whether the request's Content-Type is JSON, whatever its case and parameters
+// (RESTinio's parser of the header); false when it has none or an unreadable one.
+bool HasJsonBody(const Request& req) {
+  const auto it = req.headers.find("content-type");
+  if (it == req.headers.end()) return false;
+  const auto parsed = restinio::http_field_parsers::content_type_value_t::try_parse(it->second);
+  return parsed && parsed->media_type.type == "application" && parsed->media_type.subtype == "json";
 }
 
 // Login CSRF: a page on another site must not log its visitor in (or sign them up).
@@ -281,9 +279,7 @@ Status RefuseCrossSite(const Request& req) {
     if (it->second == "cross-site") return MakeError(ErrorCode::kCsrfMismatch, "不接受来自其他网站的登录或注册请求");
     return OkStatus();  // a browser that says where the request comes from: not another site
   }
-  if (req.headers.find("origin") == req.headers.end()) return OkStatus();
-  const auto type = req.headers.find("content-type");
-  if (type == req.headers.end() || MediaType(type->second) != "application/json") {
+  if (req.headers.find("origin") != req.headers.end() && !HasJsonBody(req)) {
     return MakeError(ErrorCode::kCsrfMismatch, "不接受来自其他网站的登录或注册请求");
   }
   return OkStatus();
