@@ -64,4 +64,31 @@ std::string CompleteCreditCode(std::string_view first17) {
   return std::string(first17) + kAlphabet[(31 - sum % 31) % 31];
 }
 
+char OrganizationCheckCharacter(std::string_view first8) {
+  // Weights 3, 7, 9, 10, 5, 8, 4, 2; a digit is worth itself, A–Z 10–35.
+  constexpr std::array<int, 8> kOrgWeights = {3, 7, 9, 10, 5, 8, 4, 2};
+  if (first8.size() != 8) return '\0';
+  int sum = 0;
+  for (std::size_t i = 0; i < 8; ++i) {
+    const char c = first8[i];
+    int v = 0;
+    if (c >= '0' && c <= '9') {
+      v = c - '0';
+    } else if (c >= 'A' && c <= 'Z') {
+      v = c - 'A' + 10;
+    } else {
+      return '\0';
+    }
+    sum += v * kOrgWeights[i];
+  }
+  const int check = 11 - sum % 11;  // 1..11
+  if (check == 11) return '0';
+  if (check == 10) return 'X';
+  return static_cast<char>('0' + check);
+}
+
+bool OrganizationCodeOk(std::string_view code9) {
+  return code9.size() == 9 && OrganizationCheckCharacter(code9.substr(0, 8)) == code9[8] && code9[8] != '\0';
+}
+
 }  // namespace liantiao::domain

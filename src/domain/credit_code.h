@@ -28,4 +28,15 @@ bool IsDivisionCodeForm(std::string_view code);
 // character is outside the alphabet. Used to make valid codes for test data.
 std::string CompleteCreditCode(std::string_view first17);
 
+// GB 11714-1997 organisation code (组织机构代码), positions 9–17 of a credit code:
+// eight digits or capital letters and a check character. The check character of the
+// first eight ('0'–'9' or 'X'); '\0' when they are not eight such characters.
+//
+// Registration does not refuse a credit code whose organisation code fails it: codes of
+// some early pilot regions do, and are legal (see the interface research, 5.2). Codes
+// the platform makes up (the sandbox's test contractor) pass it, so that a device which
+// checks it too accepts them.
+char OrganizationCheckCharacter(std::string_view first8);
+bool OrganizationCodeOk(std::string_view code9);
+
 }  // namespace liantiao::domain

@@ -364,9 +364,10 @@ namespace {
 
 // The test project and contractor provisioned for a key in the hosted sandbox; null for
 // a city with its own test environment, whose system knows nothing of them.
-json ProvisionedProject(long long key_id, const std::string& city_code, Instant issued, const std::string& test_env) {
+json ProvisionedProject(long long key_id, const std::string& city_code, Instant issued, int scheme,
+                        const std::string& test_env) {
   if (test_env != "sandbox") return nullptr;
-  return IdentityOfKey(key_id, city_code, issued).ToJson();
+  return IdentityOfKey(key_id, city_code, issued, scheme).ToJson();
 }
 
 // Each listed application's products (`products`: id, name, model), read for the whole
@@ -573,8 +574,10 @@ Result<json> ApplicationService::Get(const Principal& p, long long id) {
     j["test_keys"] = json::array();
     {
       soci::rowset<soci::row> rows =
-          (sql.prepare << "SELECT app_key, profile, issued_at, expires_at, claimed_at, revoked_at, "
-                          "revoked_reason, id, store_purged_at FROM test_keys WHERE application_id = :id ORDER BY id",
+          (sql.prepare
+               << "SELECT app_key, profile, issued_at, expires_at, claimed_at, revoked_at, "
+                  "revoked_reason, id, store_purged_at, identity_scheme FROM test_keys WHERE application_id = :id "
+                  "ORDER BY id",
            soci::use(id));
       // Where to send and the provisioned test project are not secret: the vendor's
       // engineers and the reviewer need them for as long as the key lives, not only
@@ -594,7 +597,8 @@ Result<json> ApplicationService::Get(const Principal& p, long long id) {
                   {"store_purged_at", OptTime(GetOptInt(r, 8))},
                   {"status", KeyStatus(r, 5, 3, now)},
                   {"endpoint", SandboxEndpoint(deps_, app.city_code, profile, test_env)},
-                  {"sandbox", ProvisionedProject(GetInt(r, 7), app.city_code, issued, test_env)}};
+                  {"sandbox",
+                   ProvisionedProject(GetInt(r, 7), app.city_code, issued, static_cast<int>(GetInt(r, 9)), test_env)}};
         j["test_keys"].push_back(k);
         if (k["status"] != "revoked") j["test_key"] = k;
       }
@@ -995,8 +999,9 @@ Result<KeyClaim> ApplicationService::RevealKey(const Principal& p, long long id,
       LT_RETURN_IF_ERROR(IssueKey(sql, deps_, app, now, "rotated"));
     }
     soci::rowset<soci::row> rows =
-        (sql.prepare << "SELECT id, app_key, secret_sealed, profile, expires_at, claimed_at, issued_at "
-                        "FROM test_keys WHERE application_id = :a AND revoked_at IS NULL ORDER BY id DESC",
+        (sql.prepare
+             << "SELECT id, app_key, secret_sealed, profile, expires_at, claimed_at, issued_at, identity_scheme "
+                "FROM test_keys WHERE application_id = :a AND revoked_at IS NULL ORDER BY id DESC",
          soci::use(id));
     for (const soci::row& r : rows) {
       if (GetOptInt(r, 5)) {
@@ -1029,7 +1034,8 @@ Result<KeyClaim> ApplicationService::RevealKey(const Principal& p, long long id,
                            {"profile", profile},
                            {"endpoint", SandboxEndpoint(deps_, app.city_code, profile, test_env)},
                            {"expires_at", FormatInstant(FromUnix(GetInt(r, 4)))},
-                           {"sandbox", ProvisionedProject(key_id, app.city_code, FromUnix(GetInt(r, 6)), test_env)}}};
+                           {"sandbox", ProvisionedProject(key_id, app.city_code, FromUnix(GetInt(r, 6)),
+                                                          static_cast<int>(GetInt(r, 7)), test_env)}}};
     }
     return MakeError(ErrorCode::kNotFound, "没有可领取的测试密钥");
   });

@@ -32,17 +32,24 @@ json SandboxIdentity::ToJson() const {
   return {{"project_code", project_code}, {"corp_code", corp_code}, {"corp_name", corp_name}};
 }
 
-SandboxIdentity IdentityOfKey(long long key_id, const std::string& city_code, Instant issued_at) {
+SandboxIdentity IdentityOfKey(long long key_id, const std::string& city_code, Instant issued_at, int scheme) {
   const std::string day = FormatDay(ShanghaiDay(issued_at));  // 2026-11-24
   std::ostringstream seq;
   seq << std::setw(4) << std::setfill('0') << (key_id % 10000);
+  // A 9-character organisation code "LT…" that no real enterprise has (a real one is
+  // digits, or issued from a region's letter block, never "LT" and digits).
   std::ostringstream org;
-  org << std::setw(7) << std::setfill('0') << (key_id % 10000000);
+  if (scheme == kIdentityUncheckedOrganization) {
+    org << "LT" << std::setw(7) << std::setfill('0') << (key_id % 10000000);
+  } else {
+    org << "LT" << std::setw(6) << std::setfill('0') << (key_id % 1000000);
+    org << domain::OrganizationCheckCharacter(org.str());
+  }
   SandboxIdentity id;
   id.project_code = city_code + day.substr(0, 4) + day.substr(5, 2) + day.substr(8, 2) + seq.str();
-  // 9 = registered by the market regulator, 1 = enterprise; then the division and a
-  // 9-character organisation code "LT…" that no real enterprise has.
-  id.corp_code = domain::CompleteCreditCode("91" + city_code + "LT" + org.str());
+  // 9 = registered by the market regulator, 1 = enterprise; then the division and the
+  // organisation code.
+  id.corp_code = domain::CompleteCreditCode("91" + city_code + org.str());
   id.corp_name = "联调测试建设工程有限公司";
   return id;
 }

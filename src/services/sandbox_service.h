@@ -29,14 +29,21 @@ class UnsignedRefusalBudget;  // sandbox_refusal_budget.h
 }  // namespace sandbox
 
 // The test project and contractor provisioned for a key, so that a vendor's device
-// can start at Team.Add. Derived from the key, so nothing needs storing.
+// can start at Team.Add. Derived from the key, so nothing needs storing but the scheme
+// it was derived by (test_keys.identity_scheme).
 struct SandboxIdentity {
   std::string project_code;  // city code + issue date + key sequence (18 digits)
   std::string corp_code;     // a valid GB 32100 credit code
   std::string corp_name;
   json ToJson() const;
 };
-SandboxIdentity IdentityOfKey(long long key_id, const std::string& city_code, Instant issued_at);
+// How a key's identity is derived. Scheme 1, the keys issued before migration 0019: the
+// organisation code inside the credit code is "LT" and seven digits of the key id, with
+// no GB 11714 check character. Scheme 2, every key since: "LT", six digits and the check
+// character, so the code passes GB 32100 and GB 11714 both.
+inline constexpr int kIdentityUncheckedOrganization = 1;
+inline constexpr int kIdentityCheckedOrganization = 2;
+SandboxIdentity IdentityOfKey(long long key_id, const std::string& city_code, Instant issued_at, int scheme);
 
 // Where a key's requests go: the city's own test environment when it has one, else the
 // hosted sandbox (".../sandbox/440100/open.api", or ".../sandbox/440100/{method}" for

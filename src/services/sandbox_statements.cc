@@ -53,10 +53,10 @@ Statements::InsertStatement::Outcome Statements::InsertStatement::Run() {
 
 Statements::KeyQuery::KeyQuery(soci::session& sql)
     : st((sql.prepare << "SELECT id, application_id, city_code, profile, secret_sealed, issued_at, "
-                         "expires_at, "
-                         "revoked_at FROM test_keys WHERE app_key = :k",
+                         "expires_at, revoked_at, identity_scheme FROM test_keys WHERE app_key = :k",
           soci::use(app_key), soci::into(id), soci::into(application_id), soci::into(city_code), soci::into(profile),
-          soci::into(secret), soci::into(issued_at), soci::into(expires_at), soci::into(revoked_at, revoked))) {}
+          soci::into(secret), soci::into(issued_at), soci::into(expires_at), soci::into(revoked_at, revoked),
+          soci::into(identity_scheme))) {}
 
 Statements::FaultsQuery::FaultsQuery(soci::session& sql)
     : st((sql.prepare << "SELECT scenario, enabled, armed FROM sandbox_faults WHERE application_id = :a",
@@ -170,7 +170,7 @@ std::optional<KeyRow> Statements::Key(const std::string& app_key) {
   k.expires_at = FromUnix(key_.expires_at);
   k.revoked = key_.revoked == soci::i_ok;
   k.app_key = app_key;
-  k.identity = IdentityOfKey(k.id, k.city_code, k.issued_at);
+  k.identity = IdentityOfKey(k.id, k.city_code, k.issued_at, static_cast<int>(key_.identity_scheme));
   return k;
 }
 

@@ -140,7 +140,7 @@ class Statements {
   struct KeyQuery {
     explicit KeyQuery(soci::session& sql);
     std::string app_key, city_code, profile, secret;
-    long long id = 0, application_id = 0, issued_at = 0, expires_at = 0, revoked_at = 0;
+    long long id = 0, application_id = 0, issued_at = 0, expires_at = 0, revoked_at = 0, identity_scheme = 0;
     soci::indicator revoked = soci::i_null;
     soci::statement st;
   };

@@ -45,6 +45,35 @@ TEST(CreditCode, SaysWhatIsWrong) {
       << "well formed; its check character is another matter";
 }
 
+TEST(OrganizationCode, ChecksPositionsNineToSeventeenOfRealCodes) {
+  // The GB 32100 example and codes of registered enterprises (interface research, 5.2).
+  for (const char* credit : {"91350100M000100Y43", "91440101MA5CJQ4N59", "913311001484116584", "91350200MA2YJ1XR9G"}) {
+    const std::string_view code(credit);
+    EXPECT_TRUE(OrganizationCodeOk(code.substr(8, 9))) << code;
+    EXPECT_EQ(OrganizationCheckCharacter(code.substr(8, 8)), code[16]) << code;
+  }
+}
+
+TEST(OrganizationCode, CheckCharacterCoversZeroAndX) {
+  // The check character is 11 − (Σ mod 11), 11 written '0' and 10 'X'. Weights 3, 7,
+  // 9, 10, 5, 8, 4, 2: Σ = 3 → 8; Σ = 0 → '0'; Σ = 2 → 9; Σ = 10 → 1; Σ = 12 → 'X'.
+  EXPECT_EQ(OrganizationCheckCharacter("10000000"), '8');
+  EXPECT_EQ(OrganizationCheckCharacter("00000000"), '0');
+  EXPECT_EQ(OrganizationCheckCharacter("00000001"), '9');
+  EXPECT_EQ(OrganizationCheckCharacter("00010000"), '1');
+  EXPECT_EQ(OrganizationCheckCharacter("40000000"), 'X');
+  EXPECT_TRUE(OrganizationCodeOk("40000000X"));
+  EXPECT_FALSE(OrganizationCodeOk("40000000x"));
+}
+
+TEST(OrganizationCode, RefusesWhatIsNotEightDigitsOrCapitals) {
+  for (const char* bad : {"", "1234567", "123456789", "ma5cjq4n", "MA5CJQ4-", "MA5CJQ4\xe4"}) {
+    EXPECT_EQ(OrganizationCheckCharacter(bad), '\0') << bad;
+  }
+  EXPECT_FALSE(OrganizationCodeOk("MA5CJQ4N"));
+  EXPECT_FALSE(OrganizationCodeOk("MA5CJQ4N4"));
+}
+
 TEST(IsDivisionCodeForm, SixDigitsOnly) {
   EXPECT_TRUE(IsDivisionCodeForm("440100"));
   EXPECT_TRUE(IsDivisionCodeForm("440106"));

@@ -10,6 +10,7 @@
 
 #include "app/device.h"
 #include "crypto/crypto.h"
+#include "domain/credit_code.h"
 #include "services/history.h"
 #include "services/sandbox_internal.h"
 #include "standard/request.h"
@@ -280,6 +281,46 @@ TEST_P(SandboxTest, SerialsAreAnsweredInFullToTheirKeyOnly) {
 // Whether a worker is on site on a day follows their latest entry or exit on or before
 // that day, and of two on one day the one stored later; a new entry or exit may not be
 // dated before the latest one.
+// The test contractor's credit code passes GB 32100, and the organisation code inside it
+// (positions 9–17) GB 11714, so that a device checking either accepts it: "LT", six
+// digits of the key id and the check character.
+TEST_P(SandboxTest, TheTestContractorsCodePassesBothStandards) {
+  const std::string& code = key_.corp_code;
+  ASSERT_TRUE(domain::CheckCreditCode(code).ok()) << code;
+  EXPECT_TRUE(domain::OrganizationCodeOk(code.substr(8, 9))) << code;
+  char digits[8];
+  std::snprintf(digits, sizeof digits, "%06lld", KeyId() % 1000000);
+  EXPECT_EQ(code.substr(0, 16), std::string("91440100LT") + digits);
+  const json app = tp_->platform().applications.Get(vendor_, key_.application_id).value();
+  EXPECT_EQ(app["test_key"]["sandbox"]["corp_code"], code) << "the claim and the application agree";
+  EXPECT_EQ(driver_->Send("Team.Add", Team()).outcome, "accepted");
+  const testing::SandboxKey fresh = RotateKey();
+  EXPECT_NE(fresh.corp_code, code);
+  EXPECT_TRUE(domain::CheckCreditCode(fresh.corp_code).ok() && domain::OrganizationCodeOk(fresh.corp_code.substr(8, 9)))
+      << fresh.corp_code;
+}
+
+// A key issued before migration 0019 keeps the code derived then ("LT" and seven digits,
+// no GB 11714 check character): a device may be configured with it. The application, and
+// the sandbox's rules, go on using that code for it.
+TEST_P(SandboxTest, AKeyIssuedBeforeTheCheckedCodeKeepsItsCode) {
+  const std::string checked = key_.corp_code;
+  // The key as the migration leaves a key issued before it (before the sandbox reads it).
+  Exec("UPDATE test_keys SET identity_scheme = 1 WHERE app_key = '" + key_.app_id + "'");
+  const json app = tp_->platform().applications.Get(vendor_, key_.application_id).value();
+  const std::string old = app["test_key"]["sandbox"]["corp_code"];
+  char digits[9];
+  std::snprintf(digits, sizeof digits, "%07lld", KeyId() % 10000000);
+  EXPECT_EQ(old.substr(0, 17), std::string("91440100LT") + digits);
+  EXPECT_TRUE(domain::CheckCreditCode(old).ok()) << old;
+  EXPECT_EQ(app["test_key"]["sandbox"]["project_code"], key_.project_code) << "only the contractor's code differs";
+
+  key_.corp_code = old;
+  EXPECT_EQ(driver_->Send("Team.Add", Team()).outcome, "accepted");
+  key_.corp_code = checked;
+  Refused(driver_->Send("Team.Add", Team("钢筋班组")), "corp_in_project", "-1");
+}
+
 TEST_P(SandboxTest, AttendanceFollowsTheLatestEntryOrExit) {
   const std::string id = "11010519491231002X";
   const long long team_no = EnteredWorker(id);  // in on 2026-10-19
