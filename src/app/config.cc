@@ -242,7 +242,9 @@ services::Config ServicesConfigOf(const AppConfig& c) {
   services::Config s = c.services;
   const int threads = static_cast<int>(std::max<std::size_t>(1, c.threads));
   s.password_hash_slots = c.password_hash_slots.value_or(std::max(1, threads / 2));
-  s.password_hash_queue = std::max(0, threads - 1 - s.password_hash_slots);
+  // The API's hashing routes run on as many threads of their own as there are slots
+  // (http::BuildRouter), so waiters are those threads and callers outside the server.
+  s.password_hash_queue = s.password_hash_slots;
   return s;
 }
 

@@ -64,8 +64,8 @@ Status ApplyListen(AppConfig& config, const std::string& listen);
 // limits and trusted proxies (`serve` adds the web app's directory and the bound-port hook).
 http::ServerOptions ServerOptionsOf(const AppConfig& config);
 // The services' settings: config.services, with the password hashing gate sized by the
-// HTTP threads: password_hash_slots (else half the threads) hash at once, and as many
-// more wait as leave one thread that neither hashes nor waits, for every other request.
+// HTTP threads: password_hash_slots (else half the threads) hash at once, on threads of
+// their own (http::BuildRouter), so no HTTP thread waits for a hash.
 services::Config ServicesConfigOf(const AppConfig& config);
 // The 32-byte key test-key secrets are sealed with: LIANTIAO_MASTER_KEY, or the key
 // file (created with mode 0600 on first start when missing).

@@ -1,8 +1,6 @@
 #include "http/report_pdfs.h"
 
-#include <pthread.h>
-
-#include <algorithm>
+#include <memory>
 
 #include <spdlog/spdlog.h>
 
@@ -23,27 +21,13 @@ Error Busy() { return MakeError(ErrorCode::kServerBusy, "", {{"retry_after_secon
 }  // namespace
 
 ReportPdfs::ReportPdfs(Options options, RenderFn render)
-    : options_(options),
-      render_(render ? std::move(render) : RenderFn([](const nlohmann::json& report, const std::string& digest) {
+    : render_(render ? std::move(render) : RenderFn([](const nlohmann::json& report, const std::string& digest) {
         return report::RenderReportPdf(report, digest);
       })),
-      kept_(options.cached) {
-  for (std::size_t i = 0; i < std::max<std::size_t>(options_.threads, 1); ++i) {
-    threads_.emplace_back([this] { Work(); });
-  }
-}
+      kept_(options.cached),
+      pool_("report-pdf", options.threads, options.queue) {}
 
-ReportPdfs::~ReportPdfs() {
-  std::deque<Job> waiting;
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-    waiting.swap(queue_);
-  }
-  queued_.notify_all();
-  for (Job& job : waiting) job.done(Busy());
-  for (std::thread& t : threads_) t.join();
-}
+ReportPdfs::~ReportPdfs() = default;
 
 std::string ReportPdfs::KeyOf(const nlohmann::json& report, const std::string& content_digest) {
   // The report as a decision keeps it (one text for equal content), without the one
@@ -53,55 +37,38 @@ std::string ReportPdfs::KeyOf(const nlohmann::json& report, const std::string& c
   return crypto::Sha256Hex(services::KeptReportText(content) + '\n' + content_digest);
 }
 
-void ReportPdfs::Render(nlohmann::json report, std::string content_digest, Done done) {
-  std::string key = KeyOf(report, content_digest);
-  std::unique_lock lock(mu_);
-  if (const std::string* pdf = kept_.Find(key)) {
-    std::string copy = *pdf;
-    lock.unlock();
-    done(std::move(copy));
-    return;
-  }
-  if (stopping_ || queue_.size() >= options_.queue) {
-    lock.unlock();
-    done(Busy());
-    return;
-  }
-  queue_.push_back({std::move(key), std::move(report), std::move(content_digest), std::move(done)});
-  lock.unlock();
-  queued_.notify_one();
+std::optional<std::string> ReportPdfs::Kept(const std::string& key) {
+  std::lock_guard lock(mu_);
+  if (const std::string* pdf = kept_.Find(key)) return *pdf;
+  return std::nullopt;
 }
 
-void ReportPdfs::Work() {
-  pthread_setname_np(pthread_self(), "report-pdf");  // shown by top -H and perf
-  std::unique_lock lock(mu_);
-  for (;;) {
-    queued_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-    if (stopping_) return;  // the destructor answers what still waits
-    Job job = std::move(queue_.front());
-    queue_.pop_front();
-    // Asked for twice before the first render ended: the second one waited for nothing.
-    if (const std::string* pdf = kept_.Find(job.key)) {
-      std::string copy = *pdf;
-      lock.unlock();
-      job.done(std::move(copy));
-      lock.lock();
-      continue;
-    }
-    lock.unlock();
-    Result<std::string> pdf = MakeError(ErrorCode::kReportRenderFailed);
-    try {
-      pdf = render_(job.report, job.digest);
-    } catch (const std::exception& e) {
-      spdlog::error("rendering a report PDF failed: {}", e.what());
-    }
-    if (pdf.ok()) {
-      std::lock_guard keep(mu_);
-      kept_.Keep(job.key, *pdf);
-    }
-    job.done(std::move(pdf));
-    lock.lock();
+void ReportPdfs::Render(nlohmann::json report, std::string content_digest, Done done) {
+  std::string key = KeyOf(report, content_digest);
+  if (auto pdf = Kept(key)) return done(std::move(*pdf));
+  // `done` is shared by the render and the cancel: one of them calls it.
+  auto shared_done = std::make_shared<Done>(std::move(done));
+  const bool queued = pool_.Post({[this, key, report = std::move(report), digest = std::move(content_digest),
+                                   shared_done] { RenderNow(key, report, digest, *shared_done); },
+                                  [shared_done] { (*shared_done)(Busy()); }});
+  if (!queued) (*shared_done)(Busy());
+}
+
+void ReportPdfs::RenderNow(const std::string& key, const nlohmann::json& report, const std::string& digest,
+                           const Done& done) {
+  // Asked for twice before the first render ended: the second one waited for nothing.
+  if (auto pdf = Kept(key)) return done(std::move(*pdf));
+  Result<std::string> pdf = MakeError(ErrorCode::kReportRenderFailed);
+  try {
+    pdf = render_(report, digest);
+  } catch (const std::exception& e) {
+    spdlog::error("rendering a report PDF failed: {}", e.what());
   }
+  if (pdf.ok()) {
+    std::lock_guard keep(mu_);
+    kept_.Keep(key, *pdf);
+  }
+  done(std::move(pdf));
 }
 
 }  // namespace liantiao::http

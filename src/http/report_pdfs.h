@@ -1,19 +1,18 @@
 #pragma once
 
-#include <condition_variable>
 #include <cstddef>
-#include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
-#include <thread>
 #include <utility>
-#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "core/recent.h"
 #include "core/result.h"
+#include "http/work_pool.h"
 
 namespace liantiao::http {
 
@@ -22,7 +21,7 @@ namespace liantiao::http {
 // whole outline table for every document it embeds a subset of. On the HTTP threads, a
 // few people downloading at once, or one client asking in a loop, would hold every thread
 // the sandbox and the rest of the API answer on. So the renders run on `threads` of their
-// own, one report at a time each; at most `queue` more wait for them, and a request beyond
+// own (a WorkPool), one report at a time each; at most `queue` more wait for them, and a request beyond
 // that is answered server_busy (503 with Retry-After) at once.
 //
 // The last `cached` PDFs are kept, by their report's content without its generated_at
@@ -55,22 +54,14 @@ class ReportPdfs {
   static std::string KeyOf(const nlohmann::json& report, const std::string& content_digest);
 
  private:
-  struct Job {
-    std::string key;
-    nlohmann::json report;
-    std::string digest;
-    Done done;
-  };
-  void Work();
+  // The PDF kept under `key`, copied; nullopt when none is.
+  std::optional<std::string> Kept(const std::string& key);
+  void RenderNow(const std::string& key, const nlohmann::json& report, const std::string& digest, const Done& done);
 
-  const Options options_;
   const RenderFn render_;
   std::mutex mu_;
-  std::condition_variable queued_;
-  std::deque<Job> queue_;
-  bool stopping_ = false;
-  RecentlyUsed<std::string> kept_;    // PDFs by KeyOf; under mu_
-  std::vector<std::thread> threads_;  // last: start once the rest exists
+  RecentlyUsed<std::string> kept_;  // PDFs by KeyOf; under mu_
+  WorkPool pool_;                   // last: its threads run RenderNow on the rest
 };
 
 }  // namespace liantiao::http

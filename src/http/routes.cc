@@ -11,6 +11,7 @@
 #include "domain/workdays.h"
 #include "domain/workflow.h"
 #include "http/report_pdfs.h"
+#include "http/work_pool.h"
 #include "services/history.h"
 #include "standard/profile.h"
 
@@ -312,7 +313,40 @@ struct Table {
                     });
   }
 
+  // A route whose handler hashes a password (Argon2id: about a tenth of a second of a core
+  // and 64 MiB). It runs on `hashing`'s threads, as many as hashes may run at once, so
+  // that a burst of logins (a morning, a test suite) waits in their queue instead of
+  // holding the HTTP threads, or being told server_busy while a few hash. Beyond the
+  // queue: server_busy at once.
+  void AddHashing(Method m, const std::string& path, std::initializer_list<Role> roles, Handler h) {
+    std::vector<Role> allowed(roles);
+    const Access access = allowed.empty() ? Access::kPublic : Access::kAuthenticated;
+    auto handler = std::make_shared<const Handler>(std::move(h));
+    router.AddAsync(m, "/api/v1" + path, access,
+                    [allowed = std::move(allowed), action = ActionOf(m, path), handler, pool = hashing](
+                        Request& req, Respond respond) {
+                      if (Status may = MayCall(req, allowed, action); !may.ok())
+                        return respond(Response::FromError(may.error()));
+                      // The request is copied: the server's goes when this returns.
+                      auto call = std::make_shared<std::pair<Request, Respond>>(req, std::move(respond));
+                      const bool queued =
+                          pool->Post({[call, handler] {
+                                        auto& [request, answer] = *call;
+                                        Result<Response> r = (*handler)(request);
+                                        answer(r.ok() ? std::move(r).value() : Response::FromError(r.error()));
+                                      },
+                                      [call] { call->second(HashingBusy()); }});
+                      if (!queued) call->second(HashingBusy());
+                    });
+  }
+  // The threads AddHashing's routes run on; set before the first of them is added.
+  std::shared_ptr<WorkPool> hashing;
+
  private:
+  // About what the hashes already queued take, on two threads.
+  static Response HashingBusy() {
+    return Response::FromError(MakeError(ErrorCode::kServerBusy, "", {{"retry_after_seconds", 2}}));
+  }
   // A caller whose role the route does not serve is refused naming its role and the
   // route ("POST /alerts/:id/respond") as the action, as the tables name theirs.
   static std::string ActionOf(Method m, const std::string& path) { return std::string(MethodWord(m)) + " " + path; }
@@ -348,6 +382,9 @@ Authenticator MakeAuthenticator(services::Platform& platform) {
 
 Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
   Table t;
+  // As many threads as hashes may run at once (services' HashGate, which they then never
+  // wait at); 64 more requests may wait for them, about three seconds of hashing on two.
+  t.hashing = std::make_shared<WorkPool>("password-hash", std::max(1, pf.deps.config.password_hash_slots), 64);
   const auto& kLogged = kLoggedIn;
   const std::initializer_list<Role> kVendor = {Role::kVendor};
   const std::initializer_list<Role> kReviewer = {Role::kCityReviewer};
@@ -361,7 +398,7 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
     LT_RETURN_IF_ERROR(pf.CheckDatabase());
     return Ok({{"status", "ok"}, {"database", "ok"}});
   });
-  t.Add(Method::kPost, "/session", kAnyone, [&pf, opt](Request& req) -> Result<Response> {
+  t.AddHashing(Method::kPost, "/session", kAnyone, [&pf, opt](Request& req) -> Result<Response> {
     LT_RETURN_IF_ERROR(RefuseCrossSite(req));
     LT_ASSIGN_OR_RETURN(json body, req.Json());
     LT_ASSIGN_OR_RETURN(std::string username, Str(body, "username"));
@@ -398,7 +435,7 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
   });
 
   // ---- vendors, users, cities
-  t.Add(Method::kPost, "/vendors/register", kAnyone, [&pf, opt](Request& req) -> Result<Response> {
+  t.AddHashing(Method::kPost, "/vendors/register", kAnyone, [&pf, opt](Request& req) -> Result<Response> {
     LT_RETURN_IF_ERROR(RefuseCrossSite(req));
     LT_ASSIGN_OR_RETURN(json body, req.Json());
     LT_ASSIGN_OR_RETURN(json e, Object(body, "enterprise"));
@@ -425,7 +462,7 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
     LT_ASSIGN_OR_RETURN(q.page, PageOf(req));
     return RenderPage(pf.auth.ListUsers(*req.principal, q));
   });
-  t.Add(Method::kPost, "/users", kAdmin, [&pf](Request& req) -> Result<Response> {
+  t.AddHashing(Method::kPost, "/users", kAdmin, [&pf](Request& req) -> Result<Response> {
     LT_ASSIGN_OR_RETURN(json body, req.Json());
     services::NewUser u;
     LT_ASSIGN_OR_RETURN(std::string role, Str(body, "role"));
@@ -442,7 +479,7 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
     LT_ASSIGN_OR_RETURN(long long id, pf.auth.AddUser(u, services::Actor::Of(*req.principal)));
     return Ok({{"id", id}, {"username", u.username}, {"role", role}}, 201);
   });
-  t.Add(Method::kPut, "/users/:id", kAdmin, [&pf](Request& req) -> Result<Response> {
+  t.AddHashing(Method::kPut, "/users/:id", kAdmin, [&pf](Request& req) -> Result<Response> {
     LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
     LT_ASSIGN_OR_RETURN(json body, req.Json());
     std::optional<bool> active;
@@ -453,7 +490,7 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
     LT_ASSIGN_OR_RETURN(auto password, OptStr(body, "password"));
     return Render(pf.auth.UpdateUser(*req.principal, id, active, password));
   });
-  t.Add(Method::kPut, "/me/password", kLogged, [&pf](Request& req) -> Result<Response> {
+  t.AddHashing(Method::kPut, "/me/password", kLogged, [&pf](Request& req) -> Result<Response> {
     LT_ASSIGN_OR_RETURN(json body, req.Json());
     LT_ASSIGN_OR_RETURN(std::string current, Str(body, "current_password"));
     LT_ASSIGN_OR_RETURN(std::string next, Str(body, "new_password"));

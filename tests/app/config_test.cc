@@ -12,15 +12,16 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Half the threads hash at once; as many more wait as leave one thread that does neither.
+// Half the threads hash at once, unless told; the hashing threads (one per slot) may each
+// wait at the gate.
 TEST(ConfigTest, ThePasswordHashingGateIsSizedByTheThreads) {
   struct Case {
     std::size_t threads;
     std::optional<int> slots;
     int want_slots, want_queue;
   };
-  for (const Case& c : {Case{4, std::nullopt, 2, 1}, Case{1, std::nullopt, 1, 0}, Case{2, std::nullopt, 1, 0},
-                        Case{16, std::nullopt, 8, 7}, Case{8, 2, 2, 5}, Case{2, 8, 8, 0}}) {
+  for (const Case& c : {Case{4, std::nullopt, 2, 2}, Case{1, std::nullopt, 1, 1}, Case{2, std::nullopt, 1, 1},
+                        Case{16, std::nullopt, 8, 8}, Case{8, 2, 2, 2}, Case{2, 8, 8, 8}}) {
     AppConfig config;
     config.threads = c.threads;
     config.password_hash_slots = c.slots;

@@ -2,6 +2,12 @@
 // (Bearer) authenticate, and what logging out does.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
+#include <future>
+#include <thread>
+#include <vector>
+
 #include "http/routes.h"
 #include "testing/app/test_platform.h"
 #include "testing/http_client.h"
@@ -308,6 +314,44 @@ TEST_P(ApiSessionTest, ALoginWithNoSlotToHashInIsAnswered503) {
   EXPECT_EQ(login().status, 200);
 }
 
+// Logins wait for a hash on threads of their own, not on the HTTP threads: with one HTTP
+// thread and its one hashing slot taken, the server still answers everything else, and
+// the logins that came meanwhile go through once the slot frees (none is told busy).
+TEST_P(ApiSessionTest, LoginsWaitingForAHashLeaveTheHttpThreadsFree) {
+  auto one = TestPlatform::Create(GetParam(), *ParseInstant("2026-09-30T10:00:00+08:00"), true, [](app::AppConfig& c) {
+    c.threads = 1;
+    c.password_hash_slots = 1;
+    c.services.password_hash_wait = std::chrono::hours(1);
+  });
+  ASSERT_NE(one, nullptr);
+  one->AddVendor("queued_vendor");
+  std::vector<std::future<testing::HttpResponse>> logins;
+  {
+    auto slot = one->platform().deps.hashing.Enter();
+    ASSERT_TRUE(slot.ok());
+    for (int i = 0; i < 4; ++i) {
+      logins.push_back(std::async(std::launch::async, [&] {
+        return HttpClient(one->port())
+            .Post("/api/v1/session", {{"username", "queued_vendor"}, {"password", testing::kTestPassword}});
+      }));
+    }
+    // The hashing thread has taken the first login and waits for the slot (or, were the
+    // logins hashed on the HTTP thread, one was answered busy: fail rather than spin).
+    auto answered = [&] {
+      return std::any_of(logins.begin(), logins.end(), [](const auto& f) {
+        return f.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+      });
+    };
+    while (one->platform().deps.hashing.Current().waiting < 1 && !answered()) std::this_thread::yield();
+    ASSERT_FALSE(answered()) << "a login was answered while no hash could run";
+    EXPECT_EQ(HttpClient(one->port()).Get("/api/v1/health").status, 200) << "the one HTTP thread is free";
+  }
+  for (auto& login : logins) {
+    const auto r = login.get();
+    EXPECT_EQ(r.status, 200) << r.body;
+  }
+}
+
 // A page on another site cannot log its visitor in (login CSRF): the browser marks the
 // request cross-site, and it is refused. The same site, and clients that are not
 // browsers, log in as before.
@@ -363,11 +407,18 @@ TEST_P(ApiSessionTest, ASecureCookieIsMarkedSoAtLoginAndLogout) {
   const http::Router router = http::BuildRouter(tp_->platform(), options);
   auto call = [&](http::Method method, http::Request req) -> http::Response {
     for (const auto& route : router.routes()) {
-      if (route.method == method && route.pattern == "/api/v1/session" && route.handler) {
+      if (route.method != method || route.pattern != "/api/v1/session") continue;
+      if (route.handler) {
         auto r = route.handler(req);
         EXPECT_TRUE(r.ok());
         return r.ok() ? *r : http::Response{};
       }
+      // Logins hash on threads of their own and answer from there.
+      std::promise<http::Response> answer;
+      route.async_handler(req, [&answer](http::Response r) { answer.set_value(std::move(r)); });
+      http::Response r = answer.get_future().get();
+      EXPECT_EQ(r.status, 200) << r.body;
+      return r;
     }
     ADD_FAILURE() << "no session route";
     return {};
