@@ -165,6 +165,8 @@ std::string ReasonOf(int status) {
       return "Unprocessable Entity";
     case 429:
       return "Too Many Requests";
+    case 503:
+      return "Service Unavailable";
     default:
       return status >= 500 ? "Internal Server Error" : "OK";
   }
