@@ -31,6 +31,54 @@ json Pct(long long part, long long whole) {
   return std::round(1000.0 * static_cast<double>(part) / static_cast<double>(whole)) / 10.0;
 }
 
+// Adds `c` into `total`: the counts summed, the review times pooled (a median of all
+// cities is not a figure of their medians).
+void AddInto(CityFigures& total, const CityFigures& c) {
+  total.received += c.received;
+  total.reviews_done += c.reviews_done;
+  total.reviews_on_time += c.reviews_on_time;
+  total.review_days.insert(total.review_days.end(), c.review_days.begin(), c.review_days.end());
+  total.succeeded += c.succeeded;
+  total.succeeded_on_time += c.succeeded_on_time;
+  total.delayed += c.delayed;
+  total.complaints_filed += c.complaints_filed;
+  total.complaints_founded += c.complaints_founded;
+  total.alerts_raised += c.alerts_raised;
+  total.alerts_answered += c.alerts_answered;
+  total.alerts_open += c.alerts_open;
+  total.answer_hours_total += c.answer_hours_total;
+}
+
+json FiguresJson(const std::string& code, CityFigures& c) {
+  json median = nullptr;
+  if (!c.review_days.empty()) {
+    std::sort(c.review_days.begin(), c.review_days.end());
+    const std::size_t n = c.review_days.size();
+    median =
+        n % 2 ? static_cast<double>(c.review_days[n / 2]) : (c.review_days[n / 2 - 1] + c.review_days[n / 2]) / 2.0;
+  }
+  return {{"city_code", code},
+          {"city_name", c.name},
+          {"applications_received", c.received},
+          {"reviews_done", c.reviews_done},
+          {"reviews_on_time", c.reviews_on_time},
+          {"reviews_on_time_pct", Pct(c.reviews_on_time, c.reviews_done)},
+          {"median_review_working_days", median},
+          {"joint_tests_succeeded", c.succeeded},
+          {"joint_tests_succeeded_on_time", c.succeeded_on_time},
+          // Of the joint tests concluded (succeeded or delayed), the share that succeeded
+          // within the window: a city whose tests end in delay is not at 100 %.
+          {"joint_tests_on_time_pct", Pct(c.succeeded_on_time, c.succeeded + c.delayed)},
+          {"joint_tests_delayed", c.delayed},
+          {"complaints_filed", c.complaints_filed},
+          {"complaints_founded", c.complaints_founded},
+          {"alerts_raised", c.alerts_raised},
+          {"alerts_answered", c.alerts_answered},
+          {"alerts_open", c.alerts_open},
+          {"mean_hours_to_answer",
+           c.alerts_answered ? json(std::round(10 * c.answer_hours_total / c.alerts_answered) / 10) : json(nullptr)}};
+}
+
 }  // namespace
 
 Result<json> StatsService::CityStats(const Principal& p, std::optional<std::string> from_text,
@@ -120,37 +168,14 @@ Result<json> StatsService::CityStats(const Principal& p, std::optional<std::stri
            }
          });
     json out = json::array();
+    CityFigures total;
+    total.name = "合计";
     for (auto& [code, c] : cities) {
-      json median = nullptr;
-      if (!c.review_days.empty()) {
-        std::sort(c.review_days.begin(), c.review_days.end());
-        const std::size_t n = c.review_days.size();
-        median =
-            n % 2 ? static_cast<double>(c.review_days[n / 2]) : (c.review_days[n / 2 - 1] + c.review_days[n / 2]) / 2.0;
-      }
-      out.push_back(
-          {{"city_code", code},
-           {"city_name", c.name},
-           {"applications_received", c.received},
-           {"reviews_done", c.reviews_done},
-           {"reviews_on_time", c.reviews_on_time},
-           {"reviews_on_time_pct", Pct(c.reviews_on_time, c.reviews_done)},
-           {"median_review_working_days", median},
-           {"joint_tests_succeeded", c.succeeded},
-           {"joint_tests_succeeded_on_time", c.succeeded_on_time},
-           // Of the joint tests concluded (succeeded or delayed), the share that succeeded
-           // within the window: a city whose tests end in delay is not at 100 %.
-           {"joint_tests_on_time_pct", Pct(c.succeeded_on_time, c.succeeded + c.delayed)},
-           {"joint_tests_delayed", c.delayed},
-           {"complaints_filed", c.complaints_filed},
-           {"complaints_founded", c.complaints_founded},
-           {"alerts_raised", c.alerts_raised},
-           {"alerts_answered", c.alerts_answered},
-           {"alerts_open", c.alerts_open},
-           {"mean_hours_to_answer",
-            c.alerts_answered ? json(std::round(10 * c.answer_hours_total / c.alerts_answered) / 10) : json(nullptr)}});
+      AddInto(total, c);
+      out.push_back(FiguresJson(code, c));
     }
-    return json{{"from", FormatInstant(from)}, {"to", FormatInstant(to)}, {"cities", out}};
+    return json{
+        {"from", FormatInstant(from)}, {"to", FormatInstant(to)}, {"cities", out}, {"total", FiguresJson("", total)}};
   });
 }
 

@@ -1236,6 +1236,15 @@ TEST_P(ProcessTest, StatisticsPerCity) {
   EXPECT_EQ(gz["reviews_done"], 1);
   EXPECT_EQ(gz["reviews_on_time_pct"], 100.0);
   EXPECT_EQ(gz["joint_tests_succeeded"], 1);
+  // All cities together, figured from the pooled records: the one review's time is the
+  // median of all (not a blank, as a median of medians would be).
+  const json& total = stats["total"];
+  EXPECT_EQ(total["city_name"], "合计");
+  EXPECT_EQ(total["applications_received"], 1);
+  EXPECT_EQ(total["reviews_on_time_pct"], 100.0);
+  ASSERT_FALSE(gz["median_review_working_days"].is_null());
+  EXPECT_EQ(total["median_review_working_days"], gz["median_review_working_days"]);
+  EXPECT_EQ(total["joint_tests_on_time_pct"], gz["joint_tests_on_time_pct"]);
   const std::string csv = Must(pf().stats.CityStatsCsv(province_, std::nullopt, std::nullopt));
   EXPECT_EQ(csv.rfind("\xEF\xBB\xBF城市代码,城市,收到申请", 0), 0u);
   EXPECT_NE(csv.find("\r\n440100,广州市,1,1,100.0,"), std::string::npos) << csv;

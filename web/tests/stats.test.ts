@@ -48,22 +48,16 @@ describe('stats helpers', () => {
     })
   })
 
-  it('totals counts and recomputes percentages from them', () => {
-    const t = totalOf([
-      city({ reviews_done: 3, reviews_on_time: 3, reviews_on_time_pct: 100, joint_tests_delayed: 1 }),
-      city({ city_code: '440300', reviews_done: 1, reviews_on_time: 0, reviews_on_time_pct: 0, alerts_open: 2 }),
-    ])
-    expect(t.reviews_on_time_pct).toBe(75)
-    expect(t.joint_tests_on_time_pct).toBe(0) // the one joint test concluded was delayed
-    expect(t.joint_tests_delayed).toBe(1)
-    const mixed = totalOf([
-      city({ joint_tests_succeeded: 2, joint_tests_succeeded_on_time: 1, joint_tests_delayed: 1 }),
-      city({ city_code: '440300', joint_tests_succeeded: 1, joint_tests_succeeded_on_time: 1 }),
-    ])
-    expect(mixed.joint_tests_on_time_pct).toBe(50) // 2 on time of 4 concluded
-    expect(t.alerts_open).toBe(2)
+  it("shows the server's total, and zeros before the figures arrive", () => {
+    const gz = city({ reviews_done: 3, reviews_on_time: 3, reviews_on_time_pct: 100, median_review_working_days: 1 })
+    const total = city({ city_code: '', city_name: '合计', reviews_done: 4, reviews_on_time_pct: 75, median_review_working_days: 1.5 })
+    const t = totalOf({ from: '', to: '', cities: [gz], total })
+    expect(t.median_review_working_days).toBe(1.5) // the pooled median, which no sum of cities gives
     expect(formatPct(t.reviews_on_time_pct)).toBe('75%')
-    expect(formatPct(null)).toBe('—')
+    const none = totalOf(null)
+    expect(none.city_name).toBe('合计')
+    expect(none.applications_received).toBe(0)
+    expect(formatPct(none.reviews_on_time_pct)).toBe('—')
   })
 
   it('writes one sheet row per city under Chinese headers, gaps left empty', () => {
@@ -87,7 +81,8 @@ describe('stats helpers', () => {
 
   it('sums a month of all cities into one trend point', () => {
     const [m] = lastMonths('2026-06-15T00:00:00+08:00', 1)
-    const p = trendPoint(m, [city({ applications_received: 2, complaints_filed: 1 }), city({ applications_received: 1 })])
+    const total = city({ city_code: '', city_name: '合计', applications_received: 3, complaints_filed: 1 })
+    const p = trendPoint(m, { from: m.from, to: m.to, cities: [city({ applications_received: 2, complaints_filed: 1 })], total })
     expect(p).toMatchObject({ month: '2026年6月', received: 3, complaints: 1, reviewOnTimePct: null })
   })
 })

@@ -1853,32 +1853,35 @@ export interface components {
             from: string;
             /** Format: date-time */
             to: string;
-            cities: {
-                city_code: string;
-                city_name: string;
-                applications_received: number;
-                /** @description Reviews decided in the period (approve or return, each submission's review once). A withdrawal ends the review deadline but is not a review. */
-                reviews_done: number;
-                /** @description Of reviews_done, those decided by their deadline. */
-                reviews_on_time: number;
-                reviews_on_time_pct: number | null;
-                median_review_working_days: number | null;
-                joint_tests_succeeded: number;
-                joint_tests_succeeded_on_time: number;
-                /**
-                 * @description 按期联调成功率: joint_tests_succeeded_on_time over the joint tests concluded
-                 *     in the period (joint_tests_succeeded + joint_tests_delayed), in percent;
-                 *     null when none was concluded.
-                 */
-                joint_tests_on_time_pct: number | null;
-                joint_tests_delayed: number;
-                complaints_filed: number;
-                complaints_founded: number;
-                alerts_raised: number;
-                alerts_answered: number;
-                alerts_open: number;
-                mean_hours_to_answer: number | null;
-            }[];
+            cities: components["schemas"]["CityStats"][];
+            total: components["schemas"]["CityStats"];
+        };
+        /** @description One city's figures over the period; as `total`, all the cities in the caller's scope together, figured from their pooled records (city_code empty, city_name 合计). */
+        CityStats: {
+            city_code: string;
+            city_name: string;
+            applications_received: number;
+            /** @description Reviews decided in the period (approve or return, each submission's review once). A withdrawal ends the review deadline but is not a review. */
+            reviews_done: number;
+            /** @description Of reviews_done, those decided by their deadline. */
+            reviews_on_time: number;
+            reviews_on_time_pct: number | null;
+            median_review_working_days: number | null;
+            joint_tests_succeeded: number;
+            joint_tests_succeeded_on_time: number;
+            /**
+             * @description 按期联调成功率: joint_tests_succeeded_on_time over the joint tests concluded
+             *     in the period (joint_tests_succeeded + joint_tests_delayed), in percent;
+             *     null when none was concluded.
+             */
+            joint_tests_on_time_pct: number | null;
+            joint_tests_delayed: number;
+            complaints_filed: number;
+            complaints_founded: number;
+            alerts_raised: number;
+            alerts_answered: number;
+            alerts_open: number;
+            mean_hours_to_answer: number | null;
         };
         HistoryEntry: {
             /** Format: int64 */

@@ -2,7 +2,8 @@
 // cities, chart series and the rows of the Excel export.
 import type { Schemas } from '@/api/client'
 
-export type CityStats = Schemas['Stats']['cities'][number]
+export type Stats = Schemas['Stats']
+export type CityStats = Schemas['CityStats']
 
 export interface MonthRange {
   label: string // 2026年6月
@@ -50,36 +51,27 @@ export function rangeFromDates(fromDate: string, toDate: string): { from: string
   return { from: `${fromDate}T00:00:00+08:00`, to: `${nextDay}T00:00:00+08:00` }
 }
 
-function ratio(part: number, whole: number): number | null {
-  return whole > 0 ? Math.round((part / whole) * 1000) / 10 : null
-}
-
-// All cities together, percentages recomputed from the counts (not averaged).
-export function totalOf(cities: CityStats[]): CityStats {
-  const sum = (k: keyof CityStats) => cities.reduce((s, c) => s + ((c[k] as number) || 0), 0)
-  const reviewsDone = sum('reviews_done')
-  const reviewsOnTime = sum('reviews_on_time')
-  const succeeded = sum('joint_tests_succeeded')
-  const succeededOnTime = sum('joint_tests_succeeded_on_time')
-  const delayed = sum('joint_tests_delayed')
+// All cities together, as the server figured them from their pooled records (a median
+// of all cities is not a figure of their medians); zeros before the figures arrive.
+export function totalOf(stats: Stats | null | undefined): CityStats {
+  if (stats?.total) return stats.total
   return {
     city_code: '',
     city_name: '合计',
-    applications_received: sum('applications_received'),
-    reviews_done: reviewsDone,
-    reviews_on_time: reviewsOnTime,
-    reviews_on_time_pct: ratio(reviewsOnTime, reviewsDone),
+    applications_received: 0,
+    reviews_done: 0,
+    reviews_on_time: 0,
+    reviews_on_time_pct: null,
     median_review_working_days: null,
-    joint_tests_succeeded: succeeded,
-    joint_tests_succeeded_on_time: succeededOnTime,
-    // Of the joint tests concluded, as the server counts it per city.
-    joint_tests_on_time_pct: ratio(succeededOnTime, succeeded + delayed),
-    joint_tests_delayed: delayed,
-    complaints_filed: sum('complaints_filed'),
-    complaints_founded: sum('complaints_founded'),
-    alerts_raised: sum('alerts_raised'),
-    alerts_answered: sum('alerts_answered'),
-    alerts_open: sum('alerts_open'),
+    joint_tests_succeeded: 0,
+    joint_tests_succeeded_on_time: 0,
+    joint_tests_on_time_pct: null,
+    joint_tests_delayed: 0,
+    complaints_filed: 0,
+    complaints_founded: 0,
+    alerts_raised: 0,
+    alerts_answered: 0,
+    alerts_open: 0,
     mean_hours_to_answer: null,
   }
 }
@@ -150,8 +142,8 @@ export interface TrendPoint {
   alerts: number
 }
 
-export function trendPoint(month: MonthRange, cities: CityStats[]): TrendPoint {
-  const t = totalOf(cities)
+export function trendPoint(month: MonthRange, stats: Stats): TrendPoint {
+  const t = totalOf(stats)
   return {
     month: month.label,
     received: t.applications_received,
