@@ -1,5 +1,7 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { evidenceTagLabel, productList } from '@/utils/labels'
+import { RULE_LABELS, evidenceTagLabel, productList } from '@/utils/labels'
 
 describe('evidenceTagLabel', () => {
   it('names what the sandbox noted in Chinese', () => {
@@ -29,5 +31,25 @@ describe('productList', () => {
   it('shows a dash when there is none', () => {
     expect(productList([])).toBe('—')
     expect(productList(undefined)).toBe('—')
+  })
+})
+
+describe('RULE_LABELS', () => {
+  it("names every rule of every shipped profile's error catalogue in Chinese", () => {
+    const profiles = join(__dirname, '../../spec/profiles')
+    let read = 0
+    for (const name of readdirSync(profiles)) {
+      let profile: { errors?: Record<string, unknown> }
+      try {
+        profile = JSON.parse(readFileSync(join(profiles, name, 'profile.json'), 'utf8'))
+      } catch {
+        continue // not a profile directory
+      }
+      read++
+      for (const key of Object.keys(profile.errors ?? {})) {
+        expect(RULE_LABELS[key], `${name}: ${key}`).toMatch(/[\u4e00-\u9fff]/)
+      }
+    }
+    expect(read).toBeGreaterThanOrEqual(3)
   })
 })
