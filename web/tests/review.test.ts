@@ -180,7 +180,7 @@ describe('the 联调成功 warning', () => {
   })
 
   it('says so when the device sent nothing at all', () => {
-    expect(succeedWarning(summary({}))).toBe('尚未收到设备的任何请求，必测用例未全部通过（已通过 0/5），仍要记录联调成功吗？')
+    expect(succeedWarning(summary({}))).toBe('当前测试密钥尚未收到设备的任何请求，必测用例未全部通过（已通过 0/5），仍要记录联调成功吗？')
   })
 
   it('has nothing to say when every required case passed, or without a checklist', () => {

@@ -107,12 +107,13 @@ export function prefillDelayProblems(c: Conformance | null | undefined): DelayPr
 }
 
 // What the 联调成功 dialog warns of when the checklist does not back the decision
-// (required cases not all passed, or no request from the device at all), or ''.
+// (required cases not all passed, or no request from the device with the current key;
+// an earlier key's requests do not count for its cases), or ''.
 // The reviewer may still record the success.
 export function succeedWarning(s: ConformanceSummary | null | undefined): string {
   if (!s || s.all_required_passed) return ''
   const passed = `已通过 ${s.required_passed}/${s.required}`
-  if (!s.requests) return `尚未收到设备的任何请求，必测用例未全部通过（${passed}），仍要记录联调成功吗？`
+  if (!s.requests) return `当前测试密钥尚未收到设备的任何请求，必测用例未全部通过（${passed}），仍要记录联调成功吗？`
   return `必测用例未全部通过（${passed}），仍要记录联调成功吗？`
 }
 
