@@ -823,8 +823,12 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
           r.headers.emplace_back("Content-Disposition", "attachment; filename*=UTF-8''liantiao-stats.csv");
           return r;
         });
-  t.Add(Method::kGet, "/notifications", kLogged, [&pf](Request& req) {
-    return Render(pf.notifications.List(*req.principal, Query(req, "unread").value_or("") == "true"));
+  t.Add(Method::kGet, "/notifications", kLogged, [&pf](Request& req) -> Result<Response> {
+    const std::string unread = Query(req, "unread").value_or("false");
+    if (unread != "true" && unread != "false") {
+      return MakeError(ErrorCode::kInvalidField, "查询参数 unread 须为 true 或 false", {{"field", "unread"}});
+    }
+    return Render(pf.notifications.List(*req.principal, unread == "true"));
   });
   t.Add(Method::kPost, "/notifications/:id/read", kLogged, [&pf](Request& req) -> Result<Response> {
     LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
