@@ -143,6 +143,17 @@ std::optional<std::string> Query(const Request& req, const char* name) {
   return it->second;
 }
 
+// A search text (`q`). A control character, NUL above all, is refused: no name holds one,
+// and the database would cut the pattern at a NUL and match every row.
+Result<std::optional<std::string>> SearchQuery(const Request& req) {
+  auto v = Query(req, "q");
+  if (v &&
+      std::any_of(v->begin(), v->end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+    return MakeError(ErrorCode::kInvalidField, "查询参数 q 不能含有控制字符", {{"field", "q"}});
+  }
+  return v;
+}
+
 // A time in a query string. Its offset's "+" is a space once the query is decoded
 // (x-www-form-urlencoded reads "+" as one) unless the client wrote it %2B:
 // "2026-09-30T10:00:00 08:00" is read as the "+08:00" it was typed as. A space is
@@ -448,7 +459,8 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
   });
   t.Add(Method::kGet, "/vendors", {Role::kProvince, Role::kAdmin}, [&pf](Request& req) -> Result<Response> {
     LT_ASSIGN_OR_RETURN(services::PageRequest page, PageOf(req));
-    return RenderPage(pf.auth.ListVendors(*req.principal, Query(req, "q"), page));
+    LT_ASSIGN_OR_RETURN(auto q, SearchQuery(req));
+    return RenderPage(pf.auth.ListVendors(*req.principal, q, page));
   });
   t.Add(Method::kGet, "/vendors/me", kVendor,
         [&pf](Request& req) { return Render(pf.auth.GetVendor(*req.principal)); });
@@ -458,7 +470,8 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
     return Render(pf.auth.UpdateVendor(*req.principal, profile));
   });
   t.Add(Method::kGet, "/users", kAdmin, [&pf](Request& req) -> Result<Response> {
-    services::UserQuery q{Query(req, "role"), Query(req, "city_code"), Query(req, "q")};
+    LT_ASSIGN_OR_RETURN(auto search, SearchQuery(req));
+    services::UserQuery q{Query(req, "role"), Query(req, "city_code"), search};
     LT_ASSIGN_OR_RETURN(q.page, PageOf(req));
     return RenderPage(pf.auth.ListUsers(*req.principal, q));
   });

@@ -423,6 +423,8 @@ TEST_P(ApiInputTableTest, BadInputIsRefusedClearlyAndChangesNothing) {
       J("respond bad id", R, "POST", api + "/alerts/abc/respond", {{"feedback", "ok"}}, 404, "not_found"),
       J("read bad notification id", V, "POST", api + "/notifications/-3/read", json::object(), 404, "not_found"),
       Get("unread neither true nor false", V, api + "/notifications?unread=abc", 422, "invalid_field"),
+      Get("vendor search with a NUL", AD, api + "/vendors?q=%00", 422, "invalid_field"),
+      Get("user search with a line break", AD, api + "/users?q=a%0Ab", 422, "invalid_field"),
       // ---- test clock
       J("clock words", AD, "PUT", api + "/test/clock", {{"now", "tomorrow"}}, 422, "invalid_field"),
       J("clock month 13", AD, "PUT", api + "/test/clock", {{"now", "2026-13-01T00:00:00+08:00"}}, 422, "invalid_field"),

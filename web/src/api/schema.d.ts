@@ -2209,6 +2209,7 @@ export interface operations {
     listVendors: {
         parameters: {
             query?: {
+                /** @description Part of the enterprise's name or credit code. A control character is refused (422 invalid_field). */
                 q?: string;
                 /** @description At most this many rows (1–1000; a value outside is clamped; not an integer is 422). */
                 limit?: components["parameters"]["PageLimit"];
@@ -2333,7 +2334,7 @@ export interface operations {
                 role?: components["schemas"]["Role"];
                 /** @description Users of this city (city_reviewer, tech_support); a code that is none of the platform's cities is 422 unknown_city. */
                 city_code?: string;
-                /** @description Part of the user name (without regard to case) or of the display name. */
+                /** @description Part of the user name (without regard to case) or of the display name. A control character is refused (422 invalid_field). */
                 q?: string;
                 /** @description At most this many rows (1–1000; a value outside is clamped; not an integer is 422). */
                 limit?: components["parameters"]["PageLimit"];
