@@ -141,12 +141,16 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 // A fresh browser context (own cookies) per person, Chinese locale, Beijing time.
-export async function newPage(browser: Browser, server: Server): Promise<Page> {
+export async function newPage(
+  browser: Browser,
+  server: Server,
+  viewport: { width: number; height: number } = { width: 1440, height: 900 },
+): Promise<Page> {
   const context = await browser.newContext({
     baseURL: server.url,
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
-    viewport: { width: 1440, height: 900 },
+    viewport,
     acceptDownloads: true,
   })
   return context.newPage()

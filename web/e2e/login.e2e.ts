@@ -41,6 +41,24 @@ describe('login', () => {
     expect(new URL(reviewer.url()).pathname).toBe('/review/inbox')
   })
 
+  it('folds the menu into a drawer on a phone, and fits a dialog to its screen', async () => {
+    const page = await newPage(browser, server, { width: 390, height: 844 })
+    await login(page, 'huaan')
+    expect(await page.locator('.el-aside').count()).toBe(0) // no side menu taking half the screen
+    await page.getByTestId('menu-button').click()
+    const drawer = page.getByTestId('menu-drawer')
+    await drawer.getByText('企业信息与产品').click()
+    await page.waitForURL((u) => u.pathname !== '/vendor/applications')
+    await expect.poll(() => drawer.isVisible()).toBe(false) // closed once a page is chosen
+    await page.goto('/vendor/applications')
+    await page.getByRole('button', { name: /新建申请/ }).click()
+    const dialog = page.locator('.el-dialog').filter({ hasText: '新建联调申请' })
+    await dialog.waitFor()
+    const box = await dialog.boundingBox()
+    expect(box && box.x >= 0 && box.x + box.width <= 390).toBe(true)
+    await screenshot(page, 'phone-new-application')
+  })
+
   it('sends a deep link through login and back, and survives a reload', async () => {
     const page = await newPage(browser, server)
     await page.goto('/alerts')
