@@ -305,6 +305,8 @@ describe('city reviewer, tech support and province', () => {
     await vendor.getByTestId('complaint-app').click()
     await vendor.locator('.el-select-dropdown__item:not(.is-disabled)', { hasText: '#9 ' }).click()
     expect(await vendor.getByTestId('complaint-respondent').inputValue()).toContain('珠海市')
+    // The respondent the page filled in is no longer said to be missing.
+    await expect.poll(() => vendor.locator('[data-testid=complaint-form] .el-form-item__error', { hasText: '被投诉单位' }).count(), WAIT).toBe(0)
     await vendor.getByTestId('complaint-conduct').click()
     await vendor.locator('.el-select-dropdown__item', { hasText: '设置技术壁垒' }).click()
     await vendor.getByTestId('complaint-facts').fill('测试环境要求使用指定厂商的中间件方可接入。')
@@ -316,6 +318,8 @@ describe('city reviewer, tech support and province', () => {
       mimeType: 'application/pdf',
       buffer: Buffer.from(PDF),
     })
+    // Each chosen file is listed once.
+    await expect.poll(() => vendor.locator('[data-testid=complaint-form]').getByText('screenshot.pdf').count(), WAIT).toBe(1)
     await vendor.getByTestId('complaint-declaration').click()
     const filed = vendor.waitForResponse((r) => r.url().endsWith('/api/v1/complaints') && r.request().method() === 'POST')
     await vendor.getByTestId('complaint-submit').click()
