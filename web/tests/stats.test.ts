@@ -11,24 +11,11 @@ import {
   type CityStats,
 } from '@/utils/stats'
 
+// A city's figures: the empty ones (checked below) with a name and `over`.
 const city = (over: Partial<CityStats>): CityStats => ({
+  ...totalOf(null),
   city_code: '440100',
   city_name: '广州市',
-  applications_received: 0,
-  reviews_done: 0,
-  reviews_on_time: 0,
-  reviews_on_time_pct: null,
-  median_review_working_days: null,
-  joint_tests_succeeded: 0,
-  joint_tests_succeeded_on_time: 0,
-  joint_tests_on_time_pct: null,
-  joint_tests_delayed: 0,
-  complaints_filed: 0,
-  complaints_founded: 0,
-  alerts_raised: 0,
-  alerts_answered: 0,
-  alerts_open: 0,
-  mean_hours_to_answer: null,
   ...over,
 })
 
