@@ -311,17 +311,19 @@ struct Table {
           return h(req);
         });
   }
-  // A route answered later (AsyncHandler), for a logged-in caller of `roles`.
+  // A route answered later (AsyncHandler), for a caller of `roles` (anyone when none).
   void AddAsync(Method m, const std::string& path, std::initializer_list<Role> roles, AsyncHandler h) {
-    router.AddAsync(m, "/api/v1" + path, Access::kAuthenticated,
-                    [allowed = std::vector<Role>(roles), action = ActionOf(m, path), h = std::move(h)](
-                        Request& req, Respond respond) {
-                      if (Status may = MayCall(req, allowed, action); !may.ok()) {
-                        respond(Response::FromError(may.error()));
-                        return;
-                      }
-                      h(req, std::move(respond));
-                    });
+    std::vector<Role> allowed(roles);
+    const Access access = allowed.empty() ? Access::kPublic : Access::kAuthenticated;
+    router.AddAsync(
+        m, "/api/v1" + path, access,
+        [allowed = std::move(allowed), action = ActionOf(m, path), h = std::move(h)](Request& req, Respond respond) {
+          if (Status may = MayCall(req, allowed, action); !may.ok()) {
+            respond(Response::FromError(may.error()));
+            return;
+          }
+          h(req, std::move(respond));
+        });
   }
 
   // A route whose handler hashes a password (Argon2id: about a tenth of a second of a core
@@ -330,33 +332,29 @@ struct Table {
   // holding the HTTP threads, or being told server_busy while a few hash. Beyond the
   // queue: server_busy at once.
   void AddHashing(Method m, const std::string& path, std::initializer_list<Role> roles, Handler h) {
-    std::vector<Role> allowed(roles);
-    const Access access = allowed.empty() ? Access::kPublic : Access::kAuthenticated;
-    auto handler = std::make_shared<const Handler>(std::move(h));
-    router.AddAsync(m, "/api/v1" + path, access,
-                    [allowed = std::move(allowed), action = ActionOf(m, path), handler, pool = hashing](
-                        Request& req, Respond respond) {
-                      if (Status may = MayCall(req, allowed, action); !may.ok())
-                        return respond(Response::FromError(may.error()));
-                      // The request is copied: the server's goes when this returns.
-                      auto call = std::make_shared<std::pair<Request, Respond>>(req, std::move(respond));
-                      const bool queued =
-                          pool->Post({[call, handler] {
-                                        auto& [request, answer] = *call;
-                                        Result<Response> r = (*handler)(request);
-                                        answer(r.ok() ? std::move(r).value() : Response::FromError(r.error()));
-                                      },
-                                      [call] { call->second(HashingBusy()); }});
-                      if (!queued) call->second(HashingBusy());
-                    });
+    AddAsync(m, path, roles,
+             [handler = std::make_shared<const Handler>(std::move(h)), pool = hashing](Request& req, Respond respond) {
+               // The request is copied: the server's goes when this returns.
+               auto call = std::make_shared<std::pair<Request, Respond>>(req, std::move(respond));
+               const bool queued = pool->Post({[call, handler] {
+                                                 auto& [request, answer] = *call;
+                                                 Result<Response> r = (*handler)(request);
+                                                 answer(r.ok() ? std::move(r).value() : Response::FromError(r.error()));
+                                               },
+                                               [call] { call->second(HashingBusy()); }});
+               if (!queued) call->second(HashingBusy());
+             });
   }
-  // The threads AddHashing's routes run on; set before the first of them is added.
+  // The threads AddHashing's routes run on; set before the first of them is added. As
+  // many as hashes may run at once (services' HashGate, at which they then never wait),
+  // and kHashQueue more requests may wait for them.
   std::shared_ptr<WorkPool> hashing;
+  static constexpr std::size_t kHashQueue = 64;
 
  private:
-  // About what the hashes already queued take, on two threads.
+  // What a full queue takes to drain: kHashQueue hashes of about 0.1 s on two threads.
   static Response HashingBusy() {
-    return Response::FromError(MakeError(ErrorCode::kServerBusy, "", {{"retry_after_seconds", 2}}));
+    return Response::FromError(MakeError(ErrorCode::kServerBusy, "", {{"retry_after_seconds", 3}}));
   }
   // A caller whose role the route does not serve is refused naming its role and the
   // route ("POST /alerts/:id/respond") as the action, as the tables name theirs.
@@ -393,9 +391,8 @@ Authenticator MakeAuthenticator(services::Platform& platform) {
 
 Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
   Table t;
-  // As many threads as hashes may run at once (services' HashGate, which they then never
-  // wait at); 64 more requests may wait for them, about three seconds of hashing on two.
-  t.hashing = std::make_shared<WorkPool>("password-hash", std::max(1, pf.deps.config.password_hash_slots), 64);
+  t.hashing =
+      std::make_shared<WorkPool>("password-hash", std::max(1, pf.deps.config.password_hash_slots), Table::kHashQueue);
   const auto& kLogged = kLoggedIn;
   const std::initializer_list<Role> kVendor = {Role::kVendor};
   const std::initializer_list<Role> kReviewer = {Role::kCityReviewer};
