@@ -37,12 +37,12 @@ struct SandboxIdentity {
   std::string corp_name;
   json ToJson() const;
 };
-// How a key's identity is derived. Scheme 1, the keys issued before migration 0019: the
-// organisation code inside the credit code is "LT" and seven digits of the key id, with
-// no GB 11714 check character. Scheme 2, every key since: "LT", six digits and the check
-// character, so the code passes GB 32100 and GB 11714 both.
+// How a key's identity is derived (test_keys.identity_scheme). Scheme 1, the keys issued
+// before migration 0019: the organisation code inside the credit code is "LT" and seven
+// digits of the key id, with no GB 11714 check character. Any other, 2 for every key
+// since (the column's default): "LT", six digits and the check character, so the code
+// passes GB 32100 and GB 11714 both.
 inline constexpr int kIdentityUncheckedOrganization = 1;
-inline constexpr int kIdentityCheckedOrganization = 2;
 SandboxIdentity IdentityOfKey(long long key_id, const std::string& city_code, Instant issued_at, int scheme);
 
 // Where a key's requests go: the city's own test environment when it has one, else the

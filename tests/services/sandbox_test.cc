@@ -278,9 +278,6 @@ TEST_P(SandboxTest, SerialsAreAnsweredInFullToTheirKeyOnly) {
   EXPECT_EQ(done.data()["result"], "{\"teamSysNo\":100000042}");
 }
 
-// Whether a worker is on site on a day follows their latest entry or exit on or before
-// that day, and of two on one day the one stored later; a new entry or exit may not be
-// dated before the latest one.
 // The test contractor's credit code passes GB 32100, and the organisation code inside it
 // (positions 9–17) GB 11714, so that a device checking either accepts it: "LT", six
 // digits of the key id and the check character.
@@ -305,8 +302,9 @@ TEST_P(SandboxTest, TheTestContractorsCodePassesBothStandards) {
 // the sandbox's rules, go on using that code for it.
 TEST_P(SandboxTest, AKeyIssuedBeforeTheCheckedCodeKeepsItsCode) {
   const std::string checked = key_.corp_code;
-  // The key as the migration leaves a key issued before it (before the sandbox reads it).
-  Exec("UPDATE test_keys SET identity_scheme = 1 WHERE app_key = '" + key_.app_id + "'");
+  // The key as migration 0019 leaves a key issued before it: its own statement, run again
+  // over the key (before the sandbox reads it).
+  ASSERT_EQ(testing::RerunMigrationStatements(tp_->db(), "0019_test_keys_identity_scheme"), 1);
   const json app = tp_->platform().applications.Get(vendor_, key_.application_id).value();
   const std::string old = app["test_key"]["sandbox"]["corp_code"];
   char digits[9];
@@ -321,6 +319,9 @@ TEST_P(SandboxTest, AKeyIssuedBeforeTheCheckedCodeKeepsItsCode) {
   Refused(driver_->Send("Team.Add", Team("钢筋班组")), "corp_in_project", "-1");
 }
 
+// Whether a worker is on site on a day follows their latest entry or exit on or before
+// that day, and of two on one day the one stored later; a new entry or exit may not be
+// dated before the latest one.
 TEST_P(SandboxTest, AttendanceFollowsTheLatestEntryOrExit) {
   const std::string id = "11010519491231002X";
   const long long team_no = EnteredWorker(id);  // in on 2026-10-19
