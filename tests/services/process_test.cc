@@ -1236,8 +1236,7 @@ TEST_P(ProcessTest, StatisticsPerCity) {
   EXPECT_EQ(gz["reviews_done"], 1);
   EXPECT_EQ(gz["reviews_on_time_pct"], 100.0);
   EXPECT_EQ(gz["joint_tests_succeeded"], 1);
-  // All cities together, figured from the pooled records: the one review's time is the
-  // median of all (not a blank, as a median of medians would be).
+  // All cities together (the pooling itself: the next test).
   const json& total = stats["total"];
   EXPECT_EQ(total["city_name"], "合计");
   EXPECT_EQ(total["applications_received"], 1);
@@ -1261,6 +1260,36 @@ TEST_P(ProcessTest, StatisticsPerCity) {
   ASSERT_EQ(support["cities"].size(), 1u);
   EXPECT_EQ(support["cities"][0]["city_code"], kGz);
   EXPECT_EQ(CodeOf(pf().stats.CityStats(vendor_, std::nullopt, std::nullopt)), "forbidden");
+}
+
+// 合计 is figured from the cities' pooled records, not from their figures: with one review
+// in 广州 and two as long as each other in 深圳, the median of all three is 深圳's, where a
+// median of the two cities' medians would lie between them.
+TEST_P(ProcessTest, TheTotalIsFiguredFromThePooledRecords) {
+  const long long gz = NewApp();
+  Act(vendor_, gz, AppAction::kSubmit);
+  Act(reviewer_, gz, AppAction::kApprove);  // at once
+  const long long product =
+      Must(pf().applications.CreateProduct(other_vendor_, {"考勤机", "K1", "attendance_terminal", "1.0"}))["id"];
+  const long long sz1 = NewApp(kSz);
+  const long long sz2 = NewApp(kSz, &other_vendor_, product);
+  Act(vendor_, sz1, AppAction::kSubmit);
+  Act(other_vendor_, sz2, AppAction::kSubmit);
+  tp_->clock().Set(At("2026-10-13T10:00:00+08:00"));  // working days later
+  Act(reviewer_sz_, sz1, AppAction::kApprove);
+  Act(reviewer_sz_, sz2, AppAction::kApprove);
+  const json stats = Must(pf().stats.CityStats(province_, std::nullopt, std::nullopt));
+  json by_city;
+  for (const json& c : stats["cities"]) by_city[c["city_code"].get<std::string>()] = c;
+  const json& gz_median = by_city[kGz]["median_review_working_days"];
+  const json& sz_median = by_city[kSz]["median_review_working_days"];
+  ASSERT_FALSE(gz_median.is_null());
+  ASSERT_FALSE(sz_median.is_null());
+  ASSERT_NE(gz_median, sz_median);
+  const json& total = stats["total"];
+  EXPECT_EQ(total["reviews_done"], 3);
+  EXPECT_EQ(total["median_review_working_days"], sz_median);
+  EXPECT_EQ(total["applications_received"], 3);
 }
 
 // 按期联调成功率: of the joint tests concluded, the share that succeeded within the window;
