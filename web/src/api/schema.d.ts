@@ -1997,7 +1997,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Every slot for hashing a password is taken and none freed in time (server_busy); nothing was changed or counted. `details.retry_after_seconds`, and the same in the `Retry-After` header. */
+        /** @description Every slot for hashing a password is taken and the queue waiting for one (64 requests) is full, or none freed in time (server_busy); nothing was changed or counted. `details.retry_after_seconds`, and the same in the `Retry-After` header. */
         ServerBusy: {
             headers: {
                 [name: string]: unknown;
