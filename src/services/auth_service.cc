@@ -460,7 +460,7 @@ Status AuthService::ChangePassword(const Principal& p, const std::string& keep_t
   const Instant attempt = deps_.session_clock.Now();
   const long long window_start = ToUnix(attempt) - deps_.config.login_window_minutes * 60LL;
   long long attempt_id = 0;
-  std::string hash;
+  std::string hash, old_hash;
   {
     // One slot for both hashes; taken before the attempt is filed, as a login's is.
     LT_ASSIGN_OR_RETURN(HashGate::Ticket slot, deps_.hashing.Enter());
@@ -475,12 +475,21 @@ Status AuthService::ChangePassword(const Principal& p, const std::string& keep_t
     if (!*user || !crypto::VerifyPassword(current, (*user)->password_hash)) {
       return MakeError(ErrorCode::kInvalidField, "当前密码不正确", {{"field", "current_password"}});  // filed
     }
+    old_hash = (*user)->password_hash;
     LT_ASSIGN_OR_RETURN(hash, crypto::HashPassword(next, deps_.config.password_cost));
   }
   const Instant now = deps_.clock.Now();
   const std::string keep = crypto::Sha256Hex(keep_token);
   auto done = deps_.db.Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
-    sql << "UPDATE users SET password_hash = :h WHERE id = :id", soci::use(hash), soci::use(p.user_id);
+    // Compare-and-set on the hash the current password was checked against: of two changes
+    // checked at once, the second finds the password changed and is refused, as it would be
+    // had it come a moment later. It stays filed as a failed attempt.
+    soci::statement set = (sql.prepare << "UPDATE users SET password_hash = :h WHERE id = :id AND password_hash = :old",
+                           soci::use(hash), soci::use(p.user_id), soci::use(old_hash));
+    set.execute(true);
+    if (set.get_affected_rows() != 1) {
+      return MakeError(ErrorCode::kInvalidField, "当前密码不正确", {{"field", "current_password"}});
+    }
     sql << "DELETE FROM login_failures WHERE id = :a", soci::use(attempt_id);  // the right password's attempt
     sql << "DELETE FROM sessions WHERE user_id = :u AND token_hash <> :t", soci::use(p.user_id), soci::use(keep);
     LT_RETURN_IF_ERROR(AppendHistory(sql, HistoryEntry{.entity = "user",

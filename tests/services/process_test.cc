@@ -1,6 +1,8 @@
 // The process of process.md through the services, on SQLite and (with
 // LIANTIAO_TEST_PG) PostgreSQL, with a manual clock.
+#include <array>
 #include <filesystem>
+#include <latch>
 #include <string>
 #include <thread>
 #include <vector>
@@ -1019,6 +1021,35 @@ TEST_P(ProcessTest, ConcurrentGuessesGetNoMoreTriesThanTheLimit) {
   }
   EXPECT_EQ(std::count(changes.begin(), changes.end(), "invalid_field"), 5);
   EXPECT_EQ(std::count(changes.begin(), changes.end(), "too_many_attempts"), kGuesses - 5);
+}
+
+// Two changes of one user's password sent at once with the right current password: one
+// sets its password, the other is refused as if it had come a moment later, and the
+// password that stands is the one whose change was answered as done.
+TEST_P(ProcessTest, OfPasswordChangesRunningAtOnceOneSetsThePassword) {
+  std::string current = testing::kTestPassword;
+  for (int round = 0; round < 4; ++round) {
+    const std::array<std::string, 2> next = {"Pass-a" + std::to_string(round) + "-w0rd",
+                                             "Pass-b" + std::to_string(round) + "-w0rd"};
+    std::array<std::string, 2> codes;
+    {
+      std::latch start(2);
+      std::vector<std::jthread> threads;
+      for (int i = 0; i < 2; ++i) {
+        threads.emplace_back([&, i] {
+          start.arrive_and_wait();
+          codes[i] = CodeOf(pf().auth.ChangePassword(vendor_, "", current, next[i]));
+        });
+      }
+    }
+    const int won = codes[0] == "ok" ? 0 : 1;
+    ASSERT_EQ(codes[won], "ok") << "round " << round;
+    ASSERT_EQ(codes[1 - won], "invalid_field") << "round " << round;
+    EXPECT_TRUE(pf().auth.Login("vendor1", next[won], "198.51.100.7").ok()) << "round " << round;
+    EXPECT_EQ(CodeOf(pf().auth.Login("vendor1", next[1 - won], "198.51.100.7")), "bad_credentials");
+    current = next[won];
+    tp_->session_clock().Set(tp_->session_clock().Now() + std::chrono::minutes{16});  // the failures' window
+  }
 }
 
 // A vendor's uploads together stay within its storage quota: a file that would pass it is
