@@ -188,6 +188,8 @@ std::optional<std::string> CookieValue(const std::string& header, const std::str
 
 // The hosted sandbox's paths: the interface standard's, not this API's.
 bool IsSandboxPath(std::string_view path) { return path.starts_with("/sandbox/"); }
+// The API and the hosted sandbox are routed; every other path is the web app's.
+bool IsRoutedPath(std::string_view path) { return IsSandboxPath(path) || path == "/api" || path.starts_with("/api/"); }
 
 bool IsMultipart(const std::map<std::string, std::string>& headers) {
   auto it = headers.find("content-type");
@@ -275,8 +277,7 @@ struct Server::Impl {
   void Handle(Request& req, const Respond& respond) {
     // The API and the hosted sandbox are routed; everything else is the web app.
     const bool sandbox = IsSandboxPath(req.path);
-    const bool api = sandbox || req.path == "/api" || req.path.starts_with("/api/");
-    if (!api) return respond(Static(req));
+    if (!IsRoutedPath(req.path)) return respond(Static(req));
     // Only the API's handlers read decoded parameters and the client's address: the web
     // app's files ignore both, the sandbox reads its GET form from raw_query itself and
     // its key is the client, so neither pays for what it does not use.
@@ -314,25 +315,38 @@ struct Server::Impl {
     // No route: a path that exists with other methods is told so (405, with the methods
     // it takes in Allow), any other is unknown. Looked for only on a miss, so that the
     // routes matched (the sandbox's above all) pay nothing for it.
+    respond(NoRoute(MethodWord(req.method), req.path));
+  }
+
+  // The answer to a method no route takes at `path`: 405 with the methods that are taken
+  // there in Allow (RFC 9110 §15.5.6), or 404 where no route has the path. The web app's
+  // files take GET and HEAD; the sandbox's endpoints POST and GET (its pipeline answers
+  // PUT and DELETE itself, with the profile's code, and a profile may refuse GET).
+  Response NoRoute(std::string_view method, const std::string& path) const {
     std::string allowed;
-    for (std::size_t r = 0; r < router.routes().size(); ++r) {
-      const auto& pattern = patterns[r];
-      if (pattern.size() != path_segments.size()) continue;
-      bool match = true;
-      for (std::size_t i = 0; i < pattern.size() && match; ++i) {
-        match = (!pattern[i].empty() && pattern[i][0] == ':') || pattern[i] == path_segments[i];
+    if (!IsRoutedPath(path)) {
+      allowed = "GET, HEAD";
+    } else if (IsSandboxPath(path)) {
+      allowed = "POST, GET";
+    } else {
+      const auto path_segments = Segments(path);
+      for (std::size_t r = 0; r < router.routes().size(); ++r) {
+        const auto& pattern = patterns[r];
+        if (pattern.size() != path_segments.size()) continue;
+        bool match = true;
+        for (std::size_t i = 0; i < pattern.size() && match; ++i) {
+          match = (!pattern[i].empty() && pattern[i][0] == ':') || pattern[i] == path_segments[i];
+        }
+        const std::string_view word = MethodWord(router.routes()[r].method);
+        if (match && allowed.find(word) == std::string::npos)
+          allowed += (allowed.empty() ? "" : ", ") + std::string(word);
       }
-      const std::string_view word = MethodWord(router.routes()[r].method);
-      if (match && allowed.find(word) == std::string::npos)
-        allowed += (allowed.empty() ? "" : ", ") + std::string(word);
     }
-    if (!allowed.empty()) {
-      Response resp = Response::FromError(
-          MakeError(ErrorCode::kMethodNotAllowed, "", {{"method", MethodWord(req.method)}, {"allowed", allowed}}));
-      resp.headers.emplace_back("Allow", allowed);
-      return respond(std::move(resp));
-    }
-    respond(Response::FromError(MakeError(ErrorCode::kNotFound, "接口不存在", {{"path", req.path}})));
+    if (allowed.empty()) return Response::FromError(MakeError(ErrorCode::kNotFound, "接口不存在", {{"path", path}}));
+    Response resp =
+        Response::FromError(MakeError(ErrorCode::kMethodNotAllowed, "", {{"method", method}, {"allowed", allowed}}));
+    resp.headers.emplace_back("Allow", allowed);
+    return resp;
   }
 
   void Dispatch(const Router::Route& route, Request& req, const Respond& respond) {
@@ -497,7 +511,7 @@ Result<unsigned short> Server::Start() {
     Request req;
     const auto method = MethodOf(rh->header().method());
     // Sends `resp` on rh; RESTinio takes a response from any thread.
-    auto send = [rh, started, word = std::string(MethodWord(method.value_or(Method::kGet))),
+    auto send = [rh, started, word = std::string(rh->header().method().c_str()),
                  path = std::string(rh->header().path())](Response resp) {
       auto out = rh->create_response(restinio::http_status_line_t{
           restinio::http_status_code_t{static_cast<std::uint16_t>(resp.status)}, ReasonOf(resp.status)});
@@ -523,7 +537,7 @@ Result<unsigned short> Server::Start() {
       spdlog::info("{} {} {} {:.1f}ms", word, path, resp.status, ms);
     };
     if (!method) {
-      send(Response::FromError(MakeError(ErrorCode::kMethodNotAllowed)));
+      send(impl->NoRoute(rh->header().method().c_str(), std::string(rh->header().path())));
       return restinio::request_accepted();
     }
     req.method = *method;
@@ -552,13 +566,20 @@ Result<unsigned short> Server::Start() {
         return restinio::request_accepted();
       }
       namespace hfp = restinio::http_field_parsers;
+      // A part whose Content-Disposition does not parse (a file name with a bare quote or
+      // line break, which browsers send percent-encoded) is refused as such, not skipped
+      // into a "missing field" the client did send.
+      bool unreadable_part = false;
       auto parsed = restinio::multipart_body::enumerate_parts(
           *rh,
           [&](restinio::multipart_body::parsed_part_t part) {
             auto disposition = part.fields.opt_value_of(restinio::http_field::content_disposition);
             if (!disposition) return restinio::multipart_body::handling_result_t::continue_enumeration;
             auto value = hfp::content_disposition_value_t::try_parse(*disposition);
-            if (!value) return restinio::multipart_body::handling_result_t::continue_enumeration;
+            if (!value) {
+              unreadable_part = true;
+              return restinio::multipart_body::handling_result_t::stop_enumeration;
+            }
             auto name = hfp::find_first(value->parameters, "name");
             auto filename = hfp::find_first(value->parameters, "filename");
             if (!name) return restinio::multipart_body::handling_result_t::continue_enumeration;
@@ -573,8 +594,11 @@ Result<unsigned short> Server::Start() {
             return restinio::multipart_body::handling_result_t::continue_enumeration;
           },
           "multipart", "form-data");
-      if (!parsed) {
-        send(Response::FromError(MakeError(ErrorCode::kInvalidField, "multipart/form-data 请求体格式无效")));
+      if (!parsed || unreadable_part) {
+        send(Response::FromError(MakeError(
+            ErrorCode::kInvalidField,
+            unreadable_part ? "multipart/form-data 的 Content-Disposition 无法解析：文件名中的引号或换行须经编码"
+                            : "multipart/form-data 请求体格式无效")));
         return restinio::request_accepted();
       }
       // Text fields and file names are stored and shown as text: bytes that are not

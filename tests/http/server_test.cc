@@ -206,8 +206,9 @@ TEST_F(ServerTest, UnknownApiPathIsNotFoundJson) {
   ExpectErrorJson(Client().Delete("/api/v1/nothing-here"), 404, "not_found");
 }
 
-// A path that exists answers another method 405, naming the methods it takes; a method
-// the API takes nowhere is the same.
+// A path that exists answers another method 405, naming the methods it takes in Allow; a
+// method the API takes nowhere (PATCH, OPTIONS) is the same, and is unknown on a path
+// no route has. The web app's pages take GET and HEAD.
 TEST_F(ServerTest, AKnownPathWithAnotherMethodIsMethodNotAllowed) {
   auto r = Client().Delete("/api/v1/things");
   ExpectErrorJson(r, 405, "method_not_allowed");
@@ -215,7 +216,19 @@ TEST_F(ServerTest, AKnownPathWithAnotherMethodIsMethodNotAllowed) {
   EXPECT_EQ(r.json()["error"]["details"]["allowed"], "GET");
   EXPECT_EQ(r.json()["error"]["details"]["method"], "DELETE");
   ExpectErrorJson(Client().Put("/api/v1/things/1/items/x"), 405, "method_not_allowed");
-  ExpectErrorJson(Client().Send("OPTIONS", "/api/v1/things", "", "text/plain"), 405, "method_not_allowed");
+  for (const char* method : {"PATCH", "OPTIONS"}) {
+    auto other = Client().Send(method, "/api/v1/things", "{}", "application/json");
+    ExpectErrorJson(other, 405, "method_not_allowed");
+    EXPECT_EQ(other.header("allow"), "GET") << method;
+    EXPECT_EQ(other.json()["error"]["details"]["method"], method);
+    ExpectErrorJson(Client().Send(method, "/api/v1/nothing-here", "{}", "application/json"), 404, "not_found");
+    auto page = Client().Send(method, "/index.html", "", "text/plain");
+    ExpectErrorJson(page, 405, "method_not_allowed");
+    EXPECT_EQ(page.header("allow"), "GET, HEAD") << method;
+    auto sandbox = Client().Send(method, "/sandbox/440100/open.api", "", "application/x-www-form-urlencoded");
+    ExpectErrorJson(sandbox, 405, "method_not_allowed");
+    EXPECT_EQ(sandbox.header("allow"), "POST, GET") << method;
+  }
 }
 
 TEST_F(ServerTest, EveryErrorCodeMapsToItsCategoryStatus) {
@@ -355,6 +368,26 @@ TEST_F(ServerTest, MalformedMultipartIsRejected) {
   auto r = Client().Send("POST", "/api/v1/upload", "this is not multipart", "multipart/form-data; boundary=abc");
   ExpectErrorJson(r, 422, "invalid_field");
   ExpectErrorJson(Client().Send("POST", "/api/v1/upload", "--x\r\n\r\n", "multipart/form-data"), 422, "invalid_field");
+}
+
+// A file name with a bare quote or a line break (browsers send both percent-encoded) makes
+// its part unreadable: the request is refused as malformed, not as missing the file it
+// carries. A quote escaped as a quoted-string allows is read.
+TEST_F(ServerTest, APartWhoseFileNameDoesNotParseIsRefusedAsMalformed) {
+  const auto body = [](const std::string& disposition) {
+    return "--b1\r\nContent-Disposition: form-data; name=\"attachment\"; " + disposition +
+           "\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\r\n--b1--\r\n";
+  };
+  for (const std::string bad : {"filename=\"a\"b.pdf\"", "filename=\"a\r\nb.pdf\""}) {
+    auto r = Client().Send("POST", "/api/v1/upload", body(bad), "multipart/form-data; boundary=b1");
+    ExpectErrorJson(r, 422, "invalid_field");
+  }
+  auto escaped =
+      Client().Send("POST", "/api/v1/upload", body("filename=\"a\\\"b.pdf\""), "multipart/form-data; boundary=b1");
+  ASSERT_EQ(escaped.status, 200) << escaped.body;
+  std::lock_guard lock(mu_);
+  ASSERT_EQ(last_.files.size(), 1u);
+  EXPECT_EQ(last_.files[0].filename, "a\"b.pdf");
 }
 
 TEST_F(ServerTest, BearerTokenAuthenticatesWithoutCsrf) {
