@@ -452,6 +452,7 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
     LT_ASSIGN_OR_RETURN(reg.credit_code, Str(e, "credit_code", true, "enterprise."));
     LT_ASSIGN_OR_RETURN(reg.username, Str(body, "username"));
     LT_ASSIGN_OR_RETURN(reg.password, Str(body, "password"));
+    reg.client = req.client_ip;
     return Render(pf.auth.RegisterVendor(reg, opt.allow_pilot_credit_codes), 201);
   });
   t.Add(Method::kGet, "/vendors", {Role::kProvince, Role::kAdmin}, [&pf](Request& req) -> Result<Response> {

@@ -444,7 +444,10 @@ Result<long long> AuthService::PurgeExpired() {
     failures.execute(true);
     soci::statement sessions = (sql.prepare << "DELETE FROM sessions WHERE expires_at < :n", soci::use(now));
     sessions.execute(true);
-    return failures.get_affected_rows() + sessions.get_affected_rows();
+    const long long signup_window_start = now - deps_.config.signup_window_minutes * 60LL;
+    soci::statement signups = (sql.prepare << "DELETE FROM signups WHERE at <= :w", soci::use(signup_window_start));
+    signups.execute(true);
+    return failures.get_affected_rows() + sessions.get_affected_rows() + signups.get_affected_rows();
   });
 }
 
@@ -657,6 +660,27 @@ Result<json> AuthService::UpdateVendor(const Principal& p, const VendorProfile& 
   });
 }
 
+Status AuthService::FileSignup(const std::string& client) {
+  const long long at = ToUnix(deps_.session_clock.Now());
+  const long long window_start = at - deps_.config.signup_window_minutes * 60LL;
+  auto filed = deps_.db.Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
+    // Counted and filed under the client's lock: sign-ups sent at once get no more than
+    // the limit between them.
+    if (storage::DialectOf(sql) == storage::Dialect::kPostgres) LockForAttempts(sql, "signups:" + client);
+    long long recent = 0;
+    sql << "SELECT COUNT(*) FROM signups WHERE client = :c AND at > :w", soci::use(client), soci::use(window_start),
+        soci::into(recent);
+    if (recent >= deps_.config.signup_max_per_client) {
+      return MakeError(ErrorCode::kTooManyAttempts, "该网络地址注册企业过于频繁，请稍后再试",
+                       {{"retry_after_minutes", deps_.config.signup_window_minutes}});
+    }
+    sql << "INSERT INTO signups (client, at) VALUES (:c, :at)", soci::use(client), soci::use(at);
+    return Ok{};
+  });
+  if (!filed.ok()) return filed.take_error();
+  return OkStatus();
+}
+
 Result<json> AuthService::RegisterVendor(const VendorRegistration& reg, bool allow_pilot_codes) {
   LT_RETURN_IF_ERROR(RequireText(reg.credit_code, "enterprise.credit_code", 18));
   LT_RETURN_IF_ERROR(ValidateProfile(reg.enterprise, "enterprise."));
@@ -671,7 +695,13 @@ Result<json> AuthService::RegisterVendor(const VendorRegistration& reg, bool all
   }
   NewUser user{domain::Role::kVendor, reg.username, reg.password, e.contact_name, std::nullopt, 0};
   LT_RETURN_IF_ERROR(ValidateNewUser(user));
-  LT_ASSIGN_OR_RETURN(std::string hash, HashInTurn(reg.password));
+  std::string hash;
+  {
+    // The slot first, as a login takes it: a sign-up turned away busy is not filed.
+    LT_ASSIGN_OR_RETURN(HashGate::Ticket slot, deps_.hashing.Enter());
+    if (!reg.client.empty()) LT_RETURN_IF_ERROR(FileSignup(reg.client));
+    LT_ASSIGN_OR_RETURN(hash, crypto::HashPassword(reg.password, deps_.config.password_cost));
+  }
   const Instant now = deps_.clock.Now();
   return deps_.db.Transact<json>([&](soci::session& sql) -> Result<json> {
     int taken = 0;

@@ -49,6 +49,9 @@ struct VendorRegistration {
   VendorProfile enterprise;
   std::string credit_code;
   std::string username, password;
+  // The address it came from: at most config.signup_max_per_client sign-ups from one
+  // address within config.signup_window_minutes. Empty (the demo, the CLI): not counted.
+  std::string client;
 };
 
 class AuthService {
@@ -65,8 +68,9 @@ class AuthService {
   // none frees in time the answer is server_busy, and no attempt is filed.
   Result<LoginResult> Login(const std::string& username, const std::string& password, const std::string& client = "");
   Status Logout(const std::string& token);
-  // Deletes the failed logins the limit no longer counts (older than its window) and
-  // the expired sessions: guesses at made-up user names would otherwise stay forever.
+  // Deletes the failed logins and sign-ups the limits no longer count (older than their
+  // windows) and the expired sessions: guesses at made-up user names would otherwise
+  // stay forever.
   // Answers how many rows went.
   Result<long long> PurgeExpired();
   Result<SessionView> Authenticate(const std::string& token);
@@ -86,7 +90,8 @@ class AuthService {
 
   // Public self-registration of a vendor enterprise and its first user. A credit code
   // that is well formed but fails the checksum is accepted only when
-  // `allow_pilot_codes` is set (warn-only mode), and is flagged.
+  // `allow_pilot_codes` is set (warn-only mode), and is flagged. Throttled per client
+  // (VendorRegistration::client): too_many_attempts with details.retry_after_minutes.
   Result<json> RegisterVendor(const VendorRegistration& reg, bool allow_pilot_codes);
   Result<json> GetVendor(const Principal& p);
   // Every vendor enterprise, for the admin (who adds their users) and the province: by
@@ -97,6 +102,9 @@ class AuthService {
  private:
   // crypto::HashPassword in a slot of deps_.hashing (server_busy when none is free).
   Result<std::string> HashInTurn(const std::string& password);
+  // Files a sign-up from `client`, or answers too_many_attempts when the client's
+  // sign-ups within the window reach the limit.
+  Status FileSignup(const std::string& client);
 
   Deps& deps_;
 };

@@ -42,6 +42,11 @@ struct Config {
   // names: beyond it, that client logs in as nobody until the window passes. Guessing
   // passwords of many names, or made-up ones, from one address.
   int login_max_failures_client = 100;
+  // Enterprises registered from one client (its address) within the window: beyond it,
+  // that client signs up nothing until the window passes. Sign-up is public; this bounds
+  // the accounts and password hashes one address can make.
+  int signup_max_per_client = 10;
+  int signup_window_minutes = 60;
   // Password hashes at once, more waiting for one and for how long (HashGate). app/
   // derives them from the HTTP threads so that hashing never holds all of them.
   int password_hash_slots = 2;

@@ -290,6 +290,37 @@ TEST_P(ApiSessionTest, BehindATrustedProxyLoginLimitsCountTheForwardedClient) {
   EXPECT_EQ(attempt(tp_->port(), "203.0.113.2", testing::kTestPassword), 429);
 }
 
+// Sign-ups count per client as failed logins do: behind a trusted proxy, the address its
+// X-Forwarded-For names. The one past the limit is answered 429 with Retry-After.
+TEST_P(ApiSessionTest, SignUpsArePerForwardedClientBehindATrustedProxy) {
+  auto proxied =
+      TestPlatform::Create(GetParam(), *ParseInstant("2026-09-30T10:00:00+08:00"), true, [](app::AppConfig& c) {
+        c.trusted_proxies = *http::TrustedProxies::Parse("127.0.0.1");
+        c.services.signup_max_per_client = 1;
+      });
+  ASSERT_NE(proxied, nullptr);
+  int n = 7100;
+  auto signup = [&](const std::string& user, const std::string& forwarded_for) {
+    nlohmann::json body = {{"enterprise",
+                            {{"name", user + " 科技有限公司"},
+                             {"credit_code", testing::ValidCreditCode(n++)},
+                             {"legal_rep", "林峰"},
+                             {"address", "广州市天河区"},
+                             {"contact_name", "陈静"},
+                             {"contact_phone", "020-88886666"},
+                             {"contact_email", "ops@example.cn"}}},
+                           {"username", user},
+                           {"password", testing::kTestPassword}};
+    return HttpClient(proxied->port()).Post("/api/v1/vendors/register", body, {{"X-Forwarded-For", forwarded_for}});
+  };
+  EXPECT_EQ(signup("proxied_a1", "203.0.113.1").status, 201);
+  auto refused = signup("proxied_a2", "203.0.113.1");
+  EXPECT_EQ(refused.status, 429) << refused.body;
+  EXPECT_EQ(refused.error_code(), "too_many_attempts");
+  EXPECT_EQ(refused.header("retry-after"), "3600");
+  EXPECT_EQ(signup("proxied_b1", "203.0.113.2").status, 201) << "another client signs up";
+}
+
 // A login that finds every password hashing slot taken is answered 503 server_busy with
 // Retry-After, at once; a slot freed, the same login goes through.
 TEST_P(ApiSessionTest, ALoginWithNoSlotToHashInIsAnswered503) {

@@ -1052,6 +1052,55 @@ TEST_P(ProcessTest, OfPasswordChangesRunningAtOnceOneSetsThePassword) {
   }
 }
 
+// Sign-up is public, so one address registers only so many enterprises within the
+// window: the one past the limit is refused with when to try again and creates nothing;
+// a registration refused after its password was hashed (a credit code taken) counts;
+// another address, and registrations with no address (the demo), are not held back; once
+// the window passes the address signs up again, and the purge drops what no longer counts.
+TEST_P(ProcessTest, OneAddressSignsUpOnlySoManyEnterprisesAnHour) {
+  auto small =
+      TestPlatform::Create(GetParam(), At("2026-09-30T10:00:00+08:00"), /*serve_http=*/false, [](app::AppConfig& c) {
+        c.services.signup_max_per_client = 2;
+        c.services.signup_window_minutes = 60;
+      });
+  ASSERT_NE(small, nullptr);
+  services::AuthService& auth = small->platform().auth;
+  int n = 900;
+  const auto signup = [&](const std::string& name, const std::string& client, std::optional<std::string> code = {}) {
+    services::VendorRegistration r{
+        {name + " 科技有限公司", "法人", "广州市天河区", "联系人", "020-12345678", name + "@example.cn"},
+        code.value_or(testing::ValidCreditCode(n++)),
+        name,
+        testing::kTestPassword,
+        client};
+    return auth.RegisterVendor(r, false);
+  };
+  const std::string a = "203.0.113.20", b = "198.51.100.20";
+  auto first = signup("signup_a1", a);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  const std::string taken = (*first)["enterprise"]["credit_code"];
+  EXPECT_EQ(CodeOf(signup("signup_a2", a, taken)), "already_exists");
+  auto refused = signup("signup_a3", a);
+  ASSERT_EQ(CodeOf(refused), "too_many_attempts");
+  EXPECT_EQ(refused.error().details["retry_after_minutes"], 60);
+  EXPECT_EQ(CodeOf(auth.Login("signup_a3", testing::kTestPassword)), "bad_credentials") << "nothing was created";
+  EXPECT_EQ(CodeOf(signup("signup_b1", b)), "ok");
+  EXPECT_EQ(CodeOf(signup("signup_demo1", "")), "ok");
+  EXPECT_EQ(CodeOf(signup("signup_demo2", "")), "ok");
+  EXPECT_EQ(CodeOf(signup("signup_demo3", "")), "ok");
+
+  small->session_clock().Advance(std::chrono::minutes{61});
+  EXPECT_EQ(CodeOf(signup("signup_a4", a)), "ok");
+  small->session_clock().Advance(std::chrono::minutes{61});
+  EXPECT_GE(Must(auth.PurgeExpired()), 4);
+  long long left = -1;
+  Must(small->db().Read<Ok>([&](soci::session& sql) -> Result<Ok> {
+    sql << "SELECT COUNT(*) FROM signups", soci::into(left);
+    return Ok{};
+  }));
+  EXPECT_EQ(left, 0);
+}
+
 // A vendor's uploads together stay within its storage quota: a file that would pass it is
 // refused whichever application it is for, and nothing of it is recorded; another
 // vendor's quota is its own.

@@ -195,7 +195,10 @@ export interface paths {
          *     a malformed code or a wrong check digit is 422 invalid_credit_code (unless the
          *     server allows pilot codes, in which case a wrong check digit is registered with
          *     a warning). A code already registered, or a taken user name, is 409
-         *     already_exists.
+         *     already_exists. One client address (behind a trusted proxy, the one its
+         *     X-Forwarded-For names) registers at most 10 enterprises an hour, counting
+         *     every sign-up whose password was hashed: past that, 429 too_many_attempts
+         *     with `details.retry_after_minutes` and `Retry-After`.
          */
         post: operations["registerVendor"];
         delete?: never;
@@ -2325,6 +2328,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
             422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
             503: components["responses"]["ServerBusy"];
         };
     };
