@@ -283,6 +283,7 @@ struct Server::Impl {
     // its key is the client, so neither pays for what it does not use.
     if (!sandbox) {
       const auto forwarded = req.headers.find("x-forwarded-for");
+      if (forwarded != req.headers.end() && options.trusted_proxies.empty()) WarnForwardedNotBelieved(req.remote_ip);
       req.client_ip = ClientAddress(req.remote_ip, forwarded == req.headers.end() ? "" : forwarded->second,
                                     options.trusted_proxies);
       std::string repeated;
@@ -316,6 +317,19 @@ struct Server::Impl {
     // it takes in Allow), any other is unknown. Looked for only on a miss, so that the
     // routes matched (the sandbox's above all) pay nothing for it.
     respond(NoRoute(MethodWord(req.method), req.path));
+  }
+
+  // A proxy in front that the configuration does not name: its X-Forwarded-For is rightly
+  // not believed, but then every client behind it counts as one for the login and sign-up
+  // limits. Said once, where the operator looks, rather than found out from refusals.
+  std::once_flag forwarded_warned;
+  void WarnForwardedNotBelieved(const std::string& peer) {
+    std::call_once(forwarded_warned, [&] {
+      spdlog::warn(
+          "X-Forwarded-For from {} is not believed (trusted_proxies is not set): the login and sign-up limits "
+          "count every client behind that proxy as one; name the proxy in trusted_proxies",
+          peer);
+    });
   }
 
   // The answer to a method no route takes at `path`: 405 with the methods that are taken

@@ -13,11 +13,13 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
 #include "http/client.h"
@@ -388,6 +390,27 @@ TEST_F(ServerTest, APartWhoseFileNameDoesNotParseIsRefusedAsMalformed) {
   std::lock_guard lock(mu_);
   ASSERT_EQ(last_.files.size(), 1u);
   EXPECT_EQ(last_.files[0].filename, "a\"b.pdf");
+}
+
+// Behind a proxy that trusted_proxies does not name, the server says once that the
+// forwarded address is not believed: the operator learns why every client behind it
+// shares the login and sign-up limits, and the log is not flooded.
+TEST_F(ServerTest, AForwardedAddressNotBelievedIsWarnedOfOnce) {
+  std::ostringstream out;
+  const auto previous = spdlog::default_logger();
+  auto capture = std::make_shared<spdlog::logger>("capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(out));
+  capture->set_level(spdlog::level::warn);
+  spdlog::set_default_logger(capture);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(Client().Get("/api/v1/things", {{"X-Forwarded-For", "203.0.113.5"}}).status, 200);
+  }
+  EXPECT_EQ(Client().Get("/api/v1/things").status, 200);
+  spdlog::set_default_logger(previous);
+  const std::string log = out.str();
+  const auto first = log.find("is not believed");
+  ASSERT_NE(first, std::string::npos) << log;
+  EXPECT_EQ(log.find("is not believed", first + 1), std::string::npos) << log;
+  EXPECT_NE(log.find("trusted_proxies"), std::string::npos);
 }
 
 TEST_F(ServerTest, BearerTokenAuthenticatesWithoutCsrf) {
