@@ -1991,7 +1991,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Too many failed logins for this user name from this client, or from all clients together, or from this client over every user name (too_many_attempts); `details.retry_after_minutes`, and the same in seconds in the `Retry-After` header. */
+        /** @description Too many failed logins for this user name from this client, or from all clients together, or from this client over every user name; or, for a sign-up, too many sign-ups from this client within the hour (too_many_attempts); `details.retry_after_minutes`, and the same in seconds in the `Retry-After` header. */
         TooManyRequests: {
             headers: {
                 [name: string]: unknown;
