@@ -645,6 +645,7 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
         Response r;
         r.status = reply.http_status;
         r.body = std::move(reply.body);
+        if (!reply.allow.empty()) r.headers.emplace_back("Allow", std::move(reply.allow));
         respond(std::move(r));
       });
     };

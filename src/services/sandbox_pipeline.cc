@@ -769,6 +769,7 @@ void SandboxService::HandleAsync(SandboxCall incoming, std::function<void(Sandbo
         "请求方式不支持：" + call.http_method + (p.accepts_get ? "，请使用 POST 或 GET" : "，请使用 POST");
     SandboxReply reply{Envelope(p, e, message, nullptr).dump(), 0, "refused", "malformed_form"};
     reply.http_status = 405;
+    reply.allow = p.accepts_get ? "POST, GET" : "POST";
     return pending->done(std::move(reply));
   }
   if (via_get) x.tags.push_back("via_get");

@@ -73,6 +73,7 @@ struct SandboxReply {
   std::string error;      // the catalogue key of a refusal or of an asynchronous failure
   std::string path;       // where in `data` the failure is, "[workerList][0][idCardNumber]"
   int http_status = 200;  // 404 for a path the city's standard does not serve
+  std::string allow;      // with a 405: the HTTP methods the standard takes ("POST", "POST, GET")
 };
 
 struct EvidenceQuery {

@@ -301,6 +301,7 @@ TEST_P(DeviceTest, AGetIsServedWhereTheStandardTakesIt) {
     EXPECT_EQ(code_of(again), p.Error("nonce_replayed").code) << again.body;
   } else {
     EXPECT_EQ(got.status, 405) << got.body;
+    EXPECT_EQ(got.header("allow"), "POST");
     EXPECT_EQ(code_of(got), p.Error("malformed_form").code) << got.body;
     EXPECT_EQ((*ev)["total"], 0) << ev->dump();
   }
@@ -323,6 +324,7 @@ TEST_P(DeviceTest, WhatTheStandardDoesNotTakeIsRefusedInItsEnvelope) {
   for (const char* method : {"PUT", "DELETE"}) {
     auto r = client.Send(method, path, "", "application/x-www-form-urlencoded");
     EXPECT_EQ(r.status, 405) << method << " " << r.body;
+    EXPECT_EQ(r.header("allow"), p.accepts_get ? "POST, GET" : "POST") << method;
     EXPECT_EQ(code_of(r), p.Error("malformed_form").code) << r.body;
     EXPECT_NE(r.body.find(std::string("请求方式不支持：") + method), std::string::npos) << r.body;
   }
