@@ -267,8 +267,9 @@ Result<SessionView> AuthService::Authenticate(const std::string& token) {
   });
 }
 
-Result<std::string> AuthService::HashInTurn(const std::string& password) {
+Result<std::string> AuthService::HashInTurn(const std::string& password, const std::function<Status()>& file) {
   LT_ASSIGN_OR_RETURN(HashGate::Ticket slot, deps_.hashing.Enter());
+  if (file) LT_RETURN_IF_ERROR(file());
   return crypto::HashPassword(password, deps_.config.password_cost);
 }
 
@@ -458,6 +459,9 @@ Status AuthService::ChangePassword(const Principal& p, const std::string& keep_t
   if (next == current) {
     return MakeError(ErrorCode::kInvalidField, "新密码不能与当前密码相同", {{"field", "new_password"}});
   }
+  const auto wrong_current = [] {
+    return MakeError(ErrorCode::kInvalidField, "当前密码不正确", {{"field", "current_password"}});
+  };
   // A wrong current password is a failed password attempt like a failed login, with the
   // same limit: a session left open is no way to guess the password.
   const Instant attempt = deps_.session_clock.Now();
@@ -475,9 +479,7 @@ Status AuthService::ChangePassword(const Principal& p, const std::string& keep_t
       return LoadUser(sql, "id = CAST(:id AS BIGINT)", std::to_string(p.user_id));
     });
     if (!user.ok()) return user.take_error();
-    if (!*user || !crypto::VerifyPassword(current, (*user)->password_hash)) {
-      return MakeError(ErrorCode::kInvalidField, "当前密码不正确", {{"field", "current_password"}});  // filed
-    }
+    if (!*user || !crypto::VerifyPassword(current, (*user)->password_hash)) return wrong_current();  // filed
     old_hash = (*user)->password_hash;
     LT_ASSIGN_OR_RETURN(hash, crypto::HashPassword(next, deps_.config.password_cost));
   }
@@ -490,9 +492,7 @@ Status AuthService::ChangePassword(const Principal& p, const std::string& keep_t
     soci::statement set = (sql.prepare << "UPDATE users SET password_hash = :h WHERE id = :id AND password_hash = :old",
                            soci::use(hash), soci::use(p.user_id), soci::use(old_hash));
     set.execute(true);
-    if (set.get_affected_rows() != 1) {
-      return MakeError(ErrorCode::kInvalidField, "当前密码不正确", {{"field", "current_password"}});
-    }
+    if (set.get_affected_rows() != 1) return wrong_current();
     sql << "DELETE FROM login_failures WHERE id = :a", soci::use(attempt_id);  // the right password's attempt
     sql << "DELETE FROM sessions WHERE user_id = :u AND token_hash <> :t", soci::use(p.user_id), soci::use(keep);
     LT_RETURN_IF_ERROR(AppendHistory(sql, HistoryEntry{.entity = "user",
@@ -695,13 +695,9 @@ Result<json> AuthService::RegisterVendor(const VendorRegistration& reg, bool all
   }
   NewUser user{domain::Role::kVendor, reg.username, reg.password, e.contact_name, std::nullopt, 0};
   LT_RETURN_IF_ERROR(ValidateNewUser(user));
-  std::string hash;
-  {
-    // The slot first, as a login takes it: a sign-up turned away busy is not filed.
-    LT_ASSIGN_OR_RETURN(HashGate::Ticket slot, deps_.hashing.Enter());
-    if (!reg.client.empty()) LT_RETURN_IF_ERROR(FileSignup(reg.client));
-    LT_ASSIGN_OR_RETURN(hash, crypto::HashPassword(reg.password, deps_.config.password_cost));
-  }
+  LT_ASSIGN_OR_RETURN(std::string hash, HashInTurn(reg.password, [&]() -> Status {
+                        return reg.client.empty() ? OkStatus() : FileSignup(reg.client);
+                      }));
   const Instant now = deps_.clock.Now();
   return deps_.db.Transact<json>([&](soci::session& sql) -> Result<json> {
     int taken = 0;

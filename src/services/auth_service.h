@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -101,7 +102,9 @@ class AuthService {
 
  private:
   // crypto::HashPassword in a slot of deps_.hashing (server_busy when none is free).
-  Result<std::string> HashInTurn(const std::string& password);
+  // `file`, when given, runs once the slot is taken and before the hash (a request turned
+  // away busy is not filed); its error is the answer.
+  Result<std::string> HashInTurn(const std::string& password, const std::function<Status()>& file = nullptr);
   // Files a sign-up from `client`, or answers too_many_attempts when the client's
   // sign-ups within the window reach the limit.
   Status FileSignup(const std::string& client);
