@@ -237,16 +237,9 @@ class ApiProcessTest : public ::testing::TestWithParam<std::string> {
 TEST_P(ApiProcessTest, VendorRegistersWithACheckedCreditCode) {
   HttpClient anyone(tp_->port());
   auto body = [](const std::string& code, const std::string& user) {
-    return json{{"enterprise",
-                 {{"name", "粤安智能科技有限公司"},
-                  {"credit_code", code},
-                  {"legal_rep", "李明"},
-                  {"address", "广州市天河区"},
-                  {"contact_name", "陈静"},
-                  {"contact_phone", "020-88886666"},
-                  {"contact_email", "ops@yuean.example.cn"}}},
-                {"username", user},
-                {"password", testing::kTestPassword}};
+    services::VendorRegistration r = testing::Registration(user, code);
+    r.enterprise.name = "粤安智能科技有限公司";
+    return testing::RegistrationBody(r);
   };
   const std::string good = testing::ValidCreditCode(424242);
   std::string bad = good;

@@ -301,17 +301,10 @@ TEST_P(ApiSessionTest, SignUpsArePerForwardedClientBehindATrustedProxy) {
   ASSERT_NE(proxied, nullptr);
   int n = 7100;
   auto signup = [&](const std::string& user, const std::string& forwarded_for) {
-    nlohmann::json body = {{"enterprise",
-                            {{"name", user + " 科技有限公司"},
-                             {"credit_code", testing::ValidCreditCode(n++)},
-                             {"legal_rep", "林峰"},
-                             {"address", "广州市天河区"},
-                             {"contact_name", "陈静"},
-                             {"contact_phone", "020-88886666"},
-                             {"contact_email", "ops@example.cn"}}},
-                           {"username", user},
-                           {"password", testing::kTestPassword}};
-    return HttpClient(proxied->port()).Post("/api/v1/vendors/register", body, {{"X-Forwarded-For", forwarded_for}});
+    return HttpClient(proxied->port())
+        .Post("/api/v1/vendors/register",
+              testing::RegistrationBody(testing::Registration(user, testing::ValidCreditCode(n++))),
+              {{"X-Forwarded-For", forwarded_for}});
   };
   EXPECT_EQ(signup("proxied_a1", "203.0.113.1").status, 201);
   auto refused = signup("proxied_a2", "203.0.113.1");

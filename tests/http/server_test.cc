@@ -397,15 +397,24 @@ TEST_F(ServerTest, APartWhoseFileNameDoesNotParseIsRefusedAsMalformed) {
 // shares the login and sign-up limits, and the log is not flooded.
 TEST_F(ServerTest, AForwardedAddressNotBelievedIsWarnedOfOnce) {
   std::ostringstream out;
-  const auto previous = spdlog::default_logger();
-  auto capture = std::make_shared<spdlog::logger>("capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(out));
-  capture->set_level(spdlog::level::warn);
-  spdlog::set_default_logger(capture);
-  for (int i = 0; i < 3; ++i) {
-    EXPECT_EQ(Client().Get("/api/v1/things", {{"X-Forwarded-For", "203.0.113.5"}}).status, 200);
+  {
+    // The server's log goes to `out` for the block, whatever leaves it: `out` must not
+    // outlive the logger that writes to it.
+    struct Capture {
+      std::shared_ptr<spdlog::logger> previous = spdlog::default_logger();
+      explicit Capture(std::ostream& to) {
+        auto capture =
+            std::make_shared<spdlog::logger>("capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(to));
+        capture->set_level(spdlog::level::warn);
+        spdlog::set_default_logger(capture);
+      }
+      ~Capture() { spdlog::set_default_logger(previous); }
+    } capture(out);
+    for (int i = 0; i < 3; ++i) {
+      EXPECT_EQ(Client().Get("/api/v1/things", {{"X-Forwarded-For", "203.0.113.5"}}).status, 200);
+    }
+    EXPECT_EQ(Client().Get("/api/v1/things").status, 200);
   }
-  EXPECT_EQ(Client().Get("/api/v1/things").status, 200);
-  spdlog::set_default_logger(previous);
   const std::string log = out.str();
   const auto first = log.find("is not believed");
   ASSERT_NE(first, std::string::npos) << log;

@@ -1067,13 +1067,8 @@ TEST_P(ProcessTest, OneAddressSignsUpOnlySoManyEnterprisesAnHour) {
   services::AuthService& auth = small->platform().auth;
   int n = 900;
   const auto signup = [&](const std::string& name, const std::string& client, std::optional<std::string> code = {}) {
-    services::VendorRegistration r{
-        {name + " 科技有限公司", "法人", "广州市天河区", "联系人", "020-12345678", name + "@example.cn"},
-        code.value_or(testing::ValidCreditCode(n++)),
-        name,
-        testing::kTestPassword,
-        client};
-    return auth.RegisterVendor(r, false);
+    return auth.RegisterVendor(testing::Registration(name, code.value_or(testing::ValidCreditCode(n++)), client),
+                               false);
   };
   const std::string a = "203.0.113.20", b = "198.51.100.20";
   auto first = signup("signup_a1", a);

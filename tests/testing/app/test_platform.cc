@@ -98,14 +98,32 @@ services::Principal TestPlatform::AddUser(domain::Role role, const std::string& 
   return services::Principal{id.ok() ? *id : 0, username, role, city, vendor};
 }
 
+services::VendorRegistration Registration(const std::string& username, const std::string& credit_code,
+                                          const std::string& client) {
+  return {{username + " 科技有限公司", "法人", "广州市天河区", "联系人", "020-12345678", username + "@example.cn"},
+          credit_code,
+          username,
+          kTestPassword,
+          client};
+}
+
+nlohmann::json RegistrationBody(const services::VendorRegistration& r) {
+  const services::VendorProfile& e = r.enterprise;
+  return {{"enterprise",
+           {{"name", e.name},
+            {"credit_code", r.credit_code},
+            {"legal_rep", e.legal_rep},
+            {"address", e.address},
+            {"contact_name", e.contact_name},
+            {"contact_phone", e.contact_phone},
+            {"contact_email", e.contact_email}}},
+          {"username", r.username},
+          {"password", r.password}};
+}
+
 services::Principal TestPlatform::AddVendor(const std::string& username) {
   static std::atomic<int> n{1};
-  services::VendorRegistration r{
-      {username + " 科技有限公司", "法人", "广州市天河区", "联系人", "020-12345678", username + "@example.cn"},
-      ValidCreditCode(n++),
-      username,
-      kTestPassword};
-  auto v = platform().auth.RegisterVendor(r, false);
+  auto v = platform().auth.RegisterVendor(Registration(username, ValidCreditCode(n++)), false);
   EXPECT_TRUE(v.ok()) << (v.ok() ? "" : v.error().message);
   if (!v.ok()) return {};
   return services::Principal{(*v)["user"]["id"].get<long long>(), username, domain::Role::kVendor, std::nullopt,

@@ -61,4 +61,11 @@ class TestPlatform {
 // A valid GB 32100 credit code derived from n (distinct n → distinct codes).
 std::string ValidCreditCode(int n);
 
+// A vendor's sign-up: an enterprise named after `username`, with `credit_code`, the test
+// password, from `client` (empty: not counted against a client's sign-ups).
+services::VendorRegistration Registration(const std::string& username, const std::string& credit_code,
+                                          const std::string& client = "");
+// The same as the body of POST /api/v1/vendors/register.
+nlohmann::json RegistrationBody(const services::VendorRegistration& r);
+
 }  // namespace liantiao::testing
