@@ -798,13 +798,16 @@ export interface paths {
          *     `transport.http_methods` has GET (`gz-md5-des`: Guangzhou's standard takes
          *     GET and POST). Judged and recorded like the POST, tagged `via_get`. A
          *     profile that takes POST only answers 405 with its `malformed_form` code in
-         *     its envelope, and records nothing.
+         *     its envelope and `Allow: POST`, and records nothing.
          */
         get: operations["sandboxGet"];
         /**
          * Refused in the profile's envelope (no interface standard takes PUT)
          * @description Answered 405 with the profile's `malformed_form` code in its envelope
-         *     (`请求方式不支持：PUT，请使用 POST`), recorded nowhere. Likewise DELETE.
+         *     (`请求方式不支持：PUT，请使用 POST`) and the methods the profile takes in
+         *     `Allow` (`POST`, or `POST, GET`), recorded nowhere. Likewise DELETE. A
+         *     method the server takes nowhere (PATCH, OPTIONS) is answered 405
+         *     method_not_allowed in the platform's error form, with `Allow: POST, GET`.
          */
         put: operations["sandboxPut"];
         /**
