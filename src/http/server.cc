@@ -270,11 +270,16 @@ struct Server::Impl {
     long long count = 0;
   };
   std::shared_ptr<Pending> pending = std::make_shared<Pending>();
+  // Sends an answer; `written` runs once RESTinio has written it or given up on the
+  // connection. Stop() counts an asynchronous answer as delivered only then: handing it to
+  // RESTinio just queues the write on the connection's io_context, which stop() ends.
+  using Send = std::function<void(Response, std::function<void()> written)>;
   // Requests that reached the handler, and those in it now (Drain).
   std::atomic<std::uint64_t> started{0};
   std::atomic<int> handling{0};
 
-  void Handle(Request& req, const Respond& respond) {
+  void Handle(Request& req, const Send& send) {
+    const Respond respond = [&send](Response r) { send(std::move(r), nullptr); };
     // The API and the hosted sandbox are routed; everything else is the web app.
     const bool sandbox = IsSandboxPath(req.path);
     if (!IsRoutedPath(req.path)) return respond(Static(req));
@@ -311,7 +316,7 @@ struct Server::Impl {
       }
       if (!match) continue;
       req.params = std::move(params);
-      return Dispatch(route, req, respond);
+      return Dispatch(route, req, send);
     }
     // No route: a path that exists with other methods is told so (405, with the methods
     // it takes in Allow), any other is unknown. Looked for only on a miss, so that the
@@ -363,7 +368,8 @@ struct Server::Impl {
     return resp;
   }
 
-  void Dispatch(const Router::Route& route, Request& req, const Respond& respond) {
+  void Dispatch(const Router::Route& route, Request& req, const Send& send) {
+    const Respond respond = [&send](Response r) { send(std::move(r), nullptr); };
     const std::size_t limit = route.max_body ? route.max_body : options.max_json_body;
     if (!req.multipart && req.body.size() > limit) {
       return respond(Response::FromError(MakeError(ErrorCode::kPayloadTooLarge, "", {{"max_bytes", limit}})));
@@ -379,13 +385,14 @@ struct Server::Impl {
       std::lock_guard lock(counted->mu);
       ++counted->count;
     }
-    const Respond once = [answered, respond, counted](Response r) {
+    // Copies `send`: an asynchronous handler answers after Dispatch has returned.
+    const Respond once = [answered, send, counted](Response r) {
       if (answered->exchange(true)) return;
-      respond(std::move(r));
-      if (counted) {
+      if (!counted) return send(std::move(r), nullptr);
+      send(std::move(r), [counted] {
         std::lock_guard lock(counted->mu);
         if (--counted->count == 0) counted->none.notify_all();
-      }
+      });
     };
     try {
       if (route.async_handler) return route.async_handler(req, once);
@@ -525,8 +532,8 @@ Result<unsigned short> Server::Start() {
     Request req;
     const auto method = MethodOf(rh->header().method());
     // Sends `resp` on rh; RESTinio takes a response from any thread.
-    auto send = [rh, started, word = std::string(rh->header().method().c_str()),
-                 path = std::string(rh->header().path())](Response resp) {
+    Impl::Send deliver = [rh, started, word = std::string(rh->header().method().c_str()),
+                          path = std::string(rh->header().path())](Response resp, std::function<void()> written) {
       auto out = rh->create_response(restinio::http_status_line_t{
           restinio::http_status_code_t{static_cast<std::uint16_t>(resp.status)}, ReasonOf(resp.status)});
       out.append_header(restinio::http_field::content_type, resp.content_type);
@@ -546,10 +553,17 @@ Result<unsigned short> Server::Start() {
       }
       for (const auto& [name, value] : resp.headers) out.append_header(name, value);
       out.set_body(std::move(resp.body));
-      out.done();
+      if (written) {
+        // Called on success, on a write error, and when the write is dropped with its
+        // connection (RESTinio's write group calls it from its destructor then).
+        out.done([written = std::move(written)](const restinio::asio_ns::error_code&) { written(); });
+      } else {
+        out.done();
+      }
       const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
       spdlog::info("{} {} {} {:.1f}ms", word, path, resp.status, ms);
     };
+    auto send = [&deliver](Response resp) { deliver(std::move(resp), nullptr); };
     if (!method) {
       send(impl->NoRoute(rh->header().method().c_str(), std::string(rh->header().path())));
       return restinio::request_accepted();
@@ -634,7 +648,7 @@ Result<unsigned short> Server::Start() {
     // Handle answers through `send` exactly once (Dispatch guards the handlers); an
     // exception here is the router's own, before any handler answered.
     try {
-      impl->Handle(req, send);
+      impl->Handle(req, deliver);
     } catch (const std::exception& e) {
       spdlog::error("{} {}: {}", MethodWord(req.method), req.path, e.what());
       send(Response::FromError(MakeError(ErrorCode::kInternal)));
