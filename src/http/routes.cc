@@ -460,6 +460,12 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
     LT_ASSIGN_OR_RETURN(auto q, SearchQuery(req));
     return RenderPage(pf.auth.ListVendors(*req.principal, q, page));
   });
+  t.Add(Method::kPost, "/vendors/:id/release", kAdmin, [&pf](Request& req) -> Result<Response> {
+    LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
+    LT_ASSIGN_OR_RETURN(json body, req.Json());
+    LT_ASSIGN_OR_RETURN(std::string reason, Str(body, "reason"));
+    return Render(pf.auth.ReleaseVendor(*req.principal, id, reason));
+  });
   t.Add(Method::kGet, "/vendors/me", kVendor,
         [&pf](Request& req) { return Render(pf.auth.GetVendor(*req.principal)); });
   t.Add(Method::kPut, "/vendors/me", kVendor, [&pf](Request& req) -> Result<Response> {

@@ -468,12 +468,13 @@ Result<json> ApplicationService::Get(const Principal& p, long long id) {
     json j;
     {
       soci::rowset<soci::row> rows =
-          (sql.prepare << "SELECT a.path, a.connected_city_code, a.connected_application_id, "
-                          "a.description, a.late, a.round, a.created_at, a.updated_at, "
-                          "a.submitted_at, a.decided_at, v.name, v.credit_code, c.name, c.profile, "
-                          "c.test_env, b.name FROM applications a JOIN vendors v ON v.id = a.vendor_id "
-                          "JOIN cities c ON c.code = a.city_code LEFT JOIN cities b ON b.code = "
-                          "a.connected_city_code WHERE a.id = :id",
+          (sql.prepare
+               << "SELECT a.path, a.connected_city_code, a.connected_application_id, "
+                  "a.description, a.late, a.round, a.created_at, a.updated_at, "
+                  "a.submitted_at, a.decided_at, v.name, COALESCE(v.released_code, v.credit_code), c.name, c.profile, "
+                  "c.test_env, b.name FROM applications a JOIN vendors v ON v.id = a.vendor_id "
+                  "JOIN cities c ON c.code = a.city_code LEFT JOIN cities b ON b.code = "
+                  "a.connected_city_code WHERE a.id = :id",
            soci::use(id));
       for (const soci::row& r : rows) {
         j = {{"id", id},

@@ -280,7 +280,8 @@ Result<json> AuthService::Me(const Principal& p) {
     json j = UserJson(user->id, user->username, user->display_name, user->role, user->city, user->vendor);
     if (user->vendor) {
       soci::rowset<soci::row> rows =
-          (sql.prepare << "SELECT name, credit_code, credit_code_checksum_ok FROM vendors WHERE id = :v",
+          (sql.prepare << "SELECT name, COALESCE(released_code, credit_code), credit_code_checksum_ok FROM vendors "
+                          "WHERE id = :v",
            soci::use(*user->vendor));
       for (const soci::row& r : rows) {
         j["vendor"] = {{"id", *user->vendor},
@@ -303,15 +304,25 @@ Status ValidatePassword(const std::string& password, const char* field) {
   return OkStatus();
 }
 
+// A user may be added to, or enabled in, an enterprise that exists and is not released.
+Status RequireRegisteredVendor(soci::session& sql, long long vendor_id, const char* field) {
+  long long released_at = 0;
+  soci::indicator released = soci::i_null;
+  sql << "SELECT released_at FROM vendors WHERE id = :v", soci::use(vendor_id), soci::into(released_at, released);
+  if (!sql.got_data()) return MakeError(ErrorCode::kInvalidField, "企业不存在", {{"field", field}});
+  if (released == soci::i_ok) {
+    return MakeError(ErrorCode::kInvalidTransition, "该企业已注销，不能为其增加或启用用户", {{"field", field}});
+  }
+  return OkStatus();
+}
+
 Result<long long> InsertUser(soci::session& sql, const NewUser& u, const std::string& hash, Instant now) {
   std::string role{domain::ToString(u.role)};
   storage::OptionalText city(u.city_code);
   storage::OptionalInt vendor(u.vendor_id);
   if (u.city_code) LT_RETURN_IF_ERROR(RequireKnownCity(sql, *u.city_code));
   if (u.vendor_id) {
-    int n = 0;
-    sql << "SELECT COUNT(*) FROM vendors WHERE id = :v", soci::use(*u.vendor_id), soci::into(n);
-    if (n == 0) return MakeError(ErrorCode::kInvalidField, "企业不存在", {{"field", "vendor_id"}});
+    LT_RETURN_IF_ERROR(RequireRegisteredVendor(sql, *u.vendor_id, "vendor_id"));
   }
   // Taken without regard to case. On PostgreSQL two creations of one folded name take
   // turns on a transaction-scoped advisory lock (SQLite's writers take turns anyway).
@@ -542,6 +553,7 @@ Result<json> AuthService::UpdateUser(const Principal& p, long long id, std::opti
                                              .reason = user->username,
                                              .at = now});
     };
+    if (active && *active && user->vendor) LT_RETURN_IF_ERROR(RequireRegisteredVendor(sql, *user->vendor, "active"));
     if (active && *active != user->active) {
       const int flag = *active ? 1 : 0;
       sql << "UPDATE users SET active = :a WHERE id = :id", soci::use(flag), soci::use(id);
@@ -583,11 +595,18 @@ Status ValidateProfile(const VendorProfile& v, const std::string& within) {
   return OkStatus();
 }
 
+// A released enterprise's credit_code column holds a placeholder (0021_vendor_release.sql):
+// the code it was registered with is released_code.
 constexpr const char* kVendorColumns =
-    "id, name, credit_code, credit_code_checksum_ok, legal_rep, address, contact_name, contact_phone, "
-    "contact_email, created_at";
+    "id, name, COALESCE(released_code, credit_code), credit_code_checksum_ok, legal_rep, address, contact_name, "
+    "contact_phone, contact_email, created_at, released_at, release_reason, "
+    "(SELECT username FROM users WHERE users.id = vendors.released_by)";
 
 json VendorJson(const soci::row& r) {
+  json released = nullptr;
+  if (auto at = GetOptInt(r, 10)) {
+    released = {{"at", FormatInstant(FromUnix(*at))}, {"reason", GetText(r, 11)}, {"by", GetText(r, 12)}};
+  }
   return json{{"id", GetInt(r, 0)},
               {"name", GetText(r, 1)},
               {"credit_code", GetText(r, 2)},
@@ -597,7 +616,8 @@ json VendorJson(const soci::row& r) {
               {"contact_name", GetText(r, 6)},
               {"contact_phone", GetText(r, 7)},
               {"contact_email", GetText(r, 8)},
-              {"created_at", FormatInstant(FromUnix(GetInt(r, 9)))}};
+              {"created_at", FormatInstant(FromUnix(GetInt(r, 9)))},
+              {"released", std::move(released)}};
 }
 
 Result<json> LoadVendorJson(soci::session& sql, long long id) {
@@ -622,7 +642,10 @@ Result<ListPage> AuthService::ListVendors(const Principal& p, const std::optiona
   const int limit = std::clamp(page.limit, 1, kMaxPage), offset = std::max(page.offset, 0);
   return deps_.db.Read<ListPage>([&](soci::session& sql) -> Result<ListPage> {
     std::string from = " FROM vendors WHERE 1 = 1";
-    if (pattern) from += " AND (LOWER(name) LIKE :p1 ESCAPE '\\' OR LOWER(credit_code) LIKE :p2 ESCAPE '\\')";
+    if (pattern) {
+      from +=
+          " AND (LOWER(name) LIKE :p1 ESCAPE '\\' OR LOWER(COALESCE(released_code, credit_code)) LIKE :p2 ESCAPE '\\')";
+    }
     auto bind = [&](soci::statement& st) {
       if (pattern) {
         st.exchange(soci::use(*pattern));
@@ -655,6 +678,53 @@ Result<json> AuthService::UpdateVendor(const Principal& p, const VendorProfile& 
                                                        .before = "registered",
                                                        .after = "registered",
                                                        .reason = v.name,
+                                                       .at = now}));
+    return LoadVendorJson(sql, id);
+  });
+}
+
+Result<json> AuthService::ReleaseVendor(const Principal& p, long long id, const std::string& reason) {
+  if (p.role != domain::Role::kAdmin) return MakeError(ErrorCode::kForbidden);
+  LT_RETURN_IF_ERROR(RequireText(reason, "reason", 500));
+  const Instant now = deps_.clock.Now();
+  return deps_.db.Transact<json>([&](soci::session& sql) -> Result<json> {
+    long long released_at = 0;
+    soci::indicator released = soci::i_null;
+    sql << "SELECT released_at FROM vendors WHERE id = :id", soci::use(id), soci::into(released_at, released);
+    if (!sql.got_data()) return MakeError(ErrorCode::kNotFound, "企业不存在");
+    if (released == soci::i_ok) {
+      return MakeError(ErrorCode::kInvalidTransition, "该企业已注销", {{"state", "released"}});
+    }
+    // An application a city is reviewing or testing is answered to this enterprise: it
+    // is withdrawn or decided first, so that no city is left with a process nobody can
+    // act on. Drafts and ended applications stay, as the record of what it did.
+    json open = json::array();
+    const std::string reviewed(ToString(domain::AppState::kUnderReview)),
+        returned(ToString(domain::AppState::kReturned)), testing(ToString(domain::AppState::kJointTesting));
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT id FROM applications WHERE vendor_id = :v AND state IN (:a, :b, :c) ORDER BY id",
+         soci::use(id), soci::use(reviewed), soci::use(returned), soci::use(testing));
+    for (const soci::row& r : rows) open.push_back(GetInt(r, 0));
+    if (!open.empty()) {
+      return MakeError(ErrorCode::kInvalidTransition, "该企业有审核中或联调中的申请，须先撤回或办结后才能注销",
+                       {{"state", "registered"}, {"applications", open}});
+    }
+    const long long at = ToUnix(now);
+    const std::string placeholder = "released:" + std::to_string(id);
+    sql << "UPDATE vendors SET released_code = credit_code, credit_code = :c, released_at = :at, released_by = :by, "
+           "release_reason = :r WHERE id = :id",
+        soci::use(placeholder), soci::use(at), soci::use(p.user_id), soci::use(reason), soci::use(id);
+    // Its users can no longer log in, and whoever is logged in now is logged out.
+    sql << "UPDATE users SET active = 0 WHERE vendor_id = :v", soci::use(id);
+    sql << "DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE vendor_id = :v)", soci::use(id);
+    LT_RETURN_IF_ERROR(AppendHistory(sql, HistoryEntry{.entity = "vendor",
+                                                       .entity_id = id,
+                                                       .vendor_id = id,
+                                                       .actor = Actor::Of(p),
+                                                       .action = "vendor_release",
+                                                       .before = "registered",
+                                                       .after = "released",
+                                                       .reason = reason,
                                                        .at = now}));
     return LoadVendorJson(sql, id);
   });

@@ -99,6 +99,12 @@ class AuthService {
   // id, `search` matching part of the name or credit code, a page at a time.
   Result<ListPage> ListVendors(const Principal& p, const std::optional<std::string>& search, PageRequest page);
   Result<json> UpdateVendor(const Principal& p, const VendorProfile& profile);
+  // An admin releases an enterprise (注销), with the reason: its credit code may be
+  // registered again (by its holder, when someone else had registered it), its users are
+  // disabled and logged out, and its record, applications and history stay. Refused
+  // (invalid_transition) while one of its applications is under review, returned or in
+  // the joint test, with their ids in details.applications, and when already released.
+  Result<json> ReleaseVendor(const Principal& p, long long id, const std::string& reason);
 
  private:
   // crypto::HashPassword in a slot of deps_.hashing (server_busy when none is free).

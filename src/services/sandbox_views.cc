@@ -690,8 +690,8 @@ Result<json> SandboxService::BuildReport(soci::session& sql, const Deps& deps, l
   }
   if (own_test) judged = *std::move(own_test);
   std::string vendor_name, credit_code;
-  sql << "SELECT name, credit_code FROM vendors WHERE id = :v", soci::use(app.vendor_id), soci::into(vendor_name),
-      soci::into(credit_code);
+  sql << "SELECT name, COALESCE(released_code, credit_code) FROM vendors WHERE id = :v", soci::use(app.vendor_id),
+      soci::into(vendor_name), soci::into(credit_code);
   json products = json::array();
   soci::rowset<soci::row> prows =
       (sql.prepare << "SELECT p.name, p.model, p.kind, p.version FROM products p JOIN application_products ap "

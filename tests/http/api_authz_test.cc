@@ -136,6 +136,7 @@ std::map<std::string, Row> Table() {
       {"DELETE /api/v1/session", {.roles = kEveryRole}},
       {"GET /api/v1/me", {.roles = kEveryRole}},
       {"GET /api/v1/vendors", {.roles = {Role::kProvince, Role::kAdmin}}},
+      {"POST /api/v1/vendors/:id/release", {.roles = admin}},
       {"GET /api/v1/vendors/me", {.roles = vendor}},
       {"PUT /api/v1/vendors/me", {.roles = vendor}},
       {"GET /api/v1/users", {.roles = admin}},
@@ -243,6 +244,7 @@ class ApiAuthzTest : public ::testing::TestWithParam<std::string> {
     principals_[Caller::kReviewerSz] = tp_->AddUser(Role::kCityReviewer, Name(Caller::kReviewerSz), kSz);
     principals_[Caller::kSupportGz] = tp_->AddUser(Role::kTechSupport, Name(Caller::kSupportGz), kGz);
     spare_user_ = tp_->AddUser(Role::kProvince, "authz_spare").user_id;  // what PUT /users/:id changes
+    spare_vendor_ = *tp_->AddVendor("authz_spare_vendor").vendor_id;     // what POST /vendors/:id/release releases
     principals_[Caller::kSupportSz] = tp_->AddUser(Role::kTechSupport, Name(Caller::kSupportSz), kSz);
     principals_[Caller::kProvince] = tp_->AddUser(Role::kProvince, Name(Caller::kProvince));
     principals_[Caller::kAdmin] = tp_->AddUser(Role::kAdmin, Name(Caller::kAdmin));
@@ -380,6 +382,7 @@ class ApiAuthzTest : public ::testing::TestWithParam<std::string> {
     if (base.ends_with("/alerts")) values[":id"] = std::to_string(alert_);
     if (base.ends_with("/notifications")) values[":id"] = std::to_string(notification_);
     if (base.ends_with("/users")) values[":id"] = std::to_string(spare_user_);
+    if (base.ends_with("/vendors")) values[":id"] = std::to_string(spare_vendor_);
     if (base.ends_with("/products")) values[":id"] = std::to_string(product_);
     std::string out;
     for (std::size_t i = 0; i < pattern.size();) {
@@ -425,6 +428,7 @@ class ApiAuthzTest : public ::testing::TestWithParam<std::string> {
       return {{"role", "province"}, {"username", "authz_user" + s}, {"password", "Passw0rd!x"}};
     }
     if (pattern.ends_with("/users/:id")) return {{"active", true}};
+    if (pattern.ends_with("/release")) return {{"reason", "信用代码被他人冒用，经核实注销"}};
     // A wrong current password: the caller's own password stays what the test logs in with.
     if (pattern.ends_with("/me/password")) return {{"current_password", "not-it"}, {"new_password", "N3w-passw0rd"}};
     if (pattern.ends_with("/cities/:code")) return {{"profile", "gd-v1.3"}, {"test_env", "sandbox"}};
@@ -498,7 +502,7 @@ class ApiAuthzTest : public ::testing::TestWithParam<std::string> {
   std::map<Caller, services::Principal> principals_;
   std::map<Caller, std::string> tokens_;
   std::map<std::string, long long> apps_;
-  long long spare_user_ = 0;
+  long long spare_user_ = 0, spare_vendor_ = 0;
   long long product_ = 0, product_b_ = 0, late_app_ = 0, b_app_ = 0, material_ = 0, complaint_ = 0, evidence_ = 0,
             alert_ = 0, notification_ = 0;
   int n_ = 0;

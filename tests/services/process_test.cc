@@ -1594,6 +1594,57 @@ TEST_P(ProcessTest, VendorKeepsItsEnterpriseInformation) {
   EXPECT_EQ(Must(pf().auth.GetVendor(vendor_))["contact_phone"], "0755-26660000");
 }
 
+TEST_P(ProcessTest, AnAdminReleasesASquattedCreditCodeForItsHolder) {
+  // vendor1 registered a code that is not its own; its holder cannot register.
+  const std::string code = Must(pf().auth.GetVendor(vendor_))["credit_code"];
+  EXPECT_EQ(CodeOf(pf().auth.RegisterVendor(testing::Registration("holder", code), false)), "already_exists");
+  const std::string reason = "经核实，该统一社会信用代码属于持有人企业，原注册系冒用";
+  const long long id = *vendor_.vendor_id;
+  auto logged_in = pf().auth.Login("vendor1", testing::kTestPassword);
+  ASSERT_TRUE(logged_in.ok());
+
+  // Only the admin releases, with a reason, and not while a city is reviewing or testing.
+  EXPECT_EQ(CodeOf(pf().auth.ReleaseVendor(province_, id, reason)), "forbidden");
+  EXPECT_EQ(CodeOf(pf().auth.ReleaseVendor(admin_, id, "  ")), "missing_field");
+  EXPECT_EQ(CodeOf(pf().auth.ReleaseVendor(admin_, 987654, reason)), "not_found");
+  const long long draft = NewApp();
+  const long long reviewed = NewApp();
+  Act(vendor_, reviewed, AppAction::kSubmit);
+  auto refused = pf().auth.ReleaseVendor(admin_, id, reason);
+  ASSERT_EQ(CodeOf(refused), "invalid_transition");
+  EXPECT_EQ(refused.error().details["applications"], json::array({reviewed}));
+  EXPECT_TRUE(pf().auth.Authenticate(logged_in->token).ok()) << "a refusal changes nothing";
+  Act(vendor_, reviewed, AppAction::kWithdraw);
+
+  json released = Must(pf().auth.ReleaseVendor(admin_, id, reason));
+  EXPECT_EQ(released["credit_code"], code) << "shown as registered";
+  EXPECT_EQ(released["released"]["reason"], reason);
+  EXPECT_EQ(released["released"]["by"], "adm");
+  EXPECT_EQ(CodeOf(pf().auth.ReleaseVendor(admin_, id, reason)), "invalid_transition");
+  // Its users are out, now and later, and the admin cannot let them back in.
+  EXPECT_FALSE(pf().auth.Authenticate(logged_in->token).ok());
+  EXPECT_EQ(CodeOf(pf().auth.Login("vendor1", testing::kTestPassword)), "account_disabled");
+  EXPECT_EQ(CodeOf(pf().auth.UpdateUser(admin_, vendor_.user_id, true, std::nullopt)), "invalid_transition");
+  services::NewUser more{Role::kVendor, "vendor1b", testing::kTestPassword, "", std::nullopt, id};
+  EXPECT_EQ(CodeOf(pf().auth.AddUser(more, services::Actor::Of(admin_))), "invalid_transition");
+
+  // The holder registers the code; both enterprises are listed under it, the first as released.
+  json holder = Must(pf().auth.RegisterVendor(testing::Registration("holder", code), false));
+  EXPECT_EQ(holder["enterprise"]["credit_code"], code);
+  EXPECT_TRUE(holder["enterprise"]["released"].is_null());
+  const services::ListPage found = Must(pf().auth.ListVendors(admin_, code, {}));
+  ASSERT_EQ(found.items.size(), 2u);
+  EXPECT_EQ(found.items[0]["id"], id);
+  EXPECT_FALSE(found.items[0]["released"].is_null());
+  EXPECT_TRUE(found.items[1]["released"].is_null());
+  EXPECT_EQ(CodeOf(pf().auth.RegisterVendor(testing::Registration("holder2", code), false)), "already_exists");
+
+  // What the released enterprise did stays readable, under the code it used.
+  EXPECT_EQ(Must(pf().applications.Get(admin_, draft))["vendor"]["credit_code"], code);
+  EXPECT_EQ(Must(pf().applications.Get(admin_, reviewed))["state"], "withdrawn");
+  EXPECT_EQ(Must(services::VerifyHistory(tp_->db())).ok, true);
+}
+
 INSTANTIATE_TEST_SUITE_P(Databases, ProcessTest, ::testing::ValuesIn(testing::TestDatabaseKinds()),
                          [](const auto& param_info) { return param_info.param; });
 

@@ -179,6 +179,36 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/vendors/{id}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Release an enterprise (注销企业), freeing its credit code
+         * @description Roles: admin.
+         *     For a credit code registered by someone who does not hold it: the admin, having
+         *     checked who holds it, releases the enterprise with a reason. Its credit code may
+         *     then be registered again; its users are disabled and logged out (enabling one
+         *     later is 409 invalid_transition); its record, applications and history stay, and
+         *     it is listed with `released`. Recorded in the history as `vendor_release`.
+         *     Refused with 409 invalid_transition when it is already released
+         *     (`details.state` `released`) and while one of its applications is under review,
+         *     returned or in the joint test (`details.applications`, their ids): those are
+         *     withdrawn or decided first. An unknown id is 404; a reason missing, blank or over
+         *     500 characters is 422.
+         */
+        post: operations["releaseVendor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/vendors/register": {
         parameters: {
             query?: never;
@@ -1421,6 +1451,17 @@ export interface components {
              * @description When the enterprise registered.
              */
             created_at?: string;
+            /**
+             * @description Null while registered. Once an admin released the enterprise
+             *     (POST /vendors/{id}/release): when, by whom (user name) and why. `credit_code`
+             *     stays the code it was registered with, which may since be registered again.
+             */
+            released?: {
+                /** Format: date-time */
+                at: string;
+                by: string;
+                reason: string;
+            } | null;
         };
         Product: {
             /** Format: int64 */
@@ -2297,6 +2338,42 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    releaseVendor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A positive integer id, written without leading zeros; anything else (or an id outside the caller's scope) is 404. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The released enterprise. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Vendor"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
             422: components["responses"]["Unprocessable"];
         };
     };
