@@ -1,6 +1,6 @@
 // The province's and the admin's pages, and the pages everyone uses, on the demo
 // data: statistics with charts and the .xlsx export, users (adding, disabling,
-// resetting a password; changing one's own), cities, the
+// resetting a password; changing one's own), enterprises (releasing one), cities, the
 // working-day calendar and its import, history verification, notifications,
 // 申请查询 and the process page.
 import { spawnSync } from 'node:child_process'
@@ -250,6 +250,70 @@ describe('province and admin', () => {
     expect((await held.call('GET', '/me')).status).toBe(401)
     await expect(server.apiAs(user)).rejects.toThrow()
     await server.apiAs(user, 'Huizhou@2026x')
+  })
+
+  it("lets the admin release an enterprise that registered another's credit code, for its holder", async () => {
+    const first17 = '91440300MA5E2E8Q1'
+    const code = first17 + creditCodeCheckChar(first17)
+    const register = (name: string, username: string) =>
+      fetch(`${server.url}/api/v1/vendors/register`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          enterprise: {
+            name,
+            credit_code: code,
+            legal_rep: '王五',
+            address: '深圳市南山区',
+            contact_name: '王五',
+            contact_phone: '13900139000',
+            contact_email: 'wang@example.com',
+          },
+          username,
+          password: 'Secret@2026x',
+        }),
+      })
+    expect((await register('冒用注册科技有限公司', 'squatter01')).status).toBe(201)
+    const squatter = await server.apiAs('squatter01', 'Secret@2026x')
+    // The holder of the code cannot register while it is taken.
+    expect((await register('深圳真实持有人科技有限公司', 'holder01')).status).toBe(409)
+
+    const page = await newPage(browser, server)
+    await page.setViewportSize({ width: 1366, height: 768 })
+    await login(page, 'admin')
+    await page.goto('/admin/vendors')
+    await page.getByTestId('vendor-search').fill(code)
+    await eventually(() => page.getByTestId('vendors-table').locator('.el-table__body tr').count()).toBe(1)
+    expect(await page.getByTestId('vendors-table').textContent()).toContain('冒用注册科技有限公司')
+    const id = (
+      ((await (await server.apiAs('admin')).call('GET', `/vendors?q=${code}`)).body as { id: number }[])[0]
+    ).id
+    await eventually(() => page.getByTestId(`vendor-status-${id}`).textContent()).toContain('正常')
+
+    // A reason is required; the release is then recorded and shown on the row.
+    await page.getByTestId(`vendor-release-${id}`).click()
+    const dialog = page.getByTestId('release-dialog')
+    await eventually(() => dialog.textContent()).toContain('该企业的用户全部停用')
+    await page.getByTestId('release-submit').click()
+    await eventually(() => dialog.locator('.el-form-item__error').allTextContents()).toEqual([
+      '请填写注销原因（如核实冒用的经过）',
+    ])
+    await screenshot(page, 'admin-vendors-release')
+    await page.getByTestId('release-reason').fill('经核实，该代码属于深圳真实持有人科技有限公司')
+    await page.getByTestId('release-submit').click()
+    await eventually(() => page.getByTestId(`vendor-status-${id}`).textContent()).toContain('已注销')
+    expect(await page.getByTestId('vendors-table').textContent()).toContain('由 admin 注销：经核实')
+    expect(await page.getByTestId(`vendor-release-${id}`).count()).toBe(0)
+
+    // The squatter is logged out; the holder registers the code.
+    expect((await squatter.call('GET', '/me')).status).toBe(401)
+    await expect(server.apiAs('squatter01', 'Secret@2026x')).rejects.toThrow()
+    expect((await register('深圳真实持有人科技有限公司', 'holder01')).status).toBe(201)
+    await page.getByTestId('vendor-search').fill('')
+    await page.getByTestId('vendor-search').fill(code)
+    await eventually(() => page.getByTestId('vendors-table').locator('.el-table__body tr').count()).toBe(2)
+    expect(await page.getByTestId('vendors-table').textContent()).toContain('深圳真实持有人科技有限公司')
+    await screenshot(page, 'admin-vendors')
   })
 
   it('lets a user change their own password: refusals under the fields, other sessions end', async () => {

@@ -91,6 +91,11 @@ export const routes: RouteRecordRaw[] = [
         meta: { title: '用户与角色', roles: ['admin'], menu: true, icon: 'User' },
       },
       {
+        path: 'admin/vendors',
+        component: () => import('@/views/admin/VendorsView.vue'),
+        meta: { title: '企业管理', roles: ['admin'], menu: true, icon: 'OfficeBuilding' },
+      },
+      {
         path: 'admin/cities',
         component: () => import('@/views/admin/CitiesView.vue'),
         meta: { title: '地市与接口标准', roles: ['admin'], menu: true, icon: 'Location' },

@@ -129,12 +129,16 @@ export const HISTORY_ACTION_LABELS: Record<string, string> = {
   password_reset: '重置密码',
   vendor_register: '企业注册',
   vendor_update: '更新企业信息',
+  vendor_release: '注销企业',
   product_add: '新增产品',
 }
 
 // Whether a user may log in (User.active on the users page; a history entry's
 // before/after when the admin disables or enables one).
 export const USER_STATUS_LABELS: Record<string, string> = { active: '启用', disabled: '已停用' }
+
+// Whether an enterprise stands registered or was released by the admin (Vendor.released).
+export const VENDOR_STATUS_LABELS: Record<string, string> = { registered: '正常', released: '已注销' }
 
 // What a history entry is about (HistoryEntry.entity).
 export const HISTORY_ENTITY_LABELS: Record<string, string> = {
