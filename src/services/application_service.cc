@@ -971,6 +971,15 @@ Result<json> ApplicationService::Act(const Principal& p, long long id, AppAction
   auto done = deps_.db.Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
     LT_ASSIGN_OR_RETURN(AppRow app, LockApplication(sql, id));
     LT_RETURN_IF_ERROR(RequireApplicationInScope(sql, p, app.id, app.city_code, app.vendor_id));
+    if (p.role == Role::kVendor) {
+      // A vendor's session ends when its enterprise is released (AuthService::ReleaseVendor);
+      // a request already past the session check when that happened is refused here.
+      soci::indicator released = soci::i_null;
+      long long released_at = 0;
+      sql << "SELECT released_at FROM vendors WHERE id = :v", soci::use(app.vendor_id),
+          soci::into(released_at, released);
+      if (released == soci::i_ok) return MakeError(ErrorCode::kAccountDisabled, "所属企业已注销，账号已停用");
+    }
     if (action == AppAction::kReissueKey) {
       // Only the rectification of a founded complaint re-issues a key.
       return MakeError(ErrorCode::kForbidden, "测试密钥须通过投诉整改流程重新发放");

@@ -698,6 +698,10 @@ Result<json> AuthService::ReleaseVendor(const Principal& p, long long id, const 
     // An application a city is reviewing or testing is answered to this enterprise: it
     // is withdrawn or decided first, so that no city is left with a process nobody can
     // act on. Drafts and ended applications stay, as the record of what it did.
+    // Its applications are locked first, as an action on one locks it
+    // (LockApplication): a submission that arrived before the release is seen here, and
+    // one that waited for the release finds the enterprise released (Act).
+    sql << "UPDATE applications SET updated_at = updated_at WHERE vendor_id = :v", soci::use(id);
     json open = json::array();
     const std::string reviewed(ToString(domain::AppState::kUnderReview)),
         returned(ToString(domain::AppState::kReturned)), testing(ToString(domain::AppState::kJointTesting));

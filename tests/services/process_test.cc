@@ -1627,6 +1627,9 @@ TEST_P(ProcessTest, AnAdminReleasesASquattedCreditCodeForItsHolder) {
   EXPECT_EQ(CodeOf(pf().auth.UpdateUser(admin_, vendor_.user_id, true, std::nullopt)), "invalid_transition");
   services::NewUser more{Role::kVendor, "vendor1b", testing::kTestPassword, "", std::nullopt, id};
   EXPECT_EQ(CodeOf(pf().auth.AddUser(more, services::Actor::Of(admin_))), "invalid_transition");
+  // A submission that passed the session check before the release is refused when it runs.
+  EXPECT_EQ(CodeOf(pf().applications.Act(vendor_, draft, AppAction::kSubmit, {})), "account_disabled");
+  EXPECT_EQ(Must(pf().applications.Get(admin_, draft))["state"], "draft");
 
   // The holder registers the code; both enterprises are listed under it, the first as released.
   json holder = Must(pf().auth.RegisterVendor(testing::Registration("holder", code), false));
