@@ -301,6 +301,47 @@ int CalendarImport(const CommonOptions& common, const std::string& file) {
   return 0;
 }
 
+// `vendor list`: the enterprises, a line each (id, credit code, state, name), for the
+// operator who must find the one to release; --search as the admin page's search.
+int VendorList(const CommonOptions& common, const std::optional<std::string>& search) {
+  auto config = ConfigureExisting(common);
+  if (!config.ok()) return Fail(config.error());
+  SystemClock clock;
+  auto rt = Runtime::Open(*config, clock, clock);
+  if (!rt.ok()) return Fail(rt.error());
+  const services::Principal admin{0, "cli", domain::Role::kAdmin, std::nullopt, std::nullopt};
+  for (services::PageRequest page;; page.offset += page.limit) {
+    auto listed = (*rt)->platform().auth.ListVendors(admin, search, page);
+    if (!listed.ok()) return Fail(listed.error());
+    for (const json& v : listed->items) {
+      std::cout << v["id"].get<long long>() << '\t' << v["credit_code"].get<std::string>() << '\t'
+                << (v["released"].is_null() ? "registered" : "released") << '\t' << v["name"].get<std::string>()
+                << "\n";
+    }
+    if (listed->items.empty() || page.offset + page.limit >= listed->total) break;
+  }
+  return 0;
+}
+
+// `vendor release`: AuthService::ReleaseVendor as the command line's administrator, for
+// an installation whose operator works on the server rather than in the web app.
+int VendorRelease(const CommonOptions& common, long long vendor, const std::string& reason) {
+  if (vendor <= 0) {
+    return Usage(MakeError(ErrorCode::kInvalidField, "--vendor 应为企业的编号（正整数）", {{"field", "vendor"}}));
+  }
+  auto config = ConfigureExisting(common);
+  if (!config.ok()) return Fail(config.error());
+  SystemClock clock;
+  auto rt = Runtime::Open(*config, clock, clock);
+  if (!rt.ok()) return Fail(rt.error());
+  const services::Actor cli{std::nullopt, "cli", domain::Role::kAdmin};
+  auto released = (*rt)->platform().auth.ReleaseVendor(cli, vendor, reason);
+  if (!released.ok()) return Fail(released.error());
+  std::cout << "vendor " << vendor << " (" << (*released)["credit_code"].get<std::string>()
+            << ") released; its credit code may be registered again\n";
+  return 0;
+}
+
 // The database of a command that checks one already there, opened as it is: no
 // migration applied, no master key needed, so a backup can be checked anywhere, and
 // checking changes nothing.
@@ -511,6 +552,20 @@ int RunCli(int argc, char** argv) {
   user_add->add_option("--display-name", display);
   user_add->add_flag("--password-stdin", password_stdin, "read the password from stdin")->required();
 
+  auto* vendor_cmd = cli.add_subcommand("vendor", "vendor enterprises");
+  vendor_cmd->require_subcommand(1);
+  auto* vendor_list = vendor_cmd->add_subcommand("list", "list the enterprises: id, credit code, state, name");
+  add_common(vendor_list);
+  std::optional<std::string> vendor_search;
+  vendor_list->add_option("--search", vendor_search, "part of a name or credit code");
+  auto* vendor_release = vendor_cmd->add_subcommand(
+      "release", "release an enterprise (注销): its users are disabled and its credit code may be registered again");
+  add_common(vendor_release);
+  long long release_id = 0;
+  std::string release_reason;
+  vendor_release->add_option("--vendor", release_id, "the enterprise's id (vendor list)")->required();
+  vendor_release->add_option("--reason", release_reason, "why, kept in the history")->required();
+
   auto* calendar = cli.add_subcommand("calendar", "working-day calendar");
   calendar->require_subcommand(1);
   auto* import = calendar->add_subcommand("import", "import years from a JSON or .ics file");
@@ -585,6 +640,8 @@ int RunCli(int argc, char** argv) {
       return r.ok() ? 0 : Fail(r.error());
     }
     if (*user_add) return UserAdd(common, role, city, vendor, username, display);
+    if (*vendor_list) return VendorList(common, vendor_search);
+    if (*vendor_release) return VendorRelease(common, release_id, release_reason);
     if (*import) return CalendarImport(common, file);
     if (*verify) return HistoryVerify(common);
     if (*report_verify) {

@@ -464,7 +464,7 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
     LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
     LT_ASSIGN_OR_RETURN(json body, req.Json());
     LT_ASSIGN_OR_RETURN(std::string reason, Str(body, "reason"));
-    return Render(pf.auth.ReleaseVendor(*req.principal, id, reason));
+    return Render(pf.auth.ReleaseVendor(services::Actor::Of(*req.principal), id, reason));
   });
   t.Add(Method::kGet, "/vendors/me", kVendor,
         [&pf](Request& req) { return Render(pf.auth.GetVendor(*req.principal)); });

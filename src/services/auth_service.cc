@@ -600,7 +600,7 @@ Status ValidateProfile(const VendorProfile& v, const std::string& within) {
 constexpr const char* kVendorColumns =
     "id, name, COALESCE(released_code, credit_code), credit_code_checksum_ok, legal_rep, address, contact_name, "
     "contact_phone, contact_email, created_at, released_at, release_reason, "
-    "(SELECT username FROM users WHERE users.id = vendors.released_by)";
+    "COALESCE((SELECT username FROM users WHERE users.id = vendors.released_by), 'cli')";
 
 json VendorJson(const soci::row& r) {
   json released = nullptr;
@@ -683,8 +683,8 @@ Result<json> AuthService::UpdateVendor(const Principal& p, const VendorProfile& 
   });
 }
 
-Result<json> AuthService::ReleaseVendor(const Principal& p, long long id, const std::string& reason) {
-  if (p.role != domain::Role::kAdmin) return MakeError(ErrorCode::kForbidden);
+Result<json> AuthService::ReleaseVendor(const Actor& actor, long long id, const std::string& reason) {
+  if (actor.role != domain::Role::kAdmin) return MakeError(ErrorCode::kForbidden);
   LT_RETURN_IF_ERROR(RequireText(reason, "reason", 500));
   const Instant now = deps_.clock.Now();
   return deps_.db.Transact<json>([&](soci::session& sql) -> Result<json> {
@@ -715,16 +715,20 @@ Result<json> AuthService::ReleaseVendor(const Principal& p, long long id, const 
     }
     const long long at = ToUnix(now);
     const std::string placeholder = "released:" + std::to_string(id);
+    // The command line's administrator is no user: released_by stays NULL, and the
+    // history names the actor.
+    const long long by = actor.user_id.value_or(0);
+    soci::indicator by_ind = actor.user_id ? soci::i_ok : soci::i_null;
     sql << "UPDATE vendors SET released_code = credit_code, credit_code = :c, released_at = :at, released_by = :by, "
            "release_reason = :r WHERE id = :id",
-        soci::use(placeholder), soci::use(at), soci::use(p.user_id), soci::use(reason), soci::use(id);
+        soci::use(placeholder), soci::use(at), soci::use(by, by_ind), soci::use(reason), soci::use(id);
     // Its users can no longer log in, and whoever is logged in now is logged out.
     sql << "UPDATE users SET active = 0 WHERE vendor_id = :v", soci::use(id);
     sql << "DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE vendor_id = :v)", soci::use(id);
     LT_RETURN_IF_ERROR(AppendHistory(sql, HistoryEntry{.entity = "vendor",
                                                        .entity_id = id,
                                                        .vendor_id = id,
-                                                       .actor = Actor::Of(p),
+                                                       .actor = actor,
                                                        .action = "vendor_release",
                                                        .before = "registered",
                                                        .after = "released",

@@ -104,7 +104,7 @@ class AuthService {
   // disabled and logged out, and its record, applications and history stay. Refused
   // (invalid_transition) while one of its applications is under review, returned or in
   // the joint test, with their ids in details.applications, and when already released.
-  Result<json> ReleaseVendor(const Principal& p, long long id, const std::string& reason);
+  Result<json> ReleaseVendor(const Actor& actor, long long id, const std::string& reason);
 
  private:
   // crypto::HashPassword in a slot of deps_.hashing (server_busy when none is free).

@@ -386,6 +386,72 @@ TEST_P(CliTest, ReportVerifyChecksAKeptReportOrAFile) {
 // Commands that read or change a database already there refuse a SQLite path where
 // there is none, and create nothing: a mistyped path is not an empty database whose
 // history "verifies".
+TEST_P(CliTest, VendorListAndReleaseFreeACreditCode) {
+  ASSERT_EQ(Liantiao("demo").exit_code, 0);
+  // An enterprise with a user and nothing under way, as a squatter's would be.
+  const std::string code = "91440101MA5CJQ4N59";
+  long long squatter = 0;
+  {
+    auto db = OpenDb();
+    ASSERT_NE(db, nullptr);
+    auto st = db->Transact<Ok>([&](soci::session& sql) -> Result<Ok> {
+      sql << "INSERT INTO vendors (name, credit_code, credit_code_checksum_ok, legal_rep, address, contact_name, "
+             "contact_phone, contact_email, created_at) VALUES ('冒用科技', :c, 1, '张三', '广州', '张三', "
+             "'13800000000', 'a@example.com', 1700000000)",
+          soci::use(code);
+      sql << "SELECT id FROM vendors WHERE credit_code = :c", soci::use(code), soci::into(squatter);
+      return Ok{};
+    });
+    ASSERT_TRUE(st.ok());
+  }
+  const std::string id = std::to_string(squatter);
+  ASSERT_EQ(Liantiao("user add --role vendor --vendor " + id + " --username squat1 --password-stdin", "Passw0rd!cli\n")
+                .exit_code,
+            0);
+
+  CliRun all = Liantiao("vendor list");
+  EXPECT_EQ(all.exit_code, 0) << all.err;
+  EXPECT_NE(all.out.find(id + "\t" + code + "\tregistered\t冒用科技\n"), std::string::npos) << all.out;
+  EXPECT_GE(std::count(all.out.begin(), all.out.end(), '\n'), 3) << "the demo's enterprises too: " << all.out;
+  CliRun found = Liantiao("vendor list --search MA5CJQ");
+  EXPECT_EQ(found.out, id + "\t" + code + "\tregistered\t冒用科技\n");
+
+  // Refusals: a reason is required, an unknown enterprise, and one whose application a
+  // city is reviewing or testing (the demo's first enterprise has some).
+  EXPECT_EQ(Liantiao("vendor release --vendor " + id).exit_code, 2);
+  EXPECT_EQ(Liantiao("vendor release --vendor 0 --reason x").exit_code, 2);
+  CliRun unknown = Liantiao("vendor release --vendor 987654 --reason 核实");
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.err.find("not_found"), std::string::npos) << unknown.err;
+  CliRun busy = Liantiao("vendor release --vendor 1 --reason 核实");
+  EXPECT_EQ(busy.exit_code, 1);
+  EXPECT_EQ(std::count(busy.err.begin(), busy.err.end(), '\n'), 1) << busy.err;
+  EXPECT_NE(busy.err.find("invalid_transition"), std::string::npos) << busy.err;
+
+  CliRun released = Liantiao("vendor release --vendor " + id + " --reason '经核实，该代码属于他人'");
+  EXPECT_EQ(released.exit_code, 0) << released.err;
+  EXPECT_NE(released.out.find(code), std::string::npos) << released.out;
+  EXPECT_EQ(Liantiao("vendor list --search " + code).out, id + "\t" + code + "\treleased\t冒用科技\n");
+  CliRun again = Liantiao("vendor release --vendor " + id + " --reason 再次");
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_NE(again.err.find("invalid_transition"), std::string::npos) << again.err;
+  {
+    auto db = OpenDb();
+    ASSERT_NE(db, nullptr);
+    int active = -1;
+    std::string actor;
+    auto st = db->Read<Ok>([&](soci::session& sql) -> Result<Ok> {
+      sql << "SELECT active FROM users WHERE username = 'squat1'", soci::into(active);
+      sql << "SELECT actor_name FROM history WHERE action = 'vendor_release'", soci::into(actor);
+      return Ok{};
+    });
+    ASSERT_TRUE(st.ok());
+    EXPECT_EQ(active, 0) << "its users are disabled";
+    EXPECT_EQ(actor, "cli");
+  }
+  EXPECT_EQ(Liantiao("history verify").exit_code, 0);
+}
+
 TEST_P(CliTest, CommandsOnAnExistingDatabaseRefuseAMissingFile) {
   const fs::path missing = dir_ / "typo" / "liantiao.db";
   const std::string db = " --db " + Quote("sqlite:" + missing.string());

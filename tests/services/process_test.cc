@@ -1604,23 +1604,23 @@ TEST_P(ProcessTest, AnAdminReleasesASquattedCreditCodeForItsHolder) {
   ASSERT_TRUE(logged_in.ok());
 
   // Only the admin releases, with a reason, and not while a city is reviewing or testing.
-  EXPECT_EQ(CodeOf(pf().auth.ReleaseVendor(province_, id, reason)), "forbidden");
-  EXPECT_EQ(CodeOf(pf().auth.ReleaseVendor(admin_, id, "  ")), "missing_field");
-  EXPECT_EQ(CodeOf(pf().auth.ReleaseVendor(admin_, 987654, reason)), "not_found");
+  EXPECT_EQ(CodeOf(pf().auth.ReleaseVendor(services::Actor::Of(province_), id, reason)), "forbidden");
+  EXPECT_EQ(CodeOf(pf().auth.ReleaseVendor(services::Actor::Of(admin_), id, "  ")), "missing_field");
+  EXPECT_EQ(CodeOf(pf().auth.ReleaseVendor(services::Actor::Of(admin_), 987654, reason)), "not_found");
   const long long draft = NewApp();
   const long long reviewed = NewApp();
   Act(vendor_, reviewed, AppAction::kSubmit);
-  auto refused = pf().auth.ReleaseVendor(admin_, id, reason);
+  auto refused = pf().auth.ReleaseVendor(services::Actor::Of(admin_), id, reason);
   ASSERT_EQ(CodeOf(refused), "invalid_transition");
   EXPECT_EQ(refused.error().details["applications"], json::array({reviewed}));
   EXPECT_TRUE(pf().auth.Authenticate(logged_in->token).ok()) << "a refusal changes nothing";
   Act(vendor_, reviewed, AppAction::kWithdraw);
 
-  json released = Must(pf().auth.ReleaseVendor(admin_, id, reason));
+  json released = Must(pf().auth.ReleaseVendor(services::Actor::Of(admin_), id, reason));
   EXPECT_EQ(released["credit_code"], code) << "shown as registered";
   EXPECT_EQ(released["released"]["reason"], reason);
   EXPECT_EQ(released["released"]["by"], "adm");
-  EXPECT_EQ(CodeOf(pf().auth.ReleaseVendor(admin_, id, reason)), "invalid_transition");
+  EXPECT_EQ(CodeOf(pf().auth.ReleaseVendor(services::Actor::Of(admin_), id, reason)), "invalid_transition");
   // Its users are out, now and later, and the admin cannot let them back in.
   EXPECT_FALSE(pf().auth.Authenticate(logged_in->token).ok());
   EXPECT_EQ(CodeOf(pf().auth.Login("vendor1", testing::kTestPassword)), "account_disabled");

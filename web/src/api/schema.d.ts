@@ -1453,7 +1453,8 @@ export interface components {
             created_at?: string;
             /**
              * @description Null while registered. Once an admin released the enterprise
-             *     (POST /vendors/{id}/release): when, by whom (user name) and why. `credit_code`
+             *     (POST /vendors/{id}/release, or `liantiao vendor release`): when, by whom
+             *     (the user name, or `cli` for the command line) and why. `credit_code`
              *     stays the code it was registered with, which may since be registered again.
              */
             released?: {
