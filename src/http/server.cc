@@ -274,6 +274,33 @@ struct Server::Impl {
   // connection. Stop() counts an asynchronous answer as delivered only then: handing it to
   // RESTinio just queues the write on the connection's io_context, which stop() ends.
   using Send = std::function<void(Response, std::function<void()> written)>;
+  // An asynchronous answer Stop() waits for, in two parts: written (or dropped with its
+  // connection), and every copy of its `send` gone. Both matter: a copy holds the RESTinio
+  // request and with it the connection, and a connection that outlives RESTinio's server
+  // reaches into its freed acceptor when it goes (the connection-count limiter). A work
+  // pool's thread lets go of its copy only after the write it queued may have completed.
+  struct Owed {
+    explicit Owed(std::shared_ptr<Pending> p) : pending(std::move(p)) {}
+    std::shared_ptr<Pending> pending;
+    std::atomic<int> parts{2};
+    void Settle() {
+      if (parts.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+      std::lock_guard lock(pending->mu);
+      if (--pending->count == 0) pending->none.notify_all();
+    }
+  };
+  // The `send` an asynchronous handler answers through; settles its Owed once released.
+  struct SendHolder {
+    SendHolder(Send s, std::shared_ptr<Owed> o) : send(std::move(s)), owed(std::move(o)) {}
+    SendHolder(const SendHolder&) = delete;
+    SendHolder& operator=(const SendHolder&) = delete;
+    ~SendHolder() {
+      send = nullptr;  // the request, and its connection, first
+      if (owed) owed->Settle();
+    }
+    Send send;
+    std::shared_ptr<Owed> owed;
+  };
   // Requests that reached the handler, and those in it now (Drain).
   std::atomic<std::uint64_t> started{0};
   std::atomic<int> handling{0};
@@ -379,20 +406,20 @@ struct Server::Impl {
     }
     // An asynchronous handler that throws may or may not have answered already.
     auto answered = std::make_shared<std::atomic<bool>>(false);
-    std::shared_ptr<Pending> counted;
+    std::shared_ptr<Owed> owed;
     if (route.async_handler) {
-      counted = pending;
-      std::lock_guard lock(counted->mu);
-      ++counted->count;
+      owed = std::make_shared<Owed>(pending);
+      std::lock_guard lock(pending->mu);
+      ++pending->count;
     }
-    // Copies `send`: an asynchronous handler answers after Dispatch has returned.
-    const Respond once = [answered, send, counted](Response r) {
+    // Copies `send`: an asynchronous handler answers after Dispatch has returned. Its
+    // copies, in the handler's closures, hold the RESTinio request, and so the connection:
+    // the last of them settles the answer's second part when it goes (SendHolder).
+    auto holder = std::make_shared<SendHolder>(send, owed);
+    const Respond once = [answered, holder](Response r) {
       if (answered->exchange(true)) return;
-      if (!counted) return send(std::move(r), nullptr);
-      send(std::move(r), [counted] {
-        std::lock_guard lock(counted->mu);
-        if (--counted->count == 0) counted->none.notify_all();
-      });
+      if (!holder->owed) return holder->send(std::move(r), nullptr);
+      holder->send(std::move(r), [owed = holder->owed] { owed->Settle(); });
     };
     try {
       if (route.async_handler) return route.async_handler(req, once);
@@ -707,6 +734,11 @@ void Server::Wait() {
 }
 
 bool Server::stopping() const { return impl_ && impl_->stopped.load(); }
+
+long long Server::answers_owed() const {
+  std::lock_guard lock(impl_->pending->mu);
+  return impl_->pending->count;
+}
 
 void Server::Drain(std::chrono::milliseconds quiet, std::chrono::milliseconds limit) {
   if (!impl_ || !impl_->running) return;

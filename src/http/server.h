@@ -162,9 +162,14 @@ class Server {
   // What `serve` does after SIGTERM.
   void Drain(std::chrono::milliseconds quiet, std::chrono::milliseconds limit);
   // Waits (up to 10 s) for asynchronous handlers still owing an answer, then stops.
+  // An answer is owed until it is written (or its connection dropped) and the handler
+  // has let go of every copy of its Respond: a copy holds the connection, which must not
+  // outlive RESTinio's server.
   void Stop();
   // True once Stop() was called.
   bool stopping() const;
+  // The asynchronous answers Stop() would wait for now.
+  long long answers_owed() const;
 
  private:
   struct Impl;

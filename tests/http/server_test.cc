@@ -297,6 +297,36 @@ TEST_F(ServerTest, StopDeliversTheAnswersAsynchronousHandlersStillOwe) {
   EXPECT_EQ(got.json()["held"], "answered");
 }
 
+TEST_F(ServerTest, AnAnswerIsOwedUntilTheHandlerLetsGoOfItsRespond) {
+  // A handler's Respond holds the connection: one answered from a work pool's thread,
+  // whose task is destroyed only after the answer may have been written, must be gone
+  // before Stop ends RESTinio, or the connection outlives the server it reports to.
+  HttpResponse got;
+  std::thread client([&] { got = Client().Get("/api/v1/held"); });
+  Respond kept;
+  {
+    std::unique_lock lock(mu_);
+    held_cv_.wait(lock, [&] { return static_cast<bool>(held_); });
+    kept = held_;  // a copy stays with the "task" after the answer
+  }
+  {
+    Respond respond;
+    {
+      std::lock_guard lock(mu_);
+      respond = std::move(held_);
+    }
+    respond(Response::JsonBody({{"held", "answered"}}));
+  }
+  client.join();
+  EXPECT_EQ(got.status, 200) << got.body;
+  EXPECT_EQ(server_->answers_owed(), 1) << "written, but a copy of its Respond is still held";
+  std::thread stopper([&] { server_->Stop(); });
+  while (!server_->stopping()) std::this_thread::yield();
+  kept = nullptr;
+  stopper.join();
+  EXPECT_EQ(server_->answers_owed(), 0);
+}
+
 TEST_F(ServerTest, JsonBodyRoundTripAndMalformedJson) {
   auto r = Client().Post("/api/v1/echo", {{"name", "张三"}});
   ASSERT_EQ(r.status, 201) << r.body;
