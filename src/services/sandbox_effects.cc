@@ -84,6 +84,23 @@ class Store {
     return id;
   }
 
+  // Object `id` takes a new natural key and body (Team.Update), its subject and attr
+  // unchanged. The caller found no other object under the new key; one that another
+  // writer's transaction committed since (PostgreSQL) breaks the unique index, and the
+  // batch runs again and looks again, as an Insert's does.
+  void Update(const std::string& kind, long long id, const std::string& natural_key, const json& body) {
+    const std::string text = Dump(body);
+    try {
+      sql_ << "UPDATE sandbox_objects SET natural_key = :nk, body = :b WHERE key_id = :k AND kind = :kind AND id = :id",
+          soci::use(natural_key), soci::use(text), soci::use(key_), soci::use(kind), soci::use(id);
+    } catch (const std::exception& e) {
+      if (!absent_.contains(KnownObjects::Fact(key_, kind, natural_key))) throw;
+      throw storage::ConflictRetry(std::string("sandbox object stored concurrently: ") + kind + ": " + e.what());
+    }
+    absent_.erase(KnownObjects::Fact(key_, kind, natural_key));
+    if (Remembered(kind)) Observe(KnownObjects::Fact(key_, kind, natural_key));
+  }
+
   std::optional<Obj> Find(const std::string& kind, const std::string& natural_key) {
     auto o = statements_.FindObject(key_, kind, natural_key);
     if (!o) {
@@ -272,6 +289,7 @@ class Effects {
     if (e == "project.add") return ProjectAdd();
     if (e == "subcontractor.add") return SubcontractorAdd();
     if (e == "team.add") return TeamAdd();
+    if (e == "team.update") return TeamUpdate();
     if (e == "worker.add") return WorkerAdd();
     if (e == "entry_exit.add") return EntryExitAdd();
     if (e == "attendance.add") return AttendanceAdd();
@@ -441,6 +459,27 @@ class Effects {
     r.async_result = {{"teamSysNo", kTeamBase + *id}};
     // Answered as Team.Query answers it: under the key's cipher where the profile
     // encrypts it (gz: 班组编号).
+    EncryptCipherFields(r.async_result);
+    r.answer_data = r.async_result;
+    return r;
+  }
+
+  // Team.Update: the team its teamSysNo names (team_exists held it to this project and
+  // company) takes the data sent. Its company and name are its natural key, as in
+  // Team.Add: a name another team of the company has is that team's duplicate.
+  EffectResult TeamUpdate() {
+    const json& no = Member(ctx_.data, "teamSysNo");
+    const long long id = Number(no).value_or(kTeamBase) - kTeamBase;
+    const std::string key = Text(ctx_.data.value("corpCode", json())) + "|" + Text(ctx_.data.value("teamName", json()));
+    if (auto other = store_.Find("team", key); other && other->id != id) {
+      return Failed(MakeRefusal("duplicate_team", "[teamName]", {{"value", std::to_string(kTeamBase + other->id)}}),
+                    {"duplicate"});
+    }
+    json body = WithoutImages(ctx_.data, ctx_.profile.image_fields);
+    body.erase("teamSysNo");  // stored as Team.Add stores a team: the number is its id
+    store_.Update("team", id, key, body);
+    EffectResult r;
+    r.async_result = {{"teamSysNo", kTeamBase + id}};
     EncryptCipherFields(r.async_result);
     r.answer_data = r.async_result;
     return r;

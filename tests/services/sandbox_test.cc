@@ -2320,6 +2320,31 @@ TEST_P(SandboxTest, CityWithItsOwnTestEnvironmentIsNotServedHere) {
   }
 }
 
+TEST_P(SandboxTest, TeamUpdateRenamesTheTeamItsNumberNames) {
+  const long long carpenters = AddTeam("木工班组");
+  const long long rebar = AddTeam("钢筋班组");
+  json update = Team("木工班组（二标段）");
+  update["teamSysNo"] = carpenters;
+  update["remark"] = "更名";
+  const json done = Polled(driver_->Send("Team.Update", update));
+  EXPECT_EQ(done["status"], 20) << done.dump();
+  EXPECT_EQ(json::parse(done["result"].get<std::string>())["teamSysNo"], carpenters);
+  json rows = Query("Team.Query", {{"teamSysNo", carpenters}})["rows"];
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0]["teamName"], "木工班组（二标段）");
+  EXPECT_EQ(rows[0]["remark"], "更名");
+  EXPECT_EQ(Query("Team.Query")["totalCount"], 2) << "updated, not added";
+  // The old name is free again; another team's name is that team's duplicate.
+  EXPECT_EQ(Polled(driver_->Send("Team.Add", Team("木工班组")))["status"], 20);
+  update["teamName"] = "钢筋班组";
+  const json duplicate = Polled(driver_->Send("Team.Update", update));
+  EXPECT_EQ(duplicate["status"], 10) << duplicate.dump();
+  EXPECT_NE(duplicate["result"].get<std::string>().find(std::to_string(rebar)), std::string::npos) << duplicate.dump();
+  // A number that is no team of this project and company is refused at once.
+  update["teamSysNo"] = 999999999;
+  Refused(driver_->Send("Team.Update", update), "team_exists", "-1");
+}
+
 INSTANTIATE_TEST_SUITE_P(Databases, SandboxTest, ::testing::ValuesIn(testing::TestDatabaseKinds()));
 
 }  // namespace
