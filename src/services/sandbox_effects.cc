@@ -446,8 +446,22 @@ class Effects {
     return {};
   }
 
+  // A team's natural key: its company and name, unique within the key's store.
+  std::string TeamKey() const {
+    return Text(ctx_.data.value("corpCode", json())) + "|" + Text(ctx_.data.value("teamName", json()));
+  }
+  // A stored team's answer and async result: its teamSysNo, answered as Team.Query
+  // answers it, under the key's cipher where the profile encrypts it (gz: 班组编号).
+  EffectResult TeamNumber(long long id) {
+    EffectResult r;
+    r.async_result = {{"teamSysNo", kTeamBase + id}};
+    EncryptCipherFields(r.async_result);
+    r.answer_data = r.async_result;
+    return r;
+  }
+
   EffectResult TeamAdd() {
-    const std::string key = Text(ctx_.data.value("corpCode", json())) + "|" + Text(ctx_.data.value("teamName", json()));
+    const std::string key = TeamKey();
     auto id = store_.Insert("team", key, Text(Member(ctx_.data, "projectCode")), Text(Member(ctx_.data, "corpCode")),
                             "", WithoutImages(ctx_.data, ctx_.profile.image_fields));
     if (!id) {
@@ -455,13 +469,7 @@ class Effects {
       const long long no = existing ? kTeamBase + existing->id : 0;
       return Failed(MakeRefusal("duplicate_team", "[teamName]", {{"value", std::to_string(no)}}), {"duplicate"});
     }
-    EffectResult r;
-    r.async_result = {{"teamSysNo", kTeamBase + *id}};
-    // Answered as Team.Query answers it: under the key's cipher where the profile
-    // encrypts it (gz: 班组编号).
-    EncryptCipherFields(r.async_result);
-    r.answer_data = r.async_result;
-    return r;
+    return TeamNumber(*id);
   }
 
   // Team.Update: the team its teamSysNo names (team_exists held it to this project and
@@ -470,7 +478,7 @@ class Effects {
   EffectResult TeamUpdate() {
     const json& no = Member(ctx_.data, "teamSysNo");
     const long long id = Number(no).value_or(kTeamBase) - kTeamBase;
-    const std::string key = Text(ctx_.data.value("corpCode", json())) + "|" + Text(ctx_.data.value("teamName", json()));
+    const std::string key = TeamKey();
     if (auto other = store_.Find("team", key); other && other->id != id) {
       return Failed(MakeRefusal("duplicate_team", "[teamName]", {{"value", std::to_string(kTeamBase + other->id)}}),
                     {"duplicate"});
@@ -478,11 +486,7 @@ class Effects {
     json body = WithoutImages(ctx_.data, ctx_.profile.image_fields);
     body.erase("teamSysNo");  // stored as Team.Add stores a team: the number is its id
     store_.Update("team", id, key, body);
-    EffectResult r;
-    r.async_result = {{"teamSysNo", kTeamBase + id}};
-    EncryptCipherFields(r.async_result);
-    r.answer_data = r.async_result;
-    return r;
+    return TeamNumber(id);
   }
 
   EffectResult WorkerAdd() {
