@@ -251,12 +251,20 @@ struct Traits : restinio::default_traits_t {
 
 }  // namespace
 
+// An io_context whose pending handlers can be destroyed before it is: see Server::Stop.
+struct StoppableIoContext : asio::io_context {
+  using asio::execution_context::shutdown;  // protected in asio: destroys what is queued
+};
+
 struct Server::Impl {
   ServerOptions options;
   Router router;
   Authenticator authenticator;
   // Compiled patterns: segments with ":" marking parameters.
   std::vector<std::vector<std::string>> patterns;
+  // The io_context RESTinio runs on; ours rather than RESTinio's own (declared before
+  // `running`, so it outlives it): see Stop.
+  StoppableIoContext io;
   restinio::running_server_handle_t<Traits> running;
   std::atomic<bool> stopped{false};
   std::mutex wait_mutex;
@@ -691,7 +699,7 @@ Result<unsigned short> Server::Start() {
       std::make_shared<ClientConnections>(impl->options.max_connections_per_client, impl->options.trusted_proxies);
   try {
     impl->running = restinio::run_async(
-        restinio::own_io_context(),
+        restinio::external_io_context(impl->io),
         restinio::server_settings_t<Traits>{}
             .address(impl->options.host)
             .port(impl->options.port)
@@ -781,6 +789,13 @@ void Server::Stop() {
   if (impl_->running) {
     impl_->running->stop();
     impl_->running->wait();
+    // Connections still open (a keep-alive one waiting for its next request, an answer
+    // being written) live on in the handlers queued on the io_context. Each reaches into
+    // the acceptor's connection-count limiter when it goes, and RESTinio's server frees its
+    // acceptor before the io_context it owns would destroy those handlers. So they are
+    // destroyed here, the threads stopped and the acceptor still there, and the server
+    // after them.
+    impl_->io.shutdown();
     impl_->running.reset();
   }
 }
