@@ -198,7 +198,12 @@ void CreateFileWithSmallPages(const DbUrl& url, bool wal = false, int rows = 0) 
   raw << "PRAGMA page_size=4096";
   if (wal) raw << "PRAGMA journal_mode=WAL";
   raw << "CREATE TABLE t (v TEXT)";
-  for (int i = 0; i < rows; ++i) raw << "INSERT INTO t (v) VALUES (:v)", soci::use(std::string(200, 'a' + i % 26));
+  for (int i = 0; i < rows; ++i) {
+    // Named: SOCI binds by reference and runs the statement when the expression ends,
+    // after a temporary string would already be gone.
+    const std::string v(200, static_cast<char>('a' + i % 26));
+    raw << "INSERT INTO t (v) VALUES (:v)", soci::use(v);
+  }
 }
 
 // The page size of an open database.
