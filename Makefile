@@ -37,4 +37,4 @@ format:
 	@find src tests bench -name '*.cc' -o -name '*.h' | xargs clang-format -i
 
 clean:
-	rm -rf build build-debug build-fuzz web/dist web/node_modules
+	rm -rf build build-debug build-tsan build-fuzz web/dist web/node_modules
