@@ -188,6 +188,12 @@ class Sequence {
       LT_RETURN_IF_ERROR(Mistake("ProjectWorker.Add", bad));
     }
     LT_RETURN_IF_ERROR(AsStatus(Write("ProjectWorker.Add", worker_add)));
+    if (p.FindMethod("ProjectWorker.Update")) {
+      // A worker's phone number changes: only that field is sent.
+      json update = worker_add;
+      update["workerList"] = {{{"idCardType", "01"}, {"idCardNumber", Id(0)}, {"cellPhone", "13900001000"}}};
+      LT_RETURN_IF_ERROR(AsStatus(Write("ProjectWorker.Update", update)));
+    }
 
     json entries = json::array();
     for (int i = 0; i < o_.workers; ++i) {

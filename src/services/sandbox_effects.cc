@@ -84,10 +84,10 @@ class Store {
     return id;
   }
 
-  // Object `id` takes a new natural key and body (Team.Update), its subject and attr
-  // unchanged. The caller found no other object under the new key; one that another
-  // writer's transaction committed since (PostgreSQL) breaks the unique index, and the
-  // batch runs again and looks again, as an Insert's does.
+  // Object `id` takes a new natural key and body (Team.Update; ProjectWorker.Update, its
+  // key unchanged), its subject and attr unchanged. The caller found no other object under the new key; one that
+  // another writer's transaction committed since (PostgreSQL) breaks the unique index, and the batch runs again and
+  // looks again, as an Insert's does.
   void Update(const std::string& kind, long long id, const std::string& natural_key, const json& body) {
     const std::string text = Dump(body);
     try {
@@ -291,6 +291,7 @@ class Effects {
     if (e == "team.add") return TeamAdd();
     if (e == "team.update") return TeamUpdate();
     if (e == "worker.add") return WorkerAdd();
+    if (e == "worker.update") return WorkerUpdate();
     if (e == "entry_exit.add") return EntryExitAdd();
     if (e == "attendance.add") return AttendanceAdd();
     if (e == "payroll.add") return PayrollAdd();
@@ -507,6 +508,34 @@ class Effects {
       if (ctx_.data.contains("projectCode")) body["projectCode"] = ctx_.data["projectCode"];
       store_.Insert("worker", Text(w.value("idCardNumber", json())), Text(w.value("idCardNumber", json())), team, "",
                     body);
+    }
+    return {};
+  }
+
+  // ProjectWorker.Update: each worker of the list, registered in the project and in the
+  // team the request names (`worker_registered`, `worker_in_team`), takes the fields
+  // sent; a field not sent keeps what was stored, so a device can send the one that
+  // changed (a new phone number, a new photo). An update does not move a worker to
+  // another team: the stored team is what attendance and payroll are held to, and what
+  // the rules remember of it between requests. A worker named twice takes the later.
+  EffectResult WorkerUpdate() {
+    const json& list = Member(ctx_.data, "workerList");
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::string id = Text(list[i].value("idCardNumber", json()));
+      if (auto r = Registered("workerList", i, id, "信息")) return Refused(*r);
+    }
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::string id = Text(list[i].value("idCardNumber", json()));
+      auto stored = store_.Find("worker", id);
+      if (!stored) {
+        // Only a profile whose method leaves out `worker_registered` gets here.
+        return Refused(
+            MakeRefusal("worker_registered", Path("workerList", i, "idCardNumber"), {{"value", id}, {"what", "信息"}}));
+      }
+      json body = json::parse(stored->body, nullptr, /*allow_exceptions=*/false);
+      if (!body.is_object()) body = json::object();
+      body.update(WithoutImages(list[i], ctx_.profile.image_fields));
+      store_.Update("worker", stored->id, id, body);
     }
     return {};
   }

@@ -2345,6 +2345,40 @@ TEST_P(SandboxTest, TeamUpdateRenamesTheTeamItsNumberNames) {
   Refused(driver_->Send("Team.Update", update), "team_exists", "-1");
 }
 
+// ProjectWorker.Update: the fields sent replace the stored ones, the others stay; the
+// worker stays in its team and keeps its attendance going.
+TEST_P(SandboxTest, ProjectWorkerUpdateChangesOnlyTheFieldsSent) {
+  const std::string a = "11010519491231002X";
+  const long long team = EnteredWorker(a, "木工班组");
+  const json stored = Query("ProjectWorker.Query", {{"idCardNumber", a}})["rows"].at(0);
+  json update = {{"projectCode", key_.project_code},
+                 {"corpCode", key_.corp_code},
+                 {"corpName", key_.corp_name},
+                 {"teamSysNo", team},
+                 {"teamName", "木工班组"},
+                 {"workerList", {{{"idCardType", "01"}, {"idCardNumber", a}, {"cellPhone", "13900000009"}}}}};
+  const json done = Polled(driver_->Send("ProjectWorker.Update", update));
+  EXPECT_EQ(done["status"], 20) << done.dump();
+  json rows = Query("ProjectWorker.Query")["rows"];
+  ASSERT_EQ(rows.size(), 1u) << "updated, not added";
+  EXPECT_EQ(rows[0]["cellPhone"], "13900000009");
+  for (const char* kept : {"workerName", "address", "grantOrg", "workType", "teamSysNo"}) {
+    EXPECT_EQ(rows[0][kept], stored[kept]) << kept;
+  }
+  EXPECT_EQ(Attend(team, {AttendanceRecord(a, "08:00:00")}).outcome, "accepted");
+
+  // Another team of the project is not the worker's: an update does not move it.
+  const long long other = AddTeam("钢筋班组");
+  update["teamSysNo"] = other;
+  update["teamName"] = "钢筋班组";
+  Refused(driver_->Send("ProjectWorker.Update", update), "worker_in_team", "-1");
+  // Nor does it register anyone.
+  update["teamSysNo"] = team;
+  update["workerList"][0]["idCardNumber"] = "440106198503121237";
+  Refused(driver_->Send("ProjectWorker.Update", update), "worker_registered", "-1");
+  EXPECT_EQ(Query("ProjectWorker.Query")["totalCount"], 1);
+}
+
 INSTANTIATE_TEST_SUITE_P(Databases, SandboxTest, ::testing::ValuesIn(testing::TestDatabaseKinds()));
 
 }  // namespace
