@@ -84,8 +84,8 @@ class Store {
     return id;
   }
 
-  // Object `id` takes a new natural key and body (Team.Update; ProjectWorker.Update, its
-  // key unchanged), its subject and attr unchanged. The caller found no other object under the new key; one that
+  // Object `id` takes a new natural key and body (Team.Update; the other Updates keep
+  // the key), its subject and attr unchanged. The caller found no other object under the new key; one that
   // another writer's transaction committed since (PostgreSQL) breaks the unique index, and the batch runs again and
   // looks again, as an Insert's does.
   void Update(const std::string& kind, long long id, const std::string& natural_key, const json& body) {
@@ -229,6 +229,15 @@ void DropStoredImages(json& row, const std::set<std::string, std::less<>>& image
   for (const auto& f : images) row.erase(f);
 }
 
+// A stored object's body (JSON text) with the members of `sent` put in: what an Update
+// stores, the fields it does not send keeping their values.
+json Merged(const std::string& stored, const json& sent) {
+  json body = json::parse(stored, nullptr, /*allow_exceptions=*/false);
+  if (!body.is_object()) body = json::object();
+  if (sent.is_object()) body.update(sent);
+  return body;
+}
+
 // Page numbers are refused beyond the method's schema; these bounds only keep
 // index × size within 64 bits whatever a profile's schema allows.
 constexpr long long kMaxPageSize = 1000;
@@ -288,6 +297,7 @@ class Effects {
     if (e == "async.query") return AsyncQuery();
     if (e == "project.add") return ProjectAdd();
     if (e == "subcontractor.add") return SubcontractorAdd();
+    if (e == "subcontractor.update") return SubcontractorUpdate();
     if (e == "team.add") return TeamAdd();
     if (e == "team.update") return TeamUpdate();
     if (e == "worker.add") return WorkerAdd();
@@ -447,6 +457,18 @@ class Effects {
     return {};
   }
 
+  // ProjectSubContractor.Update: a company the key's traffic added (ProjectSubContractor.Add)
+  // takes the fields sent, the others keeping what was stored. The key's own contractor
+  // is the platform's record, provisioned with the key, not one its traffic can change:
+  // unknown to this method like a company never added (`subcontractor_unknown`).
+  EffectResult SubcontractorUpdate() {
+    const std::string corp = Text(Member(ctx_.data, "corpCode"));
+    auto stored = store_.Find("corp", corp);
+    if (!stored) return Refused(MakeRefusal("subcontractor_unknown", "[corpCode]", {{"value", corp}}));
+    store_.Update("corp", stored->id, corp, Merged(stored->body, ctx_.data));
+    return {};
+  }
+
   // A team's natural key: its company and name, unique within the key's store.
   std::string TeamKey() const {
     return Text(ctx_.data.value("corpCode", json())) + "|" + Text(ctx_.data.value("teamName", json()));
@@ -532,10 +554,7 @@ class Effects {
         return Refused(
             MakeRefusal("worker_registered", Path("workerList", i, "idCardNumber"), {{"value", id}, {"what", "信息"}}));
       }
-      json body = json::parse(stored->body, nullptr, /*allow_exceptions=*/false);
-      if (!body.is_object()) body = json::object();
-      body.update(WithoutImages(list[i], ctx_.profile.image_fields));
-      store_.Update("worker", stored->id, id, body);
+      store_.Update("worker", stored->id, id, Merged(stored->body, WithoutImages(list[i], ctx_.profile.image_fields)));
     }
     return {};
   }

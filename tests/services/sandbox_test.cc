@@ -2379,6 +2379,32 @@ TEST_P(SandboxTest, ProjectWorkerUpdateChangesOnlyTheFieldsSent) {
   EXPECT_EQ(Query("ProjectWorker.Query")["totalCount"], 1);
 }
 
+// ProjectSubContractor.Update: a company the key added takes the fields sent, the others
+// kept; the key's own contractor and a company never added are unknown to it.
+TEST_P(SandboxTest, ProjectSubContractorUpdateChangesOnlyTheFieldsSent) {
+  json sub;
+  for (const auto& e : driver_->profile().examples) {
+    if (e.method == "ProjectSubContractor.Add" && e.name == "valid-labour-subcontractor") sub = e.body["data"];
+  }
+  ASSERT_TRUE(sub.is_object());
+  sub["projectCode"] = key_.project_code;
+  ASSERT_EQ(Polled(driver_->Send("ProjectSubContractor.Add", sub))["status"], 20);
+  const json update = {{"projectCode", key_.project_code}, {"corpCode", sub["corpCode"]}, {"pmName", "王五"}};
+  EXPECT_EQ(Polled(driver_->Send("ProjectSubContractor.Update", update))["status"], 20);
+  json rows = Query("ProjectSubContractor.Query")["rows"];
+  ASSERT_EQ(rows.size(), 1u) << "updated, not added";
+  EXPECT_EQ(rows[0]["pmName"], "王五");
+  EXPECT_EQ(rows[0]["corpName"], sub["corpName"]);
+  EXPECT_EQ(rows[0]["pmPhone"], sub["pmPhone"]);
+
+  for (const std::string& corp : {key_.corp_code, std::string("913311001484116584")}) {
+    json other = update;
+    other["corpCode"] = corp;
+    Refused(driver_->Send("ProjectSubContractor.Update", other), "subcontractor_unknown", "-1");
+  }
+  EXPECT_EQ(Query("ProjectSubContractor.Query")["totalCount"], 1);
+}
+
 INSTANTIATE_TEST_SUITE_P(Databases, SandboxTest, ::testing::ValuesIn(testing::TestDatabaseKinds()));
 
 }  // namespace
