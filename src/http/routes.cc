@@ -311,6 +311,27 @@ struct Table {
           return h(req);
         });
   }
+  // A route on one record, the one its `:id` names (`locate` says whether that record is
+  // there for the caller). Handlers read the body before their service looks the record
+  // up, so a refused body (400, 422) is answered 404 when the record is not there, as the
+  // same request with a good body would be: correcting a body is no use for a record that
+  // does not exist. Only refusals pay for the second look.
+  using Locate = std::function<Status(const services::Principal&, long long id)>;
+  void AddOn(Method m, const std::string& path, std::initializer_list<Role> roles, Locate locate, Handler h) {
+    Add(m, path, roles, [locate = std::move(locate), h = std::move(h)](Request& req) -> Result<Response> {
+      Result<Response> r = h(req);
+      if (r.ok() || !req.principal) return r;
+      const ErrorCategory refused = r.error().Category();
+      if (refused != ErrorCategory::kInvalidInput && refused != ErrorCategory::kUnprocessable) return r;
+      auto id = IdParam(req);
+      if (!id.ok()) return r;
+      if (Status there = locate(*req.principal, *id);
+          !there.ok() && there.error().Category() == ErrorCategory::kNotFound) {
+        return there.take_error();
+      }
+      return r;
+    });
+  }
   // A route answered later (AsyncHandler), for a caller of `roles` (anyone when none).
   void AddAsync(Method m, const std::string& path, std::initializer_list<Role> roles, AsyncHandler h) {
     std::vector<Role> allowed(roles);
@@ -397,6 +418,26 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
   const std::initializer_list<Role> kVendor = {Role::kVendor};
   const std::initializer_list<Role> kReviewer = {Role::kCityReviewer};
   const std::initializer_list<Role> kAdmin = {Role::kAdmin};
+  // Whether the record a route's :id names is there for the caller (Table::AddOn).
+  const auto located = [](auto&& result) -> Status {
+    if (!result.ok()) return result.take_error();
+    return OkStatus();
+  };
+  const Table::Locate locate_application = [&pf, located](const services::Principal& p, long long id) {
+    return located(pf.applications.Get(p, id));
+  };
+  const Table::Locate locate_complaint = [&pf, located](const services::Principal& p, long long id) {
+    return located(pf.complaints.Get(p, id));
+  };
+  const Table::Locate locate_alert = [&pf](const services::Principal& p, long long id) {
+    return pf.alerts.Locate(p, id);
+  };
+  const Table::Locate locate_product = [&pf](const services::Principal& p, long long id) {
+    return pf.applications.LocateProduct(p, id);
+  };
+  const Table::Locate locate_vendor = [&pf](const services::Principal&, long long id) {
+    return pf.auth.LocateVendor(id);
+  };
 
   // ---- health and session
   // Liveness: answered without touching anything (it is also the benchmarks' no-op).
@@ -460,7 +501,7 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
     LT_ASSIGN_OR_RETURN(auto q, SearchQuery(req));
     return RenderPage(pf.auth.ListVendors(*req.principal, q, page));
   });
-  t.Add(Method::kPost, "/vendors/:id/release", kAdmin, [&pf](Request& req) -> Result<Response> {
+  t.AddOn(Method::kPost, "/vendors/:id/release", kAdmin, locate_vendor, [&pf](Request& req) -> Result<Response> {
     LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
     LT_ASSIGN_OR_RETURN(json body, req.Json());
     LT_ASSIGN_OR_RETURN(std::string reason, Str(body, "reason"));
@@ -536,7 +577,7 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
     LT_ASSIGN_OR_RETURN(services::NewProduct p, ParseProduct(body));
     return Render(pf.applications.CreateProduct(*req.principal, p), 201);
   });
-  t.Add(Method::kPut, "/products/:id", kVendor, [&pf](Request& req) -> Result<Response> {
+  t.AddOn(Method::kPut, "/products/:id", kVendor, locate_product, [&pf](Request& req) -> Result<Response> {
     LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
     LT_ASSIGN_OR_RETURN(json body, req.Json());
     LT_ASSIGN_OR_RETURN(services::NewProduct p, ParseProduct(body));
@@ -591,40 +632,43 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
     LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
     return Render(pf.applications.Get(*req.principal, id));
   });
-  t.Add(Method::kPost, "/applications/:id/materials", kVendor, [&pf](Request& req) -> Result<Response> {
-    LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
-    auto kind = req.form.find("kind");
-    if (kind == req.form.end()) {
-      return MakeError(ErrorCode::kMissingField, "缺少必填字段：kind", {{"field", "kind"}});
-    }
-    LT_ASSIGN_OR_RETURN(const UploadedFile* file, FileField(req));
-    return Render(pf.applications.UploadMaterial(*req.principal, id, kind->second, file->filename, file->data), 201);
-  });
+  t.AddOn(Method::kPost, "/applications/:id/materials", kVendor, locate_application,
+          [&pf](Request& req) -> Result<Response> {
+            LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
+            auto kind = req.form.find("kind");
+            if (kind == req.form.end()) {
+              return MakeError(ErrorCode::kMissingField, "缺少必填字段：kind", {{"field", "kind"}});
+            }
+            LT_ASSIGN_OR_RETURN(const UploadedFile* file, FileField(req));
+            return Render(pf.applications.UploadMaterial(*req.principal, id, kind->second, file->filename, file->data),
+                          201);
+          });
   t.Add(Method::kGet, "/applications/:id/materials/:mid", kLogged, [&pf](Request& req) -> Result<Response> {
     LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
     LT_ASSIGN_OR_RETURN(long long mid, IdParam(req, "mid"));
     LT_ASSIGN_OR_RETURN(auto file, pf.applications.DownloadMaterial(*req.principal, id, mid));
     return Download(file);
   });
-  t.Add(Method::kPost, "/applications/:id/actions/:action", kLogged, [&pf](Request& req) -> Result<Response> {
-    LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
-    auto action = domain::ParseAppAction(req.params["action"]);
-    if (!action || *action == domain::AppAction::kReissueKey) {
-      return MakeError(ErrorCode::kNotFound, "未知的操作", {{"action", req.params["action"]}});
-    }
-    services::ActionInput in;
-    if (!req.body.empty()) {
-      LT_ASSIGN_OR_RETURN(json body, req.Json());
-      if (body.contains("problems")) in.problems = body["problems"];
-      LT_ASSIGN_OR_RETURN(in.note, Str(body, "note", false));
-    }
-    LT_ASSIGN_OR_RETURN(json app, pf.applications.Act(*req.principal, id, *action, in));
-    // 联调成功 carries the joint-test report it was decided on.
-    if (*action == domain::AppAction::kSucceed) {
-      if (auto report = pf.sandbox.Report(*req.principal, id); report.ok()) app["report"] = *report;
-    }
-    return Ok(app);
-  });
+  t.AddOn(Method::kPost, "/applications/:id/actions/:action", kLogged, locate_application,
+          [&pf](Request& req) -> Result<Response> {
+            LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
+            auto action = domain::ParseAppAction(req.params["action"]);
+            if (!action || *action == domain::AppAction::kReissueKey) {
+              return MakeError(ErrorCode::kNotFound, "未知的操作", {{"action", req.params["action"]}});
+            }
+            services::ActionInput in;
+            if (!req.body.empty()) {
+              LT_ASSIGN_OR_RETURN(json body, req.Json());
+              if (body.contains("problems")) in.problems = body["problems"];
+              LT_ASSIGN_OR_RETURN(in.note, Str(body, "note", false));
+            }
+            LT_ASSIGN_OR_RETURN(json app, pf.applications.Act(*req.principal, id, *action, in));
+            // 联调成功 carries the joint-test report it was decided on.
+            if (*action == domain::AppAction::kSucceed) {
+              if (auto report = pf.sandbox.Report(*req.principal, id); report.ok()) app["report"] = *report;
+            }
+            return Ok(app);
+          });
   // ---- the hosted test environment (sandbox) and its evidence
   // The sandbox speaks the city's interface standard, not this API: public (the test
   // key authenticates each request), form-encoded, answered in the profile's envelope.
@@ -711,11 +755,12 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
     LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
     return Render(pf.sandbox.Faults(*req.principal, id));
   });
-  t.Add(Method::kPut, "/applications/:id/faults", kReviewer, [&pf](Request& req) -> Result<Response> {
-    LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
-    LT_ASSIGN_OR_RETURN(json body, req.Json());
-    return Render(pf.sandbox.SetFaults(*req.principal, id, body.value("scenarios", json())));
-  });
+  t.AddOn(Method::kPut, "/applications/:id/faults", kReviewer, locate_application,
+          [&pf](Request& req) -> Result<Response> {
+            LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
+            LT_ASSIGN_OR_RETURN(json body, req.Json());
+            return Render(pf.sandbox.SetFaults(*req.principal, id, body.value("scenarios", json())));
+          });
   t.Add(Method::kPost, "/applications/:id/test-key/claim", kVendor, [&pf](Request& req) -> Result<Response> {
     LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
     LT_ASSIGN_OR_RETURN(auto claim, pf.applications.ClaimKey(*req.principal, id));
@@ -733,13 +778,13 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
     return RenderPage(
         pf.alerts.List(*req.principal, {Query(req, "status"), Query(req, "city_code"), Query(req, "kind")}, page));
   });
-  t.Add(Method::kPost, "/alerts/:id/respond", kReviewer, [&pf](Request& req) -> Result<Response> {
+  t.AddOn(Method::kPost, "/alerts/:id/respond", kReviewer, locate_alert, [&pf](Request& req) -> Result<Response> {
     LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
     LT_ASSIGN_OR_RETURN(json body, req.Json());
     LT_ASSIGN_OR_RETURN(std::string feedback, Str(body, "feedback"));
     return Render(pf.alerts.Respond(*req.principal, id, feedback));
   });
-  t.Add(Method::kPost, "/alerts/:id/urge", {Role::kProvince}, [&pf](Request& req) -> Result<Response> {
+  t.AddOn(Method::kPost, "/alerts/:id/urge", {Role::kProvince}, locate_alert, [&pf](Request& req) -> Result<Response> {
     LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
     std::string note;
     if (!req.body.empty()) {
@@ -765,14 +810,15 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
     LT_ASSIGN_OR_RETURN(c.declaration, Bool(body, "declaration"));
     return Render(pf.complaints.File(*req.principal, c), 201);
   });
-  t.Add(Method::kPost, "/complaints/:id/evidence", kVendor, [&pf](Request& req) -> Result<Response> {
-    LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
-    LT_ASSIGN_OR_RETURN(const UploadedFile* file, FileField(req));
-    auto desc = req.form.find("description");
-    return Render(pf.complaints.AddEvidence(*req.principal, id, file->filename, file->data,
-                                            desc == req.form.end() ? "" : desc->second),
-                  201);
-  });
+  t.AddOn(Method::kPost, "/complaints/:id/evidence", kVendor, locate_complaint,
+          [&pf](Request& req) -> Result<Response> {
+            LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
+            LT_ASSIGN_OR_RETURN(const UploadedFile* file, FileField(req));
+            auto desc = req.form.find("description");
+            return Render(pf.complaints.AddEvidence(*req.principal, id, file->filename, file->data,
+                                                    desc == req.form.end() ? "" : desc->second),
+                          201);
+          });
   t.Add(Method::kGet, "/complaints", kLogged, [&pf](Request& req) -> Result<Response> {
     LT_ASSIGN_OR_RETURN(services::PageRequest page, PageOf(req));
     return RenderPage(pf.complaints.List(*req.principal, Query(req, "state"), page));
@@ -787,23 +833,24 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
     LT_ASSIGN_OR_RETURN(auto file, pf.complaints.DownloadEvidence(*req.principal, id, eid));
     return Download(file);
   });
-  t.Add(Method::kPost, "/complaints/:id/actions/verify", kReviewer, [&pf](Request& req) -> Result<Response> {
-    LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
-    LT_ASSIGN_OR_RETURN(json body, req.Json());
-    services::Verification v;
-    LT_ASSIGN_OR_RETURN(v.founded, Bool(body, "founded"));
-    LT_ASSIGN_OR_RETURN(v.findings, Str(body, "findings"));
-    LT_ASSIGN_OR_RETURN(auto days, OptInt(body, "rectification_due_days"));
-    if (days) v.rectification_due_days = static_cast<int>(std::clamp<long long>(*days, -1, 1000));
-    return Render(pf.complaints.Verify(*req.principal, id, v));
-  });
-  t.Add(Method::kPost, "/complaints/:id/actions/rectified", {Role::kTechSupport},
-        [&pf](Request& req) -> Result<Response> {
-          LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
-          LT_ASSIGN_OR_RETURN(json body, req.Json());
-          LT_ASSIGN_OR_RETURN(std::string report, Str(body, "report"));
-          return Render(pf.complaints.ReportRectified(*req.principal, id, report));
-        });
+  t.AddOn(Method::kPost, "/complaints/:id/actions/verify", kReviewer, locate_complaint,
+          [&pf](Request& req) -> Result<Response> {
+            LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
+            LT_ASSIGN_OR_RETURN(json body, req.Json());
+            services::Verification v;
+            LT_ASSIGN_OR_RETURN(v.founded, Bool(body, "founded"));
+            LT_ASSIGN_OR_RETURN(v.findings, Str(body, "findings"));
+            LT_ASSIGN_OR_RETURN(auto days, OptInt(body, "rectification_due_days"));
+            if (days) v.rectification_due_days = static_cast<int>(std::clamp<long long>(*days, -1, 1000));
+            return Render(pf.complaints.Verify(*req.principal, id, v));
+          });
+  t.AddOn(Method::kPost, "/complaints/:id/actions/rectified", {Role::kTechSupport}, locate_complaint,
+          [&pf](Request& req) -> Result<Response> {
+            LT_ASSIGN_OR_RETURN(long long id, IdParam(req));
+            LT_ASSIGN_OR_RETURN(json body, req.Json());
+            LT_ASSIGN_OR_RETURN(std::string report, Str(body, "report"));
+            return Render(pf.complaints.ReportRectified(*req.principal, id, report));
+          });
 
   // ---- calendar
   t.Add(Method::kGet, "/calendar/deadline", kLogged, [&pf](Request& req) -> Result<Response> {

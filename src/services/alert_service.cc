@@ -237,6 +237,17 @@ Result<json> AlertService::Urge(const Principal& p, long long id, const std::str
   return Act(p, id, domain::AlertAction::kUrge, note);
 }
 
+Status AlertService::Locate(const Principal& p, long long id) {
+  return deps_.db.Read<Ok>([&](soci::session& sql) -> Status {
+    std::string city;
+    sql << "SELECT city_code FROM alerts WHERE id = :id", soci::use(id), soci::into(city);
+    if (!sql.got_data() || p.role == Role::kVendor || !InScope(p, city, -1)) {
+      return MakeError(ErrorCode::kNotFound, "预警不存在");
+    }
+    return OkStatus();
+  });
+}
+
 Result<SweepResult> AlertService::Sweep(Instant now) {
   const long long at = ToUnix(now);
   // Batches bound the memory a sweep needs (100,000 overdue deadlines would otherwise

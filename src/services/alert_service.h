@@ -29,6 +29,8 @@ class AlertService {
   Result<ListPage> List(const Principal& p, const AlertFilter& filter, PageRequest page = {});
   Result<json> Respond(const Principal& p, long long id, const std::string& feedback);
   Result<json> Urge(const Principal& p, long long id, const std::string& note);
+  // Whether alert `id` exists for `p` (not_found otherwise, as Respond and Urge answer it).
+  Status Locate(const Principal& p, long long id);
 
   // Raises one alert for every open deadline past due that has none. Idempotent:
   // the unique deadline_id of alerts makes a rerun or a second process a no-op.

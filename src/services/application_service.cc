@@ -220,6 +220,15 @@ Result<json> ApplicationService::ListProducts(const Principal& p) {
   });
 }
 
+Status ApplicationService::LocateProduct(const Principal& p, long long id) {
+  return deps_.db.Read<Ok>([&](soci::session& sql) -> Status {
+    long long owner = 0;
+    sql << "SELECT vendor_id FROM products WHERE id = :id", soci::use(id), soci::into(owner);
+    if (!sql.got_data() || owner != p.vendor_id.value_or(-1)) return MakeError(ErrorCode::kNotFound, "产品不存在");
+    return OkStatus();
+  });
+}
+
 Result<json> ApplicationService::UpdateProduct(const Principal& p, long long id, const NewProduct& in) {
   LT_RETURN_IF_ERROR(RequireRole(p, {Role::kVendor}));
   LT_RETURN_IF_ERROR(ValidateProduct(in));

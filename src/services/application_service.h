@@ -59,6 +59,8 @@ class ApplicationService {
   // A product as submitted to a city is part of that record: it can be corrected while
   // only drafts name it, and deleted while nothing does (invalid_transition otherwise).
   Result<json> UpdateProduct(const Principal& p, long long id, const NewProduct& product);
+  // Whether product `id` is `p`'s enterprise's (not_found otherwise, as UpdateProduct answers).
+  Status LocateProduct(const Principal& p, long long id);
   Status DeleteProduct(const Principal& p, long long id);
 
   Result<json> Create(const Principal& p, const NewApplication& app);

@@ -683,6 +683,15 @@ Result<json> AuthService::UpdateVendor(const Principal& p, const VendorProfile& 
   });
 }
 
+Status AuthService::LocateVendor(long long id) {
+  return deps_.db.Read<Ok>([&](soci::session& sql) -> Status {
+    long long found = 0;
+    sql << "SELECT id FROM vendors WHERE id = :id", soci::use(id), soci::into(found);
+    if (!sql.got_data()) return MakeError(ErrorCode::kNotFound, "企业不存在");
+    return OkStatus();
+  });
+}
+
 Result<json> AuthService::ReleaseVendor(const Actor& actor, long long id, const std::string& reason) {
   if (actor.role != domain::Role::kAdmin) return MakeError(ErrorCode::kForbidden);
   LT_RETURN_IF_ERROR(RequireText(reason, "reason", 500));

@@ -105,6 +105,8 @@ class AuthService {
   // (invalid_transition) while one of its applications is under review, returned or in
   // the joint test, with their ids in details.applications, and when already released.
   Result<json> ReleaseVendor(const Actor& actor, long long id, const std::string& reason);
+  // Whether enterprise `id` is registered, released or not (not_found otherwise).
+  Status LocateVendor(long long id);
 
  private:
   // crypto::HashPassword in a slot of deps_.hashing (server_busy when none is free).
