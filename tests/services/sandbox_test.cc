@@ -127,6 +127,18 @@ class SandboxTest : public ::testing::TestWithParam<std::string> {
                           {"prjStatus", "003"}};
     return json::parse(Polled(driver_->Send("Project.Add", project))["result"].get<std::string>())["projectCode"];
   }
+  // The labour subcontractor of the profile's ProjectSubContractor.Add example, in the
+  // key's project (null if the profile has no such example).
+  json LabourSubcontractor() const {
+    for (const auto& e : driver_->profile().examples) {
+      if (e.method == "ProjectSubContractor.Add" && e.name == "valid-labour-subcontractor") {
+        json sub = e.body["data"];
+        sub["projectCode"] = key_.project_code;
+        return sub;
+      }
+    }
+    return nullptr;
+  }
   // Adds Team() and returns its teamSysNo.
   long long AddTeam(const std::string& name = "木工班组", const std::pair<std::string, std::string>& corp = {}) {
     return json::parse(Polled(driver_->Send("Team.Add", Team(name, corp)))["result"].get<std::string>())["teamSysNo"];
@@ -1372,12 +1384,8 @@ TEST_P(SandboxTest, GuangzhouSendsTheTeamNumberEncrypted) {
 // Attendance records carry their team only; a query naming an enterprise answers the
 // records of that enterprise's teams, each row saying its corpCode.
 TEST_P(SandboxTest, AttendanceQueriesNameTheEnterpriseThroughTheTeam) {
-  json sub;
-  for (const auto& e : driver_->profile().examples) {
-    if (e.method == "ProjectSubContractor.Add" && e.name == "valid-labour-subcontractor") sub = e.body["data"];
-  }
+  const json sub = LabourSubcontractor();
   ASSERT_TRUE(sub.is_object());
-  sub["projectCode"] = key_.project_code;
   ASSERT_EQ(Polled(driver_->Send("ProjectSubContractor.Add", sub))["status"], 20);
   const std::pair<std::string, std::string> labour{sub["corpCode"], sub["corpName"]};
 
@@ -2382,12 +2390,8 @@ TEST_P(SandboxTest, ProjectWorkerUpdateChangesOnlyTheFieldsSent) {
 // ProjectSubContractor.Update: a company the key added takes the fields sent, the others
 // kept; the key's own contractor and a company never added are unknown to it.
 TEST_P(SandboxTest, ProjectSubContractorUpdateChangesOnlyTheFieldsSent) {
-  json sub;
-  for (const auto& e : driver_->profile().examples) {
-    if (e.method == "ProjectSubContractor.Add" && e.name == "valid-labour-subcontractor") sub = e.body["data"];
-  }
+  const json sub = LabourSubcontractor();
   ASSERT_TRUE(sub.is_object());
-  sub["projectCode"] = key_.project_code;
   ASSERT_EQ(Polled(driver_->Send("ProjectSubContractor.Add", sub))["status"], 20);
   const json update = {{"projectCode", key_.project_code}, {"corpCode", sub["corpCode"]}, {"pmName", "王五"}};
   EXPECT_EQ(Polled(driver_->Send("ProjectSubContractor.Update", update))["status"], 20);
