@@ -230,11 +230,18 @@ void DropStoredImages(json& row, const std::set<std::string, std::less<>>& image
 }
 
 // A stored object's body (JSON text) with the members of `sent` put in: what an Update
-// stores, the fields it does not send keeping their values.
-json Merged(const std::string& stored, const json& sent) {
+// stores, the fields it does not send keeping their values. The `placed` fields say where
+// the object is (its team, company, project) and keep their stored values whatever is
+// sent: an update changes what an object is, not where a query finds it.
+json Merged(const std::string& stored, const json& sent, std::initializer_list<const char*> placed) {
   json body = json::parse(stored, nullptr, /*allow_exceptions=*/false);
   if (!body.is_object()) body = json::object();
-  if (sent.is_object()) body.update(sent);
+  if (!sent.is_object()) return body;
+  for (auto it = sent.begin(); it != sent.end(); ++it) {
+    if (std::find_if(placed.begin(), placed.end(), [&](const char* f) { return it.key() == f; }) == placed.end()) {
+      body[it.key()] = it.value();
+    }
+  }
   return body;
 }
 
@@ -465,7 +472,7 @@ class Effects {
     const std::string corp = Text(Member(ctx_.data, "corpCode"));
     auto stored = store_.Find("corp", corp);
     if (!stored) return Refused(MakeRefusal("subcontractor_unknown", "[corpCode]", {{"value", corp}}));
-    store_.Update("corp", stored->id, corp, Merged(stored->body, ctx_.data));
+    store_.Update("corp", stored->id, corp, Merged(stored->body, ctx_.data, {"corpCode", "projectCode"}));
     return {};
   }
 
@@ -554,7 +561,9 @@ class Effects {
         return Refused(
             MakeRefusal("worker_registered", Path("workerList", i, "idCardNumber"), {{"value", id}, {"what", "信息"}}));
       }
-      store_.Update("worker", stored->id, id, Merged(stored->body, WithoutImages(list[i], ctx_.profile.image_fields)));
+      store_.Update("worker", stored->id, id,
+                    Merged(stored->body, WithoutImages(list[i], ctx_.profile.image_fields),
+                           {"teamSysNo", "corpCode", "projectCode"}));
     }
     return {};
   }

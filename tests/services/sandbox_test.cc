@@ -2365,12 +2365,15 @@ TEST_P(SandboxTest, ProjectWorkerUpdateChangesOnlyTheFieldsSent) {
                  {"teamSysNo", team},
                  {"teamName", "木工班组"},
                  {"workerList", {{{"idCardType", "01"}, {"idCardNumber", a}, {"cellPhone", "13900000009"}}}}};
-  const json done = Polled(driver_->Send("ProjectWorker.Update", update));
+  // A team named inside the item does not move the worker either.
+  json moved = update;
+  moved["workerList"][0]["teamSysNo"] = team + 1;
+  const json done = Polled(driver_->Send("ProjectWorker.Update", moved));
   EXPECT_EQ(done["status"], 20) << done.dump();
   json rows = Query("ProjectWorker.Query")["rows"];
   ASSERT_EQ(rows.size(), 1u) << "updated, not added";
   EXPECT_EQ(rows[0]["cellPhone"], "13900000009");
-  for (const char* kept : {"workerName", "address", "grantOrg", "workType", "teamSysNo"}) {
+  for (const char* kept : {"workerName", "address", "grantOrg", "workType", "teamSysNo", "corpCode"}) {
     EXPECT_EQ(rows[0][kept], stored[kept]) << kept;
   }
   EXPECT_EQ(Attend(team, {AttendanceRecord(a, "08:00:00")}).outcome, "accepted");
