@@ -85,9 +85,9 @@ class Store {
   }
 
   // Object `id` takes a new natural key and body (Team.Update; the other Updates keep
-  // the key), its subject and attr unchanged. The caller found no other object under the new key; one that
-  // another writer's transaction committed since (PostgreSQL) breaks the unique index, and the batch runs again and
-  // looks again, as an Insert's does.
+  // the key), its subject and attr unchanged. The caller found no other object under the
+  // new key; one that another writer's transaction committed since (PostgreSQL) breaks
+  // the unique index, and the batch runs again and looks again, as an Insert's does.
   void Update(const std::string& kind, long long id, const std::string& natural_key, const json& body) {
     const std::string text = Dump(body);
     try {
