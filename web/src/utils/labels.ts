@@ -245,6 +245,7 @@ export const RULE_LABELS: Record<string, string> = {
   duplicate_worker: '工人重复',
   duplicate_team: '班组重复',
   duplicate_subcontractor: '参建单位重复',
+  subcontractor_unknown: '参建单位不存在',
   duplicate_attendance: '考勤重复',
   duplicate_payroll: '工资单重复',
   duplicate_entry_exit: '进退场记录重复',
