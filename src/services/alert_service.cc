@@ -179,6 +179,15 @@ Result<ListPage> AlertService::List(const Principal& p, const AlertFilter& filte
   });
 }
 
+namespace {
+// Alerts are the authorities' business: a vendor sees none, a city role its city's.
+// One outside that is not found, as scope.h has it.
+Status RequireAlertVisible(const Principal& p, const std::string& city) {
+  if (p.role == Role::kVendor || !InScope(p, city, -1)) return MakeError(ErrorCode::kNotFound, "预警不存在");
+  return OkStatus();
+}
+}  // namespace
+
 Result<json> AlertService::Act(const Principal& p, long long id, domain::AlertAction action, const std::string& text) {
   const Instant now = deps_.clock.Now();
   return deps_.db.Transact<json>([&](soci::session& sql) -> Result<json> {
@@ -191,7 +200,7 @@ Result<json> AlertService::Act(const Principal& p, long long id, domain::AlertAc
     if (!alert) return MakeError(ErrorCode::kNotFound, "预警不存在");
     const std::string city = (*alert)["city_code"];
     long long app_id = (*alert)["application_id"];
-    if (p.role == Role::kVendor || !InScope(p, city, -1)) return MakeError(ErrorCode::kNotFound, "预警不存在");
+    LT_RETURN_IF_ERROR(RequireAlertVisible(p, city));
     auto state = domain::ParseAlertState((*alert)["status"].get<std::string>());
     if (!state) return MakeError(ErrorCode::kInternal, "预警状态数据无效");
     LT_ASSIGN_OR_RETURN(domain::AlertState next, domain::ApplyAlertAction(*state, action, p.role));
@@ -241,10 +250,8 @@ Status AlertService::Locate(const Principal& p, long long id) {
   return deps_.db.Read<Ok>([&](soci::session& sql) -> Status {
     std::string city;
     sql << "SELECT city_code FROM alerts WHERE id = :id", soci::use(id), soci::into(city);
-    if (!sql.got_data() || p.role == Role::kVendor || !InScope(p, city, -1)) {
-      return MakeError(ErrorCode::kNotFound, "预警不存在");
-    }
-    return OkStatus();
+    if (!sql.got_data()) return MakeError(ErrorCode::kNotFound, "预警不存在");
+    return RequireAlertVisible(p, city);
   });
 }
 

@@ -156,11 +156,17 @@ struct ProductUse {
 };
 
 // The caller's own product, locked for a change, with its use; another vendor's is not_found.
-Result<ProductUse> LockOwnProduct(soci::session& sql, const Principal& p, long long id) {
-  sql << "UPDATE products SET vendor_id = vendor_id WHERE id = :id", soci::use(id);
+// Product `id` is `p`'s enterprise's; another's is not found, as scope.h has it.
+Status RequireOwnProduct(soci::session& sql, const Principal& p, long long id) {
   long long owner = 0;
   sql << "SELECT vendor_id FROM products WHERE id = :id", soci::use(id), soci::into(owner);
   if (!sql.got_data() || owner != p.vendor_id.value_or(-1)) return MakeError(ErrorCode::kNotFound, "产品不存在");
+  return OkStatus();
+}
+
+Result<ProductUse> LockOwnProduct(soci::session& sql, const Principal& p, long long id) {
+  sql << "UPDATE products SET vendor_id = vendor_id WHERE id = :id", soci::use(id);
+  LT_RETURN_IF_ERROR(RequireOwnProduct(sql, p, id));
   ProductUse use;
   sql << "SELECT COUNT(*), COALESCE(SUM(CASE WHEN a.state <> 'draft' THEN 1 ELSE 0 END), 0) "
          "FROM application_products ap JOIN applications a ON a.id = ap.application_id WHERE ap.product_id = :id",
@@ -221,12 +227,7 @@ Result<json> ApplicationService::ListProducts(const Principal& p) {
 }
 
 Status ApplicationService::LocateProduct(const Principal& p, long long id) {
-  return deps_.db.Read<Ok>([&](soci::session& sql) -> Status {
-    long long owner = 0;
-    sql << "SELECT vendor_id FROM products WHERE id = :id", soci::use(id), soci::into(owner);
-    if (!sql.got_data() || owner != p.vendor_id.value_or(-1)) return MakeError(ErrorCode::kNotFound, "产品不存在");
-    return OkStatus();
-  });
+  return deps_.db.Read<Ok>([&](soci::session& sql) { return RequireOwnProduct(sql, p, id); });
 }
 
 Result<json> ApplicationService::UpdateProduct(const Principal& p, long long id, const NewProduct& in) {

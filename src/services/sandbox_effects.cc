@@ -233,15 +233,12 @@ void DropStoredImages(json& row, const std::set<std::string, std::less<>>& image
 // stores, the fields it does not send keeping their values. The `placed` fields say where
 // the object is (its team, company, project) and keep their stored values whatever is
 // sent: an update changes what an object is, not where a query finds it.
-json Merged(const std::string& stored, const json& sent, std::initializer_list<const char*> placed) {
+json Merged(const std::string& stored, json sent, std::initializer_list<const char*> placed) {
   json body = json::parse(stored, nullptr, /*allow_exceptions=*/false);
   if (!body.is_object()) body = json::object();
   if (!sent.is_object()) return body;
-  for (auto it = sent.begin(); it != sent.end(); ++it) {
-    if (std::find_if(placed.begin(), placed.end(), [&](const char* f) { return it.key() == f; }) == placed.end()) {
-      body[it.key()] = it.value();
-    }
-  }
+  for (const char* f : placed) sent.erase(f);
+  body.update(sent);
   return body;
 }
 
