@@ -18,14 +18,14 @@ run: build
 	@scripts/run-demo
 
 # Every test: unit, storage and API on SQLite, and the same suites on a real
-# PostgreSQL that this target installs and starts; then the storage and services suites
-# again under ThreadSanitizer on both databases (scripts/tsan, its own build in
-# build-tsan); then a minute of fuzzing of the sandbox's request parser and validator
-# (scripts/fuzz, its own clang build in build-fuzz); then the web app's unit tests and
-# its browser flows (scripts/test-web).
+# PostgreSQL that this target installs and starts (once; it stops here if that fails);
+# then the storage and services suites again under ThreadSanitizer on both databases
+# (scripts/tsan, its own build in build-tsan); then a minute of fuzzing of the sandbox's
+# request parser and validator (scripts/fuzz, its own clang build in build-fuzz); then the
+# web app's unit tests and its browser flows (scripts/test-web).
 test: build
-	@LIANTIAO_TEST_PG="$$(scripts/test-postgres)" ctest --preset default -j $(JOBS)
-	@LIANTIAO_TEST_PG="$$(scripts/test-postgres)" TSAN_SUITES="storage services" scripts/tsan
+	@pg="$$(scripts/test-postgres)" && LIANTIAO_TEST_PG="$$pg" ctest --preset default -j $(JOBS) && \
+	  LIANTIAO_TEST_PG="$$pg" TSAN_SUITES="storage services" scripts/tsan
 	@scripts/fuzz 60
 	@scripts/test-web
 

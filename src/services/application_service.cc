@@ -155,7 +155,6 @@ struct ProductUse {
   long long all = 0, submitted = 0;
 };
 
-// The caller's own product, locked for a change, with its use; another vendor's is not_found.
 // Product `id` is `p`'s enterprise's; another's is not found, as scope.h has it.
 Status RequireOwnProduct(soci::session& sql, const Principal& p, long long id) {
   long long owner = 0;
@@ -164,6 +163,7 @@ Status RequireOwnProduct(soci::session& sql, const Principal& p, long long id) {
   return OkStatus();
 }
 
+// The caller's own product, locked for a change, with its use; another vendor's is not_found.
 Result<ProductUse> LockOwnProduct(soci::session& sql, const Principal& p, long long id) {
   sql << "UPDATE products SET vendor_id = vendor_id WHERE id = :id", soci::use(id);
   LT_RETURN_IF_ERROR(RequireOwnProduct(sql, p, id));
