@@ -300,6 +300,7 @@ class Effects {
     if (e == "checksign") return CheckSign();
     if (e == "async.query") return AsyncQuery();
     if (e == "project.add") return ProjectAdd();
+    if (e == "project.update") return ProjectUpdate();
     if (e == "subcontractor.add") return SubcontractorAdd();
     if (e == "subcontractor.update") return SubcontractorUpdate();
     if (e == "team.add") return TeamAdd();
@@ -451,6 +452,35 @@ class Effects {
     r.async_result = {{"projectCode", code}};
     r.answer_data = r.async_result;
     return r;
+  }
+
+  // Project.Update: a project the key's traffic added (Project.Add), named by the code
+  // its result gave, takes the fields sent, the others keeping what was stored; its code
+  // stays whatever `areaCode` becomes. The key's provisioned project is the platform's
+  // record, as its contractor is for ProjectSubContractor.Update: unknown to this method
+  // (`project_unknown`), like a code never assigned. A new name another added project
+  // has is that project's duplicate, in the asynchronous result as for Project.Add; the
+  // old name is free again.
+  EffectResult ProjectUpdate() {
+    const std::string code = Text(Member(ctx_.data, "projectCode"));
+    auto stored = store_.Find("project", code);
+    if (!stored) return Refused(MakeRefusal("project_unknown", "[projectCode]", {{"value", code}}));
+    json body = Merged(stored->body, ctx_.data, {"projectCode"});
+    const std::string name = Text(body.value("name", json()));
+    const json before = json::parse(stored->body, nullptr, /*allow_exceptions=*/false);
+    const std::string old_name = before.is_object() ? Text(before.value("name", json())) : std::string();
+    if (name != old_name) {
+      if (store_.Find("project_name", name)) {
+        return Failed(MakeRefusal("duplicate_project", "[name]", {{"value", name}}), {"duplicate"});
+      }
+      if (auto entry = store_.Find("project_name", old_name)) {
+        store_.Update("project_name", entry->id, name, json::object());
+      } else {
+        store_.Insert("project_name", name, "", "", "", json::object());
+      }
+    }
+    store_.Update("project", stored->id, code, body);
+    return {};
   }
 
   EffectResult SubcontractorAdd() {

@@ -2412,6 +2412,36 @@ TEST_P(SandboxTest, ProjectSubContractorUpdateChangesOnlyTheFieldsSent) {
   EXPECT_EQ(Query("ProjectSubContractor.Query")["totalCount"], 1);
 }
 
+// Project.Update: a project the key added takes the fields sent, the others kept, and
+// keeps its code; a new name frees the old one and may not be another project's. The
+// key's provisioned project and a code never assigned are unknown to it.
+TEST_P(SandboxTest, ProjectUpdateChangesOnlyTheFieldsSentAndKeepsTheCode) {
+  const std::string first = AddProject("一期工程");
+  const std::string second = AddProject("二期工程");
+  const json update = {
+      {"projectCode", first}, {"name", "一期工程（A区）"}, {"prjStatus", "004"}, {"areaCode", "440104"}};
+  EXPECT_EQ(Polled(driver_->Send("Project.Update", update))["status"], 20);
+  json rows = Query("Project.Query", {{"projectCode", first}})["rows"];
+  ASSERT_EQ(rows.size(), 1u) << "updated, not added";
+  EXPECT_EQ(rows[0]["name"], "一期工程（A区）");
+  EXPECT_EQ(rows[0]["prjStatus"], "004");
+  EXPECT_EQ(rows[0]["areaCode"], "440104");
+  EXPECT_EQ(rows[0]["category"], "01") << "a field not sent keeps its value";
+  EXPECT_EQ(Query("Project.Query", {{"projectCode", first}})["totalCount"], 1);
+
+  // The other project's name is taken; the old name is free again.
+  const json taken = {{"projectCode", first}, {"name", "二期工程"}};
+  const json failed = Polled(driver_->Send("Project.Update", taken));
+  EXPECT_EQ(failed["status"], 10) << failed.dump();
+  EXPECT_EQ(Query("Project.Query", {{"projectCode", first}})["rows"][0]["name"], "一期工程（A区）");
+  EXPECT_FALSE(AddProject("一期工程").empty()) << "the name given up may be used again";
+  EXPECT_EQ(Query("Project.Query", {{"projectCode", second}})["rows"][0]["name"], "二期工程");
+
+  for (const std::string& code : {key_.project_code, std::string("440106202403010000")}) {
+    Refused(driver_->Send("Project.Update", {{"projectCode", code}, {"prjStatus", "004"}}), "project_unknown", "-1");
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Databases, SandboxTest, ::testing::ValuesIn(testing::TestDatabaseKinds()));
 
 }  // namespace

@@ -252,6 +252,7 @@ export const RULE_LABELS: Record<string, string> = {
   duplicate_contract: '劳动合同重复',
   duplicate_training: '培训记录重复',
   duplicate_project: '项目重复',
+  project_unknown: '项目不存在或不可修改',
   serial_unknown: '异步流水号不存在',
 }
 
