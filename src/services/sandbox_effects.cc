@@ -301,6 +301,7 @@ class Effects {
     if (e == "async.query") return AsyncQuery();
     if (e == "project.add") return ProjectAdd();
     if (e == "project.update") return ProjectUpdate();
+    if (e == "corp.upload") return CorpUpload();
     if (e == "subcontractor.add") return SubcontractorAdd();
     if (e == "subcontractor.update") return SubcontractorUpdate();
     if (e == "team.add") return TeamAdd();
@@ -480,6 +481,21 @@ class Effects {
       }
     }
     store_.Update("project", stored->id, code, body);
+    return {};
+  }
+
+  // Corp.Upload: a company's basic information (企业基本信息), one record per credit
+  // code. Uploading a company again replaces what was stored of it, as the platform keeps
+  // one record a company; it is not a duplicate. Corp.Query lists the records beside the
+  // key's contractor. Uploading a company does not make it one of a project's companies:
+  // that is ProjectSubContractor.Add.
+  EffectResult CorpUpload() {
+    const std::string corp = Text(Member(ctx_.data, "corpCode"));
+    if (auto stored = store_.Find("company", corp)) {
+      store_.Update("company", stored->id, corp, ctx_.data);
+    } else {
+      store_.Insert("company", corp, "", "", "", ctx_.data);
+    }
     return {};
   }
 
@@ -786,10 +802,16 @@ class Effects {
   }
 
   EffectResult Query(const std::string& what) {
-    static const std::map<std::string, std::string> kKinds = {
-        {"project", "project"},        {"subcontractor", "corp"},    {"team", "team"},
-        {"worker", "worker"},          {"entry_exit", "entry_exit"}, {"attendance", "attendance"},
-        {"payroll", "payroll_detail"}, {"contract", "contract"},     {"training", "training"}};
+    static const std::map<std::string, std::string> kKinds = {{"project", "project"},
+                                                              {"subcontractor", "corp"},
+                                                              {"team", "team"},
+                                                              {"worker", "worker"},
+                                                              {"entry_exit", "entry_exit"},
+                                                              {"attendance", "attendance"},
+                                                              {"payroll", "payroll_detail"},
+                                                              {"contract", "contract"},
+                                                              {"training", "training"},
+                                                              {"corp", "company"}};
     auto kind = kKinds.find(what);
     const long long index = PageNumber(ctx_.data.value("pageIndex", json()), 0, 0, kMaxPageIndex);
     const long long size = PageNumber(ctx_.data.value("pageSize", json()), 10, 1, kMaxPageSize);
@@ -810,6 +832,11 @@ class Effects {
       if (total >= offset && total - offset < size) rows.push_back(std::move(row));
       ++total;
     };
+    // The key's contractor is the platform's record, listed unless the key uploaded its
+    // basic information (Corp.Upload), which is then listed in its place.
+    if (what == "corp" && !store_.Find("company", identity_.corp_code)) {
+      take({{"corpCode", identity_.corp_code}, {"corpName", identity_.corp_name}});
+    }
     if (what == "project") {
       take({{"projectCode", identity_.project_code},
             {"name", "联调测试项目"},

@@ -2442,6 +2442,48 @@ TEST_P(SandboxTest, ProjectUpdateChangesOnlyTheFieldsSentAndKeepsTheCode) {
   }
 }
 
+// Corp.Upload keeps one record a company: uploading it again replaces what was stored.
+// Corp.Query lists the records beside the key's contractor, whose own upload takes the
+// place of the platform's record. An uploaded company is not one of the project's.
+TEST_P(SandboxTest, CorpUploadKeepsOneRecordACompanyListedByCorpQuery) {
+  const auto rows_of = [&](const json& filters) {
+    json data = {{"pageIndex", 0}, {"pageSize", 10}};
+    data.update(filters);
+    return Query("Corp.Query", data);
+  };
+  json before = rows_of(json::object());
+  ASSERT_EQ(before["totalCount"], 1);
+  EXPECT_EQ(before["rows"][0]["corpCode"], key_.corp_code);
+
+  json corp = {{"corpCode", "91350200MA2YJ1XR9G"},
+               {"corpName", "示例劳务有限公司"},
+               {"areaCode", "440106"},
+               {"linkPhone", "13800000003"}};
+  EXPECT_EQ(Polled(driver_->Send("Corp.Upload", corp))["status"], 20);
+  corp["linkPhone"] = "13800000009";
+  corp.erase("corpName");
+  Refused(driver_->Send("Corp.Upload", corp), "required", "-1");
+  corp["corpName"] = "示例劳务有限公司（更名）";
+  EXPECT_EQ(Polled(driver_->Send("Corp.Upload", corp))["status"], 20) << "uploaded again, not a duplicate";
+  json rows = rows_of({{"corpCode", "91350200MA2YJ1XR9G"}})["rows"];
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0]["corpName"], "示例劳务有限公司（更名）");
+  EXPECT_EQ(rows[0]["linkPhone"], "13800000009");
+  EXPECT_EQ(rows_of(json::object())["totalCount"], 2);
+
+  // The key's contractor, uploaded, is listed once, as uploaded.
+  const json own = {
+      {"corpCode", key_.corp_code}, {"corpName", key_.corp_name}, {"areaCode", "440106"}, {"legalMan", "张三"}};
+  EXPECT_EQ(Polled(driver_->Send("Corp.Upload", own))["status"], 20);
+  rows = rows_of({{"corpCode", key_.corp_code}})["rows"];
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0]["legalMan"], "张三");
+  EXPECT_EQ(rows_of(json::object())["totalCount"], 2);
+
+  // Not one of the project's companies.
+  EXPECT_EQ(Query("ProjectSubContractor.Query")["totalCount"], 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Databases, SandboxTest, ::testing::ValuesIn(testing::TestDatabaseKinds()));
 
 }  // namespace
