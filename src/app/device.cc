@@ -1,5 +1,6 @@
 #include "app/device.h"
 
+#include <map>
 #include <thread>
 
 #include "core/json_text.h"
@@ -120,18 +121,7 @@ class Sequence {
   Result<DeviceReport> Run() {
     const standard::Profile& p = c_.profile();
     const Instant now = o_.clock->Now();
-    if (p.FindMethod("CheckSign.Query")) {
-      LT_ASSIGN_OR_RETURN(json a, Expect("CheckSign.Query", json::object()));
-      const json d = a.value(p.data_field, json());
-      if (o_.project_code.empty() && d.is_object()) {
-        project_ = d.value("projectCode", "");
-        corp_ = d.value("corpCode", "");
-        corp_name_ = d.value("corpName", "");
-      }
-    }
-    if (project_.empty()) {
-      return MakeError(ErrorCode::kInvalidField, "请用 --project-code、--corp-code、--corp-name 指定测试项目");
-    }
+    LT_RETURN_IF_ERROR(Identify());
     if (o_.mistakes) {
       LT_RETURN_IF_ERROR(Mistake("Project.Query", {{"pageIndex", 0}, {"pageSize", 10}}, /*bad_sign=*/true));
     }
@@ -263,7 +253,68 @@ class Sequence {
     return std::move(report_);
   }
 
+  // One request of the vendor's own (SendOne): placeholders filled, sent, and an
+  // asynchronous write polled until its result is final.
+  Result<DeviceReport> One(const std::string& method, const json& data) {
+    const std::string text = data.dump();
+    if (text.find("${projectCode}") != std::string::npos || text.find("${corp") != std::string::npos) {
+      LT_RETURN_IF_ERROR(Identify());
+    }
+    const std::string today = Today(o_.clock->Now());
+    const std::map<std::string, std::string> values = {
+        {"${projectCode}", project_},         {"${corpCode}", corp_},
+        {"${corpName}", corp_name_},          {"${today}", today},
+        {"${now}", NowText(o_.clock->Now())}, {"${month}", today.substr(0, 7)}};
+    const json filled = Filled(data, values);
+    const std::string left = filled.dump();
+    if (const auto at = left.find("${"); at != std::string::npos) {
+      const auto end = left.find('}', at);
+      return MakeError(ErrorCode::kInvalidField,
+                       "data 中的 " + left.substr(at, end == std::string::npos ? 2 : end - at + 1) +
+                           " 没有可代入的值，请改为实际值（可代入：${projectCode}、${corpCode}、${corpName}、"
+                           "${today}、${now}、${month}）");
+    }
+    LT_RETURN_IF_ERROR(AsStatus(Write(method, filled)));
+    return std::move(report_);
+  }
+
  private:
+  // The key's test project and contractor: as given (--project-code and the rest), else
+  // as CheckSign.Query answers them.
+  Status Identify() {
+    const standard::Profile& p = c_.profile();
+    if (p.FindMethod("CheckSign.Query")) {
+      LT_ASSIGN_OR_RETURN(json a, Expect("CheckSign.Query", json::object()));
+      const json d = a.value(p.data_field, json());
+      if (o_.project_code.empty() && d.is_object()) {
+        project_ = d.value("projectCode", "");
+        corp_ = d.value("corpCode", "");
+        corp_name_ = d.value("corpName", "");
+      }
+    }
+    if (project_.empty()) {
+      return MakeError(ErrorCode::kInvalidField, "请用 --project-code、--corp-code、--corp-name 指定测试项目");
+    }
+    return OkStatus();
+  }
+
+  // `v` with each placeholder in its strings replaced by its value.
+  static json Filled(json v, const std::map<std::string, std::string>& values) {
+    if (v.is_string()) {
+      std::string s = v.get<std::string>();
+      for (const auto& [token, value] : values) {
+        for (auto pos = s.find(token); pos != std::string::npos; pos = s.find(token, pos + value.size())) {
+          s.replace(pos, token.size(), value);
+        }
+      }
+      return s;
+    }
+    if (v.is_object() || v.is_array()) {  // a number or a literal iterates as itself
+      for (auto& item : v) item = Filled(std::move(item), values);
+    }
+    return v;
+  }
+
   std::string Id(int i) const { return FictitiousIdNumber(seed_ + static_cast<unsigned long long>(i) * 7919); }
 
   void Print(const std::string& arrow, const std::string& method, const json& body) {
@@ -371,6 +422,21 @@ Result<DeviceReport> RunDevice(const DeviceOptions& options, std::ostream& out) 
   Sequence s(options, *client, out);
   auto r = s.Run();
   return r;
+}
+
+Result<json> DeviceData(std::string_view text) {
+  json data = ParseJsonBounded(text);
+  if (data.is_discarded()) return MakeError(ErrorCode::kInvalidField, "--data 文件不是有效的 JSON");
+  if (data.is_object() && data.contains("data") && data.contains("expect")) data = std::move(data["data"]);
+  if (!data.is_object()) return MakeError(ErrorCode::kInvalidField, "--data 文件须是 JSON 对象（请求的 data）");
+  return data;
+}
+
+Result<DeviceReport> SendOne(const DeviceOptions& options, const std::string& method, const json& data,
+                             std::ostream& out) {
+  LT_ASSIGN_OR_RETURN(auto client, DeviceClient::Make(options));
+  Sequence s(options, *client, out);
+  return s.One(method, data);
 }
 
 }  // namespace liantiao::app

@@ -5,6 +5,7 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -85,6 +86,21 @@ class DeviceClient {
 
 // Runs the whole sequence, printing each exchange to `out` unless quiet.
 Result<DeviceReport> RunDevice(const DeviceOptions& options, std::ostream& out);
+
+// One request of the vendor's own instead of the sequence (`liantiao device --send`):
+// `data` is the method's `data` in plaintext, the fields the profile sends encrypted
+// encrypted here. In its strings `${projectCode}`, `${corpCode}` and `${corpName}` are
+// the key's test project and contractor (the options', else CheckSign.Query's answer),
+// `${today}`, `${now}` and `${month}` the clock's, as in the shipped examples. An
+// asynchronous write is polled until its result is final. A refusal, or a failed
+// result, is the error, after the exchange is printed.
+Result<DeviceReport> SendOne(const DeviceOptions& options, const std::string& method, const json& data,
+                             std::ostream& out);
+
+// The `data` of `device --send` from its file's text: the JSON object itself, or a
+// shipped example's (an object with `data` and `expect`: its `data`, the `given`
+// requests not sent).
+Result<json> DeviceData(std::string_view text);
 
 // A valid GB 11643 identity number from a seed (a fictitious person born 1985–1999).
 std::string FictitiousIdNumber(unsigned long long seed);

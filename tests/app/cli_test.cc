@@ -134,6 +134,22 @@ TEST_P(CliTest, UsageErrorsExitTwo) {
       Liantiao("device --profile gd-v9 --endpoint http://127.0.0.1:1/x --app-id a --secret-stdin", "s\n", false);
   EXPECT_EQ(profile.exit_code, 2);
   EXPECT_NE(profile.err.find("unknown profile gd-v9"), std::string::npos) << profile.err;
+  // `--send` takes its data from a file, and sends no deliberate mistakes.
+  const std::string device = "device --profile gd-v1.3 --endpoint http://127.0.0.1:1/x --app-id a --secret-stdin";
+  CliRun no_data = Liantiao(device + " --send Team.Add", "s\n", false);
+  EXPECT_EQ(no_data.exit_code, 2) << no_data.err;
+  EXPECT_NE(no_data.err.find("--send 须与 --data 一起使用"), std::string::npos) << no_data.err;
+  EXPECT_EQ(Liantiao(device + " --data x.json", "s\n", false).exit_code, 2);
+  CliRun both = Liantiao(device + " --send Team.Add --data x.json --mistakes", "s\n", false);
+  EXPECT_EQ(both.exit_code, 2) << both.err;
+  EXPECT_NE(both.err.find("不能与"), std::string::npos) << both.err;
+  CliRun missing = Liantiao(device + " --send Team.Add --data missing.json", "s\n", false);
+  EXPECT_EQ(missing.exit_code, 1) << missing.err;
+  EXPECT_NE(missing.err.find("无法读取 --data 文件：missing.json"), std::string::npos) << missing.err;
+  std::ofstream(dir_ / "bad.json") << "{\"teamName\": ";
+  CliRun bad = Liantiao(device + " --send Team.Add --data bad.json", "s\n", false);
+  EXPECT_EQ(bad.exit_code, 1) << bad.err;
+  EXPECT_NE(bad.err.find("不是有效的 JSON"), std::string::npos) << bad.err;
 }
 
 TEST_P(CliTest, UserAddReadsThePasswordFromStdinAndRefusesDuplicates) {

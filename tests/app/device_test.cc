@@ -348,6 +348,55 @@ TEST_P(DeviceTest, WhatTheStandardDoesNotTakeIsRefusedInItsEnvelope) {
   EXPECT_EQ((*ev)["total"], 0) << "no key named by any of them: " << ev->dump();
 }
 
+// `device --send`: a shipped example's data, placeholders filled from CheckSign.Query
+// and the clock, sent and its result polled; the same team again is the duplicate the
+// sandbox says it is; a placeholder it cannot fill is told before anything is sent.
+TEST_P(DeviceTest, SendOneSendsTheVendorsOwnRequest) {
+  const standard::Profile& profile = *tp_->platform().deps.profiles->Find(key_.profile);
+  json team;
+  for (const auto& e : profile.examples) {
+    if (e.method == "Team.Add" && e.name == "valid-team") team = e.body["data"];
+  }
+  ASSERT_TRUE(team.is_object());
+  ASSERT_NE(team.dump().find("${projectCode}"), std::string::npos) << "the example names the key's project";
+  std::ostringstream out;
+  app::DeviceOptions options = Options();
+  options.quiet = false;
+  auto sent = app::SendOne(options, "Team.Add", team, out);
+  ASSERT_TRUE(sent.ok()) << sent.error().message << "\n" << out.str();
+  EXPECT_EQ(sent->unexpected, 0);
+  EXPECT_NE(out.str().find("→ CheckSign.Query"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find(key_.project_code), std::string::npos) << "the placeholder filled: " << out.str();
+  if (profile.async_enabled) {
+    EXPECT_NE(out.str().find("← " + profile.async_query_method), std::string::npos) << out.str();
+  }
+
+  std::ostringstream again_out;
+  auto again = app::SendOne(options, "Team.Add", team, again_out);
+  ASSERT_FALSE(again.ok()) << again_out.str();
+  EXPECT_NE(again_out.str().find("班组"), std::string::npos)
+      << "the duplicate, as the sandbox told it: " << again_out.str();
+
+  json worker = {{"projectCode", "${projectCode}"},
+                 {"teamSysNo", "${teamSysNo}"},
+                 {"workerList", {{{"isTeamLeader", 0}, {"workRole", 20}, {"hasBuyInsurance", true}}}}};
+  auto unfilled = app::SendOne(Options(), "ProjectWorker.Add", worker, out);
+  ASSERT_FALSE(unfilled.ok());
+  EXPECT_NE(unfilled.error().message.find("${teamSysNo}"), std::string::npos) << unfilled.error().message;
+}
+
+TEST(DeviceData, AnExampleFileGivesItsDataAndAnythingElseMustBeAnObject) {
+  auto example = app::DeviceData(R"({"description": "x", "given": [], "data": {"a": 1}, "expect": {}})");
+  ASSERT_TRUE(example.ok());
+  EXPECT_EQ(*example, json({{"a", 1}}));
+  auto plain = app::DeviceData(R"({"data": "kept", "b": 2})");
+  ASSERT_TRUE(plain.ok()) << "no `expect`: the data itself";
+  EXPECT_EQ((*plain)["b"], 2);
+  EXPECT_FALSE(app::DeviceData("{").ok());
+  EXPECT_FALSE(app::DeviceData("[1, 2]").ok());
+  EXPECT_FALSE(app::DeviceData(R"({"data": [1], "expect": {}})").ok());
+}
+
 INSTANTIATE_TEST_SUITE_P(Profiles, DeviceTest,
                          ::testing::Combine(::testing::ValuesIn(testing::TestDatabaseKinds()),
                                             ::testing::Values("national-1.0", "gd-v1.3", "gz-md5-des")),
