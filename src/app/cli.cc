@@ -475,7 +475,7 @@ struct DeviceCli {
 };
 
 // The `data` of `device --send`, read from its file (see DeviceData).
-Result<json> ReadDeviceData(const std::string& file) {
+Result<DeviceRequest> ReadDeviceData(const std::string& file) {
   // A request's data is at most a request body (1 MB in the shipped profiles): a larger
   // file is refused after reading a little past that rather than read to its end.
   constexpr std::size_t kMaxDataBytes = 4u << 20;
@@ -495,7 +495,7 @@ Result<json> ReadDeviceData(const std::string& file) {
 }
 
 int Device(const DeviceCli& cli) {
-  json send_data;
+  DeviceRequest send_data;
   if (!cli.send.empty()) {
     auto data = ReadDeviceData(cli.data_file);
     if (!data.ok()) return Fail(data.error());

@@ -1,5 +1,6 @@
 #include "app/device.h"
 
+#include <algorithm>
 #include <map>
 #include <thread>
 
@@ -44,6 +45,14 @@ std::string SamplePhoto() {
           "00000101010018dd8db00000000049454e44ae426082")
           .value();
   return "data:image/png;base64," + crypto::Base64Encode(kPng);
+}
+
+// A JPEG data URI of `size` bytes: the signature a server sniffs, then filler. Enough for
+// the examples' size and type checks; not a picture.
+std::string SampleJpeg(std::size_t size) {
+  std::string bytes = "\xFF\xD8\xFF\xE0";
+  bytes.resize(std::max(size, bytes.size()), 'j');
+  return "data:image/jpeg;base64," + crypto::Base64Encode(bytes);
 }
 
 json SampleWorker(const std::string& name, const std::string& id_number) {
@@ -145,14 +154,7 @@ class Sequence {
       LT_RETURN_IF_ERROR(Mistake("Team.Add", bad));
     }
     LT_ASSIGN_OR_RETURN(json team_result, Write("Team.Add", team));
-    // A number, or its ciphertext where the profile encrypts it (gz: des:…).
-    long long team_no = 0;
-    if (const json& no = team_result.value("teamSysNo", json()); no.is_number_integer()) {
-      team_no = no.get<long long>();
-    } else if (no.is_string()) {
-      auto plain = c_.codec().DecryptField(no.get<std::string>());
-      if (plain.ok()) team_no = std::atoll(plain->c_str());
-    }
+    const long long team_no = TeamNumber(team_result);
     if (team_no == 0) return MakeError(ErrorCode::kInternal, "Team.Add 未返回 teamSysNo");
 
     json workers = json::array();
@@ -253,27 +255,39 @@ class Sequence {
     return std::move(report_);
   }
 
-  // One request of the vendor's own (SendOne): placeholders filled, sent, and an
-  // asynchronous write polled until its result is final.
-  Result<DeviceReport> One(const std::string& method, const json& data) {
-    const std::string text = data.dump();
+  // One request of the vendor's own (SendOne): the requests it assumes (`given`) first,
+  // each placeholder filled, and every asynchronous write polled until its result is
+  // final.
+  Result<DeviceReport> One(const std::string& method, const json& data, const json& given) {
+    const std::string text = data.dump() + given.dump();
     if (text.find("${projectCode}") != std::string::npos || text.find("${corp") != std::string::npos) {
       LT_RETURN_IF_ERROR(Identify());
     }
-    const std::string today = Today(o_.clock->Now());
-    const std::map<std::string, std::string> values = {
-        {"${projectCode}", project_},         {"${corpCode}", corp_},
-        {"${corpName}", corp_name_},          {"${today}", today},
-        {"${now}", NowText(o_.clock->Now())}, {"${month}", today.substr(0, 7)}};
-    const json filled = Filled(data, values);
-    const std::string left = filled.dump();
-    if (const auto at = left.find("${"); at != std::string::npos) {
-      const auto end = left.find('}', at);
-      return MakeError(ErrorCode::kInvalidField,
-                       "data 中的 " + left.substr(at, end == std::string::npos ? 2 : end - at + 1) +
-                           " 没有可代入的值，请改为实际值（可代入：${projectCode}、${corpCode}、${corpName}、"
-                           "${today}、${now}、${month}）");
+    const Instant now = o_.clock->Now();
+    const std::string today = Today(now);
+    std::map<std::string, json> values = {
+        {"${projectCode}", project_},
+        {"${corpCode}", corp_},
+        {"${corpName}", corp_name_},
+        {"${today}", today},
+        {"${now}", NowText(now)},
+        {"${month}", today.substr(0, 7)},
+        {"${tomorrow}", Today(now + std::chrono::hours(24))},
+        {"${image_png}", SamplePhoto()},
+        {"${image_jpg}", SampleJpeg(600)},
+        {"${image_big}", SampleJpeg(60 * 1024)},
+        {"${image_bmp}", "data:image/bmp;base64," + crypto::Base64Encode("BM" + std::string(600, 'b'))}};
+    for (const json& g : given) {
+      if (!g.is_object() || !g.value("method", json()).is_string()) {
+        return MakeError(ErrorCode::kInvalidField, "given 须是 {\"method\": …, \"data\": …} 的列表");
+      }
+      const std::string given_method = g["method"];
+      LT_ASSIGN_OR_RETURN(json filled, Fill(g.value("data", json::object()), values));
+      LT_ASSIGN_OR_RETURN(json result, Write(given_method, filled));
+      // What later requests name the team by, as the examples do.
+      if (given_method == "Team.Add") values["${teamSysNo}"] = TeamNumber(result);
     }
+    LT_ASSIGN_OR_RETURN(json filled, Fill(data, values));
     LT_RETURN_IF_ERROR(AsStatus(Write(method, filled)));
     return std::move(report_);
   }
@@ -298,13 +312,16 @@ class Sequence {
     return OkStatus();
   }
 
-  // `v` with each placeholder in its strings replaced by its value.
-  static json Filled(json v, const std::map<std::string, std::string>& values) {
+  // `v` with each placeholder in its strings replaced by its value: a string that is
+  // one placeholder alone becomes the value itself (a teamSysNo stays a number).
+  static json Filled(json v, const std::map<std::string, json>& values) {
     if (v.is_string()) {
       std::string s = v.get<std::string>();
+      if (auto whole = values.find(s); whole != values.end()) return whole->second;
       for (const auto& [token, value] : values) {
-        for (auto pos = s.find(token); pos != std::string::npos; pos = s.find(token, pos + value.size())) {
-          s.replace(pos, token.size(), value);
+        const std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+        for (auto pos = s.find(token); pos != std::string::npos; pos = s.find(token, pos + text.size())) {
+          s.replace(pos, token.size(), text);
         }
       }
       return s;
@@ -313,6 +330,32 @@ class Sequence {
       for (auto& item : v) item = Filled(std::move(item), values);
     }
     return v;
+  }
+  // Filled, or the first placeholder nothing fills, named before anything is sent.
+  static Result<json> Fill(const json& v, const std::map<std::string, json>& values) {
+    json filled = Filled(v, values);
+    const std::string left = filled.dump();
+    if (const auto at = left.find("${"); at != std::string::npos) {
+      const auto end = left.find('}', at);
+      return MakeError(ErrorCode::kInvalidField,
+                       "data 中的 " + left.substr(at, end == std::string::npos ? 2 : end - at + 1) +
+                           " 没有可代入的值，请改为实际值（可代入：${projectCode}、${corpCode}、${corpName}、"
+                           "${today}、${now}、${month}、${tomorrow}、示例图片 ${image_png} 等，以及 given 中 "
+                           "Team.Add 得到的 ${teamSysNo}）");
+    }
+    return filled;
+  }
+
+  // The teamSysNo of a Team.Add result: a number, or its ciphertext where the profile
+  // encrypts it (gz: des:…); 0 when there is none.
+  long long TeamNumber(const json& result) const {
+    const json& no = result.is_object() ? result.value("teamSysNo", json()) : json();
+    if (no.is_number_integer()) return no.get<long long>();
+    if (no.is_string()) {
+      auto plain = c_.codec().DecryptField(no.get<std::string>());
+      if (plain.ok()) return std::atoll(plain->c_str());
+    }
+    return 0;
   }
 
   std::string Id(int i) const { return FictitiousIdNumber(seed_ + static_cast<unsigned long long>(i) * 7919); }
@@ -424,19 +467,24 @@ Result<DeviceReport> RunDevice(const DeviceOptions& options, std::ostream& out) 
   return r;
 }
 
-Result<json> DeviceData(std::string_view text) {
-  json data = ParseJsonBounded(text);
-  if (data.is_discarded()) return MakeError(ErrorCode::kInvalidField, "--data 文件不是有效的 JSON");
-  if (data.is_object() && data.contains("data") && data.contains("expect")) data = std::move(data["data"]);
-  if (!data.is_object()) return MakeError(ErrorCode::kInvalidField, "--data 文件须是 JSON 对象（请求的 data）");
-  return data;
+Result<DeviceRequest> DeviceData(std::string_view text) {
+  json file = ParseJsonBounded(text);
+  if (file.is_discarded()) return MakeError(ErrorCode::kInvalidField, "--data 文件不是有效的 JSON");
+  DeviceRequest r{file, json::array()};
+  if (file.is_object() && file.contains("data") && file.contains("expect")) {
+    r.data = file["data"];
+    r.given = file.value("given", json::array());
+    if (!r.given.is_array()) return MakeError(ErrorCode::kInvalidField, "示例的 given 须是列表");
+  }
+  if (!r.data.is_object()) return MakeError(ErrorCode::kInvalidField, "--data 文件须是 JSON 对象（请求的 data）");
+  return r;
 }
 
-Result<DeviceReport> SendOne(const DeviceOptions& options, const std::string& method, const json& data,
+Result<DeviceReport> SendOne(const DeviceOptions& options, const std::string& method, const DeviceRequest& request,
                              std::ostream& out) {
   LT_ASSIGN_OR_RETURN(auto client, DeviceClient::Make(options));
   Sequence s(options, *client, out);
-  return s.One(method, data);
+  return s.One(method, request.data, request.given);
 }
 
 }  // namespace liantiao::app

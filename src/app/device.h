@@ -87,25 +87,35 @@ class DeviceClient {
 // Runs the whole sequence, printing each exchange to `out` unless quiet.
 Result<DeviceReport> RunDevice(const DeviceOptions& options, std::ostream& out);
 
-// One request of the vendor's own instead of the sequence (`liantiao device --send`):
-// `data` is the method's `data` in plaintext, the fields the profile sends encrypted
-// encrypted here. In its strings `${projectCode}`, `${corpCode}` and `${corpName}` are
-// the key's test project and contractor (the options', else CheckSign.Query's answer),
-// `${today}`, `${now}` and `${month}` the clock's, as in the shipped examples. An
-// asynchronous write is polled until its result is final. A refusal, or a failed
-// result, is the error, after the exchange is printed.
-Result<DeviceReport> SendOne(const DeviceOptions& options, const std::string& method, const json& data,
-                             std::ostream& out);
+// One request of the vendor's own (`liantiao device --send`): its `data` in plaintext,
+// and `given`, the requests it assumes ({method, data} each, as a shipped example lists
+// them), empty for data of the vendor's own.
+struct DeviceRequest {
+  json data;
+  json given = json::array();
+};
+// From a `--data` file's text: a shipped example (an object with `data` and `expect`)
+// gives its `data` and `given`; anything else is the `data` itself, a JSON object.
+Result<DeviceRequest> DeviceData(std::string_view text);
 
-// The `data` of `device --send` from its file's text: the JSON object itself, or a
-// shipped example's (an object with `data` and `expect`: its `data`, the `given`
-// requests not sent).
-Result<json> DeviceData(std::string_view text);
+// Sends `request` instead of the sequence: the `given` requests first, then the
+// method's. The fields the profile sends encrypted are encrypted here. In their strings
+// `${projectCode}`, `${corpCode}` and `${corpName}` are the key's test project and
+// contractor (the options', else CheckSign.Query's answer); `${today}`, `${now}`,
+// `${month}` and `${tomorrow}` the clock's; `${image_png}`, `${image_jpg}`,
+// `${image_big}` (60 KB) and `${image_bmp}` sample images; `${teamSysNo}` the team a
+// given Team.Add was assigned, as in the shipped examples. Every asynchronous write is
+// polled until its result is final. A refusal, or a failed result, is the error, after
+// the exchange is printed; so is a placeholder nothing fills, before anything is sent.
+Result<DeviceReport> SendOne(const DeviceOptions& options, const std::string& method, const DeviceRequest& request,
+                             std::ostream& out);
 
 // A valid GB 11643 identity number from a seed (a fictitious person born 1985–1999).
 std::string FictitiousIdNumber(unsigned long long seed);
 // A small valid PNG as a data URI: the photos a device sends.
 std::string SamplePhoto();
+// A JPEG data URI of `size` bytes whose content is only the JPEG signature and filler.
+std::string SampleJpeg(std::size_t size);
 // A worker as ProjectWorker.Add lists one, with the least a city requires (type of
 // work, role, photo, phone, issuing office): what the simulator, the benchmark's
 // workload and the tests register.

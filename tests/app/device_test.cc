@@ -362,7 +362,7 @@ TEST_P(DeviceTest, SendOneSendsTheVendorsOwnRequest) {
   std::ostringstream out;
   app::DeviceOptions options = Options();
   options.quiet = false;
-  auto sent = app::SendOne(options, "Team.Add", team, out);
+  auto sent = app::SendOne(options, "Team.Add", {team}, out);
   ASSERT_TRUE(sent.ok()) << sent.error().message << "\n" << out.str();
   EXPECT_EQ(sent->unexpected, 0);
   EXPECT_NE(out.str().find("→ CheckSign.Query"), std::string::npos) << out.str();
@@ -372,7 +372,7 @@ TEST_P(DeviceTest, SendOneSendsTheVendorsOwnRequest) {
   }
 
   std::ostringstream again_out;
-  auto again = app::SendOne(options, "Team.Add", team, again_out);
+  auto again = app::SendOne(options, "Team.Add", {team}, again_out);
   ASSERT_FALSE(again.ok()) << again_out.str();
   EXPECT_NE(again_out.str().find("班组"), std::string::npos)
       << "the duplicate, as the sandbox told it: " << again_out.str();
@@ -380,21 +380,48 @@ TEST_P(DeviceTest, SendOneSendsTheVendorsOwnRequest) {
   json worker = {{"projectCode", "${projectCode}"},
                  {"teamSysNo", "${teamSysNo}"},
                  {"workerList", {{{"isTeamLeader", 0}, {"workRole", 20}, {"hasBuyInsurance", true}}}}};
-  auto unfilled = app::SendOne(Options(), "ProjectWorker.Add", worker, out);
+  auto unfilled = app::SendOne(Options(), "ProjectWorker.Add", {worker}, out);
   ASSERT_FALSE(unfilled.ok());
   EXPECT_NE(unfilled.error().message.find("${teamSysNo}"), std::string::npos) << unfilled.error().message;
 }
 
-TEST(DeviceData, AnExampleFileGivesItsDataAndAnythingElseMustBeAnObject) {
-  auto example = app::DeviceData(R"({"description": "x", "given": [], "data": {"a": 1}, "expect": {}})");
+// A shipped example sent as it is: its given requests first (a team, a worker with a
+// photo), the teamSysNo the team got filled in, then the query it is an example of.
+TEST_P(DeviceTest, SendOneRunsAShippedExampleWithTheRequestsItAssumes) {
+  const standard::Profile& profile = *tp_->platform().deps.profiles->Find(key_.profile);
+  const standard::Example* example = nullptr;
+  for (const auto& e : profile.examples) {
+    if (e.method == "Worker.Query" && e.name == "valid-registered") example = &e;
+  }
+  ASSERT_NE(example, nullptr);
+  auto request = app::DeviceData(example->body.dump());
+  ASSERT_TRUE(request.ok()) << request.error().message;
+  ASSERT_EQ(request->given.size(), 2u);
+  ASSERT_NE(request->given.dump().find("${teamSysNo}"), std::string::npos);
+  ASSERT_NE(request->given.dump().find("${image_png}"), std::string::npos);
+  std::ostringstream out;
+  auto sent = app::SendOne(Options(), "Worker.Query", *request, out);
+  ASSERT_TRUE(sent.ok()) << sent.error().message;
+  ASSERT_FALSE(sent->exchanges.empty());
+  const auto& last = sent->exchanges.back();
+  EXPECT_EQ(last.method, "Worker.Query");
+  EXPECT_EQ(last.answer[profile.data_field]["totalCount"], 1) << last.answer.dump();
+}
+
+TEST(DeviceData, AnExampleFileGivesItsDataAndGivenAndAnythingElseMustBeAnObject) {
+  auto example = app::DeviceData(
+      R"({"description": "x", "given": [{"method": "Team.Add", "data": {}}], "data": {"a": 1}, "expect": {}})");
   ASSERT_TRUE(example.ok());
-  EXPECT_EQ(*example, json({{"a", 1}}));
+  EXPECT_EQ(example->data, json({{"a", 1}}));
+  EXPECT_EQ(example->given.size(), 1u);
   auto plain = app::DeviceData(R"({"data": "kept", "b": 2})");
   ASSERT_TRUE(plain.ok()) << "no `expect`: the data itself";
-  EXPECT_EQ((*plain)["b"], 2);
+  EXPECT_EQ(plain->data["b"], 2);
+  EXPECT_TRUE(plain->given.empty());
   EXPECT_FALSE(app::DeviceData("{").ok());
   EXPECT_FALSE(app::DeviceData("[1, 2]").ok());
   EXPECT_FALSE(app::DeviceData(R"({"data": [1], "expect": {}})").ok());
+  EXPECT_FALSE(app::DeviceData(R"({"data": {}, "given": {}, "expect": {}})").ok());
 }
 
 INSTANTIATE_TEST_SUITE_P(Profiles, DeviceTest,
