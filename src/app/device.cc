@@ -256,7 +256,7 @@ class Sequence {
   }
 
   // One request of the vendor's own (SendOne): the requests it assumes (`given`) first,
-  // each placeholder filled, and every asynchronous write polled until its result is
+  // each `${…}` token filled, and every asynchronous write polled until its result is
   // final.
   Result<DeviceReport> One(const std::string& method, const json& data, const json& given) {
     const std::string text = data.dump() + given.dump();
@@ -312,8 +312,8 @@ class Sequence {
     return OkStatus();
   }
 
-  // `v` with each placeholder in its strings replaced by its value: a string that is
-  // one placeholder alone becomes the value itself (a teamSysNo stays a number).
+  // `v` with each `${…}` token in its strings replaced by its value: a string that is
+  // one token alone becomes the value itself (a teamSysNo stays a number).
   static json Filled(json v, const std::map<std::string, json>& values) {
     if (v.is_string()) {
       std::string s = v.get<std::string>();
@@ -331,7 +331,7 @@ class Sequence {
     }
     return v;
   }
-  // Filled, or the first placeholder nothing fills, named before anything is sent.
+  // Filled, or the first token nothing fills, named before anything is sent.
   static Result<json> Fill(const json& v, const std::map<std::string, json>& values) {
     json filled = Filled(v, values);
     const std::string left = filled.dump();

@@ -106,7 +106,7 @@ Result<DeviceRequest> DeviceData(std::string_view text);
 // `${image_big}` (60 KB) and `${image_bmp}` sample images; `${teamSysNo}` the team a
 // given Team.Add was assigned, as in the shipped examples. Every asynchronous write is
 // polled until its result is final. A refusal, or a failed result, is the error, after
-// the exchange is printed; so is a placeholder nothing fills, before anything is sent.
+// the exchange is printed; so is a `${…}` token nothing fills, before anything is sent.
 Result<DeviceReport> SendOne(const DeviceOptions& options, const std::string& method, const DeviceRequest& request,
                              std::ostream& out);
 
