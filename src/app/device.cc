@@ -7,6 +7,7 @@
 #include "core/json_text.h"
 #include "crypto/crypto.h"
 #include "standard/request.h"
+#include "standard/tokens.h"
 
 namespace liantiao::app {
 
@@ -266,17 +267,18 @@ class Sequence {
     const Instant now = o_.clock->Now();
     const std::string today = Today(now);
     std::map<std::string, json> values = {
-        {"${projectCode}", project_},
-        {"${corpCode}", corp_},
-        {"${corpName}", corp_name_},
-        {"${today}", today},
-        {"${now}", NowText(now)},
-        {"${month}", today.substr(0, 7)},
-        {"${tomorrow}", Today(now + std::chrono::hours(24))},
-        {"${image_png}", SamplePhoto()},
-        {"${image_jpg}", SampleJpeg(600)},
-        {"${image_big}", SampleJpeg(60 * 1024)},
-        {"${image_bmp}", "data:image/bmp;base64," + crypto::Base64Encode("BM" + std::string(600, 'b'))}};
+        {"projectCode", project_},
+        {"corpCode", corp_},
+        {"corpName", corp_name_},
+        {"today", today},
+        {"now", NowText(now)},
+        {"month", today.substr(0, 7)},
+        {"next_month", standard::MonthAfter(today.substr(0, 7))},
+        {"tomorrow", Today(now + std::chrono::hours(24))},
+        {"image_png", SamplePhoto()},
+        {"image_jpg", SampleJpeg(600)},
+        {"image_big", SampleJpeg(60 * 1024)},
+        {"image_bmp", "data:image/bmp;base64," + crypto::Base64Encode("BM" + std::string(600, 'b'))}};
     for (const json& g : given) {
       if (!g.is_object() || !g.value("method", json()).is_string()) {
         return MakeError(ErrorCode::kInvalidField, "given 须是 {\"method\": …, \"data\": …} 的列表");
@@ -284,8 +286,12 @@ class Sequence {
       const std::string given_method = g["method"];
       LT_ASSIGN_OR_RETURN(json filled, Fill(g.value("data", json::object()), values));
       LT_ASSIGN_OR_RETURN(json result, Write(given_method, filled));
-      // What later requests name the team by, as the examples do.
-      if (given_method == "Team.Add") values["${teamSysNo}"] = TeamNumber(result);
+      // What later requests name by what the platform assigned, as the examples do.
+      if (given_method == "Team.Add") values["teamSysNo"] = TeamNumber(result);
+      if (given_method == "Project.Add" && result.is_object() && result.value("projectCode", json()).is_string()) {
+        values["addedProjectCode"] = result["projectCode"];
+      }
+      if (!last_serial_.empty()) values["serial"] = last_serial_;
     }
     LT_ASSIGN_OR_RETURN(json filled, Fill(data, values));
     LT_RETURN_IF_ERROR(AsStatus(Write(method, filled)));
@@ -312,36 +318,17 @@ class Sequence {
     return OkStatus();
   }
 
-  // `v` with each `${…}` token in its strings replaced by its value: a string that is
-  // one token alone becomes the value itself (a teamSysNo stays a number).
-  static json Filled(json v, const std::map<std::string, json>& values) {
-    if (v.is_string()) {
-      std::string s = v.get<std::string>();
-      if (auto whole = values.find(s); whole != values.end()) return whole->second;
-      for (const auto& [token, value] : values) {
-        const std::string text = value.is_string() ? value.get<std::string>() : value.dump();
-        for (auto pos = s.find(token); pos != std::string::npos; pos = s.find(token, pos + text.size())) {
-          s.replace(pos, token.size(), text);
-        }
-      }
-      return s;
-    }
-    if (v.is_object() || v.is_array()) {  // a number or a literal iterates as itself
-      for (auto& item : v) item = Filled(std::move(item), values);
-    }
-    return v;
-  }
-  // Filled, or the first token nothing fills, named before anything is sent.
+  // `v` with its `${…}` tokens filled, or the first token nothing fills, named before
+  // anything is sent.
   static Result<json> Fill(const json& v, const std::map<std::string, json>& values) {
-    json filled = Filled(v, values);
-    const std::string left = filled.dump();
-    if (const auto at = left.find("${"); at != std::string::npos) {
-      const auto end = left.find('}', at);
+    json filled = standard::FillTokens(v, values);
+    if (const std::string left = standard::FirstToken(filled); !left.empty()) {
       return MakeError(ErrorCode::kInvalidField,
-                       "data 中的 " + left.substr(at, end == std::string::npos ? 2 : end - at + 1) +
+                       "data 中的 " + left +
                            " 没有可代入的值，请改为实际值（可代入：${projectCode}、${corpCode}、${corpName}、"
-                           "${today}、${now}、${month}、${tomorrow}、示例图片 ${image_png} 等，以及 given 中 "
-                           "Team.Add 得到的 ${teamSysNo}）");
+                           "${today}、${now}、${month}、${next_month}、${tomorrow}、示例图片 ${image_png} 等，"
+                           "以及 given 中 Team.Add 得到的 ${teamSysNo}、Project.Add 得到的 ${addedProjectCode}、"
+                           "异步写入的 ${serial}）");
     }
     return filled;
   }
@@ -418,6 +405,7 @@ class Sequence {
     const json d = a.value(p.data_field, json());
     if (!d.is_object() || !d.contains(p.serial_field)) return d;  // answered at once
     const json serial = {{p.serial_field, d[p.serial_field]}};
+    if (d[p.serial_field].is_string()) last_serial_ = d[p.serial_field];
     for (int poll = 0; poll < o_.max_polls; ++poll) {
       LT_ASSIGN_OR_RETURN(json r, Expect(p.async_query_method, serial));
       const json rd = r.value(p.data_field, json());
@@ -449,6 +437,7 @@ class Sequence {
   DeviceClient& c_;
   std::ostream& out_;
   DeviceReport report_;
+  std::string last_serial_;  // the serial code of the last asynchronous write
   std::string project_ = o_.project_code, corp_ = o_.corp_code, corp_name_ = o_.corp_name;
   unsigned long long seed_ = [] {
     const std::string r = crypto::RandomBytes(8);

@@ -474,10 +474,9 @@ class Effects {
       if (store_.Find("project_name", name)) {
         return Failed(MakeRefusal("duplicate_project", "[name]", {{"value", name}}), {"duplicate"});
       }
+      // Project.Add files the name with the project, so an added project has its entry.
       if (auto entry = store_.Find("project_name", old_name)) {
         store_.Update("project_name", entry->id, name, json::object());
-      } else {
-        store_.Insert("project_name", name, "", "", "", json::object());
       }
     }
     store_.Update("project", stored->id, code, body);

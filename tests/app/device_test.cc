@@ -3,6 +3,7 @@
 // deliberate mistakes are refused and corrected, injected faults are retried without
 // duplicates, and the joint-test report comes out as JSON and as a PDF whose text
 // pdftotext can read.
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -406,6 +407,40 @@ TEST_P(DeviceTest, SendOneRunsAShippedExampleWithTheRequestsItAssumes) {
   const auto& last = sent->exchanges.back();
   EXPECT_EQ(last.method, "Worker.Query");
   EXPECT_EQ(last.answer[profile.data_field]["totalCount"], 1) << last.answer.dump();
+}
+
+// What a given request was assigned fills the example's tokens: the project code a
+// Project.Add gave (${addedProjectCode}) and the serial code of the last asynchronous
+// write (${serial}).
+TEST_P(DeviceTest, SendOneFillsWhatTheGivenRequestsWereAssigned) {
+  const standard::Profile& profile = *tp_->platform().deps.profiles->Find(key_.profile);
+  std::vector<std::pair<std::string, std::string>> runs = {{"Project.Update", "valid-renamed"}};
+  if (profile.FindMethod(profile.async_query_method) && profile.FindMethod("Team.Add")->async) {
+    runs.emplace_back(profile.async_query_method, "valid-team-add");
+  }
+  for (const auto& [method, name] : runs) {
+    SCOPED_TRACE(method + "/" + name);
+    const standard::Example* example = nullptr;
+    for (const auto& e : profile.examples) {
+      if (e.method == method && e.name == name) example = &e;
+    }
+    ASSERT_NE(example, nullptr);
+    auto request = app::DeviceData(example->body.dump());
+    ASSERT_TRUE(request.ok()) << request.error().message;
+    std::ostringstream out;
+    auto sent = app::SendOne(Options(), method, *request, out);
+    ASSERT_TRUE(sent.ok()) << sent.error().message;
+    EXPECT_TRUE(sent->ok());
+    // The example's own request, its tokens filled (a write's polls come after it).
+    auto own = std::find_if(sent->exchanges.rbegin(), sent->exchanges.rend(),
+                            [&](const app::DeviceExchange& x) { return x.method == method; });
+    ASSERT_NE(own, sent->exchanges.rend());
+    EXPECT_TRUE(own->accepted) << own->answer.dump();
+    EXPECT_EQ(own->request_data.dump().find("${"), std::string::npos) << own->request_data.dump();
+    if (method == profile.async_query_method) {
+      EXPECT_EQ(own->answer[profile.data_field]["status"], profile.status_succeeded) << own->answer.dump();
+    }
+  }
 }
 
 TEST(DeviceData, AnExampleFileGivesItsDataAndGivenAndAnythingElseMustBeAnObject) {

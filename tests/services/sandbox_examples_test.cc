@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "crypto/crypto.h"
+#include "standard/tokens.h"
 #include "testing/app/sandbox_driver.h"
 #include "testing/test_database.h"
 
@@ -32,38 +33,11 @@ class ExampleRunner {
              {"tomorrow", tomorrow.substr(0, 10)},
              {"now", iso.substr(0, 10) + " " + iso.substr(11, 8)},
              {"month", iso.substr(0, 7)},
-             {"next_month", NextMonth(iso.substr(0, 7))},
+             {"next_month", standard::MonthAfter(iso.substr(0, 7))},
              {"image_png", DataUri("image/png", std::string("\x89PNG\r\n\x1a\n", 8) + std::string(600, 'p'))},
              {"image_jpg", DataUri("image/jpeg", "\xFF\xD8\xFF\xE0" + std::string(600, 'j'))},
              {"image_big", DataUri("image/jpeg", "\xFF\xD8\xFF\xE0" + std::string(60 * 1024, 'j'))},
              {"image_bmp", DataUri("image/bmp", "BM" + std::string(600, 'b'))}};
-  }
-
-  static std::string NextMonth(const std::string& ym) {
-    int y = std::stoi(ym.substr(0, 4)), m = std::stoi(ym.substr(5, 2)) + 1;
-    if (m == 13) {
-      m = 1;
-      ++y;
-    }
-    return std::to_string(y) + (m < 10 ? "-0" : "-") + std::to_string(m);
-  }
-
-  json Subst(json v) {
-    if (v.is_string()) {
-      std::string s = v.get<std::string>();
-      if (s == "${teamSysNo}" && vars_.contains("teamSysNo")) return std::stoll(vars_["teamSysNo"]);
-      for (const auto& [k, val] : vars_) {
-        const std::string token = "${" + k + "}";
-        for (auto pos = s.find(token); pos != std::string::npos; pos = s.find(token, pos + val.size())) {
-          s.replace(pos, token.size(), val);
-        }
-      }
-      return s;
-    }
-    if (v.is_object() || v.is_array()) {
-      for (auto& item : v) item = Subst(item);
-    }
-    return v;
   }
 
   // Sends; for an async answer polls once and returns the async data.
@@ -72,7 +46,7 @@ class ExampleRunner {
     json async;  // {status, result} or null
   };
   Outcome Run(const std::string& method, const json& data) {
-    Outcome o{d_.Send(method, Subst(data)), nullptr};
+    Outcome o{d_.Send(method, standard::FillTokens(data, vars_)), nullptr};
     const auto& p = d_.profile();
     if (o.reply.outcome == "accepted" && o.reply.data().is_object() && o.reply.data().contains(p.serial_field)) {
       const std::string serial = o.reply.data()[p.serial_field];
@@ -87,7 +61,8 @@ class ExampleRunner {
     if (method == "Team.Add" && assigned.is_object() && assigned.contains("teamSysNo")) {
       // A number, or its ciphertext where the profile encrypts it (gz).
       const json& no = assigned["teamSysNo"];
-      vars_["teamSysNo"] = no.is_string() ? d_.codec().DecryptField(no.get<std::string>()).value() : no.dump();
+      vars_["teamSysNo"] =
+          no.is_string() ? json(std::stoll(d_.codec().DecryptField(no.get<std::string>()).value())) : no;
     }
     // And for ${addedProjectCode}: the code of a project the key's traffic added.
     if (method == "Project.Add" && assigned.is_object() && assigned["projectCode"].is_string()) {
@@ -143,7 +118,7 @@ class ExampleRunner {
  private:
   TestPlatform& tp_;
   SandboxDriver& d_;
-  std::map<std::string, std::string> vars_;
+  std::map<std::string, json> vars_;
 };
 
 class SandboxExamplesTest : public ::testing::TestWithParam<std::tuple<std::string, std::string>> {};

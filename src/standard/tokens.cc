@@ -1,0 +1,67 @@
+#include "standard/tokens.h"
+
+#include <cstdio>
+
+namespace liantiao::standard {
+
+using nlohmann::json;
+
+json FillTokens(json v, const std::map<std::string, json>& values) {
+  if (v.is_string()) {
+    std::string s = v.get<std::string>();
+    if (s.size() > 3 && s.starts_with("${") && s.ends_with('}') && s.find("${", 2) == std::string::npos) {
+      if (auto whole = values.find(s.substr(2, s.size() - 3)); whole != values.end()) return whole->second;
+    }
+    for (const auto& [name, value] : values) {
+      const std::string token = "${" + name + "}";
+      const std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+      for (auto pos = s.find(token); pos != std::string::npos; pos = s.find(token, pos + text.size())) {
+        s.replace(pos, token.size(), text);
+      }
+    }
+    return s;
+  }
+  if (v.is_object() || v.is_array()) {  // a number or a literal iterates as itself
+    for (auto& item : v) item = FillTokens(std::move(item), values);
+  }
+  return v;
+}
+
+std::string MonthAfter(std::string_view year_month) {
+  const auto digits = [&](size_t from, size_t n) {
+    int v = 0;
+    for (size_t i = from; i < from + n; ++i) {
+      if (year_month[i] < '0' || year_month[i] > '9') return -1;
+      v = v * 10 + (year_month[i] - '0');
+    }
+    return v;
+  };
+  if (year_month.size() != 7 || year_month[4] != '-') return {};
+  int year = digits(0, 4), month = digits(5, 2);
+  if (year < 0 || month < 1 || month > 12) return {};
+  if (++month == 13) {
+    month = 1;
+    ++year;
+  }
+  char out[16];
+  std::snprintf(out, sizeof out, "%04d-%02d", year, month);
+  return out;
+}
+
+std::string FirstToken(const json& v) {
+  if (v.is_string()) {
+    const std::string& s = v.get_ref<const std::string&>();
+    const auto at = s.find("${");
+    if (at == std::string::npos) return {};
+    const auto end = s.find('}', at);
+    return s.substr(at, end == std::string::npos ? 2 : end - at + 1);
+  }
+  if (v.is_object() || v.is_array()) {
+    for (const auto& item : v) {
+      if (std::string token = FirstToken(item); !token.empty()) return token;
+    }
+  }
+  return {};
+}
+
+}  // namespace liantiao::standard
