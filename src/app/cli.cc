@@ -14,6 +14,8 @@
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 #include <CLI/CLI.hpp>
 
 #include "app/config.h"
@@ -263,7 +265,7 @@ int UserAdd(const CommonOptions& common, const std::string& role_word, const std
   services::Actor cli{std::nullopt, "cli", domain::Role::kAdmin};
   auto id = (*rt)->platform().auth.AddUser(u, cli);
   if (!id.ok()) return Fail(id.error());
-  std::cout << "user " << username << " (" << role_word << ") created with id " << *id << "\n";
+  std::cout << "已创建用户 " << username << "（" << role_word << "），编号 " << *id << "\n";
   return 0;
 }
 
@@ -300,8 +302,7 @@ int CalendarImport(const CommonOptions& common, const std::string& file) {
   services::Principal admin{0, "cli", domain::Role::kAdmin, std::nullopt, std::nullopt};
   auto r = (*rt)->platform().calendar.PutYears(admin, *years);
   if (!r.ok()) return Fail(r.error());
-  std::cout << "imported years " << (*r)["years"].dump() << "; deadlines recomputed: " << (*r)["deadlines_recomputed"]
-            << "\n";
+  std::cout << "已导入年份 " << (*r)["years"].dump() << "；重新计算的期限 " << (*r)["deadlines_recomputed"] << " 项\n";
   return 0;
 }
 
@@ -319,8 +320,7 @@ int VendorList(const CommonOptions& common, const std::optional<std::string>& se
     if (!listed.ok()) return Fail(listed.error());
     for (const json& v : listed->items) {
       std::cout << v["id"].get<long long>() << '\t' << v["credit_code"].get<std::string>() << '\t'
-                << (v["released"].is_null() ? "registered" : "released") << '\t' << v["name"].get<std::string>()
-                << "\n";
+                << (v["released"].is_null() ? "已注册" : "已注销") << '\t' << v["name"].get<std::string>() << "\n";
     }
     if (listed->items.empty() || page.offset + page.limit >= listed->total) break;
   }
@@ -341,8 +341,8 @@ int VendorRelease(const CommonOptions& common, long long vendor, const std::stri
   const services::Actor cli{std::nullopt, "cli", domain::Role::kAdmin};
   auto released = (*rt)->platform().auth.ReleaseVendor(cli, vendor, reason);
   if (!released.ok()) return Fail(released.error());
-  std::cout << "vendor " << vendor << " (" << (*released)["credit_code"].get<std::string>()
-            << ") released; its credit code may be registered again\n";
+  std::cout << "企业 " << vendor << "（" << (*released)["credit_code"].get<std::string>()
+            << "）已注销，其统一社会信用代码可重新注册\n";
   return 0;
 }
 
@@ -363,7 +363,7 @@ int HistoryVerify(const CommonOptions& common) {
   if (!v->ok) {
     return Fail("历史记录链在第 " + std::to_string(v->first_broken_seq.value_or(0)) + " 条断开：" + v->problem);
   }
-  std::cout << "history ok: " << v->entries << " entries, chain intact\n";
+  std::cout << "历史记录完好：共 " << v->entries << " 条，哈希链完整\n";
   return 0;
 }
 
@@ -411,25 +411,19 @@ int ReportVerify(const CommonOptions& common, std::optional<long long> applicati
     }
     return Fail(why + check->Explanation());
   }
-  std::cout << "report ok: evidence digest " << check->recorded << " matches " << check->rows << " evidence rows"
-            << (check->app_key.empty() ? "" : " of key " + check->app_key)
-            << (check->last_id ? " (through evidence " + std::to_string(*check->last_id) + ")" : "") << "\n";
+  std::cout << "报告核对一致：证据摘要 " << check->recorded << " 与数据库中" << rows << "相符\n";
   if (check->content_recorded) {
-    std::cout << "report content digest " << check->content_digest << " matches history entry "
-              << *check->content_history_seq << " (the decision"
-              << (check->kept ? ""
-                              : " of application " + std::to_string(*check->content_application) +
-                                    ", whose kept report this one shows")
-              << ")\n";
+    std::cout << "报告内容摘要 " << check->content_digest << " 与历史记录第 " << *check->content_history_seq << " 条（"
+              << (check->kept ? std::string("其决定")
+                              : "申请 " + std::to_string(*check->content_application) + " 的决定，本报告即其留存报告")
+              << "）相符\n";
   } else if (check->kept || check->content_application) {
-    std::cout << "report content not compared: its decision was recorded before decisions kept their report's "
-                 "digest\n";
+    std::cout << "报告内容未核对：其决定记录于决定留存报告摘要之前\n";
   }
   if (check->verdict_compared_with) {
-    std::cout << "report verdict matches the report application " << *check->verdict_compared_with
-              << " kept for the same key and evidence\n";
+    std::cout << "报告结论与申请 " << *check->verdict_compared_with << " 就同一密钥、同一批证据留存的报告一致\n";
   } else if (!check->content_recorded) {
-    std::cout << "report verdict not compared: no report was kept for the same key and evidence\n";
+    std::cout << "报告结论未核对：没有就同一密钥、同一批证据留存的报告\n";
   }
   return 0;
 }
@@ -444,9 +438,9 @@ int DbRepack(const CommonOptions& common) {
   auto sizes = storage::RepackSqliteFile(*url);
   if (!sizes.ok()) return Fail(sizes.error());
   if (sizes->before == sizes->after) {
-    std::cout << "page size already " << sizes->after << " bytes: nothing to do\n";
+    std::cout << "页大小已是 " << sizes->after << " 字节，无需重写\n";
   } else {
-    std::cout << "page size " << sizes->before << " -> " << sizes->after << " bytes\n";
+    std::cout << "页大小 " << sizes->before << " → " << sizes->after << " 字节\n";
   }
   return 0;
 }
@@ -460,10 +454,9 @@ int DbBackup(const CommonOptions& common, const std::string& to) {
   if (!url.ok()) return Fail(url.error());
   auto size = storage::BackupSqliteFile(*url, to);
   if (!size.ok()) return Fail(size.error());
-  std::cout << "backup written to " << to << " (" << *size << " bytes)\n"
-            << "not in it, to back up as well: the files directory (" << config->services.files_dir
-            << ") and the master key ("
-            << (config->master_key_hex ? std::string("LIANTIAO_MASTER_KEY") : config->master_key_file) << ")\n";
+  std::cout << "备份已写入 " << to << "（" << *size << " 字节）\n"
+            << "备份中不含、须另行备份的：上传文件目录（" << config->services.files_dir << "）和主密钥（"
+            << (config->master_key_hex ? std::string("LIANTIAO_MASTER_KEY") : config->master_key_file) << "）\n";
   return 0;
 }
 
@@ -526,17 +519,84 @@ int Device(const DeviceCli& cli) {
   if (!cli.send.empty()) {
     auto sent = SendOne(o, cli.send, send_data, std::cout);
     if (!sent.ok()) return Fail(sent.error());
-    std::cout << "device: " << cli.send << " accepted\n";
+    std::cout << "device：" << cli.send << " 已受理\n";
     return 0;
   }
   auto report = RunDevice(o, std::cout);
   if (!report.ok()) return Fail(report.error());
-  std::cout << "device: " << report->exchanges.size() << " requests, " << report->accepted << " accepted, "
-            << report->refused << " refused" << (cli.mistakes ? " (deliberate mistakes included)" : "") << "\n";
+  std::cout << "device：共 " << report->exchanges.size() << " 个请求，受理 " << report->accepted << " 个，拒绝 "
+            << report->refused << " 个" << (cli.mistakes ? "（含有意出错的请求）" : "") << "\n";
   return report->ok() ? 0 : 1;
 }
 
 }  // namespace
+
+// The columns a terminal gives `text`: two for a wide or full-width character (ICU's
+// East Asian Width), one for anything else.
+std::size_t DisplayWidth(std::string_view text) {
+  std::size_t width = 0;
+  const auto length = static_cast<int32_t>(text.size());
+  for (int32_t i = 0; i < length;) {
+    UChar32 c;
+    U8_NEXT(text.data(), i, length, c);
+    const int ea = c < 0 ? U_EA_NARROW : u_getIntPropertyValue(c, UCHAR_EAST_ASIAN_WIDTH);
+    width += (ea == U_EA_WIDE || ea == U_EA_FULLWIDTH) ? 2 : 1;
+  }
+  return width;
+}
+
+// CLI11's formatter pads an option's left column by bytes (detail::format_help), which
+// leaves a row holding Chinese (必填) short of the description column; this one pads by
+// what the terminal shows.
+class ChineseFormatter : public CLI::Formatter {
+ public:
+  std::string make_option(const CLI::Option* opt, bool is_positional) const override {
+    const std::string left = "  " + make_option_name(opt, is_positional) + make_option_opts(opt);
+    const std::string description = make_option_desc(opt);
+    const std::size_t column = get_column_width(), width = DisplayWidth(left);
+    std::string out = left;
+    if (!description.empty()) {
+      out += width >= column ? "\n" + std::string(column, ' ') : std::string(column - width, ' ');
+      for (const char c : description) {
+        out += c;
+        if (c == '\n') out += std::string(column, ' ');
+      }
+    }
+    return out + "\n";
+  }
+};
+
+// The help in Chinese, as the rest of what the command line says: CLI11's own words
+// (labels, the help and version flags, the group titles) set once on the root, which
+// every subcommand copies when it is added. TEXT and INT stay as the metavariables
+// they are.
+void SpeakChinese(CLI::App& cli) {
+  auto formatter = std::make_shared<ChineseFormatter>();
+  cli.formatter(formatter);
+  for (const auto& [label, chinese] : {std::pair{"Usage", "用法"},
+                                       {"OPTIONS", "选项"},
+                                       {"SUBCOMMAND", "子命令"},
+                                       {"SUBCOMMANDS", "子命令"},
+                                       {"REQUIRED", "必填"},
+                                       {"Needs", "须同时给出"},
+                                       {"Excludes", "不可同时给出"},
+                                       {"Positionals", "位置参数"},
+                                       {"Env", "环境变量"}}) {
+    formatter->label(label, chinese);
+  }
+  cli.option_defaults()->group("选项");
+  cli.set_help_flag("-h,--help", "显示帮助并退出");
+  cli.group("子命令");
+}
+
+// A subcommand's help flag is made before it copies the root's option group: moved into
+// it, so that its help lists one group of options.
+void GroupHelpFlags(CLI::App& app) {
+  for (CLI::App* sub : app.get_subcommands({})) {
+    if (CLI::Option* help = sub->get_help_ptr()) help->group("选项");
+    GroupHelpFlags(*sub);
+  }
+}
 
 int RunCli(int argc, char** argv) {
   // What the commands create (the SQLite database with its password and session hashes,
@@ -548,119 +608,117 @@ int RunCli(int argc, char** argv) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("liantiao"));
   // One-shot commands print their answer and, on failure, one line; `serve` logs more.
   spdlog::set_level(spdlog::level::warn);
-  CLI::App cli{"liantiao: joint-debugging onboarding platform for real-name devices (联调对接平台)"};
+  CLI::App cli{"liantiao：建筑工地实名制设备联调对接平台"};
+  SpeakChinese(cli);
   cli.require_subcommand(1);
   // Which build an operator runs, and the newest schema change it migrates a database to.
   const auto migrations = storage::EmbeddedMigrations();
   cli.set_version_flag("--version",
                        std::string("liantiao ") + LIANTIAO_VERSION + " (database schema " +
-                           (migrations.empty() ? std::string("none") : std::string(migrations.back().name)) + ")");
+                           (migrations.empty() ? std::string("none") : std::string(migrations.back().name)) + ")",
+                       "显示版本并退出");
   CommonOptions common;
   auto add_common = [&](CLI::App* sub) {
-    sub->add_option("--config", common.config_file, "JSON config file");
-    sub->add_option("--db", common.db, "database URL: sqlite:PATH or postgresql://…");
+    sub->add_option("--config", common.config_file, "JSON 配置文件");
+    sub->add_option("--db", common.db, "数据库地址：sqlite:路径 或 postgresql://…");
   };
 
   std::optional<std::string> listen;
   bool test_clock = false;
-  auto* serve = cli.add_subcommand(
-      "serve", "run the HTTP server, the deadline sweep and the probes of cities' own test environments");
+  auto* serve = cli.add_subcommand("serve", "运行 HTTP 服务、期限巡检，以及对各市自有测试环境的探测");
   add_common(serve);
-  serve->add_option("--listen", listen, "host:port (port 0: any free port)");
-  serve->add_flag("--test-clock", test_clock,
-                  "enable PUT /test/clock, POST /test/sweep and POST /test/probe (tests only)");
+  serve->add_option("--listen", listen, "主机:端口（端口 0：任一空闲端口）");
+  serve->add_flag("--test-clock", test_clock, "启用 PUT /test/clock、POST /test/sweep 与 POST /test/probe（仅供测试）");
 
-  auto* demo = cli.add_subcommand("demo", "fill a database with demo data and print the logins");
+  auto* demo = cli.add_subcommand("demo", "写入演示数据，并列出演示账号");
   add_common(demo);
 
-  auto* user = cli.add_subcommand("user", "manage users");
+  auto* user = cli.add_subcommand("user", "用户管理");
   user->require_subcommand(1);
-  auto* user_add = user->add_subcommand("add", "add a user; the password is read from stdin");
+  auto* user_add = user->add_subcommand("add", "新增用户，密码从标准输入读取");
   add_common(user_add);
   std::string role, username, display;
   std::optional<std::string> city;
   std::optional<long long> vendor;
   bool password_stdin = false;
-  user_add->add_option("--role", role, "vendor, city_reviewer, tech_support, province or admin")->required();
-  user_add->add_option("--city", city, "city code (city_reviewer, tech_support)");
-  user_add->add_option("--vendor", vendor, "vendor id (vendor)");
-  user_add->add_option("--username", username)->required();
-  user_add->add_option("--display-name", display);
-  user_add->add_flag("--password-stdin", password_stdin, "read the password from stdin")->required();
+  user_add
+      ->add_option(
+          "--role", role,
+          "角色：vendor（企业）、city_reviewer（市审核）、tech_support（技术支持）、province（省厅）或 admin（管理员）")
+      ->required();
+  user_add->add_option("--city", city, "城市代码（city_reviewer、tech_support 须给出）");
+  user_add->add_option("--vendor", vendor, "企业编号（vendor 须给出）");
+  user_add->add_option("--username", username, "登录名")->required();
+  user_add->add_option("--display-name", display, "显示名称");
+  user_add->add_flag("--password-stdin", password_stdin, "从标准输入读取密码")->required();
 
-  auto* vendor_cmd = cli.add_subcommand("vendor", "vendor enterprises");
+  auto* vendor_cmd = cli.add_subcommand("vendor", "企业管理");
   vendor_cmd->require_subcommand(1);
-  auto* vendor_list = vendor_cmd->add_subcommand("list", "list the enterprises: id, credit code, state, name");
+  auto* vendor_list = vendor_cmd->add_subcommand("list", "列出企业：编号、统一社会信用代码、状态、名称");
   add_common(vendor_list);
   std::optional<std::string> vendor_search;
-  vendor_list->add_option("--search", vendor_search, "part of a name or credit code");
-  auto* vendor_release = vendor_cmd->add_subcommand(
-      "release", "release an enterprise (注销): its users are disabled and its credit code may be registered again");
+  vendor_list->add_option("--search", vendor_search, "名称或信用代码的一部分");
+  auto* vendor_release = vendor_cmd->add_subcommand("release", "注销企业：停用其用户，其信用代码可重新注册");
   add_common(vendor_release);
   long long release_id = 0;
   std::string release_reason;
-  vendor_release->add_option("--vendor", release_id, "the enterprise's id (vendor list)")->required();
-  vendor_release->add_option("--reason", release_reason, "why, kept in the history")->required();
+  vendor_release->add_option("--vendor", release_id, "企业编号（见 vendor list）")->required();
+  vendor_release->add_option("--reason", release_reason, "注销原因，记入历史记录")->required();
 
-  auto* calendar = cli.add_subcommand("calendar", "working-day calendar");
+  auto* calendar = cli.add_subcommand("calendar", "工作日日历");
   calendar->require_subcommand(1);
-  auto* import = calendar->add_subcommand("import", "import years from a JSON or .ics file");
+  auto* import = calendar->add_subcommand("import", "从 JSON 或 .ics 文件导入年度日历");
   add_common(import);
   std::string file;
-  import->add_option("FILE", file)->required();
+  import->add_option("FILE", file, "日历文件（JSON 或 .ics）")->required();
 
-  auto* history = cli.add_subcommand("history", "the tamper-evident history");
+  auto* history = cli.add_subcommand("history", "防篡改历史记录");
   history->require_subcommand(1);
-  auto* verify = history->add_subcommand("verify", "check the hash chain; names the first broken entry");
+  auto* verify = history->add_subcommand("verify", "校验哈希链，指出第一条断开的记录");
   add_common(verify);
 
-  auto* report = cli.add_subcommand("report", "joint-test reports");
+  auto* report = cli.add_subcommand("report", "联调测试报告");
   report->require_subcommand(1);
   auto* report_verify = report->add_subcommand(
-      "verify",
-      "check a report against the database: its evidence digest, and a kept report's content against its "
-      "decision's history entry; an application's kept report, or a file");
+      "verify", "按数据库核对报告：证据摘要，以及留存报告的内容与其决定的历史记录；核对申请留存的报告或报告文件");
   add_common(report_verify);
   std::optional<long long> report_application;
   std::string report_file;
   auto* report_app_option =
-      report_verify->add_option("--application", report_application, "the application whose report its decision kept");
-  report_verify->add_option("FILE", report_file, "a report as downloaded (report.json)")->excludes(report_app_option);
+      report_verify->add_option("--application", report_application, "申请编号：核对其决定留存的报告");
+  report_verify->add_option("FILE", report_file, "下载的报告文件（report.json）")->excludes(report_app_option);
 
-  auto* db = cli.add_subcommand("db", "the database file");
+  auto* db = cli.add_subcommand("db", "数据库文件");
   db->require_subcommand(1);
-  auto* repack = db->add_subcommand(
-      "repack", "SQLite: rewrite a file created with smaller pages with 16 KB pages (stop the server first)");
+  auto* repack = db->add_subcommand("repack", "SQLite：以 16 KB 页重写较小页的数据库文件（须先停止服务）");
   add_common(repack);
-  auto* backup = db->add_subcommand(
-      "backup", "SQLite: write a consistent copy of the database to a new file (the server may keep running)");
+  auto* backup = db->add_subcommand("backup", "SQLite：把数据库的一致副本写入新文件（服务可继续运行）");
   add_common(backup);
   std::string backup_to;
-  backup->add_option("--to", backup_to, "the new file (an existing one is never overwritten)")->required();
+  backup->add_option("--to", backup_to, "新文件（不会覆盖已有文件）")->required();
 
-  auto* device =
-      cli.add_subcommand("device", "device simulator: sign and send a realistic sequence to a test environment");
+  auto* device = cli.add_subcommand("device", "设备模拟器：向测试环境签名发送一组真实的请求序列");
   DeviceCli dev;
-  device->add_option("--profile", dev.profile, "interface standard, e.g. gd-v1.3")->required();
-  device->add_option("--endpoint", dev.endpoint, "the endpoint from the key claim")->required();
-  device->add_option("--app-id", dev.app_id, "the test key's app_id")->required();
-  device->add_flag("--secret-stdin", dev.secret_stdin, "read the key's secret from stdin")->required();
-  device->add_flag("--mistakes", dev.mistakes, "also send deliberate mistakes, then correct them");
-  device->add_option("--project-code", dev.project_code, "test project (default: from CheckSign.Query)");
-  device->add_option("--corp-code", dev.corp_code, "contractor credit code");
-  device->add_option("--corp-name", dev.corp_name, "contractor name");
-  device->add_option("--workers", dev.workers, "workers to register (1-5)")->check(CLI::Range(1, 5));
-  device->add_option("--poll-ms", dev.poll_ms, "wait between async polls")->check(CLI::Range(0, 60000));
-  device->add_option("--profiles-dir", dev.profiles_dir, "the profiles folder (spec/profiles)");
-  device->add_flag("--quiet", dev.quiet, "print only the summary");
-  auto* send =
-      device->add_option("--send", dev.send, "send one request of this method instead of the sequence (needs --data)");
-  auto* data = device->add_option("--data", dev.data_file,
-                                  "the request's data as a JSON file, or a shipped example file (with --send)");
+  device->add_option("--profile", dev.profile, "接口标准，如 gd-v1.3")->required();
+  device->add_option("--endpoint", dev.endpoint, "领取测试密钥时给出的接口地址")->required();
+  device->add_option("--app-id", dev.app_id, "测试密钥的 app_id")->required();
+  device->add_flag("--secret-stdin", dev.secret_stdin, "从标准输入读取密钥的 secret")->required();
+  device->add_flag("--mistakes", dev.mistakes, "同时发送有意出错的请求，再予纠正");
+  device->add_option("--project-code", dev.project_code, "测试项目编码（默认取自 CheckSign.Query）");
+  device->add_option("--corp-code", dev.corp_code, "总承包单位统一社会信用代码");
+  device->add_option("--corp-name", dev.corp_name, "总承包单位名称");
+  device->add_option("--workers", dev.workers, "登记的工人数（1–5）")->check(CLI::Range(1, 5));
+  device->add_option("--poll-ms", dev.poll_ms, "异步结果查询的间隔（毫秒）")->check(CLI::Range(0, 60000));
+  device->add_option("--profiles-dir", dev.profiles_dir, "接口标准目录（spec/profiles）");
+  device->add_flag("--quiet", dev.quiet, "只输出汇总");
+  auto* send = device->add_option("--send", dev.send, "只发送此方法的一个请求，而非整组序列（须给出 --data）");
+  auto* data =
+      device->add_option("--data", dev.data_file, "请求的 data：JSON 文件，或随附的示例文件（与 --send 同用）");
   send->needs(data);
   data->needs(send);
   send->excludes(device->get_option("--mistakes"));
 
+  GroupHelpFlags(cli);
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -697,7 +755,7 @@ int RunCli(int argc, char** argv) {
     if (*backup) return DbBackup(common, backup_to);
     if (*device) return Device(dev);
   } catch (const std::exception& e) {
-    return Fail(std::string("unexpected failure: ") + e.what());
+    return Fail(std::string("意外错误：") + e.what());
   }
   return 2;
 }

@@ -271,16 +271,16 @@ Status RunDemo(const AppConfig& config, std::ostream& out) {
   clock.Set(now);
   LT_ASSIGN_OR_RETURN(auto swept, pf.alerts.Sweep(now));
 
-  out << "liantiao demo data written to " << storage::MaskPassword(config.db_url) << "\n"
-      << "  21 cities, " << b.logins().size() << " users, 2 vendors, applications in every state, " << swept.raised
-      << " alert(s) raised now\n\n"
-      << "Demo logins (password for every account: " << kDemoPassword << ")\n";
+  out << "演示数据已写入 " << storage::MaskPassword(config.db_url) << "\n"
+      << "  21 个城市、" << b.logins().size() << " 个用户、2 家企业，各状态的申请俱全；本次巡检产生预警 "
+      << swept.raised << " 条\n\n"
+      << "演示账号（密码均为 " << kDemoPassword << "）\n";
   out << "  admin                  平台管理员\n"
       << "  province               省住房城乡建设厅\n"
       << "  huaan                  企业：广州华安智能科技有限公司\n"
       << "  jietong                企业：深圳捷通物联技术有限公司\n"
-      << "  reviewer_440100        广州市住房城乡建设局（each city: reviewer_<code>）\n"
-      << "  support_440400         珠海市技术支持单位（each city: support_<code>）\n";
+      << "  reviewer_440100        广州市住房城乡建设局（各市：reviewer_<城市代码>）\n"
+      << "  support_440400         珠海市技术支持单位（各市：support_<城市代码>）\n";
   return OkStatus();
 }
 

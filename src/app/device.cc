@@ -363,7 +363,7 @@ class Sequence {
   Result<json> Exchange(const std::string& method, const json& data, bool mistake, bool bad_sign = false) {
     const standard::Profile& p = c_.profile();
     for (int attempt = 0;; ++attempt) {
-      Print("→", method + (mistake ? " (deliberate mistake)" : ""), data);
+      Print("→", method + (mistake ? "（有意出错）" : ""), data);
       auto answer = bad_sign ? c_.SendBadlySigned(method, data) : c_.Send(method, data);
       if (!answer.ok()) return answer.take_error();
       Print("←", method, *answer);

@@ -143,7 +143,7 @@ TEST_P(DeviceTest, MistakesAreRefusedThenCorrected) {
   app::DeviceOptions options = Options(/*mistakes=*/true);
   options.quiet = false;  // print every exchange, as the command line does
   auto report = app::RunDevice(options, out);
-  EXPECT_NE(out.str().find("→ Team.Add (deliberate mistake)"), std::string::npos);
+  EXPECT_NE(out.str().find("→ Team.Add（有意出错）"), std::string::npos);
   EXPECT_NE(out.str().find("签名"), std::string::npos);  // the profile's signature refusal
   EXPECT_TRUE(ValidUtf8(out.str()));
   ASSERT_TRUE(report.ok()) << report.error().message;
