@@ -461,7 +461,7 @@ int DbBackup(const CommonOptions& common, const std::string& to) {
 }
 
 struct DeviceCli {
-  std::string profile, endpoint, app_id, project_code, corp_code, corp_name, send, data_file;
+  std::string profile, endpoint, app_id, project_code, corp_code, corp_name, send, data_file, example;
   std::string profiles_dir = DefaultProfilesDir();
   bool secret_stdin = false, mistakes = false, quiet = false;
   int workers = 2, poll_ms = 500;
@@ -487,17 +487,39 @@ Result<DeviceRequest> ReadDeviceData(const std::string& file) {
   return data;
 }
 
+// `device --send METHOD --example NAME`: the profile's example of that name, its own or
+// one it inherits, so that an engineer need not know where in spec/profiles it lives.
+Result<DeviceRequest> ShippedExample(const standard::Profile& profile, const std::string& method,
+                                     const std::string& name) {
+  std::vector<std::string> names;
+  for (const auto& e : profile.examples) {
+    if (e.method != method) continue;
+    if (e.name == name) return DeviceData(e.body.dump());
+    names.push_back(e.name);
+  }
+  std::sort(names.begin(), names.end());
+  std::string listed;
+  for (const auto& n : names) listed += (listed.empty() ? "" : "、") + n;
+  return MakeError(ErrorCode::kInvalidField,
+                   "接口标准 " + profile.name + " 中没有 " + method + " 的示例 " + name +
+                       (names.empty() ? "（该方法没有随附示例）" : "；可用的示例：" + listed),
+                   {{"field", "example"}});
+}
+
 int Device(const DeviceCli& cli) {
-  DeviceRequest send_data;
-  if (!cli.send.empty()) {
-    auto data = ReadDeviceData(cli.data_file);
-    if (!data.ok()) return Fail(data.error());
-    send_data = std::move(*data);
+  if (!cli.send.empty() && cli.data_file.empty() && cli.example.empty()) {
+    return Usage("用法错误：--send 须与 --data 或 --example 一起使用。运行 liantiao device --help 查看用法");
   }
   auto profiles = standard::ProfileSet::LoadDirectory(cli.profiles_dir);
   if (!profiles.ok()) return Fail(profiles.error());
   const standard::Profile* profile = profiles->Find(cli.profile);
-  if (!profile) return Usage("unknown profile " + cli.profile + " (in " + cli.profiles_dir + ")");
+  if (!profile) return Usage("未知的接口标准 " + cli.profile + "（" + cli.profiles_dir + " 中没有）");
+  DeviceRequest send_data;
+  if (!cli.send.empty()) {
+    auto data = cli.example.empty() ? ReadDeviceData(cli.data_file) : ShippedExample(*profile, cli.send, cli.example);
+    if (!data.ok()) return cli.example.empty() ? Fail(data.error()) : Usage(data.error());
+    send_data = std::move(*data);
+  }
   std::string secret;
   std::getline(std::cin, secret);
   while (!secret.empty() && (secret.back() == '\r' || secret.back() == ' ')) secret.pop_back();
@@ -528,8 +550,6 @@ int Device(const DeviceCli& cli) {
             << report->refused << " 个" << (cli.mistakes ? "（含有意出错的请求）" : "") << "\n";
   return report->ok() ? 0 : 1;
 }
-
-}  // namespace
 
 // The columns a terminal gives `text`: two for a wide or full-width character (ICU's
 // East Asian Width), one for anything else.
@@ -597,6 +617,8 @@ void GroupHelpFlags(CLI::App& app) {
     GroupHelpFlags(*sub);
   }
 }
+
+}  // namespace
 
 int RunCli(int argc, char** argv) {
   // What the commands create (the SQLite database with its password and session hashes,
@@ -711,11 +733,15 @@ int RunCli(int argc, char** argv) {
   device->add_option("--poll-ms", dev.poll_ms, "异步结果查询的间隔（毫秒）")->check(CLI::Range(0, 60000));
   device->add_option("--profiles-dir", dev.profiles_dir, "接口标准目录（spec/profiles）");
   device->add_flag("--quiet", dev.quiet, "只输出汇总");
-  auto* send = device->add_option("--send", dev.send, "只发送此方法的一个请求，而非整组序列（须给出 --data）");
+  auto* send =
+      device->add_option("--send", dev.send, "只发送此方法的一个请求，而非整组序列（须给出 --data 或 --example）");
   auto* data =
       device->add_option("--data", dev.data_file, "请求的 data：JSON 文件，或随附的示例文件（与 --send 同用）");
-  send->needs(data);
+  auto* example = device->add_option("--example", dev.example,
+                                     "按名称发送随附的示例，如 valid-renamed（与 --send 同用，代替 --data）");
   data->needs(send);
+  example->needs(send);
+  example->excludes(data);
   send->excludes(device->get_option("--mistakes"));
 
   GroupHelpFlags(cli);
