@@ -301,6 +301,7 @@ class Effects {
     if (e == "async.query") return AsyncQuery();
     if (e == "project.add") return ProjectAdd();
     if (e == "project.update") return ProjectUpdate();
+    if (e == "project.part_update") return ProjectPartUpdate();
     if (e == "corp.upload") return CorpUpload();
     if (e == "subcontractor.add") return SubcontractorAdd();
     if (e == "subcontractor.update") return SubcontractorUpdate();
@@ -480,6 +481,27 @@ class Effects {
       }
     }
     store_.Update("project", stored->id, code, body);
+    return {};
+  }
+
+  // Project.PartUpdate (修改项目信息，一项目一密钥): where a key is issued for one
+  // project, the method by which its traffic changes that project. Here that is the
+  // project provisioned with the key; any other code, a project the key added included
+  // (Project.Update is theirs), is `project_unknown`. The fields sent are kept beside
+  // the platform's record, which Project.Query answers with them; its code and
+  // contractor stay the platform's.
+  EffectResult ProjectPartUpdate() {
+    const std::string code = Text(Member(ctx_.data, "projectCode"));
+    if (code != identity_.project_code) {
+      return Refused(MakeRefusal("project_unknown", "[projectCode]", {{"value", code}}));
+    }
+    auto stored = store_.Find("project_own", code);
+    json body = Merged(stored ? stored->body : "{}", ctx_.data, {"projectCode"});
+    if (stored) {
+      store_.Update("project_own", stored->id, code, body);
+    } else {
+      store_.Insert("project_own", code, "", "", "", body);
+    }
     return {};
   }
 
@@ -836,11 +858,15 @@ class Effects {
     if (what == "corp" && !store_.Find("company", identity_.corp_code)) {
       take({{"corpCode", identity_.corp_code}, {"corpName", identity_.corp_name}});
     }
-    if (what == "project") {
-      take({{"projectCode", identity_.project_code},
-            {"name", "联调测试项目"},
-            {"contractorCorpCode", identity_.corp_code},
-            {"contractorCorpName", identity_.corp_name}});
+    if (what == "project") {  // with what Project.PartUpdate changed of it
+      json own = {{"name", "联调测试项目"}};
+      if (auto changed = store_.Find("project_own", identity_.project_code)) {
+        own.update(Merged(changed->body, json::object(), {}));
+      }
+      own.update({{"projectCode", identity_.project_code},
+                  {"contractorCorpCode", identity_.corp_code},
+                  {"contractorCorpName", identity_.corp_name}});
+      take(std::move(own));
     }
     // An attendance record is stored with its team, not its enterprise (the device
     // sends only teamSysNo); its corpCode is its team's, from Team.Add. Read once per

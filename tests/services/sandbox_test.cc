@@ -2442,6 +2442,39 @@ TEST_P(SandboxTest, ProjectUpdateChangesOnlyTheFieldsSentAndKeepsTheCode) {
   }
 }
 
+// Project.PartUpdate (一项目一密钥) changes the key's own project, field by field, as
+// Project.Query then answers it; its code and contractor stay the platform's, and any
+// other project, one the key added included, is not the key's to change this way.
+TEST_P(SandboxTest, ProjectPartUpdateChangesTheKeysOwnProjectOnly) {
+  const auto own = [&] {
+    json rows = Query("Project.Query", {{"projectCode", key_.project_code}})["rows"];
+    EXPECT_EQ(rows.size(), 1u) << rows.dump();
+    return rows.empty() ? json::object() : rows[0];
+  };
+  EXPECT_EQ(own()["name"], "联调测试项目");
+  EXPECT_EQ(Polled(driver_->Send("Project.PartUpdate", {{"projectCode", key_.project_code},
+                                                        {"prjStatus", "004"},
+                                                        {"linkman", "李四"},
+                                                        {"contractorCorpCode", "91350200MA2YJ1XR9G"}}))["status"],
+            20);
+  EXPECT_EQ(
+      Polled(driver_->Send("Project.PartUpdate", {{"projectCode", key_.project_code}, {"linkman", "王五"}}))["status"],
+      20);
+  const json row = own();
+  EXPECT_EQ(row["prjStatus"], "004") << "a field not sent again keeps its value";
+  EXPECT_EQ(row["linkman"], "王五");
+  EXPECT_EQ(row["name"], "联调测试项目");
+  EXPECT_EQ(row["projectCode"], key_.project_code);
+  EXPECT_EQ(row["contractorCorpCode"], key_.corp_code) << "the contractor stays the platform's";
+
+  const std::string added = AddProject("一期工程");
+  for (const std::string& code : {added, std::string("440106202403010000")}) {
+    Refused(driver_->Send("Project.PartUpdate", {{"projectCode", code}, {"prjStatus", "004"}}), "project_unknown",
+            "-1");
+  }
+  EXPECT_EQ(Query("Project.Query", {{"projectCode", added}})["rows"][0].value("prjStatus", ""), "003");
+}
+
 // Corp.Upload keeps one record a company: uploading it again replaces what was stored.
 // Corp.Query lists the records beside the key's contractor, whose own upload takes the
 // place of the platform's record. An uploaded company is not one of the project's.
