@@ -418,7 +418,7 @@ int ReportVerify(const CommonOptions& common, std::optional<long long> applicati
                               : "申请 " + std::to_string(*check->content_application) + " 的决定，本报告即其留存报告")
               << "）相符\n";
   } else if (check->kept || check->content_application) {
-    std::cout << "报告内容未核对：其决定记录于决定留存报告摘要之前\n";
+    std::cout << "报告内容未核对：其决定记录时，平台尚未留存报告内容摘要\n";
   }
   if (check->verdict_compared_with) {
     std::cout << "报告结论与申请 " << *check->verdict_compared_with << " 就同一密钥、同一批证据留存的报告一致\n";
