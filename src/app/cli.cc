@@ -494,7 +494,7 @@ Result<DeviceRequest> ShippedExample(const standard::Profile& profile, const std
   std::vector<std::string> names;
   for (const auto& e : profile.examples) {
     if (e.method != method) continue;
-    if (e.name == name) return DeviceData(e.body.dump());
+    if (e.name == name) return DeviceRequestOf(e.body);
     names.push_back(e.name);
   }
   std::sort(names.begin(), names.end());

@@ -318,17 +318,17 @@ class Sequence {
     return OkStatus();
   }
 
-  // `v` with its `${…}` tokens filled, or the first token nothing fills, named before
-  // anything is sent.
+  // `v` with its `${…}` tokens filled, or the first token nothing fills, named with the
+  // tokens that can be filled at this point, before anything is sent.
   static Result<json> Fill(const json& v, const std::map<std::string, json>& values) {
     json filled = standard::FillTokens(v, values);
     if (const std::string left = standard::FirstToken(filled); !left.empty()) {
-      return MakeError(ErrorCode::kInvalidField,
-                       "data 中的 " + left +
-                           " 没有可代入的值，请改为实际值（可代入：${projectCode}、${corpCode}、${corpName}、"
-                           "${today}、${now}、${month}、${next_month}、${tomorrow}、示例图片 ${image_png} 等，"
-                           "以及 given 中 Team.Add 得到的 ${teamSysNo}、Project.Add 得到的 ${addedProjectCode}、"
-                           "异步写入的 ${serial}）");
+      std::string known;
+      for (const auto& [name, value] : values) known += (known.empty() ? "${" : "、${") + name + "}";
+      return MakeError(ErrorCode::kInvalidField, "data 中的 " + left + " 没有可代入的值，请改为实际值（可代入：" +
+                                                     known +
+                                                     "；given 中的 Team.Add、Project.Add 与异步写入另可代入 "
+                                                     "${teamSysNo}、${addedProjectCode}、${serial}）");
     }
     return filled;
   }
@@ -459,6 +459,10 @@ Result<DeviceReport> RunDevice(const DeviceOptions& options, std::ostream& out) 
 Result<DeviceRequest> DeviceData(std::string_view text) {
   json file = ParseJsonBounded(text);
   if (file.is_discarded()) return MakeError(ErrorCode::kInvalidField, "--data 文件不是有效的 JSON");
+  return DeviceRequestOf(file);
+}
+
+Result<DeviceRequest> DeviceRequestOf(const json& file) {
   DeviceRequest r{file, json::array()};
   if (file.is_object() && file.contains("data") && file.contains("expect")) {
     r.data = file["data"];

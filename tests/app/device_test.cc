@@ -443,6 +443,19 @@ TEST_P(DeviceTest, SendOneFillsWhatTheGivenRequestsWereAssigned) {
   }
 }
 
+// A token nothing fills is refused before anything is sent, naming the token and what
+// can be filled.
+TEST_P(DeviceTest, SendOneRefusesATokenNothingFillsBeforeSending) {
+  app::DeviceOptions o = Options();
+  o.quiet = false;  // every exchange would be printed
+  std::ostringstream out;
+  auto sent = app::SendOne(o, "Team.Add", {{{"teamName", "${today}-${nope}"}}, json::array()}, out);
+  ASSERT_FALSE(sent.ok());
+  EXPECT_NE(sent.error().message.find("data 中的 ${nope} 没有可代入的值"), std::string::npos) << sent.error().message;
+  EXPECT_NE(sent.error().message.find("${today}"), std::string::npos) << sent.error().message;
+  EXPECT_EQ(out.str(), "") << "nothing sent";
+}
+
 TEST(DeviceData, AnExampleFileGivesItsDataAndGivenAndAnythingElseMustBeAnObject) {
   auto example = app::DeviceData(
       R"({"description": "x", "given": [{"method": "Team.Add", "data": {}}], "data": {"a": 1}, "expect": {}})");
