@@ -22,6 +22,8 @@ using storage::GetInt;
 using storage::GetText;
 
 constexpr long long kTeamBase = 100000000;  // teamSysNo = kTeamBase + row id (9–10 digits)
+// The name of the project provisioned with a key, until Project.PartUpdate changes it.
+constexpr const char* kOwnProjectName = "联调测试项目";
 
 // An attendance record's natural key, which finds its duplicate: the time first, so
 // that records stored in the order they happened (what devices send) go to the end of
@@ -437,12 +439,29 @@ class Effects {
     return r;
   }
 
+  // The key's own project as its traffic changed it (Project.PartUpdate), without the
+  // fields that stay the platform's.
+  json OwnProject() {
+    json own = {{"name", kOwnProjectName}};
+    if (auto changed = store_.Find("project_own", identity_.project_code)) {
+      own.update(Merged(changed->body, json::object(), {}));
+    }
+    return own;
+  }
+  std::string OwnProjectName() { return Text(OwnProject().value("name", json())); }
+
+  // The key's projects, its own and those it added, share one name space.
+  static EffectResult DuplicateProject(const std::string& name) {
+    return Failed(MakeRefusal("duplicate_project", "[name]", {{"value", name}}), {"duplicate"});
+  }
+
   EffectResult ProjectAdd() {
     EffectResult r;
     const std::string name = Text(ctx_.data.value("name", json()));
+    if (name == OwnProjectName()) return DuplicateProject(name);
     // The name is kept apart from the project, so a query lists each project once.
     auto id = store_.Insert("project_name", name, "", "", "", json::object());
-    if (!id) return Failed(MakeRefusal("duplicate_project", "[name]", {{"value", name}}), {"duplicate"});
+    if (!id) return DuplicateProject(name);
     // The platform assigns project codes: the project's area code (its areaCode when that
     // is six digits, else the key's city's) + the date + a sequence.
     std::string area = Text(ctx_.data.value("areaCode", json()));
@@ -460,9 +479,9 @@ class Effects {
   // its result gave, takes the fields sent, the others keeping what was stored; its code
   // stays whatever `areaCode` becomes. The key's provisioned project is the platform's
   // record, as its contractor is for ProjectSubContractor.Update: unknown to this method
-  // (`project_unknown`), like a code never assigned. A new name another added project
-  // has is that project's duplicate, in the asynchronous result as for Project.Add; the
-  // old name is free again.
+  // (`project_unknown`), like a code never assigned. A new name another of the key's
+  // projects has (its own included) is that project's duplicate, in the asynchronous
+  // result as for Project.Add; the old name is free again.
   EffectResult ProjectUpdate() {
     const std::string code = Text(Member(ctx_.data, "projectCode"));
     auto stored = store_.Find("project", code);
@@ -472,9 +491,7 @@ class Effects {
     const json before = json::parse(stored->body, nullptr, /*allow_exceptions=*/false);
     const std::string old_name = before.is_object() ? Text(before.value("name", json())) : std::string();
     if (name != old_name) {
-      if (store_.Find("project_name", name)) {
-        return Failed(MakeRefusal("duplicate_project", "[name]", {{"value", name}}), {"duplicate"});
-      }
+      if (name == OwnProjectName() || store_.Find("project_name", name)) return DuplicateProject(name);
       // Project.Add files the name with the project, so an added project has its entry.
       if (auto entry = store_.Find("project_name", old_name)) {
         store_.Update("project_name", entry->id, name, json::object());
@@ -489,7 +506,8 @@ class Effects {
   // project provisioned with the key; any other code, a project the key added included
   // (Project.Update is theirs), is `project_unknown`. The fields sent are kept beside
   // the platform's record, which Project.Query answers with them; its code and
-  // contractor stay the platform's.
+  // contractor stay the platform's. Renamed to a project the key added, it is that
+  // project's duplicate; its old name is free for Project.Add again.
   EffectResult ProjectPartUpdate() {
     const std::string code = Text(Member(ctx_.data, "projectCode"));
     if (code != identity_.project_code) {
@@ -497,6 +515,11 @@ class Effects {
     }
     auto stored = store_.Find("project_own", code);
     json body = Merged(stored ? stored->body : "{}", ctx_.data, {"projectCode"});
+    if (const auto name = ctx_.data.find("name"); name != ctx_.data.end() && name->is_string()) {
+      // One name space for the key's projects: renamed to a project it added, it is
+      // that project's duplicate, as Project.Update's renames are.
+      if (*name != OwnProjectName() && store_.Find("project_name", *name)) return DuplicateProject(*name);
+    }
     if (stored) {
       store_.Update("project_own", stored->id, code, body);
     } else {
@@ -859,10 +882,7 @@ class Effects {
       take({{"corpCode", identity_.corp_code}, {"corpName", identity_.corp_name}});
     }
     if (what == "project") {  // with what Project.PartUpdate changed of it
-      json own = {{"name", "联调测试项目"}};
-      if (auto changed = store_.Find("project_own", identity_.project_code)) {
-        own.update(Merged(changed->body, json::object(), {}));
-      }
+      json own = OwnProject();
       own.update({{"projectCode", identity_.project_code},
                   {"contractorCorpCode", identity_.corp_code},
                   {"contractorCorpName", identity_.corp_name}});

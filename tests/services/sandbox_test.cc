@@ -2473,6 +2473,34 @@ TEST_P(SandboxTest, ProjectPartUpdateChangesTheKeysOwnProjectOnly) {
             "-1");
   }
   EXPECT_EQ(Query("Project.Query", {{"projectCode", added}})["rows"][0].value("prjStatus", ""), "003");
+
+  // The key's projects share one name space: its own project's name is taken for
+  // Project.Add and for an added project's rename, an added project's for its own.
+  const auto status = [&](const std::string& method, const json& data) {
+    const json polled = Polled(driver_->Send(method, data));
+    if (polled["status"] == 10) {
+      EXPECT_NE(polled["result"].get<std::string>().find("联调测试项目"), std::string::npos)
+          << method << " names the duplicate: " << polled.dump();
+    }
+    return polled["status"];
+  };
+  json same_name = {{"contractorCorpCode", key_.corp_code},
+                    {"contractorCorpName", key_.corp_name},
+                    {"name", "联调测试项目"},
+                    {"category", "01"},
+                    {"areaCode", "440106"},
+                    {"prjStatus", "003"}};
+  EXPECT_EQ(status("Project.Add", same_name), 10) << "the key's own project has that name";
+  EXPECT_EQ(status("Project.Update", {{"projectCode", added}, {"name", "联调测试项目"}}), 10);
+  EXPECT_EQ(
+      Polled(driver_->Send("Project.PartUpdate", {{"projectCode", key_.project_code}, {"name", "一期工程"}}))["status"],
+      10);
+  EXPECT_EQ(own()["name"], "联调测试项目") << "a refused rename changes nothing";
+  EXPECT_EQ(status("Project.PartUpdate", {{"projectCode", key_.project_code}, {"name", "联调测试项目"}}), 20)
+      << "its own name again is no duplicate";
+  EXPECT_EQ(status("Project.PartUpdate", {{"projectCode", key_.project_code}, {"name", "联调测试项目（主体）"}}), 20);
+  EXPECT_EQ(own()["name"], "联调测试项目（主体）");
+  EXPECT_FALSE(AddProject("联调测试项目").empty()) << "the name given up may be used again";
 }
 
 // Corp.Upload keeps one record a company: uploading it again replaces what was stored.
