@@ -38,24 +38,6 @@ std::string FictitiousIdNumber(unsigned long long seed) {
   return std::string(body, 17) + kCheck[sum % 11];
 }
 
-std::string SamplePhoto() {
-  // A 1×1 grey PNG: small enough for every profile's image limit.
-  static const std::string kPng =
-      crypto::HexDecode(
-          "89504e470d0a1a0a0000000d49484452000000010000000108000000003a7e9b550000000a49444154789c63f80f"
-          "00000101010018dd8db00000000049454e44ae426082")
-          .value();
-  return "data:image/png;base64," + crypto::Base64Encode(kPng);
-}
-
-// A JPEG data URI of `size` bytes: the signature a server sniffs, then filler. Enough for
-// the examples' size and type checks; not a picture.
-std::string SampleJpeg(std::size_t size) {
-  std::string bytes = "\xFF\xD8\xFF\xE0";
-  bytes.resize(std::max(size, bytes.size()), 'j');
-  return "data:image/jpeg;base64," + crypto::Base64Encode(bytes);
-}
-
 json SampleWorker(const std::string& name, const std::string& id_number) {
   return {{"workerName", name},
           {"isTeamLeader", 0},
@@ -65,7 +47,7 @@ json SampleWorker(const std::string& name, const std::string& id_number) {
           {"workRole", 20},
           {"nation", "汉"},
           {"address", "广州"},
-          {"headImage", SamplePhoto()},
+          {"headImage", standard::SamplePng()},
           {"cellPhone", "13800000000"},
           {"grantOrg", "广州市公安局"}};
 }
@@ -206,7 +188,7 @@ class Sequence {
                         {"date", NowText(std::string(direction) == "01" ? in_at : o_.clock->Now())},
                         {"direction", direction},
                         {"attendType", "001"},
-                        {"image", SamplePhoto()}});  // the gate's face capture
+                        {"image", standard::SamplePng()}});  // the gate's face capture
       }
       // An out after its in: the second record is dated no earlier than the first.
       LT_RETURN_IF_ERROR(AsStatus(
@@ -264,21 +246,7 @@ class Sequence {
     if (text.find("${projectCode}") != std::string::npos || text.find("${corp") != std::string::npos) {
       LT_RETURN_IF_ERROR(Identify());
     }
-    const Instant now = o_.clock->Now();
-    const std::string today = Today(now);
-    std::map<std::string, json> values = {
-        {"projectCode", project_},
-        {"corpCode", corp_},
-        {"corpName", corp_name_},
-        {"today", today},
-        {"now", NowText(now)},
-        {"month", today.substr(0, 7)},
-        {"next_month", standard::MonthAfter(today.substr(0, 7))},
-        {"tomorrow", Today(now + std::chrono::hours(24))},
-        {"image_png", SamplePhoto()},
-        {"image_jpg", SampleJpeg(600)},
-        {"image_big", SampleJpeg(60 * 1024)},
-        {"image_bmp", "data:image/bmp;base64," + crypto::Base64Encode("BM" + std::string(600, 'b'))}};
+    std::map<std::string, json> values = standard::ExampleTokens({project_, corp_, corp_name_}, o_.clock->Now());
     for (const json& g : given) {
       if (!g.is_object() || !g.value("method", json()).is_string()) {
         return MakeError(ErrorCode::kInvalidField, "given 须是 {\"method\": …, \"data\": …} 的列表");

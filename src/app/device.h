@@ -116,10 +116,6 @@ Result<DeviceReport> SendOne(const DeviceOptions& options, const std::string& me
 
 // A valid GB 11643 identity number from a seed (a fictitious person born 1985–1999).
 std::string FictitiousIdNumber(unsigned long long seed);
-// A small valid PNG as a data URI: the photos a device sends.
-std::string SamplePhoto();
-// A JPEG data URI of `size` bytes whose content is only the JPEG signature and filler.
-std::string SampleJpeg(std::size_t size);
 // A worker as ProjectWorker.Add lists one, with the least a city requires (type of
 // work, role, photo, phone, issuing office): what the simulator, the benchmark's
 // workload and the tests register.

@@ -1,6 +1,10 @@
 #include "standard/tokens.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
+
+#include "crypto/crypto.h"
 
 namespace liantiao::standard {
 
@@ -25,6 +29,38 @@ json FillTokens(json v, const std::map<std::string, json>& values) {
     for (auto& item : v) item = FillTokens(std::move(item), values);
   }
   return v;
+}
+
+std::string SamplePng() {
+  static const std::string kPng =
+      crypto::HexDecode(
+          "89504e470d0a1a0a0000000d49484452000000010000000108000000003a7e9b550000000a49444154789c63f80f"
+          "00000101010018dd8db00000000049454e44ae426082")
+          .value();
+  return "data:image/png;base64," + crypto::Base64Encode(kPng);
+}
+
+std::string SampleJpeg(std::size_t size) {
+  std::string bytes = "\xFF\xD8\xFF\xE0";
+  bytes.resize(std::max(size, bytes.size()), 'j');
+  return "data:image/jpeg;base64," + crypto::Base64Encode(bytes);
+}
+
+std::map<std::string, json> ExampleTokens(const ExampleIdentity& key, Instant now) {
+  const std::string iso = FormatInstant(now);  // "2026-10-10T23:59:59+08:00"
+  const std::string today = iso.substr(0, 10);
+  return {{"projectCode", key.project_code},
+          {"corpCode", key.corp_code},
+          {"corpName", key.corp_name},
+          {"today", today},
+          {"tomorrow", FormatInstant(now + std::chrono::hours(24)).substr(0, 10)},
+          {"now", today + " " + iso.substr(11, 8)},
+          {"month", today.substr(0, 7)},
+          {"next_month", MonthAfter(today.substr(0, 7))},
+          {"image_png", SamplePng()},
+          {"image_jpg", SampleJpeg(600)},
+          {"image_big", SampleJpeg(60 * 1024)},
+          {"image_bmp", "data:image/bmp;base64," + crypto::Base64Encode("BM" + std::string(600, 'b'))}};
 }
 
 std::string MonthAfter(std::string_view year_month) {

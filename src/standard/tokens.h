@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/time.h"
+
 namespace liantiao::standard {
 
 // `v` with each `${name}` in its strings replaced by `values[name]` (a string as its
@@ -17,6 +19,25 @@ namespace liantiao::standard {
 // itself, so `"${teamSysNo}"` given a number stays a number. Tokens without a value are
 // left as they are.
 nlohmann::json FillTokens(nlohmann::json v, const std::map<std::string, nlohmann::json>& values);
+
+// What a sender fills an example's tokens with before it has sent anything: the key's
+// provisioned project and contractor (`${projectCode}`, `${corpCode}`, `${corpName}`);
+// `${today}`, `${tomorrow}`, `${now}`, `${month}` and `${next_month}` from `now`, in
+// the interface's formats and Shanghai time; and images for the image checks,
+// `${image_png}` and `${image_jpg}` within every profile's limit, `${image_big}` a JPEG
+// over 50 KB and `${image_bmp}` of a type no profile accepts. The tokens the platform's
+// answers assign (`${teamSysNo}`, `${addedProjectCode}`, `${serial}`) are the sender's
+// to add as it receives them.
+struct ExampleIdentity {
+  std::string project_code, corp_code, corp_name;
+};
+std::map<std::string, nlohmann::json> ExampleTokens(const ExampleIdentity& key, Instant now);
+
+// A 1×1 PNG as a data URI: small enough for every profile's image limit.
+std::string SamplePng();
+// A JPEG data URI of `size` bytes: the signature a server sniffs, then filler. Enough
+// for the size and type checks; not a picture.
+std::string SampleJpeg(std::size_t size);
 
 // The month after "2026-12" ("2027-01"), for `${next_month}`; empty if `year_month`
 // is not of that form.

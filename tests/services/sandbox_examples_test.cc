@@ -5,7 +5,6 @@
 // judged under a second signature and cipher family and with synchronous answers.
 #include <gtest/gtest.h>
 
-#include "crypto/crypto.h"
 #include "standard/tokens.h"
 #include "testing/app/sandbox_driver.h"
 #include "testing/test_database.h"
@@ -17,27 +16,10 @@ using nlohmann::json;
 using testing::SandboxDriver;
 using testing::TestPlatform;
 
-std::string DataUri(const std::string& mime, std::string bytes) {
-  return "data:" + mime + ";base64," + crypto::Base64Encode(bytes);
-}
-
 class ExampleRunner {
  public:
   ExampleRunner(TestPlatform& tp, SandboxDriver& d) : tp_(tp), d_(d) {
-    const std::string iso = FormatInstant(tp.clock().Now());
-    const std::string tomorrow = FormatInstant(tp.clock().Now() + std::chrono::hours(24));
-    vars_ = {{"projectCode", d.key().project_code},
-             {"corpCode", d.key().corp_code},
-             {"corpName", d.key().corp_name},
-             {"today", iso.substr(0, 10)},
-             {"tomorrow", tomorrow.substr(0, 10)},
-             {"now", iso.substr(0, 10) + " " + iso.substr(11, 8)},
-             {"month", iso.substr(0, 7)},
-             {"next_month", standard::MonthAfter(iso.substr(0, 7))},
-             {"image_png", DataUri("image/png", std::string("\x89PNG\r\n\x1a\n", 8) + std::string(600, 'p'))},
-             {"image_jpg", DataUri("image/jpeg", "\xFF\xD8\xFF\xE0" + std::string(600, 'j'))},
-             {"image_big", DataUri("image/jpeg", "\xFF\xD8\xFF\xE0" + std::string(60 * 1024, 'j'))},
-             {"image_bmp", DataUri("image/bmp", "BM" + std::string(600, 'b'))}};
+    vars_ = standard::ExampleTokens({d.key().project_code, d.key().corp_code, d.key().corp_name}, tp.clock().Now());
   }
 
   // Sends; for an async answer polls once and returns the async data.

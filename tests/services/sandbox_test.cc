@@ -14,6 +14,7 @@
 #include "services/history.h"
 #include "services/sandbox_internal.h"
 #include "standard/request.h"
+#include "standard/tokens.h"
 #include "storage/row.h"
 #include "testing/app/sandbox_driver.h"
 #include "testing/test_database.h"
@@ -1634,8 +1635,7 @@ TEST_P(SandboxTest, OversizedBodyAndImage) {
   EXPECT_EQ(reply.error, "body_too_large");
   EXPECT_NE(reply.body.find("1024KB"), std::string::npos) << reply.body;
   const long long team_no = AddTeam();
-  const std::string big =
-      "data:image/jpeg;base64," + crypto::Base64Encode("\xFF\xD8\xFF\xE0" + std::string(52 * 1024, 'j'));
+  const std::string big = standard::SampleJpeg(52 * 1024 + 4);
   json worker = Worker("11010519491231002X");
   worker["headImage"] = big;
   auto r = Refused(driver_->Send("ProjectWorker.Add", {{"projectCode", key_.project_code},

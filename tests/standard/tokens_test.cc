@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "crypto/crypto.h"
+
 namespace liantiao::standard {
 namespace {
 
@@ -41,6 +43,36 @@ TEST(MonthAfterTest, RollsOverTheYearAndRefusesOtherForms) {
   EXPECT_EQ(MonthAfter("2026-1"), "");
   EXPECT_EQ(MonthAfter("2026/12"), "");
   EXPECT_EQ(MonthAfter("20x6-12"), "");
+}
+
+// The tokens a sender knows before sending: dates in Shanghai time (a UTC evening is
+// the next day there), the key's identity, and images on either side of the limits.
+TEST(ExampleTokensTest, DatesAreShanghaisAndImagesStraddleTheLimits) {
+  const Instant new_year_eve_utc = ParseInstant("2026-12-31T17:30:05Z").value();  // 01:30:05 in Shanghai
+  const auto tokens = ExampleTokens({"440400202612010001", "91440400MA4UJ5KX2B", "某建设集团"}, new_year_eve_utc);
+  EXPECT_EQ(tokens.at("today"), "2027-01-01");
+  EXPECT_EQ(tokens.at("tomorrow"), "2027-01-02");
+  EXPECT_EQ(tokens.at("now"), "2027-01-01 01:30:05");
+  EXPECT_EQ(tokens.at("month"), "2027-01");
+  EXPECT_EQ(tokens.at("next_month"), "2027-02");
+  EXPECT_EQ(tokens.at("projectCode"), "440400202612010001");
+  EXPECT_EQ(tokens.at("corpCode"), "91440400MA4UJ5KX2B");
+  EXPECT_EQ(tokens.at("corpName"), "某建设集团");
+
+  const auto decoded = [&](const std::string& name, const std::string& mime) {
+    const std::string uri = tokens.at(name);
+    const std::string prefix = "data:" + mime + ";base64,";
+    EXPECT_TRUE(uri.starts_with(prefix)) << name << ": " << uri.substr(0, 40);
+    auto bytes = crypto::Base64Decode(uri.substr(prefix.size()));
+    return bytes.ok() ? *bytes : std::string();
+  };
+  EXPECT_TRUE(decoded("image_png", "image/png").starts_with("\x89PNG\r\n\x1a\n"));
+  EXPECT_EQ(decoded("image_jpg", "image/jpeg").size(), 600u);
+  const std::string big = decoded("image_big", "image/jpeg");
+  EXPECT_GT(big.size(), 50u * 1024) << "over the 50 KB limit";
+  EXPECT_TRUE(big.starts_with("\xFF\xD8\xFF")) << "a JPEG by its signature";
+  EXPECT_TRUE(decoded("image_bmp", "image/bmp").starts_with("BM"));
+  EXPECT_EQ(SampleJpeg(2).size(), SampleJpeg(4).size()) << "never shorter than the signature";
 }
 
 }  // namespace
