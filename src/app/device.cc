@@ -137,7 +137,7 @@ class Sequence {
       LT_RETURN_IF_ERROR(Mistake("Team.Add", bad));
     }
     LT_ASSIGN_OR_RETURN(json team_result, Write("Team.Add", team));
-    const long long team_no = TeamNumber(team_result);
+    const long long team_no = standard::AssignedTeamNumber(team_result, c_.codec());
     if (team_no == 0) return MakeError(ErrorCode::kInternal, "Team.Add 未返回 teamSysNo");
 
     json workers = json::array();
@@ -255,10 +255,7 @@ class Sequence {
       LT_ASSIGN_OR_RETURN(json filled, Fill(g.value("data", json::object()), values));
       LT_ASSIGN_OR_RETURN(json result, Write(given_method, filled));
       // What later requests name by what the platform assigned, as the examples do.
-      if (given_method == "Team.Add") values["teamSysNo"] = TeamNumber(result);
-      if (given_method == "Project.Add" && result.is_object() && result.value("projectCode", json()).is_string()) {
-        values["addedProjectCode"] = result["projectCode"];
-      }
+      standard::NoteAssigned(given_method, result, c_.codec(), values);
       if (!last_serial_.empty()) values["serial"] = last_serial_;
     }
     LT_ASSIGN_OR_RETURN(json filled, Fill(data, values));
@@ -299,18 +296,6 @@ class Sequence {
                                                      "${teamSysNo}、${addedProjectCode}、${serial}）");
     }
     return filled;
-  }
-
-  // The teamSysNo of a Team.Add result: a number, or its ciphertext where the profile
-  // encrypts it (gz: des:…); 0 when there is none.
-  long long TeamNumber(const json& result) const {
-    const json& no = result.is_object() ? result.value("teamSysNo", json()) : json();
-    if (no.is_number_integer()) return no.get<long long>();
-    if (no.is_string()) {
-      auto plain = c_.codec().DecryptField(no.get<std::string>());
-      if (plain.ok()) return std::atoll(plain->c_str());
-    }
-    return 0;
   }
 
   std::string Id(int i) const { return FictitiousIdNumber(seed_ + static_cast<unsigned long long>(i) * 7919); }

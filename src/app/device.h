@@ -101,14 +101,12 @@ Result<DeviceRequest> DeviceData(std::string_view text);
 Result<DeviceRequest> DeviceRequestOf(const json& file);
 
 // Sends `request` instead of the sequence: the `given` requests first, then the
-// method's. The fields the profile sends encrypted are encrypted here. In their strings
-// `${projectCode}`, `${corpCode}` and `${corpName}` are the key's test project and
-// contractor (the options', else CheckSign.Query's answer); `${today}`, `${now}`,
-// `${month}`, `${next_month}` and `${tomorrow}` the clock's; `${image_png}`,
-// `${image_jpg}`, `${image_big}` (60 KB) and `${image_bmp}` sample images; and what the
-// given requests were assigned, as in the shipped examples: `${teamSysNo}` a Team.Add's
-// team, `${addedProjectCode}` a Project.Add's project, `${serial}` the last asynchronous
-// write's serial code (standard::FillTokens fills them). Every asynchronous write is
+// method's. The fields the profile sends encrypted are encrypted here. Their `${…}`
+// tokens are filled as the tests fill the shipped examples': standard::ExampleTokens
+// for the key's test project and contractor (the options', else CheckSign.Query's
+// answer), the clock's dates and sample images; standard::NoteAssigned for what the
+// given requests were assigned; `${serial}` the last asynchronous write's serial code.
+// Every asynchronous write is
 // polled until its result is final. A refusal, or a failed result, is the error, after
 // the exchange is printed; so is a `${…}` token nothing fills, before anything is sent.
 Result<DeviceReport> SendOne(const DeviceOptions& options, const std::string& method, const DeviceRequest& request,

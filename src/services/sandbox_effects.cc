@@ -441,11 +441,10 @@ class Effects {
 
   // The key's own project as its traffic changed it (Project.PartUpdate), without the
   // fields that stay the platform's.
-  json OwnProject() {
+  json OwnProject() { return OwnProject(store_.Find("project_own", identity_.project_code)); }
+  static json OwnProject(const std::optional<Obj>& changed) {
     json own = {{"name", kOwnProjectName}};
-    if (auto changed = store_.Find("project_own", identity_.project_code)) {
-      own.update(Merged(changed->body, json::object(), {}));
-    }
+    if (changed) own.update(Merged(changed->body, json::object(), {}));
     return own;
   }
   std::string OwnProjectName() { return Text(OwnProject().value("name", json())); }
@@ -518,7 +517,9 @@ class Effects {
     if (const auto name = ctx_.data.find("name"); name != ctx_.data.end() && name->is_string()) {
       // One name space for the key's projects: renamed to a project it added, it is
       // that project's duplicate, as Project.Update's renames are.
-      if (*name != OwnProjectName() && store_.Find("project_name", *name)) return DuplicateProject(*name);
+      if (*name != OwnProject(stored).value("name", json()) && store_.Find("project_name", *name)) {
+        return DuplicateProject(*name);
+      }
     }
     if (stored) {
       store_.Update("project_own", stored->id, code, body);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 
 #include "crypto/crypto.h"
 
@@ -29,6 +30,26 @@ json FillTokens(json v, const std::map<std::string, json>& values) {
     for (auto& item : v) item = FillTokens(std::move(item), values);
   }
   return v;
+}
+
+long long AssignedTeamNumber(const json& assigned, const KeyCodec& codec) {
+  const json& no = assigned.is_object() ? assigned.value("teamSysNo", json()) : json();
+  if (no.is_number_integer()) return no.get<long long>();
+  if (no.is_string()) {
+    auto plain = codec.DecryptField(no.get<std::string>());
+    if (plain.ok()) return std::atoll(plain->c_str());
+  }
+  return 0;
+}
+
+void NoteAssigned(std::string_view method, const json& assigned, const KeyCodec& codec,
+                  std::map<std::string, json>& values) {
+  if (method == "Team.Add") {
+    if (const long long no = AssignedTeamNumber(assigned, codec); no != 0) values["teamSysNo"] = no;
+  }
+  if (method == "Project.Add" && assigned.is_object() && assigned.value("projectCode", json()).is_string()) {
+    values["addedProjectCode"] = assigned["projectCode"];
+  }
 }
 
 std::string SamplePng() {

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/time.h"
+#include "standard/wire.h"
 
 namespace liantiao::standard {
 
@@ -32,6 +33,15 @@ struct ExampleIdentity {
   std::string project_code, corp_code, corp_name;
 };
 std::map<std::string, nlohmann::json> ExampleTokens(const ExampleIdentity& key, Instant now);
+
+// What a write's answer assigned that later requests of an example name: `${teamSysNo}`
+// from a Team.Add, `${addedProjectCode}` from a Project.Add. `assigned` is the answer's
+// data, or its asynchronous result parsed; a value it lacks is left as it was.
+void NoteAssigned(std::string_view method, const nlohmann::json& assigned, const KeyCodec& codec,
+                  std::map<std::string, nlohmann::json>& values);
+// The teamSysNo of a Team.Add's answer: a number, or its ciphertext where the profile
+// encrypts it (gz: des:…); 0 when there is none.
+long long AssignedTeamNumber(const nlohmann::json& assigned, const KeyCodec& codec);
 
 // A 1×1 PNG as a data URI: small enough for every profile's image limit.
 std::string SamplePng();

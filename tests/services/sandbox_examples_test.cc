@@ -35,21 +35,13 @@ class ExampleRunner {
       vars_["serial"] = serial;
       o.async = d_.Poll(serial).data();
     }
-    // Remember what the platform assigned, for ${teamSysNo} in later requests.
+    // Remember what the platform assigned, for ${teamSysNo} and ${addedProjectCode} in
+    // later requests.
     json assigned = o.reply.data();
     if (o.async.is_object() && o.async["result"].is_string()) {
       assigned = json::parse(o.async["result"].get<std::string>(), nullptr, false);
     }
-    if (method == "Team.Add" && assigned.is_object() && assigned.contains("teamSysNo")) {
-      // A number, or its ciphertext where the profile encrypts it (gz).
-      const json& no = assigned["teamSysNo"];
-      vars_["teamSysNo"] =
-          no.is_string() ? json(std::stoll(d_.codec().DecryptField(no.get<std::string>()).value())) : no;
-    }
-    // And for ${addedProjectCode}: the code of a project the key's traffic added.
-    if (method == "Project.Add" && assigned.is_object() && assigned["projectCode"].is_string()) {
-      vars_["addedProjectCode"] = assigned["projectCode"];
-    }
+    standard::NoteAssigned(method, assigned, d_.codec(), vars_);
     return o;
   }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "crypto/crypto.h"
+#include "standard/shipped_profiles.h"
 
 namespace liantiao::standard {
 namespace {
@@ -73,6 +74,31 @@ TEST(ExampleTokensTest, DatesAreShanghaisAndImagesStraddleTheLimits) {
   EXPECT_TRUE(big.starts_with("\xFF\xD8\xFF")) << "a JPEG by its signature";
   EXPECT_TRUE(decoded("image_bmp", "image/bmp").starts_with("BM"));
   EXPECT_EQ(SampleJpeg(2).size(), SampleJpeg(4).size()) << "never shorter than the signature";
+}
+
+// What a write's answer assigned, for the requests after it: a team number as sent in
+// the clear or under gz's DES cipher, an added project's code; nothing else changes.
+TEST(NoteAssignedTest, TakesTheTeamNumberClearOrEncryptedAndTheAddedProjectsCode) {
+  const Profile* gz = ShippedProfiles().Find("gz-md5-des");
+  ASSERT_NE(gz, nullptr);
+  auto codec = KeyCodec::Make(*gz, "0123456789abcdef0123456789abcdef");
+  ASSERT_TRUE(codec.ok()) << codec.error().message;
+
+  std::map<std::string, json> values = {{"today", "2026-12-07"}};
+  NoteAssigned("Team.Add", {{"teamSysNo", 100000007}}, *codec, values);
+  EXPECT_EQ(values.at("teamSysNo"), 100000007);
+  NoteAssigned("Team.Add", {{"teamSysNo", codec->EncryptField("100000008")}}, *codec, values);
+  EXPECT_EQ(values.at("teamSysNo"), 100000008) << "decrypted, and a number";
+  NoteAssigned("Team.Add", json::object(), *codec, values);
+  EXPECT_EQ(values.at("teamSysNo"), 100000008) << "an answer without one leaves it";
+  EXPECT_EQ(AssignedTeamNumber({{"teamSysNo", "des:nothex"}}, *codec), 0);
+
+  NoteAssigned("Project.Add", {{"projectCode", "440106202612070001"}}, *codec, values);
+  EXPECT_EQ(values.at("addedProjectCode"), "440106202612070001");
+  NoteAssigned("ProjectWorker.Add", {{"projectCode", "x"}, {"teamSysNo", 1}}, *codec, values);
+  EXPECT_EQ(values.at("addedProjectCode"), "440106202612070001") << "only what those two methods assign";
+  EXPECT_EQ(values.at("teamSysNo"), 100000008);
+  EXPECT_EQ(values.size(), 3u);
 }
 
 }  // namespace
