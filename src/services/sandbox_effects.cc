@@ -29,8 +29,9 @@ constexpr const char* kOwnProjectName = "联调测试项目";
 // that records stored in the order they happened (what devices send) go to the end of
 // the unique index instead of to a random place of it (one page written per record
 // under load; migration 0007 turned the keys stored earlier, "id|time|direction").
-std::string AttendanceKey(const std::string& when, const std::string& id, const std::string& direction) {
-  return when + "|" + id + "|" + direction;
+// `worker` is the ID number as its project's keys name it (Effects::Scoped).
+std::string AttendanceKey(const std::string& when, const std::string& worker, const std::string& direction) {
+  return when + "|" + worker + "|" + direction;
 }
 
 struct Obj {
@@ -126,9 +127,10 @@ class Store {
       return o && (project.empty() || o->subject.empty() || o->subject == project) && (corp.empty() || o->attr == corp);
     });
   }
-  // Whether worker `id` is registered in team `team`, the teamSysNo its ProjectWorker.Add
-  // named (kept in `attr`; compared as numbers, since either request may send it as a
-  // string). A worker stored without one matches any team.
+  // Whether the worker whose natural key is `id` (Effects::Scoped) is registered in team
+  // `team`, the teamSysNo its ProjectWorker.Add named (kept in `attr`; compared as
+  // numbers, since either request may send it as a string). A worker stored without one
+  // matches any team.
   bool WorkerInTeam(const std::string& id, long long team) {
     return Known(KnownObjects::Fact(key_, "worker", id) + "|team|" + std::to_string(team), "worker", [&] {
       auto o = statements_.FindObject(key_, "worker", id);
@@ -294,7 +296,11 @@ Refusal MakeRefusal(std::string rule, std::string path = {}, std::map<std::strin
 class Effects {
  public:
   Effects(soci::session& sql, Statements& statements, Context& ctx)
-      : ctx_(ctx), store_(sql, statements, ctx), sql_(sql), identity_(ctx.key.identity) {}
+      : ctx_(ctx),
+        store_(sql, statements, ctx),
+        sql_(sql),
+        identity_(ctx.key.identity),
+        scope_(ScopeOf(Text(Member(ctx.data, "projectCode")), ctx.key.identity)) {}
 
   EffectResult Run() {
     const std::string& e = ctx_.method.effect;
@@ -335,8 +341,20 @@ class Effects {
 
   bool Rule(std::string_view name) const { return ctx_.method.HasRule(name); }
 
+  // A project's records (its companies, teams, workers and what they do) are its own:
+  // the same person, team or company may be in two of the key's projects. Their natural
+  // keys begin with the project: nothing for the project provisioned with the key (or a
+  // request that names none), so the keys stored while a key had that project alone
+  // stay as they are; a project's code and "|" for a project the key added (Project.Add).
+  static std::string ScopeOf(const std::string& project, const SandboxIdentity& identity) {
+    return project.empty() || project == identity.project_code ? std::string() : project + "|";
+  }
+  std::string Scoped(const std::string& natural_key) const { return scope_ + natural_key; }
+
   // The key's contractor, or a company added to the project (ProjectSubContractor.Add).
-  bool CorpInProject(const std::string& corp) { return corp == identity_.corp_code || store_.Exists("corp", corp); }
+  bool CorpInProject(const std::string& corp) {
+    return corp == identity_.corp_code || store_.Exists("corp", Scoped(corp));
+  }
 
   std::optional<Refusal> CommonRules() {
     if (Rule("project_mismatch") && ctx_.data.contains("projectCode")) {
@@ -546,7 +564,7 @@ class Effects {
 
   EffectResult SubcontractorAdd() {
     const std::string corp = Text(ctx_.data.value("corpCode", json()));
-    if (corp == identity_.corp_code || !store_.Insert("corp", corp, "", "", "", ctx_.data)) {
+    if (corp == identity_.corp_code || !store_.Insert("corp", Scoped(corp), "", "", "", ctx_.data)) {
       return Failed(MakeRefusal("duplicate_subcontractor", "[corpCode]", {{"value", corp}}), {"duplicate"});
     }
     return {};
@@ -558,15 +576,15 @@ class Effects {
   // unknown to this method like a company never added (`subcontractor_unknown`).
   EffectResult SubcontractorUpdate() {
     const std::string corp = Text(Member(ctx_.data, "corpCode"));
-    auto stored = store_.Find("corp", corp);
+    auto stored = store_.Find("corp", Scoped(corp));
     if (!stored) return Refused(MakeRefusal("subcontractor_unknown", "[corpCode]", {{"value", corp}}));
-    store_.Update("corp", stored->id, corp, Merged(stored->body, ctx_.data, {"corpCode", "projectCode"}));
+    store_.Update("corp", stored->id, Scoped(corp), Merged(stored->body, ctx_.data, {"corpCode", "projectCode"}));
     return {};
   }
 
-  // A team's natural key: its company and name, unique within the key's store.
+  // A team's natural key: its company and name, unique within the project.
   std::string TeamKey() const {
-    return Text(ctx_.data.value("corpCode", json())) + "|" + Text(ctx_.data.value("teamName", json()));
+    return Scoped(Text(ctx_.data.value("corpCode", json())) + "|" + Text(ctx_.data.value("teamName", json())));
   }
   // A stored team's answer and async result: its teamSysNo, answered as Team.Query
   // answers it, under the key's cipher where the profile encrypts it (gz: 班组编号).
@@ -612,7 +630,7 @@ class Effects {
     std::set<std::string> seen;
     for (std::size_t i = 0; i < list.size(); ++i) {
       const std::string id = Text(list[i].value("idCardNumber", json()));
-      if (!seen.insert(id).second || store_.Exists("worker", id)) {
+      if (!seen.insert(id).second || store_.Exists("worker", Scoped(id))) {
         return Failed(MakeRefusal("duplicate_worker", Path("workerList", i, "idCardNumber"), {{"value", id}}),
                       {"duplicate"});
       }
@@ -623,8 +641,8 @@ class Effects {
       body["teamSysNo"] = ctx_.data.value("teamSysNo", json());
       body["corpCode"] = ctx_.data.value("corpCode", json());
       if (ctx_.data.contains("projectCode")) body["projectCode"] = ctx_.data["projectCode"];
-      store_.Insert("worker", Text(w.value("idCardNumber", json())), Text(w.value("idCardNumber", json())), team, "",
-                    body);
+      const std::string id = Text(w.value("idCardNumber", json()));
+      store_.Insert("worker", Scoped(id), id, team, "", body);
     }
     return {};
   }
@@ -643,13 +661,13 @@ class Effects {
     }
     for (std::size_t i = 0; i < list.size(); ++i) {
       const std::string id = Text(list[i].value("idCardNumber", json()));
-      auto stored = store_.Find("worker", id);
+      auto stored = store_.Find("worker", Scoped(id));
       if (!stored) {
         // Only a profile whose method leaves out `worker_registered` gets here.
         return Refused(
             MakeRefusal("worker_registered", Path("workerList", i, "idCardNumber"), {{"value", id}, {"what", "信息"}}));
       }
-      store_.Update("worker", stored->id, id,
+      store_.Update("worker", stored->id, Scoped(id),
                     Merged(stored->body, WithoutImages(list[i], ctx_.profile.image_fields),
                            {"teamSysNo", "corpCode", "projectCode"}));
     }
@@ -661,12 +679,12 @@ class Effects {
   // another team of the project would be counted as that team's.
   std::optional<Refusal> Registered(const std::string& list_name, std::size_t i, const std::string& id,
                                     const char* what) {
-    if (Rule("worker_registered") && !store_.Exists("worker", id)) {
+    if (Rule("worker_registered") && !store_.Exists("worker", Scoped(id))) {
       return MakeRefusal("worker_registered", Path(list_name, i, "idCardNumber"), {{"value", id}, {"what", what}});
     }
     if (Rule("worker_in_team") && ctx_.data.contains("teamSysNo")) {
       const json& team = Member(ctx_.data, "teamSysNo");
-      if (auto n = Number(team); n && !store_.WorkerInTeam(id, *n)) {
+      if (auto n = Number(team); n && !store_.WorkerInTeam(Scoped(id), *n)) {
         return MakeRefusal("worker_in_team", Path(list_name, i, "idCardNumber"),
                            {{"value", id}, {"team", Text(team)}, {"what", what}});
       }
@@ -689,14 +707,14 @@ class Effects {
       const std::string day = Text(list[i].value("date", json()));
       const std::string type = Text(list[i].value("type", json()));
       if (auto r = Registered("workerList", i, id, "进退场信息")) return Refused(*r);
-      const std::string key = id + "|" + day + "|" + type;
+      const std::string key = Scoped(id) + "|" + day + "|" + type;
       if (Rule("duplicate_entry_exit") && (!keys.insert(key).second || store_.Exists("entry_exit", key))) {
         return Failed(MakeRefusal("duplicate_entry_exit", Path("workerList", i, "date"), {{"value", day}}),
                       {"duplicate"});
       }
       if (Rule("entry_exit_order")) {
         if (!latest.contains(id)) {
-          if (auto e = store_.LatestEntryExit(id, kLastDay)) latest[id] = {e->day, e->type};
+          if (auto e = store_.LatestEntryExit(Scoped(id), kLastDay)) latest[id] = {e->day, e->type};
         }
         const auto last = latest.find(id);
         if (last != latest.end() && day < last->second.day) {
@@ -717,7 +735,7 @@ class Effects {
       const std::string id = Text(list[i].value("idCardNumber", json()));
       const std::string type = Text(list[i].value("type", json()));
       const std::string day = Text(list[i].value("date", json()));
-      store_.Insert("entry_exit", id + "|" + day + "|" + type, id, type, day,
+      store_.Insert("entry_exit", Scoped(id) + "|" + day + "|" + type, Scoped(id), type, day,
                     WithContext(list[i], ctx_.data, {"teamSysNo", "corpCode", "projectCode"}));
       r.tags.push_back(type == "1" ? "entry_in" : "entry_out");
     }
@@ -734,7 +752,7 @@ class Effects {
   // Whether the worker was on the project on `day`: entered then, or leaving that very
   // day (a 退场 dated `day`: the last day's swipes come in after the exit record).
   bool Entered(const std::string& id, const std::string& day) {
-    auto e = store_.LatestEntryExit(id, day);
+    auto e = store_.LatestEntryExit(Scoped(id), day);
     return e && (e->type == "1" || e->day == day);
   }
 
@@ -748,7 +766,7 @@ class Effects {
       if (Rule("worker_entered") && !Entered(id, when.substr(0, 10))) {
         return Refused(MakeRefusal("worker_entered", Path("dataList", i, "idCardNumber"), {{"value", id}}));
       }
-      const std::string key = AttendanceKey(when, id, Text(list[i].value("direction", json())));
+      const std::string key = AttendanceKey(when, Scoped(id), Text(list[i].value("direction", json())));
       // A single record is its own check: its insert below finds the duplicate, one
       // query fewer for what devices send most.
       if (Rule("duplicate_attendance") &&
@@ -764,7 +782,7 @@ class Effects {
       const std::string dir = Text(a.value("direction", json()));
       const bool stored =
           store_
-              .Insert("attendance", AttendanceKey(when, id, dir), id, dir, when.substr(0, 10),
+              .Insert("attendance", AttendanceKey(when, Scoped(id), dir), id, dir, when.substr(0, 10),
                       WithoutImages(WithContext(a, ctx_.data, {"teamSysNo", "projectCode"}), ctx_.profile.image_fields))
               .has_value();
       if (!stored && list.size() == 1 && Rule("duplicate_attendance")) {
@@ -784,7 +802,7 @@ class Effects {
     for (std::size_t i = 0; i < list.size(); ++i) {
       const std::string id = Text(list[i].value("idCardNumber", json()));
       if (auto r = Registered("detailList", i, id, "工资发放信息")) return Refused(*r);
-      const std::string key = id + "|" + month;
+      const std::string key = Scoped(id) + "|" + month;
       if (Rule("duplicate_payroll") && (!keys.insert(key).second || store_.Exists("payroll_detail", key))) {
         return Failed(MakeRefusal("duplicate_payroll", Path("detailList", i, "idCardNumber"), {{"value", month}}),
                       {"duplicate"});
@@ -797,7 +815,7 @@ class Effects {
                             month, "", json{{"payMonth", month}});
     for (const auto& d : list) {
       const std::string worker = Text(d.value("idCardNumber", json()));
-      store_.Insert("payroll_detail", worker + "|" + month, worker, month, "",
+      store_.Insert("payroll_detail", Scoped(worker) + "|" + month, worker, month, "",
                     WithContext(d, ctx_.data, {"teamSysNo", "corpCode", "payMonth", "projectCode"}));
     }
     EffectResult r;
@@ -823,13 +841,14 @@ class Effects {
       }
       if (auto r = Registered(list_name, i, id, what)) return Refused(*r);
       const std::string start = Text(list[i].value("startDate", json()));
-      if (Rule(duplicate) && (!keys.insert(id + "|" + start).second || store_.Exists(kind, id + "|" + start))) {
+      const std::string key = Scoped(id) + "|" + start;
+      if (Rule(duplicate) && (!keys.insert(key).second || store_.Exists(kind, key))) {
         return Failed(MakeRefusal(duplicate, Path(list_name, i, "idCardNumber"), {{"value", id}}), {"duplicate"});
       }
     }
     for (const auto& item : list) {
       const std::string id = Text(item.value("idCardNumber", json()));
-      store_.Insert(kind, id + "|" + Text(item.value("startDate", json())), id, "", "",
+      store_.Insert(kind, Scoped(id) + "|" + Text(item.value("startDate", json())), id, "", "",
                     WithContext(item, ctx_.data, {"projectCode"}));
     }
     return {};
@@ -839,7 +858,7 @@ class Effects {
   EffectResult TrainingAdd() {
     const std::string date = Text(ctx_.data.value("trainingDate", json()));
     const std::string name = Text(ctx_.data.value("trainingName", json()));
-    const bool stored = store_.Insert("training", date + "|" + name, "", "", date, ctx_.data).has_value();
+    const bool stored = store_.Insert("training", Scoped(date + "|" + name), "", "", date, ctx_.data).has_value();
     if (!stored && Rule("duplicate_training")) {
       return Failed(MakeRefusal("duplicate_training", "[trainingName]", {{"value", name}}), {"duplicate"});
     }
@@ -954,6 +973,7 @@ class Effects {
   Store store_;
   soci::session& sql_;
   const SandboxIdentity& identity_;
+  const std::string scope_;  // the project's part of its records' keys (Scoped)
 };
 
 }  // namespace

@@ -78,7 +78,8 @@ class Statements {
                                         const std::string& event_day, const std::string& body, long long created_at);
   std::optional<StoredObject> FindObject(long long key_id, const std::string& kind, const std::string& natural_key);
   std::optional<StoredObject> FindObjectById(long long key_id, const std::string& kind, long long id);
-  // A worker's latest entry or exit (kind "entry_exit", subject the ID number) dated on
+  // A worker's latest entry or exit in a project (kind "entry_exit", subject the ID
+  // number, after "projectCode|" for a project the key added) dated on
   // or before `day` (yyyy-MM-dd; the latest of a day is the one stored last): its day
   // and its type ("1" in, "0" out). nullopt when there is none.
   struct EntryExit {

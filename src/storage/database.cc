@@ -896,6 +896,9 @@ std::string ApplyDialect(std::string_view sql, Dialect dialect) {
   // A table stored in its primary key's order, without a separate rowid tree (SQLite);
   // PostgreSQL has no such option and keeps the heap and the key's index.
   out = ReplaceAll(std::move(out), "{{WITHOUT_ROWID}}", pg ? "" : " WITHOUT ROWID");
+  // A member of a JSON text column, as text: SQLite's json_extract, PostgreSQL's ->>.
+  static const std::regex kJsonText(R"(\{\{JSON_TEXT\(([A-Za-z_]+), *([A-Za-z_]+)\)\}\})");
+  out = std::regex_replace(out, kJsonText, pg ? "($1::jsonb ->> '$2')" : "json_extract($1, '$$.$2')");
   return out;
 }
 

@@ -24,6 +24,8 @@ std::span<const Migration> EmbeddedMigrations();
 //   {{ID}}     INTEGER PRIMARY KEY AUTOINCREMENT | BIGSERIAL PRIMARY KEY
 //   {{BIGINT}} INTEGER                           | BIGINT
 //   {{BLOB}}   BLOB                              | BYTEA
+//   {{WITHOUT_ROWID}}  " WITHOUT ROWID"          | nothing
+//   {{JSON_TEXT(column, member)}}  json_extract(column, '$.member') | (column::jsonb ->> 'member')
 // ({{BIGINT}} is INTEGER on SQLite so that a rowid alias stays a rowid alias; SQLite
 // integers are 64-bit anyway.)
 std::string ApplyDialect(std::string_view sql, Dialect dialect);

@@ -145,14 +145,18 @@ class SandboxTest : public ::testing::TestWithParam<std::string> {
     return json::parse(Polled(driver_->Send("Team.Add", Team(name, corp)))["result"].get<std::string>())["teamSysNo"];
   }
 
-  // Registers worker `id` in a new team (of `corp`, default the key's contractor),
-  // entered the day before unless `enter` is false; returns the teamSysNo.
+  // Registers worker `id` in a new team (of `corp`, default the key's contractor) of
+  // `project` (default the key's own), entered the day before unless `enter` is false;
+  // returns the teamSysNo.
   long long EnteredWorker(const std::string& id, const std::string& team = "木工班组",
-                          const std::pair<std::string, std::string>& corp = {}, bool enter = true) {
-    const long long team_no = AddTeam(team, corp);
-    const json team_data = Team(team, corp);
+                          const std::pair<std::string, std::string>& corp = {}, bool enter = true,
+                          const std::string& project = "") {
+    json team_data = Team(team, corp);
+    if (!project.empty()) team_data["projectCode"] = project;
+    const long long team_no =
+        json::parse(Polled(driver_->Send("Team.Add", team_data))["result"].get<std::string>())["teamSysNo"];
     json worker = Worker(id);
-    const json common = {{"projectCode", key_.project_code},
+    const json common = {{"projectCode", team_data["projectCode"]},
                          {"corpCode", team_data["corpCode"]},
                          {"corpName", team_data["corpName"]},
                          {"teamSysNo", team_no}};
@@ -1517,6 +1521,110 @@ TEST_P(SandboxTest, QueriesAnswerTheProjectTheyName) {
   EXPECT_EQ(Query("ProjectWorker.Query", {{"projectCode", other}})["totalCount"], 0);
   EXPECT_EQ(Query("WorkerEntryExit.Query", {{"projectCode", other}})["totalCount"], 0);
   EXPECT_EQ(Query("WorkerEntryExit.Query")["totalCount"], 1);
+}
+
+// A project's records are its own: the worker, the team's name and the company of the
+// key's provisioned project may be in a project the key added as well, each project
+// refusing its own duplicates and holding its workers to its own entries.
+TEST_P(SandboxTest, AWorkerTeamAndCompanyMayBeInTwoOfTheKeysProjects) {
+  const std::string id = "11010519491231002X";
+  const long long own_team = EnteredWorker(id);
+  const std::string other = AddProject("示例住宅小区二期工程");
+  const long long other_team = EnteredWorker(id, "木工班组", {}, /*enter=*/false, other);
+  EXPECT_NE(other_team, own_team) << "the same name, another project's team";
+  json team = Team();
+  team["projectCode"] = other;
+  EXPECT_EQ(Polled(driver_->Send("Team.Add", team))["status"], 10) << "a duplicate in its own project";
+  json add = {{"projectCode", other},    {"corpCode", key_.corp_code}, {"corpName", key_.corp_name},
+              {"teamSysNo", other_team}, {"teamName", "木工班组"},     {"workerList", json::array({Worker(id)})}};
+  EXPECT_EQ(Polled(driver_->Send("ProjectWorker.Add", add))["status"], 10) << "a duplicate in its own project";
+  EXPECT_EQ(Query("ProjectWorker.Query")["totalCount"], 1);
+  EXPECT_EQ(Query("ProjectWorker.Query", {{"projectCode", other}})["totalCount"], 1);
+
+  // Entered in the key's project, not yet in the other: no attendance there, and its
+  // first record there is an entry.
+  const auto attend = [&](const std::string& project, long long team_no, const std::string& time) {
+    return driver_->Send(
+        "WorkerAttendance.Add",
+        {{"projectCode", project}, {"teamSysNo", team_no}, {"dataList", json::array({AttendanceRecord(id, time)})}});
+  };
+  Refused(attend(other, other_team, "08:00:00"), "worker_entered", "-1");
+  json exit = EntryExit(other_team, id, "2026-10-19", "0");
+  exit["projectCode"] = other;
+  Refused(driver_->Send("WorkerEntryExit.Add", exit), "exit_before_entry", "-1");
+  json entry = EntryExit(other_team, id, "2026-10-19", "1");
+  entry["projectCode"] = other;
+  EXPECT_EQ(Polled(driver_->Send("WorkerEntryExit.Add", entry))["status"], 20)
+      << "entered in the key's project on that day too, but not in this one";
+  EXPECT_EQ(Polled(attend(other, other_team, "08:00:00"))["status"], 20);
+  EXPECT_EQ(Polled(attend(other, other_team, "08:00:00"))["status"], 10);
+  EXPECT_EQ(Polled(attend(key_.project_code, own_team, "07:00:00"))["status"], 20);
+  EXPECT_EQ(Query("WorkerAttendance.Query", {{"date", "2026-10-20"}})["totalCount"], 1);
+  EXPECT_EQ(Query("WorkerAttendance.Query", {{"projectCode", other}, {"date", "2026-10-20"}})["totalCount"], 1);
+
+  // Paid by each project for the month, once.
+  json own_pay = Payroll(own_team, id);
+  json other_pay = Payroll(other_team, id);
+  other_pay["projectCode"] = other;
+  EXPECT_EQ(Polled(driver_->Send("Payroll.Add", own_pay))["status"], 20);
+  EXPECT_EQ(Polled(driver_->Send("Payroll.Add", other_pay))["status"], 20);
+  EXPECT_EQ(Polled(driver_->Send("Payroll.Add", other_pay))["status"], 10);
+
+  // A company subcontracting on both projects.
+  json sub = LabourSubcontractor();
+  ASSERT_FALSE(sub.is_null());
+  EXPECT_EQ(Polled(driver_->Send("ProjectSubContractor.Add", sub))["status"], 20);
+  sub["projectCode"] = other;
+  EXPECT_EQ(Polled(driver_->Send("ProjectSubContractor.Add", sub))["status"], 20);
+  EXPECT_EQ(Polled(driver_->Send("ProjectSubContractor.Add", sub))["status"], 10);
+}
+
+// The records a key stored under a project it added, before their keys named the project
+// (migration 0022): the migration's statements turn them, and the rules find them again.
+TEST_P(SandboxTest, RecordsOfAnAddedProjectStoredBeforeTheirKeysNamedItAreFoundAgain) {
+  const std::string id = "11010519491231002X";
+  const std::string other = AddProject("示例住宅小区二期工程");
+  const long long team_no = EnteredWorker(id, "木工班组", {}, /*enter=*/true, other);
+  const auto attend = [&](const std::string& time) {
+    return Polled(
+        driver_->Send("WorkerAttendance.Add", {{"projectCode", other},
+                                               {"teamSysNo", team_no},
+                                               {"dataList", json::array({AttendanceRecord(id, time)})}}))["status"];
+  };
+  ASSERT_EQ(attend("08:00:00"), 20);
+  const auto keys = [&] {
+    return tp_->db()
+        .Read<std::vector<std::string>>([&](soci::session& sql) -> Result<std::vector<std::string>> {
+          std::vector<std::string> out;
+          soci::rowset<soci::row> rows = (sql.prepare << "SELECT kind, natural_key, subject FROM sandbox_objects "
+                                                         "WHERE kind NOT LIKE 'project%' ORDER BY id");
+          for (const soci::row& r : rows) {
+            out.push_back(r.get<std::string>(0) + " " + r.get<std::string>(1) + " " + r.get<std::string>(2));
+          }
+          return out;
+        })
+        .value();
+  };
+  const std::vector<std::string> scoped = keys();
+  ASSERT_EQ(scoped.size(), 4u) << ::testing::PrintToString(scoped);
+  EXPECT_EQ(scoped[0], "team " + other + "|" + key_.corp_code + "|木工班组 " + other);
+  EXPECT_EQ(scoped[1], "worker " + other + "|" + id + " " + id);
+  EXPECT_EQ(scoped[2], "entry_exit " + other + "|" + id + "|2026-10-19|1 " + other + "|" + id);
+  EXPECT_EQ(scoped[3], "attendance 2026-10-20 08:00:00|" + other + "|" + id + "|01 " + id);
+
+  // The rows as stored before the migration: keys without the added project.
+  Exec("UPDATE sandbox_objects SET natural_key = substr(natural_key, " + std::to_string(other.size() + 2) +
+       "), subject = CASE WHEN kind = 'entry_exit' THEN substr(subject, " + std::to_string(other.size() + 2) +
+       ") ELSE subject END WHERE natural_key LIKE '" + other + "|%'");
+  Exec("UPDATE sandbox_objects SET natural_key = replace(natural_key, '|" + other +
+       "|', '|') WHERE kind = 'attendance'");
+  EXPECT_EQ(keys()[1], "worker " + id + " " + id);
+  EXPECT_EQ(testing::RerunMigrationStatements(tp_->db(), "0022_sandbox_project_scoped_keys"), 3);
+  EXPECT_EQ(keys(), scoped);
+  EXPECT_EQ(testing::RerunMigrationStatements(tp_->db(), "0022_sandbox_project_scoped_keys"), 3);
+  EXPECT_EQ(keys(), scoped) << "run twice, the statements change nothing more";
+  EXPECT_EQ(attend("08:00:00"), 10) << "the record stored before is still a duplicate";
+  EXPECT_EQ(attend("09:00:00"), 20) << "the worker is still registered and entered there";
 }
 
 // CheckSign.Query may say version=1.1, as the client it was seen in does; no other

@@ -131,6 +131,11 @@ TEST(MigrationTextTest, DialectTokens) {
   const std::string keyed = "CREATE TABLE k (a TEXT PRIMARY KEY){{WITHOUT_ROWID}};";
   EXPECT_EQ(ApplyDialect(keyed, Dialect::kSqlite), "CREATE TABLE k (a TEXT PRIMARY KEY) WITHOUT ROWID;");
   EXPECT_EQ(ApplyDialect(keyed, Dialect::kPostgres), "CREATE TABLE k (a TEXT PRIMARY KEY);");
+  const std::string member = "SELECT {{JSON_TEXT(body, projectCode)}} || '|' FROM t WHERE {{JSON_TEXT(b,x_y)}} = ''";
+  EXPECT_EQ(ApplyDialect(member, Dialect::kSqlite),
+            "SELECT json_extract(body, '$.projectCode') || '|' FROM t WHERE json_extract(b, '$.x_y') = ''");
+  EXPECT_EQ(ApplyDialect(member, Dialect::kPostgres),
+            "SELECT (body::jsonb ->> 'projectCode') || '|' FROM t WHERE (b::jsonb ->> 'x_y') = ''");
 }
 
 TEST(MigrationTextTest, IntegerColumnsAreDeclaredBigintButNotTheRowid) {
