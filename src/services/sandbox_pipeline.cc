@@ -883,6 +883,13 @@ void SandboxService::HandleAsync(SandboxCall incoming, std::function<void(Sandbo
     // gate a few seconds ahead of the server records attendance at "now" by its own clock.
     auto violations = standard::ValidateData(*method->data_schema, x.data,
                                              standard::CivilNow::At(now + std::chrono::seconds(p.max_skew_seconds)));
+    // What the profile accepts and notes instead (Profile::noted), tagged once each.
+    std::erase_if(violations, [&](const standard::Violation& v) {
+      if (v.notable.empty() || !p.noted.contains(v.notable)) return false;
+      const std::string tag = "noted:" + v.notable;
+      if (std::find(x.tags.begin(), x.tags.end(), tag) == x.tags.end()) x.tags.push_back(tag);
+      return true;
+    });
     if (!violations.empty()) {
       refuse(violations.front().kind, violations.front().path, violations.front().params);
       x.refusal->message = violations.front().message;

@@ -222,6 +222,15 @@ Result<Profile> ParseProfile(const std::string& name, const Files& files) {
       p.errors[key] = {entry.at("code").is_string() ? entry.at("code").get<std::string>() : entry.at("code").dump(),
                        entry.value("message", ""), entry.value("async", false)};
     }
+    const json noted = root.value("noted", json::array());
+    if (!noted.is_array()) return ProfileError(name, "profile.json", "noted 应为数组");
+    for (const json& n : noted) {
+      if (!n.is_string() || std::find(std::begin(kNotableViolations), std::end(kNotableViolations),
+                                      n.get<std::string>()) == std::end(kNotableViolations)) {
+        return ProfileError(name, "profile.json", "noted 只能列出 credit_code_checksum");
+      }
+      p.noted.insert(n.get<std::string>());
+    }
     for (const char* needed : {"success", "malformed_form", "bad_signature", "server_error"}) {
       if (!p.errors.contains(needed)) {
         return ProfileError(name, "profile.json", std::string("errors 缺少 ") + needed);

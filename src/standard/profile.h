@@ -5,6 +5,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -94,6 +95,9 @@ struct Example {
 // two hours of arrival, filed by hour.
 inline constexpr long long kMaxNonceWindowSeconds = 3600;
 
+// What a profile may name in `noted` (standard::Violation::notable).
+inline constexpr std::string_view kNotableViolations[] = {"credit_code_checksum"};
+
 struct Profile {
   std::string name, title, version, extends;
   // transport
@@ -127,6 +131,9 @@ struct Profile {
   int status_pending = 0, status_failed = 10, status_succeeded = 20;
   bool async_enabled = true;  // false: every method is answered at once
   std::map<std::string, ErrorEntry> errors;
+  // Violations the sandbox accepts and notes in the evidence (a `noted:` tag) instead of
+  // refusing, each one of kNotableViolations (profile.json `noted`).
+  std::set<std::string, std::less<>> noted;
   DictionaryIndex dictionaries;  // by name (dictionaries.json and dictionaries/*.json)
   std::map<std::string, MethodSpec> methods;
   // Every property name some method's schema marks `x-encrypted`: the fields the

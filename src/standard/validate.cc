@@ -213,7 +213,10 @@ class Validator {
       const bool ok = type == "01" ? IsValidIdNumber(s, now_.today) : !s.empty() && Utf8Length(s) <= 30;
       if (!ok) Add("id_number", {});
     } else if (schema.check == TextCheck::kCreditCode) {
-      if (!domain::CheckCreditCode(s).ok()) Add("credit_code", {{"value", s}});
+      if (const auto check = domain::CheckCreditCode(s); !check.ok()) {
+        Add("credit_code", {{"value", s}});
+        if (check.well_formed) violations_.back().notable = "credit_code_checksum";
+      }
     }
     if (schema.image) CheckImage(*schema.image, s);
   }

@@ -23,6 +23,11 @@ struct Violation {
   std::string path;
   std::map<std::string, std::string> params;  // fills the catalogue message
   std::string message;                        // the field's own wording (x-messages), else empty
+  // What a profile may accept and note instead of refusing (Profile::noted), empty for
+  // every violation but one: `credit_code_checksum`, a credit code of the right form
+  // whose check character fails, as the legal codes of some early pilot regions do
+  // (Fujian's 91350100M0001TGQXM; interface research 5.2).
+  std::string notable;
 };
 
 // "Now" as the date rules see it, in Beijing time. Built from an Instant by the

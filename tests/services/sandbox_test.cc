@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <future>
 #include <set>
 #include <thread>
@@ -1000,6 +1002,53 @@ TEST_P(SandboxTest, OneSweepDeletesTheStoresOfSeveralEndedKeys) {
   }
   EXPECT_EQ(Count("sandbox_objects", in_use), kept_objects);
   EXPECT_EQ(Count("sandbox_async", in_use), kept_results);
+}
+
+// A credit code whose only fault is its check character is refused as the national
+// server refuses it, unless the city's profile accepts and notes it (profile.json
+// `noted`): legal codes of some early pilot regions fail it (research 5.2). A profile
+// is data: this one is a file written beside the shipped ones, loaded without a build.
+TEST_P(SandboxTest, AProfileMayAcceptAndNoteACreditCodeFailingItsCheckCharacter) {
+  const std::string pilot = "91350100M0001TGQXM";
+  json sub = LabourSubcontractor();
+  ASSERT_FALSE(sub.is_null());
+  sub["corpCode"] = pilot;
+  Refused(driver_->Send("ProjectSubContractor.Add", sub), "credit_code", "-1");
+
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(::testing::TempDir()) / ("liantiao-noted-" + GetParam());
+  fs::remove_all(dir);
+  fs::copy(tp_->config().profiles_dir, dir, fs::copy_options::recursive);
+  fs::create_directories(dir / "gd-noted");
+  std::ofstream(dir / "gd-noted" / "profile.json")
+      << R"({"name": "gd-noted", "extends": "gd-v1.3", "title": "广东省标准（试点地区信用代码仅提示）",)"
+      << R"( "version": "1.3", "noted": ["credit_code_checksum"]})";
+  auto tp = TestPlatform::Create(GetParam(), ParseInstant("2026-10-20T10:00:00+08:00").value(), false,
+                                 [&](app::AppConfig& c) { c.profiles_dir = dir.string(); });
+  ASSERT_NE(tp, nullptr);
+  const auto vendor = tp->AddVendor("noted_vendor");
+  const auto reviewer = tp->AddUser(domain::Role::kCityReviewer, "noted_reviewer", "440100");
+  const testing::SandboxKey key = testing::StartJointTest(*tp, vendor, reviewer, "440100", "gd-noted");
+  SandboxDriver driver(*tp, key);
+  sub["projectCode"] = key.project_code;
+  const auto accepted = driver.Send("ProjectSubContractor.Add", sub);
+  ASSERT_EQ(accepted.outcome, "accepted") << accepted.body.dump();
+  EXPECT_EQ(driver.Poll(accepted.data()["requestSerialCode"]).data()["status"], 20);
+  sub["corpCode"] = "9135010AM0001TGQXM";  // not of the form: refused whatever the profile says
+  const auto malformed = driver.Send("ProjectSubContractor.Add", sub);
+  EXPECT_EQ(malformed.error, "credit_code") << malformed.body.dump();
+
+  auto ev = tp->platform().sandbox.Evidence(reviewer, key.application_id, {.limit = 10});
+  ASSERT_TRUE(ev.ok());
+  int noted = 0;
+  for (const json& item : (*ev)["items"]) {
+    const bool tagged =
+        std::find(item["tags"].begin(), item["tags"].end(), "noted:credit_code_checksum") != item["tags"].end();
+    EXPECT_EQ(tagged, item["id"] == accepted.evidence_id) << item.dump();
+    noted += tagged ? 1 : 0;
+  }
+  EXPECT_EQ(noted, 1) << (*ev)["items"].dump();
+  fs::remove_all(dir);
 }
 
 // Anyone who learnt an app_id can send requests naming it. Those whose signature does

@@ -75,6 +75,20 @@ TEST(ProfileSet, SignedFieldsMustBeAListOfNamesOrAllExceptSign) {
             (std::vector<std::string>{"appid", "data"}));
 }
 
+// `noted` lists the violations a profile accepts and notes: only those the validator
+// marks notable; anything else fails the load, naming the key.
+TEST(ProfileSet, NotedNamesOnlyNotableViolations) {
+  auto set = BuildMinimal({}, R"(, "noted": ["credit_code_checksum"])");
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  EXPECT_TRUE(set->Find("p")->noted.contains("credit_code_checksum"));
+  EXPECT_TRUE(BuildMinimal({})->Find("p")->noted.empty()) << "refused unless a profile says otherwise";
+  for (const char* bad : {R"(["required"])", R"("credit_code_checksum")", "[1]"}) {
+    auto broken = BuildMinimal({}, std::string(R"(, "noted": )") + bad);
+    ASSERT_FALSE(broken.ok()) << bad;
+    EXPECT_NE(broken.error().message.find("noted"), std::string::npos) << broken.error().message;
+  }
+}
+
 // A method's also_accepts names parameters of transport.fixed only, and widens only
 // that method.
 TEST(ProfileSet, AlsoAcceptsWidensOneMethodsFixedParameter) {

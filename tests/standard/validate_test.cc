@@ -151,6 +151,32 @@ TEST(ValidateData, MembersAreCheckedAgainstTheirSiblings) {
             (std::vector<std::string>{"not_future"}));
 }
 
+// A credit code of the right form whose check character fails is notable: a profile may
+// accept it (Profile::noted), since legal codes of some early pilot regions fail it
+// (research 5.2). A code of the wrong form is not notable; a valid one is no violation.
+TEST(ValidateData, ACreditCodeFailingOnlyItsCheckCharacterIsNotable) {
+  const MethodSpec* team = Profiles().Find("national-1.0")->FindMethod("Team.Add");
+  ASSERT_NE(team, nullptr);
+  const auto at_corp = [&](const std::string& code) {
+    std::vector<Violation> out;
+    for (Violation& v : ValidateData(*team->data_schema, json{{"corpCode", code}}, kNow)) {
+      if (v.path == "[corpCode]") out.push_back(std::move(v));
+    }
+    return out;
+  };
+  const auto pilot = at_corp("91350100M0001TGQXM");
+  ASSERT_EQ(pilot.size(), 1u);
+  EXPECT_EQ(pilot[0].kind, "credit_code");
+  EXPECT_EQ(pilot[0].notable, "credit_code_checksum");
+  for (const char* malformed : {"91350100M0001TGQX", "91350100M0001TGQXO", "9135010AM0001TGQXM"}) {
+    const auto v = at_corp(malformed);
+    ASSERT_EQ(v.size(), 1u) << malformed;
+    EXPECT_EQ(v[0].kind, "credit_code") << malformed;
+    EXPECT_EQ(v[0].notable, "") << malformed;
+  }
+  EXPECT_TRUE(at_corp("91350200MA2YJ1XR9G").empty());
+}
+
 // A field may word a violation its own way (x-messages), as real servers do for the
 // payroll's month and pay date; other fields keep the catalogue's wording.
 TEST(ValidateData, AFieldsOwnWordingReplacesTheCataloguesMessage) {

@@ -8,6 +8,7 @@ describe('evidenceTagLabel', () => {
     expect(evidenceTagLabel('signed')).toBe('签名有效')
     expect(evidenceTagLabel('direction_in')).toBe('考勤：进')
     expect(evidenceTagLabel('via_get')).toBe('以 GET 方式提交')
+    expect(evidenceTagLabel('noted:credit_code_checksum')).toContain('仅提示')
   })
   it('keeps the method a tag names', () => {
     expect(evidenceTagLabel('fetched:Team.Add')).toBe('取得结果：Team.Add')

@@ -272,6 +272,8 @@ export const EVIDENCE_TAG_LABELS: Record<string, string> = {
   entry_out: '退场',
   direction_in: '考勤：进',
   direction_out: '考勤：出',
+  // Accepted as the city's profile says (profile.json `noted`), not refused.
+  'noted:credit_code_checksum': '统一社会信用代码校验位不符，按本市接口标准仅提示（早期试点地区代码）',
 }
 const EVIDENCE_TAG_PREFIXES: Record<string, string> = {
   'fetched:': '取得结果：',
