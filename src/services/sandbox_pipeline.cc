@@ -171,6 +171,8 @@ struct Exchange {
   bool data_parsed = false;
   std::string outcome = "refused";
   std::optional<Refusal> refusal;
+  // The data's other violations after the one refused for (kept in the evidence).
+  std::vector<Refusal> other_violations;
   // One-off faults armed as last read, in the order they fire: the write transaction
   // fires the first it can still disarm (another request may have fired it since).
   std::vector<const sandbox::OneOffFault*> armed_faults;
@@ -685,6 +687,15 @@ Status StoreAndRecord(storage::Database& db, const sandbox::KnownObjects& known,
   row.data_digest = x.digest;
   row.request = masked_request;
   row.response = std::move(response);
+  if (refusal && !x.other_violations.empty()) {
+    json others = json::array();
+    for (const Refusal& v : x.other_violations) {
+      others.push_back({{"rule", v.error},
+                        {"path", v.path},
+                        {"message", sandbox::MaskPersonal(RefusalMessage(p, v, x.method), personal())}});
+    }
+    row.violations = sandbox::Dump(others);
+  }
   x.outcome = outcome;
   x.error = row.error;
   x.error_path = row.rule_path;
@@ -893,6 +904,14 @@ void SandboxService::HandleAsync(SandboxCall incoming, std::function<void(Sandbo
     if (!violations.empty()) {
       refuse(violations.front().kind, violations.front().path, violations.front().params);
       x.refusal->message = violations.front().message;
+      // The others, for the evidence: a vendor mends them all at once. A list of many
+      // workers could break one rule many times; the first few say what to mend.
+      constexpr std::size_t kKeptViolations = 20;
+      for (std::size_t i = 1; i < violations.size() && i <= kKeptViolations; ++i) {
+        standard::Violation& v = violations[i];
+        x.other_violations.push_back(
+            Refusal{std::move(v.kind), std::move(v.path), std::move(v.params), std::move(v.message)});
+      }
       return;
     }
     // A write whose data passed takes an armed one-off fault instead of its answer, so

@@ -124,14 +124,14 @@ Statements::EvidenceInsert::EvidenceInsert(soci::session& sql)
     : st(sql,
          "INSERT INTO sandbox_evidence (application_id, key_id, city_code, received_at, method, "
          "outcome, code, error, rule_path, message, latency_us, tags, serial, data_digest, request, "
-         "response) VALUES (:a, :k, :c, :t, :m, :o, :code, :e, :p, :msg, :l, :tags, :s, :d, :req, "
-         ":resp)",
+         "response, violations) VALUES (:a, :k, :c, :t, :m, :o, :code, :e, :p, :msg, :l, :tags, :s, :d, :req, "
+         ":resp, :v)",
          "id", soci::use(row.application_id, "a"), soci::use(row.key_id, "k"), soci::use(row.city_code, "c"),
          soci::use(row.received_at, "t"), soci::use(row.method, "m"), soci::use(row.outcome, "o"),
          soci::use(row.code, "code"), soci::use(row.error, "e"), soci::use(row.rule_path, "p"),
          soci::use(row.message, "msg"), soci::use(row.latency_us, "l"), soci::use(row.tags, "tags"),
          soci::use(row.serial, "s"), soci::use(row.data_digest, "d"), soci::use(row.request, "req"),
-         soci::use(row.response, "resp")) {}
+         soci::use(row.response, "resp"), soci::use(row.violations, "v")) {}
 
 Statements::LatestEntryExitQuery::LatestEntryExitQuery(soci::session& sql)
     : st((sql.prepare << "SELECT event_day, attr FROM sandbox_objects WHERE key_id = :k AND kind = 'entry_exit' "
@@ -303,7 +303,7 @@ void Statements::InsertEvidence(EvidenceRow row, long long& id) {
         std::to_string(row.received_at), std::move(row.method), std::move(row.outcome), std::move(row.code),
         std::move(row.error), std::move(row.rule_path), std::move(row.message), std::to_string(row.latency_us),
         std::move(row.tags), std::move(row.serial), std::move(row.data_digest), std::move(row.request),
-        std::move(row.response)},
+        std::move(row.response), std::move(row.violations)},
        &id});
 }
 
@@ -353,7 +353,7 @@ void Statements::FlushBatch() {
   static const std::vector<std::string> kEvidenceColumns = {
       "id",      "application_id", "key_id",      "city_code", "received_at", "method",
       "outcome", "code",           "error",       "rule_path", "message",     "latency_us",
-      "tags",    "serial",         "data_digest", "request",   "response"};
+      "tags",    "serial",         "data_digest", "request",   "response",    "violations"};
   storage::BulkInsert(sql_, "sandbox_async", kAsyncColumns, deferred_async_);
   deferred_async_.clear();
   if (deferred_evidence_.empty()) return;

@@ -51,6 +51,9 @@ struct EvidenceRow {
   std::string method, outcome, code, error, rule_path, message;
   long long latency_us = 0;
   std::string tags, serial, data_digest, request, response;
+  // The data's other violations besides the one in error/rule_path/message: a JSON
+  // array of {rule, path, message}, or empty.
+  std::string violations;
 };
 
 class Statements {

@@ -45,6 +45,13 @@ json StoredExchange(const std::string& text) {
   return parsed.is_discarded() ? json(text) : parsed;
 }
 
+// The data's other violations an evidence row keeps after the one answered (migration
+// 0023): [{rule, path, message}], empty for a row without any.
+json OtherViolations(const std::string& text) {
+  json list = StoredExchange(text);
+  return list.is_array() ? list : json::array();
+}
+
 struct KeyInfo {
   long long id = 0;
   std::string app_key, profile, city_code;
@@ -110,16 +117,18 @@ std::optional<std::string> AsyncFailureText(soci::session& sql, long long key_id
 // in the order RuleOf and EvidenceLink address them.
 constexpr const char* kChainedColumns =
     "id, method, outcome, tags, error, rule_path, message, code, received_at, "
-    "data_digest, serial, request, response, source";
+    "data_digest, serial, request, response, source, violations";
 
 // What the report's evidence digest covers of one evidence row (kChainedColumns): all
 // of it, so that a row changed after the report is told by the digest. Each text goes in
 // as its SHA-256, so no field's content can pass for a separator and the link stays
-// short however large the request kept.
+// short however large the request kept. A row's other violations (migration 0023) go in
+// only when it has some, so the rows stored before them link as they always did.
 std::string EvidenceLink(const soci::row& r) {
   std::string link = std::to_string(GetInt(r, 0)) + "|" + std::to_string(GetInt(r, 8));
   for (std::size_t column : {1u, 2u, 7u, 3u, 4u, 5u, 6u, 9u, 10u, 11u, 12u, 13u})
     link += "|" + crypto::Sha256Hex(GetText(r, column));
+  if (const std::string others = GetText(r, 14); !others.empty()) link += "|" + crypto::Sha256Hex(others);
   return link;
 }
 
@@ -387,7 +396,7 @@ json EvidenceItems(soci::session& sql, long long application_id, const EvidenceF
   const EvidenceBinds b(application_id, f);
   soci::rowset<soci::row> rows =
       (sql.prepare << "SELECT e.id, e.received_at, e.method, e.outcome, e.code, e.error, e.rule_path, e.message, "
-                      "e.latency_us, e.tags, e.serial, e.request, e.response, e.source, k.app_key "
+                      "e.latency_us, e.tags, e.serial, e.request, e.response, e.source, k.app_key, e.violations "
                       "FROM sandbox_evidence e LEFT JOIN test_keys k ON k.id = e.key_id" +
                           EvidenceWhere(f.q) + " ORDER BY e.id DESC LIMIT :l OFFSET :off",
        soci::use(b.application_id), soci::use(b.method), soci::use(b.outcome), soci::use(b.key_id), soci::use(b.from),
@@ -408,7 +417,8 @@ json EvidenceItems(soci::session& sql, long long application_id, const EvidenceF
                      {"request", StoredExchange(GetText(r, 11))},
                      {"response", StoredExchange(GetText(r, 12))},
                      {"source", GetText(r, 13)},
-                     {"app_id", GetText(r, 14)}});
+                     {"app_id", GetText(r, 14)},
+                     {"violations", OtherViolations(GetText(r, 15))}});
   }
   return items;
 }
@@ -456,15 +466,17 @@ Result<std::string> SandboxService::EvidenceCsv(const Principal& p, long long ap
     };
     std::string csv(kCsvBom);
     AppendCsvRow(csv, {"编号", "接收时间", "appId", "接口方法", "结果", "返回码", "规则", "字段", "说明", "耗时(毫秒)",
-                       "流水号", "标签", "来源", "请求（已脱敏）", "应答（已脱敏）"});
+                       "流水号", "标签", "来源", "请求（已脱敏）", "应答（已脱敏）", "其他问题"});
     for (const json& e : items) {
       std::string tags;
       for (const auto& t : e["tags"]) tags += (tags.empty() ? "" : " ") + t.get<std::string>();
       auto text = [](const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); };
+      std::string others;
+      for (const auto& v : e["violations"]) others += (others.empty() ? "" : "；") + text(v.value("message", json("")));
       AppendCsvRow(csv,
                    {std::to_string(e["id"].get<long long>()), e["received_at"], e["app_id"], e["method"],
                     word(kOutcomes, e["outcome"]), e["code"], e["rule"], e["path"], e["message"], text(e["latency_ms"]),
-                    e["serial"], tags, word(kSources, e["source"]), text(e["request"]), text(e["response"])});
+                    e["serial"], tags, word(kSources, e["source"]), text(e["request"]), text(e["response"]), others});
     }
     return csv;
   });

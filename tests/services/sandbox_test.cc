@@ -1114,6 +1114,30 @@ TEST_P(SandboxTest, InjectedFaultsAreNotAComplaintsKeyRefusals) {
   EXPECT_EQ(refusals[0]["error"], "bad_signature");
 }
 
+// The answer names the first violation of the data, as the reference servers do; the
+// evidence keeps the others beside it, so that the vendor mends them all at once.
+TEST_P(SandboxTest, EvidenceKeepsTheDatasOtherViolationsBesideTheOneAnswered) {
+  json team = Team();
+  team.erase("teamName");
+  team["corpCode"] = "91350100M0001TGQXM";
+  Refused(driver_->Send("Team.Add", team), "required", "-1");
+  json one = Team();
+  one.erase("teamName");
+  Refused(driver_->Send("Team.Add", one), "required", "-1");
+  auto ev = tp_->platform().sandbox.Evidence(reviewer_, key_.application_id, {});
+  ASSERT_TRUE(ev.ok());
+  const json& items = (*ev)["items"];  // newest first
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[1]["rule"], "required");
+  EXPECT_EQ(items[1]["path"], "[teamName]");
+  ASSERT_EQ(items[1]["violations"].size(), 1u) << items[1].dump();
+  const json& other = items[1]["violations"][0];
+  EXPECT_EQ(other["rule"], "credit_code");
+  EXPECT_EQ(other["path"], "[corpCode]");
+  EXPECT_EQ(other["message"], "[corpCode]统一社会信用代码无效!");
+  EXPECT_EQ(items[0]["violations"], json::array()) << "one violation, answered";
+}
+
 // The report's evidence digest covers every column of the evidence it is built on: a
 // row changed afterwards (its kept request, its answer, its message) changes the digest
 // of the rows as stored now, and the report's verification tells it. The live report
@@ -1132,7 +1156,8 @@ TEST_P(SandboxTest, TheReportDigestCoversWhatTheEvidenceKept) {
        {"UPDATE sandbox_evidence SET response = REPLACE(response, '成功', '失败') WHERE id = 1",
         "UPDATE sandbox_evidence SET request = REPLACE(request, '木工班组', '钢筋班组') WHERE id = 1",
         "UPDATE sandbox_evidence SET message = '篡改' WHERE id = 2",
-        "UPDATE sandbox_evidence SET data_digest = '00' WHERE id = 1"}) {
+        "UPDATE sandbox_evidence SET data_digest = '00' WHERE id = 1",
+        "UPDATE sandbox_evidence SET violations = '[]' WHERE id = 1"}) {
     const json was = check()["recomputed_digest"];
     Exec(change);
     const json now = check();

@@ -3034,7 +3034,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description `{items: [{id, received_at, method, outcome, code, rule, path, message, latency_ms, tags, serial, request, response, source, app_id}], total, limit, offset}` */
+            /** @description `{items: [{id, received_at, method, outcome, code, rule, path, message, latency_ms, tags, serial, request, response, source, app_id, violations}], total, limit, offset}`; `violations` lists the data's other violations after the one answered (`rule`, `path`, `message`), at most 20, empty for every other row */
             200: {
                 headers: {
                     [name: string]: unknown;
