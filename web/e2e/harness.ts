@@ -51,6 +51,11 @@ export interface StartOptions {
   now?: string // the test clock's start
 }
 
+// An instant as the API writes times: Shanghai time with its offset.
+export function shanghai(ms: number): string {
+  return new Date(ms + 8 * 3600_000).toISOString().replace(/\.\d{3}Z$/, '+08:00')
+}
+
 export async function startServer(options: StartOptions = {}): Promise<Server> {
   if (!existsSync(BINARY)) throw new Error(`${BINARY} is missing: run make build first`)
   if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error(`${WEB_DIST} has no index.html: build the app first`)

@@ -27,6 +27,7 @@ import {
   login,
   newPage,
   screenshot,
+  shanghai,
   startServer,
   type ApiClient,
   type Server,
@@ -35,11 +36,6 @@ import {
 const CITY = '440100' // 广州: the platform's hosted sandbox
 const PDF = (title: string) =>
   Buffer.from(`%PDF-1.4\n% ${title}\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n`, 'utf8')
-
-// The API's times are Shanghai time with their offset.
-function shanghai(ms: number): string {
-  return new Date(ms + 8 * 3600_000).toISOString().replace(/\.\d{3}Z$/, '+08:00')
-}
 
 // Element Plus pieces, as a person uses them.
 async function confirm(page: Page, button: string): Promise<void> {

@@ -4,7 +4,7 @@
 // verified as founded and its rectification reported done.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { launchBrowser, login, newPage, screenshot, startServer, type ApiClient, type Server } from './harness'
+import { launchBrowser, login, newPage, screenshot, shanghai, startServer, type ApiClient, type Server } from './harness'
 
 // Generous: the test machine is shared and slow at times.
 const WAIT = { timeout: 15_000 }
@@ -165,8 +165,11 @@ describe('city reviewer, tech support and province', () => {
     expect(checklists).toEqual([])
     await reviewer.goto(`/applications/${fresh}`)
 
-    // Past the joint-test window: the sweep raises the joint-test alert.
-    await server.setClock('2026-12-15T10:00:00+08:00')
+    // Past the joint-test window (an hour after its deadline, which depends on the day the
+    // test runs: the clock starts at the real time): the sweep raises the joint-test alert.
+    const window = app.deadlines.find((d: { kind: string; done_at: string | null }) => d.kind === 'joint_test' && !d.done_at)
+    expect(window).toBeTruthy()
+    await server.setClock(shanghai(Date.parse(window.due_at) + 3600_000))
     await server.sweep()
     await reviewer.reload()
     await expect.poll(() => reviewer.getByTestId('review-delay').isDisabled(), WAIT).toBe(false)
