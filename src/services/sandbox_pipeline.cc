@@ -902,15 +902,17 @@ void SandboxService::HandleAsync(SandboxCall incoming, std::function<void(Sandbo
       return true;
     });
     if (!violations.empty()) {
-      refuse(violations.front().kind, violations.front().path, violations.front().params);
-      x.refusal->message = violations.front().message;
-      // The others, for the evidence: a vendor mends them all at once. A list of many
-      // workers could break one rule many times; the first few say what to mend.
+      // The first decides the answer; the others are kept for the evidence, so that a
+      // vendor mends them all at once. A list of many workers could break one rule many
+      // times; the first few say what to mend.
       constexpr std::size_t kKeptViolations = 20;
+      const auto as_refusal = [](standard::Violation& v) {
+        return Refusal{std::move(v.kind), std::move(v.path), std::move(v.params), std::move(v.message)};
+      };
+      x.outcome = "refused";
+      x.refusal = as_refusal(violations.front());
       for (std::size_t i = 1; i < violations.size() && i <= kKeptViolations; ++i) {
-        standard::Violation& v = violations[i];
-        x.other_violations.push_back(
-            Refusal{std::move(v.kind), std::move(v.path), std::move(v.params), std::move(v.message)});
+        x.other_violations.push_back(as_refusal(violations[i]));
       }
       return;
     }

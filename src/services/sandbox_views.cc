@@ -46,10 +46,17 @@ json StoredExchange(const std::string& text) {
 }
 
 // The data's other violations an evidence row keeps after the one answered (migration
-// 0023): [{rule, path, message}], empty for a row without any.
+// 0023): [{rule, path, message}], empty for a row without any. A stored list is read as
+// the pipeline wrote it; anything else in it (a row changed by hand) is left out rather
+// than breaking the log and its export.
 json OtherViolations(const std::string& text) {
   json list = StoredExchange(text);
-  return list.is_array() ? list : json::array();
+  json out = json::array();
+  if (!list.is_array()) return out;
+  for (json& v : list) {
+    if (v.is_object() && v.value("message", json()).is_string()) out.push_back(std::move(v));
+  }
+  return out;
 }
 
 struct KeyInfo {
@@ -472,7 +479,7 @@ Result<std::string> SandboxService::EvidenceCsv(const Principal& p, long long ap
       for (const auto& t : e["tags"]) tags += (tags.empty() ? "" : " ") + t.get<std::string>();
       auto text = [](const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); };
       std::string others;
-      for (const auto& v : e["violations"]) others += (others.empty() ? "" : "；") + text(v.value("message", json("")));
+      for (const auto& v : e["violations"]) others += (others.empty() ? "" : "；") + v["message"].get<std::string>();
       AppendCsvRow(csv,
                    {std::to_string(e["id"].get<long long>()), e["received_at"], e["app_id"], e["method"],
                     word(kOutcomes, e["outcome"]), e["code"], e["rule"], e["path"], e["message"], text(e["latency_ms"]),

@@ -1136,6 +1136,16 @@ TEST_P(SandboxTest, EvidenceKeepsTheDatasOtherViolationsBesideTheOneAnswered) {
   EXPECT_EQ(other["path"], "[corpCode]");
   EXPECT_EQ(other["message"], "[corpCode]统一社会信用代码无效!");
   EXPECT_EQ(items[0]["violations"], json::array()) << "one violation, answered";
+  auto csv = tp_->platform().sandbox.EvidenceCsv(reviewer_, key_.application_id, {});
+  ASSERT_TRUE(csv.ok());
+  EXPECT_NE(csv->find("[corpCode]统一社会信用代码无效!"), std::string::npos) << "exported under 其他问题";
+
+  // A list changed by hand into something else is left out, not a broken log or export.
+  Exec("UPDATE sandbox_evidence SET violations = '[1, {\"rule\": \"x\"}]'");
+  ev = tp_->platform().sandbox.Evidence(reviewer_, key_.application_id, {});
+  ASSERT_TRUE(ev.ok());
+  EXPECT_EQ((*ev)["items"][1]["violations"], json::array());
+  EXPECT_TRUE(tp_->platform().sandbox.EvidenceCsv(reviewer_, key_.application_id, {}).ok());
 }
 
 // The report's evidence digest covers every column of the evidence it is built on: a
