@@ -107,7 +107,53 @@ void MarkEncrypted(json& schema, const std::vector<std::string>& names) {
   if (auto items = schema.find("items"); items != schema.end()) MarkEncrypted(*items, names);
 }
 
-// The property names a schema marks x-encrypted, at any depth.
+// Replaces each object holding "$ref" in `node` (read in the profile file `file`) by the
+// value it points to, "<file>#<JSON pointer>" with the file relative to the profile's
+// folder ("#/…" alone: this file), amended by the object's other members as an RFC 7396
+// merge patch (nlohmann's merge_patch): a member replaces or adds, null removes. So an
+// Update's schema is its Add's with what differs, and the two cannot drift apart.
+// References are followed through the files as the profile and its parents merged
+// them, so a child that replaces the referenced file changes every method using it.
+// `trail` holds the references being followed, to refuse a loop.
+Status ResolveRefs(json& node, const std::string& file, const Files& files, std::vector<std::string>& trail) {
+  if (node.is_array()) {
+    for (json& element : node) LT_RETURN_IF_ERROR(ResolveRefs(element, file, files, trail));
+    return OkStatus();
+  }
+  if (!node.is_object()) return OkStatus();
+  auto ref = node.find("$ref");
+  if (ref == node.end()) {
+    for (auto& [key, member] : node.items()) LT_RETURN_IF_ERROR(ResolveRefs(member, file, files, trail));
+    return OkStatus();
+  }
+  if (!ref->is_string()) return MakeError(ErrorCode::kConfigError, "$ref 应为 \"<文件>#<JSON 指针>\" 形式的字符串");
+  const std::string text = ref->get<std::string>();
+  const auto hash = text.find('#');
+  const std::string target = hash == 0 ? file : text.substr(0, hash);
+  const std::string pointer = hash == std::string::npos ? "" : text.substr(hash + 1);
+  auto doc = files.find(target);
+  if (doc == files.end()) return MakeError(ErrorCode::kConfigError, "$ref " + text + " 指向的文件不存在");
+  const std::string where = target + "#" + pointer;
+  if (std::find(trail.begin(), trail.end(), where) != trail.end()) {
+    return MakeError(ErrorCode::kConfigError, "$ref " + text + " 形成循环");
+  }
+  json resolved;
+  try {
+    resolved = doc->second.at(json::json_pointer(pointer));
+  } catch (const json::exception&) {
+    return MakeError(ErrorCode::kConfigError, "$ref " + text + " 指向的位置不存在");
+  }
+  trail.push_back(where);
+  LT_RETURN_IF_ERROR(ResolveRefs(resolved, target, files, trail));
+  trail.pop_back();
+  json patch = std::move(node);
+  patch.erase("$ref");
+  LT_RETURN_IF_ERROR(ResolveRefs(patch, file, files, trail));
+  resolved.merge_patch(patch);
+  node = std::move(resolved);
+  return OkStatus();
+}
+
 // The names of the properties, at any depth, that `marked` picks.
 template <typename Marked>
 void CollectFields(const Schema& schema, std::set<std::string, std::less<>>& out, const Marked& marked) {
@@ -275,6 +321,10 @@ Result<Profile> ParseProfile(const std::string& name, const Files& files) {
         m.effect = value.value("effect", "");
         m.rules = value.value("rules", std::vector<std::string>{});
         json schema = value.value("schema", json::object());
+        std::vector<std::string> trail;
+        if (Status refs = ResolveRefs(schema, path, files, trail); !refs.ok()) {
+          return ProfileError(name, path, refs.error().message);
+        }
         MarkEncrypted(schema, encrypted_fields);
         auto compiled = Schema::Compile(schema, p.dictionaries);
         if (!compiled.ok()) return ProfileError(name, path, compiled.error().message);

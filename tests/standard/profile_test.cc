@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "standard/shipped_profiles.h"
 
@@ -144,6 +146,96 @@ TEST(ProfileSet, HttpMethodsAndCipherFieldsAreCheckedAndApplied) {
   EXPECT_TRUE(schema.Property("workerList")->items->Property("teamSysNo")->encrypted) << "at any depth";
   EXPECT_FALSE(schema.Property("workerList")->items->Property("name")->encrypted);
   EXPECT_TRUE(p.cipher_fields.contains("teamSysNo")) << "and answered encrypted in query rows";
+}
+
+// A schema may take part of another's with "$ref": the value it points to, in this
+// file or another of the profile's, amended by the members beside it as a merge patch
+// (replaced, added, removed by null). Anything a reference cannot resolve fails the
+// load, naming the method file and the reference.
+TEST(ProfileSet, ASchemaMayReferToAnotherAndAmendIt) {
+  const std::string add =
+      R"({"method": "X.Add", "schema": {"type": "object", "required": ["name", "code"], "properties": {
+           "name": {"type": "string", "maxLength": 10}, "code": {"type": "string"},
+           "phone": {"$ref": "#/definitions/phone"}}},
+         "definitions": {"phone": {"type": "string", "x-mask": "phone"}}})";
+  const auto build = [&](const std::string& update_schema, ProfileFiles more = {}) {
+    more["methods/X.Add.json"] = add;
+    more["methods/X.Update.json"] = R"({"method": "X.Update", "schema": )" + update_schema + "}";
+    return BuildMinimal(std::move(more));
+  };
+  auto set = build(R"({"$ref": "methods/X.Add.json#/schema", "required": ["sysNo"],
+                       "properties": {"sysNo": {"type": "integer"}, "code": null,
+                                      "name": {"maxLength": 20}}})");
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  const Schema& added = *set->Find("p")->FindMethod("X.Add")->data_schema;
+  EXPECT_TRUE(added.Property("phone")->mask_phone) << "a reference within its own file";
+  const Schema& update = *set->Find("p")->FindMethod("X.Update")->data_schema;
+  EXPECT_EQ(update.required, std::vector<std::string>{"sysNo"}) << "a list is replaced";
+  EXPECT_EQ(update.property_names, (std::vector<std::string>{"name", "phone", "sysNo"})) << "null removes";
+  EXPECT_EQ(update.Property("name")->max_length, 20u) << "an object is amended member by member";
+  EXPECT_TRUE(update.Property("name")->types & Schema::kString) << "what the patch leaves stays";
+  EXPECT_TRUE(update.Property("phone")->mask_phone) << "the referenced file's own reference, read in its file";
+  EXPECT_EQ(set->Find("p")->FindMethod("X.Add")->data_schema->Property("code")->types, Schema::kString)
+      << "the referenced file is not changed";
+
+  // A shared fragment in a file of its own.
+  set = build(R"({"$ref": "definitions/x.json"})", {{"definitions/x.json", R"({"type": "object"})"}});
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  EXPECT_EQ(set->Find("p")->FindMethod("X.Update")->data_schema->types, Schema::kObject);
+
+  for (const auto& [schema, problem] : std::vector<std::pair<std::string, std::string>>{
+           {R"({"$ref": 7})", "$ref 应为"},
+           {R"({"$ref": "methods/Y.json#/schema"})", "methods/Y.json#/schema 指向的文件不存在"},
+           {R"({"$ref": "methods/X.Add.json#/schema/nothing"})", "指向的位置不存在"},
+           {R"({"$ref": "methods/X.Add.json#schema"})", "指向的位置不存在"},
+           {R"({"type": "object", "properties": {"a": {"$ref": "#/schema"}}})", "#/schema 形成循环"},
+           {R"({"$ref": "methods/X.Add.json#/schema", "properties": {"name": {"maxLenght": 3}}})", "maxLenght"}}) {
+    auto broken = build(schema);
+    ASSERT_FALSE(broken.ok()) << schema;
+    EXPECT_NE(broken.error().message.find("p/methods/X.Update.json"), std::string::npos) << broken.error().message;
+    EXPECT_NE(broken.error().message.find(problem), std::string::npos) << broken.error().message;
+  }
+}
+
+// The shipped queries take their page bounds from definitions/paging.json, and the
+// Update methods their schemas from the Add methods: a child profile that ships its own
+// paging.json bounds every query it inherits, and the shipped Updates keep the rules
+// their Adds have.
+TEST(ProfileSet, AChildProfileBoundsEveryInheritedQuerysPagesInOneFile) {
+  ProfileFiles national;
+  const std::filesystem::path dir = std::string(LIANTIAO_SOURCE_DIR) + "/spec/profiles/national-1.0";
+  for (const auto& f : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!f.is_regular_file()) continue;
+    std::ifstream in(f.path(), std::ios::binary);
+    national[std::filesystem::relative(f.path(), dir).generic_string()] =
+        std::string(std::istreambuf_iterator<char>(in), {});
+  }
+  auto set = ProfileSet::Build({{"national-1.0", national},
+                                {"city",
+                                 {{"profile.json", R"({"name": "city", "extends": "national-1.0"})"},
+                                  {"definitions/paging.json", R"({"pageIndex": {"type": "integer", "minimum": 1},
+                                                 "pageSize": {"type": "integer", "minimum": 1, "maximum": 50}})"}}}});
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  int queries = 0;
+  for (const auto& [name, method] : set->Find("city")->methods) {
+    const Schema* size = method.data_schema->Property("pageSize");
+    if (!size) continue;
+    ++queries;
+    EXPECT_EQ(size->maximum, 50) << name;
+    EXPECT_EQ(method.data_schema->Property("pageIndex")->minimum, 1) << name;
+    EXPECT_EQ(set->Find("national-1.0")->FindMethod(name)->data_schema->Property("pageSize")->maximum, 100) << name;
+  }
+  EXPECT_GE(queries, 10);
+
+  const Profile& shipped = *set->Find("national-1.0");
+  const Schema& add = *shipped.FindMethod("ProjectWorker.Add")->data_schema;
+  const Schema& update = *shipped.FindMethod("ProjectWorker.Update")->data_schema;
+  EXPECT_EQ(update.Property("workerList")->items->required, (std::vector<std::string>{"idCardType", "idCardNumber"}));
+  EXPECT_GT(add.Property("workerList")->items->required.size(), 2u);
+  EXPECT_EQ(update.Property("workerList")->items->property_names, add.Property("workerList")->items->property_names);
+  EXPECT_TRUE(update.Property("workerList")->items->Property("idCardNumber")->encrypted);
+  EXPECT_EQ(shipped.FindMethod("Project.PartUpdate")->data_schema->Property("contractorCorpCode"), nullptr);
+  EXPECT_NE(shipped.FindMethod("Project.Update")->data_schema->Property("contractorCorpCode"), nullptr);
 }
 
 // A nonce window (the standard's, or twice the skew when longer) is at most an hour:
