@@ -1,12 +1,16 @@
-import { readFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 // A new vendor's whole way through, in the browser against the real server:
 // registration (credit code checked while typing), a product, an application,
 // a material uploaded with progress, submission; the reviewer's return (over the
 // API) seen next to the material, a new upload and resubmission; approval (API);
-// the test key claimed once; the checklist waiting for the device.
+// the test key claimed once; the checklist waiting for the device; a request with two
+// mistakes, the second listed beside the first in the evidence log.
 import { describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { login, newPage, screenshot, type Server, withDemoServerAndBrowser } from './harness'
+import { BINARY, login, newPage, screenshot, type Server, withDemoServerAndBrowser } from './harness'
 import { creditCodeCheckChar } from '../src/utils/creditCode'
 
 const PASSWORD = 'Liantiao@2026'
@@ -203,7 +207,10 @@ describe('vendor', () => {
     const secret = page.getByTestId('claim-secret')
     await poll(async () => ((await secret.textContent()) ?? '').trim().length).toBeGreaterThan(8)
     expect(await page.getByTestId('claim-endpoint').textContent()).toContain('/440100/')
-    expect(((await page.getByTestId('claim-project_code').textContent()) ?? '').trim()).not.toBe('')
+    const projectCode = ((await page.getByTestId('claim-project_code').textContent()) ?? '').trim()
+    expect(projectCode).not.toBe('')
+    const claimedSecret = ((await secret.textContent()) ?? '').trim()
+    const profile = ((await page.getByTestId('claim-profile').textContent()) ?? '').trim()
     await page.getByTestId('copy-secret').click()
     await settled(page)
     await screenshot(page, 'vendor-test-key')
@@ -264,6 +271,29 @@ describe('vendor', () => {
     const csvText = readFileSync((await csv.path())!, 'utf8')
     expect(csvText).toContain('接口方法')
     expect(csvText).toContain('Team.Add,拒绝')
+
+    // A signed request with two mistakes (no team name, a credit code whose check
+    // character fails): the answer names the first, the log lists the other beside it.
+    const data = join(mkdtempSync(join(tmpdir(), 'e2e-device-')), 'team.json')
+    writeFileSync(data, JSON.stringify({ projectCode, corpCode: '91350100M0001TGQXM', corpName: '测试劳务公司' }))
+    const device = spawnSync(
+      BINARY,
+      ['device', '--profile', profile, '--endpoint', endpoint, '--app-id', appKey, '--secret-stdin', '--send', 'Team.Add', '--data', data],
+      { input: claimedSecret + '\n', encoding: 'utf8', timeout: 60_000 },
+    )
+    expect(device.status, device.stdout + device.stderr).not.toBe(0)
+    expect(device.stdout + device.stderr).toContain('teamName')
+    await page.getByTestId('evidence-search').click()
+    await poll(() => page.getByTestId('evidence-table').locator('.el-table__row').count()).toBe(2)
+    await page.getByTestId('evidence-table').locator('.el-table__expand-icon').first().click()
+    const others = page.getByTestId('evidence-violations')
+    await poll(() => others.textContent()).toContain('同一请求的其他问题')
+    expect(await others.textContent()).toContain('[corpCode]统一社会信用代码无效!')
+    expect(await others.locator('li').count()).toBe(1)
+    await settled(page)
+    await screenshot(page, 'vendor-evidence-violations')
+    const [csv2] = await Promise.all([page.waitForEvent('download'), page.getByTestId('evidence-export').click()])
+    expect(readFileSync((await csv2.path())!, 'utf8')).toContain('[corpCode]统一社会信用代码无效!')
 
     // Rotation: confirmed, a new key shown once, the old one revoked.
     await page.getByTestId('test-key-rotate').click()
