@@ -55,7 +55,13 @@ void WarnOfCitiesWithoutTheirProfile(storage::Database& db, const standard::Prof
 Result<std::unique_ptr<Runtime>> Runtime::Open(const AppConfig& config, const Clock& clock,
                                                const Clock& session_clock) {
   crypto::InitCrypto();
-  // The database first: a command that cannot reach it must not leave a new master
+  // The profiles first: a folder that does not load stops the command before it
+  // migrates the database or leaves a new master key behind.
+  LT_ASSIGN_OR_RETURN(standard::ProfileSet profiles, standard::ProfileSet::LoadDirectory(config.profiles_dir));
+  if (!profiles.Find(config.services.default_profile)) {
+    return MakeError(ErrorCode::kConfigError, "默认接口标准不存在：" + config.services.default_profile);
+  }
+  // Then the database: a command that cannot reach it must not leave a new master
   // key behind.
   LT_ASSIGN_OR_RETURN(storage::DbUrl url, storage::ParseDbUrl(config.db_url));
   LT_ASSIGN_OR_RETURN(auto db, storage::Database::Open(url, config.threads + 2));
@@ -80,10 +86,6 @@ Result<std::unique_ptr<Runtime>> Runtime::Open(const AppConfig& config, const Cl
     return MakeError(ErrorCode::kConfigError,
                      "主密钥与数据库不符：数据库中的测试密钥无法用它解密。恢复备份时须一并恢复原主密钥（" +
                          (config.master_key_hex ? std::string("LIANTIAO_MASTER_KEY") : config.master_key_file) + "）");
-  }
-  LT_ASSIGN_OR_RETURN(standard::ProfileSet profiles, standard::ProfileSet::LoadDirectory(config.profiles_dir));
-  if (!profiles.Find(config.services.default_profile)) {
-    return MakeError(ErrorCode::kConfigError, "默认接口标准不存在：" + config.services.default_profile);
   }
   std::unique_ptr<Runtime> rt(new Runtime(config, std::move(db), std::move(box), clock, session_clock));
   rt->deps_.profiles = std::make_shared<const standard::ProfileSet>(std::move(profiles));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <set>
 #include <sstream>
 
@@ -67,6 +68,11 @@ Result<Files> ParseFiles(const std::string& name, const ProfileFiles& raw) {
     out[path] = std::move(value);
   }
   if (!out.contains("profile.json")) return ProfileError(name, "profile.json", "缺少该文件");
+  const json& root = out["profile.json"];
+  if (!root.is_object()) return ProfileError(name, "profile.json", "应为 JSON 对象");
+  if (root.contains("extends") && !root["extends"].is_string()) {
+    return ProfileError(name, "profile.json", "extends 应为所继承接口标准的名称");
+  }
   return out;
 }
 
@@ -167,6 +173,7 @@ void CollectFields(const Schema& schema, std::set<std::string, std::less<>>& out
 Result<Profile> ParseProfile(const std::string& name, const Files& files) {
   Profile p;
   const json& root = files.at("profile.json");
+  std::string reading = "profile.json";  // the file a JSON exception below is about
   try {
     p.name = name;
     p.title = root.value("title", name);
@@ -309,7 +316,11 @@ Result<Profile> ParseProfile(const std::string& name, const Files& files) {
     }
 
     for (const auto& [path, value] : files) {
+      reading = path;
       if (path.rfind("methods/", 0) == 0) {
+        if (!value.is_object() || !value.contains("method") || !value["method"].is_string()) {
+          return ProfileError(name, path, "应为 JSON 对象，其 method 为方法名");
+        }
         MethodSpec m;
         m.name = value.at("method").get<std::string>();
         m.title = value.value("title", m.name);
@@ -372,6 +383,7 @@ Result<Profile> ParseProfile(const std::string& name, const Files& files) {
     }
     // Examples of a method the profile does not serve (its inherited async query).
     std::erase_if(p.examples, [&](const Example& ex) { return !p.methods.contains(ex.method); });
+    reading = "conformance.json";
     if (auto cf = files.find("conformance.json"); cf != files.end()) {
       const json cases = cf->second.value("cases", json::array());
       for (const auto& item : cases) {
@@ -388,7 +400,7 @@ Result<Profile> ParseProfile(const std::string& name, const Files& files) {
       }
     }
   } catch (const json::exception& ex) {
-    return ProfileError(name, "profile.json", ex.what());
+    return ProfileError(name, reading, ex.what());
   }
   return p;
 }
@@ -438,8 +450,20 @@ Result<ProfileSet> ProfileSet::Build(const std::map<std::string, ProfileFiles>& 
     LT_ASSIGN_OR_RETURN(Files files, ParseFiles(name, raw));
     parsed[name] = std::move(files);
   }
+  // Parents before their children, so that a broken file is named in the profile that
+  // holds it rather than in the first child inheriting it. A loop of `extends` is left
+  // for Resolve to name.
+  std::vector<std::string> order;
+  std::set<std::string> placed;
+  const std::function<void(const std::string&, std::size_t)> place = [&](const std::string& name, std::size_t depth) {
+    auto it = parsed.find(name);
+    if (it == parsed.end() || placed.contains(name) || depth > parsed.size()) return;
+    place(it->second.at("profile.json").value("extends", ""), depth + 1);
+    if (placed.insert(name).second) order.push_back(name);
+  };
+  for (const auto& [name, unused] : parsed) place(name, 0);
   ProfileSet set;
-  for (const auto& [name, unused] : parsed) {
+  for (const std::string& name : order) {
     std::set<std::string> visiting;
     LT_ASSIGN_OR_RETURN(Files merged, Resolve(name, parsed, visiting));
     LT_ASSIGN_OR_RETURN(Profile profile, ParseProfile(name, merged));

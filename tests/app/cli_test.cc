@@ -50,6 +50,21 @@ class CliTest : public ::testing::TestWithParam<std::string> {
     return db.ok() ? std::move(db).value() : nullptr;
   }
 
+  // How many tables the test's database has (0: never migrated).
+  int Tables() {
+    auto db = OpenDb();
+    if (!db) return -1;
+    return testing::Must(db->Read<int>([](soci::session& sql) -> Result<int> {
+      int n = 0;
+      if (storage::DialectOf(sql) == storage::Dialect::kPostgres) {
+        sql << "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()", soci::into(n);
+      } else {
+        sql << "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'", soci::into(n);
+      }
+      return n;
+    }));
+  }
+
   static std::string Quote(const std::string& s) {
     std::string q = "'";
     for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
@@ -669,18 +684,33 @@ TEST_P(CliTest, AServerThatCannotListenStopsBeforeItTouchesTheDatabase) {
   EXPECT_EQ(r.err.find('\n', failure), r.err.size() - 1) << r.err;  // the last line
   EXPECT_NE(r.err.find("无法监听 127.0.0.1:"), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find("applied migration"), std::string::npos) << r.err;
-  auto db = OpenDb();
-  ASSERT_NE(db, nullptr);
-  const int tables = testing::Must(db->Read<int>([](soci::session& sql) -> Result<int> {
-    int n = 0;
-    if (storage::DialectOf(sql) == storage::Dialect::kPostgres) {
-      sql << "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()", soci::into(n);
-    } else {
-      sql << "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'", soci::into(n);
-    }
-    return n;
-  }));
-  EXPECT_EQ(tables, 0) << "nothing migrated";
+  EXPECT_EQ(Tables(), 0) << "nothing migrated";
+}
+
+// A profile folder that does not load (here a $ref to a file that is not there) stops
+// every command in one line naming the file, before it migrates the database or
+// creates a master key.
+TEST_P(CliTest, AProfileFolderThatDoesNotLoadStopsStartUpBeforeItTouchesTheDatabase) {
+  const fs::path profiles = dir_ / "profiles";
+  fs::copy(fs::path(LIANTIAO_SOURCE_DIR) / "spec" / "profiles", profiles, fs::copy_options::recursive);
+  const fs::path update = profiles / "national-1.0" / "methods" / "Team.Update.json";
+  std::string text = Slurp(update);
+  const auto at = text.find("methods/Team.Add.json#");
+  ASSERT_NE(at, std::string::npos) << text;
+  text.replace(at, std::string("methods/Team.Add").size(), "methods/Team.Added");
+  std::ofstream(update) << text;
+  const std::string env = "LIANTIAO_PROFILES_DIR=" + Quote(profiles.string()) +
+                          " LIANTIAO_MASTER_KEY= LIANTIAO_MASTER_KEY_FILE=" + Quote((dir_ / "master.key").string());
+  for (const char* command : {"serve --listen 127.0.0.1:0", "demo"}) {
+    CliRun r = Liantiao(command, "", true, env);
+    EXPECT_EQ(r.exit_code, 1) << command;
+    EXPECT_NE(r.err.find("methods/Team.Update.json：$ref methods/Team.Added.json#/schema 指向的文件不存在"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+  EXPECT_FALSE(fs::exists(dir_ / "master.key"));
+  EXPECT_EQ(Tables(), 0) << "nothing migrated";
 }
 
 // A city whose profile folder is gone is named at start-up, with the folder to look in.

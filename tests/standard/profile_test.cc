@@ -238,6 +238,32 @@ TEST(ProfileSet, AChildProfileBoundsEveryInheritedQuerysPagesInOneFile) {
   EXPECT_NE(shipped.FindMethod("Project.Update")->data_schema->Property("contractorCorpCode"), nullptr);
 }
 
+// A file of the wrong shape fails the load naming the file, and a file a child inherits
+// is named in the profile that holds it, whatever order the names sort in.
+TEST(ProfileSet, ABrokenFileIsNamedWhereItIs) {
+  const auto message = [](const Result<ProfileSet>& set) { return set.ok() ? std::string() : set.error().message; };
+  EXPECT_NE(message(ProfileSet::Build({{"p", {{"profile.json", "[]"}}}})).find("p/profile.json：应为 JSON 对象"),
+            std::string::npos);
+  EXPECT_NE(message(ProfileSet::Build({{"p", {{"profile.json", R"({"extends": 5})"}}}})).find("extends 应为"),
+            std::string::npos);
+  EXPECT_NE(message(BuildMinimal({{"methods/X.Add.json", "[]"}})).find("p/methods/X.Add.json：应为 JSON 对象"),
+            std::string::npos);
+  EXPECT_NE(message(BuildMinimal({{"methods/X.Add.json", R"({"method": 7})"}})).find("p/methods/X.Add.json"),
+            std::string::npos);
+  EXPECT_NE(message(BuildMinimal({{"methods/X.Add.json", R"({"method": "X.Add", "rules": "none"})"}}))
+                .find("p/methods/X.Add.json：[json.exception"),
+            std::string::npos)
+      << "a member of the wrong type, in the file that has it";
+
+  ProfileFiles z = {
+      {"methods/X.Add.json", R"({"method": "X.Add", "schema": {"$ref": "methods/Y.json"}})"},
+      {"profile.json", R"({"name": "z", "errors": {"success": {"code": "0"}, "malformed_form": {"code": "-1"},
+                                        "bad_signature": {"code": "-2"}, "server_error": {"code": "9999"}}})"}};
+  const std::string both =
+      message(ProfileSet::Build({{"z", z}, {"c", {{"profile.json", R"({"name": "c", "extends": "z"})"}}}}));
+  EXPECT_NE(both.find("z/methods/X.Add.json：$ref methods/Y.json 指向的文件不存在"), std::string::npos) << both;
+}
+
 // A nonce window (the standard's, or twice the skew when longer) is at most an hour:
 // the sandbox files nonces by the hour they arrived in. A longer one fails the set.
 TEST(ProfileSet, ANonceWindowIsAtMostAnHour) {
