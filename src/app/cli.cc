@@ -355,6 +355,27 @@ Result<std::unique_ptr<storage::Database>> OpenAsItIs(const CommonOptions& commo
   return storage::Database::Open(url, 1);
 }
 
+// `profile check`: the profiles folder a server would start on (--profiles-dir, or the
+// configuration's profiles_dir), loaded as it loads it (app::LoadProfiles) but without a
+// database, so that an operator checks an edited folder before restarting the server on
+// it, and a broken one is a line here rather than a server that does not start.
+int ProfileCheck(const CommonOptions& common, const std::optional<std::string>& dir) {
+  auto config = Configure(common);
+  if (!config.ok()) return Fail(config.error());
+  if (dir) config->profiles_dir = *dir;
+  auto set = LoadProfiles(*config);
+  if (!set.ok()) return Fail(set.error());
+  for (const json& p : standard::DescribeProfiles(*set)) {
+    const std::string name = p["name"];
+    std::cout << name << "  " << p["title"].get<std::string>() << " " << p["version"].get<std::string>()
+              << (p["extends"].is_string() ? "（继承 " + p["extends"].get<std::string>() + "）" : std::string())
+              << "：方法 " << p["methods"] << " 个，检查项 " << p["cases"] << " 个（必测 " << p["required_cases"]
+              << " 个），示例 " << set->Find(name)->examples.size() << " 个\n";
+  }
+  std::cout << "接口标准目录可以加载：" << config->profiles_dir << "，共 " << set->Names().size() << " 个接口标准\n";
+  return 0;
+}
+
 int HistoryVerify(const CommonOptions& common) {
   auto db = OpenAsItIs(common);
   if (!db.ok()) return Fail(db.error());
@@ -719,6 +740,14 @@ int RunCli(int argc, char** argv) {
   std::string backup_to;
   backup->add_option("--to", backup_to, "新文件（不会覆盖已有文件）")->required();
 
+  auto* profile_cmd = cli.add_subcommand("profile", "接口标准");
+  profile_cmd->require_subcommand(1);
+  auto* profile_check = profile_cmd->add_subcommand(
+      "check", "加载接口标准目录并列出其中的接口标准（不连接数据库）：修改后、重启服务前检查");
+  profile_check->add_option("--config", common.config_file, "JSON 配置文件（其 profiles_dir）");
+  std::optional<std::string> check_dir;
+  profile_check->add_option("--profiles-dir", check_dir, "接口标准目录（默认为配置的 profiles_dir）");
+
   auto* device = cli.add_subcommand("device", "设备模拟器：向测试环境签名发送一组真实的请求序列");
   DeviceCli dev;
   device->add_option("--profile", dev.profile, "接口标准，如 gd-v1.3")->required();
@@ -777,6 +806,7 @@ int RunCli(int argc, char** argv) {
       }
       return ReportVerify(common, report_application, report_file);
     }
+    if (*profile_check) return ProfileCheck(common, check_dir);
     if (*repack) return DbRepack(common);
     if (*backup) return DbBackup(common, backup_to);
     if (*device) return Device(dev);

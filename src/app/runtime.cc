@@ -52,15 +52,21 @@ void WarnOfCitiesWithoutTheirProfile(storage::Database& db, const standard::Prof
 
 }  // namespace
 
+Result<standard::ProfileSet> LoadProfiles(const AppConfig& config) {
+  LT_ASSIGN_OR_RETURN(standard::ProfileSet profiles, standard::ProfileSet::LoadDirectory(config.profiles_dir));
+  if (!profiles.Find(config.services.default_profile)) {
+    return MakeError(ErrorCode::kConfigError, "默认接口标准不存在：" + config.services.default_profile + "（" +
+                                                  config.profiles_dir + " 中没有）");
+  }
+  return profiles;
+}
+
 Result<std::unique_ptr<Runtime>> Runtime::Open(const AppConfig& config, const Clock& clock,
                                                const Clock& session_clock) {
   crypto::InitCrypto();
   // The profiles first: a folder that does not load stops the command before it
   // migrates the database or leaves a new master key behind.
-  LT_ASSIGN_OR_RETURN(standard::ProfileSet profiles, standard::ProfileSet::LoadDirectory(config.profiles_dir));
-  if (!profiles.Find(config.services.default_profile)) {
-    return MakeError(ErrorCode::kConfigError, "默认接口标准不存在：" + config.services.default_profile);
-  }
+  LT_ASSIGN_OR_RETURN(standard::ProfileSet profiles, LoadProfiles(config));
   // Then the database: a command that cannot reach it must not leave a new master
   // key behind.
   LT_ASSIGN_OR_RETURN(storage::DbUrl url, storage::ParseDbUrl(config.db_url));

@@ -11,6 +11,11 @@
 
 namespace liantiao::app {
 
+// The interface-standard profiles of config.profiles_dir, loaded as a server starts on
+// them: every file read, every schema compiled and reference followed, the profile new
+// cities get (services' default_profile) present.
+Result<standard::ProfileSet> LoadProfiles(const AppConfig& config);
+
 // The composition root: config → database (migrated, seeded) → services. The only
 // place that picks implementations (the real clock or the test clock, SQLite or
 // PostgreSQL by URL).

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include <soci/sqlite3/soci-sqlite3.h>
@@ -48,6 +49,20 @@ class CliTest : public ::testing::TestWithParam<std::string> {
     auto db = storage::Database::Open(*url, 1);
     EXPECT_TRUE(db.ok());
     return db.ok() ? std::move(db).value() : nullptr;
+  }
+
+  // A copy of the shipped profiles in which Team.Update's $ref names a file that is not
+  // there (Team.Added.json).
+  fs::path BrokenProfiles() {
+    const fs::path profiles = dir_ / "profiles";
+    fs::copy(fs::path(LIANTIAO_SOURCE_DIR) / "spec" / "profiles", profiles, fs::copy_options::recursive);
+    const fs::path update = profiles / "national-1.0" / "methods" / "Team.Update.json";
+    std::string text = Slurp(update);
+    const auto at = text.find("methods/Team.Add.json#");
+    EXPECT_NE(at, std::string::npos) << text;
+    if (at != std::string::npos) text.replace(at, std::string("methods/Team.Add").size(), "methods/Team.Added");
+    std::ofstream(update) << text;
+    return profiles;
   }
 
   // How many tables the test's database has (0: never migrated).
@@ -691,14 +706,7 @@ TEST_P(CliTest, AServerThatCannotListenStopsBeforeItTouchesTheDatabase) {
 // every command in one line naming the file, before it migrates the database or
 // creates a master key.
 TEST_P(CliTest, AProfileFolderThatDoesNotLoadStopsStartUpBeforeItTouchesTheDatabase) {
-  const fs::path profiles = dir_ / "profiles";
-  fs::copy(fs::path(LIANTIAO_SOURCE_DIR) / "spec" / "profiles", profiles, fs::copy_options::recursive);
-  const fs::path update = profiles / "national-1.0" / "methods" / "Team.Update.json";
-  std::string text = Slurp(update);
-  const auto at = text.find("methods/Team.Add.json#");
-  ASSERT_NE(at, std::string::npos) << text;
-  text.replace(at, std::string("methods/Team.Add").size(), "methods/Team.Added");
-  std::ofstream(update) << text;
+  const fs::path profiles = BrokenProfiles();
   const std::string env = "LIANTIAO_PROFILES_DIR=" + Quote(profiles.string()) +
                           " LIANTIAO_MASTER_KEY= LIANTIAO_MASTER_KEY_FILE=" + Quote((dir_ / "master.key").string());
   for (const char* command : {"serve --listen 127.0.0.1:0", "demo"}) {
@@ -711,6 +719,40 @@ TEST_P(CliTest, AProfileFolderThatDoesNotLoadStopsStartUpBeforeItTouchesTheDatab
   }
   EXPECT_FALSE(fs::exists(dir_ / "master.key"));
   EXPECT_EQ(Tables(), 0) << "nothing migrated";
+}
+
+// `profile check` loads a folder as a server would, without a database: the shipped
+// one (from the configuration or --profiles-dir) with each profile's counts; a broken one
+// in the line that names the file; one without the profile new cities get.
+TEST_P(CliTest, ProfileCheckLoadsAFolderAsAServerWouldWithoutADatabase) {
+  CliRun good = Liantiao("profile check", "", false);
+  EXPECT_EQ(good.exit_code, 0) << good.err;
+  for (const char* line :
+       {"national-1.0  全国建筑工人管理服务信息平台数据接口标准", "gd-v1.3  ", "（继承 national-1.0）", "gz-md5-des  ",
+        "必测", "接口标准目录可以加载：", "共 3 个接口标准"}) {
+    EXPECT_NE(good.out.find(line), std::string::npos) << line << "\n" << good.out;
+  }
+  std::set<std::string> written;
+  for (const auto& entry : fs::directory_iterator(dir_)) written.insert(entry.path().filename().string());
+  EXPECT_EQ(written, (std::set<std::string>{"stdin", "stdout", "stderr"})) << "no database, no key, no files";
+
+  const fs::path broken = BrokenProfiles();
+  for (const std::string& how : {"--profiles-dir " + Quote(broken.string()), std::string()}) {
+    CliRun r = Liantiao("profile check " + how, "", false,
+                        how.empty() ? "LIANTIAO_PROFILES_DIR=" + Quote(broken.string()) : "");
+    EXPECT_EQ(r.exit_code, 1) << how;
+    EXPECT_NE(r.err.find("national-1.0/methods/Team.Update.json：$ref methods/Team.Added.json#/schema"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+  fs::remove_all(broken / "gd-v1.3");
+  fs::remove_all(broken / "gz-md5-des");
+  fs::copy(fs::path(LIANTIAO_SOURCE_DIR) / "spec" / "profiles" / "national-1.0", broken / "national-1.0",
+           fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+  CliRun national = Liantiao("profile check --profiles-dir " + Quote(broken.string()), "", false);
+  EXPECT_EQ(national.exit_code, 1);
+  EXPECT_NE(national.err.find("默认接口标准不存在：gd-v1.3"), std::string::npos) << national.err;
 }
 
 // A city whose profile folder is gone is named at start-up, with the folder to look in.
