@@ -120,8 +120,15 @@ void MarkEncrypted(json& schema, const std::vector<std::string>& names) {
 // Update's schema is its Add's with what differs, and the two cannot drift apart.
 // References are followed through the files as the profile and its parents merged
 // them, so a child that replaces the referenced file changes every method using it.
-// `trail` holds the references being followed, to refuse a loop.
-Status ResolveRefs(json& node, const std::string& file, const Files& files, std::vector<std::string>& trail) {
+// `trail` holds the references being followed, to refuse a loop; `budget` counts the
+// references one schema may follow, so that references of references cannot multiply
+// into a schema too large to hold.
+struct RefTrail {
+  std::vector<std::string> following;
+  int budget = 1000;
+};
+
+Status ResolveRefs(json& node, const std::string& file, const Files& files, RefTrail& trail) {
   if (node.is_array()) {
     for (json& element : node) LT_RETURN_IF_ERROR(ResolveRefs(element, file, files, trail));
     return OkStatus();
@@ -140,18 +147,19 @@ Status ResolveRefs(json& node, const std::string& file, const Files& files, std:
   auto doc = files.find(target);
   if (doc == files.end()) return MakeError(ErrorCode::kConfigError, "$ref " + text + " 指向的文件不存在");
   const std::string where = target + "#" + pointer;
-  if (std::find(trail.begin(), trail.end(), where) != trail.end()) {
+  if (std::find(trail.following.begin(), trail.following.end(), where) != trail.following.end()) {
     return MakeError(ErrorCode::kConfigError, "$ref " + text + " 形成循环");
   }
+  if (--trail.budget < 0) return MakeError(ErrorCode::kConfigError, "$ref 过多：一个 schema 最多展开 1000 处引用");
   json resolved;
   try {
     resolved = doc->second.at(json::json_pointer(pointer));
   } catch (const json::exception&) {
     return MakeError(ErrorCode::kConfigError, "$ref " + text + " 指向的位置不存在");
   }
-  trail.push_back(where);
+  trail.following.push_back(where);
   LT_RETURN_IF_ERROR(ResolveRefs(resolved, target, files, trail));
-  trail.pop_back();
+  trail.following.pop_back();
   json patch = std::move(node);
   patch.erase("$ref");
   LT_RETURN_IF_ERROR(ResolveRefs(patch, file, files, trail));
@@ -332,7 +340,7 @@ Result<Profile> ParseProfile(const std::string& name, const Files& files) {
         m.effect = value.value("effect", "");
         m.rules = value.value("rules", std::vector<std::string>{});
         json schema = value.value("schema", json::object());
-        std::vector<std::string> trail;
+        RefTrail trail;
         if (Status refs = ResolveRefs(schema, path, files, trail); !refs.ok()) {
           return ProfileError(name, path, refs.error().message);
         }

@@ -183,14 +183,19 @@ TEST(ProfileSet, ASchemaMayReferToAnotherAndAmendIt) {
   ASSERT_TRUE(set.ok()) << set.error().message;
   EXPECT_EQ(set->Find("p")->FindMethod("X.Update")->data_schema->types, Schema::kObject);
 
+  // References that multiply (here 1,001 side by side) stop at a bound.
+  std::string many_refs = R"({"type": "object", "examples": [{"$ref": "definitions/x.json#/a"})";
+  for (int i = 0; i < 1000; ++i) many_refs += R"(, {"$ref": "definitions/x.json#/a"})";
+  many_refs += "]}";
   for (const auto& [schema, problem] : std::vector<std::pair<std::string, std::string>>{
            {R"({"$ref": 7})", "$ref 应为"},
            {R"({"$ref": "methods/Y.json#/schema"})", "methods/Y.json#/schema 指向的文件不存在"},
            {R"({"$ref": "methods/X.Add.json#/schema/nothing"})", "指向的位置不存在"},
            {R"({"$ref": "methods/X.Add.json#schema"})", "指向的位置不存在"},
            {R"({"type": "object", "properties": {"a": {"$ref": "#/schema"}}})", "#/schema 形成循环"},
+           {many_refs, "最多展开 1000 处"},
            {R"({"$ref": "methods/X.Add.json#/schema", "properties": {"name": {"maxLenght": 3}}})", "maxLenght"}}) {
-    auto broken = build(schema);
+    auto broken = build(schema, {{"definitions/x.json", R"({"a": 1})"}});
     ASSERT_FALSE(broken.ok()) << schema;
     EXPECT_NE(broken.error().message.find("p/methods/X.Update.json"), std::string::npos) << broken.error().message;
     EXPECT_NE(broken.error().message.find(problem), std::string::npos) << broken.error().message;
