@@ -1,10 +1,11 @@
 #include "standard/profile.h"
 
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 
 #include "standard/shipped_profiles.h"
 
@@ -207,19 +208,17 @@ TEST(ProfileSet, ASchemaMayReferToAnotherAndAmendIt) {
 // paging.json bounds every query it inherits, and the shipped Updates keep the rules
 // their Adds have.
 TEST(ProfileSet, AChildProfileBoundsEveryInheritedQuerysPagesInOneFile) {
-  ProfileFiles national;
-  const std::filesystem::path dir = std::string(LIANTIAO_SOURCE_DIR) + "/spec/profiles/national-1.0";
-  for (const auto& f : std::filesystem::recursive_directory_iterator(dir)) {
-    if (!f.is_regular_file()) continue;
-    std::ifstream in(f.path(), std::ios::binary);
-    national[std::filesystem::relative(f.path(), dir).generic_string()] =
-        std::string(std::istreambuf_iterator<char>(in), {});
-  }
-  auto set = ProfileSet::Build({{"national-1.0", national},
-                                {"city",
-                                 {{"profile.json", R"({"name": "city", "extends": "national-1.0"})"},
-                                  {"definitions/paging.json", R"({"pageIndex": {"type": "integer", "minimum": 1},
-                                                 "pageSize": {"type": "integer", "minimum": 1, "maximum": 50}})"}}}});
+  // The shipped folder copied, with a child profile beside it, read by the loader itself.
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("lt_profiles_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::copy(fs::path(LIANTIAO_SOURCE_DIR) / "spec" / "profiles", dir, fs::copy_options::recursive);
+  fs::create_directories(dir / "city" / "definitions");
+  std::ofstream(dir / "city" / "profile.json") << R"({"name": "city", "extends": "national-1.0"})";
+  std::ofstream(dir / "city" / "definitions" / "paging.json") << R"({"pageIndex": {"type": "integer", "minimum": 1},
+             "pageSize": {"type": "integer", "minimum": 1, "maximum": 50}})";
+  auto set = ProfileSet::LoadDirectory(dir.string());
+  fs::remove_all(dir);
   ASSERT_TRUE(set.ok()) << set.error().message;
   int queries = 0;
   for (const auto& [name, method] : set->Find("city")->methods) {

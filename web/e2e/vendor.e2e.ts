@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 // A new vendor's whole way through, in the browser against the real server:
 // registration (credit code checked while typing), a product, an application,
@@ -274,7 +273,7 @@ describe('vendor', () => {
 
     // A signed request with two mistakes (no team name, a credit code whose check
     // character fails): the answer names the first, the log lists the other beside it.
-    const data = join(mkdtempSync(join(tmpdir(), 'e2e-device-')), 'team.json')
+    const data = join(server.dir, 'team.json') // removed with the server's directory
     writeFileSync(data, JSON.stringify({ projectCode, corpCode: '91350100M0001TGQXM', corpName: '测试劳务公司' }))
     const device = spawnSync(
       BINARY,
