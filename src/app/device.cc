@@ -75,9 +75,9 @@ standard::Form DeviceClient::Build(const std::string& method, const json& data) 
 Result<json> DeviceClient::SendForm(const std::string& method, const standard::Form& form) {
   std::string target = url_.target;
   if (const auto pos = target.find("{method}"); pos != std::string::npos) target.replace(pos, 8, method);
-  LT_ASSIGN_OR_RETURN(
-      http::ClientResponse r,
-      connection_.Post(target, "application/x-www-form-urlencoded; charset=UTF-8", standard::EncodeForm(form)));
+  const standard::WireRequest wire = standard::ToWire(*options_.profile, form);
+  if (!wire.query.empty()) target += (target.find('?') == std::string::npos ? "?" : "&") + wire.query;
+  LT_ASSIGN_OR_RETURN(http::ClientResponse r, connection_.Post(target, wire.content_type, wire.body));
   json body = ParseJsonBounded(r.body);
   if (body.is_discarded()) {
     return MakeError(ErrorCode::kInternal, "测试环境的应答不是 JSON（HTTP " + std::to_string(r.status) + "）");

@@ -685,7 +685,12 @@ Router BuildRouter(services::Platform& pf, const RouteOptions& opt) {
       services::SandboxCall call;
       call.city_code = req.params["city"];
       call.endpoint = req.params["endpoint"];
-      call.body = via_get ? std::move(req.raw_query) : std::move(req.body);
+      if (via_get) {
+        call.body = std::move(req.raw_query);
+      } else {
+        call.body = std::move(req.body);
+        call.query = std::move(req.raw_query);
+      }
       call.http_method = std::string(MethodWord(method));
       call.elapsed_us = [started] {
         return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started)

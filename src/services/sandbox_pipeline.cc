@@ -794,7 +794,7 @@ void SandboxService::HandleAsync(SandboxCall incoming, std::function<void(Sandbo
     if (call.body.size() > p.max_body_bytes) {
       return refuse("body_too_large", "", {{"max_kb", std::to_string(p.max_body_bytes / 1024)}});
     }
-    auto form = standard::ParseForm(call.body);
+    auto form = standard::FromWire(p, call.query, call.body);
     if (!form.ok()) return refuse("malformed_form");
     x.form = std::move(form).value();
     // A form refused for its parameters still names its key: the refusal is recorded

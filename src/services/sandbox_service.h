@@ -56,6 +56,9 @@ struct SandboxCall {
   std::string city_code;
   std::string endpoint;  // the last path segment: "open.api" or, per-method style, the method
   std::string body;      // the form: a POST's body, or a GET's query string
+  // A POST's query string: where a standard whose body is JSON (transport.encoding
+  // "json") carries its other parameters.
+  std::string query;
   // "POST", or "GET" (the form as the query string, where the profile takes it); any
   // other is answered 405 in the profile's envelope.
   std::string http_method = "POST";

@@ -18,14 +18,17 @@ Error ProfileError(const std::string& profile, const std::string& file, const st
   return MakeError(ErrorCode::kConfigError, "接口标准配置文件有误：" + profile + "/" + file + "：" + what);
 }
 
-// Objects merge key by key (child wins); anything else is replaced.
+// Objects merge key by key (child wins, null removes the parent's key); anything else is
+// replaced.
 void DeepMerge(json& base, const json& overlay) {
   if (!base.is_object() || !overlay.is_object()) {
     base = overlay;
     return;
   }
   for (auto it = overlay.begin(); it != overlay.end(); ++it) {
-    if (base.contains(it.key())) {
+    if (it.value().is_null()) {
+      base.erase(it.key());
+    } else if (base.contains(it.key())) {
       DeepMerge(base[it.key()], it.value());
     } else {
       base[it.key()] = it.value();
@@ -208,6 +211,23 @@ Result<Profile> ParseProfile(const std::string& name, const Files& files) {
                 {"nonce", "nonce"},  {"data", "data"},     {"sign", "sign"}};
     const json params = t.value("params", json::object());
     for (auto& [role, field] : params.items()) p.params[role] = field;
+    for (const char* role : {"app_id", "timestamp", "data", "sign"}) {
+      if (p.Param(role).empty()) {
+        return ProfileError(name, "profile.json", std::string("transport.params.") + role + " 不能为空");
+      }
+    }
+    if (p.style == "single_endpoint" && p.Param("method").empty()) {
+      return ProfileError(name, "profile.json", "transport.params.method 不能为空：single_endpoint 由它指明接口");
+    }
+    p.encoding = t.value("encoding", p.encoding);
+    if (p.encoding != "form" && p.encoding != "json") {
+      return ProfileError(name, "profile.json", "transport.encoding 只能是 form 或 json");
+    }
+    // The query string of a GET is where a form-encoded standard may put its body; a
+    // standard whose body is JSON has no such place for it.
+    if (p.JsonBody() && p.accepts_get) {
+      return ProfileError(name, "profile.json", "transport.encoding 为 json 时 http_methods 只能是 POST");
+    }
     p.required_params = t.value("required", std::vector<std::string>{});
     const json fixed = t.value("fixed", json::object());
     for (auto& [k, v] : fixed.items()) p.fixed_params[k] = v;
@@ -216,6 +236,7 @@ Result<Profile> ParseProfile(const std::string& name, const Files& files) {
     p.signature.algorithm = s.value("algorithm", p.signature.algorithm);
     p.signature.pair_separator = s.value("pair_separator", p.signature.pair_separator);
     p.signature.kv_separator = s.value("kv_separator", p.signature.kv_separator);
+    p.signature.secret_prefix = s.value("secret_prefix", p.signature.secret_prefix);
     p.signature.secret_suffix = s.value("secret_suffix", p.signature.secret_suffix);
     p.signature.lowercase_input = s.value("lowercase_input", p.signature.lowercase_input);
     if (const json fields = s.value("fields", json("all_except_sign")); fields.is_array()) {
@@ -524,6 +545,7 @@ json DescribeProfiles(const ProfileSet& set) {
                    {"version", p->version},
                    {"extends", p->extends.empty() ? json(nullptr) : json(p->extends)},
                    {"style", p->style},
+                   {"encoding", p->encoding},
                    {"signature", p->signature.algorithm},
                    {"cipher", p->cipher.algorithm},
                    {"methods", p->methods.size()},

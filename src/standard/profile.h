@@ -24,6 +24,7 @@ struct SignatureSpec {
   std::string algorithm = "sha256";  // sha256, md5, sm3
   std::string pair_separator = "&";
   std::string kv_separator = "=";
+  std::string secret_prefix;  // text put before the sorted pairs, {secret} replaced
   std::string secret_suffix = "&appsecret={secret}";
   // The parameters signed, when present; empty: every parameter but the sign. A listed
   // set lets a server ignore what a client sends beyond the standard (an `appsecret`).
@@ -105,8 +106,16 @@ struct Profile {
   std::string endpoint_path = "open.api";
   // The form may also come as the query string of a GET (transport.http_methods).
   bool accepts_get = false;
+  // How the parameters travel (transport.encoding): "form", every one of them in an
+  // application/x-www-form-urlencoded body; or "json", the body is the business data
+  // itself (application/json), carried as the parameter of the `data` role, and the
+  // other parameters are the URL's query string (Meizhou's 数据对接标准, research §3.2).
+  std::string encoding = "form";
+  bool JsonBody() const { return encoding == "json"; }
   std::size_t max_body_bytes = 1 << 20;
-  std::map<std::string, std::string, std::less<>> params;  // role (app_id, method, …) → field name
+  // role (app_id, method, …) → field name; a role mapped to "" is not sent (a standard
+  // without a nonce)
+  std::map<std::string, std::string, std::less<>> params;
   std::vector<std::string> required_params;
   std::map<std::string, std::string> fixed_params;
   SignatureSpec signature;

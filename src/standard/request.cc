@@ -138,7 +138,7 @@ Form BuildRequest(const Profile& profile, const KeyCodec& codec, const std::stri
   if (profile.style == "single_endpoint") form.emplace_back(profile.Param("method"), method);
   for (const auto& [name, value] : profile.fixed_params) form.emplace_back(name, value);
   form.emplace_back(profile.Param("timestamp"), FormatTimestamp(now, profile.timestamp_format));
-  form.emplace_back(profile.Param("nonce"), nonce);
+  if (!profile.Param("nonce").empty()) form.emplace_back(profile.Param("nonce"), nonce);
   form.emplace_back(profile.Param("data"), data.dump());
   form.emplace_back(profile.Param("sign"), codec.Sign(form));
   return form;

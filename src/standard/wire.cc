@@ -135,6 +135,35 @@ std::string EncodeForm(const Form& form) {
   return out;
 }
 
+WireRequest ToWire(const Profile& profile, const Form& form) {
+  if (!profile.JsonBody()) return {"", "application/x-www-form-urlencoded; charset=UTF-8", EncodeForm(form)};
+  WireRequest wire{"", "application/json; charset=UTF-8", ""};
+  const std::string& body_name = profile.Param("data");
+  Form query;
+  for (const auto& field : form) {
+    if (field.first == body_name) {
+      wire.body = field.second;
+    } else {
+      query.push_back(field);
+    }
+  }
+  wire.query = EncodeForm(query);
+  return wire;
+}
+
+Result<Form> FromWire(const Profile& profile, std::string_view query, std::string_view body) {
+  if (!profile.JsonBody()) return ParseForm(body);
+  LT_ASSIGN_OR_RETURN(Form form, ParseForm(query));
+  const std::string& body_name = profile.Param("data");
+  // The body is the parameter of that name: one in the query string too would leave
+  // what was signed to a guess.
+  if (FormValue(form, body_name)) {
+    return MakeError(ErrorCode::kInvalidField, "查询参数 " + body_name + " 与请求体重名");
+  }
+  form.emplace_back(body_name, std::string(body));
+  return form;
+}
+
 const std::string* FormValue(const Form& form, std::string_view name) {
   for (const auto& [k, v] : form) {
     if (k == name) return &v;
@@ -153,9 +182,11 @@ std::string SigningString(const Profile& profile, const Form& form, std::string_
   }
   std::sort(fields.begin(), fields.end(), [](auto* a, auto* b) { return a->first < b->first; });
   const SignatureSpec& s = profile.signature;
-  std::string out;
+  std::string out =
+      s.secret_prefix.empty() ? std::string() : FillMessage(s.secret_prefix, {{"secret", std::string(secret)}});
+  const std::size_t pairs_start = out.size();
   for (const auto* f : fields) {
-    if (!out.empty()) out += s.pair_separator;
+    if (out.size() > pairs_start) out += s.pair_separator;
     out += f->first;
     out += s.kv_separator;
     out += f->second;

@@ -26,6 +26,20 @@ Result<Form> ParseForm(std::string_view body);
 std::string EncodeForm(const Form& form);
 const std::string* FormValue(const Form& form, std::string_view name);
 
+// A request as it goes on the wire, by the profile's transport.encoding: "form", every
+// parameter in the form-encoded body (no query); "json", the parameter of the `data`
+// role is the body and the others are the query string (form-encoded, without "?").
+struct WireRequest {
+  std::string query;
+  std::string content_type;
+  std::string body;
+};
+WireRequest ToWire(const Profile& profile, const Form& form);
+// The form a received request carries: the body's ("form"), or the query string's
+// parameters and the body under the `data` parameter's name ("json"), which the query
+// may not name too. A form that does not parse → kInvalidField.
+Result<Form> FromWire(const Profile& profile, std::string_view query, std::string_view body);
+
 // How a signing string is lower-cased: as Java's String.toLowerCase, JavaScript's
 // and Python's do (every cased letter: ＡＢＣ, Ä, Д), or as PHP's strtolower (ASCII
 // letters only). The reference clients are split between the two.

@@ -729,7 +729,7 @@ TEST_P(CliTest, ProfileCheckLoadsAFolderAsAServerWouldWithoutADatabase) {
   EXPECT_EQ(good.exit_code, 0) << good.err;
   for (const char* line :
        {"national-1.0  全国建筑工人管理服务信息平台数据接口标准", "gd-v1.3  ", "（继承 national-1.0）", "gz-md5-des  ",
-        "必测", "接口标准目录可以加载：", "共 3 个接口标准"}) {
+        "mz-json-md5  ", "必测", "接口标准目录可以加载：", "共 4 个接口标准"}) {
     EXPECT_NE(good.out.find(line), std::string::npos) << line << "\n" << good.out;
   }
   std::set<std::string> written;
@@ -748,6 +748,7 @@ TEST_P(CliTest, ProfileCheckLoadsAFolderAsAServerWouldWithoutADatabase) {
   }
   fs::remove_all(broken / "gd-v1.3");
   fs::remove_all(broken / "gz-md5-des");
+  fs::remove_all(broken / "mz-json-md5");
   fs::copy(fs::path(LIANTIAO_SOURCE_DIR) / "spec" / "profiles" / "national-1.0", broken / "national-1.0",
            fs::copy_options::recursive | fs::copy_options::overwrite_existing);
   CliRun national = Liantiao("profile check --profiles-dir " + Quote(broken.string()), "", false);

@@ -474,7 +474,7 @@ TEST(DeviceData, AnExampleFileGivesItsDataAndGivenAndAnythingElseMustBeAnObject)
 
 INSTANTIATE_TEST_SUITE_P(Profiles, DeviceTest,
                          ::testing::Combine(::testing::ValuesIn(testing::TestDatabaseKinds()),
-                                            ::testing::Values("national-1.0", "gd-v1.3", "gz-md5-des")),
+                                            ::testing::Values("national-1.0", "gd-v1.3", "gz-md5-des", "mz-json-md5")),
                          [](const auto& param_info) { return testing::DatabaseAndProfileName(param_info.param); });
 
 }  // namespace

@@ -36,7 +36,8 @@ using testing::Must;
 const std::string kGz = "440100", kSz = "440300";
 
 // City A's own real-name system, as far as a probe sees it: POST /api/fake/{endpoint}
-// with the profile's form; the signature is verified with the key's secret.
+// with the profile's form (for a JSON-body profile, the query string and the body); the
+// signature is verified with the key's secret.
 class FakeCity {
  public:
   enum class Mode { kCorrect, kRefuse, kServerError };
@@ -94,7 +95,7 @@ class FakeCity {
       meanwhile.swap(meanwhile_);  // once
     }
     if (meanwhile) meanwhile();
-    auto form = standard::ParseForm(req.body);
+    auto form = standard::FromWire(profile_, req.raw_query, req.body);
     bool ok = form.ok() && mode_ == Mode::kCorrect;
     {
       std::lock_guard lock(mu_);
@@ -399,6 +400,18 @@ TEST_P(ProbeTest, PerMethodProfilesAppendTheMethodToTheUrl) {
   EXPECT_EQ(rows[0].outcome, "accepted");
   EXPECT_EQ(rows[0].code, pf().deps.profiles->Find("gz-md5-des")->Error("success").code);
   EXPECT_EQ(rows[0].city_code, kSz);
+}
+
+// A JSON-body standard's probe carries its parameters in the query string and the data
+// as the body, which the city's system verifies as it would any request.
+TEST_P(ProbeTest, AJsonBodyProfileIsProbedWithItsParametersInTheQuery) {
+  const SandboxKey k = Start(kSz, "mz-json-md5");
+  EXPECT_EQ(Probe(), (json{{"probed", 1}, {"working", 1}, {"failed", 0}}));
+  EXPECT_EQ(fake_->last_endpoint(), "CheckSign.Query");
+  auto rows = Evidence(k.application_id);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].outcome, "accepted") << rows[0].message;
+  EXPECT_NE(rows[0].request.find("api_key"), std::string::npos) << rows[0].request;
 }
 
 INSTANTIATE_TEST_SUITE_P(Databases, ProbeTest, ::testing::ValuesIn(testing::TestDatabaseKinds()),

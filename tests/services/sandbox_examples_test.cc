@@ -130,7 +130,7 @@ TEST_P(SandboxExamplesTest, EveryExampleOfTheProfile) {
 
 INSTANTIATE_TEST_SUITE_P(Profiles, SandboxExamplesTest,
                          ::testing::Combine(::testing::ValuesIn(testing::TestDatabaseKinds()),
-                                            ::testing::Values("national-1.0", "gd-v1.3", "gz-md5-des")),
+                                            ::testing::Values("national-1.0", "gd-v1.3", "gz-md5-des", "mz-json-md5")),
                          [](const auto& param_info) { return testing::DatabaseAndProfileName(param_info.param); });
 
 }  // namespace

@@ -506,6 +506,51 @@ TEST_P(SandboxTest, AMethodFieldContradictingThePathIsRefused) {
       << "the same form at its own method's URL";
 }
 
+// A standard whose body is the JSON data (mz-json-md5, Meizhou's family): the parameters
+// travel as the query string and the body is signed as `body`. A body that is not JSON,
+// one changed after it was signed, and a query that names the body too are refused in
+// the standard's words and recorded. It has no nonce, so the same signed request within
+// the skew is accepted again.
+TEST_P(SandboxTest, AJsonBodyStandardTakesItsParametersFromTheQuery) {
+  const auto mz_reviewer = tp_->AddUser(domain::Role::kCityReviewer, "sb_mz_json", "441400");
+  const testing::SandboxKey k = testing::StartJointTest(*tp_, vendor_, mz_reviewer, "441400", "mz-json-md5");
+  testing::SandboxDriver mz(*tp_, k);
+  const standard::Profile& p = mz.profile();
+  const json query = {{"projectCode", k.project_code}, {"pageIndex", 0}, {"pageSize", 10}};
+  const standard::WireRequest wire = standard::ToWire(p, mz.Build("Team.Query", query));
+  EXPECT_EQ(json::parse(wire.body), query);
+  EXPECT_NE(wire.query.find("api_key=" + k.app_id), std::string::npos) << wire.query;
+  EXPECT_NE(wire.query.find("signature="), std::string::npos) << wire.query;
+  EXPECT_EQ(wire.query.find("nonce"), std::string::npos) << wire.query;
+  EXPECT_EQ(mz.SendBody("Team.Query", wire.body, "", wire.query).outcome, "accepted");
+  EXPECT_EQ(mz.SendBody("Team.Query", wire.body, "", wire.query).outcome, "accepted") << "no nonce to replay";
+
+  const json other_page = {{"projectCode", k.project_code}, {"pageIndex", 1}, {"pageSize", 10}};
+  Refused(mz.SendBody("Team.Query", other_page.dump(), "", wire.query), "bad_signature", p.Error("bad_signature").code);
+  // A body that is not JSON, signed as it is.
+  standard::Form not_json = mz.Build("Team.Query", query);
+  std::erase_if(not_json, [&](const auto& f) { return f.first == p.Param("sign"); });
+  for (auto& f : not_json) {
+    if (f.first == p.Param("data")) f.second = "pageIndex=0&pageSize=10";
+  }
+  not_json.emplace_back(p.Param("sign"), mz.codec().Sign(not_json));
+  const standard::WireRequest bad = standard::ToWire(p, not_json);
+  Refused(mz.SendBody("Team.Query", bad.body, "", bad.query), "invalid_json", p.Error("invalid_json").code);
+  Refused(mz.SendBody("Team.Query", wire.body, "", wire.query + "&body=%7B%7D"), "malformed_form",
+          p.Error("malformed_form").code);
+  Refused(mz.SendBody("Team.Query", wire.body, "", ""), "missing_param", p.Error("missing_param").code);
+
+  auto ev = tp_->platform().sandbox.Evidence(mz_reviewer, k.application_id, {});
+  ASSERT_TRUE(ev.ok());
+  // A query naming the body is not a form the sandbox reads a key from, as a malformed
+  // form body is not; nor does a query without the key's name.
+  EXPECT_EQ((*ev)["total"], 4) << "the two accepted, the changed body and the one not JSON: " << ev->dump();
+  const json& first = (*ev)["items"].back();
+  EXPECT_EQ(first["outcome"], "accepted");
+  EXPECT_NE(first.dump().find("api_key"), std::string::npos) << first.dump();
+  EXPECT_NE(first.dump().find("pageSize"), std::string::npos) << "the body kept as the request's data";
+}
+
 // Two payrolls of one team and month, sent in the same second, are two payrolls, each
 // with its own payrollCode.
 TEST_P(SandboxTest, EachPayrollHasItsOwnCode) {

@@ -40,6 +40,8 @@ TEST(DescribeProfiles, ListsEveryShippedProfileWithItsFamilyTraits) {
   const json& gz = by_name.at("gz-md5-des");
   EXPECT_EQ(gz["signature"], "md5");
   EXPECT_EQ(gz["style"], "per_method");
+  EXPECT_EQ(gz["encoding"], "form");
+  EXPECT_EQ(by_name.at("mz-json-md5")["encoding"], "json");
   EXPECT_TRUE(by_name.at("national-1.0")["extends"].is_null());
 }
 
@@ -147,6 +149,42 @@ TEST(ProfileSet, HttpMethodsAndCipherFieldsAreCheckedAndApplied) {
   EXPECT_TRUE(schema.Property("workerList")->items->Property("teamSysNo")->encrypted) << "at any depth";
   EXPECT_FALSE(schema.Property("workerList")->items->Property("name")->encrypted);
   EXPECT_TRUE(p.cipher_fields.contains("teamSysNo")) << "and answered encrypted in query rows";
+}
+
+// transport.encoding is form or json; a JSON body has no query-string form for a GET; the
+// parameters that carry the key, the time, the data and the signature must have names,
+// as must a single endpoint's method. A nonce may have none: it is then not sent.
+TEST(ProfileSet, TheEncodingAndTheParameterNamesAreChecked) {
+  const auto build = [](const std::string& transport) { return BuildMinimal({}, R"(, "transport": )" + transport); };
+  const std::pair<const char*, const char*> bad[] = {
+      {R"({"encoding": "xml"})", "transport.encoding"},
+      {R"({"encoding": "json", "http_methods": ["POST", "GET"]})", "transport.encoding"},
+      {R"({"params": {"data": ""}})", "transport.params.data"},
+      {R"({"params": {"sign": ""}})", "transport.params.sign"},
+      {R"({"params": {"method": ""}})", "transport.params.method"},
+  };
+  for (const auto& [transport, named] : bad) {
+    auto set = build(transport);
+    ASSERT_FALSE(set.ok()) << transport;
+    EXPECT_NE(set.error().message.find(named), std::string::npos) << set.error().message;
+  }
+  auto json_body = build(R"({"style": "per_method", "encoding": "json", "params": {"method": "", "nonce": ""}})");
+  ASSERT_TRUE(json_body.ok()) << json_body.error().message;
+  EXPECT_TRUE(json_body->Find("p")->JsonBody());
+  EXPECT_EQ(json_body->Find("p")->Param("nonce"), "");
+  EXPECT_FALSE(build("{}")->Find("p")->JsonBody()) << "form by default";
+}
+
+// A child's profile.json amends its parent's key by key; null removes one of the
+// parent's (mz-json-md5 drops the national `format` and `version` parameters).
+TEST(ProfileSet, AChildMayRemoveAParentsSettingWithNull) {
+  const Profile* national = ShippedProfiles().Find("national-1.0");
+  const Profile* mz = ShippedProfiles().Find("mz-json-md5");
+  ASSERT_TRUE(national && mz);
+  EXPECT_TRUE(national->fixed_params.contains("format"));
+  EXPECT_EQ(mz->fixed_params, (std::map<std::string, std::string>{{"api_version", "1.0"}}));
+  EXPECT_EQ(mz->signature.secret_prefix, "{secret}");
+  EXPECT_EQ(mz->errors.size(), national->errors.size()) << "the rest inherited";
 }
 
 // A schema may take part of another's with "$ref": the value it points to, in this

@@ -113,6 +113,59 @@ TEST(KeyCodec, GuangzhouProfileUsesMd5AndDesHex) {
             "86368e77fe3f401be89a49ce4d4ad6f7");
 }
 
+// Meizhou family (research §3.2): MD5 in upper-case hex over the parameters and the body
+// sorted by name, each name followed by its value with no separators, the secret at both
+// ends. The expected value was computed with `printf '%s' … | md5sum`.
+TEST(KeyCodec, MeizhouProfileWrapsTheConcatenatedPairsInTheSecret) {
+  const Profile* p = Profiles().Find("mz-json-md5");
+  ASSERT_NE(p, nullptr);
+  auto codec = KeyCodec::Make(*p, kSecret);
+  ASSERT_TRUE(codec.ok());
+  const std::string body = R"({"projectCode":"44140020190101001","teamName":"钢筋班组"})";
+  const Form form = {{"timestamp", "2026-11-24 10:00:00"},
+                     {"api_key", "K1"},
+                     {"api_version", "1.0"},
+                     {"body", body},
+                     {"signature", "x"},
+                     {"stray", "not signed"}};
+  EXPECT_EQ(SigningString(*p, form, "S"), "Sapi_keyK1api_version1.0body" + body + "timestamp2026-11-24 10:00:00S");
+  EXPECT_EQ(codec->Sign(form), "6DC0E19328BA730B350C14C20FD05FEF");
+  EXPECT_TRUE(codec->Verify(form, "6DC0E19328BA730B350C14C20FD05FEF"));
+  EXPECT_FALSE(codec->Verify(form, "6dc0e19328ba730b350c14c20fd05fef"));
+}
+
+// A JSON-body standard sends the data as the body and the other parameters as the query
+// string; the sandbox reads them back into the same form. A form-encoded one sends
+// everything in the body, as before.
+TEST(Wire, AJsonBodyStandardPutsTheDataInTheBodyAndTheRestInTheQuery) {
+  const Profile* mz = Profiles().Find("mz-json-md5");
+  ASSERT_NE(mz, nullptr);
+  const std::string body = R"({"teamName":"钢筋 班组&1"})";
+  const Form form = {{"api_key", "K1"},
+                     {"api_version", "1.0"},
+                     {"timestamp", "2026-11-24 10:00:00"},
+                     {"body", body},
+                     {"signature", "ABC"}};
+  const WireRequest wire = ToWire(*mz, form);
+  EXPECT_EQ(wire.body, body);
+  EXPECT_EQ(wire.content_type, "application/json; charset=UTF-8");
+  EXPECT_EQ(wire.query.find("body="), std::string::npos);
+  auto back = FromWire(*mz, wire.query, wire.body);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(*FormValue(*back, "timestamp"), "2026-11-24 10:00:00");
+  EXPECT_EQ(*FormValue(*back, "body"), body);
+  EXPECT_EQ(back->size(), form.size());
+  // The query may not name the body too: which of the two was signed would be a guess.
+  EXPECT_FALSE(FromWire(*mz, wire.query + "&body=%7B%7D", wire.body).ok());
+  EXPECT_FALSE(FromWire(*mz, "a=%G1", wire.body).ok());
+
+  const Profile* national = Profiles().Find("national-1.0");
+  const WireRequest as_form = ToWire(*national, {{"appid", "A"}, {"data", "{}"}});
+  EXPECT_EQ(as_form.query, "");
+  EXPECT_EQ(as_form.content_type, "application/x-www-form-urlencoded; charset=UTF-8");
+  EXPECT_EQ(FromWire(*national, "ignored=1", as_form.body).value(), (Form{{"appid", "A"}, {"data", "{}"}}));
+}
+
 TEST(Form, ParsesAndEncodesRoundTrip) {
   auto form = ParseForm("a=1&b=%E4%B8%AD+x&c=&a=2&=skip");
   EXPECT_FALSE(form.ok());  // an empty name is malformed

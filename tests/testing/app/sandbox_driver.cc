@@ -76,15 +76,17 @@ SandboxDriver::Reply SandboxDriver::Send(const std::string& method, json data) {
 }
 
 SandboxDriver::Reply SandboxDriver::SendForm(const std::string& method, const standard::Form& form) {
-  return SendBody(standard::EndpointFor(*profile_, method), standard::EncodeForm(form));
+  const standard::WireRequest wire = standard::ToWire(*profile_, form);
+  return SendBody(standard::EndpointFor(*profile_, method), wire.body, "", wire.query);
 }
 
 SandboxDriver::Reply SandboxDriver::SendBody(const std::string& endpoint, const std::string& body,
-                                             const std::string& city) {
+                                             const std::string& city, const std::string& query) {
   services::SandboxCall call;
   call.city_code = city.empty() ? key_.city_code : city;
   call.endpoint = endpoint;
   call.body = body;
+  call.query = query;
   services::SandboxReply r = tp_.platform().sandbox.Handle(call);
   Reply out;
   out.body = json::parse(r.body, nullptr, false);

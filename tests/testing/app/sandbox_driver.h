@@ -55,7 +55,9 @@ class SandboxDriver {
   standard::Form Build(const std::string& method, nlohmann::json data);
   Reply Send(const std::string& method, nlohmann::json data);
   Reply SendForm(const std::string& method, const standard::Form& form);
-  Reply SendBody(const std::string& endpoint, const std::string& body, const std::string& city = "");
+  // A body as sent, with the query string a POST carries (a JSON-body standard's parameters).
+  Reply SendBody(const std::string& endpoint, const std::string& body, const std::string& city = "",
+                 const std::string& query = "");
   // Polls the async result of a serial once.
   Reply Poll(const std::string& serial);
 

@@ -853,6 +853,10 @@ export interface paths {
          *     single-endpoint profile is 404, in the envelope, recorded nowhere.
          *     A body that is not the form (multipart/form-data, JSON) is refused in
          *     the envelope (its code for a missing or malformed parameter).
+         *     A profile whose `transport.encoding` is `json` (`mz-json-md5`) takes the
+         *     data itself as a JSON body and its other parameters (api_key,
+         *     api_version, timestamp, signature) as the query string; a query that
+         *     also names the body's parameter is a malformed form.
          */
         post: operations["sandbox"];
         /**
@@ -2574,6 +2578,11 @@ export interface operations {
                         extends: string | null;
                         /** @description single_endpoint or per_method */
                         style: string;
+                        /**
+                         * @description form (every parameter in a form-encoded body) or json (the body is
+                         *     the data as JSON, the other parameters are the query string)
+                         */
+                        encoding: string;
                         /** @description sha256, md5 or sm3 */
                         signature: string;
                         cipher: string;
@@ -3378,6 +3387,7 @@ export interface operations {
                 "application/x-www-form-urlencoded": {
                     [key: string]: string;
                 };
+                "application/json": Record<string, never>;
             };
         };
         responses: {

@@ -161,6 +161,7 @@ export const PROFILE_LABELS: Record<string, string> = {
   'gd-v1.3': '广东省数据接口标准 V1.3',
   'national-1.0': '全国数据接口标准（试行）1.0',
   'gz-md5-des': '广州市数据接口标准 1.0（MD5 签名 + DES）',
+  'mz-json-md5': '梅州数据对接标准 1.2（JSON 请求体 + MD5 签名）',
 }
 
 // The actions of a complaint's history entries.
