@@ -2,7 +2,8 @@
 // (services/sandbox_pipeline.cc steps 2, 3, 5 and 7) without the database.
 //
 // Input: the first byte picks the profile and the method (selector.h), the rest is the
-// form body. Crashes, sanitizer reports and the properties checked with
+// form body (for a JSON-body profile, the query string, a newline and the body). Crashes, sanitizer reports and the
+// properties checked with
 // __builtin_trap are findings. Run with scripts/fuzz [SECONDS].
 #include <cstdint>
 #include <cstdio>
@@ -126,8 +127,9 @@ void Judge(const Target& t, std::string_view bytes) {
   }
 }
 
-void Run(const Target& t, const standard::MethodSpec& method, std::string_view body) {
+void Run(const Target& t, const standard::MethodSpec& method, std::string_view input) {
   const Profile& p = *t.profile;
+  const auto [query, body] = SplitInput(p, input);
   const standard::CivilNow& now = Now();
 
   // Arbitrary substrings of the raw bytes as ciphertext, and the judge.
@@ -140,10 +142,13 @@ void Run(const Target& t, const standard::MethodSpec& method, std::string_view b
 
   // 2. Parse: size, form, the common parameters.
   if (body.size() > p.max_body_bytes) return;
-  auto parsed = standard::ParseForm(body);
+  auto parsed = standard::FromWire(p, query, body);
   if (!parsed.ok()) return;
   const Form& form = *parsed;
-  auto again = standard::ParseForm(standard::EncodeForm(form));
+  // What a sender writes of a form reads back as that form (a JSON body's parameter
+  // last, as the sandbox appends it).
+  const standard::WireRequest wire = standard::ToWire(p, form);
+  auto again = standard::FromWire(p, wire.query, wire.body);
   Check(again.ok() && *again == form);
   for (const char* role : {"app_id", "method", "timestamp", "nonce", "data", "sign"}) {
     (void)standard::FormValue(form, p.Param(role));

@@ -96,7 +96,7 @@ int Main(int argc, char** argv) {
       if (mi == methods.size() || Selector(pi, mi) / kProfiles.size() != mi) continue;
       const json data = Subst(ex.body.value("data", json::object()), vars);
       const auto form = standard::BuildRequest(*p, *codec, "44010620190101001", ex.method, data, now, "n1");
-      const std::string body = static_cast<char>(Selector(pi, mi)) + standard::EncodeForm(form);
+      const std::string body = static_cast<char>(Selector(pi, mi)) + JoinInput(*p, standard::ToWire(*p, form));
       std::ofstream out(dir + "/" + p->name + "-" + ex.method + "-" + ex.name, std::ios::binary);
       out << body;
       if (!out) {
