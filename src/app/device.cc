@@ -76,8 +76,7 @@ Result<json> DeviceClient::SendForm(const std::string& method, const standard::F
   std::string target = url_.target;
   if (const auto pos = target.find("{method}"); pos != std::string::npos) target.replace(pos, 8, method);
   const standard::WireRequest wire = standard::ToWire(*options_.profile, form);
-  if (!wire.query.empty()) target += (target.find('?') == std::string::npos ? "?" : "&") + wire.query;
-  LT_ASSIGN_OR_RETURN(http::ClientResponse r, connection_.Post(target, wire.content_type, wire.body));
+  LT_ASSIGN_OR_RETURN(http::ClientResponse r, connection_.Post(wire.Target(target), wire.content_type, wire.body));
   json body = ParseJsonBounded(r.body);
   if (body.is_discarded()) {
     return MakeError(ErrorCode::kInternal, "测试环境的应答不是 JSON（HTTP " + std::to_string(r.status) + "）");

@@ -110,11 +110,10 @@ ProbeResult Probe(const Deps& deps, const DueKey& k, const standard::Profile& p,
   const std::string nonce = crypto::HexEncode(crypto::RandomBytes(8));
   const standard::Form form = standard::BuildRequest(p, *codec, k.app_key, r.method, std::move(data), now, nonce);
   r.request = MaskedRequest(p, form);
-  std::string url = p.style == "per_method" ? StripSlash(k.test_env) + "/" + r.method : k.test_env;
+  const std::string url = p.style == "per_method" ? StripSlash(k.test_env) + "/" + r.method : k.test_env;
   const standard::WireRequest wire = standard::ToWire(p, form);
-  if (!wire.query.empty()) url += (url.find('?') == std::string::npos ? "?" : "&") + wire.query;
 
-  auto answer = deps.poster->Post(url, wire.content_type, wire.body);
+  auto answer = deps.poster->Post(wire.Target(url), wire.content_type, wire.body);
   if (!answer.ok()) {
     r.latency_us = answer.error().details.value("elapsed_us", 0LL);
     r.message = SafeText("测试环境无法连接：" + answer.error().message, kMaxMessageBytes);

@@ -33,6 +33,11 @@ struct WireRequest {
   std::string query;
   std::string content_type;
   std::string body;
+  // Where to send it: `url` with the query appended (after "?", or "&" if it has one).
+  std::string Target(std::string url) const {
+    if (!query.empty()) url += (url.find('?') == std::string::npos ? "?" : "&") + query;
+    return url;
+  }
 };
 WireRequest ToWire(const Profile& profile, const Form& form);
 // The form a received request carries: the body's ("form"), or the query string's

@@ -158,10 +158,13 @@ TEST(Wire, AJsonBodyStandardPutsTheDataInTheBodyAndTheRestInTheQuery) {
   // The query may not name the body too: which of the two was signed would be a guess.
   EXPECT_FALSE(FromWire(*mz, wire.query + "&body=%7B%7D", wire.body).ok());
   EXPECT_FALSE(FromWire(*mz, "a=%G1", wire.body).ok());
+  EXPECT_EQ(wire.Target("/sandbox/441400/Team.Add"), "/sandbox/441400/Team.Add?" + wire.query);
+  EXPECT_EQ(wire.Target("/city?x=1"), "/city?x=1&" + wire.query);
 
   const Profile* national = Profiles().Find("national-1.0");
   const WireRequest as_form = ToWire(*national, {{"appid", "A"}, {"data", "{}"}});
   EXPECT_EQ(as_form.query, "");
+  EXPECT_EQ(as_form.Target("/city?x=1"), "/city?x=1") << "no query, the URL as it is";
   EXPECT_EQ(as_form.content_type, "application/x-www-form-urlencoded; charset=UTF-8");
   EXPECT_EQ(FromWire(*national, "ignored=1", as_form.body).value(), (Form{{"appid", "A"}, {"data", "{}"}}));
 }
